@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "benchmarks"
+
+urlpatterns = [
+    path("", views.benchmark_list, name="list"),
+    path("<slug:slug>/v<int:number>/", views.benchmark_detail, name="detail"),
+]

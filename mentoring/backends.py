@@ -1,0 +1,11 @@
+"""Authentication by e-mail address; demo accounts only work in development."""
+
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+
+
+class EmailBackend(ModelBackend):
+    def user_can_authenticate(self, user):
+        if getattr(user, "is_demo", False) and not settings.DEBUG:
+            return False
+        return super().user_can_authenticate(user)

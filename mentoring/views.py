@@ -1,0 +1,40 @@
+"""Site-wide pages: the home page (the user's programmes and schemes) and /healthz."""
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.db.models import Prefetch
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from schemes.models import Programme, Scheme, SchemeParty
+
+
+@login_required
+def home(request):
+    schemes = (
+        Scheme.objects.for_user(request.user)
+        .select_related("programme", "benchmark")
+        .prefetch_related(Prefetch("parties", queryset=SchemeParty.objects.select_related("organisation")))
+        .order_by("programme__name", "number")
+    )
+    programmes = Programme.objects.for_user(request.user).select_related("coordinating_body").order_by("name")
+    by_programme = {}
+    for scheme in schemes:
+        by_programme.setdefault(scheme.programme_id, []).append(scheme)
+    rows = [(programme, by_programme.get(programme.pk, [])) for programme in programmes]
+    return render(request, "home.html", {"rows": rows})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """For load balancers: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any database failure means "not healthy"
+        return JsonResponse({"status": "error", "database": type(exc).__name__}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

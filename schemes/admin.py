@@ -1,0 +1,190 @@
+"""Admin for the data team: every model, searchable, with history (simple_history)."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import models
+
+
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "country", "population"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name", "short_name"]
+    filter_horizontal = ["member_of"]
+
+
+for proxy in (models.City, models.Association, models.Network, models.FacilitatorOrganisation):
+    admin.site.register(proxy, OrganisationAdmin)
+admin.site.register(models.Organisation, OrganisationAdmin)
+
+
+class SchemePartyInline(admin.TabularInline):
+    model = models.SchemeParty
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+class SchemeRoleInline(admin.TabularInline):
+    model = models.SchemeRole
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(models.Programme)
+class ProgrammeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug", "coordinating_body", "start_date", "end_date", "archived"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["facilitator_organisations", "cities", "benchmarks"]
+
+
+@admin.register(models.Scheme)
+class SchemeAdmin(SimpleHistoryAdmin):
+    list_display = ["programme", "number", "title", "kind", "phase", "archived"]
+    list_filter = ["programme", "kind", "phase", "archived"]
+    search_fields = ["title", "theme"]
+    inlines = [SchemePartyInline, SchemeRoleInline]
+    filter_horizontal = ["focus_key_factors"]
+
+
+@admin.register(models.ProgrammeRole)
+class ProgrammeRoleAdmin(SimpleHistoryAdmin):
+    list_display = ["programme", "user", "role"]
+    list_filter = ["programme", "role"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(models.SchemeRole)
+class SchemeRoleAdmin(SimpleHistoryAdmin):
+    list_display = ["scheme", "user", "role", "party"]
+    list_filter = ["role", "scheme__programme"]
+    autocomplete_fields = ["user"]
+
+
+class QuestionInline(admin.StackedInline):
+    model = models.Question
+    extra = 0
+
+
+@admin.register(models.TemplateSection)
+class TemplateSectionAdmin(SimpleHistoryAdmin):
+    list_display = ["template", "order", "title", "filled_by", "repeating"]
+    list_filter = ["template"]
+    inlines = [QuestionInline]
+
+
+class TemplateSectionInline(admin.TabularInline):
+    model = models.TemplateSection
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(models.QuestionnaireTemplate)
+class QuestionnaireTemplateAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "annex", "programme", "version"]
+    list_filter = ["kind", "programme"]
+    inlines = [TemplateSectionInline]
+
+
+class AnswerInline(admin.TabularInline):
+    model = models.Answer
+    extra = 0
+    raw_id_fields = ["question"]
+
+
+@admin.register(models.Response)
+class ResponseAdmin(SimpleHistoryAdmin):
+    list_display = ["template", "scheme", "organisation", "status", "version", "updated_at"]
+    list_filter = ["status", "template__kind"]
+    inlines = [AnswerInline]
+
+
+class KeyFactorAssessmentInline(admin.TabularInline):
+    model = models.KeyFactorAssessment
+    extra = 0
+    raw_id_fields = ["key_factor"]
+
+
+@admin.register(models.SelfAssessment)
+class SelfAssessmentAdmin(SimpleHistoryAdmin):
+    list_display = ["scheme", "city", "round", "submitted_at"]
+    inlines = [KeyFactorAssessmentInline]
+
+
+class MemberInline(admin.TabularInline):
+    model = models.LocalSupportGroupMember
+    extra = 0
+    max_num = models.MAX_MEMBERS
+
+
+@admin.register(models.LocalSupportGroup)
+class LocalSupportGroupAdmin(SimpleHistoryAdmin):
+    list_display = ["scheme", "city", "name"]
+    inlines = [MemberInline]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = models.AgendaItem
+    extra = 0
+    exclude = ["participants", "support_group_members"]
+
+
+@admin.register(models.Visit)
+class VisitAdmin(SimpleHistoryAdmin):
+    list_display = ["scheme", "order", "title", "host", "mode", "start_date", "status"]
+    list_filter = ["status", "mode"]
+    inlines = [AgendaItemInline]
+
+
+class ActionInline(admin.StackedInline):
+    model = models.Action
+    extra = 0
+    filter_horizontal = ["key_factors"]
+
+
+@admin.register(models.ActionPlan)
+class ActionPlanAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "scheme", "status", "approved_at"]
+    inlines = [ActionInline]
+
+
+@admin.register(models.ActionPlanVersion)
+class ActionPlanVersionAdmin(admin.ModelAdmin):
+    list_display = ["plan", "number", "label", "is_final", "created_at"]
+    readonly_fields = ["snapshot"]
+
+
+@admin.register(models.ImplementationUpdate)
+class ImplementationUpdateAdmin(SimpleHistoryAdmin):
+    list_display = ["action", "date", "status", "progress"]
+
+
+@admin.register(models.GoodPractice)
+class GoodPracticeAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "city", "programme", "theme"]
+    search_fields = ["title", "description"]
+    filter_horizontal = ["key_factors"]
+
+
+@admin.register(models.PoliticalCommitment)
+class PoliticalCommitmentAdmin(SimpleHistoryAdmin):
+    list_display = ["scheme", "name", "office", "date", "scope", "cross_party"]
+
+
+@admin.register(models.TrainingSession)
+class TrainingSessionAdmin(SimpleHistoryAdmin):
+    list_display = ["programme", "title", "date", "mode"]
+    filter_horizontal = ["attendees"]
+
+
+class StyleAnswerInline(admin.TabularInline):
+    model = models.MentoringStyleAnswer
+    extra = 0
+
+
+@admin.register(models.MentoringStyleResponse)
+class MentoringStyleResponseAdmin(admin.ModelAdmin):
+    list_display = ["programme", "respondent", "organisation", "side", "submitted_at"]
+    inlines = [StyleAnswerInline]
+
+

@@ -1,0 +1,52 @@
+"""The domain of a mentoring programme, one module per sub-domain."""
+
+from .action_plans import Action, ActionPlan, ActionPlanStatus, ActionPlanVersion, ActionStatus, ImplementationUpdate
+from .organisations import (
+    Association,
+    City,
+    FacilitatorOrganisation,
+    GovernmentStructure,
+    Network,
+    Organisation,
+    OrganisationKind,
+)
+from .practice import (
+    CommitmentScope,
+    GoodPractice,
+    MentoringStyle,
+    MentoringStyleAnswer,
+    MentoringStyleResponse,
+    PoliticalCommitment,
+    SurveySide,
+    TrainingMode,
+    TrainingSession,
+)
+from .programmes import (
+    Programme,
+    ProgrammeRole,
+    ProgrammeRoleName,
+    Scheme,
+    SchemeFocus,
+    SchemeKind,
+    SchemeParty,
+    SchemePhase,
+    SchemeRole,
+    SchemeRoleName,
+    Side,
+)
+from .questionnaires import (
+    Answer,
+    FilledBy,
+    Question,
+    QuestionKind,
+    QuestionnaireTemplate,
+    Response,
+    ResponseStatus,
+    TemplateKind,
+    TemplateSection,
+)
+from .self_assessments import ContextFactorNote, KeyFactorAssessment, Level, SelfAssessment
+from .support_groups import MAX_MEMBERS, LocalSupportGroup, LocalSupportGroupMember, StakeholderType
+from .visits import AgendaItem, SessionType, Visit, VisitMode, VisitStatus
+
+__all__ = [name for name in dir() if not name.startswith("_")]

@@ -1,0 +1,115 @@
+"""Action plans (Annex 6), their frozen versions and implementation updates."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class ActionPlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for approval")
+    APPROVED = "approved", _("Approved")
+
+
+class ActionPlan(models.Model):
+    scheme = models.OneToOneField("schemes.Scheme", verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="action_plan")
+    title = models.CharField(_("title"), max_length=300)
+    status = models.CharField(_("status"), max_length=20, choices=ActionPlanStatus.choices, default=ActionPlanStatus.DRAFT)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decision_reference = models.CharField(_("formal decision reference"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+
+    def __str__(self):
+        return self.title
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+class Action(models.Model):
+    """One row of Annex 6: the six columns, plus links to focus key factors."""
+
+    plan = models.ForeignKey(ActionPlan, verbose_name=_("action plan"), on_delete=models.CASCADE, related_name="actions")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    action = models.TextField(_("action"), help_text=_("What you will do to meet the needs identified."))
+    outcomes = models.TextField(_("outcomes"), blank=True, help_text=_("Which outcomes do you expect from this action?"))
+    timeframe = models.CharField(_("timeframe"), max_length=300, blank=True, help_text=_("When will it happen?"))
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    lead = models.CharField(_("who leads"), max_length=300, blank=True)
+    resources = models.TextField(_("resources and partners"), blank=True, help_text=_("Staff, partners, funding you will use."))
+    evaluation = models.TextField(_("evaluating success"), blank=True, help_text=_("What will show we have been successful?"))
+    key_factors = models.ManyToManyField("benchmarks.KeyFactor", verbose_name=_("key factors"), related_name="actions", blank=True)
+    needs = models.TextField(_("needs addressed"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+
+    history = HistoricalRecords(m2m_fields=[key_factors])
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ["plan", "order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="action_progress_at_most_100"),
+        ]
+
+    def __str__(self):
+        return self.action if len(self.action) <= 80 else self.action[:79] + "…"
+
+
+class ActionPlanVersion(models.Model):
+    """A frozen copy of the plan ("draft after visit 1"), kept as JSON so later edits
+    never change it."""
+
+    plan = models.ForeignKey(ActionPlan, verbose_name=_("action plan"), on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    label = models.CharField(_("label"), max_length=200)
+    visit = models.ForeignKey("schemes.Visit", verbose_name=_("after visit"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    snapshot = models.JSONField(_("content"))
+    is_final = models.BooleanField(_("final version"), default=False)
+    created_at = models.DateTimeField(_("frozen"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("action plan version")
+        verbose_name_plural = _("action plan versions")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="unique_action_plan_version_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan}: {self.label}"
+
+
+class ImplementationUpdate(models.Model):
+    action = models.ForeignKey(Action, verbose_name=_("action"), on_delete=models.CASCADE, related_name="updates")
+    date = models.DateField(_("date"))
+    text = models.TextField(_("update"))
+    status = models.CharField(_("status"), max_length=20, choices=ActionStatus.choices)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("implementation update")
+        verbose_name_plural = _("implementation updates")
+        ordering = ["action", "-date", "-id"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d}: {self.text[:60]}"

@@ -1,0 +1,293 @@
+"""Programmes, schemes, the parties of a scheme, and people's roles in them.
+
+A programme (IncluCities, ImpleMentoring) is run by a coordinating body with
+facilitators; it offers benchmarks and holds schemes. A scheme pairs a mentee side with a
+mentor side (each a city and, usually, its municipal association), or gathers peers in a
+community of practice (BRIEF §3, adaptations).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Programmes the user may see: where they hold a programme role, or a role in
+        one of its schemes."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(
+            Q(roles__user=user) | Q(schemes__roles__user=user)
+        ).distinct()
+
+    def active(self):
+        return self.filter(archived=False)
+
+
+class Programme(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name in addresses"), max_length=60, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    coordinating_body = models.ForeignKey(
+        "schemes.Organisation",
+        verbose_name=_("coordinating body"),
+        on_delete=models.PROTECT,
+        related_name="coordinated_programmes",
+        limit_choices_to={"kind": "network"},
+    )
+    facilitator_organisations = models.ManyToManyField(
+        "schemes.Organisation",
+        verbose_name=_("facilitator organisations"),
+        related_name="facilitated_programmes",
+        blank=True,
+        limit_choices_to={"kind": "facilitator"},
+    )
+    cities = models.ManyToManyField(
+        "schemes.Organisation",
+        verbose_name=_("participating cities and associations"),
+        related_name="programmes",
+        blank=True,
+    )
+    benchmarks = models.ManyToManyField(
+        "benchmarks.BenchmarkVersion",
+        verbose_name=_("benchmarks offered"),
+        related_name="programmes",
+        blank=True,
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    funding = models.CharField(_("funding"), max_length=200, blank=True)
+    default_visit_count = models.PositiveSmallIntegerField(
+        _("visits per scheme by default"),
+        default=3,
+        help_text=_("New schemes start with this many visits (2 to 10)."),
+    )
+    archived = models.BooleanField(_("archived"), default=False)
+
+    history = HistoricalRecords()
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["-start_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="programme_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        if self.start_date and self.end_date:
+            return f"{self.name} ({self.start_date.year}-{self.end_date.year})"
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("schemes:programme", kwargs={"programme": self.slug})
+
+
+class SchemeKind(models.TextChoices):
+    MENTORING = "mentoring", _("Mentoring: a mentor side helps a mentee side")
+    COMMUNITY = "community", _("Community of practice: every city is a peer")
+
+
+class SchemeFocus(models.TextChoices):
+    ACTION_PLANNING = "action_planning", _("Action planning")
+    NEEDS_ANALYSIS = "needs_analysis", _("Needs analysis")
+    REVIEW = "review", _("Review of integration work")
+    EVALUATION = "evaluation", _("Evaluation of initiatives")
+
+
+class SchemePhase(models.TextChoices):
+    PREPARATION = "preparation", _("Preparation")
+    VISITS = "visits", _("Mentoring visits")
+    AFTER = "after", _("After the visits")
+    CLOSED = "closed", _("Closed")
+
+
+class SchemeQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Schemes the user may see: as a party of the scheme (any scheme role), or
+        as coordinator or observer of its programme. Confidentiality (BRIEF §2)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(
+            Q(roles__user=user)
+            | Q(programme__roles__user=user, programme__roles__role__in=["coordinator", "observer"])
+        ).distinct()
+
+    def active(self):
+        return self.filter(archived=False, programme__archived=False)
+
+
+class Scheme(models.Model):
+    programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="schemes")
+    number = models.PositiveSmallIntegerField(_("number in the programme"))
+    title = models.CharField(_("title"), max_length=300)
+    theme = models.CharField(_("theme"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=SchemeKind.choices, default=SchemeKind.MENTORING)
+    focus = models.CharField(_("focus"), max_length=20, choices=SchemeFocus.choices, default=SchemeFocus.ACTION_PLANNING)
+    benchmark = models.ForeignKey(
+        "benchmarks.BenchmarkVersion",
+        verbose_name=_("benchmark"),
+        on_delete=models.PROTECT,
+        related_name="schemes",
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for mentoring without a benchmark."),
+    )
+    focus_key_factors = models.ManyToManyField(
+        "benchmarks.KeyFactor",
+        verbose_name=_("focus key factors"),
+        related_name="focus_of_schemes",
+        blank=True,
+    )
+    phase = models.CharField(_("phase"), max_length=20, choices=SchemePhase.choices, default=SchemePhase.PREPARATION)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    archived = models.BooleanField(_("archived"), default=False)
+
+    history = HistoricalRecords()
+    objects = SchemeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("scheme")
+        verbose_name_plural = _("schemes")
+        ordering = ["programme", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"], name="unique_scheme_number_per_programme"),
+        ]
+
+    def __str__(self):
+        return f"{self.programme.name} #{self.number}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("schemes:scheme", kwargs={"programme": self.programme.slug, "number": self.number})
+
+    def parties_on(self, side):
+        return [party for party in self.parties.all() if party.side == side]
+
+    @property
+    def mentee_parties(self):
+        return self.parties_on(Side.MENTEE)
+
+    @property
+    def mentor_parties(self):
+        return self.parties_on(Side.MENTOR)
+
+    @property
+    def peer_parties(self):
+        return self.parties_on(Side.PEER)
+
+
+class Side(models.TextChoices):
+    MENTEE = "mentee", _("Mentee side")
+    MENTOR = "mentor", _("Mentor side")
+    PEER = "peer", _("Peer (community of practice)")
+
+
+class SchemeParty(models.Model):
+    """A city or association taking part in a scheme, on one side.
+
+    Two mentors are two mentor-side cities; several cities are several parties; in a
+    community of practice every party is a peer.
+    """
+
+    scheme = models.ForeignKey(Scheme, verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="parties")
+    organisation = models.ForeignKey(
+        "schemes.Organisation",
+        verbose_name=_("city or association"),
+        on_delete=models.PROTECT,
+        related_name="scheme_parties",
+        limit_choices_to={"kind__in": ["city", "association"]},
+    )
+    side = models.CharField(_("side"), max_length=10, choices=Side.choices)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("party of a scheme")
+        verbose_name_plural = _("parties of schemes")
+        ordering = ["scheme", "side", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "organisation"], name="unique_party_per_scheme"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation.label} ({self.get_side_display()})"
+
+
+class ProgrammeRoleName(models.TextChoices):
+    COORDINATOR = "coordinator", _("Coordinator")
+    FACILITATOR = "facilitator", _("Facilitator")
+    OBSERVER = "observer", _("Observer (read only)")
+
+
+class ProgrammeRole(models.Model):
+    """A person's role across a whole programme."""
+
+    programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="programme_roles")
+    role = models.CharField(_("role"), max_length=20, choices=ProgrammeRoleName.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("programme role")
+        verbose_name_plural = _("programme roles")
+        ordering = ["programme", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "user", "role"], name="unique_programme_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.user.display_name}: {self.get_role_display()}, {self.programme.name}"
+
+
+class SchemeRoleName(models.TextChoices):
+    MENTEE = "mentee", _("Mentee city officer")
+    MENTOR = "mentor", _("Mentor city officer")
+    ASSOCIATION = "association", _("Municipal association officer")
+    FACILITATOR = "facilitator", _("Facilitator")
+    OBSERVER = "observer", _("Observer (read only)")
+
+
+class SchemeRole(models.Model):
+    """A person's role in one scheme, on behalf of one of its parties (for city and
+    association officers)."""
+
+    scheme = models.ForeignKey(Scheme, verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="scheme_roles")
+    role = models.CharField(_("role"), max_length=20, choices=SchemeRoleName.choices)
+    party = models.ForeignKey(
+        SchemeParty,
+        verbose_name=_("on behalf of"),
+        on_delete=models.CASCADE,
+        related_name="roles",
+        null=True,
+        blank=True,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("scheme role")
+        verbose_name_plural = _("scheme roles")
+        ordering = ["scheme", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "user", "role"], name="unique_scheme_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.user.display_name}: {self.get_role_display()}, {self.scheme}"

@@ -1,0 +1,98 @@
+"""Mentoring visits and their agendas (BRIEF §3, issue 6)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class VisitMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("Hybrid")
+
+
+class VisitStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    CONFIRMED = "confirmed", _("Confirmed")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Visit(models.Model):
+    scheme = models.ForeignKey("schemes.Scheme", verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="visits")
+    order = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=200)
+    host = models.ForeignKey(
+        "schemes.Organisation", verbose_name=_("host city"), on_delete=models.PROTECT, related_name="hosted_visits", null=True, blank=True
+    )
+    mode = models.CharField(_("mode"), max_length=20, choices=VisitMode.choices, default=VisitMode.IN_PERSON)
+    start_date = models.DateField(_("first day"), null=True, blank=True)
+    end_date = models.DateField(_("last day"), null=True, blank=True)
+    location = models.CharField(_("location"), max_length=300, blank=True)
+    aim = models.TextField(_("aim"), blank=True)
+    expected_outcome = models.TextField(_("expected outcome"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=VisitStatus.choices, default=VisitStatus.PLANNED)
+    preparation_meeting = models.DateField(_("preparation working-group meeting"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    outcomes = models.TextField(_("outcomes"), blank=True)
+    next_steps = models.TextField(_("agreed next steps"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["scheme", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "order"], name="unique_visit_number_per_scheme"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="visit_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Visit %(number)s: %(title)s") % {"number": self.order, "title": self.title}
+
+
+class SessionType(models.TextChoices):
+    RECAP = "recap", _("Recap of needs")
+    PRESENTATION = "presentation", _("Presentation by host or stakeholders")
+    INTERVIEWS = "interviews", _("Interviews and focus groups")
+    GOOD_PRACTICE = "good_practice", _("Good-practice presentation")
+    SITE_VISIT = "site_visit", _("Site visit")
+    WORKSHOP = "workshop", _("Action-planning workshop")
+    INFORMAL = "informal", _("Informal activity")
+    OTHER = "other", _("Other")
+
+
+class AgendaItem(models.Model):
+    visit = models.ForeignKey(Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="agenda_items")
+    day = models.DateField(_("day"))
+    start_time = models.TimeField(_("starts"))
+    end_time = models.TimeField(_("ends"))
+    session_type = models.CharField(_("type of session"), max_length=20, choices=SessionType.choices)
+    title = models.CharField(_("title"), max_length=300)
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    lead = models.CharField(_("led by"), max_length=300, blank=True)
+    participants = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("participants"), related_name="agenda_items", blank=True)
+    support_group_members = models.ManyToManyField(
+        "schemes.LocalSupportGroupMember", verbose_name=_("local support group members"), related_name="agenda_items", blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords(m2m_fields=[participants, support_group_members])
+
+    class Meta:
+        verbose_name = _("agenda session")
+        verbose_name_plural = _("agenda sessions")
+        ordering = ["visit", "day", "start_time"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end_time__gt=models.F("start_time")), name="session_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.day:%Y-%m-%d} {self.start_time:%H:%M}-{self.end_time:%H:%M} {self.title}"
