@@ -1,0 +1,267 @@
+"""Benchmarks in and out as JSON: the way networks share benchmarks.
+
+The format is described in fixtures/FORMATS.md ("mentoring-benchmark/1").
+``benchmark_export`` gives the dictionary for one version; ``benchmark_import`` checks a
+dictionary completely before writing anything, then creates a new version (and the
+benchmark, the first time its slug is seen) in one transaction. A round trip is
+lossless: ``benchmark_export(benchmark_import(data=d))`` equals ``d``.
+"""
+
+import json
+import re
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from .models import (
+    Benchmark,
+    BenchmarkSection,
+    BenchmarkStatus,
+    BenchmarkVersion,
+    ContextFactor,
+    GoodPracticeExample,
+    GuideQuestion,
+    KeyFactor,
+)
+
+FORMAT = "mentoring-benchmark/1"
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_TEXT = 20_000
+MAX_KEY_FACTORS = 100
+MAX_ITEMS = 60
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Benchmarks are plain text: anything that looks like an HTML tag is refused, so a
+# shared file can never carry markup or script into pages and PDFs.
+TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
+
+
+class BenchmarkFormatError(ValueError):
+    """The data is not a valid benchmark; ``errors`` lists every problem found."""
+
+    def __init__(self, errors):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+class _Checker:
+    def __init__(self):
+        self.errors = []
+
+    def fail(self, path, message):
+        self.errors.append(f"{path}: {message}")
+
+    def text(self, obj, key, path, *, max_length=MAX_TEXT, required=False, pattern=None):
+        where = f"{path}.{key}" if path else key
+        if key not in obj:
+            self.fail(where, _("is missing"))
+            return
+        value = obj[key]
+        if not isinstance(value, str):
+            self.fail(where, _("must be text, not %(type)s") % {"type": _json_type(value)})
+            return
+        if required and not value.strip():
+            self.fail(where, _("must not be empty"))
+        if len(value) > max_length:
+            self.fail(where, _("is too long (%(length)s characters, at most %(max)s)") % {"length": len(value), "max": max_length})
+        if TAG_RE.search(value):
+            self.fail(where, _("contains HTML markup (such as <script>); benchmarks are plain text"))
+        if pattern and value and not pattern.match(value):
+            self.fail(where, _("must be lowercase letters, digits and hyphens"))
+
+    def items(self, obj, key, path, *, max_items=MAX_ITEMS):
+        where = f"{path}.{key}" if path else key
+        if key not in obj:
+            self.fail(where, _("is missing"))
+            return []
+        value = obj[key]
+        if not isinstance(value, list):
+            self.fail(where, _("must be a list, not %(type)s") % {"type": _json_type(value)})
+            return []
+        if len(value) > max_items:
+            self.fail(where, _("has %(count)s entries, at most %(max)s") % {"count": len(value), "max": max_items})
+            return []
+        return value
+
+    def mapping(self, value, path):
+        if not isinstance(value, dict):
+            self.fail(path, _("must be an object, not %(type)s") % {"type": _json_type(value)})
+            return False
+        return True
+
+
+def _json_type(value):
+    return {
+        dict: "object",
+        list: "list",
+        str: "text",
+        bool: "true/false",
+        int: "number",
+        float: "number",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
+
+
+def benchmark_validate(data):
+    """Every problem in ``data``, as "path: message" lines; an empty list if valid."""
+    check = _Checker()
+    if not check.mapping(data, "benchmark"):
+        return check.errors
+    if data.get("format") != FORMAT:
+        check.fail("format", _("must be %(format)s") % {"format": FORMAT})
+    check.text(data, "slug", "", max_length=80, required=True, pattern=SLUG_RE)
+    check.text(data, "theme", "", max_length=300, required=True)
+    check.text(data, "title", "", max_length=300, required=True)
+    check.text(data, "version_label", "", max_length=200)
+    check.text(data, "source", "", max_length=500)
+    for key in ("standard", "rationale", "notes_on_terms", "coverage"):
+        check.text(data, key, "")
+
+    section_keys = set()
+    for i, section in enumerate(check.items(data, "sections", "", max_items=20)):
+        path = f"sections[{i}]"
+        if check.mapping(section, path):
+            check.text(section, "key", path, max_length=40, required=True, pattern=SLUG_RE)
+            check.text(section, "title", path, max_length=300, required=True)
+            if section.get("key") in section_keys:
+                check.fail(f"{path}.key", _("is used twice"))
+            section_keys.add(section.get("key"))
+
+    numbers = set()
+    for i, kf in enumerate(check.items(data, "key_factors", "", max_items=MAX_KEY_FACTORS)):
+        path = f"key_factors[{i}]"
+        if not check.mapping(kf, path):
+            continue
+        check.text(kf, "number", path, max_length=10, required=True)
+        if kf.get("number") in numbers:
+            check.fail(f"{path}.number", _("is used twice"))
+        numbers.add(kf.get("number"))
+        section = kf.get("section", "missing")
+        if section == "missing":
+            check.fail(f"{path}.section", _("is missing"))
+        elif section is not None and section not in section_keys:
+            check.fail(f"{path}.section", _("names no section of this benchmark"))
+        check.text(kf, "title", path, max_length=300, required=True)
+        for key in ("statement", "rationale", "practical_tips"):
+            check.text(kf, key, path)
+        for j, question in enumerate(check.items(kf, "guide_questions", path)):
+            qpath = f"{path}.guide_questions[{j}]"
+            if not isinstance(question, str):
+                check.fail(qpath, _("must be text, not %(type)s") % {"type": _json_type(question)})
+            else:
+                check.text({"text": question}, "text", qpath, required=True)
+        for j, example in enumerate(check.items(kf, "examples", path)):
+            epath = f"{path}.examples[{j}]"
+            if check.mapping(example, epath):
+                check.text(example, "text", epath, required=True)
+                check.text(example, "city", epath, max_length=200)
+                check.text(example, "link", epath, max_length=500)
+                link = example.get("link")
+                if isinstance(link, str) and link and re.match(r"^\s*(javascript|data|vbscript|file):", link, re.I):
+                    check.fail(f"{epath}.link", _("must be a web address"))
+
+    for i, cf in enumerate(check.items(data, "context_factors", "")):
+        path = f"context_factors[{i}]"
+        if check.mapping(cf, path):
+            check.text(cf, "title", path, max_length=300, required=True)
+            check.text(cf, "description", path)
+    return check.errors
+
+
+def benchmark_load_json(raw):
+    """Parse the bytes or text of a benchmark file, refusing oversized files."""
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8")
+    if len(raw) > MAX_FILE_BYTES:
+        raise BenchmarkFormatError(
+            [_("file: is %(size)s bytes, at most %(max)s") % {"size": len(raw), "max": MAX_FILE_BYTES}]
+        )
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise BenchmarkFormatError([_("file: is not UTF-8 text (%(error)s)") % {"error": exc.reason}]) from exc
+    except json.JSONDecodeError as exc:
+        raise BenchmarkFormatError(
+            [_("file: is not valid JSON (line %(line)s, column %(column)s: %(error)s)") % {"line": exc.lineno, "column": exc.colno, "error": exc.msg}]
+        ) from exc
+
+
+@transaction.atomic
+def benchmark_import(*, data, status=BenchmarkStatus.PUBLISHED):
+    """Create a new version of the benchmark ``data`` describes; return it.
+
+    Raises ``BenchmarkFormatError`` listing every problem, before anything is written.
+    """
+    errors = benchmark_validate(data)
+    if errors:
+        raise BenchmarkFormatError(errors)
+    benchmark, created = Benchmark.objects.select_for_update().get_or_create(
+        slug=data["slug"], defaults={"theme": data["theme"]}
+    )
+    if not created and benchmark.theme != data["theme"]:
+        benchmark.theme = data["theme"]
+        benchmark.save()
+    number = (benchmark.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = BenchmarkVersion.objects.create(
+        benchmark=benchmark,
+        number=number,
+        status=status,
+        **{key: data[key] for key in ("title", "version_label", "source", "standard", "rationale", "notes_on_terms", "coverage")},
+    )
+    sections = {}
+    for order, section in enumerate(data["sections"]):
+        sections[section["key"]] = BenchmarkSection.objects.create(
+            version=version, key=section["key"], title=section["title"], order=order
+        )
+    for order, kf in enumerate(data["key_factors"]):
+        key_factor = KeyFactor.objects.create(
+            version=version,
+            section=sections.get(kf["section"]),
+            number=kf["number"],
+            order=order,
+            title=kf["title"],
+            statement=kf["statement"],
+            rationale=kf["rationale"],
+            practical_tips=kf["practical_tips"],
+        )
+        for q_order, text in enumerate(kf["guide_questions"]):
+            GuideQuestion.objects.create(key_factor=key_factor, order=q_order, text=text)
+        for e_order, example in enumerate(kf["examples"]):
+            GoodPracticeExample.objects.create(
+                key_factor=key_factor, order=e_order, text=example["text"], city=example["city"], link=example["link"]
+            )
+    for order, cf in enumerate(data["context_factors"]):
+        ContextFactor.objects.create(version=version, order=order, title=cf["title"], description=cf["description"])
+    return version
+
+
+def benchmark_export(*, version):
+    """The JSON-ready dictionary of one benchmark version (fixtures/FORMATS.md)."""
+    key_factors = version.key_factors.select_related("section").prefetch_related("guide_questions", "examples").order_by("order")
+    return {
+        "format": FORMAT,
+        "slug": version.benchmark.slug,
+        "theme": version.benchmark.theme,
+        "title": version.title,
+        "version_label": version.version_label,
+        "source": version.source,
+        "standard": version.standard,
+        "rationale": version.rationale,
+        "notes_on_terms": version.notes_on_terms,
+        "coverage": version.coverage,
+        "sections": [{"key": s.key, "title": s.title} for s in version.sections.order_by("order")],
+        "key_factors": [
+            {
+                "number": kf.number,
+                "section": kf.section.key if kf.section else None,
+                "title": kf.title,
+                "statement": kf.statement,
+                "rationale": kf.rationale,
+                "guide_questions": [q.text for q in kf.guide_questions.all()],
+                "practical_tips": kf.practical_tips,
+                "examples": [{"text": e.text, "city": e.city, "link": e.link} for e in kf.examples.all()],
+            }
+            for kf in key_factors
+        ],
+        "context_factors": [{"title": c.title, "description": c.description} for c in version.context_factors.order_by("order")],
+    }

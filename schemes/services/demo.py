@@ -1,0 +1,281 @@
+"""Reference data (the seed benchmarks and annex templates) and the demo data set.
+
+Demo data: the IncluCities programme (seed 000/001: four schemes, eight cities, seven
+associations) and the ImpleMentoring programme (seed 002: fifteen cities, four themes in
+three benchmarks, cities not yet paired). Populations are rounded public figures, for
+demonstration only. One demo account per role; demo accounts cannot log in with DEBUG
+off (``mentoring.backends.EmailBackend``). Every function here is idempotent.
+"""
+
+import datetime
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from benchmarks.models import Benchmark
+from benchmarks.services import benchmark_import
+from mentoring.models import User
+
+from ..models import (
+    GovernmentStructure,
+    Organisation,
+    OrganisationKind,
+    Programme,
+    ProgrammeRole,
+    QuestionnaireTemplate,
+    SchemeRole,
+    Side,
+)
+from .questionnaires import template_import
+from .schemes import scheme_create
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+
+BENCHMARK_FILES = [
+    "inclucities-general",
+    "inclucities-language-learning",
+    "implementoring-theme-a",
+    "implementoring-theme-b",
+    "implementoring-theme-cd",
+]
+TEMPLATE_FILES = ["needs-analysis", "strengths", "good-practice", "local-support-group", "action-plan"]
+
+
+def reference_data_load():
+    """Import each seed benchmark and annex template that is not there yet."""
+    loaded = []
+    for name in BENCHMARK_FILES:
+        data = json.loads((FIXTURES / "benchmarks" / f"{name}.json").read_text(encoding="utf-8"))
+        if not Benchmark.objects.filter(slug=data["slug"]).exists():
+            benchmark_import(data=data)
+            loaded.append(data["slug"])
+    for name in TEMPLATE_FILES:
+        data = json.loads((FIXTURES / "templates" / f"{name}.json").read_text(encoding="utf-8"))
+        if not QuestionnaireTemplate.objects.filter(slug=data["slug"], programme=None).exists():
+            template_import(data=data)
+            loaded.append(data["slug"])
+    return loaded
+
+
+U, R, F = GovernmentStructure.UNITARY, GovernmentStructure.REGIONALISED, GovernmentStructure.FEDERAL
+
+# (short name, name, country)
+ASSOCIATIONS = [
+    ("AICCRE", "Associazione Italiana per il Consiglio dei Comuni e delle Regioni d'Europa", "IT"),
+    ("VVSG", "Vereniging van Vlaamse Steden en Gemeenten", "BE"),
+    ("AFCCRE", "Association Française du Conseil des Communes et Régions d'Europe", "FR"),
+    ("BRULOCALIS", "Association Ville et Communes de Bruxelles - Vereniging Stad & Gemeenten Van Brussel", "BE"),
+    ("KEDE", "Central Union of Municipalities of Greece", "GR"),
+    ("FEMP", "Federación Española de Municipios y Provincias", "ES"),
+    ("LALRG", "Latvijas Pašvaldību savienība", "LV"),
+]
+
+# (name, country, population, governance, association short name)
+INCLUCITIES_CITIES = [
+    ("Capaci", "IT", 11_000, R, "AICCRE"),
+    ("Mechelen", "BE", 87_000, F, "VVSG"),
+    ("Saint-Jean-de-la-Ruelle", "FR", 16_000, U, "AFCCRE"),
+    ("City of Brussels", "BE", 190_000, F, "BRULOCALIS"),
+    ("Levadia", "GR", 31_000, U, "KEDE"),
+    ("Fuenlabrada", "ES", 190_000, R, "FEMP"),
+    ("Jelgava", "LV", 55_000, U, "LALRG"),
+    ("Schaerbeek", "BE", 130_000, F, "BRULOCALIS"),
+]
+
+# (theme, mentee city, mentee association, mentor city, mentor association, benchmark slug)
+INCLUCITIES_SCHEMES = [
+    ("Building a city for all", "Capaci", "AICCRE", "Mechelen", "VVSG", "inclucities-general"),
+    (
+        "Conducting a strategic assessment of the needs of migrant residents and developing an appropriate, gender-sensitive approach",
+        "Saint-Jean-de-la-Ruelle",
+        "AFCCRE",
+        "City of Brussels",
+        "BRULOCALIS",
+        "inclucities-general",
+    ),
+    ("Building inclusive cities with migrants", "Levadia", "KEDE", "Fuenlabrada", "FEMP", "inclucities-general"),
+    (
+        "Fostering formal and informal language learning opportunities for migrants",
+        "Jelgava",
+        "LALRG",
+        "Schaerbeek",
+        "BRULOCALIS",
+        "inclucities-language-learning",
+    ),
+]
+
+IMPLEMENTORING_CITIES = [
+    ("Aarhus", "DK", 360_000, U),
+    ("Amsterdam", "NL", 880_000, U),
+    ("Athens", "GR", 640_000, U),
+    ("Copenhagen", "DK", 650_000, U),
+    ("Dublin", "IE", 590_000, U),
+    ("Genoa", "IT", 560_000, R),
+    ("Ghent", "BE", 265_000, F),
+    ("Lublin", "PL", 330_000, U),
+    ("Malmö", "SE", 350_000, U),
+    ("Manchester", "GB", 570_000, U),
+    ("Milan", "IT", 1_370_000, R),
+    ("Oslo", "NO", 700_000, U),
+    ("Riga", "LV", 610_000, U),
+    ("Rotterdam", "NL", 655_000, U),
+    ("Tampere", "FI", 250_000, U),
+]
+
+# email local part, first name, last name, organisation name, job title
+DEMO_PEOPLE = {
+    "coordinator": ("Clara", "Coordinator", "Council of European Municipalities and Regions", "Project coordinator"),
+    "facilitator": ("Felix", "Facilitator", "MigrationWork CIC", "Facilitator"),
+    "mentee": ("Maria", "Mentee", "Capaci", "Integration officer"),
+    "mentee2": ("Marco", "Mentee", "Capaci", "Social services officer"),
+    "mentor": ("Marc", "Mentor", "Mechelen", "Diversity policy officer"),
+    "association": ("Anna", "Association", "Associazione Italiana per il Consiglio dei Comuni e delle Regioni d'Europa", "Policy officer"),
+    "observer": ("Olivia", "Observer", "Council of European Municipalities and Regions", "Evaluator"),
+    "coordinator.eurocities": ("Emil", "Eurocities", "EUROCITIES", "Project coordinator"),
+    "admin": ("Ada", "Admin", "Council of European Municipalities and Regions", "Data team"),
+}
+DEMO_ROLES = {
+    "coordinator": "coordinator of IncluCities (CEMR)",
+    "facilitator": "facilitator of IncluCities schemes 1 and 2 (MigrationWork)",
+    "mentee": "mentee city officer, Capaci (IncluCities scheme 1)",
+    "mentee2": "second mentee city officer, Capaci (IncluCities scheme 1)",
+    "mentor": "mentor city officer, Mechelen (IncluCities scheme 1)",
+    "association": "association officer, AICCRE (IncluCities scheme 1)",
+    "observer": "observer of IncluCities (read only)",
+    "coordinator.eurocities": "coordinator of ImpleMentoring (EUROCITIES)",
+    "admin": "site administrator (/admin/)",
+}
+DEMO_DOMAIN = "example.org"
+
+
+def demo_email(key):
+    return f"{key}@{DEMO_DOMAIN}"
+
+
+def _organisation(kind, name, country, **fields):
+    organisation, _created = Organisation.objects.get_or_create(kind=kind, name=name, country=country, defaults=fields)
+    return organisation
+
+
+@transaction.atomic
+def demo_load():
+    """Load reference data and the demo data set (once). Returns the demo logins."""
+    reference_data_load()
+    versions = {b.slug: b.latest_version() for b in Benchmark.objects.all()}
+
+    cemr = _organisation(OrganisationKind.NETWORK, "Council of European Municipalities and Regions", "BE", short_name="CEMR")
+    eurocities = _organisation(OrganisationKind.NETWORK, "EUROCITIES", "BE", short_name="EUROCITIES")
+    migrationwork = _organisation(OrganisationKind.FACILITATOR, "MigrationWork CIC", "GB", short_name="MigrationWork")
+
+    associations = {
+        short: _organisation(OrganisationKind.ASSOCIATION, name, country, short_name=short)
+        for short, name, country in ASSOCIATIONS
+    }
+    cities = {}
+    for name, country, population, governance, association in INCLUCITIES_CITIES:
+        city = _organisation(OrganisationKind.CITY, name, country, population=population, government_structure=governance)
+        city.member_of.add(associations[association])
+        cities[name] = city
+    implementoring_cities = [
+        _organisation(OrganisationKind.CITY, name, country, population=population, government_structure=governance)
+        for name, country, population, governance in IMPLEMENTORING_CITIES
+    ]
+
+    inclucities, created = Programme.objects.get_or_create(
+        slug="inclucities",
+        defaults={
+            "name": "IncluCities",
+            "description": (
+                "Improving the integration of third-country nationals in middle-sized cities through "
+                "city-to-city cooperation: eight municipalities and their national associations in four "
+                "mentoring schemes."
+            ),
+            "coordinating_body": cemr,
+            "start_date": datetime.date(2020, 1, 1),
+            "end_date": datetime.date(2023, 12, 31),
+            "funding": "Asylum, Migration and Integration Fund (AMIF) of the European Union",
+        },
+    )
+    if created:
+        inclucities.facilitator_organisations.add(migrationwork)
+        inclucities.cities.add(*cities.values(), *associations.values())
+        inclucities.benchmarks.add(versions["inclucities-general"], versions["inclucities-language-learning"])
+        for theme, mentee, mentee_assoc, mentor, mentor_assoc, benchmark in INCLUCITIES_SCHEMES:
+            scheme_create(
+                programme=inclucities,
+                title=f"{mentee} – {mentor}: {theme}",
+                theme=theme,
+                benchmark=versions[benchmark],
+                parties=[
+                    (cities[mentee], Side.MENTEE),
+                    (associations[mentee_assoc], Side.MENTEE),
+                    (cities[mentor], Side.MENTOR),
+                    (associations[mentor_assoc], Side.MENTOR),
+                ],
+            )
+
+    implementoring, created = Programme.objects.get_or_create(
+        slug="implementoring",
+        defaults={
+            "name": "ImpleMentoring",
+            "description": (
+                "City-to-city mentoring on four themes of migrant integration: public perception, "
+                "diversity management, participation in diverse neighbourhoods and political participation."
+            ),
+            "coordinating_body": eurocities,
+            "start_date": datetime.date(2012, 11, 1),
+            "end_date": datetime.date(2014, 5, 31),
+            "funding": "European Fund for the Integration of Third Country Nationals",
+        },
+    )
+    if created:
+        implementoring.facilitator_organisations.add(migrationwork)
+        implementoring.cities.add(*implementoring_cities)
+        implementoring.benchmarks.add(
+            versions["implementoring-theme-a"], versions["implementoring-theme-b"], versions["implementoring-theme-cd"]
+        )
+
+    people = _demo_people()
+    scheme1 = inclucities.schemes.get(number=1)
+    scheme2 = inclucities.schemes.get(number=2)
+    parties = {p.organisation.name: p for p in scheme1.parties.select_related("organisation")}
+    for key, programme, role in [
+        ("coordinator", inclucities, "coordinator"),
+        ("facilitator", inclucities, "facilitator"),
+        ("observer", inclucities, "observer"),
+        ("coordinator.eurocities", implementoring, "coordinator"),
+    ]:
+        ProgrammeRole.objects.get_or_create(programme=programme, user=people[key], role=role)
+    for key, scheme, role, party in [
+        ("facilitator", scheme1, "facilitator", None),
+        ("facilitator", scheme2, "facilitator", None),
+        ("mentee", scheme1, "mentee", parties["Capaci"]),
+        ("mentee2", scheme1, "mentee", parties["Capaci"]),
+        ("mentor", scheme1, "mentor", parties["Mechelen"]),
+        ("association", scheme1, "association", parties[ASSOCIATIONS[0][1]]),
+    ]:
+        SchemeRole.objects.get_or_create(scheme=scheme, user=people[key], role=role, defaults={"party": party})
+    return [(demo_email(key), DEMO_ROLES[key]) for key in DEMO_PEOPLE]
+
+
+def _demo_people():
+    people = {}
+    for key, (first, last, organisation_name, job_title) in DEMO_PEOPLE.items():
+        user = User.objects.filter(email=demo_email(key)).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=demo_email(key),
+                password=settings.DEMO_PASSWORD,
+                first_name=first,
+                last_name=last,
+                job_title=job_title,
+                organisation=Organisation.objects.filter(name=organisation_name).first(),
+                is_demo=True,
+                is_staff=key == "admin",
+                is_superuser=key == "admin",
+            )
+        people[key] = user
+    return people
+

@@ -1,0 +1,45 @@
+"""Creating a scheme with its parties and its default series of visits."""
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from ..models import Scheme, SchemeKind, SchemeParty, Side, Visit
+
+MIN_VISITS = 2
+MAX_VISITS = 10
+
+
+def default_visit_plan(count):
+    """The visit series of seed 000 §5 as (title, host side): mentee city "setting the
+    scene", mentor city "inspiration", mentee city "consolidation". Two visits keep the
+    first two; more than three add follow-up visits between, alternating hosts."""
+    scene = (_("Setting the scene"), Side.MENTEE)
+    inspiration = (_("Inspiration"), Side.MENTOR)
+    consolidation = (_("Consolidation of the action plan"), Side.MENTEE)
+    if count <= 2:
+        return [scene, inspiration]
+    follow_ups = [
+        (_("Follow-up visit %(number)s") % {"number": n}, Side.MENTEE if n % 2 else Side.MENTOR)
+        for n in range(1, count - 2)
+    ]
+    return [scene, inspiration, *follow_ups, consolidation]
+
+
+@transaction.atomic
+def scheme_create(*, programme, title, theme, parties, benchmark=None, kind=SchemeKind.MENTORING, visit_count=None, **fields):
+    """Create a scheme in ``programme`` with ``parties`` (a list of (organisation, side))
+    and its default visits, hosted by the first city of the right side."""
+    number = (programme.schemes.aggregate(n=Max("number"))["n"] or 0) + 1
+    scheme = Scheme.objects.create(
+        programme=programme, number=number, title=title, theme=theme, benchmark=benchmark, kind=kind, **fields
+    )
+    for order, (organisation, side) in enumerate(parties):
+        SchemeParty.objects.create(scheme=scheme, organisation=organisation, side=side, order=order)
+    count = visit_count or programme.default_visit_count
+    count = max(MIN_VISITS, min(MAX_VISITS, count))
+    cities = {side: [org for org, s in parties if s == side and org.kind == "city"] for side in Side.values}
+    for order, (visit_title, side) in enumerate(default_visit_plan(count), start=1):
+        hosts = cities[side] or cities[Side.PEER] or [org for org, _side in parties if org.kind == "city"]
+        Visit.objects.create(scheme=scheme, order=order, title=visit_title, host=hosts[0] if hosts else None)
+    return scheme

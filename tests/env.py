@@ -1,0 +1,11 @@
+"""Loaded first by pytest (``-p tests.env`` in pyproject.toml): the environment the test
+suite runs in. Production-like (DEBUG off) with a throwaway secret key; HTTPS redirect
+off because the test client speaks plain HTTP."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-0123456789abcdef")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("PLAIN_STATIC_STORAGE", "true")
+os.environ.pop("DEBUG", None)
