@@ -188,3 +188,62 @@ class MentoringStyleResponseAdmin(admin.ModelAdmin):
     inlines = [StyleAnswerInline]
 
 
+
+
+# Rows usually edited inline above, also listed on their own for searching.
+@admin.register(models.SchemeParty)
+class SchemePartyAdmin(SimpleHistoryAdmin):
+    list_display = ["scheme", "organisation", "side"]
+    list_filter = ["side"]
+
+
+@admin.register(models.Question)
+class QuestionAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "section", "kind", "required", "hidden"]
+    list_filter = ["kind", "section__template"]
+    search_fields = ["text"]
+
+
+@admin.register(models.Answer)
+class AnswerAdmin(SimpleHistoryAdmin):
+    list_display = ["response", "question", "row", "updated_at"]
+    raw_id_fields = ["response", "question"]
+
+
+@admin.register(models.KeyFactorAssessment)
+class KeyFactorAssessmentAdmin(SimpleHistoryAdmin):
+    list_display = ["assessment", "key_factor", "level", "focus"]
+    raw_id_fields = ["assessment", "key_factor"]
+
+
+@admin.register(models.ContextFactorNote)
+class ContextFactorNoteAdmin(SimpleHistoryAdmin):
+    list_display = ["assessment", "context_factor"]
+    raw_id_fields = ["assessment", "context_factor"]
+
+
+@admin.register(models.LocalSupportGroupMember)
+class LocalSupportGroupMemberAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "organisation", "stakeholder_type", "group"]
+    list_filter = ["stakeholder_type"]
+    search_fields = ["name", "organisation"]
+
+
+@admin.register(models.AgendaItem)
+class AgendaItemAdmin(SimpleHistoryAdmin):
+    list_display = ["visit", "day", "start_time", "end_time", "title", "session_type"]
+    list_filter = ["session_type"]
+    filter_horizontal = ["participants", "support_group_members"]
+
+
+@admin.register(models.Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "plan", "status", "progress"]
+    list_filter = ["status"]
+    filter_horizontal = ["key_factors"]
+
+
+@admin.register(models.MentoringStyleAnswer)
+class MentoringStyleAnswerAdmin(admin.ModelAdmin):
+    list_display = ["response", "style", "statement", "agreement"]
+    list_filter = ["style"]

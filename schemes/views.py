@@ -16,7 +16,7 @@ def programme_detail(request, programme):
     schemes = (
         Scheme.objects.for_user(request.user)
         .filter(programme=programme)
-        .select_related("benchmark")
+        .select_related("programme", "benchmark")
         .prefetch_related(Prefetch("parties", queryset=SchemeParty.objects.select_related("organisation")))
         .annotate(visit_count=Count("visits", distinct=True))
         .order_by("number")

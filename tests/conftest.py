@@ -100,3 +100,9 @@ class Personas:
 @pytest.fixture
 def personas(db, django_user_model):
     return Personas(django_user_model)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    # The real hashers are slow by design; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
