@@ -7,4 +7,5 @@ app_name = "benchmarks"
 urlpatterns = [
     path("", views.benchmark_list, name="list"),
     path("<slug:slug>/v<int:number>/", views.benchmark_detail, name="detail"),
+    path("<slug:slug>/v<int:number>/booklet.pdf", views.benchmark_booklet, name="booklet"),
 ]

@@ -3,8 +3,11 @@ confidential: every signed-in user may read them; drafts only their coordinators
 (issue on benchmark editing)."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch
+from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+
+from mentoring.documents import render_pdf
 
 from .models import BenchmarkStatus, BenchmarkVersion, KeyFactor
 
@@ -24,8 +27,7 @@ def benchmark_list(request):
     return render(request, "benchmarks/benchmark_list.html", {"versions": versions})
 
 
-@login_required
-def benchmark_detail(request, slug, number):
+def _benchmark_context(slug, number):
     version = get_object_or_404(visible_versions().select_related("benchmark"), benchmark__slug=slug, number=number)
     key_factors = (
         KeyFactor.objects.filter(version=version)
@@ -38,10 +40,23 @@ def benchmark_detail(request, slug, number):
         if not sections or sections[-1][0] != kf.section:
             sections.append((kf.section, []))
         sections[-1][1].append(kf)
-    context = {
-        "version": version,
-        "sections": sections,
-        "context_factors": version.context_factors.order_by("order"),
-        "other_versions": version.benchmark.versions.exclude(pk=version.pk).order_by("-number"),
-    }
+    return {"version": version, "sections": sections, "context_factors": version.context_factors.order_by("order")}
+
+
+@login_required
+def benchmark_detail(request, slug, number):
+    context = _benchmark_context(slug, number)
+    context["other_versions"] = context["version"].benchmark.versions.exclude(pk=context["version"].pk).order_by("-number")
     return render(request, "benchmarks/benchmark_detail.html", context)
+
+
+@login_required
+def benchmark_booklet(request, slug, number):
+    """The benchmark as a booklet PDF, for workshops."""
+    context = _benchmark_context(slug, number)
+    filename, content_type, pdf = render_pdf(
+        "documents/benchmark_booklet.html", context, filename=f"{slug}-v{number}.pdf"
+    )
+    response = HttpResponse(pdf, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
