@@ -106,3 +106,12 @@ def personas(db, django_user_model):
 def fast_password_hasher(settings):
     # The real hashers are slow by design; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    # A request in French leaves French active in the thread; each test starts in English.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -155,3 +155,5 @@ def test_pages_in_french(personas):
     client.cookies["django_language"] = "fr"
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert '<html lang="fr">' in page
+    assert "My programmes and schemes" not in page
+    assert "Mes programmes" in page

@@ -18,7 +18,6 @@ from .practice import (
     MentoringStyleResponse,
     PoliticalCommitment,
     SurveySide,
-    TrainingMode,
     TrainingSession,
 )
 from .programmes import (
@@ -47,6 +46,6 @@ from .questionnaires import (
 )
 from .self_assessments import ContextFactorNote, KeyFactorAssessment, Level, SelfAssessment
 from .support_groups import MAX_MEMBERS, LocalSupportGroup, LocalSupportGroupMember, StakeholderType
-from .visits import AgendaItem, SessionType, Visit, VisitMode, VisitStatus
+from .visits import AgendaItem, MeetingMode, SessionType, Visit, VisitStatus
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .visits import MeetingMode
+
 
 class GoodPractice(models.Model):
     """A good practice a city records (Annex 4); visible to every scheme of its
@@ -68,17 +70,11 @@ class PoliticalCommitment(models.Model):
         return f"{self.name}, {self.office} ({self.date:%Y-%m-%d})"
 
 
-class TrainingMode(models.TextChoices):
-    IN_PERSON = "in_person", _("In person")
-    ONLINE = "online", _("Online")
-    HYBRID = "hybrid", _("Hybrid")
-
-
 class TrainingSession(models.Model):
     programme = models.ForeignKey("schemes.Programme", verbose_name=_("programme"), on_delete=models.CASCADE, related_name="training_sessions")
     title = models.CharField(_("title"), max_length=300)
     date = models.DateField(_("date"))
-    mode = models.CharField(_("mode"), max_length=20, choices=TrainingMode.choices, default=TrainingMode.ONLINE)
+    mode = models.CharField(_("mode"), max_length=20, choices=MeetingMode.choices, default=MeetingMode.ONLINE)
     agenda = models.TextField(_("agenda"), blank=True)
     attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("attended"), related_name="training_sessions", blank=True)
 

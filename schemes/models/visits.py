@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
-class VisitMode(models.TextChoices):
+class MeetingMode(models.TextChoices):
+    """How a visit or a training session meets."""
+
     IN_PERSON = "in_person", _("In person")
     ONLINE = "online", _("Online")
     HYBRID = "hybrid", _("Hybrid")
@@ -26,7 +28,7 @@ class Visit(models.Model):
     host = models.ForeignKey(
         "schemes.Organisation", verbose_name=_("host city"), on_delete=models.PROTECT, related_name="hosted_visits", null=True, blank=True
     )
-    mode = models.CharField(_("mode"), max_length=20, choices=VisitMode.choices, default=VisitMode.IN_PERSON)
+    mode = models.CharField(_("mode"), max_length=20, choices=MeetingMode.choices, default=MeetingMode.IN_PERSON)
     start_date = models.DateField(_("first day"), null=True, blank=True)
     end_date = models.DateField(_("last day"), null=True, blank=True)
     location = models.CharField(_("location"), max_length=300, blank=True)
