@@ -27,10 +27,27 @@ def run_check(env_changes, *args):
     )
 
 
+def run_wsgi(env_changes):
+    """Import the production entry point (what gunicorn loads) in a clean process."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}}
+    env.update(env_changes)
+    return subprocess.run(
+        [sys.executable, "-c", "import mentoring.wsgi"], cwd=BASE, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
 def test_production_refuses_to_start_without_a_secret_key():
-    result = run_check({"ALLOWED_HOSTS": "mentoring.example.org"})
+    result = run_wsgi({"ALLOWED_HOSTS": "mentoring.example.org"})
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+    result = run_check({"DATABASE_URL": "postgres://u@127.0.0.1:1/db", "ALLOWED_HOSTS": "mentoring.example.org"})
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_entry_point_starts_with_its_settings():
+    result = run_wsgi({"SECRET_KEY": "k" * 60, "ALLOWED_HOSTS": "mentoring.example.org"})
+    assert result.returncode == 0, result.stderr
 
 
 def test_production_refuses_to_start_without_allowed_hosts():
@@ -40,7 +57,9 @@ def test_production_refuses_to_start_without_allowed_hosts():
 
 
 def test_development_defaults_start():
-    result = run_check({"DEBUG": "true"})
+    assert run_check({"DEBUG": "true"}).returncode == 0
+    # A bare checkout: the command line is a development machine.
+    result = run_check({})
     assert result.returncode == 0, result.stderr
 
 
