@@ -1,3 +1,4 @@
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -17,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, **options):
         try:
-            raw = self.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+            raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}.") from exc
         try:
@@ -33,8 +34,3 @@ class Command(BaseCommand):
             )
         )
 
-    @property
-    def stdin(self):
-        import sys
-
-        return sys.stdin
