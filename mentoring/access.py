@@ -3,20 +3,28 @@
 ``RULES`` is the table: for each document type, each action lists the roles allowed.
 Roles come from two places: programme roles (coordinator, facilitator, observer) and
 scheme roles (mentee, mentor, association, facilitator, observer). A programme
-facilitator helps every scheme of the programme; a scheme facilitator only theirs.
+coordinator or observer sees every scheme of the programme; a facilitator helps the
+schemes they are assigned to (a scheme role), and sees the programme they work in.
 
-Views never look objects up by id alone: ``programme_for`` and ``scheme_for`` resolve the
-programme or scheme with the user's roles once, and children are fetched through them.
-An object outside the user's schemes is a 404 (its existence is confidential); a known
-object without the right is a 403 (``require``).
+Views never look objects up by id alone: ``programme_view`` and ``scheme_view`` resolve
+the programme or scheme with the user's roles once, check the one-word permission the
+view declares, and hand the view the object; children are fetched through it. An object
+outside the user's programmes or schemes is a 404 (its existence is confidential); a
+known object without the right is a 403; anonymous is a redirect to the login page.
+Every denial is logged on the ``mentoring.access`` logger.
+
+An archived programme or scheme is read-only: only view, export and un-archiving remain.
 """
 
 import logging
 from dataclasses import dataclass, field
+from functools import wraps
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 logger = logging.getLogger("mentoring.access")
 
@@ -31,15 +39,25 @@ ALL_ROLES = frozenset({COORDINATOR, FACILITATOR, MENTEE, MENTOR, ASSOCIATION, OB
 ORGANISERS = frozenset({COORDINATOR, FACILITATOR})
 PARTIES = frozenset({MENTEE, MENTOR, ASSOCIATION})
 
+# Actions that leave a document as it is; everything else is refused on archived work.
+READ_ACTIONS = frozenset({"view", "export"})
+
 # document -> action -> roles allowed. Read it as a sentence: "a needs analysis may be
-# edited by the mentee, the association (its own section only: see the questionnaire
-# engine) and facilitators".
+# edited by the mentee, the association (its own section only: see the sections below)
+# and facilitators". Observers only view and export; mentors comment on the mentee's
+# documents and never edit them; the mentee city alone approves its action plan.
 RULES = {
     "programme": {
         "view": ALL_ROLES,
         "edit": {COORDINATOR},
         "archive": {COORDINATOR},
         "invite": {COORDINATOR},
+        "export": ORGANISERS | {OBSERVER},
+    },
+    # Cities, associations and other organisations registered in a programme.
+    "organisation": {
+        "view": ALL_ROLES,
+        "edit": {COORDINATOR},
         "export": ORGANISERS | {OBSERVER},
     },
     "scheme": {
@@ -63,9 +81,22 @@ RULES = {
         "reopen": {MENTEE, FACILITATOR, COORDINATOR},
         "export": ALL_ROLES,
     },
+    # The sections of the needs analysis (Annex 2), by who fills them.
+    "needs_analysis.mentee_section": {
+        "view": ALL_ROLES,
+        "edit": {MENTEE, FACILITATOR},
+        "comment": {MENTOR, FACILITATOR, COORDINATOR, ASSOCIATION},
+        "export": ALL_ROLES,
+    },
+    "needs_analysis.association_section": {
+        "view": ALL_ROLES,
+        "edit": {ASSOCIATION, FACILITATOR},
+        "comment": {MENTOR, MENTEE, FACILITATOR, COORDINATOR},
+        "export": ALL_ROLES,
+    },
     "strengths": {
         "view": ALL_ROLES,
-        "edit": {MENTOR, ASSOCIATION, FACILITATOR},
+        "edit": {MENTOR, FACILITATOR},
         "comment": {MENTEE, FACILITATOR, COORDINATOR},
         "submit": {MENTOR},
         "reopen": {MENTOR, FACILITATOR, COORDINATOR},
@@ -89,19 +120,29 @@ RULES = {
         "edit": {MENTEE, MENTOR, FACILITATOR},
         "export": ALL_ROLES,
     },
+    "political_commitment": {
+        "view": ALL_ROLES,
+        "edit": {MENTEE, FACILITATOR},
+        "export": ALL_ROLES,
+    },
     "visit": {
         "view": ALL_ROLES,
         "edit": {FACILITATOR, COORDINATOR},
+        "comment": PARTIES,
         "export": ALL_ROLES,
     },
     "action_plan": {
         "view": ALL_ROLES,
         "edit": {MENTEE, FACILITATOR},
         "comment": {MENTOR, FACILITATOR, COORDINATOR, ASSOCIATION},
-        "freeze_version": {MENTEE, FACILITATOR},
         "submit": {MENTEE},
         "approve": {MENTEE},
         "reopen": {FACILITATOR, COORDINATOR},
+        "export": ALL_ROLES,
+    },
+    "action_plan_version": {
+        "view": ALL_ROLES,
+        "edit": {MENTEE, FACILITATOR},  # freezing a version
         "export": ALL_ROLES,
     },
     "implementation_update": {
@@ -110,6 +151,63 @@ RULES = {
         "comment": {MENTOR, FACILITATOR, COORDINATOR},
         "export": ALL_ROLES,
     },
+    "training": {
+        "view": ALL_ROLES,
+        "edit": ORGANISERS,
+        "export": ALL_ROLES,
+    },
+}
+
+# The roles a person may give others by invitation, by where they hold their own role:
+# coordinators staff the programme and any scheme; a facilitator invites the city and
+# association officers and observers of the schemes they facilitate.
+GRANTS = {
+    "programme": {COORDINATOR: {COORDINATOR, FACILITATOR, OBSERVER}},
+    "scheme": {
+        COORDINATOR: {MENTEE, MENTOR, ASSOCIATION, FACILITATOR, OBSERVER},
+        FACILITATOR: {MENTEE, MENTOR, ASSOCIATION, OBSERVER},
+    },
+}
+
+# Labels for the rules page (the table as users read it).
+DOCUMENT_LABELS = {
+    "programme": gettext_lazy("Programme"),
+    "organisation": gettext_lazy("City, association or other organisation"),
+    "scheme": gettext_lazy("Scheme"),
+    "benchmark": gettext_lazy("Benchmark"),
+    "needs_analysis": gettext_lazy("Needs analysis"),
+    "needs_analysis.mentee_section": gettext_lazy("Needs analysis: mentee city's sections"),
+    "needs_analysis.association_section": gettext_lazy("Needs analysis: national/regional context (association)"),
+    "strengths": gettext_lazy("Strengths and experience"),
+    "good_practice": gettext_lazy("Good practice"),
+    "self_assessment": gettext_lazy("Self-assessment"),
+    "local_support_group": gettext_lazy("Local support group"),
+    "political_commitment": gettext_lazy("Political commitment"),
+    "visit": gettext_lazy("Visit and agenda"),
+    "action_plan": gettext_lazy("Action plan"),
+    "action_plan_version": gettext_lazy("Action plan versions"),
+    "implementation_update": gettext_lazy("Implementation updates"),
+    "training": gettext_lazy("Training"),
+}
+ACTION_LABELS = {
+    "view": gettext_lazy("view"),
+    "edit": gettext_lazy("edit"),
+    "comment": gettext_lazy("comment"),
+    "submit": gettext_lazy("submit"),
+    "reopen": gettext_lazy("reopen"),
+    "approve": gettext_lazy("approve"),
+    "publish": gettext_lazy("publish"),
+    "archive": gettext_lazy("archive"),
+    "invite": gettext_lazy("invite"),
+    "export": gettext_lazy("export"),
+}
+ROLE_LABELS = {
+    COORDINATOR: gettext_lazy("Coordinator"),
+    FACILITATOR: gettext_lazy("Facilitator"),
+    MENTEE: gettext_lazy("Mentee city"),
+    MENTOR: gettext_lazy("Mentor city"),
+    ASSOCIATION: gettext_lazy("Municipal association"),
+    OBSERVER: gettext_lazy("Observer"),
 }
 
 
@@ -122,14 +220,36 @@ def allowed(roles, action, document):
     return bool(set(roles) & set(permitted))
 
 
+def grantable(roles, where):
+    """The roles someone holding ``roles`` may give by invitation in a programme or scheme."""
+    result = set()
+    for role in roles:
+        result |= GRANTS[where].get(role, set())
+    return result
+
+
 @dataclass
 class Access:
     """What the current user is, inside one programme or scheme."""
 
     roles: frozenset = field(default_factory=frozenset)
+    archived: bool = False
 
     def can(self, action, document):
+        if self.archived and action not in READ_ACTIONS and action != "archive":
+            return False
         return allowed(self.roles, action, document)
+
+    def grantable(self, where):
+        return set() if self.archived else grantable(self.roles, where)
+
+    def __getattr__(self, name):
+        # In templates: {% if access.can_edit_scheme %}.
+        if name.startswith("can_"):
+            action, _sep, document = name[4:].partition("_")
+            if document in RULES and action in RULES[document]:
+                return self.can(action, document)
+        raise AttributeError(name)
 
 
 def programme_for(user, slug):
@@ -143,20 +263,23 @@ def programme_for(user, slug):
     roles = set(programme.roles.filter(user=user).values_list("role", flat=True))
     if user.is_superuser:
         roles.add(COORDINATOR)
-    return programme, Access(frozenset(roles))
+    if not roles & {COORDINATOR, OBSERVER}:
+        # People of a scheme see its programme; their scheme roles say what they may do.
+        roles |= set(user.scheme_roles.filter(scheme__programme=programme).values_list("role", flat=True))
+    return programme, Access(frozenset(roles), archived=programme.archived)
 
 
 def scheme_for(user, programme_slug, number):
     """The scheme if the user may see it, with their roles there; else 404.
 
-    Programme coordinators and observers see every scheme of the programme; programme
-    facilitators and the scheme's own people see it through their scheme role.
+    Programme coordinators and observers see every scheme of the programme; facilitators
+    and the scheme's own people see it through their scheme role.
     """
     from schemes.models import Scheme
 
     scheme = (
         Scheme.objects.for_user(user)
-        .select_related("programme", "benchmark__benchmark")
+        .select_related("programme__coordinating_body", "benchmark__benchmark")
         .filter(programme__slug=programme_slug, number=number)
         .first()
     )
@@ -169,11 +292,70 @@ def scheme_for(user, programme_slug, number):
     )
     if user.is_superuser:
         roles.add(COORDINATOR)
-    return scheme, Access(frozenset(roles))
+    archived = scheme.archived or scheme.programme.archived
+    return scheme, Access(frozenset(roles), archived=archived)
 
 
 def require(access, action, document, *, user=None):
     """403 when the user, who may see the object, may not do ``action`` on it."""
     if not access.can(action, document):
-        logger.warning("denied: %s may not %s %s (roles: %s)", user, action, document, sorted(access.roles))
+        logger.warning(
+            "denied: %s may not %s %s (roles: %s%s)",
+            user,
+            action,
+            document,
+            sorted(access.roles),
+            ", archived" if access.archived else "",
+        )
+        if access.archived and allowed(access.roles, action, document):
+            raise PermissionDenied(_("This is archived and can no longer be changed."))
         raise PermissionDenied(_("You may not do this."))
+
+
+def programme_view(action, document="programme"):
+    """Decorate a view taking ``(request, programme, ...)``: resolves the programme slug
+    for the user, requires ``action`` on ``document``, and calls the view with the
+    programme and the user's access."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, programme, *args, **kwargs):
+            programme, access = programme_for(request.user, programme)
+            require(access, action, document, user=request.user)
+            return view(request, programme, access, *args, **kwargs)
+
+        wrapped.access_rule = (action, document)
+        return wrapped
+
+    return decorator
+
+
+def scheme_view(action, document="scheme"):
+    """As ``programme_view``, for a view taking ``(request, programme, number, ...)``:
+    the view is called with the scheme and the user's access in it."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, programme, number, *args, **kwargs):
+            scheme, access = scheme_for(request.user, programme, number)
+            require(access, action, document, user=request.user)
+            return view(request, scheme, access, *args, **kwargs)
+
+        wrapped.access_rule = (action, document)
+        return wrapped
+
+    return decorator
+
+
+def may_create_programme(user):
+    """Coordinators (of any programme, or with the add-programme permission the admin
+    can give) create programmes; the creator becomes the new programme's coordinator."""
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_superuser
+        or user.has_perm("schemes.add_programme")
+        or user.programme_roles.filter(role=COORDINATOR).exists()
+    )

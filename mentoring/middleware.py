@@ -1,8 +1,22 @@
-"""Security headers on every response, for pages Django's own middleware does not cover.
+"""Middleware of our own: session lifetime, the second factor, and security headers.
+
+Security headers go on every response, for what Django's own middleware does not cover.
 
 Content-Security-Policy: everything comes from this site (Bootstrap is served locally);
 no inline script; frame-ancestors 'none' forbids framing like X-Frame-Options: DENY.
 """
+
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_otp import user_has_device
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -33,3 +47,58 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class SessionLifetimeMiddleware:
+    """Absolute session expiry: a session ends SESSION_ABSOLUTE_SECONDS after login, however
+    active its owner. (Idle expiry is Django's SESSION_COOKIE_AGE, renewed on each request.)"""
+
+    KEY = "_session_started_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            started = request.session.setdefault(self.KEY, now)
+            if now - started > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                messages.info(request, _("Your session has ended. Please log in again."))
+                return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+
+# Pages a person whose second factor is pending may still reach.
+TWO_FACTOR_OPEN_PREFIXES = ("/accounts/two-factor/", "/accounts/logout/", "/i18n/", "/static/", "/healthz")
+
+
+class TwoFactorMiddleware:
+    """After the password, the second factor: a person with a confirmed authenticator app
+    is asked for a code before anything else; with OTP_REQUIRED_FOR_COORDINATORS, a
+    programme coordinator without one is sent to set it up.
+
+    The outcome "nothing to ask" is remembered for the session, so pages do not pay a
+    query for it on every request.
+    """
+
+    KEY = "_two_factor_not_needed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.session.get(self.KEY)
+            and not user.is_verified()
+            and not request.path.startswith(TWO_FACTOR_OPEN_PREFIXES)
+        ):
+            if user_has_device(user, confirmed=True):
+                return HttpResponseRedirect(f"{reverse('two_factor_verify')}?{urlencode({'next': request.get_full_path()})}")
+            if settings.OTP_REQUIRED_FOR_COORDINATORS and user.programme_roles.filter(role="coordinator").exists():
+                messages.warning(request, _("Coordinators must protect their account with a second factor. Set it up now."))
+                return HttpResponseRedirect(f"{reverse('two_factor_setup')}?{urlencode({'next': request.get_full_path()})}")
+            request.session[self.KEY] = True
+        return self.get_response(request)

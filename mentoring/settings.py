@@ -5,6 +5,7 @@ start without ``SECRET_KEY`` and ``ALLOWED_HOSTS``. Every variable is listed in 
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -80,6 +81,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_countries",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -90,10 +94,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "mentoring.middleware.SessionLifetimeMiddleware",
+    "mentoring.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "mentoring.middleware.SecurityHeadersMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mentoring.urls"
@@ -143,7 +152,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2 (memory-hard, the OWASP first choice) for new passwords; older hashes still verify
+# and are upgraded at the next login.
 PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
@@ -196,8 +208,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mentoring@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Sessions: idle expiry (SESSION_COOKIE_AGE, refreshed on every request).
-SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 60 * 60 * 8)
+# Sessions: idle expiry (SESSION_COOKIE_AGE, refreshed on every request) and absolute
+# expiry (mentoring.middleware.SessionLifetimeMiddleware): after SESSION_ABSOLUTE_SECONDS
+# a person logs in again however active they were.
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 60 * 60 * 2)
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 60 * 60 * 12)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -226,7 +241,43 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {
         "mentoring.access": {"handlers": ["console"], "level": env_str("ACCESS_LOG_LEVEL", "WARNING")},
+        "axes": {"handlers": ["console"], "level": "WARNING"},
         "django.security": {"handlers": ["console"], "level": "WARNING"},
     },
 }
-AUTHENTICATION_BACKENDS = ["mentoring.backends.EmailBackend"]
+# django-axes first: it refuses a locked-out login before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "mentoring.backends.EmailBackend",
+]
+
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one address
+# from one client, that pair is locked for LOGIN_COOLOFF_MINUTES. Locking the pair, not
+# the address alone, means an attacker elsewhere cannot lock a real user out, and the
+# lock always ends; failures during a lock-out do not extend it.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# The client address is REMOTE_ADDR, unless TRUSTED_PROXY_COUNT reverse proxies stand in
+# front: then it is read from the right of X-Forwarded-For, which a client cannot forge.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# Second factor (django-otp, TOTP). Anyone may turn it on; with OTP_REQUIRED_FOR_COORDINATORS
+# a programme coordinator must set it up before doing anything else.
+OTP_REQUIRED_FOR_COORDINATORS = env_bool("OTP_REQUIRED_FOR_COORDINATORS", default=False)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Mentoring schemes")
+
+# Invitations: how long a one-time link stays valid.
+INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_SECONDS", 60 * 60 * 24)

@@ -1,16 +1,36 @@
-"""Root URLs. Every page inside a programme lives under /programmes/<slug>/."""
+"""Root URLs. Every page inside a programme lives under /programmes/<slug>/.
+
+Accounts: Django's own views for login, logout, password change and password reset by
+e-mail; ours for invitations, the second factor and the account page (accounts.py).
+"""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import accounts, views
+
+account_urls = [
+    path("", accounts.account, name="account"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("password-reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("password-reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("two-factor/", accounts.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/verify/", accounts.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/disable/", accounts.two_factor_disable, name="two_factor_disable"),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("rules/", accounts.rules, name="rules"),
+    path("accounts/", include(account_urls)),
+    path("invitations/<str:token>/", accounts.invitation_accept_view, name="invitation_accept"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("programmes/", include("schemes.urls")),
     path("benchmarks/", include("benchmarks.urls")),

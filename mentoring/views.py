@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from mentoring.access import may_create_programme
 from schemes.models import Programme, Scheme, SchemeParty
 
 
@@ -24,7 +25,7 @@ def home(request):
     for scheme in schemes:
         by_programme.setdefault(scheme.programme_id, []).append(scheme)
     rows = [(programme, by_programme.get(programme.pk, [])) for programme in programmes]
-    return render(request, "home.html", {"rows": rows})
+    return render(request, "home.html", {"rows": rows, "may_create": may_create_programme(request.user)})
 
 
 @never_cache

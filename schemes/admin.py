@@ -247,3 +247,11 @@ class ActionAdmin(SimpleHistoryAdmin):
 class MentoringStyleAnswerAdmin(admin.ModelAdmin):
     list_display = ["response", "style", "statement", "agreement"]
     list_filter = ["style"]
+
+
+@admin.register(models.Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "role", "programme", "scheme", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["role", "programme"]
+    search_fields = ["email"]
+    readonly_fields = ["token_hash", "created_at", "accepted_at", "accepted_by", "invited_by"]

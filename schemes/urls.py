@@ -1,10 +1,48 @@
-from django.urls import path
+"""Programme and scheme pages: /programmes/<slug>/..., /programmes/<slug>/schemes/<n>/..."""
 
-from . import views
+from django.urls import include, path
+
+from .views import organisations, people, programmes, schemes
 
 app_name = "schemes"
 
+scheme_urls = [
+    path("", schemes.scheme_detail, name="scheme"),
+    path("edit/", schemes.scheme_edit, name="scheme_edit"),
+    path("parties/", schemes.scheme_parties, name="scheme_parties"),
+    path("archive/", schemes.scheme_archive, name="scheme_archive"),
+    path("history/", schemes.scheme_history, name="scheme_history"),
+    path("history/<int:history_id>/restore/", schemes.scheme_restore, name="scheme_restore"),
+    path("people/", people.scheme_people, name="scheme_people"),
+    path("people/<int:pk>/remove/", people.scheme_role_remove, name="scheme_role_remove"),
+    path("invitations/<int:pk>/withdraw/", people.scheme_invitation_withdraw, name="scheme_invitation_withdraw"),
+]
+
+organisation_urls = [
+    path("", organisations.organisation_list, name="organisations"),
+    path("new/", organisations.organisation_create, name="organisation_create"),
+    path("<int:pk>/", organisations.organisation_detail, name="organisation"),
+    path("<int:pk>/edit/", organisations.organisation_edit, name="organisation_edit"),
+    path("<int:pk>/history/", organisations.organisation_history, name="organisation_history"),
+    path("<int:pk>/history/<int:history_id>/restore/", organisations.organisation_restore, name="organisation_restore"),
+]
+
+programme_urls = [
+    path("", programmes.programme_detail, name="programme"),
+    path("edit/", programmes.programme_edit, name="programme_edit"),
+    path("archive/", programmes.programme_archive, name="programme_archive"),
+    path("history/", programmes.programme_history, name="programme_history"),
+    path("history/<int:history_id>/restore/", programmes.programme_restore, name="programme_restore"),
+    path("people/", people.programme_people, name="programme_people"),
+    path("people/<int:pk>/remove/", people.programme_role_remove, name="programme_role_remove"),
+    path("invitations/<int:pk>/withdraw/", people.programme_invitation_withdraw, name="programme_invitation_withdraw"),
+    path("organisations/", include(organisation_urls)),
+    path("schemes/new/", schemes.scheme_create_view, name="scheme_create"),
+    path("schemes/<int:number>/", include(scheme_urls)),
+]
+
 urlpatterns = [
-    path("<slug:programme>/", views.programme_detail, name="programme"),
-    path("<slug:programme>/schemes/<int:number>/", views.scheme_detail, name="scheme"),
+    path("", programmes.programme_list, name="programme_list"),
+    path("new/", programmes.programme_create_view, name="programme_create"),
+    path("<slug:programme>/", include(programme_urls)),
 ]

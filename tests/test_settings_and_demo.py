@@ -113,10 +113,13 @@ def test_demo_data_is_loaded_once_with_one_account_per_role():
 @pytest.mark.django_db
 def test_demo_accounts_cannot_log_in_with_debug_off(client, settings):
     call_command("load_demo", stdout=io.StringIO())
+    credentials = {"username": "mentee@example.org", "password": settings.DEMO_PASSWORD}
     settings.DEBUG = False
-    assert not client.login(username="mentee@example.org", password=settings.DEMO_PASSWORD)
+    response = client.post("/accounts/login/", credentials, secure=True)
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
     settings.DEBUG = True
-    assert client.login(username="mentee@example.org", password=settings.DEMO_PASSWORD)
+    response = client.post("/accounts/login/", credentials, secure=True)
+    assert response.status_code == 302 and "_auth_user_id" in client.session
 
 
 def test_every_model_has_an_admin_and_a_readable_name():

@@ -1,6 +1,7 @@
 """The domain of a mentoring programme, one module per sub-domain."""
 
 from .action_plans import Action, ActionPlan, ActionPlanStatus, ActionPlanVersion, ActionStatus, ImplementationUpdate
+from .invitations import Invitation
 from .organisations import (
     Association,
     City,

@@ -1,0 +1,214 @@
+"""Account pages that Django's own auth views do not provide: accepting an invitation,
+the second factor (TOTP, with django-otp), the account page, and the rules table.
+
+Login, logout, password change and password reset by e-mail are Django's own views
+(see urls.py); django-axes throttles logins, django-otp throttles wrong codes.
+"""
+
+from base64 import b32encode
+
+import segno
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login, password_validation
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from schemes.services.invitations import InvitationError, invitation_accept, invitation_for_token
+
+from .access import ACTION_LABELS, DOCUMENT_LABELS, ROLE_LABELS, RULES
+from .forms import PlainTextMixin
+from .middleware import TwoFactorMiddleware
+
+
+class InvitationAcceptForm(PlainTextMixin, forms.Form):
+    first_name = forms.CharField(label=gettext_lazy("First name"), max_length=150)
+    last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=150)
+    password1 = forms.CharField(
+        label=gettext_lazy("Choose a password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=gettext_lazy("The same password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+    )
+
+    def __init__(self, *args, email, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords are not the same."))
+        elif password1:
+            candidate = get_user_model()(
+                email=self.email, first_name=cleaned.get("first_name", ""), last_name=cleaned.get("last_name", "")
+            )
+            try:
+                password_validation.validate_password(password1, candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+@never_cache
+@sensitive_post_parameters("password1", "password2")
+def invitation_accept_view(request, token):
+    """The one-time link of an invitation: the invitee chooses a password and is in."""
+    try:
+        invitation = invitation_for_token(token)
+    except InvitationError as error:
+        return render(request, "registration/invitation_invalid.html", {"reason": str(error)}, status=410)
+    form = InvitationAcceptForm(
+        request.POST or None,
+        email=invitation.email,
+        initial={"first_name": invitation.first_name, "last_name": invitation.last_name},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, user = invitation_accept(
+                token=token,
+                password=form.cleaned_data["password1"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+            )
+        except InvitationError as error:
+            return render(request, "registration/invitation_invalid.html", {"reason": str(error)}, status=410)
+        login(request, user, backend="mentoring.backends.EmailBackend")
+        messages.success(request, _("Welcome! Your account is ready."))
+        return redirect(invitation.where.get_absolute_url())
+    return render(request, "registration/invitation_accept.html", {"invitation": invitation, "form": form})
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=gettext_lazy("6-digit code from your authenticator app"),
+        min_length=6,
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}),
+    )
+
+    def __init__(self, *args, device, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.device = device
+
+    def clean_token(self):
+        token = self.cleaned_data["token"].strip().replace(" ", "")
+        allowed, details = self.device.verify_is_allowed()
+        if not allowed:
+            raise ValidationError(_("Too many wrong codes. Wait a little and try again."))
+        if not self.device.verify_token(token):
+            raise ValidationError(_("This code is not right, or has expired. Enter the code your app shows now."))
+        return token
+
+
+def _safe_next(request, default="home"):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+@never_cache
+@login_required
+def two_factor_setup(request):
+    """Turn the second factor on: scan the code (or type the key), confirm with a code."""
+    user = request.user
+    confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if confirmed:
+        return render(request, "registration/two_factor.html", {"device": confirmed, "required": _required(user)})
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
+        user=user, name=_("Authenticator app"), confirmed=False
+    )
+    form = TokenForm(request.POST or None, device=device)
+    if request.method == "POST" and form.is_valid():
+        device.confirmed = True
+        device.save()
+        otp_login(request, device)
+        messages.success(request, _("Second factor on: from now on you log in with a code from your app as well."))
+        return redirect(_safe_next(request, "two_factor_setup"))
+    qr = segno.make(device.config_url, error="m")
+    return render(
+        request,
+        "registration/two_factor.html",
+        {
+            "form": form,
+            # The SVG is generated from the device's own key, no user text in it.
+            "qr_svg": mark_safe(qr.svg_inline(scale=4, dark="#000", light="#fff")),
+            "secret": b32encode(device.bin_key).decode(),
+            "next": _safe_next(request, ""),
+        },
+    )
+
+
+def _required(user):
+    return settings.OTP_REQUIRED_FOR_COORDINATORS and user.programme_roles.filter(role="coordinator").exists()
+
+
+@never_cache
+@login_required
+def two_factor_verify(request):
+    """The second step of logging in, for a person with an authenticator app."""
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    if device is None or request.user.is_verified():
+        return redirect(_safe_next(request))
+    form = TokenForm(request.POST or None, device=device)
+    if request.method == "POST" and form.is_valid():
+        otp_login(request, device)
+        return redirect(_safe_next(request))
+    return render(request, "registration/two_factor_verify.html", {"form": form, "next": _safe_next(request, "")})
+
+
+@require_POST
+@login_required
+def two_factor_disable(request):
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    if device is None:
+        return redirect("two_factor_setup")
+    if _required(request.user):
+        messages.error(request, _("Coordinators must keep their second factor on."))
+        return redirect("two_factor_setup")
+    form = TokenForm(request.POST, device=device)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["token"]))
+        return redirect("two_factor_setup")
+    TOTPDevice.objects.filter(user=request.user).delete()
+    request.session.pop(TwoFactorMiddleware.KEY, None)
+    messages.success(request, _("Second factor off. You log in with your password only."))
+    return redirect("account")
+
+
+@login_required
+def account(request):
+    return render(
+        request,
+        "registration/account.html",
+        {"has_two_factor": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()},
+    )
+
+
+@login_required
+def rules(request):
+    """The rules table, as people read it: for each document, what each role may do."""
+    roles = list(ROLE_LABELS)
+    rows = []
+    for document, actions in RULES.items():
+        cells = [[str(ACTION_LABELS[action]) for action, allowed_roles in actions.items() if role in allowed_roles] for role in roles]
+        rows.append((DOCUMENT_LABELS[document], cells))
+    return render(request, "rules.html", {"roles": [ROLE_LABELS[r] for r in roles], "rows": rows})

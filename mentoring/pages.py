@@ -1,0 +1,61 @@
+"""Pieces every page uses: pagination, the generic form page, and the history page with
+restore, so that each document's views stay a few lines long."""
+
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from .access import require
+from .history import history_page, history_restore
+
+PAGE_SIZE = 25
+
+
+def paginate(request, queryset, per_page=PAGE_SIZE):
+    """The requested page of ``queryset``; a bad page number gives the nearest page."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def form_page(request, form, *, title, submit_label, cancel_url, context=None, template="pages/form.html"):
+    """Render a form page (crispy-forms) with a heading, a submit button and Cancel."""
+    return render(
+        request,
+        template,
+        {"form": form, "title": title, "submit_label": submit_label, "cancel_url": cancel_url, **(context or {})},
+    )
+
+
+def history_view(request, obj, access, document, *, context):
+    """The history page of ``obj``: who changed what and when, newest first."""
+    require(access, "view", document, user=request.user)
+    page, entries = history_page(obj, request.GET.get("page"))
+    return render(
+        request,
+        "pages/history.html",
+        {
+            "object": obj,
+            "page_obj": page,
+            "entries": entries,
+            "can_restore": access.can("edit", document),
+            "access": access,
+            **context,
+        },
+    )
+
+
+def restore_view(request, obj, access, document, history_id):
+    """POST (views decorate with require_POST): restore ``obj`` to the state of one of
+    its own history rows, then show the history page again."""
+    require(access, "edit", document, user=request.user)
+    try:
+        history_restore(obj=obj, history_id=history_id)
+    except ObjectDoesNotExist as exc:
+        raise Http404(_("No such version.")) from exc
+    except ValidationError as exc:
+        messages.error(request, _("This version cannot be restored: %(reason)s") % {"reason": " ".join(exc.messages)})
+    else:
+        messages.success(request, _("The earlier version is restored. The restore is in the history too."))
+    return redirect(request.path.rsplit("/", 3)[0] + "/")

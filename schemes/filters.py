@@ -1,0 +1,55 @@
+"""List filters (django-filter). Each filters a queryset the view has already scoped to
+the user, so a filter never reaches outside what the user may see."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from .models import OrganisationKind, SchemeKind, SchemePhase
+
+ARCHIVED_CHOICES = [("active", _("Active")), ("archived", _("Archived")), ("all", _("All"))]
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    """A free-text box over ``search_fields``, and (with ``status``) active/archived,
+    showing active ones unless asked otherwise."""
+
+    search_fields = ()
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+
+    def filter_text(self, queryset, name, value):
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value.strip()})
+        return queryset.filter(condition).distinct()
+
+    def filter_status(self, queryset, name, value):
+        if value == "archived":
+            return queryset.filter(archived=True)
+        if value == "all":
+            return queryset
+        return queryset.filter(archived=False)
+
+    def filter_queryset(self, queryset):
+        if "status" in self.filters and not self.form.cleaned_data.get("status"):
+            queryset = queryset.filter(archived=False)
+        return super().filter_queryset(queryset)
+
+
+class ProgrammeFilter(SearchFilterSet):
+    search_fields = ("name", "description")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ARCHIVED_CHOICES, method="filter_status", empty_label=None)
+
+
+class OrganisationFilter(SearchFilterSet):
+    search_fields = ("name", "short_name", "region")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OrganisationKind.choices, empty_label=_("All kinds"))
+    country = django_filters.ChoiceFilter(label=_("Country"), choices=countries, empty_label=_("All countries"))
+
+
+class SchemeFilter(SearchFilterSet):
+    search_fields = ("title", "theme", "parties__organisation__name")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=SchemeKind.choices, empty_label=_("All kinds"))
+    phase = django_filters.ChoiceFilter(label=_("Phase"), choices=SchemePhase.choices, empty_label=_("All phases"))
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ARCHIVED_CHOICES, method="filter_status", empty_label=None)

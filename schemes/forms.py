@@ -1,0 +1,331 @@
+"""Forms of the set-up pages: programmes, organisations, schemes and their parties,
+invitations. Every choice is taken from the programme or scheme the view resolved, so a
+form never offers (or accepts) another programme's objects."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from benchmarks.models import BenchmarkStatus, BenchmarkVersion
+from mentoring.access import ASSOCIATION, MENTEE, MENTOR, ROLE_LABELS
+from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin
+
+from .models import Organisation, OrganisationKind, Programme, Scheme, SchemeKind, Side
+from .services.schemes import MAX_VISITS, MIN_VISITS
+
+
+RESERVED_SLUGS = {"new", "edit", "history", "people", "organisations", "schemes", "invitations"}
+
+
+class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
+    new_coordinating_body = forms.CharField(
+        label=_("...or register a new coordinating body"),
+        max_length=200,
+        required=False,
+        help_text=_("The network or association that runs the programme, if it is not in the list."),
+    )
+
+    class Meta:
+        model = Programme
+        fields = [
+            "name",
+            "slug",
+            "description",
+            "coordinating_body",
+            "facilitator_organisations",
+            "benchmarks",
+            "start_date",
+            "end_date",
+            "funding",
+            "default_visit_count",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "facilitator_organisations": forms.CheckboxSelectMultiple,
+            "benchmarks": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {"slug": _("Lower-case letters, digits and hyphens, used in addresses: e.g. inclucities.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coordinating_body"].queryset = Organisation.objects.filter(kind=OrganisationKind.NETWORK)
+        self.fields["coordinating_body"].required = False
+        self.order_fields(["name", "slug", "description", "coordinating_body", "new_coordinating_body"])
+        self.fields["facilitator_organisations"].queryset = Organisation.objects.filter(kind=OrganisationKind.FACILITATOR)
+        self.fields["benchmarks"].queryset = BenchmarkVersion.objects.filter(
+            status=BenchmarkStatus.PUBLISHED
+        ).select_related("benchmark")
+        self.fields["default_visit_count"].validators = []
+        self.fields["default_visit_count"].widget.attrs.update(min=MIN_VISITS, max=MAX_VISITS)
+
+    def clean_default_visit_count(self):
+        count = self.cleaned_data["default_visit_count"]
+        if not MIN_VISITS <= count <= MAX_VISITS:
+            raise ValidationError(
+                _("A scheme has between %(min)s and %(max)s visits."), params={"min": MIN_VISITS, "max": MAX_VISITS}
+            )
+        return count
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug in RESERVED_SLUGS:
+            raise ValidationError(_("This short name is reserved; choose another."))
+        return slug
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date is before the start date."))
+        if not cleaned.get("coordinating_body") and not cleaned.get("new_coordinating_body"):
+            self.add_error("coordinating_body", _("Choose the coordinating body, or register a new one below."))
+        return cleaned
+
+    def save(self, commit=True):
+        # A new coordinating body is registered with the save (inside the service's transaction).
+        name = self.cleaned_data.get("new_coordinating_body")
+        if name:
+            self.instance.coordinating_body, _created = Organisation.objects.get_or_create(
+                kind=OrganisationKind.NETWORK, name=name, defaults={"country": ""}
+            )
+        return super().save(commit=commit)
+
+
+class OrganisationForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
+    """A city, municipal association, network or facilitator organisation. The profile
+    facts (population, budget...) are those of the local-context block of Annex 2/3."""
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "kind",
+            "name",
+            "short_name",
+            "country",
+            "region",
+            "website",
+            "description",
+            "member_of",
+            "population",
+            "migrant_population",
+            "main_nationalities",
+            "annual_budget",
+            "integration_budget",
+            "government_structure",
+            "governance_notes",
+        ]
+        widgets = {"member_of": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        associations = programme.cities.filter(kind=OrganisationKind.ASSOCIATION)
+        if self.instance.pk:
+            associations = associations.exclude(pk=self.instance.pk)
+        self.fields["member_of"].queryset = associations
+        self.fields["member_of"].help_text = _("The municipal associations of this programme it belongs to.")
+        for name in ("population", "migrant_population"):
+            self.fields[name].widget.attrs["min"] = 0
+
+    def clean(self):
+        cleaned = super().clean()
+        population, migrants = cleaned.get("population"), cleaned.get("migrant_population")
+        if population is not None and migrants is not None and migrants > population:
+            self.add_error("migrant_population", _("This is more than the number of inhabitants."))
+        annual, integration = cleaned.get("annual_budget"), cleaned.get("integration_budget")
+        if annual is not None and integration is not None and integration > annual:
+            self.add_error("integration_budget", _("This is more than the whole municipal budget."))
+        for name in ("annual_budget", "integration_budget"):
+            if cleaned.get(name) is not None and cleaned[name] < 0:
+                self.add_error(name, _("An amount cannot be negative."))
+        name, kind, country = cleaned.get("name"), cleaned.get("kind"), cleaned.get("country")
+        if name and kind:
+            clash = Organisation.objects.filter(kind=kind, name__iexact=name, country=country or "")
+            if self.instance.pk:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error("name", _("An organisation of this kind with this name and country is already registered."))
+        return cleaned
+
+
+class SchemeForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
+    class Meta:
+        model = Scheme
+        fields = ["title", "theme", "kind", "focus", "benchmark", "start_date", "end_date", "summary"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput(), "kind": forms.RadioSelect}
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        self.fields["benchmark"].queryset = programme.benchmarks.select_related("benchmark")
+        self.fields["benchmark"].empty_label = _("No benchmark")
+        self.fields["benchmark"].help_text = _("One of the benchmarks this programme offers, or none.")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date is before the start date."))
+        return cleaned
+
+
+class SchemeCreateForm(SchemeForm):
+    visit_count = forms.IntegerField(
+        label=_("Number of visits"),
+        min_value=MIN_VISITS,
+        max_value=MAX_VISITS,
+        help_text=_("The default series: setting the scene, inspiration, consolidation. 2 to 10 visits."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["visit_count"].initial = self.programme.default_visit_count
+
+
+class PartyForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("City or association"), queryset=Organisation.objects.none(), required=False)
+    side = forms.ChoiceField(label=_("Side"), choices=Side.choices, required=False)
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = programme.cities.filter(
+            kind__in=[OrganisationKind.CITY, OrganisationKind.ASSOCIATION]
+        ).order_by("kind", "name")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("organisation") and not cleaned.get("side"):
+            self.add_error("side", _("Choose the side of this party."))
+        return cleaned
+
+
+class BasePartyFormSet(forms.BaseFormSet):
+    """The parties of a scheme, checked against its kind: a mentoring scheme has at least
+    one mentee city and one mentor city (two mentors, several cities are fine); a
+    community of practice has at least two peer cities and no sides."""
+
+    def __init__(self, *args, programme, kind=None, **kwargs):
+        self.programme = programme
+        self.kind = kind
+        super().__init__(*args, form_kwargs={"programme": programme}, **kwargs)
+
+    def parties(self):
+        return [
+            (form.cleaned_data["organisation"], form.cleaned_data["side"])
+            for form in self.forms
+            if form.cleaned_data.get("organisation")
+        ]
+
+    def clean(self):
+        if any(self.errors):
+            return
+        parties = self.parties()
+        seen = set()
+        for organisation, _side in parties:
+            if organisation.pk in seen:
+                raise ValidationError(_("%(name)s is listed twice."), params={"name": organisation.name})
+            seen.add(organisation.pk)
+        cities = [(org, side) for org, side in parties if org.kind == OrganisationKind.CITY]
+        if self.kind == SchemeKind.COMMUNITY:
+            if any(side != Side.PEER for _org, side in parties):
+                raise ValidationError(_("In a community of practice every party is a peer."))
+            if len(cities) < 2:
+                raise ValidationError(_("A community of practice needs at least two cities."))
+        else:
+            if any(side == Side.PEER for _org, side in parties):
+                raise ValidationError(_("Peers belong to a community of practice; choose the mentee or mentor side."))
+            if not any(side == Side.MENTEE for _org, side in cities):
+                raise ValidationError(_("A mentoring scheme needs at least one mentee city."))
+            if not any(side == Side.MENTOR for _org, side in cities):
+                raise ValidationError(_("A mentoring scheme needs at least one mentor city."))
+
+
+PartyFormSet = forms.formset_factory(
+    PartyForm, formset=BasePartyFormSet, extra=6, max_num=12, validate_max=True, absolute_max=12
+)
+
+
+class InvitationForm(PlainTextMixin, forms.Form):
+    """Invite a person by e-mail to a role in a programme or a scheme."""
+
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("Role"))
+    organisation = forms.ModelChoiceField(label=_("On behalf of"), queryset=Organisation.objects.none(), required=False)
+    message = forms.CharField(label=_("Personal message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False)
+
+    def __init__(self, *args, roles, organisations, scheme=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scheme = scheme
+        self.fields["role"].choices = [(role, ROLE_LABELS[role]) for role in sorted(roles)]
+        self.fields["organisation"].queryset = organisations
+        if scheme is not None:
+            self.fields["organisation"].help_text = _(
+                "City and association officers act on behalf of a party of the scheme."
+            )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                _("This address already has an account. Give the role to the existing account instead (below)."),
+                code="exists",
+            )
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        self.party = role_party_check(self, cleaned)
+        return cleaned
+
+
+class RoleGrantForm(forms.Form):
+    """Give a role to someone who already has an account."""
+
+    email = forms.EmailField(label=_("E-mail address of the account"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"))
+    organisation = forms.ModelChoiceField(label=_("On behalf of"), queryset=Organisation.objects.none(), required=False)
+
+    def __init__(self, *args, roles, organisations, scheme=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scheme = scheme
+        self.fields["role"].choices = [(role, ROLE_LABELS[role]) for role in sorted(roles)]
+        self.fields["organisation"].queryset = organisations
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        self.user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+        if self.user is None:
+            raise ValidationError(_("No account has this address. Send an invitation instead (above)."), code="missing")
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        self.party = role_party_check(self, cleaned)
+        return cleaned
+
+
+def role_party_check(form, cleaned):
+    """City and association officers act for a party of the scheme: a mentee officer for
+    a mentee-side (or peer) city, a mentor officer for a mentor-side (or peer) city, an
+    association officer for an association of the scheme. Returns that party."""
+    role, organisation = cleaned.get("role"), cleaned.get("organisation")
+    if form.scheme is None or role not in {MENTEE, MENTOR, ASSOCIATION}:
+        return None
+    if organisation is None:
+        form.add_error("organisation", _("Choose the city or association this person acts for."))
+        return None
+    party = next((p for p in form.scheme.parties.all() if p.organisation_id == organisation.pk), None)
+    expected_kind = OrganisationKind.ASSOCIATION if role == ASSOCIATION else OrganisationKind.CITY
+    expected_sides = {MENTEE: {Side.MENTEE, Side.PEER}, MENTOR: {Side.MENTOR, Side.PEER}}.get(role, set(Side.values))
+    if party is None or organisation.kind != expected_kind or party.side not in expected_sides:
+        form.add_error(
+            "organisation",
+            _("For this role, choose a %(kind)s on the right side of this scheme.")
+            % {"kind": OrganisationKind(expected_kind).label.lower()},
+        )
+        return None
+    return party

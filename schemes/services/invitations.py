@@ -1,0 +1,130 @@
+"""Inviting people, accepting an invitation, giving and removing roles.
+
+An invitation link carries a random token; only its SHA-256 is stored. The link works
+once, until it expires (INVITATION_VALID_DAYS), and not after it is withdrawn.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from ..models import Invitation, ProgrammeRole, SchemeRole
+from ..models.invitations import token_hash
+
+
+class InvitationError(Exception):
+    """An invitation link that cannot be used; the message says why, for the invitee."""
+
+
+def _role_create(*, user, programme, scheme, role, party):
+    if scheme is None:
+        ProgrammeRole.objects.get_or_create(programme=programme, user=user, role=role)
+    else:
+        SchemeRole.objects.get_or_create(scheme=scheme, user=user, role=role, defaults={"party": party})
+
+
+@transaction.atomic
+def invitation_create(*, programme, scheme=None, email, role, invited_by, build_url, organisation=None, party=None,
+                      first_name="", last_name="", message=""):
+    """Record the invitation and e-mail its one-time link. ``build_url`` turns a path
+    into an absolute address (``request.build_absolute_uri``). Returns the invitation
+    and the link (shown once to the inviter as well, for when e-mail is slow)."""
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        programme=programme,
+        scheme=scheme,
+        email=email.lower(),
+        first_name=first_name,
+        last_name=last_name,
+        role=role,
+        organisation=organisation,
+        party=party,
+        message=message,
+        invited_by=invited_by,
+        token_hash=token_hash(token),
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    link = build_url(reverse("invitation_accept", kwargs={"token": token}))
+    with translation.override(invited_by.language or translation.get_language()):
+        context = {"invitation": invitation, "link": link, "days": settings.INVITATION_VALID_DAYS}
+        subject = _("You are invited to %(where)s") % {"where": invitation.where.title if scheme else programme.name}
+        body = render_to_string("emails/invitation.txt", context)
+    send_mail(subject, body, None, [invitation.email])
+    return invitation, link
+
+
+def invitation_for_token(token):
+    """The invitation of a link, or InvitationError saying why it cannot be used."""
+    invitation = (
+        Invitation.objects.select_related("programme", "scheme", "invited_by", "organisation")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+    if invitation is None:
+        raise InvitationError(_("This invitation link is not valid. Check that you copied the whole link."))
+    if invitation.state == "accepted":
+        raise InvitationError(_("This invitation has already been used. Log in with your e-mail address and password."))
+    if invitation.state == "withdrawn":
+        raise InvitationError(_("This invitation has been withdrawn. Ask the person who invited you for a new one."))
+    if invitation.state == "expired":
+        raise InvitationError(
+            _("This invitation expired on %(date)s. Ask %(name)s for a new one.")
+            % {
+                "date": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d"),
+                "name": invitation.invited_by.display_name if invitation.invited_by else _("the coordinator"),
+            }
+        )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token, password, first_name, last_name):
+    """Create the invitee's account with ``password`` and give them the role.
+
+    The invitation row is locked, so two clicks on the same link cannot both succeed.
+    """
+    invitation = invitation_for_token(token)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.state != "pending":
+        raise InvitationError(_("This invitation has already been used. Log in with your e-mail address and password."))
+    User = get_user_model()
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise InvitationError(
+            _("An account with this address already exists. Log in, and ask the person who invited you to add the role to it.")
+        )
+    user = User.objects.create_user(
+        email=invitation.email,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        organisation=invitation.organisation,
+        language=translation.get_language() or "",
+    )
+    _role_create(user=user, programme=invitation.programme, scheme=invitation.scheme, role=invitation.role, party=invitation.party)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return invitation, user
+
+
+def invitation_withdraw(*, invitation):
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+
+
+@transaction.atomic
+def role_grant(*, user, programme, scheme=None, role, party=None):
+    """Give an existing account a role (no invitation needed)."""
+    _role_create(user=user, programme=programme, scheme=scheme, role=role, party=party)
+
+
+def role_remove(*, role):
+    role.delete()

@@ -1,0 +1,98 @@
+"""Cities, associations and other organisations of a programme. Each is fetched through
+the programme (``programme.cities``): an organisation of another programme is a 404."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mentoring.access import programme_view
+from mentoring.pages import form_page, history_view, paginate, restore_view
+
+from ..filters import OrganisationFilter
+from ..forms import OrganisationForm
+from ..models import OrganisationKind
+from ..services.setup import form_save_with_history, organisation_register
+
+
+def organisation_of(programme, pk):
+    return get_object_or_404(programme.cities.all(), pk=pk)
+
+
+@programme_view("view", "organisation")
+def organisation_list(request, programme, access):
+    organisations = programme.cities.prefetch_related("member_of").order_by("kind", "name")
+    filterset = OrganisationFilter(request.GET, queryset=organisations)
+    return render(
+        request,
+        "schemes/organisation_list.html",
+        {"programme": programme, "access": access, "filter": filterset, "page_obj": paginate(request, filterset.qs)},
+    )
+
+
+@programme_view("edit", "organisation")
+def organisation_create(request, programme, access):
+    initial = {"kind": request.GET.get("kind") if request.GET.get("kind") in OrganisationKind.values else OrganisationKind.CITY}
+    form = OrganisationForm(request.POST or None, programme=programme, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        organisation = organisation_register(form=form, programme=programme)
+        messages.success(request, _("%(name)s is registered in this programme.") % {"name": organisation.name})
+        if "add_another" in request.POST:
+            return redirect(request.path + f"?kind={organisation.kind}")
+        return redirect("schemes:organisations", programme=programme.slug)
+    return form_page(
+        request,
+        form,
+        title=_("Register a city, association or organisation"),
+        submit_label=_("Register"),
+        cancel_url=programme.get_absolute_url() + "organisations/",
+        context={"programme": programme, "add_another": True},
+    )
+
+
+@programme_view("view", "organisation")
+def organisation_detail(request, programme, access, pk):
+    organisation = organisation_of(programme, pk)
+    return render(
+        request,
+        "schemes/organisation_detail.html",
+        {
+            "programme": programme,
+            "access": access,
+            "organisation": organisation,
+            "memberships": organisation.member_of.order_by("name"),
+            "members": organisation.members.filter(pk__in=programme.cities.values("pk")).order_by("name"),
+        },
+    )
+
+
+@programme_view("edit", "organisation")
+def organisation_edit(request, programme, access, pk):
+    organisation = organisation_of(programme, pk)
+    form = OrganisationForm(request.POST or None, instance=organisation, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        form_save_with_history(form)
+        messages.success(request, _("Saved."))
+        return redirect("schemes:organisation", programme=programme.slug, pk=organisation.pk)
+    return form_page(
+        request,
+        form,
+        title=_("Edit %(name)s") % {"name": organisation.name},
+        submit_label=_("Save"),
+        cancel_url=programme.get_absolute_url() + f"organisations/{organisation.pk}/",
+        context={"programme": programme},
+    )
+
+
+@programme_view("view", "organisation")
+def organisation_history(request, programme, access, pk):
+    organisation = organisation_of(programme, pk)
+    return history_view(
+        request, organisation, access, "organisation", context={"programme": programme, "title": organisation.name}
+    )
+
+
+@require_POST
+@programme_view("edit", "organisation")
+def organisation_restore(request, programme, access, pk, history_id):
+    return restore_view(request, organisation_of(programme, pk), access, "organisation", history_id)

@@ -1,0 +1,154 @@
+"""The people of a programme or scheme: their roles, invitations, giving and removing
+roles. Roles, invitations and organisations are all fetched through the programme or
+scheme, and the roles offered are those the user may grant (``access.GRANTS``)."""
+
+from django.contrib import messages
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mentoring.access import programme_view, require, scheme_view
+
+from ..forms import InvitationForm, RoleGrantForm
+from ..models import Invitation, Organisation, ProgrammeRole, SchemeRole
+from ..services.invitations import invitation_create, invitation_withdraw, role_grant, role_remove
+
+
+def _organisations(programme, scheme):
+    """Who a person may act for: the scheme's parties, or the programme's organisations,
+    plus the coordinating body and facilitator organisations."""
+    if scheme is not None:
+        scope = Q(scheme_parties__scheme=scheme)
+    else:
+        scope = Q(programmes=programme)
+    scope |= Q(pk=programme.coordinating_body_id) | Q(facilitated_programmes=programme)
+    return Organisation.objects.filter(scope).distinct().order_by("kind", "name")
+
+
+def _people_page(request, *, programme, scheme, access, roles, invitations, where):
+    grantable = access.grantable(where)
+    organisations = _organisations(programme, scheme)
+    action = request.POST.get("action") if request.method == "POST" else None
+    invite_form = InvitationForm(
+        request.POST if action == "invite" else None, roles=grantable, organisations=organisations, scheme=scheme, prefix="invite"
+    )
+    grant_form = RoleGrantForm(
+        request.POST if action == "grant" else None, roles=grantable, organisations=organisations, scheme=scheme, prefix="grant"
+    )
+    if action is not None:
+        require(access, "invite", where, user=request.user)
+        if action == "invite" and invite_form.is_valid():
+            data = invite_form.cleaned_data
+            invitation, link = invitation_create(
+                programme=programme,
+                scheme=scheme,
+                email=data["email"],
+                role=data["role"],
+                organisation=data["organisation"],
+                party=invite_form.party,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                message=data["message"],
+                invited_by=request.user,
+                build_url=request.build_absolute_uri,
+            )
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s. The link works once and expires in a few days.") % {"email": invitation.email},
+            )
+            return redirect(request.path)
+        if action == "grant" and grant_form.is_valid():
+            data = grant_form.cleaned_data
+            role_grant(user=grant_form.user, programme=programme, scheme=scheme, role=data["role"], party=grant_form.party)
+            messages.success(request, _("%(email)s now has the role.") % {"email": grant_form.user.email})
+            return redirect(request.path)
+    return render(
+        request,
+        "schemes/people.html",
+        {
+            "programme": programme,
+            "scheme": scheme,
+            "access": access,
+            "roles": roles,
+            "invitations": invitations,
+            "invite_form": invite_form,
+            "grant_form": grant_form,
+            "may_invite": bool(grantable) and access.can("invite", where),
+        },
+    )
+
+
+@programme_view("view")
+def programme_people(request, programme, access):
+    return _people_page(
+        request,
+        programme=programme,
+        scheme=None,
+        access=access,
+        where="programme",
+        roles=programme.roles.select_related("user__organisation").order_by("role", "user__last_name"),
+        invitations=programme.invitations.filter(scheme=None).select_related("invited_by", "organisation")[:50]
+        if access.can("invite", "programme")
+        else [],
+    )
+
+
+@scheme_view("view")
+def scheme_people(request, scheme, access):
+    return _people_page(
+        request,
+        programme=scheme.programme,
+        scheme=scheme,
+        access=access,
+        where="scheme",
+        roles=scheme.roles.select_related("user__organisation", "party__organisation").order_by("role", "user__last_name"),
+        invitations=scheme.invitations.select_related("invited_by", "organisation")[:50]
+        if access.can("invite", "scheme")
+        else [],
+    )
+
+
+@require_POST
+@programme_view("invite")
+def programme_role_remove(request, programme, access, pk):
+    role = get_object_or_404(ProgrammeRole, programme=programme, pk=pk)
+    if role.role not in access.grantable("programme"):
+        messages.error(request, _("You may not remove this role."))
+        return redirect("schemes:programme_people", programme=programme.slug)
+    if role.user_id == request.user.pk and role.role == "coordinator" and programme.roles.filter(role="coordinator").count() == 1:
+        messages.error(request, _("A programme keeps at least one coordinator."))
+        return redirect("schemes:programme_people", programme=programme.slug)
+    role_remove(role=role)
+    messages.success(request, _("Role removed."))
+    return redirect("schemes:programme_people", programme=programme.slug)
+
+
+@require_POST
+@scheme_view("invite")
+def scheme_role_remove(request, scheme, access, pk):
+    role = get_object_or_404(SchemeRole, scheme=scheme, pk=pk)
+    if role.role not in access.grantable("scheme"):
+        messages.error(request, _("You may not remove this role."))
+    else:
+        role_remove(role=role)
+        messages.success(request, _("Role removed."))
+    return redirect("schemes:scheme_people", programme=scheme.programme.slug, number=scheme.number)
+
+
+@require_POST
+@programme_view("invite")
+def programme_invitation_withdraw(request, programme, access, pk):
+    invitation = get_object_or_404(Invitation, programme=programme, scheme=None, pk=pk)
+    invitation_withdraw(invitation=invitation)
+    messages.success(request, _("Invitation withdrawn: its link no longer works."))
+    return redirect("schemes:programme_people", programme=programme.slug)
+
+
+@require_POST
+@scheme_view("invite")
+def scheme_invitation_withdraw(request, scheme, access, pk):
+    invitation = get_object_or_404(Invitation, scheme=scheme, pk=pk)
+    invitation_withdraw(invitation=invitation)
+    messages.success(request, _("Invitation withdrawn: its link no longer works."))
+    return redirect("schemes:scheme_people", programme=scheme.programme.slug, number=scheme.number)

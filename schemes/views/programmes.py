@@ -1,0 +1,110 @@
+"""Programme pages: the list, creating one, its page, editing, archiving, history."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mentoring.access import may_create_programme, programme_view
+from mentoring.pages import form_page, history_view, paginate, restore_view
+
+from ..filters import ProgrammeFilter, SchemeFilter
+from ..forms import ProgrammeForm
+from ..models import OrganisationKind, Programme, ProgrammeRole, Scheme, SchemeParty
+from ..services.setup import archived_set, form_save_with_history, programme_create
+
+
+@login_required
+def programme_list(request):
+    programmes = (
+        Programme.objects.for_user(request.user)
+        .select_related("coordinating_body")
+        .annotate(scheme_count=Count("schemes", distinct=True))
+        .order_by("-start_date", "name")
+    )
+    filterset = ProgrammeFilter(request.GET, queryset=programmes)
+    return render(
+        request,
+        "schemes/programme_list.html",
+        {"filter": filterset, "page_obj": paginate(request, filterset.qs), "may_create": may_create_programme(request.user)},
+    )
+
+
+@login_required
+def programme_create_view(request):
+    if not may_create_programme(request.user):
+        raise PermissionDenied(_("Only coordinators create programmes."))
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        programme = programme_create(form=form, user=request.user)
+        messages.success(request, _("Programme created. Next: register its cities and associations, then its schemes."))
+        return redirect(programme)
+    return form_page(request, form, title=_("New programme"), submit_label=_("Create the programme"), cancel_url="/programmes/")
+
+
+@programme_view("view")
+def programme_detail(request, programme, access):
+    schemes = (
+        Scheme.objects.for_user(request.user)
+        .filter(programme=programme)
+        .select_related("programme", "benchmark")
+        .prefetch_related(Prefetch("parties", queryset=SchemeParty.objects.select_related("organisation")))
+        .annotate(visit_count=Count("visits", distinct=True))
+        .order_by("number")
+    )
+    filterset = SchemeFilter(request.GET, queryset=schemes)
+    context = {
+        "programme": programme,
+        "access": access,
+        "filter": filterset,
+        "page_obj": paginate(request, filterset.qs),
+        "benchmarks": programme.benchmarks.select_related("benchmark").order_by("benchmark__slug"),
+        "facilitator_organisations": programme.facilitator_organisations.order_by("name"),
+        "cities": programme.cities.filter(kind__in=[OrganisationKind.CITY, OrganisationKind.ASSOCIATION]).order_by("name")[:50],
+        "city_count": programme.cities.filter(kind__in=[OrganisationKind.CITY, OrganisationKind.ASSOCIATION]).count(),
+        "people": ProgrammeRole.objects.filter(programme=programme).select_related("user").order_by("role", "user__last_name"),
+    }
+    return render(request, "schemes/programme_detail.html", context)
+
+
+@programme_view("edit")
+def programme_edit(request, programme, access):
+    form = ProgrammeForm(request.POST or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        programme = form_save_with_history(form)
+        messages.success(request, _("Programme saved."))
+        return redirect(programme)
+    return form_page(
+        request,
+        form,
+        title=_("Edit %(name)s") % {"name": programme.name},
+        submit_label=_("Save"),
+        cancel_url=programme.get_absolute_url(),
+        context={"programme": programme},
+    )
+
+
+@require_POST
+@programme_view("archive")
+def programme_archive(request, programme, access):
+    archive = request.POST.get("archived") != "false"
+    archived_set(obj=programme, archived=archive)
+    if archive:
+        messages.success(request, _("Programme archived: it is read-only, and its documents can still be printed."))
+    else:
+        messages.success(request, _("Programme brought back from the archive."))
+    return redirect(programme)
+
+
+@programme_view("view")
+def programme_history(request, programme, access):
+    return history_view(request, programme, access, "programme", context={"programme": programme, "title": programme.name})
+
+
+@require_POST
+@programme_view("edit")
+def programme_restore(request, programme, access, history_id):
+    return restore_view(request, programme, access, "programme", history_id)

@@ -1,0 +1,140 @@
+"""Scheme pages: creating a scheme with its parties, its page, editing, parties,
+archiving, history."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mentoring.access import programme_view, scheme_view
+from mentoring.pages import form_page, history_view, restore_view
+
+from ..forms import PartyFormSet, SchemeCreateForm, SchemeForm
+from ..models import SchemeKind, SchemeRole
+from ..services.schemes import scheme_create
+from ..services.setup import archived_set, form_save_with_history, scheme_parties_set
+
+
+def _kind_of(form):
+    kind = form.data.get(form.add_prefix("kind")) if form.is_bound else form.initial.get("kind")
+    return kind if kind in SchemeKind.values else SchemeKind.MENTORING
+
+
+@programme_view("edit")
+def scheme_create_view(request, programme, access):
+    """A new scheme: its description, its parties (several cities, two mentors or a
+    community of practice), and the default series of visits."""
+    form = SchemeCreateForm(request.POST or None, programme=programme, prefix="scheme")
+    formset = PartyFormSet(request.POST or None, programme=programme, kind=_kind_of(form), prefix="parties")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = {name: value for name, value in form.cleaned_data.items() if name not in {"visit_count", "seen_version"}}
+        scheme = scheme_create(
+            programme=programme, parties=formset.parties(), visit_count=form.cleaned_data["visit_count"], **data
+        )
+        messages.success(
+            request,
+            _("Scheme %(number)s created with %(visits)s visits. Next: invite its people.")
+            % {"number": scheme.number, "visits": form.cleaned_data["visit_count"]},
+        )
+        return redirect(scheme)
+    return render(
+        request,
+        "schemes/scheme_form.html",
+        {"programme": programme, "form": form, "formset": formset, "title": _("New scheme"), "submit_label": _("Create the scheme")},
+    )
+
+
+@scheme_view("view")
+def scheme_detail(request, scheme, access):
+    context = {
+        "scheme": scheme,
+        "programme": scheme.programme,
+        "access": access,
+        "parties": scheme.parties.select_related("organisation").order_by("side", "order"),
+        "people": SchemeRole.objects.filter(scheme=scheme).select_related("user", "party__organisation").order_by("role", "user__last_name"),
+        "visits": scheme.visits.select_related("host").order_by("order"),
+        "focus_key_factors": scheme.focus_key_factors.order_by("order"),
+    }
+    return render(request, "schemes/scheme_detail.html", context)
+
+
+@scheme_view("edit")
+def scheme_edit(request, scheme, access):
+    form = SchemeForm(request.POST or None, instance=scheme, programme=scheme.programme)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form_save_with_history(form)
+        messages.success(request, _("Scheme saved."))
+        return redirect(scheme)
+    return form_page(
+        request,
+        form,
+        title=_("Edit scheme %(number)s") % {"number": scheme.number},
+        submit_label=_("Save"),
+        cancel_url=scheme.get_absolute_url(),
+        context={"programme": scheme.programme, "scheme": scheme},
+    )
+
+
+@scheme_view("edit")
+def scheme_parties(request, scheme, access):
+    """The cities and associations of each side. A party with people acting for it
+    cannot be removed until their roles are."""
+    parties = list(scheme.parties.select_related("organisation").order_by("side", "order"))
+    initial = [{"organisation": party.organisation, "side": party.side} for party in parties]
+    formset = PartyFormSet(request.POST or None, programme=scheme.programme, kind=scheme.kind, prefix="parties", initial=initial)
+    if request.method == "POST" and formset.is_valid():
+        kept = {organisation.pk for organisation, _side in formset.parties()}
+        staffed = [
+            party.organisation.name
+            for party in parties
+            if party.organisation_id not in kept and SchemeRole.objects.filter(party=party).exists()
+        ]
+        if staffed:
+            formset._non_form_errors = formset.error_class(
+                [_("People act for %(names)s in this scheme: remove their roles first.") % {"names": ", ".join(staffed)}]
+            )
+        else:
+            scheme_parties_set(scheme=scheme, parties=formset.parties())
+            messages.success(request, _("Parties saved."))
+            return redirect(scheme)
+    return render(
+        request,
+        "schemes/scheme_form.html",
+        {
+            "programme": scheme.programme,
+            "scheme": scheme,
+            "formset": formset,
+            "title": _("Parties of scheme %(number)s") % {"number": scheme.number},
+            "submit_label": _("Save"),
+        },
+    )
+
+
+@require_POST
+@scheme_view("archive")
+def scheme_archive(request, scheme, access):
+    archive = request.POST.get("archived") != "false"
+    if not archive and scheme.programme.archived:
+        messages.error(request, _("Bring the programme back from the archive first."))
+        return redirect(scheme)
+    archived_set(obj=scheme, archived=archive)
+    if archive:
+        messages.success(request, _("Scheme archived: it is read-only, and its documents can still be printed."))
+    else:
+        messages.success(request, _("Scheme brought back from the archive."))
+    return redirect(scheme)
+
+
+@scheme_view("view")
+def scheme_history(request, scheme, access):
+    return history_view(
+        request, scheme, access, "scheme", context={"programme": scheme.programme, "scheme": scheme, "title": scheme.title}
+    )
+
+
+@require_POST
+@scheme_view("edit")
+def scheme_restore(request, scheme, access, history_id):
+    return restore_view(request, scheme, access, "scheme", history_id)
