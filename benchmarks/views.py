@@ -5,6 +5,7 @@ confidential: every signed-in user may read them; drafts only their coordinators
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpResponse
+from django.views.decorators.http import require_safe
 from django.shortcuts import get_object_or_404, render
 
 from mentoring.documents import render_pdf
@@ -16,6 +17,7 @@ def visible_versions():
     return BenchmarkVersion.objects.filter(status=BenchmarkStatus.PUBLISHED)
 
 
+@require_safe
 @login_required
 def benchmark_list(request):
     versions = (
@@ -43,6 +45,7 @@ def _benchmark_context(slug, number):
     return {"version": version, "sections": sections, "context_factors": version.context_factors.order_by("order")}
 
 
+@require_safe
 @login_required
 def benchmark_detail(request, slug, number):
     context = _benchmark_context(slug, number)
@@ -50,6 +53,7 @@ def benchmark_detail(request, slug, number):
     return render(request, "benchmarks/benchmark_detail.html", context)
 
 
+@require_safe
 @login_required
 def benchmark_booklet(request, slug, number):
     """The benchmark as a booklet PDF, for workshops."""

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -194,6 +194,7 @@ def two_factor_disable(request):
     return redirect("account")
 
 
+@require_safe
 @login_required
 def account(request):
     return render(
@@ -203,6 +204,7 @@ def account(request):
     )
 
 
+@require_safe
 @login_required
 def rules(request):
     """The rules table, as people read it: for each document, what each role may do."""

@@ -6,12 +6,13 @@ from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from mentoring.access import may_create_programme
 from schemes.models import Programme, Scheme, SchemeParty
 
 
+@require_safe
 @login_required
 def home(request):
     schemes = (

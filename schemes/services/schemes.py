@@ -36,6 +36,8 @@ def scheme_create(*, programme, title, theme, parties, benchmark=None, kind=Sche
     )
     for order, (organisation, side) in enumerate(parties):
         SchemeParty.objects.create(scheme=scheme, organisation=organisation, side=side, order=order)
+    # A scheme's cities and associations take part in its programme.
+    programme.cities.add(*[organisation for organisation, _side in parties])
     count = visit_count or programme.default_visit_count
     count = max(MIN_VISITS, min(MAX_VISITS, count))
     cities = {side: [org for org, s in parties if s == side and org.kind == "city"] for side in Side.values}

@@ -4,7 +4,7 @@ the programme (``programme.cities``): an organisation of another programme is a 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.access import programme_view
 from mentoring.pages import form_page, history_view, paginate, restore_view
@@ -19,6 +19,7 @@ def organisation_of(programme, pk):
     return get_object_or_404(programme.cities.all(), pk=pk)
 
 
+@require_safe
 @programme_view("view", "organisation")
 def organisation_list(request, programme, access):
     organisations = programme.cities.prefetch_related("member_of").order_by("kind", "name")
@@ -50,6 +51,7 @@ def organisation_create(request, programme, access):
     )
 
 
+@require_safe
 @programme_view("view", "organisation")
 def organisation_detail(request, programme, access, pk):
     organisation = organisation_of(programme, pk)
@@ -84,6 +86,7 @@ def organisation_edit(request, programme, access, pk):
     )
 
 
+@require_safe
 @programme_view("view", "organisation")
 def organisation_history(request, programme, access, pk):
     organisation = organisation_of(programme, pk)

@@ -27,6 +27,8 @@ def _organisations(programme, scheme):
 
 
 def _people_page(request, *, programme, scheme, access, roles, invitations, where):
+    if request.method == "POST":
+        require(access, "invite", where, user=request.user)
     grantable = access.grantable(where)
     organisations = _organisations(programme, scheme)
     action = request.POST.get("action") if request.method == "POST" else None
@@ -37,7 +39,6 @@ def _people_page(request, *, programme, scheme, access, roles, invitations, wher
         request.POST if action == "grant" else None, roles=grantable, organisations=organisations, scheme=scheme, prefix="grant"
     )
     if action is not None:
-        require(access, "invite", where, user=request.user)
         if action == "invite" and invite_form.is_valid():
             data = invite_form.cleaned_data
             invitation, link = invitation_create(

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.access import may_create_programme, programme_view
 from mentoring.pages import form_page, history_view, paginate, restore_view
@@ -17,6 +17,7 @@ from ..models import OrganisationKind, Programme, ProgrammeRole, Scheme, SchemeP
 from ..services.setup import archived_set, form_save_with_history, programme_create
 
 
+@require_safe
 @login_required
 def programme_list(request):
     programmes = (
@@ -45,6 +46,7 @@ def programme_create_view(request):
     return form_page(request, form, title=_("New programme"), submit_label=_("Create the programme"), cancel_url="/programmes/")
 
 
+@require_safe
 @programme_view("view")
 def programme_detail(request, programme, access):
     schemes = (
@@ -99,6 +101,7 @@ def programme_archive(request, programme, access):
     return redirect(programme)
 
 
+@require_safe
 @programme_view("view")
 def programme_history(request, programme, access):
     return history_view(request, programme, access, "programme", context={"programme": programme, "title": programme.name})

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.access import programme_view, scheme_view
 from mentoring.pages import form_page, history_view, restore_view
@@ -45,6 +45,7 @@ def scheme_create_view(request, programme, access):
     )
 
 
+@require_safe
 @scheme_view("view")
 def scheme_detail(request, scheme, access):
     context = {
@@ -127,6 +128,7 @@ def scheme_archive(request, scheme, access):
     return redirect(scheme)
 
 
+@require_safe
 @scheme_view("view")
 def scheme_history(request, scheme, access):
     return history_view(

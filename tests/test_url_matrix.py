@@ -1,0 +1,349 @@
+"""The URL x role matrix: every URL pattern of the site, for every persona, GET and POST,
+against the expected-result table below.
+
+Arguments are filled from the personas' schemes in three variants:
+- ``own``: the personas' programme and scheme A, and objects of scheme A;
+- ``sibling``: the same programme, scheme B (only the programme's coordinator and
+  observer belong there), and objects of scheme B;
+- ``foreign``: scheme A's address with a child object of another scheme or programme
+  (a role, an invitation, a history row, an organisation): always a 404 once past the
+  permission check, never someone else's object;
+- ``outside``: the other programme, where none of the personas has a role.
+
+A pattern missing from the table fails the suite. Each POST runs inside a savepoint that
+is rolled back, so the matrix leaves the data as it found it. Every response is also
+checked for the security headers.
+"""
+
+import copy
+import re
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from schemes.models import Invitation, Organisation, OrganisationKind, ProgrammeRole, SchemeRole
+from schemes.models.invitations import token_hash
+
+ROLES = ("anonymous", "outsider", "mentor", "mentee", "association", "facilitator", "coordinator", "observer")
+SIGNED_IN = frozenset(ROLES) - {"anonymous"}
+# Everyone of the personas' programme: through a programme role or a role in scheme A.
+IN_PROGRAMME = SIGNED_IN - {"outsider"}
+# Of scheme B, only the programme-wide roles see anything.
+PROGRAMME_WIDE = frozenset({"coordinator", "observer"})
+
+LOGIN = 302  # anonymous: sent to the login page
+NOT_ALLOWED = 405
+
+
+class Rollback(Exception):
+    pass
+
+
+# The expected-result table. For each URL name: what GET and POST give each role on the
+# ``own`` variant, as {status: roles}; the other variants follow the rules in
+# ``expected()``. ``scope`` says what the page belongs to (site, programme, scheme).
+def row(scope, get, post):
+    return {"scope": scope, "GET": get, "POST": post}
+
+
+def only(status_by_roles, default):
+    """{role: status} from {status: roles}, ``default`` for the rest of the signed-in."""
+    result = {role: default for role in SIGNED_IN}
+    for status, roles in status_by_roles.items():
+        for role in roles:
+            result[role] = status
+    result["anonymous"] = LOGIN
+    return result
+
+
+def everyone(status, anonymous=None):
+    result = {role: status for role in SIGNED_IN}
+    result["anonymous"] = status if anonymous is None else anonymous
+    return result
+
+
+def page(roles, scope_roles=IN_PROGRAMME):
+    """A page readable by ``roles``: 200 for them, 403 for others who see the programme
+    or scheme, 404 for everyone else, login for the anonymous."""
+    result = only({200: roles}, 404)
+    for role in scope_roles - set(roles):
+        result[role] = 403
+    return result
+
+
+def action(roles, scope_roles=IN_PROGRAMME, done=302):
+    """A POST that does something: ``done`` for ``roles``, 403 for others in scope, 404
+    outside, login for the anonymous."""
+    result = only({done: roles}, 404)
+    for role in scope_roles - set(roles):
+        result[role] = 403
+    return result
+
+
+GET_ONLY = everyone(NOT_ALLOWED)
+POST_ONLY = everyone(NOT_ALLOWED)
+COORD = {"coordinator"}
+ORGANISERS = {"coordinator", "facilitator"}
+
+TABLE = {
+    # Site pages.
+    "home": row("site", only({200: SIGNED_IN}, 200), GET_ONLY),
+    "healthz": row("site", everyone(200), everyone(NOT_ALLOWED)),
+    "rules": row("site", only({200: SIGNED_IN}, 200), GET_ONLY),
+    "set_language": row("site", everyone(302), everyone(302)),
+    # Accounts (Django's views and ours).
+    "account": row("site", only({200: SIGNED_IN}, 200), GET_ONLY),
+    "login": row("site", everyone(302, anonymous=200), everyone(302, anonymous=200)),
+    "logout": row("site", everyone(NOT_ALLOWED), everyone(302)),
+    "password_change": row("site", only({200: SIGNED_IN}, 200), only({200: SIGNED_IN}, 200)),
+    "password_change_done": row("site", only({200: SIGNED_IN}, 200), only({NOT_ALLOWED: SIGNED_IN}, NOT_ALLOWED)),
+    "password_reset": row("site", everyone(200), everyone(200)),
+    "password_reset_done": row("site", everyone(200), everyone(NOT_ALLOWED)),
+    "password_reset_confirm": row("site", everyone(200), everyone(200)),
+    "password_reset_complete": row("site", everyone(200), everyone(NOT_ALLOWED)),
+    "two_factor_setup": row("site", only({200: SIGNED_IN}, 200), only({200: SIGNED_IN}, 200)),
+    "two_factor_verify": row("site", only({302: SIGNED_IN}, 302), only({302: SIGNED_IN}, 302)),
+    "two_factor_disable": row("site", everyone(NOT_ALLOWED), only({302: SIGNED_IN}, 302)),
+    "invitation_accept": row("invitation", everyone(200), everyone(200)),
+    # Benchmarks: shared standards, readable by every signed-in user.
+    "benchmarks:list": row("site", only({200: SIGNED_IN}, 200), GET_ONLY),
+    "benchmarks:detail": row("site", only({200: SIGNED_IN}, 200), GET_ONLY),
+    "benchmarks:booklet": row("site", only({200: SIGNED_IN}, 200), GET_ONLY),
+    # Programmes.
+    "schemes:programme_list": row("site", only({200: SIGNED_IN}, 200), GET_ONLY),
+    "schemes:programme_create": row("site", only({200: COORD}, 403), only({200: COORD}, 403)),
+    "schemes:programme": row("programme", page(IN_PROGRAMME), GET_ONLY),
+    "schemes:programme_edit": row("programme", page(COORD), action(COORD, done=200)),
+    "schemes:programme_archive": row("programme", POST_ONLY, action(COORD)),
+    "schemes:programme_history": row("programme", page(IN_PROGRAMME), GET_ONLY),
+    "schemes:programme_restore": row("programme_child", POST_ONLY, action(COORD)),
+    "schemes:programme_people": row("programme", page(IN_PROGRAMME), action(COORD, done=200)),
+    "schemes:programme_role_remove": row("programme_child", POST_ONLY, action(COORD)),
+    "schemes:programme_invitation_withdraw": row("programme_child", POST_ONLY, action(COORD)),
+    # Cities, associations and other organisations of a programme.
+    "schemes:organisations": row("programme", page(IN_PROGRAMME), GET_ONLY),
+    "schemes:organisation_create": row("programme", page(COORD), action(COORD, done=200)),
+    "schemes:organisation": row("programme_child", page(IN_PROGRAMME), GET_ONLY),
+    "schemes:organisation_edit": row("programme_child", page(COORD), action(COORD, done=200)),
+    "schemes:organisation_history": row("programme_child", page(IN_PROGRAMME), GET_ONLY),
+    "schemes:organisation_restore": row("programme_child", POST_ONLY, action(COORD)),
+    # Schemes. Scheme A's people: mentor, mentee, association, facilitator; and the
+    # programme's coordinator and observer.
+    "schemes:scheme_create": row("programme", page(COORD), action(COORD, done=200)),
+    "schemes:scheme": row("scheme", page(IN_PROGRAMME), GET_ONLY),
+    "schemes:scheme_edit": row("scheme", page(COORD), action(COORD, done=200)),
+    "schemes:scheme_parties": row("scheme", page(COORD), action(COORD, done=200)),
+    "schemes:scheme_archive": row("scheme", POST_ONLY, action(COORD)),
+    "schemes:scheme_history": row("scheme", page(IN_PROGRAMME), GET_ONLY),
+    "schemes:scheme_restore": row("scheme_child", POST_ONLY, action(COORD)),
+    "schemes:scheme_people": row("scheme", page(IN_PROGRAMME), action(ORGANISERS, done=200)),
+    "schemes:scheme_role_remove": row("scheme_child", POST_ONLY, action(ORGANISERS)),
+    "schemes:scheme_invitation_withdraw": row("scheme_child", POST_ONLY, action(ORGANISERS)),
+}
+
+# The admin is for the data team (staff). None of the personas is staff: every admin page
+# sends them, like the anonymous, to the admin's login page; its login page answers.
+ADMIN_EXCEPTIONS = {
+    "admin:login": row("site", everyone(200), everyone(200)),
+    "admin:logout": row("site", everyone(302), everyone(302)),
+}
+ADMIN_DEFAULT = row("site", everyone(302), everyone(302))
+
+
+def all_patterns(resolver=None, namespace="", prefix="/"):
+    """(name, pattern, full route) of every pattern; unnamed ones (a few in the admin)
+    are named after their namespace and route."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from all_patterns(entry, ns, route)
+        elif isinstance(entry, URLPattern):
+            yield (f"{namespace}{entry.name}" if entry.name else f"{namespace}unnamed:{route}"), entry, route
+
+
+def url_of(name, route, kwargs):
+    if not name.startswith("admin:"):
+        return reverse(name, kwargs=kwargs)
+    # Admin patterns (some unnamed, some with positional regex groups): fill the route by
+    # hand, every argument an id or a word that exists.
+    url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(kwargs.get(m.group(1), "1")), route)
+    url = re.sub(r"\((?:\?P<(\w+)>)?[^)]*\)", lambda m: str(kwargs.get(m.group(1) or "", "1")), url)
+    return url.replace("^", "").replace("$", "").replace("\\Z", "")
+
+
+def expected_for(name):
+    if name in TABLE:
+        return TABLE[name]
+    if name.startswith("admin:"):
+        return ADMIN_EXCEPTIONS.get(name, ADMIN_DEFAULT)
+    return None
+
+
+class Matrix:
+    """The argument values of each variant, built on the personas."""
+
+    def __init__(self, personas):
+        p = personas
+        self.p = p
+        self.outside_org = Organisation.objects.create(kind=OrganisationKind.CITY, name="Faraway", country="FR")
+        p.other_programme.cities.add(self.outside_org)
+        self.role = {
+            "own": ProgrammeRole.objects.get(programme=p.programme, user=p.users["observer"]),
+            "sibling": ProgrammeRole.objects.get(programme=p.programme, user=p.users["observer"]),
+            "foreign": ProgrammeRole.objects.create(
+                programme=p.other_programme,
+                user=type(p.users["outsider"]).objects.create_user(email="stranger@test.example"),
+                role="observer",
+            ),
+        }
+        self.scheme_role = {
+            "own": SchemeRole.objects.get(scheme=p.a, user=p.users["mentee"]),
+            "sibling": SchemeRole.objects.get(scheme=p.b, user=p.users["b_mentee"]),
+            "foreign": SchemeRole.objects.get(scheme=p.b, user=p.users["b_mentee"]),
+        }
+        self.token = "matrix-invitation-token"
+        common = {"role": "observer", "invited_by": p.users["coordinator"], "expires_at": "2099-01-01T00:00:00Z"}
+        self.invitation = {
+            "own": Invitation.objects.create(programme=p.programme, email="new@test.example", token_hash=token_hash(self.token), **common),
+            "own_scheme": Invitation.objects.create(programme=p.programme, scheme=p.a, email="n2@test.example", token_hash="a" * 64, **common),
+            "sibling_scheme": Invitation.objects.create(programme=p.programme, scheme=p.b, email="n3@test.example", token_hash="b" * 64, **common),
+            "foreign": Invitation.objects.create(programme=p.other_programme, email="n4@test.example", token_hash="c" * 64, **common),
+        }
+        p.programme.save()  # a history row to restore
+        p.a.save()
+        p.b.save()
+        p.mentee_city.save()
+
+    def programme_slug(self, variant):
+        return self.p.other_programme.slug if variant == "outside" else self.p.programme.slug
+
+    def scheme(self, variant):
+        return {"own": self.p.a, "sibling": self.p.b, "foreign": self.p.a, "outside": self.p.c}[variant]
+
+    def kwargs(self, name, route, variant):
+        p = self.p
+        wanted = set(re.findall(r"<(?:\w+:)?(\w+)>", route))
+        values = {}
+        if "programme" in wanted:
+            values["programme"] = self.programme_slug(variant)
+        if "number" in wanted:
+            values["number"] = self.scheme(variant).number
+        if name.startswith("schemes:organisation") and "pk" in wanted:
+            organisation = {"own": p.mentee_city, "sibling": p.b_mentee, "foreign": self.outside_org, "outside": self.outside_org}[variant]
+            values["pk"] = organisation.pk
+            if "history_id" in wanted:
+                values["history_id"] = organisation.history.latest("history_id").history_id
+        elif name == "schemes:programme_restore":
+            source = p.other_programme if variant in {"foreign", "outside"} else p.programme
+            values["history_id"] = source.history.latest("history_id").history_id
+        elif name == "schemes:scheme_restore":
+            source = {"own": p.a, "sibling": p.b, "foreign": p.b, "outside": p.c}[variant]
+            values["history_id"] = source.history.latest("history_id").history_id
+        elif name == "schemes:programme_role_remove":
+            values["pk"] = self.role["foreign" if variant in {"foreign", "outside"} else "own"].pk
+        elif name == "schemes:scheme_role_remove":
+            values["pk"] = self.scheme_role["own" if variant == "own" else "sibling"].pk
+        elif name == "schemes:programme_invitation_withdraw":
+            values["pk"] = self.invitation["foreign" if variant in {"foreign", "outside"} else "own"].pk
+        elif name == "schemes:scheme_invitation_withdraw":
+            values["pk"] = self.invitation["own_scheme" if variant == "own" else "sibling_scheme"].pk
+        elif name == "invitation_accept":
+            values["token"] = self.token if variant == "own" else "no-such-token"
+        elif name == "password_reset_confirm":
+            values.update(uidb64="MQ", token="set-password")
+        elif name.startswith("benchmarks:"):
+            values.update({k: v for k, v in {"slug": "inclucities-language-learning", "number": 1}.items() if k in wanted})
+        elif name.startswith("admin:"):
+            for key in wanted:
+                values[key] = {"app_label": "schemes", "object_id": "1", "content_type_id": "1", "url": "nothing"}.get(key, "1")
+        missing = wanted - set(values)
+        assert not missing, f"{name}: no value for {missing}"
+        return {key: value for key, value in values.items() if key in wanted}
+
+
+def expected(entry, method, role, variant):
+    """The status for ``role`` on ``variant``, from the table's ``own`` column."""
+    status = entry[method][role]
+    scope = entry["scope"]
+    if status in (LOGIN, NOT_ALLOWED) and role == "anonymous" or status == NOT_ALLOWED:
+        return status
+    if scope == "invitation":
+        return status if variant == "own" else 410
+    if scope == "site" or variant == "own":
+        return status
+    if variant == "outside":
+        return 404
+    if scope.startswith("programme"):
+        if variant == "foreign" and scope == "programme_child":
+            # Past the permission check, another programme's child is not found.
+            return 404 if status not in (403, 404) else status
+        return status
+    # Scheme pages: scheme B is seen by the programme-wide roles only.
+    if variant == "sibling":
+        return status if role in PROGRAMME_WIDE else 404
+    if variant == "foreign" and scope == "scheme_child":
+        return 404 if status not in (403, 404) else status
+    return status
+
+
+VARIANTS = {
+    "site": ["own"],
+    "invitation": ["own", "foreign"],
+    "programme": ["own", "outside"],
+    "programme_child": ["own", "foreign", "outside"],
+    "scheme": ["own", "sibling", "outside"],
+    "scheme_child": ["own", "sibling", "foreign", "outside"],
+}
+
+SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "Strict-Transport-Security")
+
+
+def test_url_role_matrix(personas, capsys):
+    matrix = Matrix(personas)
+    clients = {role: personas.client(role) for role in ROLES}
+    patterns = list(all_patterns())
+    unknown = sorted({name for name, _pattern, _route in patterns if expected_for(name) is None})
+    assert unknown == [], f"URL patterns missing from the matrix table: {unknown}"
+
+    failures, checks, leaks, header_misses, checked_names = [], 0, 0, [], set()
+    for name, pattern, route in patterns:
+        entry = expected_for(name)
+        variants = VARIANTS[entry["scope"]]
+        for variant in variants:
+            url = url_of(name, route, matrix.kwargs(name, route, variant))
+            for role in ROLES:
+                client = clients[role]
+                for method in ("GET", "POST"):
+                    cookies = copy.deepcopy(client.cookies)
+                    try:
+                        with transaction.atomic():
+                            response = getattr(client, method.lower())(url, secure=True)
+                            raise Rollback
+                    except Rollback:
+                        pass
+                    client.cookies = cookies
+                    checks += 1
+                    checked_names.add(name)
+                    want = expected(entry, method, role, variant)
+                    got = response.status_code
+                    if got != want:
+                        failures.append(f"{method} {url} as {role} ({variant}): expected {want}, got {got}")
+                        if want == 404 and got in (200, 302, 403):
+                            leaks += 1
+                    if got == LOGIN and want == LOGIN and role == "anonymous" and not name.startswith("admin:") and entry["scope"] != "site":
+                        assert "/accounts/login/" in response["Location"], url
+                    missing = [header for header in SECURITY_HEADERS if header not in response.headers]
+                    if missing:
+                        header_misses.append(f"{method} {url} as {role}: {missing}")
+    with capsys.disabled():
+        print(
+            f"\nURL x role matrix: {len(patterns)} patterns, {len(checked_names)} names, "
+            f"{checks} checks (roles x methods x variants), {len(failures)} mismatches, {leaks} leaks, "
+            f"{len(header_misses)} responses without a security header"
+        )
+    assert failures == [], "\n".join(failures[:60]) + f"\n({len(failures)} mismatches)"
+    assert header_misses == [], "\n".join(header_misses[:20])
+    assert leaks == 0
