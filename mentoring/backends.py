@@ -9,3 +9,10 @@ class EmailBackend(ModelBackend):
         if getattr(user, "is_demo", False) and not settings.DEBUG:
             return False
         return super().user_can_authenticate(user)
+
+
+def login_username(request, credentials):
+    """The address a login attempt is for, as django-axes counts failures: lower case,
+    so that MENTEE@ and mentee@ are one account."""
+    value = (credentials or {}).get("username") or request.POST.get("username", "")
+    return value.strip().lower()

@@ -5,6 +5,7 @@ form never offers (or accepts) another programme's objects."""
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from benchmarks.models import BenchmarkStatus, BenchmarkVersion
@@ -159,7 +160,12 @@ class SchemeForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.programme = programme
-        self.fields["benchmark"].queryset = programme.benchmarks.select_related("benchmark")
+        # The benchmarks the programme offers, and the one the scheme already uses.
+        self.fields["benchmark"].queryset = (
+            BenchmarkVersion.objects.filter(Q(programmes=programme) | Q(pk=self.instance.benchmark_id or 0))
+            .select_related("benchmark")
+            .distinct()
+        )
         self.fields["benchmark"].empty_label = _("No benchmark")
         self.fields["benchmark"].help_text = _("One of the benchmarks this programme offers, or none.")
 
@@ -193,6 +199,11 @@ class PartyForm(forms.Form):
         self.fields["organisation"].queryset = programme.cities.filter(
             kind__in=[OrganisationKind.CITY, OrganisationKind.ASSOCIATION]
         ).order_by("kind", "name")
+
+    def has_changed(self):
+        # A row that names an organisation counts, even when it equals its initial value
+        # (otherwise the formset would skip validating it and drop the party).
+        return bool(self.data.get(self.add_prefix("organisation"))) or super().has_changed()
 
     def clean(self):
         cleaned = super().clean()
