@@ -194,8 +194,12 @@ class PartyForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("City or association"), queryset=Organisation.objects.none(), required=False)
     side = forms.ChoiceField(label=_("Side"), choices=Side.choices, required=False)
 
-    def __init__(self, *args, programme, **kwargs):
+    def __init__(self, *args, programme, number=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if number is not None:
+            # Each row's fields have their own accessible name: "Party 2: city or association".
+            self.fields["organisation"].label = _("Party %(number)s: city or association") % {"number": number}
+            self.fields["side"].label = _("Party %(number)s: side") % {"number": number}
         self.fields["organisation"].queryset = programme.cities.filter(
             kind__in=[OrganisationKind.CITY, OrganisationKind.ASSOCIATION]
         ).order_by("kind", "name")
@@ -221,6 +225,12 @@ class BasePartyFormSet(forms.BaseFormSet):
         self.programme = programme
         self.kind = kind
         super().__init__(*args, form_kwargs={"programme": programme}, **kwargs)
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is not None:
+            kwargs["number"] = index + 1
+        return kwargs
 
     def parties(self):
         return [
@@ -271,7 +281,7 @@ class InvitationForm(PlainTextMixin, forms.Form):
     def __init__(self, *args, roles, organisations, scheme=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.scheme = scheme
-        self.fields["role"].choices = [(role, ROLE_LABELS[role]) for role in sorted(roles)]
+        self.fields["role"].choices = [(role, label) for role, label in ROLE_LABELS.items() if role in roles]
         self.fields["organisation"].queryset = organisations
         if scheme is not None:
             self.fields["organisation"].help_text = _(
@@ -303,7 +313,7 @@ class RoleGrantForm(forms.Form):
     def __init__(self, *args, roles, organisations, scheme=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.scheme = scheme
-        self.fields["role"].choices = [(role, ROLE_LABELS[role]) for role in sorted(roles)]
+        self.fields["role"].choices = [(role, label) for role, label in ROLE_LABELS.items() if role in roles]
         self.fields["organisation"].queryset = organisations
 
     def clean_email(self):

@@ -2,6 +2,7 @@
 roles. Roles, invitations and organisations are all fetched through the programme or
 scheme, and the roles offered are those the user may grant (``access.GRANTS``)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -56,7 +57,8 @@ def _people_page(request, *, programme, scheme, access, roles, invitations, wher
             )
             messages.success(
                 request,
-                _("Invitation sent to %(email)s. The link works once and expires in a few days.") % {"email": invitation.email},
+                _("Invitation sent to %(email)s. The link works once and expires in %(days)s days.")
+                % {"email": invitation.email, "days": settings.INVITATION_VALID_DAYS},
             )
             return redirect(request.path)
         if action == "grant" and grant_form.is_valid():

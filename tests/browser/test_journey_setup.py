@@ -1,0 +1,116 @@
+"""Journey 1 (BRIEF §6) in a real browser, up to the invitations: a coordinator creates a
+programme, registers cities and an association, creates a scheme with its parties and
+invites a mentee officer, who sets a password from the e-mailed link and lands on the
+scheme. Pairing with suggestions comes with the matching issue."""
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from mentoring.models import User
+from schemes.models import Organisation, OrganisationKind, ProgrammeRole, Programme
+
+from .conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "coordinator-password-2026"
+
+
+def register(page, kind, name, country, population=None, member_of=None):
+    page.get_by_role("link", name="Register a city or association").first.click()
+    page.get_by_label("Kind").select_option(label=kind)
+    page.get_by_label(re.compile(r"^\s*Name\s*\*?\s*$")).fill(name)
+    page.get_by_label("Country").select_option(label=country)
+    if population:
+        page.get_by_label("Number of inhabitants").fill(population)
+    if member_of:
+        page.get_by_label(member_of).check()
+    page.get_by_role("button", name="Register", exact=True).click()
+    expect(page.get_by_role("alert").or_(page.locator(".alert-success"))).to_contain_text(f"{name} is registered")
+
+
+def test_a_coordinator_sets_up_a_programme_and_invites_a_mentee_officer(page, live_server):
+    from schemes.services.demo import reference_data_load
+
+    reference_data_load()  # the live server's database is emptied between browser tests
+    Organisation.objects.create(kind=OrganisationKind.NETWORK, name="Council of European Municipalities and Regions", country="BE")
+    coordinator = User.objects.create_user(email="coordinator@network.example", password=PASSWORD, first_name="Carla", last_name="Coordinator")
+    seed = Programme.objects.create(name="Earlier programme", slug="earlier", coordinating_body=Organisation.objects.get())
+    ProgrammeRole.objects.create(programme=seed, user=coordinator, role="coordinator")
+
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail address").fill("coordinator@network.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    # 1. The programme.
+    page.get_by_role("link", name="New programme").click()
+    page.get_by_label(re.compile(r"^\s*Name\s*\*?\s*$")).fill("Welcoming Cities 2027")
+    page.get_by_label("Short name in addresses").fill("welcoming-2027")
+    page.get_by_label(re.compile(r"^\s*Coordinating body\s*\*?\s*$")).select_option(label="Council of European Municipalities and Regions (BE)")
+    page.get_by_label(re.compile("General benchmark|IncluCities")).first.check()
+    page.get_by_label("Start date").fill("2027-01-15")
+    page.get_by_label("End date").fill("2028-12-15")
+    page.get_by_label("Visits per scheme by default").fill("3")
+    screenshot(page, "programme-create")
+    page.get_by_role("button", name="Create the programme").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcoming Cities 2027")
+
+    # 2. Its cities and association.
+    register(page, "Municipal association", "Association of Flemish Cities", "Belgium")
+    page.goto("/programmes/welcoming-2027/")
+    register(page, "City", "Leuven", "Belgium", population="102275", member_of="Association of Flemish Cities (BE)")
+    page.goto("/programmes/welcoming-2027/")
+    register(page, "City", "Tampere", "Finland", population="255050")
+    page.goto("/programmes/welcoming-2027/organisations/?kind=city")
+    expect(page.get_by_role("link", name="Leuven")).to_be_visible()
+    expect(page.get_by_role("cell", name="102,275")).to_be_visible()
+    screenshot(page, "organisation-list")
+
+    # 3. A scheme: Leuven (with its association) learns from Tampere.
+    page.goto("/programmes/welcoming-2027/")
+    page.get_by_role("link", name="New scheme").click()
+    page.get_by_label("Title").fill("Leuven learns from Tampere")
+    page.get_by_label("Theme").fill("Welcoming newcomers")
+    page.get_by_label("Benchmark").select_option(index=1)
+    page.get_by_label("Party 1: city or association").select_option(label="Leuven (BE)")
+    page.get_by_label("Party 1: side").select_option(label="Mentee side")
+    page.get_by_label("Party 2: city or association").select_option(label="Association of Flemish Cities (BE)")
+    page.get_by_label("Party 2: side").select_option(label="Mentee side")
+    page.get_by_label("Party 3: city or association").select_option(label="Tampere (FI)")
+    page.get_by_label("Party 3: side").select_option(label="Mentor side")
+    screenshot(page, "scheme-create")
+    page.get_by_role("button", name="Create the scheme").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Leuven learns from Tampere")
+    visits = page.locator("section", has=page.get_by_role("heading", name="Visits")).get_by_role("listitem")
+    expect(visits).to_have_count(3)
+    expect(visits.nth(1)).to_contain_text("Inspiration – Tampere")
+
+    # 4. Invite the mentee city's officer.
+    page.get_by_role("link", name="People").click()
+    invite = page.get_by_role("region", name="Invite someone")
+    invite.get_by_label(re.compile(r"^\s*E-mail address")).fill("officer@leuven.example")
+    invite.get_by_label("First name").fill("Lotte")
+    invite.get_by_label("Last name").fill("Peeters")
+    invite.get_by_label(re.compile(r"^\s*Role")).select_option(label="Mentee city")
+    invite.get_by_label("On behalf of").select_option(label="Leuven (BE)")
+    page.get_by_role("button", name="Send the invitation").click()
+    expect(page.locator(".alert-success")).to_contain_text("Invitation sent to officer@leuven.example")
+    expect(page.get_by_role("cell", name="Waiting")).to_be_visible()
+    screenshot(page, "scheme-people")
+
+    # 5. The invitee follows the e-mailed link, chooses a password, and is in.
+    link = re.search(r"http://\S+/invitations/\S+/", mail.outbox[-1].body).group(0)
+    invitee = page.context.browser.new_context(base_url=live_server.url)
+    invitee_page = invitee.new_page()
+    invitee_page.goto(link)
+    expect(invitee_page.get_by_text("Carla Coordinator invites you")).to_be_visible()
+    invitee_page.get_by_label("Choose a password").fill("tulip-harbour-velvet-9")
+    invitee_page.get_by_label("The same password again").fill("tulip-harbour-velvet-9")
+    invitee_page.get_by_role("button", name="Create my account").click()
+    expect(invitee_page.get_by_role("heading", level=1)).to_have_text("Leuven learns from Tampere")
+    screenshot(invitee_page, "invitee-first-page")
+    invitee.close()
