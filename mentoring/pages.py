@@ -59,3 +59,14 @@ def restore_view(request, obj, access, document, history_id):
     else:
         messages.success(request, _("The earlier version is restored. The restore is in the history too."))
     return redirect(request.path.rsplit("/", 3)[0] + "/")
+
+
+def archive_toggle(request, obj, *, archived_message, restored_message):
+    """POST: archive ``obj`` (``archived`` absent or anything but "false") or bring it
+    back, with a message, then show it again."""
+    from schemes.services.setup import archived_set
+
+    archive = request.POST.get("archived") != "false"
+    archived_set(obj=obj, archived=archive)
+    messages.success(request, archived_message if archive else restored_message)
+    return redirect(obj)

@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.access import may_create_programme, programme_view
-from mentoring.pages import form_page, history_view, paginate, restore_view
+from mentoring.pages import archive_toggle, form_page, history_view, paginate, restore_view
 
 from ..filters import ProgrammeFilter, SchemeFilter
 from ..forms import ProgrammeForm
 from ..models import OrganisationKind, Programme, ProgrammeRole, Scheme, SchemeParty
-from ..services.setup import archived_set, form_save_with_history, programme_create
+from ..services.setup import form_save_with_history, programme_create
 
 
 @require_safe
@@ -92,13 +92,12 @@ def programme_edit(request, programme, access):
 @require_POST
 @programme_view("archive")
 def programme_archive(request, programme, access):
-    archive = request.POST.get("archived") != "false"
-    archived_set(obj=programme, archived=archive)
-    if archive:
-        messages.success(request, _("Programme archived: it is read-only, and its documents can still be printed."))
-    else:
-        messages.success(request, _("Programme brought back from the archive."))
-    return redirect(programme)
+    return archive_toggle(
+        request,
+        programme,
+        archived_message=_("Programme archived: it is read-only, and its documents can still be printed."),
+        restored_message=_("Programme brought back from the archive."),
+    )
 
 
 @require_safe

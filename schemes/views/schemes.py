@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.access import programme_view, scheme_view
-from mentoring.pages import form_page, history_view, restore_view
+from mentoring.pages import archive_toggle, form_page, history_view, restore_view
 
 from ..forms import PartyFormSet, SchemeCreateForm, SchemeForm
 from ..models import SchemeKind, SchemeRole
 from ..services.schemes import scheme_create
-from ..services.setup import archived_set, form_save_with_history, scheme_parties_set
+from ..services.setup import form_save_with_history, scheme_parties_set
 
 
 def _kind_of(form):
@@ -116,16 +116,15 @@ def scheme_parties(request, scheme, access):
 @require_POST
 @scheme_view("archive")
 def scheme_archive(request, scheme, access):
-    archive = request.POST.get("archived") != "false"
-    if not archive and scheme.programme.archived:
+    if request.POST.get("archived") == "false" and scheme.programme.archived:
         messages.error(request, _("Bring the programme back from the archive first."))
         return redirect(scheme)
-    archived_set(obj=scheme, archived=archive)
-    if archive:
-        messages.success(request, _("Scheme archived: it is read-only, and its documents can still be printed."))
-    else:
-        messages.success(request, _("Scheme brought back from the archive."))
-    return redirect(scheme)
+    return archive_toggle(
+        request,
+        scheme,
+        archived_message=_("Scheme archived: it is read-only, and its documents can still be printed."),
+        restored_message=_("Scheme brought back from the archive."),
+    )
 
 
 @require_safe
