@@ -339,3 +339,26 @@ def test_setup_lists_keep_their_query_count_as_data_grows(personas, django_asser
         with django_assert_max_num_queries(before) as captured:
             assert client.get(url).status_code == 200
         assert len(captured.captured_queries) <= 15, url
+
+
+def test_lists_and_choices_only_offer_what_the_user_may_see(personas):
+    stranger = Organisation.objects.create(kind=OrganisationKind.CITY, name="Faraway City", country="BE")
+    personas.other_programme.cities.add(stranger)
+    outsider = personas.client("outsider")
+    assert outsider.get("/programmes/").context["page_obj"].paginator.count == 0
+    coordinator = personas.client("coordinator")
+    listing = coordinator.get("/programmes/test-programme/organisations/?q=far").content.decode()
+    assert "Faraway City" not in listing
+    choices = coordinator.get("/programmes/test-programme/schemes/new/").context["formset"].forms[0].fields["organisation"].queryset
+    assert stranger not in choices and personas.mentee_city in choices
+    people = coordinator.get("/programmes/test-programme/schemes/2/people/").context["invite_form"].fields["organisation"].queryset
+    assert personas.b_mentee in people and personas.mentee_city not in people
+
+
+def test_the_rules_page_shows_the_table_in_the_readers_language(personas):
+    client = personas.client("mentor")
+    page = client.get("/rules/").content.decode()
+    assert "Needs analysis: national/regional context (association)" in page
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/rules/"})
+    page = client.get("/rules/").content.decode()
+    assert "Qui peut faire quoi" in page and "Analyse des besoins : sections de la ville mentorée" in page
