@@ -65,6 +65,9 @@ class SessionLifetimeMiddleware:
             if now - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
                 messages.info(request, _("Your session has ended. Please log in again."))
+                if request.method == "POST":
+                    # Let the view see an anonymous POST: forms that keep unsaved text do.
+                    return self.get_response(request)
                 return redirect_to_login(request.get_full_path())
         return self.get_response(request)
 

@@ -255,3 +255,9 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ["role", "programme"]
     search_fields = ["email"]
     readonly_fields = ["token_hash", "created_at", "accepted_at", "accepted_by", "invited_by"]
+
+
+@admin.register(models.ResponseSubmission)
+class ResponseSubmissionAdmin(admin.ModelAdmin):
+    list_display = ["response", "number", "submitted_at", "submitted_by"]
+    readonly_fields = ["response", "number", "submitted_at", "submitted_by", "answers"]

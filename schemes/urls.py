@@ -2,9 +2,26 @@
 
 from django.urls import include, path
 
-from .views import organisations, people, programmes, schemes
+from .models import TemplateKind
+from .views import organisations, people, programmes, questionnaires, schemes
 
 app_name = "schemes"
+
+
+
+def questionnaire_urls(kind, name):
+    """The pages of one kind of questionnaire of one city of the scheme."""
+    extra = {"kind": kind}
+    return [
+        path("", questionnaires.questionnaire_overview, extra, name=name),
+        path("sections/<slug:section>/", questionnaires.questionnaire_section, extra, name=f"{name}_section"),
+        path("submit/", questionnaires.questionnaire_submit, extra, name=f"{name}_submit"),
+        path("reopen/", questionnaires.questionnaire_reopen, extra, name=f"{name}_reopen"),
+        path("submitted/<int:submission>/", questionnaires.questionnaire_submission, extra, name=f"{name}_submission"),
+        path("history/", questionnaires.questionnaire_history, extra, name=f"{name}_history"),
+        path("document.pdf", questionnaires.questionnaire_pdf, extra, name=f"{name}_pdf"),
+    ]
+
 
 scheme_urls = [
     path("", schemes.scheme_detail, name="scheme"),
@@ -16,6 +33,8 @@ scheme_urls = [
     path("people/", people.scheme_people, name="scheme_people"),
     path("people/<int:pk>/remove/", people.scheme_role_remove, name="scheme_role_remove"),
     path("invitations/<int:pk>/withdraw/", people.scheme_invitation_withdraw, name="scheme_invitation_withdraw"),
+    path("needs-analysis/<int:organisation>/", include(questionnaire_urls(TemplateKind.NEEDS_ANALYSIS, "needs_analysis"))),
+    path("strengths/<int:organisation>/", include(questionnaire_urls(TemplateKind.STRENGTHS, "strengths"))),
 ]
 
 organisation_urls = [

@@ -43,8 +43,10 @@ class Rollback(Exception):
 # The expected-result table. For each URL name: what GET and POST give each role on the
 # ``own`` variant, as {status: roles}; the other variants follow the rules in
 # ``expected()``. ``scope`` says what the page belongs to (site, programme, scheme).
-def row(scope, get, post):
-    return {"scope": scope, "GET": get, "POST": post}
+def row(scope, get, post, child_first=False):
+    """``child_first``: the view finds the child (a city's document) before checking the
+    permission, so another scheme's child is a 404 for everyone."""
+    return {"scope": scope, "GET": get, "POST": post, "child_first": child_first}
 
 
 def only(status_by_roles, default):
@@ -142,6 +144,24 @@ TABLE = {
     "schemes:scheme_invitation_withdraw": row("scheme_child", POST_ONLY, action(ORGANISERS)),
 }
 
+# The questionnaire engine: the needs analysis of the mentee city (section filled by the
+# mentee city) and the strengths of the mentor city. Everyone of the scheme reads them.
+for name, section_editors, submitters, reopeners in [
+    ("needs_analysis", {"mentee", "facilitator"}, {"mentee"}, {"mentee", "facilitator", "coordinator"}),
+    ("strengths", {"mentor", "facilitator"}, {"mentor"}, {"mentor", "facilitator", "coordinator"}),
+]:
+    TABLE.update(
+        {
+            f"schemes:{name}": row("scheme_child", page(IN_PROGRAMME), GET_ONLY, child_first=True),
+            f"schemes:{name}_section": row("scheme_child", page(IN_PROGRAMME), action(section_editors), child_first=True),
+            f"schemes:{name}_submit": row("scheme_child", POST_ONLY, action(submitters), child_first=True),
+            f"schemes:{name}_reopen": row("scheme_child", POST_ONLY, action(reopeners), child_first=True),
+            f"schemes:{name}_submission": row("scheme_child", page(IN_PROGRAMME), GET_ONLY, child_first=True),
+            f"schemes:{name}_history": row("scheme_child", page(IN_PROGRAMME), GET_ONLY, child_first=True),
+            f"schemes:{name}_pdf": row("scheme_child", page(IN_PROGRAMME), GET_ONLY, child_first=True),
+        }
+    )
+
 # The admin is for the data team (staff). None of the personas is staff: every admin page
 # sends them, like the anonymous, to the admin's login page; its login page answers.
 ADMIN_EXCEPTIONS = {
@@ -212,6 +232,14 @@ class Matrix:
             "sibling_scheme": Invitation.objects.create(programme=p.programme, scheme=p.b, email="n3@test.example", token_hash="b" * 64, **common),
             "foreign": Invitation.objects.create(programme=p.other_programme, email="n4@test.example", token_hash="c" * 64, **common),
         }
+        # A submitted version of each questionnaire of schemes A and B.
+        from schemes.models import Response, ResponseSubmission
+        from schemes.services.filling import template_for
+
+        for scheme, mentee, mentor in ((p.a, p.mentee_city, p.mentor_city), (p.b, p.b_mentee, p.b_mentor)):
+            for kind, city in (("needs_analysis", mentee), ("strengths", mentor)):
+                response = Response.objects.create(scheme=scheme, template=template_for(p.programme, kind), organisation=city)
+                ResponseSubmission.objects.create(response=response, number=1, submitted_at="2026-01-01T00:00:00Z")
         p.programme.save()  # a history row to restore
         p.a.save()
         p.b.save()
@@ -250,6 +278,12 @@ class Matrix:
             values["pk"] = self.invitation["foreign" if variant in {"foreign", "outside"} else "own"].pk
         elif name == "schemes:scheme_invitation_withdraw":
             values["pk"] = self.invitation["own_scheme" if variant == "own" else "sibling_scheme"].pk
+        elif name.startswith(("schemes:needs_analysis", "schemes:strengths")):
+            needs = name.startswith("schemes:needs_analysis")
+            own, sibling = (p.mentee_city, p.b_mentee) if needs else (p.mentor_city, p.b_mentor)
+            values["organisation"] = {"own": own, "sibling": sibling, "foreign": sibling, "outside": self.outside_org}[variant].pk
+            values["section"] = "mentee-needs" if needs else "mentor-strengths"
+            values["submission"] = 1
         elif name == "invitation_accept":
             values["token"] = self.token if variant == "own" else "no-such-token"
         elif name == "password_reset_confirm":
@@ -285,6 +319,8 @@ def expected(entry, method, role, variant):
     if variant == "sibling":
         return status if role in PROGRAMME_WIDE else 404
     if variant == "foreign" and scope == "scheme_child":
+        if entry["child_first"]:
+            return 404
         return 404 if status not in (403, 404) else status
     return status
 

@@ -42,6 +42,7 @@ from .questionnaires import (
     QuestionnaireTemplate,
     Response,
     ResponseStatus,
+    ResponseSubmission,
     TemplateKind,
     TemplateSection,
 )

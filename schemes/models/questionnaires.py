@@ -202,3 +202,28 @@ class Answer(models.Model):
         value = self.number if self.number is not None else self.text
         value = str(value)
         return f"{self.question}: {value[:60]}"
+
+
+class ResponseSubmission(models.Model):
+    """A submitted version of a response, frozen: it stays readable after the response is
+    reopened and edited again. ``answers`` maps "<question id>:<row>" to the text or
+    number given."""
+
+    response = models.ForeignKey(Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="submissions")
+    number = models.PositiveSmallIntegerField(_("submission"))
+    submitted_at = models.DateTimeField(_("submitted"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    answers = models.JSONField(_("answers"), default=dict)
+
+    class Meta:
+        verbose_name = _("submitted version")
+        verbose_name_plural = _("submitted versions")
+        ordering = ["response", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "number"], name="unique_submission_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.response} #{self.number}"

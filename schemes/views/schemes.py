@@ -4,6 +4,7 @@ archiving, history."""
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -11,7 +12,7 @@ from mentoring.access import programme_view, scheme_view
 from mentoring.pages import archive_toggle, form_page, history_view, restore_view
 
 from ..forms import PartyFormSet, SchemeCreateForm, SchemeForm
-from ..models import SchemeKind, SchemeRole
+from ..models import SchemeKind, SchemeRole, Side
 from ..services.schemes import scheme_create
 from ..services.setup import form_save_with_history, scheme_parties_set
 
@@ -48,11 +49,22 @@ def scheme_create_view(request, programme, access):
 @require_safe
 @scheme_view("view")
 def scheme_detail(request, scheme, access):
+    parties = list(scheme.parties.select_related("organisation").order_by("side", "order"))
+    documents = []
+    for party in parties:
+        if party.organisation.kind != "city":
+            continue
+        kwargs = {"programme": scheme.programme.slug, "number": scheme.number, "organisation": party.organisation_id}
+        if party.side in (Side.MENTEE, Side.PEER):
+            documents.append((_("Needs analysis"), party.organisation, reverse("schemes:needs_analysis", kwargs=kwargs)))
+        if party.side in (Side.MENTOR, Side.PEER):
+            documents.append((_("Strengths and experience"), party.organisation, reverse("schemes:strengths", kwargs=kwargs)))
     context = {
         "scheme": scheme,
         "programme": scheme.programme,
         "access": access,
-        "parties": scheme.parties.select_related("organisation").order_by("side", "order"),
+        "documents": documents,
+        "parties": parties,
         "people": SchemeRole.objects.filter(scheme=scheme).select_related("user", "party__organisation").order_by("role", "user__last_name"),
         "visits": scheme.visits.select_related("host").order_by("order"),
         "focus_key_factors": scheme.focus_key_factors.order_by("order"),

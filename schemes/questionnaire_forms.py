@@ -1,0 +1,164 @@
+"""The form of one questionnaire section, built from the template's questions (the
+questionnaire engine's form half; saving is in services/questionnaires.py).
+
+Every question is optional while drafting; "required" is checked on submit. Numbers are
+read the way the reader writes them (12 500 or 12.500 in French, 12,500 in English) and
+shown back formatted in the reader's language, with their unit.
+"""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import formats, translation
+from django.utils.translation import gettext_lazy as _
+
+from mentoring.forms import DateInput
+
+from .models import QuestionKind
+
+MAX_LONG_TEXT = 20_000
+MAX_SHORT_TEXT = 500
+FIELD_NAME = re.compile(r"^[qv](\d+)$")
+
+SEPARATORS = {
+    # language: (thousands separators, decimal separator)
+    "fr": (" .", ","),
+    "en": (", ", "."),
+}
+
+
+def parse_number(raw, kind):
+    """The Decimal written in ``raw`` for a question of ``kind``; ValidationError with a
+    message a city officer understands otherwise."""
+    text = raw.strip().replace("\u00a0", " ").replace("\u202f", " ")
+    text = re.sub(r"\s*(€|eur|euros?|%)\s*$", "", text, flags=re.IGNORECASE)
+    thousands, decimal = SEPARATORS.get((translation.get_language() or "en")[:2], SEPARATORS["en"])
+    example = formats.number_format(12500, use_l10n=True, force_grouping=True)
+    if not re.fullmatch(r"[+-]?[\d" + re.escape(thousands + decimal) + r"']*\d", text):
+        raise ValidationError(
+            _("“%(value)s” is not a number. Write digits only, for example %(example)s (no words such as “million”)."),
+            params={"value": raw[:40], "example": example},
+            code="not_a_number",
+        )
+    whole, _sep, fraction = text.partition(decimal)
+    groups = re.split("[" + re.escape(thousands) + "']", whole.lstrip("+-"))
+    if len(groups) > 1 and (not 1 <= len(groups[0]) <= 3 or any(len(group) != 3 for group in groups[1:])):
+        raise ValidationError(
+            _("“%(value)s” is not a number as written here: use %(example)s."),
+            params={"value": raw[:40], "example": example},
+            code="bad_grouping",
+        )
+    try:
+        value = Decimal(("-" if whole.startswith("-") else "") + "".join(groups) + ("." + fraction if fraction else ""))
+    except InvalidOperation as exc:
+        raise ValidationError(_("“%(value)s” is not a number."), params={"value": raw[:40]}, code="not_a_number") from exc
+    if value < 0:
+        raise ValidationError(_("This cannot be negative."), code="negative")
+    if kind == QuestionKind.INTEGER and value != value.to_integral_value():
+        raise ValidationError(_("Enter a whole number."), code="not_whole")
+    if kind == QuestionKind.PERCENT and value > 100:
+        raise ValidationError(_("A share is between 0 and 100 %."), code="too_big")
+    if value >= Decimal("1e15"):
+        raise ValidationError(_("This number is too large."), code="too_big")
+    return value.quantize(Decimal("0.01")) if kind != QuestionKind.INTEGER else value.to_integral_value()
+
+
+def format_number(value, kind, unit=""):
+    """``value`` formatted in the active language, with ``unit``."""
+    if value is None:
+        return ""
+    places = 0 if kind == QuestionKind.INTEGER or value == value.to_integral_value() else 2
+    text = formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+    return f"{text} {unit}".strip()
+
+
+class NumberAnswerField(forms.CharField):
+    def __init__(self, *, kind, **kwargs):
+        self.kind = kind
+        super().__init__(max_length=40, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return format_number(value, self.kind)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return parse_number(value, self.kind) if value else None
+
+
+def answer_value(answer, question):
+    """What an Answer holds, as the form field's Python value."""
+    if answer is None:
+        return None if question.is_numeric else ""
+    if question.is_numeric:
+        return answer.number
+    return answer.text
+
+
+def question_field(question):
+    label = question.text
+    common = {"label": label, "required": False, "help_text": question.help_text}
+    kind = question.kind
+    if question.is_numeric:
+        attrs = {"inputmode": "numeric" if kind == QuestionKind.INTEGER else "decimal", "autocomplete": "off"}
+        if question.unit:
+            common["help_text"] = " ".join(filter(None, [question.help_text, str(_("Unit: %(unit)s") % {"unit": question.unit})]))
+        return NumberAnswerField(kind=kind, widget=forms.TextInput(attrs=attrs), **common)
+    if kind == QuestionKind.SHORT_TEXT:
+        return forms.CharField(max_length=MAX_SHORT_TEXT, **common)
+    if kind == QuestionKind.EMAIL:
+        return forms.EmailField(max_length=254, **common)
+    if kind == QuestionKind.DATE:
+        return forms.DateField(widget=DateInput(), **common)
+    if kind == QuestionKind.CHOICE:
+        return forms.ChoiceField(choices=[("", "---------")] + [(c, c) for c in question.choices], **common)
+    rows = 8 if kind == QuestionKind.LONG_TEXT else 5
+    return forms.CharField(max_length=MAX_LONG_TEXT, widget=forms.Textarea(attrs={"rows": rows}), strip=False, **common)
+
+
+class SectionForm(forms.Form):
+    """One field per question (``q<id>``) and, hidden, the version of each answer the
+    writer saw (``v<id>``), from which a concurrent save is detected and merged."""
+
+    def __init__(self, *args, questions, answers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        for question in self.questions:
+            answer = answers.get(question.pk)
+            field = question_field(question)
+            field.initial = answer_value(answer, question)
+            if question.required:
+                field.help_text = " ".join(filter(None, [str(_("Required to submit.")), str(field.help_text or "")]))
+            self.fields[f"q{question.pk}"] = field
+            self.fields[f"v{question.pk}"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, min_value=0, initial=answer.version if answer else 0
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        foreign = sorted(
+            key for key in self.data if FIELD_NAME.match(key) and key not in self.fields
+        ) if self.is_bound else []
+        if foreign:
+            raise ValidationError(
+                _("This form holds answers to questions that are not in this section. Reload the page and try again."),
+                code="foreign_question",
+            )
+        return cleaned
+
+    def values(self):
+        """{question id: value} of what was typed (cleaned)."""
+        return {question.pk: self.cleaned_data.get(f"q{question.pk}") for question in self.questions}
+
+    def seen_versions(self):
+        return {question.pk: self.cleaned_data.get(f"v{question.pk}") or 0 for question in self.questions}
+
+    def field_pairs(self):
+        """(question, bound field) for the template, in order."""
+        return [(question, self[f"q{question.pk}"]) for question in self.questions]
+
+    def hidden_versions(self):
+        return [self[f"v{question.pk}"] for question in self.questions]

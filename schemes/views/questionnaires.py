@@ -1,0 +1,374 @@
+"""The questionnaire engine's pages: a document's overview with progress, one page per
+section (Save draft on every page), submit and reopen, submitted versions, history, PDF.
+
+One set of views serves every template kind filled in a scheme: the needs analysis
+(Annex 2, by the mentee city, its association filling the national part) and the
+strengths (Annex 3, by a mentor city). The URL names the kind; the city is a party of
+the scheme on the right side, fetched through the scheme.
+"""
+
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Max, Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from mentoring.access import require, scheme_view
+from mentoring.documents import render_pdf
+from mentoring.pages import paginate
+
+from ..models import Answer, Question, ResponseStatus, Side, TemplateKind
+from ..questionnaire_forms import SectionForm, answer_value, format_number
+from ..services.filling import (
+    NotEditable,
+    progress,
+    response_get_or_create,
+    response_reopen,
+    response_submit,
+    section_save,
+    template_for,
+    visible_questions,
+)
+
+# Which side's cities own each kind of document.
+OWNER_SIDES = {
+    TemplateKind.NEEDS_ANALYSIS: {Side.MENTEE, Side.PEER},
+    TemplateKind.STRENGTHS: {Side.MENTOR, Side.PEER},
+}
+URL_NAMES = {TemplateKind.NEEDS_ANALYSIS: "needs_analysis", TemplateKind.STRENGTHS: "strengths"}
+# A section's rules: the association's part of the needs analysis is its own document type.
+SECTION_DOCUMENTS = {
+    (TemplateKind.NEEDS_ANALYSIS, "association"): "needs_analysis.association_section",
+    (TemplateKind.NEEDS_ANALYSIS, "mentee"): "needs_analysis.mentee_section",
+}
+UNSAVED_KEY = "unsaved_forms"
+MAX_UNSAVED_BYTES = 512 * 1024
+
+
+@dataclass
+class Filling:
+    """A scheme's document of one kind for one city: template, response (None until the
+    first save), sections with their questions, answers by question id."""
+
+    scheme: object
+    access: object
+    kind: str
+    organisation: object
+    template: object
+    response: object
+    sections: list
+    answers: dict
+
+    @property
+    def document(self):
+        return self.kind
+
+    @property
+    def submitted(self):
+        return self.response is not None and self.response.status == ResponseStatus.SUBMITTED
+
+    def section_document(self, section):
+        return SECTION_DOCUMENTS.get((self.kind, section.filled_by), self.kind)
+
+    def can_edit(self, section):
+        return not self.submitted and self.access.can("edit", self.section_document(section))
+
+    def url(self, suffix=""):
+        return reverse(
+            f"schemes:{URL_NAMES[self.kind]}",
+            kwargs={"programme": self.scheme.programme.slug, "number": self.scheme.number, "organisation": self.organisation.pk},
+        ) + suffix
+
+    def section_url(self, section):
+        return self.url(f"sections/{section.key}/")
+
+
+def load(scheme, access, kind, organisation_pk):
+    party = (
+        scheme.parties.select_related("organisation")
+        .filter(organisation_id=organisation_pk, side__in=OWNER_SIDES[kind], organisation__kind="city")
+        .first()
+    )
+    if party is None:
+        raise Http404(_("No such document in this scheme."))
+    require(access, "view", kind)
+    response = scheme.responses.select_related("template", "submitted_by").filter(
+        template__kind=kind, organisation=party.organisation
+    ).first()
+    template = response.template if response else template_for(scheme.programme, kind)
+    if template is None:
+        raise Http404(_("No template for this document."))
+    sections = list(
+        template.sections.prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("order"))).order_by("order")
+    )
+    answers = (
+        {a.question_id: a for a in response.answers.filter(row=0).select_related("updated_by")} if response else {}
+    )
+    return Filling(scheme, access, kind, party.organisation, template, response, sections, answers)
+
+
+def keep_unsaved_text(view):
+    """A save arriving after the session expired is kept in the (new) session and the
+    writer sent to log in; back on the page, the form shows their text again, unsaved."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method == "POST" and not request.user.is_authenticated:
+            data = {key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"}
+            if sum(len(v) for values in data.values() for v in values) <= MAX_UNSAVED_BYTES:
+                request.session.setdefault(UNSAVED_KEY, {})[request.path] = data
+                request.session.modified = True
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _unsaved_data(request):
+    stored = request.session.get(UNSAVED_KEY, {}).pop(request.path, None)
+    if stored is None:
+        return None
+    request.session.modified = True
+    from django.http import QueryDict
+
+    data = QueryDict(mutable=True)
+    for key, values in stored.items():
+        data.setlist(key, values)
+    return data
+
+
+def _display(question, answer):
+    value = answer_value(answer, question)
+    if question.is_numeric:
+        return format_number(value, question.kind, question.unit)
+    return value
+
+
+def _section_rows(filling, section):
+    return [(question, _display(question, filling.answers.get(question.pk))) for question in visible_questions(section)]
+
+
+@require_safe
+@scheme_view("view")
+def questionnaire_overview(request, scheme, access, organisation, kind):
+    filling = load(scheme, access, kind, organisation)
+    state = progress(filling.sections, filling.answers)
+    submissions = filling.response.submissions.select_related("submitted_by").order_by("-number") if filling.response else []
+    return render(
+        request,
+        "questionnaires/overview.html",
+        {
+            **_context(filling, state),
+            "submissions": submissions,
+            "can_submit": filling.response is not None and not filling.submitted and access.can("submit", kind),
+            "can_reopen": filling.submitted and access.can("reopen", kind),
+            "sections_with_rows": [(section, _section_rows(filling, section)) for section in filling.sections],
+        },
+    )
+
+
+def _context(filling, state):
+    return {
+        "filling": filling,
+        "scheme": filling.scheme,
+        "programme": filling.scheme.programme,
+        "access": filling.access,
+        "progress": state,
+        "missing_ids": {question.pk for _section, question in state.missing},
+        "page_title": filling.template.title,
+    }
+
+
+@keep_unsaved_text
+@scheme_view("view")
+def questionnaire_section(request, scheme, access, organisation, kind, section):
+    filling = load(scheme, access, kind, organisation)
+    section = next((s for s in filling.sections if s.key == section), None)
+    if section is None:
+        raise Http404(_("No such section."))
+    editable = filling.can_edit(section)
+    questions = visible_questions(section)
+    restored = _unsaved_data(request) if request.method == "GET" else None
+    if request.method == "POST":
+        require(access, "edit", filling.section_document(section), user=request.user)
+        if filling.submitted:
+            messages.error(request, _("This document is submitted: it must be reopened before it can change."))
+            return redirect(filling.section_url(section))
+    data = request.POST if request.method == "POST" else restored
+    form = SectionForm(data, questions=questions, answers=filling.answers, prefix=None)
+    conflicts = []
+    if restored is not None:
+        messages.warning(request, _("Your session had expired before this was saved. Your text is below: check it and save."))
+    if request.method == "POST" and form.is_valid():
+        response = filling.response or response_get_or_create(
+            scheme=scheme, template=filling.template, organisation=filling.organisation
+        )
+        try:
+            result = section_save(
+                response=response, section=section, values=form.values(), seen=form.seen_versions(), user=request.user
+            )
+        except NotEditable:
+            messages.error(request, _("This document was submitted meanwhile: it must be reopened before it can change."))
+            return redirect(filling.section_url(section))
+        if result.conflicts:
+            conflicts = result.conflicts
+            merged = {f"q{pk}": value for pk, value in result.values.items()}
+            merged.update({f"v{pk}": version for pk, version in result.versions.items()})
+            form = SectionForm(None, questions=questions, answers={}, initial=merged)
+            for pk, value in result.values.items():
+                form.fields[f"q{pk}"].initial = value
+                form.fields[f"v{pk}"].initial = result.versions[pk]
+        else:
+            if result.saved:
+                messages.success(request, _("Saved."))
+            else:
+                messages.info(request, _("Nothing had changed."))
+            if "next" in request.POST:
+                following = next((s for s in filling.sections if s.order > section.order), None)
+                if following is not None:
+                    return redirect(filling.section_url(following))
+                return redirect(filling.url())
+            return redirect(filling.section_url(section))
+    state = progress(filling.sections, filling.answers)
+    return render(
+        request,
+        "questionnaires/section.html",
+        {
+            **_context(filling, state),
+            "section": section,
+            "form": form,
+            "editable": editable,
+            "conflicts": conflicts,
+            "rows": _section_rows(filling, section),
+            "page_title": section.title,
+        },
+        status=409 if conflicts else 200,
+    )
+
+
+@require_POST
+@scheme_view("view")
+def questionnaire_submit(request, scheme, access, organisation, kind):
+    filling = load(scheme, access, kind, organisation)
+    require(access, "submit", kind, user=request.user)
+    if filling.response is None or filling.submitted:
+        messages.error(request, _("There is nothing to submit."))
+        return redirect(filling.url())
+    state = response_submit(response=filling.response, sections=filling.sections, user=request.user)
+    if state.complete:
+        messages.success(request, _("Submitted. It is read-only now; those allowed can reopen it."))
+    else:
+        messages.error(
+            request,
+            _("Not submitted: %(count)s required answers are missing. They are marked below.") % {"count": len(state.missing)},
+        )
+    return redirect(filling.url())
+
+
+@require_POST
+@scheme_view("view")
+def questionnaire_reopen(request, scheme, access, organisation, kind):
+    filling = load(scheme, access, kind, organisation)
+    require(access, "reopen", kind, user=request.user)
+    if filling.submitted:
+        response_reopen(response=filling.response)
+        messages.success(request, _("Reopened: it can be edited again. The submitted version stays readable."))
+    return redirect(filling.url())
+
+
+@require_safe
+@scheme_view("view")
+def questionnaire_submission(request, scheme, access, organisation, kind, submission):
+    filling = load(scheme, access, kind, organisation)
+    if filling.response is None:
+        raise Http404
+    frozen = get_object_or_404(filling.response.submissions.select_related("submitted_by"), number=submission)
+    rows = []
+    for section in filling.sections:
+        section_rows = []
+        for question in visible_questions(section):
+            raw = frozen.answers.get(f"{question.pk}:0", "")
+            if question.is_numeric and raw:
+                from decimal import Decimal
+
+                raw = format_number(Decimal(raw), question.kind, question.unit)
+            section_rows.append((question, raw))
+        rows.append((section, section_rows))
+    return render(
+        request,
+        "questionnaires/submission.html",
+        {**_context(filling, progress(filling.sections, filling.answers)), "submission": frozen, "sections_with_rows": rows},
+    )
+
+
+@require_safe
+@scheme_view("view")
+def questionnaire_history(request, scheme, access, organisation, kind):
+    """Every save of every answer of this document: who, when, which question, before
+    and after (the previous row of each answer found in one query)."""
+    filling = load(scheme, access, kind, organisation)
+    records = Answer.history.none()
+    if filling.response is not None:
+        records = (
+            Answer.history.filter(response_id=filling.response.pk)
+            .select_related("history_user", "question")
+            .order_by("-history_date", "-history_id")
+        )
+    page = paginate(request, records)
+    rows = list(page.object_list)
+    previous = {}
+    if rows:
+        earlier = (
+            Answer.history.filter(id__in={r.id for r in rows}, history_id__lt=max(r.history_id for r in rows))
+            .values("id")
+            .annotate(last=Max("history_id"))
+        )
+        candidates = Answer.history.filter(history_id__in=[e["last"] for e in earlier]).order_by("history_id")
+        older = list(candidates) + rows
+        older.sort(key=lambda r: r.history_id)
+        last_seen = {}
+        for record in older:
+            previous[record.history_id] = last_seen.get(record.id)
+            last_seen[record.id] = record
+    entries = []
+    for record in rows:
+        before = previous.get(record.history_id)
+        question = record.question
+
+        def show(r):
+            if r is None:
+                return ""
+            if question.is_numeric:
+                return format_number(r.number, question.kind, question.unit)
+            return r.text
+
+        entries.append({"record": record, "question": question, "before": show(before), "after": show(record)})
+    return render(
+        request,
+        "questionnaires/history.html",
+        {**_context(filling, progress(filling.sections, filling.answers)), "page_obj": page, "entries": entries},
+    )
+
+
+@require_safe
+@scheme_view("view")
+def questionnaire_pdf(request, scheme, access, organisation, kind):
+    filling = load(scheme, access, kind, organisation)
+    require(access, "export", kind, user=request.user)
+    blank = request.GET.get("blank") == "1"
+    sections = [(section, [(q, "" if blank else value) for q, value in _section_rows(filling, section)]) for section in filling.sections]
+    filename, content_type, pdf = render_pdf(
+        "documents/questionnaire.html",
+        {"filling": filling, "sections_with_rows": sections, "blank": blank, "programme": scheme.programme, "scheme": scheme},
+        filename=f"{filling.template.slug}-{slugify(filling.organisation.label)}{'-blank' if blank else ''}.pdf",
+    )
+    response = HttpResponse(pdf, content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
