@@ -286,10 +286,12 @@ def scheme_for(user, programme_slug, number):
     if scheme is None:
         logger.warning("denied: %s asked for scheme %s/%s outside their scope", user, programme_slug, number)
         raise Http404(_("No such scheme."))
-    roles = set(scheme.roles.filter(user=user).values_list("role", flat=True))
-    roles |= set(
-        scheme.programme.roles.filter(user=user, role__in=[COORDINATOR, OBSERVER]).values_list("role", flat=True)
+    # The user's roles in the scheme and, programme-wide, as coordinator or observer: one query.
+    scheme_roles = scheme.roles.filter(user=user).order_by().values_list("role", flat=True)
+    programme_roles = (
+        scheme.programme.roles.filter(user=user, role__in=[COORDINATOR, OBSERVER]).order_by().values_list("role", flat=True)
     )
+    roles = set(scheme_roles.union(programme_roles))
     if user.is_superuser:
         roles.add(COORDINATOR)
     archived = scheme.archived or scheme.programme.archived

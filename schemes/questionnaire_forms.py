@@ -69,7 +69,12 @@ def format_number(value, kind, unit=""):
     """``value`` formatted in the active language, with ``unit``."""
     if value is None:
         return ""
-    places = 0 if kind == QuestionKind.INTEGER or value == value.to_integral_value() else 2
+    if kind == QuestionKind.INTEGER or value == value.to_integral_value():
+        places = 0
+    elif kind == QuestionKind.PERCENT:
+        places = max(0, -value.normalize().as_tuple().exponent)  # 3.5 %, not 3.50 %
+    else:
+        places = 2
     text = formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
     return f"{text} {unit}".strip()
 
@@ -77,7 +82,8 @@ def format_number(value, kind, unit=""):
 class NumberAnswerField(forms.CharField):
     def __init__(self, *, kind, **kwargs):
         self.kind = kind
-        super().__init__(max_length=40, **kwargs)
+        super().__init__(**kwargs)
+        self.widget.attrs["maxlength"] = 40
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):
@@ -86,6 +92,8 @@ class NumberAnswerField(forms.CharField):
 
     def to_python(self, value):
         value = super().to_python(value)
+        if len(value) > 40:
+            raise ValidationError(_("This is not a number: it is too long."), code="too_long")
         return parse_number(value, self.kind) if value else None
 
 

@@ -326,11 +326,12 @@ def questionnaire_history(request, scheme, access, organisation, kind):
     previous = {}
     if rows:
         earlier = (
-            Answer.history.filter(id__in={r.id for r in rows}, history_id__lt=max(r.history_id for r in rows))
+            Answer.history.filter(id__in={r.id for r in rows}, history_id__lt=min(r.history_id for r in rows))
             .values("id")
             .annotate(last=Max("history_id"))
+            .values("last")
         )
-        candidates = Answer.history.filter(history_id__in=[e["last"] for e in earlier]).order_by("history_id")
+        candidates = Answer.history.filter(history_id__in=earlier).order_by("history_id")
         older = list(candidates) + rows
         older.sort(key=lambda r: r.history_id)
         last_seen = {}
