@@ -85,7 +85,7 @@ def section_save(*, response, section, values, seen, user):
     questions = visible_questions(section)
     answers = {
         answer.question_id: answer
-        for answer in Answer.objects.select_for_update().select_related("updated_by").filter(
+        for answer in Answer.objects.select_for_update(of=("self",)).select_related("updated_by").filter(
             response=response, question__in=questions, row=0
         )
     }
