@@ -12,7 +12,7 @@ from benchmarks.models import BenchmarkStatus, BenchmarkVersion
 from mentoring.access import ASSOCIATION, MENTEE, MENTOR, ROLE_LABELS
 from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin
 
-from .models import Organisation, OrganisationKind, Programme, Scheme, SchemeKind, Side
+from .models import Organisation, OrganisationKind, PoliticalCommitment, Programme, Scheme, SchemeKind, Side
 from .services.schemes import MAX_VISITS, MIN_VISITS
 
 
@@ -350,3 +350,19 @@ def role_party_check(form, cleaned):
         )
         return None
     return party
+
+
+class PoliticalCommitmentForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
+    """Who committed (name, office, party or cross-party), when, to what, and the evidence."""
+
+    class Meta:
+        model = PoliticalCommitment
+        fields = ["name", "office", "party", "cross_party", "date", "scope", "evidence"]
+        widgets = {"date": DateInput(), "evidence": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"party": _("The political party, unless the commitment is cross-party.")}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("party") and not cleaned.get("cross_party"):
+            self.add_error("party", _("Give the party, or tick cross-party."))
+        return cleaned

@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from .models import TemplateKind
-from .views import organisations, people, programmes, questionnaires, schemes
+from .views import commitments, organisations, people, programmes, questionnaires, schemes
 
 app_name = "schemes"
 
@@ -35,6 +35,11 @@ scheme_urls = [
     path("invitations/<int:pk>/withdraw/", people.scheme_invitation_withdraw, name="scheme_invitation_withdraw"),
     path("needs-analysis/<int:organisation>/", include(questionnaire_urls(TemplateKind.NEEDS_ANALYSIS, "needs_analysis"))),
     path("strengths/<int:organisation>/", include(questionnaire_urls(TemplateKind.STRENGTHS, "strengths"))),
+    path("commitments/new/", commitments.commitment_create, name="commitment_create"),
+    path("commitments/<int:pk>/edit/", commitments.commitment_edit, name="commitment_edit"),
+    path("commitments/<int:pk>/delete/", commitments.commitment_delete, name="commitment_delete"),
+    path("commitments/<int:pk>/history/", commitments.commitment_history, name="commitment_history"),
+    path("commitments/<int:pk>/history/<int:history_id>/restore/", commitments.commitment_restore, name="commitment_restore"),
 ]
 
 organisation_urls = [

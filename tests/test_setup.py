@@ -362,3 +362,16 @@ def test_the_rules_page_shows_the_table_in_the_readers_language(personas):
     client.post("/i18n/setlang/", {"language": "fr", "next": "/rules/"})
     page = client.get("/rules/").content.decode()
     assert "Qui peut faire quoi" in page and "Analyse des besoins : sections de la ville mentorée" in page
+
+
+def test_the_mentee_city_records_its_political_commitment_shown_on_the_scheme(personas):
+    client = personas.client("mentee")
+    data = {"name": "Anna Rossi", "office": "Mayor", "party": "", "date": "2026-03-01", "scope": "both", "evidence": "Council decision 2026/14"}
+    refused = client.post("/programmes/test-programme/schemes/1/commitments/new/", data)
+    assert refused.status_code == 200 and "Give the party, or tick cross-party." in refused.content.decode()
+    data["cross_party"] = "on"
+    assert client.post("/programmes/test-programme/schemes/1/commitments/new/", data).status_code == 302
+    page = personas.client("observer").get("/programmes/test-programme/schemes/1/").content.decode()
+    assert "Anna Rossi" in page and "cross-party" in page and "Council decision 2026/14" in page
+    assert "Record a political commitment" not in page  # observers only read
+    assert personas.client("mentor").get("/programmes/test-programme/schemes/1/commitments/new/").status_code == 403

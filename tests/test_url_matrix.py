@@ -144,6 +144,18 @@ TABLE = {
     "schemes:scheme_invitation_withdraw": row("scheme_child", POST_ONLY, action(ORGANISERS)),
 }
 
+# Political commitment: recorded by the mentee city and facilitators, read by everyone.
+COMMITMENT_EDITORS = {"mentee", "facilitator"}
+TABLE.update(
+    {
+        "schemes:commitment_create": row("scheme", page(COMMITMENT_EDITORS), action(COMMITMENT_EDITORS, done=200)),
+        "schemes:commitment_edit": row("scheme_child", page(COMMITMENT_EDITORS), action(COMMITMENT_EDITORS, done=200)),
+        "schemes:commitment_delete": row("scheme_child", POST_ONLY, action(COMMITMENT_EDITORS)),
+        "schemes:commitment_history": row("scheme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:commitment_restore": row("scheme_child", POST_ONLY, action(COMMITMENT_EDITORS)),
+    }
+)
+
 # The questionnaire engine: the needs analysis of the mentee city (section filled by the
 # mentee city) and the strengths of the mentor city. Everyone of the scheme reads them.
 for name, section_editors, submitters, reopeners in [
@@ -240,6 +252,14 @@ class Matrix:
             for kind, city in (("needs_analysis", mentee), ("strengths", mentor)):
                 response = Response.objects.create(scheme=scheme, template=template_for(p.programme, kind), organisation=city)
                 ResponseSubmission.objects.create(response=response, number=1, submitted_at="2026-01-01T00:00:00Z")
+        from schemes.models import PoliticalCommitment
+
+        self.commitment = {
+            key: PoliticalCommitment.objects.create(
+                scheme=scheme, name="Mayor", office="Mayor", cross_party=True, date="2026-03-01", scope="both"
+            )
+            for key, scheme in (("own", p.a), ("sibling", p.b))
+        }
         p.programme.save()  # a history row to restore
         p.a.save()
         p.b.save()
@@ -278,6 +298,10 @@ class Matrix:
             values["pk"] = self.invitation["foreign" if variant in {"foreign", "outside"} else "own"].pk
         elif name == "schemes:scheme_invitation_withdraw":
             values["pk"] = self.invitation["own_scheme" if variant == "own" else "sibling_scheme"].pk
+        elif name.startswith("schemes:commitment_") and "pk" in wanted:
+            commitment = self.commitment["own" if variant == "own" else "sibling"]
+            values["pk"] = commitment.pk
+            values["history_id"] = commitment.history.latest("history_id").history_id
         elif name.startswith(("schemes:needs_analysis", "schemes:strengths")):
             needs = name.startswith("schemes:needs_analysis")
             own, sibling = (p.mentee_city, p.b_mentee) if needs else (p.mentor_city, p.b_mentor)

@@ -68,6 +68,7 @@ def scheme_detail(request, scheme, access):
         "people": SchemeRole.objects.filter(scheme=scheme).select_related("user", "party__organisation").order_by("role", "user__last_name"),
         "visits": scheme.visits.select_related("host").order_by("order"),
         "focus_key_factors": scheme.focus_key_factors.order_by("order"),
+        "commitments": scheme.commitments.order_by("-date"),
     }
     return render(request, "schemes/scheme_detail.html", context)
 

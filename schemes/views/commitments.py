@@ -1,0 +1,69 @@
+"""Political commitment (BRIEF §3 step 7): who committed, when, to what, with what
+evidence; a record per scheme, shown on the scheme page. Fetched through the scheme."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from mentoring.access import scheme_view
+from mentoring.pages import form_page, history_view, restore_view
+
+from ..forms import PoliticalCommitmentForm
+from ..services.setup import form_save_with_history
+
+
+def _commitment(scheme, pk):
+    return get_object_or_404(scheme.commitments.all(), pk=pk)
+
+
+@scheme_view("edit", "political_commitment")
+def commitment_create(request, scheme, access):
+    form = PoliticalCommitmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.instance.scheme = scheme
+        form_save_with_history(form, reason=_("Recorded"))
+        messages.success(request, _("Political commitment recorded."))
+        return redirect(scheme)
+    return form_page(
+        request, form, title=_("Record a political commitment"), submit_label=_("Save"),
+        cancel_url=scheme.get_absolute_url(), context={"programme": scheme.programme, "scheme": scheme},
+    )
+
+
+@scheme_view("edit", "political_commitment")
+def commitment_edit(request, scheme, access, pk):
+    commitment = _commitment(scheme, pk)
+    form = PoliticalCommitmentForm(request.POST or None, instance=commitment)
+    if request.method == "POST" and form.is_valid():
+        form_save_with_history(form)
+        messages.success(request, _("Political commitment saved."))
+        return redirect(scheme)
+    return form_page(
+        request, form, title=_("Edit the political commitment"), submit_label=_("Save"),
+        cancel_url=scheme.get_absolute_url(), context={"programme": scheme.programme, "scheme": scheme},
+    )
+
+
+@require_POST
+@scheme_view("edit", "political_commitment")
+def commitment_delete(request, scheme, access, pk):
+    _commitment(scheme, pk).delete()
+    messages.success(request, _("Political commitment removed (it stays in the history)."))
+    return redirect(scheme)
+
+
+@require_safe
+@scheme_view("view", "political_commitment")
+def commitment_history(request, scheme, access, pk):
+    commitment = _commitment(scheme, pk)
+    return history_view(
+        request, commitment, access, "political_commitment",
+        context={"programme": scheme.programme, "scheme": scheme, "title": str(commitment)},
+    )
+
+
+@require_POST
+@scheme_view("edit", "political_commitment")
+def commitment_restore(request, scheme, access, pk, history_id):
+    return restore_view(request, _commitment(scheme, pk), access, "political_commitment", history_id)
