@@ -12,7 +12,16 @@ from benchmarks.models import BenchmarkStatus, BenchmarkVersion
 from mentoring.access import ASSOCIATION, MENTEE, MENTOR, ROLE_LABELS
 from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin
 
-from .models import Organisation, OrganisationKind, PoliticalCommitment, Programme, Scheme, SchemeKind, Side
+from .models import (
+    LocalSupportGroupMember,
+    Organisation,
+    OrganisationKind,
+    PoliticalCommitment,
+    Programme,
+    Scheme,
+    SchemeKind,
+    Side,
+)
 from .services.schemes import MAX_VISITS, MIN_VISITS
 
 
@@ -366,3 +375,10 @@ class PoliticalCommitmentForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelFo
         if not cleaned.get("party") and not cleaned.get("cross_party"):
             self.add_error("party", _("Give the party, or tick cross-party."))
         return cleaned
+
+
+class SupportGroupMemberForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
+    class Meta:
+        model = LocalSupportGroupMember
+        fields = ["name", "organisation", "stakeholder_type", "role", "email", "phone"]
+        widgets = {"role": forms.Textarea(attrs={"rows": 2})}

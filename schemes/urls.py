@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from .models import TemplateKind
-from .views import commitments, organisations, people, programmes, questionnaires, schemes
+from .views import commitments, organisations, people, programmes, questionnaires, schemes, support_groups
 
 app_name = "schemes"
 
@@ -35,6 +35,10 @@ scheme_urls = [
     path("invitations/<int:pk>/withdraw/", people.scheme_invitation_withdraw, name="scheme_invitation_withdraw"),
     path("needs-analysis/<int:organisation>/", include(questionnaire_urls(TemplateKind.NEEDS_ANALYSIS, "needs_analysis"))),
     path("strengths/<int:organisation>/", include(questionnaire_urls(TemplateKind.STRENGTHS, "strengths"))),
+    path("support-groups/<int:organisation>/", support_groups.support_group, name="support_group"),
+    path("support-groups/<int:organisation>/roster.pdf", support_groups.support_group_roster, name="support_group_roster"),
+    path("support-groups/<int:organisation>/members/<int:pk>/edit/", support_groups.support_group_member_edit, name="support_group_member_edit"),
+    path("support-groups/<int:organisation>/members/<int:pk>/delete/", support_groups.support_group_member_delete, name="support_group_member_delete"),
     path("commitments/new/", commitments.commitment_create, name="commitment_create"),
     path("commitments/<int:pk>/edit/", commitments.commitment_edit, name="commitment_edit"),
     path("commitments/<int:pk>/delete/", commitments.commitment_delete, name="commitment_delete"),

@@ -156,6 +156,19 @@ TABLE.update(
     }
 )
 
+# Local support groups: the mentee city's group, edited by its officers and facilitators.
+LSG_EDITORS = {"mentee", "facilitator"}
+TABLE.update(
+    {
+        "schemes:support_group": row("scheme_child", page(IN_PROGRAMME), action(LSG_EDITORS, done=200), child_first=True),
+        "schemes:support_group_roster": row("scheme_child", page(IN_PROGRAMME), GET_ONLY, child_first=True),
+        "schemes:support_group_member_edit": row(
+            "scheme_child", page(LSG_EDITORS), action(LSG_EDITORS, done=200), child_first=True
+        ),
+        "schemes:support_group_member_delete": row("scheme_child", POST_ONLY, action(LSG_EDITORS), child_first=True),
+    }
+)
+
 # The questionnaire engine: the needs analysis of the mentee city (section filled by the
 # mentee city) and the strengths of the mentor city. Everyone of the scheme reads them.
 for name, section_editors, submitters, reopeners in [
@@ -260,6 +273,15 @@ class Matrix:
             )
             for key, scheme in (("own", p.a), ("sibling", p.b))
         }
+        from schemes.models import LocalSupportGroup, LocalSupportGroupMember
+
+        self.member = {
+            key: LocalSupportGroupMember.objects.create(
+                group=LocalSupportGroup.objects.create(scheme=scheme, city=city),
+                name="Member", organisation="NGO", stakeholder_type="ngo",
+            )
+            for key, scheme, city in (("own", p.a, p.mentee_city), ("sibling", p.b, p.b_mentee))
+        }
         p.programme.save()  # a history row to restore
         p.a.save()
         p.b.save()
@@ -302,6 +324,10 @@ class Matrix:
             commitment = self.commitment["own" if variant == "own" else "sibling"]
             values["pk"] = commitment.pk
             values["history_id"] = commitment.history.latest("history_id").history_id
+        elif name.startswith("schemes:support_group"):
+            city = {"own": p.mentee_city, "sibling": p.b_mentee, "foreign": p.b_mentee, "outside": self.outside_org}[variant]
+            values["organisation"] = city.pk
+            values["pk"] = self.member["own" if variant == "own" else "sibling"].pk
         elif name.startswith(("schemes:needs_analysis", "schemes:strengths")):
             needs = name.startswith("schemes:needs_analysis")
             own, sibling = (p.mentee_city, p.b_mentee) if needs else (p.mentor_city, p.b_mentor)

@@ -1,0 +1,115 @@
+"""Local support groups (Annex 5): the stakeholders of a city of the scheme, at most ten;
+the mentee city's group, and optionally a mirrored group on the mentor side. Each side
+edits its own group; facilitators help both; everyone of the scheme reads them."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from mentoring.access import FACILITATOR, MENTEE, MENTOR, require, scheme_view
+from mentoring.documents import render_pdf
+from mentoring.pages import form_page
+
+from ..forms import SupportGroupMemberForm
+from ..models import MAX_MEMBERS, LocalSupportGroupMember, Side
+from ..services.support_groups import member_add
+
+SIDE_ROLES = {Side.MENTEE: MENTEE, Side.MENTOR: MENTOR, Side.PEER: MENTEE}
+
+
+def _group(scheme, access, organisation_pk):
+    """(city, side, members, may edit) of the group of a city of the scheme; 404 else."""
+    party = scheme.parties.select_related("organisation").filter(
+        organisation_id=organisation_pk, organisation__kind="city"
+    ).first()
+    if party is None:
+        raise Http404(_("No such city in this scheme."))
+    require(access, "view", "local_support_group")
+    members = list(
+        LocalSupportGroupMember.objects.filter(group__scheme=scheme, group__city=party.organisation).order_by("order", "name")
+    )
+    may_edit = access.can("edit", "local_support_group") and bool(
+        access.roles & {FACILITATOR, SIDE_ROLES[party.side]}
+    )
+    return party.organisation, party.side, members, may_edit
+
+
+def _require_edit(may_edit, request):
+    if not may_edit:
+        raise PermissionDenied(_("Only the city's own officers and facilitators edit its local support group."))
+
+
+@scheme_view("view", "local_support_group")
+def support_group(request, scheme, access, organisation):
+    city, side, members, may_edit = _group(scheme, access, organisation)
+    form = SupportGroupMemberForm(request.POST or None)
+    if request.method == "POST":
+        _require_edit(may_edit, request)
+        if form.is_valid():
+            try:
+                member_add(scheme=scheme, city=city, form=form)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("%(name)s added to the local support group.") % {"name": form.instance.name})
+                return redirect(request.path)
+    return render(
+        request,
+        "support_groups/group.html",
+        {
+            "scheme": scheme, "programme": scheme.programme, "access": access, "city": city, "side": side,
+            "members": members, "form": form, "may_edit": may_edit, "max_members": MAX_MEMBERS,
+            "full": len(members) >= MAX_MEMBERS, "page_title": _("Local support group"),
+        },
+    )
+
+
+def _member(scheme, city, pk):
+    return get_object_or_404(LocalSupportGroupMember, group__scheme=scheme, group__city=city, pk=pk)
+
+
+@scheme_view("view", "local_support_group")
+def support_group_member_edit(request, scheme, access, organisation, pk):
+    city, side, members, may_edit = _group(scheme, access, organisation)
+    _require_edit(may_edit, request)
+    member = _member(scheme, city, pk)
+    form = SupportGroupMemberForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("schemes:support_group", programme=scheme.programme.slug, number=scheme.number, organisation=city.pk)
+    return form_page(
+        request, form, title=_("Edit %(name)s") % {"name": member.name}, submit_label=_("Save"),
+        cancel_url=f"{scheme.get_absolute_url()}support-groups/{city.pk}/",
+        context={"programme": scheme.programme, "scheme": scheme},
+    )
+
+
+@require_POST
+@scheme_view("view", "local_support_group")
+def support_group_member_delete(request, scheme, access, organisation, pk):
+    city, side, members, may_edit = _group(scheme, access, organisation)
+    _require_edit(may_edit, request)
+    member = _member(scheme, city, pk)
+    member.delete()
+    messages.success(request, _("%(name)s removed from the local support group.") % {"name": member.name})
+    return redirect("schemes:support_group", programme=scheme.programme.slug, number=scheme.number, organisation=city.pk)
+
+
+@require_safe
+@scheme_view("view", "local_support_group")
+def support_group_roster(request, scheme, access, organisation):
+    city, side, members, may_edit = _group(scheme, access, organisation)
+    require(access, "export", "local_support_group", user=request.user)
+    filename, content_type, pdf = render_pdf(
+        "documents/support_group_roster.html",
+        {"scheme": scheme, "programme": scheme.programme, "city": city, "members": members},
+        filename=f"local-support-group-{slugify(city.label)}.pdf",
+    )
+    response = HttpResponse(pdf, content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
