@@ -25,7 +25,8 @@ def parse_po(text):
                 current = msgid
                 line = line[6:]
             elif line.startswith("msgstr"):
-                current = msgstr
+                # Plural entries: the singular form stands for the entry (the others are checked by msgfmt).
+                current = msgstr if not line.startswith("msgstr[") or line.startswith("msgstr[0]") else None
                 line = line.split(" ", 1)[1]
             elif line.startswith("msgid_plural") or line.startswith("#"):
                 current = None if line.startswith("#") else current
