@@ -110,7 +110,7 @@ class TokenForm(forms.Form):
 
     def clean_token(self):
         token = self.cleaned_data["token"].strip().replace(" ", "")
-        allowed, details = self.device.verify_is_allowed()
+        allowed, _details = self.device.verify_is_allowed()
         if not allowed:
             raise ValidationError(_("Too many wrong codes. Wait a little and try again."))
         if not self.device.verify_token(token):

@@ -55,3 +55,31 @@ def test_each_side_edits_its_own_group_and_reads_the_other(personas):
     assert "Member 1" in personas.client("mentee").get(mentor_group).content.decode()
     assert personas.client("observer").post(mentee_group, member(3)).status_code == 403
     assert personas.client("outsider").get(mentee_group).status_code == 404
+
+
+def test_group_and_scheme_pages_keep_their_query_count_as_members_and_commitments_grow(personas, django_assert_max_num_queries):
+    from schemes.models import PoliticalCommitment
+
+    client = personas.client("mentee")
+    group_url = URL.format(city=personas.mentee_city.pk)
+    scheme_url = "/programmes/test-programme/schemes/1/"
+
+    def commitment(number):
+        PoliticalCommitment.objects.create(scheme=personas.a, name=f"Mayor {number}", office="Mayor", cross_party=True,
+                                           date="2026-03-01", scope="both")
+
+    client.post(group_url, member(1))
+    commitment(1)
+    counts = {}
+    for url in (group_url, scheme_url, group_url + "roster.pdf"):
+        client.get(url)
+        with django_assert_max_num_queries(40) as captured:
+            client.get(url)
+        counts[url] = len(captured.captured_queries)
+    for number in range(2, 11):
+        client.post(group_url, member(number))
+        commitment(number)
+    for url, before in counts.items():
+        with django_assert_max_num_queries(before) as captured:
+            assert client.get(url).status_code == 200
+        assert len(captured.captured_queries) <= 15, url

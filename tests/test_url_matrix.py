@@ -18,7 +18,6 @@ checked for the security headers.
 import copy
 import re
 
-import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 

@@ -74,7 +74,7 @@ def scheme_parties_set(*, scheme, parties):
                 party.side, party.order = side, order
                 party.save()
     for party in existing.values():
-        if party.pk not in keep and party.organisation_id not in {org.pk for org, _side in parties}:
+        if party.pk not in keep:
             party.delete()
 
 

@@ -8,12 +8,13 @@ the scheme on the right side, fetched through the scheme.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Max, Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -65,10 +66,6 @@ class Filling:
     response: object
     sections: list
     answers: dict
-
-    @property
-    def document(self):
-        return self.kind
 
     @property
     def submitted(self):
@@ -136,8 +133,6 @@ def _unsaved_data(request):
     if stored is None:
         return None
     request.session.modified = True
-    from django.http import QueryDict
-
     data = QueryDict(mutable=True)
     for key, values in stored.items():
         data.setlist(key, values)
@@ -202,7 +197,7 @@ def questionnaire_section(request, scheme, access, organisation, kind, section):
             messages.error(request, _("This document is submitted: it must be reopened before it can change."))
             return redirect(filling.section_url(section))
     data = request.POST if request.method == "POST" else restored
-    form = SectionForm(data, questions=questions, answers=filling.answers, prefix=None)
+    form = SectionForm(data, questions=questions, answers=filling.answers)
     conflicts = []
     if restored is not None:
         messages.warning(request, _("Your session had expired before this was saved. Your text is below: check it and save."))
@@ -222,9 +217,6 @@ def questionnaire_section(request, scheme, access, organisation, kind, section):
             merged = {f"q{pk}": value for pk, value in result.values.items()}
             merged.update({f"v{pk}": version for pk, version in result.versions.items()})
             form = SectionForm(None, questions=questions, answers={}, initial=merged)
-            for pk, value in result.values.items():
-                form.fields[f"q{pk}"].initial = value
-                form.fields[f"v{pk}"].initial = result.versions[pk]
         else:
             if result.saved:
                 messages.success(request, _("Saved."))
@@ -296,8 +288,6 @@ def questionnaire_submission(request, scheme, access, organisation, kind, submis
         for question in visible_questions(section):
             raw = frozen.answers.get(f"{question.pk}:0", "")
             if question.is_numeric and raw:
-                from decimal import Decimal
-
                 raw = format_number(Decimal(raw), question.kind, question.unit)
             section_rows.append((question, raw))
         rows.append((section, section_rows))
@@ -340,17 +330,16 @@ def questionnaire_history(request, scheme, access, organisation, kind):
             last_seen[record.id] = record
     entries = []
     for record in rows:
+        # _display reads a history row as it reads an answer (text or number).
         before = previous.get(record.history_id)
-        question = record.question
-
-        def show(r):
-            if r is None:
-                return ""
-            if question.is_numeric:
-                return format_number(r.number, question.kind, question.unit)
-            return r.text
-
-        entries.append({"record": record, "question": question, "before": show(before), "after": show(record)})
+        entries.append(
+            {
+                "record": record,
+                "question": record.question,
+                "before": _display(record.question, before),
+                "after": _display(record.question, record),
+            }
+        )
     return render(
         request,
         "questionnaires/history.html",

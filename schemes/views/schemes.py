@@ -101,11 +101,9 @@ def scheme_parties(request, scheme, access):
     formset = PartyFormSet(request.POST or None, programme=scheme.programme, kind=scheme.kind, prefix="parties", initial=initial)
     if request.method == "POST" and formset.is_valid():
         kept = {organisation.pk for organisation, _side in formset.parties()}
-        staffed = [
-            party.organisation.name
-            for party in parties
-            if party.organisation_id not in kept and SchemeRole.objects.filter(party=party).exists()
-        ]
+        leaving = [party for party in parties if party.organisation_id not in kept]
+        with_people = set(SchemeRole.objects.filter(party__in=leaving).values_list("party_id", flat=True))
+        staffed = [party.organisation.name for party in leaving if party.pk in with_people]
         if staffed:
             formset._non_form_errors = formset.error_class(
                 [_("People act for %(names)s in this scheme: remove their roles first.") % {"names": ", ".join(staffed)}]

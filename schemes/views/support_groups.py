@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from mentoring.access import FACILITATOR, MENTEE, MENTOR, require, scheme_view
+from mentoring.access import FACILITATOR, MENTEE, MENTOR, logger, require, scheme_view
 from mentoring.documents import render_pdf
 from mentoring.pages import form_page
 
@@ -38,8 +38,9 @@ def _group(scheme, access, organisation_pk):
     return party.organisation, party.side, members, may_edit
 
 
-def _require_edit(may_edit, request):
+def _require_edit(may_edit, user):
     if not may_edit:
+        logger.warning("denied: %s may not edit this local support group (not their side)", user)
         raise PermissionDenied(_("Only the city's own officers and facilitators edit its local support group."))
 
 
@@ -48,7 +49,7 @@ def support_group(request, scheme, access, organisation):
     city, side, members, may_edit = _group(scheme, access, organisation)
     form = SupportGroupMemberForm(request.POST or None)
     if request.method == "POST":
-        _require_edit(may_edit, request)
+        _require_edit(may_edit, request.user)
         if form.is_valid():
             try:
                 member_add(scheme=scheme, city=city, form=form)
@@ -75,7 +76,7 @@ def _member(scheme, city, pk):
 @scheme_view("view", "local_support_group")
 def support_group_member_edit(request, scheme, access, organisation, pk):
     city, side, members, may_edit = _group(scheme, access, organisation)
-    _require_edit(may_edit, request)
+    _require_edit(may_edit, request.user)
     member = _member(scheme, city, pk)
     form = SupportGroupMemberForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
@@ -93,7 +94,7 @@ def support_group_member_edit(request, scheme, access, organisation, pk):
 @scheme_view("view", "local_support_group")
 def support_group_member_delete(request, scheme, access, organisation, pk):
     city, side, members, may_edit = _group(scheme, access, organisation)
-    _require_edit(may_edit, request)
+    _require_edit(may_edit, request.user)
     member = _member(scheme, city, pk)
     member.delete()
     messages.success(request, _("%(name)s removed from the local support group.") % {"name": member.name})
