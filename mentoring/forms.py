@@ -3,6 +3,9 @@
 - ``PlainTextMixin``: text is plain text. Markup (``<script>``, ``<b>``) is refused with a
   clear message rather than silently stored: everything is escaped on output anyway,
   but a city officer pasting HTML from a web page should know it will not render.
+- ``TextLimitMixin`` (PlainTextMixin includes it): text without a length limit of its own
+  is capped at ``MAX_TEXT`` characters. Documents that quote what people wrote (a good
+  practice, like a questionnaire answer) use it alone: any text is kept and shown as text.
 - ``ConcurrentEditMixin``: a hidden ``seen_version`` carries the last history record the
   editor saw; if someone saved in between, the form refuses with a message and keeps
   what the user typed, so no write is silently lost.
@@ -12,9 +15,12 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 MARKUP_RE = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
+# The longest text any one field takes (about 3,000 words): a pasted 100 kB is refused.
+MAX_TEXT = 20_000
 
 
 def validate_plain_text(value):
@@ -25,14 +31,31 @@ def validate_plain_text(value):
         )
 
 
-class PlainTextMixin:
+class TextLimitMixin:
+    """Text without a length limit of its own is capped at ``MAX_TEXT`` characters."""
+
+    def text_fields(self):
+        return [
+            form_field
+            for form_field in self.fields.values()
+            if isinstance(form_field, forms.CharField)
+            and not isinstance(form_field, (forms.EmailField, forms.URLField, forms.SlugField))
+        ]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for form_field in self.fields.values():
-            if isinstance(form_field, forms.CharField) and not isinstance(
-                form_field, (forms.EmailField, forms.URLField, forms.SlugField)
-            ):
-                form_field.validators.append(validate_plain_text)
+        for form_field in self.text_fields():
+            if form_field.max_length is None:
+                form_field.max_length = MAX_TEXT
+                form_field.validators.append(MaxLengthValidator(MAX_TEXT))
+                form_field.widget.attrs.setdefault("maxlength", str(MAX_TEXT))
+
+
+class PlainTextMixin(TextLimitMixin):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for form_field in self.text_fields():
+            form_field.validators.append(validate_plain_text)
 
 
 def latest_history_id(instance):

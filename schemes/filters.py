@@ -53,3 +53,31 @@ class SchemeFilter(SearchFilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=SchemeKind.choices, empty_label=_("All kinds"))
     phase = django_filters.ChoiceFilter(label=_("Phase"), choices=SchemePhase.choices, empty_label=_("All phases"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ARCHIVED_CHOICES, method="filter_status", empty_label=None)
+
+
+class GoodPracticeFilter(SearchFilterSet):
+    """The good-practice library of a programme: text, theme, key factor, country, city.
+    Choices come from the programme's own practices, cities and benchmarks."""
+
+    search_fields = (
+        "title", "theme", "where", "lead_agencies", "context", "description", "results", "success_factors",
+        "transferability",
+    )
+    theme = django_filters.ChoiceFilter(label=_("Theme"), empty_label=_("All themes"), lookup_expr="iexact")
+    key_factors = django_filters.ModelChoiceFilter(label=_("Key factor"), queryset=None, empty_label=_("All key factors"))
+    country = django_filters.ChoiceFilter(label=_("Country"), field_name="city__country", empty_label=_("All countries"))
+    city = django_filters.ModelChoiceFilter(label=_("City"), queryset=None, empty_label=_("All cities"))
+
+    def __init__(self, data=None, queryset=None, *, programme, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        from .forms import key_factor_label, programme_key_factors
+
+        practices = programme.good_practices.order_by()
+        themes = sorted({t.strip() for t in practices.values_list("theme", flat=True) if t.strip()}, key=str.casefold)
+        self.filters["theme"].extra["choices"] = [(t, t) for t in themes]
+        cities = programme.cities.filter(kind=OrganisationKind.CITY).order_by("name")
+        self.filters["city"].queryset = cities
+        present = set(cities.values_list("country", flat=True))
+        self.filters["country"].extra["choices"] = [(code, name) for code, name in countries if code in present]
+        self.filters["key_factors"].queryset = programme_key_factors(programme)
+        self.form.fields["key_factors"].label_from_instance = key_factor_label

@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from benchmarks.models import BenchmarkStatus, BenchmarkVersion
+from benchmarks.models import BenchmarkStatus, BenchmarkVersion, KeyFactor
 from mentoring.access import ASSOCIATION, MENTEE, MENTOR, ROLE_LABELS
-from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin
+from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, TextLimitMixin
 
 from .models import (
+    GoodPractice,
     LocalSupportGroupMember,
     Organisation,
     OrganisationKind,
@@ -382,3 +383,60 @@ class SupportGroupMemberForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelFor
         model = LocalSupportGroupMember
         fields = ["name", "organisation", "stakeholder_type", "role", "email", "phone"]
         widgets = {"role": forms.Textarea(attrs={"rows": 2})}
+
+
+def programme_key_factors(programme):
+    """The key factors of the benchmarks a programme offers or its schemes use."""
+    return (
+        KeyFactor.objects.filter(Q(version__programmes=programme) | Q(version__schemes__programme=programme))
+        .select_related("version")
+        .distinct()
+        .order_by("version__title", "order")
+    )
+
+
+def key_factor_label(key_factor):
+    return f"{key_factor.version.title}: {key_factor.number}. {key_factor.title}"
+
+
+class KeyFactorChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return key_factor_label(obj)
+
+
+class GoodPracticeForm(TextLimitMixin, ConcurrentEditMixin, forms.ModelForm):
+    """Annex 4: a good practice of a city the writer acts for, linked to key factors of
+    the programme's benchmarks. Like a questionnaire answer, any text is kept as written
+    and shown as text."""
+
+    key_factors = KeyFactorChoiceField(
+        label=_("Key factors"),
+        queryset=KeyFactor.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("The benchmark key factors this practice shows how to meet."),
+    )
+
+    class Meta:
+        model = GoodPractice
+        fields = [
+            "city", "title", "theme", "where", "lead_agencies", "context", "description", "resources", "results",
+            "success_factors", "risks", "transferability", "contact", "further_information", "key_factors",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4})
+            for name in ("context", "description", "resources", "results", "success_factors", "risks",
+                         "transferability", "further_information")
+        }
+        help_texts = {
+            "where": _("The city, neighbourhood or service where it runs."),
+            "theme": _("In a few words, e.g. housing, language learning, participation."),
+            "contact": _("Who to ask about it: name, service, e-mail."),
+        }
+
+    def __init__(self, *args, programme, cities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["city"].queryset = cities
+        self.fields["city"].empty_label = None
+        self.fields["city"].help_text = _("A city you act for in this programme.")
+        self.fields["key_factors"].queryset = programme_key_factors(programme)

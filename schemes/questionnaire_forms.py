@@ -170,3 +170,23 @@ class SectionForm(forms.Form):
 
     def hidden_versions(self):
         return [self[f"v{question.pk}"] for question in self.questions]
+
+
+class StrengthsPracticesForm(forms.Form):
+    """Which of the mentor city's good practices go with its strengths. ``shown`` is the
+    set the writer saw attached, so only their own changes are applied."""
+
+    practices = forms.ModelMultipleChoiceField(
+        label=_("Good practices attached to these strengths"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    shown = forms.ModelMultipleChoiceField(queryset=None, required=False, widget=forms.MultipleHiddenInput)
+
+    def __init__(self, *args, practices, attached, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["practices"].queryset = practices
+        self.fields["shown"].queryset = practices
+        self.fields["practices"].initial = [p.pk for p in attached]
+        self.fields["shown"].initial = [p.pk for p in attached]

@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from .models import TemplateKind
-from .views import commitments, organisations, people, programmes, questionnaires, schemes, support_groups
+from .views import commitments, organisations, people, practices, programmes, questionnaires, schemes, support_groups
 
 app_name = "schemes"
 
@@ -35,6 +35,7 @@ scheme_urls = [
     path("invitations/<int:pk>/withdraw/", people.scheme_invitation_withdraw, name="scheme_invitation_withdraw"),
     path("needs-analysis/<int:organisation>/", include(questionnaire_urls(TemplateKind.NEEDS_ANALYSIS, "needs_analysis"))),
     path("strengths/<int:organisation>/", include(questionnaire_urls(TemplateKind.STRENGTHS, "strengths"))),
+    path("strengths/<int:organisation>/good-practices/", questionnaires.strengths_practices, name="strengths_practices"),
     path("support-groups/<int:organisation>/", support_groups.support_group, name="support_group"),
     path("support-groups/<int:organisation>/roster.pdf", support_groups.support_group_roster, name="support_group_roster"),
     path("support-groups/<int:organisation>/members/<int:pk>/edit/", support_groups.support_group_member_edit, name="support_group_member_edit"),
@@ -55,6 +56,16 @@ organisation_urls = [
     path("<int:pk>/history/<int:history_id>/restore/", organisations.organisation_restore, name="organisation_restore"),
 ]
 
+practice_urls = [
+    path("", practices.good_practice_list, name="good_practices"),
+    path("new/", practices.good_practice_create, name="good_practice_create"),
+    path("<int:pk>/", practices.good_practice_detail, name="good_practice"),
+    path("<int:pk>/edit/", practices.good_practice_edit, name="good_practice_edit"),
+    path("<int:pk>/history/", practices.good_practice_history, name="good_practice_history"),
+    path("<int:pk>/history/<int:history_id>/restore/", practices.good_practice_restore, name="good_practice_restore"),
+    path("<int:pk>/document.pdf", practices.good_practice_pdf, name="good_practice_pdf"),
+]
+
 programme_urls = [
     path("", programmes.programme_detail, name="programme"),
     path("edit/", programmes.programme_edit, name="programme_edit"),
@@ -65,6 +76,7 @@ programme_urls = [
     path("people/<int:pk>/remove/", people.programme_role_remove, name="programme_role_remove"),
     path("invitations/<int:pk>/withdraw/", people.programme_invitation_withdraw, name="programme_invitation_withdraw"),
     path("organisations/", include(organisation_urls)),
+    path("good-practices/", include(practice_urls)),
     path("schemes/new/", schemes.scheme_create_view, name="scheme_create"),
     path("schemes/<int:number>/", include(scheme_urls)),
 ]

@@ -42,10 +42,13 @@ class Rollback(Exception):
 # The expected-result table. For each URL name: what GET and POST give each role on the
 # ``own`` variant, as {status: roles}; the other variants follow the rules in
 # ``expected()``. ``scope`` says what the page belongs to (site, programme, scheme).
-def row(scope, get, post, child_first=False):
+def row(scope, get, post, child_first=False, owner_denied=()):
     """``child_first``: the view finds the child (a city's document) before checking the
-    permission, so another scheme's child is a 404 for everyone."""
-    return {"scope": scope, "GET": get, "POST": post, "child_first": child_first}
+    permission, so another scheme's child is a 404 for everyone. ``owner_denied``: roles
+    the rules allow but the view refuses (403) once it has found the child, because they
+    do not own it (a good practice of another city): on another programme's child they
+    get the 404 of the lookup first."""
+    return {"scope": scope, "GET": get, "POST": post, "child_first": child_first, "owner_denied": frozenset(owner_denied)}
 
 
 def only(status_by_roles, default):
@@ -168,6 +171,26 @@ TABLE.update(
     }
 )
 
+# The good-practice library of the programme: read by everyone of the programme; recorded
+# by the officers of a city and the facilitators of its schemes; edited by its owners
+# (the matrix's practice is the mentee city's: the mentor officer may not edit it).
+GP_RECORDERS = {"mentee", "mentor", "facilitator"}
+GP_OWNERS = {"mentee", "facilitator"}
+TABLE.update(
+    {
+        "schemes:good_practices": row("programme", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:good_practice_create": row("programme", page(GP_RECORDERS), action(GP_RECORDERS, done=200)),
+        "schemes:good_practice": row("programme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:good_practice_edit": row(
+            "programme_child", page(GP_OWNERS), action(GP_OWNERS, done=200), owner_denied={"mentor"}
+        ),
+        "schemes:good_practice_history": row("programme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:good_practice_restore": row("programme_child", POST_ONLY, action(GP_OWNERS), owner_denied={"mentor"}),
+        "schemes:good_practice_pdf": row("programme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:strengths_practices": row("scheme_child", POST_ONLY, action({"mentor", "facilitator"})),
+    }
+)
+
 # The questionnaire engine: the needs analysis of the mentee city (section filled by the
 # mentee city) and the strengths of the mentor city. Everyone of the scheme reads them.
 for name, section_editors, submitters, reopeners in [
@@ -281,6 +304,12 @@ class Matrix:
             )
             for key, scheme, city in (("own", p.a, p.mentee_city), ("sibling", p.b, p.b_mentee))
         }
+        from schemes.models import GoodPractice
+
+        self.practice = {
+            key: GoodPractice.objects.create(programme=programme, city=city, title="Welcome desk", theme="Reception")
+            for key, programme, city in (("own", p.programme, p.mentee_city), ("foreign", p.other_programme, self.outside_org))
+        }
         p.programme.save()  # a history row to restore
         p.a.save()
         p.b.save()
@@ -305,6 +334,12 @@ class Matrix:
             values["pk"] = organisation.pk
             if "history_id" in wanted:
                 values["history_id"] = organisation.history.latest("history_id").history_id
+        elif name.startswith("schemes:good_practice") and "pk" in wanted:
+            practice = self.practice["foreign" if variant in {"foreign", "outside"} else "own"]
+            values["pk"] = practice.pk
+            values["history_id"] = practice.history.latest("history_id").history_id
+        elif name == "schemes:strengths_practices":
+            values["organisation"] = {"own": p.mentor_city, "sibling": p.b_mentor, "foreign": p.b_mentor, "outside": self.outside_org}[variant].pk
         elif name == "schemes:programme_restore":
             source = p.other_programme if variant in {"foreign", "outside"} else p.programme
             values["history_id"] = source.history.latest("history_id").history_id
@@ -358,6 +393,8 @@ def expected(entry, method, role, variant):
     if scope == "site" or variant == "own":
         return status
     if variant == "outside":
+        return 404
+    if variant == "foreign" and role in entry["owner_denied"]:
         return 404
     if scope.startswith("programme"):
         if variant == "foreign" and scope == "programme_child":

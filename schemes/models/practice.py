@@ -42,6 +42,16 @@ class GoodPractice(models.Model):
     def __str__(self):
         return f"{self.title} ({self.city.label})"
 
+    # The Annex 4 headings after the title, in the template's order.
+    ANNEX_FIELDS = (
+        "where", "lead_agencies", "context", "description", "resources", "results", "success_factors", "risks",
+        "transferability", "contact", "further_information",
+    )
+
+    def annex_fields(self):
+        """(heading, text) of each Annex 4 field, in order."""
+        return [(self._meta.get_field(name).verbose_name, getattr(self, name)) for name in self.ANNEX_FIELDS]
+
 
 class CommitmentScope(models.TextChoices):
     DEVELOPING = "developing", _("Developing the action plan")

@@ -159,8 +159,15 @@ class Response(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    good_practices = models.ManyToManyField(
+        "schemes.GoodPractice",
+        verbose_name=_("good practices"),
+        related_name="strengths",
+        blank=True,
+        help_text=_("Good practices a mentor city attaches to its strengths."),
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[good_practices])
 
     class Meta:
         verbose_name = _("questionnaire response")

@@ -26,7 +26,7 @@ from mentoring.documents import render_pdf
 from mentoring.pages import paginate
 
 from ..models import Answer, Question, ResponseStatus, Side, TemplateKind
-from ..questionnaire_forms import SectionForm, answer_value, format_number
+from ..questionnaire_forms import SectionForm, StrengthsPracticesForm, answer_value, format_number
 from ..services.filling import (
     NotEditable,
     progress,
@@ -37,6 +37,7 @@ from ..services.filling import (
     template_for,
     visible_questions,
 )
+from ..services.practice import strengths_practices_set
 
 # Which side's cities own each kind of document.
 OWNER_SIDES = {
@@ -156,6 +157,7 @@ def questionnaire_overview(request, scheme, access, organisation, kind):
     filling = load(scheme, access, kind, organisation)
     state = progress(filling.sections, filling.answers)
     submissions = filling.response.submissions.select_related("submitted_by").order_by("-number") if filling.response else []
+    practices = _practices_form(filling) if kind == TemplateKind.STRENGTHS else None
     return render(
         request,
         "questionnaires/overview.html",
@@ -165,8 +167,52 @@ def questionnaire_overview(request, scheme, access, organisation, kind):
             "can_submit": filling.response is not None and not filling.submitted and access.can("submit", kind),
             "can_reopen": filling.submitted and access.can("reopen", kind),
             "sections_with_rows": [(section, _section_rows(filling, section)) for section in filling.sections],
+            "attached": _attached(filling),
+            "practices_form": practices,
         },
     )
+
+
+def _attached(filling):
+    if filling.kind != TemplateKind.STRENGTHS or filling.response is None:
+        return []
+    return list(filling.response.good_practices.order_by("title"))
+
+
+def _practices_form(filling, data=None):
+    """The attach form, for those who edit the strengths while it is a draft; else None."""
+    if filling.submitted or not filling.access.can("edit", TemplateKind.STRENGTHS):
+        return None
+    practices = filling.scheme.programme.good_practices.filter(city=filling.organisation).order_by("title")
+    return StrengthsPracticesForm(data, practices=practices, attached=_attached(filling))
+
+
+@require_POST
+@scheme_view("edit", "strengths")
+def strengths_practices(request, scheme, access, organisation):
+    """Attach good practices of the mentor city to its strengths (Annex 3 and 4)."""
+    filling = load(scheme, access, TemplateKind.STRENGTHS, organisation)
+    form = _practices_form(filling, request.POST)
+    if form is None:
+        messages.error(request, _("This document is submitted: it must be reopened before it can change."))
+    elif not form.is_valid():
+        messages.error(request, _("Choose among this city's good practices only: %(errors)s") % {
+            "errors": " ".join(form.errors.get("practices", []) + form.errors.get("shown", []))
+        })
+    else:
+        response = filling.response or response_get_or_create(
+            scheme=scheme, template=filling.template, organisation=filling.organisation
+        )
+        added, removed = strengths_practices_set(
+            response=response,
+            shown=[p.pk for p in form.cleaned_data["shown"]],
+            chosen=[p.pk for p in form.cleaned_data["practices"]],
+        )
+        if added or removed:
+            messages.success(request, _("Good practices saved."))
+        else:
+            messages.info(request, _("Nothing had changed."))
+    return redirect(filling.url() + "#good-practices")
 
 
 def _context(filling, state):
@@ -356,7 +402,10 @@ def questionnaire_pdf(request, scheme, access, organisation, kind):
     sections = [(section, [(q, "" if blank else value) for q, value in _section_rows(filling, section)]) for section in filling.sections]
     filename, content_type, pdf = render_pdf(
         "documents/questionnaire.html",
-        {"filling": filling, "sections_with_rows": sections, "blank": blank, "programme": scheme.programme, "scheme": scheme},
+        {
+            "filling": filling, "sections_with_rows": sections, "blank": blank, "programme": scheme.programme,
+            "scheme": scheme, "attached": [] if blank else _attached(filling),
+        },
         filename=f"{filling.template.slug}-{slugify(filling.organisation.label)}{'-blank' if blank else ''}.pdf",
     )
     response = HttpResponse(pdf, content_type=content_type)

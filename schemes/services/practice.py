@@ -1,0 +1,75 @@
+"""The good-practice library (Annex 4): whose practices a person edits, and attaching a
+mentor city's practices to its strengths without losing a concurrent change.
+
+A good practice belongs to a city of a programme and is read by every scheme of the
+programme. It is edited by its owners: the officers of that city (a mentor or mentee
+role on behalf of it, in any scheme of the programme) and the facilitators of the
+schemes the city takes part in.
+"""
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from mentoring.access import FACILITATOR, MENTEE, MENTOR
+
+from ..models import Organisation, OrganisationKind, Response
+
+
+def owned_cities(user, programme):
+    """The cities of ``programme`` whose good practices ``user`` edits (one query)."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    officer = Q(
+        scheme_parties__roles__user=user,
+        scheme_parties__roles__role__in=[MENTOR, MENTEE],
+        scheme_parties__scheme__programme=programme,
+    )
+    facilitated = Q(
+        scheme_parties__scheme__roles__user=user,
+        scheme_parties__scheme__roles__role=FACILITATOR,
+        scheme_parties__scheme__programme=programme,
+    )
+    return (
+        Organisation.objects.filter(kind=OrganisationKind.CITY)
+        .filter(officer | facilitated)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def good_practice_save(*, form, programme, user):
+    """Save a new or edited good practice of ``programme`` (the form's city is one the
+    user owns: the form offers no other)."""
+    from .setup import form_save_with_history
+
+    practice = form.instance
+    creating = practice.pk is None
+    if creating:
+        practice.programme = programme
+        practice.created_by = user
+    else:
+        practice.version += 1
+    return form_save_with_history(form, reason=_("Recorded") if creating else "")
+
+
+@transaction.atomic
+def strengths_practices_set(*, response, shown, chosen):
+    """Attach and detach good practices on a strengths document: only what the writer
+    changed from what they were shown, so someone else's attachment made meanwhile stays.
+    Returns (added, removed) counts."""
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    current = set(response.good_practices.values_list("pk", flat=True))
+    shown, chosen = set(shown), set(chosen)
+    to_add = (chosen - shown) - current
+    to_remove = (shown - chosen) & current
+    if to_add or to_remove:
+        # The m2m history table records the new set; the reason says who did what.
+        response._change_reason = _("Good practices attached: %(added)s, detached: %(removed)s") % {
+            "added": len(to_add),
+            "removed": len(to_remove),
+        }
+        response.good_practices.add(*to_add)
+        response.good_practices.remove(*to_remove)
+        response.save()
+    return len(to_add), len(to_remove)

@@ -1,0 +1,132 @@
+"""The good-practice library of a programme (Annex 4): a searchable list, a page and a
+PDF per practice, recorded and edited by the practice's owners (the officers of its city
+and the facilitators of that city's schemes). Fetched through the programme: another
+programme's practice is a 404."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from benchmarks.models import KeyFactor
+from mentoring.access import logger, programme_view
+from mentoring.documents import render_pdf
+from mentoring.pages import form_page, history_view, paginate, restore_view
+
+from ..filters import GoodPracticeFilter
+from ..forms import GoodPracticeForm
+from ..services.practice import good_practice_save, owned_cities
+
+KEY_FACTORS = Prefetch("key_factors", queryset=KeyFactor.objects.select_related("version").order_by("version__title", "order"))
+
+
+def _practice(programme, pk):
+    return get_object_or_404(
+        programme.good_practices.select_related("city", "created_by").prefetch_related(KEY_FACTORS), pk=pk
+    )
+
+
+def _require_owner(practice, cities, user):
+    if practice.city not in cities:
+        logger.warning("denied: %s may not edit good practice %s (not an owner)", user, practice.pk)
+        raise PermissionDenied(_("Only the officers of this city and its facilitators edit its good practices."))
+
+
+def _list_url(programme):
+    return reverse("schemes:good_practices", kwargs={"programme": programme.slug})
+
+
+@require_safe
+@programme_view("view", "good_practice")
+def good_practice_list(request, programme, access):
+    practices = programme.good_practices.select_related("city").prefetch_related(KEY_FACTORS).order_by("title", "pk")
+    filterset = GoodPracticeFilter(request.GET, queryset=practices, programme=programme)
+    may_add = access.can("edit", "good_practice") and owned_cities(request.user, programme).exists()
+    return render(
+        request,
+        "practices/list.html",
+        {
+            "programme": programme, "access": access, "filter": filterset,
+            "page_obj": paginate(request, filterset.qs), "may_add": may_add, "page_title": _("Good practices"),
+        },
+    )
+
+
+@programme_view("edit", "good_practice")
+def good_practice_create(request, programme, access):
+    cities = owned_cities(request.user, programme)
+    if not cities.exists():
+        logger.warning("denied: %s acts for no city of programme %s", request.user, programme.slug)
+        raise PermissionDenied(_("You act for no city in this programme, so you have no good practice to record."))
+    form = GoodPracticeForm(request.POST or None, programme=programme, cities=cities)
+    if request.method == "POST" and form.is_valid():
+        practice = good_practice_save(form=form, programme=programme, user=request.user)
+        messages.success(request, _("Good practice recorded. Every scheme of the programme can read it now."))
+        return redirect("schemes:good_practice", programme=programme.slug, pk=practice.pk)
+    return form_page(
+        request, form, title=_("Record a good practice"), submit_label=_("Save"), cancel_url=_list_url(programme),
+        context={"programme": programme},
+    )
+
+
+@require_safe
+@programme_view("view", "good_practice")
+def good_practice_detail(request, programme, access, pk):
+    practice = _practice(programme, pk)
+    may_edit = access.can("edit", "good_practice") and owned_cities(request.user, programme).filter(pk=practice.city_id).exists()
+    return render(
+        request,
+        "practices/detail.html",
+        {"programme": programme, "access": access, "practice": practice, "may_edit": may_edit, "page_title": practice.title},
+    )
+
+
+@programme_view("edit", "good_practice")
+def good_practice_edit(request, programme, access, pk):
+    practice = _practice(programme, pk)
+    cities = owned_cities(request.user, programme)
+    _require_owner(practice, cities, request.user)
+    form = GoodPracticeForm(request.POST or None, instance=practice, programme=programme, cities=cities)
+    if request.method == "POST" and form.is_valid():
+        good_practice_save(form=form, programme=programme, user=request.user)
+        messages.success(request, _("Saved."))
+        return redirect("schemes:good_practice", programme=programme.slug, pk=practice.pk)
+    return form_page(
+        request, form, title=_("Edit %(title)s") % {"title": practice.title}, submit_label=_("Save"),
+        cancel_url=reverse("schemes:good_practice", kwargs={"programme": programme.slug, "pk": practice.pk}),
+        context={"programme": programme},
+    )
+
+
+@require_safe
+@programme_view("view", "good_practice")
+def good_practice_history(request, programme, access, pk):
+    practice = _practice(programme, pk)
+    return history_view(request, practice, access, "good_practice", context={"programme": programme, "title": practice.title})
+
+
+@require_POST
+@programme_view("edit", "good_practice")
+def good_practice_restore(request, programme, access, pk, history_id):
+    practice = _practice(programme, pk)
+    _require_owner(practice, owned_cities(request.user, programme), request.user)
+    return restore_view(request, practice, access, "good_practice", history_id)
+
+
+@require_safe
+@programme_view("export", "good_practice")
+def good_practice_pdf(request, programme, access, pk):
+    practice = _practice(programme, pk)
+    filename, content_type, pdf = render_pdf(
+        "documents/good_practice.html",
+        {"programme": programme, "practice": practice},
+        filename=f"good-practice-{slugify(practice.title)[:60] or practice.pk}.pdf",
+    )
+    response = HttpResponse(pdf, content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
