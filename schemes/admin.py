@@ -166,6 +166,13 @@ class GoodPracticeAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["key_factors"]
 
 
+@admin.register(models.Comment)
+class CommentAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "response", "author", "created_at", "resolved_at"]
+    list_filter = ["resolved_at"]
+    raw_id_fields = ["response", "section", "question", "parent"]
+
+
 @admin.register(models.PoliticalCommitment)
 class PoliticalCommitmentAdmin(SimpleHistoryAdmin):
     list_display = ["scheme", "name", "office", "date", "scope", "cross_party"]

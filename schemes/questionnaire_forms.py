@@ -12,9 +12,10 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import formats, translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.forms import DateInput
+from mentoring.forms import DateInput, TextLimitMixin
 
 from .models import QuestionKind
 
@@ -190,3 +191,27 @@ class StrengthsPracticesForm(forms.Form):
         self.fields["shown"].queryset = practices
         self.fields["practices"].initial = [p.pk for p in attached]
         self.fields["shown"].initial = [p.pk for p in attached]
+
+
+MAX_COMMENT = 5_000
+
+
+class CommentForm(TextLimitMixin, forms.Form):
+    """A comment on a section or one of its answers (``questions`` given), or a reply."""
+
+    question = forms.TypedChoiceField(label=_("About"), required=False, coerce=int, empty_value=None)
+    text = forms.CharField(label=_("Comment"), max_length=MAX_COMMENT, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, questions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if questions is None:
+            del self.fields["question"]
+            self.fields["text"].label = _("Your answer")
+        else:
+            self.questions = {question.pk: question for question in questions}
+            self.fields["question"].choices = [("", _("The whole section"))] + [
+                (question.pk, Truncator(question.text).chars(90)) for question in questions
+            ]
+
+    def chosen_question(self):
+        return self.questions.get(self.cleaned_data.get("question")) if "question" in self.fields else None

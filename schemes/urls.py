@@ -15,6 +15,9 @@ def questionnaire_urls(kind, name):
     return [
         path("", questionnaires.questionnaire_overview, extra, name=name),
         path("sections/<slug:section>/", questionnaires.questionnaire_section, extra, name=f"{name}_section"),
+        path("sections/<slug:section>/comments/", questionnaires.questionnaire_comment, extra, name=f"{name}_comment"),
+        path("comments/<int:comment>/reply/", questionnaires.questionnaire_comment_reply, extra, name=f"{name}_comment_reply"),
+        path("comments/<int:comment>/resolve/", questionnaires.questionnaire_comment_resolve, extra, name=f"{name}_comment_resolve"),
         path("submit/", questionnaires.questionnaire_submit, extra, name=f"{name}_submit"),
         path("reopen/", questionnaires.questionnaire_reopen, extra, name=f"{name}_reopen"),
         path("submitted/<int:submission>/", questionnaires.questionnaire_submission, extra, name=f"{name}_submission"),

@@ -193,9 +193,13 @@ TABLE.update(
 
 # The questionnaire engine: the needs analysis of the mentee city (section filled by the
 # mentee city) and the strengths of the mentor city. Everyone of the scheme reads them.
-for name, section_editors, submitters, reopeners in [
-    ("needs_analysis", {"mentee", "facilitator"}, {"mentee"}, {"mentee", "facilitator", "coordinator"}),
-    ("strengths", {"mentor", "facilitator"}, {"mentor"}, {"mentor", "facilitator", "coordinator"}),
+# Comments: asked by those the rules let comment on the section, answered by them and by
+# the section's owners, resolved by the owners (and the author, here nobody of the table).
+for name, section_editors, submitters, reopeners, commenters in [
+    ("needs_analysis", {"mentee", "facilitator"}, {"mentee"}, {"mentee", "facilitator", "coordinator"},
+     {"mentee", "facilitator", "coordinator", "mentor", "association"}),
+    ("strengths", {"mentor", "facilitator"}, {"mentor"}, {"mentor", "facilitator", "coordinator"},
+     {"mentor", "facilitator", "coordinator", "mentee"}),
 ]:
     TABLE.update(
         {
@@ -206,6 +210,14 @@ for name, section_editors, submitters, reopeners in [
             f"schemes:{name}_submission": row("scheme_child", page(IN_PROGRAMME), GET_ONLY, child_first=True),
             f"schemes:{name}_history": row("scheme_child", page(IN_PROGRAMME), GET_ONLY, child_first=True),
             f"schemes:{name}_pdf": row("scheme_child", page(IN_PROGRAMME), GET_ONLY, child_first=True),
+            # An empty comment is refused (400); a GET shows the section (302).
+            f"schemes:{name}_comment": row(
+                "scheme_child", only({302: IN_PROGRAMME}, 404), action(commenters, done=400), child_first=True
+            ),
+            f"schemes:{name}_comment_reply": row(
+                "scheme_child", only({302: IN_PROGRAMME}, 404), action(commenters, done=400), child_first=True
+            ),
+            f"schemes:{name}_comment_resolve": row("scheme_child", POST_ONLY, action(section_editors), child_first=True),
         }
     )
 
@@ -280,13 +292,19 @@ class Matrix:
             "foreign": Invitation.objects.create(programme=p.other_programme, email="n4@test.example", token_hash="c" * 64, **common),
         }
         # A submitted version of each questionnaire of schemes A and B.
-        from schemes.models import Response, ResponseSubmission
+        from schemes.models import Comment, Response, ResponseSubmission
+
+        self.comments = {}
         from schemes.services.filling import template_for
 
         for scheme, mentee, mentor in ((p.a, p.mentee_city, p.mentor_city), (p.b, p.b_mentee, p.b_mentor)):
             for kind, city in (("needs_analysis", mentee), ("strengths", mentor)):
                 response = Response.objects.create(scheme=scheme, template=template_for(p.programme, kind), organisation=city)
                 ResponseSubmission.objects.create(response=response, number=1, submitted_at="2026-01-01T00:00:00Z")
+                section = response.template.sections.order_by("order").first()
+                self.comments[(kind, "own" if scheme == p.a else "sibling")] = Comment.objects.create(
+                    response=response, section=section, text="What does this mean?"
+                )
         from schemes.models import PoliticalCommitment
 
         self.commitment = {
@@ -368,6 +386,7 @@ class Matrix:
             values["organisation"] = {"own": own, "sibling": sibling, "foreign": sibling, "outside": self.outside_org}[variant].pk
             values["section"] = "mentee-needs" if needs else "mentor-strengths"
             values["submission"] = 1
+            values["comment"] = self.comments[("needs_analysis" if needs else "strengths", "own" if variant == "own" else "sibling")].pk
         elif name == "invitation_accept":
             values["token"] = self.token if variant == "own" else "no-such-token"
         elif name == "password_reset_confirm":

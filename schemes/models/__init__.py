@@ -36,6 +36,7 @@ from .programmes import (
 )
 from .questionnaires import (
     Answer,
+    Comment,
     FilledBy,
     Question,
     QuestionKind,

@@ -234,3 +234,42 @@ class ResponseSubmission(models.Model):
 
     def __str__(self):
         return f"{self.response} #{self.number}"
+
+
+class Comment(models.Model):
+    """A question or note on a section of a filled template, or on one of its answers;
+    the document's owners answer (replies) and resolve it. A reply has a ``parent``."""
+
+    response = models.ForeignKey(Response, verbose_name=_("document"), on_delete=models.CASCADE, related_name="comments")
+    section = models.ForeignKey(TemplateSection, verbose_name=_("section"), on_delete=models.PROTECT, related_name="+")
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("in reply to"), on_delete=models.CASCADE, related_name="replies", null=True, blank=True
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("resolved by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["response", "created_at", "pk"]
+        indexes = [models.Index(fields=["response", "resolved_at"])]
+
+    def __str__(self):
+        return self.text if len(self.text) <= 80 else self.text[:79] + "…"
+
+    @property
+    def is_open(self):
+        return self.resolved_at is None

@@ -7,26 +7,27 @@ strengths (Annex 3, by a mentor city). The URL names the kind; the city is a par
 the scheme on the right side, fetched through the scheme.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Prefetch
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from mentoring.access import require, scheme_view
+from mentoring.access import logger, require, scheme_view
 from mentoring.documents import render_pdf
 from mentoring.pages import paginate
 
 from ..models import Answer, Question, ResponseStatus, Side, TemplateKind
-from ..questionnaire_forms import SectionForm, StrengthsPracticesForm, answer_value, format_number
+from ..questionnaire_forms import CommentForm, SectionForm, StrengthsPracticesForm, answer_value, format_number
 from ..services.filling import (
     NotEditable,
     progress,
@@ -37,6 +38,7 @@ from ..services.filling import (
     template_for,
     visible_questions,
 )
+from ..services.comments import comment_add, comment_resolve, threads
 from ..services.practice import strengths_practices_set
 
 # Which side's cities own each kind of document.
@@ -67,6 +69,7 @@ class Filling:
     response: object
     sections: list
     answers: dict
+    threads: dict = field(default_factory=dict)
 
     @property
     def submitted(self):
@@ -78,6 +81,14 @@ class Filling:
     def can_edit(self, section):
         return not self.submitted and self.access.can("edit", self.section_document(section))
 
+    def can_resolve(self, section):
+        """The section's owners answer and resolve comments, submitted or not."""
+        return self.access.can("edit", self.section_document(section))
+
+    def can_comment(self, section):
+        document = self.section_document(section)
+        return self.access.can("comment", document) or self.access.can("edit", document)
+
     def url(self, suffix=""):
         return reverse(
             f"schemes:{URL_NAMES[self.kind]}",
@@ -88,7 +99,7 @@ class Filling:
         return self.url(f"sections/{section.key}/")
 
 
-def load(scheme, access, kind, organisation_pk):
+def load(scheme, access, kind, organisation_pk, *, with_threads=False):
     party = (
         scheme.parties.select_related("organisation")
         .filter(organisation_id=organisation_pk, side__in=OWNER_SIDES[kind], organisation__kind="city")
@@ -109,7 +120,10 @@ def load(scheme, access, kind, organisation_pk):
     answers = (
         {a.question_id: a for a in response.answers.filter(row=0).select_related("updated_by")} if response else {}
     )
-    return Filling(scheme, access, kind, party.organisation, template, response, sections, answers)
+    filling = Filling(scheme, access, kind, party.organisation, template, response, sections, answers)
+    if with_threads:
+        filling.threads = threads(response)
+    return filling
 
 
 def keep_unsaved_text(view):
@@ -154,7 +168,8 @@ def _section_rows(filling, section):
 @require_safe
 @scheme_view("view")
 def questionnaire_overview(request, scheme, access, organisation, kind):
-    filling = load(scheme, access, kind, organisation)
+    filling = load(scheme, access, kind, organisation, with_threads=True)
+    _mark_open_threads(filling)
     state = progress(filling.sections, filling.answers)
     submissions = filling.response.submissions.select_related("submitted_by").order_by("-number") if filling.response else []
     practices = _practices_form(filling) if kind == TemplateKind.STRENGTHS else None
@@ -230,11 +245,8 @@ def _context(filling, state):
 @keep_unsaved_text
 @scheme_view("view")
 def questionnaire_section(request, scheme, access, organisation, kind, section):
-    filling = load(scheme, access, kind, organisation)
-    section = next((s for s in filling.sections if s.key == section), None)
-    if section is None:
-        raise Http404(_("No such section."))
-    editable = filling.can_edit(section)
+    filling = load(scheme, access, kind, organisation, with_threads=True)
+    section = _section_of(filling, section)
     questions = visible_questions(section)
     restored = _unsaved_data(request) if request.method == "GET" else None
     if request.method == "POST":
@@ -274,7 +286,29 @@ def questionnaire_section(request, scheme, access, organisation, kind, section):
                     return redirect(filling.section_url(following))
                 return redirect(filling.url())
             return redirect(filling.section_url(section))
+    return _section_page(request, filling, section, form=form, conflicts=conflicts, status=409 if conflicts else 200)
+
+
+def _section_of(filling, key):
+    section = next((s for s in filling.sections if s.key == key), None)
+    if section is None:
+        raise Http404(_("No such section."))
+    return section
+
+
+def _section_page(request, filling, section, *, form=None, conflicts=(), comment_form=None, reply_to=None, reply_form=None,
+                  status=200):
+    """The page of one section: its form (or its answers, read-only), then its comments."""
+    questions = visible_questions(section)
+    if form is None:
+        form = SectionForm(None, questions=questions, answers=filling.answers)
     state = progress(filling.sections, filling.answers)
+    section_threads = _section_threads(filling, section, questions)
+    for question, comments in section_threads:
+        if question is not None:
+            question.open_comments = sum(comment.is_open for comment in comments)
+    if comment_form is None and filling.can_comment(section):
+        comment_form = CommentForm(questions=questions, prefix="comment")
     return render(
         request,
         "questionnaires/section.html",
@@ -282,13 +316,103 @@ def questionnaire_section(request, scheme, access, organisation, kind, section):
             **_context(filling, state),
             "section": section,
             "form": form,
-            "editable": editable,
+            "editable": filling.can_edit(section),
             "conflicts": conflicts,
             "rows": _section_rows(filling, section),
             "page_title": section.title,
+            "threads": section_threads,
+            "comment_form": comment_form,
+            "reply_to": reply_to,
+            "reply_form": reply_form,
+            "may_resolve": filling.can_resolve(section),
         },
-        status=409 if conflicts else 200,
+        status=status,
     )
+
+
+def _mark_open_threads(filling):
+    """Give every section and question of ``filling`` its open threads
+    (``open_threads``), for the overview and the PDF."""
+    for section in filling.sections:
+        section.open_threads = [c for c in filling.threads.get((section.pk, None), []) if c.is_open]
+        for question in visible_questions(section):
+            question.open_threads = [c for c in filling.threads.get((section.pk, question.pk), []) if c.is_open]
+
+
+def _section_threads(filling, section, questions):
+    """[(question or None, [comment, ...])] of the section, in question order."""
+    grouped = filling.threads
+    result = [(None, grouped[(section.pk, None)])] if grouped.get((section.pk, None)) else []
+    result += [(question, grouped[(section.pk, question.pk)]) for question in questions if grouped.get((section.pk, question.pk))]
+    return result
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@scheme_view("view")
+def questionnaire_comment(request, scheme, access, organisation, kind, section):
+    """A new comment on the section or one of its answers. (A GET, as after logging in
+    again, shows the section.)"""
+    filling = load(scheme, access, kind, organisation, with_threads=True)
+    section = _section_of(filling, section)
+    if request.method != "POST":
+        return redirect(filling.section_url(section) + "#comments")
+    _require_comment(filling, section, request.user)
+    form = CommentForm(request.POST, questions=visible_questions(section), prefix="comment")
+    if not form.is_valid():
+        return _section_page(request, filling, section, comment_form=form, status=400)
+    response = filling.response or response_get_or_create(scheme=scheme, template=filling.template, organisation=filling.organisation)
+    comment = comment_add(
+        response=response, section=section, question=form.chosen_question(), author=request.user, text=form.cleaned_data["text"]
+    )
+    messages.success(request, _("Comment added. The document's owners see it on the page."))
+    return redirect(filling.section_url(section) + f"#comment-{comment.pk}")
+
+
+def _thread(filling, pk):
+    if filling.response is None:
+        raise Http404(_("No such comment."))
+    comment = filling.response.comments.filter(parent=None, pk=pk).first()
+    if comment is None:
+        raise Http404(_("No such comment."))
+    return comment, next(s for s in filling.sections if s.pk == comment.section_id)
+
+
+def _require_comment(filling, section, user):
+    if not filling.can_comment(section):
+        logger.warning("denied: %s may not comment on %s %s", user, filling.kind, section.key)
+        raise PermissionDenied(_("You may not comment on this section."))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@scheme_view("view")
+def questionnaire_comment_reply(request, scheme, access, organisation, kind, comment):
+    filling = load(scheme, access, kind, organisation, with_threads=True)
+    comment, section = _thread(filling, comment)
+    if request.method != "POST":
+        return redirect(filling.section_url(section) + f"#comment-{comment.pk}")
+    _require_comment(filling, section, request.user)
+    form = CommentForm(request.POST, prefix=f"reply-{comment.pk}")
+    if not form.is_valid():
+        return _section_page(request, filling, section, reply_to=comment.pk, reply_form=form, status=400)
+    comment_add(
+        response=filling.response, section=section, question=comment.question, author=request.user,
+        text=form.cleaned_data["text"], parent=comment,
+    )
+    messages.success(request, _("Answer added."))
+    return redirect(filling.section_url(section) + f"#comment-{comment.pk}")
+
+
+@require_POST
+@scheme_view("view")
+def questionnaire_comment_resolve(request, scheme, access, organisation, kind, comment):
+    filling = load(scheme, access, kind, organisation)
+    comment, section = _thread(filling, comment)
+    if not (filling.can_resolve(section) or comment.author_id == request.user.pk and filling.can_comment(section)):
+        logger.warning("denied: %s may not resolve comment %s", request.user, comment.pk)
+        raise PermissionDenied(_("The document's owners and the comment's author resolve a comment."))
+    comment_resolve(comment=comment, user=request.user)
+    messages.success(request, _("Comment resolved."))
+    return redirect(filling.section_url(section) + f"#comment-{comment.pk}")
 
 
 @require_POST
@@ -396,17 +520,20 @@ def questionnaire_history(request, scheme, access, organisation, kind):
 @require_safe
 @scheme_view("view")
 def questionnaire_pdf(request, scheme, access, organisation, kind):
-    filling = load(scheme, access, kind, organisation)
-    require(access, "export", kind, user=request.user)
     blank = request.GET.get("blank") == "1"
+    with_comments = request.GET.get("comments") == "1" and not blank
+    filling = load(scheme, access, kind, organisation, with_threads=with_comments)
+    require(access, "export", kind, user=request.user)
+    _mark_open_threads(filling)
     sections = [(section, [(q, "" if blank else value) for q, value in _section_rows(filling, section)]) for section in filling.sections]
     filename, content_type, pdf = render_pdf(
         "documents/questionnaire.html",
         {
             "filling": filling, "sections_with_rows": sections, "blank": blank, "programme": scheme.programme,
-            "scheme": scheme, "attached": [] if blank else _attached(filling),
+            "scheme": scheme, "attached": [] if blank else _attached(filling), "with_comments": with_comments,
         },
-        filename=f"{filling.template.slug}-{slugify(filling.organisation.label)}{'-blank' if blank else ''}.pdf",
+        filename=f"{filling.template.slug}-{slugify(filling.organisation.label)}{'-blank' if blank else ''}"
+        f"{'-comments' if with_comments else ''}.pdf",
     )
     response = HttpResponse(pdf, content_type=content_type)
     response["Content-Disposition"] = f'inline; filename="{filename}"'

@@ -1,0 +1,46 @@
+"""Comments on a filled template: questions and notes on a section or an answer, the
+owners' replies, resolving. Every change is a history row (django-simple-history)."""
+
+from collections import defaultdict
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Comment
+
+
+def comment_add(*, response, section, question, author, text, parent=None):
+    comment = Comment(response=response, section=section, question=question, author=author, text=text, parent=parent)
+    comment._change_reason = _("Replied") if parent else _("Written")
+    comment.save()
+    return comment
+
+
+def comment_resolve(*, comment, user):
+    """Resolve an open thread (a no-op on a resolved one)."""
+    if comment.resolved_at is None:
+        comment.resolved_at = timezone.now()
+        comment.resolved_by = user
+        comment._change_reason = _("Resolved")
+        comment.save()
+    return comment
+
+
+def threads(response):
+    """The threads of ``response``: {(section id, question id or None): [comment, ...]},
+    open first then resolved, each with its replies prefetched (three queries)."""
+    grouped = defaultdict(list)
+    if response is None:
+        return grouped
+    comments = (
+        response.comments.filter(parent=None)
+        .select_related("author", "resolved_by")
+        .prefetch_related(Prefetch("replies", queryset=Comment.objects.select_related("author").order_by("created_at", "pk")))
+        .order_by("created_at", "pk")
+    )
+    for comment in comments:
+        grouped[(comment.section_id, comment.question_id)].append(comment)
+    for key in grouped:
+        grouped[key].sort(key=lambda c: not c.is_open)
+    return grouped
