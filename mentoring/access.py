@@ -73,6 +73,12 @@ RULES = {
         "publish": {COORDINATOR},
         "export": ALL_ROLES,
     },
+    # The templates the cities fill (Annex 2-6), and a programme's adaptations of them.
+    "questionnaire_template": {
+        "view": ALL_ROLES,
+        "edit": {COORDINATOR},
+        "export": ALL_ROLES,
+    },
     "needs_analysis": {
         "view": ALL_ROLES,
         "edit": {MENTEE, ASSOCIATION, FACILITATOR},
@@ -175,6 +181,7 @@ DOCUMENT_LABELS = {
     "organisation": gettext_lazy("City, association or other organisation"),
     "scheme": gettext_lazy("Scheme"),
     "benchmark": gettext_lazy("Benchmark"),
+    "questionnaire_template": gettext_lazy("Templates (annexes) and their adaptations"),
     "needs_analysis": gettext_lazy("Needs analysis"),
     "needs_analysis.mentee_section": gettext_lazy("Needs analysis: mentee city's sections"),
     "needs_analysis.association_section": gettext_lazy("Needs analysis: national/regional context (association)"),

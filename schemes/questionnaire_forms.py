@@ -11,13 +11,14 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils import formats, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.forms import DateInput, TextLimitMixin
+from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, TextLimitMixin
 
-from .models import QuestionKind
+from .models import Question, QuestionKind
 
 MAX_LONG_TEXT = 20_000
 MAX_SHORT_TEXT = 500
@@ -215,3 +216,42 @@ class CommentForm(TextLimitMixin, forms.Form):
 
     def chosen_question(self):
         return self.questions.get(self.cleaned_data.get("question")) if "question" in self.fields else None
+
+
+class QuestionForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
+    """A question of a programme's template: wording, help, kind of answer, unit, choices."""
+
+    choices_text = forms.CharField(
+        label=_("Choices"),
+        required=False,
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For “one choice from a list”: one choice per line."),
+    )
+
+    class Meta:
+        model = Question
+        fields = ["text", "help_text", "group", "kind", "required", "unit"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2}), "help_text": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "group": _("A heading shown above this question and the ones after it that share it."),
+            "required": _("Required to submit the document."),
+            "unit": _("For numbers, e.g. EUR or inhabitants."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].max_length = 2_000
+        self.fields["text"].validators.append(MaxLengthValidator(2_000))
+        self.fields["text"].widget.attrs["maxlength"] = "2000"
+        self.fields["choices_text"].initial = "\n".join(self.instance.choices or [])
+
+    def clean(self):
+        cleaned = super().clean()
+        choices = [line.strip() for line in (cleaned.get("choices_text") or "").splitlines() if line.strip()]
+        if cleaned.get("kind") == QuestionKind.CHOICE and len(choices) < 2:
+            self.add_error("choices_text", _("Give at least two choices, one per line."))
+        if len(choices) != len(set(choices)):
+            self.add_error("choices_text", _("Each choice once."))
+        self.instance.choices = choices if cleaned.get("kind") == QuestionKind.CHOICE else []
+        return cleaned

@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from .models import TemplateKind
-from .views import commitments, organisations, people, practices, programmes, questionnaires, schemes, support_groups
+from .views import commitments, organisations, people, practices, programmes, questionnaires, schemes, support_groups, templates
 
 app_name = "schemes"
 
@@ -69,6 +69,17 @@ practice_urls = [
     path("<int:pk>/document.pdf", practices.good_practice_pdf, name="good_practice_pdf"),
 ]
 
+template_urls = [
+    path("", templates.template_list, name="templates"),
+    path("<int:pk>/", templates.template_detail, name="template"),
+    path("<int:pk>/adapt/", templates.template_adapt_view, name="template_adapt"),
+    path("<int:pk>/blank.pdf", templates.template_blank_pdf, name="template_blank_pdf"),
+    path("<int:pk>/sections/<slug:section>/questions/new/", templates.question_create, name="template_question_create"),
+    path("<int:pk>/questions/<int:question>/edit/", templates.question_edit, name="template_question_edit"),
+    path("<int:pk>/questions/<int:question>/move/", templates.question_move_view, name="template_question_move"),
+    path("<int:pk>/questions/<int:question>/hide/", templates.question_hide_view, name="template_question_hide"),
+]
+
 programme_urls = [
     path("", programmes.programme_detail, name="programme"),
     path("edit/", programmes.programme_edit, name="programme_edit"),
@@ -80,6 +91,7 @@ programme_urls = [
     path("invitations/<int:pk>/withdraw/", people.programme_invitation_withdraw, name="programme_invitation_withdraw"),
     path("organisations/", include(organisation_urls)),
     path("good-practices/", include(practice_urls)),
+    path("templates/", include(template_urls)),
     path("schemes/new/", schemes.scheme_create_view, name="scheme_create"),
     path("schemes/<int:number>/", include(scheme_urls)),
 ]

@@ -191,6 +191,21 @@ TABLE.update(
     }
 )
 
+# Templates: read by everyone of the programme; adapted by its coordinators (the matrix's
+# template is the programme's own adaptation of the needs analysis, used by no document).
+TABLE.update(
+    {
+        "schemes:templates": row("programme", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:template": row("programme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:template_adapt": row("programme_child", POST_ONLY, action(COORD)),
+        "schemes:template_blank_pdf": row("programme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:template_question_create": row("programme_child", page(COORD), action(COORD, done=200)),
+        "schemes:template_question_edit": row("programme_child", page(COORD), action(COORD, done=200)),
+        "schemes:template_question_move": row("programme_child", POST_ONLY, action(COORD)),
+        "schemes:template_question_hide": row("programme_child", POST_ONLY, action(COORD)),
+    }
+)
+
 # The questionnaire engine: the needs analysis of the mentee city (section filled by the
 # mentee city) and the strengths of the mentor city. Everyone of the scheme reads them.
 # Comments: asked by those the rules let comment on the section, answered by them and by
@@ -305,6 +320,12 @@ class Matrix:
                 self.comments[(kind, "own" if scheme == p.a else "sibling")] = Comment.objects.create(
                     response=response, section=section, text="What does this mean?"
                 )
+        from schemes.services.questionnaires import template_adapt
+
+        self.template = {
+            key: template_adapt(template=template_for(programme, "needs_analysis"), programme=programme)
+            for key, programme in (("own", p.programme), ("foreign", p.other_programme))
+        }
         from schemes.models import PoliticalCommitment
 
         self.commitment = {
@@ -356,6 +377,11 @@ class Matrix:
             practice = self.practice["foreign" if variant in {"foreign", "outside"} else "own"]
             values["pk"] = practice.pk
             values["history_id"] = practice.history.latest("history_id").history_id
+        elif name.startswith("schemes:template") and "pk" in wanted:
+            template = self.template["foreign" if variant in {"foreign", "outside"} else "own"]
+            values["pk"] = template.pk
+            values["section"] = "mentee-needs"
+            values["question"] = template.sections.get(key="mentee-needs").questions.order_by("order").last().pk
         elif name == "schemes:strengths_practices":
             values["organisation"] = {"own": p.mentor_city, "sibling": p.b_mentor, "foreign": p.b_mentor, "outside": self.outside_org}[variant].pk
         elif name == "schemes:programme_restore":

@@ -1,10 +1,23 @@
-"""Questionnaire templates in from JSON (fixtures/templates, format
-"mentoring-questionnaire/1", described in fixtures/FORMATS.md)."""
+"""Questionnaire templates: in from JSON (fixtures/templates, format
+"mentoring-questionnaire/1", described in fixtures/FORMATS.md), and adapted by a
+programme's coordinators.
+
+Adapting never touches answers already given. A programme's adaptation is a copy of the
+template (sections and questions are new rows; answers point at the questions they
+answered). A version is edited in place only while no document uses it; once one does,
+the coordinator starts the next version, which new documents then use, while documents
+begun on an earlier version keep it.
+"""
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from ..models import FilledBy, Question, QuestionKind, QuestionnaireTemplate, TemplateKind, TemplateSection
+
+# The kinds the questionnaire engine fills (the others have pages of their own).
+ADAPTABLE_KINDS = (TemplateKind.NEEDS_ANALYSIS, TemplateKind.STRENGTHS)
 
 FORMAT = "mentoring-questionnaire/1"
 
@@ -72,3 +85,95 @@ def template_import(*, data, programme=None):
                 choices=question.get("choices", []),
             )
     return template
+
+
+class TemplateInUse(Exception):
+    """This version is used by documents (or is not the programme's newest): start a
+    new version to change it."""
+
+
+def template_editable(template, programme):
+    """True when ``template`` is ``programme``'s newest version and no document uses it."""
+    if template.programme_id != programme.pk:
+        return False
+    newest = QuestionnaireTemplate.objects.filter(programme=programme, slug=template.slug).aggregate(v=Max("version"))["v"]
+    return template.version == newest and not template.responses.exists()
+
+
+@transaction.atomic
+def template_adapt(*, template, programme):
+    """A new version of ``programme``'s own copy of ``template`` (a standard template or
+    one of the programme's versions): sections and questions copied, nothing else touched."""
+    latest = QuestionnaireTemplate.objects.filter(programme=programme, slug=template.slug).aggregate(v=Max("version"))["v"]
+    copy = QuestionnaireTemplate.objects.create(
+        slug=template.slug,
+        kind=template.kind,
+        title=template.title,
+        annex=template.annex,
+        introduction=template.introduction,
+        programme=programme,
+        based_on=(template.based_on or template) if template.programme_id else template,
+        version=(latest or 0) + 1,
+    )
+    for section in template.sections.prefetch_related("questions").order_by("order"):
+        questions = list(section.questions.all())
+        section.pk, section.id, section.template = None, None, copy
+        section._change_reason = _("Copied from version %(version)s") % {"version": template.version}
+        section.save()
+        for question in questions:
+            question.pk, question.id, question.section = None, None, section
+            question.save()
+    return copy
+
+
+def _require_editable(template, programme):
+    if not template_editable(template, programme):
+        raise TemplateInUse
+
+
+@transaction.atomic
+def question_save(*, form, template, programme, section=None):
+    """Save a new question at the end of ``section`` or an edited one."""
+    template = QuestionnaireTemplate.objects.select_for_update().get(pk=template.pk)
+    _require_editable(template, programme)
+    question = form.instance
+    if question.pk is None:
+        question.section = section
+        question.order = (section.questions.aggregate(last=Max("order"))["last"] or 0) + 1
+        base = slugify(question.text)[:50] or "question"
+        taken = set(section.questions.values_list("key", flat=True))
+        key, number = base, 2
+        while key in taken:
+            key, number = f"{base}-{number}", number + 1
+        question.key = key
+        question._change_reason = _("Added")
+    return form.save()
+
+
+@transaction.atomic
+def question_move(*, question, template, programme, up):
+    """Swap ``question`` with its neighbour above (``up``) or below."""
+    template = QuestionnaireTemplate.objects.select_for_update().get(pk=template.pk)
+    _require_editable(template, programme)
+    siblings = list(question.section.questions.order_by("order", "pk"))
+    index = next(i for i, q in enumerate(siblings) if q.pk == question.pk)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(siblings):
+        return False
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for order, item in enumerate(siblings):
+        if item.order != order:
+            item.order = order
+            item._change_reason = _("Moved")
+            item.save()
+    return True
+
+
+@transaction.atomic
+def question_hide(*, question, template, programme, hidden):
+    template = QuestionnaireTemplate.objects.select_for_update().get(pk=template.pk)
+    _require_editable(template, programme)
+    if question.hidden != hidden:
+        question.hidden = hidden
+        question._change_reason = _("Hidden") if hidden else _("Shown again")
+        question.save()
