@@ -72,12 +72,12 @@ class GoodPracticeFilter(SearchFilterSet):
         super().__init__(data, queryset, **kwargs)
         from .forms import key_factor_label, programme_key_factors
 
-        practices = programme.good_practices.order_by()
-        themes = sorted({t.strip() for t in practices.values_list("theme", flat=True) if t.strip()}, key=str.casefold)
+        # The themes and countries of the practices there are (one query).
+        pairs = set(programme.good_practices.order_by().values_list("theme", "city__country").distinct())
+        themes = sorted({theme.strip() for theme, _country in pairs if theme.strip()}, key=str.casefold)
+        present = {country for _theme, country in pairs}
         self.filters["theme"].extra["choices"] = [(t, t) for t in themes]
-        cities = programme.cities.filter(kind=OrganisationKind.CITY).order_by("name")
-        self.filters["city"].queryset = cities
-        present = set(cities.values_list("country", flat=True))
         self.filters["country"].extra["choices"] = [(code, name) for code, name in countries if code in present]
+        self.filters["city"].queryset = programme.cities.filter(kind=OrganisationKind.CITY).order_by("name")
         self.filters["key_factors"].queryset = programme_key_factors(programme)
         self.form.fields["key_factors"].label_from_instance = key_factor_label

@@ -103,6 +103,11 @@ def test_demo_data_is_loaded_once_with_one_account_per_role():
     assert sorted(p.organisation.label for p in scheme1.parties.all()) == ["AICCRE", "Capaci", "Mechelen", "VVSG"]
     assert [v.title for v in scheme1.visits.all()] == ["Setting the scene", "Inspiration", "Consolidation of the action plan"]
     assert [v.host.name for v in scheme1.visits.all()] == ["Capaci", "Mechelen", "Capaci"]
+    practices = inclucities.good_practices.order_by("title")
+    assert [(g.title, g.city.name) for g in practices] == [
+        ("Neighbourhood language cafés", "Fuenlabrada"), ("One welcome desk for newcomers", "Mechelen")
+    ]
+    assert practices.last().key_factors.count() == 2
     programme_roles = set(ProgrammeRole.objects.values_list("role", flat=True))
     scheme_roles = set(SchemeRole.objects.values_list("role", flat=True))
     assert {"coordinator", "facilitator", "observer"} <= programme_roles

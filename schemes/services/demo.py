@@ -19,6 +19,7 @@ from benchmarks.services import benchmark_import
 from mentoring.models import User
 
 from ..models import (
+    GoodPractice,
     GovernmentStructure,
     Organisation,
     OrganisationKind,
@@ -237,6 +238,8 @@ def demo_load():
             versions["implementoring-theme-a"], versions["implementoring-theme-b"], versions["implementoring-theme-cd"]
         )
 
+    if not inclucities.good_practices.exists():
+        _demo_good_practices(inclucities, cities, versions["inclucities-general"])
     people = _demo_people()
     scheme1 = inclucities.schemes.get(number=1)
     scheme2 = inclucities.schemes.get(number=2)
@@ -279,3 +282,28 @@ def _demo_people():
         people[key] = user
     return people
 
+
+
+# Demonstration entries for the good-practice library: illustrative, not a record of what
+# these cities did.
+DEMO_GOOD_PRACTICES = [
+    (
+        "Mechelen", "One welcome desk for newcomers", "Reception and orientation", ("1", "3"),
+        "Demonstration entry. Newcomers meet one officer who books their appointments with every service "
+        "(registration, language classes, housing, employment) and follows up after three months.",
+    ),
+    (
+        "Fuenlabrada", "Neighbourhood language cafés", "Language learning", ("2",),
+        "Demonstration entry. Volunteers and newcomers meet weekly in community centres to practise the "
+        "language; the city trains the volunteers and lends the rooms.",
+    ),
+]
+
+
+def _demo_good_practices(programme, cities, benchmark):
+    key_factors = {kf.number: kf for kf in benchmark.key_factors.all()}
+    for city, title, theme, factors, description in DEMO_GOOD_PRACTICES:
+        practice = GoodPractice.objects.create(
+            programme=programme, city=cities[city], title=title, theme=theme, where=city, description=description
+        )
+        practice.key_factors.add(*(key_factors[number] for number in factors if number in key_factors))

@@ -198,7 +198,7 @@ def _practices_form(filling, data=None):
     """The attach form, for those who edit the strengths while it is a draft; else None."""
     if filling.submitted or not filling.access.can("edit", TemplateKind.STRENGTHS):
         return None
-    practices = filling.scheme.programme.good_practices.filter(city=filling.organisation).order_by("title")
+    practices = filling.scheme.programme.good_practices.filter(city=filling.organisation).select_related("city").order_by("title")
     return StrengthsPracticesForm(data, practices=practices, attached=_attached(filling))
 
 
