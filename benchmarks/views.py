@@ -4,11 +4,10 @@ confidential: every signed-in user may read them; drafts only their coordinators
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import HttpResponse
 from django.views.decorators.http import require_safe
 from django.shortcuts import get_object_or_404, render
 
-from mentoring.documents import render_pdf
+from mentoring.documents import pdf_response
 
 from .models import BenchmarkStatus, BenchmarkVersion, KeyFactor
 
@@ -58,9 +57,6 @@ def benchmark_detail(request, slug, number):
 def benchmark_booklet(request, slug, number):
     """The benchmark as a booklet PDF, for workshops."""
     context = _benchmark_context(slug, number)
-    filename, content_type, pdf = render_pdf(
-        "documents/benchmark_booklet.html", context, filename=f"{slug}-v{number}.pdf"
+    return pdf_response(
+        "documents/benchmark_booklet.html", context, filename=f"{slug}-v{number}.pdf", download=True
     )
-    response = HttpResponse(pdf, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

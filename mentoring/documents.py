@@ -53,3 +53,13 @@ def render_pdf(template_name, context, *, filename):
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=SafeURLFetcher())
     pdf = document.write_pdf(pdf_tags=True)
     return filename, PDF_CONTENT_TYPE, pdf
+
+
+def pdf_response(template_name, context, *, filename, download=False):
+    """The rendered PDF as an HTTP response, shown in the browser (or downloaded)."""
+    from django.http import HttpResponse
+
+    filename, content_type, pdf = render_pdf(template_name, context, filename=filename)
+    response = HttpResponse(pdf, content_type=content_type)
+    response["Content-Disposition"] = f'{"attachment" if download else "inline"}; filename="{filename}"'
+    return response

@@ -6,7 +6,6 @@ programme's practice is a 404."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from benchmarks.models import KeyFactor
 from mentoring.access import logger, programme_view
-from mentoring.documents import render_pdf
+from mentoring.documents import pdf_response
 from mentoring.pages import form_page, history_view, paginate, restore_view
 
 from ..filters import GoodPracticeFilter
@@ -122,11 +121,8 @@ def good_practice_restore(request, programme, access, pk, history_id):
 @programme_view("export", "good_practice")
 def good_practice_pdf(request, programme, access, pk):
     practice = _practice(programme, pk)
-    filename, content_type, pdf = render_pdf(
+    return pdf_response(
         "documents/good_practice.html",
         {"programme": programme, "practice": practice},
         filename=f"good-practice-{slugify(practice.title)[:60] or practice.pk}.pdf",
     )
-    response = HttpResponse(pdf, content_type=content_type)
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response

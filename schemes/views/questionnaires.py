@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Prefetch
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mentoring.access import logger, require, scheme_view
-from mentoring.documents import render_pdf
+from mentoring.documents import pdf_response
 from mentoring.pages import paginate
 
 from ..models import Answer, Question, ResponseStatus, Side, TemplateKind
@@ -526,7 +526,7 @@ def questionnaire_pdf(request, scheme, access, organisation, kind):
     require(access, "export", kind, user=request.user)
     _mark_open_threads(filling)
     sections = [(section, [(q, "" if blank else value) for q, value in _section_rows(filling, section)]) for section in filling.sections]
-    filename, content_type, pdf = render_pdf(
+    return pdf_response(
         "documents/questionnaire.html",
         {
             "filling": filling, "sections_with_rows": sections, "blank": blank, "programme": scheme.programme,
@@ -535,6 +535,3 @@ def questionnaire_pdf(request, scheme, access, organisation, kind):
         filename=f"{filling.template.slug}-{slugify(filling.organisation.label)}{'-blank' if blank else ''}"
         f"{'-comments' if with_comments else ''}.pdf",
     )
-    response = HttpResponse(pdf, content_type=content_type)
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response

@@ -4,14 +4,14 @@ edits its own group; facilitators help both; everyone of the scheme reads them."
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.access import FACILITATOR, MENTEE, MENTOR, logger, require, scheme_view
-from mentoring.documents import render_pdf
+from mentoring.documents import pdf_response
 from mentoring.pages import form_page
 
 from ..forms import SupportGroupMemberForm
@@ -106,11 +106,8 @@ def support_group_member_delete(request, scheme, access, organisation, pk):
 def support_group_roster(request, scheme, access, organisation):
     city, side, members, may_edit = _group(scheme, access, organisation)
     require(access, "export", "local_support_group", user=request.user)
-    filename, content_type, pdf = render_pdf(
+    return pdf_response(
         "documents/support_group_roster.html",
         {"scheme": scheme, "programme": scheme.programme, "city": city, "members": members},
         filename=f"local-support-group-{slugify(city.label)}.pdf",
     )
-    response = HttpResponse(pdf, content_type=content_type)
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response

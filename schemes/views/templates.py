@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.access import programme_view
-from mentoring.documents import render_pdf
+from mentoring.documents import pdf_response
 from mentoring.pages import form_page
 
 from ..models import Question, QuestionnaireTemplate
@@ -190,7 +190,7 @@ def template_blank_pdf(request, programme, access, pk):
         Prefetch("questions", queryset=Question.objects.filter(hidden=False).order_by("order", "pk"))
     ).order_by("order")
     filling = SimpleNamespace(template=template, organisation=None, response=None, submitted=False)
-    filename, content_type, pdf = render_pdf(
+    return pdf_response(
         "documents/questionnaire.html",
         {
             "filling": filling, "programme": programme, "scheme": None, "blank": True,
@@ -198,6 +198,3 @@ def template_blank_pdf(request, programme, access, pk):
         },
         filename=f"{template.slug}-v{template.version}-blank.pdf",
     )
-    response = HttpResponse(pdf, content_type=content_type)
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
