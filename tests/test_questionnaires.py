@@ -241,3 +241,17 @@ def test_questionnaire_pages_keep_their_query_count_as_answers_grow(personas, ba
         with django_assert_max_num_queries(before) as captured:
             assert client.get(url).status_code == 200
         assert len(captured.captured_queries) <= 15, (url, len(captured.captured_queries))
+
+
+def test_every_pdf_page_carries_the_programme_and_the_documents_version_and_date(personas, base):
+    fill_required(personas, base)
+    response = Response.objects.get(scheme=personas.a)
+    pdf = personas.client("observer").get(base + "document.pdf").content
+    pages = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode().split("\f")
+    pages = [page for page in pages if page.strip()]
+    assert len(pages) >= 2
+    header = f"Test Programme · Scheme A · Version {response.version} of"
+    assert all(header in " ".join(page.split()) for page in pages), pages[-1][:300]
+    blank = personas.client("observer").get(base + "document.pdf?blank=1").content
+    first = subprocess.run(["pdftotext", "-", "-"], input=blank, capture_output=True, check=True).stdout.decode()
+    assert "template version 1" in first and "Blank form" in first
