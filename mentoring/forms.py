@@ -44,6 +44,10 @@ class TextLimitMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.limit_text_fields()
+
+    def limit_text_fields(self):
+        """Cap the text fields (a form adding fields in ``__init__`` calls it again)."""
         for form_field in self.text_fields():
             if form_field.max_length is None:
                 form_field.max_length = MAX_TEXT

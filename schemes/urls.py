@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from .models import TemplateKind
-from .views import commitments, organisations, people, practices, programmes, questionnaires, schemes, support_groups, templates
+from .views import assessments, commitments, organisations, people, practices, programmes, questionnaires, schemes, support_groups, templates
 
 app_name = "schemes"
 
@@ -39,6 +39,11 @@ scheme_urls = [
     path("needs-analysis/<int:organisation>/", include(questionnaire_urls(TemplateKind.NEEDS_ANALYSIS, "needs_analysis"))),
     path("strengths/<int:organisation>/", include(questionnaire_urls(TemplateKind.STRENGTHS, "strengths"))),
     path("strengths/<int:organisation>/good-practices/", questionnaires.strengths_practices, name="strengths_practices"),
+    path("self-assessment/", assessments.self_assessments, name="self_assessments"),
+    path("self-assessment/report.pdf", assessments.self_assessment_report, name="self_assessment_report"),
+    path("self-assessment/<int:organisation>/", assessments.self_assessment, name="self_assessment"),
+    path("self-assessment/<int:organisation>/submit/", assessments.self_assessment_submit, name="self_assessment_submit"),
+    path("self-assessment/<int:organisation>/new-round/", assessments.self_assessment_new_round, name="self_assessment_new_round"),
     path("support-groups/<int:organisation>/", support_groups.support_group, name="support_group"),
     path("support-groups/<int:organisation>/roster.pdf", support_groups.support_group_roster, name="support_group_roster"),
     path("support-groups/<int:organisation>/members/<int:pk>/edit/", support_groups.support_group_member_edit, name="support_group_member_edit"),

@@ -191,6 +191,24 @@ TABLE.update(
     }
 )
 
+# Self-assessment: read by everyone of the scheme; each side edits its own city's rounds
+# (the matrix's city is the mentee city), facilitators help; the cities submit.
+TABLE.update(
+    {
+        "schemes:self_assessments": row("scheme", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:self_assessment_report": row("scheme", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:self_assessment": row(
+            "scheme_child", page(IN_PROGRAMME), action({"mentee", "facilitator"}), child_first=True
+        ),
+        "schemes:self_assessment_submit": row(
+            "scheme_child", POST_ONLY, action({"mentee"}), owner_denied={"mentor", "facilitator"}
+        ),
+        "schemes:self_assessment_new_round": row(
+            "scheme_child", POST_ONLY, action({"mentee", "facilitator"}), owner_denied={"mentor"}
+        ),
+    }
+)
+
 # Templates: read by everyone of the programme; adapted by its coordinators (the matrix's
 # template is the programme's own adaptation of the needs analysis, used by no document).
 TABLE.update(
@@ -351,6 +369,7 @@ class Matrix:
         }
         p.programme.save()  # a history row to restore
         p.a.save()
+        p.b.benchmark = p.a.benchmark  # scheme B assesses itself too
         p.b.save()
         p.mentee_city.save()
 
@@ -382,6 +401,8 @@ class Matrix:
             values["pk"] = template.pk
             values["section"] = "mentee-needs"
             values["question"] = template.sections.get(key="mentee-needs").questions.order_by("order").last().pk
+        elif name.startswith("schemes:self_assessment") and "organisation" in wanted:
+            values["organisation"] = {"own": p.mentee_city, "sibling": p.b_mentee, "foreign": p.b_mentee, "outside": self.outside_org}[variant].pk
         elif name == "schemes:strengths_practices":
             values["organisation"] = {"own": p.mentor_city, "sibling": p.b_mentor, "foreign": p.b_mentor, "outside": self.outside_org}[variant].pk
         elif name == "schemes:programme_restore":

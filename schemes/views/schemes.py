@@ -59,6 +59,8 @@ def scheme_detail(request, scheme, access):
             documents.append((_("Needs analysis"), party.organisation, reverse("schemes:needs_analysis", kwargs=kwargs)))
         if party.side in (Side.MENTOR, Side.PEER):
             documents.append((_("Strengths and experience"), party.organisation, reverse("schemes:strengths", kwargs=kwargs)))
+        if scheme.benchmark_id:
+            documents.append((_("Self-assessment"), party.organisation, reverse("schemes:self_assessment", kwargs=kwargs)))
         documents.append((_("Local support group"), party.organisation, reverse("schemes:support_group", kwargs=kwargs)))
     context = {
         "scheme": scheme,

@@ -1,0 +1,87 @@
+"""The self-assessment form: for every key factor of the benchmark a level on the
+labelled scale, the evidence and whether to focus on it; a note on every context factor.
+Field names carry the key factor's or context factor's id, so a field naming one that is
+not in the benchmark is refused."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from mentoring.forms import TextLimitMixin
+
+from .models import Level
+
+FIELD_NAME = re.compile(r"^(level|evidence|focus|note)_(\d+)$")
+
+
+class SelfAssessmentForm(TextLimitMixin, forms.Form):
+    seen = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+    def __init__(self, *args, key_factors, context_factors, rows, notes, seen, **kwargs):
+        self.key_factors = list(key_factors)
+        self.context_factors = list(context_factors)
+        fields = {}
+        for key_factor in self.key_factors:
+            row = rows.get(key_factor.pk)
+            fields[f"level_{key_factor.pk}"] = forms.TypedChoiceField(
+                label=_("Level"),
+                choices=[("", _("Not assessed yet"))] + list(Level.choices),
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=row.level if row else None,
+            )
+            fields[f"evidence_{key_factor.pk}"] = forms.CharField(
+                label=_("Evidence"),
+                required=False,
+                strip=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=_("What shows this level: policies, figures, examples."),
+                initial=row.evidence if row else "",
+            )
+            fields[f"focus_{key_factor.pk}"] = forms.BooleanField(
+                label=_("Focus on this key factor"), required=False, initial=row.focus if row else False
+            )
+        for context_factor in self.context_factors:
+            note = notes.get(context_factor.pk)
+            fields[f"note_{context_factor.pk}"] = forms.CharField(
+                label=context_factor.title, required=False, strip=False, widget=forms.Textarea(attrs={"rows": 2}),
+                initial=note.notes if note else "",
+            )
+        super().__init__(*args, **kwargs)
+        self.fields.update(fields)
+        self.fields["seen"].initial = seen
+        self.limit_text_fields()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.is_bound:
+            foreign = sorted(key for key in self.data if FIELD_NAME.match(key) and key not in self.fields)
+            if foreign:
+                raise ValidationError(
+                    _("This form holds answers about key factors that are not in this benchmark. Reload the page and try again."),
+                    code="foreign_key_factor",
+                )
+        return cleaned
+
+    def rows(self):
+        """[(key factor, level field, evidence field, focus field)] for the template."""
+        return [
+            (kf, self[f"level_{kf.pk}"], self[f"evidence_{kf.pk}"], self[f"focus_{kf.pk}"]) for kf in self.key_factors
+        ]
+
+    def note_fields(self):
+        return [self[f"note_{cf.pk}"] for cf in self.context_factors]
+
+    def values(self):
+        data = self.cleaned_data
+        return {
+            kf.pk: (data.get(f"level_{kf.pk}"), data.get(f"evidence_{kf.pk}") or "", bool(data.get(f"focus_{kf.pk}")))
+            for kf in self.key_factors
+        }
+
+    def notes(self):
+        return {cf.pk: self.cleaned_data.get(f"note_{cf.pk}") or "" for cf in self.context_factors}

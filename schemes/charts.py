@@ -1,0 +1,76 @@
+"""Charts drawn on the server as SVG, so that they work without JavaScript and print in
+PDFs. Each comes with its data as a table beside it (the text alternative).
+
+``levels_chart`` draws, for every key factor, one horizontal bar per series (a city's
+round: mentee baseline, mentor latest...) on the five-step scale 0-4."""
+
+from dataclasses import dataclass
+
+from .models import Level
+
+# Colours with at least 3:1 contrast on white, told apart by pattern too (dashed outline).
+SERIES_STYLES = [
+    ("#0a3d91", ""),
+    ("#b35900", ""),
+    ("#2e7d32", "4 2"),
+    ("#6a1b9a", "4 2"),
+]
+LABEL_WIDTH = 230
+BAR_AREA = 400
+BAR_HEIGHT = 11
+BAR_GAP = 3
+ROW_GAP = 10
+TOP = 40
+
+
+@dataclass
+class Bar:
+    level: int
+    text: str
+    x: int
+    y: int
+    width: int
+    colour: str
+    dash: str
+
+
+@dataclass
+class Row:
+    label: str
+    title: str
+    y: int
+    bars: list
+
+
+def levels_chart(key_factors, series):
+    """``series``: [(name, {key factor id: level})]. Returns the drawing's parts."""
+    series = list(series)[: len(SERIES_STYLES)]
+    rows = []
+    y = TOP
+    per_row = max(1, len(series)) * (BAR_HEIGHT + BAR_GAP) + ROW_GAP
+    for key_factor in key_factors:
+        bars = []
+        for index, (_name, values) in enumerate(series):
+            level = values.get(key_factor.pk)
+            colour, dash = SERIES_STYLES[index]
+            if level is None:
+                continue
+            bars.append(
+                Bar(
+                    level=level, text=Level(level).label, x=LABEL_WIDTH,
+                    y=y + index * (BAR_HEIGHT + BAR_GAP), width=max(2, round(BAR_AREA * level / Level.FULLY)),
+                    colour=colour, dash=dash,
+                )
+            )
+        rows.append(Row(label=str(key_factor.number), title=key_factor.title, y=y, bars=bars))
+        y += per_row
+    ticks = [(LABEL_WIDTH + round(BAR_AREA * level / Level.FULLY), label) for level, label in Level.choices]
+    legend = [(name, *SERIES_STYLES[index], index * 160) for index, (name, _values) in enumerate(series)]
+    table = [
+        (key_factor, [values.get(key_factor.pk) for _name, values in series]) for key_factor in key_factors
+    ]
+    return {
+        "rows": rows, "ticks": ticks, "legend": legend, "height": y + 10, "width": LABEL_WIDTH + BAR_AREA + 20,
+        "label_width": LABEL_WIDTH, "bar_height": BAR_HEIGHT, "series_names": [name for name, _values in series],
+        "table": table, "levels": Level,
+    }

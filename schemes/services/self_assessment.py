@@ -1,0 +1,130 @@
+"""Self-assessment of a city against its scheme's benchmark (BRIEF §4): rounds (the
+baseline, then re-assessments), saving a round without losing a colleague's change,
+submitting (an earlier round is read-only), and the figures the charts draw.
+
+Concurrent saves: the form carries the newest history row of the round it was built
+from. On save the round is locked; if any of its rows changed since, nothing is written
+and the writer is told which key factors changed, with their own text kept.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import ContextFactorNote, KeyFactorAssessment, SelfAssessment
+
+
+class RoundClosed(Exception):
+    """The round is submitted: read-only."""
+
+
+def rounds(scheme, city):
+    return list(scheme.self_assessments.filter(city=city).order_by("round"))
+
+
+def round_seen_version(assessment):
+    """The newest history row of a round's key factors and notes (0 before any save)."""
+    if assessment is None or assessment.pk is None:
+        return 0
+    newest = [
+        KeyFactorAssessment.history.filter(assessment_id=assessment.pk).aggregate(m=Max("history_id"))["m"] or 0,
+        ContextFactorNote.history.filter(assessment_id=assessment.pk).aggregate(m=Max("history_id"))["m"] or 0,
+    ]
+    return max(newest)
+
+
+@dataclass
+class RoundSave:
+    saved: int = 0
+    changed_by_others: list = field(default_factory=list)  # key factors someone else changed meanwhile
+
+
+@transaction.atomic
+def round_save(*, scheme, city, assessment, key_factors, context_factors, values, notes, seen, user):
+    """Save ``values`` ({key factor id: (level, evidence, focus)}) and ``notes`` ({context
+    factor id: text}) into ``assessment`` (the baseline is created on its first save)."""
+    if assessment is None:
+        assessment, _created = SelfAssessment.objects.get_or_create(
+            scheme=scheme, city=city, round=1, defaults={"benchmark": scheme.benchmark, "label": _("Baseline")}
+        )
+    assessment = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.submitted_at is not None:
+        raise RoundClosed
+    result = RoundSave()
+    rows = {row.key_factor_id: row for row in assessment.key_factors.all()}
+    note_rows = {row.context_factor_id: row for row in assessment.context_notes.all()}
+    if round_seen_version(assessment) != seen:
+        changed = set(
+            KeyFactorAssessment.history.filter(assessment_id=assessment.pk, history_id__gt=seen).values_list(
+                "key_factor_id", flat=True
+            )
+        )
+        result.changed_by_others = [kf for kf in key_factors if kf.pk in changed]
+        if not result.changed_by_others:
+            result.changed_by_others = [None]  # a note on a context factor changed
+        return result
+    for key_factor in key_factors:
+        level, evidence, focus = values[key_factor.pk]
+        row = rows.get(key_factor.pk)
+        if row is None:
+            if level is None and not evidence and not focus:
+                continue
+            row = KeyFactorAssessment(assessment=assessment, key_factor=key_factor)
+        elif (row.level, row.evidence, row.focus) == (level, evidence, focus):
+            continue
+        row.level, row.evidence, row.focus, row.updated_by = level, evidence, focus, user
+        row.save()
+        result.saved += 1
+    for context_factor in context_factors:
+        text = notes[context_factor.pk]
+        row = note_rows.get(context_factor.pk)
+        if row is None and not text or row is not None and row.notes == text:
+            continue
+        row = row or ContextFactorNote(assessment=assessment, context_factor=context_factor)
+        row.notes = text
+        row.save()
+        result.saved += 1
+    return result
+
+
+@transaction.atomic
+def round_submit(*, assessment):
+    assessment = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.submitted_at is None:
+        assessment.submitted_at = timezone.now()
+        assessment._change_reason = _("Submitted")
+        assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def round_start(*, scheme, city, previous, label=""):
+    """A re-assessment after ``previous`` (submitted): it starts from the previous
+    answers, to be revised; ``previous`` stays as it was."""
+    previous = SelfAssessment.objects.select_for_update().get(pk=previous.pk)
+    if previous.submitted_at is None:
+        raise RoundClosed
+    following = SelfAssessment.objects.filter(scheme=scheme, city=city, round=previous.round + 1).first()
+    if following is not None:
+        return following
+    assessment = SelfAssessment.objects.create(
+        scheme=scheme, city=city, benchmark=previous.benchmark, round=previous.round + 1,
+        label=label or _("Re-assessment %(number)s") % {"number": previous.round},
+    )
+    for row in previous.key_factors.all():
+        KeyFactorAssessment.objects.create(
+            assessment=assessment, key_factor_id=row.key_factor_id, level=row.level, evidence=row.evidence, focus=row.focus
+        )
+    for note in previous.context_notes.all():
+        ContextFactorNote.objects.create(assessment=assessment, context_factor_id=note.context_factor_id, notes=note.notes)
+    return assessment
+
+
+def levels(assessment):
+    """{key factor id: level} of a round (levels not given are left out)."""
+    if assessment is None:
+        return {}
+    return {row.key_factor_id: row.level for row in assessment.key_factors.all() if row.level is not None}

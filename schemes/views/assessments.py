@@ -1,0 +1,216 @@
+"""Self-assessment against the scheme's benchmark (BRIEF §4, journey 3): each city of
+the scheme rates itself on every key factor, reading the guide questions beside it;
+rounds (baseline, re-assessments; earlier rounds read-only); charts of where the cities
+stand and how far they moved; a report PDF. Each side edits its own city's rounds;
+facilitators help both; everyone of the scheme reads them."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from benchmarks.models import GuideQuestion
+from mentoring.access import FACILITATOR, logger, require, scheme_view
+from mentoring.documents import pdf_response
+
+from ..assessment_forms import SelfAssessmentForm
+from ..charts import levels_chart
+from ..models import KeyFactorAssessment, SelfAssessment
+from ..services.self_assessment import RoundClosed, levels, round_save, round_seen_version, round_start, round_submit
+from .support_groups import SIDE_ROLES
+
+def _benchmark(scheme):
+    if scheme.benchmark_id is None:
+        raise Http404(_("This scheme has no benchmark to assess against."))
+    key_factors = list(
+        scheme.benchmark.key_factors.prefetch_related(
+            Prefetch("guide_questions", queryset=GuideQuestion.objects.order_by("order"))
+        ).order_by("order")
+    )
+    context_factors = list(scheme.benchmark.context_factors.order_by("order"))
+    return key_factors, context_factors
+
+
+def _rounds(scheme, cities):
+    """{city id: [round, ...]} with their rows prefetched (two queries)."""
+    result = {city.pk: [] for city in cities}
+    for assessment in (
+        SelfAssessment.objects.filter(scheme=scheme, city__in=cities)
+        .prefetch_related(
+            Prefetch("key_factors", queryset=KeyFactorAssessment.objects.select_related("key_factor").order_by("key_factor__order")),
+            "context_notes",
+        )
+        .order_by("round")
+    ):
+        result[assessment.city_id].append(assessment)
+    return result
+
+
+def _city(scheme, access, organisation_pk):
+    party = scheme.parties.select_related("organisation").filter(
+        organisation_id=organisation_pk, organisation__kind="city"
+    ).first()
+    if party is None:
+        raise Http404(_("No such city in this scheme."))
+    require(access, "view", "self_assessment")
+    may_edit = access.can("edit", "self_assessment") and bool(access.roles & {FACILITATOR, SIDE_ROLES[party.side]})
+    return party.organisation, party.side, may_edit
+
+
+def _url(scheme, city=None, suffix=""):
+    kwargs = {"programme": scheme.programme.slug, "number": scheme.number}
+    if city is None:
+        return reverse("schemes:self_assessments", kwargs=kwargs) + suffix
+    return reverse("schemes:self_assessment", kwargs={**kwargs, "organisation": city.pk}) + suffix
+
+
+def _require_edit(may_edit, user):
+    if not may_edit:
+        logger.warning("denied: %s may not edit this self-assessment (not their side)", user)
+        raise PermissionDenied(_("Only the city's own officers and facilitators edit its self-assessment."))
+
+
+def _series_name(city, assessment):
+    return f"{city.label}: {assessment.label or assessment.round}"
+
+
+@scheme_view("view", "self_assessment")
+def self_assessment(request, scheme, access, organisation):
+    """The city's current round: the form beside the guide questions (or the answers,
+    read-only once submitted), the earlier rounds, and a chart of baseline vs latest."""
+    city, side, may_edit = _city(scheme, access, organisation)
+    key_factors, context_factors = _benchmark(scheme)
+    rounds = _rounds(scheme, [city])[city.pk]
+    current = rounds[-1] if rounds else None
+    editable = may_edit and (current is None or current.submitted_at is None)
+    rows = {row.key_factor_id: row for row in current.key_factors.all()} if current else {}
+    notes = {note.context_factor_id: note for note in current.context_notes.all()} if current else {}
+    form = SelfAssessmentForm(
+        request.POST if request.method == "POST" else None,
+        key_factors=key_factors, context_factors=context_factors, rows=rows, notes=notes,
+        seen=round_seen_version(current),
+    )
+    changed = []
+    if request.method == "POST":
+        _require_edit(may_edit, request.user)
+        if not editable:
+            messages.error(request, _("This round is submitted: it is read-only. Start a re-assessment to change it."))
+            return redirect(_url(scheme, city))
+        if form.is_valid():
+            try:
+                result = round_save(
+                    scheme=scheme, city=city, assessment=current, key_factors=key_factors, context_factors=context_factors,
+                    values=form.values(), notes=form.notes(), seen=form.cleaned_data.get("seen") or 0, user=request.user,
+                )
+            except RoundClosed:
+                messages.error(request, _("This round was submitted meanwhile: it is read-only now."))
+                return redirect(_url(scheme, city))
+            if not result.changed_by_others:
+                messages.success(request, _("Saved.") if result.saved else _("Nothing had changed."))
+                return redirect(_url(scheme, city))
+            changed = result.changed_by_others
+    series = []
+    if rounds:
+        series.append((_series_name(city, rounds[0]), levels(rounds[0])))
+        if len(rounds) > 1:
+            series.append((_series_name(city, rounds[-1]), levels(rounds[-1])))
+    return render(
+        request,
+        "assessments/city.html",
+        {
+            "scheme": scheme, "programme": scheme.programme, "access": access, "city": city, "side": side,
+            "rounds": rounds, "current": current, "form": form, "editable": editable, "may_edit": may_edit,
+            "changed": changed, "answered": [(kf, rows.get(kf.pk)) for kf in key_factors],
+            "context_factors": context_factors,
+            "chart": levels_chart(key_factors, series) if series else None,
+            "page_title": _("Self-assessment: %(city)s") % {"city": city.label},
+        },
+        status=409 if changed else 200,
+    )
+
+
+@require_POST
+@scheme_view("edit", "self_assessment")
+def self_assessment_submit(request, scheme, access, organisation):
+    city, side, may_edit = _city(scheme, access, organisation)
+    require(access, "submit", "self_assessment", user=request.user)
+    _require_edit(may_edit, request.user)
+    current = SelfAssessment.objects.filter(scheme=scheme, city=city).order_by("round").last()
+    if current is None or not KeyFactorAssessment.objects.filter(assessment=current, level__isnull=False).exists():
+        messages.error(request, _("Give a level to at least one key factor before submitting."))
+    else:
+        round_submit(assessment=current)
+        messages.success(request, _("Submitted: this round is read-only now."))
+    return redirect(_url(scheme, city))
+
+
+@require_POST
+@scheme_view("edit", "self_assessment")
+def self_assessment_new_round(request, scheme, access, organisation):
+    city, side, may_edit = _city(scheme, access, organisation)
+    _require_edit(may_edit, request.user)
+    current = SelfAssessment.objects.filter(scheme=scheme, city=city).order_by("round").last()
+    if current is None or current.submitted_at is None:
+        messages.error(request, _("Submit the current round before starting a re-assessment."))
+    else:
+        try:
+            following = round_start(scheme=scheme, city=city, previous=current)
+        except RoundClosed:
+            messages.error(request, _("Submit the current round before starting a re-assessment."))
+        else:
+            messages.success(request, _("Round %(round)s started from the previous answers: revise them.") % {"round": following.round})
+    return redirect(_url(scheme, city))
+
+
+def _comparison(scheme):
+    """Every city of the scheme, its rounds, and the chart of baseline and latest."""
+    key_factors, context_factors = _benchmark(scheme)
+    parties = [p for p in scheme.parties.select_related("organisation").order_by("side", "order") if p.organisation.kind == "city"]
+    cities = [p.organisation for p in parties]
+    rounds = _rounds(scheme, cities)
+    series, latest = [], []
+    for party in parties:
+        city_rounds = rounds[party.organisation_id]
+        if city_rounds:
+            latest.append((party, city_rounds[-1]))
+            series.append((f"{party.organisation.label} ({party.get_side_display()}): {city_rounds[-1].label}", levels(city_rounds[-1])))
+    baseline_series = [
+        (f"{party.organisation.label}: {rounds[party.organisation_id][0].label}", levels(rounds[party.organisation_id][0]))
+        for party in parties
+        if len(rounds[party.organisation_id]) > 1
+    ]
+    return {
+        "key_factors": key_factors, "context_factors": context_factors, "parties": parties, "rounds": rounds,
+        "latest": latest,
+        "chart": levels_chart(key_factors, series) if series else None,
+        "progress_chart": levels_chart(key_factors, [*baseline_series, *series])
+        if baseline_series and len(baseline_series) + len(series) <= 4 else None,
+    }
+
+
+@require_safe
+@scheme_view("view", "self_assessment")
+def self_assessments(request, scheme, access):
+    context = _comparison(scheme)
+    context["parties"] = [(party, context["rounds"][party.organisation_id]) for party in context["parties"]]
+    return render(
+        request,
+        "assessments/scheme.html",
+        {"scheme": scheme, "programme": scheme.programme, "access": access, "page_title": _("Self-assessment"), **context},
+    )
+
+
+@require_safe
+@scheme_view("export", "self_assessment")
+def self_assessment_report(request, scheme, access):
+    context = _comparison(scheme)
+    return pdf_response(
+        "documents/self_assessment_report.html",
+        {"scheme": scheme, "programme": scheme.programme, **context},
+        filename=f"self-assessment-{slugify(scheme.programme.slug)}-{scheme.number}.pdf",
+    )
