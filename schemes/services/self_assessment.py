@@ -10,7 +10,7 @@ and the writer is told which key factors changed, with their own text kept.
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,15 +25,25 @@ def rounds(scheme, city):
     return list(scheme.self_assessments.filter(city=city).order_by("round"))
 
 
+def with_seen_versions(queryset):
+    """Rounds annotated with the newest history row of their key factors and notes, so
+    that ``round_seen_version`` needs no query of its own."""
+
+    def newest(history):
+        return Subquery(
+            history.filter(assessment_id=OuterRef("pk")).order_by().values("assessment_id").annotate(m=Max("history_id")).values("m")
+        )
+
+    return queryset.annotate(seen_kf=newest(KeyFactorAssessment.history), seen_cf=newest(ContextFactorNote.history))
+
+
 def round_seen_version(assessment):
     """The newest history row of a round's key factors and notes (0 before any save)."""
     if assessment is None or assessment.pk is None:
         return 0
-    newest = [
-        KeyFactorAssessment.history.filter(assessment_id=assessment.pk).aggregate(m=Max("history_id"))["m"] or 0,
-        ContextFactorNote.history.filter(assessment_id=assessment.pk).aggregate(m=Max("history_id"))["m"] or 0,
-    ]
-    return max(newest)
+    if not hasattr(assessment, "seen_kf"):
+        assessment = with_seen_versions(SelfAssessment.objects.filter(pk=assessment.pk)).get()
+    return max(assessment.seen_kf or 0, assessment.seen_cf or 0)
 
 
 @dataclass

@@ -21,7 +21,15 @@ from mentoring.documents import pdf_response
 from ..assessment_forms import SelfAssessmentForm
 from ..charts import levels_chart
 from ..models import KeyFactorAssessment, SelfAssessment
-from ..services.self_assessment import RoundClosed, levels, round_save, round_seen_version, round_start, round_submit
+from ..services.self_assessment import (
+    RoundClosed,
+    levels,
+    round_save,
+    round_seen_version,
+    round_start,
+    round_submit,
+    with_seen_versions,
+)
 from .support_groups import SIDE_ROLES
 
 def _benchmark(scheme):
@@ -40,7 +48,7 @@ def _rounds(scheme, cities):
     """{city id: [round, ...]} with their rows prefetched (two queries)."""
     result = {city.pk: [] for city in cities}
     for assessment in (
-        SelfAssessment.objects.filter(scheme=scheme, city__in=cities)
+        with_seen_versions(SelfAssessment.objects.filter(scheme=scheme, city__in=cities))
         .prefetch_related(
             Prefetch("key_factors", queryset=KeyFactorAssessment.objects.select_related("key_factor").order_by("key_factor__order")),
             "context_notes",

@@ -1,0 +1,178 @@
+"""Self-assessment against the scheme's benchmark: levels on a labelled scale with
+evidence and focus, rounds, concurrent saves, charts with their tables, the report PDF."""
+
+import subprocess
+
+import pytest
+
+from benchmarks.models import KeyFactor
+from schemes.models import KeyFactorAssessment, SelfAssessment
+
+SCHEME = "/programmes/test-programme/schemes/1/self-assessment/"
+
+
+@pytest.fixture
+def url(personas):
+    return f"{SCHEME}{personas.mentee_city.pk}/"
+
+
+def form_data(client, url, **changes):
+    """The form as the browser sends it; ``changes`` by field name prefix and key factor
+    number, e.g. level_1=3."""
+    form = client.get(url).context["form"]
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if name.startswith("focus_"):
+            if value:
+                data[name] = "on"
+        elif value is not None:
+            data[name] = value
+    numbers = {str(kf.number): kf.pk for kf in form.key_factors}
+    for key, value in changes.items():
+        prefix, number = key.rsplit("_", 1)
+        name = f"{prefix}_{numbers[number]}"
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value
+    return data
+
+
+def pdf_text(content):
+    return " ".join(subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True).stdout.decode().split())
+
+
+def test_the_mentee_rates_key_factors_beside_the_guide_questions_and_submits(personas, url):
+    mentee = personas.client("mentee")
+    page = mentee.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    guide = KeyFactor.objects.filter(version=personas.a.benchmark).exclude(guide_questions=None).first()
+    assert guide.guide_questions.first().text[:50] in html
+    assert "Not in place" in html and "Fully in place" in html
+
+    response = mentee.post(url, form_data(mentee, url, level_1="1", evidence_1="A first welcome office.", focus_1="on", level_2="3"))
+    assert response.status_code == 302
+    baseline = SelfAssessment.objects.get(scheme=personas.a, city=personas.mentee_city)
+    assert baseline.round == 1 and baseline.benchmark == personas.a.benchmark
+    rows = {row.key_factor.number: row for row in baseline.key_factors.select_related("key_factor")}
+    assert (rows["1"].level, rows["1"].evidence, rows["1"].focus) == (1, "A first welcome office.", True)
+    assert rows["2"].level == 3 and rows["1"].updated_by == personas.users["mentee"]
+
+    assert mentee.post(url + "submit/").status_code == 302
+    baseline.refresh_from_db()
+    assert baseline.submitted_at is not None
+    # A submitted round is read-only.
+    refused = mentee.post(url, form_data(mentee, url, level_1="4"), follow=True)
+    assert "read-only" in refused.content.decode()
+    assert KeyFactorAssessment.objects.get(assessment=baseline, key_factor__number="1").level == 1
+
+
+def test_a_re_assessment_starts_from_the_baseline_and_the_chart_shows_both(personas, url):
+    mentee = personas.client("mentee")
+    mentee.post(url, form_data(mentee, url, level_1="1", level_2="2"))
+    mentee.post(url + "submit/")
+    assert mentee.post(url + "new-round/").status_code == 302
+    second = SelfAssessment.objects.get(scheme=personas.a, city=personas.mentee_city, round=2)
+    assert second.key_factors.get(key_factor__number="1").level == 1  # carried over, to revise
+    mentee.post(url, form_data(mentee, url, level_1="3"))
+    baseline = SelfAssessment.objects.get(round=1)
+    assert baseline.key_factors.get(key_factor__number="1").level == 1  # the baseline did not move
+    assert second.key_factors.get(key_factor__number="1").level == 3
+
+    page = mentee.get(url).content.decode()
+    assert "<svg" in page and 'role="img"' in page
+    assert "Menteeville: Baseline" in page and "Menteeville: Re-assessment 1" in page
+    # The table beside the chart gives the same figures.
+    assert "1 · First steps" in page and "3 · Largely in place" in page
+
+
+def test_each_side_edits_only_its_own_city(personas, url):
+    mentor = personas.client("mentor")
+    assert mentor.get(url).status_code == 200  # reads it
+    assert mentor.post(url, {"seen": 0}).status_code == 403
+    mentor_url = f"{SCHEME}{personas.mentor_city.pk}/"
+    assert mentor.post(mentor_url, form_data(mentor, mentor_url, level_1="4")).status_code == 302
+    assert personas.client("facilitator").post(url, form_data(personas.client("facilitator"), url, level_3="2")).status_code == 302
+    assert personas.client("observer").post(url, {"seen": 0}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"level_1": "7"}, "Select a valid choice"),
+        ({"level_1": "high"}, "Select a valid choice"),
+        ({"evidence_1": "x" * 100_000}, "Ensure this value has at most 20000 characters"),
+    ],
+)
+def test_bad_input_is_refused_with_a_message_and_the_text_kept(personas, url, changes, message):
+    mentee = personas.client("mentee")
+    data = form_data(mentee, url, evidence_2="Kept evidence.", **changes)
+    response = mentee.post(url, data)
+    assert response.status_code == 200 and message in response.content.decode()
+    assert response.context["form"][next(n for n in data if data[n] == "Kept evidence.")].value() == "Kept evidence."
+    assert not KeyFactorAssessment.objects.exists()
+
+
+def test_a_key_factor_of_another_benchmark_is_refused(personas, url):
+    mentee = personas.client("mentee")
+    other = KeyFactor.objects.exclude(version=personas.a.benchmark).first()
+    data = form_data(mentee, url, level_1="2")
+    data[f"level_{other.pk}"] = "3"
+    response = mentee.post(url, data)
+    assert response.status_code == 200 and "not in this benchmark" in response.content.decode()
+    assert not KeyFactorAssessment.objects.exists()
+
+
+def test_two_people_saving_at_once_never_overwrite_each_other(personas, url):
+    mentee, facilitator = personas.client("mentee"), personas.client("facilitator")
+    mentee.post(url, form_data(mentee, url, level_1="1"))
+    mine = form_data(mentee, url, evidence_2="Mine.")
+    theirs = form_data(facilitator, url, evidence_2="Theirs.")
+    assert facilitator.post(url, theirs).status_code == 302
+    conflict = mentee.post(url, mine)
+    assert conflict.status_code == 409
+    page = conflict.content.decode()
+    assert "Someone else saved this self-assessment" in page and "Mine." in page
+    assert KeyFactorAssessment.objects.get(key_factor__number="2").evidence == "Theirs."
+
+
+def test_the_scheme_compares_its_cities_and_prints_a_report(personas, url):
+    mentee, mentor = personas.client("mentee"), personas.client("mentor")
+    mentee.post(url, form_data(mentee, url, level_1="1", evidence_1="<script>alert(1)</script>", focus_1="on"))
+    mentor_url = f"{SCHEME}{personas.mentor_city.pk}/"
+    mentor.post(mentor_url, form_data(mentor, mentor_url, level_1="4"))
+    page = personas.client("observer").get(SCHEME).content.decode()
+    assert "Menteeville (Mentee side): Baseline" in page and "Mentorburg (Mentor side): Baseline" in page
+    report = personas.client("observer").get(SCHEME + "report.pdf")
+    assert report["Content-Type"] == "application/pdf"
+    text = pdf_text(report.content)
+    assert "Self-assessment report" in text and "Test Programme" in text
+    assert "<script>alert(1)</script>" in text and "First steps" in text
+
+
+def test_a_scheme_without_a_benchmark_has_no_self_assessment(personas):
+    client = personas.client("b_mentee")
+    assert client.get(f"/programmes/test-programme/schemes/2/self-assessment/{personas.b_mentee.pk}/").status_code == 404
+
+
+def test_pages_keep_their_query_count_for_a_30_key_factor_benchmark(personas, url, django_assert_max_num_queries):
+    from benchmarks.models import BenchmarkVersion, ContextFactor, GuideQuestion
+
+    version = BenchmarkVersion.objects.create(benchmark=personas.a.benchmark.benchmark, number=99, title="Big")
+    for number in range(1, 31):
+        key_factor = KeyFactor.objects.create(version=version, number=str(number), order=number, title=f"Factor {number}")
+        for order in range(4):
+            GuideQuestion.objects.create(key_factor=key_factor, order=order, text=f"Question {order}?")
+    for order in range(10):
+        ContextFactor.objects.create(version=version, order=order, title=f"Context {order}")
+    personas.a.benchmark = version
+    personas.a.save()
+    mentee, mentor = personas.client("mentee"), personas.client("mentor")
+    mentee.post(url, form_data(mentee, url, **{f"level_{n}": str(n % 5) for n in range(1, 31)}))
+    mentor_url = f"{SCHEME}{personas.mentor_city.pk}/"
+    mentor.post(mentor_url, form_data(mentor, mentor_url, **{f"level_{n}": str((n + 2) % 5) for n in range(1, 31)}))
+    for page in (url, SCHEME):
+        with django_assert_max_num_queries(15):
+            assert mentee.get(page).status_code == 200
