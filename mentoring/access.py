@@ -121,6 +121,13 @@ RULES = {
         "reopen": ORGANISERS,
         "export": ALL_ROLES,
     },
+    # The scope: the focus key factors, which mentor and mentee agree.
+    "scope": {
+        "view": ALL_ROLES,
+        "edit": {MENTEE, MENTOR, FACILITATOR},
+        "approve": {MENTEE, MENTOR},
+        "export": ALL_ROLES,
+    },
     "local_support_group": {
         "view": ALL_ROLES,
         "edit": {MENTEE, MENTOR, FACILITATOR},
@@ -188,6 +195,7 @@ DOCUMENT_LABELS = {
     "strengths": gettext_lazy("Strengths and experience"),
     "good_practice": gettext_lazy("Good practice"),
     "self_assessment": gettext_lazy("Self-assessment"),
+    "scope": gettext_lazy("Scope: the focus key factors"),
     "local_support_group": gettext_lazy("Local support group"),
     "political_commitment": gettext_lazy("Political commitment"),
     "visit": gettext_lazy("Visit and agenda"),

@@ -40,6 +40,7 @@ scheme_urls = [
     path("strengths/<int:organisation>/", include(questionnaire_urls(TemplateKind.STRENGTHS, "strengths"))),
     path("strengths/<int:organisation>/good-practices/", questionnaires.strengths_practices, name="strengths_practices"),
     path("self-assessment/", assessments.self_assessments, name="self_assessments"),
+    path("focus/", assessments.scheme_focus, name="scheme_focus"),
     path("self-assessment/report.pdf", assessments.self_assessment_report, name="self_assessment_report"),
     path("self-assessment/<int:organisation>/", assessments.self_assessment, name="self_assessment"),
     path("self-assessment/<int:organisation>/submit/", assessments.self_assessment_submit, name="self_assessment_submit"),

@@ -176,3 +176,53 @@ def test_pages_keep_their_query_count_for_a_30_key_factor_benchmark(personas, ur
     for page in (url, SCHEME):
         with django_assert_max_num_queries(15):
             assert mentee.get(page).status_code == 200
+
+
+def test_mentor_and_mentee_agree_the_focus_key_factors(personas, url):
+    p = personas
+    focus = "/programmes/test-programme/schemes/1/focus/"
+    mentee, mentor = p.client("mentee"), p.client("mentor")
+    mentee.post(url, form_data(mentee, url, level_2="1", focus_2="on"))
+    page = mentee.get(focus)
+    assert "flagged as focus by Menteeville" in page.content.decode()
+    form = page.context["form"]
+    kf2, kf5 = (kf for kf in form.fields["focus_key_factors"].queryset if kf.number in ("2", "5"))
+    seen = form["seen_version"].value()
+
+    assert mentee.post(focus, {"save": "1", "focus_key_factors": [kf2.pk, kf5.pk], "seen_version": seen}).status_code == 302
+    p.a.refresh_from_db()
+    assert set(p.a.focus_key_factors.all()) == {kf2, kf5}
+    assert p.a.focus_agreed_by_mentee is not None and p.a.focus_agreed_by_mentor is None
+    assert "Waiting for the mentor side" in p.client("observer").get("/programmes/test-programme/schemes/1/").content.decode()
+
+    assert mentor.post(focus, {"agree": "1"}).status_code == 302
+    p.a.refresh_from_db()
+    assert p.a.focus_agreed_by_mentor is not None
+    # A change by one side withdraws the other's agreement.
+    seen = mentor.get(focus).context["form"]["seen_version"].value()
+    mentor.post(focus, {"save": "1", "focus_key_factors": [kf2.pk], "seen_version": seen})
+    p.a.refresh_from_db()
+    assert p.a.focus_agreed_by_mentee is None and p.a.focus_agreed_by_mentor is not None
+    # The facilitator proposes but does not agree for a city.
+    assert p.client("facilitator").post(focus, {"agree": "1"}).status_code == 403
+    assert "Focus key factors changed" in p.client("mentee").get("/programmes/test-programme/schemes/1/history/").content.decode()
+
+
+@pytest.mark.parametrize("bad", ["empty", "foreign", "stale"])
+def test_bad_focus_input_is_refused_and_nothing_changes(personas, bad):
+    focus = "/programmes/test-programme/schemes/1/focus/"
+    mentee = personas.client("mentee")
+    form = mentee.get(focus).context["form"]
+    own = form.fields["focus_key_factors"].queryset.first()
+    data = {"save": "1", "focus_key_factors": [own.pk], "seen_version": form["seen_version"].value()}
+    if bad == "empty":
+        data["focus_key_factors"] = []
+    elif bad == "foreign":
+        data["focus_key_factors"] = [KeyFactor.objects.exclude(version=personas.a.benchmark).first().pk]
+    else:
+        personas.a.save()  # someone saved the scheme meanwhile
+    response = mentee.post(focus, data)
+    assert response.status_code == 200
+    message = {"empty": "Choose at least one key factor", "foreign": "Select a valid choice", "stale": "Someone else saved"}[bad]
+    assert message in response.content.decode()
+    assert not personas.a.focus_key_factors.exists()

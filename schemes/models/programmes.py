@@ -151,6 +151,8 @@ class Scheme(models.Model):
         related_name="focus_of_schemes",
         blank=True,
     )
+    focus_agreed_by_mentee = models.DateTimeField(_("focus agreed by the mentee side"), null=True, blank=True)
+    focus_agreed_by_mentor = models.DateTimeField(_("focus agreed by the mentor side"), null=True, blank=True)
     phase = models.CharField(_("phase"), max_length=20, choices=SchemePhase.choices, default=SchemePhase.PREPARATION)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)

@@ -138,3 +138,40 @@ def levels(assessment):
     if assessment is None:
         return {}
     return {row.key_factor_id: row.level for row in assessment.key_factors.all() if row.level is not None}
+
+
+# The sides whose agreement the scope needs, by the role of the person agreeing.
+AGREEMENT_FIELDS = {"mentee": "focus_agreed_by_mentee", "mentor": "focus_agreed_by_mentor"}
+
+
+@transaction.atomic
+def focus_save(*, form, roles):
+    """Save the focus key factors of ``form`` (a FocusForm on the scheme). A change of
+    the set withdraws both sides' agreement; the person saving agrees for their side."""
+    scheme = form.instance
+    before = set(scheme.focus_key_factors.values_list("pk", flat=True))
+    after = {key_factor.pk for key_factor in form.cleaned_data["focus_key_factors"]}
+    if before == after:
+        return False
+    from .setup import form_save_with_history
+
+    scheme.focus_agreed_by_mentee = scheme.focus_agreed_by_mentor = None
+    for role, field_name in AGREEMENT_FIELDS.items():
+        if role in roles:
+            setattr(scheme, field_name, timezone.now())
+    form_save_with_history(form, reason=_("Focus key factors changed"))
+    return True
+
+
+@transaction.atomic
+def focus_agree(*, scheme, roles):
+    """Record the agreement of the sides the person speaks for."""
+    changed = False
+    for role, field_name in AGREEMENT_FIELDS.items():
+        if role in roles and getattr(scheme, field_name) is None:
+            setattr(scheme, field_name, timezone.now())
+            changed = True
+    if changed:
+        scheme._change_reason = _("Focus key factors agreed")
+        scheme.save()
+    return changed

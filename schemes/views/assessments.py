@@ -18,11 +18,13 @@ from benchmarks.models import GuideQuestion
 from mentoring.access import FACILITATOR, logger, require, scheme_view
 from mentoring.documents import pdf_response
 
-from ..assessment_forms import SelfAssessmentForm
+from ..assessment_forms import FocusForm, SelfAssessmentForm
 from ..charts import levels_chart
 from ..models import KeyFactorAssessment, SelfAssessment
 from ..services.self_assessment import (
     RoundClosed,
+    focus_agree,
+    focus_save,
     levels,
     round_save,
     round_seen_version,
@@ -221,4 +223,44 @@ def self_assessment_report(request, scheme, access):
         "documents/self_assessment_report.html",
         {"scheme": scheme, "programme": scheme.programme, **context},
         filename=f"self-assessment-{slugify(scheme.programme.slug)}-{scheme.number}.pdf",
+    )
+
+
+@scheme_view("view", "scope")
+def scheme_focus(request, scheme, access):
+    """The scope: mentor and mentee agree the focus key factors, with what each city
+    flagged as focus in its latest self-assessment beside each one."""
+    if scheme.benchmark_id is None:
+        raise Http404(_("This scheme has no benchmark, so no key factors to focus on."))
+    form = FocusForm(request.POST if "save" in request.POST else None, instance=scheme)
+    if request.method == "POST":
+        if "agree" in request.POST:
+            require(access, "approve", "scope", user=request.user)
+            if not scheme.focus_key_factors.exists():
+                messages.error(request, _("There is nothing to agree yet: choose the focus key factors first."))
+            elif focus_agree(scheme=scheme, roles=access.roles):
+                messages.success(request, _("Your side's agreement is recorded."))
+            return redirect(_url(scheme, suffix="focus/"))
+        require(access, "edit", "scope", user=request.user)
+        if form.is_valid():
+            changed = focus_save(form=form, roles=access.roles)
+            messages.success(request, _("Focus key factors saved; the other side is asked to agree.") if changed else _("Nothing had changed."))
+            return redirect(_url(scheme, suffix="focus/"))
+    parties = [p for p in scheme.parties.select_related("organisation").order_by("side", "order") if p.organisation.kind == "city"]
+    rounds = _rounds(scheme, [p.organisation for p in parties])
+    flagged = {}
+    for party in parties:
+        latest = rounds[party.organisation_id][-1] if rounds[party.organisation_id] else None
+        for row in latest.key_factors.all() if latest else []:
+            if row.focus:
+                flagged.setdefault(row.key_factor_id, []).append(party.organisation.label)
+    choices = [(choice, flagged.get(choice.data["value"].value if hasattr(choice.data["value"], "value") else choice.data["value"], []))
+               for choice in form["focus_key_factors"]]
+    return render(
+        request,
+        "assessments/focus.html",
+        {
+            "scheme": scheme, "programme": scheme.programme, "access": access, "form": form, "choices": choices,
+            "focus": scheme.focus_key_factors.order_by("order"), "page_title": _("Focus key factors"),
+        },
     )
