@@ -2,9 +2,13 @@
 PDFs. Each comes with its data as a table beside it (the text alternative).
 
 ``levels_chart`` draws, for every key factor, one horizontal bar per series (a city's
-round: mentee baseline, mentor latest...) on the five-step scale 0-4."""
+round: mentee baseline, mentor latest...) on the five-step scale 0-4. Anything with
+``pk``, ``number`` and ``title`` can stand for a key factor (a scheme, for the programme
+comparison, with average levels)."""
 
 from dataclasses import dataclass
+
+from django.utils import formats
 
 from .models import Level
 
@@ -42,6 +46,14 @@ class Row:
     bars: list
 
 
+def level_text(level):
+    """"2 · Partly in place"; an average (2.4) is named after the nearest level."""
+    if level is None:
+        return None
+    shown = formats.number_format(level, decimal_pos=0 if level == int(level) else 1, use_l10n=True)
+    return f"{shown} · {Level(min(Level.FULLY, int(level + 0.5))).label}"  # half up, not to even
+
+
 def levels_chart(key_factors, series):
     """``series``: [(name, {key factor id: level})]. Returns the drawing's parts."""
     series = list(series)[: len(SERIES_STYLES)]
@@ -57,7 +69,7 @@ def levels_chart(key_factors, series):
                 continue
             bars.append(
                 Bar(
-                    level=level, text=Level(level).label, x=LABEL_WIDTH,
+                    level=level, text=level_text(level), x=LABEL_WIDTH,
                     y=y + index * (BAR_HEIGHT + BAR_GAP), width=max(2, round(BAR_AREA * level / Level.FULLY)),
                     colour=colour, dash=dash,
                 )
@@ -67,10 +79,10 @@ def levels_chart(key_factors, series):
     ticks = [(LABEL_WIDTH + round(BAR_AREA * level / Level.FULLY), label) for level, label in Level.choices]
     legend = [(name, *SERIES_STYLES[index], index * 160) for index, (name, _values) in enumerate(series)]
     table = [
-        (key_factor, [values.get(key_factor.pk) for _name, values in series]) for key_factor in key_factors
+        (key_factor, [level_text(values.get(key_factor.pk)) for _name, values in series]) for key_factor in key_factors
     ]
     return {
         "rows": rows, "ticks": ticks, "legend": legend, "height": y + 10, "width": LABEL_WIDTH + BAR_AREA + 20,
         "label_width": LABEL_WIDTH, "bar_height": BAR_HEIGHT, "series_names": [name for name, _values in series],
-        "table": table, "levels": Level,
+        "table": table,
     }

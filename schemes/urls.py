@@ -98,6 +98,7 @@ programme_urls = [
     path("organisations/", include(organisation_urls)),
     path("good-practices/", include(practice_urls)),
     path("templates/", include(template_urls)),
+    path("self-assessment/", assessments.programme_self_assessments, name="programme_self_assessments"),
     path("schemes/new/", schemes.scheme_create_view, name="scheme_create"),
     path("schemes/<int:number>/", include(scheme_urls)),
 ]

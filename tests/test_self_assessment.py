@@ -226,3 +226,25 @@ def test_bad_focus_input_is_refused_and_nothing_changes(personas, bad):
     message = {"empty": "Choose at least one key factor", "foreign": "Select a valid choice", "stale": "Someone else saved"}[bad]
     assert message in response.content.decode()
     assert not personas.a.focus_key_factors.exists()
+
+
+def test_the_programme_compares_the_schemes_each_person_may_see(personas, url):
+    p = personas
+    p.b.benchmark = p.a.benchmark
+    p.b.save()
+    mentee = p.client("mentee")
+    mentee.post(url, form_data(mentee, url, level_1="1", level_2="2"))  # baseline average 1.5
+    mentee.post(url + "submit/")
+    mentee.post(url + "new-round/")
+    mentee.post(url, form_data(mentee, url, level_1="3", level_2="4"))  # latest average 3.5
+    b_url = f"/programmes/test-programme/schemes/2/self-assessment/{p.b_mentee.pk}/"
+    b_mentee = p.client("b_mentee")
+    b_mentee.post(b_url, form_data(b_mentee, b_url, level_1="2"))
+    comparison = "/programmes/test-programme/self-assessment/"
+    page = p.client("coordinator").get(comparison).content.decode()
+    assert "1.5 · Partly in place" in page and "3.5 · Fully in place" in page and "Scheme B" in page
+    # Scheme B's figures are confidential to its people and the programme's coordinators.
+    own = mentee.get(comparison).content.decode()
+    assert "Scheme A" in own and "Scheme B" not in own
+    french = p.client("coordinator").get(comparison, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "1,5 · Partiellement en place" in french

@@ -196,6 +196,7 @@ TABLE.update(
 TABLE.update(
     {
         "schemes:self_assessments": row("scheme", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:programme_self_assessments": row("programme", page(IN_PROGRAMME), GET_ONLY),
         # The scope: proposed by either side or a facilitator (an empty POST shows the form).
         "schemes:scheme_focus": row("scheme", page(IN_PROGRAMME), action({"mentee", "mentor", "facilitator"}, done=200)),
         "schemes:self_assessment_report": row("scheme", page(IN_PROGRAMME), GET_ONLY),

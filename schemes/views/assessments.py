@@ -4,9 +4,11 @@ rounds (baseline, re-assessments; earlier rounds read-only); charts of where the
 stand and how far they moved; a report PDF. Each side edits its own city's rounds;
 facilitators help both; everyone of the scheme reads them."""
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Avg, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,12 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from benchmarks.models import GuideQuestion
-from mentoring.access import FACILITATOR, logger, require, scheme_view
+from mentoring.access import FACILITATOR, logger, programme_view, require, scheme_view
 from mentoring.documents import pdf_response
 
 from ..assessment_forms import FocusForm, SelfAssessmentForm
 from ..charts import levels_chart
-from ..models import KeyFactorAssessment, SelfAssessment
+from ..models import KeyFactorAssessment, Scheme, SchemeParty, SelfAssessment, Side
 from ..services.self_assessment import (
     RoundClosed,
     focus_agree,
@@ -262,5 +264,56 @@ def scheme_focus(request, scheme, access):
         {
             "scheme": scheme, "programme": scheme.programme, "access": access, "form": form, "choices": choices,
             "focus": scheme.focus_key_factors.order_by("order"), "page_title": _("Focus key factors"),
+        },
+    )
+
+
+@require_safe
+@programme_view("view", "self_assessment")
+def programme_self_assessments(request, programme, access):
+    """The programme's schemes side by side: the average level of the mentee side at the
+    baseline and in its latest round, and of the mentor side's latest round. Only the
+    schemes the user may see (scheme documents are confidential)."""
+    schemes = list(
+        Scheme.objects.for_user(request.user).filter(programme=programme, benchmark__isnull=False).order_by("number")
+    )
+    sides = {
+        (party.scheme_id, party.organisation_id): party.side
+        for party in SchemeParty.objects.filter(scheme__in=schemes, organisation__kind="city")
+    }
+    averages = (
+        SelfAssessment.objects.filter(scheme__in=schemes)
+        .annotate(average=Avg("key_factors__level"))
+        .values("scheme_id", "city_id", "round", "average")
+        .order_by("scheme_id", "city_id", "round")
+    )
+    by_city = {}
+    for row in averages:
+        if row["average"] is not None:
+            by_city.setdefault((row["scheme_id"], row["city_id"]), []).append(row["average"])
+    series = {"baseline": {}, "latest": {}, "mentor": {}}
+    for (scheme_id, city_id), values in by_city.items():
+        side = sides.get((scheme_id, city_id))
+        if side in (Side.MENTEE, Side.PEER):
+            series["baseline"].setdefault(scheme_id, []).append(values[0])
+            series["latest"].setdefault(scheme_id, []).append(values[-1])
+        elif side == Side.MENTOR:
+            series["mentor"].setdefault(scheme_id, []).append(values[-1])
+    mean = {name: {pk: round(sum(v) / len(v), 1) for pk, v in values.items()} for name, values in series.items()}
+    rows = [SimpleNamespace(pk=scheme.pk, number=scheme.number, title=scheme.title) for scheme in schemes]
+    chart = levels_chart(
+        rows,
+        [
+            (_("Mentee side, baseline"), mean["baseline"]),
+            (_("Mentee side, latest"), mean["latest"]),
+            (_("Mentor side, latest"), mean["mentor"]),
+        ],
+    )
+    return render(
+        request,
+        "assessments/programme.html",
+        {
+            "programme": programme, "access": access, "schemes": schemes, "chart": chart,
+            "assessed": any(mean.values()), "page_title": _("Self-assessment across the schemes"),
         },
     )
