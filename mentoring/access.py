@@ -169,6 +169,12 @@ RULES = {
         "edit": ORGANISERS,
         "export": ALL_ROLES,
     },
+    # The mentoring-styles survey: the cities' people answer; organisers see every result
+    # (each person sees their own; a scheme's people see how their two sides match).
+    "style_survey": {
+        "view": ORGANISERS,
+        "edit": {MENTEE, MENTOR, ASSOCIATION},
+    },
 }
 
 # The roles a person may give others by invitation, by where they hold their own role:
@@ -203,6 +209,7 @@ DOCUMENT_LABELS = {
     "action_plan_version": gettext_lazy("Action plan versions"),
     "implementation_update": gettext_lazy("Implementation updates"),
     "training": gettext_lazy("Training"),
+    "style_survey": gettext_lazy("Mentoring-styles survey"),
 }
 ACTION_LABELS = {
     "view": gettext_lazy("view"),

@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from .models import TemplateKind
-from .views import assessments, commitments, organisations, people, practices, programmes, questionnaires, schemes, support_groups, templates
+from .views import assessments, commitments, organisations, people, practices, programmes, questionnaires, schemes, support_groups, templates, training
 
 app_name = "schemes"
 
@@ -86,6 +86,14 @@ template_urls = [
     path("<int:pk>/questions/<int:question>/hide/", templates.question_hide_view, name="template_question_hide"),
 ]
 
+training_urls = [
+    path("", training.training_list, name="training_sessions"),
+    path("new/", training.training_create, name="training_create"),
+    path("<int:pk>/", training.training_detail, name="training_session"),
+    path("<int:pk>/edit/", training.training_edit, name="training_edit"),
+    path("<int:pk>/survey/", training.training_survey, name="training_survey"),
+]
+
 programme_urls = [
     path("", programmes.programme_detail, name="programme"),
     path("edit/", programmes.programme_edit, name="programme_edit"),
@@ -99,6 +107,7 @@ programme_urls = [
     path("good-practices/", include(practice_urls)),
     path("templates/", include(template_urls)),
     path("self-assessment/", assessments.programme_self_assessments, name="programme_self_assessments"),
+    path("training/", include(training_urls)),
     path("schemes/new/", schemes.scheme_create_view, name="scheme_create"),
     path("schemes/<int:number>/", include(scheme_urls)),
 ]

@@ -212,6 +212,20 @@ TABLE.update(
     }
 )
 
+# Training sessions: planned by the organisers, read by everyone of the programme; the
+# survey is answered by the cities' and associations' officers (an empty POST: 200 with
+# the form's messages).
+RESPONDENTS = {"mentee", "mentor", "association"}
+TABLE.update(
+    {
+        "schemes:training_sessions": row("programme", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:training_create": row("programme", page(ORGANISERS), action(ORGANISERS, done=200)),
+        "schemes:training_session": row("programme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:training_edit": row("programme_child", page(ORGANISERS), action(ORGANISERS, done=200)),
+        "schemes:training_survey": row("programme_child", page(RESPONDENTS), action(RESPONDENTS, done=200)),
+    }
+)
+
 # Templates: read by everyone of the programme; adapted by its coordinators (the matrix's
 # template is the programme's own adaptation of the needs analysis, used by no document).
 TABLE.update(
@@ -347,7 +361,12 @@ class Matrix:
             key: template_adapt(template=template_for(programme, "needs_analysis"), programme=programme)
             for key, programme in (("own", p.programme), ("foreign", p.other_programme))
         }
-        from schemes.models import PoliticalCommitment
+        from schemes.models import PoliticalCommitment, TrainingSession
+
+        self.training = {
+            key: TrainingSession.objects.create(programme=programme, title="Kick-off", date="2026-02-01")
+            for key, programme in (("own", p.programme), ("foreign", p.other_programme))
+        }
 
         self.commitment = {
             key: PoliticalCommitment.objects.create(
@@ -404,6 +423,8 @@ class Matrix:
             values["pk"] = template.pk
             values["section"] = "mentee-needs"
             values["question"] = template.sections.get(key="mentee-needs").questions.order_by("order").last().pk
+        elif name.startswith("schemes:training") and "pk" in wanted:
+            values["pk"] = self.training["foreign" if variant in {"foreign", "outside"} else "own"].pk
         elif name.startswith("schemes:self_assessment") and "organisation" in wanted:
             values["organisation"] = {"own": p.mentee_city, "sibling": p.b_mentee, "foreign": p.b_mentee, "outside": self.outside_org}[variant].pk
         elif name == "schemes:strengths_practices":

@@ -15,6 +15,7 @@ from ..forms import PartyFormSet, SchemeCreateForm, SchemeForm
 from ..models import SchemeKind, SchemeRole, Side
 from ..services.schemes import scheme_create
 from ..services.setup import form_save_with_history, scheme_parties_set
+from .training import scheme_styles
 
 
 def _kind_of(form):
@@ -72,6 +73,7 @@ def scheme_detail(request, scheme, access):
         "visits": scheme.visits.select_related("host").order_by("order"),
         "focus_key_factors": scheme.focus_key_factors.order_by("order"),
         "commitments": scheme.commitments.order_by("-date"),
+        "styles": scheme_styles(scheme),
     }
     return render(request, "schemes/scheme_detail.html", context)
 

@@ -1,0 +1,175 @@
+"""A programme's training sessions (BRIEF §3 step 4: roles, method, timeline) and the
+mentoring-styles survey run there (seed 001). Organisers plan sessions and see every
+result; the cities' people answer the survey and see their own profile; a scheme's page
+shows how its mentor and mentee sides match."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from mentoring.access import ASSOCIATION, MENTEE, MENTOR, logger, programme_view
+from mentoring.pages import form_page, paginate
+
+from ..assessment_forms import StyleSurveyForm, TrainingSessionForm
+from ..models import MentoringStyleResponse, SchemeRole, SurveySide
+from ..services.setup import form_save_with_history
+from ..services.styles import profile, survey_save
+
+
+def _people(programme):
+    """Everyone with a role in the programme or one of its schemes."""
+    return (
+        get_user_model()
+        .objects.filter(Q(programme_roles__programme=programme) | Q(scheme_roles__scheme__programme=programme))
+        .distinct()
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+def _session(programme, pk):
+    return get_object_or_404(programme.training_sessions.all(), pk=pk)
+
+
+def _url(programme, session=None):
+    if session is None:
+        return reverse("schemes:training_sessions", kwargs={"programme": programme.slug})
+    return reverse("schemes:training_session", kwargs={"programme": programme.slug, "pk": session.pk})
+
+
+@require_safe
+@programme_view("view", "training")
+def training_list(request, programme, access):
+    sessions = programme.training_sessions.order_by("-date", "title")
+    return render(
+        request,
+        "training/list.html",
+        {"programme": programme, "access": access, "page_obj": paginate(request, sessions), "page_title": _("Training")},
+    )
+
+
+@programme_view("edit", "training")
+def training_create(request, programme, access):
+    form = TrainingSessionForm(request.POST or None, people=_people(programme))
+    if request.method == "POST" and form.is_valid():
+        form.instance.programme = programme
+        session = form_save_with_history(form, reason=_("Planned"))
+        messages.success(request, _("Training session planned."))
+        return redirect(_url(programme, session))
+    return form_page(
+        request, form, title=_("Plan a training session"), submit_label=_("Save"), cancel_url=_url(programme),
+        context={"programme": programme},
+    )
+
+
+@programme_view("edit", "training")
+def training_edit(request, programme, access, pk):
+    session = _session(programme, pk)
+    form = TrainingSessionForm(request.POST or None, instance=session, people=_people(programme))
+    if request.method == "POST" and form.is_valid():
+        form_save_with_history(form)
+        messages.success(request, _("Saved."))
+        return redirect(_url(programme, session))
+    return form_page(
+        request, form, title=_("Edit %(title)s") % {"title": session.title}, submit_label=_("Save"),
+        cancel_url=_url(programme, session), context={"programme": programme},
+    )
+
+
+def _responses(queryset):
+    return queryset.select_related("respondent", "organisation").prefetch_related("answers")
+
+
+@require_safe
+@programme_view("view", "training")
+def training_detail(request, programme, access, pk):
+    """The session; for organisers, every survey result given there, per person and per
+    city and side."""
+    session = _session(programme, pk)
+    results, teams = [], []
+    if access.can("view", "style_survey"):
+        responses = list(_responses(session.style_responses.order_by("organisation__name", "side", "respondent__last_name")))
+        results = [(response, profile([response])) for response in responses]
+        grouped = {}
+        for response in responses:
+            grouped.setdefault((response.organisation, response.get_side_display()), []).append(response)
+        teams = [(organisation, side, profile(members)) for (organisation, side), members in grouped.items()]
+    return render(
+        request,
+        "training/detail.html",
+        {
+            "programme": programme, "access": access, "session": session,
+            "attendees": session.attendees.order_by("last_name", "first_name"),
+            "results": results, "teams": teams, "may_answer": access.can("edit", "style_survey"),
+            "page_title": session.title,
+        },
+    )
+
+
+def _respondent_side(user, programme):
+    """(side, organisation) the user answers the survey as, from their scheme roles."""
+    roles = SchemeRole.objects.filter(user=user, scheme__programme=programme, role__in=[MENTOR, MENTEE, ASSOCIATION])
+    role = roles.select_related("party__organisation").order_by("role").first()
+    if role is None:
+        return None, None
+    side = SurveySide.MENTOR if role.role == MENTOR else SurveySide.MENTEE
+    return side, role.party.organisation if role.party else None
+
+
+@programme_view("edit", "style_survey")
+def training_survey(request, programme, access, pk):
+    """The survey as the user answers it: as a mentor how they mentor, as a mentee (or
+    its association) how they prefer to be mentored; then their profile."""
+    session = _session(programme, pk)
+    side, organisation = _respondent_side(request.user, programme)
+    if organisation is None:
+        logger.warning("denied: %s answers the survey for no city in %s", request.user, programme.slug)
+        raise PermissionDenied(_("The survey is answered by the officers of a city or association of the programme."))
+    existing = (
+        _responses(MentoringStyleResponse.objects.filter(programme=programme, respondent=request.user, side=side)).first()
+    )
+    answers = {answer.statement: answer.agreement for answer in existing.answers.all()} if existing else {}
+    form = StyleSurveyForm(request.POST or None, side=side, answers=answers)
+    if request.method == "POST" and form.is_valid():
+        survey_save(
+            programme=programme, training=session, user=request.user, organisation=organisation, side=side,
+            agreements=form.agreements(),
+        )
+        messages.success(request, _("Thank you: your answers are recorded. Your profile is below."))
+        return redirect(request.path)
+    return render(
+        request,
+        "training/survey.html",
+        {
+            "programme": programme, "access": access, "session": session, "form": form, "side": side,
+            "organisation": organisation, "profile": profile([existing]) if existing else None,
+            "page_title": _("Mentoring-styles survey"),
+        },
+    )
+
+
+def scheme_styles(scheme):
+    """How a scheme's mentor side and mentee side match: their profiles and the match
+    (two queries). None when either side has not answered."""
+    from ..services.styles import match
+
+    people = SchemeRole.objects.filter(scheme=scheme)
+    responses = list(
+        _responses(
+            MentoringStyleResponse.objects.filter(programme_id=scheme.programme_id).filter(
+                Q(side=SurveySide.MENTOR, respondent__in=people.filter(role=MENTOR).values("user"))
+                | Q(side=SurveySide.MENTEE, respondent__in=people.filter(role__in=[MENTEE, ASSOCIATION]).values("user"))
+            )
+        )
+    )
+    mentors = [r for r in responses if r.side == SurveySide.MENTOR]
+    mentees = [r for r in responses if r.side == SurveySide.MENTEE]
+    if not mentors or not mentees:
+        return None
+    mentor_profile, mentee_profile = profile(mentors), profile(mentees)
+    percent, gaps = match(mentor_profile, mentee_profile)
+    return {"mentor": mentor_profile, "mentee": mentee_profile, "match": percent, "gaps": gaps}

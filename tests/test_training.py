@@ -1,0 +1,95 @@
+"""Training sessions and the mentoring-styles survey (seed 001): profiles per person and
+team, how mentor and mentee match, the facilitator's view of a training's results."""
+
+import pytest
+
+from schemes.models import MentoringStyleResponse, SchemeRole, TrainingSession
+from schemes.services.styles import STATEMENTS
+
+TRAINING = "/programmes/test-programme/training/"
+
+
+@pytest.fixture
+def session(personas):
+    return TrainingSession.objects.create(programme=personas.programme, title="Kick-off training", date="2026-02-01")
+
+
+def answers(by_style):
+    """The survey form's data: agreement by style for every statement."""
+    return {f"s_{key}": str(by_style[style]) for key, style, _text in STATEMENTS}
+
+
+def test_organisers_plan_a_session_with_its_attendees(personas):
+    facilitator = personas.client("facilitator")
+    form = facilitator.get(TRAINING + "new/").context["form"]
+    people = set(form.fields["attendees"].queryset)
+    assert personas.users["mentor"] in people and personas.users["outsider"] not in people
+    response = facilitator.post(TRAINING + "new/", {
+        "title": "Roles and method", "date": "2026-03-02", "mode": "online", "agenda": "Roles; timeline; survey.",
+        "attendees": [personas.users["mentor"].pk, personas.users["mentee"].pk],
+    })
+    session = TrainingSession.objects.get()
+    assert response["Location"] == f"{TRAINING}{session.pk}/"
+    assert set(session.attendees.all()) == {personas.users["mentor"], personas.users["mentee"]}
+    page = personas.client("mentee").get(f"{TRAINING}{session.pk}/").content.decode()
+    assert "Roles; timeline; survey." in page and "Mentor Tester" in page
+    # An outsider's id among the attendees is refused.
+    refused = facilitator.post(TRAINING + "new/", {"title": "x", "date": "2026-03-02", "mode": "online",
+                                                   "attendees": [personas.users["outsider"].pk]})
+    assert "Select a valid choice" in refused.content.decode() and TrainingSession.objects.count() == 1
+
+
+def test_mentors_and_mentees_answer_and_see_how_they_match(personas, session):
+    mentor, mentee = personas.client("mentor"), personas.client("mentee")
+    survey = f"{TRAINING}{session.pk}/survey/"
+    assert "how you get into the conversation" in mentor.get(survey).content.decode()
+    assert mentor.post(survey, answers({"active_listening": 2, "advisory": 5, "prescribing": 4, "cooperative": 3})).status_code == 302
+    assert mentee.post(survey, answers({"active_listening": 4, "advisory": 5, "prescribing": 1, "cooperative": 5})).status_code == 302
+    mentor_response = MentoringStyleResponse.objects.get(respondent=personas.users["mentor"])
+    assert mentor_response.side == "mentor" and mentor_response.organisation == personas.mentor_city
+    assert mentor_response.answers.count() == 18
+    assert MentoringStyleResponse.objects.get(respondent=personas.users["mentee"]).side == "mentee"
+
+    own = mentor.get(survey).content.decode()
+    assert "Your profile" in own
+    # The scheme shows the match: mean gap (2 + 0 + 3 + 2) / 4 = 1.75 of 4 -> 56 %.
+    scheme = personas.client("association").get("/programmes/test-programme/schemes/1/").content.decode()
+    assert "match at 56 %" in scheme
+    # Answering again replaces the answers.
+    mentor.post(survey, answers({"active_listening": 4, "advisory": 5, "prescribing": 1, "cooperative": 5}))
+    assert MentoringStyleResponse.objects.filter(respondent=personas.users["mentor"]).count() == 1
+    assert "match at 100 %" in personas.client("mentee").get("/programmes/test-programme/schemes/1/").content.decode()
+
+
+def test_the_facilitator_sees_every_result_of_the_training_and_the_cities_do_not(personas, session):
+    survey = f"{TRAINING}{session.pk}/survey/"
+    personas.client("mentor").post(survey, answers({"active_listening": 2, "advisory": 5, "prescribing": 4, "cooperative": 3}))
+    personas.client("association").post(survey, answers({"active_listening": 4, "advisory": 4, "prescribing": 2, "cooperative": 4}))
+    page = personas.client("facilitator").get(f"{TRAINING}{session.pk}/").content.decode()
+    assert "Mentor Tester" in page and "Association Tester" in page and "Mentorburg" in page
+    assert "By city and side" in page
+    assert "Mentor Tester" not in personas.client("mentee").get(f"{TRAINING}{session.pk}/").content.decode()
+
+
+@pytest.mark.parametrize("bad", ["missing", "out_of_scale", "word"])
+def test_bad_survey_answers_are_refused_and_kept(personas, session, bad):
+    mentor = personas.client("mentor")
+    data = answers({"active_listening": 2, "advisory": 5, "prescribing": 4, "cooperative": 3})
+    first = f"s_{STATEMENTS[0][0]}"
+    if bad == "missing":
+        del data[first]
+    else:
+        data[first] = "9" if bad == "out_of_scale" else "often"
+    response = mentor.post(f"{TRAINING}{session.pk}/survey/", data)
+    assert response.status_code == 200
+    message = "Choose how far this describes you." if bad == "missing" else "Select a valid choice"
+    assert message in response.content.decode()
+    assert response.context["form"][f"s_{STATEMENTS[1][0]}"].value() == "5"
+    assert not MentoringStyleResponse.objects.exists()
+
+
+def test_organisers_and_people_of_no_city_do_not_answer(personas, session):
+    assert personas.client("facilitator").get(f"{TRAINING}{session.pk}/survey/").status_code == 403
+    # b_mentee's role in scheme B is on behalf of no city.
+    assert SchemeRole.objects.get(user=personas.users["b_mentee"]).party is None
+    assert personas.client("b_mentee").get(f"{TRAINING}{session.pk}/survey/").status_code == 403
