@@ -169,11 +169,12 @@ RULES = {
         "edit": ORGANISERS,
         "export": ALL_ROLES,
     },
-    # The mentoring-styles survey: the cities' people answer; organisers see every result
-    # (each person sees their own; a scheme's people see how their two sides match).
+    # The mentoring-styles survey: the cities' people answer and see their own profile and
+    # how their scheme's two sides match; organisers read every person's result (export).
     "style_survey": {
-        "view": ORGANISERS,
+        "view": ALL_ROLES,
         "edit": {MENTEE, MENTOR, ASSOCIATION},
+        "export": ORGANISERS,
     },
 }
 

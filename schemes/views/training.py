@@ -91,7 +91,7 @@ def training_detail(request, programme, access, pk):
     city and side."""
     session = _session(programme, pk)
     results, teams = [], []
-    if access.can("view", "style_survey"):
+    if access.can("export", "style_survey"):
         responses = list(_responses(session.style_responses.order_by("organisation__name", "side", "respondent__last_name")))
         results = [(response, profile([response])) for response in responses]
         grouped = {}
