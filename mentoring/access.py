@@ -337,6 +337,13 @@ def require(access, action, document, *, user=None):
         raise PermissionDenied(_("You may not do this."))
 
 
+def refuse(user, reason, message):
+    """403 for a refusal the rules table cannot express (not the user's city, not their
+    side): logged like every other denial, with ``message`` for the user."""
+    logger.warning("denied: %s %s", user, reason)
+    raise PermissionDenied(message)
+
+
 def programme_view(action, document="programme"):
     """Decorate a view taking ``(request, programme, ...)``: resolves the programme slug
     for the user, requires ``action`` on ``document``, and calls the view with the

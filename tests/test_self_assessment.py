@@ -248,3 +248,33 @@ def test_the_programme_compares_the_schemes_each_person_may_see(personas, url):
     assert "Scheme A" in own and "Scheme B" not in own
     french = p.client("coordinator").get(comparison, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "1,5 · Partiellement en place" in french
+
+
+def test_focus_comparison_and_template_pages_keep_their_query_count(personas, url, django_assert_max_num_queries):
+    from schemes.services.filling import template_for
+    from schemes.services.questionnaires import template_adapt
+    from schemes.services.schemes import scheme_create
+    from schemes.models import Side
+
+    p = personas
+    coordinator, mentee = p.client("coordinator"), p.client("mentee")
+    mentee.post(url, form_data(mentee, url, level_1="2", focus_1="on"))
+    pages = ["/programmes/test-programme/schemes/1/focus/", "/programmes/test-programme/self-assessment/",
+             "/programmes/test-programme/templates/"]
+    counts = {}
+    for page in pages:
+        with django_assert_max_num_queries(15) as captured:
+            assert coordinator.get(page).status_code == 200
+        counts[page] = len(captured.captured_queries)
+    # More schemes with self-assessments, more template versions, more rounds.
+    mentee.post(url + "submit/")
+    mentee.post(url + "new-round/")
+    mentee.post(url, form_data(mentee, url, level_1="3", focus_2="on"))
+    for number in range(8):
+        scheme = scheme_create(programme=p.programme, title=f"Extra {number}", theme="T", benchmark=p.a.benchmark,
+                               parties=[(p.mentee_city, Side.MENTEE), (p.mentor_city, Side.MENTOR)])
+        SelfAssessment.objects.create(scheme=scheme, city=p.mentee_city, benchmark=p.a.benchmark, label="Baseline")
+        template_adapt(template=template_for(p.programme, "needs_analysis"), programme=p.programme)
+    for page in pages:
+        with django_assert_max_num_queries(counts[page]):
+            assert coordinator.get(page).status_code == 200

@@ -93,3 +93,31 @@ def test_organisers_and_people_of_no_city_do_not_answer(personas, session):
     # b_mentee's role in scheme B is on behalf of no city.
     assert SchemeRole.objects.get(user=personas.users["b_mentee"]).party is None
     assert personas.client("b_mentee").get(f"{TRAINING}{session.pk}/survey/").status_code == 403
+
+
+def test_training_pages_keep_their_query_count_as_answers_grow(personas, session, django_assert_max_num_queries):
+    from django.contrib.auth import get_user_model
+
+    def answer(count):
+        for number in range(count):
+            user = get_user_model().objects.create_user(email=f"officer{MentoringStyleResponse.objects.count()}@test.example")
+            SchemeRole.objects.create(scheme=personas.a, user=user, role="mentor" if number % 2 else "mentee",
+                                      party=personas.a.parties.get(organisation=personas.mentor_city if number % 2 else personas.mentee_city))
+            client = personas.client("mentor")
+            client.force_login(user)
+            client.post(f"{TRAINING}{session.pk}/survey/", answers({"active_listening": 2, "advisory": 3, "prescribing": 4, "cooperative": 5}))
+
+    answer(2)
+    facilitator, coordinator = personas.client("facilitator"), personas.client("coordinator")
+    pages = [(facilitator, f"{TRAINING}{session.pk}/"), (facilitator, TRAINING),
+             (coordinator, "/programmes/test-programme/schemes/1/")]
+    counts = {}
+    for client, url in pages:
+        with django_assert_max_num_queries(15) as captured:
+            assert client.get(url).status_code == 200
+        counts[url] = len(captured.captured_queries)
+    answer(20)
+    assert MentoringStyleResponse.objects.count() == 22
+    for client, url in pages:
+        with django_assert_max_num_queries(counts[url]):
+            assert client.get(url).status_code == 200

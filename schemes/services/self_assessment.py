@@ -21,10 +21,6 @@ class RoundClosed(Exception):
     """The round is submitted: read-only."""
 
 
-def rounds(scheme, city):
-    return list(scheme.self_assessments.filter(city=city).order_by("round"))
-
-
 def with_seen_versions(queryset):
     """Rounds annotated with the newest history row of their key factors and notes, so
     that ``round_seen_version`` needs no query of its own."""
@@ -49,7 +45,8 @@ def round_seen_version(assessment):
 @dataclass
 class RoundSave:
     saved: int = 0
-    changed_by_others: list = field(default_factory=list)  # key factors someone else changed meanwhile
+    conflict: bool = False  # someone else saved meanwhile: nothing was written
+    changed_by_others: list = field(default_factory=list)  # the key factors they changed
 
 
 @transaction.atomic
@@ -72,9 +69,8 @@ def round_save(*, scheme, city, assessment, key_factors, context_factors, values
                 "key_factor_id", flat=True
             )
         )
+        result.conflict = True
         result.changed_by_others = [kf for kf in key_factors if kf.pk in changed]
-        if not result.changed_by_others:
-            result.changed_by_others = [None]  # a note on a context factor changed
         return result
     for key_factor in key_factors:
         level, evidence, focus = values[key_factor.pk]

@@ -52,10 +52,6 @@ class Profile:
     scores: dict
     people: int
 
-    @property
-    def dominant(self):
-        return max(self.scores, key=self.scores.get) if self.scores else None
-
     def rows(self):
         return [(MentoringStyle(style).label, self.scores.get(style)) for style in MentoringStyle.values]
 

@@ -7,7 +7,6 @@ facilitators help both; everyone of the scheme reads them."""
 from types import SimpleNamespace
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from benchmarks.models import GuideQuestion
-from mentoring.access import FACILITATOR, logger, programme_view, require, scheme_view
+from mentoring.access import programme_view, refuse, require, scheme_view
 from mentoring.documents import pdf_response
 
 from ..assessment_forms import FocusForm, SelfAssessmentForm
@@ -34,7 +33,7 @@ from ..services.self_assessment import (
     round_submit,
     with_seen_versions,
 )
-from .support_groups import SIDE_ROLES
+from .cities import city_party, edits_for_side
 
 def _benchmark(scheme):
     if scheme.benchmark_id is None:
@@ -48,15 +47,13 @@ def _benchmark(scheme):
     return key_factors, context_factors
 
 
-def _rounds(scheme, cities):
-    """{city id: [round, ...]} with their rows prefetched (two queries)."""
+def _rounds(scheme, cities, *, notes=True):
+    """{city id: [round, ...]} with their key factor rows (and context notes) prefetched."""
     result = {city.pk: [] for city in cities}
+    rows = Prefetch("key_factors", queryset=KeyFactorAssessment.objects.select_related("key_factor").order_by("key_factor__order"))
     for assessment in (
         with_seen_versions(SelfAssessment.objects.filter(scheme=scheme, city__in=cities))
-        .prefetch_related(
-            Prefetch("key_factors", queryset=KeyFactorAssessment.objects.select_related("key_factor").order_by("key_factor__order")),
-            "context_notes",
-        )
+        .prefetch_related(rows, *(["context_notes"] if notes else []))
         .order_by("round")
     ):
         result[assessment.city_id].append(assessment)
@@ -64,14 +61,9 @@ def _rounds(scheme, cities):
 
 
 def _city(scheme, access, organisation_pk):
-    party = scheme.parties.select_related("organisation").filter(
-        organisation_id=organisation_pk, organisation__kind="city"
-    ).first()
-    if party is None:
-        raise Http404(_("No such city in this scheme."))
+    party = city_party(scheme, organisation_pk)
     require(access, "view", "self_assessment")
-    may_edit = access.can("edit", "self_assessment") and bool(access.roles & {FACILITATOR, SIDE_ROLES[party.side]})
-    return party.organisation, party.side, may_edit
+    return party.organisation, party.side, edits_for_side(access, "self_assessment", party.side)
 
 
 def _url(scheme, city=None, suffix=""):
@@ -83,8 +75,8 @@ def _url(scheme, city=None, suffix=""):
 
 def _require_edit(may_edit, user):
     if not may_edit:
-        logger.warning("denied: %s may not edit this self-assessment (not their side)", user)
-        raise PermissionDenied(_("Only the city's own officers and facilitators edit its self-assessment."))
+        refuse(user, "may not edit this self-assessment (not their side)",
+               _("Only the city's own officers and facilitators edit its self-assessment."))
 
 
 def _series_name(city, assessment):
@@ -107,7 +99,7 @@ def self_assessment(request, scheme, access, organisation):
         key_factors=key_factors, context_factors=context_factors, rows=rows, notes=notes,
         seen=round_seen_version(current),
     )
-    changed = []
+    conflict, changed = False, []
     if request.method == "POST":
         _require_edit(may_edit, request.user)
         if not editable:
@@ -122,10 +114,10 @@ def self_assessment(request, scheme, access, organisation):
             except RoundClosed:
                 messages.error(request, _("This round was submitted meanwhile: it is read-only now."))
                 return redirect(_url(scheme, city))
-            if not result.changed_by_others:
+            if not result.conflict:
                 messages.success(request, _("Saved.") if result.saved else _("Nothing had changed."))
                 return redirect(_url(scheme, city))
-            changed = result.changed_by_others
+            conflict, changed = True, result.changed_by_others
     series = []
     if rounds:
         series.append((_series_name(city, rounds[0]), levels(rounds[0])))
@@ -137,12 +129,12 @@ def self_assessment(request, scheme, access, organisation):
         {
             "scheme": scheme, "programme": scheme.programme, "access": access, "city": city, "side": side,
             "rounds": rounds, "current": current, "form": form, "editable": editable, "may_edit": may_edit,
-            "changed": changed, "answered": [(kf, rows.get(kf.pk)) for kf in key_factors],
+            "conflict": conflict, "changed": changed, "answered": [(kf, rows.get(kf.pk)) for kf in key_factors],
             "context_factors": context_factors,
             "chart": levels_chart(key_factors, series) if series else None,
             "page_title": _("Self-assessment: %(city)s") % {"city": city.label},
         },
-        status=409 if changed else 200,
+        status=409 if conflict else 200,
     )
 
 
@@ -184,7 +176,7 @@ def _comparison(scheme):
     key_factors, context_factors = _benchmark(scheme)
     parties = [p for p in scheme.parties.select_related("organisation").order_by("side", "order") if p.organisation.kind == "city"]
     cities = [p.organisation for p in parties]
-    rounds = _rounds(scheme, cities)
+    rounds = _rounds(scheme, cities, notes=False)
     series, latest = [], []
     for party in parties:
         city_rounds = rounds[party.organisation_id]
@@ -249,15 +241,14 @@ def scheme_focus(request, scheme, access):
             messages.success(request, _("Focus key factors saved; the other side is asked to agree.") if changed else _("Nothing had changed."))
             return redirect(_url(scheme, suffix="focus/"))
     parties = [p for p in scheme.parties.select_related("organisation").order_by("side", "order") if p.organisation.kind == "city"]
-    rounds = _rounds(scheme, [p.organisation for p in parties])
+    rounds = _rounds(scheme, [p.organisation for p in parties], notes=False)
     flagged = {}
     for party in parties:
         latest = rounds[party.organisation_id][-1] if rounds[party.organisation_id] else None
         for row in latest.key_factors.all() if latest else []:
             if row.focus:
                 flagged.setdefault(row.key_factor_id, []).append(party.organisation.label)
-    choices = [(choice, flagged.get(choice.data["value"].value if hasattr(choice.data["value"], "value") else choice.data["value"], []))
-               for choice in form["focus_key_factors"]]
+    choices = [(choice, flagged.get(choice.data["value"].value, [])) for choice in form["focus_key_factors"]]
     return render(
         request,
         "assessments/focus.html",

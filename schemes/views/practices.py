@@ -4,7 +4,6 @@ and the facilitators of that city's schemes). Fetched through the programme: ano
 programme's practice is a 404."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from benchmarks.models import KeyFactor
-from mentoring.access import logger, programme_view
+from mentoring.access import programme_view, refuse
 from mentoring.documents import pdf_response
 from mentoring.pages import form_page, history_view, paginate, restore_view
 
@@ -32,8 +31,8 @@ def _practice(programme, pk):
 
 def _require_owner(practice, cities, user):
     if practice.city not in cities:
-        logger.warning("denied: %s may not edit good practice %s (not an owner)", user, practice.pk)
-        raise PermissionDenied(_("Only the officers of this city and its facilitators edit its good practices."))
+        refuse(user, f"may not edit good practice {practice.pk} (not an owner)",
+               _("Only the officers of this city and its facilitators edit its good practices."))
 
 
 def _list_url(programme):
@@ -60,8 +59,8 @@ def good_practice_list(request, programme, access):
 def good_practice_create(request, programme, access):
     cities = owned_cities(request.user, programme)
     if not cities.exists():
-        logger.warning("denied: %s acts for no city of programme %s", request.user, programme.slug)
-        raise PermissionDenied(_("You act for no city in this programme, so you have no good practice to record."))
+        refuse(request.user, f"acts for no city of programme {programme.slug}",
+               _("You act for no city in this programme, so you have no good practice to record."))
     form = GoodPracticeForm(request.POST or None, programme=programme, cities=cities)
     if request.method == "POST" and form.is_valid():
         practice = good_practice_save(form=form, programme=programme, user=request.user)

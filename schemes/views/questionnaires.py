@@ -13,7 +13,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Prefetch
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from mentoring.access import logger, require, scheme_view
+from mentoring.access import refuse, require, scheme_view
 from mentoring.documents import pdf_response
 from mentoring.pages import paginate
 
@@ -40,6 +39,7 @@ from ..services.filling import (
 )
 from ..services.comments import comment_add, comment_resolve, threads
 from ..services.practice import strengths_practices_set
+from .cities import city_party
 
 # Which side's cities own each kind of document.
 OWNER_SIDES = {
@@ -100,13 +100,7 @@ class Filling:
 
 
 def load(scheme, access, kind, organisation_pk, *, with_threads=False):
-    party = (
-        scheme.parties.select_related("organisation")
-        .filter(organisation_id=organisation_pk, side__in=OWNER_SIDES[kind], organisation__kind="city")
-        .first()
-    )
-    if party is None:
-        raise Http404(_("No such document in this scheme."))
+    party = city_party(scheme, organisation_pk, sides=OWNER_SIDES[kind], missing=_("No such document in this scheme."))
     require(access, "view", kind)
     response = scheme.responses.select_related("template", "submitted_by").filter(
         template__kind=kind, organisation=party.organisation
@@ -379,8 +373,7 @@ def _thread(filling, pk):
 
 def _require_comment(filling, section, user):
     if not filling.can_comment(section):
-        logger.warning("denied: %s may not comment on %s %s", user, filling.kind, section.key)
-        raise PermissionDenied(_("You may not comment on this section."))
+        refuse(user, f"may not comment on {filling.kind} {section.key}", _("You may not comment on this section."))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -408,8 +401,8 @@ def questionnaire_comment_resolve(request, scheme, access, organisation, kind, c
     filling = load(scheme, access, kind, organisation)
     comment, section = _thread(filling, comment)
     if not (filling.can_resolve(section) or comment.author_id == request.user.pk and filling.can_comment(section)):
-        logger.warning("denied: %s may not resolve comment %s", request.user, comment.pk)
-        raise PermissionDenied(_("The document's owners and the comment's author resolve a comment."))
+        refuse(request.user, f"may not resolve comment {comment.pk}",
+               _("The document's owners and the comment's author resolve a comment."))
     comment_resolve(comment=comment, user=request.user)
     messages.success(request, _("Comment resolved."))
     return redirect(filling.section_url(section) + f"#comment-{comment.pk}")

@@ -3,45 +3,35 @@ the mentee city's group, and optionally a mirrored group on the mentor side. Eac
 edits its own group; facilitators help both; everyone of the scheme reads them."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from mentoring.access import FACILITATOR, MENTEE, MENTOR, logger, require, scheme_view
+from mentoring.access import refuse, require, scheme_view
 from mentoring.documents import pdf_response
 from mentoring.pages import form_page
 
 from ..forms import SupportGroupMemberForm
-from ..models import MAX_MEMBERS, LocalSupportGroupMember, Side
+from ..models import MAX_MEMBERS, LocalSupportGroupMember
 from ..services.support_groups import member_add
-
-SIDE_ROLES = {Side.MENTEE: MENTEE, Side.MENTOR: MENTOR, Side.PEER: MENTEE}
-
+from .cities import city_party, edits_for_side
 
 def _group(scheme, access, organisation_pk):
     """(city, side, members, may edit) of the group of a city of the scheme; 404 else."""
-    party = scheme.parties.select_related("organisation").filter(
-        organisation_id=organisation_pk, organisation__kind="city"
-    ).first()
-    if party is None:
-        raise Http404(_("No such city in this scheme."))
+    party = city_party(scheme, organisation_pk)
     require(access, "view", "local_support_group")
     members = list(
         LocalSupportGroupMember.objects.filter(group__scheme=scheme, group__city=party.organisation).order_by("order", "name")
     )
-    may_edit = access.can("edit", "local_support_group") and bool(
-        access.roles & {FACILITATOR, SIDE_ROLES[party.side]}
-    )
-    return party.organisation, party.side, members, may_edit
+    return party.organisation, party.side, members, edits_for_side(access, "local_support_group", party.side)
 
 
 def _require_edit(may_edit, user):
     if not may_edit:
-        logger.warning("denied: %s may not edit this local support group (not their side)", user)
-        raise PermissionDenied(_("Only the city's own officers and facilitators edit its local support group."))
+        refuse(user, "may not edit this local support group (not their side)",
+               _("Only the city's own officers and facilitators edit its local support group."))
 
 
 @scheme_view("view", "local_support_group")

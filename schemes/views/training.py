@@ -5,20 +5,19 @@ shows how its mentor and mentee sides match."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from mentoring.access import ASSOCIATION, MENTEE, MENTOR, logger, programme_view
+from mentoring.access import ASSOCIATION, MENTEE, MENTOR, programme_view, refuse
 from mentoring.pages import form_page, paginate
 
 from ..assessment_forms import StyleSurveyForm, TrainingSessionForm
 from ..models import MentoringStyleResponse, SchemeRole, SurveySide
 from ..services.setup import form_save_with_history
-from ..services.styles import profile, survey_save
+from ..services.styles import match, profile, survey_save
 
 
 def _people(programme):
@@ -127,8 +126,8 @@ def training_survey(request, programme, access, pk):
     session = _session(programme, pk)
     side, organisation = _respondent_side(request.user, programme)
     if organisation is None:
-        logger.warning("denied: %s answers the survey for no city in %s", request.user, programme.slug)
-        raise PermissionDenied(_("The survey is answered by the officers of a city or association of the programme."))
+        refuse(request.user, f"answers the survey for no city in {programme.slug}",
+               _("The survey is answered by the officers of a city or association of the programme."))
     existing = (
         _responses(MentoringStyleResponse.objects.filter(programme=programme, respondent=request.user, side=side)).first()
     )
@@ -155,8 +154,6 @@ def training_survey(request, programme, access, pk):
 def scheme_styles(scheme):
     """How a scheme's mentor side and mentee side match: their profiles and the match
     (two queries). None when either side has not answered."""
-    from ..services.styles import match
-
     people = SchemeRole.objects.filter(scheme=scheme)
     responses = list(
         _responses(
