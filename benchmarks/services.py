@@ -12,6 +12,7 @@ import re
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import (
@@ -187,8 +188,10 @@ def benchmark_load_json(raw):
 
 
 @transaction.atomic
-def benchmark_import(*, data, status=BenchmarkStatus.PUBLISHED):
-    """Create a new version of the benchmark ``data`` describes; return it.
+def benchmark_import(*, data, status=BenchmarkStatus.PUBLISHED, programme=None, based_on=None):
+    """Create a new version of the benchmark ``data`` describes; return it. A draft
+    belongs to ``programme`` (whose coordinators edit it); ``based_on`` is the version
+    it was copied from.
 
     Raises ``BenchmarkFormatError`` listing every problem, before anything is written.
     """
@@ -206,6 +209,9 @@ def benchmark_import(*, data, status=BenchmarkStatus.PUBLISHED):
         benchmark=benchmark,
         number=number,
         status=status,
+        programme=programme,
+        based_on=based_on,
+        published_at=timezone.now() if status == BenchmarkStatus.PUBLISHED else None,
         **{key: data[key] for key in ("title", "version_label", "source", "standard", "rationale", "notes_on_terms", "coverage")},
     )
     sections = {}

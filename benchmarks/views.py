@@ -1,6 +1,6 @@
 """The benchmark library, read-only. Published benchmarks are shared standards, not
-confidential: every signed-in user may read them; drafts only their coordinators
-(issue on benchmark editing)."""
+confidential: every signed-in user may read them. Drafts are read and written inside the
+programme that writes them (schemes/views/benchmarks.py)."""
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
@@ -16,6 +16,10 @@ def visible_versions():
     return BenchmarkVersion.objects.filter(status=BenchmarkStatus.PUBLISHED)
 
 
+def _published_version(slug, number):
+    return get_object_or_404(visible_versions().select_related("benchmark"), benchmark__slug=slug, number=number)
+
+
 @require_safe
 @login_required
 def benchmark_list(request):
@@ -28,8 +32,8 @@ def benchmark_list(request):
     return render(request, "benchmarks/benchmark_list.html", {"versions": versions})
 
 
-def _benchmark_context(slug, number):
-    version = get_object_or_404(visible_versions().select_related("benchmark"), benchmark__slug=slug, number=number)
+def benchmark_context(version):
+    """What the benchmark page and the booklet show: key factors grouped by section."""
     key_factors = (
         KeyFactor.objects.filter(version=version)
         .select_related("section")
@@ -47,7 +51,7 @@ def _benchmark_context(slug, number):
 @require_safe
 @login_required
 def benchmark_detail(request, slug, number):
-    context = _benchmark_context(slug, number)
+    context = benchmark_context(_published_version(slug, number))
     context["other_versions"] = context["version"].benchmark.versions.exclude(pk=context["version"].pk).order_by("-number")
     return render(request, "benchmarks/benchmark_detail.html", context)
 
@@ -56,7 +60,7 @@ def benchmark_detail(request, slug, number):
 @login_required
 def benchmark_booklet(request, slug, number):
     """The benchmark as a booklet PDF, for workshops."""
-    context = _benchmark_context(slug, number)
+    context = benchmark_context(_published_version(slug, number))
     return pdf_response(
         "documents/benchmark_booklet.html", context, filename=f"{slug}-v{number}.pdf", download=True
     )

@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from .models import TemplateKind
-from .views import assessments, commitments, organisations, people, practices, programmes, questionnaires, schemes, support_groups, templates, training
+from .views import assessments, benchmarks, commitments, organisations, people, practices, programmes, questionnaires, schemes, support_groups, templates, training
 
 app_name = "schemes"
 
@@ -86,6 +86,23 @@ template_urls = [
     path("<int:pk>/questions/<int:question>/hide/", templates.question_hide_view, name="template_question_hide"),
 ]
 
+benchmark_urls = [
+    path("", benchmarks.benchmark_list, name="benchmarks"),
+    path("new/", benchmarks.benchmark_create, name="benchmark_create"),
+    path("import/", benchmarks.benchmark_import_view, name="benchmark_import"),
+    path("<slug:slug>/compare/", benchmarks.benchmark_compare_view, name="benchmark_compare"),
+    path("<int:pk>/", benchmarks.benchmark_version, name="benchmark"),
+    path("<int:pk>/edit/", benchmarks.benchmark_edit, name="benchmark_edit"),
+    path("<int:pk>/booklet.pdf", benchmarks.benchmark_draft_booklet, name="benchmark_booklet"),
+    path("<int:pk>/publish/", benchmarks.benchmark_publish, name="benchmark_publish"),
+    path("<int:pk>/new-draft/", benchmarks.benchmark_new_draft, name="benchmark_new_draft"),
+    path("<int:pk>/discard/", benchmarks.benchmark_discard, name="benchmark_discard"),
+    path("<int:pk>/key-factors/new/", benchmarks.key_factor_create, name="benchmark_key_factor_create"),
+    path("<int:pk>/key-factors/<int:key_factor>/", benchmarks.key_factor_edit, name="benchmark_key_factor"),
+    path("<int:pk>/key-factors/<int:key_factor>/move/", benchmarks.key_factor_move_view, name="benchmark_key_factor_move"),
+    path("<int:pk>/key-factors/<int:key_factor>/delete/", benchmarks.key_factor_delete_view, name="benchmark_key_factor_delete"),
+]
+
 training_urls = [
     path("", training.training_list, name="training_sessions"),
     path("new/", training.training_create, name="training_create"),
@@ -106,6 +123,7 @@ programme_urls = [
     path("organisations/", include(organisation_urls)),
     path("good-practices/", include(practice_urls)),
     path("templates/", include(template_urls)),
+    path("benchmarks/", include(benchmark_urls)),
     path("self-assessment/", assessments.programme_self_assessments, name="programme_self_assessments"),
     path("training/", include(training_urls)),
     path("schemes/new/", schemes.scheme_create_view, name="scheme_create"),

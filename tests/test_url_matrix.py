@@ -241,6 +241,28 @@ TABLE.update(
     }
 )
 
+# The benchmark editor: the programme's drafts read by everyone of the programme, written
+# and published by its coordinators (the matrix's version is the programme's own draft
+# with one key factor). Invalid form posts (the empty POST) answer 400 with the messages.
+TABLE.update(
+    {
+        "schemes:benchmarks": row("programme", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:benchmark_create": row("programme", page(COORD), action(COORD, done=200)),
+        "schemes:benchmark_import": row("programme", page(COORD), action(COORD, done=200)),
+        "schemes:benchmark_compare": row("programme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:benchmark": row("programme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:benchmark_edit": row("programme_child", page(COORD), action(COORD, done=400)),
+        "schemes:benchmark_booklet": row("programme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:benchmark_publish": row("programme_child", POST_ONLY, action(COORD)),
+        "schemes:benchmark_new_draft": row("programme_child", POST_ONLY, action(COORD)),
+        "schemes:benchmark_discard": row("programme_child", POST_ONLY, action(COORD)),
+        "schemes:benchmark_key_factor_create": row("programme_child", page(COORD), action(COORD, done=400)),
+        "schemes:benchmark_key_factor": row("programme_child", page(COORD), action(COORD, done=400)),
+        "schemes:benchmark_key_factor_move": row("programme_child", POST_ONLY, action(COORD)),
+        "schemes:benchmark_key_factor_delete": row("programme_child", POST_ONLY, action(COORD)),
+    }
+)
+
 # The questionnaire engine: the needs analysis of the mentee city (section filled by the
 # mentee city) and the strengths of the mentor city. Everyone of the scheme reads them.
 # Comments: asked by those the rules let comment on the section, answered by them and by
@@ -361,6 +383,13 @@ class Matrix:
             key: template_adapt(template=template_for(programme, "needs_analysis"), programme=programme)
             for key, programme in (("own", p.programme), ("foreign", p.other_programme))
         }
+        from benchmarks.editing import draft_create
+
+        self.benchmark_draft = {}
+        for key, programme in (("own", p.programme), ("foreign", p.other_programme)):
+            draft = draft_create(programme=programme, slug=f"matrix-{key}", theme="Reception", title="Welcoming")
+            draft.key_factors.create(number="1", title="One desk")
+            self.benchmark_draft[key] = draft
         from schemes.models import PoliticalCommitment, TrainingSession
 
         self.training = {
@@ -423,6 +452,9 @@ class Matrix:
             values["pk"] = template.pk
             values["section"] = "mentee-needs"
             values["question"] = template.sections.get(key="mentee-needs").questions.order_by("order").last().pk
+        elif name.startswith("schemes:benchmark") and wanted - {"programme"}:
+            draft = self.benchmark_draft["foreign" if variant in {"foreign", "outside"} else "own"]
+            values.update(pk=draft.pk, slug=draft.benchmark.slug, key_factor=draft.key_factors.get().pk)
         elif name.startswith("schemes:training") and "pk" in wanted:
             values["pk"] = self.training["foreign" if variant in {"foreign", "outside"} else "own"].pk
         elif name.startswith("schemes:self_assessment") and "organisation" in wanted:

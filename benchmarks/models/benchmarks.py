@@ -44,6 +44,20 @@ class BenchmarkVersion(models.Model):
     notes_on_terms = models.TextField(_("notes on terms"), blank=True)
     coverage = models.TextField(_("coverage"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # A draft belongs to the programme whose coordinators write it; only that programme
+    # sees it. Once published, every signed-in person may read it.
+    programme = models.ForeignKey(
+        "schemes.Programme",
+        verbose_name=_("written in programme"),
+        on_delete=models.CASCADE,
+        related_name="benchmark_drafts",
+        null=True,
+        blank=True,
+    )
+    based_on = models.ForeignKey(
+        "self", verbose_name=_("based on"), on_delete=models.SET_NULL, related_name="drafts", null=True, blank=True
+    )
 
     history = HistoricalRecords()
 
@@ -61,6 +75,14 @@ class BenchmarkVersion(models.Model):
 
     def get_absolute_url(self):
         return reverse("benchmarks:detail", kwargs={"slug": self.benchmark.slug, "number": self.number})
+
+    @property
+    def is_draft(self):
+        return self.status == BenchmarkStatus.DRAFT
+
+    @property
+    def label(self):
+        return self.version_label or _("version %(number)s") % {"number": self.number}
 
 
 class BenchmarkSection(models.Model):

@@ -1,0 +1,178 @@
+"""Writing benchmarks in the browser: drafts, their key factors and context factors, and
+publishing.
+
+A coordinator works on a *draft* version that belongs to their programme: a blank one,
+an imported JSON file, or a copy of a published version. Every change goes through
+``_locked_draft``, which locks the version row and refuses anything once it is
+published: a published version (the one schemes use) never changes; its next revision
+is a new draft. Publishing offers the version to the programme that wrote it.
+"""
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import Benchmark, BenchmarkStatus, BenchmarkVersion
+from .services import benchmark_export, benchmark_import
+
+
+class BenchmarkPublished(Exception):
+    """The version is published, so it no longer changes."""
+
+    message = gettext_lazy(
+        "This version is published and no longer changes: schemes rely on it. "
+        "Start a new draft from it to revise the benchmark."
+    )
+
+
+class BenchmarkNotReady(Exception):
+    """The draft cannot be published yet; ``problems`` says why."""
+
+    def __init__(self, problems):
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+def _locked_draft(version):
+    version = BenchmarkVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != BenchmarkStatus.DRAFT:
+        raise BenchmarkPublished
+    return version
+
+
+def _touch(version, reason):
+    """Save the version itself, so that its history (and the editing check of the
+    pages that show it) records every change of its parts."""
+    version._change_reason = reason
+    version.save()
+
+
+@transaction.atomic
+def draft_create(*, programme, slug, theme, title):
+    """A new benchmark with an empty first draft."""
+    benchmark = Benchmark.objects.create(slug=slug, theme=theme)
+    return BenchmarkVersion.objects.create(
+        benchmark=benchmark, number=1, status=BenchmarkStatus.DRAFT, title=title, programme=programme
+    )
+
+
+@transaction.atomic
+def draft_from(*, version, programme):
+    """A new draft of ``version``'s benchmark, a copy of ``version`` to revise."""
+    data = benchmark_export(version=version)
+    data["version_label"] = ""
+    return benchmark_import(data=data, status=BenchmarkStatus.DRAFT, programme=programme, based_on=version)
+
+
+def draft_import(*, data, programme):
+    """A draft from a benchmark file (raises ``BenchmarkFormatError`` listing every problem)."""
+    return benchmark_import(data=data, status=BenchmarkStatus.DRAFT, programme=programme)
+
+
+@transaction.atomic
+def draft_header_save(*, form):
+    _locked_draft(form.instance)
+    return form.save()
+
+
+@transaction.atomic
+def key_factor_save(*, version, form, questions, examples):
+    """Save a key factor with its guide questions and examples (formsets with ORDER and
+    DELETE fields): rows are renumbered in the order the coordinator gave."""
+    version = _locked_draft(version)
+    key_factor = form.save(commit=False)
+    if key_factor.pk is None:
+        key_factor.version = version
+        key_factor.order = (version.key_factors.aggregate(n=Max("order"))["n"] or 0) + 1
+    key_factor.save()
+    for formset in (questions, examples):
+        _save_ordered(formset, key_factor=key_factor)
+    _touch(version, _("Key factor %(number)s saved") % {"number": key_factor.number})
+    return key_factor
+
+
+def _save_ordered(formset, **parent):
+    """Save the kept rows of ``formset`` in the order of their Position field (rows
+    without one go last, as Django's formsets order them) and delete the removed ones."""
+    for form in formset.deleted_forms:
+        if form.instance.pk:
+            form.instance.delete()
+    for order, form in enumerate(formset.ordered_forms):
+        item = form.save(commit=False)
+        for name, value in parent.items():
+            setattr(item, name, value)
+        item.order = order
+        item.save()
+
+
+@transaction.atomic
+def factors_save(*, version, form, sections, context_factors):
+    """Save the version's header with its sections and context factors."""
+    _locked_draft(version)
+    version = form.save()  # records the change in the version's history
+    for formset in (sections, context_factors):
+        _save_ordered(formset, version=version)
+
+
+@transaction.atomic
+def key_factor_move(*, key_factor, up):
+    """Swap ``key_factor`` with its neighbour above (``up``) or below."""
+    version = _locked_draft(key_factor.version)
+    siblings = list(version.key_factors.order_by("order", "pk"))
+    index = next(i for i, kf in enumerate(siblings) if kf.pk == key_factor.pk)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(siblings):
+        return False
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for order, item in enumerate(siblings):
+        if item.order != order:
+            item.order = order
+            item._change_reason = _("Moved")
+            item.save()
+    _touch(version, _("Key factor %(number)s moved") % {"number": key_factor.number})
+    return True
+
+
+@transaction.atomic
+def key_factor_delete(*, key_factor):
+    version = _locked_draft(key_factor.version)
+    key_factor.delete()
+    _touch(version, _("Key factor %(number)s removed") % {"number": key_factor.number})
+
+
+def publish_problems(version):
+    """What stops ``version`` from being published, in words; empty when it is ready."""
+    problems = []
+    key_factors = list(version.key_factors.all())
+    if not key_factors:
+        problems.append(_("It has no key factors."))
+    if not version.title.strip():
+        problems.append(_("It has no title."))
+    return problems
+
+
+@transaction.atomic
+def draft_publish(*, version, programme):
+    """Publish the draft and offer it to ``programme``; from now on it never changes."""
+    version = _locked_draft(version)
+    problems = publish_problems(version)
+    if problems:
+        raise BenchmarkNotReady(problems)
+    version.status = BenchmarkStatus.PUBLISHED
+    version.published_at = timezone.now()
+    version._change_reason = _("Published")
+    version.save()
+    programme.benchmarks.add(version)
+    return version
+
+
+@transaction.atomic
+def draft_discard(*, version):
+    """Delete a draft (and its benchmark, when it was the benchmark's only version)."""
+    version = _locked_draft(version)
+    benchmark = version.benchmark
+    version.delete()
+    if not benchmark.versions.exists():
+        benchmark.delete()

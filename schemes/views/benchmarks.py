@@ -1,0 +1,341 @@
+"""The benchmark editor of a programme: its coordinators write drafts (blank, imported
+from a file, or copied from a published version), edit key factors with their guide
+questions, tips and examples as reorderable rows, and the context factors; publish; and
+compare any two versions of a benchmark.
+
+Drafts belong to the programme that writes them: another programme's draft is a 404.
+Published versions are read by everyone at /benchmarks/ and never change (see
+benchmarks/editing.py); editing one is refused with a message.
+"""
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from benchmarks.compare import benchmark_compare
+from benchmarks.editing import (
+    BenchmarkNotReady,
+    BenchmarkPublished,
+    draft_create,
+    draft_discard,
+    draft_from,
+    draft_header_save,
+    draft_import,
+    draft_publish,
+    factors_save,
+    key_factor_delete,
+    key_factor_move,
+    key_factor_save,
+    publish_problems,
+)
+from benchmarks.forms import (
+    BenchmarkCreateForm,
+    BenchmarkImportForm,
+    BenchmarkVersionForm,
+    ContextFactorFormSet,
+    ExampleFormSet,
+    GuideQuestionFormSet,
+    KeyFactorForm,
+    SectionsFormSet,
+)
+from benchmarks.models import Benchmark, BenchmarkStatus, BenchmarkVersion, KeyFactor
+from benchmarks.services import BenchmarkFormatError, benchmark_export, benchmark_load_json
+from benchmarks.views import benchmark_context
+from mentoring.access import programme_view
+from mentoring.documents import pdf_response
+from mentoring.pages import form_page
+
+
+def _versions(programme):
+    """The versions a programme's people may open: every published one, and its own drafts."""
+    return BenchmarkVersion.objects.filter(Q(status=BenchmarkStatus.PUBLISHED) | Q(programme=programme))
+
+
+def _version(programme, pk):
+    return get_object_or_404(_versions(programme).select_related("benchmark", "based_on"), pk=pk)
+
+
+def _url(programme, version):
+    return reverse("schemes:benchmark", kwargs={"programme": programme.slug, "pk": version.pk})
+
+
+def _published(request, programme, version):
+    messages.error(request, BenchmarkPublished.message)
+    return redirect(_url(programme, version))
+
+
+@require_safe
+@programme_view("view", "benchmark")
+def benchmark_list(request, programme, access):
+    """The programme's drafts, the benchmarks it offers, and the way to write a new one."""
+    counted = _versions(programme).select_related("benchmark").annotate(key_factor_count=Count("key_factors"))
+    return render(
+        request,
+        "benchmarks/editor_list.html",
+        {
+            "programme": programme, "access": access, "page_title": _("Benchmarks"),
+            "drafts": counted.filter(status=BenchmarkStatus.DRAFT).order_by("benchmark__slug", "-number"),
+            "offered": counted.filter(programmes=programme).order_by("benchmark__slug", "-number"),
+            "published": counted.filter(status=BenchmarkStatus.PUBLISHED).exclude(programmes=programme)
+            .order_by("benchmark__slug", "-number"),
+        },
+    )
+
+
+@programme_view("edit", "benchmark")
+def benchmark_create(request, programme, access):
+    form = BenchmarkCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        version = draft_create(programme=programme, **form.cleaned_data)
+        messages.success(request, _("Draft created. Add its key factors and context factors, then publish it."))
+        return redirect(_url(programme, version))
+    return form_page(
+        request, form, title=_("Write a new benchmark"), submit_label=_("Create the draft"),
+        cancel_url=reverse("schemes:benchmarks", kwargs={"programme": programme.slug}),
+        context={"programme": programme, "page_title": _("New benchmark")},
+    )
+
+
+@programme_view("edit", "benchmark")
+def benchmark_import_view(request, programme, access):
+    """Upload a benchmark file; every problem is listed and nothing is written until the
+    whole file is valid."""
+    form = BenchmarkImportForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = draft_import(data=benchmark_load_json(form.cleaned_data["file"].read()), programme=programme)
+        except BenchmarkFormatError as exc:
+            problems = exc.errors
+            form.add_error("file", _("This file is not a benchmark this application can read: see the problems listed."))
+        else:
+            messages.success(request, _("The file is imported as a draft. Check it, then publish it."))
+            return redirect(_url(programme, version))
+    return render(
+        request,
+        "benchmarks/editor_import.html",
+        {"programme": programme, "form": form, "problems": problems, "page_title": _("Import a benchmark")},
+        status=400 if problems else 200,
+    )
+
+
+@require_safe
+@programme_view("view", "benchmark")
+def benchmark_version(request, programme, access, pk):
+    """A version as its editor sees it: the draft with its editing buttons, or a
+    published version with the way to start a new draft from it."""
+    version = _version(programme, pk)
+    key_factors = (
+        version.key_factors.select_related("section")
+        .annotate(question_count=Count("guide_questions", distinct=True), example_count=Count("examples", distinct=True))
+        .order_by("order", "pk")
+    )
+    editable = version.is_draft and access.can("edit", "benchmark")
+    return render(
+        request,
+        "benchmarks/editor_version.html",
+        {
+            "programme": programme, "access": access, "version": version, "key_factors": key_factors,
+            "sections": version.sections.order_by("order"), "context_factors": version.context_factors.order_by("order"),
+            "editable": editable, "problems": publish_problems(version) if editable else [],
+            "other_versions": _versions(programme).filter(benchmark=version.benchmark).exclude(pk=version.pk).order_by("-number"),
+            "page_title": str(version),
+        },
+    )
+
+
+@programme_view("edit", "benchmark")
+def benchmark_edit(request, programme, access, pk):
+    """The draft's standard, rationale and notes, its sections and its context factors."""
+    version = _version(programme, pk)
+    if not version.is_draft:
+        return _published(request, programme, version)
+    data = request.POST or None
+    form = BenchmarkVersionForm(data, instance=version)
+    sections = SectionsFormSet(data, instance=version, prefix="sections")
+    context_factors = ContextFactorFormSet(data, instance=version, prefix="context")
+    if request.method == "POST" and form.is_valid() and sections.is_valid() and context_factors.is_valid():
+        try:
+            factors_save(version=version, form=form, sections=sections, context_factors=context_factors)
+        except BenchmarkPublished:
+            return _published(request, programme, version)
+        messages.success(request, _("Saved."))
+        return redirect(_url(programme, version))
+    return render(
+        request,
+        "benchmarks/editor_edit.html",
+        {
+            "programme": programme, "version": version, "form": form,
+            "formsets": [(_("Sections (optional)"), sections), (_("Context factors"), context_factors)],
+            "has_row_errors": _row_errors(sections, context_factors),
+            "page_title": _("Edit the draft"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _row_errors(*formsets):
+    return any(formset.is_bound and formset.total_error_count() for formset in formsets)
+
+
+def _key_factor_page(request, programme, version, key_factor):
+    if not version.is_draft:
+        return _published(request, programme, version)
+    data = request.POST or None
+    instance = key_factor or KeyFactor(version=version)
+    form = KeyFactorForm(data, instance=instance, version=version)
+    questions = GuideQuestionFormSet(data, instance=instance, prefix="questions")
+    examples = ExampleFormSet(data, instance=instance, prefix="examples")
+    if request.method == "POST" and all([form.is_valid(), questions.is_valid(), examples.is_valid()]):
+        try:
+            saved = key_factor_save(version=version, form=form, questions=questions, examples=examples)
+        except BenchmarkPublished:
+            return _published(request, programme, version)
+        messages.success(request, _("Key factor %(number)s saved.") % {"number": saved.number})
+        return redirect(_url(programme, version) + f"#kf-{saved.pk}")
+    title = _("Edit key factor %(number)s") % {"number": key_factor.number} if key_factor else _("Add a key factor")
+    return render(
+        request,
+        "benchmarks/editor_key_factor.html",
+        {
+            "programme": programme, "version": version, "form": form, "key_factor": key_factor,
+            "formsets": [(_("Guide questions"), questions), (_("Good-practice examples"), examples)],
+            "has_row_errors": _row_errors(questions, examples),
+            "title": title, "page_title": title,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@programme_view("edit", "benchmark")
+def key_factor_create(request, programme, access, pk):
+    return _key_factor_page(request, programme, _version(programme, pk), None)
+
+
+def _key_factor(version, pk):
+    return get_object_or_404(KeyFactor.objects.select_related("version"), version=version, pk=pk)
+
+
+@programme_view("edit", "benchmark")
+def key_factor_edit(request, programme, access, pk, key_factor):
+    version = _version(programme, pk)
+    return _key_factor_page(request, programme, version, _key_factor(version, key_factor))
+
+
+@require_POST
+@programme_view("edit", "benchmark")
+def key_factor_move_view(request, programme, access, pk, key_factor):
+    version = _version(programme, pk)
+    key_factor = _key_factor(version, key_factor)
+    try:
+        key_factor_move(key_factor=key_factor, up=request.POST.get("direction") == "up")
+    except BenchmarkPublished:
+        return _published(request, programme, version)
+    return redirect(_url(programme, version) + f"#kf-{key_factor.pk}")
+
+
+@require_POST
+@programme_view("edit", "benchmark")
+def key_factor_delete_view(request, programme, access, pk, key_factor):
+    version = _version(programme, pk)
+    key_factor = _key_factor(version, key_factor)
+    try:
+        key_factor_delete(key_factor=key_factor)
+    except BenchmarkPublished:
+        return _published(request, programme, version)
+    messages.success(request, _("Key factor %(number)s removed from the draft.") % {"number": key_factor.number})
+    return redirect(_url(programme, version))
+
+
+@require_POST
+@programme_view("publish", "benchmark")
+def benchmark_publish(request, programme, access, pk):
+    version = _version(programme, pk)
+    try:
+        draft_publish(version=version, programme=programme)
+    except BenchmarkPublished:
+        return _published(request, programme, version)
+    except BenchmarkNotReady as exc:
+        messages.error(request, _("Not published yet: %(problems)s") % {"problems": " ".join(exc.problems)})
+        return redirect(_url(programme, version))
+    messages.success(
+        request,
+        _("Published. The programme offers this version to its schemes; from now on it never changes."),
+    )
+    return redirect(_url(programme, version))
+
+
+@require_POST
+@programme_view("edit", "benchmark")
+def benchmark_new_draft(request, programme, access, pk):
+    """Start a new draft from a published version (or from a draft of the programme)."""
+    version = _version(programme, pk)
+    draft = draft_from(version=version, programme=programme)
+    messages.success(
+        request,
+        _("New draft %(number)s started from %(label)s. Schemes keep using the published version.")
+        % {"number": draft.number, "label": version.label},
+    )
+    return redirect(_url(programme, draft))
+
+
+@require_POST
+@programme_view("edit", "benchmark")
+def benchmark_discard(request, programme, access, pk):
+    version = _version(programme, pk)
+    try:
+        draft_discard(version=version)
+    except BenchmarkPublished:
+        return _published(request, programme, version)
+    messages.success(request, _("The draft is deleted."))
+    return redirect("schemes:benchmarks", programme=programme.slug)
+
+
+@require_safe
+@programme_view("view", "benchmark")
+def benchmark_compare_view(request, programme, access, slug):
+    """Two versions of one benchmark side by side: what was added, removed, reworded."""
+    benchmark = get_object_or_404(Benchmark, slug=slug)
+    versions = list(_versions(programme).filter(benchmark=benchmark).select_related("benchmark").order_by("number"))
+    if not versions:
+        raise Http404(_("No such benchmark."))
+    by_number = {v.number: v for v in versions}
+    errors = []
+
+    def pick(name, default):
+        raw = request.GET.get(name)
+        if raw is None:
+            return default
+        try:
+            return by_number[int(raw)]
+        except (ValueError, KeyError):
+            errors.append(_("There is no version “%(value)s” of this benchmark to compare.") % {"value": raw[:20]})
+            return default
+
+    new = pick("to", versions[-1])
+    old = pick("from", versions[-2] if len(versions) > 1 else versions[-1])
+    comparison = benchmark_compare(benchmark_export(version=old), benchmark_export(version=new))
+    return render(
+        request,
+        "benchmarks/compare.html",
+        {
+            "programme": programme, "benchmark": benchmark, "versions": versions, "old": old, "new": new,
+            "comparison": comparison, "errors": errors, "page_title": _("Compare versions"),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require_safe
+@programme_view("export", "benchmark")
+def benchmark_draft_booklet(request, programme, access, pk):
+    """A draft printed as a booklet, for the workshops that discuss it."""
+    version = _version(programme, pk)
+    return pdf_response(
+        "documents/benchmark_booklet.html", benchmark_context(version),
+        filename=f"{version.benchmark.slug}-v{version.number}.pdf", download=True,
+    )
