@@ -72,12 +72,6 @@ def draft_import(*, data, programme):
 
 
 @transaction.atomic
-def draft_header_save(*, form):
-    _locked_draft(form.instance)
-    return form.save()
-
-
-@transaction.atomic
 def key_factor_save(*, version, form, questions, examples):
     """Save a key factor with its guide questions and examples (formsets with ORDER and
     DELETE fields): rows are renumbered in the order the coordinator gave."""

@@ -52,6 +52,9 @@ RULES = {
         "edit": {COORDINATOR},
         "archive": {COORDINATOR},
         "invite": {COORDINATOR},
+        # Matching mentors with mentees reads every city's self-assessment across the
+        # programme's schemes: only those who see every scheme do it.
+        "match": {COORDINATOR},
         "export": ORGANISERS | {OBSERVER},
     },
     # Cities, associations and other organisations registered in a programme.
@@ -222,6 +225,7 @@ ACTION_LABELS = {
     "publish": gettext_lazy("publish"),
     "archive": gettext_lazy("archive"),
     "invite": gettext_lazy("invite"),
+    "match": gettext_lazy("match mentors with mentees"),
     "export": gettext_lazy("export"),
 }
 ROLE_LABELS = {

@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from .models import TemplateKind
-from .views import assessments, benchmarks, commitments, organisations, people, practices, programmes, questionnaires, schemes, support_groups, templates, training
+from .views import assessments, benchmarks, commitments, matching, organisations, people, practices, programmes, questionnaires, schemes, support_groups, templates, training
 
 app_name = "schemes"
 
@@ -126,6 +126,9 @@ programme_urls = [
     path("benchmarks/", include(benchmark_urls)),
     path("self-assessment/", assessments.programme_self_assessments, name="programme_self_assessments"),
     path("training/", include(training_urls)),
+    path("matching/", matching.matching_list, name="matching"),
+    path("matching/<int:organisation>/", matching.matching_detail, name="matching_detail"),
+    path("matching/<int:organisation>/pair/", matching.matching_pair, name="matching_pair"),
     path("schemes/new/", schemes.scheme_create_view, name="scheme_create"),
     path("schemes/<int:number>/", include(scheme_urls)),
 ]

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.utils.html import escape
 
-from benchmarks.models import Benchmark, BenchmarkStatus, BenchmarkVersion, GuideQuestion, KeyFactor
+from benchmarks.models import Benchmark, BenchmarkStatus, BenchmarkVersion, GuideQuestion
 from benchmarks.services import benchmark_export
 from schemes.models import Scheme
 

@@ -263,6 +263,17 @@ TABLE.update(
     }
 )
 
+# Matching: the programme's coordinators only (it reads every city's self-assessment);
+# the matrix's mentee is a city of the programme in no scheme yet. An empty POST comes
+# back to the candidates with a message.
+TABLE.update(
+    {
+        "schemes:matching": row("programme", page(COORD), GET_ONLY),
+        "schemes:matching_detail": row("programme_child", page(COORD), GET_ONLY),
+        "schemes:matching_pair": row("programme_child", POST_ONLY, action(COORD)),
+    }
+)
+
 # The questionnaire engine: the needs analysis of the mentee city (section filled by the
 # mentee city) and the strengths of the mentor city. Everyone of the scheme reads them.
 # Comments: asked by those the rules let comment on the section, answered by them and by
@@ -341,6 +352,8 @@ class Matrix:
         self.p = p
         self.outside_org = Organisation.objects.create(kind=OrganisationKind.CITY, name="Faraway", country="FR")
         p.other_programme.cities.add(self.outside_org)
+        self.unplaced = Organisation.objects.create(kind=OrganisationKind.CITY, name="Newtown", country="BE")
+        p.programme.cities.add(self.unplaced)
         self.role = {
             "own": ProgrammeRole.objects.get(programme=p.programme, user=p.users["observer"]),
             "sibling": ProgrammeRole.objects.get(programme=p.programme, user=p.users["observer"]),
@@ -455,6 +468,8 @@ class Matrix:
         elif name.startswith("schemes:benchmark") and wanted - {"programme"}:
             draft = self.benchmark_draft["foreign" if variant in {"foreign", "outside"} else "own"]
             values.update(pk=draft.pk, slug=draft.benchmark.slug, key_factor=draft.key_factors.get().pk)
+        elif name.startswith("schemes:matching") and "organisation" in wanted:
+            values["organisation"] = (self.outside_org if variant in {"foreign", "outside"} else self.unplaced).pk
         elif name.startswith("schemes:training") and "pk" in wanted:
             values["pk"] = self.training["foreign" if variant in {"foreign", "outside"} else "own"].pk
         elif name.startswith("schemes:self_assessment") and "organisation" in wanted:

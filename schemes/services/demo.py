@@ -2,7 +2,8 @@
 
 Demo data: the IncluCities programme (seed 000/001: four schemes, eight cities, seven
 associations) and the ImpleMentoring programme (seed 002: fifteen cities, four themes in
-three benchmarks, cities not yet paired). Populations are rounded public figures, for
+three benchmarks; two schemes under way, two cities waiting for a mentor and four
+offering to mentor, for the matching page). Populations are rounded public figures, for
 demonstration only. One demo account per role; demo accounts cannot log in with DEBUG
 off (``mentoring.backends.EmailBackend``). Every function here is idempotent.
 """
@@ -21,12 +22,14 @@ from mentoring.models import User
 from ..models import (
     GoodPractice,
     GovernmentStructure,
+    KeyFactorAssessment,
     Organisation,
     OrganisationKind,
     Programme,
     ProgrammeRole,
     QuestionnaireTemplate,
     SchemeRole,
+    SelfAssessment,
     Side,
 )
 from .questionnaires import template_import
@@ -107,22 +110,45 @@ INCLUCITIES_SCHEMES = [
     ),
 ]
 
+# (name, country, population, governance, people with a migrant background or None)
 IMPLEMENTORING_CITIES = [
-    ("Aarhus", "DK", 360_000, U),
-    ("Amsterdam", "NL", 880_000, U),
-    ("Athens", "GR", 640_000, U),
-    ("Copenhagen", "DK", 650_000, U),
-    ("Dublin", "IE", 590_000, U),
-    ("Genoa", "IT", 560_000, R),
-    ("Ghent", "BE", 265_000, F),
-    ("Lublin", "PL", 330_000, U),
-    ("Malmö", "SE", 350_000, U),
-    ("Manchester", "GB", 570_000, U),
-    ("Milan", "IT", 1_370_000, R),
-    ("Oslo", "NO", 700_000, U),
-    ("Riga", "LV", 610_000, U),
-    ("Rotterdam", "NL", 655_000, U),
-    ("Tampere", "FI", 250_000, U),
+    ("Aarhus", "DK", 360_000, U, None),
+    ("Amsterdam", "NL", 880_000, U, 300_000),
+    ("Athens", "GR", 640_000, U, None),
+    ("Copenhagen", "DK", 650_000, U, None),
+    ("Dublin", "IE", 590_000, U, None),
+    ("Genoa", "IT", 560_000, R, None),
+    ("Ghent", "BE", 265_000, F, 75_000),
+    ("Lublin", "PL", 330_000, U, 10_000),
+    ("Malmö", "SE", 350_000, U, 120_000),
+    ("Manchester", "GB", 570_000, U, None),
+    ("Milan", "IT", 1_370_000, R, None),
+    ("Oslo", "NO", 700_000, U, None),
+    ("Riga", "LV", 610_000, U, 95_000),
+    ("Rotterdam", "NL", 655_000, U, 330_000),
+    ("Tampere", "FI", 250_000, U, None),
+]
+
+# Matching in ImpleMentoring (demonstration figures): on theme B, Lublin and Riga prepare
+# in schemes of their own, waiting for a mentor; four cities offer to mentor and have
+# assessed themselves; Rotterdam already mentors two schemes. Levels per key factor 1-8
+# (0 not in place ... 4 fully in place), and the key factors the mentee wants to focus on.
+# Malmö is Lublin's obvious mentor (closest in size and governance, the highest levels
+# overall), but Amsterdam is strong where Lublin is weak and ranks first.
+MATCHING_MENTEES = {
+    "Lublin": ([3, 3, 1, 0, 3, 1, 3, 2], {"3", "4"}),
+    "Riga": ([1, 1, 3, 3, 2, 3, 1, 3], {"1"}),
+}
+MATCHING_MENTORS = {
+    "Malmö": [4, 4, 2, 2, 4, 3, 4, 4],
+    "Amsterdam": [3, 2, 4, 4, 2, 3, 1, 2],
+    "Rotterdam": [3, 3, 4, 4, 3, 3, 3, 3],
+    "Ghent": [2, 2, 2, 1, 2, 2, 1, 2],
+}
+# (mentee, mentor, benchmark slug, theme) of schemes under way.
+MATCHING_PAIRED = [
+    ("Tampere", "Rotterdam", "implementoring-theme-a", "Public perception of migration and diversity"),
+    ("Genoa", "Rotterdam", "implementoring-theme-cd", "Participation in diverse neighbourhoods"),
 ]
 
 # email local part, first name, last name, organisation name, job title
@@ -179,10 +205,13 @@ def demo_load():
         city = _organisation(OrganisationKind.CITY, name, country, population=population, government_structure=governance)
         city.member_of.add(associations[association])
         cities[name] = city
-    implementoring_cities = [
-        _organisation(OrganisationKind.CITY, name, country, population=population, government_structure=governance)
-        for name, country, population, governance in IMPLEMENTORING_CITIES
-    ]
+    implementoring_cities = {
+        name: _organisation(
+            OrganisationKind.CITY, name, country,
+            population=population, government_structure=governance, migrant_population=migrants,
+        )
+        for name, country, population, governance, migrants in IMPLEMENTORING_CITIES
+    }
 
     inclucities, created = Programme.objects.get_or_create(
         slug="inclucities",
@@ -233,10 +262,11 @@ def demo_load():
     )
     if created:
         implementoring.facilitator_organisations.add(migrationwork)
-        implementoring.cities.add(*implementoring_cities)
+        implementoring.cities.add(*implementoring_cities.values())
         implementoring.benchmarks.add(
             versions["implementoring-theme-a"], versions["implementoring-theme-b"], versions["implementoring-theme-cd"]
         )
+        _demo_matching(implementoring, implementoring_cities, versions)
 
     if not inclucities.good_practices.exists():
         _demo_good_practices(inclucities, cities, versions["inclucities-general"])
@@ -282,6 +312,49 @@ def _demo_people():
         people[key] = user
     return people
 
+
+
+def _demo_matching(programme, cities, versions):
+    """Preparation schemes, mentor candidacies with their self-assessments, a good practice
+    and two schemes under way: the material of the matching page (MATCHING_* above)."""
+    benchmark = versions["implementoring-theme-b"]
+    key_factors = {kf.number: kf for kf in benchmark.key_factors.all()}
+    theme = "Managing diversity in the administration and its services"
+
+    def assess(scheme, city, levels, focus=()):
+        assessment = SelfAssessment.objects.create(
+            scheme=scheme, city=city, benchmark=benchmark, round=1, label="Baseline",
+            submitted_at=datetime.datetime(2013, 2, 15, 12, 0, tzinfo=datetime.UTC),
+        )
+        for number, level in enumerate(levels, start=1):
+            KeyFactorAssessment.objects.create(
+                assessment=assessment, key_factor=key_factors[str(number)], level=level,
+                evidence="Demonstration entry.", focus=str(number) in focus,
+            )
+
+    for name, (levels, focus) in MATCHING_MENTEES.items():
+        scheme = scheme_create(
+            programme=programme, title=f"{name}: {theme.lower()} (mentor to be found)", theme=theme,
+            benchmark=benchmark, parties=[(cities[name], Side.MENTEE)],
+        )
+        assess(scheme, cities[name], levels, focus)
+    for name, levels in MATCHING_MENTORS.items():
+        scheme = scheme_create(
+            programme=programme, title=f"{name}: offering to mentor on {theme.lower()}", theme=theme,
+            benchmark=benchmark, parties=[(cities[name], Side.MENTOR)],
+        )
+        assess(scheme, cities[name], levels)
+    for mentee, mentor, slug, scheme_theme in MATCHING_PAIRED:
+        scheme_create(
+            programme=programme, title=f"{mentee} – {mentor}: {scheme_theme}", theme=scheme_theme,
+            benchmark=versions[slug], parties=[(cities[mentee], Side.MENTEE), (cities[mentor], Side.MENTOR)],
+        )
+    practice = GoodPractice.objects.create(
+        programme=programme, city=cities["Ghent"], title="Diversity training for every front-desk officer",
+        theme="Staff development", where="Ghent",
+        description="Demonstration entry. Every officer who meets the public follows a two-day course on serving a diverse population.",
+    )
+    practice.key_factors.add(key_factors["4"])
 
 
 # Demonstration entries for the good-practice library: illustrative, not a record of what

@@ -23,7 +23,6 @@ from benchmarks.editing import (
     draft_create,
     draft_discard,
     draft_from,
-    draft_header_save,
     draft_import,
     draft_publish,
     factors_save,
