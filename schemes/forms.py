@@ -228,8 +228,9 @@ class PartyForm(forms.Form):
 
 class BasePartyFormSet(forms.BaseFormSet):
     """The parties of a scheme, checked against its kind: a mentoring scheme has at least
-    one mentee city and one mentor city (two mentors, several cities are fine); a
-    community of practice has at least two peer cities and no sides."""
+    one city, usually on both sides (two mentors, several cities are fine; one side alone
+    while it prepares and waits for a match); a community of practice has at least two
+    peer cities and no sides."""
 
     def __init__(self, *args, programme, kind=None, **kwargs):
         self.programme = programme
@@ -267,10 +268,10 @@ class BasePartyFormSet(forms.BaseFormSet):
         else:
             if any(side == Side.PEER for _org, side in parties):
                 raise ValidationError(_("Peers belong to a community of practice; choose the mentee or mentor side."))
-            if not any(side == Side.MENTEE for _org, side in cities):
-                raise ValidationError(_("A mentoring scheme needs at least one mentee city."))
-            if not any(side == Side.MENTOR for _org, side in cities):
-                raise ValidationError(_("A mentoring scheme needs at least one mentor city."))
+            # One side alone is a scheme in preparation: a mentee city waiting for a mentor
+            # (found on the Matching page), or a city offering to mentor.
+            if not cities:
+                raise ValidationError(_("A mentoring scheme needs at least one city."))
 
 
 PartyFormSet = forms.formset_factory(

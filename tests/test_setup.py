@@ -207,10 +207,21 @@ def test_a_community_of_practice_has_peers_only(personas):
     assert Scheme.objects.get(title="Welcoming newcomers in Leuven").peer_parties
 
 
+def test_a_mentee_city_alone_prepares_in_a_scheme_waiting_for_a_mentor(personas):
+    client = personas.client("coordinator")
+    data = scheme_data([(personas.mentee_city, Side.MENTEE), (personas.mentee_association, Side.MENTEE)])
+    assert client.post("/programmes/test-programme/schemes/new/", data).status_code == 302
+    scheme = Scheme.objects.get(title="Welcoming newcomers in Leuven")
+    assert not scheme.mentor_parties
+    page = client.get(scheme.get_absolute_url()).content.decode()
+    assert "waiting for a mentor" in page and f"/programmes/test-programme/matching/{personas.mentee_city.pk}/" in page
+    assert "Welcoming newcomers in Leuven" in client.get("/programmes/test-programme/matching/").content.decode()
+
+
 @pytest.mark.parametrize(
     "case, message",
     [
-        ("no mentor", "needs at least one mentor city"),
+        ("no city", "needs at least one city"),
         ("twice", "is listed twice"),
         ("other programme", "Select a valid choice"),
         ("no title", "This field is required"),
@@ -223,7 +234,7 @@ def test_bad_scheme_input_is_refused(personas, case, message):
     stranger = Organisation.objects.create(kind=OrganisationKind.CITY, name="Far City", country="FR")
     p.other_programme.cities.add(stranger)
     parties = {
-        "no mentor": [(p.mentee_city, Side.MENTEE)],
+        "no city": [(p.mentee_association, Side.MENTEE)],
         "twice": [(p.mentee_city, Side.MENTEE), (p.mentee_city, Side.MENTOR), (p.mentor_city, Side.MENTOR)],
         "other programme": [(p.mentee_city, Side.MENTEE), (stranger, Side.MENTOR)],
     }.get(case, [(p.mentee_city, Side.MENTEE), (p.mentor_city, Side.MENTOR)])

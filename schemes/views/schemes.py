@@ -74,6 +74,15 @@ def scheme_detail(request, scheme, access):
         "focus_key_factors": scheme.focus_key_factors.order_by("order"),
         "commitments": scheme.commitments.order_by("-date"),
         "styles": scheme_styles(scheme),
+        # A mentoring scheme with mentee cities and no mentor city waits for a match.
+        "waiting_city": next(
+            (
+                p.organisation for p in parties
+                if scheme.kind == SchemeKind.MENTORING and p.side == Side.MENTEE and p.organisation.kind == "city"
+                and not any(q.side == Side.MENTOR and q.organisation.kind == "city" for q in parties)
+            ),
+            None,
+        ),
     }
     return render(request, "schemes/scheme_detail.html", context)
 
