@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 
 from mentoring.documents import pdf_response
 
+from .filters import BenchmarkVersionFilter
 from .models import BenchmarkStatus, BenchmarkVersion, KeyFactor
 
 
@@ -23,13 +24,14 @@ def _published_version(slug, number):
 @require_safe
 @login_required
 def benchmark_list(request):
+    """Published benchmarks by theme and version: the latest of each unless asked."""
+    filterset = BenchmarkVersionFilter(request.GET or None, queryset=visible_versions())
     versions = (
-        visible_versions()
-        .select_related("benchmark")
+        filterset.qs.select_related("benchmark")
         .annotate(key_factor_count=Count("key_factors", distinct=True), context_factor_count=Count("context_factors", distinct=True))
-        .order_by("benchmark__slug", "-number")
+        .order_by("benchmark__theme", "-number")
     )
-    return render(request, "benchmarks/benchmark_list.html", {"versions": versions})
+    return render(request, "benchmarks/benchmark_list.html", {"versions": versions, "filter": filterset})
 
 
 def benchmark_context(version):

@@ -305,3 +305,27 @@ def test_editor_pages_keep_their_query_count_for_a_30_key_factor_benchmark(perso
             assert coordinator.get(f"{BENCHMARKS}{slug}/compare/?from=1&to=2").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 20
+
+
+def test_the_library_is_browsed_by_theme_and_version(personas, big_draft):
+    from benchmarks.editing import draft_from, draft_publish
+
+    big_draft.title = "Thirty"
+    big_draft.save()
+    draft_publish(version=big_draft, programme=personas.programme)
+    newer = draft_from(version=big_draft, programme=personas.programme)
+    newer.title = "Thirty, revised"
+    newer.save()
+    draft_publish(version=newer, programme=personas.programme)
+    client = personas.client("outsider")
+
+    def titles(query=""):
+        return [v.title for v in client.get(f"/benchmarks/{query}").context["versions"]]
+
+    latest = titles()
+    assert "Thirty, revised" in latest and "Thirty" not in latest  # the latest of each benchmark
+    assert "Thirty" in titles("?versions=all")
+    theme = Benchmark.objects.get(slug="implementoring-theme-a")
+    assert titles(f"?theme={theme.pk}") == [theme.latest_version().title]
+    assert titles("?q=diversity+in+procurement") == ["Theme B: Managing diversity and promoting equality in cities' administration and service provision"]
+    assert client.get("/benchmarks/?theme=abc").status_code == 200  # a bad filter value lists everything with a message
