@@ -329,3 +329,17 @@ def test_the_library_is_browsed_by_theme_and_version(personas, big_draft):
     assert titles(f"?theme={theme.pk}") == [theme.latest_version().title]
     assert titles("?q=diversity+in+procurement") == ["Theme B: Managing diversity and promoting equality in cities' administration and service provision"]
     assert client.get("/benchmarks/?theme=abc").status_code == 200  # a bad filter value lists everything with a message
+
+
+def test_the_admin_cannot_change_a_published_version_either(personas, admin_client):
+    version = BenchmarkVersion.objects.get(benchmark__slug="inclucities-general")
+    kf = version.key_factors.order_by("order").first()
+    question = GuideQuestion.objects.filter(key_factor__version=version).first()
+    before = benchmark_export(version=version)
+    for url in [f"/admin/benchmarks/benchmarkversion/{version.pk}/change/", f"/admin/benchmarks/keyfactor/{kf.pk}/change/",
+                f"/admin/benchmarks/guidequestion/{question.pk}/change/"]:
+        page = admin_client.get(url)
+        assert page.status_code == 200 and 'name="_save"' not in page.content.decode(), url  # a read-only view
+        admin_client.post(url, {"title": "Changed", "text": "Changed"})
+        assert admin_client.post(url.replace("change", "delete"), {"post": "yes"}).status_code == 403, url
+    assert benchmark_export(version=version) == before
