@@ -1,14 +1,17 @@
 """Journey 1 (BRIEF §6) in a real browser, up to the invitations: a coordinator creates a
-programme, registers cities and an association, creates a scheme with its parties and
-invites a mentee officer, who sets a password from the e-mailed link and lands on the
-scheme. Pairing with suggestions comes with the matching issue."""
+programme, registers cities and an association, loads a benchmark file and publishes it,
+starts the mentee city's scheme, pairs it with the suggested mentor city, and invites a
+mentee officer, who sets a password from the e-mailed link and lands on the scheme.
+The dashboard comes with its own issue."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from benchmarks.models import BenchmarkVersion
 from mentoring.models import User
 from schemes.models import Organisation, OrganisationKind, ProgrammeRole, Programme
 
@@ -17,6 +20,7 @@ from .conftest import screenshot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "coordinator-password-2026"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "benchmarks"
 
 
 def register(page, kind, name, country, population=None, member_of=None):
@@ -70,26 +74,45 @@ def test_a_coordinator_sets_up_a_programme_and_invites_a_mentee_officer(page, li
     expect(page.get_by_role("cell", name="102,275")).to_be_visible()
     screenshot(page, "organisation-list")
 
-    # 3. A scheme: Leuven (with its association) learns from Tampere.
+    # 3. A benchmark file, imported as a draft and published for the programme.
+    page.goto("/programmes/welcoming-2027/")
+    page.get_by_role("main").get_by_role("link", name="Benchmarks", exact=True).click()
+    page.get_by_role("link", name="Import a benchmark file").click()
+    page.get_by_label("Benchmark file (JSON)").set_input_files(FIXTURES / "implementoring-theme-b.json")
+    page.get_by_role("button", name="Import as a draft").click()
+    expect(page.locator(".alert-success")).to_contain_text("imported as a draft")
+    page.get_by_role("button", name="Publish this version").click()
+    expect(page.locator(".alert-success")).to_contain_text("Published")
+    theme_b = BenchmarkVersion.objects.get(benchmark__slug="implementoring-theme-b", number=2)
+    assert theme_b.status == "published" and theme_b.key_factors.count() == 8
+
+    # 4. Leuven (with its association) prepares in a scheme of its own, waiting for a mentor.
     page.goto("/programmes/welcoming-2027/")
     page.get_by_role("link", name="New scheme").click()
     page.get_by_label("Title").fill("Leuven learns from Tampere")
     page.get_by_label("Theme").fill("Welcoming newcomers")
-    page.get_by_label("Benchmark").select_option(index=1)
+    page.get_by_label("Benchmark").select_option(value=str(theme_b.pk))
     page.get_by_label("Party 1: city or association").select_option(label="Leuven (BE)")
     page.get_by_label("Party 1: side").select_option(label="Mentee side")
     page.get_by_label("Party 2: city or association").select_option(label="Association of Flemish Cities (BE)")
     page.get_by_label("Party 2: side").select_option(label="Mentee side")
-    page.get_by_label("Party 3: city or association").select_option(label="Tampere (FI)")
-    page.get_by_label("Party 3: side").select_option(label="Mentor side")
     screenshot(page, "scheme-create")
     page.get_by_role("button", name="Create the scheme").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Leuven learns from Tampere")
+
+    # 5. The suggested mentors, each score explained; Tampere is paired.
+    page.get_by_role("link", name="See the suggested mentor cities").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mentor cities for Leuven")
+    expect(page.get_by_role("heading", name=re.compile(r"^1\. Tampere"))).to_be_visible()
+    expect(page.get_by_text("How the score is computed")).to_be_visible()
+    screenshot(page, "matching")
+    page.get_by_role("button", name="Pair Tampere with Leuven").click()
+    expect(page.locator(".alert-success")).to_contain_text("Tampere now mentors Leuven")
     visits = page.locator("section", has=page.get_by_role("heading", name="Visits")).get_by_role("listitem")
     expect(visits).to_have_count(3)
     expect(visits.nth(1)).to_contain_text("Inspiration – Tampere")
 
-    # 4. Invite the mentee city's officer.
+    # 6. Invite the mentee city's officer.
     page.get_by_role("link", name="People").click()
     invite = page.get_by_role("region", name="Invite someone")
     invite.get_by_label(re.compile(r"^\s*E-mail address")).fill("officer@leuven.example")
@@ -102,7 +125,7 @@ def test_a_coordinator_sets_up_a_programme_and_invites_a_mentee_officer(page, li
     expect(page.get_by_role("cell", name="Waiting")).to_be_visible()
     screenshot(page, "scheme-people")
 
-    # 5. The invitee follows the e-mailed link, chooses a password, and is in.
+    # 7. The invitee follows the e-mailed link, chooses a password, and is in.
     link = re.search(r"http://\S+/invitations/\S+/", mail.outbox[-1].body).group(0)
     invitee = page.context.browser.new_context(base_url=live_server.url)
     invitee_page = invitee.new_page()
