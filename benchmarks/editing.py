@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mentoring.history import move_in_order
+
 from .models import Benchmark, BenchmarkStatus, BenchmarkVersion
 from .services import benchmark_export, benchmark_import
 
@@ -114,17 +116,8 @@ def factors_save(*, version, form, sections, context_factors):
 def key_factor_move(*, key_factor, up):
     """Swap ``key_factor`` with its neighbour above (``up``) or below."""
     version = _locked_draft(key_factor.version)
-    siblings = list(version.key_factors.order_by("order", "pk"))
-    index = next(i for i, kf in enumerate(siblings) if kf.pk == key_factor.pk)
-    other = index - 1 if up else index + 1
-    if not 0 <= other < len(siblings):
+    if not move_in_order(version.key_factors.order_by("order", "pk"), key_factor, up=up):
         return False
-    siblings[index], siblings[other] = siblings[other], siblings[index]
-    for order, item in enumerate(siblings):
-        if item.order != order:
-            item.order = order
-            item._change_reason = _("Moved")
-            item.save()
     _touch(version, _("Key factor %(number)s moved") % {"number": key_factor.number})
     return True
 

@@ -100,3 +100,21 @@ def history_restore(*, obj, history_id):
     obj.full_clean(validate_unique=True)
     obj.save()
     return record
+
+
+def move_in_order(siblings, item, *, up):
+    """Swap ``item`` with its neighbour above (``up``) or below among ``siblings`` (in
+    their order) and save the rows whose ``order`` changed, each with a "Moved" entry in
+    its history. False when there is no neighbour that way."""
+    siblings = list(siblings)
+    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == item.pk)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(siblings):
+        return False
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for order, sibling in enumerate(siblings):
+        if sibling.order != order:
+            sibling.order = order
+            sibling._change_reason = _("Moved")
+            sibling.save()
+    return True

@@ -14,6 +14,8 @@ from django.db.models import Max
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from mentoring.history import move_in_order
+
 from ..models import FilledBy, Question, QuestionKind, QuestionnaireTemplate, TemplateKind, TemplateSection
 
 # The kinds the questionnaire engine fills (the others have pages of their own).
@@ -155,18 +157,7 @@ def question_move(*, question, template, programme, up):
     """Swap ``question`` with its neighbour above (``up``) or below."""
     template = QuestionnaireTemplate.objects.select_for_update().get(pk=template.pk)
     _require_editable(template, programme)
-    siblings = list(question.section.questions.order_by("order", "pk"))
-    index = next(i for i, q in enumerate(siblings) if q.pk == question.pk)
-    other = index - 1 if up else index + 1
-    if not 0 <= other < len(siblings):
-        return False
-    siblings[index], siblings[other] = siblings[other], siblings[index]
-    for order, item in enumerate(siblings):
-        if item.order != order:
-            item.order = order
-            item._change_reason = _("Moved")
-            item.save()
-    return True
+    return move_in_order(question.section.questions.order_by("order", "pk"), question, up=up)
 
 
 @transaction.atomic

@@ -166,9 +166,10 @@ def benchmark_edit(request, programme, access, pk):
         return redirect(_url(programme, version))
     return render(
         request,
-        "benchmarks/editor_edit.html",
+        "benchmarks/editor_form.html",
         {
             "programme": programme, "version": version, "form": form,
+            "title": _("Standard, sections and context factors"), "submit_label": _("Save"),
             "formsets": [(_("Sections (optional)"), sections), (_("Context factors"), context_factors)],
             "has_row_errors": _row_errors(sections, context_factors),
             "page_title": _("Edit the draft"),
@@ -199,9 +200,9 @@ def _key_factor_page(request, programme, version, key_factor):
     title = _("Edit key factor %(number)s") % {"number": key_factor.number} if key_factor else _("Add a key factor")
     return render(
         request,
-        "benchmarks/editor_key_factor.html",
+        "benchmarks/editor_form.html",
         {
-            "programme": programme, "version": version, "form": form, "key_factor": key_factor,
+            "programme": programme, "version": version, "form": form, "submit_label": _("Save the key factor"),
             "formsets": [(_("Guide questions"), questions), (_("Good-practice examples"), examples)],
             "has_row_errors": _row_errors(questions, examples),
             "title": title, "page_title": title,
