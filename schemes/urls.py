@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from .models import TemplateKind
-from .views import assessments, benchmarks, commitments, matching, organisations, people, practices, programmes, questionnaires, schemes, support_groups, templates, training
+from .views import assessments, benchmarks, commitments, matching, organisations, people, practices, programmes, questionnaires, schemes, support_groups, templates, training, visits
 
 app_name = "schemes"
 
@@ -26,7 +26,27 @@ def questionnaire_urls(kind, name):
     ]
 
 
+visit_urls = [
+    path("", visits.visit_list, name="visits"),
+    path("new/", visits.visit_create, name="visit_create"),
+    path("calendar.ics", visits.scheme_ics, name="visits_ics"),
+    path("<int:visit>/", visits.visit_detail, name="visit"),
+    path("<int:visit>/edit/", visits.visit_edit, name="visit_edit"),
+    path("<int:visit>/record/", visits.visit_record, name="visit_record"),
+    path("<int:visit>/move/", visits.visit_move_view, name="visit_move"),
+    path("<int:visit>/delete/", visits.visit_delete, name="visit_delete"),
+    path("<int:visit>/history/", visits.visit_history, name="visit_history"),
+    path("<int:visit>/history/<int:history_id>/restore/", visits.visit_restore, name="visit_restore"),
+    path("<int:visit>/agenda.pdf", visits.agenda_pdf, name="visit_agenda_pdf"),
+    path("<int:visit>/visit.ics", visits.visit_ics, name="visit_ics"),
+    path("<int:visit>/sessions/new/", visits.session_create, name="session_create"),
+    path("<int:visit>/sessions/<int:session>/", visits.session_edit, name="session"),
+    path("<int:visit>/sessions/<int:session>/move/", visits.session_move_view, name="session_move"),
+    path("<int:visit>/sessions/<int:session>/delete/", visits.session_delete, name="session_delete"),
+]
+
 scheme_urls = [
+    path("visits/", include(visit_urls)),
     path("", schemes.scheme_detail, name="scheme"),
     path("edit/", schemes.scheme_edit, name="scheme_edit"),
     path("parties/", schemes.scheme_parties, name="scheme_parties"),

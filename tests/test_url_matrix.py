@@ -274,6 +274,29 @@ TABLE.update(
     }
 )
 
+# Visits and their agendas: read by everyone of the scheme, planned by the organisers
+# (an empty POST shows the form's messages). The matrix's visit 1 has dates and a session.
+TABLE.update(
+    {
+        "schemes:visits": row("scheme", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:visit_create": row("scheme", page(ORGANISERS), action(ORGANISERS, done=200)),
+        "schemes:visits_ics": row("scheme", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:visit": row("scheme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:visit_edit": row("scheme_child", page(ORGANISERS), action(ORGANISERS, done=200)),
+        "schemes:visit_record": row("scheme_child", page(ORGANISERS), action(ORGANISERS, done=200)),
+        "schemes:visit_move": row("scheme_child", POST_ONLY, action(ORGANISERS)),
+        "schemes:visit_delete": row("scheme_child", POST_ONLY, action(ORGANISERS)),
+        "schemes:visit_history": row("scheme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:visit_restore": row("scheme_child", POST_ONLY, action(ORGANISERS)),
+        "schemes:visit_agenda_pdf": row("scheme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:visit_ics": row("scheme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:session_create": row("scheme_child", page(ORGANISERS), action(ORGANISERS, done=200)),
+        "schemes:session": row("scheme_child", page(ORGANISERS), action(ORGANISERS, done=200)),
+        "schemes:session_move": row("scheme_child", POST_ONLY, action(ORGANISERS)),
+        "schemes:session_delete": row("scheme_child", POST_ONLY, action(ORGANISERS)),
+    }
+)
+
 # The questionnaire engine: the needs analysis of the mentee city (section filled by the
 # mentee city) and the strengths of the mentor city. Everyone of the scheme reads them.
 # Comments: asked by those the rules let comment on the section, answered by them and by
@@ -403,7 +426,16 @@ class Matrix:
             draft = draft_create(programme=programme, slug=f"matrix-{key}", theme="Reception", title="Welcoming")
             draft.key_factors.create(number="1", title="One desk")
             self.benchmark_draft[key] = draft
-        from schemes.models import PoliticalCommitment, TrainingSession
+        from schemes.models import AgendaItem, PoliticalCommitment, TrainingSession
+
+        self.session = {}
+        for key, scheme in (("own", p.a), ("sibling", p.b), ("outside", p.c)):
+            visit = scheme.visits.get(order=1)
+            visit.start_date, visit.end_date, visit.aim = "2027-03-10", "2027-03-11", "Set the scene."
+            visit.save()
+            self.session[key] = AgendaItem.objects.create(
+                visit=visit, day="2027-03-10", start_time="09:00", end_time="10:00", session_type="recap", title="Recap"
+            )
 
         self.training = {
             key: TrainingSession.objects.create(programme=programme, title="Kick-off", date="2026-02-01")
@@ -468,6 +500,14 @@ class Matrix:
         elif name.startswith("schemes:benchmark") and wanted - {"programme"}:
             draft = self.benchmark_draft["foreign" if variant in {"foreign", "outside"} else "own"]
             values.update(pk=draft.pk, slug=draft.benchmark.slug, key_factor=draft.key_factors.get().pk)
+        elif "visit" in wanted:
+            own = variant in {"own", "sibling", "outside"}
+            values["visit"] = 1 if own or "session" in wanted else 99
+            scheme = self.scheme(variant)
+            visit = scheme.visits.get(order=1)
+            session = self.session["sibling" if variant == "foreign" else variant]
+            values["session"] = session.pk
+            values["history_id"] = (visit if own else self.session["sibling"].visit).history.latest("history_id").history_id
         elif name.startswith("schemes:matching") and "organisation" in wanted:
             values["organisation"] = (self.outside_org if variant in {"foreign", "outside"} else self.unplaced).pk
         elif name.startswith("schemes:training") and "pk" in wanted:

@@ -1,5 +1,7 @@
 """Mentoring visits and their agendas (BRIEF §3, issue 6)."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -36,11 +38,21 @@ class Visit(models.Model):
     expected_outcome = models.TextField(_("expected outcome"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=VisitStatus.choices, default=VisitStatus.PLANNED)
     preparation_meeting = models.DateField(_("preparation working-group meeting"), null=True, blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Brussels",
+        help_text=_("Where the visit takes place: the agenda's times are local times there."),
+    )
     notes = models.TextField(_("notes"), blank=True)
     outcomes = models.TextField(_("outcomes"), blank=True)
     next_steps = models.TextField(_("agreed next steps"), blank=True)
+    support_group_attendance = models.ManyToManyField(
+        "schemes.LocalSupportGroupMember",
+        verbose_name=_("local support group members who attended"),
+        related_name="visits_attended",
+        blank=True,
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[support_group_attendance])
 
     class Meta:
         verbose_name = _("visit")
@@ -58,6 +70,13 @@ class Visit(models.Model):
 
     def __str__(self):
         return _("Visit %(number)s: %(title)s") % {"number": self.order, "title": self.title}
+
+    @property
+    def days(self):
+        """The visit's days, first to last (empty until both dates are set)."""
+        if not (self.start_date and self.end_date):
+            return []
+        return [self.start_date + datetime.timedelta(days=n) for n in range((self.end_date - self.start_date).days + 1)]
 
 
 class SessionType(models.TextChoices):

@@ -1,0 +1,167 @@
+"""The visit series of a scheme and their agendas: adding, removing and reordering visits
+(2 to 10, numbers kept consecutive), moving agenda sessions, the day totals, and the
+iCalendar export."""
+
+import datetime
+import zoneinfo
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Visit
+from .schemes import MAX_VISITS, MIN_VISITS
+
+
+class VisitLimit(Exception):
+    """A scheme has 2 to 10 visits."""
+
+
+def _lock(scheme):
+    return list(Visit.objects.select_for_update().filter(scheme=scheme).order_by("order"))
+
+
+def _renumber(visits):
+    """Give ``visits`` the numbers 1..n in their list order. Numbers are unique per scheme,
+    so the rows first step aside to numbers no one uses."""
+    changed = [visit for number, visit in enumerate(visits, start=1) if visit.order != number]
+    offset = 1000
+    for visit in changed:
+        Visit.objects.filter(pk=visit.pk).update(order=visit.order + offset)
+    for number, visit in enumerate(visits, start=1):
+        if visit in changed:
+            visit.order = number
+            visit._change_reason = _("Renumbered")
+            visit.save()
+
+
+@transaction.atomic
+def visit_add(*, form, scheme):
+    visits = _lock(scheme)
+    if len(visits) >= MAX_VISITS:
+        raise VisitLimit(_("A scheme has at most %(max)s visits.") % {"max": MAX_VISITS})
+    visit = form.save(commit=False)
+    visit.scheme = scheme
+    visit.order = (scheme.visits.aggregate(n=Max("order"))["n"] or 0) + 1
+    visit.save()
+    return visit
+
+
+@transaction.atomic
+def visit_remove(*, visit):
+    visits = _lock(visit.scheme)
+    if len(visits) <= MIN_VISITS:
+        raise VisitLimit(_("A scheme has at least %(min)s visits.") % {"min": MIN_VISITS})
+    removed = visit.pk
+    visit.delete()
+    _renumber([v for v in visits if v.pk != removed])
+
+
+@transaction.atomic
+def visit_move(*, visit, up):
+    """Swap ``visit`` with the one before (``up``) or after it."""
+    visits = _lock(visit.scheme)
+    index = next(i for i, v in enumerate(visits) if v.pk == visit.pk)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(visits):
+        return False
+    visits[index], visits[other] = visits[other], visits[index]
+    _renumber(visits)
+    return True
+
+
+def _at(day, time):
+    return datetime.datetime.combine(day, time)
+
+
+@transaction.atomic
+def session_move(*, session, up):
+    """Swap ``session`` with the session before (``up``) or after it on the same day:
+    the earlier slot starts when the first of the two started, each keeps its length,
+    and the gap between them stays, so no other session is touched."""
+    siblings = list(session.visit.agenda_items.select_for_update().filter(day=session.day).order_by("start_time"))
+    index = next(i for i, s in enumerate(siblings) if s.pk == session.pk)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(siblings):
+        return False
+    first, second = sorted((siblings[index], siblings[other]), key=lambda s: s.start_time)
+    gap = _at(second.day, second.start_time) - _at(first.day, first.end_time)
+    start = _at(first.day, first.start_time)
+    second_length = _at(second.day, second.end_time) - _at(second.day, second.start_time)
+    first_length = _at(first.day, first.end_time) - _at(first.day, first.start_time)
+    second.start_time, second.end_time = start.time(), (start + second_length).time()
+    later = start + second_length + gap
+    first.start_time, first.end_time = later.time(), (later + first_length).time()
+    for item in (second, first):
+        item._change_reason = _("Moved")
+        item.save()
+    return True
+
+
+def duration_text(delta):
+    minutes = int(delta.total_seconds()) // 60
+    return _("%(hours)d h %(minutes)02d") % {"hours": minutes // 60, "minutes": minutes % 60}
+
+
+def agenda_days(visit, sessions):
+    """[(day, sessions, total time as text)] for each day of the visit (and any day a
+    session has outside them), in order."""
+    by_day = defaultdict(list)
+    for session in sessions:
+        by_day[session.day].append(session)
+    days = sorted(set(visit.days) | set(by_day))
+    result = []
+    for day in days:
+        items = sorted(by_day.get(day, []), key=lambda s: s.start_time)
+        total = sum(
+            (_at(day, s.end_time) - _at(day, s.start_time) for s in items), datetime.timedelta()
+        )
+        result.append((day, items, duration_text(total)))
+    return result
+
+
+def calendar(visits, *, url_of, now=None):
+    """An iCalendar (RFC 5545) document of ``visits``: each visit as an all-day event over
+    its days, each agenda session as a timed event in the visit's time zone (with its
+    VTIMEZONE), each linking back to the visit page (``url_of(visit)``)."""
+    from icalendar import Calendar, Event
+
+    stamp = now or timezone.now()
+    cal = Calendar()
+    cal.add("prodid", "-//Mentoring schemes//visits//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    for visit in visits:
+        if not (visit.start_date and visit.end_date):
+            continue
+        url = url_of(visit)
+        event = Event()
+        event.add("uid", f"visit-{visit.pk}@mentoring-schemes")
+        event.add("dtstamp", stamp)
+        event.add("summary", f"{visit.scheme.title}: {visit}")
+        event.add("dtstart", visit.start_date)
+        event.add("dtend", visit.end_date + datetime.timedelta(days=1))
+        if visit.location:
+            event.add("location", visit.location)
+        event.add("description", "\n\n".join(filter(None, [visit.aim, visit.expected_outcome, url])))
+        event.add("url", url)
+        event.add("status", "CANCELLED" if visit.status == "cancelled" else "CONFIRMED" if visit.status in ("confirmed", "held") else "TENTATIVE")
+        cal.add_component(event)
+        zone = zoneinfo.ZoneInfo(visit.time_zone)
+        for session in visit.agenda_items.all():
+            item = Event()
+            item.add("uid", f"session-{session.pk}@mentoring-schemes")
+            item.add("dtstamp", stamp)
+            item.add("summary", f"{session.title} ({visit})")
+            item.add("dtstart", _at(session.day, session.start_time).replace(tzinfo=zone))
+            item.add("dtend", _at(session.day, session.end_time).replace(tzinfo=zone))
+            if session.place:
+                item.add("location", session.place)
+            item.add("description", "\n\n".join(filter(None, [session.get_session_type_display(), session.lead, url])))
+            item.add("url", url)
+            cal.add_component(item)
+    cal.add_missing_timezones()
+    return cal.to_ical()

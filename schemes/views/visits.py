@@ -1,0 +1,252 @@
+"""Visits of a scheme (BRIEF §3, journey 4): the series (2 to 10, reordered and removed
+by the organisers), each visit's plan and agenda of sessions, its PDF and calendar, and
+the record after it. Everything is fetched through the scheme: another scheme's visit or
+session is a 404."""
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from mentoring.access import scheme_view
+from mentoring.documents import pdf_response
+from mentoring.pages import form_page, history_view, restore_view
+
+from ..models import AgendaItem, LocalSupportGroupMember
+from ..services.setup import form_save_with_history
+from ..services.visits import VisitLimit, agenda_days, calendar, session_move, visit_add, visit_move, visit_remove
+from ..visit_forms import SessionForm, VisitForm, VisitRecordForm
+
+
+def _visit(scheme, number):
+    return get_object_or_404(scheme.visits.select_related("host"), order=number)
+
+
+def _session(visit, pk):
+    return get_object_or_404(visit.agenda_items.all(), pk=pk)
+
+
+def _url(visit):
+    return reverse(
+        "schemes:visit", kwargs={"programme": visit.scheme.programme.slug, "number": visit.scheme.number, "visit": visit.order}
+    )
+
+
+def _sessions(visit):
+    return visit.agenda_items.prefetch_related(
+        "participants__organisation",
+        Prefetch("support_group_members", queryset=LocalSupportGroupMember.objects.select_related("group__city")),
+    ).order_by("day", "start_time")
+
+
+def _context(scheme, **extra):
+    return {"programme": scheme.programme, "scheme": scheme, **extra}
+
+
+@require_safe
+@scheme_view("view", "visit")
+def visit_list(request, scheme, access):
+    visits = scheme.visits.select_related("host").order_by("order")
+    return render(request, "visits/list.html", _context(scheme, access=access, visits=visits, page_title=_("Visits")))
+
+
+@scheme_view("edit", "visit")
+def visit_create(request, scheme, access):
+    form = VisitForm(request.POST or None, scheme=scheme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit = visit_add(form=form, scheme=scheme)
+        except VisitLimit as exc:
+            messages.error(request, str(exc))
+            return redirect("schemes:visits", programme=scheme.programme.slug, number=scheme.number)
+        for warning in form.warnings():
+            messages.warning(request, warning)
+        messages.success(request, _("Visit %(number)s added.") % {"number": visit.order})
+        return redirect(_url(visit))
+    return form_page(
+        request, form, title=_("Add a visit"), submit_label=_("Add the visit"),
+        cancel_url=reverse("schemes:visits", kwargs={"programme": scheme.programme.slug, "number": scheme.number}),
+        context=_context(scheme, page_title=_("Add a visit")),
+    )
+
+
+@require_safe
+@scheme_view("view", "visit")
+def visit_detail(request, scheme, access, visit):
+    visit = _visit(scheme, visit)
+    sessions = list(_sessions(visit))
+    return render(
+        request,
+        "visits/detail.html",
+        _context(
+            scheme, access=access, visit=visit, days=agenda_days(visit, sessions),
+            attendance=visit.support_group_attendance.select_related("group__city"),
+            page_title=str(visit),
+        ),
+    )
+
+
+@scheme_view("edit", "visit")
+def visit_edit(request, scheme, access, visit):
+    visit = _visit(scheme, visit)
+    form = VisitForm(request.POST or None, instance=visit, scheme=scheme)
+    if request.method == "POST" and form.is_valid():
+        form_save_with_history(form)
+        for warning in form.warnings():
+            messages.warning(request, warning)
+        messages.success(request, _("Visit saved."))
+        return redirect(_url(visit))
+    return form_page(
+        request, form, title=_("Plan visit %(number)s") % {"number": visit.order}, submit_label=_("Save"),
+        cancel_url=_url(visit), context=_context(scheme, page_title=str(visit)),
+    )
+
+
+@scheme_view("edit", "visit")
+def visit_record(request, scheme, access, visit):
+    """After the visit: notes, outcomes, next steps, attendance of the support groups."""
+    visit = _visit(scheme, visit)
+    form = VisitRecordForm(
+        request.POST or None, instance=visit, scheme=scheme,
+        initial={"support_group_attendance": list(visit.support_group_attendance.values_list("pk", flat=True))},
+    )
+    if request.method == "POST" and form.is_valid():
+        form_save_with_history(form, reason=_("Recorded after the visit"))
+        messages.success(request, _("The record of the visit is saved."))
+        return redirect(_url(visit))
+    return form_page(
+        request, form, title=_("After visit %(number)s") % {"number": visit.order}, submit_label=_("Save"),
+        cancel_url=_url(visit), context=_context(scheme, page_title=str(visit)),
+    )
+
+
+@require_POST
+@scheme_view("edit", "visit")
+def visit_move_view(request, scheme, access, visit):
+    visit = _visit(scheme, visit)
+    visit_move(visit=visit, up=request.POST.get("direction") == "up")
+    return redirect("schemes:visits", programme=scheme.programme.slug, number=scheme.number)
+
+
+@require_POST
+@scheme_view("edit", "visit")
+def visit_delete(request, scheme, access, visit):
+    visit = _visit(scheme, visit)
+    try:
+        visit_remove(visit=visit)
+    except VisitLimit as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("“%(title)s” removed; the other visits are renumbered.") % {"title": visit.title})
+    return redirect("schemes:visits", programme=scheme.programme.slug, number=scheme.number)
+
+
+@require_safe
+@scheme_view("view", "visit")
+def visit_history(request, scheme, access, visit):
+    visit = _visit(scheme, visit)
+    return history_view(request, visit, access, "visit", context=_context(scheme, title=str(visit)))
+
+
+@require_POST
+@scheme_view("edit", "visit")
+def visit_restore(request, scheme, access, visit, history_id):
+    return restore_view(request, _visit(scheme, visit), access, "visit", history_id)
+
+
+def _session_page(request, scheme, visit, session):
+    if not visit.days:
+        messages.error(request, _("Give the visit its first and last day before building its agenda."))
+        return redirect(_url(visit))
+    form = SessionForm(request.POST or None, instance=session or AgendaItem(visit=visit), visit=visit)
+    if request.method == "POST" and form.is_valid():
+        form.instance.visit = visit
+        form_save_with_history(form)
+        messages.success(request, _("Session saved."))
+        if "add_another" in request.POST:
+            return redirect(reverse("schemes:session_create", kwargs=_kwargs(visit)))
+        return redirect(_url(visit) + f"#day-{form.instance.day.isoformat()}")
+    title = _("Edit a session") if session else _("Add a session")
+    return form_page(
+        request, form, title=title, submit_label=_("Save"), cancel_url=_url(visit),
+        context=_context(scheme, page_title=title, add_another=session is None),
+    )
+
+
+def _kwargs(visit):
+    return {"programme": visit.scheme.programme.slug, "number": visit.scheme.number, "visit": visit.order}
+
+
+@scheme_view("edit", "visit")
+def session_create(request, scheme, access, visit):
+    return _session_page(request, scheme, _visit(scheme, visit), None)
+
+
+@scheme_view("edit", "visit")
+def session_edit(request, scheme, access, visit, session):
+    visit = _visit(scheme, visit)
+    return _session_page(request, scheme, visit, _session(visit, session))
+
+
+@require_POST
+@scheme_view("edit", "visit")
+def session_delete(request, scheme, access, visit, session):
+    visit = _visit(scheme, visit)
+    session = _session(visit, session)
+    session.delete()
+    messages.success(request, _("Session “%(title)s” removed (it stays in the history).") % {"title": session.title})
+    return redirect(_url(visit))
+
+
+@require_POST
+@scheme_view("edit", "visit")
+def session_move_view(request, scheme, access, visit, session):
+    visit = _visit(scheme, visit)
+    session = _session(visit, session)
+    session_move(session=session, up=request.POST.get("direction") == "up")
+    return redirect(_url(visit) + f"#session-{session.pk}")
+
+
+@require_safe
+@scheme_view("export", "visit")
+def agenda_pdf(request, scheme, access, visit):
+    """The agenda on A4: one page per day, then the participants with their organisations."""
+    visit = _visit(scheme, visit)
+    sessions = list(_sessions(visit))
+    people = {}
+    for session in sessions:
+        for person in session.participants.all():
+            people[("person", person.pk)] = (person.get_full_name() or person.email, person.organisation.label if person.organisation_id else "")
+        for member in session.support_group_members.all():
+            people[("member", member.pk)] = (member.name, member.organisation or member.group.city.name)
+    return pdf_response(
+        "documents/agenda.html",
+        _context(scheme, visit=visit, days=agenda_days(visit, sessions), participants=sorted(people.values())),
+        filename=f"agenda-{scheme.programme.slug}-{scheme.number}-visit-{visit.order}.pdf",
+    )
+
+
+def _ics_response(content, filename):
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+@scheme_view("export", "visit")
+def visit_ics(request, scheme, access, visit):
+    visit = _visit(scheme, visit)
+    content = calendar([visit], url_of=lambda v: request.build_absolute_uri(_url(v)))
+    return _ics_response(content, f"{scheme.programme.slug}-{scheme.number}-visit-{visit.order}.ics")
+
+
+@require_safe
+@scheme_view("export", "visit")
+def scheme_ics(request, scheme, access):
+    """Every visit of the scheme (and its sessions), for a calendar application."""
+    visits = scheme.visits.select_related("scheme").prefetch_related("agenda_items").order_by("order")
+    content = calendar(visits, url_of=lambda v: request.build_absolute_uri(_url(v)))
+    return _ics_response(content, f"{scheme.programme.slug}-{scheme.number}-visits.ics")

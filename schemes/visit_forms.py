@@ -1,0 +1,196 @@
+"""Forms for visits and their agendas (issue 6). Choices (host cities, participants, local
+support group members) come from the scheme the view resolved, so someone of another
+scheme is not a valid choice."""
+
+import datetime
+import zoneinfo
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, TextLimitMixin
+
+from .models import AgendaItem, LocalSupportGroupMember, Organisation, OrganisationKind, Visit
+
+TIME_ZONES = sorted(zone for zone in zoneinfo.available_timezones() if "/" in zone and not zone.startswith("Etc/"))
+TYPICAL_DAYS = (1, 5)  # a visit outside this many days is unusual: a warning, not an error
+MAX_SESSIONS = 80
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+def scheme_support_group_members(scheme):
+    return LocalSupportGroupMember.objects.filter(group__scheme=scheme).select_related("group__city").order_by(
+        "group__city__name", "name"
+    )
+
+
+def surface_empty_choice_errors(form):
+    """A list of people to tick that is empty shows no message of its own: repeat its
+    errors (someone of another scheme) at the top of the form."""
+    for name, form_field in form.fields.items():
+        if isinstance(form_field, forms.ModelMultipleChoiceField) and name in form.errors and not form_field.queryset.exists():
+            for error in form.errors[name]:
+                form.add_error(None, f"{form_field.label}: {error}")
+
+
+class MemberChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, member):
+        return f"{member.name} ({member.organisation}, {member.group.city.name})" if member.organisation else f"{member.name} ({member.group.city.name})"
+
+
+class VisitForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=[(zone, zone) for zone in TIME_ZONES])
+
+    class Meta:
+        model = Visit
+        fields = [
+            "title", "host", "mode", "status", "start_date", "end_date", "time_zone", "location",
+            "aim", "expected_outcome", "preparation_meeting",
+        ]
+        widgets = {
+            "start_date": DateInput(), "end_date": DateInput(), "preparation_meeting": DateInput(),
+            "aim": forms.Textarea(attrs={"rows": 3}), "expected_outcome": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "aim": _("Every visit has a precise aim: what this visit is for."),
+            "preparation_meeting": _("The working group meets one to two months before the visit to prepare it."),
+            "end_date": _("Two or three days is typical; online visits may be shorter."),
+        }
+
+    def __init__(self, *args, scheme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scheme = scheme
+        self.fields["host"].queryset = Organisation.objects.filter(
+            kind=OrganisationKind.CITY, scheme_parties__scheme=scheme
+        ).order_by("name")
+        self.fields["aim"].required = True
+        self.fields["expected_outcome"].required = True
+        if self.instance.start_date and not self.instance.preparation_meeting:
+            self.initial["preparation_meeting"] = self.instance.start_date - datetime.timedelta(weeks=6)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The last day is before the first day."))
+        elif bool(start) != bool(end):
+            self.add_error("end_date" if start else "start_date", _("Give both the first and the last day, or neither."))
+        elif start and end and self.instance.pk:
+            outside = self.instance.agenda_items.exclude(day__range=(start, end)).count()
+            if outside:
+                self.add_error(
+                    "end_date",
+                    _("%(count)s agenda session(s) fall outside these days: move them first.") % {"count": outside},
+                )
+        meeting = cleaned.get("preparation_meeting")
+        if meeting and start and meeting >= start:
+            self.add_error("preparation_meeting", _("The preparation meeting comes before the visit."))
+        return cleaned
+
+    def warnings(self):
+        """Unusual but allowed: shown after saving."""
+        result = []
+        start, end = self.cleaned_data.get("start_date"), self.cleaned_data.get("end_date")
+        if start and end:
+            days = (end - start).days + 1
+            if not TYPICAL_DAYS[0] <= days <= TYPICAL_DAYS[1]:
+                result.append(_("This visit lasts %(days)s days; visits usually last two or three (one to five).") % {"days": days})
+            meeting = self.cleaned_data.get("preparation_meeting")
+            if meeting and not 28 <= (start - meeting).days <= 62:
+                result.append(_("The preparation meeting is usually one to two months before the visit."))
+        return result
+
+
+class VisitRecordForm(TextLimitMixin, ConcurrentEditMixin, forms.ModelForm):
+    """After the visit: what happened, what was agreed, who of the local support groups came."""
+
+    class Meta:
+        model = Visit
+        fields = ["status", "notes", "outcomes", "next_steps", "support_group_attendance"]
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 4}), "outcomes": forms.Textarea(attrs={"rows": 4}),
+            "next_steps": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, scheme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["support_group_attendance"] = MemberChoiceField(
+            label=_("Local support group members who attended"),
+            queryset=scheme_support_group_members(scheme),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            initial=self.initial.get("support_group_attendance"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        surface_empty_choice_errors(self)
+        return cleaned
+
+
+class PersonChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user):
+        organisation = f" ({user.organisation.label})" if user.organisation_id else ""
+        return f"{user.get_full_name() or user.email}{organisation}"
+
+
+class SessionForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
+    day = forms.TypedChoiceField(label=_("Day"), coerce=datetime.date.fromisoformat)
+
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "day", "start_time", "end_time", "session_type", "title", "place", "lead",
+            "participants", "support_group_members", "notes",
+        ]
+        widgets = {"start_time": TimeInput(), "end_time": TimeInput(), "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, visit, **kwargs):
+        super().__init__(*args, **kwargs)
+        from mentoring.models import User
+
+        self.visit = visit
+        self.fields["day"].choices = [(day.isoformat(), formats.date_format(day, "l j F Y")) for day in visit.days]
+        if self.instance.pk:
+            self.initial["day"] = self.instance.day.isoformat()
+        self.fields["participants"] = PersonChoiceField(
+            label=_("Participants: people of the scheme"),
+            queryset=User.objects.filter(scheme_roles__scheme=visit.scheme).select_related("organisation").distinct().order_by("last_name", "first_name"),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.fields["support_group_members"] = MemberChoiceField(
+            label=_("Participants: local support group members"),
+            queryset=scheme_support_group_members(visit.scheme),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.limit_text_fields()
+
+    def clean(self):
+        cleaned = super().clean()
+        day, start, end = cleaned.get("day"), cleaned.get("start_time"), cleaned.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("The session ends before it starts."))
+            return cleaned
+        if day and start and end:
+            others = self.visit.agenda_items.filter(day=day, start_time__lt=end, end_time__gt=start).exclude(pk=self.instance.pk)
+            clash = others.first()
+            if clash:
+                self.add_error(
+                    "start_time",
+                    _("This overlaps “%(title)s” (%(start)s–%(end)s) on the same day.")
+                    % {"title": clash.title, "start": clash.start_time.strftime("%H:%M"), "end": clash.end_time.strftime("%H:%M")},
+                )
+        if self.instance.pk is None and self.visit.agenda_items.count() >= MAX_SESSIONS:
+            raise ValidationError(_("An agenda has at most %(max)s sessions.") % {"max": MAX_SESSIONS})
+        surface_empty_choice_errors(self)
+        return cleaned
