@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mentoring.forms import save_ordered_rows
 from mentoring.history import move_in_order
 
 from .models import Benchmark, BenchmarkStatus, BenchmarkVersion
@@ -84,23 +85,9 @@ def key_factor_save(*, version, form, questions, examples):
         key_factor.order = (version.key_factors.aggregate(n=Max("order"))["n"] or 0) + 1
     key_factor.save()
     for formset in (questions, examples):
-        _save_ordered(formset, key_factor=key_factor)
+        save_ordered_rows(formset, key_factor=key_factor)
     _touch(version, _("Key factor %(number)s saved") % {"number": key_factor.number})
     return key_factor
-
-
-def _save_ordered(formset, **parent):
-    """Save the kept rows of ``formset`` in the order of their Position field (rows
-    without one go last, as Django's formsets order them) and delete the removed ones."""
-    for form in formset.deleted_forms:
-        if form.instance.pk:
-            form.instance.delete()
-    for order, form in enumerate(formset.ordered_forms):
-        item = form.save(commit=False)
-        for name, value in parent.items():
-            setattr(item, name, value)
-        item.order = order
-        item.save()
 
 
 @transaction.atomic
@@ -109,7 +96,7 @@ def factors_save(*, version, form, sections, context_factors):
     _locked_draft(version)
     version = form.save()  # records the change in the version's history
     for formset in (sections, context_factors):
-        _save_ordered(formset, version=version)
+        save_ordered_rows(formset, version=version)
 
 
 @transaction.atomic

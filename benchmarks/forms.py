@@ -6,10 +6,10 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.forms import ConcurrentEditMixin, PlainTextMixin
+from mentoring.forms import ConcurrentEditMixin, PlainTextMixin, RowsFormSet
 
 from .models import (
     Benchmark,
@@ -122,35 +122,6 @@ class ContextFactorForm(PlainTextMixin, forms.ModelForm):
         model = ContextFactor
         fields = ["title", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
-
-
-class RowsFormSet(BaseInlineFormSet):
-    """Rows a coordinator reorders by giving their positions (no JavaScript needed).
-
-    A posted row id that is not one of this parent's rows (someone else's, or one removed
-    meanwhile) is refused: Django would otherwise quietly save it as a new row."""
-
-    foreign_row = False
-
-    def _existing_object(self, pk):
-        existing = super()._existing_object(pk)
-        if existing is None:
-            self.foreign_row = True
-        return existing
-
-    def clean(self):
-        super().clean()
-        if self.foreign_row:
-            raise ValidationError(
-                _("A row of this page is not one of its rows (it may have been removed meanwhile). Reload the page."),
-                code="foreign_row",
-            )
-
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        form.fields["ORDER"].label = _("Position")
-        form.fields["ORDER"].widget.attrs.update(min=1, style="max-width: 6rem")
-        form.fields["DELETE"].label = _("Remove")
 
 
 class SectionFormSet(RowsFormSet):

@@ -6,6 +6,8 @@
 - ``TextLimitMixin`` (PlainTextMixin includes it): text without a length limit of its own
   is capped at ``MAX_TEXT`` characters. Documents that quote what people wrote (a good
   practice, like a questionnaire answer) use it alone: any text is kept and shown as text.
+- ``RowsFormSet`` and ``save_ordered_rows``: rows of a page (guide questions, needs)
+  reordered by position numbers, refusing rows that are not the parent's own.
 - ``ConcurrentEditMixin``: a hidden ``seen_version`` carries the last history record the
   editor saw; if someone saved in between, the form refuses with a message and keeps
   what the user typed, so no write is silently lost.
@@ -16,6 +18,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.forms import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 MARKUP_RE = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
@@ -97,3 +100,48 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class RowsFormSet(BaseInlineFormSet):
+    """Rows reordered by giving their positions (no JavaScript needed), saved with
+    ``save_ordered_rows``.
+
+    A posted row id that is not one of this parent's rows (someone else's, or one removed
+    meanwhile) is refused: Django would otherwise quietly save it as a new row."""
+
+    foreign_row = False
+
+    def _existing_object(self, pk):
+        existing = super()._existing_object(pk)
+        if existing is None:
+            self.foreign_row = True
+        return existing
+
+    def clean(self):
+        super().clean()
+        if self.foreign_row:
+            raise ValidationError(
+                _("A row of this page is not one of its rows (it may have been removed meanwhile). Reload the page."),
+                code="foreign_row",
+            )
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["ORDER"].label = _("Position")
+        form.fields["ORDER"].widget.attrs.update(min=1)
+        form.fields["DELETE"].label = _("Remove")
+
+
+def save_ordered_rows(formset, **parent):
+    """Save the kept rows of a ``RowsFormSet`` in the order of their Position field (rows
+    without one go last, as Django orders them), setting ``parent`` fields on each, and
+    delete the removed ones."""
+    for form in formset.deleted_forms:
+        if form.instance.pk:
+            form.instance.delete()
+    for order, form in enumerate(formset.ordered_forms):
+        item = form.save(commit=False)
+        for name, value in parent.items():
+            setattr(item, name, value)
+        item.order = order
+        item.save()

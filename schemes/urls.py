@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from .models import TemplateKind
-from .views import assessments, benchmarks, commitments, matching, organisations, people, practices, programmes, questionnaires, schemes, support_groups, templates, training, visits
+from .views import action_plans, assessments, benchmarks, commitments, matching, organisations, people, practices, programmes, questionnaires, schemes, support_groups, templates, training, visits
 
 app_name = "schemes"
 
@@ -45,8 +45,29 @@ visit_urls = [
     path("<int:visit>/sessions/<int:session>/delete/", visits.session_delete, name="session_delete"),
 ]
 
+action_plan_urls = [
+    path("", action_plans.plan_detail, name="action_plan"),
+    path("needs/", action_plans.needs_edit, name="action_plan_needs"),
+    path("actions/new/", action_plans.action_create, name="action_create"),
+    path("actions/<int:pk>/", action_plans.action_edit, name="action"),
+    path("actions/<int:pk>/move/", action_plans.action_move_view, name="action_move"),
+    path("actions/<int:pk>/delete/", action_plans.action_delete_view, name="action_delete"),
+    path("actions/<int:pk>/updates/new/", action_plans.update_create, name="action_update_create"),
+    path("actions/<int:pk>/comments/new/", action_plans.action_comment, name="action_comment"),
+    path("versions/freeze/", action_plans.version_freeze_view, name="action_plan_freeze"),
+    path("versions/<int:version>/", action_plans.version_detail, name="action_plan_version"),
+    path("compare/", action_plans.version_compare, name="action_plan_compare"),
+    path("submit/", action_plans.plan_submit_view, name="action_plan_submit"),
+    path("reopen/", action_plans.plan_reopen_view, name="action_plan_reopen"),
+    path("approve/", action_plans.plan_approve_view, name="action_plan_approve"),
+    path("action-plan.pdf", action_plans.plan_pdf, name="action_plan_pdf"),
+    path("actions.csv", action_plans.plan_csv, name="action_plan_csv"),
+    path("actions.xlsx", action_plans.plan_xlsx, name="action_plan_xlsx"),
+]
+
 scheme_urls = [
     path("visits/", include(visit_urls)),
+    path("action-plan/", include(action_plan_urls)),
     path("", schemes.scheme_detail, name="scheme"),
     path("edit/", schemes.scheme_edit, name="scheme_edit"),
     path("parties/", schemes.scheme_parties, name="scheme_parties"),

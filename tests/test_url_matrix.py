@@ -297,6 +297,34 @@ TABLE.update(
     }
 )
 
+# The action plan: drafted by the mentee city and facilitators, submitted and approved by
+# the mentee city, reopened by organisers; implementation recorded by the mentee city
+# and facilitators once approved, commented on by the mentor side and organisers. The
+# matrix's plan is a draft with one action and a frozen version. Refusals that depend on
+# the plan's state (approving a draft) come back to the plan page with a message.
+PLAN_EDITORS = {"mentee", "facilitator"}
+TABLE.update(
+    {
+        "schemes:action_plan": row("scheme", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:action_plan_needs": row("scheme", page(PLAN_EDITORS), action(PLAN_EDITORS, done=400)),
+        "schemes:action_create": row("scheme", page(PLAN_EDITORS), action(PLAN_EDITORS, done=200)),
+        "schemes:action": row("scheme_child", page(PLAN_EDITORS), action(PLAN_EDITORS, done=200)),
+        "schemes:action_move": row("scheme_child", POST_ONLY, action(PLAN_EDITORS)),
+        "schemes:action_delete": row("scheme_child", POST_ONLY, action(PLAN_EDITORS)),
+        "schemes:action_update_create": row("scheme_child", POST_ONLY, action(PLAN_EDITORS, done=200)),
+        "schemes:action_comment": row("scheme_child", POST_ONLY, action({"mentor", "facilitator", "coordinator"}, done=200)),
+        "schemes:action_plan_freeze": row("scheme", POST_ONLY, action(PLAN_EDITORS)),
+        "schemes:action_plan_version": row("scheme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:action_plan_compare": row("scheme", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:action_plan_submit": row("scheme", POST_ONLY, action({"mentee"})),
+        "schemes:action_plan_reopen": row("scheme", POST_ONLY, action(ORGANISERS)),
+        "schemes:action_plan_approve": row("scheme", POST_ONLY, action({"mentee"})),
+        "schemes:action_plan_pdf": row("scheme", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:action_plan_csv": row("scheme", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:action_plan_xlsx": row("scheme", page(IN_PROGRAMME), GET_ONLY),
+    }
+)
+
 # The questionnaire engine: the needs analysis of the mentee city (section filled by the
 # mentee city) and the strengths of the mentor city. Everyone of the scheme reads them.
 # Comments: asked by those the rules let comment on the section, answered by them and by
@@ -426,7 +454,14 @@ class Matrix:
             draft = draft_create(programme=programme, slug=f"matrix-{key}", theme="Reception", title="Welcoming")
             draft.key_factors.create(number="1", title="One desk")
             self.benchmark_draft[key] = draft
-        from schemes.models import AgendaItem, PoliticalCommitment, TrainingSession
+        from schemes.models import Action, AgendaItem, PoliticalCommitment, TrainingSession
+        from schemes.services.action_plans import plan_for, version_freeze
+
+        self.plan_action = {}
+        for key, scheme in (("own", p.a), ("sibling", p.b), ("outside", p.c)):
+            plan = plan_for(scheme)
+            self.plan_action[key] = Action.objects.create(plan=plan, order=1, action="Open a welcome desk")
+            version_freeze(plan=plan, label="Draft after visit 1")
 
         self.session = {}
         for key, scheme in (("own", p.a), ("sibling", p.b), ("outside", p.c)):
@@ -500,6 +535,10 @@ class Matrix:
         elif name.startswith("schemes:benchmark") and wanted - {"programme"}:
             draft = self.benchmark_draft["foreign" if variant in {"foreign", "outside"} else "own"]
             values.update(pk=draft.pk, slug=draft.benchmark.slug, key_factor=draft.key_factors.get().pk)
+        elif name.startswith("schemes:action") and wanted & {"pk", "version"}:
+            plan_key = "sibling" if variant == "foreign" else variant
+            values["pk"] = self.plan_action[plan_key].pk
+            values["version"] = 1 if variant != "foreign" else 99
         elif "visit" in wanted:
             own = variant in {"own", "sibling", "outside"}
             values["visit"] = 1 if own or "session" in wanted else 99

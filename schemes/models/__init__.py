@@ -1,6 +1,15 @@
 """The domain of a mentoring programme, one module per sub-domain."""
 
-from .action_plans import Action, ActionPlan, ActionPlanStatus, ActionPlanVersion, ActionStatus, ImplementationUpdate
+from .action_plans import (
+    Action,
+    ActionComment,
+    ActionPlan,
+    ActionPlanStatus,
+    ActionPlanVersion,
+    ActionStatus,
+    ImplementationUpdate,
+    Need,
+)
 from .invitations import Invitation
 from .organisations import (
     Association,

@@ -33,6 +33,24 @@ class ActionPlan(models.Model):
         return self.title
 
 
+class Need(models.Model):
+    """One need the plan answers (from the needs analysis), so actions can be traced to it."""
+
+    plan = models.ForeignKey(ActionPlan, verbose_name=_("action plan"), on_delete=models.CASCADE, related_name="needs")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text = models.CharField(_("need"), max_length=500)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+        ordering = ["plan", "order", "id"]
+
+    def __str__(self):
+        return self.text
+
+
 class ActionStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
     IN_PROGRESS = "in_progress", _("In progress")
@@ -52,12 +70,12 @@ class Action(models.Model):
     lead = models.CharField(_("who leads"), max_length=300, blank=True)
     resources = models.TextField(_("resources and partners"), blank=True, help_text=_("Staff, partners, funding you will use."))
     evaluation = models.TextField(_("evaluating success"), blank=True, help_text=_("What will show we have been successful?"))
-    key_factors = models.ManyToManyField("benchmarks.KeyFactor", verbose_name=_("key factors"), related_name="actions", blank=True)
-    needs = models.TextField(_("needs addressed"), blank=True)
+    key_factors = models.ManyToManyField("benchmarks.KeyFactor", verbose_name=_("focus key factors"), related_name="actions", blank=True)
+    needs = models.ManyToManyField(Need, verbose_name=_("needs addressed"), related_name="actions", blank=True)
     status = models.CharField(_("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
 
-    history = HistoricalRecords(m2m_fields=[key_factors])
+    history = HistoricalRecords(m2m_fields=[key_factors, needs])
 
     class Meta:
         verbose_name = _("action")
@@ -90,6 +108,7 @@ class ActionPlanVersion(models.Model):
         ordering = ["plan", "number"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="unique_action_plan_version_number"),
+            models.UniqueConstraint(fields=["plan", "label"], name="unique_action_plan_version_label"),
         ]
 
     def __str__(self):
@@ -113,3 +132,22 @@ class ImplementationUpdate(models.Model):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d}: {self.text[:60]}"
+
+
+class ActionComment(models.Model):
+    """The mentor's (or an organiser's) comment on an action being implemented."""
+
+    action = models.ForeignKey(Action, verbose_name=_("action"), on_delete=models.CASCADE, related_name="comments")
+    text = models.TextField(_("comment"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("comment on an action")
+        verbose_name_plural = _("comments on actions")
+        ordering = ["action", "created_at", "id"]
+
+    def __str__(self):
+        return self.text[:60]

@@ -12,7 +12,8 @@ from mentoring.access import programme_view, scheme_view
 from mentoring.pages import archive_toggle, form_page, history_view, restore_view
 
 from ..forms import PartyFormSet, SchemeCreateForm, SchemeForm
-from ..models import SchemeKind, SchemeRole, Side
+from ..models import ActionPlan, SchemeKind, SchemeRole, Side
+from ..services.action_plans import progress_summary
 from ..services.schemes import scheme_create
 from ..services.setup import form_save_with_history, scheme_parties_set
 from .training import scheme_styles
@@ -63,6 +64,7 @@ def scheme_detail(request, scheme, access):
         if scheme.benchmark_id:
             documents.append((_("Self-assessment"), party.organisation, reverse("schemes:self_assessment", kwargs=kwargs)))
         documents.append((_("Local support group"), party.organisation, reverse("schemes:support_group", kwargs=kwargs)))
+    plan = ActionPlan.objects.filter(scheme=scheme).first()
     context = {
         "scheme": scheme,
         "programme": scheme.programme,
@@ -74,6 +76,8 @@ def scheme_detail(request, scheme, access):
         "focus_key_factors": scheme.focus_key_factors.order_by("order"),
         "commitments": scheme.commitments.order_by("-date"),
         "styles": scheme_styles(scheme),
+        "plan": plan,
+        "plan_progress": progress_summary(plan.actions.all()) if plan else None,
         # A mentoring scheme with mentee cities and no mentor city waits for a match.
         "waiting_city": next(
             (

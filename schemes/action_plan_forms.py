@@ -1,0 +1,90 @@
+"""Forms of the action plan (Annex 6). The cells are the mentee's own text, kept as typed
+(capped at 20,000 characters, about 3,000 words); key factors and needs are chosen
+among the scheme's own."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from benchmarks.models import KeyFactor
+from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, RowsFormSet, TextLimitMixin
+
+from .models import Action, ActionComment, ActionPlan, ImplementationUpdate, Need
+
+
+class ActionForm(TextLimitMixin, ConcurrentEditMixin, forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = ["action", "outcomes", "timeframe", "due_date", "lead", "resources", "evaluation", "key_factors", "needs"]
+        widgets = {
+            "action": forms.Textarea(attrs={"rows": 3}), "outcomes": forms.Textarea(attrs={"rows": 3}),
+            "resources": forms.Textarea(attrs={"rows": 2}), "evaluation": forms.Textarea(attrs={"rows": 2}),
+            "due_date": DateInput(), "key_factors": forms.CheckboxSelectMultiple, "needs": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {"due_date": _("The end of the timeframe: an action not done by then is flagged as overdue.")}
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        scheme = plan.scheme
+        focus = scheme.focus_key_factors.order_by("order")
+        self.fields["key_factors"].queryset = (
+            focus if focus.exists() else KeyFactor.objects.filter(version_id=scheme.benchmark_id).order_by("order")
+        )
+        self.fields["key_factors"].label_from_instance = lambda kf: f"{kf.number} · {kf.title}"
+        self.fields["needs"].queryset = plan.needs.order_by("order", "id")
+
+
+class NeedForm(PlainTextMixin, forms.ModelForm):
+    class Meta:
+        model = Need
+        fields = ["text"]
+
+
+NeedFormSet = inlineformset_factory(
+    ActionPlan, Need, form=NeedForm, formset=RowsFormSet, extra=3, can_order=True, can_delete=True,
+    max_num=40, validate_max=True,
+)
+
+
+class FreezeForm(PlainTextMixin, forms.Form):
+    label = forms.CharField(label=_("Label of this version"), max_length=200, help_text=_("For example: draft after visit 1."))
+    visit = forms.ModelChoiceField(label=_("After visit"), queryset=None, required=False, empty_label=_("Not after a visit"))
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["visit"].queryset = plan.scheme.visits.order_by("order")
+
+    def clean_label(self):
+        label = self.cleaned_data["label"].strip()
+        if self.plan.versions.filter(label__iexact=label).exists():
+            raise ValidationError(_("A version of this plan is already called “%(label)s”: choose another label.") % {"label": label})
+        return label
+
+
+class ApprovalForm(PlainTextMixin, forms.Form):
+    decision_reference = forms.CharField(
+        label=_("Formal decision reference"), max_length=300,
+        help_text=_("The reference of the decision that approved the plan inside the administration (council, board)."),
+    )
+
+
+class UpdateForm(TextLimitMixin, forms.ModelForm):
+    class Meta:
+        model = ImplementationUpdate
+        fields = ["date", "status", "progress", "text"]
+        widgets = {"date": DateInput(), "text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["progress"].validators.append(MaxValueValidator(100))
+        self.fields["progress"].widget.attrs.update(min=0, max=100)
+
+
+class ActionCommentForm(TextLimitMixin, forms.ModelForm):
+    class Meta:
+        model = ActionComment
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}

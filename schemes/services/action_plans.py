@@ -1,0 +1,258 @@
+"""The action plan of a scheme (Annex 6): its needs and actions, versions frozen after
+each visit and compared field by field, submission, approval by the mentee city (then
+read-only), traceability to the focus key factors and needs, and implementation.
+
+Every change of the plan's content goes through ``_editable``, which locks the plan row
+and refuses a plan that is submitted or approved; implementation updates are the only
+writes after approval.
+"""
+
+from django.db import transaction
+from django.db.models import Max, Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from benchmarks.compare import Diff, ItemChange, word_diff
+from mentoring.forms import save_ordered_rows
+from mentoring.history import move_in_order
+
+from ..models import ActionPlan, ActionPlanStatus, ActionPlanVersion, ActionStatus, Side
+from .setup import form_save_with_history
+
+FIELDS = {
+    "action": gettext_lazy("Actions"),
+    "outcomes": gettext_lazy("Outcomes"),
+    "timeframe": gettext_lazy("Timeframe"),
+    "due_date": gettext_lazy("Due date"),
+    "lead": gettext_lazy("Who leads"),
+    "resources": gettext_lazy("Resources and partners"),
+    "evaluation": gettext_lazy("Evaluating success"),
+    "key_factors": gettext_lazy("Focus key factors"),
+    "needs": gettext_lazy("Needs addressed"),
+}
+FINISHED = (ActionStatus.DONE, ActionStatus.DROPPED)
+
+
+class PlanLocked(Exception):
+    message = gettext_lazy(
+        "The action plan is submitted or approved, so it no longer changes. A facilitator can reopen a "
+        "submitted plan; an approved plan stays as approved, and only its implementation is recorded."
+    )
+
+
+def plan_for(scheme):
+    """The scheme's action plan, created (empty, titled after the scheme) the first time."""
+    plan, _created = ActionPlan.objects.get_or_create(scheme=scheme, defaults={"title": scheme.title})
+    plan.scheme = scheme
+    return plan
+
+
+def sides(scheme):
+    """The scheme's (mentee parties, mentor parties), in one query."""
+    parties = list(scheme.parties.select_related("organisation").order_by("side", "order"))
+    return [p for p in parties if p.side == Side.MENTEE], [p for p in parties if p.side == Side.MENTOR]
+
+
+def _editable(plan):
+    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != ActionPlanStatus.DRAFT:
+        raise PlanLocked
+    return plan
+
+
+def actions_of(plan):
+    return plan.actions.prefetch_related("key_factors", "needs").order_by("order", "id")
+
+
+@transaction.atomic
+def action_save(*, form, plan):
+    plan = _editable(plan)
+    if form.instance.pk is None:
+        form.instance.plan = plan
+        form.instance.order = (plan.actions.aggregate(n=Max("order"))["n"] or 0) + 1
+    return form_save_with_history(form)
+
+
+@transaction.atomic
+def action_delete(*, action):
+    _editable(action.plan)
+    action.delete()
+
+
+@transaction.atomic
+def action_move(*, action, up):
+    _editable(action.plan)
+    return move_in_order(action.plan.actions.order_by("order", "id"), action, up=up)
+
+
+@transaction.atomic
+def needs_save(*, plan, formset):
+    save_ordered_rows(formset, plan=_editable(plan))
+
+
+def snapshot(plan):
+    """The plan's content as plain data: what a frozen version keeps."""
+    mentees, mentors = sides(plan.scheme)
+    return {
+        "title": plan.title,
+        "mentee": ", ".join(p.organisation.name for p in mentees),
+        "mentor": ", ".join(p.organisation.name for p in mentors),
+        "needs": [need.text for need in plan.needs.order_by("order", "id")],
+        "actions": [
+            {
+                "id": action.pk,
+                "action": action.action,
+                "outcomes": action.outcomes,
+                "timeframe": action.timeframe,
+                "due_date": action.due_date.isoformat() if action.due_date else "",
+                "lead": action.lead,
+                "resources": action.resources,
+                "evaluation": action.evaluation,
+                "key_factors": [kf.number for kf in action.key_factors.all()],
+                "needs": [need.text for need in action.needs.all()],
+            }
+            for action in actions_of(plan)
+        ],
+    }
+
+
+@transaction.atomic
+def version_freeze(*, plan, label, visit=None, user=None, final=False):
+    """Freeze the plan as it is now under ``label`` (unique in the plan)."""
+    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    number = (plan.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = ActionPlanVersion.objects.create(
+        plan=plan, number=number, label=label, visit=visit, snapshot=snapshot(plan), is_final=final, created_by=user
+    )
+    plan.version = number + 1
+    plan._change_reason = _("Version %(number)s frozen: %(label)s") % {"number": number, "label": label}
+    plan.save()
+    return version
+
+
+def _text(value):
+    return ", ".join(value) if isinstance(value, list) else str(value or "")
+
+
+def compare(old, new):
+    """What changed between two snapshots: actions matched by id, added, removed or
+    changed field by field (word-level differences), and the needs."""
+    old_actions = {a["id"]: a for a in old["actions"]}
+    new_actions = {a["id"]: a for a in new["actions"]}
+    changes = []
+    for number, action in enumerate(new["actions"], start=1):
+        before = old_actions.get(action["id"])
+        title = action["action"][:120]
+        if before is None:
+            changes.append(ItemChange(status="added", key=str(number), title=title, diffs=[]))
+            continue
+        diffs = [
+            Diff(field=name, label=label, old=_text(before.get(name)), new=_text(action.get(name)),
+                 words=word_diff(_text(before.get(name)), _text(action.get(name))))
+            for name, label in FIELDS.items()
+            if _text(before.get(name)).strip() != _text(action.get(name)).strip()
+        ]
+        if diffs:
+            changes.append(ItemChange(status="reworded", key=str(number), title=title, diffs=diffs))
+    for action in old["actions"]:
+        if action["id"] not in new_actions:
+            changes.append(ItemChange(status="removed", key="", title=action["action"][:120], diffs=[]))
+    needs = {
+        "added": [n for n in new["needs"] if n not in old["needs"]],
+        "removed": [n for n in old["needs"] if n not in new["needs"]],
+    }
+    return changes, needs
+
+
+@transaction.atomic
+def plan_submit(*, plan, user):
+    """Submit the final version for approval: frozen as "Final version", then locked."""
+    plan = _editable(plan)
+    if not plan.actions.exists():
+        raise ValueError(_("The plan has no action yet."))
+    label = _("Final version")
+    if plan.versions.filter(label=label).exists():
+        label = _("Final version (%(date)s)") % {"date": timezone.localdate().isoformat()}
+    version_freeze(plan=plan, label=label, user=user, final=True)
+    plan.refresh_from_db()
+    plan.status = ActionPlanStatus.SUBMITTED
+    plan._change_reason = _("Submitted for approval")
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def plan_reopen(*, plan):
+    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != ActionPlanStatus.SUBMITTED:
+        raise PlanLocked
+    plan.status = ActionPlanStatus.DRAFT
+    plan._change_reason = _("Reopened")
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def plan_approve(*, plan, user, decision_reference):
+    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != ActionPlanStatus.SUBMITTED:
+        raise PlanLocked
+    plan.status = ActionPlanStatus.APPROVED
+    plan.approved_at = timezone.now()
+    plan.approved_by = user
+    plan.decision_reference = decision_reference
+    plan._change_reason = _("Approved")
+    plan.save()
+    return plan
+
+
+def untraced(plan, actions, needs):
+    """The focus key factors and the ``needs`` that no action addresses."""
+    addressed_factors = {kf.pk for action in actions for kf in action.key_factors.all()}
+    addressed_needs = {need.pk for action in actions for need in action.needs.all()}
+    factors = [kf for kf in plan.scheme.focus_key_factors.order_by("order") if kf.pk not in addressed_factors]
+    return factors, [need for need in needs if need.pk not in addressed_needs]
+
+
+def is_overdue(action, today=None):
+    today = today or timezone.localdate()
+    return bool(action.due_date and action.due_date < today and action.status not in FINISHED)
+
+
+def progress_summary(actions, today=None):
+    """Counts per status, overdue actions and the average progress, for the scheme page."""
+    actions = list(actions)
+    counts = {status: 0 for status in ActionStatus.values}
+    for action in actions:
+        counts[action.status] += 1
+    return {
+        "total": len(actions),
+        "counts": [(ActionStatus(status).label, count) for status, count in counts.items()],
+        "overdue": sum(1 for action in actions if is_overdue(action, today)),
+        "average": round(sum(a.progress for a in actions) / len(actions)) if actions else 0,
+    }
+
+
+@transaction.atomic
+def update_add(*, form, action, user):
+    """Record a dated implementation update; the action takes its status and progress."""
+    if action.plan.status != ActionPlanStatus.APPROVED:
+        raise PlanLocked
+    update = form.save(commit=False)
+    update.action, update.author = action, user
+    update.save()
+    latest = action.updates.order_by("-date", "-id").first()
+    action.status, action.progress = latest.status, latest.progress
+    action._change_reason = _("Implementation update of %(date)s") % {"date": update.date.isoformat()}
+    action.save()
+    return update
+
+
+def plan_actions_prefetched(plan):
+    from ..models import ImplementationUpdate
+
+    return actions_of(plan).prefetch_related(
+        Prefetch("updates", queryset=ImplementationUpdate.objects.select_related("author").order_by("-date", "-id")),
+        "comments__author",
+    )

@@ -1,0 +1,383 @@
+"""The action plan of a scheme (Annex 6, journey 4): the mentee drafts it with the
+facilitators, freezes a version after each visit, compares versions, submits the final
+one and approves it (then it is read-only), and records its implementation, on which the
+mentor comments. Fetched through the scheme: another scheme's action is a 404."""
+
+import csv
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from mentoring.access import scheme_view
+from mentoring.documents import pdf_response
+from mentoring.pages import form_page
+
+from ..action_plan_forms import ActionCommentForm, ActionForm, ApprovalForm, FreezeForm, NeedFormSet, UpdateForm
+from ..models import Action, ActionPlanStatus
+from ..services.action_plans import (
+    FIELDS,
+    PlanLocked,
+    action_delete,
+    action_move,
+    action_save,
+    actions_of,
+    compare,
+    is_overdue,
+    needs_save,
+    plan_actions_prefetched,
+    plan_approve,
+    plan_for,
+    plan_reopen,
+    plan_submit,
+    progress_summary,
+    sides,
+    snapshot,
+    untraced,
+    update_add,
+    version_freeze,
+)
+
+
+def _url(scheme, name="action_plan", **kwargs):
+    return reverse(f"schemes:{name}", kwargs={"programme": scheme.programme.slug, "number": scheme.number, **kwargs})
+
+
+def _locked(request, scheme):
+    messages.error(request, PlanLocked.message)
+    return redirect(_url(scheme))
+
+
+def _action(plan, pk):
+    return get_object_or_404(Action.objects.select_related("plan"), plan=plan, pk=pk)
+
+
+def _context(scheme, **extra):
+    return {"programme": scheme.programme, "scheme": scheme, **extra}
+
+
+@require_safe
+@scheme_view("view", "action_plan")
+def plan_detail(request, scheme, access):
+    plan = plan_for(scheme)
+    actions = list(plan_actions_prefetched(plan))
+    today = timezone.localdate()
+    for action in actions:
+        action.overdue = is_overdue(action, today)
+    needs = list(plan.needs.order_by("order", "id"))
+    factors, untraced_needs = untraced(plan, actions, needs)
+    mentees, mentors = sides(scheme)
+    return render(
+        request,
+        "action_plans/detail.html",
+        _context(
+            scheme, access=access, plan=plan, actions=actions, untraced_factors=factors, untraced_needs=untraced_needs,
+            needs=needs, versions=plan.versions.select_related("visit", "created_by"),
+            mentees=mentees, mentors=mentors, progress=progress_summary(actions, today),
+            editable=plan.status == ActionPlanStatus.DRAFT, approved=plan.status == ActionPlanStatus.APPROVED,
+            freeze_form=FreezeForm(plan=plan), approval_form=ApprovalForm(), update_form=UpdateForm(),
+            comment_form=ActionCommentForm(), page_title=_("Action plan"),
+        ),
+    )
+
+
+@scheme_view("edit", "action_plan")
+def needs_edit(request, scheme, access):
+    plan = plan_for(scheme)
+    if plan.status != ActionPlanStatus.DRAFT:
+        return _locked(request, scheme)
+    formset = NeedFormSet(request.POST or None, instance=plan, prefix="needs")
+    if request.method == "POST" and formset.is_valid():
+        try:
+            needs_save(plan=plan, formset=formset)
+        except PlanLocked:
+            return _locked(request, scheme)
+        messages.success(request, _("Needs saved."))
+        return redirect(_url(scheme))
+    return render(
+        request,
+        "action_plans/needs.html",
+        _context(scheme, formset=formset, heading=_("Needs the plan answers"), page_title=_("Needs")),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _action_page(request, scheme, plan, action):
+    if plan.status != ActionPlanStatus.DRAFT:
+        return _locked(request, scheme)
+    form = ActionForm(request.POST or None, instance=action, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = action_save(form=form, plan=plan)
+        except PlanLocked:
+            return _locked(request, scheme)
+        messages.success(request, _("Action saved."))
+        if "add_another" in request.POST:
+            return redirect(_url(scheme, "action_create"))
+        return redirect(_url(scheme) + f"#action-{saved.pk}")
+    title = _("Edit an action") if action else _("Add an action")
+    return form_page(
+        request, form, title=title, submit_label=_("Save"), cancel_url=_url(scheme),
+        context=_context(scheme, page_title=title, add_another=action is None),
+    )
+
+
+@scheme_view("edit", "action_plan")
+def action_create(request, scheme, access):
+    return _action_page(request, scheme, plan_for(scheme), None)
+
+
+@scheme_view("edit", "action_plan")
+def action_edit(request, scheme, access, pk):
+    plan = plan_for(scheme)
+    return _action_page(request, scheme, plan, _action(plan, pk))
+
+
+@require_POST
+@scheme_view("edit", "action_plan")
+def action_move_view(request, scheme, access, pk):
+    plan = plan_for(scheme)
+    action = _action(plan, pk)
+    try:
+        action_move(action=action, up=request.POST.get("direction") == "up")
+    except PlanLocked:
+        return _locked(request, scheme)
+    return redirect(_url(scheme) + f"#action-{action.pk}")
+
+
+@require_POST
+@scheme_view("edit", "action_plan")
+def action_delete_view(request, scheme, access, pk):
+    plan = plan_for(scheme)
+    try:
+        action_delete(action=_action(plan, pk))
+    except PlanLocked:
+        return _locked(request, scheme)
+    messages.success(request, _("Action removed (it stays in the history and in frozen versions)."))
+    return redirect(_url(scheme))
+
+
+@require_POST
+@scheme_view("edit", "action_plan_version")
+def version_freeze_view(request, scheme, access):
+    plan = plan_for(scheme)
+    form = FreezeForm(request.POST, plan=plan)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(_url(scheme) + "#versions")
+    version = version_freeze(plan=plan, label=form.cleaned_data["label"], visit=form.cleaned_data["visit"], user=request.user)
+    messages.success(request, _("Version %(number)s “%(label)s” frozen.") % {"number": version.number, "label": version.label})
+    return redirect(_url(scheme) + "#versions")
+
+
+@require_safe
+@scheme_view("view", "action_plan_version")
+def version_detail(request, scheme, access, version):
+    plan = plan_for(scheme)
+    frozen = get_object_or_404(plan.versions.select_related("visit"), number=version)
+    return render(
+        request, "action_plans/version.html",
+        _context(scheme, plan=plan, version=frozen, content=frozen.snapshot, fields=FIELDS, page_title=frozen.label),
+    )
+
+
+@require_safe
+@scheme_view("view", "action_plan_version")
+def version_compare(request, scheme, access):
+    """Two versions (or a version and the current plan) side by side, field by field."""
+    plan = plan_for(scheme)
+    versions = {str(v.number): v for v in plan.versions.all()}
+    errors = []
+    current = []
+
+    def now():
+        if not current:
+            current.append(snapshot(plan))
+        return current[0]
+
+    def pick(name, default):
+        raw = request.GET.get(name, default)
+        if raw == "current":
+            return "current", _("Current plan"), now()
+        if raw in versions:
+            return raw, versions[raw].label, versions[raw].snapshot
+        errors.append(_("There is no version “%(value)s” of this plan.") % {"value": raw[:20]})
+        return "current", _("Current plan"), now()
+
+    latest = str(max((v.number for v in versions.values()), default=0)) or "current"
+    old = pick("from", latest if latest != "0" else "current")
+    new = pick("to", "current")
+    changes, needs = compare(old[2], new[2])
+    return render(
+        request, "action_plans/compare.html",
+        _context(
+            scheme, plan=plan, versions=list(versions.values()), old=old, new=new, changes=changes, needs=needs,
+            errors=errors, page_title=_("Compare versions"),
+        ),
+        status=400 if errors else 200,
+    )
+
+
+@require_POST
+@scheme_view("submit", "action_plan")
+def plan_submit_view(request, scheme, access):
+    try:
+        plan_submit(plan=plan_for(scheme), user=request.user)
+    except PlanLocked:
+        return _locked(request, scheme)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect(_url(scheme))
+    messages.success(request, _("The final version is frozen and submitted for approval by the mentee city."))
+    return redirect(_url(scheme))
+
+
+@require_POST
+@scheme_view("reopen", "action_plan")
+def plan_reopen_view(request, scheme, access):
+    try:
+        plan_reopen(plan=plan_for(scheme))
+    except PlanLocked:
+        return _locked(request, scheme)
+    messages.success(request, _("The plan is a draft again."))
+    return redirect(_url(scheme))
+
+
+@require_POST
+@scheme_view("approve", "action_plan")
+def plan_approve_view(request, scheme, access):
+    form = ApprovalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reference of the formal decision that approved the plan."))
+        return redirect(_url(scheme) + "#approval")
+    try:
+        plan_approve(plan=plan_for(scheme), user=request.user, decision_reference=form.cleaned_data["decision_reference"])
+    except PlanLocked:
+        messages.error(request, _("Only a submitted plan can be approved."))
+        return redirect(_url(scheme))
+    messages.success(request, _("The action plan is approved. Its implementation can now be recorded."))
+    return redirect(_url(scheme))
+
+
+@require_POST
+@scheme_view("edit", "implementation_update")
+def update_create(request, scheme, access, pk):
+    plan = plan_for(scheme)
+    action = _action(plan, pk)
+    form = UpdateForm(request.POST)
+    if form.is_valid():
+        try:
+            update_add(form=form, action=action, user=request.user)
+        except PlanLocked:
+            messages.error(request, _("Implementation is recorded once the plan is approved."))
+        else:
+            messages.success(request, _("Update recorded."))
+        return redirect(_url(scheme) + f"#action-{action.pk}")
+    return form_page(
+        request, form, title=_("Record progress"), submit_label=_("Save"), cancel_url=_url(scheme),
+        context=_context(scheme, page_title=_("Record progress")),
+    )
+
+
+@require_POST
+@scheme_view("comment", "implementation_update")
+def action_comment(request, scheme, access, pk):
+    plan = plan_for(scheme)
+    action = _action(plan, pk)
+    form = ActionCommentForm(request.POST)
+    if form.is_valid():
+        form.instance.action, form.instance.author = action, request.user
+        form.save()
+        messages.success(request, _("Comment added."))
+        return redirect(_url(scheme) + f"#action-{action.pk}")
+    return form_page(
+        request, form, title=_("Comment on an action"), submit_label=_("Save"), cancel_url=_url(scheme),
+        context=_context(scheme, page_title=_("Comment on an action")),
+    )
+
+
+def _rows(plan):
+    """The actions with their updates, as rows for CSV and XLSX."""
+    header = [str(label) for label in FIELDS.values()] + [_("Status"), _("Progress (%)"), _("Update date"), _("Update")]
+    rows = []
+    for number, action in enumerate(plan_actions_prefetched(plan), start=1):
+        cells = [
+            action.action, action.outcomes, action.timeframe, action.due_date.isoformat() if action.due_date else "",
+            action.lead, action.resources, action.evaluation,
+            ", ".join(kf.number for kf in action.key_factors.all()), "; ".join(n.text for n in action.needs.all()),
+            action.get_status_display(), action.progress,
+        ]
+        updates = list(action.updates.all())
+        if not updates:
+            rows.append([number, *cells, "", ""])
+        for update in updates:
+            rows.append([number, *cells, update.date.isoformat(), update.text])
+    return [_("No."), *header], rows
+
+
+def _safe_cell(value):
+    """Cells are the users' text: one starting like a formula is quoted for spreadsheets."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@require_safe
+@scheme_view("export", "action_plan")
+def plan_csv(request, scheme, access):
+    header, rows = _rows(plan_for(scheme))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="action-plan-{scheme.programme.slug}-{scheme.number}.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read UTF-8
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows([[_safe_cell(cell) for cell in row] for row in rows])
+    return response
+
+
+@require_safe
+@scheme_view("export", "action_plan")
+def plan_xlsx(request, scheme, access):
+    from io import BytesIO
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    header, rows = _rows(plan_for(scheme))
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Actions")[:31]
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([_safe_cell(cell) for cell in row])
+    for column in sheet.iter_cols(min_row=2):
+        for cell in column:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    buffer = BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="action-plan-{scheme.programme.slug}-{scheme.number}.xlsx"'
+    return response
+
+
+@require_safe
+@scheme_view("export", "action_plan")
+def plan_pdf(request, scheme, access):
+    """Annex 6 on A4 landscape: the header, then the six columns; the table header repeats
+    on every page and a row is not split where it fits on one page."""
+    plan = plan_for(scheme)
+    mentees, mentors = sides(scheme)
+    return pdf_response(
+        "documents/action_plan.html",
+        _context(scheme, plan=plan, actions=actions_of(plan), mentees=mentees, mentors=mentors, today=timezone.localdate()),
+        filename=f"action-plan-{scheme.programme.slug}-{scheme.number}.pdf",
+    )

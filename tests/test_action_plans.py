@@ -1,0 +1,228 @@
+"""The action plan (Annex 6): drafting with needs and focus key factors, versions frozen
+after visits and compared, submission and approval (then read-only), implementation,
+and the exports."""
+
+import csv
+import datetime
+import io
+import subprocess
+
+import pytest
+from django.utils.html import escape
+from openpyxl import load_workbook
+
+from schemes.models import Action, ActionPlan, Need
+
+PLAN = "/programmes/test-programme/schemes/1/action-plan/"
+
+
+def action_data(text, **change):
+    data = {
+        "action": text, "outcomes": "", "timeframe": "2027", "due_date": "", "lead": "Integration office",
+        "resources": "", "evaluation": "", "seen_version": "",
+    }
+    data.update(change)
+    return data
+
+
+@pytest.fixture
+def drafted(personas):
+    """Scheme A focuses on two key factors; the mentee lists two needs and two actions."""
+    scheme = personas.a
+    kf1, kf2 = scheme.benchmark.key_factors.order_by("order")[:2]
+    scheme.focus_key_factors.add(kf1, kf2)
+    mentee = personas.client("mentee")
+    assert mentee.get(PLAN).status_code == 200  # the plan is created on first visit
+    response = mentee.post(PLAN + "needs/", {
+        "needs-TOTAL_FORMS": "2", "needs-INITIAL_FORMS": "0", "needs-MIN_NUM_FORMS": "0", "needs-MAX_NUM_FORMS": "1000",
+        "needs-0-text": "Newcomers do not find the services", "needs-0-ORDER": "1",
+        "needs-1-text": "Staff lack intercultural skills", "needs-1-ORDER": "2",
+    })
+    assert response.status_code == 302
+    plan = ActionPlan.objects.get(scheme=scheme)
+    first_need, second_need = plan.needs.order_by("order")
+    response = mentee.post(PLAN + "actions/new/", action_data(
+        "Open a one-stop welcome desk", key_factors=[str(kf1.pk)], needs=[str(first_need.pk)], due_date="2027-06-30",
+        outcomes="Newcomers served in one place",
+    ))
+    assert response.status_code == 302, response.context["form"].errors
+    mentee.post(PLAN + "actions/new/", action_data("Train front-desk staff"))
+    return plan, (kf1, kf2), (first_need, second_need)
+
+
+def test_the_plan_traces_actions_to_focus_key_factors_and_needs(personas, drafted):
+    plan, (kf1, kf2), (need1, need2) = drafted
+    page = personas.client("mentee").get(PLAN).content.decode()
+    assert "Not addressed by any action yet" in page
+    assert f"Focus key factor {kf2.number}: {escape(kf2.title)}" in page and f"Focus key factor {kf1.number}:" not in page
+    assert "Need: Staff lack intercultural skills" in page and "Need: Newcomers do not find" not in page
+    # Linking the second action to the rest clears the warning.
+    mentee = personas.client("mentee")
+    second = plan.actions.get(action="Train front-desk staff")
+    url = f"{PLAN}actions/{second.pk}/"
+    seen = mentee.get(url).context["form"]["seen_version"].value()
+    mentee.post(url, action_data("Train front-desk staff", key_factors=[str(kf2.pk)], needs=[str(need2.pk)], seen_version=seen))
+    assert "Not addressed by any action yet" not in mentee.get(PLAN).content.decode()
+    # Reordered with the buttons.
+    mentee.post(f"{PLAN}actions/{second.pk}/move/", {"direction": "up"})
+    assert list(plan.actions.order_by("order").values_list("action", flat=True)) == ["Train front-desk staff", "Open a one-stop welcome desk"]
+
+
+def test_versions_are_frozen_after_visits_and_compared_field_by_field(personas, drafted):
+    plan, _kfs, _needs = drafted
+    facilitator = personas.client("facilitator")
+    visit1 = personas.a.visits.get(order=1)
+    assert facilitator.post(PLAN + "versions/freeze/", {"label": "Draft after visit 1", "visit": str(visit1.pk)}).status_code == 302
+    # The same label again is refused; nothing frozen.
+    response = facilitator.post(PLAN + "versions/freeze/", {"label": "draft after visit 1"}, follow=True)
+    assert "already called" in response.content.decode() and plan.versions.count() == 1
+
+    mentee = personas.client("mentee")
+    desk = plan.actions.get(action="Open a one-stop welcome desk")
+    url = f"{PLAN}actions/{desk.pk}/"
+    form = mentee.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() not in (None, [])}
+    data.update(action="Open a one-stop welcome desk in the town hall", lead="Mayor's office")
+    assert mentee.post(url, data).status_code == 302
+    mentee.post(f"{PLAN}actions/{plan.actions.get(action='Train front-desk staff').pk}/delete/")
+    mentee.post(PLAN + "actions/new/", action_data("Publish a newcomers' guide"))
+    facilitator.post(PLAN + "versions/freeze/", {"label": "Draft after visit 2"})
+
+    page = facilitator.get(PLAN + "compare/?from=1&to=2")
+    changes = {(c.status, c.title) for c in page.context["changes"]}
+    assert changes == {
+        ("reworded", "Open a one-stop welcome desk in the town hall"),
+        ("removed", "Train front-desk staff"),
+        ("added", "Publish a newcomers' guide"),
+    }
+    changed = next(c for c in page.context["changes"] if c.status == "reworded")
+    assert {d.field for d in changed.diffs} == {"action", "lead"}
+    lead = next(d for d in changed.diffs if d.field == "lead")
+    assert (lead.old, lead.new) == ("Integration office", "Mayor's office")
+    assert "<ins>" in page.content.decode()
+    # The frozen version still reads as it was.
+    assert "Train front-desk staff" in facilitator.get(PLAN + "versions/1/").content.decode()
+    assert facilitator.get(PLAN + "compare/?from=9").status_code == 400
+
+
+def test_submitted_then_approved_the_plan_no_longer_changes(personas, drafted):
+    plan, _kfs, _needs = drafted
+    mentee, facilitator = personas.client("mentee"), personas.client("facilitator")
+    desk = plan.actions.get(action="Open a one-stop welcome desk")
+    assert personas.client("mentor").post(PLAN + "submit/").status_code == 403  # the mentee submits
+    assert mentee.post(PLAN + "submit/").status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == "submitted" and plan.versions.get(is_final=True).label == "Final version"
+    # Submitted: edits refused until a facilitator reopens it.
+    response = mentee.post(f"{PLAN}actions/{desk.pk}/", action_data("Changed"), follow=True)
+    assert "no longer changes" in response.content.decode()
+    facilitator.post(PLAN + "reopen/")
+    plan.refresh_from_db()
+    assert plan.status == "draft"
+    mentee.post(PLAN + "submit/")
+    # Approval needs the decision reference; the facilitator may not approve.
+    assert facilitator.post(PLAN + "approve/", {"decision_reference": "Council 2027/14"}).status_code == 403
+    response = mentee.post(PLAN + "approve/", {"decision_reference": ""}, follow=True)
+    assert "Give the reference of the formal decision" in response.content.decode()
+    mentee.post(PLAN + "approve/", {"decision_reference": "Council decision 2027/14"})
+    plan.refresh_from_db()
+    assert plan.status == "approved" and plan.approved_by == personas.users["mentee"] and plan.decision_reference == "Council decision 2027/14"
+    before = list(plan.actions.values_list("action", "order"))
+    for url, data in [
+        (f"{PLAN}actions/{desk.pk}/", action_data("Changed after approval")),
+        (f"{PLAN}actions/new/", action_data("New after approval")),
+        (f"{PLAN}actions/{desk.pk}/move/", {"direction": "down"}),
+        (f"{PLAN}actions/{desk.pk}/delete/", {}),
+        (f"{PLAN}needs/", {}),
+        (f"{PLAN}submit/", {}),
+        (f"{PLAN}reopen/", {}),
+    ]:
+        client = facilitator if url.endswith("reopen/") else mentee
+        response = client.post(url, data, follow=True)
+        assert "no longer changes" in response.content.decode(), url
+    assert list(plan.actions.values_list("action", "order")) == before
+    assert ActionPlan.objects.get(pk=plan.pk).status == "approved"
+
+
+def test_implementation_is_tracked_with_updates_overdue_flags_and_mentor_comments(personas, drafted):
+    plan, _kfs, _needs = drafted
+    mentee = personas.client("mentee")
+    mentee.post(PLAN + "submit/")
+    mentee.post(PLAN + "approve/", {"decision_reference": "2027/14"})
+    desk = plan.actions.get(action="Open a one-stop welcome desk")
+    Action.objects.filter(pk=desk.pk).update(due_date=datetime.date(2020, 1, 31))
+    page = mentee.get(PLAN).content.decode()
+    assert "Overdue" in page and "1 overdue" in page
+    response = mentee.post(f"{PLAN}actions/{desk.pk}/updates/new/", {"date": "2027-05-01", "status": "in_progress", "progress": "40", "text": "Desk staffed two days a week."})
+    assert response.status_code == 302
+    desk.refresh_from_db()
+    assert (desk.status, desk.progress) == ("in_progress", 40)
+    bad = mentee.post(f"{PLAN}actions/{desk.pk}/updates/new/", {"date": "2027-05-02", "status": "done", "progress": "140", "text": "x"})
+    assert bad.status_code == 200 and "less than or equal to 100" in bad.content.decode()
+    assert personas.client("mentor").post(f"{PLAN}actions/{desk.pk}/updates/new/", {}).status_code == 403
+    assert personas.client("mentor").post(f"{PLAN}actions/{desk.pk}/comments/new/", {"text": "Open on Saturdays too?"}).status_code == 302
+    mentee.post(f"{PLAN}actions/{desk.pk}/updates/new/", {"date": "2027-06-01", "status": "done", "progress": "100", "text": "Open every day."})
+    page = mentee.get(PLAN).content.decode()
+    assert "Open on Saturdays too?" in page and "0 overdue" in page and "Desk staffed two days a week." in page
+
+
+def test_bad_cells_are_refused_with_the_text_kept(personas, drafted):
+    plan, _kfs, _needs = drafted
+    mentee = personas.client("mentee")
+    other_need = Need.objects.create(plan=ActionPlan.objects.create(scheme=personas.b, title="B"), text="Other scheme's need")
+    other_kf = personas.a.benchmark.key_factors.order_by("order")[5]
+    words = " ".join(["integration"] * 5000)
+    cases = [
+        (action_data(words), "at most 20000 characters"),
+        (action_data(""), "This field is required."),
+        (action_data("Valid", needs=[str(other_need.pk)]), "Select a valid choice"),
+        (action_data("Valid", key_factors=[str(other_kf.pk)]), "Select a valid choice"),
+        (action_data("Valid", due_date="soon"), "Enter a valid date."),
+    ]
+    for data, message in cases:
+        response = mentee.post(PLAN + "actions/new/", data)
+        assert response.status_code == 200 and message in response.content.decode(), message
+    assert words[:200] in mentee.post(PLAN + "actions/new/", action_data(words)).content.decode()
+    assert plan.actions.count() == 2
+
+
+def test_exports_csv_xlsx_and_a_landscape_pdf_with_the_header_on_every_page(personas, drafted):
+    plan, _kfs, _needs = drafted
+    mentee = personas.client("mentee")
+    mentee.post(PLAN + "actions/new/", action_data("=HYPERLINK(\"http://example.com\")"))
+    for n in range(40):
+        Action.objects.create(plan=plan, order=10 + n, action=f"Action {n} " + "with a long description " * 8, lead="Team")
+    rows = list(csv.reader(io.StringIO(mentee.get(PLAN + "actions.csv").content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["No.", "Actions", "Outcomes"] and rows[1][1] == "Open a one-stop welcome desk"
+    assert rows[3][1].startswith("'=HYPERLINK")  # a formula is quoted, not run
+    book = load_workbook(io.BytesIO(mentee.get(PLAN + "actions.xlsx").content))
+    sheet = book.active
+    assert sheet["B2"].value == "Open a one-stop welcome desk" and sheet.max_row == 1 + 43
+    pdf = mentee.get(PLAN + "action-plan.pdf").content
+    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "841.89 x 595.2" in info  # A4 landscape
+    pages = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode().split("\f")
+    pages = [page for page in pages if page.strip()]
+    assert len(pages) >= 2
+    for page in pages:
+        assert "Outcomes" in page and "Timeframe" in page  # the repeated header
+
+
+def test_plan_page_keeps_its_query_count_as_actions_grow(personas, drafted, django_assert_max_num_queries):
+    plan, (kf1, kf2), (need1, need2) = drafted
+    mentee = personas.client("mentee")
+    urls = [PLAN, PLAN + "compare/", PLAN + "actions.csv", PLAN + "action-plan.pdf", "/programmes/test-programme/schemes/1/"]
+    counts = {}
+    for url in urls:
+        # The plan page reads the actions with their key factors, needs, updates and
+        # comments, the needs, the focus, the versions and the visits: 15 + 4 of the session.
+        with django_assert_max_num_queries(19 if url == PLAN else 15) as queries:
+            assert mentee.get(url).status_code == 200, url
+        counts[url] = len(queries.captured_queries)
+    for n in range(50):
+        action = Action.objects.create(plan=plan, order=10 + n, action=f"Action {n}")
+        action.key_factors.add(kf1, kf2)
+        action.needs.add(need1)
+    for url in urls:
+        with django_assert_max_num_queries(counts[url]):
+            assert mentee.get(url).status_code == 200, url
