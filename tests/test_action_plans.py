@@ -25,6 +25,10 @@ def action_data(text, **change):
     return data
 
 
+def update(action, **fields):
+    return {f"update-{action.pk}-{name}": value for name, value in fields.items()}
+
+
 @pytest.fixture
 def drafted(personas):
     """Scheme A focuses on two key factors; the mentee lists two needs and two actions."""
@@ -153,15 +157,15 @@ def test_implementation_is_tracked_with_updates_overdue_flags_and_mentor_comment
     Action.objects.filter(pk=desk.pk).update(due_date=datetime.date(2020, 1, 31))
     page = mentee.get(PLAN).content.decode()
     assert "Overdue" in page and "1 overdue" in page
-    response = mentee.post(f"{PLAN}actions/{desk.pk}/updates/new/", {"date": "2027-05-01", "status": "in_progress", "progress": "40", "text": "Desk staffed two days a week."})
+    response = mentee.post(f"{PLAN}actions/{desk.pk}/updates/new/", update(desk, date="2027-05-01", status="in_progress", progress="40", text="Desk staffed two days a week."))
     assert response.status_code == 302
     desk.refresh_from_db()
     assert (desk.status, desk.progress) == ("in_progress", 40)
-    bad = mentee.post(f"{PLAN}actions/{desk.pk}/updates/new/", {"date": "2027-05-02", "status": "done", "progress": "140", "text": "x"})
+    bad = mentee.post(f"{PLAN}actions/{desk.pk}/updates/new/", update(desk, date="2027-05-02", status="done", progress="140", text="x"))
     assert bad.status_code == 200 and "less than or equal to 100" in bad.content.decode()
     assert personas.client("mentor").post(f"{PLAN}actions/{desk.pk}/updates/new/", {}).status_code == 403
-    assert personas.client("mentor").post(f"{PLAN}actions/{desk.pk}/comments/new/", {"text": "Open on Saturdays too?"}).status_code == 302
-    mentee.post(f"{PLAN}actions/{desk.pk}/updates/new/", {"date": "2027-06-01", "status": "done", "progress": "100", "text": "Open every day."})
+    assert personas.client("mentor").post(f"{PLAN}actions/{desk.pk}/comments/new/", {f"comment-{desk.pk}-text": "Open on Saturdays too?"}).status_code == 302
+    mentee.post(f"{PLAN}actions/{desk.pk}/updates/new/", update(desk, date="2027-06-01", status="done", progress="100", text="Open every day."))
     page = mentee.get(PLAN).content.decode()
     assert "Open on Saturdays too?" in page and "0 overdue" in page and "Desk staffed two days a week." in page
 

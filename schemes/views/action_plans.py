@@ -68,6 +68,9 @@ def plan_detail(request, scheme, access):
     today = timezone.localdate()
     for action in actions:
         action.overdue = is_overdue(action, today)
+        # One form per action, each with its own field ids (labels stay tied to fields).
+        action.update_form = UpdateForm(prefix=f"update-{action.pk}")
+        action.comment_form = ActionCommentForm(prefix=f"comment-{action.pk}")
     needs = list(plan.needs.order_by("order", "id"))
     factors, untraced_needs = untraced(plan, actions, needs)
     mentees, mentors = sides(scheme)
@@ -79,8 +82,7 @@ def plan_detail(request, scheme, access):
             needs=needs, versions=plan.versions.select_related("visit", "created_by"),
             mentees=mentees, mentors=mentors, progress=progress_summary(actions, today),
             editable=plan.status == ActionPlanStatus.DRAFT, approved=plan.status == ActionPlanStatus.APPROVED,
-            freeze_form=FreezeForm(plan=plan), approval_form=ApprovalForm(), update_form=UpdateForm(),
-            comment_form=ActionCommentForm(), page_title=_("Action plan"),
+            freeze_form=FreezeForm(plan=plan), approval_form=ApprovalForm(), page_title=_("Action plan"),
         ),
     )
 
@@ -270,7 +272,7 @@ def plan_approve_view(request, scheme, access):
 def update_create(request, scheme, access, pk):
     plan = plan_for(scheme)
     action = _action(plan, pk)
-    form = UpdateForm(request.POST)
+    form = UpdateForm(request.POST, prefix=f"update-{action.pk}")
     if form.is_valid():
         try:
             update_add(form=form, action=action, user=request.user)
@@ -290,7 +292,7 @@ def update_create(request, scheme, access, pk):
 def action_comment(request, scheme, access, pk):
     plan = plan_for(scheme)
     action = _action(plan, pk)
-    form = ActionCommentForm(request.POST)
+    form = ActionCommentForm(request.POST, prefix=f"comment-{action.pk}")
     if form.is_valid():
         form.instance.action, form.instance.author = action, request.user
         form.save()
