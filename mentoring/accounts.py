@@ -5,6 +5,7 @@ Login, logout, password change and password reset by e-mail are Django's own vie
 (see urls.py); django-axes throttles logins, django-otp throttles wrong codes.
 """
 
+import secrets
 from base64 import b32encode
 
 import segno
@@ -15,6 +16,7 @@ from django.contrib.auth import get_user_model, login, password_validation
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -202,6 +204,22 @@ def account(request):
         "registration/account.html",
         {"has_two_factor": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()},
     )
+
+
+@require_POST
+@login_required
+def calendar_token_renew(request):
+    """A new secret for the person's calendar subscription addresses (the old ones stop)."""
+    request.user.calendar_token = secrets.token_urlsafe(32)
+    request.user.save(update_fields=["calendar_token"])
+    messages.success(
+        request,
+        _("Your private calendar addresses are ready. Anyone who has one sees the visits it lists: keep it to yourself."),
+    )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = reverse("account")
+    return redirect(target)
 
 
 @require_safe

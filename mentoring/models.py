@@ -50,6 +50,10 @@ class User(AbstractUser):
         related_name="people",
     )
     language = models.CharField(_("preferred language"), max_length=10, blank=True)
+    calendar_token = models.CharField(
+        _("private calendar address"), max_length=64, blank=True, db_index=True,
+        help_text=_("The secret part of the addresses calendar applications subscribe to; renewing it ends the old ones."),
+    )
     is_demo = models.BooleanField(
         _("demo account"),
         default=False,

@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from schemes.views import visits as visit_views
+
 from . import accounts, views
 
 account_urls = [
@@ -23,6 +25,7 @@ account_urls = [
     path("two-factor/", accounts.two_factor_setup, name="two_factor_setup"),
     path("two-factor/verify/", accounts.two_factor_verify, name="two_factor_verify"),
     path("two-factor/disable/", accounts.two_factor_disable, name="two_factor_disable"),
+    path("calendar/", accounts.calendar_token_renew, name="calendar_token_renew"),
 ]
 
 urlpatterns = [
@@ -33,6 +36,13 @@ urlpatterns = [
     path("invitations/<str:token>/", accounts.invitation_accept_view, name="invitation_accept"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("programmes/", include("schemes.urls")),
+    # Calendar applications subscribe without a session: the person's secret token stands
+    # for them, and the scheme is resolved for that person like any other page.
+    path(
+        "calendar/<str:token>/<slug:programme>/<int:number>/visits.ics",
+        visit_views.calendar_feed,
+        name="calendar_feed",
+    ),
     path("benchmarks/", include("benchmarks.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -110,6 +110,10 @@ TABLE = {
     "two_factor_verify": row("site", only({302: SIGNED_IN}, 302), only({302: SIGNED_IN}, 302)),
     "two_factor_disable": row("site", everyone(NOT_ALLOWED), only({302: SIGNED_IN}, 302)),
     "invitation_accept": row("invitation", everyone(200), everyone(200)),
+    "calendar_token_renew": row("site", everyone(NOT_ALLOWED), only({302: SIGNED_IN}, 302)),
+    # A calendar subscription: the token stands for the person (an unknown one is a 404
+    # for everyone, whatever their session); tests/test_visits.py covers a real token.
+    "calendar_feed": row("site", everyone(404), everyone(NOT_ALLOWED)),
     # Benchmarks: shared standards, readable by every signed-in user.
     "benchmarks:list": row("site", only({200: SIGNED_IN}, 200), GET_ONLY),
     "benchmarks:detail": row("site", only({200: SIGNED_IN}, 200), GET_ONLY),
@@ -584,6 +588,8 @@ class Matrix:
             values["section"] = "mentee-needs" if needs else "mentor-strengths"
             values["submission"] = 1
             values["comment"] = self.comments[("needs_analysis" if needs else "strengths", "own" if variant == "own" else "sibling")].pk
+        elif name == "calendar_feed":
+            values["token"] = "no-such-calendar-token-0123456789abcdef"
         elif name == "invitation_accept":
             values["token"] = self.token if variant == "own" else "no-such-token"
         elif name == "password_reset_confirm":

@@ -238,3 +238,26 @@ def test_visit_pages_keep_their_query_count_as_the_agenda_grows(personas, planne
     for url in urls:
         with django_assert_max_num_queries(counts[url]):
             assert facilitator.get(url).status_code == 200, url
+
+
+def test_a_private_address_lets_a_calendar_application_subscribe(personas, planned):
+    from django.test import Client
+
+    mentee = personas.client("mentee")
+    page = mentee.get(VISITS)
+    assert "Create my private calendar address" in page.content.decode()
+    mentee.post("/accounts/calendar/", {"next": VISITS})
+    feed = mentee.get(VISITS).context["feed"]
+    token = personas.users["mentee"].__class__.objects.get(pk=personas.users["mentee"].pk).calendar_token
+    assert len(token) >= 32 and feed.endswith(f"/calendar/{token}/test-programme/1/visits.ics")
+    app = Client()  # a calendar application: no session
+    response = app.get(feed)
+    assert response.status_code == 200
+    assert [str(e["summary"]) for e in Calendar.from_ical(response.content).walk("VEVENT")] == ["Scheme A: Visit 1: Setting the scene"]
+    # The same secret does not open a scheme the person does not see, nor an unknown one.
+    assert app.get(f"/calendar/{token}/test-programme/2/visits.ics").status_code == 404
+    assert app.get(f"/calendar/{token}/other-programme/1/visits.ics").status_code == 404
+    assert app.get(f"/calendar/{'x' * 43}/test-programme/1/visits.ics").status_code == 404
+    # Renewing ends the old address.
+    mentee.post("/accounts/calendar/", {"next": "https://evil.example/"})
+    assert app.get(feed).status_code == 404

@@ -5,7 +5,7 @@ session is a 404."""
 
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -50,7 +50,13 @@ def _context(scheme, **extra):
 @scheme_view("view", "visit")
 def visit_list(request, scheme, access):
     visits = scheme.visits.select_related("host").order_by("order")
-    return render(request, "visits/list.html", _context(scheme, access=access, visits=visits, page_title=_("Visits")))
+    token = request.user.calendar_token
+    feed = request.build_absolute_uri(
+        reverse("calendar_feed", kwargs={"token": token, "programme": scheme.programme.slug, "number": scheme.number})
+    ) if token else ""
+    return render(
+        request, "visits/list.html", _context(scheme, access=access, visits=visits, feed=feed, page_title=_("Visits"))
+    )
 
 
 @scheme_view("edit", "visit")
@@ -243,10 +249,30 @@ def visit_ics(request, scheme, access, visit):
     return _ics_response(content, f"{scheme.programme.slug}-{scheme.number}-visit-{visit.order}.ics")
 
 
+def _scheme_calendar(request, scheme):
+    visits = scheme.visits.select_related("scheme").prefetch_related("agenda_items").order_by("order")
+    content = calendar(visits, url_of=lambda v: request.build_absolute_uri(_url(v)))
+    return _ics_response(content, f"{scheme.programme.slug}-{scheme.number}-visits.ics")
+
+
 @require_safe
 @scheme_view("export", "visit")
 def scheme_ics(request, scheme, access):
     """Every visit of the scheme (and its sessions), for a calendar application."""
-    visits = scheme.visits.select_related("scheme").prefetch_related("agenda_items").order_by("order")
-    content = calendar(visits, url_of=lambda v: request.build_absolute_uri(_url(v)))
-    return _ics_response(content, f"{scheme.programme.slug}-{scheme.number}-visits.ics")
+    return _scheme_calendar(request, scheme)
+
+
+@require_safe
+def calendar_feed(request, token, programme, number):
+    """The scheme's visits for a calendar application's subscription: the secret token
+    names the person, and the scheme is resolved for them as for any page (a scheme they
+    do not see, or an unknown or renewed token, is a 404)."""
+    from mentoring.access import require, scheme_for
+    from mentoring.models import User
+
+    user = User.objects.filter(calendar_token=token, is_active=True).first() if len(token) >= 32 else None
+    if user is None:
+        raise Http404(_("No such calendar."))
+    scheme, access = scheme_for(user, programme, number)
+    require(access, "export", "visit", user=user)
+    return _scheme_calendar(request, scheme)
