@@ -109,6 +109,22 @@ def test_versions_are_frozen_after_visits_and_compared_field_by_field(personas, 
     assert facilitator.get(PLAN + "compare/?from=9").status_code == 400
 
 
+def test_a_version_is_frozen_when_a_visit_is_recorded_as_held(personas, drafted):
+    plan, _kfs, _needs = drafted
+    facilitator = personas.client("facilitator")
+    url = "/programmes/test-programme/schemes/1/visits/2/record/"
+    seen = facilitator.get(url).context["form"]["seen_version"].value()
+    data = {"status": "held", "notes": "", "outcomes": "Inspiring.", "next_steps": "", "seen_version": seen}
+    response = facilitator.post(url, data, follow=True)
+    assert "frozen as “Draft after visit 2”" in response.content.decode()
+    version = plan.versions.get()
+    assert version.label == "Draft after visit 2" and version.visit.order == 2 and len(version.snapshot["actions"]) == 2
+    # Saving the record again freezes nothing more.
+    data["seen_version"] = facilitator.get(url).context["form"]["seen_version"].value()
+    facilitator.post(url, data)
+    assert plan.versions.count() == 1
+
+
 def test_submitted_then_approved_the_plan_no_longer_changes(personas, drafted):
     plan, _kfs, _needs = drafted
     mentee, facilitator = personas.client("mentee"), personas.client("facilitator")

@@ -103,9 +103,11 @@ def test_a_visit_needs_an_aim_and_unusual_plans_are_flagged(personas, planned):
     content = response.content.decode()
     assert "This visit lasts 7 days" in content and "one to two months before the visit" in content
     assert Visit.objects.get(pk=planned.pk).end_date == datetime.date(2027, 3, 16)
-    # A visit with dates but no preparation meeting gets one proposed six weeks before.
-    Visit.objects.filter(pk=planned.pk).update(preparation_meeting=None)
-    assert facilitator.get(url).context["form"].initial["preparation_meeting"] == datetime.date(2027, 1, 27)
+    # A visit given dates but no preparation meeting gets one proposed six weeks before.
+    seen = facilitator.get(url).context["form"]["seen_version"].value()
+    response = facilitator.post(url, visit_data(host=str(personas.mentee_city.pk), seen_version=seen, preparation_meeting=""), follow=True)
+    assert "A preparation meeting of the working group is proposed on Jan. 27, 2027" in response.content.decode()
+    assert Visit.objects.get(pk=planned.pk).preparation_meeting == datetime.date(2027, 1, 27)
 
 
 def test_the_agenda_refuses_overlaps_and_outside_days_and_shows_day_totals(personas, planned):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Visit
+from .setup import form_save_with_history
 from .schemes import MAX_VISITS, MIN_VISITS
 
 
@@ -37,6 +38,43 @@ def _renumber(visits):
             visit.save()
 
 
+PREPARATION_LEAD = datetime.timedelta(weeks=6)
+
+
+def _propose_preparation(visit):
+    """A visit given its first day without a preparation meeting gets one proposed six
+    weeks before (the working group meets one to two months ahead). True if proposed."""
+    if visit.start_date and not visit.preparation_meeting:
+        visit.preparation_meeting = visit.start_date - PREPARATION_LEAD
+        return True
+    return False
+
+
+@transaction.atomic
+def visit_save(*, form):
+    """Save the visit's plan; returns True when a preparation meeting was proposed."""
+    visit = form.save(commit=False)
+    proposed = _propose_preparation(visit)
+    form_save_with_history(form, reason=_("Preparation meeting proposed") if proposed else "")
+    return proposed
+
+
+@transaction.atomic
+def visit_record_save(*, form, user):
+    """Save the record after the visit. When the visit is held, the action plan (if it has
+    actions) is frozen as "Draft after visit N", once: returns that version, or None."""
+    from .action_plans import version_freeze
+
+    visit = form_save_with_history(form, reason=_("Recorded after the visit"))
+    plan = getattr(visit.scheme, "action_plan", None) if visit.status == "held" else None
+    if plan is None or not plan.actions.exists() or plan.versions.filter(visit=visit).exists():
+        return None
+    label = _("Draft after visit %(number)s") % {"number": visit.order}
+    if plan.versions.filter(label__iexact=label).exists():
+        return None
+    return version_freeze(plan=plan, label=label, visit=visit, user=user)
+
+
 @transaction.atomic
 def visit_add(*, form, scheme):
     visits = _lock(scheme)
@@ -45,6 +83,7 @@ def visit_add(*, form, scheme):
     visit = form.save(commit=False)
     visit.scheme = scheme
     visit.order = (scheme.visits.aggregate(n=Max("order"))["n"] or 0) + 1
+    _propose_preparation(visit)
     visit.save()
     return visit
 

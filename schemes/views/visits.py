@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -17,7 +18,17 @@ from mentoring.pages import form_page, history_view, restore_view
 
 from ..models import AgendaItem, LocalSupportGroupMember
 from ..services.setup import form_save_with_history
-from ..services.visits import VisitLimit, agenda_days, calendar, session_move, visit_add, visit_move, visit_remove
+from ..services.visits import (
+    VisitLimit,
+    agenda_days,
+    calendar,
+    session_move,
+    visit_add,
+    visit_move,
+    visit_record_save,
+    visit_remove,
+    visit_save,
+)
 from ..visit_forms import SessionForm, VisitForm, VisitRecordForm
 
 
@@ -100,9 +111,14 @@ def visit_edit(request, scheme, access, visit):
     visit = _visit(scheme, visit)
     form = VisitForm(request.POST or None, instance=visit, scheme=scheme)
     if request.method == "POST" and form.is_valid():
-        form_save_with_history(form)
         for warning in form.warnings():
             messages.warning(request, warning)
+        if visit_save(form=form):
+            messages.info(
+                request,
+                _("A preparation meeting of the working group is proposed on %(date)s, six weeks before; change it if needed.")
+                % {"date": date_format(form.instance.preparation_meeting, "DATE_FORMAT")},
+            )
         messages.success(request, _("Visit saved."))
         return redirect(_url(visit))
     return form_page(
@@ -120,8 +136,10 @@ def visit_record(request, scheme, access, visit):
         initial={"support_group_attendance": list(visit.support_group_attendance.values_list("pk", flat=True))},
     )
     if request.method == "POST" and form.is_valid():
-        form_save_with_history(form, reason=_("Recorded after the visit"))
+        frozen = visit_record_save(form=form, user=request.user)
         messages.success(request, _("The record of the visit is saved."))
+        if frozen:
+            messages.info(request, _("The action plan as it stands is frozen as “%(label)s”.") % {"label": frozen.label})
         return redirect(_url(visit))
     return form_page(
         request, form, title=_("After visit %(number)s") % {"number": visit.order}, submit_label=_("Save"),
