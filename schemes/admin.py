@@ -139,13 +139,29 @@ class VisitAdmin(SimpleHistoryAdmin):
 class ActionInline(admin.StackedInline):
     model = models.Action
     extra = 0
-    filter_horizontal = ["key_factors"]
+    filter_horizontal = ["key_factors", "needs"]
+
+
+class NeedInline(admin.TabularInline):
+    model = models.Need
+    extra = 0
 
 
 @admin.register(models.ActionPlan)
 class ActionPlanAdmin(SimpleHistoryAdmin):
     list_display = ["title", "scheme", "status", "approved_at"]
-    inlines = [ActionInline]
+    inlines = [NeedInline, ActionInline]
+
+
+@admin.register(models.Need)
+class NeedAdmin(SimpleHistoryAdmin):
+    list_display = ["text", "plan", "order"]
+    search_fields = ["text"]
+
+
+@admin.register(models.ActionComment)
+class ActionCommentAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "action", "author", "created_at"]
 
 
 @admin.register(models.ActionPlanVersion)

@@ -113,7 +113,9 @@ def test_training_pages_keep_their_query_count_as_answers_grow(personas, session
              (coordinator, "/programmes/test-programme/schemes/1/")]
     counts = {}
     for client, url in pages:
-        with django_assert_max_num_queries(15) as captured:
+        # The scheme page reads its parties, people, visits, focus, commitments, the
+        # styles survey (2) and the action plan's progress: 12 + 4 of the session.
+        with django_assert_max_num_queries(16 if url.endswith("/schemes/1/") else 15) as captured:
             assert client.get(url).status_code == 200
         counts[url] = len(captured.captured_queries)
     answer(20)

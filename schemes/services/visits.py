@@ -26,11 +26,13 @@ def _lock(scheme):
 
 def _renumber(visits):
     """Give ``visits`` the numbers 1..n in their list order. Numbers are unique per scheme,
-    so the rows first step aside to numbers no one uses."""
+    so the rows that change first step aside to numbers no one uses (each step is saved,
+    so the history has it)."""
     changed = [visit for number, visit in enumerate(visits, start=1) if visit.order != number]
-    offset = 1000
     for visit in changed:
-        Visit.objects.filter(pk=visit.pk).update(order=visit.order + offset)
+        visit.order += 1000
+        visit._change_reason = _("Renumbered")
+        visit.save()
     for number, visit in enumerate(visits, start=1):
         if visit in changed:
             visit.order = number

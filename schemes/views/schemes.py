@@ -3,8 +3,10 @@ archiving, history."""
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Avg, Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -12,8 +14,7 @@ from mentoring.access import programme_view, scheme_view
 from mentoring.pages import archive_toggle, form_page, history_view, restore_view
 
 from ..forms import PartyFormSet, SchemeCreateForm, SchemeForm
-from ..models import ActionPlan, SchemeKind, SchemeRole, Side
-from ..services.action_plans import progress_summary
+from ..models import ActionPlan, ActionStatus, SchemeKind, SchemeRole, Side
 from ..services.schemes import scheme_create
 from ..services.setup import form_save_with_history, scheme_parties_set
 from .training import scheme_styles
@@ -64,7 +65,19 @@ def scheme_detail(request, scheme, access):
         if scheme.benchmark_id:
             documents.append((_("Self-assessment"), party.organisation, reverse("schemes:self_assessment", kwargs=kwargs)))
         documents.append((_("Local support group"), party.organisation, reverse("schemes:support_group", kwargs=kwargs)))
-    plan = ActionPlan.objects.filter(scheme=scheme).first()
+    # The action plan's state and implementation at a glance, in one query.
+    today = timezone.localdate()
+    plan = (
+        ActionPlan.objects.filter(scheme=scheme)
+        .annotate(
+            action_count=Count("actions"),
+            average_progress=Avg("actions__progress"),
+            overdue_count=Count(
+                "actions", filter=Q(actions__due_date__lt=today) & ~Q(actions__status__in=[ActionStatus.DONE, ActionStatus.DROPPED])
+            ),
+        )
+        .first()
+    )
     context = {
         "scheme": scheme,
         "programme": scheme.programme,
@@ -77,7 +90,6 @@ def scheme_detail(request, scheme, access):
         "commitments": scheme.commitments.order_by("-date"),
         "styles": scheme_styles(scheme),
         "plan": plan,
-        "plan_progress": progress_summary(plan.actions.all()) if plan else None,
         # A mentoring scheme with mentee cities and no mentor city waits for a match.
         "waiting_city": next(
             (
