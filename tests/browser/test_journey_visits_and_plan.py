@@ -109,6 +109,19 @@ def test_a_facilitator_plans_the_visits_and_the_mentee_gets_its_plan_approved(pa
     screenshot(felix, "visit-agenda")
     transcript.append("Felix added two sessions; an overlapping one was refused, then moved")
 
+    # Reordering with JavaScript: the agenda is updated in place, the focus stays on the
+    # moved session, and the slots are swapped (lengths and the gap kept).
+    felix.evaluate("window.stayedOnThePage = true")
+    felix.get_by_role("button", name="Later Recap of Capaci's needs").click()
+    rows = felix.locator("#agenda tbody tr")
+    expect(rows.nth(0)).to_contain_text("09:30–11:00")
+    expect(rows.nth(0)).to_contain_text("Visit to the welcome desk")
+    expect(rows.nth(1)).to_contain_text("11:30–13:00")
+    assert felix.evaluate("window.stayedOnThePage") is True
+    assert felix.evaluate("document.activeElement.textContent.trim()") == "Earlier Recap of Capaci's needs"
+    expect(felix.locator("#reorder-status")).to_have_text("Moved.")
+    transcript.append("Felix moved the recap later: the agenda changed in place (JavaScript), focus kept")
+
     agenda = pdf_text(felix, base + "visits/1/agenda.pdf")
     assert "Wednesday 10 March 2027" in agenda and "09:30–11:00" in agenda and "Council room" in agenda
     assert "Giulia Rossi" in agenda and "Caritas" in agenda

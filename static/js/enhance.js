@@ -1,0 +1,47 @@
+/* Progressive enhancement, loaded with `defer`: every page works without it.
+
+   Reordering: a form marked data-reorder (the "Move up/down", "Earlier/Later" buttons)
+   is sent in the background; the list it belongs to (the closest [data-reorderable]
+   with an id) is replaced by the same list from the page the server answers with. The
+   page does not jump, the focus stays on the moved item's button, and a polite live
+   region says it moved. If anything goes wrong, the form is sent the ordinary way. */
+(function () {
+  "use strict";
+
+  function focusAgain(list, form, label) {
+    var buttons = list.querySelectorAll("form[action='" + form.getAttribute("action") + "'] button");
+    for (var i = 0; i < buttons.length; i++) {
+      if (buttons[i].textContent.trim() === label) return buttons[i].focus();
+    }
+    if (buttons.length) return buttons[0].focus();
+    list.setAttribute("tabindex", "-1");
+    list.focus();
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute("data-reorder") || !window.fetch || !window.DOMParser) return;
+    var list = form.closest("[data-reorderable]");
+    if (!list || !list.id) return;
+    event.preventDefault();
+    var button = event.submitter || form.querySelector("button");
+    var label = button ? button.textContent.trim() : "";
+    fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("status " + response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(list.id);
+        if (!fresh) throw new Error("the list is not on the answer");
+        list.replaceWith(fresh);
+        focusAgain(fresh, form, label);
+        var status = document.getElementById("reorder-status");
+        if (status) status.textContent = status.getAttribute("data-done");
+      })
+      .catch(function () {
+        form.removeAttribute("data-reorder");
+        form.submit();
+      });
+  });
+})();
