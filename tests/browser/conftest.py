@@ -76,3 +76,17 @@ def page(chromium, live_server, settings):
 def screenshot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def log_in(context, email, password):
+    """A new page of ``context``, logged in as ``email``, on the home page."""
+    from playwright.sync_api import expect
+
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My programmes and schemes")
+    return page

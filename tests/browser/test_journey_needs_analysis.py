@@ -14,21 +14,10 @@ from schemes.models import Organisation, OrganisationKind, Programme, SchemeRole
 from schemes.services.demo import reference_data_load
 from schemes.services.schemes import scheme_create
 
-from .conftest import screenshot
+from .conftest import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "officer-password-2026"
-
-
-def log_in(context, email):
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("My programmes and schemes")
-    return page
 
 
 def test_two_officers_and_their_association_fill_the_needs_analysis(page, live_server):
@@ -53,11 +42,11 @@ def test_two_officers_and_their_association_fill_the_needs_analysis(page, live_s
     base = f"/programmes/welcoming/schemes/1/needs-analysis/{leuven.pk}/"
     transcript = []
 
-    anna = log_in(page.context, "anna@leuven.example")
+    anna = log_in(page.context, "anna@leuven.example", PASSWORD)
     bram_context = page.context.browser.new_context(base_url=live_server.url)
-    bram = log_in(bram_context, "bram@leuven.example")
+    bram = log_in(bram_context, "bram@leuven.example", PASSWORD)
     carla_context = page.context.browser.new_context(base_url=live_server.url)
-    carla = log_in(carla_context, "carla@vvsg.example")
+    carla = log_in(carla_context, "carla@vvsg.example", PASSWORD)
 
     # Day 1: Anna opens the first section from the scheme page and saves a draft.
     anna.get_by_role("link", name="Leuven learns from Tampere").click()

@@ -15,21 +15,10 @@ from schemes.models import LocalSupportGroup, LocalSupportGroupMember, Organisat
 from schemes.services.demo import reference_data_load
 from schemes.services.schemes import scheme_create
 
-from .conftest import screenshot
+from .conftest import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "journey-four-password-2026"
-
-
-def log_in(context, email):
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("My programmes and schemes")
-    return page
 
 
 def pdf_text(page, url):
@@ -69,7 +58,7 @@ def test_a_facilitator_plans_the_visits_and_the_mentee_gets_its_plan_approved(pa
     transcript = []
 
     # The facilitator plans visit 1 and builds its agenda.
-    felix = log_in(page.context, "felix@facilitators.example")
+    felix = log_in(page.context, "felix@facilitators.example", PASSWORD)
     felix.get_by_role("link", name="Capaci learns from Mechelen").click()
     felix.get_by_role("link", name="Plan the visits and their agendas").click()
     felix.get_by_role("link", name="Plan Setting the scene").click()
@@ -143,7 +132,7 @@ def test_a_facilitator_plans_the_visits_and_the_mentee_gets_its_plan_approved(pa
 
     # The mentee drafts the plan; versions are frozen after visits 1 and 2.
     mentee_context = page.context.browser.new_context(base_url=live_server.url)
-    maria = log_in(mentee_context, "maria@capaci.example")
+    maria = log_in(mentee_context, "maria@capaci.example", PASSWORD)
     maria.goto(base)
     maria.get_by_role("link", name="Open the action plan").click()
     maria.get_by_role("link", name="Edit the needs").click()
