@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_safe
 
 from mentoring.access import may_create_programme
 from schemes.models import Programme, Scheme, SchemeParty
+from schemes.services.my_work import tasks_for
 
 
 @require_safe
@@ -26,7 +27,11 @@ def home(request):
     for scheme in schemes:
         by_programme.setdefault(scheme.programme_id, []).append(scheme)
     rows = [(programme, by_programme.get(programme.pk, [])) for programme in programmes]
-    return render(request, "home.html", {"rows": rows, "may_create": may_create_programme(request.user)})
+    return render(
+        request,
+        "home.html",
+        {"rows": rows, "tasks": tasks_for(request.user), "may_create": may_create_programme(request.user)},
+    )
 
 
 @never_cache
