@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, TextLimitMixin
 
 from .models import AgendaItem, LocalSupportGroupMember, Organisation, OrganisationKind, Visit
+from .services.visits import PREPARATION_LEAD
 
 TIME_ZONES = sorted(zone for zone in zoneinfo.available_timezones() if "/" in zone and not zone.startswith("Etc/"))
 TYPICAL_DAYS = (1, 5)  # a visit outside this many days is unusual: a warning, not an error
@@ -74,7 +75,7 @@ class VisitForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
         self.fields["aim"].required = True
         self.fields["expected_outcome"].required = True
         if self.instance.start_date and not self.instance.preparation_meeting:
-            self.initial["preparation_meeting"] = self.instance.start_date - datetime.timedelta(weeks=6)
+            self.initial["preparation_meeting"] = self.instance.start_date - PREPARATION_LEAD
 
     def clean(self):
         cleaned = super().clean()
@@ -127,7 +128,6 @@ class VisitRecordForm(TextLimitMixin, ConcurrentEditMixin, forms.ModelForm):
             queryset=scheme_support_group_members(scheme),
             required=False,
             widget=forms.CheckboxSelectMultiple,
-            initial=self.initial.get("support_group_attendance"),
         )
 
     def clean(self):

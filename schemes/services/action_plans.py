@@ -17,7 +17,7 @@ from benchmarks.compare import Diff, ItemChange, word_diff
 from mentoring.forms import save_ordered_rows
 from mentoring.history import move_in_order
 
-from ..models import ActionPlan, ActionPlanStatus, ActionPlanVersion, ActionStatus, Side
+from ..models import ActionPlan, ActionPlanStatus, ActionPlanVersion, ActionStatus, ImplementationUpdate, Side
 from .setup import form_save_with_history
 
 FIELDS = {
@@ -250,8 +250,6 @@ def update_add(*, form, action, user):
 
 
 def plan_actions_prefetched(plan):
-    from ..models import ImplementationUpdate
-
     return actions_of(plan).prefetch_related(
         Prefetch("updates", queryset=ImplementationUpdate.objects.select_related("author").order_by("-date", "-id")),
         "comments__author",

@@ -65,7 +65,6 @@ class Evidence:
 
     level: int | None = None
     focus: bool = False
-    assessment: str = ""
     practices: list = field(default_factory=list)
 
 
@@ -78,7 +77,6 @@ class CityFacts:
     associations: list
     evidence: dict  # key factor number -> Evidence
     mentoring: list  # schemes it mentors now
-    waiting_scheme: Scheme | None = None
     needs_text: str = ""
 
     @property
@@ -254,7 +252,6 @@ def _record_evidence(evidence, programme, benchmark, ids):
         if item.level is not None:
             entry.level = item.level
             entry.focus = item.focus
-            entry.assessment = item.assessment.label or _("round %(round)s") % {"round": item.assessment.round}
     practices = (
         GoodPractice.objects.filter(programme=programme, city_id__in=ids)
         .prefetch_related(
@@ -359,7 +356,7 @@ def _availability(candidate):
     return Term(_("Availability"), value, AVAILABILITY_POINTS, reason)
 
 
-def candidates_for(programme, mentee_city, benchmark, *, waiting_scheme=None, waiting=None):
+def candidates_for(programme, mentee_city, benchmark, *, waiting=None):
     """Every other city of the programme as a mentor candidate for ``mentee_city``, best
     first, each with the terms of its score. Cities waiting for a mentor themselves are
     left out (``waiting``: the programme's ``mentees()``, if the caller has them)."""
@@ -375,7 +372,6 @@ def candidates_for(programme, mentee_city, benchmark, *, waiting_scheme=None, wa
         cities.append(mentee_city)
     facts = city_facts(programme, benchmark, cities)
     mentee = facts[mentee_city.pk]
-    mentee.waiting_scheme = waiting_scheme
     notes = []
     if not mentee.assessed:
         notes.append(_("The mentee has not assessed itself on this benchmark yet: only the profile and availability rank the candidates."))

@@ -212,8 +212,8 @@ def version_compare(request, scheme, access):
         errors.append(_("There is no version “%(value)s” of this plan.") % {"value": raw[:20]})
         return "current", _("Current plan"), now()
 
-    latest = str(max((v.number for v in versions.values()), default=0)) or "current"
-    old = pick("from", latest if latest != "0" else "current")
+    latest = max(versions, key=int, default="current")
+    old = pick("from", latest)
     new = pick("to", "current")
     changes, needs = compare(old[2], new[2])
     return render(

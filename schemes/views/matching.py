@@ -54,7 +54,7 @@ def _mentee(request, programme, organisation):
 @programme_view("match")
 def matching_detail(request, programme, access, organisation):
     city, scheme, benchmark, offered, waiting = _mentee(request, programme, organisation)
-    matching = candidates_for(programme, city, benchmark, waiting_scheme=scheme, waiting=waiting)
+    matching = candidates_for(programme, city, benchmark, waiting=waiting)
     return render(
         request,
         "matching/detail.html",

@@ -4,6 +4,7 @@ the record after it. Everything is fetched through the scheme: another scheme's 
 session is a 404."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from mentoring.access import scheme_view
+from mentoring.access import require, scheme_for, scheme_view
 from mentoring.documents import pdf_response
 from mentoring.pages import form_page, history_view, restore_view
 
@@ -40,10 +41,12 @@ def _session(visit, pk):
     return get_object_or_404(visit.agenda_items.all(), pk=pk)
 
 
+def _kwargs(visit):
+    return {"programme": visit.scheme.programme.slug, "number": visit.scheme.number, "visit": visit.order}
+
+
 def _url(visit):
-    return reverse(
-        "schemes:visit", kwargs={"programme": visit.scheme.programme.slug, "number": visit.scheme.number, "visit": visit.order}
-    )
+    return reverse("schemes:visit", kwargs=_kwargs(visit))
 
 
 def _sessions(visit):
@@ -131,10 +134,7 @@ def visit_edit(request, scheme, access, visit):
 def visit_record(request, scheme, access, visit):
     """After the visit: notes, outcomes, next steps, attendance of the support groups."""
     visit = _visit(scheme, visit)
-    form = VisitRecordForm(
-        request.POST or None, instance=visit, scheme=scheme,
-        initial={"support_group_attendance": list(visit.support_group_attendance.values_list("pk", flat=True))},
-    )
+    form = VisitRecordForm(request.POST or None, instance=visit, scheme=scheme)
     if request.method == "POST" and form.is_valid():
         frozen = visit_record_save(form=form, user=request.user)
         messages.success(request, _("The record of the visit is saved."))
@@ -198,10 +198,6 @@ def _session_page(request, scheme, visit, session):
         request, form, title=title, submit_label=_("Save"), cancel_url=_url(visit),
         context=_context(scheme, page_title=title, add_another=session is None),
     )
-
-
-def _kwargs(visit):
-    return {"programme": visit.scheme.programme.slug, "number": visit.scheme.number, "visit": visit.order}
 
 
 @scheme_view("edit", "visit")
@@ -285,10 +281,7 @@ def calendar_feed(request, token, programme, number):
     """The scheme's visits for a calendar application's subscription: the secret token
     names the person, and the scheme is resolved for them as for any page (a scheme they
     do not see, or an unknown or renewed token, is a 404)."""
-    from mentoring.access import require, scheme_for
-    from mentoring.models import User
-
-    user = User.objects.filter(calendar_token=token, is_active=True).first() if len(token) >= 32 else None
+    user = get_user_model().objects.filter(calendar_token=token, is_active=True).first() if len(token) >= 32 else None
     if user is None:
         raise Http404(_("No such calendar."))
     scheme, access = scheme_for(user, programme, number)
