@@ -40,7 +40,7 @@ ORGANISERS = frozenset({COORDINATOR, FACILITATOR})
 PARTIES = frozenset({MENTEE, MENTOR, ASSOCIATION})
 
 # Actions that leave a document as it is; everything else is refused on archived work.
-READ_ACTIONS = frozenset({"view", "export"})
+READ_ACTIONS = frozenset({"view", "dashboard", "export"})
 
 # document -> action -> roles allowed. Read it as a sentence: "a needs analysis may be
 # edited by the mentee, the association (its own section only: see the sections below)
@@ -55,6 +55,9 @@ RULES = {
         # Matching mentors with mentees reads every city's self-assessment across the
         # programme's schemes: only those who see every scheme do it.
         "match": {COORDINATOR},
+        # The dashboard: every scheme the person sees, step by step (observers of the
+        # programme too: they see every scheme).
+        "dashboard": ORGANISERS | {OBSERVER},
         "export": ORGANISERS | {OBSERVER},
     },
     # Cities, associations and other organisations registered in a programme.
@@ -226,6 +229,7 @@ ACTION_LABELS = {
     "archive": gettext_lazy("archive"),
     "invite": gettext_lazy("invite"),
     "match": gettext_lazy("match mentors with mentees"),
+    "dashboard": gettext_lazy("follow every scheme on the dashboard"),
     "export": gettext_lazy("export"),
 }
 ROLE_LABELS = {

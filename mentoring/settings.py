@@ -208,12 +208,13 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mentoring@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Sessions: idle expiry (SESSION_COOKIE_AGE, refreshed on every request) and absolute
+# Sessions: idle expiry (SESSION_COOKIE_AGE, renewed every SESSION_RENEW_SECONDS of
+# activity by mentoring.middleware.SessionLifetimeMiddleware) and absolute
 # expiry (mentoring.middleware.SessionLifetimeMiddleware): after SESSION_ABSOLUTE_SECONDS
 # a person logs in again however active they were.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 60 * 60 * 2)
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 60 * 60 * 12)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = env_int("SESSION_RENEW_SECONDS", 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

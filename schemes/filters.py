@@ -81,3 +81,34 @@ class GoodPracticeFilter(SearchFilterSet):
         self.filters["city"].queryset = programme.cities.filter(kind=OrganisationKind.CITY).order_by("name")
         self.filters["key_factors"].queryset = programme_key_factors(programme)
         self.form.fields["key_factors"].label_from_instance = key_factor_label
+
+
+class DashboardFilter(django_filters.FilterSet):
+    """The programme dashboard: theme, facilitator, country, phase. Choices come from the
+    programme's own schemes, so a filter never names another programme's people."""
+
+    theme = django_filters.ChoiceFilter(label=_("Theme"), empty_label=_("All themes"), lookup_expr="iexact")
+    facilitator = django_filters.ChoiceFilter(label=_("Facilitator"), empty_label=_("All facilitators"), method="filter_facilitator")
+    country = django_filters.ChoiceFilter(label=_("Country"), empty_label=_("All countries"), method="filter_country")
+    phase = django_filters.ChoiceFilter(label=_("Phase"), choices=SchemePhase.choices, empty_label=_("All phases"))
+
+    def __init__(self, data=None, queryset=None, *, programme, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        from .models import SchemeParty, SchemeRole
+
+        themes = sorted({t.strip() for t in programme.schemes.values_list("theme", flat=True) if t.strip()}, key=str.casefold)
+        self.filters["theme"].extra["choices"] = [(t, t) for t in themes]
+        facilitators = (
+            SchemeRole.objects.filter(scheme__programme=programme, role="facilitator")
+            .values_list("user_id", "user__first_name", "user__last_name", "user__email").distinct()
+        )
+        people = {pk: (f"{first} {last}".strip() or email) for pk, first, last, email in facilitators}
+        self.filters["facilitator"].extra["choices"] = sorted(((str(pk), name) for pk, name in people.items()), key=lambda c: c[1].casefold())
+        present = set(SchemeParty.objects.filter(scheme__programme=programme).values_list("organisation__country", flat=True))
+        self.filters["country"].extra["choices"] = [(code, name) for code, name in countries if code in present]
+
+    def filter_facilitator(self, queryset, name, value):
+        return queryset.filter(roles__role="facilitator", roles__user_id=value).distinct()
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(parties__organisation__country=value).distinct()

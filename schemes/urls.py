@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from .models import TemplateKind
-from .views import action_plans, assessments, benchmarks, commitments, matching, organisations, people, practices, programmes, questionnaires, schemes, support_groups, templates, training, visits
+from .views import action_plans, assessments, benchmarks, commitments, dashboard, matching, organisations, people, practices, programmes, questionnaires, schemes, support_groups, templates, training, visits
 
 app_name = "schemes"
 
@@ -155,6 +155,9 @@ training_urls = [
 programme_urls = [
     path("", programmes.programme_detail, name="programme"),
     path("edit/", programmes.programme_edit, name="programme_edit"),
+    path("dashboard/", dashboard.programme_dashboard, name="dashboard"),
+    path("dashboard.csv", dashboard.dashboard_csv, name="dashboard_csv"),
+    path("dashboard.xlsx", dashboard.dashboard_xlsx, name="dashboard_xlsx"),
     path("archive/", programmes.programme_archive, name="programme_archive"),
     path("history/", programmes.programme_history, name="programme_history"),
     path("history/<int:history_id>/restore/", programmes.programme_restore, name="programme_restore"),

@@ -75,7 +75,17 @@ def test_session_cookies_are_secure_httponly_and_samesite(personas):
     assert response.status_code == 302
     cookie = response.cookies["sessionid"]
     assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Lax"
-    assert int(cookie["max-age"]) == 2 * 60 * 60  # idle expiry, renewed on every request
+    assert int(cookie["max-age"]) == 2 * 60 * 60  # idle expiry, renewed by activity
+
+
+def test_the_idle_expiry_is_renewed_by_activity_without_a_write_per_request(personas, settings):
+    client = personas.client("mentee")  # logging in starts the idle period
+    assert "sessionid" not in client.get("/", secure=True).cookies  # just after: no write
+    session = client.session
+    session[SessionLifetimeMiddleware.RENEWED] = int(time.time()) - settings.SESSION_RENEW_SECONDS
+    session.save()
+    cookie = client.get("/", secure=True).cookies["sessionid"]
+    assert int(cookie["max-age"]) == settings.SESSION_COOKIE_AGE
 
 
 def test_a_session_ends_after_its_absolute_lifetime_however_active(personas, settings):

@@ -122,6 +122,10 @@ TABLE = {
     "schemes:programme_list": row("site", only({200: SIGNED_IN}, 200), GET_ONLY),
     "schemes:programme_create": row("site", only({200: COORD}, 403), only({200: COORD}, 403)),
     "schemes:programme": row("programme", page(IN_PROGRAMME), GET_ONLY),
+    # The dashboard and its exports: coordinators, facilitators and observers.
+    "schemes:dashboard": row("programme", page(ORGANISERS | {"observer"}), GET_ONLY),
+    "schemes:dashboard_csv": row("programme", page(ORGANISERS | {"observer"}), GET_ONLY),
+    "schemes:dashboard_xlsx": row("programme", page(ORGANISERS | {"observer"}), GET_ONLY),
     "schemes:programme_edit": row("programme", page(COORD), action(COORD, done=200)),
     "schemes:programme_archive": row("programme", POST_ONLY, action(COORD)),
     "schemes:programme_history": row("programme", page(IN_PROGRAMME), GET_ONLY),
@@ -645,10 +649,7 @@ VARIANTS = {
 SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "Strict-Transport-Security")
 
 
-def test_url_role_matrix(personas, capsys, settings):
-    # The matrix checks who reaches what; renewing each session on every one of its
-    # twelve thousand requests (three queries each) tests nothing more.
-    settings.SESSION_SAVE_EVERY_REQUEST = False
+def test_url_role_matrix(personas, capsys):
     matrix = Matrix(personas)
     clients = {role: personas.client(role) for role in ROLES}
     patterns = list(all_patterns())

@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Visit
+from ..models import SchemePhase, Visit, VisitStatus
 from .setup import form_save_with_history
 from .schemes import MAX_VISITS, MIN_VISITS
 
@@ -68,6 +68,7 @@ def visit_record_save(*, form, user):
     from .action_plans import version_freeze
 
     visit = form_save_with_history(form, reason=_("Recorded after the visit"))
+    phase_advance(visit.scheme)
     plan = getattr(visit.scheme, "action_plan", None) if visit.status == "held" else None
     if plan is None or not plan.actions.exists() or plan.versions.filter(visit=visit).exists():
         return None
@@ -75,6 +76,22 @@ def visit_record_save(*, form, user):
     if plan.versions.filter(label__iexact=label).exists():
         return None
     return version_freeze(plan=plan, label=label, visit=visit, user=user)
+
+
+def phase_advance(scheme):
+    """Move the scheme's phase on as its visits are held: the first held visit starts the
+    visits phase, the last one (cancelled visits aside) the phase after the visits. The
+    phase never moves back by itself, and a closed scheme stays closed."""
+    live = list(scheme.visits.exclude(status=VisitStatus.CANCELLED).values_list("status", flat=True))
+    held = live.count(VisitStatus.HELD)
+    if not held or scheme.phase == SchemePhase.CLOSED:
+        return
+    phase = SchemePhase.AFTER if held == len(live) else SchemePhase.VISITS
+    order = [SchemePhase.PREPARATION, SchemePhase.VISITS, SchemePhase.AFTER]
+    if order.index(phase) > order.index(scheme.phase):
+        scheme.phase = phase
+        scheme._change_reason = _("Phase moved on as visits are held")
+        scheme.save(update_fields=["phase"])
 
 
 @transaction.atomic

@@ -3,10 +3,7 @@ facilitators, freezes a version after each visit, compares versions, submits the
 one and approves it (then it is read-only), and records its implementation, on which the
 mentor comments. Fetched through the scheme: another scheme's action is a 404."""
 
-import csv
-
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.access import scheme_view
 from mentoring.documents import pdf_response
+from mentoring.exports import csv_response, xlsx_response
 from mentoring.pages import form_page
 
 from ..action_plan_forms import ActionCommentForm, ActionForm, ApprovalForm, FreezeForm, NeedFormSet, UpdateForm
@@ -323,52 +321,18 @@ def _rows(plan):
     return [_("No."), *header], rows
 
 
-def _safe_cell(value):
-    """Cells are the users' text: one starting like a formula is quoted for spreadsheets."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @require_safe
 @scheme_view("export", "action_plan")
 def plan_csv(request, scheme, access):
     header, rows = _rows(plan_for(scheme))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="action-plan-{scheme.programme.slug}-{scheme.number}.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read UTF-8
-    writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows([[_safe_cell(cell) for cell in row] for row in rows])
-    return response
+    return csv_response(f"action-plan-{scheme.programme.slug}-{scheme.number}", header, rows)
 
 
 @require_safe
 @scheme_view("export", "action_plan")
 def plan_xlsx(request, scheme, access):
-    from io import BytesIO
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
     header, rows = _rows(plan_for(scheme))
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Actions")[:31]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_safe_cell(cell) for cell in row])
-    for column in sheet.iter_cols(min_row=2):
-        for cell in column:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A2"
-    buffer = BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="action-plan-{scheme.programme.slug}-{scheme.number}.xlsx"'
-    return response
+    return xlsx_response(f"action-plan-{scheme.programme.slug}-{scheme.number}", _("Actions"), header, rows)
 
 
 @require_safe

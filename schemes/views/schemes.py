@@ -3,10 +3,7 @@ archiving, history."""
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Avg, Count, Q
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -14,7 +11,8 @@ from mentoring.access import programme_view, scheme_view
 from mentoring.pages import archive_toggle, form_page, history_view, restore_view
 
 from ..forms import PartyFormSet, SchemeCreateForm, SchemeForm
-from ..models import ActionPlan, ActionStatus, SchemeKind, SchemeRole, Side
+from ..models import Scheme, SchemeKind, SchemeRole, Side
+from ..services.progress import progress_for, progress_queryset, recent_changes
 from ..services.schemes import scheme_create
 from ..services.setup import form_save_with_history, scheme_parties_set
 from .training import scheme_styles
@@ -52,44 +50,24 @@ def scheme_create_view(request, programme, access):
 @require_safe
 @scheme_view("view")
 def scheme_detail(request, scheme, access):
-    parties = list(scheme.parties.select_related("organisation").order_by("side", "order"))
-    documents = []
-    for party in parties:
-        if party.organisation.kind != "city":
-            continue
-        kwargs = {"programme": scheme.programme.slug, "number": scheme.number, "organisation": party.organisation_id}
-        if party.side in (Side.MENTEE, Side.PEER):
-            documents.append((_("Needs analysis"), party.organisation, reverse("schemes:needs_analysis", kwargs=kwargs)))
-        if party.side in (Side.MENTOR, Side.PEER):
-            documents.append((_("Strengths and experience"), party.organisation, reverse("schemes:strengths", kwargs=kwargs)))
-        if scheme.benchmark_id:
-            documents.append((_("Self-assessment"), party.organisation, reverse("schemes:self_assessment", kwargs=kwargs)))
-        documents.append((_("Local support group"), party.organisation, reverse("schemes:support_group", kwargs=kwargs)))
-    # The action plan's state and implementation at a glance, in one query.
-    today = timezone.localdate()
-    plan = (
-        ActionPlan.objects.filter(scheme=scheme)
-        .annotate(
-            action_count=Count("actions"),
-            average_progress=Avg("actions__progress"),
-            overdue_count=Count(
-                "actions", filter=Q(actions__due_date__lt=today) & ~Q(actions__status__in=[ActionStatus.DONE, ActionStatus.DROPPED])
-            ),
-        )
-        .first()
-    )
+    """The scheme's home: where it stands in the process (a timeline of the steps with
+    the documents behind them), the next date, its parties and people, the focus key
+    factors and the latest changes."""
+    scheme = progress_queryset(Scheme.objects.filter(pk=scheme.pk)).get()
+    progress = progress_for([scheme])[scheme.pk]
+    parties = list(scheme.parties.all())
     context = {
         "scheme": scheme,
         "programme": scheme.programme,
         "access": access,
-        "documents": documents,
+        "progress": progress,
         "parties": parties,
-        "people": SchemeRole.objects.filter(scheme=scheme).select_related("user", "party__organisation").order_by("role", "user__last_name"),
-        "visits": scheme.visits.select_related("host").order_by("order"),
+        "people": sorted(scheme.roles.all(), key=lambda role: (role.role, role.user.last_name)),
         "focus_key_factors": scheme.focus_key_factors.order_by("order"),
         "commitments": scheme.commitments.order_by("-date"),
         "styles": scheme_styles(scheme),
-        "plan": plan,
+        "plan": getattr(scheme, "action_plan", None),
+        "changes": recent_changes(scheme),
         # A mentoring scheme with mentee cities and no mentor city waits for a match.
         "waiting_city": next(
             (

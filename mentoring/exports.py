@@ -1,0 +1,49 @@
+"""Tables as downloads: CSV (UTF-8 with a byte-order mark, so spreadsheet programs read
+the accents) and XLSX (openpyxl). Cells hold users' text, so one that starts like a
+formula is quoted: a spreadsheet shows it and never runs it."""
+
+import csv
+from io import BytesIO
+
+from django.http import HttpResponse
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def safe_cell(value):
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def csv_response(filename, header, rows):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow([str(cell) for cell in header])
+    writer.writerows([[safe_cell(cell) for cell in row] for row in rows])
+    return response
+
+
+def xlsx_response(filename, sheet_title, header, rows):
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = str(sheet_title)[:31]
+    sheet.append([str(cell) for cell in header])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([safe_cell(cell) for cell in row])
+    for column in sheet.iter_cols(min_row=2):
+        for cell in column:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    buffer = BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response

@@ -1,0 +1,393 @@
+"""Where each scheme stands in the process of BRIEF §3: one state per step (needs
+analysis, strengths, pairing, training, scope, local support group, political
+commitment, each visit, the action plan, its approval, implementation), what is late,
+and the next date.
+
+``progress_for(schemes)`` reads any number of schemes in a fixed number of queries (one
+per kind of record), so the programme dashboard costs the same for 5 schemes or 500; the
+scheme home shows the same steps as its timeline.
+
+When a step is late (the rule is the README's):
+- the preparation steps are due by the first day of the first visit;
+- a visit is late once its last day has passed and it is not recorded as held;
+- the approval of the action plan is due by the scheme's end date, or two months after
+  the last visit when the scheme has no end date;
+- implementation is late while an action is past its due date and not done.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, CharField, Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Cast, Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
+
+from mentoring.models import User
+
+from ..models import (
+    Action,
+    ActionPlan,
+    Answer,
+    KeyFactorAssessment,
+    ActionPlanStatus,
+    ActionPlanVersion,
+    ActionStatus,
+    LocalSupportGroupMember,
+    OrganisationKind,
+    PoliticalCommitment,
+    Response,
+    ResponseStatus,
+    Scheme,
+    SchemeKind,
+    SchemeParty,
+    SchemeRole,
+    Side,
+    TemplateKind,
+    TrainingSession,
+    Visit,
+    VisitStatus,
+)
+
+APPROVAL_AFTER_LAST_VISIT = datetime.timedelta(days=61)
+
+DONE = "done"
+STARTED = "started"
+TODO = "todo"
+LATE = "late"
+NOT_NEEDED = "not_needed"
+
+STATE_LABELS = {
+    DONE: gettext_lazy("Done"),
+    STARTED: gettext_lazy("In progress"),
+    TODO: gettext_lazy("To do"),
+    LATE: gettext_lazy("Late"),
+    NOT_NEEDED: gettext_lazy("Not needed"),
+}
+
+# The steps in the order of the process, as columns of the dashboard. Visits are one
+# column: "2 of 3 held".
+STEP_LABELS = {
+    "needs_analysis": gettext_lazy("Needs analysis"),
+    "strengths": gettext_lazy("Strengths"),
+    "pairing": gettext_lazy("Pairing"),
+    "training": gettext_lazy("Training"),
+    "scope": gettext_lazy("Scope"),
+    "support_group": gettext_lazy("Local support group"),
+    "commitment": gettext_lazy("Political commitment"),
+    "visits": gettext_lazy("Visits"),
+    "action_plan": gettext_lazy("Action plan"),
+    "approval": gettext_lazy("Approval"),
+    "implementation": gettext_lazy("Implementation"),
+}
+DOCUMENT_TITLES = {
+    TemplateKind.NEEDS_ANALYSIS: gettext_lazy("Needs analysis"),
+    TemplateKind.STRENGTHS: gettext_lazy("Strengths and experience"),
+}
+PREPARATION_STEPS = ("needs_analysis", "strengths", "pairing", "training", "scope", "support_group", "commitment")
+
+
+@dataclass
+class Step:
+    key: str
+    label: str
+    state: str
+    detail: str = ""
+    links: list = field(default_factory=list)  # (label, url) of the documents behind it
+    due: datetime.date | None = None
+    url: str = ""  # where the step itself is done, when it is one page
+    percent: int | None = None  # implementation: the actions' average progress
+
+    @property
+    def state_label(self):
+        return STATE_LABELS[self.state]
+
+    @property
+    def is_late(self):
+        return self.state == LATE
+
+
+@dataclass
+class SchemeProgress:
+    scheme: Scheme
+    steps: list  # the dashboard's columns, in STEP_LABELS order
+    visits: list  # one Step per visit, for the timeline
+    next_date: datetime.date | None = None
+    next_event: str = ""
+    next_visit: Visit | None = None  # the first visit not yet held or cancelled
+
+    @property
+    def late(self):
+        return [step for step in self.steps + self.visits if step.state == LATE and step.key != "visits"]
+
+    def step(self, key):
+        return next(step for step in self.steps if step.key == key)
+
+    @property
+    def preparation(self):
+        return [step for step in self.steps if step.key in PREPARATION_STEPS]
+
+    @property
+    def after(self):
+        return [step for step in self.steps if step.key in ("action_plan", "approval", "implementation")]
+
+
+def _url(name, scheme, **kwargs):
+    return reverse(f"schemes:{name}", kwargs={"programme": scheme.programme.slug, "number": scheme.number, **kwargs})
+
+
+def _late_or(state, due, today):
+    return LATE if state != DONE and due is not None and due <= today else state
+
+
+def _document_step(key, scheme, cities, responses, kind, page, due, today):
+    """Needs analysis or strengths: done when every city of that side submitted."""
+    if not cities:
+        return Step(key, STEP_LABELS[key], TODO, _("No city on this side yet"), due=due)
+    states, links = [], []
+    for city in cities:
+        response = responses.get((scheme.pk, city.pk, kind))
+        if response is None:
+            states.append(TODO)
+        else:
+            states.append(DONE if response["status"] == ResponseStatus.SUBMITTED else STARTED)
+        links.append(("%s: %s" % (DOCUMENT_TITLES[kind], city.label), _url(page, scheme, organisation=city.pk)))
+    submitted = states.count(DONE)
+    state = DONE if submitted == len(states) else (STARTED if submitted or STARTED in states else TODO)
+    detail = _("%(done)s of %(total)s submitted") % {"done": submitted, "total": len(states)}
+    return Step(key, STEP_LABELS[key], _late_or(state, due, today), detail, links, due)
+
+
+def progress_queryset(queryset):
+    """``queryset`` with what ``progress_for`` reads from each scheme: its programme,
+    parties, people and action plan, and the counts of focus key factors, political
+    commitments and plan versions (subqueries, so no query per scheme)."""
+    def count(model, field="scheme"):
+        return Coalesce(Subquery(
+            model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")
+        ), 0)
+
+    trained = TrainingSession.attendees.through.objects.filter(
+        user_id=OuterRef("user_id"), trainingsession__programme_id=OuterRef("scheme__programme_id")
+    )
+    members = LocalSupportGroupMember.objects.filter(group__scheme_id=OuterRef("scheme_id"), group__city_id=OuterRef("organisation_id"))
+    return queryset.select_related("programme", "action_plan", "benchmark__benchmark").prefetch_related(
+        Prefetch("parties", queryset=SchemeParty.objects.select_related("organisation").order_by("side", "order").annotate(
+            support_group_size=Coalesce(Subquery(members.order_by().values("group_id").annotate(n=Count("pk")).values("n")), 0)
+        )),
+        Prefetch("roles", queryset=SchemeRole.objects.select_related("user", "party__organisation")
+                 .order_by("user__last_name", "user__first_name").annotate(trained=Exists(trained))),
+    ).annotate(
+        focus_count=count(Scheme.focus_key_factors.through),
+        commitment_count=count(PoliticalCommitment),
+        plan_version_count=count(ActionPlanVersion, "plan__scheme"),
+    )
+
+
+def progress_for(schemes, today=None):
+    """``{scheme id: SchemeProgress}`` for schemes read with ``progress_queryset``."""
+    today = today or timezone.localdate()
+    schemes = list(schemes)
+    ids = [scheme.pk for scheme in schemes]
+    if not ids:
+        return {}
+    responses = {
+        (r["scheme_id"], r["organisation_id"], r["template__kind"]): r
+        for r in Response.objects.filter(scheme_id__in=ids).values("scheme_id", "organisation_id", "template__kind", "status")
+    }
+    visits = defaultdict(list)
+    for visit in Visit.objects.filter(scheme_id__in=ids).select_related("host").order_by("order"):
+        visits[visit.scheme_id].append(visit)
+    actions = {
+        row["plan__scheme_id"]: row
+        for row in Action.objects.filter(plan__scheme_id__in=ids).values("plan__scheme_id").annotate(
+            total=Count("id"),
+            average=Avg("progress"),
+            finished=Count("id", filter=Q(status__in=[ActionStatus.DONE, ActionStatus.DROPPED])),
+            overdue=Count("id", filter=Q(due_date__lt=today) & ~Q(status__in=[ActionStatus.DONE, ActionStatus.DROPPED])),
+        )
+    }
+
+    result = {}
+    for scheme in schemes:
+        cities = [p for p in scheme.parties.all() if p.organisation.kind == OrganisationKind.CITY]
+        peer = scheme.kind == SchemeKind.COMMUNITY
+        mentee_parties = [p for p in cities if p.side in (Side.MENTEE, Side.PEER)]
+        mentees = [p.organisation for p in mentee_parties]
+        mentors = [p.organisation for p in cities if p.side in (Side.MENTOR, Side.PEER)]
+        scheme_visits = visits.get(scheme.pk, [])
+        first_day = min((v.start_date for v in scheme_visits if v.start_date and v.status != VisitStatus.CANCELLED), default=None)
+        steps = [
+            _document_step("needs_analysis", scheme, mentees, responses, TemplateKind.NEEDS_ANALYSIS, "needs_analysis", first_day, today),
+            _document_step("strengths", scheme, mentors, responses, TemplateKind.STRENGTHS, "strengths", first_day, today),
+        ]
+        # Pairing
+        if peer:
+            steps.append(Step("pairing", STEP_LABELS["pairing"], NOT_NEEDED, _("Community of practice")))
+        elif any(p.side == Side.MENTOR for p in cities):
+            steps.append(Step("pairing", STEP_LABELS["pairing"], DONE, ", ".join(p.organisation.label for p in cities if p.side == Side.MENTOR)))
+        else:
+            steps.append(Step("pairing", STEP_LABELS["pairing"], _late_or(TODO, first_day, today), _("No mentor city yet"), due=first_day))
+        # Training: a person of each side attended.
+        attended = [any(role.trained for role in scheme.roles.all() if role.role == side) for side in ("mentee", "mentor")]
+        training_state = DONE if all(attended) else (STARTED if any(attended) else TODO)
+        steps.append(Step(
+            "training", STEP_LABELS["training"], _late_or(training_state, first_day, today),
+            _("%(done)s of %(total)s sides trained") % {"done": sum(attended), "total": 2},
+            due=first_day, url=reverse("schemes:training_sessions", kwargs={"programme": scheme.programme.slug}),
+        ))
+        # Scope: focus key factors chosen and agreed by both sides.
+        if not scheme.benchmark_id:
+            steps.append(Step("scope", STEP_LABELS["scope"], NOT_NEEDED, _("Mentoring without a benchmark")))
+        else:
+            count = scheme.focus_count
+            agreed = bool(scheme.focus_agreed_by_mentee) and (peer or bool(scheme.focus_agreed_by_mentor))
+            scope_state = DONE if count and agreed else (STARTED if count else TODO)
+            detail = ngettext("%(count)s focus key factor", "%(count)s focus key factors", count) % {"count": count}
+            if count and not agreed:
+                detail += " · " + _("not agreed by both sides yet")
+            links = [(_("Self-assessment: %(city)s") % {"city": p.organisation.label},
+                      _url("self_assessment", scheme, organisation=p.organisation_id)) for p in cities]
+            links.append((_("Focus key factors"), _url("scheme_focus", scheme)))
+            steps.append(Step("scope", STEP_LABELS["scope"], _late_or(scope_state, first_day, today), detail, links, first_day))
+        # Local support group of each mentee city.
+        sizes = [party.support_group_size for party in mentee_parties]
+        group_state = DONE if sizes and all(sizes) else (STARTED if any(sizes) else TODO)
+        steps.append(Step(
+            "support_group", STEP_LABELS["support_group"], _late_or(group_state, first_day, today),
+            ngettext("%(count)s member", "%(count)s members", sum(sizes)) % {"count": sum(sizes)},
+            [(_("Local support group: %(city)s") % {"city": city.label}, _url("support_group", scheme, organisation=city.pk))
+             for city in mentees],
+            first_day,
+        ))
+        count = scheme.commitment_count
+        steps.append(Step(
+            "commitment", STEP_LABELS["commitment"], _late_or(DONE if count else TODO, first_day, today),
+            ngettext("%(count)s recorded", "%(count)s recorded", count) % {"count": count} if count else _("Not recorded yet"),
+            due=first_day, url=scheme.get_absolute_url() + "#commitment",
+        ))
+        # Visits
+        visit_steps = []
+        for visit in scheme_visits:
+            state = {VisitStatus.HELD: DONE, VisitStatus.CANCELLED: NOT_NEEDED, VisitStatus.CONFIRMED: STARTED}.get(visit.status, TODO)
+            last_day = visit.end_date or visit.start_date
+            if state in (TODO, STARTED) and last_day and last_day < today:
+                state = LATE
+            detail = ", ".join(filter(None, [visit.get_status_display(), visit.host.label if visit.host else "", _date(visit.start_date)]))
+            visit_steps.append(Step(f"visit-{visit.order}", str(visit), state, detail, due=visit.start_date,
+                                    url=_url("visit", scheme, visit=visit.order)))
+        live = [s for s in visit_steps if s.state != NOT_NEEDED]
+        held = sum(1 for s in live if s.state == DONE)
+        visits_state = (LATE if any(s.state == LATE for s in live) else DONE if live and held == len(live)
+                        else STARTED if held else TODO)
+        steps.append(Step("visits", STEP_LABELS["visits"], visits_state,
+                          _("%(done)s of %(total)s held") % {"done": held, "total": len(live)}, url=_url("visits", scheme)))
+        # Action plan, approval, implementation
+        plan = getattr(scheme, "action_plan", None)
+        numbers = actions.get(scheme.pk, {})
+        plan_url = _url("action_plan", scheme)
+        if plan is None or (not numbers and not scheme.plan_version_count):
+            steps.append(Step("action_plan", STEP_LABELS["action_plan"], TODO, _("Not started"), url=plan_url))
+        else:
+            plan_state = DONE if plan.status != ActionPlanStatus.DRAFT else STARTED
+            detail = ngettext("%(count)s action", "%(count)s actions", numbers.get("total", 0)) % {"count": numbers.get("total", 0)}
+            detail += " · " + ngettext("%(count)s version", "%(count)s versions", scheme.plan_version_count) % {"count": scheme.plan_version_count}
+            steps.append(Step("action_plan", STEP_LABELS["action_plan"], plan_state, detail, url=plan_url))
+        last_visit = max((v.end_date or v.start_date for v in scheme_visits if v.start_date and v.status != VisitStatus.CANCELLED), default=None)
+        approval_due = scheme.end_date or (last_visit + APPROVAL_AFTER_LAST_VISIT if last_visit else None)
+        if plan is not None and plan.status == ActionPlanStatus.APPROVED:
+            approval = Step("approval", STEP_LABELS["approval"], DONE, _date(plan.approved_at), due=approval_due, url=plan_url)
+        else:
+            state = STARTED if plan is not None and plan.status == ActionPlanStatus.SUBMITTED else TODO
+            detail = _("Submitted, waiting for approval") if state == STARTED else _("Not submitted yet")
+            approval = Step("approval", STEP_LABELS["approval"], _late_or(state, approval_due, today), detail, due=approval_due, url=plan_url)
+        steps.append(approval)
+        if approval.state != DONE or not numbers:
+            steps.append(Step("implementation", STEP_LABELS["implementation"], TODO, _("After the approval"), url=plan_url))
+        else:
+            average = round(numbers["average"] or 0)
+            state = LATE if numbers["overdue"] else DONE if numbers["finished"] == numbers["total"] else STARTED
+            detail = ngettext("%(count)s action", "%(count)s actions", numbers["total"]) % {"count": numbers["total"]}
+            detail += " · " + _("%(average)s %% done on average") % {"average": average}
+            if numbers["overdue"]:
+                detail += " · " + ngettext("%(count)s overdue", "%(count)s overdue", numbers["overdue"]) % {"count": numbers["overdue"]}
+            steps.append(Step("implementation", STEP_LABELS["implementation"], state, detail, url=plan_url, percent=average))
+
+        # The next date: a preparation meeting or a visit still ahead.
+        upcoming = []
+        for visit in scheme_visits:
+            if visit.status in (VisitStatus.HELD, VisitStatus.CANCELLED):
+                continue
+            if visit.preparation_meeting and visit.preparation_meeting >= today:
+                upcoming.append((visit.preparation_meeting, _("Preparation meeting of %(visit)s") % {"visit": visit}))
+            if visit.start_date and visit.start_date >= today:
+                upcoming.append((visit.start_date, str(visit)))
+        next_date, next_event = min(upcoming, default=(None, ""), key=lambda pair: pair[0])
+        next_visit = next((v for v in scheme_visits if v.status in (VisitStatus.PLANNED, VisitStatus.CONFIRMED)), None)
+        result[scheme.pk] = SchemeProgress(scheme, steps, visit_steps, next_date, next_event, next_visit)
+    return result
+
+
+def _date(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date()
+    return date_format(value, "DATE_FORMAT")
+
+
+@dataclass
+class Change:
+    when: datetime.datetime
+    who: str
+    text: str
+
+
+# What each history table says of a change in a scheme: its model, the lookup from the
+# record to the scheme, and the field naming the thing changed.
+CHANGE_SOURCES = {
+    "scheme": (Scheme, "id", "title"),
+    "visit": (Visit, "scheme", "title"),
+    "answer": (Answer, "response__scheme", "response__organisation__name"),
+    "assessment": (KeyFactorAssessment, "assessment__scheme", "assessment__city__name"),
+    "member": (LocalSupportGroupMember, "group__scheme", "group__city__name"),
+    "commitment": (PoliticalCommitment, "scheme", "name"),
+    "plan": (ActionPlan, "scheme", "title"),
+    "action": (Action, "plan__scheme", "action"),
+}
+CHANGE_TEXTS = {
+    "scheme": gettext_lazy("the scheme's description"),
+    "visit": gettext_lazy("visit “%(what)s”"),
+    "answer": gettext_lazy("an answer in a document of %(what)s"),
+    "assessment": gettext_lazy("the self-assessment of %(what)s"),
+    "member": gettext_lazy("the local support group of %(what)s"),
+    "commitment": gettext_lazy("the political commitment of %(what)s"),
+    "plan": gettext_lazy("the action plan"),
+    "action": gettext_lazy("the action “%(what)s”"),
+}
+CHANGE_VERBS = {"+": gettext_lazy("added"), "~": gettext_lazy("changed"), "-": gettext_lazy("removed")}
+
+
+def recent_changes(scheme, limit=10):
+    """The latest changes anywhere in the scheme, newest first, from the history tables
+    (one query for all of them, one for the people)."""
+    parts = [
+        model.history.filter(**{lookup: scheme.pk if lookup == "id" else scheme})
+        .annotate(source=Value(key, output_field=CharField()), what=Cast(what, CharField()))
+        .values_list("history_date", "history_type", "history_user_id", "source", "what")
+        .order_by()
+        for key, (model, lookup, what) in CHANGE_SOURCES.items()
+    ]
+    rows = list(parts[0].union(*parts[1:], all=True).order_by("-history_date")[:limit])
+    people = {user.pk: user.display_name for user in User.objects.filter(pk__in={row[2] for row in rows if row[2]})}
+    changes = []
+    for when, kind, user_id, source, what in rows:
+        what = (what or "")[:80] + ("…" if what and len(what) > 80 else "")
+        text = "%s %s" % (CHANGE_VERBS[kind], CHANGE_TEXTS[source] % {"what": what})
+        changes.append(Change(when, people.get(user_id, _("someone")), text))
+    return changes

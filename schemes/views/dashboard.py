@@ -1,0 +1,90 @@
+"""The programme dashboard (coordinators, facilitators, observers): every scheme the
+person sees in a row, with its phase, the state of each step of the process, what is
+late and the next date; filtered with django-filter; exported as CSV or XLSX."""
+
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from mentoring.access import programme_view
+from mentoring.exports import csv_response, xlsx_response
+from mentoring.pages import paginate
+
+from ..filters import DashboardFilter
+from ..models import Scheme, Side
+from ..services.progress import STATE_LABELS, STEP_LABELS, progress_for, progress_queryset
+
+ROWS_PER_PAGE = 50
+
+
+def _schemes(request, programme):
+    schemes = progress_queryset(Scheme.objects.for_user(request.user).filter(programme=programme, archived=False)).order_by("number")
+    return DashboardFilter(request.GET, queryset=schemes, programme=programme)
+
+
+@require_safe
+@programme_view("dashboard")
+def programme_dashboard(request, programme, access):
+    filterset = _schemes(request, programme)
+    page_obj = paginate(request, filterset.qs, per_page=ROWS_PER_PAGE)
+    progress = progress_for(page_obj.object_list)
+    rows = [progress[scheme.pk] for scheme in page_obj.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "schemes/dashboard.html", {
+        "programme": programme,
+        "page_title": _("Dashboard"),
+        "access": access,
+        "filter": filterset,
+        "page_obj": page_obj,
+        "rows": rows,
+        "step_labels": list(STEP_LABELS.values()),
+        "late_count": sum(1 for row in rows if row.late),
+        "states": STATE_LABELS,
+        "query": query.urlencode(),
+    })
+
+
+def _table(request, programme):
+    filterset = _schemes(request, programme)
+    schemes = list(filterset.qs)
+    progress = progress_for(schemes)
+    header = [_("No."), _("Scheme"), _("Theme"), _("Mentee side"), _("Mentor side"), _("Facilitators"), _("Phase")]
+    for label in STEP_LABELS.values():
+        header += [label, _("%(step)s: detail") % {"step": label}]
+    header += [_("Late"), _("Next date"), _("Next event")]
+    rows = []
+    for scheme in schemes:
+        row_progress = progress[scheme.pk]
+        parties = list(scheme.parties.all())
+        row = [
+            scheme.number, scheme.title, scheme.theme,
+            ", ".join(p.organisation.label for p in parties if p.side != Side.MENTOR),
+            ", ".join(p.organisation.label for p in parties if p.side == Side.MENTOR),
+            ", ".join(role.user.display_name for role in scheme.roles.all() if role.role == "facilitator"),
+            scheme.get_phase_display(),
+        ]
+        for step in row_progress.steps:
+            row += [str(step.state_label), step.detail]
+        row += [
+            "; ".join(f"{step.label} ({step.detail})" for step in row_progress.late),
+            row_progress.next_date.isoformat() if row_progress.next_date else "",
+            row_progress.next_event,
+        ]
+        rows.append(row)
+    return header, rows
+
+
+@require_safe
+@programme_view("dashboard")
+def dashboard_csv(request, programme, access):
+    header, rows = _table(request, programme)
+    return csv_response(f"dashboard-{programme.slug}", header, rows)
+
+
+@require_safe
+@programme_view("dashboard")
+def dashboard_xlsx(request, programme, access):
+    header, rows = _table(request, programme)
+    return xlsx_response(f"dashboard-{programme.slug}", _("Schemes"), header, rows)
+
