@@ -206,6 +206,10 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mentoring@localhost")
+# The site's address, for links in e-mails sent without a request (reminders).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Reminders (manage.py send_reminders): days before a visit when its people are told.
+REMINDER_DAYS_BEFORE_VISIT = [int(days) for days in env_list("REMINDER_DAYS_BEFORE_VISIT", default=["14", "3"])]
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Sessions: idle expiry (SESSION_COOKIE_AGE, renewed every SESSION_RENEW_SECONDS of

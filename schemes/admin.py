@@ -284,3 +284,15 @@ class InvitationAdmin(admin.ModelAdmin):
 class ResponseSubmissionAdmin(admin.ModelAdmin):
     list_display = ["response", "number", "submitted_at", "submitted_by"]
     readonly_fields = ["response", "number", "submitted_at", "submitted_by", "answers"]
+
+
+@admin.register(models.Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """What reminders went to whom (written by manage.py send_reminders only)."""
+
+    list_display = ["user", "key", "sent_at"]
+    search_fields = ["user__email", "key"]
+    readonly_fields = ["user", "key", "sent_at"]
+
+    def has_add_permission(self, request):
+        return False

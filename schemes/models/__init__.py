@@ -56,6 +56,7 @@ from .questionnaires import (
     TemplateKind,
     TemplateSection,
 )
+from .reminders import Reminder
 from .self_assessments import ContextFactorNote, KeyFactorAssessment, Level, SelfAssessment
 from .support_groups import MAX_MEMBERS, LocalSupportGroup, LocalSupportGroupMember, StakeholderType
 from .visits import AgendaItem, MeetingMode, SessionType, Visit, VisitStatus

@@ -36,6 +36,7 @@ class Task:
     text: str
     url: str
     when: datetime.date | None = None
+    key: str = ""  # what the task is about, stable from day to day (for reminders)
 
 
 def _url(name, scheme, **kwargs):
@@ -79,7 +80,8 @@ def tasks_for(user, today=None):
                 response = responses.get((scheme.pk, mentee.pk, "needs_analysis"))
                 if response is None or response.status != ResponseStatus.SUBMITTED:
                     tasks.append(Task(scheme, _("Fill the national and regional context in the needs analysis of %(city)s")
-                                      % {"city": mentee.name}, _url("needs_analysis", scheme, organisation=mentee.pk)))
+                                      % {"city": mentee.name}, _url("needs_analysis", scheme, organisation=mentee.pk),
+                                      key=f"context:{scheme.pk}:{mentee.pk}"))
         if city is None or role.role not in ("mentee", "mentor"):
             continue
         kind, page = ("needs_analysis", "needs_analysis") if role.role == "mentee" else ("strengths", "strengths")
@@ -87,18 +89,20 @@ def tasks_for(user, today=None):
         if response is None or response.status != ResponseStatus.SUBMITTED:
             text = (_("Fill and submit the needs analysis of %(city)s") if role.role == "mentee"
                     else _("Fill and submit the strengths and experience of %(city)s")) % {"city": city.name}
-            tasks.append(Task(scheme, text, _url(page, scheme, organisation=city.pk)))
+            tasks.append(Task(scheme, text, _url(page, scheme, organisation=city.pk), key=f"{kind}:{scheme.pk}:{city.pk}"))
         if scheme.benchmark_id:
             latest = latest_rounds.get((scheme.pk, city.pk))
             if latest is None or latest.submitted_at is None:
                 tasks.append(Task(scheme, _("Assess %(city)s against the benchmark and submit") % {"city": city.name},
-                                  _url("self_assessment", scheme, organisation=city.pk)))
+                                  _url("self_assessment", scheme, organisation=city.pk), key=f"assess:{scheme.pk}:{city.pk}"))
             agreed = scheme.focus_agreed_by_mentee if role.role == "mentee" else scheme.focus_agreed_by_mentor
             if scheme.pk in with_focus and agreed is None:
-                tasks.append(Task(scheme, _("Agree the focus key factors for your side"), _url("scheme_focus", scheme)))
+                tasks.append(Task(scheme, _("Agree the focus key factors for your side"), _url("scheme_focus", scheme),
+                                  key=f"focus:{scheme.pk}:{role.role}"))
         plan = plans.get(scheme.pk)
         if role.role == "mentee" and plan and plan.status == ActionPlanStatus.SUBMITTED:
-            tasks.append(Task(scheme, _("Record the approval of the action plan"), _url("action_plan", scheme)))
+            tasks.append(Task(scheme, _("Record the approval of the action plan"), _url("action_plan", scheme),
+                              key=f"approve:{scheme.pk}"))
 
     tasks += _visits_to_prepare(facilitated, today)
     tasks += _mentees_to_pair(user)
@@ -125,10 +129,10 @@ def _visits_to_prepare(scheme_ids, today):
         days = (visit.start_date - today).days
         if not visit.session_count:
             tasks.append(Task(visit.scheme, _("Build the agenda of %(visit)s (in %(days)s days)") % {"visit": visit, "days": days},
-                              url, visit.start_date))
+                              url, visit.start_date, key=f"agenda:{visit.pk}"))
         elif visit.status == "planned":
             tasks.append(Task(visit.scheme, _("Confirm %(visit)s (in %(days)s days)") % {"visit": visit, "days": days},
-                              url, visit.start_date))
+                              url, visit.start_date, key=f"confirm:{visit.pk}"))
     return tasks
 
 
@@ -149,5 +153,6 @@ def _mentees_to_pair(user):
                 tasks.append(Task(
                     scheme, _("Find a mentor city for %(city)s") % {"city": party.organisation.name},
                     reverse("schemes:matching_detail", kwargs={"programme": scheme.programme.slug, "organisation": party.organisation_id}),
+                    key=f"pair:{scheme.pk}:{party.organisation_id}",
                 ))
     return tasks
