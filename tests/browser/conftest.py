@@ -1,10 +1,17 @@
 """Browser-test harness: Playwright driving Debian's Chromium against the live server.
 
-No request may leave 127.0.0.1: every other host is blocked and fails the test. With
-CI=true a missing Chromium is a failure, never a skip. Screenshots go to
+Every browser context a test opens (``page.context`` and any ``browser.new_context()``)
+is instrumented:
+- no request may leave 127.0.0.1: every other host is blocked and fails the test;
+- axe-core (from npm, node_modules/axe-core) checks every page as it loads against the
+  WCAG 2.0/2.1 A and AA rules; a violation fails the test. The pages checked go to
+  test-artifacts/axe-report.json. AXE=false turns the checks off (``./dev test`` runs
+  them in the SQLite run: the HTML is the same on PostgreSQL).
+With CI=true a missing Chromium is a failure, never a skip. Screenshots go to
 test-artifacts/.
 """
 
+import json
 import os
 import shutil
 import tempfile
@@ -13,9 +20,18 @@ from urllib.parse import urlparse
 
 import pytest
 
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = ROOT / "test-artifacts"
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_ON = os.environ.get("AXE", "true") != "false"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+AXE_RUN = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + " :: " + n.failureSummary)}));
+}"""
 
 
 @pytest.fixture(scope="session")
@@ -52,25 +68,92 @@ def chromium():
     shutil.rmtree(home, ignore_errors=True)
 
 
+class Audit:
+    """What the contexts of one test saw: requests to other hosts, pages checked by axe
+    and their violations."""
+
+    report = []  # every page checked in the session
+
+    def __init__(self, test):
+        self.test = test
+        self.outside = []
+        self.checked = set()
+        self.violations = []
+
+    def instrument(self, context):
+        def guard(route):
+            host = urlparse(route.request.url).hostname
+            if host in LOCAL_HOSTS:
+                route.continue_()
+            else:
+                self.outside.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", guard)
+        if AXE_ON:
+            if not AXE_SCRIPT.exists():
+                pytest.fail(f"axe-core is missing ({AXE_SCRIPT}): run ./dev test, which installs it with npm")
+            context.add_init_script(path=str(AXE_SCRIPT))
+            context.on("page", lambda page: page.on("load", lambda: self.check(page)))
+        return context
+
+    def check(self, page):
+        """Run axe on the page just loaded (once per address and title in a test)."""
+        from playwright.sync_api import Error
+
+        try:
+            key = (page.url, page.title())
+            if key in self.checked or not page.evaluate("() => typeof axe !== 'undefined'"):
+                return
+            violations = page.evaluate(AXE_RUN, AXE_TAGS)
+        except Error:
+            return  # the page moved on before the check ran: the next load is checked
+        self.checked.add(key)
+        path = urlparse(page.url).path
+        Audit.report.append({"test": self.test, "path": path, "title": key[1], "violations": violations})
+        self.violations += [dict(v, path=path) for v in violations]
+
+    def assert_clean(self):
+        assert self.outside == [], f"requests left 127.0.0.1: {self.outside}"
+        assert self.violations == [], "axe found accessibility violations:\n" + json.dumps(self.violations, indent=1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def axe_report():
+    yield
+    if Audit.report:
+        ARTIFACTS.mkdir(exist_ok=True)
+        pages = {(entry["path"], entry["title"]) for entry in Audit.report}
+        summary = {
+            "rules": AXE_TAGS,
+            "pages_checked": len(Audit.report),
+            "distinct_pages": len(pages),
+            "violations": sum(len(entry["violations"]) for entry in Audit.report),
+            "pages": Audit.report,
+        }
+        (ARTIFACTS / "axe-report.json").write_text(json.dumps(summary, indent=1))
+
+
 @pytest.fixture
-def page(chromium, live_server, settings):
-    context = chromium.new_context(base_url=live_server.url, locale="en-GB")
-    outside = []
+def page(chromium, live_server, settings, request):
+    audit = Audit(request.node.name)
+    new_context = chromium.new_context
 
-    def guard(route):
-        host = urlparse(route.request.url).hostname
-        if host in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
+    def instrumented_context(**kwargs):
+        kwargs.setdefault("locale", "en-GB")
+        return audit.instrument(new_context(**kwargs))
 
-    context.route("**/*", guard)
+    chromium.new_context = instrumented_context  # contexts a test opens are instrumented too
+    context = chromium.new_context(base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(15_000)
-    yield page
-    context.close()
-    assert outside == [], f"requests left 127.0.0.1: {outside}"
+    try:
+        yield page
+    finally:
+        chromium.new_context = new_context
+    for other in list(chromium.contexts):
+        other.close()
+    audit.assert_clean()
 
 
 def screenshot(page, name):

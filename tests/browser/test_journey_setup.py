@@ -108,9 +108,10 @@ def test_a_coordinator_sets_up_a_programme_and_invites_a_mentee_officer(page, li
     screenshot(page, "matching")
     page.get_by_role("button", name="Pair Tampere with Leuven").click()
     expect(page.locator(".alert-success")).to_contain_text("Tampere now mentors Leuven")
-    visits = page.locator("section", has=page.get_by_role("heading", name="Visits")).get_by_role("listitem")
+    visits = page.get_by_role("list", name="Mentoring visits").locator("> li")
     expect(visits).to_have_count(3)
-    expect(visits.nth(1)).to_contain_text("Inspiration – Tampere")
+    expect(visits.nth(1)).to_contain_text("Visit 2: Inspiration")
+    expect(visits.nth(1)).to_contain_text("Tampere")
 
     # 6. Invite the mentee city's officer.
     page.get_by_role("link", name="People").click()
