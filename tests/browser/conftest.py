@@ -27,6 +27,7 @@ AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_ON = os.environ.get("AXE", "true") != "false"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+STATE = "() => document.querySelectorAll('.alert, .is-invalid, .invalid-feedback, .errorlist').length"
 AXE_RUN = """async (tags) => {
   const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
   return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
@@ -98,11 +99,12 @@ class Audit:
         return context
 
     def check(self, page):
-        """Run axe on the page just loaded (once per address and title in a test)."""
+        """Run axe on the page just loaded (once per address, title and state in a test)."""
         from playwright.sync_api import Error
 
         try:
-            key = (page.url, page.title())
+            # A page is checked again when its state differs (a form back with errors).
+            key = (page.url, page.title(), page.evaluate(STATE))
             if key in self.checked or not page.evaluate("() => typeof axe !== 'undefined'"):
                 return
             violations = page.evaluate(AXE_RUN, AXE_TAGS)

@@ -1,8 +1,12 @@
 """Journey 1 (BRIEF §6) in a real browser, up to the invitations: a coordinator creates a
 programme, registers cities and an association, loads a benchmark file and publishes it,
 starts the mentee city's scheme, pairs it with the suggested mentor city, and invites a
-mentee officer, who sets a password from the e-mailed link and lands on the scheme.
-The dashboard comes with its own issue."""
+mentee officer, who sets a password from the e-mailed link and lands on the scheme;
+then the coordinator follows every scheme on the programme's dashboard, filters it and
+downloads it as CSV."""
+
+import csv
+import io
 
 import re
 from pathlib import Path
@@ -138,3 +142,23 @@ def test_a_coordinator_sets_up_a_programme_and_invites_a_mentee_officer(page, li
     expect(invitee_page.get_by_role("heading", level=1)).to_have_text("Leuven learns from Tampere")
     screenshot(invitee_page, "invitee-first-page")
     invitee.close()
+
+    # 8. The dashboard: Leuven's scheme step by step; filtered by country; as CSV.
+    page.get_by_role("link", name="Welcoming Cities 2027").first.click()
+    page.get_by_role("link", name="Dashboard").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+    row = page.get_by_role("row", name=re.compile("Leuven learns from Tampere"))
+    expect(row.get_by_role("cell").nth(3)).to_contain_text("Done")  # phase, needs analysis, strengths, pairing
+    expect(row).to_contain_text("0 of 3 held")
+    screenshot(page, "dashboard")
+    page.get_by_label("Phase").select_option(label="After the visits")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_text("No scheme you can see matches.")).to_be_visible()
+    page.get_by_label("Phase").select_option(label="All phases")
+    page.get_by_label("Country").select_option(label="Finland")  # the mentor city's
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_role("row", name=re.compile("Leuven learns from Tampere"))).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as CSV").click()
+    table = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    assert table[1][1] == "Leuven learns from Tampere" and table[1][3].startswith("Leuven")
