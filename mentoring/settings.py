@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -164,11 +165,14 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [
-    ("en", _("English")),
-    ("fr", _("French")),
-]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English, and every language with a catalogue in locale/<code>/LC_MESSAGES/django.po:
+# adding a language is adding that file (README, "Languages").
+LANGUAGES = [("en", _("English"))] + sorted(
+    (path.parts[-3], _(LANG_INFO[path.parts[-3]]["name"]))
+    for path in (BASE_DIR / "locale").glob("*/LC_MESSAGES/django.po")
+    if path.parts[-3] in LANG_INFO and path.parts[-3] != "en"
+)
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Brussels")
 USE_I18N = True
 USE_TZ = True

@@ -65,3 +65,27 @@ def test_placeholders_survive_translation():
     pattern = re.compile(r"%\(\w+\)s|%s|\{\w+\}")
     wrong = [msgid for msgid, msgstr, _f in entries if msgstr and sorted(pattern.findall(msgid)) != sorted(pattern.findall(msgstr))]
     assert wrong == []
+
+
+def test_the_languages_offered_are_english_and_each_catalogue():
+    catalogues = sorted(path.parts[-3] for path in (ROOT / "locale").glob("*/LC_MESSAGES/django.po"))
+    assert [code for code, _name in settings.LANGUAGES] == ["en", *catalogues]
+    assert "fr" in catalogues
+
+
+def test_dates_and_numbers_follow_the_language(personas):
+    import datetime
+
+    visit = personas.a.visits.get(order=1)
+    visit.start_date = visit.end_date = datetime.date(2027, 3, 10)
+    visit.save()
+    client = personas.client("mentee")
+    english = client.get("/programmes/test-programme/schemes/1/visits/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    french = client.get("/programmes/test-programme/schemes/1/visits/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "March 10, 2027" in english and "10 mars 2027" in french
+    from django.utils import formats, translation
+
+    with translation.override("fr"):
+        assert formats.number_format(102275.5, 1, use_l10n=True, force_grouping=True) == "102\xa0275,5"
+    with translation.override("en"):
+        assert formats.number_format(102275.5, 1, use_l10n=True, force_grouping=True) == "102,275.5"

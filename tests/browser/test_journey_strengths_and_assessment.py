@@ -221,8 +221,7 @@ def test_the_mentor_city_shows_its_strengths_and_both_cities_assess_themselves(p
     transcript.append("Marc agreed for the mentor side; the scheme's scope step is done (2 focus key factors)")
 
     # 5. The chart shows where both cities stand, with its figures in a table.
-    maria.reload()  # still on the scheme page
-    maria.get_by_role("link", name="Self-assessment of every city, with charts").click()
+    maria.get_by_role("link", name="Self-assessment of every city, with charts").click()  # from the scheme page
     expect(maria.get_by_role("heading", name="Where the cities stand")).to_be_visible()
     expect(maria.get_by_role("img", name=re.compile("Latest round of each city"))).to_be_visible()
     columns, rows = figures(maria, "Latest round of each city: the figures")
