@@ -69,3 +69,25 @@ def test_fetcher_serves_static_files_and_data_uris():
 def test_fetcher_refuses_everything_else(url):
     with pytest.raises((URLFetchingError, ValueError)):
         SafeURLFetcher().fetch(url)
+
+
+def pdf_objects(pdf):
+    """The PDF's bytes with its compressed streams (object streams too) inflated."""
+    import re
+    import zlib
+
+    parts = [pdf]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            parts.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            pass
+    return b"\n".join(parts)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_pdfs_carry_their_language_and_title(personas, tmp_path, language):
+    url = reverse("benchmarks:booklet", kwargs={"slug": "implementoring-theme-cd", "number": 1})
+    pdf = personas.client("mentee").get(url, HTTP_ACCEPT_LANGUAGE=language).content
+    assert f"/Lang ({language})".encode() in pdf_objects(pdf)
+    assert "Theme C+D" in pdf_info(pdf, tmp_path).split("Title:")[1].splitlines()[0]
