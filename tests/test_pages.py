@@ -157,3 +157,12 @@ def test_pages_in_french(personas):
     assert '<html lang="fr">' in page
     assert "My programmes and schemes" not in page
     assert "Mes programmes" in page
+
+
+def test_error_messages_are_tied_to_their_fields(personas):
+    """A screen reader announces the error with the field: aria-invalid and
+    aria-describedby point at the message; the label is bound to the field."""
+    page = personas.client("mentee").post("/programmes/test-programme/schemes/1/commitments/new/", {"name": ""}).content.decode()
+    assert '<label\n                for="id_name"' in page or 'for="id_name"' in page
+    assert 'aria-invalid="true" aria-describedby="id_name_error" id="id_name"' in page
+    assert '<div id="id_name_error" class="invalid-feedback"> <p id="error_1_id_name"><strong>This field is required.</strong></p>' in page
