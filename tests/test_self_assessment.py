@@ -189,13 +189,15 @@ def test_mentor_and_mentee_agree_the_focus_key_factors(personas, url):
     kf2, kf5 = (kf for kf in form.fields["focus_key_factors"].queryset if kf.number in ("2", "5"))
     seen = form["seen_version"].value()
 
-    assert mentee.post(focus, {"save": "1", "focus_key_factors": [kf2.pk, kf5.pk], "seen_version": seen}).status_code == 302
+    saved = mentee.post(focus, {"save": "1", "focus_key_factors": [kf2.pk, kf5.pk], "seen_version": seen})
+    assert saved.status_code == 302 and saved["Location"] == focus  # back on the focus page
     p.a.refresh_from_db()
     assert set(p.a.focus_key_factors.all()) == {kf2, kf5}
     assert p.a.focus_agreed_by_mentee is not None and p.a.focus_agreed_by_mentor is None
     assert "Waiting for the mentor side" in p.client("observer").get("/programmes/test-programme/schemes/1/").content.decode()
 
-    assert mentor.post(focus, {"agree": "1"}).status_code == 302
+    agreed = mentor.post(focus, {"agree": "1"})
+    assert agreed.status_code == 302 and agreed["Location"] == focus
     p.a.refresh_from_db()
     assert p.a.focus_agreed_by_mentor is not None
     # A change by one side withdraws the other's agreement.

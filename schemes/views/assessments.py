@@ -234,12 +234,12 @@ def scheme_focus(request, scheme, access):
                 messages.error(request, _("There is nothing to agree yet: choose the focus key factors first."))
             elif focus_agree(scheme=scheme, roles=access.roles):
                 messages.success(request, _("Your side's agreement is recorded."))
-            return redirect(_url(scheme, suffix="focus/"))
+            return redirect("schemes:scheme_focus", programme=scheme.programme.slug, number=scheme.number)
         require(access, "edit", "scope", user=request.user)
         if form.is_valid():
             changed = focus_save(form=form, roles=access.roles)
             messages.success(request, _("Focus key factors saved; the other side is asked to agree.") if changed else _("Nothing had changed."))
-            return redirect(_url(scheme, suffix="focus/"))
+            return redirect("schemes:scheme_focus", programme=scheme.programme.slug, number=scheme.number)
     parties = [p for p in scheme.parties.select_related("organisation").order_by("side", "order") if p.organisation.kind == "city"]
     rounds = _rounds(scheme, [p.organisation for p in parties], notes=False)
     flagged = {}
