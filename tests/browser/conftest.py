@@ -175,3 +175,33 @@ def log_in(context, email, password):
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My programmes and schemes")
     return page
+
+
+def scheme_with_people(*, programme, slug, title, parties, people, password, benchmark=None, last_name=""):
+    """A programme with one scheme and its people, as the journeys start from.
+
+    ``parties``: (kind, name, country, side); ``people``: (e-mail, role, organisation
+    name or None); ``benchmark``: a seed benchmark's short name. Returns the scheme and
+    the organisations by name."""
+    from benchmarks.models import BenchmarkVersion
+    from mentoring.models import User
+    from schemes.models import Organisation, OrganisationKind, Programme, SchemeRole
+    from schemes.services.demo import reference_data_load
+    from schemes.services.schemes import scheme_create
+
+    reference_data_load()
+    network = Organisation.objects.create(kind=OrganisationKind.NETWORK, name="Network", country="BE")
+    organisations = {name: Organisation.objects.create(kind=kind, name=name, country=country) for kind, name, country, _side in parties}
+    scheme = scheme_create(
+        programme=Programme.objects.create(name=programme, slug=slug, coordinating_body=network),
+        title=title, theme="Welcoming newcomers",
+        benchmark=BenchmarkVersion.objects.get(benchmark__slug=benchmark) if benchmark else None,
+        parties=[(organisations[name], side) for _kind, name, _country, side in parties],
+    )
+    by_organisation = {party.organisation_id: party for party in scheme.parties.all()}
+    for email, role, name in people:
+        organisation = organisations.get(name)
+        user = User.objects.create_user(email=email, password=password, first_name=email.split("@")[0].title(),
+                                        last_name=last_name, organisation=organisation)
+        SchemeRole.objects.create(scheme=scheme, user=user, role=role, party=by_organisation[organisation.pk] if organisation else None)
+    return scheme, organisations

@@ -9,36 +9,23 @@ import subprocess
 import pytest
 from playwright.sync_api import expect
 
-from mentoring.models import User
-from schemes.models import Organisation, OrganisationKind, Programme, SchemeRole, Side
-from schemes.services.demo import reference_data_load
-from schemes.services.schemes import scheme_create
+from schemes.models import OrganisationKind, Side
 
-from .conftest import log_in, screenshot
+from .conftest import log_in, scheme_with_people, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "officer-password-2026"
 
 
 def test_two_officers_and_their_association_fill_the_needs_analysis(page, live_server):
-    reference_data_load()
-    network = Organisation.objects.create(kind=OrganisationKind.NETWORK, name="Network", country="BE")
-    leuven = Organisation.objects.create(kind=OrganisationKind.CITY, name="Leuven", country="BE")
-    vvsg = Organisation.objects.create(kind=OrganisationKind.ASSOCIATION, name="VVSG", country="BE")
-    tampere = Organisation.objects.create(kind=OrganisationKind.CITY, name="Tampere", country="FI")
-    programme = Programme.objects.create(name="Welcoming Cities", slug="welcoming", coordinating_body=network)
-    scheme = scheme_create(
-        programme=programme, title="Leuven learns from Tampere", theme="Welcoming",
-        parties=[(leuven, Side.MENTEE), (vvsg, Side.MENTEE), (tampere, Side.MENTOR)],
+    scheme, organisations = scheme_with_people(
+        programme="Welcoming Cities", slug="welcoming", title="Leuven learns from Tampere", password=PASSWORD,
+        parties=[(OrganisationKind.CITY, "Leuven", "BE", Side.MENTEE), (OrganisationKind.ASSOCIATION, "VVSG", "BE", Side.MENTEE),
+                 (OrganisationKind.CITY, "Tampere", "FI", Side.MENTOR)],
+        people=[("anna@leuven.example", "mentee", "Leuven"), ("bram@leuven.example", "mentee", "Leuven"),
+                ("carla@vvsg.example", "association", "VVSG")],
     )
-    parties = {party.organisation_id: party for party in scheme.parties.all()}
-    for email, role, organisation in [
-        ("anna@leuven.example", "mentee", leuven),
-        ("bram@leuven.example", "mentee", leuven),
-        ("carla@vvsg.example", "association", vvsg),
-    ]:
-        user = User.objects.create_user(email=email, password=PASSWORD, first_name=email.split("@")[0].title())
-        SchemeRole.objects.create(scheme=scheme, user=user, role=role, party=parties[organisation.pk])
+    leuven = organisations["Leuven"]
     base = f"/programmes/welcoming/schemes/1/needs-analysis/{leuven.pk}/"
     transcript = []
 

@@ -10,12 +10,9 @@ import subprocess
 import pytest
 from playwright.sync_api import expect
 
-from mentoring.models import User
-from schemes.models import Organisation, OrganisationKind, Programme, SchemeRole, Side
-from schemes.services.demo import reference_data_load
-from schemes.services.schemes import scheme_create
+from schemes.models import OrganisationKind, Side
 
-from .conftest import log_in, screenshot
+from .conftest import log_in, scheme_with_people, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "journey-three-password-2026"
@@ -63,27 +60,13 @@ def figures(page, caption):
 
 
 def test_the_mentor_city_shows_its_strengths_and_both_cities_assess_themselves(page, live_server):
-    from benchmarks.models import BenchmarkVersion
-
-    reference_data_load()
-    network = Organisation.objects.create(kind=OrganisationKind.NETWORK, name="Network", country="BE")
-    capaci = Organisation.objects.create(kind=OrganisationKind.CITY, name="Capaci", country="IT")
-    mechelen = Organisation.objects.create(kind=OrganisationKind.CITY, name="Mechelen", country="BE")
-    programme = Programme.objects.create(name="IncluCities", slug="inclucities", coordinating_body=network)
-    benchmark = BenchmarkVersion.objects.get(benchmark__slug="inclucities-general")
-    scheme = scheme_create(
-        programme=programme, title="Capaci learns from Mechelen", theme="A city for all", benchmark=benchmark,
-        parties=[(capaci, Side.MENTEE), (mechelen, Side.MENTOR)],
+    scheme, _organisations = scheme_with_people(
+        programme="IncluCities", slug="inclucities", title="Capaci learns from Mechelen", password=PASSWORD,
+        benchmark="inclucities-general", last_name="Tester",
+        parties=[(OrganisationKind.CITY, "Capaci", "IT", Side.MENTEE), (OrganisationKind.CITY, "Mechelen", "BE", Side.MENTOR)],
+        people=[("maria@capaci.example", "mentee", "Capaci"), ("marc@mechelen.example", "mentor", "Mechelen")],
     )
-    parties = {party.organisation_id: party for party in scheme.parties.all()}
-    for email, role, organisation in [
-        ("maria@capaci.example", "mentee", capaci),
-        ("marc@mechelen.example", "mentor", mechelen),
-    ]:
-        user = User.objects.create_user(
-            email=email, password=PASSWORD, first_name=email.split("@")[0].title(), last_name="Tester", organisation=organisation
-        )
-        SchemeRole.objects.create(scheme=scheme, user=user, role=role, party=parties[organisation.pk])
+    benchmark = scheme.benchmark
     kf1_option = f"{benchmark.title}: {KF1}"
     transcript = []
 

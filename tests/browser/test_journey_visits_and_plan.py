@@ -10,12 +10,9 @@ import pytest
 from icalendar import Calendar
 from playwright.sync_api import expect
 
-from mentoring.models import User
-from schemes.models import LocalSupportGroup, LocalSupportGroupMember, Organisation, OrganisationKind, Programme, SchemeRole, Side
-from schemes.services.demo import reference_data_load
-from schemes.services.schemes import scheme_create
+from schemes.models import LocalSupportGroup, LocalSupportGroupMember, OrganisationKind, Side
 
-from .conftest import log_in, screenshot
+from .conftest import log_in, scheme_with_people, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "journey-four-password-2026"
@@ -29,28 +26,15 @@ def pdf_text(page, url):
 
 
 def test_a_facilitator_plans_the_visits_and_the_mentee_gets_its_plan_approved(page, live_server):
-    from benchmarks.models import BenchmarkVersion
-
-    reference_data_load()
-    network = Organisation.objects.create(kind=OrganisationKind.NETWORK, name="Network", country="BE")
-    capaci = Organisation.objects.create(kind=OrganisationKind.CITY, name="Capaci", country="IT")
-    mechelen = Organisation.objects.create(kind=OrganisationKind.CITY, name="Mechelen", country="BE")
-    programme = Programme.objects.create(name="IncluCities", slug="inclucities", coordinating_body=network)
-    benchmark = BenchmarkVersion.objects.get(benchmark__slug="inclucities-general")
-    scheme = scheme_create(
-        programme=programme, title="Capaci learns from Mechelen", theme="A city for all", benchmark=benchmark,
-        parties=[(capaci, Side.MENTEE), (mechelen, Side.MENTOR)],
+    scheme, organisations = scheme_with_people(
+        programme="IncluCities", slug="inclucities", title="Capaci learns from Mechelen", password=PASSWORD,
+        benchmark="inclucities-general", last_name="Tester",
+        parties=[(OrganisationKind.CITY, "Capaci", "IT", Side.MENTEE), (OrganisationKind.CITY, "Mechelen", "BE", Side.MENTOR)],
+        people=[("felix@facilitators.example", "facilitator", None), ("maria@capaci.example", "mentee", "Capaci"),
+                ("marc@mechelen.example", "mentor", "Mechelen")],
     )
+    capaci, benchmark = organisations["Capaci"], scheme.benchmark
     scheme.focus_key_factors.add(benchmark.key_factors.order_by("order").first())
-    parties = {party.organisation_id: party for party in scheme.parties.all()}
-    for email, role, party, organisation in [
-        ("felix@facilitators.example", "facilitator", None, None),
-        ("maria@capaci.example", "mentee", parties[capaci.pk], capaci),
-        ("marc@mechelen.example", "mentor", parties[mechelen.pk], mechelen),
-    ]:
-        first = email.split("@")[0].title()
-        user = User.objects.create_user(email=email, password=PASSWORD, first_name=first, last_name="Tester", organisation=organisation)
-        SchemeRole.objects.create(scheme=scheme, user=user, role=role, party=party)
     LocalSupportGroupMember.objects.create(
         group=LocalSupportGroup.objects.create(scheme=scheme, city=capaci), name="Giulia Rossi", organisation="Caritas", stakeholder_type="ngo"
     )

@@ -15,11 +15,10 @@ import pytest
 from playwright.sync_api import expect
 
 from mentoring.models import User
-from schemes.models import Organisation, OrganisationKind, Programme, SchemeRole, Side
-from schemes.services.demo import demo_load, reference_data_load
-from schemes.services.schemes import scheme_create
+from schemes.models import OrganisationKind, Side
+from schemes.services.demo import demo_load
 
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, scheme_with_people
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "keyboard-password-2026"
@@ -93,18 +92,12 @@ def log_in_by_keyboard(page, email):
 
 
 def test_journey_2_with_the_keyboard_alone(page, live_server):
-    reference_data_load()
-    network = Organisation.objects.create(kind=OrganisationKind.NETWORK, name="Network", country="BE")
-    leuven = Organisation.objects.create(kind=OrganisationKind.CITY, name="Leuven", country="BE")
-    vvsg = Organisation.objects.create(kind=OrganisationKind.ASSOCIATION, name="VVSG", country="BE")
-    tampere = Organisation.objects.create(kind=OrganisationKind.CITY, name="Tampere", country="FI")
-    programme = Programme.objects.create(name="Welcoming Cities", slug="welcoming", coordinating_body=network)
-    scheme = scheme_create(programme=programme, title="Leuven learns from Tampere", theme="Welcoming",
-                           parties=[(leuven, Side.MENTEE), (vvsg, Side.MENTEE), (tampere, Side.MENTOR)])
-    parties = {party.organisation_id: party for party in scheme.parties.all()}
-    for email, role, organisation in [("anna@leuven.example", "mentee", leuven), ("carla@vvsg.example", "association", vvsg)]:
-        user = User.objects.create_user(email=email, password=PASSWORD, first_name=email.split("@")[0].title())
-        SchemeRole.objects.create(scheme=scheme, user=user, role=role, party=parties[organisation.pk])
+    scheme_with_people(
+        programme="Welcoming Cities", slug="welcoming", title="Leuven learns from Tampere", password=PASSWORD,
+        parties=[(OrganisationKind.CITY, "Leuven", "BE", Side.MENTEE), (OrganisationKind.ASSOCIATION, "VVSG", "BE", Side.MENTEE),
+                 (OrganisationKind.CITY, "Tampere", "FI", Side.MENTOR)],
+        people=[("anna@leuven.example", "mentee", "Leuven"), ("carla@vvsg.example", "association", "VVSG")],
+    )
 
     # The association's officer: from the home page to the national context, by keyboard.
     carla = page.context.browser.new_context(base_url=live_server.url).new_page()
