@@ -249,3 +249,20 @@ def test_plan_page_keeps_its_query_count_as_actions_grow(personas, drafted, djan
     for url in urls:
         with django_assert_max_num_queries(counts[url]):
             assert mentee.get(url).status_code == 200, url
+
+
+def test_an_approved_plan_reads_well_after_its_approver_left(personas, drafted):
+    """The approver's and authors' accounts may be deleted (the links are then empty):
+    the plan page says so instead of failing."""
+    mentee = personas.client("mentee")
+    mentee.post(PLAN + "submit/")
+    mentee.post(PLAN + "approve/", {"decision_reference": "2027/14"})
+    action = Action.objects.filter(plan__scheme=personas.a).first()
+    mentee.post(f"{PLAN}actions/{action.pk}/updates/new/", update(action, date="2027-05-01", status="in_progress", progress="40", text="Staffed."))
+    ActionPlan.objects.filter(scheme=personas.a).update(approved_by=None)
+    action.updates.update(author=None)
+    page = personas.client("facilitator").get(PLAN)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "a person no longer registered · decision 2027/14" in text
+    assert "Staffed.</span> <span class=\"text-body-secondary\">(a person no longer registered)" in text
