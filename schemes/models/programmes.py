@@ -22,9 +22,12 @@ class ProgrammeQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
+        # Subqueries rather than joins: no duplicate rows to remove (no DISTINCT over a
+        # join of every role), which keeps this fast at network scale.
         return self.filter(
-            Q(roles__user=user) | Q(schemes__roles__user=user)
-        ).distinct()
+            Q(pk__in=ProgrammeRole.objects.filter(user=user).values("programme_id"))
+            | Q(pk__in=SchemeRole.objects.filter(user=user).values("scheme__programme_id"))
+        )
 
     def active(self):
         return self.filter(archived=False)
@@ -121,9 +124,9 @@ class SchemeQuerySet(models.QuerySet):
         if user.is_superuser:
             return self
         return self.filter(
-            Q(roles__user=user)
-            | Q(programme__roles__user=user, programme__roles__role__in=["coordinator", "observer"])
-        ).distinct()
+            Q(pk__in=SchemeRole.objects.filter(user=user).values("scheme_id"))
+            | Q(programme_id__in=ProgrammeRole.objects.filter(user=user, role__in=["coordinator", "observer"]).values("programme_id"))
+        )
 
     def active(self):
         return self.filter(archived=False, programme__archived=False)

@@ -6,7 +6,7 @@ queries, so the list costs the same for one scheme or thirty."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -138,13 +138,14 @@ def _visits_to_prepare(scheme_ids, today):
 
 def _mentees_to_pair(user):
     programmes = ProgrammeRole.objects.filter(user=user, role="coordinator", programme__archived=False).values("programme")
+    def city_on(side):
+        return Exists(SchemeParty.objects.filter(scheme=OuterRef("pk"), side=side, organisation__kind=OrganisationKind.CITY))
+
     waiting = (
         Scheme.objects.filter(programme__in=programmes, kind=SchemeKind.MENTORING, archived=False)
-        .filter(parties__side=Side.MENTEE, parties__organisation__kind=OrganisationKind.CITY)
-        .exclude(parties__side=Side.MENTOR, parties__organisation__kind=OrganisationKind.CITY)
+        .filter(city_on(Side.MENTEE)).exclude(city_on(Side.MENTOR))
         .select_related("programme")
         .prefetch_related(Prefetch("parties", queryset=SchemeParty.objects.select_related("organisation")))
-        .distinct()
     )
     tasks = []
     for scheme in waiting:

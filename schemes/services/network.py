@@ -145,13 +145,26 @@ def generate_network(size="large", seed=2026, say=print):
                                 theme=rng.choice(["Welcoming newcomers", "Language learning", "Housing", "Employment", "Participation"]),
                                 benchmark=benchmark, start_date=started_on, end_date=started_on + datetime.timedelta(days=730))
                 scheme.facilitator = facilitators[number % len(facilitators)]
+                scheme.sides = (next(city_cycle, None) or rng.choice(cities), next(city_cycle, None) or rng.choice(cities))
+                scheme.association = rng.choice(associations)
                 schemes.append(scheme)
+        # Three visits each; the past ones held, the scheme's phase following them.
+        visits = []
+        for scheme in schemes:
+            for order, (title, host) in enumerate((("Setting the scene", 0), ("Inspiration", 1), ("Consolidation of the action plan", 0)), 1):
+                first = scheme.start_date + datetime.timedelta(days=120 * order + rng.randint(0, 30))
+                visits.append(Visit(scheme=scheme, order=order, title=title, host=scheme.sides[host], start_date=first,
+                                    end_date=first + datetime.timedelta(days=2), aim=_text(rng), expected_outcome=_text(rng),
+                                    preparation_meeting=first - datetime.timedelta(days=42),
+                                    status=VisitStatus.HELD if first < today else rng.choice([VisitStatus.PLANNED, VisitStatus.CONFIRMED])))
+            held = sum(1 for v in visits[-3:] if v.status == VisitStatus.HELD)
+            scheme.phase = SchemePhase.AFTER if held == 3 else SchemePhase.VISITS if held else SchemePhase.PREPARATION
         bulk(ProgrammeRole, programme_roles)
         bulk(Scheme, schemes)
+        bulk(Visit, visits)  # their scheme ids are known now
         for scheme in schemes:
-            mentee, mentor = next(city_cycle, None) or rng.choice(cities), next(city_cycle, None) or rng.choice(cities)
-            association = rng.choice(associations)
-            scheme.sides = (mentee, mentor)
+            mentee, mentor = scheme.sides
+            association = scheme.association
             parties += [SchemeParty(scheme=scheme, organisation=mentee, side=Side.MENTEE, order=0),
                         SchemeParty(scheme=scheme, organisation=association, side=Side.MENTEE, order=1),
                         SchemeParty(scheme=scheme, organisation=mentor, side=Side.MENTOR, order=0)]
@@ -175,19 +188,6 @@ def generate_network(size="large", seed=2026, say=print):
             batch_size=BATCH, ignore_conflicts=True,
         )
 
-        # Three visits each; the past ones held, the scheme's phase following them.
-        visits = []
-        for scheme in schemes:
-            for order, (title, host) in enumerate((("Setting the scene", 0), ("Inspiration", 1), ("Consolidation of the action plan", 0)), 1):
-                first = scheme.start_date + datetime.timedelta(days=120 * order + rng.randint(0, 30))
-                visits.append(Visit(scheme=scheme, order=order, title=title, host=scheme.sides[host], start_date=first,
-                                    end_date=first + datetime.timedelta(days=2), aim=_text(rng), expected_outcome=_text(rng),
-                                    preparation_meeting=first - datetime.timedelta(days=42),
-                                    status=VisitStatus.HELD if first < today else rng.choice([VisitStatus.PLANNED, VisitStatus.CONFIRMED])))
-            held = sum(1 for v in visits[-3:] if v.status == VisitStatus.HELD)
-            scheme.phase = SchemePhase.AFTER if held == 3 else SchemePhase.VISITS if held else SchemePhase.PREPARATION
-        bulk(Visit, visits)
-        Scheme.objects.bulk_update(schemes, ["phase"], batch_size=BATCH)
 
         # Filled questionnaires: the mentee's needs analysis, the mentor's strengths.
         templates = {kind: template_for(None, kind) for kind in (TemplateKind.NEEDS_ANALYSIS, TemplateKind.STRENGTHS)}
