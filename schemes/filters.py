@@ -105,7 +105,8 @@ class DashboardFilter(django_filters.FilterSet):
         people = {pk: (f"{first} {last}".strip() or email) for pk, first, last, email in facilitators}
         self.filters["facilitator"].extra["choices"] = sorted(((str(pk), name) for pk, name in people.items()), key=lambda c: c[1].casefold())
         present = set(SchemeParty.objects.filter(scheme__programme=programme).values_list("organisation__country", flat=True))
-        self.filters["country"].extra["choices"] = [(code, name) for code, name in countries if code in present]
+        named = [(code, countries.name(code)) for code in present if code]
+        self.filters["country"].extra["choices"] = sorted(named, key=lambda choice: choice[1])
 
     def filter_facilitator(self, queryset, name, value):
         return queryset.filter(roles__role="facilitator", roles__user_id=value).distinct()

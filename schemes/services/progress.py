@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Avg, CharField, Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
@@ -138,7 +139,8 @@ class SchemeProgress:
 
 
 def _url(name, scheme, **kwargs):
-    return reverse(f"schemes:{name}", kwargs={"programme": scheme.programme.slug, "number": scheme.number, **kwargs})
+    """Lazy: worked out only when a page shows the link (the dashboard shows none)."""
+    return reverse_lazy(f"schemes:{name}", kwargs={"programme": scheme.programme.slug, "number": scheme.number, **kwargs})
 
 
 def _late_or(state, due, today):
@@ -239,7 +241,7 @@ def progress_for(schemes, today=None):
         steps.append(Step(
             "training", STEP_LABELS["training"], _late_or(training_state, first_day, today),
             _("%(done)s of %(total)s sides trained") % {"done": sum(attended), "total": 2},
-            due=first_day, url=reverse("schemes:training_sessions", kwargs={"programme": scheme.programme.slug}),
+            due=first_day, url=reverse_lazy("schemes:training_sessions", kwargs={"programme": scheme.programme.slug}),
         ))
         # Scope: focus key factors chosen and agreed by both sides.
         if not scheme.benchmark_id:
@@ -269,7 +271,7 @@ def progress_for(schemes, today=None):
         steps.append(Step(
             "commitment", STEP_LABELS["commitment"], _late_or(DONE if count else TODO, first_day, today),
             ngettext("%(count)s recorded", "%(count)s recorded", count) % {"count": count} if count else _("Not recorded yet"),
-            due=first_day, url=scheme.get_absolute_url() + "#commitment",
+            due=first_day, url=format_lazy("{}#commitment", _url("scheme", scheme)),
         ))
         # Visits
         visit_steps = []
