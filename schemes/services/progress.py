@@ -29,8 +29,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
-from mentoring.models import User
-
 from ..models import (
     Action,
     ActionPlan,
@@ -376,20 +374,19 @@ CHANGE_VERBS = {"+": gettext_lazy("added"), "~": gettext_lazy("changed"), "-": g
 
 
 def recent_changes(scheme, limit=10):
-    """The latest changes anywhere in the scheme, newest first, from the history tables
-    (one query for all of them, one for the people)."""
+    """The latest changes anywhere in the scheme, newest first, from the history tables,
+    with who made them: one query."""
     parts = [
         model.history.filter(**{lookup: scheme.pk if lookup == "id" else scheme})
         .annotate(source=Value(key, output_field=CharField()), what=Cast(what, CharField()))
-        .values_list("history_date", "history_type", "history_user_id", "source", "what")
+        .values_list("history_date", "history_type", "history_user__first_name", "history_user__last_name",
+                     "history_user__email", "source", "what")
         .order_by()
         for key, (model, lookup, what) in CHANGE_SOURCES.items()
     ]
-    rows = list(parts[0].union(*parts[1:], all=True).order_by("-history_date")[:limit])
-    people = {user.pk: user.display_name for user in User.objects.filter(pk__in={row[2] for row in rows if row[2]})}
     changes = []
-    for when, kind, user_id, source, what in rows:
+    for when, kind, first, last, email, source, what in parts[0].union(*parts[1:], all=True).order_by("-history_date")[:limit]:
         what = (what or "")[:80] + ("…" if what and len(what) > 80 else "")
-        text = "%s %s" % (CHANGE_VERBS[kind], CHANGE_TEXTS[source] % {"what": what})
-        changes.append(Change(when, people.get(user_id, _("someone")), text))
+        who = f"{first or ''} {last or ''}".strip() or email or _("someone")
+        changes.append(Change(when, who, "%s %s" % (CHANGE_VERBS[kind], CHANGE_TEXTS[source] % {"what": what})))
     return changes
