@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .organisations import OrganisationKind
+
 
 class ProgrammeQuerySet(models.QuerySet):
     def for_user(self, user):
@@ -130,6 +132,16 @@ class SchemeQuerySet(models.QuerySet):
 
     def active(self):
         return self.filter(archived=False, programme__archived=False)
+
+    def waiting_for_mentor(self):
+        """Active mentoring schemes with a mentee city and no mentor city yet (EXISTS
+        subqueries: no duplicate rows, fast at network scale)."""
+        def city_on(side):
+            return models.Exists(
+                SchemeParty.objects.filter(scheme=models.OuterRef("pk"), side=side, organisation__kind=OrganisationKind.CITY)
+            )
+
+        return self.filter(kind=SchemeKind.MENTORING, archived=False).filter(city_on(Side.MENTEE)).exclude(city_on(Side.MENTOR))
 
 
 class Scheme(models.Model):

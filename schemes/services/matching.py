@@ -29,7 +29,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -43,7 +43,6 @@ from ..models import (
     Organisation,
     OrganisationKind,
     Scheme,
-    SchemeKind,
     SchemeParty,
     SchemePhase,
     Side,
@@ -140,15 +139,11 @@ class Matching:
 
 def waiting_schemes(programme):
     """The programme's active mentoring schemes that have a mentee city and no mentor city yet."""
-    has_mentor = Q(parties__side=Side.MENTOR, parties__organisation__kind=OrganisationKind.CITY)
     return (
-        programme.schemes.filter(kind=SchemeKind.MENTORING, archived=False)
+        programme.schemes.waiting_for_mentor()
         .exclude(phase=SchemePhase.CLOSED)
-        .filter(parties__side=Side.MENTEE, parties__organisation__kind=OrganisationKind.CITY)
-        .exclude(pk__in=Scheme.objects.filter(has_mentor).values("pk"))
         .select_related("benchmark__benchmark")
         .prefetch_related(Prefetch("parties", queryset=SchemeParty.objects.select_related("organisation")))
-        .distinct()
         .order_by("number")
     )
 

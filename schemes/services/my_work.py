@@ -6,7 +6,7 @@ queries, so the list costs the same for one scheme or thirty."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,6 @@ from ..models import (
     Response,
     ResponseStatus,
     Scheme,
-    SchemeKind,
     SchemeParty,
     SchemeRole,
     SelfAssessment,
@@ -138,12 +137,8 @@ def _visits_to_prepare(scheme_ids, today):
 
 def _mentees_to_pair(user):
     programmes = ProgrammeRole.objects.filter(user=user, role="coordinator", programme__archived=False).values("programme")
-    def city_on(side):
-        return Exists(SchemeParty.objects.filter(scheme=OuterRef("pk"), side=side, organisation__kind=OrganisationKind.CITY))
-
     waiting = (
-        Scheme.objects.filter(programme__in=programmes, kind=SchemeKind.MENTORING, archived=False)
-        .filter(city_on(Side.MENTEE)).exclude(city_on(Side.MENTOR))
+        Scheme.objects.filter(programme__in=programmes).waiting_for_mentor()
         .select_related("programme")
         .prefetch_related(Prefetch("parties", queryset=SchemeParty.objects.select_related("organisation")))
     )

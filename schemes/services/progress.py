@@ -32,11 +32,10 @@ from django.utils.translation import ngettext
 from ..models import (
     Action,
     ActionPlan,
-    Answer,
-    KeyFactorAssessment,
     ActionPlanStatus,
     ActionPlanVersion,
-    ActionStatus,
+    Answer,
+    KeyFactorAssessment,
     LocalSupportGroupMember,
     OrganisationKind,
     PoliticalCommitment,
@@ -52,6 +51,7 @@ from ..models import (
     Visit,
     VisitStatus,
 )
+from .action_plans import FINISHED
 
 APPROVAL_AFTER_LAST_VISIT = datetime.timedelta(days=61)
 
@@ -105,10 +105,6 @@ class Step:
     @property
     def state_label(self):
         return STATE_LABELS[self.state]
-
-    @property
-    def is_late(self):
-        return self.state == LATE
 
 
 @dataclass
@@ -208,8 +204,8 @@ def progress_for(schemes, today=None):
         for row in Action.objects.filter(plan__scheme_id__in=ids).values("plan__scheme_id").annotate(
             total=Count("id"),
             average=Avg("progress"),
-            finished=Count("id", filter=Q(status__in=[ActionStatus.DONE, ActionStatus.DROPPED])),
-            overdue=Count("id", filter=Q(due_date__lt=today) & ~Q(status__in=[ActionStatus.DONE, ActionStatus.DROPPED])),
+            finished=Count("id", filter=Q(status__in=FINISHED)),
+            overdue=Count("id", filter=Q(due_date__lt=today) & ~Q(status__in=FINISHED)),
         )
     }
 

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -76,10 +77,10 @@ def send_reminders(today=None, dry_run=False):
     today = today or timezone.localdate()
     outcome = Outcome()
     visit_items = _visit_items(today)
+    # Everyone a reminder may concern (visits go to people of active schemes, among them).
     users = get_user_model().objects.filter(is_active=True).filter(
-        pk__in=set(SchemeRole.objects.filter(scheme__archived=False).values_list("user_id", flat=True))
-        | set(ProgrammeRole.objects.filter(role="coordinator").values_list("user_id", flat=True))
-        | set(visit_items)
+        Q(pk__in=SchemeRole.objects.filter(scheme__archived=False).values("user_id"))
+        | Q(pk__in=ProgrammeRole.objects.filter(role="coordinator").values("user_id"))
     ).order_by("pk")
     for user in users:
         with translation.override(user.language or settings.LANGUAGE_CODE):

@@ -12,7 +12,7 @@ from mentoring.pages import paginate
 
 from ..filters import DashboardFilter
 from ..models import Scheme, Side
-from ..services.progress import STATE_LABELS, STEP_LABELS, progress_for, progress_queryset
+from ..services.progress import STEP_LABELS, progress_for, progress_queryset
 
 ROWS_PER_PAGE = 50
 
@@ -40,7 +40,6 @@ def programme_dashboard(request, programme, access):
         "rows": rows,
         "step_labels": list(STEP_LABELS.values()),
         "late_count": sum(1 for row in rows if row.late),
-        "states": STATE_LABELS,
         "query": query.urlencode(),
     })
 
