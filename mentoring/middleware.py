@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -132,3 +133,28 @@ def two_factor_pending(user):
     if settings.OTP_REQUIRED_FOR_COORDINATORS and user.programme_roles.filter(role="coordinator").exists():
         return "setup"
     return None
+
+
+class AtomicWritesMiddleware:
+    """Every request that may write (any method but GET, HEAD, OPTIONS) runs in one
+    database transaction with its view: when the view fails (an exception, or an answer
+    of 500 and above, such as the database going away half-way), everything it wrote is
+    rolled back, so no half-saved section or plan is ever left. Reads take no lock."""
+
+    SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in self.SAFE_METHODS:
+            return self.get_response(request)
+        with transaction.atomic():
+            response = self.get_response(request)
+            if getattr(request, "_view_failed", False) or response.status_code >= 500:
+                transaction.set_rollback(True)
+        return response
+
+    def process_exception(self, request, exception):
+        request._view_failed = True
+        return None

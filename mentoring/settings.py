@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "mentoring.middleware.SecurityHeadersMiddleware",
+    # A write request and its view in one transaction: all or nothing.
+    "mentoring.middleware.AtomicWritesMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -252,6 +254,9 @@ LOGGING = {
         "mentoring.access": {"handlers": ["console"], "level": env_str("ACCESS_LOG_LEVEL", "WARNING")},
         "axes": {"handlers": ["console"], "level": "WARNING"},
         "django.security": {"handlers": ["console"], "level": "WARNING"},
+        # Server errors with their traceback, in the server's log (never on the page).
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "mentoring.documents": {"handlers": ["console"], "level": "WARNING"},
     },
 }
 # django-axes first: it refuses a locked-out login before the password is checked.

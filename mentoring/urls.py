@@ -28,6 +28,8 @@ account_urls = [
     path("calendar/", accounts.calendar_token_renew, name="calendar_token_renew"),
 ]
 
+handler500 = "mentoring.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

@@ -1,10 +1,14 @@
-"""Site-wide pages: the home page (the user's programmes and schemes) and /healthz."""
+"""Site-wide pages: the home page (the user's programmes and schemes), /healthz, and the
+server-error page."""
+
+import sys
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Prefetch
-from django.http import JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
@@ -45,3 +49,15 @@ def healthz(request):
     except Exception as exc:  # any database failure means "not healthy"
         return JsonResponse({"status": "error", "database": type(exc).__name__}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def server_error(request):
+    """The page for an unexpected error: never a traceback. When the database did not
+    answer (restarting, unreachable), a 503 that says nothing of the request was saved and
+    when to try again. Rendered without the request's context, which may need the database."""
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "10"
+        return response
+    return HttpResponseServerError(render_to_string("500.html"))
