@@ -298,3 +298,21 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Mentoring schemes")
 # Invitations: how long a one-time link stays valid.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_SECONDS", 60 * 60 * 24)
+
+# Documents (PDF). Generated PDFs are kept per document version: the key is a hash of the
+# exact HTML they were made from, so any change to what a document shows makes a new one.
+# The cache is a directory, shared by every app-server process on the machine.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "documents": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("DOCUMENT_CACHE_DIR", str(BASE_DIR / "var" / "document-cache")),
+        "TIMEOUT": env_int("DOCUMENT_CACHE_SECONDS", 60 * 60 * 24 * 7),
+        "OPTIONS": {"MAX_ENTRIES": env_int("DOCUMENT_CACHE_ENTRIES", 2000)},
+    },
+}
+# Long documents (an action plan of many actions) are laid out in parts, side by side in
+# this many processes, then joined into one tagged PDF. 1 turns it off.
+DOCUMENT_WORKERS = env_int("DOCUMENT_WORKERS", min(os.cpu_count() or 1, 4))
+# The fewest rows a part holds: shorter documents are made in one piece.
+DOCUMENT_PART_MIN_ROWS = env_int("DOCUMENT_PART_MIN_ROWS", 25)

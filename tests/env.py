@@ -9,3 +9,12 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("PLAIN_STATIC_STORAGE", "true")
 os.environ.pop("DEBUG", None)
+
+# Generated PDFs are cached in a directory of this test run's own, removed at the end.
+if "DOCUMENT_CACHE_DIR" not in os.environ:
+    import atexit
+    import shutil
+    import tempfile
+
+    os.environ["DOCUMENT_CACHE_DIR"] = tempfile.mkdtemp(prefix="mentoring-test-documents-")
+    atexit.register(shutil.rmtree, os.environ["DOCUMENT_CACHE_DIR"], ignore_errors=True)

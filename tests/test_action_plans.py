@@ -5,6 +5,7 @@ and the exports."""
 import csv
 import datetime
 import io
+import re
 import subprocess
 
 import pytest
@@ -266,3 +267,84 @@ def test_an_approved_plan_reads_well_after_its_approver_left(personas, drafted):
     text = page.content.decode()
     assert "a person no longer registered · decision 2027/14" in text
     assert "Staffed.</span> <span class=\"text-body-secondary\">(a person no longer registered)" in text
+
+
+def _pdf_pages(pdf):
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    return [page for page in text.split("\f") if page.strip()]
+
+
+def test_a_long_plan_made_in_parts_reads_as_one_document(personas, drafted, settings):
+    """Made in two parts side by side, the plan is still one document: every action once,
+    in order and numbered; the header, the running header and "page / pages" on every page;
+    one tag tree over all pages, in the plan's language."""
+    import pikepdf
+
+    plan, _kfs, _needs = drafted
+    for n in range(3, 61):
+        Action.objects.create(plan=plan, order=n, action=f"Marker{n:03d} " + "a long description of the action " * 6, lead="Team")
+    mentee = personas.client("mentee")
+    settings.DOCUMENT_WORKERS, settings.DOCUMENT_PART_MIN_ROWS = 1, 25
+    whole = mentee.get(PLAN + "action-plan.pdf").content
+    settings.DOCUMENT_WORKERS = 2
+    parted = mentee.get(PLAN + "action-plan.pdf").content
+    assert parted != whole
+
+    pages = _pdf_pages(parted)
+    assert len(pages) >= len(_pdf_pages(whole)) >= 4
+    for number, page in enumerate(pages, start=1):
+        assert f"{number} / {len(pages)}" in page.strip().splitlines()[-1]  # bottom right, counted over the whole
+        assert "Test Programme · Scheme A · Action plan" in page.splitlines()[0]  # the running header
+        assert "Outcomes" in page and "Timeframe" in page  # the table header
+    boxes = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=parted, capture_output=True, check=True).stdout.decode()
+    last_words = [page.rsplit("<word", 1)[1] for page in boxes.split("<page ")[1:]]
+    for word in last_words:  # the page count, in the bottom right corner where the whole document has it
+        x_max, y_max = (float(re.search(rf'{name}="([\d.]+)"', word).group(1)) for name in ("xMax", "yMax"))
+        assert x_max > 780 and y_max > 560, word
+    text = "\f".join(pages)
+    markers = [int(m) for m in re.findall(r"Marker(\d{3})", text)]
+    assert markers == list(range(3, 61))  # each action once, in order
+    assert re.search(r"\b60\s+Marker060", text)  # numbered across the parts
+    assert text.count("Mentor ") == _pdf_pages(whole)[0].count("Mentor ") == 1  # the plan header once
+
+    with pikepdf.open(io.BytesIO(parted)) as pdf:
+        assert str(pdf.Root.Lang) == "en"
+        tree = pdf.Root.StructTreeRoot
+        page_ids = {page.obj.objgen for page in pdf.pages}
+        keys = [int(k) for k in tree.ParentTree.Nums[::2]]
+        assert len(keys) == len(set(keys)) and int(tree.ParentTreeNextKey) == max(keys) + 1
+        assert {int(page.obj.StructParents) for page in pdf.pages} <= set(keys)
+        tagged_pages, stack = set(), list(tree.K)
+        while stack:
+            element = stack.pop()
+            if isinstance(element, pikepdf.Dictionary):
+                if "/Pg" in element:
+                    tagged_pages.add(element.Pg.objgen)
+                kids = element.get("/K")
+                stack.extend(kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else [])
+        assert tagged_pages <= page_ids and len(tagged_pages) == len(page_ids)  # every page's text is tagged
+
+
+def test_an_unchanged_plan_is_served_from_the_document_cache(personas, drafted, settings, monkeypatch):
+    from django.core.cache import caches
+
+    from mentoring import documents
+
+    caches["documents"].clear()
+    made = []
+    real = documents.write_pdf
+    monkeypatch.setattr(documents, "write_pdf", lambda html: made.append(html) or real(html))
+    plan, _kfs, _needs = drafted
+    mentee = personas.client("mentee")
+    first = mentee.get(PLAN + "action-plan.pdf").content
+    assert len(made) == 1
+    assert mentee.get(PLAN + "action-plan.pdf").content == first and len(made) == 1  # not made again
+    assert personas.client("coordinator").get(PLAN + "action-plan.pdf").content == first and len(made) == 1
+    action = plan.actions.order_by("order").first()
+    url = PLAN + f"actions/{action.pk}/"
+    seen = mentee.get(url).context["form"]["seen_version"].value()
+    response = mentee.post(url, action_data("Townhalldesk", seen_version=seen))
+    assert response.status_code == 302
+    changed = mentee.get(PLAN + "action-plan.pdf").content
+    assert len(made) == 2 and changed != first
+    assert "Townhalldesk" in _pdf_pages(changed)[0] and "Townhalldesk" not in _pdf_pages(first)[0]

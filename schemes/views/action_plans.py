@@ -345,5 +345,5 @@ def plan_pdf(request, scheme, access):
     return pdf_response(
         "documents/action_plan.html",
         _context(scheme, plan=plan, actions=actions_of(plan), mentees=mentees, mentors=mentors, today=timezone.localdate()),
-        filename=f"action-plan-{scheme.programme.slug}-{scheme.number}.pdf",
+        filename=f"action-plan-{scheme.programme.slug}-{scheme.number}.pdf", parts_of="actions", page="landscape",
     )
