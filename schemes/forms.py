@@ -387,11 +387,15 @@ class SupportGroupMemberForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelFor
 
 
 def programme_key_factors(programme):
-    """The key factors of the benchmarks a programme offers or its schemes use."""
+    """The key factors of the benchmarks a programme offers or its schemes use. Subqueries,
+    not joins: a benchmark version used by thousands of schemes adds no rows to sort out."""
+    from .models import Scheme
+
+    offered = programme.benchmarks.values("pk")
+    used = Scheme.objects.filter(programme=programme, benchmark__isnull=False).values("benchmark_id")
     return (
-        KeyFactor.objects.filter(Q(version__programmes=programme) | Q(version__schemes__programme=programme))
+        KeyFactor.objects.filter(Q(version__in=offered) | Q(version__in=used))
         .select_related("version")
-        .distinct()
         .order_by("version__title", "order")
     )
 
