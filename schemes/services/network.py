@@ -83,7 +83,7 @@ class NetworkExists(Exception):
     pass
 
 
-def _text(rng, words=12):
+def sample_text(rng, words=12):
     return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
 
 
@@ -141,7 +141,7 @@ def generate_network(size="large", seed=2026, say=print):
             programme_roles += [ProgrammeRole(programme=programme, user=f, role="facilitator") for f in facilitators]
             for number in range(1, spec.schemes_per_programme + 1):
                 started_on = programme.start_date + datetime.timedelta(days=rng.randint(0, 500))
-                scheme = Scheme(programme=programme, number=number, title=f"Scheme {number}: {_text(rng, 4)[:-1]}",
+                scheme = Scheme(programme=programme, number=number, title=f"Scheme {number}: {sample_text(rng, 4)[:-1]}",
                                 theme=rng.choice(["Welcoming newcomers", "Language learning", "Housing", "Employment", "Participation"]),
                                 benchmark=benchmark, start_date=started_on, end_date=started_on + datetime.timedelta(days=730))
                 scheme.facilitator = facilitators[number % len(facilitators)]
@@ -154,7 +154,7 @@ def generate_network(size="large", seed=2026, say=print):
             for order, (title, host) in enumerate((("Setting the scene", 0), ("Inspiration", 1), ("Consolidation of the action plan", 0)), 1):
                 first = scheme.start_date + datetime.timedelta(days=120 * order + rng.randint(0, 30))
                 visits.append(Visit(scheme=scheme, order=order, title=title, host=scheme.sides[host], start_date=first,
-                                    end_date=first + datetime.timedelta(days=2), aim=_text(rng), expected_outcome=_text(rng),
+                                    end_date=first + datetime.timedelta(days=2), aim=sample_text(rng), expected_outcome=sample_text(rng),
                                     preparation_meeting=first - datetime.timedelta(days=42),
                                     status=VisitStatus.HELD if first < today else rng.choice([VisitStatus.PLANNED, VisitStatus.CONFIRMED])))
             held = sum(1 for v in visits[-3:] if v.status == VisitStatus.HELD)
@@ -206,7 +206,7 @@ def generate_network(size="large", seed=2026, say=print):
                 if question.kind in NUMERIC_KINDS:
                     answers.append(Answer(response=response, question=question, number=rng.randint(1, 100_000)))
                 else:
-                    answers.append(Answer(response=response, question=question, text=_text(rng, 20)))
+                    answers.append(Answer(response=response, question=question, text=sample_text(rng, 20)))
             if len(answers) >= 20 * BATCH:
                 bulk(Answer, answers)
                 answers = []
@@ -218,7 +218,7 @@ def generate_network(size="large", seed=2026, say=print):
             for scheme in schemes for city in scheme.sides
         ])
         bulk(KeyFactorAssessment, [
-            KeyFactorAssessment(assessment=assessment, key_factor=kf, level=rng.randint(0, 4), evidence=_text(rng, 8),
+            KeyFactorAssessment(assessment=assessment, key_factor=kf, level=rng.randint(0, 4), evidence=sample_text(rng, 8),
                                 focus=rng.random() < 0.2)
             for assessment in assessments for kf in key_factors
         ])
@@ -238,13 +238,13 @@ def generate_network(size="large", seed=2026, say=print):
                                     decision_reference=f"{scheme.start_date.year}/{scheme.number}" if approved else ""))
         bulk(ActionPlan, plans)
         actions = bulk(Action, [
-            Action(plan=plan, order=order, action=_text(rng, 14), outcomes=_text(rng), timeframe="2026-2027",
-                   due_date=today + datetime.timedelta(days=rng.randint(-200, 500)), lead=_text(rng, 3), resources=_text(rng),
-                   evaluation=_text(rng), status=rng.choice(list(ActionStatus.values)), progress=rng.randint(0, 100))
+            Action(plan=plan, order=order, action=sample_text(rng, 14), outcomes=sample_text(rng), timeframe="2026-2027",
+                   due_date=today + datetime.timedelta(days=rng.randint(-200, 500)), lead=sample_text(rng, 3), resources=sample_text(rng),
+                   evaluation=sample_text(rng), status=rng.choice(list(ActionStatus.values)), progress=rng.randint(0, 100))
             for plan in plans for order in range(spec.actions_per_scheme)
         ])
         bulk(ImplementationUpdate, [
-            ImplementationUpdate(action=action, date=today - datetime.timedelta(days=rng.randint(1, 300)), text=_text(rng),
+            ImplementationUpdate(action=action, date=today - datetime.timedelta(days=rng.randint(1, 300)), text=sample_text(rng),
                                  status=action.status, progress=action.progress, author=action.plan.scheme.facilitator)
             for action in actions
         ])

@@ -2,25 +2,55 @@
 synthetic network is added to the same database; queries, median and p95 server time
 (in-process client, warm) and the growth ratio large/demo, against the targets.
 
-Run it on a throwaway database (``./dev measure`` makes one): it loads the demo data and
-writes the large network."""
+Then the documents: action plans of 10, 50 and 200 actions and the full needs analysis,
+each timed through the one document pipeline (the PDF download, with the document cache
+emptied first), side by side with ``chromium --headless --print-to-pdf`` of the same HTML,
+and the second download of the unchanged document (served from the cache).
+
+Run it on a throwaway database (``./dev measure`` makes one): it loads the demo data,
+writes the large network and rewrites the demo scheme's action plan and needs analysis."""
+
+import os
+import random
+import shutil
+import subprocess
+import tempfile
 
 import statistics
 import time
+from io import BytesIO
+from pathlib import Path
+from unittest import mock
 
+import pikepdf
 from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.cache import caches
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
-from django.test import Client
+from django.db import connection, transaction
+from django.test import Client, override_settings
+
+from mentoring import documents
 
 from mentoring.models import User
-from schemes.models import Organisation, Programme
+from schemes.models import Action, Answer, Organisation, Programme, QuestionKind, Response, Scheme, TemplateKind
+from schemes.services.action_plans import plan_for
+from schemes.services.filling import template_for
 from schemes.services.demo import demo_email, demo_load
-from schemes.services.network import NetworkExists, generate_network
+from schemes.services.network import NetworkExists, generate_network, sample_text
 
 MAX_QUERIES = 15
 MAX_GROWTH = 1.3
 MAX_P95_MS = 50.0
+PLAN_SIZES = (10, 50, 200)
+
+
+def max_pdf_ratio(size):
+    """Against Chromium: at most as slow up to 50 actions and for the needs analysis, at
+    most twice as slow beyond."""
+    return 1.0 if size == "needs analysis" or size <= 50 else 2.0
+
+CHROMIUM = "/usr/bin/chromium"
 
 
 def main_pages():
@@ -61,8 +91,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--runs", type=int, default=20, help="timed requests per page and size (after 3 to warm up)")
         parser.add_argument("--size", default="large", help="the network added for the second measure")
+        parser.add_argument("--only", choices=["pages", "documents"], help="measure only the pages or only the documents")
+        parser.add_argument(
+            "--plan-sizes", default=",".join(map(str, PLAN_SIZES)),
+            help="the numbers of actions of the action plans measured (comma-separated)",
+        )
 
-    def handle(self, *args, runs, size, **options):
+    def handle(self, *args, runs, size, only, plan_sizes, **options):
+        try:
+            plan_sizes = [int(n) for n in plan_sizes.split(",")]
+        except ValueError as error:
+            raise CommandError("--plan-sizes takes whole numbers separated by commas") from error
         if Programme.objects.filter(slug__startswith="network-").exists():
             raise CommandError("This database already holds a synthetic network: run on a fresh one (./dev measure).")
         demo_load()
@@ -74,6 +113,10 @@ class Command(BaseCommand):
             client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "testserver")
             client.force_login(user, backend=settings.AUTHENTICATION_BACKENDS[-1])
             clients[key] = client
+        if only == "documents":
+            if self.measure_documents(clients, plan_sizes, min(runs, 3)):
+                raise CommandError("a document misses a target")
+            return
         pages = main_pages()
         demo = {name: self.measure(clients[who], url, runs) for who, name, url in pages}
         self.stdout.write(f"demo size measured; adding the {size} network...")
@@ -105,8 +148,72 @@ class Command(BaseCommand):
                 f"{big['p95']:>12.1f} {growth:>7.2f}  {'ok' if not problems else ', '.join(problems)}"
             )
         self.stdout.write(f"{len(pages) - missed} of {len(pages)} pages meet every target ({connection.vendor}, {runs} runs each)")
+        if only != "pages":
+            missed += self.measure_documents(clients, plan_sizes, min(runs, 3))
         if missed:
-            raise CommandError(f"{missed} pages miss a target")
+            raise CommandError(f"{missed} pages or documents miss a target")
+
+    def measure_documents(self, clients, plan_sizes, runs):
+        """Action plans of 10, 50 and 200 actions and the full needs analysis: our PDF
+        (cache emptied) against Chromium printing the same HTML, and the cached download."""
+        if not Path(CHROMIUM).exists():
+            raise CommandError(f"{CHROMIUM} is needed to compare the documents with Chromium")
+        scheme = "/programmes/inclucities/schemes/1"
+        capaci = Organisation.objects.get(kind="city", name="Capaci")
+        fill_needs_analysis(capaci)
+        documents_to_measure = [(n, clients["mentee"], f"{scheme}/action-plan/action-plan.pdf") for n in plan_sizes]
+        documents_to_measure.append(("needs analysis", clients["mentee"], f"{scheme}/needs-analysis/{capaci.pk}/document.pdf"))
+        header = f"{'document':26} {'pages':>5} {'ours ms':>8} {'chromium ms':>11} {'ratio':>6} {'cached ms':>9}  verdict"
+        self.stdout.write("")
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        missed = 0
+        store = caches["documents"]
+        with tempfile.TemporaryDirectory(prefix="measure-chromium-") as scratch:
+            for size, client, url in documents_to_measure:
+                if isinstance(size, int):
+                    set_plan_actions(size)
+                store.clear()
+                client.get(url, secure=True)  # warm: this document's queries, fonts, the document workers
+                ours = []
+                for _ in range(runs):
+                    store.clear()
+                    started = time.perf_counter()
+                    response = client.get(url, secure=True)
+                    ours.append((time.perf_counter() - started) * 1000)
+                    if response.status_code != 200:
+                        raise CommandError(f"{url} answered {response.status_code}")
+                pdf = response.content
+                cached = []
+                for _ in range(runs):
+                    started = time.perf_counter()
+                    again = client.get(url, secure=True)
+                    cached.append((time.perf_counter() - started) * 1000)
+                if again.content != pdf:
+                    raise CommandError(f"the cached download of {url} differs from the first")
+                html = whole_html(client, url)
+                theirs, their_pages = chromium_times(html, Path(scratch), runs)
+                pages = len(pikepdf.open(BytesIO(pdf)).pages)
+                ratio = statistics.median(ours) / statistics.median(theirs)
+                label = f"action plan, {size} actions" if isinstance(size, int) else str(size)
+                problems = []
+                limit = max_pdf_ratio(size)
+                if ratio > limit:
+                    problems.append(f"slower than {limit:g}x Chromium")
+                if statistics.median(cached) > max(MAX_P95_MS, statistics.median(ours) / 20):
+                    problems.append(f"cached download > {MAX_P95_MS:.0f} ms and > 5 % of making it")
+                missed += bool(problems)
+                self.stdout.write(
+                    f"{label:26} {pages:>5} {statistics.median(ours):>8.0f} {statistics.median(theirs):>11.0f} "
+                    f"{ratio:>6.2f} {statistics.median(cached):>9.1f}  "
+                    f"{'ok' if not problems else ', '.join(problems)} (Chromium: {their_pages} pages)"
+                )
+        self.stdout.write(
+            f"medians of {runs} runs; ours = the PDF download with the document cache emptied, "
+            f"{settings.DOCUMENT_WORKERS} document workers; Chromium = {CHROMIUM} --headless --print-to-pdf of the "
+            "same HTML, started each time as a user would"
+        )
+        return missed
 
     def measure(self, client, url, runs):
         for _ in range(3):
@@ -132,3 +239,85 @@ class Command(BaseCommand):
             "median": statistics.median(times),
             "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
         }
+
+
+@transaction.atomic
+def set_plan_actions(count):
+    """The demo scheme's action plan holds exactly ``count`` actions of realistic length."""
+    scheme = Scheme.objects.get(programme__slug="inclucities", number=1)
+    plan = plan_for(scheme)
+    plan.actions.all().delete()
+    rng = random.Random(count)
+    Action.objects.bulk_create(
+        Action(
+            plan=plan, order=n, action=sample_text(rng, 30), outcomes=sample_text(rng, 25), timeframe=f"{2027 + n % 3} Q{n % 4 + 1}",
+            lead="Department of social affairs", resources=sample_text(rng, 20), evaluation=sample_text(rng, 20),
+        )
+        for n in range(1, count + 1)
+    )
+
+
+@transaction.atomic
+def fill_needs_analysis(city):
+    """Every question of the city's needs analysis answered (text of a paragraph or two)."""
+    scheme = Scheme.objects.get(programme__slug="inclucities", number=1)
+    response, _created = Response.objects.select_related("template").get_or_create(
+        scheme=scheme, organisation=city, template__kind=TemplateKind.NEEDS_ANALYSIS,
+        defaults={"template": template_for(scheme.programme, TemplateKind.NEEDS_ANALYSIS)},
+    )
+    rng = random.Random(7)
+    answered = set(response.answers.values_list("question_id", flat=True))
+    answers = []
+    for section in response.template.sections.prefetch_related("questions"):
+        for question in section.questions.all():
+            if question.pk in answered:
+                continue
+            if question.is_numeric:
+                answers.append(Answer(response=response, question=question, number=rng.randint(1, 100_000)))
+            elif question.kind == QuestionKind.CHOICE and question.choices:
+                answers.append(Answer(response=response, question=question, text=question.choices[0]))
+            elif question.kind == QuestionKind.DATE:
+                answers.append(Answer(response=response, question=question, text="2027-03-01"))
+            elif question.kind == QuestionKind.EMAIL:
+                answers.append(Answer(response=response, question=question, text="office@example.org"))
+            else:
+                answers.append(Answer(response=response, question=question, text=sample_text(rng, rng.randint(40, 120))))
+    Answer.objects.bulk_create(answers)
+
+
+def whole_html(client, url):
+    """The HTML our pipeline makes the document from, in one piece (for Chromium)."""
+    captured = []
+    caches["documents"].clear()
+    with override_settings(DOCUMENT_WORKERS=1), mock.patch.object(
+        documents, "write_pdf", side_effect=lambda html: captured.append(html) or b"%PDF-1.7"
+    ):
+        client.get(url, secure=True)
+    caches["documents"].clear()
+    if len(captured) != 1:
+        raise CommandError(f"{url} did not go through the document pipeline")
+    return captured[0]
+
+
+def chromium_times(html, scratch, runs):
+    """Chromium printing ``html`` (its style sheet read from the app's static files)."""
+    css = Path(finders.find("css/print.css")).as_uri()
+    page = scratch / "document.html"
+    page.write_text(html.replace(f'href="{settings.STATIC_URL}css/print.css"', f'href="{css}"'), encoding="utf-8")
+    out = scratch / "chromium.pdf"
+    home = scratch / "home"
+    home.mkdir(exist_ok=True)
+    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home), "XDG_CACHE_HOME": str(home)}
+    command = [
+        CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--no-pdf-header-footer",
+        f"--print-to-pdf={out}", page.as_uri(),
+    ]
+    times = []
+    for _ in range(runs):
+        out.unlink(missing_ok=True)
+        started = time.perf_counter()
+        subprocess.run(command, env=env, capture_output=True, timeout=120, check=True)
+        times.append((time.perf_counter() - started) * 1000)
+    shutil.rmtree(home, ignore_errors=True)
+    return times, len(pikepdf.open(out).pages)
