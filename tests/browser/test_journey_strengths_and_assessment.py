@@ -34,6 +34,11 @@ def downloaded_text(page, link_name):
     return " ".join(text.split())  # a cell's text wraps across lines
 
 
+def submit_round(page):
+    page.get_by_role("button", name="Submit this round").click()
+    expect(page.locator(".alert-success")).to_contain_text("Submitted: this round is read-only now.")
+
+
 def assess(page, levels, evidence=None, focus=()):
     """Give each key factor of ``levels`` ({legend: level label}) its level, in its own
     fieldset, with evidence and the focus box where asked, then save the draft."""
@@ -142,8 +147,7 @@ def test_the_mentor_city_shows_its_strengths_and_both_cities_assess_themselves(p
         {KF1: "Fully in place", KF2: "Largely in place", KF4: "Largely in place"},
         evidence={KF4: "A one-stop welcome desk since 2012."},
     )
-    marc.get_by_role("button", name="Submit this round").click()
-    expect(marc.locator(".alert-success")).to_contain_text("Submitted: this round is read-only now.")
+    submit_round(marc)
     expect(marc.get_by_text(re.compile(r"Baseline: submitted on .*, read-only"))).to_be_visible()
     transcript.append("Marc assessed Mechelen (KF1 4, KF2 3, KF4 3) and submitted the baseline")
 
@@ -159,8 +163,7 @@ def test_the_mentor_city_shows_its_strengths_and_both_cities_assess_themselves(p
         focus=(KF1, KF4),
     )
     screenshot(maria, "self-assessment-capaci")
-    maria.get_by_role("button", name="Submit this round").click()
-    expect(maria.locator(".alert-success")).to_contain_text("Submitted: this round is read-only now.")
+    submit_round(maria)
     expect(maria.get_by_text("Partly in place", exact=True)).to_be_visible()  # the answers, read-only
     expect(maria.get_by_role("button", name="Save draft")).to_have_count(0)
     transcript.append("Maria assessed Capaci (KF1 1, KF2 0, KF4 2), flagged KF1 and KF4 as focus, and submitted")
@@ -226,8 +229,7 @@ def test_the_mentor_city_shows_its_strengths_and_both_cities_assess_themselves(p
         {KF1: "Partly in place", KF2: "First steps", KF4: "Largely in place"},
         evidence={KF4: "The welcome desk now opens every weekday."},
     )
-    maria.get_by_role("button", name="Submit this round").click()
-    expect(maria.locator(".alert-success")).to_contain_text("Submitted: this round is read-only now.")
+    submit_round(maria)
     columns, rows = figures(maria, "Levels by key factor: the figures")
     assert columns == ["Capaci: Baseline", "Capaci: Re-assessment 1"]
     assert rows[KF1] == ["1 · First steps", "2 · Partly in place"]
