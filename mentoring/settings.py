@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -198,6 +199,10 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / "media"
 
+# Widgets are drawn from the project's templates first, so that templates/django/forms/
+# can draw their attributes in one filter instead of a template loop (mentoring/
+# templatetags/form_markup.py says why).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
