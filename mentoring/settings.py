@@ -89,6 +89,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: it acts after a response is made (mentoring/middleware.py says why).
+    "mentoring.middleware.FrozenHeapMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -316,6 +318,9 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env_int("DOCUMENT_CACHE_ENTRIES", 2000)},
     },
 }
+# Objects a warm app-server process keeps for good are frozen out of the garbage
+# collector's full collections (mentoring.middleware.FrozenHeapMiddleware).
+GC_FREEZE = env_bool("GC_FREEZE", True)
 # Long documents (an action plan of many actions) are laid out in parts, side by side in
 # this many processes, then joined into one tagged PDF. 1 turns it off.
 DOCUMENT_WORKERS = env_int("DOCUMENT_WORKERS", min(os.cpu_count() or 1, 4))
