@@ -1,6 +1,8 @@
 """List filters (django-filter). Each filters a queryset the view has already scoped to
 the user, so a filter never reaches outside what the user may see."""
 
+import unicodedata
+
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +11,18 @@ from django_countries import countries
 from .models import OrganisationKind, SchemeKind, SchemePhase
 
 ARCHIVED_CHOICES = [("active", _("Active")), ("archived", _("Archived")), ("all", _("All"))]
+
+
+def country_choices(codes):
+    """The countries of ``codes`` (those a list holds), named in the current language and
+    in its alphabetical order: a filter offers only countries that would find something,
+    and translates a handful of names instead of all 250."""
+    return sorted(((code, countries.name(code)) for code in set(codes) if code), key=lambda choice: _sort_key(choice[1]))
+
+
+def _sort_key(name):
+    """"Émirats arabes unis" between "Égypte" and "Équateur", not after "Zimbabwe"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", str(name)) if not unicodedata.combining(c)).casefold()
 
 
 class SearchFilterSet(django_filters.FilterSet):
@@ -45,7 +59,11 @@ class ProgrammeFilter(SearchFilterSet):
 class OrganisationFilter(SearchFilterSet):
     search_fields = ("name", "short_name", "region")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OrganisationKind.choices, empty_label=_("All kinds"))
-    country = django_filters.ChoiceFilter(label=_("Country"), choices=countries, empty_label=_("All countries"))
+    country = django_filters.ChoiceFilter(label=_("Country"), empty_label=_("All countries"))
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.filters["country"].extra["choices"] = country_choices(queryset.order_by().values_list("country", flat=True).distinct())
 
 
 class SchemeFilter(SearchFilterSet):
@@ -77,7 +95,7 @@ class GoodPracticeFilter(SearchFilterSet):
         themes = sorted({theme.strip() for theme, _country in pairs if theme.strip()}, key=str.casefold)
         present = {country for _theme, country in pairs}
         self.filters["theme"].extra["choices"] = [(t, t) for t in themes]
-        self.filters["country"].extra["choices"] = [(code, name) for code, name in countries if code in present]
+        self.filters["country"].extra["choices"] = country_choices(present)
         self.filters["city"].queryset = programme.cities.filter(kind=OrganisationKind.CITY).order_by("name")
         self.filters["key_factors"].queryset = programme_key_factors(programme)
         self.form.fields["key_factors"].label_from_instance = key_factor_label
@@ -104,9 +122,9 @@ class DashboardFilter(django_filters.FilterSet):
         )
         people = {pk: (f"{first} {last}".strip() or email) for pk, first, last, email in facilitators}
         self.filters["facilitator"].extra["choices"] = sorted(((str(pk), name) for pk, name in people.items()), key=lambda c: c[1].casefold())
-        present = set(SchemeParty.objects.filter(scheme__programme=programme).values_list("organisation__country", flat=True))
-        named = [(code, countries.name(code)) for code in present if code]
-        self.filters["country"].extra["choices"] = sorted(named, key=lambda choice: choice[1])
+        self.filters["country"].extra["choices"] = country_choices(
+            SchemeParty.objects.filter(scheme__programme=programme).values_list("organisation__country", flat=True).distinct()
+        )
 
     def filter_facilitator(self, queryset, name, value):
         return queryset.filter(roles__role="facilitator", roles__user_id=value).distinct()

@@ -366,6 +366,21 @@ def test_lists_and_choices_only_offer_what_the_user_may_see(personas):
     assert personas.b_mentee in people and personas.mentee_city not in people
 
 
+def test_the_country_filter_offers_the_countries_of_the_programmes_organisations(personas):
+    """Not 250 countries: those of the programme's own organisations, in the reader's
+    language and its alphabetical order; another programme's country is not offered."""
+    for name, country in (("Ghent", "BE"), ("Dubai", "AE"), ("Cairo", "EG"), ("Quito", "EC"), ("Harare", "ZW")):
+        personas.programme.cities.add(Organisation.objects.create(kind=OrganisationKind.CITY, name=name, country=country))
+    personas.other_programme.cities.add(Organisation.objects.create(kind=OrganisationKind.CITY, name="Oslo", country="NO"))
+    coordinator = personas.client("coordinator")
+    offered = coordinator.get("/programmes/test-programme/organisations/", HTTP_ACCEPT_LANGUAGE="fr").context["filter"].form.fields["country"].choices
+    names = [name for code, name in offered if code]
+    assert "Norvège" not in names and len(names) == len({o.country.code for o in personas.programme.cities.all() if o.country})
+    assert names.index("Égypte") < names.index("Émirats arabes unis") < names.index("Équateur") < names.index("Zimbabwe")
+    listing = coordinator.get("/programmes/test-programme/organisations/?country=EG").content.decode()
+    assert "Cairo" in listing and "Ghent" not in listing
+
+
 def test_the_rules_page_shows_the_table_in_the_readers_language(personas):
     client = personas.client("mentor")
     page = client.get("/rules/").content.decode()
