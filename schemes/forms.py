@@ -293,7 +293,7 @@ class InvitationForm(PlainTextMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.scheme = scheme
         self.fields["role"].choices = [(role, label) for role, label in ROLE_LABELS.items() if role in roles]
-        self.fields["organisation"].queryset = organisations
+        organisation_choices(self.fields["organisation"], organisations)
         if scheme is not None:
             self.fields["organisation"].help_text = _(
                 "City and association officers act on behalf of a party of the scheme."
@@ -325,7 +325,7 @@ class RoleGrantForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.scheme = scheme
         self.fields["role"].choices = [(role, label) for role, label in ROLE_LABELS.items() if role in roles]
-        self.fields["organisation"].queryset = organisations
+        organisation_choices(self.fields["organisation"], organisations)
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
@@ -338,6 +338,14 @@ class RoleGrantForm(forms.Form):
         cleaned = super().clean()
         self.party = role_party_check(self, cleaned)
         return cleaned
+
+
+def organisation_choices(field, organisations):
+    """``field`` offers ``organisations`` (a queryset, evaluated once by the caller and
+    shared by the page's forms) and accepts only those: the choices are drawn from its
+    rows, so two forms on one page do not each query them again."""
+    field.queryset = organisations
+    field.choices = [("", field.empty_label), *((organisation.pk, field.label_from_instance(organisation)) for organisation in organisations)]
 
 
 def role_party_check(form, cleaned):

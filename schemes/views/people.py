@@ -18,20 +18,23 @@ from ..services.invitations import invitation_create, invitation_withdraw, role_
 
 def _organisations(programme, scheme):
     """Who a person may act for: the scheme's parties, or the programme's organisations,
-    plus the coordinating body and facilitator organisations."""
+    plus the coordinating body and facilitator organisations (subqueries, so no
+    DISTINCT over joins)."""
     if scheme is not None:
-        scope = Q(scheme_parties__scheme=scheme)
+        scope = Q(pk__in=scheme.parties.values("organisation_id"))
     else:
-        scope = Q(programmes=programme)
-    scope |= Q(pk=programme.coordinating_body_id) | Q(facilitated_programmes=programme)
-    return Organisation.objects.filter(scope).distinct().order_by("kind", "name")
+        scope = Q(pk__in=programme.cities.through.objects.filter(programme=programme).values("organisation_id"))
+    scope |= Q(pk=programme.coordinating_body_id) | Q(
+        pk__in=programme.facilitator_organisations.through.objects.filter(programme=programme).values("organisation_id")
+    )
+    return Organisation.objects.filter(scope).order_by("kind", "name")
 
 
 def _people_page(request, *, programme, scheme, access, roles, invitations, where):
     if request.method == "POST":
         require(access, "invite", where, user=request.user)
     grantable = access.grantable(where)
-    organisations = _organisations(programme, scheme)
+    organisations = _organisations(programme, scheme)  # read once, by the first form
     action = request.POST.get("action") if request.method == "POST" else None
     invite_form = InvitationForm(
         request.POST if action == "invite" else None, roles=grantable, organisations=organisations, scheme=scheme, prefix="invite"
