@@ -310,7 +310,7 @@ def scheme_for(user, programme_slug, number):
 
     scheme = (
         Scheme.objects.for_user(user)
-        .select_related("programme__coordinating_body", "benchmark__benchmark")
+        .select_related("programme", "benchmark__benchmark")
         .filter(programme__slug=programme_slug, number=number)
         .first()
     )
@@ -396,6 +396,6 @@ def may_create_programme(user):
         return False
     return (
         user.is_superuser
-        or user.has_perm("schemes.add_programme")
         or user.programme_roles.filter(role=COORDINATOR).exists()
+        or user.has_perm("schemes.add_programme")  # two queries: asked last
     )

@@ -19,7 +19,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, CharField, Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Avg, CharField, Count, Exists, OuterRef, Prefetch, Q, Subquery, Value, prefetch_related_objects
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -160,48 +160,63 @@ def _document_step(key, scheme, cities, responses, kind, page, due, today):
 
 
 def progress_queryset(queryset):
-    """``queryset`` with what ``progress_for`` reads from each scheme: its programme,
-    parties, people and action plan, and the counts of focus key factors, political
-    commitments and plan versions (subqueries, so no query per scheme)."""
-    def count(model, field="scheme"):
-        return Coalesce(Subquery(
-            model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")
-        ), 0)
+    """``queryset`` with the programme of each scheme, which ``progress_for`` reads."""
+    return queryset.select_related("programme")
 
+
+def _count(model, field="scheme"):
+    return Coalesce(Subquery(
+        model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")
+    ), 0)
+
+
+def _read_with_schemes(schemes):
+    """Put on each scheme what the steps read: its parties (with the size of their local
+    support group), its people (with whether they were trained) and its action plan.
+    Three queries for any number of schemes, on schemes already read (the scheme page
+    does not read its scheme twice)."""
     trained = TrainingSession.attendees.through.objects.filter(
         user_id=OuterRef("user_id"), trainingsession__programme_id=OuterRef("scheme__programme_id")
     )
     members = LocalSupportGroupMember.objects.filter(group__scheme_id=OuterRef("scheme_id"), group__city_id=OuterRef("organisation_id"))
-    return queryset.select_related("programme", "action_plan", "benchmark__benchmark").prefetch_related(
+    prefetch_related_objects(
+        schemes,
         Prefetch("parties", queryset=SchemeParty.objects.select_related("organisation").order_by("side", "order").annotate(
             support_group_size=Coalesce(Subquery(members.order_by().values("group_id").annotate(n=Count("pk")).values("n")), 0)
         )),
         Prefetch("roles", queryset=SchemeRole.objects.select_related("user", "party__organisation")
                  .order_by("user__last_name", "user__first_name").annotate(trained=Exists(trained))),
-    ).annotate(
-        focus_count=count(Scheme.focus_key_factors.through),
-        commitment_count=count(PoliticalCommitment),
-        plan_version_count=count(ActionPlanVersion, "plan__scheme"),
+        "action_plan",
     )
 
 
 def progress_for(schemes, today=None):
-    """``{scheme id: SchemeProgress}`` for schemes read with ``progress_queryset``."""
+    """``{scheme id: SchemeProgress}`` for ``schemes`` (read with their programme, as
+    ``progress_queryset`` does), in a fixed number of queries."""
     today = today or timezone.localdate()
     schemes = list(schemes)
     ids = [scheme.pk for scheme in schemes]
     if not ids:
         return {}
+    _read_with_schemes(schemes)
+    counts = {
+        pk: (focus, commitments, versions)
+        for pk, focus, commitments, versions in Scheme.objects.filter(pk__in=ids).order_by().annotate(
+            focus_count=_count(Scheme.focus_key_factors.through),
+            commitment_count=_count(PoliticalCommitment),
+            version_count=_count(ActionPlanVersion, "plan__scheme"),
+        ).values_list("pk", "focus_count", "commitment_count", "version_count")
+    }
     responses = {
         (r["scheme_id"], r["organisation_id"], r["template__kind"]): r
-        for r in Response.objects.filter(scheme_id__in=ids).values("scheme_id", "organisation_id", "template__kind", "status")
+        for r in Response.objects.filter(scheme_id__in=ids).order_by().values("scheme_id", "organisation_id", "template__kind", "status")
     }
     visits = defaultdict(list)
-    for visit in Visit.objects.filter(scheme_id__in=ids).select_related("host").order_by("order"):
+    for visit in Visit.objects.filter(scheme_id__in=ids).select_related("host").order_by("scheme_id", "order"):
         visits[visit.scheme_id].append(visit)
     actions = {
         row["plan__scheme_id"]: row
-        for row in Action.objects.filter(plan__scheme_id__in=ids).values("plan__scheme_id").annotate(
+        for row in Action.objects.filter(plan__scheme_id__in=ids).order_by().values("plan__scheme_id").annotate(
             total=Count("id"),
             average=Avg("progress"),
             finished=Count("id", filter=Q(status__in=FINISHED)),
@@ -241,7 +256,7 @@ def progress_for(schemes, today=None):
         if not scheme.benchmark_id:
             steps.append(Step("scope", STEP_LABELS["scope"], NOT_NEEDED, _("Mentoring without a benchmark")))
         else:
-            count = scheme.focus_count
+            count = counts[scheme.pk][0]
             agreed = bool(scheme.focus_agreed_by_mentee) and (peer or bool(scheme.focus_agreed_by_mentor))
             scope_state = DONE if count and agreed else (STARTED if count else TODO)
             detail = ngettext("%(count)s focus key factor", "%(count)s focus key factors", count) % {"count": count}
@@ -261,7 +276,7 @@ def progress_for(schemes, today=None):
              for city in mentees],
             first_day,
         ))
-        count = scheme.commitment_count
+        count = counts[scheme.pk][1]
         steps.append(Step(
             "commitment", STEP_LABELS["commitment"], _late_or(DONE if count else TODO, first_day, today),
             ngettext("%(count)s recorded", "%(count)s recorded", count) % {"count": count} if count else _("Not recorded yet"),
@@ -287,12 +302,13 @@ def progress_for(schemes, today=None):
         plan = getattr(scheme, "action_plan", None)
         numbers = actions.get(scheme.pk, {})
         plan_url = _url("action_plan", scheme)
-        if plan is None or (not numbers and not scheme.plan_version_count):
+        version_count = counts[scheme.pk][2]
+        if plan is None or (not numbers and not version_count):
             steps.append(Step("action_plan", STEP_LABELS["action_plan"], TODO, _("Not started"), url=plan_url))
         else:
             plan_state = DONE if plan.status != ActionPlanStatus.DRAFT else STARTED
             detail = ngettext("%(count)s action", "%(count)s actions", numbers.get("total", 0)) % {"count": numbers.get("total", 0)}
-            detail += " · " + ngettext("%(count)s version", "%(count)s versions", scheme.plan_version_count) % {"count": scheme.plan_version_count}
+            detail += " · " + ngettext("%(count)s version", "%(count)s versions", version_count) % {"count": version_count}
             steps.append(Step("action_plan", STEP_LABELS["action_plan"], plan_state, detail, url=plan_url))
         last_visit = max((v.end_date or v.start_date for v in scheme_visits if v.start_date and v.status != VisitStatus.CANCELLED), default=None)
         approval_due = scheme.end_date or (last_visit + APPROVAL_AFTER_LAST_VISIT if last_visit else None)

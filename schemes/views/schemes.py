@@ -12,7 +12,7 @@ from mentoring.pages import archive_toggle, form_page, history_view, restore_vie
 
 from ..forms import PartyFormSet, SchemeCreateForm, SchemeForm
 from ..models import Scheme, SchemeKind, SchemeRole, Side
-from ..services.progress import progress_for, progress_queryset, recent_changes
+from ..services.progress import progress_for, recent_changes
 from ..services.schemes import scheme_create
 from ..services.setup import form_save_with_history, scheme_parties_set
 from .training import scheme_styles
@@ -53,8 +53,7 @@ def scheme_detail(request, scheme, access):
     """The scheme's home: where it stands in the process (a timeline of the steps with
     the documents behind them), the next date, its parties and people, the focus key
     factors and the latest changes."""
-    scheme = progress_queryset(Scheme.objects.filter(pk=scheme.pk)).get()
-    progress = progress_for([scheme])[scheme.pk]
+    progress = progress_for([scheme])[scheme.pk]  # also reads its parties, people and plan
     parties = list(scheme.parties.all())
     context = {
         "scheme": scheme,
