@@ -236,6 +236,8 @@ def test_the_scheme_home_shows_the_timeline_next_visit_and_recent_changes(person
     assert progress.next_visit == first
     assert "Next visit:" in page and "Setting the scene" in page
     changes = [f"{c.who} {c.text}" for c in response.context["changes"]]
+    whens = [c.when for c in response.context["changes"]]
+    assert whens == sorted(whens, reverse=True) and all(when.tzinfo is not None for when in whens)  # newest first, aware
     assert "Mentee Tester added the political commitment of Jane Mayor" in changes
     assert progress.step("commitment").state == "done"
     assert any(text.endswith("changed visit “Setting the scene”") for text in changes)
