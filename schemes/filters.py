@@ -112,9 +112,11 @@ class DashboardFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, programme, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        from .models import SchemeParty, SchemeRole
+        from .models import SchemeRole
 
-        themes = sorted({t.strip() for t in programme.schemes.values_list("theme", flat=True) if t.strip()}, key=str.casefold)
+        # The themes of the programme's schemes and the countries of their parties: one query.
+        pairs = set(programme.schemes.order_by().values_list("theme", "parties__organisation__country").distinct())
+        themes = sorted({theme.strip() for theme, _country in pairs if theme.strip()}, key=str.casefold)
         self.filters["theme"].extra["choices"] = [(t, t) for t in themes]
         facilitators = (
             SchemeRole.objects.filter(scheme__programme=programme, role="facilitator")
@@ -122,9 +124,7 @@ class DashboardFilter(django_filters.FilterSet):
         )
         people = {pk: (f"{first} {last}".strip() or email) for pk, first, last, email in facilitators}
         self.filters["facilitator"].extra["choices"] = sorted(((str(pk), name) for pk, name in people.items()), key=lambda c: c[1].casefold())
-        self.filters["country"].extra["choices"] = country_choices(
-            SchemeParty.objects.filter(scheme__programme=programme).values_list("organisation__country", flat=True).distinct()
-        )
+        self.filters["country"].extra["choices"] = country_choices(country for _theme, country in pairs)
 
     def filter_facilitator(self, queryset, name, value):
         return queryset.filter(roles__role="facilitator", roles__user_id=value).distinct()

@@ -174,9 +174,9 @@ def _count(model, field="scheme"):
 
 def _read_with_schemes(schemes):
     """Put on each scheme what the steps read: its parties (with the size of their local
-    support group), its people (with whether they were trained) and its action plan.
-    Three queries for any number of schemes, on schemes already read (the scheme page
-    does not read its scheme twice)."""
+    support group) and its people (with whether they were trained). Two queries for any
+    number of schemes, on schemes already read (the scheme page does not read its scheme
+    twice)."""
     trained = TrainingSession.attendees.through.objects.filter(
         user_id=OuterRef("user_id"), trainingsession__programme_id=OuterRef("scheme__programme_id")
     )
@@ -188,7 +188,6 @@ def _read_with_schemes(schemes):
         )),
         Prefetch("roles", queryset=SchemeRole.objects.select_related("user")
                  .order_by("user__last_name", "user__first_name").annotate(trained=Exists(trained))),
-        "action_plan",
     )
     for scheme in schemes:  # a person's party is one of the scheme's, read just above
         parties = {party.pk: party for party in scheme.parties.all()}
@@ -206,14 +205,17 @@ def progress_for(schemes, today=None):
     if not ids:
         return {}
     _read_with_schemes(schemes)
-    counts = {
-        pk: (focus, commitments, versions)
-        for pk, focus, commitments, versions in Scheme.objects.filter(pk__in=ids).order_by().annotate(
-            focus_count=_count(Scheme.focus_key_factors.through),
-            commitment_count=_count(PoliticalCommitment),
-            version_count=_count(ActionPlanVersion, "plan__scheme"),
-        ).values_list("pk", "focus_count", "commitment_count", "version_count")
-    }
+    # Each scheme's action plan and counts of focus key factors, commitments and plan
+    # versions: one query.
+    counts = {}
+    for row in Scheme.objects.filter(pk__in=ids).order_by().select_related("action_plan").only("pk", "action_plan").annotate(
+        focus_count=_count(Scheme.focus_key_factors.through),
+        commitment_count=_count(PoliticalCommitment),
+        version_count=_count(ActionPlanVersion, "plan__scheme"),
+    ):
+        counts[row.pk] = (row.focus_count, row.commitment_count, row.version_count, getattr(row, "action_plan", None))
+    for scheme in schemes:
+        Scheme.action_plan.related.set_cached_value(scheme, counts[scheme.pk][3])
     responses = {
         (r["scheme_id"], r["organisation_id"], r["template__kind"]): r
         for r in Response.objects.filter(scheme_id__in=ids).order_by().values("scheme_id", "organisation_id", "template__kind", "status")

@@ -54,7 +54,6 @@ def programme_detail(request, programme, access):
         .filter(programme=programme)
         .select_related("programme", "benchmark")
         .prefetch_related(Prefetch("parties", queryset=SchemeParty.objects.select_related("organisation")))
-        .annotate(visit_count=Count("visits", distinct=True))
         .order_by("number")
     )
     filterset = SchemeFilter(request.GET, queryset=schemes)

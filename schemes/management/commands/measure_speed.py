@@ -89,7 +89,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--runs", type=int, default=20, help="timed requests per page and size (after 3 to warm up)")
+        parser.add_argument("--runs", type=int, default=50, help="timed requests per page and size (after 3 to warm up)")
         parser.add_argument("--size", default="large", help="the network added for the second measure")
         parser.add_argument("--only", choices=["pages", "documents"], help="measure only the pages or only the documents")
         parser.add_argument(
