@@ -98,7 +98,7 @@ class BenchmarkSection(models.Model):
     class Meta:
         verbose_name = _("benchmark section")
         verbose_name_plural = _("benchmark sections")
-        ordering = ["version", "order"]
+        ordering = ["version_id", "order"]
         constraints = [
             models.UniqueConstraint(fields=["version", "key"], name="unique_section_key_per_version"),
         ]
@@ -124,7 +124,7 @@ class KeyFactor(models.Model):
     class Meta:
         verbose_name = _("key factor")
         verbose_name_plural = _("key factors")
-        ordering = ["version", "order"]
+        ordering = ["version_id", "order"]
         constraints = [
             models.UniqueConstraint(fields=["version", "number"], name="unique_key_factor_number_per_version"),
         ]
@@ -143,7 +143,7 @@ class GuideQuestion(models.Model):
     class Meta:
         verbose_name = _("guide question")
         verbose_name_plural = _("guide questions")
-        ordering = ["key_factor", "order"]
+        ordering = ["key_factor_id", "order"]
 
     def __str__(self):
         return self.text if len(self.text) <= 80 else self.text[:79] + "…"
@@ -161,7 +161,7 @@ class GoodPracticeExample(models.Model):
     class Meta:
         verbose_name = _("good-practice example")
         verbose_name_plural = _("good-practice examples")
-        ordering = ["key_factor", "order"]
+        ordering = ["key_factor_id", "order"]
 
     def __str__(self):
         head = self.text if len(self.text) <= 60 else self.text[:59] + "…"
@@ -188,7 +188,7 @@ class ContextFactor(models.Model):
     class Meta:
         verbose_name = _("context factor")
         verbose_name_plural = _("context factors")
-        ordering = ["version", "order"]
+        ordering = ["version_id", "order"]
 
     def __str__(self):
         return self.title

@@ -45,7 +45,7 @@ class Need(models.Model):
     class Meta:
         verbose_name = _("need")
         verbose_name_plural = _("needs")
-        ordering = ["plan", "order", "id"]
+        ordering = ["plan_id", "order", "id"]
 
     def __str__(self):
         return self.text
@@ -80,7 +80,7 @@ class Action(models.Model):
     class Meta:
         verbose_name = _("action")
         verbose_name_plural = _("actions")
-        ordering = ["plan", "order", "id"]
+        ordering = ["plan_id", "order", "id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="action_progress_at_most_100"),
         ]
@@ -105,7 +105,7 @@ class ActionPlanVersion(models.Model):
     class Meta:
         verbose_name = _("action plan version")
         verbose_name_plural = _("action plan versions")
-        ordering = ["plan", "number"]
+        ordering = ["plan_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="unique_action_plan_version_number"),
             models.UniqueConstraint(fields=["plan", "label"], name="unique_action_plan_version_label"),
@@ -128,7 +128,7 @@ class ImplementationUpdate(models.Model):
     class Meta:
         verbose_name = _("implementation update")
         verbose_name_plural = _("implementation updates")
-        ordering = ["action", "-date", "-id"]
+        ordering = ["action_id", "-date", "-id"]
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d}: {self.text[:60]}"
@@ -147,7 +147,7 @@ class ActionComment(models.Model):
     class Meta:
         verbose_name = _("comment on an action")
         verbose_name_plural = _("comments on actions")
-        ordering = ["action", "created_at", "id"]
+        ordering = ["action_id", "created_at", "id"]
 
     def __str__(self):
         return self.text[:60]

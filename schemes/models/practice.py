@@ -37,7 +37,7 @@ class GoodPractice(models.Model):
     class Meta:
         verbose_name = _("good practice")
         verbose_name_plural = _("good practices")
-        ordering = ["programme", "title"]
+        ordering = ["programme_id", "title"]
 
     def __str__(self):
         return f"{self.title} ({self.city.label})"
@@ -74,7 +74,7 @@ class PoliticalCommitment(models.Model):
     class Meta:
         verbose_name = _("political commitment")
         verbose_name_plural = _("political commitments")
-        ordering = ["scheme", "-date"]
+        ordering = ["scheme_id", "-date"]
 
     def __str__(self):
         return f"{self.name}, {self.office} ({self.date:%Y-%m-%d})"
@@ -93,7 +93,7 @@ class TrainingSession(models.Model):
     class Meta:
         verbose_name = _("training session")
         verbose_name_plural = _("training sessions")
-        ordering = ["programme", "date"]
+        ordering = ["programme_id", "date"]
 
     def __str__(self):
         return f"{self.title} ({self.date:%Y-%m-%d})"

@@ -236,7 +236,7 @@ class SchemeParty(models.Model):
     class Meta:
         verbose_name = _("party of a scheme")
         verbose_name_plural = _("parties of schemes")
-        ordering = ["scheme", "side", "order", "id"]
+        ordering = ["scheme_id", "side", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["scheme", "organisation"], name="unique_party_per_scheme"),
         ]
@@ -263,7 +263,7 @@ class ProgrammeRole(models.Model):
     class Meta:
         verbose_name = _("programme role")
         verbose_name_plural = _("programme roles")
-        ordering = ["programme", "role", "user"]
+        ordering = ["programme_id", "role", "user__last_name", "user__first_name", "user__email"]
         constraints = [
             models.UniqueConstraint(fields=["programme", "user", "role"], name="unique_programme_role"),
         ]
@@ -301,7 +301,7 @@ class SchemeRole(models.Model):
     class Meta:
         verbose_name = _("scheme role")
         verbose_name_plural = _("scheme roles")
-        ordering = ["scheme", "role", "user"]
+        ordering = ["scheme_id", "role", "user__last_name", "user__first_name", "user__email"]
         constraints = [
             models.UniqueConstraint(fields=["scheme", "user", "role"], name="unique_scheme_role"),
         ]

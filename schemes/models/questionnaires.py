@@ -66,7 +66,7 @@ class QuestionnaireTemplate(models.Model):
     class Meta:
         verbose_name = _("questionnaire template")
         verbose_name_plural = _("questionnaire templates")
-        ordering = ["kind", "programme", "-version"]
+        ordering = ["kind", "programme_id", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["slug", "programme", "version"], name="unique_template_version"),
             models.UniqueConstraint(
@@ -98,7 +98,7 @@ class TemplateSection(models.Model):
     class Meta:
         verbose_name = _("template section")
         verbose_name_plural = _("template sections")
-        ordering = ["template", "order"]
+        ordering = ["template_id", "order"]
         constraints = [
             models.UniqueConstraint(fields=["template", "key"], name="unique_section_key_per_template"),
         ]
@@ -125,7 +125,7 @@ class Question(models.Model):
     class Meta:
         verbose_name = _("question")
         verbose_name_plural = _("questions")
-        ordering = ["section", "order"]
+        ordering = ["section_id", "order"]
         constraints = [
             models.UniqueConstraint(fields=["section", "key"], name="unique_question_key_per_section"),
         ]
@@ -172,7 +172,7 @@ class Response(models.Model):
     class Meta:
         verbose_name = _("questionnaire response")
         verbose_name_plural = _("questionnaire responses")
-        ordering = ["scheme", "template"]
+        ordering = ["scheme_id", "template_id"]
         constraints = [
             models.UniqueConstraint(fields=["template", "scheme", "organisation"], name="unique_response_per_party"),
         ]
@@ -200,7 +200,7 @@ class Answer(models.Model):
     class Meta:
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
-        ordering = ["response", "question__section__order", "row", "question__order"]
+        ordering = ["response_id", "question__section__order", "row", "question__order"]
         constraints = [
             models.UniqueConstraint(fields=["response", "question", "row"], name="unique_answer_per_question_row"),
         ]
@@ -227,7 +227,7 @@ class ResponseSubmission(models.Model):
     class Meta:
         verbose_name = _("submitted version")
         verbose_name_plural = _("submitted versions")
-        ordering = ["response", "number"]
+        ordering = ["response_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["response", "number"], name="unique_submission_number"),
         ]
@@ -264,7 +264,7 @@ class Comment(models.Model):
     class Meta:
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
-        ordering = ["response", "created_at", "pk"]
+        ordering = ["response_id", "created_at", "pk"]
         indexes = [models.Index(fields=["response", "resolved_at"])]
 
     def __str__(self):

@@ -34,7 +34,7 @@ class SelfAssessment(models.Model):
     class Meta:
         verbose_name = _("self-assessment")
         verbose_name_plural = _("self-assessments")
-        ordering = ["scheme", "city", "round"]
+        ordering = ["scheme_id", "city", "round"]
         constraints = [
             models.UniqueConstraint(fields=["scheme", "city", "round"], name="unique_self_assessment_round"),
         ]
@@ -57,7 +57,7 @@ class KeyFactorAssessment(models.Model):
     class Meta:
         verbose_name = _("key factor assessment")
         verbose_name_plural = _("key factor assessments")
-        ordering = ["assessment", "key_factor__order"]
+        ordering = ["assessment_id", "key_factor__order"]
         constraints = [
             models.UniqueConstraint(fields=["assessment", "key_factor"], name="unique_key_factor_per_assessment"),
         ]
@@ -77,7 +77,7 @@ class ContextFactorNote(models.Model):
     class Meta:
         verbose_name = _("note on a context factor")
         verbose_name_plural = _("notes on context factors")
-        ordering = ["assessment", "context_factor__order"]
+        ordering = ["assessment_id", "context_factor__order"]
         constraints = [
             models.UniqueConstraint(fields=["assessment", "context_factor"], name="unique_context_note_per_assessment"),
         ]

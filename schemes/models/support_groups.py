@@ -19,7 +19,7 @@ class LocalSupportGroup(models.Model):
     class Meta:
         verbose_name = _("local support group")
         verbose_name_plural = _("local support groups")
-        ordering = ["scheme", "city__name"]
+        ordering = ["scheme_id", "city__name"]
         constraints = [
             models.UniqueConstraint(fields=["scheme", "city"], name="unique_support_group_per_city"),
         ]
@@ -54,7 +54,7 @@ class LocalSupportGroupMember(models.Model):
     class Meta:
         verbose_name = _("member of a local support group")
         verbose_name_plural = _("members of local support groups")
-        ordering = ["group", "order", "name"]
+        ordering = ["group_id", "order", "name"]
 
     def __str__(self):
         return f"{self.name} ({self.organisation})"

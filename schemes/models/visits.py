@@ -57,7 +57,7 @@ class Visit(models.Model):
     class Meta:
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
-        ordering = ["scheme", "order"]
+        ordering = ["scheme_id", "order"]
         constraints = [
             models.UniqueConstraint(fields=["scheme", "order"], name="unique_visit_number_per_scheme"),
             models.CheckConstraint(
@@ -110,7 +110,7 @@ class AgendaItem(models.Model):
     class Meta:
         verbose_name = _("agenda session")
         verbose_name_plural = _("agenda sessions")
-        ordering = ["visit", "day", "start_time"]
+        ordering = ["visit_id", "day", "start_time"]
         constraints = [
             models.CheckConstraint(condition=models.Q(end_time__gt=models.F("start_time")), name="session_ends_after_start"),
         ]
