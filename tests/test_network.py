@@ -41,6 +41,7 @@ def test_the_same_seed_gives_the_same_network(db):
     assert counts["Scheme"] == schemes and counts["Visit"] == 3 * schemes
     assert counts["Action"] == counts["ImplementationUpdate"] == schemes * size.actions_per_scheme
     assert counts["User"] == size.people and counts["Response"] == 2 * schemes and counts["SelfAssessment"] == 2 * schemes
+    assert counts["history of Answer"] == counts["Answer"] > 0  # every row with its history record, as a save leaves it
 
 
 def test_the_command_writes_a_network_once_and_its_pages_work(db, client):

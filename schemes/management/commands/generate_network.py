@@ -22,4 +22,4 @@ class Command(BaseCommand):
         except NetworkExists as error:
             raise CommandError(str(error)) from error
         for model, count in sorted(counts.items()):
-            self.stdout.write(f"  {model:24} {count:>8,}")
+            self.stdout.write(f"  {model:34} {count:>8,}")
