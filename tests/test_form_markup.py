@@ -19,6 +19,8 @@ CHOICES = [("a", "Apple & <pear>"), ("b", "Banana"), ("c", 'Cherry "red"')]
 
 
 class EveryWidget(forms.Form):
+    required_css_class = "needed"  # drawn on the field's wrapper, as crispy does
+    error_css_class = "has-error"
     text = forms.CharField(max_length=20, help_text="At most <em>twenty</em> letters.")
     optional_text = forms.CharField(required=False, initial=HOSTILE)
     area = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -82,9 +82,9 @@ def draw_field(field, *, show_labels, show_errors, wrapper_class=None):
         out.append('<div class="mb-3">')
     classes = "form-check" if checkbox and show_labels else "mb-3"
     if wrapper_class:
-        classes += f" {wrapper_class}"
+        classes += f" {_e(wrapper_class)}"
     if css_classes := field.css_classes():
-        classes += f" {css_classes}"
+        classes += f" {_e(css_classes)}"
     out.append(f'<div id="div_{_e(field.auto_id)}" class="{classes}">')
     fieldset = field.use_fieldset
     if field.label and not checkbox and show_labels:
@@ -122,8 +122,8 @@ def draw_field(field, *, show_labels, show_errors, wrapper_class=None):
 
 
 def _e(value):
-    """A value as a template prints it: None as "None", escaped."""
-    return conditional_escape("" if value == "" else value)
+    """A value as a template prints it: escaped, None as "None"."""
+    return conditional_escape(value)
 
 
 def _widget(field, css):
