@@ -205,10 +205,9 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / "media"
 
-# Widgets are drawn from the project's templates first, so that templates/django/forms/
-# can draw their attributes in one filter instead of a template loop (mentoring/
-# templatetags/form_markup.py says why).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Inputs, text areas and selects are written in Python, other widgets drawn from the
+# project's templates first (mentoring/form_renderer.py says why).
+FORM_RENDERER = "mentoring.form_renderer.WidgetRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -98,8 +98,16 @@ def test_a_layout_it_does_not_draw_goes_to_crispys_own_template():
     assert 'class="col-10"' in drawn and "col-form-label" in drawn
 
 
-def test_widgets_are_drawn_as_djangos_templates_draw_them():
-    values = {"text": "x", "area": "a\nb", "select": "b", "multiple": ["a", "c"], "date": datetime.date(2027, 3, 10)}
-    ours, theirs = EveryWidget(initial=values), EveryWidget(initial=values, renderer=DjangoTemplates())
+@pytest.mark.parametrize("kind", ["initial", "invalid", "valid"])
+def test_widgets_are_drawn_as_djangos_templates_draw_them(kind):
+    """The form renderer writes inputs, text areas and selects itself
+    (mentoring/form_renderer.py): the same HTML as Django's own templates."""
+    values = {"text": "x", "area": f"a\nb {HOSTILE}", "select": "b", "multiple": ["a", "c"], "date": datetime.date(2027, 3, 10),
+              "styled": HOSTILE, "grouped": "z", "decimal": "1.5"}
+    arguments = {"initial": ({}, {"initial": values}), "invalid": ((INVALID,), {}), "valid": ((VALID,), {})}[kind]
+    ours = EveryWidget(*arguments[0], **arguments[1])
+    theirs = EveryWidget(*arguments[0], **arguments[1], renderer=DjangoTemplates())
+    assert type(ours.renderer).__name__ == "WidgetRenderer"
     for name in EveryWidget.base_fields:
         assert str(ours[name]) == str(theirs[name]), name
+    assert "<script>" not in "".join(str(ours[name]) for name in EveryWidget.base_fields)
