@@ -287,7 +287,8 @@ def programme_for(user, slug):
     """The programme ``slug`` if the user may see it, with their roles there; else 404."""
     from schemes.models import Programme
 
-    programme = Programme.objects.for_user(user).select_related("coordinating_body").filter(slug=slug).first()
+    # The slug is unique: no ordering to build or to run.
+    programme = Programme.objects.for_user(user).select_related("coordinating_body").filter(slug=slug).order_by().first()
     if programme is None:
         logger.warning("denied: %s asked for programme %r outside their scope", user, slug)
         raise Http404(_("No such programme."))
@@ -312,6 +313,7 @@ def scheme_for(user, programme_slug, number):
         Scheme.objects.for_user(user)
         .select_related("programme", "benchmark__benchmark")
         .filter(programme__slug=programme_slug, number=number)
+        .order_by()  # unique: no ordering to build or to run
         .first()
     )
     if scheme is None:
