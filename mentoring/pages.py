@@ -3,7 +3,7 @@ restore, so that each document's views stay a few lines long."""
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,23 +14,9 @@ from .history import history_page, history_restore
 PAGE_SIZE = 25
 
 
-class ListPaginator(Paginator):
-    """Counts the rows only when it must: asked for the first page, it reads one row more
-    than a page holds, and when they all fit (most of a programme's lists) their number
-    is the count, so the COUNT query is not run."""
-
-    def get_page(self, number):
-        if number in (None, "", "1", 1):
-            rows = list(self.object_list[: self.per_page + 1])
-            if len(rows) <= self.per_page:
-                self.__dict__["count"] = len(rows)  # the cached_property, known now
-                return Page(rows, 1, self)
-        return super().get_page(number)
-
-
 def paginate(request, queryset, per_page=PAGE_SIZE):
     """The requested page of ``queryset``; a bad page number gives the nearest page."""
-    return ListPaginator(queryset, per_page).get_page(request.GET.get("page"))
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def form_page(request, form, *, title, submit_label, cancel_url, context=None, template="pages/form.html"):
