@@ -649,7 +649,10 @@ VARIANTS = {
 SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "Strict-Transport-Security")
 
 
-def test_url_role_matrix(personas, capsys):
+def test_url_role_matrix(personas, capsys, settings):
+    # Each request's writes are rolled back, the session's idle renewal too: renewed once
+    # a minute, it would be written again on every request of this long test.
+    settings.SESSION_RENEW_SECONDS = 24 * 60 * 60
     matrix = Matrix(personas)
     clients = {role: personas.client(role) for role in ROLES}
     patterns = list(all_patterns())
