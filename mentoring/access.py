@@ -26,6 +26,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .precompiled import Precompiled
+
 logger = logging.getLogger("mentoring.access")
 
 COORDINATOR = "coordinator"
@@ -283,16 +285,68 @@ class Access:
         raise AttributeError(name)
 
 
+def _programme_query(user, slug):
+    from schemes.models import Programme
+
+    from .models import User
+
+    # The slug is unique: no ordering to build or to run.
+    return Programme.objects.for_user(User(pk=user)).select_related("coordinating_body").filter(slug=slug).order_by()[:1]
+
+
+def _programme_roles_query(user, programme):
+    from schemes.models import ProgrammeRole
+
+    return ProgrammeRole.objects.filter(programme_id=programme, user_id=user).order_by().values_list("role", flat=True)
+
+
+def _scheme_query(user, programme_slug, number):
+    from schemes.models import Scheme
+
+    from .models import User
+
+    # Unique: no ordering to build or to run.
+    return (
+        Scheme.objects.for_user(User(pk=user))
+        .select_related("programme", "benchmark__benchmark")
+        .filter(programme__slug=programme_slug, number=number)
+        .order_by()[:1]
+    )
+
+
+def _scheme_roles_query(user, scheme, programme):
+    """The user's roles in the scheme and, programme-wide, as coordinator or observer."""
+    from schemes.models import ProgrammeRole, SchemeRole
+
+    scheme_roles = SchemeRole.objects.filter(scheme_id=scheme, user_id=user).order_by().values_list("role", flat=True)
+    programme_roles = ProgrammeRole.objects.filter(
+        programme_id=programme, user_id=user, role__in=[COORDINATOR, OBSERVER]
+    ).order_by().values_list("role", flat=True)
+    return scheme_roles.union(programme_roles)
+
+
+# Every page of a programme or a scheme runs these: compiled once (mentoring.precompiled).
+PROGRAMME_QUERY = Precompiled(_programme_query, user=int, slug=str)
+PROGRAMME_ROLES_QUERY = Precompiled(_programme_roles_query, user=int, programme=int)
+SCHEME_QUERY = Precompiled(_scheme_query, user=int, programme_slug=str, number=int)
+SCHEME_ROLES_QUERY = Precompiled(_scheme_roles_query, user=int, scheme=int, programme=int)
+
+
 def programme_for(user, slug):
     """The programme ``slug`` if the user may see it, with their roles there; else 404."""
     from schemes.models import Programme
 
-    # The slug is unique: no ordering to build or to run.
-    programme = Programme.objects.for_user(user).select_related("coordinating_body").filter(slug=slug).order_by().first()
+    if user.is_superuser:
+        programme = Programme.objects.select_related("coordinating_body").filter(slug=slug).order_by().first()
+        roles = set(programme.roles.filter(user=user).values_list("role", flat=True)) if programme else set()
+    elif not user.is_authenticated:
+        programme = None
+    else:
+        programme = next(iter(PROGRAMME_QUERY(user=user.pk, slug=slug)), None)
+        roles = set(PROGRAMME_ROLES_QUERY(user=user.pk, programme=programme.pk)) if programme else set()
     if programme is None:
         logger.warning("denied: %s asked for programme %r outside their scope", user, slug)
         raise Http404(_("No such programme."))
-    roles = set(programme.roles.filter(user=user).values_list("role", flat=True))
     if user.is_superuser:
         roles.add(COORDINATOR)
     if not roles & {COORDINATOR, OBSERVER}:
@@ -307,24 +361,24 @@ def scheme_for(user, programme_slug, number):
     Programme coordinators and observers see every scheme of the programme; facilitators
     and the scheme's own people see it through their scheme role.
     """
-    from schemes.models import Scheme
+    if not user.is_authenticated:
+        scheme = None
+    elif user.is_superuser:
+        from schemes.models import Scheme
 
-    scheme = (
-        Scheme.objects.for_user(user)
-        .select_related("programme", "benchmark__benchmark")
-        .filter(programme__slug=programme_slug, number=number)
-        .order_by()  # unique: no ordering to build or to run
-        .first()
-    )
+        scheme = Scheme.objects.select_related("programme", "benchmark__benchmark").filter(
+            programme__slug=programme_slug, number=number
+        ).order_by().first()
+    else:
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            number = None
+        scheme = next(iter(SCHEME_QUERY(user=user.pk, programme_slug=programme_slug, number=number)), None) if number else None
     if scheme is None:
         logger.warning("denied: %s asked for scheme %s/%s outside their scope", user, programme_slug, number)
         raise Http404(_("No such scheme."))
-    # The user's roles in the scheme and, programme-wide, as coordinator or observer: one query.
-    scheme_roles = scheme.roles.filter(user=user).order_by().values_list("role", flat=True)
-    programme_roles = (
-        scheme.programme.roles.filter(user=user, role__in=[COORDINATOR, OBSERVER]).order_by().values_list("role", flat=True)
-    )
-    roles = set(scheme_roles.union(programme_roles))
+    roles = set(SCHEME_ROLES_QUERY(user=user.pk, scheme=scheme.pk, programme=scheme.programme_id))
     if user.is_superuser:
         roles.add(COORDINATOR)
     archived = scheme.archived or scheme.programme.archived

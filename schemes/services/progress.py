@@ -31,6 +31,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
+from mentoring.precompiled import Precompiled
+
 from ..models import (
     Action,
     ActionPlan,
@@ -153,7 +155,7 @@ def _document_step(key, scheme, cities, responses, kind, page, due, today):
         if response is None:
             states.append(TODO)
         else:
-            states.append(DONE if response["status"] == ResponseStatus.SUBMITTED else STARTED)
+            states.append(DONE if response == ResponseStatus.SUBMITTED else STARTED)
         links.append(("%s: %s" % (DOCUMENT_TITLES[kind], city.label), _url(page, scheme, organisation=city.pk)))
     submitted = states.count(DONE)
     state = DONE if submitted == len(states) else (STARTED if submitted or STARTED in states else TODO)
@@ -172,28 +174,85 @@ def _count(model, field="scheme"):
     ), 0)
 
 
-def _read_with_schemes(schemes):
+def _parties_query(ids):
+    members = LocalSupportGroupMember.objects.filter(group__scheme_id=OuterRef("scheme_id"), group__city_id=OuterRef("organisation_id"))
+    return SchemeParty.objects.filter(scheme_id__in=ids).select_related("organisation").order_by("side", "order").annotate(
+        support_group_size=Coalesce(Subquery(members.order_by().values("group_id").annotate(n=Count("pk")).values("n")), 0)
+    )
+
+
+def _roles_query(ids):
+    trained = TrainingSession.attendees.through.objects.filter(
+        user_id=OuterRef("user_id"), trainingsession__programme_id=OuterRef("scheme__programme_id")
+    )
+    return SchemeRole.objects.filter(scheme_id__in=ids).select_related("user").order_by(
+        "user__last_name", "user__first_name"
+    ).annotate(trained=Exists(trained))
+
+
+def _as_prefetched(scheme, name, rows):
+    """``scheme.<name>.all()`` gives ``rows`` without a query, as prefetch_related would."""
+    manager = getattr(scheme, name)
+    queryset = manager.get_queryset()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    for row in rows:
+        manager.field.set_cached_value(row, scheme)
+    scheme.__dict__.setdefault("_prefetched_objects_cache", {})[manager.field.remote_field.cache_name] = queryset
+
+
+def _read_with_schemes(schemes, ids):
     """Put on each scheme what the steps read: its parties (with the size of their local
     support group) and its people (with whether they were trained). Two queries for any
     number of schemes, on schemes already read (the scheme page does not read its scheme
     twice)."""
-    trained = TrainingSession.attendees.through.objects.filter(
-        user_id=OuterRef("user_id"), trainingsession__programme_id=OuterRef("scheme__programme_id")
-    )
-    members = LocalSupportGroupMember.objects.filter(group__scheme_id=OuterRef("scheme_id"), group__city_id=OuterRef("organisation_id"))
-    prefetch_related_objects(
-        schemes,
-        Prefetch("parties", queryset=SchemeParty.objects.select_related("organisation").order_by("side", "order").annotate(
-            support_group_size=Coalesce(Subquery(members.order_by().values("group_id").annotate(n=Count("pk")).values("n")), 0)
-        )),
-        Prefetch("roles", queryset=SchemeRole.objects.select_related("user")
-                 .order_by("user__last_name", "user__first_name").annotate(trained=Exists(trained))),
-    )
-    for scheme in schemes:  # a person's party is one of the scheme's, read just above
-        parties = {party.pk: party for party in scheme.parties.all()}
-        for role in scheme.roles.all():
+    parties, roles = defaultdict(list), defaultdict(list)
+    for party in PARTIES_QUERY(ids=ids):
+        parties[party.scheme_id].append(party)
+    for role in ROLES_QUERY(ids=ids):
+        roles[role.scheme_id].append(role)
+    for scheme in schemes:
+        _as_prefetched(scheme, "parties", parties[scheme.pk])
+        _as_prefetched(scheme, "roles", roles[scheme.pk])
+        by_pk = {party.pk: party for party in parties[scheme.pk]}
+        for role in roles[scheme.pk]:  # a person's party is one of the scheme's, read just above
             if role.party_id is not None:
-                role.party = parties[role.party_id]
+                role.party = by_pk[role.party_id]
+
+
+def _counts_query(ids):
+    # Each scheme's action plan and counts of focus key factors, commitments and plan versions.
+    return Scheme.objects.filter(pk__in=ids).order_by().select_related("action_plan").only("pk", "action_plan").annotate(
+        focus_count=_count(Scheme.focus_key_factors.through),
+        commitment_count=_count(PoliticalCommitment),
+        version_count=_count(ActionPlanVersion, "plan__scheme"),
+    )
+
+
+def _responses_query(ids):
+    return Response.objects.filter(scheme_id__in=ids).order_by().values_list("scheme_id", "organisation_id", "template__kind", "status")
+
+
+def _visits_query(ids):
+    return Visit.objects.filter(scheme_id__in=ids).select_related("host").order_by("scheme_id", "order")
+
+
+def _actions_query(ids, today):
+    return Action.objects.filter(plan__scheme_id__in=ids).order_by().values("plan__scheme_id").annotate(
+        total=Count("id"),
+        average=Avg("progress"),
+        finished=Count("id", filter=Q(status__in=FINISHED)),
+        overdue=Count("id", filter=Q(due_date__lt=today) & ~Q(status__in=FINISHED)),
+    ).values_list("plan__scheme_id", "total", "average", "finished", "overdue")
+
+
+# The dashboard and every scheme home run these: compiled once per number of schemes.
+PARTIES_QUERY = Precompiled(_parties_query, ids=[int])
+ROLES_QUERY = Precompiled(_roles_query, ids=[int])
+COUNTS_QUERY = Precompiled(_counts_query, ids=[int])
+RESPONSES_QUERY = Precompiled(_responses_query, ids=[int])
+VISITS_QUERY = Precompiled(_visits_query, ids=[int])
+ACTIONS_QUERY = Precompiled(_actions_query, ids=[int], today=datetime.date)
 
 
 def progress_for(schemes, today=None):
@@ -204,34 +263,19 @@ def progress_for(schemes, today=None):
     ids = [scheme.pk for scheme in schemes]
     if not ids:
         return {}
-    _read_with_schemes(schemes)
+    _read_with_schemes(schemes, ids)
     # Each scheme's action plan and counts of focus key factors, commitments and plan
     # versions: one query.
     counts = {}
-    for row in Scheme.objects.filter(pk__in=ids).order_by().select_related("action_plan").only("pk", "action_plan").annotate(
-        focus_count=_count(Scheme.focus_key_factors.through),
-        commitment_count=_count(PoliticalCommitment),
-        version_count=_count(ActionPlanVersion, "plan__scheme"),
-    ):
+    for row in COUNTS_QUERY(ids=ids):
         counts[row.pk] = (row.focus_count, row.commitment_count, row.version_count, getattr(row, "action_plan", None))
     for scheme in schemes:
         Scheme.action_plan.related.set_cached_value(scheme, counts[scheme.pk][3])
-    responses = {
-        (r["scheme_id"], r["organisation_id"], r["template__kind"]): r
-        for r in Response.objects.filter(scheme_id__in=ids).order_by().values("scheme_id", "organisation_id", "template__kind", "status")
-    }
+    responses = {(scheme_id, organisation_id, kind): status for scheme_id, organisation_id, kind, status in RESPONSES_QUERY(ids=ids)}
     visits = defaultdict(list)
-    for visit in Visit.objects.filter(scheme_id__in=ids).select_related("host").order_by("scheme_id", "order"):
+    for visit in VISITS_QUERY(ids=ids):
         visits[visit.scheme_id].append(visit)
-    actions = {
-        row["plan__scheme_id"]: row
-        for row in Action.objects.filter(plan__scheme_id__in=ids).order_by().values("plan__scheme_id").annotate(
-            total=Count("id"),
-            average=Avg("progress"),
-            finished=Count("id", filter=Q(status__in=FINISHED)),
-            overdue=Count("id", filter=Q(due_date__lt=today) & ~Q(status__in=FINISHED)),
-        )
-    }
+    actions = {row[0]: dict(zip(("total", "average", "finished", "overdue"), row[1:])) for row in ACTIONS_QUERY(ids=ids, today=today)}
 
     result = {}
     for scheme in schemes:

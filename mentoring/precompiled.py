@@ -1,0 +1,96 @@
+"""Querysets turned into SQL once per database connection, not on every request.
+
+Building and compiling a queryset costs Django far more than SQLite or PostgreSQL take to
+run it: on the scheme home, a quarter of the page's time went to compiling about a dozen
+queries whose SQL never changes, only their parameters. ``Precompiled`` builds its
+queryset once with stand-in values for the parameters, keeps the compiled SQL and the
+compiler (which knows how to turn rows into model instances, ``select_related`` objects
+included), and afterwards only puts the real values in place of the stand-ins.
+
+A stand-in must reach the SQL parameters unchanged (an exact lookup: ``pk=``, ``slug=``,
+``__in=``); a lookup that rewrites its value (``__contains``, ``__iexact``) is refused
+when the query is first compiled. Lists (``__in``) are compiled once per length.
+"""
+
+import copy
+import datetime
+import itertools
+
+from django.db import connections
+
+_counter = itertools.count(1)
+
+
+def _stand_in(kind, serial):
+    """A value of ``kind`` that the query's own constants will not equal: ints are kept
+    within the range of a small positive integer field (a value out of a field's range
+    makes Django drop the condition as always false)."""
+    if kind is int:
+        return 32_767 - serial
+    if kind is str:
+        return f"\x1fprecompiled-stand-in-{serial}\x1f"
+    if kind is datetime.date:
+        return datetime.date(1001, 1, 1) + datetime.timedelta(days=serial)
+    raise TypeError(f"no stand-in for {kind}")
+
+
+class Precompiled:
+    """``Precompiled(build, user=int, slug=str, ids=[int])``: ``build(**stand_ins)``
+    returns the queryset; calling the object with the real values returns its rows, a
+    list (of model instances, or of tuples for ``values_list``). ``[int]`` is a list of
+    ints. Per connection, so per thread: compiled SQL is never shared between threads."""
+
+    def __init__(self, build, **kinds):
+        self.build = build
+        self.kinds = kinds
+        self.name = f"precompiled-{next(_counter)}"
+
+    def _compile(self, using, lengths):
+        serial = itertools.count(1)
+        stand_ins = {}
+        for name, kind in self.kinds.items():
+            if isinstance(kind, list):
+                stand_ins[name] = [_stand_in(kind[0], next(serial)) for _ in range(lengths[name])]
+            else:
+                stand_ins[name] = _stand_in(kind, next(serial))
+        queryset = self.build(**stand_ins)
+        compiler = queryset.query.get_compiler(using)
+        sql, params = compiler.as_sql()
+        ops = connections[using].ops
+        where = {}
+        for name, value in stand_ins.items():
+            for index, item in enumerate(value if isinstance(value, list) else [value]):
+                # As the database receives it: SQLite gets dates as text.
+                adapt = ops.adapt_datefield_value if isinstance(item, datetime.date) else (lambda v: v)
+                sent = adapt(item)
+                found = [position for position, param in enumerate(params) if param == sent and isinstance(param, type(sent))]
+                if not found:
+                    raise ValueError(f"{self.name}: the value of {name!r} does not reach the SQL unchanged")
+                for position in found:
+                    # psycopg's typed wrappers (Int2 for a small integer field) are kept.
+                    wrap = type(params[position])
+                    where[position] = (name, index if isinstance(value, list) else None, adapt, None if wrap is type(sent) else wrap)
+        return queryset, compiler, sql, tuple(params), where
+
+    @staticmethod
+    def _value(values, name, index, adapt, wrap):
+        value = adapt(values[name] if index is None else values[name][index])
+        return value if wrap is None else wrap(value)
+
+    def __call__(self, using="default", **values):
+        if set(values) != set(self.kinds):
+            raise TypeError(f"{self.name} takes {sorted(self.kinds)}, not {sorted(values)}")
+        lengths = {name: len(values[name]) for name, kind in self.kinds.items() if isinstance(kind, list)}
+        connection = connections[using]
+        cache = connection.__dict__.setdefault("_precompiled", {})
+        key = (self.name, tuple(sorted(lengths.items())))
+        if key not in cache:
+            cache[key] = self._compile(using, lengths)
+        queryset, compiler, sql, params, where = cache[key]
+        params = tuple(self._value(values, *where[i]) if i in where else param for i, param in enumerate(params))
+        ready = copy.copy(compiler)
+        ready.as_sql = lambda *args, **kwargs: (sql, params)
+        fresh = queryset._chain()
+        fresh.query.get_compiler = lambda *args, **kwargs: ready
+        # Read at once: a queryset chained from this one would carry the compiled SQL.
+        return list(fresh)
