@@ -370,11 +370,7 @@ def scheme_for(user, programme_slug, number):
             programme__slug=programme_slug, number=number
         ).order_by().first()
     else:
-        try:
-            number = int(number)
-        except (TypeError, ValueError):
-            number = None
-        scheme = next(iter(SCHEME_QUERY(user=user.pk, programme_slug=programme_slug, number=number)), None) if number else None
+        scheme = next(iter(SCHEME_QUERY(user=user.pk, programme_slug=programme_slug, number=number)), None)
     if scheme is None:
         logger.warning("denied: %s asked for scheme %s/%s outside their scope", user, programme_slug, number)
         raise Http404(_("No such scheme."))

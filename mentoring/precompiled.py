@@ -9,7 +9,9 @@ included), and afterwards only puts the real values in place of the stand-ins.
 
 A stand-in must reach the SQL parameters unchanged (an exact lookup: ``pk=``, ``slug=``,
 ``__in=``); a lookup that rewrites its value (``__contains``, ``__iexact``) is refused
-when the query is first compiled. Lists (``__in``) are compiled once per length.
+when the query is first compiled. Lists (``__in``) are compiled once per length. An int
+that no database integer can hold (a number typed into an address) matches no row, as
+Django's own lookups treat it, rather than failing in the database driver.
 """
 
 import copy
@@ -18,6 +20,8 @@ import itertools
 
 from django.db import connections
 
+# What a database integer can hold (Django's BigIntegerField).
+INT_RANGE = range(-(2**63), 2**63)
 _counter = itertools.count(1)
 
 
@@ -80,6 +84,8 @@ class Precompiled:
     def __call__(self, using="default", **values):
         if set(values) != set(self.kinds):
             raise TypeError(f"{self.name} takes {sorted(self.kinds)}, not {sorted(values)}")
+        if any(kind is int and isinstance(values[name], int) and values[name] not in INT_RANGE for name, kind in self.kinds.items()):
+            return []  # compared for equality, it cannot match
         lengths = {name: len(values[name]) for name, kind in self.kinds.items() if isinstance(kind, list)}
         connection = connections[using]
         cache = connection.__dict__.setdefault("_precompiled", {})

@@ -70,3 +70,11 @@ def test_a_lookup_that_rewrites_its_value_is_refused(personas):
         containing(text="gh")
     with pytest.raises(TypeError):
         SCHEME_QUERY(user=1, programme_slug="test-programme")  # a value missing
+
+
+def test_a_number_no_database_integer_holds_is_no_such_scheme(personas):
+    # As the ORM's lookups treat it: no row, so a 404, not a driver's overflow error.
+    mentor = personas.client("mentor")
+    for number in (70_000, 10**13, 10**30):
+        assert mentor.get(f"/programmes/test-programme/schemes/{number}/").status_code == 404
+    assert SCHEME_QUERY(user=personas.users["mentor"].pk, programme_slug="test-programme", number=10**30) == []

@@ -18,10 +18,8 @@ When a step is late (the rule is the README's):
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
 
-from django.db import connection
-from django.db.models import Avg, CharField, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, prefetch_related_objects
+from django.db.models import Avg, CharField, Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -266,11 +264,9 @@ def progress_for(schemes, today=None):
     _read_with_schemes(schemes, ids)
     # Each scheme's action plan and counts of focus key factors, commitments and plan
     # versions: one query.
-    counts = {}
-    for row in COUNTS_QUERY(ids=ids):
-        counts[row.pk] = (row.focus_count, row.commitment_count, row.version_count, getattr(row, "action_plan", None))
+    counts = {row.pk: row for row in COUNTS_QUERY(ids=ids)}
     for scheme in schemes:
-        Scheme.action_plan.related.set_cached_value(scheme, counts[scheme.pk][3])
+        Scheme.action_plan.related.set_cached_value(scheme, getattr(counts[scheme.pk], "action_plan", None))
     responses = {(scheme_id, organisation_id, kind): status for scheme_id, organisation_id, kind, status in RESPONSES_QUERY(ids=ids)}
     visits = defaultdict(list)
     for visit in VISITS_QUERY(ids=ids):
@@ -309,7 +305,7 @@ def progress_for(schemes, today=None):
         if not scheme.benchmark_id:
             steps.append(Step("scope", STEP_LABELS["scope"], NOT_NEEDED, _("Mentoring without a benchmark")))
         else:
-            count = counts[scheme.pk][0]
+            count = counts[scheme.pk].focus_count
             agreed = bool(scheme.focus_agreed_by_mentee) and (peer or bool(scheme.focus_agreed_by_mentor))
             scope_state = DONE if count and agreed else (STARTED if count else TODO)
             detail = ngettext("%(count)s focus key factor", "%(count)s focus key factors", count) % {"count": count}
@@ -329,7 +325,7 @@ def progress_for(schemes, today=None):
              for city in mentees],
             first_day,
         ))
-        count = counts[scheme.pk][1]
+        count = counts[scheme.pk].commitment_count
         steps.append(Step(
             "commitment", STEP_LABELS["commitment"], _late_or(DONE if count else TODO, first_day, today),
             ngettext("%(count)s recorded", "%(count)s recorded", count) % {"count": count} if count else _("Not recorded yet"),
@@ -355,7 +351,7 @@ def progress_for(schemes, today=None):
         plan = getattr(scheme, "action_plan", None)
         numbers = actions.get(scheme.pk, {})
         plan_url = _url("action_plan", scheme)
-        version_count = counts[scheme.pk][2]
+        version_count = counts[scheme.pk].version_count
         if plan is None or (not numbers and not version_count):
             steps.append(Step("action_plan", STEP_LABELS["action_plan"], TODO, _("Not started"), url=plan_url))
         else:
@@ -439,42 +435,31 @@ CHANGE_VERBS = {"+": gettext_lazy("added"), "~": gettext_lazy("changed"), "-": g
 
 
 RECENT_CHANGES = 10
-# Stands for the scheme's id while the query is built once (recent_changes_sql).
-_ANY_SCHEME = -2_097_151_123
+
+
+def _recent_changes_query(scheme):
+    """The UNION over the history tables of CHANGE_SOURCES, newest first (building its
+    eight querysets took 10 ms of every scheme page: compiled once, RECENT_CHANGES_QUERY)."""
+    parts = [
+        model.history.filter(**{lookup: scheme})
+        .annotate(source=Value(key, output_field=CharField()), what=Cast(what, CharField()))
+        .values_list("history_date", "history_type", "history_user__first_name", "history_user__last_name",
+                     "history_user__email", "source", "what")
+        .order_by()
+        for key, (model, lookup, what) in CHANGE_SOURCES.items()
+    ]
+    return parts[0].union(*parts[1:], all=True).order_by("-history_date")[:RECENT_CHANGES]
+
+
+RECENT_CHANGES_QUERY = Precompiled(_recent_changes_query, scheme=int)
 
 
 def recent_changes(scheme):
     """The latest changes anywhere in the scheme, newest first, from the history tables,
     with who made them: one query."""
-    sql, params, positions = recent_changes_sql(connection.alias)
-    params = [scheme.pk if position in positions else value for position, value in enumerate(params)]
     changes = []
-    # raw() on a history model converts each row's history_date as the ORM would.
-    for row in Scheme.history.model.objects.raw(sql, params):
-        what = (row.what or "")[:80] + ("…" if row.what and len(row.what) > 80 else "")
-        who = f"{row.by_first_name or ''} {row.by_last_name or ''}".strip() or row.by_email or _("someone")
-        changes.append(Change(row.history_date, who, "%s %s" % (CHANGE_VERBS[row.history_type], CHANGE_TEXTS[row.source] % {"what": what})))
+    for when, kind, first, last, email, source, what in RECENT_CHANGES_QUERY(scheme=scheme.pk):
+        what = (what or "")[:80] + ("…" if what and len(what) > 80 else "")
+        who = f"{first or ''} {last or ''}".strip() or email or _("someone")
+        changes.append(Change(when, who, "%s %s" % (CHANGE_VERBS[kind], CHANGE_TEXTS[source] % {"what": what})))
     return changes
-
-
-@cache
-def recent_changes_sql(alias):
-    """The UNION over the history tables of CHANGE_SOURCES, compiled once per process and
-    database: building its eight querysets took 10 ms of every scheme page, and only the
-    scheme's id changes (at ``positions`` in the parameters)."""
-    parts = [
-        model.history.filter(**{lookup: _ANY_SCHEME})
-        .annotate(
-            source=Value(key, output_field=CharField()), what=Cast(what, CharField()),
-            by_first_name=F("history_user__first_name"), by_last_name=F("history_user__last_name"), by_email=F("history_user__email"),
-        )
-        .values_list("history_id", "history_date", "history_type", "by_first_name", "by_last_name", "by_email", "source", "what")
-        .order_by()
-        for key, (model, lookup, what) in CHANGE_SOURCES.items()
-    ]
-    union = parts[0].union(*parts[1:], all=True).order_by("-history_date")[:RECENT_CHANGES]
-    sql, params = union.query.get_compiler(alias).as_sql()
-    positions = frozenset(position for position, value in enumerate(params) if value == _ANY_SCHEME)
-    if len(positions) != len(CHANGE_SOURCES):
-        raise AssertionError("the scheme's id must appear once in each part of the union")
-    return sql, list(params), positions
