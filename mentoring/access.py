@@ -441,13 +441,29 @@ def scheme_view(action, document="scheme"):
     return decorator
 
 
+def _may_create_query(user):
+    """One query for what ``user.has_perm("schemes.add_programme")`` and a look at the
+    user's roles would take three: a coordinator role, or the permission given to the
+    user or to one of their groups (as Django's ModelBackend reads it: active users only)."""
+    from django.contrib.auth.models import Permission
+    from django.db.models import Exists, Q
+    from schemes.models import ProgrammeRole
+
+    from .models import User
+
+    coordinator = ProgrammeRole.objects.filter(user_id=user, role=COORDINATOR)
+    granted = Permission.objects.filter(content_type__app_label="schemes", codename="add_programme").filter(
+        Q(user=user) | Q(group__user=user)
+    )
+    return User.objects.filter(pk=user).filter(Exists(coordinator) | Q(is_active=True) & Exists(granted)).order_by().values_list("pk")
+
+
+MAY_CREATE_QUERY = Precompiled(_may_create_query, user=int)
+
+
 def may_create_programme(user):
     """Coordinators (of any programme, or with the add-programme permission the admin
     can give) create programmes; the creator becomes the new programme's coordinator."""
     if not user.is_authenticated:
         return False
-    return (
-        user.is_superuser
-        or user.programme_roles.filter(role=COORDINATOR).exists()
-        or user.has_perm("schemes.add_programme")  # two queries: asked last
-    )
+    return user.is_superuser or bool(MAY_CREATE_QUERY(user=user.pk))

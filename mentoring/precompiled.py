@@ -18,6 +18,7 @@ import copy
 import datetime
 import itertools
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 
 # What a database integer can hold (Django's BigIntegerField).
@@ -59,7 +60,10 @@ class Precompiled:
                 stand_ins[name] = _stand_in(kind, next(serial))
         queryset = self.build(**stand_ins)
         compiler = queryset.query.get_compiler(using)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # e.g. ``__in`` an empty list: no rows, as Django answers
+            return None
         ops = connections[using].ops
         where = {}
         for name, value in stand_ins.items():
@@ -92,6 +96,8 @@ class Precompiled:
         key = (self.name, tuple(sorted(lengths.items())))
         if key not in cache:
             cache[key] = self._compile(using, lengths)
+        if cache[key] is None:
+            return []
         queryset, compiler, sql, params, where = cache[key]
         params = tuple(self._value(values, *where[i]) if i in where else param for i, param in enumerate(params))
         ready = copy.copy(compiler)
@@ -100,3 +106,15 @@ class Precompiled:
         fresh.query.get_compiler = lambda *args, **kwargs: ready
         # Read at once: a queryset chained from this one would carry the compiled SQL.
         return list(fresh)
+
+
+def as_prefetched(instance, name, rows):
+    """``instance.<name>.all()`` gives ``rows`` without a query, as ``prefetch_related``
+    would have left it: for related rows read by a precompiled query."""
+    manager = getattr(instance, name)
+    queryset = manager.get_queryset()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    for row in rows:
+        manager.field.set_cached_value(row, instance)
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[manager.field.remote_field.cache_name] = queryset

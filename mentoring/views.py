@@ -5,7 +5,6 @@ import sys
 
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError, connection
-from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -13,28 +12,54 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from mentoring.access import may_create_programme
+from mentoring.models import User
+from mentoring.precompiled import Precompiled, as_prefetched
 from schemes.models import Programme, Scheme, SchemeParty
 from schemes.services.my_work import tasks_for
+
+
+def _schemes(user):
+    return (
+        Scheme.objects.for_user(user)
+        .select_related("programme", "benchmark")
+        .order_by("programme__name", "number")
+    )
+
+
+def _parties(ids):
+    return SchemeParty.objects.filter(scheme_id__in=ids).select_related("organisation")
+
+
+def _programmes(user):
+    return Programme.objects.for_user(user).select_related("coordinating_body").order_by("name")
+
+
+# Every home page runs these, keyed by the user alone: compiled once (mentoring.precompiled).
+SCHEMES_QUERY = Precompiled(lambda user: _schemes(User(pk=user)), user=int)
+PARTIES_QUERY = Precompiled(_parties, ids=[int])
+PROGRAMMES_QUERY = Precompiled(lambda user: _programmes(User(pk=user)), user=int)
 
 
 @require_safe
 @login_required
 def home(request):
-    schemes = (
-        Scheme.objects.for_user(request.user)
-        .select_related("programme", "benchmark")
-        .prefetch_related(Prefetch("parties", queryset=SchemeParty.objects.select_related("organisation")))
-        .order_by("programme__name", "number")
-    )
-    programmes = Programme.objects.for_user(request.user).select_related("coordinating_body").order_by("name")
+    user = request.user
+    if user.is_superuser:  # sees everything: not the queries of one person's scope
+        schemes, programmes = list(_schemes(user)), list(_programmes(user))
+    else:
+        schemes, programmes = SCHEMES_QUERY(user=user.pk), PROGRAMMES_QUERY(user=user.pk)
+    parties_of = {}
+    for party in PARTIES_QUERY(ids=[scheme.pk for scheme in schemes]):
+        parties_of.setdefault(party.scheme_id, []).append(party)
     by_programme = {}
     for scheme in schemes:
+        as_prefetched(scheme, "parties", parties_of.get(scheme.pk, []))
         by_programme.setdefault(scheme.programme_id, []).append(scheme)
     rows = [(programme, by_programme.get(programme.pk, [])) for programme in programmes]
     return render(
         request,
         "home.html",
-        {"rows": rows, "tasks": tasks_for(request.user), "may_create": may_create_programme(request.user)},
+        {"rows": rows, "tasks": tasks_for(user), "may_create": may_create_programme(user)},
     )
 
 

@@ -44,3 +44,31 @@ def test_require_refuses_with_403():
     require(Access(frozenset({"mentee"})), "submit", "needs_analysis")
     with pytest.raises(PermissionDenied):
         require(Access(frozenset({"observer"})), "edit", "needs_analysis")
+
+
+@pytest.mark.django_db
+def test_who_may_create_a_programme_is_who_has_the_role_or_the_permission(personas):
+    """The home page's "New programme" button: coordinators, superusers, and whoever the
+    admin gave the add-programme permission, directly or through a group; nobody else."""
+    from django.contrib.auth.models import Group, Permission
+
+    from mentoring.access import may_create_programme
+
+    users = personas.users
+    assert may_create_programme(users["coordinator"])
+    for key in ("mentor", "mentee", "facilitator", "observer", "outsider"):
+        assert not may_create_programme(users[key]), key
+    permission = Permission.objects.get(content_type__app_label="schemes", codename="add_programme")
+    users["mentor"].user_permissions.add(permission)
+    group = Group.objects.create(name="Programme makers")
+    group.permissions.add(permission)
+    users["observer"].groups.add(group)
+    assert may_create_programme(users["mentor"]) and may_create_programme(users["observer"])
+    assert not may_create_programme(users["mentee"])
+    # The home page shows the button to those people only.
+    assert "New programme" in personas.client("observer").get("/").content.decode()
+    assert "New programme" not in personas.client("mentee").get("/").content.decode()
+    # As Django's own permission check: an inactive account has no permission.
+    users["mentor"].is_active = False
+    users["mentor"].save()
+    assert not may_create_programme(users["mentor"]) and not users["mentor"].has_perm("schemes.add_programme")

@@ -42,6 +42,10 @@ def test_related_objects_come_with_the_rows_and_lists_of_any_length(personas):
             hosts = {v.title: v.host.name for v in rows if v.order > 100}  # select_related: no query
         assert len(queries) == 0 and set(hosts.values()) <= {personas.mentor_city.name}
     assert [v.title for v in VISITS_QUERY(ids=[personas.a.pk]) if v.order > 100] == ["First", "Second"]
+    # No ids: no rows and no query, as Django answers ``__in=[]`` (a page with no scheme).
+    with CaptureQueriesContext(connection) as queries:
+        assert VISITS_QUERY(ids=[]) == []
+    assert len(queries) == 0
 
 
 def test_dates_reach_the_database_as_the_orm_sends_them(personas):

@@ -6,10 +6,12 @@ queries, so the list costs the same for one scheme or thirty."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from mentoring.precompiled import Precompiled, as_prefetched
 
 from ..models import (
     ActionPlan,
@@ -42,29 +44,57 @@ def _url(name, scheme, **kwargs):
     return reverse(f"schemes:{name}", kwargs={"programme": scheme.programme.slug, "number": scheme.number, **kwargs})
 
 
+def _my_roles(user, **filters):
+    """The user's roles in active schemes (a subquery in the queries below)."""
+    return SchemeRole.objects.filter(user_id=user, scheme__archived=False, scheme__programme__archived=False, **filters)
+
+
+def _my_schemes(user):
+    return _my_roles(user).values("scheme_id")
+
+
+# Compiled once (mentoring.precompiled): every home page runs them, keyed by the user
+# alone, so their SQL never changes.
+ROLES_QUERY = Precompiled(lambda user: _my_roles(user).select_related("scheme__programme", "party__organisation"), user=int)
+RESPONSES_QUERY = Precompiled(
+    lambda user: Response.objects.filter(scheme_id__in=_my_schemes(user)).order_by()
+    .values_list("scheme_id", "organisation_id", "template__kind", "status"),
+    user=int,
+)
+ROUNDS_QUERY = Precompiled(
+    lambda user: SelfAssessment.objects.filter(scheme_id__in=_my_schemes(user)).order_by("round")
+    .values_list("scheme_id", "city_id", "submitted_at"),
+    user=int,
+)
+PLANS_QUERY = Precompiled(
+    lambda user: ActionPlan.objects.filter(scheme_id__in=_my_schemes(user)).order_by().values_list("scheme_id", "status"),
+    user=int,
+)
+FOCUS_QUERY = Precompiled(
+    lambda user: Scheme.focus_key_factors.through.objects.filter(scheme_id__in=_my_schemes(user)).order_by()
+    .values_list("scheme_id", flat=True).distinct(),
+    user=int,
+)
+MENTEE_CITIES_QUERY = Precompiled(
+    lambda user: SchemeParty.objects.filter(
+        scheme_id__in=_my_schemes(user), side=Side.MENTEE, organisation__kind=OrganisationKind.CITY
+    ).select_related("organisation"),
+    user=int,
+)
+
+
 def tasks_for(user, today=None):
     """The person's tasks, soonest and most pressing first."""
     today = today or timezone.localdate()
-    roles = list(
-        SchemeRole.objects.filter(user=user, scheme__archived=False, scheme__programme__archived=False)
-        .select_related("scheme__programme", "party__organisation")
-    )
-    scheme_ids = {role.scheme_id for role in roles}
-    responses = {
-        (r.scheme_id, r.organisation_id, r.template.kind): r
-        for r in Response.objects.filter(scheme_id__in=scheme_ids).select_related("template")
-    }
-    latest_rounds = {}
-    for assessment in SelfAssessment.objects.filter(scheme_id__in=scheme_ids).order_by("round"):
-        latest_rounds[(assessment.scheme_id, assessment.city_id)] = assessment
-    plans = {plan.scheme_id: plan for plan in ActionPlan.objects.filter(scheme_id__in=scheme_ids)}
-    with_focus = set(
-        Scheme.focus_key_factors.through.objects.filter(scheme_id__in=scheme_ids).values_list("scheme_id", flat=True)
-    )
+    roles = ROLES_QUERY(user=user.pk)
+    responses = {(scheme, organisation, kind): status for scheme, organisation, kind, status in RESPONSES_QUERY(user=user.pk)}
+    latest_rounds = {}  # (scheme, city): when its latest round was submitted
+    for scheme_id, city_id, submitted_at in ROUNDS_QUERY(user=user.pk):
+        latest_rounds[(scheme_id, city_id)] = submitted_at
+    plans = dict(PLANS_QUERY(user=user.pk))
+    with_focus = set(FOCUS_QUERY(user=user.pk))
     mentee_cities = {}
-    for party in SchemeParty.objects.filter(
-        scheme_id__in=scheme_ids, side=Side.MENTEE, organisation__kind=OrganisationKind.CITY
-    ).select_related("organisation"):
+    for party in MENTEE_CITIES_QUERY(user=user.pk):
         mentee_cities.setdefault(party.scheme_id, []).append(party.organisation)
 
     tasks = []
@@ -76,34 +106,31 @@ def tasks_for(user, today=None):
             facilitated.append(scheme.pk)
         if role.role == "association":
             for mentee in mentee_cities.get(scheme.pk, []):
-                response = responses.get((scheme.pk, mentee.pk, "needs_analysis"))
-                if response is None or response.status != ResponseStatus.SUBMITTED:
+                if responses.get((scheme.pk, mentee.pk, "needs_analysis")) != ResponseStatus.SUBMITTED:
                     tasks.append(Task(scheme, _("Fill the national and regional context in the needs analysis of %(city)s")
                                       % {"city": mentee.name}, _url("needs_analysis", scheme, organisation=mentee.pk),
                                       key=f"context:{scheme.pk}:{mentee.pk}"))
         if city is None or role.role not in ("mentee", "mentor"):
             continue
         kind, page = ("needs_analysis", "needs_analysis") if role.role == "mentee" else ("strengths", "strengths")
-        response = responses.get((scheme.pk, city.pk, kind))
-        if response is None or response.status != ResponseStatus.SUBMITTED:
+        if responses.get((scheme.pk, city.pk, kind)) != ResponseStatus.SUBMITTED:
             text = (_("Fill and submit the needs analysis of %(city)s") if role.role == "mentee"
                     else _("Fill and submit the strengths and experience of %(city)s")) % {"city": city.name}
             tasks.append(Task(scheme, text, _url(page, scheme, organisation=city.pk), key=f"{kind}:{scheme.pk}:{city.pk}"))
         if scheme.benchmark_id:
-            latest = latest_rounds.get((scheme.pk, city.pk))
-            if latest is None or latest.submitted_at is None:
+            if latest_rounds.get((scheme.pk, city.pk)) is None:  # no round yet, or not submitted
                 tasks.append(Task(scheme, _("Assess %(city)s against the benchmark and submit") % {"city": city.name},
                                   _url("self_assessment", scheme, organisation=city.pk), key=f"assess:{scheme.pk}:{city.pk}"))
             agreed = scheme.focus_agreed_by_mentee if role.role == "mentee" else scheme.focus_agreed_by_mentor
             if scheme.pk in with_focus and agreed is None:
                 tasks.append(Task(scheme, _("Agree the focus key factors for your side"), _url("scheme_focus", scheme),
                                   key=f"focus:{scheme.pk}:{role.role}"))
-        plan = plans.get(scheme.pk)
-        if role.role == "mentee" and plan and plan.status == ActionPlanStatus.SUBMITTED:
+        if role.role == "mentee" and plans.get(scheme.pk) == ActionPlanStatus.SUBMITTED:
             tasks.append(Task(scheme, _("Record the approval of the action plan"), _url("action_plan", scheme),
                               key=f"approve:{scheme.pk}"))
 
-    tasks += _visits_to_prepare(facilitated, today)
+    if facilitated:
+        tasks += _visits_to_prepare(user, today)
     tasks += _mentees_to_pair(user)
     # De-duplicate (two roles in one scheme), dated tasks first.
     seen, result = set(), []
@@ -114,16 +141,35 @@ def tasks_for(user, today=None):
     return result
 
 
-def _visits_to_prepare(scheme_ids, today):
-    tasks = []
-    visits = (
-        Visit.objects.filter(scheme_id__in=scheme_ids, start_date__gte=today, start_date__lte=today + VISIT_HORIZON)
+def _visits_query(user, first, last):
+    return (
+        Visit.objects.filter(scheme_id__in=_my_roles(user, role="facilitator").values("scheme_id"),
+                             start_date__gte=first, start_date__lte=last)
         .exclude(status="cancelled")
         .select_related("scheme__programme")
         .annotate(session_count=Count("agenda_items"))
         .order_by("start_date")
     )
-    for visit in visits:
+
+
+def _waiting_query(user):
+    """Schemes waiting for a mentor city in the programmes the user coordinates."""
+    programmes = ProgrammeRole.objects.filter(user_id=user, role="coordinator", programme__archived=False).values("programme")
+    return Scheme.objects.filter(programme__in=programmes).waiting_for_mentor()
+
+
+VISITS_QUERY = Precompiled(_visits_query, user=int, first=datetime.date, last=datetime.date)
+WAITING_QUERY = Precompiled(lambda user: _waiting_query(user).select_related("programme"), user=int)
+WAITING_PARTIES_QUERY = Precompiled(
+    lambda user: SchemeParty.objects.filter(scheme__in=_waiting_query(user).values("pk")).select_related("organisation"),
+    user=int,
+)
+
+
+def _visits_to_prepare(user, today):
+    """Visits of the next two months in the schemes the user facilitates."""
+    tasks = []
+    for visit in VISITS_QUERY(user=user.pk, first=today, last=today + VISIT_HORIZON):
         url = _url("visit", visit.scheme, visit=visit.order)
         days = (visit.start_date - today).days
         if not visit.session_count:
@@ -136,14 +182,13 @@ def _visits_to_prepare(scheme_ids, today):
 
 
 def _mentees_to_pair(user):
-    programmes = ProgrammeRole.objects.filter(user=user, role="coordinator", programme__archived=False).values("programme")
-    waiting = (
-        Scheme.objects.filter(programme__in=programmes).waiting_for_mentor()
-        .select_related("programme")
-        .prefetch_related(Prefetch("parties", queryset=SchemeParty.objects.select_related("organisation")))
-    )
+    waiting = WAITING_QUERY(user=user.pk)
+    parties = {}
+    for party in WAITING_PARTIES_QUERY(user=user.pk) if waiting else ():
+        parties.setdefault(party.scheme_id, []).append(party)
     tasks = []
     for scheme in waiting:
+        as_prefetched(scheme, "parties", parties.get(scheme.pk, []))
         for party in scheme.mentee_parties:
             if party.organisation.kind == OrganisationKind.CITY:
                 tasks.append(Task(

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
-from mentoring.precompiled import Precompiled
+from mentoring.precompiled import Precompiled, as_prefetched
 
 from ..models import (
     Action,
@@ -188,17 +188,6 @@ def _roles_query(ids):
     ).annotate(trained=Exists(trained))
 
 
-def _as_prefetched(scheme, name, rows):
-    """``scheme.<name>.all()`` gives ``rows`` without a query, as prefetch_related would."""
-    manager = getattr(scheme, name)
-    queryset = manager.get_queryset()
-    queryset._result_cache = rows
-    queryset._prefetch_done = True
-    for row in rows:
-        manager.field.set_cached_value(row, scheme)
-    scheme.__dict__.setdefault("_prefetched_objects_cache", {})[manager.field.remote_field.cache_name] = queryset
-
-
 def _read_with_schemes(schemes, ids):
     """Put on each scheme what the steps read: its parties (with the size of their local
     support group) and its people (with whether they were trained). Two queries for any
@@ -210,8 +199,8 @@ def _read_with_schemes(schemes, ids):
     for role in ROLES_QUERY(ids=ids):
         roles[role.scheme_id].append(role)
     for scheme in schemes:
-        _as_prefetched(scheme, "parties", parties[scheme.pk])
-        _as_prefetched(scheme, "roles", roles[scheme.pk])
+        as_prefetched(scheme, "parties", parties[scheme.pk])
+        as_prefetched(scheme, "roles", roles[scheme.pk])
         by_pk = {party.pk: party for party in parties[scheme.pk]}
         for role in roles[scheme.pk]:  # a person's party is one of the scheme's, read just above
             if role.party_id is not None:
