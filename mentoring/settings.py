@@ -152,6 +152,12 @@ elif env_bool("DATABASE_SERVER_SIDE_BINDING", True):
     # PostgreSQL: parameters sent apart from the query, so psycopg prepares a query the
     # connection has run a few times and PostgreSQL plans it once, not on every request.
     DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    # Django reads ``QuerySet.iterator()`` (every select of a form built from a queryset)
+    # through a server-side cursor: DECLARE, FETCH and CLOSE, three round trips, never
+    # prepared. Read at once instead: a form's choices are a page's worth of rows. (It is
+    # also what a transaction-pooling PgBouncer in front of PostgreSQL requires.)
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "mentoring.User"
