@@ -9,7 +9,9 @@ included), and afterwards only puts the real values in place of the stand-ins.
 
 A stand-in must reach the SQL parameters unchanged (an exact lookup: ``pk=``, ``slug=``,
 ``__in=``); a lookup that rewrites its value (``__contains``, ``__iexact``) is refused
-when the query is first compiled. Lists (``__in``) are compiled once per length. An int
+when the query is first compiled. Lists (``__in``) are compiled once per length; a
+``FIXED`` value (the bounds of a slice, which Django writes into the SQL itself) once per
+value. An int
 that no database integer can hold (a number typed into an address) matches no row, as
 Django's own lookups treat it, rather than failing in the database driver.
 """
@@ -20,9 +22,13 @@ import itertools
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
+from django.db.models import Count, Value
+from django.utils.functional import cached_property
 
 # What a database integer can hold (Django's BigIntegerField).
 INT_RANGE = range(-(2**63), 2**63)
+# A kind of value put in the SQL as it is: the query is compiled once per value.
+FIXED = "fixed"
 _counter = itertools.count(1)
 
 
@@ -43,19 +49,21 @@ class Precompiled:
     """``Precompiled(build, user=int, slug=str, ids=[int])``: ``build(**stand_ins)``
     returns the queryset; calling the object with the real values returns its rows, a
     list (of model instances, or of tuples for ``values_list``). ``[int]`` is a list of
-    ints. Per connection, so per thread: compiled SQL is never shared between threads."""
+    ints; ``FIXED`` a value the SQL is compiled for, once per value. Per connection, so per thread: compiled SQL is never shared between threads."""
 
     def __init__(self, build, **kinds):
         self.build = build
         self.kinds = kinds
         self.name = f"precompiled-{next(_counter)}"
 
-    def _compile(self, using, lengths):
+    def _compile(self, using, shape):
         serial = itertools.count(1)
         stand_ins = {}
         for name, kind in self.kinds.items():
-            if isinstance(kind, list):
-                stand_ins[name] = [_stand_in(kind[0], next(serial)) for _ in range(lengths[name])]
+            if kind == FIXED:
+                stand_ins[name] = shape[name]
+            elif isinstance(kind, list):
+                stand_ins[name] = [_stand_in(kind[0], next(serial)) for _ in range(shape[name])]
             else:
                 stand_ins[name] = _stand_in(kind, next(serial))
         queryset = self.build(**stand_ins)
@@ -67,6 +75,8 @@ class Precompiled:
         ops = connections[using].ops
         where = {}
         for name, value in stand_ins.items():
+            if self.kinds[name] == FIXED:
+                continue
             for index, item in enumerate(value if isinstance(value, list) else [value]):
                 # As the database receives it: SQLite gets dates as text.
                 adapt = ops.adapt_datefield_value if isinstance(item, datetime.date) else (lambda v: v)
@@ -90,12 +100,13 @@ class Precompiled:
             raise TypeError(f"{self.name} takes {sorted(self.kinds)}, not {sorted(values)}")
         if any(kind is int and isinstance(values[name], int) and values[name] not in INT_RANGE for name, kind in self.kinds.items()):
             return []  # compared for equality, it cannot match
-        lengths = {name: len(values[name]) for name, kind in self.kinds.items() if isinstance(kind, list)}
+        shape = {name: len(values[name]) for name, kind in self.kinds.items() if isinstance(kind, list)}
+        shape.update((name, values[name]) for name, kind in self.kinds.items() if kind == FIXED)
         connection = connections[using]
         cache = connection.__dict__.setdefault("_precompiled", {})
-        key = (self.name, tuple(sorted(lengths.items())))
+        key = (self.name, tuple(sorted(shape.items())))
         if key not in cache:
-            cache[key] = self._compile(using, lengths)
+            cache[key] = self._compile(using, shape)
         if cache[key] is None:
             return []
         queryset, compiler, sql, params, where = cache[key]
@@ -118,3 +129,36 @@ def as_prefetched(instance, name, rows):
     for row in rows:
         manager.field.set_cached_value(row, instance)
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[manager.field.remote_field.cache_name] = queryset
+
+
+def counted(queryset):
+    """``queryset.count()`` as a queryset (of one value), which ``Precompiled`` can keep:
+    no GROUP BY, so the count of no rows is one row of 0."""
+    if queryset.query.distinct or queryset.query.combinator or queryset.query.is_sliced:
+        raise ValueError("counted() counts plain querysets only")
+    return queryset.order_by().annotate(_all=Value(1)).values("_all").annotate(_count=Count("pk")).values_list("_count", flat=True)
+
+
+class PrecompiledList:
+    """What ``Paginator`` asks of a queryset (its count, and a slice of it) answered by
+    two precompiled queries: ``count`` (built with ``counted``) and ``rows`` (taking
+    ``start`` and ``stop``, both ``FIXED``), with ``values`` for both."""
+
+    def __init__(self, count, rows, **values):
+        self._count, self._rows, self.values = count, rows, values
+
+    @cached_property
+    def total(self):
+        return self._count(**self.values)[0]
+
+    def count(self):
+        return self.total
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("PrecompiledList takes slices only")
+        start, stop = index.start or 0, self.total if index.stop is None else index.stop
+        return self._rows(start=start, stop=stop, **self.values)

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_GET, require_safe
 
 from mentoring.access import may_create_programme
 from mentoring.models import User
-from mentoring.precompiled import Precompiled, as_prefetched
-from schemes.models import Programme, Scheme, SchemeParty
+from mentoring.precompiled import Precompiled
+from schemes.models import Programme, Scheme
 from schemes.services.my_work import tasks_for
+from schemes.services.schemes import with_parties
 
 
 def _schemes(user):
@@ -26,17 +27,12 @@ def _schemes(user):
     )
 
 
-def _parties(ids):
-    return SchemeParty.objects.filter(scheme_id__in=ids).select_related("organisation")
-
-
 def _programmes(user):
     return Programme.objects.for_user(user).select_related("coordinating_body").order_by("name")
 
 
 # Every home page runs these, keyed by the user alone: compiled once (mentoring.precompiled).
 SCHEMES_QUERY = Precompiled(lambda user: _schemes(User(pk=user)), user=int)
-PARTIES_QUERY = Precompiled(_parties, ids=[int])
 PROGRAMMES_QUERY = Precompiled(lambda user: _programmes(User(pk=user)), user=int)
 
 
@@ -48,12 +44,8 @@ def home(request):
         schemes, programmes = list(_schemes(user)), list(_programmes(user))
     else:
         schemes, programmes = SCHEMES_QUERY(user=user.pk), PROGRAMMES_QUERY(user=user.pk)
-    parties_of = {}
-    for party in PARTIES_QUERY(ids=[scheme.pk for scheme in schemes]):
-        parties_of.setdefault(party.scheme_id, []).append(party)
     by_programme = {}
-    for scheme in schemes:
-        as_prefetched(scheme, "parties", parties_of.get(scheme.pk, []))
+    for scheme in with_parties(schemes):
         by_programme.setdefault(scheme.programme_id, []).append(scheme)
     rows = [(programme, by_programme.get(programme.pk, [])) for programme in programmes]
     return render(

@@ -4,7 +4,7 @@ queries whether its list fits on one page or not (tests/test_pages.py)."""
 
 import pytest
 
-from schemes.models import Organisation, OrganisationKind
+from schemes.models import Organisation, OrganisationKind, Scheme, Side
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +38,29 @@ def test_a_list_of_exactly_one_page(personas):
     add_cities(personas, 25 - personas.programme.cities.count())
     page = personas.client("coordinator").get(LIST).context["page_obj"]
     assert page.paginator.count == 25 and page.paginator.num_pages == 1 and not page.has_next()
+
+
+def test_the_schemes_of_a_programme_as_it_opens_and_as_filtered_are_the_same(personas):
+    """The programme page as it opens reads its schemes through precompiled queries; asked
+    for the active schemes explicitly, through the filter. Same rows, same pages, parties
+    included; archived schemes left out; a mentor sees only their own scheme."""
+    from schemes.services.schemes import scheme_create
+
+    for n in range(30):
+        scheme_create(programme=personas.programme, title=f"Extra {n:02d}", theme="Housing",
+                      parties=[(personas.b_mentee, Side.MENTEE)])
+    Scheme.objects.filter(title="Extra 07").update(archived=True)
+    url = "/programmes/test-programme/"
+    client = personas.client("coordinator")
+    for number in (1, 2):
+        opened = client.get(f"{url}?page={number}")
+        filtered = client.get(f"{url}?status=active&page={number}")
+        rows = [(s.number, s.title, [p.organisation.name for p in s.parties.all()]) for s in opened.context["page_obj"]]
+        assert rows == [(s.number, s.title, [p.organisation.name for p in s.parties.all()]) for s in filtered.context["page_obj"]]
+        assert opened.context["page_obj"].paginator.count == filtered.context["page_obj"].paginator.count == 31
+    first = client.get(url)
+    assert [s.title for s in first.context["page_obj"]][:2] == ["Scheme A", "Scheme B"]
+    assert "Menteeville" in first.content.decode() and "Extra 07" not in first.content.decode()
+    assert "Extra 07" in client.get(f"{url}?status=archived").content.decode()
+    mine = personas.client("mentor").get(url).context["page_obj"]
+    assert [s.title for s in mine] == ["Scheme A"] and mine.paginator.count == 1

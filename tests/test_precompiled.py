@@ -82,3 +82,29 @@ def test_a_number_no_database_integer_holds_is_no_such_scheme(personas):
     for number in (70_000, 10**13, 10**30):
         assert mentor.get(f"/programmes/test-programme/schemes/{number}/").status_code == 404
     assert SCHEME_QUERY(user=personas.users["mentor"].pk, programme_slug="test-programme", number=10**30) == []
+
+
+def test_counts_and_slices_for_a_paginator(personas):
+    """``counted`` gives ``count()`` (0 for no rows), refuses what it cannot count
+    plainly; a ``FIXED`` slice is compiled per bound; ``PrecompiledList`` pages as a
+    queryset does."""
+    from django.core.paginator import Paginator
+
+    from mentoring.precompiled import FIXED, PrecompiledList, counted
+
+    for n in range(7):
+        Visit.objects.create(scheme=personas.a, order=200 + n, title=f"Visit {n}")
+    visits = lambda scheme: Visit.objects.filter(scheme_id=scheme, order__gte=200).order_by("order")  # noqa: E731
+    count = Precompiled(lambda scheme: counted(visits(scheme)), scheme=int)
+    rows = Precompiled(lambda scheme, start, stop: visits(scheme)[start:stop], scheme=int, start=FIXED, stop=FIXED)
+    assert count(scheme=personas.a.pk) == [7] and count(scheme=personas.b.pk) == [0]
+    assert [v.title for v in rows(scheme=personas.a.pk, start=2, stop=4)] == ["Visit 2", "Visit 3"]
+    assert [v.title for v in rows(scheme=personas.a.pk, start=5, stop=9)] == ["Visit 5", "Visit 6"]
+    with pytest.raises(ValueError):
+        counted(visits(personas.a.pk).distinct())
+    ours = Paginator(PrecompiledList(count, rows, scheme=personas.a.pk), 3)
+    theirs = Paginator(visits(personas.a.pk), 3)
+    assert ours.count == theirs.count == 7 and ours.num_pages == theirs.num_pages == 3
+    for number in (1, 2, 3):
+        assert [v.pk for v in ours.page(number)] == [v.pk for v in theirs.page(number)]
+    assert Paginator(PrecompiledList(count, rows, scheme=personas.b.pk), 3).get_page(1).object_list == []
