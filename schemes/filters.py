@@ -8,7 +8,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from .models import OrganisationKind, SchemeKind, SchemePhase
+from mentoring.precompiled import Precompiled
+
+from .models import OrganisationKind, Scheme, SchemeKind, SchemePhase, SchemeRole
 
 ARCHIVED_CHOICES = [("active", _("Active")), ("archived", _("Archived")), ("all", _("All"))]
 
@@ -101,6 +103,19 @@ class GoodPracticeFilter(SearchFilterSet):
         self.form.fields["key_factors"].label_from_instance = key_factor_label
 
 
+# Every dashboard reads these choices: compiled once (mentoring.precompiled).
+DASHBOARD_PAIRS_QUERY = Precompiled(
+    lambda programme: Scheme.objects.filter(programme_id=programme).order_by()
+    .values_list("theme", "parties__organisation__country").distinct(),
+    programme=int,
+)
+DASHBOARD_FACILITATORS_QUERY = Precompiled(
+    lambda programme: SchemeRole.objects.filter(scheme__programme_id=programme, role="facilitator").order_by()
+    .values_list("user_id", "user__first_name", "user__last_name", "user__email").distinct(),
+    programme=int,
+)
+
+
 class DashboardFilter(django_filters.FilterSet):
     """The programme dashboard: theme, facilitator, country, phase. Choices come from the
     programme's own schemes, so a filter never names another programme's people."""
@@ -112,17 +127,11 @@ class DashboardFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, programme, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        from .models import SchemeRole
-
-        # The themes of the programme's schemes and the countries of their parties: one query.
-        pairs = set(programme.schemes.order_by().values_list("theme", "parties__organisation__country").distinct())
+        # The themes of the programme's schemes and the countries of their parties.
+        pairs = set(DASHBOARD_PAIRS_QUERY(programme=programme.pk))
         themes = sorted({theme.strip() for theme, _country in pairs if theme.strip()}, key=str.casefold)
         self.filters["theme"].extra["choices"] = [(t, t) for t in themes]
-        facilitators = (
-            SchemeRole.objects.filter(scheme__programme=programme, role="facilitator")
-            .values_list("user_id", "user__first_name", "user__last_name", "user__email").distinct()
-        )
-        people = {pk: (f"{first} {last}".strip() or email) for pk, first, last, email in facilitators}
+        people = {pk: (f"{first} {last}".strip() or email) for pk, first, last, email in DASHBOARD_FACILITATORS_QUERY(programme=programme.pk)}
         self.filters["facilitator"].extra["choices"] = sorted(((str(pk), name) for pk, name in people.items()), key=lambda c: c[1].casefold())
         self.filters["country"].extra["choices"] = country_choices(country for _theme, country in pairs)
 

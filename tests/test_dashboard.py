@@ -142,6 +142,10 @@ def test_who_sees_the_dashboard(personas):
     page = p.client("coordinator").get("/programmes/test-programme/").content.decode()
     assert f'href="{DASHBOARD}"' in page
     assert DASHBOARD not in p.client("mentee").get("/programmes/test-programme/").content.decode()
+    # An archived scheme leaves the dashboard.
+    p.b.archived = True
+    p.b.save()
+    assert rows(p.client("coordinator").get(DASHBOARD)) == ["Scheme A"]
 
 
 def test_filters_by_theme_facilitator_country_and_phase(personas):

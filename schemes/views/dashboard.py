@@ -8,7 +8,9 @@ from django.views.decorators.http import require_safe
 
 from mentoring.access import programme_view
 from mentoring.exports import csv_response, xlsx_response
+from mentoring.models import User
 from mentoring.pages import paginate
+from mentoring.precompiled import FIXED, Precompiled, PrecompiledList, counted
 
 from ..filters import DashboardFilter
 from ..models import Scheme, Side
@@ -17,16 +19,31 @@ from ..services.progress import STEP_LABELS, progress_for, progress_queryset
 ROWS_PER_PAGE = 50
 
 
+def _visible(user, programme):
+    return progress_queryset(Scheme.objects.for_user(user).filter(programme=programme, archived=False)).order_by("number")
+
+
 def _schemes(request, programme):
-    schemes = progress_queryset(Scheme.objects.for_user(request.user).filter(programme=programme, archived=False)).order_by("number")
-    return DashboardFilter(request.GET, queryset=schemes, programme=programme)
+    return DashboardFilter(request.GET, queryset=_visible(request.user, programme), programme=programme)
+
+
+# The dashboard as it opens (no filter): compiled once (mentoring.precompiled).
+COUNT_QUERY = Precompiled(lambda user, programme: counted(_visible(User(pk=user), programme)), user=int, programme=int)
+ROWS_QUERY = Precompiled(
+    lambda user, programme, start, stop: _visible(User(pk=user), programme)[start:stop],
+    user=int, programme=int, start=FIXED, stop=FIXED,
+)
 
 
 @require_safe
 @programme_view("dashboard")
 def programme_dashboard(request, programme, access):
     filterset = _schemes(request, programme)
-    page_obj = paginate(request, filterset.qs, per_page=ROWS_PER_PAGE)
+    if request.user.is_superuser or any(request.GET.get(name) for name in filterset.filters):
+        page_obj = paginate(request, filterset.qs, per_page=ROWS_PER_PAGE)
+    else:
+        schemes = PrecompiledList(COUNT_QUERY, ROWS_QUERY, user=request.user.pk, programme=programme.pk)
+        page_obj = paginate(request, schemes, per_page=ROWS_PER_PAGE)
     progress = progress_for(page_obj.object_list)
     rows = [progress[scheme.pk] for scheme in page_obj.object_list]
     query = request.GET.copy()
