@@ -13,7 +13,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Max, Prefetch
+from django.db.models import Max
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,8 +24,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from mentoring.access import refuse, require, scheme_view
 from mentoring.documents import pdf_response
 from mentoring.pages import paginate
+from mentoring.precompiled import Precompiled, as_prefetched
 
-from ..models import Answer, Question, ResponseStatus, Side, TemplateKind
+from ..models import Answer, Question, Response, ResponseStatus, Side, TemplateKind, TemplateSection
 from ..questionnaire_forms import CommentForm, SectionForm, StrengthsPracticesForm, answer_value, format_number
 from ..services.filling import (
     NotEditable,
@@ -99,21 +100,38 @@ class Filling:
         return self.url(f"sections/{section.key}/")
 
 
+# Every page of a questionnaire reads these: compiled once (mentoring.precompiled).
+RESPONSE_QUERY = Precompiled(
+    lambda scheme, kind, organisation: Response.objects.filter(scheme_id=scheme, template__kind=kind, organisation_id=organisation)
+    .select_related("template", "submitted_by").order_by("pk")[:1],
+    scheme=int, kind=str, organisation=int,
+)
+SECTIONS_QUERY = Precompiled(lambda template: TemplateSection.objects.filter(template_id=template).order_by("order"), template=int)
+QUESTIONS_QUERY = Precompiled(
+    lambda template: Question.objects.filter(section__template_id=template).order_by("section_id", "order"), template=int
+)
+ANSWERS_QUERY = Precompiled(
+    lambda response: Answer.objects.filter(response_id=response, row=0).select_related("updated_by"), response=int
+)
+
+
 def load(scheme, access, kind, organisation_pk, *, with_threads=False):
     party = city_party(scheme, organisation_pk, sides=OWNER_SIDES[kind], missing=_("No such document in this scheme."))
     require(access, "view", kind)
-    response = scheme.responses.select_related("template", "submitted_by").filter(
-        template__kind=kind, organisation=party.organisation
-    ).first()
+    response = next(iter(RESPONSE_QUERY(scheme=scheme.pk, kind=str(kind), organisation=party.organisation_id)), None)
+    if response is not None:
+        response.scheme, response.organisation = scheme, party.organisation
     template = response.template if response else template_for(scheme.programme, kind)
     if template is None:
         raise Http404(_("No template for this document."))
-    sections = list(
-        template.sections.prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("order"))).order_by("order")
-    )
-    answers = (
-        {a.question_id: a for a in response.answers.filter(row=0).select_related("updated_by")} if response else {}
-    )
+    sections = SECTIONS_QUERY(template=template.pk)
+    questions = {}
+    for question in QUESTIONS_QUERY(template=template.pk):
+        questions.setdefault(question.section_id, []).append(question)
+    for section in sections:
+        section.template = template
+        as_prefetched(section, "questions", questions.get(section.pk, []))
+    answers = {a.question_id: a for a in ANSWERS_QUERY(response=response.pk)} if response else {}
     filling = Filling(scheme, access, kind, party.organisation, template, response, sections, answers)
     if with_threads:
         filling.threads = threads(response)
