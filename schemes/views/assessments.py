@@ -7,7 +7,7 @@ facilitators help both; everyone of the scheme reads them."""
 from types import SimpleNamespace
 
 from django.contrib import messages
-from django.db.models import Avg, Prefetch
+from django.db.models import Avg
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,13 +15,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from benchmarks.models import GuideQuestion
+from benchmarks.models import ContextFactor, GuideQuestion, KeyFactor
 from mentoring.access import programme_view, refuse, require, scheme_view
 from mentoring.documents import pdf_response
+from mentoring.precompiled import Precompiled, as_prefetched
 
 from ..assessment_forms import FocusForm, SelfAssessmentForm
 from ..charts import levels_chart
-from ..models import KeyFactorAssessment, Scheme, SchemeParty, SelfAssessment, Side
+from ..models import ContextFactorNote, KeyFactorAssessment, Scheme, SchemeParty, SelfAssessment, Side
 from ..services.self_assessment import (
     RoundClosed,
     focus_agree,
@@ -35,27 +36,51 @@ from ..services.self_assessment import (
 )
 from .cities import city_party, edits_for_side
 
+# Every self-assessment page reads these: compiled once (mentoring.precompiled).
+KEY_FACTORS_QUERY = Precompiled(lambda version: KeyFactor.objects.filter(version_id=version).order_by("order"), version=int)
+GUIDE_QUESTIONS_QUERY = Precompiled(
+    lambda version: GuideQuestion.objects.filter(key_factor__version_id=version).order_by("key_factor_id", "order"), version=int
+)
+CONTEXT_FACTORS_QUERY = Precompiled(lambda version: ContextFactor.objects.filter(version_id=version).order_by("order"), version=int)
+ROUNDS_QUERY = Precompiled(
+    lambda scheme, cities: with_seen_versions(SelfAssessment.objects.filter(scheme_id=scheme, city_id__in=cities)).order_by("round"),
+    scheme=int, cities=[int],
+)
+ROWS_QUERY = Precompiled(
+    lambda rounds: KeyFactorAssessment.objects.filter(assessment_id__in=rounds).select_related("key_factor").order_by("key_factor__order"),
+    rounds=[int],
+)
+NOTES_QUERY = Precompiled(lambda rounds: ContextFactorNote.objects.filter(assessment_id__in=rounds), rounds=[int])
+
+
+def _grouped(rows, key):
+    groups = {}
+    for row in rows:
+        groups.setdefault(getattr(row, key), []).append(row)
+    return groups
+
+
 def _benchmark(scheme):
     if scheme.benchmark_id is None:
         raise Http404(_("This scheme has no benchmark to assess against."))
-    key_factors = list(
-        scheme.benchmark.key_factors.prefetch_related(
-            Prefetch("guide_questions", queryset=GuideQuestion.objects.order_by("order"))
-        ).order_by("order")
-    )
-    context_factors = list(scheme.benchmark.context_factors.order_by("order"))
-    return key_factors, context_factors
+    key_factors = KEY_FACTORS_QUERY(version=scheme.benchmark_id)
+    questions = _grouped(GUIDE_QUESTIONS_QUERY(version=scheme.benchmark_id), "key_factor_id")
+    for key_factor in key_factors:
+        as_prefetched(key_factor, "guide_questions", questions.get(key_factor.pk, []))
+    return key_factors, CONTEXT_FACTORS_QUERY(version=scheme.benchmark_id)
 
 
 def _rounds(scheme, cities, *, notes=True):
-    """{city id: [round, ...]} with their key factor rows (and context notes) prefetched."""
+    """{city id: [round, ...]} with their key factor rows (and context notes) attached."""
     result = {city.pk: [] for city in cities}
-    rows = Prefetch("key_factors", queryset=KeyFactorAssessment.objects.select_related("key_factor").order_by("key_factor__order"))
-    for assessment in (
-        with_seen_versions(SelfAssessment.objects.filter(scheme=scheme, city__in=cities))
-        .prefetch_related(rows, *(["context_notes"] if notes else []))
-        .order_by("round")
-    ):
+    assessments = ROUNDS_QUERY(scheme=scheme.pk, cities=[city.pk for city in cities])
+    ids = [assessment.pk for assessment in assessments]
+    rows = _grouped(ROWS_QUERY(rounds=ids), "assessment_id")
+    context_notes = _grouped(NOTES_QUERY(rounds=ids), "assessment_id") if notes else {}
+    for assessment in assessments:
+        as_prefetched(assessment, "key_factors", rows.get(assessment.pk, []))
+        if notes:
+            as_prefetched(assessment, "context_notes", context_notes.get(assessment.pk, []))
         result[assessment.city_id].append(assessment)
     return result
 
