@@ -126,9 +126,13 @@ def as_prefetched(instance, name, rows):
     queryset = manager.get_queryset()
     queryset._result_cache = rows
     queryset._prefetch_done = True
-    for row in rows:
-        manager.field.set_cached_value(row, instance)
-    instance.__dict__.setdefault("_prefetched_objects_cache", {})[manager.field.remote_field.cache_name] = queryset
+    if hasattr(manager, "prefetch_cache_name"):  # many-to-many
+        cache_name = manager.prefetch_cache_name
+    else:  # the other side of a foreign key: each row knows its instance, as prefetching leaves it
+        cache_name = manager.field.remote_field.cache_name
+        for row in rows:
+            manager.field.set_cached_value(row, instance)
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[cache_name] = queryset
 
 
 def counted(queryset):

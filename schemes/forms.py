@@ -397,10 +397,11 @@ class SupportGroupMemberForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelFor
 def programme_key_factors(programme):
     """The key factors of the benchmarks a programme offers or its schemes use. Subqueries,
     not joins: a benchmark version used by thousands of schemes adds no rows to sort out."""
-    from .models import Scheme
+    from .models import Programme, Scheme
 
-    offered = programme.benchmarks.values("pk")
-    used = Scheme.objects.filter(programme=programme, benchmark__isnull=False).values("benchmark_id")
+    programme = getattr(programme, "pk", programme)  # a programme or its id
+    offered = Programme.benchmarks.through.objects.filter(programme_id=programme).values("benchmarkversion_id")
+    used = Scheme.objects.filter(programme_id=programme, benchmark__isnull=False).values("benchmark_id")
     return (
         KeyFactor.objects.filter(Q(version__in=offered) | Q(version__in=used))
         .select_related("version")

@@ -4,6 +4,7 @@ scheme of the programme, searched and filtered, printed, attached to strengths."
 import subprocess
 
 import pytest
+from django.utils.html import escape
 from django.utils.http import urlencode
 
 from benchmarks.models import KeyFactor
@@ -141,6 +142,19 @@ def test_the_library_filters_by_text_theme_key_factor_country_and_city(personas,
         return [practice.title for practice in response.context["page_obj"]]
 
     assert titles() == ["Housing first", "Language cafés"]
+    # As it opens: each practice with its key factors, and the filter offering the
+    # programme's cities and key factors only.
+    opened = client.get(LIBRARY)
+    tags = {practice.title: list(practice.key_factors.all()) for practice in opened.context["page_obj"]}
+    assert tags == {"Housing first": [key_factor], "Language cafés": []}
+    page = opened.content.decode()
+    assert escape(f"{key_factor.number}. {key_factor.title}") in page
+    form = opened.context["filter"].form
+    cities = p.programme.cities.filter(kind=OrganisationKind.CITY).order_by("name")
+    field = form.fields["city"]
+    assert [label for _value, label in field.choices] == ["All cities", *(field.label_from_instance(c) for c in cities)]
+    assert "Villeneuve (FR)" in [label for _value, label in field.choices] and f'<option value="{french.pk}">' in page
+    assert key_factor.pk in [value.value for value, _label in form.fields["key_factors"].choices if value]
     assert titles(q="volunteers") == ["Language cafés"]
     assert titles(theme="Housing") == ["Housing first"]
     assert titles(key_factors=key_factor.pk) == ["Housing first"]
