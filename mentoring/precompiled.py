@@ -32,6 +32,10 @@ FIXED = "fixed"
 _counter = itertools.count(1)
 
 
+def _unchanged(value):
+    return value
+
+
 def _stand_in(kind, serial):
     """A value of ``kind`` that the query's own constants will not equal: ints are kept
     within the range of a small positive integer field (a value out of a field's range
@@ -42,6 +46,8 @@ def _stand_in(kind, serial):
         return f"\x1fprecompiled-stand-in-{serial}\x1f"
     if kind is datetime.date:
         return datetime.date(1001, 1, 1) + datetime.timedelta(days=serial)
+    if kind is datetime.datetime:
+        return datetime.datetime(1001, 1, 1, tzinfo=datetime.timezone.utc) + datetime.timedelta(seconds=serial)
     raise TypeError(f"no stand-in for {kind}")
 
 
@@ -78,8 +84,13 @@ class Precompiled:
             if self.kinds[name] == FIXED:
                 continue
             for index, item in enumerate(value if isinstance(value, list) else [value]):
-                # As the database receives it: SQLite gets dates as text.
-                adapt = ops.adapt_datefield_value if isinstance(item, datetime.date) else (lambda v: v)
+                # As the database receives it: SQLite gets dates and times as text.
+                if isinstance(item, datetime.datetime):
+                    adapt = ops.adapt_datetimefield_value
+                elif isinstance(item, datetime.date):
+                    adapt = ops.adapt_datefield_value
+                else:
+                    adapt = _unchanged
                 sent = adapt(item)
                 found = [position for position, param in enumerate(params) if param == sent and isinstance(param, type(sent))]
                 if not found:

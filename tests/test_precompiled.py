@@ -108,3 +108,23 @@ def test_counts_and_slices_for_a_paginator(personas):
     for number in (1, 2, 3):
         assert [v.pk for v in ours.page(number)] == [v.pk for v in theirs.page(number)]
     assert Paginator(PrecompiledList(count, rows, scheme=personas.b.pk), 3).get_page(1).object_list == []
+
+
+def test_times_reach_the_database_as_the_orm_sends_them(personas):
+    """Sessions are read through a precompiled query with the time now: an expired
+    session is not found, a live one is, on either database."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from mentoring.sessions import SESSION_QUERY, SessionStore
+
+    store = SessionStore()
+    store["note"] = "kept"
+    store.create()
+    now = timezone.now()
+    assert [s.session_key for s in SESSION_QUERY(key=store.session_key, now=now)] == [store.session_key]
+    assert SESSION_QUERY(key=store.session_key, now=now + datetime.timedelta(days=365)) == []
+    assert SessionStore(store.session_key)["note"] == "kept"
+    Session.objects.filter(session_key=store.session_key).update(expire_date=now - datetime.timedelta(seconds=1))
+    expired = SessionStore(store.session_key)
+    assert "note" not in expired and expired.session_key is None  # a new session, as Django's own store gives
