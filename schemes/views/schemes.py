@@ -7,11 +7,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from benchmarks.models import KeyFactor
 from mentoring.access import programme_view, scheme_view
 from mentoring.pages import archive_toggle, form_page, history_view, restore_view
+from mentoring.precompiled import Precompiled
 
 from ..forms import PartyFormSet, SchemeCreateForm, SchemeForm
-from ..models import Scheme, SchemeKind, SchemeRole, Side
+from ..models import PoliticalCommitment, Scheme, SchemeKind, SchemeRole, Side
 from ..services.progress import progress_for, recent_changes
 from ..services.schemes import scheme_create
 from ..services.setup import form_save_with_history, scheme_parties_set
@@ -47,6 +49,11 @@ def scheme_create_view(request, programme, access):
     )
 
 
+# Every scheme home reads these: compiled once (mentoring.precompiled).
+FOCUS_QUERY = Precompiled(lambda scheme: KeyFactor.objects.filter(focus_of_schemes=scheme).order_by("order"), scheme=int)
+COMMITMENTS_QUERY = Precompiled(lambda scheme: PoliticalCommitment.objects.filter(scheme_id=scheme).order_by("-date"), scheme=int)
+
+
 @require_safe
 @scheme_view("view")
 def scheme_detail(request, scheme, access):
@@ -62,8 +69,8 @@ def scheme_detail(request, scheme, access):
         "progress": progress,
         "parties": parties,
         "people": sorted(scheme.roles.all(), key=lambda role: (role.role, role.user.last_name)),
-        "focus_key_factors": scheme.focus_key_factors.order_by("order"),
-        "commitments": scheme.commitments.order_by("-date"),
+        "focus_key_factors": FOCUS_QUERY(scheme=scheme.pk),
+        "commitments": COMMITMENTS_QUERY(scheme=scheme.pk),
         "styles": scheme_styles(scheme),
         "plan": getattr(scheme, "action_plan", None),
         "changes": recent_changes(scheme),

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_safe
 
 from mentoring.access import ASSOCIATION, MENTEE, MENTOR, programme_view, refuse
 from mentoring.pages import form_page, paginate
+from mentoring.precompiled import Precompiled, as_prefetched
 
 from ..assessment_forms import StyleSurveyForm, TrainingSessionForm
-from ..models import MentoringStyleResponse, SchemeRole, SurveySide
+from ..models import MentoringStyleAnswer, MentoringStyleResponse, SchemeRole, SurveySide
 from ..services.setup import form_save_with_history
 from ..services.styles import match, profile, survey_save
 
@@ -151,18 +152,28 @@ def training_survey(request, programme, access, pk):
     )
 
 
+def _scheme_style_responses(scheme, programme):
+    people = SchemeRole.objects.filter(scheme_id=scheme)
+    return MentoringStyleResponse.objects.filter(programme_id=programme).filter(
+        Q(side=SurveySide.MENTOR, respondent__in=people.filter(role=MENTOR).values("user"))
+        | Q(side=SurveySide.MENTEE, respondent__in=people.filter(role__in=[MENTEE, ASSOCIATION]).values("user"))
+    ).select_related("respondent", "organisation")
+
+
+# Every scheme home reads these: compiled once (mentoring.precompiled).
+STYLE_RESPONSES_QUERY = Precompiled(_scheme_style_responses, scheme=int, programme=int)
+STYLE_ANSWERS_QUERY = Precompiled(lambda ids: MentoringStyleAnswer.objects.filter(response_id__in=ids), ids=[int])
+
+
 def scheme_styles(scheme):
     """How a scheme's mentor side and mentee side match: their profiles and the match
     (two queries). None when either side has not answered."""
-    people = SchemeRole.objects.filter(scheme=scheme)
-    responses = list(
-        _responses(
-            MentoringStyleResponse.objects.filter(programme_id=scheme.programme_id).filter(
-                Q(side=SurveySide.MENTOR, respondent__in=people.filter(role=MENTOR).values("user"))
-                | Q(side=SurveySide.MENTEE, respondent__in=people.filter(role__in=[MENTEE, ASSOCIATION]).values("user"))
-            )
-        )
-    )
+    responses = STYLE_RESPONSES_QUERY(scheme=scheme.pk, programme=scheme.programme_id)
+    answers = {}
+    for answer in STYLE_ANSWERS_QUERY(ids=[response.pk for response in responses]):
+        answers.setdefault(answer.response_id, []).append(answer)
+    for response in responses:
+        as_prefetched(response, "answers", answers.get(response.pk, []))
     mentors = [r for r in responses if r.side == SurveySide.MENTOR]
     mentees = [r for r in responses if r.side == SurveySide.MENTEE]
     if not mentors or not mentees:
