@@ -29,6 +29,8 @@ from django.utils.functional import cached_property
 INT_RANGE = range(-(2**63), 2**63)
 # A kind of value put in the SQL as it is: the query is compiled once per value.
 FIXED = "fixed"
+# Compiled queries a database connection keeps (a few hundred kilobytes at most).
+MAX_COMPILED = 500
 _counter = itertools.count(1)
 
 
@@ -55,7 +57,10 @@ class Precompiled:
     """``Precompiled(build, user=int, slug=str, ids=[int])``: ``build(**stand_ins)``
     returns the queryset; calling the object with the real values returns its rows, a
     list (of model instances, or of tuples for ``values_list``). ``[int]`` is a list of
-    ints; ``FIXED`` a value the SQL is compiled for, once per value. Per connection, so per thread: compiled SQL is never shared between threads."""
+    ints; ``FIXED`` a value the SQL is compiled for, once per value. Per connection, so
+    per thread: compiled SQL is never shared between threads. A connection keeps at
+    most ``MAX_COMPILED`` of them (lengths of lists and bounds of pages vary), and
+    compiles again once it has let them go."""
 
     def __init__(self, build, **kinds):
         self.build = build
@@ -117,6 +122,8 @@ class Precompiled:
         cache = connection.__dict__.setdefault("_precompiled", {})
         key = (self.name, tuple(sorted(shape.items())))
         if key not in cache:
+            if len(cache) >= MAX_COMPILED:
+                cache.clear()
             cache[key] = self._compile(using, shape)
         if cache[key] is None:
             return []

@@ -128,3 +128,15 @@ def test_times_reach_the_database_as_the_orm_sends_them(personas):
     Session.objects.filter(session_key=store.session_key).update(expire_date=now - datetime.timedelta(seconds=1))
     expired = SessionStore(store.session_key)
     assert "note" not in expired and expired.session_key is None  # a new session, as Django's own store gives
+
+
+def test_a_connection_keeps_a_bounded_number_of_compiled_queries(personas):
+    """Lists of every length and pages of every bound: compiled again once the
+    connection has let its compiled queries go, never an ever-growing cache."""
+    from mentoring import precompiled
+
+    visits = Precompiled(lambda ids: Visit.objects.filter(scheme_id__in=ids), ids=[int])
+    with mock.patch.object(precompiled, "MAX_COMPILED", 5):
+        for length in range(1, 12):
+            assert visits(ids=[personas.a.pk] * length) == list(Visit.objects.filter(scheme_id=personas.a.pk))
+            assert len(connection.__dict__["_precompiled"]) <= 5
