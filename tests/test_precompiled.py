@@ -6,7 +6,7 @@ import datetime
 from unittest import mock
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
@@ -139,4 +139,4 @@ def test_a_connection_keeps_a_bounded_number_of_compiled_queries(personas):
     with mock.patch.object(precompiled, "MAX_COMPILED", 5):
         for length in range(1, 12):
             assert visits(ids=[personas.a.pk] * length) == list(Visit.objects.filter(scheme_id=personas.a.pk))
-            assert len(connection.__dict__["_precompiled"]) <= 5
+            assert len(connections["default"].__dict__["_precompiled"]) <= 5
