@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from mentoring.access import programme_view
 from mentoring.exports import csv_response, xlsx_response
 from mentoring.models import User
-from mentoring.pages import paginate
+from mentoring.pages import asks_filter, paginate
 from mentoring.precompiled import FIXED, Precompiled, PrecompiledList, counted
 
 from ..filters import DashboardFilter
@@ -23,8 +23,10 @@ def _visible(user, programme):
     return progress_queryset(Scheme.objects.for_user(user).filter(programme=programme, archived=False)).order_by("number")
 
 
-def _schemes(request, programme):
-    return DashboardFilter(request.GET, queryset=_visible(request.user, programme), programme=programme)
+def _schemes(request, programme, *, filtered=True):
+    # Unfiltered, the view reads the schemes itself: no queryset to build for the filter.
+    schemes = _visible(request.user, programme) if filtered else Scheme.objects.none()
+    return DashboardFilter(request.GET, queryset=schemes, programme=programme)
 
 
 # The dashboard as it opens (no filter): compiled once (mentoring.precompiled).
@@ -38,8 +40,9 @@ ROWS_QUERY = Precompiled(
 @require_safe
 @programme_view("dashboard")
 def programme_dashboard(request, programme, access):
-    filterset = _schemes(request, programme)
-    if request.user.is_superuser or any(request.GET.get(name) for name in filterset.filters):
+    filtered = request.user.is_superuser or asks_filter(request, DashboardFilter)
+    filterset = _schemes(request, programme, filtered=filtered)
+    if filtered:
         page_obj = paginate(request, filterset.qs, per_page=ROWS_PER_PAGE)
     else:
         schemes = PrecompiledList(COUNT_QUERY, ROWS_QUERY, user=request.user.pk, programme=programme.pk)

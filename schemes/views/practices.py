@@ -15,7 +15,7 @@ from benchmarks.models import KeyFactor
 from mentoring.access import programme_view, refuse
 from mentoring.documents import pdf_response
 from mentoring.models import User
-from mentoring.pages import form_page, history_view, paginate, restore_view
+from mentoring.pages import asks_filter, form_page, history_view, paginate, restore_view
 from mentoring.precompiled import FIXED, Precompiled, PrecompiledList, as_prefetched, counted
 
 from ..filters import GoodPracticeFilter
@@ -71,9 +71,13 @@ def _with_key_factors(practices):
 @require_safe
 @programme_view("view", "good_practice")
 def good_practice_list(request, programme, access):
-    practices = programme.good_practices.select_related("city").prefetch_related(KEY_FACTORS).order_by("title", "pk")
+    filtered = asks_filter(request, GoodPracticeFilter)
+    practices = (
+        programme.good_practices.select_related("city").prefetch_related(KEY_FACTORS).order_by("title", "pk")
+        if filtered else GoodPractice.objects.none()
+    )
     filterset = GoodPracticeFilter(request.GET, queryset=practices, programme=programme)
-    if any(request.GET.get(name) for name in filterset.filters):
+    if filtered:
         page_obj = paginate(request, filterset.qs)
     else:
         page_obj = paginate(request, PrecompiledList(COUNT_QUERY, ROWS_QUERY, programme=programme.pk))

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from benchmarks.models import BenchmarkVersion
 from mentoring.access import may_create_programme, programme_view
 from mentoring.models import User
-from mentoring.pages import archive_toggle, form_page, history_view, paginate, restore_view
+from mentoring.pages import archive_toggle, asks_filter, form_page, history_view, paginate, restore_view
 from mentoring.precompiled import FIXED, Precompiled, PrecompiledList, counted
 
 from ..filters import ProgrammeFilter, SchemeFilter
@@ -95,8 +95,10 @@ PEOPLE_QUERY = Precompiled(
 @programme_view("view")
 def programme_detail(request, programme, access):
     user = request.user
-    filterset = SchemeFilter(request.GET, queryset=_programme_schemes(user, programme))
-    if user.is_superuser or any(request.GET.get(name) for name in filterset.filters):
+    filtered = user.is_superuser or asks_filter(request, SchemeFilter)
+    schemes = _programme_schemes(user, programme) if filtered else Scheme.objects.none()
+    filterset = SchemeFilter(request.GET, queryset=schemes)
+    if filtered:
         page_obj = paginate(request, filterset.qs)
     else:  # the page as it opens: its precompiled queries
         page_obj = paginate(request, PrecompiledList(SCHEME_COUNT_QUERY, SCHEME_ROWS_QUERY, user=user.pk, programme=programme.pk))
