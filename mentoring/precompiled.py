@@ -19,6 +19,7 @@ Django's own lookups treat it, rather than failing in the database driver.
 import copy
 import datetime
 import itertools
+from collections import defaultdict
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -137,9 +138,20 @@ class Precompiled:
         return list(fresh)
 
 
-def as_prefetched(instance, name, rows):
-    """``instance.<name>.all()`` gives ``rows`` without a query, as ``prefetch_related``
-    would have left it: for related rows read by a precompiled query."""
+def as_prefetched(instances, name, pairs):
+    """Each of ``instances`` answers ``<name>.all()`` without a query, as
+    ``prefetch_related`` would have left it: with the related rows ``pairs`` give it, as
+    ``(the instance's pk, row)``, in their order (rows read by a precompiled query).
+    Returns ``instances``."""
+    rows_of = defaultdict(list)
+    for pk, row in pairs:
+        rows_of[pk].append(row)
+    for instance in instances:
+        _prefetched(instance, name, rows_of[instance.pk])
+    return instances
+
+
+def _prefetched(instance, name, rows):
     manager = getattr(instance, name)
     queryset = manager.get_queryset()
     queryset._result_cache = rows

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentoring.precompiled import Precompiled, as_prefetched
+from mentoring.precompiled import Precompiled
 
 from ..models import (
     ActionPlan,
@@ -27,6 +27,7 @@ from ..models import (
     Side,
     Visit,
 )
+from .schemes import with_parties
 
 VISIT_HORIZON = datetime.timedelta(days=60)
 
@@ -160,10 +161,6 @@ def _waiting_query(user):
 
 VISITS_QUERY = Precompiled(_visits_query, user=int, first=datetime.date, last=datetime.date)
 WAITING_QUERY = Precompiled(lambda user: _waiting_query(user).select_related("programme"), user=int)
-WAITING_PARTIES_QUERY = Precompiled(
-    lambda user: SchemeParty.objects.filter(scheme__in=_waiting_query(user).values("pk")).select_related("organisation"),
-    user=int,
-)
 
 
 def _visits_to_prepare(user, today):
@@ -182,13 +179,8 @@ def _visits_to_prepare(user, today):
 
 
 def _mentees_to_pair(user):
-    waiting = WAITING_QUERY(user=user.pk)
-    parties = {}
-    for party in WAITING_PARTIES_QUERY(user=user.pk) if waiting else ():
-        parties.setdefault(party.scheme_id, []).append(party)
     tasks = []
-    for scheme in waiting:
-        as_prefetched(scheme, "parties", parties.get(scheme.pk, []))
+    for scheme in with_parties(WAITING_QUERY(user=user.pk)):
         for party in scheme.mentee_parties:
             if party.organisation.kind == OrganisationKind.CITY:
                 tasks.append(Task(

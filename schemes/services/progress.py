@@ -193,16 +193,11 @@ def _read_with_schemes(schemes, ids):
     support group) and its people (with whether they were trained). Two queries for any
     number of schemes, on schemes already read (the scheme page does not read its scheme
     twice)."""
-    parties, roles = defaultdict(list), defaultdict(list)
-    for party in PARTIES_QUERY(ids=ids):
-        parties[party.scheme_id].append(party)
-    for role in ROLES_QUERY(ids=ids):
-        roles[role.scheme_id].append(role)
+    as_prefetched(schemes, "parties", ((party.scheme_id, party) for party in PARTIES_QUERY(ids=ids)))
+    as_prefetched(schemes, "roles", ((role.scheme_id, role) for role in ROLES_QUERY(ids=ids)))
     for scheme in schemes:
-        as_prefetched(scheme, "parties", parties[scheme.pk])
-        as_prefetched(scheme, "roles", roles[scheme.pk])
-        by_pk = {party.pk: party for party in parties[scheme.pk]}
-        for role in roles[scheme.pk]:  # a person's party is one of the scheme's, read just above
+        by_pk = {party.pk: party for party in scheme.parties.all()}
+        for role in scheme.roles.all():  # a person's party is one of the scheme's, read just above
             if role.party_id is not None:
                 role.party = by_pk[role.party_id]
 

@@ -15,12 +15,8 @@ PARTIES_QUERY = Precompiled(lambda ids: SchemeParty.objects.filter(scheme_id__in
 def with_parties(schemes):
     """Each scheme's ``parties.all()`` (with their organisations) read in one query
     compiled once, as ``prefetch_related`` would; returns ``schemes``."""
-    parties = {}
-    for party in PARTIES_QUERY(ids=[scheme.pk for scheme in schemes]):
-        parties.setdefault(party.scheme_id, []).append(party)
-    for scheme in schemes:
-        as_prefetched(scheme, "parties", parties.get(scheme.pk, []))
-    return schemes
+    parties = PARTIES_QUERY(ids=[scheme.pk for scheme in schemes])
+    return as_prefetched(schemes, "parties", ((party.scheme_id, party) for party in parties))
 
 MIN_VISITS = 2
 MAX_VISITS = 10

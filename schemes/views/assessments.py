@@ -53,20 +53,13 @@ ROWS_QUERY = Precompiled(
 NOTES_QUERY = Precompiled(lambda rounds: ContextFactorNote.objects.filter(assessment_id__in=rounds), rounds=[int])
 
 
-def _grouped(rows, key):
-    groups = {}
-    for row in rows:
-        groups.setdefault(getattr(row, key), []).append(row)
-    return groups
-
-
 def _benchmark(scheme):
     if scheme.benchmark_id is None:
         raise Http404(_("This scheme has no benchmark to assess against."))
-    key_factors = KEY_FACTORS_QUERY(version=scheme.benchmark_id)
-    questions = _grouped(GUIDE_QUESTIONS_QUERY(version=scheme.benchmark_id), "key_factor_id")
-    for key_factor in key_factors:
-        as_prefetched(key_factor, "guide_questions", questions.get(key_factor.pk, []))
+    questions = GUIDE_QUESTIONS_QUERY(version=scheme.benchmark_id)
+    key_factors = as_prefetched(
+        KEY_FACTORS_QUERY(version=scheme.benchmark_id), "guide_questions", ((q.key_factor_id, q) for q in questions)
+    )
     return key_factors, CONTEXT_FACTORS_QUERY(version=scheme.benchmark_id)
 
 
@@ -75,12 +68,10 @@ def _rounds(scheme, cities, *, notes=True):
     result = {city.pk: [] for city in cities}
     assessments = ROUNDS_QUERY(scheme=scheme.pk, cities=[city.pk for city in cities])
     ids = [assessment.pk for assessment in assessments]
-    rows = _grouped(ROWS_QUERY(rounds=ids), "assessment_id")
-    context_notes = _grouped(NOTES_QUERY(rounds=ids), "assessment_id") if notes else {}
+    as_prefetched(assessments, "key_factors", ((row.assessment_id, row) for row in ROWS_QUERY(rounds=ids)))
+    if notes:
+        as_prefetched(assessments, "context_notes", ((note.assessment_id, note) for note in NOTES_QUERY(rounds=ids)))
     for assessment in assessments:
-        as_prefetched(assessment, "key_factors", rows.get(assessment.pk, []))
-        if notes:
-            as_prefetched(assessment, "context_notes", context_notes.get(assessment.pk, []))
         result[assessment.city_id].append(assessment)
     return result
 

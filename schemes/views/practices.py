@@ -61,11 +61,8 @@ MAY_ADD_QUERY = Precompiled(
 
 
 def _with_key_factors(practices):
-    tags = {}
-    for tag in TAGS_QUERY(ids=[practice.pk for practice in practices]):
-        tags.setdefault(tag.goodpractice_id, []).append(tag.keyfactor)
-    for practice in practices:
-        as_prefetched(practice, "key_factors", tags.get(practice.pk, []))
+    tags = TAGS_QUERY(ids=[practice.pk for practice in practices])
+    as_prefetched(practices, "key_factors", ((tag.goodpractice_id, tag.keyfactor) for tag in tags))
 
 
 @require_safe

@@ -124,13 +124,10 @@ def load(scheme, access, kind, organisation_pk, *, with_threads=False):
     template = response.template if response else template_for(scheme.programme, kind)
     if template is None:
         raise Http404(_("No template for this document."))
-    sections = SECTIONS_QUERY(template=template.pk)
-    questions = {}
-    for question in QUESTIONS_QUERY(template=template.pk):
-        questions.setdefault(question.section_id, []).append(question)
+    questions = QUESTIONS_QUERY(template=template.pk)
+    sections = as_prefetched(SECTIONS_QUERY(template=template.pk), "questions", ((q.section_id, q) for q in questions))
     for section in sections:
         section.template = template
-        as_prefetched(section, "questions", questions.get(section.pk, []))
     answers = {a.question_id: a for a in ANSWERS_QUERY(response=response.pk)} if response else {}
     filling = Filling(scheme, access, kind, party.organisation, template, response, sections, answers)
     if with_threads:

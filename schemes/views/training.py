@@ -169,11 +169,8 @@ def scheme_styles(scheme):
     """How a scheme's mentor side and mentee side match: their profiles and the match
     (two queries). None when either side has not answered."""
     responses = STYLE_RESPONSES_QUERY(scheme=scheme.pk, programme=scheme.programme_id)
-    answers = {}
-    for answer in STYLE_ANSWERS_QUERY(ids=[response.pk for response in responses]):
-        answers.setdefault(answer.response_id, []).append(answer)
-    for response in responses:
-        as_prefetched(response, "answers", answers.get(response.pk, []))
+    answers = STYLE_ANSWERS_QUERY(ids=[response.pk for response in responses])
+    as_prefetched(responses, "answers", ((answer.response_id, answer) for answer in answers))
     mentors = [r for r in responses if r.side == SurveySide.MENTOR]
     mentees = [r for r in responses if r.side == SurveySide.MENTEE]
     if not mentors or not mentees:
