@@ -263,15 +263,36 @@ def grantable(roles, where):
 
 @dataclass
 class Access:
-    """What the current user is, inside one programme or scheme."""
+    """What the current user is, inside one programme or scheme.
+
+    ``parties``: in a scheme, the (role, party id) pairs of the person's city and
+    association roles: the organisation each role acts for. A document that belongs to
+    one city (its needs analysis, strengths, self-assessment, support group) is written
+    only by the officers acting for that city: ``can_for`` checks it."""
 
     roles: frozenset = field(default_factory=frozenset)
     archived: bool = False
+    parties: frozenset = field(default_factory=frozenset)
 
     def can(self, action, document):
         if self.archived and action not in READ_ACTIONS and action != "archive":
             return False
         return allowed(self.roles, action, document)
+
+    def can_for(self, action, document, owners):
+        """``can``, for a document owned by the scheme parties ``owners`` (ids): the
+        organisers the rules allow (facilitators, coordinators) act for every party; a
+        city or association officer only for the party their role is on behalf of."""
+        if not self.can(action, document):
+            return False
+        permitted = set(RULES[document][action]) & self.roles
+        if permitted - PARTIES:
+            return True
+        return any(role in permitted and party in owners for role, party in self.parties)
+
+    def acts_for_any(self, roles):
+        """True when the person holds one of ``roles`` on behalf of a party."""
+        return any(role in roles for role, _party in self.parties)
 
     def grantable(self, where):
         return set() if self.archived else grantable(self.roles, where)
@@ -315,13 +336,18 @@ def _scheme_query(user, programme_slug, number):
 
 
 def _scheme_roles_query(user, scheme, programme):
-    """The user's roles in the scheme and, programme-wide, as coordinator or observer."""
+    """The user's roles in the scheme, each with the party it acts for, and,
+    programme-wide, as coordinator or observer (no party)."""
+    from django.db.models import IntegerField, Value
     from schemes.models import ProgrammeRole, SchemeRole
 
-    scheme_roles = SchemeRole.objects.filter(scheme_id=scheme, user_id=user).order_by().values_list("role", flat=True)
-    programme_roles = ProgrammeRole.objects.filter(
-        programme_id=programme, user_id=user, role__in=[COORDINATOR, OBSERVER]
-    ).order_by().values_list("role", flat=True)
+    scheme_roles = SchemeRole.objects.filter(scheme_id=scheme, user_id=user).order_by().values_list("role", "party_id")
+    programme_roles = (
+        ProgrammeRole.objects.filter(programme_id=programme, user_id=user, role__in=[COORDINATOR, OBSERVER])
+        .order_by()
+        .annotate(no_party=Value(None, output_field=IntegerField()))
+        .values_list("role", "no_party")
+    )
     return scheme_roles.union(programme_roles)
 
 
@@ -374,11 +400,13 @@ def scheme_for(user, programme_slug, number):
     if scheme is None:
         logger.warning("denied: %s asked for scheme %s/%s outside their scope", user, programme_slug, number)
         raise Http404(_("No such scheme."))
-    roles = set(SCHEME_ROLES_QUERY(user=user.pk, scheme=scheme.pk, programme=scheme.programme_id))
+    rows = SCHEME_ROLES_QUERY(user=user.pk, scheme=scheme.pk, programme=scheme.programme_id)
+    roles = {role for role, _party in rows}
+    parties = frozenset((role, party) for role, party in rows if party is not None and role in PARTIES)
     if user.is_superuser:
         roles.add(COORDINATOR)
     archived = scheme.archived or scheme.programme.archived
-    return scheme, Access(frozenset(roles), archived=archived)
+    return scheme, Access(frozenset(roles), archived=archived, parties=parties)
 
 
 def require(access, action, document, *, user=None):

@@ -88,7 +88,9 @@ class Personas:
         SchemeRole.objects.create(
             scheme=self.a, user=self.users["association"], role="association", party=parties[self.mentee_association.pk]
         )
-        SchemeRole.objects.create(scheme=self.b, user=self.users["b_mentee"], role="mentee")
+        SchemeRole.objects.create(
+            scheme=self.b, user=self.users["b_mentee"], role="mentee", party=self.b.parties.get(organisation=self.b_mentee)
+        )
 
     def client(self, key):
         client = Client()

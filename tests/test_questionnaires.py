@@ -115,7 +115,9 @@ def test_two_people_saving_one_section_never_overwrite_each_other(personas, base
     p = personas
     from schemes.models import SchemeRole
 
-    SchemeRole.objects.create(scheme=p.a, user=p.users["b_mentee"], role="mentee")  # a second officer
+    SchemeRole.objects.create(  # a second officer of the mentee city
+        scheme=p.a, user=p.users["b_mentee"], role="mentee", party=p.a.parties.get(organisation=p.mentee_city)
+    )
     first, second = p.client("mentee"), p.client("b_mentee")
     url = base + "sections/mentee-needs/"
     first_form = form_data(first, url)

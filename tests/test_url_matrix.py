@@ -8,6 +8,9 @@ Arguments are filled from the personas' schemes in three variants:
 - ``foreign``: scheme A's address with a child object of another scheme or programme
   (a role, an invitation, a history row, an organisation): always a 404 once past the
   permission check, never someone else's object;
+- ``neighbour``: scheme A's address with another city of the same side of scheme A (for
+  a city's own documents): everyone of the scheme reads them as their own city's, but
+  the city officer of that side writes only for the city they act for (a 403);
 - ``outside``: the other programme, where none of the personas has a role.
 
 A pattern missing from the table fails the suite. Each POST runs inside a savepoint that
@@ -42,13 +45,19 @@ class Rollback(Exception):
 # The expected-result table. For each URL name: what GET and POST give each role on the
 # ``own`` variant, as {status: roles}; the other variants follow the rules in
 # ``expected()``. ``scope`` says what the page belongs to (site, programme, scheme).
-def row(scope, get, post, child_first=False, owner_denied=()):
+def row(scope, get, post, child_first=False, owner_denied=(), neighbour_officer=None, neighbour_get=False):
     """``child_first``: the view finds the child (a city's document) before checking the
     permission, so another scheme's child is a 404 for everyone. ``owner_denied``: roles
     the rules allow but the view refuses (403) once it has found the child, because they
     do not own it (a good practice of another city): on another programme's child they
-    get the 404 of the lookup first."""
-    return {"scope": scope, "GET": get, "POST": post, "child_first": child_first, "owner_denied": frozenset(owner_denied)}
+    get the 404 of the lookup first. ``neighbour_officer``: for a city's own document,
+    the persona acting for the matrix's city (the mentee or mentor officer), refused
+    (403) on the same document of the neighbour city, for a POST (and a GET with
+    ``neighbour_get``: an edit page)."""
+    return {
+        "scope": scope, "GET": get, "POST": post, "child_first": child_first, "owner_denied": frozenset(owner_denied),
+        "neighbour_officer": neighbour_officer, "neighbour_get": neighbour_get,
+    }
 
 
 def only(status_by_roles, default):
@@ -170,12 +179,19 @@ TABLE.update(
 LSG_EDITORS = {"mentee", "facilitator"}
 TABLE.update(
     {
-        "schemes:support_group": row("scheme_child", page(IN_PROGRAMME), action(LSG_EDITORS, done=200), child_first=True),
-        "schemes:support_group_roster": row("scheme_child", page(IN_PROGRAMME), GET_ONLY, child_first=True),
-        "schemes:support_group_member_edit": row(
-            "scheme_child", page(LSG_EDITORS), action(LSG_EDITORS, done=200), child_first=True
+        "schemes:support_group": row(
+            "scheme_child", page(IN_PROGRAMME), action(LSG_EDITORS, done=200), child_first=True, neighbour_officer="mentee"
         ),
-        "schemes:support_group_member_delete": row("scheme_child", POST_ONLY, action(LSG_EDITORS), child_first=True),
+        "schemes:support_group_roster": row(
+            "scheme_child", page(IN_PROGRAMME), GET_ONLY, child_first=True, neighbour_officer="mentee"
+        ),
+        "schemes:support_group_member_edit": row(
+            "scheme_child", page(LSG_EDITORS), action(LSG_EDITORS, done=200), child_first=True,
+            neighbour_officer="mentee", neighbour_get=True,
+        ),
+        "schemes:support_group_member_delete": row(
+            "scheme_child", POST_ONLY, action(LSG_EDITORS), child_first=True, neighbour_officer="mentee"
+        ),
     }
 )
 
@@ -195,7 +211,9 @@ TABLE.update(
         "schemes:good_practice_history": row("programme_child", page(IN_PROGRAMME), GET_ONLY),
         "schemes:good_practice_restore": row("programme_child", POST_ONLY, action(GP_OWNERS), owner_denied={"mentor"}),
         "schemes:good_practice_pdf": row("programme_child", page(IN_PROGRAMME), GET_ONLY),
-        "schemes:strengths_practices": row("scheme_child", POST_ONLY, action({"mentor", "facilitator"})),
+        "schemes:strengths_practices": row(
+            "scheme_child", POST_ONLY, action({"mentor", "facilitator"}), neighbour_officer="mentor"
+        ),
     }
 )
 
@@ -209,13 +227,13 @@ TABLE.update(
         "schemes:scheme_focus": row("scheme", page(IN_PROGRAMME), action({"mentee", "mentor", "facilitator"}, done=200)),
         "schemes:self_assessment_report": row("scheme", page(IN_PROGRAMME), GET_ONLY),
         "schemes:self_assessment": row(
-            "scheme_child", page(IN_PROGRAMME), action({"mentee", "facilitator"}), child_first=True
+            "scheme_child", page(IN_PROGRAMME), action({"mentee", "facilitator"}), child_first=True, neighbour_officer="mentee"
         ),
         "schemes:self_assessment_submit": row(
-            "scheme_child", POST_ONLY, action({"mentee"}), owner_denied={"mentor", "facilitator"}
+            "scheme_child", POST_ONLY, action({"mentee"}), owner_denied={"mentor", "facilitator"}, neighbour_officer="mentee"
         ),
         "schemes:self_assessment_new_round": row(
-            "scheme_child", POST_ONLY, action({"mentee", "facilitator"}), owner_denied={"mentor"}
+            "scheme_child", POST_ONLY, action({"mentee", "facilitator"}), owner_denied={"mentor"}, neighbour_officer="mentee"
         ),
     }
 )
@@ -337,29 +355,32 @@ TABLE.update(
 # mentee city) and the strengths of the mentor city. Everyone of the scheme reads them.
 # Comments: asked by those the rules let comment on the section, answered by them and by
 # the section's owners, resolved by the owners (and the author, here nobody of the table).
-for name, section_editors, submitters, reopeners, commenters in [
-    ("needs_analysis", {"mentee", "facilitator"}, {"mentee"}, {"mentee", "facilitator", "coordinator"},
+# The city officer (``officer``) comments as the section's owner, not by the rules: on
+# the neighbour city's document, they are refused.
+for name, officer, section_editors, submitters, reopeners, commenters in [
+    ("needs_analysis", "mentee", {"mentee", "facilitator"}, {"mentee"}, {"mentee", "facilitator", "coordinator"},
      {"mentee", "facilitator", "coordinator", "mentor", "association"}),
-    ("strengths", {"mentor", "facilitator"}, {"mentor"}, {"mentor", "facilitator", "coordinator"},
+    ("strengths", "mentor", {"mentor", "facilitator"}, {"mentor"}, {"mentor", "facilitator", "coordinator"},
      {"mentor", "facilitator", "coordinator", "mentee"}),
 ]:
+    city = {"child_first": True, "neighbour_officer": officer}
     TABLE.update(
         {
-            f"schemes:{name}": row("scheme_child", page(IN_PROGRAMME), GET_ONLY, child_first=True),
-            f"schemes:{name}_section": row("scheme_child", page(IN_PROGRAMME), action(section_editors), child_first=True),
-            f"schemes:{name}_submit": row("scheme_child", POST_ONLY, action(submitters), child_first=True),
-            f"schemes:{name}_reopen": row("scheme_child", POST_ONLY, action(reopeners), child_first=True),
-            f"schemes:{name}_submission": row("scheme_child", page(IN_PROGRAMME), GET_ONLY, child_first=True),
-            f"schemes:{name}_history": row("scheme_child", page(IN_PROGRAMME), GET_ONLY, child_first=True),
-            f"schemes:{name}_pdf": row("scheme_child", page(IN_PROGRAMME), GET_ONLY, child_first=True),
+            f"schemes:{name}": row("scheme_child", page(IN_PROGRAMME), GET_ONLY, **city),
+            f"schemes:{name}_section": row("scheme_child", page(IN_PROGRAMME), action(section_editors), **city),
+            f"schemes:{name}_submit": row("scheme_child", POST_ONLY, action(submitters), **city),
+            f"schemes:{name}_reopen": row("scheme_child", POST_ONLY, action(reopeners), **city),
+            f"schemes:{name}_submission": row("scheme_child", page(IN_PROGRAMME), GET_ONLY, **city),
+            f"schemes:{name}_history": row("scheme_child", page(IN_PROGRAMME), GET_ONLY, **city),
+            f"schemes:{name}_pdf": row("scheme_child", page(IN_PROGRAMME), GET_ONLY, **city),
             # An empty comment is refused (400); a GET shows the section (302).
             f"schemes:{name}_comment": row(
-                "scheme_child", only({302: IN_PROGRAMME}, 404), action(commenters, done=400), child_first=True
+                "scheme_child", only({302: IN_PROGRAMME}, 404), action(commenters, done=400), **city
             ),
             f"schemes:{name}_comment_reply": row(
-                "scheme_child", only({302: IN_PROGRAMME}, 404), action(commenters, done=400), child_first=True
+                "scheme_child", only({302: IN_PROGRAMME}, 404), action(commenters, done=400), **city
             ),
-            f"schemes:{name}_comment_resolve": row("scheme_child", POST_ONLY, action(section_editors), child_first=True),
+            f"schemes:{name}_comment_resolve": row("scheme_child", POST_ONLY, action(section_editors), **city),
         }
     )
 
@@ -413,6 +434,15 @@ class Matrix:
         p.other_programme.cities.add(self.outside_org)
         self.unplaced = Organisation.objects.create(kind=OrganisationKind.CITY, name="Newtown", country="BE")
         p.programme.cities.add(self.unplaced)
+        # Scheme A's second mentee city and second mentor city: the neighbours.
+        from schemes.models import SchemeParty, Side
+
+        self.neighbour = {}
+        for side, name in ((Side.MENTEE, "Twinville"), (Side.MENTOR, "Mentorstadt")):
+            city = Organisation.objects.create(kind=OrganisationKind.CITY, name=name, country="BE")
+            p.programme.cities.add(city)
+            SchemeParty.objects.create(scheme=p.a, organisation=city, side=side, order=10)
+            self.neighbour[side] = city
         self.role = {
             "own": ProgrammeRole.objects.get(programme=p.programme, user=p.users["observer"]),
             "sibling": ProgrammeRole.objects.get(programme=p.programme, user=p.users["observer"]),
@@ -441,12 +471,16 @@ class Matrix:
         self.comments = {}
         from schemes.services.filling import template_for
 
-        for scheme, mentee, mentor in ((p.a, p.mentee_city, p.mentor_city), (p.b, p.b_mentee, p.b_mentor)):
+        for key, scheme, mentee, mentor in (
+            ("own", p.a, p.mentee_city, p.mentor_city),
+            ("sibling", p.b, p.b_mentee, p.b_mentor),
+            ("neighbour", p.a, self.neighbour[Side.MENTEE], self.neighbour[Side.MENTOR]),
+        ):
             for kind, city in (("needs_analysis", mentee), ("strengths", mentor)):
                 response = Response.objects.create(scheme=scheme, template=template_for(p.programme, kind), organisation=city)
                 ResponseSubmission.objects.create(response=response, number=1, submitted_at="2026-01-01T00:00:00Z")
                 section = response.template.sections.order_by("order").first()
-                self.comments[(kind, "own" if scheme == p.a else "sibling")] = Comment.objects.create(
+                self.comments[(kind, key)] = Comment.objects.create(
                     response=response, section=section, text="What does this mean?"
                 )
         from schemes.services.questionnaires import template_adapt
@@ -498,7 +532,9 @@ class Matrix:
                 group=LocalSupportGroup.objects.create(scheme=scheme, city=city),
                 name="Member", organisation="NGO", stakeholder_type="ngo",
             )
-            for key, scheme, city in (("own", p.a, p.mentee_city), ("sibling", p.b, p.b_mentee))
+            for key, scheme, city in (
+                ("own", p.a, p.mentee_city), ("sibling", p.b, p.b_mentee), ("neighbour", p.a, self.neighbour[Side.MENTEE])
+            )
         }
         from schemes.models import GoodPractice
 
@@ -516,7 +552,18 @@ class Matrix:
         return self.p.other_programme.slug if variant == "outside" else self.p.programme.slug
 
     def scheme(self, variant):
-        return {"own": self.p.a, "sibling": self.p.b, "foreign": self.p.a, "outside": self.p.c}[variant]
+        return {"own": self.p.a, "sibling": self.p.b, "foreign": self.p.a, "outside": self.p.c, "neighbour": self.p.a}[variant]
+
+    def city(self, variant, side):
+        """The matrix's mentee (or mentor) city of each variant."""
+        from schemes.models import Side
+
+        p = self.p
+        if side == "mentee":
+            own, sibling, neighbour = p.mentee_city, p.b_mentee, self.neighbour[Side.MENTEE]
+        else:
+            own, sibling, neighbour = p.mentor_city, p.b_mentor, self.neighbour[Side.MENTOR]
+        return {"own": own, "sibling": sibling, "foreign": sibling, "outside": self.outside_org, "neighbour": neighbour}[variant]
 
     def kwargs(self, name, route, variant):
         p = self.p
@@ -560,9 +607,9 @@ class Matrix:
         elif name.startswith("schemes:training") and "pk" in wanted:
             values["pk"] = self.training["foreign" if variant in {"foreign", "outside"} else "own"].pk
         elif name.startswith("schemes:self_assessment") and "organisation" in wanted:
-            values["organisation"] = {"own": p.mentee_city, "sibling": p.b_mentee, "foreign": p.b_mentee, "outside": self.outside_org}[variant].pk
+            values["organisation"] = self.city(variant, "mentee").pk
         elif name == "schemes:strengths_practices":
-            values["organisation"] = {"own": p.mentor_city, "sibling": p.b_mentor, "foreign": p.b_mentor, "outside": self.outside_org}[variant].pk
+            values["organisation"] = self.city(variant, "mentor").pk
         elif name == "schemes:programme_restore":
             source = p.other_programme if variant in {"foreign", "outside"} else p.programme
             values["history_id"] = source.history.latest("history_id").history_id
@@ -582,16 +629,15 @@ class Matrix:
             values["pk"] = commitment.pk
             values["history_id"] = commitment.history.latest("history_id").history_id
         elif name.startswith("schemes:support_group"):
-            city = {"own": p.mentee_city, "sibling": p.b_mentee, "foreign": p.b_mentee, "outside": self.outside_org}[variant]
-            values["organisation"] = city.pk
-            values["pk"] = self.member["own" if variant == "own" else "sibling"].pk
+            values["organisation"] = self.city(variant, "mentee").pk
+            values["pk"] = self.member[variant if variant in {"own", "neighbour"} else "sibling"].pk
         elif name.startswith(("schemes:needs_analysis", "schemes:strengths")):
             needs = name.startswith("schemes:needs_analysis")
-            own, sibling = (p.mentee_city, p.b_mentee) if needs else (p.mentor_city, p.b_mentor)
-            values["organisation"] = {"own": own, "sibling": sibling, "foreign": sibling, "outside": self.outside_org}[variant].pk
+            values["organisation"] = self.city(variant, "mentee" if needs else "mentor").pk
             values["section"] = "mentee-needs" if needs else "mentor-strengths"
             values["submission"] = 1
-            values["comment"] = self.comments[("needs_analysis" if needs else "strengths", "own" if variant == "own" else "sibling")].pk
+            comment_key = variant if variant in {"own", "neighbour"} else "sibling"
+            values["comment"] = self.comments[("needs_analysis" if needs else "strengths", comment_key)].pk
         elif name == "calendar_feed":
             values["token"] = "no-such-calendar-token-0123456789abcdef"
         elif name == "invitation_accept":
@@ -617,6 +663,13 @@ def expected(entry, method, role, variant):
     if scope == "invitation":
         return status if variant == "own" else 410
     if scope == "site" or variant == "own":
+        return status
+    if variant == "neighbour":
+        # The same scheme, the city next door: the officer acting for the matrix's city
+        # reads it, and is refused whatever they could write there for their own.
+        writes = method == "POST" or entry["neighbour_get"]
+        if role == entry["neighbour_officer"] and writes and status in (200, 302, 400):
+            return 403
         return status
     if variant == "outside":
         return 404
@@ -662,7 +715,7 @@ def test_url_role_matrix(personas, capsys, settings):
     failures, checks, leaks, header_misses, checked_names = [], 0, 0, [], set()
     for name, pattern, route in patterns:
         entry = expected_for(name)
-        variants = VARIANTS[entry["scope"]]
+        variants = VARIANTS[entry["scope"]] + (["neighbour"] if entry.get("neighbour_officer") else [])
         for variant in variants:
             url = url_of(name, route, matrix.kwargs(name, route, variant))
             for role in ROLES:

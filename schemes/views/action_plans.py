@@ -10,13 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from mentoring.access import scheme_view
+from mentoring.access import refuse, scheme_view
 from mentoring.documents import pdf_response
 from mentoring.exports import csv_response, xlsx_response
 from mentoring.pages import form_page
 
 from ..action_plan_forms import ActionCommentForm, ActionForm, ApprovalForm, FreezeForm, NeedFormSet, UpdateForm
-from ..models import Action, ActionPlanStatus
+from ..models import Action, ActionPlanStatus, OrganisationKind
 from ..services.action_plans import (
     FIELDS,
     PlanLocked,
@@ -54,6 +54,20 @@ def _action(plan, pk):
     return get_object_or_404(Action.objects.select_related("plan"), plan=plan, pk=pk)
 
 
+def _mentee_city_may(access, action, mentees):
+    """Whether the user may ``action`` the plan as an officer acting for one of the
+    mentee parties ``mentees`` that is a city (submitting and approving the plan are the
+    mentee city's own acts: its association or a facilitator cannot do them)."""
+    cities = {party.pk for party in mentees if party.organisation.kind == OrganisationKind.CITY}
+    return access.can_for(action, "action_plan", cities)
+
+
+def _require_mentee_city(access, action, scheme, user):
+    if not _mentee_city_may(access, action, sides(scheme)[0]):
+        refuse(user, f"may not {action} the action plan (not acting for a mentee city)",
+               _("Only an officer acting for the mentee city may do this."))
+
+
 def _context(scheme, **extra):
     return {"programme": scheme.programme, "scheme": scheme, **extra}
 
@@ -81,6 +95,7 @@ def plan_detail(request, scheme, access):
             mentees=mentees, mentors=mentors, progress=progress_summary(actions, today),
             editable=plan.status == ActionPlanStatus.DRAFT, approved=plan.status == ActionPlanStatus.APPROVED,
             freeze_form=FreezeForm(plan=plan), approval_form=ApprovalForm(), page_title=_("Action plan"),
+            may_submit=_mentee_city_may(access, "submit", mentees), may_approve=_mentee_city_may(access, "approve", mentees),
         ),
     )
 
@@ -227,6 +242,7 @@ def version_compare(request, scheme, access):
 @require_POST
 @scheme_view("submit", "action_plan")
 def plan_submit_view(request, scheme, access):
+    _require_mentee_city(access, "submit", scheme, request.user)
     try:
         plan_submit(plan=plan_for(scheme), user=request.user)
     except PlanLocked:
@@ -252,6 +268,7 @@ def plan_reopen_view(request, scheme, access):
 @require_POST
 @scheme_view("approve", "action_plan")
 def plan_approve_view(request, scheme, access):
+    _require_mentee_city(access, "approve", scheme, request.user)
     form = ApprovalForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reference of the formal decision that approved the plan."))

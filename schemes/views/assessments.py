@@ -34,7 +34,7 @@ from ..services.self_assessment import (
     round_submit,
     with_seen_versions,
 )
-from .cities import city_party, edits_for_side
+from .cities import city_party, edits_for_city
 
 # Every self-assessment page reads these: compiled once (mentoring.precompiled).
 KEY_FACTORS_QUERY = Precompiled(lambda version: KeyFactor.objects.filter(version_id=version).order_by("order"), version=int)
@@ -79,7 +79,7 @@ def _rounds(scheme, cities, *, notes=True):
 def _city(scheme, access, organisation_pk):
     party = city_party(scheme, organisation_pk)
     require(access, "view", "self_assessment")
-    return party.organisation, party.side, edits_for_side(access, "self_assessment", party.side)
+    return party, edits_for_city(access, "self_assessment", party)
 
 
 def _url(scheme, city=None, suffix=""):
@@ -91,7 +91,7 @@ def _url(scheme, city=None, suffix=""):
 
 def _require_edit(may_edit, user):
     if not may_edit:
-        refuse(user, "may not edit this self-assessment (not their side)",
+        refuse(user, "may not edit this self-assessment (not acting for its city)",
                _("Only the city's own officers and facilitators edit its self-assessment."))
 
 
@@ -103,7 +103,8 @@ def _series_name(city, assessment):
 def self_assessment(request, scheme, access, organisation):
     """The city's current round: the form beside the guide questions (or the answers,
     read-only once submitted), the earlier rounds, and a chart of baseline vs latest."""
-    city, side, may_edit = _city(scheme, access, organisation)
+    party, may_edit = _city(scheme, access, organisation)
+    city, side = party.organisation, party.side
     key_factors, context_factors = _benchmark(scheme)
     rounds = _rounds(scheme, [city])[city.pk]
     current = rounds[-1] if rounds else None
@@ -145,6 +146,7 @@ def self_assessment(request, scheme, access, organisation):
         {
             "scheme": scheme, "programme": scheme.programme, "access": access, "city": city, "side": side,
             "rounds": rounds, "current": current, "form": form, "editable": editable, "may_edit": may_edit,
+            "may_submit": edits_for_city(access, "self_assessment", party, "submit"),
             "conflict": conflict, "changed": changed, "answered": [(kf, rows.get(kf.pk)) for kf in key_factors],
             "context_factors": context_factors,
             "chart": levels_chart(key_factors, series) if series else None,
@@ -157,9 +159,10 @@ def self_assessment(request, scheme, access, organisation):
 @require_POST
 @scheme_view("edit", "self_assessment")
 def self_assessment_submit(request, scheme, access, organisation):
-    city, side, may_edit = _city(scheme, access, organisation)
+    party, may_edit = _city(scheme, access, organisation)
+    city = party.organisation
     require(access, "submit", "self_assessment", user=request.user)
-    _require_edit(may_edit, request.user)
+    _require_edit(edits_for_city(access, "self_assessment", party, "submit"), request.user)
     current = SelfAssessment.objects.filter(scheme=scheme, city=city).order_by("round").last()
     if current is None or not KeyFactorAssessment.objects.filter(assessment=current, level__isnull=False).exists():
         messages.error(request, _("Give a level to at least one key factor before submitting."))
@@ -172,7 +175,8 @@ def self_assessment_submit(request, scheme, access, organisation):
 @require_POST
 @scheme_view("edit", "self_assessment")
 def self_assessment_new_round(request, scheme, access, organisation):
-    city, side, may_edit = _city(scheme, access, organisation)
+    party, may_edit = _city(scheme, access, organisation)
+    city = party.organisation
     _require_edit(may_edit, request.user)
     current = SelfAssessment.objects.filter(scheme=scheme, city=city).order_by("round").last()
     if current is None or current.submitted_at is None:

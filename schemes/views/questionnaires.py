@@ -40,7 +40,7 @@ from ..services.filling import (
 )
 from ..services.comments import comment_add, comment_resolve, threads
 from ..services.practice import strengths_practices_set
-from .cities import city_party
+from .cities import city_party, section_owners
 
 # Which side's cities own each kind of document.
 OWNER_SIDES = {
@@ -49,8 +49,9 @@ OWNER_SIDES = {
 }
 URL_NAMES = {TemplateKind.NEEDS_ANALYSIS: "needs_analysis", TemplateKind.STRENGTHS: "strengths"}
 # A section's rules: the association's part of the needs analysis is its own document type.
+ASSOCIATION_SECTION = "needs_analysis.association_section"
 SECTION_DOCUMENTS = {
-    (TemplateKind.NEEDS_ANALYSIS, "association"): "needs_analysis.association_section",
+    (TemplateKind.NEEDS_ANALYSIS, "association"): ASSOCIATION_SECTION,
     (TemplateKind.NEEDS_ANALYSIS, "mentee"): "needs_analysis.mentee_section",
 }
 UNSAVED_KEY = "unsaved_forms"
@@ -65,12 +66,17 @@ class Filling:
     scheme: object
     access: object
     kind: str
-    organisation: object
+    party: object
     template: object
     response: object
     sections: list
     answers: dict
     threads: dict = field(default_factory=dict)
+    owners: dict = field(default_factory=dict)
+
+    @property
+    def organisation(self):
+        return self.party.organisation
 
     @property
     def submitted(self):
@@ -79,16 +85,30 @@ class Filling:
     def section_document(self, section):
         return SECTION_DOCUMENTS.get((self.kind, section.filled_by), self.kind)
 
+    def section_owners(self, section):
+        """The parties whose officers write ``section``: the city, or for the national
+        part of a needs analysis its association (looked up once per page)."""
+        document = self.section_document(section)
+        if document not in self.owners:
+            self.owners[document] = section_owners(self.access, self.party, association=document == ASSOCIATION_SECTION)
+        return self.owners[document]
+
+    def may(self, action, section=None):
+        """Whether the user may do ``action`` on the document (or on ``section``) as one
+        of the officers acting for its city, or as an organiser the rules allow."""
+        if section is None:
+            return self.access.can_for(action, self.kind, {self.party.pk})
+        return self.access.can_for(action, self.section_document(section), self.section_owners(section))
+
     def can_edit(self, section):
-        return not self.submitted and self.access.can("edit", self.section_document(section))
+        return not self.submitted and self.may("edit", section)
 
     def can_resolve(self, section):
         """The section's owners answer and resolve comments, submitted or not."""
-        return self.access.can("edit", self.section_document(section))
+        return self.may("edit", section)
 
     def can_comment(self, section):
-        document = self.section_document(section)
-        return self.access.can("comment", document) or self.access.can("edit", document)
+        return self.access.can("comment", self.section_document(section)) or self.may("edit", section)
 
     def url(self, suffix=""):
         return reverse(
@@ -129,7 +149,7 @@ def load(scheme, access, kind, organisation_pk, *, with_threads=False):
     for section in sections:
         section.template = template
     answers = {a.question_id: a for a in ANSWERS_QUERY(response=response.pk)} if response else {}
-    filling = Filling(scheme, access, kind, party.organisation, template, response, sections, answers)
+    filling = Filling(scheme, access, kind, party, template, response, sections, answers)
     if with_threads:
         filling.threads = threads(response)
     return filling
@@ -188,8 +208,8 @@ def questionnaire_overview(request, scheme, access, organisation, kind):
         {
             **_context(filling, state),
             "submissions": submissions,
-            "can_submit": filling.response is not None and not filling.submitted and access.can("submit", kind),
-            "can_reopen": filling.submitted and access.can("reopen", kind),
+            "can_submit": filling.response is not None and not filling.submitted and filling.may("submit"),
+            "can_reopen": filling.submitted and filling.may("reopen"),
             "sections_with_rows": [(section, _section_rows(filling, section)) for section in filling.sections],
             "attached": _attached(filling),
             "practices_form": practices,
@@ -205,7 +225,7 @@ def _attached(filling):
 
 def _practices_form(filling, data=None):
     """The attach form, for those who edit the strengths while it is a draft; else None."""
-    if filling.submitted or not filling.access.can("edit", TemplateKind.STRENGTHS):
+    if filling.submitted or not filling.may("edit"):
         return None
     practices = filling.scheme.programme.good_practices.filter(city=filling.organisation).select_related("city").order_by("title")
     return StrengthsPracticesForm(data, practices=practices, attached=_attached(filling))
@@ -216,6 +236,7 @@ def _practices_form(filling, data=None):
 def strengths_practices(request, scheme, access, organisation):
     """Attach good practices of the mentor city to its strengths (Annex 3 and 4)."""
     filling = load(scheme, access, TemplateKind.STRENGTHS, organisation)
+    _require_owner(filling, "edit", request.user)
     form = _practices_form(filling, request.POST)
     if form is None:
         messages.error(request, _("This document is submitted: it must be reopened before it can change."))
@@ -260,6 +281,7 @@ def questionnaire_section(request, scheme, access, organisation, kind, section):
     restored = _unsaved_data(request) if request.method == "GET" else None
     if request.method == "POST":
         require(access, "edit", filling.section_document(section), user=request.user)
+        _require_owner(filling, "edit", request.user, section)
         if filling.submitted:
             messages.error(request, _("This document is submitted: it must be reopened before it can change."))
             return redirect(filling.section_url(section))
@@ -386,6 +408,13 @@ def _thread(filling, pk):
     return comment, next(s for s in filling.sections if s.pk == comment.section_id)
 
 
+def _require_owner(filling, action, user, section=None):
+    """403 for an officer of another city (or association) than the document's."""
+    if not filling.may(action, section):
+        refuse(user, f"may not {action} {filling.kind} of organisation {filling.organisation.pk} (not acting for it)",
+               _("Only the officers acting for this city (and the facilitators) may do this."))
+
+
 def _require_comment(filling, section, user):
     if not filling.can_comment(section):
         refuse(user, f"may not comment on {filling.kind} {section.key}", _("You may not comment on this section."))
@@ -428,6 +457,7 @@ def questionnaire_comment_resolve(request, scheme, access, organisation, kind, c
 def questionnaire_submit(request, scheme, access, organisation, kind):
     filling = load(scheme, access, kind, organisation)
     require(access, "submit", kind, user=request.user)
+    _require_owner(filling, "submit", request.user)
     if filling.response is None or filling.submitted:
         messages.error(request, _("There is nothing to submit."))
         return redirect(filling.url())
@@ -447,6 +477,7 @@ def questionnaire_submit(request, scheme, access, organisation, kind):
 def questionnaire_reopen(request, scheme, access, organisation, kind):
     filling = load(scheme, access, kind, organisation)
     require(access, "reopen", kind, user=request.user)
+    _require_owner(filling, "reopen", request.user)
     if filling.submitted:
         response_reopen(response=filling.response)
         messages.success(request, _("Reopened: it can be edited again. The submitted version stays readable."))

@@ -16,7 +16,7 @@ from mentoring.pages import form_page
 from ..forms import SupportGroupMemberForm
 from ..models import MAX_MEMBERS, LocalSupportGroupMember
 from ..services.support_groups import member_add
-from .cities import city_party, edits_for_side
+from .cities import city_party, edits_for_city
 
 def _group(scheme, access, organisation_pk):
     """(city, side, members, may edit) of the group of a city of the scheme; 404 else."""
@@ -25,12 +25,12 @@ def _group(scheme, access, organisation_pk):
     members = list(
         LocalSupportGroupMember.objects.filter(group__scheme=scheme, group__city=party.organisation).order_by("order", "name")
     )
-    return party.organisation, party.side, members, edits_for_side(access, "local_support_group", party.side)
+    return party.organisation, party.side, members, edits_for_city(access, "local_support_group", party)
 
 
 def _require_edit(may_edit, user):
     if not may_edit:
-        refuse(user, "may not edit this local support group (not their side)",
+        refuse(user, "may not edit this local support group (not acting for its city)",
                _("Only the city's own officers and facilitators edit its local support group."))
 
 
