@@ -188,7 +188,9 @@ RULES = {
 
 # The roles a person may give others by invitation, by where they hold their own role:
 # coordinators staff the programme and any scheme; a facilitator invites the city and
-# association officers and observers of the schemes they facilitate.
+# association officers and observers of the schemes they facilitate. A role never goes
+# to its giver, and who runs or helps a scheme never also acts for one of its cities
+# (``schemes.forms.role_conflict``): a city's own acts stay with the city.
 GRANTS = {
     "programme": {COORDINATOR: {COORDINATOR, FACILITATOR, OBSERVER}},
     "scheme": {

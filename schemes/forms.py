@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from benchmarks.models import BenchmarkStatus, BenchmarkVersion, KeyFactor
-from mentoring.access import ASSOCIATION, MENTEE, MENTOR, ROLE_LABELS
+from mentoring.access import ASSOCIATION, COORDINATOR, FACILITATOR, MENTEE, MENTOR, ROLE_LABELS
 from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, TextLimitMixin
 
 from .models import (
@@ -20,6 +20,7 @@ from .models import (
     PoliticalCommitment,
     Programme,
     Scheme,
+    SchemeRole,
     SchemeKind,
     Side,
 )
@@ -321,9 +322,9 @@ class RoleGrantForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"))
     organisation = forms.ModelChoiceField(label=_("On behalf of"), queryset=Organisation.objects.none(), required=False)
 
-    def __init__(self, *args, roles, organisations, scheme=None, **kwargs):
+    def __init__(self, *args, roles, organisations, programme, scheme=None, giver=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.scheme = scheme
+        self.programme, self.scheme, self.giver = programme, scheme, giver
         self.fields["role"].choices = [(role, label) for role, label in ROLE_LABELS.items() if role in roles]
         organisation_choices(self.fields["organisation"], organisations)
 
@@ -332,12 +333,44 @@ class RoleGrantForm(forms.Form):
         self.user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
         if self.user is None:
             raise ValidationError(_("No account has this address. Send an invitation instead (above)."), code="missing")
+        if self.giver is not None and self.user.pk == self.giver.pk:
+            raise ValidationError(
+                _("You cannot give a role to yourself. Ask another coordinator of the programme."), code="self"
+            )
         return email
 
     def clean(self):
         cleaned = super().clean()
         self.party = role_party_check(self, cleaned)
+        user, role = getattr(self, "user", None), cleaned.get("role")
+        if user is not None and role:
+            conflict = role_conflict(user=user, programme=self.programme, scheme=self.scheme, role=role)
+            if conflict:
+                self.add_error("role", conflict)
         return cleaned
+
+
+CITY_ROLES = {MENTEE, MENTOR, ASSOCIATION}
+
+
+def role_conflict(*, user, programme, scheme, role):
+    """Why ``user`` may not take ``role`` (None when they may): who runs or helps a scheme
+    (its programme's coordinator, its facilitator) never also acts for one of its cities
+    or associations, so nobody submits or approves a city's documents as its helper."""
+    if scheme is None:
+        if role != COORDINATOR:
+            return None
+        if SchemeRole.objects.filter(user=user, scheme__programme=programme, role__in=CITY_ROLES).exists():
+            return _("This person acts for a city or association in this programme: they cannot also coordinate it.")
+        return None
+    held = set(scheme.roles.filter(user=user).values_list("role", flat=True))
+    if programme.roles.filter(user=user, role=COORDINATOR).exists():
+        held.add(COORDINATOR)
+    if role in {FACILITATOR, COORDINATOR} and held & CITY_ROLES:
+        return _("This person acts for a city or association of this scheme: they cannot also facilitate it.")
+    if role in CITY_ROLES and held & {FACILITATOR, COORDINATOR}:
+        return _("This person facilitates or coordinates this scheme: they cannot also act for one of its cities.")
+    return None
 
 
 def organisation_choices(field, organisations):

@@ -201,3 +201,40 @@ def test_coordinators_must_set_up_a_second_factor_when_the_setting_says_so(perso
     mentee = personas.client("anonymous")
     login(mentee, "mentee@test.example")
     assert mentee.get("/programmes/test-programme/").status_code == 200
+
+
+def grant(client, url, email, role, organisation=""):
+    return client.post(url, {"action": "grant", "grant-email": email, "grant-role": role, "grant-organisation": organisation})
+
+
+def test_nobody_gives_a_role_to_themselves(personas):
+    """A facilitator made themselves the mentee city and approved its plan: a role given
+    to oneself is refused, at the programme and in a scheme, and nothing is given."""
+    p = personas
+    scheme_people = "/programmes/test-programme/schemes/1/people/"
+    response = grant(p.client("facilitator"), scheme_people, "facilitator@test.example", "mentee", p.mentee_city.pk)
+    assert response.status_code == 200 and "You cannot give a role to yourself" in response.content.decode()
+    response = grant(p.client("coordinator"), "/programmes/test-programme/people/", "coordinator@test.example", "observer")
+    assert response.status_code == 200 and "You cannot give a role to yourself" in response.content.decode()
+    assert not SchemeRole.objects.filter(user=p.users["facilitator"], role="mentee").exists()
+    assert not ProgrammeRole.objects.filter(user=p.users["coordinator"], role="observer").exists()
+
+
+def test_a_scheme_helper_never_also_acts_for_one_of_its_cities(personas, django_user_model):
+    """Nobody is both the scheme's organiser and one of its city officers: the city's own
+    acts (submitting, approving its plan) stay with the city."""
+    p = personas
+    scheme_people = "/programmes/test-programme/schemes/1/people/"
+    second = django_user_model.objects.create_user(email="second.facilitator@test.example")
+    SchemeRole.objects.create(scheme=p.a, user=second, role="facilitator")
+    response = grant(p.client("facilitator"), scheme_people, second.email, "mentee", p.mentee_city.pk)
+    assert response.status_code == 200 and "cannot also act for one of its cities" in response.content.decode()
+    response = grant(p.client("coordinator"), scheme_people, "mentee@test.example", "facilitator")
+    assert response.status_code == 200 and "cannot also facilitate it" in response.content.decode()
+    response = grant(p.client("coordinator"), "/programmes/test-programme/people/", "mentee@test.example", "coordinator")
+    assert response.status_code == 200 and "cannot also coordinate it" in response.content.decode()
+    assert not SchemeRole.objects.filter(user=second, role="mentee").exists()
+    assert not SchemeRole.objects.filter(user=p.users["mentee"], role="facilitator").exists()
+    assert not ProgrammeRole.objects.filter(user=p.users["mentee"], role="coordinator").exists()
+    # An officer who is nothing else in the scheme is given the role as before.
+    assert grant(p.client("facilitator"), scheme_people, "outsider@test.example", "mentee", p.mentee_city.pk).status_code == 302

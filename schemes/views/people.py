@@ -40,7 +40,8 @@ def _people_page(request, *, programme, scheme, access, roles, invitations, wher
         request.POST if action == "invite" else None, roles=grantable, organisations=organisations, scheme=scheme, prefix="invite"
     )
     grant_form = RoleGrantForm(
-        request.POST if action == "grant" else None, roles=grantable, organisations=organisations, scheme=scheme, prefix="grant"
+        request.POST if action == "grant" else None, roles=grantable, organisations=organisations, programme=programme,
+        scheme=scheme, giver=request.user, prefix="grant",
     )
     if action is not None:
         if action == "invite" and invite_form.is_valid():
