@@ -5,8 +5,11 @@ help text is escaped like any other text."""
 import secrets
 
 import pytest
+from django import forms
+from django.template import engines
 from django.test import Client
 from django.utils.cache import get_max_age
+from django.utils.safestring import mark_safe
 
 SCHEME = "/programmes/test-programme/schemes/1/"
 
@@ -66,3 +69,19 @@ def test_healthz_answers_a_plain_http_health_check_when_https_is_enforced(db, se
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+
+
+class HelpForm(forms.Form):
+    name = forms.CharField(help_text="Say <script>alert(1)</script> & more")
+    choice = forms.ChoiceField(choices=[("a", "A")], widget=forms.RadioSelect, help_text="<b>bold</b>")
+    upload = forms.FileField(help_text="<img src=x onerror=alert(1)>")  # drawn by crispy's own template
+    trusted = forms.CharField(help_text=mark_safe("<ul><li>kept as HTML</li></ul>"))
+
+
+def test_help_text_is_escaped_in_the_form_markup():
+    html = engines["django"].from_string("{% load crispy_forms_tags %}{{ form|crispy }}").render({"form": HelpForm()})
+    assert "<script>" not in html and "Say &lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in html
+    assert "<b>bold</b>" not in html and "&lt;b&gt;bold&lt;/b&gt;" in html
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    # Help text a developer marked safe (the password rules' list) stays HTML.
+    assert "<ul><li>kept as HTML</li></ul>" in html
