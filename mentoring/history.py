@@ -23,6 +23,15 @@ def _tracked_fields(model):
     ]
 
 
+def _restored_fields(model):
+    """The tracked fields a restore puts back: all but those the model names in
+    ``history_restore_keeps``. Those record something its history rows do not hold (an
+    agreement given to a many-to-many set, say); taken from an older row they would be
+    paired with a state they were never given for, so a restore leaves them as they are."""
+    kept = set(getattr(model, "history_restore_keeps", ()))
+    return [field for field in _tracked_fields(model) if field.name not in kept]
+
+
 def _display(field, value, related):
     if value is None or value == "":
         return "–"
@@ -93,7 +102,7 @@ def history_restore(*, obj, history_id):
     only: another object's row is a DoesNotExist). The restore is itself a change in the
     history, so it can be undone the same way."""
     record = obj.history.get(history_id=history_id)
-    for field in _tracked_fields(type(obj)):
+    for field in _restored_fields(type(obj)):
         setattr(obj, field.attname, getattr(record, field.attname))
     when = formats.date_format(timezone.localtime(record.history_date), "DATETIME_FORMAT")
     obj._change_reason = (_("Restored the version of %(date)s") % {"date": when})[:100]

@@ -3,6 +3,12 @@ factor, security headers and write requests in one transaction.
 
 Security headers go on every response, for what Django's own middleware does not cover.
 
+Cache-Control: private, no-store on every response that does not say otherwise. Each page
+and download here is a person's data (or a form with its CSRF token), a calendar feed is
+reached by a personal token without a session: none may be kept by a shared proxy or left
+on a shared computer's disk. Static files are answered by WhiteNoise, before this, with
+their own long-lived headers; a view that knows better (``never_cache``) keeps its own.
+
 Content-Security-Policy: everything comes from this site (Bootstrap is served locally);
 no inline script; frame-ancestors 'none' forbids framing like X-Frame-Options: DENY.
 """
@@ -19,6 +25,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
@@ -85,6 +92,8 @@ class SecurityHeadersMiddleware:
             policy = policy.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if "Cache-Control" not in response:
+            patch_cache_control(response, private=True, no_store=True)
         return response
 
 

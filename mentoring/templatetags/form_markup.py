@@ -162,7 +162,9 @@ def _help_text(field):
     if not field.help_text:
         return ""
     target = f'id="{_e(field.auto_id)}_helptext" ' if field.auto_id else ""
-    return f'<div {target}class="form-text">{field.help_text}</div>'  # crispy prints help text as given (|safe)
+    # Escaped, unlike crispy's |safe: a questionnaire question's help text is typed by
+    # people. Help text marked safe (the password rules' list) stays HTML.
+    return f'<div {target}class="form-text">{conditional_escape(field.help_text)}</div>'
 
 
 def _help_text_and_errors(field, show_errors):

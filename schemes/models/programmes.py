@@ -175,6 +175,10 @@ class Scheme(models.Model):
     archived = models.BooleanField(_("archived"), default=False)
 
     history = HistoricalRecords()
+    # Each side agrees to the focus key factors, a many-to-many the history rows do not
+    # hold: an older row's agreement may have been given to another focus, so restoring
+    # an earlier version neither gives nor withdraws an agreement (mentoring.history).
+    history_restore_keeps = ("focus_agreed_by_mentee", "focus_agreed_by_mentor")
     objects = SchemeQuerySet.as_manager()
 
     class Meta:

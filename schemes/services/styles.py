@@ -5,14 +5,27 @@ descriptions of each style, in an order that mixes the styles.
 
 A profile is the average agreement (1-5) per style; a team's profile averages its
 members; how mentor and mentee match is 100 % minus the mean gap between the mentor
-side's styles and the mentee side's preferences, style by style."""
+side's styles and the mentee side's preferences, style by style.
+
+A person answers as the side they act for in a scheme: a mentor city's officer, or the
+officer of any party on the mentor side (its municipal association), for the mentor
+side; everyone else acting for a party for the mentee side. Results stay inside the
+schemes: who may read a response is decided by the schemes its respondent acts in,
+on the side they answered as.
+"""
 
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..models import MentoringStyle, MentoringStyleAnswer, MentoringStyleResponse
+from ..models import MentoringStyle, MentoringStyleAnswer, MentoringStyleResponse, SchemeRoleName, Side, SurveySide
+
+# The roles that act for a city or association, and so answer the survey.
+PARTY_ROLES = [SchemeRoleName.MENTEE, SchemeRoleName.MENTOR, SchemeRoleName.ASSOCIATION]
+# Scheme roles on the mentor side: a mentor, or anyone acting for a mentor-side party.
+ON_MENTOR_SIDE = Q(role=SchemeRoleName.MENTOR) | Q(party__side=Side.MENTOR)
 
 # (key, style, statement): seed 001, "Mentoring styles", word for word.
 STATEMENTS = [
@@ -79,6 +92,37 @@ def match(mentor, mentee):
     gaps = [(MentoringStyle(style).label, round(mentor.scores[style] - mentee.scores[style], 1)) for style in styles]
     mean_gap = sum(abs(gap) for _label, gap in gaps) / len(gaps)
     return round(100 * (1 - mean_gap / 4)), gaps
+
+
+def survey_side(role):
+    """The side a scheme role answers the survey as (ON_MENTOR_SIDE, for one role)."""
+    on_mentor_side = role.role == SchemeRoleName.MENTOR or (role.party is not None and role.party.side == Side.MENTOR)
+    return SurveySide.MENTOR if on_mentor_side else SurveySide.MENTEE
+
+
+def survey_sides(*, user, programme):
+    """{side: organisation} the user may answer as in ``programme``, from their roles
+    on behalf of a city or association (the first scheme's party when several)."""
+    roles = (
+        user.scheme_roles.filter(scheme__programme=programme, role__in=PARTY_ROLES, party__isnull=False)
+        .select_related("party__organisation")
+        .order_by("scheme__number", "role")
+    )
+    sides = {}
+    for role in roles:
+        sides.setdefault(survey_side(role), role.party.organisation)
+    return sides
+
+
+def responses_of(*, roles, programme):
+    """The responses of ``programme`` given by the people of ``roles`` (a SchemeRole
+    queryset: one scheme's, or the schemes a person sees), each only on the side its
+    respondent acts for there."""
+    people = roles.filter(role__in=PARTY_ROLES)
+    return MentoringStyleResponse.objects.filter(programme_id=programme).filter(
+        Q(side=SurveySide.MENTOR, respondent__in=people.filter(ON_MENTOR_SIDE).values("user"))
+        | Q(side=SurveySide.MENTEE, respondent__in=people.exclude(ON_MENTOR_SIDE).values("user"))
+    )
 
 
 @transaction.atomic

@@ -1,7 +1,8 @@
 """A programme's training sessions (BRIEF §3 step 4: roles, method, timeline) and the
-mentoring-styles survey run there (seed 001). Organisers plan sessions and see every
-result; the cities' people answer the survey and see their own profile; a scheme's page
-shows how its mentor and mentee sides match."""
+mentoring-styles survey run there (seed 001). Organisers plan sessions and see the
+results of the people of the schemes they see (a facilitator: the schemes they
+facilitate); the cities' people answer the survey and see their own profile; a scheme's
+page shows how its mentor and mentee sides match."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -11,14 +12,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from mentoring.access import ASSOCIATION, MENTEE, MENTOR, programme_view, refuse
+from mentoring.access import programme_view, refuse
 from mentoring.pages import form_page, paginate
 from mentoring.precompiled import Precompiled, as_prefetched
 
 from ..assessment_forms import StyleSurveyForm, TrainingSessionForm
-from ..models import MentoringStyleAnswer, MentoringStyleResponse, SchemeRole, SurveySide
+from ..models import MentoringStyleAnswer, MentoringStyleResponse, Scheme, SchemeRole, SurveySide
 from ..services.setup import form_save_with_history
-from ..services.styles import match, profile, survey_save
+from ..services.styles import match, profile, responses_of, survey_save, survey_sides
 
 
 def _people(programme):
@@ -87,12 +88,15 @@ def _responses(queryset):
 @require_safe
 @programme_view("view", "training")
 def training_detail(request, programme, access, pk):
-    """The session; for organisers, every survey result given there, per person and per
-    city and side."""
+    """The session; for organisers, the survey results given there by the people of the
+    schemes they see, per person and per city and side."""
     session = _session(programme, pk)
     results, teams = [], []
     if access.can("export", "style_survey"):
-        responses = list(_responses(session.style_responses.order_by("organisation__name", "side", "respondent__last_name")))
+        # A profile is its person's and their scheme's: not every facilitator's of the programme.
+        seen = SchemeRole.objects.filter(scheme__in=Scheme.objects.for_user(request.user).filter(programme=programme))
+        visible = responses_of(roles=seen, programme=programme.pk).filter(training_session=session)
+        responses = list(_responses(visible.order_by("organisation__name", "side", "respondent__last_name")))
         results = [(response, profile([response])) for response in responses]
         grouped = {}
         for response in responses:
@@ -110,14 +114,15 @@ def training_detail(request, programme, access, pk):
     )
 
 
-def _respondent_side(user, programme):
-    """(side, organisation) the user answers the survey as, from their scheme roles."""
-    roles = SchemeRole.objects.filter(user=user, scheme__programme=programme, role__in=[MENTOR, MENTEE, ASSOCIATION])
-    role = roles.select_related("party__organisation").order_by("role").first()
-    if role is None:
-        return None, None
-    side = SurveySide.MENTOR if role.role == MENTOR else SurveySide.MENTEE
-    return side, role.party.organisation if role.party else None
+def _respondent_side(request, programme):
+    """(side, organisation, sides) the user answers as: the side asked for (``?side=``)
+    when they act for it, else the side of their first scheme; ``sides`` all they may
+    answer as ({side: organisation})."""
+    sides = survey_sides(user=request.user, programme=programme)
+    side = request.GET.get("side")
+    if side not in sides:
+        side = next(iter(sides), None)
+    return side, sides.get(side), sides
 
 
 @programme_view("edit", "style_survey")
@@ -125,7 +130,7 @@ def training_survey(request, programme, access, pk):
     """The survey as the user answers it: as a mentor how they mentor, as a mentee (or
     its association) how they prefer to be mentored; then their profile."""
     session = _session(programme, pk)
-    side, organisation = _respondent_side(request.user, programme)
+    side, organisation, sides = _respondent_side(request, programme)
     if organisation is None:
         refuse(request.user, f"answers the survey for no city in {programme.slug}",
                _("The survey is answered by the officers of a city or association of the programme."))
@@ -140,24 +145,23 @@ def training_survey(request, programme, access, pk):
             agreements=form.agreements(),
         )
         messages.success(request, _("Thank you: your answers are recorded. Your profile is below."))
-        return redirect(request.path)
+        return redirect(request.get_full_path())
     return render(
         request,
         "training/survey.html",
         {
             "programme": programme, "access": access, "session": session, "form": form, "side": side,
             "organisation": organisation, "profile": profile([existing]) if existing else None,
+            "other_sides": [(value, SurveySide(value).label) for value in sides if value != side],
             "page_title": _("Mentoring-styles survey"),
         },
     )
 
 
 def _scheme_style_responses(scheme, programme):
-    people = SchemeRole.objects.filter(scheme_id=scheme)
-    return MentoringStyleResponse.objects.filter(programme_id=programme).filter(
-        Q(side=SurveySide.MENTOR, respondent__in=people.filter(role=MENTOR).values("user"))
-        | Q(side=SurveySide.MENTEE, respondent__in=people.filter(role__in=[MENTEE, ASSOCIATION]).values("user"))
-    ).select_related("respondent", "organisation")
+    return responses_of(roles=SchemeRole.objects.filter(scheme_id=scheme), programme=programme).select_related(
+        "respondent", "organisation"
+    )
 
 
 # Every scheme home reads these: compiled once (mentoring.precompiled).
