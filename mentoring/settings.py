@@ -254,6 +254,10 @@ X_FRAME_OPTIONS = "DENY"
 # A load balancer checks /healthz over plain HTTP on the internal network: a redirect to
 # HTTPS would read as "unhealthy". It says nothing of anyone's data.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The admin shows each object's history but does not revert it: a restore goes through the
+# application's own history pages (mentoring.history), which keep a scheme's focus
+# agreements consistent with its focus.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
