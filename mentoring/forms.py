@@ -9,8 +9,9 @@
 - ``RowsFormSet`` and ``save_ordered_rows``: rows of a page (guide questions, needs)
   reordered by position numbers, refusing rows that are not the parent's own.
 - ``ConcurrentEditMixin``: a hidden ``seen_version`` carries the last history record the
-  editor saw; if someone saved in between, the form refuses with a message and keeps
-  what the user typed, so no write is silently lost.
+  editor saw; if someone saved in between (checked again under a row lock when saving),
+  the form refuses with a message and keeps what the user typed, so no write is
+  silently lost.
 """
 
 import re
@@ -18,6 +19,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.db import transaction
 from django.forms import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
@@ -72,8 +74,21 @@ def latest_history_id(instance):
     return record or 0
 
 
+class EditConflict(Exception):
+    """Someone saved the object between the moment the form was shown and the save: the
+    form now carries the conflict message (see ``ConcurrentEditMixin``)."""
+
+
 class ConcurrentEditMixin(forms.Form):
-    """For model forms of objects with ``history`` (django-simple-history)."""
+    """For model forms of objects with ``history`` (django-simple-history).
+
+    The version seen is checked twice: in ``clean`` (a quick answer for an old page), and
+    again when saving, inside the saving transaction with the object's row locked
+    (``check_unchanged``), so two people posting at the same instant cannot both pass the
+    first check and both be told "saved" while one change is lost. A refused form keeps
+    what the writer typed and now carries the newest version: saving it again, once
+    they have looked at the other person's change, is the writer's word.
+    """
 
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
@@ -86,13 +101,51 @@ class ConcurrentEditMixin(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["seen_version"].initial = latest_history_id(getattr(self, "instance", None))
 
+    def _edited(self):
+        instance = getattr(self, "instance", None)
+        return instance is not None and instance.pk is not None
+
     def clean(self):
         cleaned = super().clean()
-        instance = getattr(self, "instance", None)
-        if instance is not None and instance.pk is not None and "seen_version" in cleaned:
-            if cleaned.get("seen_version") != latest_history_id(instance):
-                raise ValidationError(self.conflict_message, code="conflict")
+        if self._edited() and cleaned.get("seen_version") != latest_history_id(self.instance):
+            self._carry_latest()
+            raise ValidationError(self.conflict_message, code="conflict")
         return cleaned
+
+    def _carry_latest(self):
+        """Put the newest version in the form's hidden field, for the page shown again."""
+        data = self.data.copy()
+        data[self.add_prefix("seen_version")] = str(latest_history_id(self.instance))
+        self.data = data
+
+    def check_unchanged(self):
+        """Lock the object's row and check that nobody saved it since the form was shown;
+        raise ``EditConflict`` (the form carrying the message) if someone did. Runs inside
+        the transaction that saves, so the lock holds until the save is committed."""
+        if not self._edited():
+            return
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("check_unchanged() must run inside the transaction that saves the form.")
+        model = type(self.instance)
+        list(model._base_manager.select_for_update().filter(pk=self.instance.pk).values_list("pk", flat=True))
+        if self.cleaned_data.get("seen_version") != latest_history_id(self.instance):
+            self._carry_latest()
+            self.add_error(None, ValidationError(self.conflict_message, code="conflict"))
+            raise EditConflict
+
+    def save(self, commit=True):
+        if not commit:
+            # The caller saves the instance itself, in its own transaction: checked here.
+            self.check_unchanged()
+            return super().save(commit=False)
+        with transaction.atomic():
+            self.check_unchanged()
+            return super().save()
+
+
+def has_conflict(form):
+    """True when ``form`` was refused because someone else saved first."""
+    return any(error.code == "conflict" for error in form.non_field_errors().as_data())
 
 
 class DateInput(forms.DateInput):

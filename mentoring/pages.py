@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from .access import require
+from .forms import has_conflict
 from .history import history_page, history_restore
 
 PAGE_SIZE = 25
@@ -26,11 +27,13 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
 
 
 def form_page(request, form, *, title, submit_label, cancel_url, context=None, template="pages/form.html"):
-    """Render a form page (crispy-forms) with a heading, a submit button and Cancel."""
+    """Render a form page (crispy-forms) with a heading, a submit button and Cancel; a
+    form refused because someone else saved first answers 409 Conflict."""
     return render(
         request,
         template,
         {"form": form, "title": title, "submit_label": submit_label, "cancel_url": cancel_url, **(context or {})},
+        status=409 if form.is_bound and has_conflict(form) else 200,
     )
 
 

@@ -115,7 +115,7 @@ def test_owners_edit_and_a_stale_form_is_refused_with_the_text_kept(personas):
 
     assert facilitator.post(edit, data(theirs, results="Waiting times halved.")).status_code == 302
     stale = mentee.post(edit, data(mine, results="Faster registration."))
-    assert stale.status_code == 200 and "Someone else saved changes" in stale.content.decode()
+    assert stale.status_code == 409 and "Someone else saved changes" in stale.content.decode()
     assert stale.context["form"]["results"].value() == "Faster registration."
     practice.refresh_from_db()
     assert practice.results == "Waiting times halved." and practice.version == 2

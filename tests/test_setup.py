@@ -89,14 +89,14 @@ def test_two_coordinators_editing_a_programme_at_once_do_not_overwrite_each_othe
     # The second editor loaded the page before the first saved.
     data.update(name="Renamed by the second", seen_version=seen)
     response = client.post("/programmes/test-programme/edit/", data)
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "Someone else saved changes" in response.content.decode()
     assert 'value="Renamed by the second"' in response.content.decode()
     assert Programme.objects.get(slug="test-programme").name == "Renamed by the first"
     # A tampered hidden field is a conflict too, never a silent overwrite.
     data.update(seen_version="not-a-number")
     response = client.post("/programmes/test-programme/edit/", data)
-    assert response.status_code == 200 and Programme.objects.get(slug="test-programme").name == "Renamed by the first"
+    assert response.status_code == 409 and Programme.objects.get(slug="test-programme").name == "Renamed by the first"
 
 
 def city_data(**overrides):

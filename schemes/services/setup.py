@@ -29,8 +29,10 @@ def m2m_change_reason(form, instance):
     return "; ".join(parts)
 
 
+@transaction.atomic
 def form_save_with_history(form, *, reason=""):
-    """Save a model form; many-to-many changes go into the history row's reason."""
+    """Save a model form; many-to-many changes go into the history row's reason. A form
+    of an object edited concurrently raises ``EditConflict`` (mentoring.forms) instead."""
     instance = form.save(commit=False)
     m2m_reason = m2m_change_reason(form, instance)
     instance._change_reason = "; ".join(part for part in (reason, m2m_reason) if part)[:100]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.access import refuse, scheme_view
+from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response
 from mentoring.exports import csv_response, xlsx_response
 from mentoring.pages import form_page
@@ -130,10 +131,13 @@ def _action_page(request, scheme, plan, action):
             saved = action_save(form=form, plan=plan)
         except PlanLocked:
             return _locked(request, scheme)
-        messages.success(request, _("Action saved."))
-        if "add_another" in request.POST:
-            return redirect(_url(scheme, "action_create"))
-        return redirect(_url(scheme) + f"#action-{saved.pk}")
+        except EditConflict:
+            pass  # the form says someone saved first, with what the writer typed
+        else:
+            messages.success(request, _("Action saved."))
+            if "add_another" in request.POST:
+                return redirect(_url(scheme, "action_create"))
+            return redirect(_url(scheme) + f"#action-{saved.pk}")
     title = _("Edit an action") if action else _("Add an action")
     return form_page(
         request, form, title=title, submit_label=_("Save"), cancel_url=_url(scheme),

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from benchmarks.models import ContextFactor, GuideQuestion, KeyFactor
 from mentoring.access import programme_view, refuse, require, scheme_view
+from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response
 from mentoring.precompiled import Precompiled, as_prefetched
 
@@ -257,9 +258,15 @@ def scheme_focus(request, scheme, access):
             return redirect("schemes:scheme_focus", programme=scheme.programme.slug, number=scheme.number)
         require(access, "edit", "scope", user=request.user)
         if form.is_valid():
-            changed = focus_save(form=form, roles=access.roles)
-            messages.success(request, _("Focus key factors saved; the other side is asked to agree.") if changed else _("Nothing had changed."))
-            return redirect("schemes:scheme_focus", programme=scheme.programme.slug, number=scheme.number)
+            try:
+                changed = focus_save(form=form, roles=access.roles)
+            except EditConflict:
+                pass  # the form says someone saved first, with what the writer typed
+            else:
+                messages.success(
+                    request, _("Focus key factors saved; the other side is asked to agree.") if changed else _("Nothing had changed.")
+                )
+                return redirect("schemes:scheme_focus", programme=scheme.programme.slug, number=scheme.number)
     parties = [p for p in scheme.parties.select_related("organisation").order_by("side", "order") if p.organisation.kind == "city"]
     rounds = _rounds(scheme, [p.organisation for p in parties], notes=False)
     flagged = {}

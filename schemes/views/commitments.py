@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.access import scheme_view
+from mentoring.forms import EditConflict
 from mentoring.pages import form_page, history_view, restore_view
 
 from ..forms import PoliticalCommitmentForm
@@ -36,9 +37,13 @@ def commitment_edit(request, scheme, access, pk):
     commitment = _commitment(scheme, pk)
     form = PoliticalCommitmentForm(request.POST or None, instance=commitment)
     if request.method == "POST" and form.is_valid():
-        form_save_with_history(form)
-        messages.success(request, _("Political commitment saved."))
-        return redirect(scheme)
+        try:
+            form_save_with_history(form)
+        except EditConflict:
+            pass  # the form says someone saved first, with what the writer typed
+        else:
+            messages.success(request, _("Political commitment saved."))
+            return redirect(scheme)
     return form_page(
         request, form, title=_("Edit the political commitment"), submit_label=_("Save"),
         cancel_url=scheme.get_absolute_url(), context={"programme": scheme.programme, "scheme": scheme},

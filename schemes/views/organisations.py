@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.access import programme_view
+from mentoring.forms import EditConflict
 from mentoring.pages import form_page, history_view, paginate, restore_view
 
 from ..filters import OrganisationFilter
@@ -73,9 +74,13 @@ def organisation_edit(request, programme, access, pk):
     organisation = organisation_of(programme, pk)
     form = OrganisationForm(request.POST or None, instance=organisation, programme=programme)
     if request.method == "POST" and form.is_valid():
-        form_save_with_history(form)
-        messages.success(request, _("Saved."))
-        return redirect("schemes:organisation", programme=programme.slug, pk=organisation.pk)
+        try:
+            form_save_with_history(form)
+        except EditConflict:
+            pass  # the form says someone saved first, with what the writer typed
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("schemes:organisation", programme=programme.slug, pk=organisation.pk)
     return form_page(
         request,
         form,

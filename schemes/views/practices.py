@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from benchmarks.models import KeyFactor
 from mentoring.access import programme_view, refuse
+from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response
 from mentoring.models import User
 from mentoring.pages import asks_filter, form_page, history_view, paginate, restore_view
@@ -126,9 +127,13 @@ def good_practice_edit(request, programme, access, pk):
     _require_owner(practice, cities, request.user)
     form = GoodPracticeForm(request.POST or None, instance=practice, programme=programme, cities=cities)
     if request.method == "POST" and form.is_valid():
-        good_practice_save(form=form, programme=programme, user=request.user)
-        messages.success(request, _("Saved."))
-        return redirect("schemes:good_practice", programme=programme.slug, pk=practice.pk)
+        try:
+            good_practice_save(form=form, programme=programme, user=request.user)
+        except EditConflict:
+            pass  # the form says someone saved first, with what the writer typed
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("schemes:good_practice", programme=programme.slug, pk=practice.pk)
     return form_page(
         request, form, title=_("Edit %(title)s") % {"title": practice.title}, submit_label=_("Save"),
         cancel_url=reverse("schemes:good_practice", kwargs={"programme": programme.slug, "pk": practice.pk}),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from benchmarks.models import BenchmarkVersion
 from mentoring.access import may_create_programme, programme_view
+from mentoring.forms import EditConflict
 from mentoring.models import User
 from mentoring.pages import archive_toggle, asks_filter, form_page, history_view, paginate, restore_view
 from mentoring.precompiled import FIXED, Precompiled, PrecompiledList, counted
@@ -121,9 +122,13 @@ def programme_detail(request, programme, access):
 def programme_edit(request, programme, access):
     form = ProgrammeForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
-        programme = form_save_with_history(form)
-        messages.success(request, _("Programme saved."))
-        return redirect(programme)
+        try:
+            programme = form_save_with_history(form)
+        except EditConflict:
+            pass  # the form says someone saved first, with what the writer typed
+        else:
+            messages.success(request, _("Programme saved."))
+            return redirect(programme)
     return form_page(
         request,
         form,

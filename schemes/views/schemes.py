@@ -2,13 +2,13 @@
 archiving, history."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from benchmarks.models import KeyFactor
 from mentoring.access import programme_view, scheme_view
+from mentoring.forms import EditConflict
 from mentoring.pages import archive_toggle, form_page, history_view, restore_view
 from mentoring.precompiled import Precompiled
 
@@ -91,10 +91,13 @@ def scheme_detail(request, scheme, access):
 def scheme_edit(request, scheme, access):
     form = SchemeForm(request.POST or None, instance=scheme, programme=scheme.programme)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
+        try:
             form_save_with_history(form)
-        messages.success(request, _("Scheme saved."))
-        return redirect(scheme)
+        except EditConflict:
+            pass  # the form says someone saved first, with what the writer typed
+        else:
+            messages.success(request, _("Scheme saved."))
+            return redirect(scheme)
     return form_page(
         request,
         form,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.access import refuse, require, scheme_view
+from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response
 from mentoring.pages import form_page
 
@@ -70,9 +71,13 @@ def support_group_member_edit(request, scheme, access, organisation, pk):
     member = _member(scheme, city, pk)
     form = SupportGroupMemberForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Saved."))
-        return redirect("schemes:support_group", programme=scheme.programme.slug, number=scheme.number, organisation=city.pk)
+        try:
+            form.save()
+        except EditConflict:
+            pass  # the form says someone saved first, with what the writer typed
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("schemes:support_group", programme=scheme.programme.slug, number=scheme.number, organisation=city.pk)
     return form_page(
         request, form, title=_("Edit %(name)s") % {"name": member.name}, submit_label=_("Save"),
         cancel_url=f"{scheme.get_absolute_url()}support-groups/{city.pk}/",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.access import programme_view
+from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response
 from mentoring.pages import form_page
 
@@ -147,8 +148,11 @@ def question_edit(request, programme, access, pk, question):
             question_save(form=form, template=template, programme=programme)
         except TemplateInUse:
             return _in_use(request, programme, template)
-        messages.success(request, _("Question saved."))
-        return redirect(_url(programme, template) + f"#question-{question.pk}")
+        except EditConflict:
+            pass  # the form says someone saved first, with what the writer typed
+        else:
+            messages.success(request, _("Question saved."))
+            return redirect(_url(programme, template) + f"#question-{question.pk}")
     return form_page(
         request, form, title=_("Edit a question"), submit_label=_("Save"), cancel_url=_url(programme, template),
         context={"programme": programme},

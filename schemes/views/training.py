@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from mentoring.access import programme_view, refuse
+from mentoring.forms import EditConflict
 from mentoring.pages import form_page, paginate
 from mentoring.precompiled import Precompiled, as_prefetched
 
@@ -72,9 +73,13 @@ def training_edit(request, programme, access, pk):
     session = _session(programme, pk)
     form = TrainingSessionForm(request.POST or None, instance=session, people=_people(programme))
     if request.method == "POST" and form.is_valid():
-        form_save_with_history(form)
-        messages.success(request, _("Saved."))
-        return redirect(_url(programme, session))
+        try:
+            form_save_with_history(form)
+        except EditConflict:
+            pass  # the form says someone saved first, with what the writer typed
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(_url(programme, session))
     return form_page(
         request, form, title=_("Edit %(title)s") % {"title": session.title}, submit_label=_("Save"),
         cancel_url=_url(programme, session), context={"programme": programme},

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.access import require, scheme_for, scheme_view
+from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response
 from mentoring.pages import form_page, history_view, restore_view
 
@@ -114,16 +115,21 @@ def visit_edit(request, scheme, access, visit):
     visit = _visit(scheme, visit)
     form = VisitForm(request.POST or None, instance=visit, scheme=scheme)
     if request.method == "POST" and form.is_valid():
-        for warning in form.warnings():
-            messages.warning(request, warning)
-        if visit_save(form=form):
-            messages.info(
-                request,
-                _("A preparation meeting of the working group is proposed on %(date)s, six weeks before; change it if needed.")
-                % {"date": date_format(form.instance.preparation_meeting, "DATE_FORMAT")},
-            )
-        messages.success(request, _("Visit saved."))
-        return redirect(_url(visit))
+        try:
+            proposed = visit_save(form=form)
+        except EditConflict:
+            pass  # the form says someone saved first, with what the writer typed
+        else:
+            for warning in form.warnings():
+                messages.warning(request, warning)
+            if proposed:
+                messages.info(
+                    request,
+                    _("A preparation meeting of the working group is proposed on %(date)s, six weeks before; change it if needed.")
+                    % {"date": date_format(form.instance.preparation_meeting, "DATE_FORMAT")},
+                )
+            messages.success(request, _("Visit saved."))
+            return redirect(_url(visit))
     return form_page(
         request, form, title=_("Plan visit %(number)s") % {"number": visit.order}, submit_label=_("Save"),
         cancel_url=_url(visit), context=_context(scheme, page_title=str(visit)),
@@ -136,11 +142,15 @@ def visit_record(request, scheme, access, visit):
     visit = _visit(scheme, visit)
     form = VisitRecordForm(request.POST or None, instance=visit, scheme=scheme)
     if request.method == "POST" and form.is_valid():
-        frozen = visit_record_save(form=form, user=request.user)
-        messages.success(request, _("The record of the visit is saved."))
-        if frozen:
-            messages.info(request, _("The action plan as it stands is frozen as “%(label)s”.") % {"label": frozen.label})
-        return redirect(_url(visit))
+        try:
+            frozen = visit_record_save(form=form, user=request.user)
+        except EditConflict:
+            pass  # the form says someone saved first, with what the writer typed
+        else:
+            messages.success(request, _("The record of the visit is saved."))
+            if frozen:
+                messages.info(request, _("The action plan as it stands is frozen as “%(label)s”.") % {"label": frozen.label})
+            return redirect(_url(visit))
     return form_page(
         request, form, title=_("After visit %(number)s") % {"number": visit.order}, submit_label=_("Save"),
         cancel_url=_url(visit), context=_context(scheme, page_title=str(visit)),
@@ -188,11 +198,15 @@ def _session_page(request, scheme, visit, session):
     form = SessionForm(request.POST or None, instance=session or AgendaItem(visit=visit), visit=visit)
     if request.method == "POST" and form.is_valid():
         form.instance.visit = visit
-        form_save_with_history(form)
-        messages.success(request, _("Session saved."))
-        if "add_another" in request.POST:
-            return redirect(reverse("schemes:session_create", kwargs=_kwargs(visit)))
-        return redirect(_url(visit) + f"#day-{form.instance.day.isoformat()}")
+        try:
+            form_save_with_history(form)
+        except EditConflict:
+            pass  # the form says someone saved first, with what the writer typed
+        else:
+            messages.success(request, _("Session saved."))
+            if "add_another" in request.POST:
+                return redirect(reverse("schemes:session_create", kwargs=_kwargs(visit)))
+            return redirect(_url(visit) + f"#day-{form.instance.day.isoformat()}")
     title = _("Edit a session") if session else _("Add a session")
     return form_page(
         request, form, title=title, submit_label=_("Save"), cancel_url=_url(visit),

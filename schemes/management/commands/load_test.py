@@ -47,24 +47,43 @@ TIMEOUT = 30
 
 
 class FormReader(HTMLParser):
-    """The fields of the page's POST forms (name, value) and the names of their text areas."""
+    """The page's POST forms as a browser submits them: for each, its ``action``, its
+    ``fields`` ([name, value] in page order: checked boxes and selected options only; a
+    single select with nothing selected sends its first option) and the names of its
+    ``textareas``."""
 
     def __init__(self):
-        super().__init__()
-        self.forms, self._form, self._textarea = [], None, None
+        super().__init__(convert_charrefs=True)
+        self.forms, self._form, self._textarea, self._select = [], None, None, None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "form" and (attrs.get("method") or "").lower() == "post":
-            self._form = {"action": attrs.get("action"), "fields": [], "textareas": []}
-            self.forms.append(self._form)
-        elif self._form is not None and tag == "input" and attrs.get("name"):
-            if attrs.get("type") not in {"submit", "checkbox", "radio"} or "checked" in attrs:
+        if tag == "form":
+            post = (attrs.get("method") or "").lower() == "post"
+            self._form = {"action": attrs.get("action"), "fields": [], "textareas": []} if post else None
+            if post:
+                self.forms.append(self._form)
+        elif self._form is None or "disabled" in attrs:
+            return
+        elif tag == "input" and attrs.get("name"):
+            kind = attrs.get("type", "text")
+            if kind in {"checkbox", "radio"}:
+                if "checked" in attrs:
+                    self._form["fields"].append([attrs["name"], attrs.get("value", "on")])
+            elif kind not in {"submit", "button", "image", "reset", "file"}:
                 self._form["fields"].append([attrs["name"], attrs.get("value") or ""])
-        elif self._form is not None and tag == "textarea" and attrs.get("name"):
+        elif tag == "textarea" and attrs.get("name"):
             self._textarea = [attrs["name"], ""]
             self._form["fields"].append(self._textarea)
             self._form["textareas"].append(attrs["name"])
+        elif tag == "select" and attrs.get("name"):
+            self._select = {"name": attrs["name"], "multiple": "multiple" in attrs, "first": None, "chosen": False}
+        elif tag == "option" and self._select is not None:
+            if self._select["first"] is None:
+                self._select["first"] = attrs.get("value", "")
+            if "selected" in attrs:
+                self._select["chosen"] = True
+                self._form["fields"].append([self._select["name"], attrs.get("value", "")])
 
     def handle_data(self, data):
         if self._textarea is not None:
@@ -75,8 +94,20 @@ class FormReader(HTMLParser):
             if self._textarea is not None and self._textarea[1].startswith("\n"):
                 self._textarea[1] = self._textarea[1][1:]
             self._textarea = None
+        elif tag == "select" and self._select is not None:
+            select = self._select
+            if not select["multiple"] and not select["chosen"] and select["first"] is not None and self._form is not None:
+                self._form["fields"].append([select["name"], select["first"]])
+            self._select = None
         elif tag == "form":
             self._form = None
+
+
+def form_with(html, field):
+    """The first POST form of ``html`` that has a field named ``field`` (None if none)."""
+    reader = FormReader()
+    reader.feed(html)
+    return next((form for form in reader.forms if any(name == field for name, _value in form["fields"])), None)
 
 
 class Browser:
