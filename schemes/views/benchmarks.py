@@ -107,7 +107,7 @@ def benchmark_import_view(request, programme, access):
     problems = []
     if request.method == "POST" and form.is_valid():
         try:
-            version = draft_import(data=benchmark_load_json(form.cleaned_data["file"].read()), programme=programme)
+            version = draft_import(data=benchmark_load_json(form.cleaned_data["file"]), programme=programme)
         except BenchmarkFormatError as exc:
             problems = exc.errors
             form.add_error("file", _("This file is not a benchmark this application can read: see the problems listed."))
