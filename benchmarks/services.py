@@ -5,8 +5,12 @@ The format is described in fixtures/FORMATS.md ("mentoring-benchmark/1").
 dictionary completely before writing anything, then creates a new version (and the
 benchmark, the first time its slug is seen) in one transaction. A round trip is
 lossless: ``benchmark_export(benchmark_import(data=d))`` equals ``d``.
+
+An import goes into a benchmark of the importing programme only (``_benchmark_for``):
+it never changes another programme's benchmark or a shared reference one.
 """
 
+import itertools
 import json
 import re
 
@@ -235,23 +239,62 @@ def benchmark_load_json(raw):
         ) from exc
 
 
+def _own_slugs(slug, programme):
+    """The slugs, in order of preference, of ``programme``'s own benchmark for a file
+    that carries another benchmark's ``slug``: "theme-a-inclucities", then
+    "theme-a-inclucities-2"... (benchmark slugs are unique: they are in public addresses)."""
+    tail = re.sub(r"[^a-z0-9]+", "-", programme.slug.lower()).strip("-") or "programme"
+    for n in itertools.count(1):
+        suffix = f"-{tail}" if n == 1 else f"-{tail}-{n}"
+        head = slug[: 80 - len(suffix)].rstrip("-")
+        yield f"{head}{suffix}" if head else suffix.lstrip("-")
+
+
+def _benchmark_for(*, slug, theme, programme):
+    """The benchmark (locked) that an import by ``programme`` adds its version to.
+
+    A benchmark belongs to the programme that wrote it; ``programme`` None is the
+    administrators (reference data, ``import_benchmark``), who own the shared reference
+    benchmarks. A file carrying the slug of the owner's benchmark is its next version.
+    Another programme's benchmark or a shared one is never changed: a coordinator who
+    imports a file received from another network, or adapts a seed, expects a draft of
+    their own to work on, not a refusal that sends them into the JSON, so the version
+    goes into the programme's own benchmark under a slug of its own (``_own_slugs``),
+    created the first time. The administrators' command, which has no programme to
+    copy into, refuses a programme's slug instead.
+    """
+    owner = programme.pk if programme else None
+    candidates = itertools.chain([slug], _own_slugs(slug, programme) if programme else [])
+    for candidate in candidates:
+        benchmark, created = Benchmark.objects.select_for_update().get_or_create(
+            slug=candidate, defaults={"theme": theme, "programme": programme}
+        )
+        if benchmark.programme_id == owner:
+            if not created and benchmark.theme != theme:
+                benchmark.theme = theme
+                benchmark.save()
+            return benchmark
+        if programme is None:
+            raise BenchmarkFormatError([
+                _("slug: “%(slug)s” is a benchmark of the programme “%(programme)s”, and only that programme changes it; "
+                  "this command imports shared reference benchmarks. Give the file another short name.")
+                % {"slug": slug, "programme": benchmark.programme.name}
+            ])
+
+
 @transaction.atomic
 def benchmark_import(*, data, status=BenchmarkStatus.PUBLISHED, programme=None, based_on=None):
-    """Create a new version of the benchmark ``data`` describes; return it. A draft
-    belongs to ``programme`` (whose coordinators edit it); ``based_on`` is the version
-    it was copied from.
+    """Create a new version of the benchmark ``data`` describes; return it. The version
+    goes into a benchmark of ``programme`` (None: a shared reference benchmark), whose
+    coordinators edit it while it is a draft (see ``_benchmark_for``: its slug may
+    differ from the file's); ``based_on`` is the version it was copied from.
 
     Raises ``BenchmarkFormatError`` listing every problem, before anything is written.
     """
     errors = benchmark_validate(data)
     if errors:
         raise BenchmarkFormatError(errors)
-    benchmark, created = Benchmark.objects.select_for_update().get_or_create(
-        slug=data["slug"], defaults={"theme": data["theme"]}
-    )
-    if not created and benchmark.theme != data["theme"]:
-        benchmark.theme = data["theme"]
-        benchmark.save()
+    benchmark = _benchmark_for(slug=data["slug"], theme=data["theme"], programme=programme)
     number = (benchmark.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = BenchmarkVersion.objects.create(
         benchmark=benchmark,
