@@ -56,7 +56,8 @@ class VersionInline(admin.TabularInline):
 
 @admin.register(Benchmark)
 class BenchmarkAdmin(admin.ModelAdmin):
-    list_display = ["slug", "theme"]
+    list_display = ["slug", "theme", "programme"]
+    list_filter = ["programme"]
     search_fields = ["slug", "theme"]
     inlines = [VersionInline]
 

@@ -6,6 +6,11 @@ an imported JSON file, or a copy of a published version. Every change goes throu
 ``_locked_draft``, which locks the version row and refuses anything once it is
 published: a published version (the one schemes use) never changes; its next revision
 is a new draft. Publishing offers the version to the programme that wrote it.
+
+A programme writes only in its own benchmarks: a draft from another programme's
+benchmark or a shared reference one (a copy, or an imported file carrying its slug)
+starts a benchmark of the programme's own (``benchmark_import``), and publishing
+refuses any version outside the programme's own benchmarks.
 """
 
 from django.db import transaction
@@ -28,6 +33,11 @@ class BenchmarkPublished(Exception):
         "This version is published and no longer changes: schemes rely on it. "
         "Start a new draft from it to revise the benchmark."
     )
+
+
+class BenchmarkNotOwned(Exception):
+    """The version is not a draft of the programme's own benchmark (views answer 404:
+    another programme's drafts are confidential)."""
 
 
 class BenchmarkNotReady(Exception):
@@ -54,8 +64,8 @@ def _touch(version, reason):
 
 @transaction.atomic
 def draft_create(*, programme, slug, theme, title):
-    """A new benchmark with an empty first draft."""
-    benchmark = Benchmark.objects.create(slug=slug, theme=theme)
+    """A new benchmark of ``programme`` with an empty first draft."""
+    benchmark = Benchmark.objects.create(slug=slug, theme=theme, programme=programme)
     return BenchmarkVersion.objects.create(
         benchmark=benchmark, number=1, status=BenchmarkStatus.DRAFT, title=title, programme=programme
     )
@@ -63,7 +73,8 @@ def draft_create(*, programme, slug, theme, title):
 
 @transaction.atomic
 def draft_from(*, version, programme):
-    """A new draft of ``version``'s benchmark, a copy of ``version`` to revise."""
+    """A copy of ``version`` to revise: the next draft of its benchmark when that is
+    ``programme``'s own, else the first of a benchmark of the programme's own."""
     data = benchmark_export(version=version)
     data["version_label"] = ""
     return benchmark_import(data=data, status=BenchmarkStatus.DRAFT, programme=programme, based_on=version)
@@ -129,8 +140,12 @@ def publish_problems(version):
 
 @transaction.atomic
 def draft_publish(*, version, programme):
-    """Publish the draft and offer it to ``programme``; from now on it never changes."""
+    """Publish the draft and offer it to ``programme``; from now on it never changes.
+    Only a draft the programme wrote in its own benchmark: publishing adds a public
+    version to the benchmark, which must never happen to another programme's."""
     version = _locked_draft(version)
+    if version.programme_id != programme.pk or version.benchmark.programme_id != programme.pk:
+        raise BenchmarkNotOwned
     problems = publish_problems(version)
     if problems:
         raise BenchmarkNotReady(problems)

@@ -42,7 +42,10 @@ class BenchmarkCreateForm(PlainTextMixin, forms.Form):
 
 
 class BenchmarkImportForm(forms.Form):
+    # An empty file is read like any other (benchmark_load_json says "file: is empty"),
+    # so that every unreadable file gets its problem in the same list.
     file = forms.FileField(
+        allow_empty_file=True,
         label=_("Benchmark file (JSON)"),
         help_text=_("A file in the mentoring-benchmark/1 format, as exported by this application; it becomes a draft."),
     )

@@ -5,8 +5,12 @@ The format is described in fixtures/FORMATS.md ("mentoring-benchmark/1").
 dictionary completely before writing anything, then creates a new version (and the
 benchmark, the first time its slug is seen) in one transaction. A round trip is
 lossless: ``benchmark_export(benchmark_import(data=d))`` equals ``d``.
+
+An import goes into a benchmark of the importing programme only (``_benchmark_for``):
+it never changes another programme's benchmark or a shared reference one.
 """
 
+import itertools
 import json
 import re
 
@@ -32,6 +36,11 @@ MAX_TEXT = 20_000
 MAX_KEY_FACTORS = 100
 MAX_ITEMS = 60
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# The format has no numbers at all; a longer one is refused before Python turns it into
+# an int (which raises past 4,300 digits and is slow long before).
+MAX_NUMBER_DIGITS = 30
+# JSON can carry a lone UTF-16 surrogate ("\ud800") that no database or page can store.
+SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
 # Benchmarks are plain text: anything that looks like an HTML tag is refused, so a
 # shared file can never carry markup or script into pages and PDFs.
 TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
@@ -52,17 +61,24 @@ class _Checker:
     def fail(self, path, message):
         self.errors.append(f"{path}: {message}")
 
-    def text(self, obj, key, path, *, max_length=MAX_TEXT, required=False, pattern=None):
+    def text(self, obj, key, path, **rules):
         where = f"{path}.{key}" if path else key
         if key not in obj:
             self.fail(where, _("is missing"))
             return
-        value = obj[key]
+        self.string(obj[key], where, **rules)
+
+    def string(self, value, where, *, max_length=MAX_TEXT, required=False, pattern=None):
         if not isinstance(value, str):
             self.fail(where, _("must be text, not %(type)s") % {"type": _json_type(value)})
             return
         if required and not value.strip():
             self.fail(where, _("must not be empty"))
+        # PostgreSQL refuses NUL in text and SQLite would store it: refused everywhere.
+        if "\x00" in value:
+            self.fail(where, _("contains a NUL character (code 0), which a benchmark cannot hold"))
+        if SURROGATE_RE.search(value):
+            self.fail(where, _("contains a character that is not valid text (an unpaired surrogate code)"))
         if len(value) > max_length:
             self.fail(where, _("is too long (%(length)s characters, at most %(max)s)") % {"length": len(value), "max": max_length})
         if TAG_RE.search(value):
@@ -124,9 +140,13 @@ def benchmark_validate(data):
         if check.mapping(section, path):
             check.text(section, "key", path, max_length=40, required=True, pattern=SLUG_RE)
             check.text(section, "title", path, max_length=300, required=True)
-            if section.get("key") in section_keys:
-                check.fail(f"{path}.key", _("is used twice"))
-            section_keys.add(section.get("key"))
+            # Keys and numbers are compared only when they are text: a list or an object
+            # there is already listed as a problem (and cannot be looked up in a set).
+            key = section.get("key")
+            if isinstance(key, str):
+                if key in section_keys:
+                    check.fail(f"{path}.key", _("is used twice"))
+                section_keys.add(key)
 
     numbers = set()
     for i, kf in enumerate(check.items(data, "key_factors", "", max_items=MAX_KEY_FACTORS)):
@@ -134,23 +154,23 @@ def benchmark_validate(data):
         if not check.mapping(kf, path):
             continue
         check.text(kf, "number", path, max_length=10, required=True)
-        if kf.get("number") in numbers:
-            check.fail(f"{path}.number", _("is used twice"))
-        numbers.add(kf.get("number"))
-        section = kf.get("section", "missing")
-        if section == "missing":
+        number = kf.get("number")
+        if isinstance(number, str):
+            if number in numbers:
+                check.fail(f"{path}.number", _("is used twice"))
+            numbers.add(number)
+        section = kf.get("section")
+        if "section" not in kf:
             check.fail(f"{path}.section", _("is missing"))
+        elif section is not None and not isinstance(section, str):
+            check.fail(f"{path}.section", _("must be the key of a section or null, not %(type)s") % {"type": _json_type(section)})
         elif section is not None and section not in section_keys:
             check.fail(f"{path}.section", _("names no section of this benchmark"))
         check.text(kf, "title", path, max_length=300, required=True)
         for key in ("statement", "rationale", "practical_tips"):
             check.text(kf, key, path)
         for j, question in enumerate(check.items(kf, "guide_questions", path)):
-            qpath = f"{path}.guide_questions[{j}]"
-            if not isinstance(question, str):
-                check.fail(qpath, _("must be text, not %(type)s") % {"type": _json_type(question)})
-            else:
-                check.text({"text": question}, "text", qpath, required=True)
+            check.string(question, f"{path}.guide_questions[{j}]", required=True)
         for j, example in enumerate(check.items(kf, "examples", path)):
             epath = f"{path}.examples[{j}]"
             if check.mapping(example, epath):
@@ -169,41 +189,112 @@ def benchmark_validate(data):
     return check.errors
 
 
+def _too_large(size):
+    return BenchmarkFormatError([_("file: is %(size)s bytes, at most %(max)s") % {"size": size, "max": MAX_FILE_BYTES}])
+
+
+class _NumberTooLong(ValueError):
+    def __init__(self, digits):
+        self.digits = digits
+        super().__init__(digits)
+
+
+def _parse_int(text):
+    if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise _NumberTooLong(len(text.lstrip("-")))
+    return int(text)
+
+
 def benchmark_load_json(raw):
-    """Parse the bytes or text of a benchmark file, refusing oversized files."""
+    """Parse a benchmark file: its bytes, its text, or an uploaded file (whose size is
+    checked before it is read). Every way a file can be unreadable is a
+    ``BenchmarkFormatError``."""
+    if hasattr(raw, "read"):
+        if getattr(raw, "size", 0) > MAX_FILE_BYTES:
+            raise _too_large(raw.size)
+        raw = raw.read(MAX_FILE_BYTES + 1)
     if isinstance(raw, str):
         raw = raw.encode("utf-8")
     if len(raw) > MAX_FILE_BYTES:
-        raise BenchmarkFormatError(
-            [_("file: is %(size)s bytes, at most %(max)s") % {"size": len(raw), "max": MAX_FILE_BYTES}]
-        )
+        raise _too_large(len(raw))
+    if not raw.strip():
+        raise BenchmarkFormatError([_("file: is empty")])
     try:
-        return json.loads(raw.decode("utf-8"))
+        return json.loads(raw.decode("utf-8"), parse_int=_parse_int)
     except UnicodeDecodeError as exc:
         raise BenchmarkFormatError([_("file: is not UTF-8 text (%(error)s)") % {"error": exc.reason}]) from exc
     except json.JSONDecodeError as exc:
         raise BenchmarkFormatError(
             [_("file: is not valid JSON (line %(line)s, column %(column)s: %(error)s)") % {"line": exc.lineno, "column": exc.colno, "error": exc.msg}]
         ) from exc
+    except _NumberTooLong as exc:
+        raise BenchmarkFormatError(
+            [_("file: has a number of %(digits)s digits, which is too long to read (a benchmark file needs no numbers)") % {"digits": exc.digits}]
+        ) from exc
+    except RecursionError as exc:
+        # The parser descends one level per list or object; the format needs four. A
+        # file nested deeper than Python's stack allows is refused here, not with a 500.
+        raise BenchmarkFormatError(
+            [_("file: has lists or objects nested too deeply to read (a benchmark file needs only four levels)")]
+        ) from exc
+
+
+def _own_slugs(slug, programme):
+    """The slugs, in order of preference, of ``programme``'s own benchmark for a file
+    that carries another benchmark's ``slug``: "theme-a-inclucities", then
+    "theme-a-inclucities-2"... (benchmark slugs are unique: they are in public addresses)."""
+    tail = re.sub(r"[^a-z0-9]+", "-", programme.slug.lower()).strip("-") or "programme"
+    for n in itertools.count(1):
+        suffix = f"-{tail}" if n == 1 else f"-{tail}-{n}"
+        head = slug[: 80 - len(suffix)].rstrip("-")
+        yield f"{head}{suffix}" if head else suffix.lstrip("-")
+
+
+def _benchmark_for(*, slug, theme, programme):
+    """The benchmark (locked) that an import by ``programme`` adds its version to.
+
+    A benchmark belongs to the programme that wrote it; ``programme`` None is the
+    administrators (reference data, ``import_benchmark``), who own the shared reference
+    benchmarks. A file carrying the slug of the owner's benchmark is its next version.
+    Another programme's benchmark or a shared one is never changed: a coordinator who
+    imports a file received from another network, or adapts a seed, expects a draft of
+    their own to work on, not a refusal that sends them into the JSON, so the version
+    goes into the programme's own benchmark under a slug of its own (``_own_slugs``),
+    created the first time. The administrators' command, which has no programme to
+    copy into, refuses a programme's slug instead.
+    """
+    owner = programme.pk if programme else None
+    candidates = itertools.chain([slug], _own_slugs(slug, programme) if programme else [])
+    for candidate in candidates:
+        benchmark, created = Benchmark.objects.select_for_update().get_or_create(
+            slug=candidate, defaults={"theme": theme, "programme": programme}
+        )
+        if benchmark.programme_id == owner:
+            if not created and benchmark.theme != theme:
+                benchmark.theme = theme
+                benchmark.save()
+            return benchmark
+        if programme is None:
+            raise BenchmarkFormatError([
+                _("slug: “%(slug)s” is a benchmark of the programme “%(programme)s”, and only that programme changes it; "
+                  "this command imports shared reference benchmarks. Give the file another short name.")
+                % {"slug": slug, "programme": benchmark.programme.name}
+            ])
 
 
 @transaction.atomic
 def benchmark_import(*, data, status=BenchmarkStatus.PUBLISHED, programme=None, based_on=None):
-    """Create a new version of the benchmark ``data`` describes; return it. A draft
-    belongs to ``programme`` (whose coordinators edit it); ``based_on`` is the version
-    it was copied from.
+    """Create a new version of the benchmark ``data`` describes; return it. The version
+    goes into a benchmark of ``programme`` (None: a shared reference benchmark), whose
+    coordinators edit it while it is a draft (see ``_benchmark_for``: its slug may
+    differ from the file's); ``based_on`` is the version it was copied from.
 
     Raises ``BenchmarkFormatError`` listing every problem, before anything is written.
     """
     errors = benchmark_validate(data)
     if errors:
         raise BenchmarkFormatError(errors)
-    benchmark, created = Benchmark.objects.select_for_update().get_or_create(
-        slug=data["slug"], defaults={"theme": data["theme"]}
-    )
-    if not created and benchmark.theme != data["theme"]:
-        benchmark.theme = data["theme"]
-        benchmark.save()
+    benchmark = _benchmark_for(slug=data["slug"], theme=data["theme"], programme=programme)
     number = (benchmark.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = BenchmarkVersion.objects.create(
         benchmark=benchmark,

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils.html import escape
 
 from benchmarks.models import Benchmark, BenchmarkVersion, ContextFactor, GoodPracticeExample, GuideQuestion, KeyFactor
 from benchmarks.services import benchmark_export, benchmark_import
@@ -152,3 +153,138 @@ def test_missing_file_and_unknown_slug():
         call_command("import_benchmark", "/nonexistent/benchmark.json")
     with pytest.raises(CommandError, match="No benchmark 'nope'"):
         call_command("export_benchmark", "nope")
+
+
+# Hostile files, through the import page and the command alike: each one gives a listed
+# problem (never a server error) and writes nothing, on SQLite and on PostgreSQL.
+
+IMPORT_PAGE = "/programmes/test-programme/benchmarks/import/"
+
+
+def hostile_base():
+    """A valid file that has every level of the format: a section, a key factor with a
+    guide question and an example, a context factor."""
+    data = load("inclucities-language-learning")
+    data["slug"] = "hostile-base"
+    data["sections"] = [{"key": "core", "title": "Core"}]
+    data["key_factors"][0]["section"] = "core"
+    data["context_factors"] = [{"title": "National language policy", "description": "Who pays for courses."}]
+    return data
+
+
+TEXT_PATHS = [
+    *((key,) for key in ("slug", "theme", "title", "version_label", "source", "standard", "rationale", "notes_on_terms", "coverage")),
+    ("sections", 0, "key"), ("sections", 0, "title"),
+    *(("key_factors", 0, key) for key in ("number", "title", "statement", "rationale", "practical_tips")),
+    ("key_factors", 0, "guide_questions", 0),
+    *(("key_factors", 0, "examples", 0, key) for key in ("text", "city", "link")),
+    ("context_factors", 0, "title"), ("context_factors", 0, "description"),
+]
+LIST_PATHS = [("sections",), ("key_factors",), ("key_factors", 0, "guide_questions"), ("key_factors", 0, "examples"), ("context_factors",)]
+OBJECT_PATHS = [("sections", 0), ("key_factors", 0), ("key_factors", 0, "examples", 0), ("context_factors", 0)]
+
+
+def where(path):
+    """A path as the problems name it: key_factors[0].examples[0].link."""
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
+    return text
+
+
+def replaced(path, value):
+    data = hostile_base()
+    parent = data
+    for step in path[:-1]:
+        parent = parent[step]
+    parent[path[-1]] = value
+    return json.dumps(data).encode()
+
+
+def with_raw(key, raw_value, data=None):
+    """The file with ``key``'s value written as raw JSON text (what json.dumps cannot make)."""
+    data = data or hostile_base()
+    data[key] = "@@RAW@@"
+    return json.dumps(data).replace('"@@RAW@@"', raw_value).encode()
+
+
+def hostile_files():
+    cases = {
+        "100,000 nested lists": ("[" * 100_000 + "]" * 100_000).encode(),
+        "100,000 nested objects": ('{"a":' * 100_000 + "1" + "}" * 100_000).encode(),
+        "100,000 nested lists in a title": with_raw("title", "[" * 100_000 + "]" * 100_000),
+        "5,000-digit integer": with_raw("title", "1" * 5_000),
+        "lone surrogate in a title": replaced(("title",), "Language \ud800 learning"),
+        "lone surrogate in a guide question": replaced(("key_factors", 0, "guide_questions", 0), "\udfff?"),
+        "NUL in a title": replaced(("title",), "Language\u0000learning"),
+        "NUL in a key factor statement": replaced(("key_factors", 0, "statement"), "Cities\u0000 act."),
+        "non-UTF-8 bytes": b'{"format": "mentoring-benchmark/1", "title": "Caf\xe9"}',
+        "empty file": b"",
+        "3 MB file": b"[" + b" " * (3 * 1024 * 1024) + b"]",
+    }
+    expected = {
+        "100,000 nested lists": "file: has lists or objects nested too deeply",
+        "100,000 nested objects": "file: has lists or objects nested too deeply",
+        "100,000 nested lists in a title": "file: has lists or objects nested too deeply",
+        "5,000-digit integer": "file: has a number of 5000 digits",
+        "lone surrogate in a title": "title: contains a character that is not valid text",
+        "lone surrogate in a guide question": "key_factors[0].guide_questions[0]: contains a character that is not valid text",
+        "NUL in a title": "title: contains a NUL character",
+        "NUL in a key factor statement": "key_factors[0].statement: contains a NUL character",
+        "non-UTF-8 bytes": "file: is not UTF-8 text",
+        "empty file": "file: is empty",
+        "3 MB file": "file: is 3145730 bytes, at most 2097152",
+    }
+    found = {name: (raw, expected[name]) for name, raw in cases.items()}
+    # A list or an object wherever text, a key, a list or an object is expected.
+    for path in TEXT_PATHS:
+        for value, kind in (([], "list"), ({"a": "b"}, "object")):
+            found[f"{kind} as {where(path)}"] = (replaced(path, value), f"{where(path)}: must be text, not {kind}")
+    for value, kind in (([], "list"), ({"a": "b"}, "object")):
+        found[f"{kind} as key_factors[0].section"] = (
+            replaced(("key_factors", 0, "section"), value),
+            f"key_factors[0].section: must be the key of a section or null, not {kind}",
+        )
+        found[f"{kind} as format"] = (replaced(("format",), value), "format: must be mentoring-benchmark/1")
+    for path in LIST_PATHS:
+        for value, kind in (({"a": "b"}, "object"), ("a", "text")):
+            found[f"{kind} as {where(path)}"] = (replaced(path, value), f"{where(path)}: must be a list, not {kind}")
+    for path in OBJECT_PATHS:
+        found[f"list as {where(path)}"] = (replaced(path, ["a"]), f"{where(path)}: must be an object, not list")
+    found["list as the benchmark"] = (b'[["format"]]', "benchmark: must be an object, not list")
+    return found
+
+
+HOSTILE_FILES = hostile_files()
+
+
+def test_the_hostile_files_start_from_a_valid_one(personas):
+    from benchmarks.editing import draft_import
+
+    assert draft_import(data=hostile_base(), programme=personas.programme).key_factors.count() == 1
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_FILES))
+def test_a_hostile_file_on_the_import_page_gives_a_listed_problem_and_writes_nothing(case, personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    raw, expected = HOSTILE_FILES[case]
+    before = database_state()
+    response = personas.client("coordinator").post(IMPORT_PAGE, {"file": SimpleUploadedFile("benchmark.json", raw)})
+    assert response.status_code == 400
+    assert any(expected in problem for problem in response.context["problems"]), response.context["problems"]
+    content = response.content.decode()
+    assert "Nothing was imported" in content and escape(expected) in content
+    assert database_state() == before
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_FILES))
+def test_a_hostile_file_given_to_the_command_gives_a_listed_problem_and_writes_nothing(case, tmp_path):
+    raw, expected = HOSTILE_FILES[case]
+    path = tmp_path / "benchmark.json"
+    path.write_bytes(raw)
+    before = database_state()
+    with pytest.raises(CommandError, match="nothing was imported") as excinfo:
+        call_command("import_benchmark", str(path), stdout=io.StringIO())
+    assert expected in str(excinfo.value)
+    assert database_state() == before

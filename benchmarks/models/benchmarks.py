@@ -3,6 +3,11 @@
 A ``Benchmark`` is the lasting identity (slug, theme); each ``BenchmarkVersion`` is one
 text of it ("second draft February 2013"). Schemes point at a version, so a published
 version used by a scheme never changes under it; a revision is a new version.
+
+A benchmark belongs to the programme that wrote it: only that programme's coordinators
+add versions to it. The seed benchmarks (reference data) belong to no programme: they
+are shared reference, offered to any programme and changed by none; a programme that
+adapts one, or imports a file carrying its slug, gets a benchmark of its own.
 """
 
 from django.db import models
@@ -14,6 +19,15 @@ from simple_history.models import HistoricalRecords
 class Benchmark(models.Model):
     slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
     theme = models.CharField(_("theme"), max_length=300)
+    programme = models.ForeignKey(
+        "schemes.Programme",
+        verbose_name=_("programme"),
+        help_text=_("The programme whose coordinators write this benchmark; empty for a shared reference benchmark."),
+        on_delete=models.CASCADE,
+        related_name="own_benchmarks",
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("benchmark")

@@ -5,7 +5,9 @@ compare any two versions of a benchmark.
 
 Drafts belong to the programme that writes them: another programme's draft is a 404.
 Published versions are read by everyone at /benchmarks/ and never change (see
-benchmarks/editing.py); editing one is refused with a message.
+benchmarks/editing.py); editing one is refused with a message. A programme writes only
+in its own benchmarks: a draft from another's, or an imported file with its slug,
+becomes a benchmark of the programme's own, and the page says so.
 """
 
 from django.contrib import messages
@@ -18,6 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from benchmarks.compare import benchmark_compare
 from benchmarks.editing import (
+    BenchmarkNotOwned,
     BenchmarkNotReady,
     BenchmarkPublished,
     draft_create,
@@ -50,8 +53,11 @@ from mentoring.pages import form_page
 
 
 def _versions(programme):
-    """The versions a programme's people may open: every published one, and its own drafts."""
-    return BenchmarkVersion.objects.filter(Q(status=BenchmarkStatus.PUBLISHED) | Q(programme=programme))
+    """The versions a programme's people may open: every published one, and the drafts
+    it writes in its own benchmarks (never a draft inside another programme's)."""
+    return BenchmarkVersion.objects.filter(
+        Q(status=BenchmarkStatus.PUBLISHED) | Q(programme=programme, benchmark__programme=programme)
+    )
 
 
 def _version(programme, pk):
@@ -107,11 +113,18 @@ def benchmark_import_view(request, programme, access):
     problems = []
     if request.method == "POST" and form.is_valid():
         try:
-            version = draft_import(data=benchmark_load_json(form.cleaned_data["file"].read()), programme=programme)
+            data = benchmark_load_json(form.cleaned_data["file"])
+            version = draft_import(data=data, programme=programme)
         except BenchmarkFormatError as exc:
             problems = exc.errors
             form.add_error("file", _("This file is not a benchmark this application can read: see the problems listed."))
         else:
+            if version.benchmark.slug != data["slug"]:
+                messages.warning(request, _(
+                    "The benchmark “%(slug)s” belongs to another programme or is a shared reference benchmark, "
+                    "so this import does not change it. The file is a draft of this programme's own benchmark "
+                    "“%(own)s” instead."
+                ) % {"slug": data["slug"], "own": version.benchmark.slug})
             messages.success(request, _("The file is imported as a draft. Check it, then publish it."))
             return redirect(_url(programme, version))
     return render(
@@ -142,6 +155,7 @@ def benchmark_version(request, programme, access, pk):
             "sections": version.sections.order_by("order"), "context_factors": version.context_factors.order_by("order"),
             "editable": editable, "problems": publish_problems(version) if editable else [],
             "other_versions": _versions(programme).filter(benchmark=version.benchmark).exclude(pk=version.pk).order_by("-number"),
+            "own_benchmark": version.benchmark.programme_id == programme.pk,
             "page_title": str(version),
         },
     )
@@ -257,6 +271,8 @@ def benchmark_publish(request, programme, access, pk):
     version = _version(programme, pk)
     try:
         draft_publish(version=version, programme=programme)
+    except BenchmarkNotOwned:
+        raise Http404(_("No such benchmark."))
     except BenchmarkPublished:
         return _published(request, programme, version)
     except BenchmarkNotReady as exc:
@@ -275,11 +291,19 @@ def benchmark_new_draft(request, programme, access, pk):
     """Start a new draft from a published version (or from a draft of the programme)."""
     version = _version(programme, pk)
     draft = draft_from(version=version, programme=programme)
-    messages.success(
-        request,
-        _("New draft %(number)s started from %(label)s. Schemes keep using the published version.")
-        % {"number": draft.number, "label": version.label},
-    )
+    if draft.benchmark_id != version.benchmark_id:
+        messages.success(
+            request,
+            _("This benchmark belongs to another programme or is a shared reference benchmark, so it does not change. "
+              "A new benchmark of this programme, “%(slug)s”, starts as a copy of %(label)s.")
+            % {"slug": draft.benchmark.slug, "label": version.label},
+        )
+    else:
+        messages.success(
+            request,
+            _("New draft %(number)s started from %(label)s. Schemes keep using the published version.")
+            % {"number": draft.number, "label": version.label},
+        )
     return redirect(_url(programme, draft))
 
 
