@@ -32,7 +32,7 @@ def world(transactional_db, django_user_model):
     database), a second coordinator, and one object of every kind."""
     from benchmarks.editing import draft_create
     from schemes.models import AgendaItem, GoodPractice, LocalSupportGroup, LocalSupportGroupMember, PoliticalCommitment
-    from schemes.models import Action, ProgrammeRole
+    from schemes.models import Action, ProgrammeRole, TrainingSession
     from schemes.services.action_plans import plan_for
     from schemes.services.demo import reference_data_load
 
@@ -60,7 +60,9 @@ def world(transactional_db, django_user_model):
         ),
         "practice": GoodPractice.objects.create(programme=p.programme, city=p.mentee_city, title="Welcome desk", theme="Reception"),
         "draft": draft_create(programme=p.programme, slug="race-draft", theme="Reception", title="Welcoming"),
+        "training": TrainingSession.objects.create(programme=p.programme, title="Kick-off", date="2026-02-01"),
     }
+    p.objects["key factor"] = p.objects["draft"].key_factors.create(number="1", title="One desk", order=1)
     return p
 
 
@@ -86,6 +88,13 @@ CASES = {
                  ("mentee", "facilitator"), ("description", "results"), lambda p: p.objects["practice"]),
     "benchmark draft": (lambda p: f"/programmes/test-programme/benchmarks/{p.objects['draft'].pk}/edit/",
                         ("coordinator", "coordinator2"), ("rationale", "notes_on_terms"), lambda p: p.objects["draft"]),
+    "key factor": (lambda p: f"/programmes/test-programme/benchmarks/{p.objects['draft'].pk}/key-factors/"
+                   f"{p.objects['key factor'].pk}/", ("coordinator", "coordinator2"), ("statement", "rationale"),
+                   lambda p: p.objects["key factor"]),
+    "visit record": (lambda p: SCHEME + "visits/1/record/", ("facilitator", "coordinator"), ("notes", "outcomes"),
+                     lambda p: p.objects["visit"]),
+    "training": (lambda p: f"/programmes/test-programme/training/{p.objects['training'].pk}/edit/",
+                 ("coordinator", "coordinator2"), ("title", "agenda"), lambda p: p.objects["training"]),
 }
 
 

@@ -49,6 +49,7 @@ from benchmarks.services import BenchmarkFormatError, benchmark_export, benchmar
 from benchmarks.views import benchmark_context
 from mentoring.access import programme_view
 from mentoring.documents import pdf_response
+from mentoring.forms import EditConflict, has_conflict
 from mentoring.pages import form_page
 
 
@@ -176,8 +177,11 @@ def benchmark_edit(request, programme, access, pk):
             factors_save(version=version, form=form, sections=sections, context_factors=context_factors)
         except BenchmarkPublished:
             return _published(request, programme, version)
-        messages.success(request, _("Saved."))
-        return redirect(_url(programme, version))
+        except EditConflict:
+            pass  # the form says someone saved first, with what the writer typed
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(_url(programme, version))
     return render(
         request,
         "benchmarks/editor_form.html",
@@ -188,7 +192,7 @@ def benchmark_edit(request, programme, access, pk):
             "has_row_errors": _row_errors(sections, context_factors),
             "page_title": _("Edit the draft"),
         },
-        status=400 if request.method == "POST" else 200,
+        status=(409 if has_conflict(form) else 400) if request.method == "POST" else 200,
     )
 
 
@@ -209,8 +213,11 @@ def _key_factor_page(request, programme, version, key_factor):
             saved = key_factor_save(version=version, form=form, questions=questions, examples=examples)
         except BenchmarkPublished:
             return _published(request, programme, version)
-        messages.success(request, _("Key factor %(number)s saved.") % {"number": saved.number})
-        return redirect(_url(programme, version) + f"#kf-{saved.pk}")
+        except EditConflict:
+            pass  # the form says someone saved first, with what the writer typed
+        else:
+            messages.success(request, _("Key factor %(number)s saved.") % {"number": saved.number})
+            return redirect(_url(programme, version) + f"#kf-{saved.pk}")
     title = _("Edit key factor %(number)s") % {"number": key_factor.number} if key_factor else _("Add a key factor")
     return render(
         request,
@@ -221,7 +228,7 @@ def _key_factor_page(request, programme, version, key_factor):
             "has_row_errors": _row_errors(questions, examples),
             "title": title, "page_title": title,
         },
-        status=400 if request.method == "POST" else 200,
+        status=(409 if has_conflict(form) else 400) if request.method == "POST" else 200,
     )
 
 
