@@ -64,5 +64,5 @@ def benchmark_booklet(request, slug, number):
     """The benchmark as a booklet PDF, for workshops."""
     context = benchmark_context(_published_version(slug, number))
     return pdf_response(
-        "documents/benchmark_booklet.html", context, filename=f"{slug}-v{number}.pdf", download=True
+        request, "documents/benchmark_booklet.html", context, filename=f"{slug}-v{number}.pdf", download=True
     )

@@ -2,7 +2,8 @@
 the second factor (TOTP, with django-otp), the account page, and the rules table.
 
 Login, logout, password change and password reset by e-mail are Django's own views
-(see urls.py); django-axes throttles logins, django-otp throttles wrong codes.
+(see urls.py); django-axes throttles logins, django-otp throttles wrong codes. The
+password-reset e-mail is sent by a background task (``PasswordResetForm``).
 """
 
 import secrets
@@ -13,9 +14,11 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, password_validation
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -32,6 +35,18 @@ from schemes.services.invitations import InvitationError, invitation_accept, inv
 from .access import ACTION_LABELS, DOCUMENT_LABELS, ROLE_LABELS, RULES
 from .forms import PlainTextMixin
 from .middleware import TwoFactorMiddleware
+from .tasks import email_enqueue
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's password-reset form, its e-mail written here (in the reader's language)
+    and sent by a background task: the page answers as fast for an address without an
+    account as for one with, so its speed does not tell which addresses exist."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        email_enqueue(subject=subject, body=render_to_string(email_template_name, context), to=[to_email])
 
 
 class InvitationAcceptForm(PlainTextMixin, forms.Form):

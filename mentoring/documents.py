@@ -1,37 +1,38 @@
 """The one document pipeline: an HTML template rendered by ``render_to_string`` and
-turned into a PDF by WeasyPrint with a restrictive URL fetcher.
+turned into a PDF by WeasyPrint with a restrictive URL fetcher, off the request.
 
 The fetcher serves only ``data:`` URIs and the application's own static files (found by
 the staticfiles finders, so nothing outside them is readable); no ``file://``, no
-network, no redirects. Every document function returns (filename, content type, bytes),
-the same for downloads, tests and benchmarks.
+network, no redirects. ``render_pdf`` returns (filename, content type, bytes), the same
+for the background task, tests and benchmarks.
 
-Two things keep documents fast (measured by ``manage.py measure_speed``):
+Laying out a long document takes seconds of one core, and a hostile one (a plan of
+thousands of actions, a visit of five years) could take minutes and gigabytes. So:
 
-- **A cache per document version.** The key is a hash of the exact HTML a PDF is made
-  from (and of the print style sheet and the WeasyPrint version), so an unchanged
-  document is served from the ``documents`` cache and any change makes a new one.
-  Nothing has to be invalidated by hand.
-- **Long documents in parts.** Nearly all of WeasyPrint's time goes into laying out lines
-  of text, in Python, on one core. A document whose template is given ``parts_of`` (the
-  name of its list of rows, such as the actions of a plan) is cut into parts of at least
-  ``DOCUMENT_PART_MIN_ROWS`` rows; the parts are laid out side by side in
-  ``DOCUMENT_WORKERS`` processes, then joined into one PDF with pikepdf: the pages, the
-  tag tree (so the PDF stays tagged for screen readers), and the page numbers, which
-  only the whole document knows and are drawn over each page last, as artifacts.
+- **Rendered on the task queue.** A download renders the document's HTML (fast), and
+  asks the ``documents`` cache for the PDF of exactly that HTML (the key is a hash of it,
+  of the print style sheet and of WeasyPrint's version: any change makes a new one,
+  nothing is invalidated by hand). If it is not there, the ``document_render`` task is
+  enqueued (once: a marker in the cache says it is pending), and the request waits at
+  most ``DOCUMENT_WAIT_SECONDS`` for it; a document not ready by then is a page that
+  says it is being prepared and opens it when it is. No web worker is held longer.
+- **Within limits.** The task lays the document out in a child process with a memory
+  limit (``DOCUMENT_RENDER_MEMORY_MB``) and a time limit (``DOCUMENT_RENDER_SECONDS``);
+  HTML longer than ``DOCUMENT_MAX_HTML`` characters is not even tried. A document over a
+  limit is remembered as too large for a while, and its page says so and offers the
+  CSV or XLSX export where there is one.
 """
 
 import hashlib
 import logging
-import math
 import mimetypes
 import multiprocessing
-import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+import os
+import resource
+import tempfile
+import time
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from io import BytesIO
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -40,8 +41,9 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import caches
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
+from django_tasks import task
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
@@ -50,7 +52,8 @@ logger = logging.getLogger("mentoring.documents")
 # Documents are rendered against this made-up origin; only its /static/ path resolves.
 BASE_URL = "https://documents.invalid/"
 PDF_CONTENT_TYPE = "application/pdf"
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
+PENDING, TOO_LARGE = "pending", "too-large"
 
 
 class SafeURLFetcher(URLFetcher):
@@ -76,22 +79,8 @@ class SafeURLFetcher(URLFetcher):
         raise URLFetchingError(f"Refused by the document fetcher: {url[:200]}")
 
 
-@dataclass(frozen=True)
-class Part:
-    """Which part of a document a template renders: ``offset`` rows come before it."""
-
-    index: int = 0
-    count: int = 1
-    offset: int = 0
-
-    @property
-    def first(self):
-        return self.index == 0
-
-    @property
-    def whole(self):
-        return self.count == 1
-
+class DocumentTooLarge(Exception):
+    """The document went over a limit of the renderer (size, memory or time)."""
 
 
 def write_pdf(html):
@@ -100,162 +89,161 @@ def write_pdf(html):
     return document.write_pdf(pdf_tags=True)
 
 
+def _render_child(html, path, memory_bytes):
+    """In the child process: cap the memory it may take, write the PDF to ``path``."""
+    if memory_bytes:
+        # On top of what the process already maps (inherited from its parent).
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = _mapped_bytes() + memory_bytes
+        if hard == resource.RLIM_INFINITY or limit < hard:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        pdf = write_pdf(html)
+    except MemoryError:
+        os._exit(3)
+    Path(path).write_bytes(pdf)
+
+
+def _mapped_bytes():
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def render_within_limits(html):
+    """PDF bytes of ``html``, laid out in a child process under the memory and time
+    limits; ``DocumentTooLarge`` when it goes over one."""
+    if len(html) > settings.DOCUMENT_MAX_HTML:
+        raise DocumentTooLarge(f"{len(html)} characters of HTML")
+    # A fork: the child has WeasyPrint and its fonts loaded already, and touches no
+    # database connection (it only lays out the HTML it is given).
+    context = multiprocessing.get_context("fork")
+    with tempfile.TemporaryDirectory(prefix="document-") as folder:
+        path = Path(folder, "document.pdf")
+        child = context.Process(target=_render_child, args=(html, path, settings.DOCUMENT_RENDER_MEMORY_MB * 1024 * 1024))
+        child.start()
+        child.join(settings.DOCUMENT_RENDER_SECONDS)
+        if child.is_alive():
+            child.kill()
+            child.join()
+            raise DocumentTooLarge(f"not laid out within {settings.DOCUMENT_RENDER_SECONDS} s")
+        if child.exitcode != 0 or not path.exists():
+            raise DocumentTooLarge(f"the renderer stopped (exit code {child.exitcode}: out of memory or failed)")
+        return path.read_bytes()
+
+
 @cache
 def _style_fingerprint():
-    """What besides the HTML shapes a PDF: the print style sheet, the page numbers of
-    documents made in parts, this module and WeasyPrint itself."""
+    """What besides the HTML shapes a PDF: the print style sheet, this module and
+    WeasyPrint itself."""
     digest = hashlib.sha256((weasyprint.__version__ + CACHE_VERSION).encode())
-    for path in (finders.find("css/print.css"), Path(__file__), Path(settings.BASE_DIR, "templates/documents/page_numbers.html")):
+    for path in (finders.find("css/print.css"), Path(__file__)):
         digest.update(Path(path).read_bytes())
     return digest.hexdigest()
 
 
-def cache_key(htmls):
-    digest = hashlib.sha256(_style_fingerprint().encode())
-    for html in htmls:
-        digest.update(b"\0" + html.encode())
-    return "pdf:" + digest.hexdigest()
+def cache_key(html):
+    return "pdf:" + hashlib.sha256(_style_fingerprint().encode() + b"\0" + html.encode()).hexdigest()
 
 
-def split_rows(rows, workers, min_rows):
-    """``rows`` cut into at most ``workers`` nearly equal parts of at least ``min_rows``
-    (one part, maybe empty, when there are too few)."""
-    count = min(workers, len(rows) // max(min_rows, 1))
-    if count < 2:
-        return [rows]
-    size = math.ceil(len(rows) / count)
-    return [rows[start:start + size] for start in range(0, len(rows), size)]
+def _state_key(key):
+    return f"{key}:state"
 
 
-def render_pdf(template_name, context, *, filename, parts_of=None, page=""):
-    """Render ``template_name`` with ``context`` and return (filename, content type, PDF bytes).
-
-    With ``parts_of``, the list ``context[parts_of]`` may be cut into parts made side by
-    side; the template is given ``part`` (a ``Part``) either way."""
-    rows = list(context[parts_of]) if parts_of else []
-    chunks = split_rows(rows, settings.DOCUMENT_WORKERS, settings.DOCUMENT_PART_MIN_ROWS) if parts_of else [rows]
-    htmls, offset = [], 0
-    for index, chunk in enumerate(chunks):
-        part_context = {**context, "part": Part(index, len(chunks), offset)}
-        if parts_of:
-            part_context[parts_of] = chunk
-        htmls.append(render_to_string(template_name, part_context))
-        offset += len(chunk)
+@task(queue_name="documents")
+def document_render(key, html):
+    """Lay out one document and keep it in the ``documents`` cache under ``key`` (or
+    remember that it is too large)."""
     store = caches["documents"]
-    key = cache_key(htmls)
+    if store.get(key) is not None:
+        return
+    started = time.perf_counter()
+    try:
+        pdf = render_within_limits(html)
+    except DocumentTooLarge as error:
+        logger.warning("document %s too large to render: %s", key[:16], error)
+        store.set(_state_key(key), TOO_LARGE, settings.DOCUMENT_TOO_LARGE_SECONDS)
+        return
+    store.set(key, pdf)
+    store.delete(_state_key(key))
+    logger.info("document %s rendered in %.1f s (%s bytes)", key[:16], time.perf_counter() - started, len(pdf))
+
+
+def render_pdf(template_name, context, *, filename):
+    """Render ``template_name`` with ``context`` and return (filename, content type, PDF
+    bytes), in this process and within the limits: for tests and measurements. A cached
+    PDF of the same HTML is served as it is."""
+    html = render_to_string(template_name, context)
+    store = caches["documents"]
+    key = cache_key(html)
     pdf = store.get(key)
     if pdf is None:
-        pdf = write_pdf(htmls[0]) if len(htmls) == 1 else _write_parts(htmls, page)
+        pdf = render_within_limits(html)
         store.set(key, pdf)
     return filename, PDF_CONTENT_TYPE, pdf
 
 
-def pdf_response(template_name, context, *, filename, download=False, parts_of=None, page=""):
-    """The rendered PDF as an HTTP response, shown in the browser (or downloaded)."""
-    filename, content_type, pdf = render_pdf(template_name, context, filename=filename, parts_of=parts_of, page=page)
-    response = HttpResponse(pdf, content_type=content_type)
-    response["Content-Disposition"] = f'{"attachment" if download else "inline"}; filename="{filename}"'
-    return response
+@dataclass
+class Document:
+    """A printable document of a page: its HTML, the key of its PDF, its file name."""
+
+    html: str
+    filename: str
+
+    @property
+    def key(self):
+        return cache_key(self.html)
+
+    def pdf(self):
+        return caches["documents"].get(self.key)
+
+    def state(self):
+        return caches["documents"].get(_state_key(self.key))
+
+    def request(self):
+        """Enqueue its rendering unless it is ready, pending or known too large."""
+        store = caches["documents"]
+        pending_for = settings.DOCUMENT_RENDER_SECONDS + settings.DOCUMENT_QUEUE_SECONDS
+        if store.get(self.key) is None and store.add(_state_key(self.key), PENDING, pending_for):
+            document_render.enqueue(self.key, self.html)
+
+    def wait(self, seconds):
+        """The PDF, if it is made within ``seconds``; None otherwise (or too large)."""
+        deadline = time.monotonic() + seconds
+        pause = 0.05
+        while True:
+            pdf = self.pdf()
+            if pdf is not None or self.state() == TOO_LARGE or time.monotonic() >= deadline:
+                return pdf
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
 
 
-# Parts -------------------------------------------------------------------------------
-
-_pool = None
-_pool_lock = threading.Lock()
-
-
-def _start_worker():
-    """Set up Django, then make a small document so that fonts and style sheets are
-    loaded before the first real part arrives."""
-    import django
-
-    django.setup()
-    write_pdf(render_to_string("documents/page_numbers.html", {"language": "en", "page": "", "pages": range(1)}))
-
-
-def _executor():
-    """A pool of ``DOCUMENT_WORKERS - 1`` processes (this one makes the first part),
-    started once from a clean fork server: nothing of a request, a thread or a database
-    connection is inherited."""
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["mentoring.documents"])
-            _pool = ProcessPoolExecutor(
-                max_workers=max(1, settings.DOCUMENT_WORKERS - 1), mp_context=context, initializer=_start_worker
-            )
-        return _pool
-
-
-def _reset_pool():
-    global _pool
-    with _pool_lock:
-        if _pool is not None:
-            _pool.shutdown(wait=False, cancel_futures=True)
-        _pool = None
-
-
-def _write_parts(htmls, page):
-    try:
-        futures = [_executor().submit(write_pdf, html) for html in htmls[1:]]
-        pdfs = [write_pdf(htmls[0])] + [future.result() for future in futures]
-    except BrokenProcessPool:
-        logger.exception("document workers stopped; making the parts here")
-        _reset_pool()
-        pdfs = [write_pdf(html) for html in htmls]
-    return join_parts(pdfs, page)
-
-
-def join_parts(pdfs, page=""):
-    """One PDF from the parts' PDFs: pages, tag tree and outline of each part, in order,
-    then "page / pages" drawn over every page (the parts leave that margin empty)."""
-    import pikepdf
-
-    whole = pikepdf.open(BytesIO(pdfs[0]))
-    tree = whole.Root.StructTreeRoot
-    document_element = tree.K[0]
-    numbers = tree.ParentTree.Nums
-    next_key = _next_parent_key(numbers)
-    for data in pdfs[1:]:
-        part = pikepdf.open(BytesIO(data))
-        first_page = len(whole.pages)
-        whole.pages.extend(part.pages)
-        # The copied pages and the copied tag tree share one foreign-object map, so the
-        # tags' page references land on the copied pages.
-        part_tree = whole.copy_foreign(part.Root.StructTreeRoot)
-        for element in part_tree.K[0].K:
-            element.P = document_element
-            document_element.K.append(element)
-        part_numbers = part_tree.ParentTree.Nums
-        for position in range(0, len(part_numbers), 2):
-            numbers.append(int(part_numbers[position]) + next_key)
-            numbers.append(part_numbers[position + 1])
-        for copied in whole.pages[first_page:]:
-            if "/StructParents" in copied.obj:
-                copied.obj.StructParents = int(copied.obj.StructParents) + next_key
-            for annotation in copied.obj.get("/Annots", []):
-                if "/StructParent" in annotation:
-                    annotation.StructParent = int(annotation.StructParent) + next_key
-        next_key = _next_parent_key(numbers)
-    tree.ParentTreeNextKey = next_key
-    stamps = pikepdf.open(BytesIO(_page_numbers_pdf(get_language() or "en", page, len(whole.pages))))
-    for target, stamp in zip(whole.pages, stamps.pages, strict=True):
-        target.add_overlay(stamp)
-    out = BytesIO()
-    whole.save(out)
-    return out.getvalue()
-
-
-def _next_parent_key(numbers):
-    keys = [int(numbers[position]) for position in range(0, len(numbers), 2)]
-    return max(keys, default=-1) + 1
-
-
-@lru_cache(maxsize=64)
-def _page_numbers_pdf(language, page, pages):
-    """``pages`` empty pages in the document's page layout (``page``, the class that names
-    it), with only their numbers, in the language the document was made in. They depend on
-    nothing else, so each process keeps the last few page counts it drew (WeasyPrint
-    spends about 5 ms on each page, even an empty one)."""
-    return write_pdf(render_to_string("documents/page_numbers.html", {"language": language, "page": page, "pages": range(pages)}))
+def pdf_response(request, template_name, context, *, filename, download=False, alternatives=()):
+    """The document as a PDF response, shown in the browser (or downloaded), if it is ready
+    within ``DOCUMENT_WAIT_SECONDS``; else a page saying it is being prepared (202), or
+    that it is too large to print (422), offering ``alternatives`` ((label, url), such as
+    the CSV export)."""
+    document = Document(render_to_string(template_name, context, request=request), filename)
+    pdf = document.pdf()
+    if pdf is None:
+        document.request()
+        pdf = document.wait(settings.DOCUMENT_WAIT_SECONDS)
+    if pdf is not None:
+        response = HttpResponse(pdf, content_type=PDF_CONTENT_TYPE)
+        response["Content-Disposition"] = f'{"attachment" if download else "inline"}; filename="{filename}"'
+        return response
+    too_large = document.state() == TOO_LARGE
+    page = render(
+        request,
+        "documents/not_ready.html",
+        {"too_large": too_large, "filename": filename, "alternatives": alternatives, "page_title": filename},
+        status=422 if too_large else 202,
+    )
+    if not too_large:
+        page["Retry-After"] = "3"
+    return page

@@ -41,6 +41,16 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from exc
 
 
+def env_float(name, default):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}.") from exc
+
+
 def env_list(name, default=()):
     value = os.environ.get(name)
     if value is None:
@@ -86,6 +96,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -339,8 +351,31 @@ CACHES = {
 # Objects a warm app-server process keeps for good are frozen out of the garbage
 # collector's full collections (mentoring.middleware.FrozenHeapMiddleware).
 GC_FREEZE = env_bool("GC_FREEZE", True)
-# Long documents (an action plan of many actions) are laid out in parts, side by side in
-# this many processes, then joined into one tagged PDF. 1 turns it off.
-DOCUMENT_WORKERS = env_int("DOCUMENT_WORKERS", min(os.cpu_count() or 1, 4))
-# The fewest rows a part holds: shorter documents are made in one piece.
-DOCUMENT_PART_MIN_ROWS = env_int("DOCUMENT_PART_MIN_ROWS", 25)
+# Documents are laid out by the background workers (mentoring.documents): a download
+# waits this long for one before answering "being prepared"; the renderer stops a
+# document at this many seconds or megabytes of memory (it is then "too large to print",
+# remembered this long), and does not try HTML longer than this many characters.
+DOCUMENT_WAIT_SECONDS = env_float("DOCUMENT_WAIT_SECONDS", 4.0)
+DOCUMENT_RENDER_SECONDS = env_int("DOCUMENT_RENDER_SECONDS", 120)
+DOCUMENT_RENDER_MEMORY_MB = env_int("DOCUMENT_RENDER_MEMORY_MB", 1024)
+DOCUMENT_MAX_HTML = env_int("DOCUMENT_MAX_HTML", 3_000_000)
+DOCUMENT_TOO_LARGE_SECONDS = env_int("DOCUMENT_TOO_LARGE_SECONDS", 60 * 60)
+# How long a document may wait in the queue before a download asks for it again.
+DOCUMENT_QUEUE_SECONDS = env_int("DOCUMENT_QUEUE_SECONDS", 300)
+
+# What one document may hold, so that every document stays printable and every page
+# quick: checked when people write, with a message that says the limit.
+MAX_ACTIONS_PER_PLAN = env_int("MAX_ACTIONS_PER_PLAN", 200)
+MAX_DOCUMENT_TEXT = env_int("MAX_DOCUMENT_TEXT", 300_000)
+MAX_SESSIONS_PER_VISIT = env_int("MAX_SESSIONS_PER_VISIT", 60)
+MAX_VISIT_DAYS = env_int("MAX_VISIT_DAYS", 14)
+
+# Background work (documents, e-mail, scheduled clean-ups): Django's tasks API through
+# django-tasks, on the database (django-tasks-db): no other server to run, and any number
+# of workers on any number of machines (``manage.py db_worker``; ./dev run starts one).
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "documents"],
+    },
+}

@@ -6,6 +6,7 @@ import datetime
 import zoneinfo
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
@@ -13,11 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, TextLimitMixin
 
 from .models import AgendaItem, LocalSupportGroupMember, Organisation, OrganisationKind, Visit
+from .services.limits import check_document_text, text_length
 from .services.visits import PREPARATION_LEAD
 
 TIME_ZONES = sorted(zone for zone in zoneinfo.available_timezones() if "/" in zone and not zone.startswith("Etc/"))
 TYPICAL_DAYS = (1, 5)  # a visit outside this many days is unusual: a warning, not an error
-MAX_SESSIONS = 80
+# What a session's agenda text is counted in (the agenda is one printed document).
+SESSION_TEXT = ["title", "place", "lead", "notes"]
 
 
 class TimeInput(forms.TimeInput):
@@ -82,6 +85,12 @@ class VisitForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The last day is before the first day."))
+        elif start and end and (end - start).days + 1 > settings.MAX_VISIT_DAYS:
+            self.add_error(
+                "end_date",
+                _("A visit lasts at most %(max)s days (this would be %(days)s). Plan a longer stay as several visits.")
+                % {"max": settings.MAX_VISIT_DAYS, "days": (end - start).days + 1},
+            )
         elif bool(start) != bool(end):
             self.add_error("end_date" if start else "start_date", _("Give both the first and the last day, or neither."))
         elif start and end and self.instance.pk:
@@ -190,7 +199,9 @@ class SessionForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
                     _("This overlaps “%(title)s” (%(start)s–%(end)s) on the same day.")
                     % {"title": clash.title, "start": clash.start_time.strftime("%H:%M"), "end": clash.end_time.strftime("%H:%M")},
                 )
-        if self.instance.pk is None and self.visit.agenda_items.count() >= MAX_SESSIONS:
-            raise ValidationError(_("An agenda has at most %(max)s sessions.") % {"max": MAX_SESSIONS})
+        if self.instance.pk is None and self.visit.agenda_items.count() >= settings.MAX_SESSIONS_PER_VISIT:
+            raise ValidationError(_("An agenda has at most %(max)s sessions.") % {"max": settings.MAX_SESSIONS_PER_VISIT})
+        others = text_length(self.visit.agenda_items.exclude(pk=self.instance.pk), SESSION_TEXT)
+        check_document_text(others + sum(len(cleaned.get(name) or "") for name in SESSION_TEXT))
         surface_empty_choice_errors(self)
         return cleaned

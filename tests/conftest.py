@@ -117,3 +117,23 @@ def english_by_default():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def fetched_urls(monkeypatch, tmp_path):
+    """Every address the document renderer asks its fetcher for, across the process
+    that lays the document out (a child process: the spy writes to a file). Returns a
+    function that reads them."""
+    from mentoring import documents
+
+    log = tmp_path / "fetched.txt"
+    log.touch()
+    original = documents.SafeURLFetcher.fetch
+
+    def spy(self, url, headers=None):
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(url + "\n")
+        return original(self, url, headers)
+
+    monkeypatch.setattr(documents.SafeURLFetcher, "fetch", spy)
+    return lambda: log.read_text(encoding="utf-8").split()

@@ -9,6 +9,9 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("PLAIN_STATIC_STORAGE", "true")
 os.environ.pop("DEBUG", None)
+# Background tasks run at once, in the request that enqueues them; tests of the queue
+# itself (tests/test_background.py) switch to the database backend and run its worker.
+os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 
 # Generated PDFs are cached in a directory of this test run's own, removed at the end.
 if "DOCUMENT_CACHE_DIR" not in os.environ:

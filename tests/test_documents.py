@@ -91,20 +91,3 @@ def test_pdfs_carry_their_language_and_title(personas, tmp_path, language):
     pdf = personas.client("mentee").get(url, HTTP_ACCEPT_LANGUAGE=language).content
     assert f"/Lang ({language})".encode() in pdf_objects(pdf)
     assert "Theme C+D" in pdf_info(pdf, tmp_path).split("Title:")[1].splitlines()[0]
-
-
-@pytest.mark.parametrize("rows, workers, min_rows, sizes", [
-    (0, 2, 25, [0]),
-    (10, 2, 25, [10]),
-    (49, 2, 25, [49]),
-    (50, 2, 25, [25, 25]),
-    (201, 2, 25, [101, 100]),
-    (201, 4, 25, [51, 51, 51, 48]),
-    (200, 1, 25, [200]),
-])
-def test_long_documents_are_cut_into_nearly_equal_parts(rows, workers, min_rows, sizes):
-    from mentoring.documents import split_rows
-
-    parts = split_rows(list(range(rows)), workers, min_rows)
-    assert [len(part) for part in parts] == sizes
-    assert [row for part in parts for row in part] == list(range(rows))  # every row once, in order

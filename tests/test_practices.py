@@ -82,20 +82,19 @@ def test_someone_elses_city_or_key_factor_is_refused(personas):
     assert not GoodPractice.objects.exists()
 
 
-def test_hostile_text_is_kept_as_text_on_the_page_and_in_the_pdf(personas, monkeypatch):
+def test_hostile_text_is_kept_as_text_on_the_page_and_in_the_pdf(personas, fetched_urls):
     mentee = personas.client("mentee")
     mentee.post(LIBRARY + "new/", practice_data(personas.mentee_city, description=HOSTILE, title="Desk <b>bold</b>"))
     practice = GoodPractice.objects.get()
     page = mentee.get(f"{LIBRARY}{practice.pk}/").content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
-    fetched = []
-    original = documents.SafeURLFetcher.fetch
-    monkeypatch.setattr(documents.SafeURLFetcher, "fetch", lambda self, url, headers=None: fetched.append(url) or original(self, url, headers))
     pdf = personas.client("observer").get(f"{LIBRARY}{practice.pk}/document.pdf")
     assert pdf["Content-Type"] == "application/pdf"
     text = pdf_text(pdf.content)
     assert "<script>alert(1)</script>" in text and "Desk <b>bold</b>" in text
     assert "Test Programme" in text and "WHERE IS IT?" in text and "City hall" in text
+    fetched = fetched_urls()
+    assert any(url.endswith("/static/css/print.css") for url in fetched), fetched  # the spy saw the renderer
     assert all(not url.startswith("http://example.com") for url in fetched), fetched
 
 

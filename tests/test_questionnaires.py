@@ -94,19 +94,18 @@ def test_too_long_answers_and_foreign_questions_are_refused_with_a_message(perso
     assert Answer.objects.count() == 0
 
 
-def test_hostile_text_is_shown_as_text_on_the_page_and_in_the_pdf(personas, base, monkeypatch):
+def test_hostile_text_is_shown_as_text_on_the_page_and_in_the_pdf(personas, base, fetched_urls):
     mentee = personas.client("mentee")
     url = base + "sections/mentee-needs/"
     assert mentee.post(url, form_data(mentee, url, **{"challenge": HOSTILE})).status_code == 302
     page = mentee.get(base).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
-    fetched = []
-    original = documents.SafeURLFetcher.fetch
-    monkeypatch.setattr(documents.SafeURLFetcher, "fetch", lambda self, url, headers=None: fetched.append(url) or original(self, url, headers))
     pdf = mentee.get(base + "document.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf.content, capture_output=True, check=True).stdout.decode()
     assert "<script>alert(1)</script>" in text and 'src="http://example.com/x.png"' in text
+    fetched = fetched_urls()
+    assert any(url.endswith("/static/css/print.css") for url in fetched), fetched  # the spy saw the renderer
     assert all(not url.startswith("http://example.com") for url in fetched), fetched
     assert "Test Programme" in text and "Needs analysis" in text
 
@@ -201,21 +200,65 @@ def test_submit_needs_every_required_answer_then_freezes_a_version_that_survives
     assert "Answer to challenge" in version and "Revised with the mentor" not in version
 
 
+def sessions_holding(text):
+    from django.contrib.sessions.models import Session
+
+    return [s for s in Session.objects.all() if text in str(s.get_decoded())]
+
+
 def test_a_save_after_the_session_expired_keeps_the_text_for_after_login(personas, base):
+    """The text rides through the login page (signed, in the form: nothing is stored for
+    someone not signed in) and is kept in the session of the person who signs in, for a
+    section they may edit; shown again, not saved behind the writer's back."""
+    import re
+
     client = Client()
     client.post("/accounts/login/", {"username": "mentee@test.example", "password": "a-long-test-password-1"})
     url = base + "sections/mentee-needs/"
     data = form_data(client, url, **{"challenge": "Two hours of careful writing."})
     client.post("/accounts/logout/")  # the session ends (idle or absolute expiry)
     response = client.post(url, data)
-    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/?next=")
-    assert Answer.objects.count() == 0
-    client.post("/accounts/login/", {"username": "mentee@test.example", "password": "a-long-test-password-1"})
+    page = response.content.decode()
+    assert response.status_code == 200 and 'action="/accounts/login/"' in page
+    assert "the text you typed will be on the page" in page
+    assert Answer.objects.count() == 0 and sessions_holding("Two hours") == []
+    carried = re.search(r'name="unsaved" value="([^"]+)"', page).group(1)
+    login = {"username": "mentee@test.example", "password": "a-long-test-password-1", "next": url, "unsaved": carried}
+    assert client.post("/accounts/login/", login)["Location"] == url
     page = client.get(url).content.decode()
     assert "Two hours of careful writing." in page and "Your session had expired" in page
     assert Answer.objects.count() == 0  # shown again, not saved behind the writer's back
     # Once shown, it is gone from the session.
     assert "Two hours of careful writing." not in client.get(url).content.decode()
+    assert sessions_holding("Two hours") == []
+
+    # Someone who may not edit the section (the observer), a tampered payload, or a
+    # payload for another page: nothing is kept.
+    for who, payload, next_url in (
+        ("observer@test.example", carried, url),
+        ("mentee@test.example", carried[:-3] + "abc", url),
+        ("mentee@test.example", carried, base),
+    ):
+        other = Client()
+        other.post("/accounts/login/", {"username": who, "password": "a-long-test-password-1", "next": next_url, "unsaved": payload})
+        assert sessions_holding("Two hours") == [], who
+
+
+def test_an_anonymous_post_stores_nothing(personas, base):
+    """Anyone can post to a section's address: without a session, nothing is written,
+    however much is posted."""
+    from django.contrib.sessions.models import Session
+
+    client = Client()
+    url = base + "sections/mentee-needs/"
+    before = Session.objects.count()
+    for _ in range(5):
+        response = client.post(url, {"q1": "x" * 500_000})
+        assert response.status_code == 200
+        assert "too long to keep through the login" in response.content.decode()
+    small = client.post(url, {"q1": "A few words."})
+    assert small.status_code == 200 and 'name="unsaved"' in small.content.decode()
+    assert Session.objects.count() == before
 
 
 def test_another_schemes_city_is_not_found(personas):

@@ -367,7 +367,10 @@ for name, officer, section_editors, submitters, reopeners, commenters in [
     TABLE.update(
         {
             f"schemes:{name}": row("scheme_child", page(IN_PROGRAMME), GET_ONLY, **city),
-            f"schemes:{name}_section": row("scheme_child", page(IN_PROGRAMME), action(section_editors), **city),
+            # A save without a session gets the login page, carrying the text (mentoring.unsaved).
+            f"schemes:{name}_section": row(
+                "scheme_child", page(IN_PROGRAMME), {**action(section_editors), "anonymous": 200}, **city
+            ),
             f"schemes:{name}_submit": row("scheme_child", POST_ONLY, action(submitters), **city),
             f"schemes:{name}_reopen": row("scheme_child", POST_ONLY, action(reopeners), **city),
             f"schemes:{name}_submission": row("scheme_child", page(IN_PROGRAMME), GET_ONLY, **city),
@@ -662,6 +665,8 @@ def expected(entry, method, role, variant):
         return status
     if scope == "invitation":
         return status if variant == "own" else 410
+    if role == "anonymous":
+        return status  # nothing is looked up before a login: every variant alike
     if scope == "site" or variant == "own":
         return status
     if variant == "neighbour":

@@ -7,6 +7,8 @@ and refuses a plan that is submitted or approved; implementation updates are the
 writes after approval.
 """
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone
@@ -18,6 +20,7 @@ from mentoring.forms import save_ordered_rows
 from mentoring.history import move_in_order
 
 from ..models import ActionPlan, ActionPlanStatus, ActionPlanVersion, ActionStatus, ImplementationUpdate, Side
+from .limits import check_document_text, text_length
 from .setup import form_save_with_history
 
 FIELDS = {
@@ -65,9 +68,31 @@ def actions_of(plan):
     return plan.actions.prefetch_related("key_factors", "needs").order_by("order", "id")
 
 
+# The text of an action, as it is printed in the plan (Annex 6).
+ACTION_TEXT = ["action", "outcomes", "timeframe", "lead", "resources", "evaluation"]
+
+
+def _check_plan_size(plan, *, action=None, new_action_text=0, needs_text=None):
+    """Refuse a plan over ``MAX_ACTIONS_PER_PLAN`` actions or ``MAX_DOCUMENT_TEXT``
+    characters: ``action`` is the one being saved (its new text ``new_action_text``),
+    ``needs_text`` the needs' new text (else their text now)."""
+    if action is not None and action.pk is None and plan.actions.count() >= settings.MAX_ACTIONS_PER_PLAN:
+        raise ValidationError(
+            _("An action plan has at most %(max)s actions. Group related actions into one.")
+            % {"max": settings.MAX_ACTIONS_PER_PLAN},
+            code="too_many_actions",
+        )
+    others = plan.actions.exclude(pk=action.pk) if action is not None and action.pk else plan.actions.all()
+    needs = text_length(plan.needs.all(), ["text"]) if needs_text is None else needs_text
+    check_document_text(text_length(others, ACTION_TEXT) + new_action_text + needs)
+
+
 @transaction.atomic
 def action_save(*, form, plan):
     plan = _editable(plan)
+    _check_plan_size(
+        plan, action=form.instance, new_action_text=sum(len(form.cleaned_data.get(name) or "") for name in ACTION_TEXT)
+    )
     if form.instance.pk is None:
         form.instance.plan = plan
         form.instance.order = (plan.actions.aggregate(n=Max("order"))["n"] or 0) + 1
@@ -88,7 +113,10 @@ def action_move(*, action, up):
 
 @transaction.atomic
 def needs_save(*, plan, formset):
-    save_ordered_rows(formset, plan=_editable(plan))
+    plan = _editable(plan)
+    kept = [form for form in formset.forms if form not in formset.deleted_forms]
+    _check_plan_size(plan, needs_text=sum(len(form.cleaned_data.get("text") or "") for form in kept))
+    save_ordered_rows(formset, plan=plan)
 
 
 def snapshot(plan):

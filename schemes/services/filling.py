@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from ..models import Answer, QuestionnaireTemplate, Response, ResponseStatus, ResponseSubmission
+from .limits import check_document_text, text_length
 
 
 class NotEditable(Exception):
@@ -114,6 +115,10 @@ def section_save(*, response, section, values, seen, user):
             to_write.append((question, answer, mine))
     if result.conflicts:
         return result
+    if to_write:
+        others = text_length(Answer.objects.filter(response=response).exclude(question__in=questions, row=0), ["text"])
+        mine = sum(len(value) for question_id, value in result.values.items() if isinstance(value, str))
+        check_document_text(others + mine)
     for question, answer, value in to_write:
         if answer is None:
             answer = Answer(response=response, question=question, row=0, version=0)

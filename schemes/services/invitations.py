@@ -9,12 +9,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from mentoring.tasks import email_enqueue
 
 from ..models import Invitation, ProgrammeRole, SchemeRole
 from ..models.invitations import token_hash
@@ -57,7 +58,7 @@ def invitation_create(*, programme, scheme=None, email, role, invited_by, build_
         context = {"invitation": invitation, "link": link, "days": settings.INVITATION_VALID_DAYS}
         subject = _("You are invited to %(where)s") % {"where": invitation.where.title if scheme else programme.name}
         body = render_to_string("emails/invitation.txt", context)
-    send_mail(subject, body, None, [invitation.email])
+    email_enqueue(subject=subject, body=body, to=[invitation.email])
     return invitation, link
 
 

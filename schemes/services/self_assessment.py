@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import ContextFactorNote, KeyFactorAssessment, SelfAssessment
+from .limits import check_document_text
 
 
 class RoundClosed(Exception):
@@ -72,6 +73,9 @@ def round_save(*, scheme, city, assessment, key_factors, context_factors, values
         result.conflict = True
         result.changed_by_others = [kf for kf in key_factors if kf.pk in changed]
         return result
+    check_document_text(
+        sum(len(evidence or "") for _level, evidence, _focus in values.values()) + sum(len(text or "") for text in notes.values())
+    )
     for key_factor in key_factors:
         level, evidence, focus = values[key_factor.pk]
         row = rows.get(key_factor.pk)

@@ -4,6 +4,7 @@ one and approves it (then it is read-only), and records its implementation, on w
 mentor comments. Fetched through the scheme: another scheme's action is a 404."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -112,8 +113,11 @@ def needs_edit(request, scheme, access):
             needs_save(plan=plan, formset=formset)
         except PlanLocked:
             return _locked(request, scheme)
-        messages.success(request, _("Needs saved."))
-        return redirect(_url(scheme))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Needs saved."))
+            return redirect(_url(scheme))
     return render(
         request,
         "action_plans/needs.html",
@@ -133,6 +137,8 @@ def _action_page(request, scheme, plan, action):
             return _locked(request, scheme)
         except EditConflict:
             pass  # the form says someone saved first, with what the writer typed
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
             messages.success(request, _("Action saved."))
             if "add_another" in request.POST:
@@ -364,7 +370,8 @@ def plan_pdf(request, scheme, access):
     plan = plan_for(scheme)
     mentees, mentors = sides(scheme)
     return pdf_response(
-        "documents/action_plan.html",
+        request, "documents/action_plan.html",
         _context(scheme, plan=plan, actions=actions_of(plan), mentees=mentees, mentors=mentors, today=timezone.localdate()),
-        filename=f"action-plan-{scheme.programme.slug}-{scheme.number}.pdf", parts_of="actions", page="landscape",
+        filename=f"action-plan-{scheme.programme.slug}-{scheme.number}.pdf",
+        alternatives=[(_("Actions as CSV"), _url(scheme, "action_plan_csv")), (_("Actions as XLSX"), _url(scheme, "action_plan_xlsx"))],
     )

@@ -7,6 +7,7 @@ facilitators help both; everyone of the scheme reads them."""
 from types import SimpleNamespace
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Avg
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -132,10 +133,14 @@ def self_assessment(request, scheme, access, organisation):
             except RoundClosed:
                 messages.error(request, _("This round was submitted meanwhile: it is read-only now."))
                 return redirect(_url(scheme, city))
-            if not result.conflict:
+            except ValidationError as error:
+                form.add_error(None, error)
+                result = None
+            if result is not None and not result.conflict:
                 messages.success(request, _("Saved.") if result.saved else _("Nothing had changed."))
                 return redirect(_url(scheme, city))
-            conflict, changed = True, result.changed_by_others
+            if result is not None:
+                conflict, changed = True, result.changed_by_others
     series = []
     if rounds:
         series.append((_series_name(city, rounds[0]), levels(rounds[0])))
@@ -235,7 +240,7 @@ def self_assessments(request, scheme, access):
 def self_assessment_report(request, scheme, access):
     context = _comparison(scheme)
     return pdf_response(
-        "documents/self_assessment_report.html",
+        request, "documents/self_assessment_report.html",
         {"scheme": scheme, "programme": scheme.programme, **context},
         filename=f"self-assessment-{slugify(scheme.programme.slug)}-{scheme.number}.pdf",
     )

@@ -367,6 +367,6 @@ def benchmark_draft_booklet(request, programme, access, pk):
     """A draft printed as a booklet, for the workshops that discuss it."""
     version = _version(programme, pk)
     return pdf_response(
-        "documents/benchmark_booklet.html", benchmark_context(version),
+        request, "documents/benchmark_booklet.html", benchmark_context(version),
         filename=f"{version.benchmark.slug}-v{version.number}.pdf", download=True,
     )

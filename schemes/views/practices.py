@@ -161,7 +161,7 @@ def good_practice_restore(request, programme, access, pk, history_id):
 def good_practice_pdf(request, programme, access, pk):
     practice = _practice(programme, pk)
     return pdf_response(
-        "documents/good_practice.html",
+        request, "documents/good_practice.html",
         {"programme": programme, "practice": practice},
         filename=f"good-practice-{slugify(practice.title)[:60] or practice.pk}.pdf",
     )

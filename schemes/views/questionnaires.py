@@ -9,21 +9,21 @@ the scheme on the right side, fetched through the scheme.
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.db.models import Max
-from django.http import Http404, QueryDict
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from mentoring.access import refuse, require, scheme_view
+from mentoring.access import refuse, require, scheme_for, scheme_view
 from mentoring.documents import pdf_response
 from mentoring.pages import paginate
+from mentoring.unsaved import keep_unsaved_text, unsaved_data
 from mentoring.precompiled import Precompiled, as_prefetched
 
 from ..models import Answer, Question, Response, ResponseStatus, Side, TemplateKind, TemplateSection
@@ -54,8 +54,6 @@ SECTION_DOCUMENTS = {
     (TemplateKind.NEEDS_ANALYSIS, "association"): ASSOCIATION_SECTION,
     (TemplateKind.NEEDS_ANALYSIS, "mentee"): "needs_analysis.mentee_section",
 }
-UNSAVED_KEY = "unsaved_forms"
-MAX_UNSAVED_BYTES = 512 * 1024
 
 
 @dataclass
@@ -155,32 +153,11 @@ def load(scheme, access, kind, organisation_pk, *, with_threads=False):
     return filling
 
 
-def keep_unsaved_text(view):
-    """A save arriving after the session expired is kept in the (new) session and the
-    writer sent to log in; back on the page, the form shows their text again, unsaved."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if request.method == "POST" and not request.user.is_authenticated:
-            data = {key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"}
-            if sum(len(v) for values in data.values() for v in values) <= MAX_UNSAVED_BYTES:
-                request.session.setdefault(UNSAVED_KEY, {})[request.path] = data
-                request.session.modified = True
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _unsaved_data(request):
-    stored = request.session.get(UNSAVED_KEY, {}).pop(request.path, None)
-    if stored is None:
-        return None
-    request.session.modified = True
-    data = QueryDict(mutable=True)
-    for key, values in stored.items():
-        data.setlist(key, values)
-    return data
+def _may_edit_section(request, programme, number, organisation, kind, section):
+    """Whether the signed-in person may edit this section (for text kept over a login)."""
+    scheme, access = scheme_for(request.user, programme, number)
+    filling = load(scheme, access, kind, organisation)
+    return filling.can_edit(_section_of(filling, section))
 
 
 def _display(question, answer):
@@ -272,13 +249,13 @@ def _context(filling, state):
     }
 
 
-@keep_unsaved_text
+@keep_unsaved_text(may_edit=_may_edit_section)
 @scheme_view("view")
 def questionnaire_section(request, scheme, access, organisation, kind, section):
     filling = load(scheme, access, kind, organisation, with_threads=True)
     section = _section_of(filling, section)
     questions = visible_questions(section)
-    restored = _unsaved_data(request) if request.method == "GET" else None
+    restored = unsaved_data(request) if request.method == "GET" else None
     if request.method == "POST":
         require(access, "edit", filling.section_document(section), user=request.user)
         _require_owner(filling, "edit", request.user, section)
@@ -301,6 +278,9 @@ def questionnaire_section(request, scheme, access, organisation, kind, section):
         except NotEditable:
             messages.error(request, _("This document was submitted meanwhile: it must be reopened before it can change."))
             return redirect(filling.section_url(section))
+        except ValidationError as error:
+            form.add_error(None, error)
+            return _section_page(request, filling, section, form=form, status=400)
         if result.conflicts:
             conflicts = result.conflicts
             merged = {f"q{pk}": value for pk, value in result.values.items()}
@@ -566,7 +546,7 @@ def questionnaire_pdf(request, scheme, access, organisation, kind):
     _mark_open_threads(filling)
     sections = [(section, [(q, "" if blank else value) for q, value in _section_rows(filling, section)]) for section in filling.sections]
     return pdf_response(
-        "documents/questionnaire.html",
+        request, "documents/questionnaire.html",
         {
             "filling": filling, "sections_with_rows": sections, "blank": blank, "programme": scheme.programme,
             "scheme": scheme, "attached": [] if blank else _attached(filling), "with_comments": with_comments,

@@ -102,7 +102,7 @@ def support_group_roster(request, scheme, access, organisation):
     city, side, members, may_edit = _group(scheme, access, organisation)
     require(access, "export", "local_support_group", user=request.user)
     return pdf_response(
-        "documents/support_group_roster.html",
+        request, "documents/support_group_roster.html",
         {"scheme": scheme, "programme": scheme.programme, "city": city, "members": members},
         filename=f"local-support-group-{slugify(city.label)}.pdf",
     )

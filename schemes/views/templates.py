@@ -195,7 +195,7 @@ def template_blank_pdf(request, programme, access, pk):
     ).order_by("order")
     filling = SimpleNamespace(template=template, organisation=None, response=None, submitted=False)
     return pdf_response(
-        "documents/questionnaire.html",
+        request, "documents/questionnaire.html",
         {
             "filling": filling, "programme": programme, "scheme": None, "blank": True,
             "sections_with_rows": [(section, [(q, "") for q in section.questions.all()]) for section in sections],

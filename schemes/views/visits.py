@@ -257,7 +257,7 @@ def agenda_pdf(request, scheme, access, visit):
         for member in session.support_group_members.all():
             people[("member", member.pk)] = (member.name, member.organisation or member.group.city.name)
     return pdf_response(
-        "documents/agenda.html",
+        request, "documents/agenda.html",
         _context(scheme, visit=visit, days=agenda_days(visit, sessions), participants=sorted(people.values())),
         filename=f"agenda-{scheme.programme.slug}-{scheme.number}-visit-{visit.order}.pdf",
     )

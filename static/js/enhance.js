@@ -45,3 +45,23 @@
       });
   });
 })();
+
+/* A document being prepared (documents/not_ready.html): ask again every few seconds,
+   quietly, and open it as soon as it is ready (or show why it cannot be). Without
+   JavaScript, the "Open the document" link does the same by hand. */
+(function () {
+  "use strict";
+  var retry = document.querySelector("[data-document-retry]");
+  if (!retry || !window.fetch) return;
+  var tries = 0;
+  function ask() {
+    tries += 1;
+    fetch(retry.href, { method: "HEAD", credentials: "same-origin" })
+      .then(function (response) {
+        if (response.status !== 202) return window.location.reload();
+        if (tries < 40) window.setTimeout(ask, 3000);
+      })
+      .catch(function () { if (tries < 40) window.setTimeout(ask, 5000); });
+  }
+  window.setTimeout(ask, 2000);
+})();

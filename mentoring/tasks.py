@@ -1,0 +1,84 @@
+"""Background work that is not a document: e-mail, and the clean-ups that run on a
+schedule. On Django's tasks API (django-tasks, database backend): a request enqueues and
+answers at once; ``manage.py db_worker`` runs the tasks.
+
+E-mail leaves the request so that a slow or unreachable mail server never holds a page,
+and so that a page answers in the same time whether or not it sends one (the password
+reset page must not tell, by its speed, which addresses have an account).
+
+Periodic tasks (``PERIODIC``) put themselves back on the queue for their next run when
+they run; ``manage.py schedule_tasks`` starts them once on a new database (and is safe
+to run again: a task already waiting is not added twice).
+"""
+
+import logging
+from datetime import timedelta
+
+from django.contrib.sessions.models import Session
+from django.core.mail import send_mail
+from django.utils import timezone
+from django_tasks import task
+
+logger = logging.getLogger("mentoring.tasks")
+
+
+@task()
+def email_send(*, subject, body, to):
+    """Send one plain-text e-mail (subject and body already written in the reader's
+    language by the request that enqueued it)."""
+    send_mail(subject, body, None, to)
+
+
+def email_enqueue(*, subject, body, to):
+    email_send.enqueue(subject=str(subject), body=str(body), to=list(to))
+
+
+@task()
+def sessions_clear():
+    """Delete expired sessions (what ``manage.py clearsessions`` does), then come back in
+    an hour."""
+    deleted, _by_model = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    logger.info("expired sessions cleared: %s", deleted)
+    _again(sessions_clear)
+
+
+@task()
+def task_results_prune():
+    """Forget finished tasks older than a week (their arguments hold e-mails and
+    documents' HTML), then come back in a day."""
+    from django_tasks_db.models import DBTaskResult
+
+    deleted, _by_model = DBTaskResult.objects.finished().filter(finished_at__lt=timezone.now() - timedelta(days=7)).delete()
+    logger.info("finished tasks pruned: %s", deleted)
+    _again(task_results_prune)
+
+
+# Each periodic task and how often it runs.
+PERIODIC = {sessions_clear: timedelta(hours=1), task_results_prune: timedelta(days=1)}
+
+
+def _again(periodic):
+    # A backend that runs tasks at once (tests) has no "later": the task runs once.
+    if periodic.get_backend().supports_defer:
+        periodic.using(run_after=timezone.now() + PERIODIC[periodic]).enqueue()
+
+
+def periodic_schedule():
+    """Enqueue each periodic task that is not waiting on the queue already (on the
+    database backend; other backends run them at once). Returns the names enqueued."""
+    from django_tasks import default_task_backend
+
+    enqueued = []
+    for periodic in PERIODIC:
+        if default_task_backend.supports_get_result and _waiting(periodic):
+            continue
+        periodic.enqueue()
+        enqueued.append(periodic.name)
+    return enqueued
+
+
+def _waiting(periodic):
+    from django_tasks_db.models import DBTaskResult
+
+    # Waiting: ready now or later (its next run), or running.
+    return DBTaskResult.objects.filter(task_path=periodic.module_path, status__in=["READY", "RUNNING"]).exists()
