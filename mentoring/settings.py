@@ -339,11 +339,21 @@ PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_SECONDS", 60 * 60 * 24)
 # Documents (PDF). Generated PDFs are kept per document version: the key is a hash of the
 # exact HTML they were made from, so any change to what a document shows makes a new one.
 # The cache is a directory, shared by every app-server process on the machine.
+# The background workers put the PDFs there and the app servers read them: a directory
+# when they share a machine (or a shared disk); DOCUMENT_CACHE=database keeps them in the
+# database instead (run ``manage.py createcachetable``), for workers on other machines.
+DOCUMENT_CACHE = env_str("DOCUMENT_CACHE", "file")
+if DOCUMENT_CACHE not in {"file", "database"}:
+    raise ImproperlyConfigured(f"DOCUMENT_CACHE must be file or database, not {DOCUMENT_CACHE!r}.")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "documents": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": env_str("DOCUMENT_CACHE_DIR", str(BASE_DIR / "var" / "document-cache")),
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache"
+        if DOCUMENT_CACHE == "file"
+        else "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": env_str("DOCUMENT_CACHE_DIR", str(BASE_DIR / "var" / "document-cache"))
+        if DOCUMENT_CACHE == "file"
+        else "document_cache",
         "TIMEOUT": env_int("DOCUMENT_CACHE_SECONDS", 60 * 60 * 24 * 7),
         "OPTIONS": {"MAX_ENTRIES": env_int("DOCUMENT_CACHE_ENTRIES", 2000)},
     },
