@@ -98,8 +98,15 @@ class ConcurrentEditMixin(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        instance = kwargs.get("instance")
+        seen = latest_history_id(instance)
+        if kwargs.get("data", args[0] if args else None) is None and instance is not None and instance.pk is not None:
+            # The values shown are read after the version (the view read the object
+            # before it): they are never older than the version the form carries, or a
+            # save between the two reads would be posted back over, unseen.
+            instance.refresh_from_db()
         super().__init__(*args, **kwargs)
-        self.fields["seen_version"].initial = latest_history_id(getattr(self, "instance", None))
+        self.fields["seen_version"].initial = seen
 
     def _edited(self):
         instance = getattr(self, "instance", None)
