@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from schemes.management.commands.load_test import Browser, FormReader, Results
+from schemes.management.loadtest.browser import Browser, FormReader, Results
 
 from .test_questionnaires import BASE
 
