@@ -1,18 +1,25 @@
 """manage.py load_test: many people at once against running app servers, then a check in
 the database that no acknowledged save was lost and none was left half-written.
 
-It prepares its own people on the demo data (officers of the demo mentee city, who all
-edit the same needs-analysis sections; coordinators; facilitators), signs each in through
-the login form, and for ``--seconds`` has ``--users`` of them at once read dashboards and
-scheme pages, save questionnaire sections (several on the same section: a save made on an
-old page is refused with a conflict, never merged blindly) and download PDFs. It is
-bounded: each person stops at the deadline or after ``--max-requests``, and no request
-waits longer than 30 s.
+It prepares its own people on the demo data (officers of the demo mentee city,
+coordinators, facilitators: schemes/management/loadtest/preparation.py), signs each in
+through the login form, and for ``--seconds`` has ``--users`` of them at once read
+dashboards and scheme pages, download PDFs, and save: questionnaire sections (the
+officers, several on the same section) and the edit forms of ten kinds of object (an
+action, a political commitment, a support group member, a good practice, a visit, an
+agenda session, the programme, the scheme, an organisation, a benchmark draft), each kind
+one object that several people save at once, often each a different field of it. A save
+made on an out-of-date page must be refused with a conflict (409), never merged blindly.
+It is bounded: each person stops at the deadline or after ``--max-requests``, and no
+request waits longer than 30 s.
 
-Every save writes one token into two answers. Afterwards every token the server
-acknowledged (a redirect after saving) must be in the answers' history, in both answers;
-and each answer must hold the last token acknowledged for it. Anything else is a lost or
-a partial write, and the command exits non-zero, as it does on any 500.
+Every save types a unique token. Afterwards every token the server acknowledged (a
+redirect after saving) must be in the history, whole, and nothing acknowledged may have
+been overwritten by a save that never saw it (schemes/management/loadtest/saves.py says
+how each kind is checked). A table per kind gives the saves acknowledged, refused as
+conflicts, failed, lost and partial. The command exits non-zero on a lost or a partial
+write, on a save answered neither "saved" nor "conflict" without a server error, and on
+any 500.
 
 With ``--restart-db-after S --restart-command CMD`` the database is restarted by CMD
 S seconds in: requests during the restart must fail cleanly (a 503 page that says so, no
@@ -22,32 +29,36 @@ Run it against a throwaway database (``./dev load`` starts PostgreSQL and the se
 
 import itertools
 import random
-import re
 import subprocess
 import threading
 import time
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
-from django.db.models import Count
+from django.db import connection
 
-from mentoring.models import User
-from schemes.management.loadtest.browser import TIMEOUT, Browser, FormReader, Results, percentile
-from schemes.models import Action, Answer, Organisation, Programme, ProgrammeRole, Scheme, SchemeRole
-from schemes.services.action_plans import plan_for
-from schemes.services.demo import demo_load
+from schemes.management.loadtest.browser import TIMEOUT, Browser, Results, percentile
+from schemes.management.loadtest.preparation import COORDINATOR, FACILITATOR, OFFICER, prepare
+from schemes.management.loadtest.saves import CONFLICT, SAVED, check_writes, save_edit, save_section, write_problems
+from schemes.models import Organisation
 
 SCHEME = "/programmes/inclucities/schemes/1"
 SECTIONS = ("mentee-needs", "local-context")
+# role: the shares of a person's clicks that save a questionnaire section, save an edit
+# form and download a PDF; the rest read pages.
+MIX = {
+    OFFICER: (0.35, 0.3, 0.0),
+    COORDINATOR: (0.0, 0.5, 0.0),
+    FACILITATOR: (0.0, 0.35, 0.35),
+}
 
 
 class Command(BaseCommand):
     help = (
         "Load-test running app servers: --users people at once for --seconds, reading dashboards, saving "
-        "questionnaire sections (several on the same one) and downloading PDFs; then check in the database that "
-        "every acknowledged save is there, whole. Exits non-zero on a server error, a lost or a partial write. "
+        "questionnaire sections and edit forms (several on the same one) and downloading PDFs; then check in the "
+        "database that every acknowledged save is there, whole. Exits non-zero on a server error, a lost or a partial write. "
         "Use a throwaway database: ./dev load."
     )
 
@@ -64,7 +75,7 @@ class Command(BaseCommand):
         if restart_db_after is not None and not restart_command:
             raise CommandError("--restart-db-after needs --restart-command")
         rng = random.Random(seed)
-        people = prepare(users, rng)
+        people, edits = prepare(users)
         sign_ins = Results()  # not part of the measure
         results = Results(f"load-test {uuid.uuid4().hex[:8]} ")
         browsers = []
@@ -76,7 +87,8 @@ class Command(BaseCommand):
         capaci = Organisation.objects.get(kind="city", name="Capaci").pk
         deadline = time.monotonic() + seconds
         threads = [
-            threading.Thread(target=run_person, args=(role, browser, person_rng, capaci, deadline, max_requests), daemon=True)
+            threading.Thread(target=run_person, args=(role, browser, person_rng, capaci, edits, deadline, max_requests),
+                             daemon=True)
             for role, browser, person_rng in browsers
         ]
         started = time.monotonic()
@@ -95,7 +107,7 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
         problems = self.report(results, elapsed, users, len(url), restart, started)
         connection.close()  # this command's own connection may not have lived through a restart
-        problems += self.check_writes(results)
+        problems += self.report_writes(results, edits)
         if problems:
             raise CommandError("; ".join(problems))
 
@@ -113,7 +125,8 @@ class Command(BaseCommand):
         out("answers: " + ", ".join(f"{status}: {count}" for status, count in sorted(results.statuses.items())))
         if results.errors:
             out("no answer: " + ", ".join(f"{name}: {count}" for name, count in results.errors.items()))
-        out(f"saves acknowledged: {len(results.acknowledged)}; refused as conflicts (the page was out of date): {results.conflicts}")
+        outcomes = Counter(save.outcome for save in results.saves)
+        out(f"saves acknowledged: {outcomes[SAVED]}; refused as conflicts (the page was out of date): {outcomes[CONFLICT]}")
         problems = []
         unclean = [error for error in results.server_errors if not error[2]]
         if unclean:
@@ -141,125 +154,50 @@ class Command(BaseCommand):
                 problems.append(f"{len(late)} requests still failed more than 15 s after the restart")
         return problems
 
-    def check_writes(self, results):
-        """Every acknowledged token in the history of both its answers; each answer holds
-        the last token acknowledged for it."""
-        history = Answer.history.model
-        tokens = [token for _fields, token, _when in results.acknowledged]
-        found = defaultdict(set)
-        for question_id, text in history.objects.filter(text__in=tokens).values_list("question_id", "text"):
-            found[text].add(question_id)
-        lost = [token for token in tokens if not found.get(token)]
-        partial = [token for token in tokens if len(found.get(token, ())) == 1]
-        # Any token in the history that was never acknowledged would be a write the user was
-        # told had failed (or never heard of): it must have been rolled back, not kept.
-        stray = dict(
-            history.objects.filter(text__startswith=results.prefix).exclude(text__in=tokens)
-            .values("text").annotate(answers=Count("question_id", distinct=True)).values_list("text", "answers")
+    def report_writes(self, results, edits):
+        """The check of every save in the database (loadtest.saves), a line per kind."""
+        rows = check_writes(results, edits)
+        out = self.stdout.write
+        out(f"{'writes checked':22} {'saves':>6} {'saved':>6} {'conflicts':>9} {'failed':>6} {'lost':>5} "
+            f"{'partial':>7} {'stale':>5} {'as last saved':>13}")
+        for row in rows:
+            stale = "-" if row.stale is None else row.stale
+            out(f"{row.kind:22} {row.saves:>6} {row.acknowledged:>6} {row.conflicts:>9} {row.failed:>6} {row.lost:>5} "
+                f"{row.partial:>7} {stale:>5} {f'{row.holding}/{row.holders}':>13}")
+        total = {name: sum(getattr(row, name) or 0 for row in rows) for name in vars(rows[0]) if name != "kind"}
+        out(
+            f"writes checked in the database: {total['acknowledged']} acknowledged saves, {total['lost']} lost, "
+            f"{total['partial']} partial; {total['kept']} saves not acknowledged but kept whole (answered by a server "
+            f"that lost its database connection after committing), {total['kept_partial']} of them partial; "
+            f"{total['stale']} saves made on an out-of-date page written; "
+            f"{total['holding']} of {total['holders']} answers and objects hold the last save"
         )
-        partial_stray = [token for token, answers in stray.items() if answers == 1]
-        last = {}
-        for fields, token, when in sorted(results.acknowledged, key=lambda item: item[2]):
-            for field in fields:
-                last[int(field[1:])] = token
-        current = dict(
-            Answer.objects.filter(question_id__in=last, response__scheme__programme__slug="inclucities",
-                                  response__scheme__number=1, row=0).values_list("question_id", "text")
-        )
-        overwritten = [q for q, token in last.items() if current.get(q) != token]
-        self.stdout.write(
-            f"writes checked in the database: {len(tokens)} acknowledged saves, {len(lost)} lost, {len(partial)} partial; "
-            f"{len(stray)} saves not acknowledged but kept whole (answered by a server that lost its database "
-            f"connection after committing), {len(partial_stray)} of them partial; "
-            f"{len(last)} answers hold the last save acknowledged for them: {len(last) - len(overwritten)}"
-        )
-        problems = []
-        if lost or partial or partial_stray:
-            problems.append(f"{len(lost)} lost and {len(partial) + len(partial_stray)} partial writes")
-        if overwritten:
-            problems.append(f"{len(overwritten)} answers do not hold the last acknowledged save")
-        return problems
+        return write_problems(rows, results.saves)
 
 
-def run_person(role, browser, rng, capaci, deadline, max_requests):
+def run_person(role, browser, rng, capaci, edits, deadline, max_requests):
     na = f"{SCHEME}/needs-analysis/{capaci}/"
     reads = {
-        "officer": [("needs analysis", na), ("home", "/")],
-        "coordinator": [("dashboard", "/programmes/inclucities/dashboard/"), ("scheme home", f"{SCHEME}/"),
-                        ("programme", "/programmes/inclucities/")],
-        "facilitator": [("scheme home", f"{SCHEME}/"), ("visits", f"{SCHEME}/visits/")],
+        OFFICER: [("needs analysis", na), ("home", "/")],
+        COORDINATOR: [("dashboard", "/programmes/inclucities/dashboard/"), ("scheme home", f"{SCHEME}/"),
+                      ("programme", "/programmes/inclucities/")],
+        FACILITATOR: [("scheme home", f"{SCHEME}/"), ("visits", f"{SCHEME}/visits/")],
     }[role]
     pdfs = [("pdf action plan", f"{SCHEME}/action-plan/action-plan.pdf"), ("pdf needs analysis", f"{na}document.pdf")]
+    mine = [edit for edit in edits if role in edit.roles]
+    sections, forms, downloads = MIX[role]
     for count in itertools.count():
         if time.monotonic() >= deadline or count >= max_requests:
             return
         roll = rng.random()
-        if role == "officer" and roll < 0.6:
+        if roll < sections:
             save_section(browser, rng, f"{na}sections/{rng.choice(SECTIONS)}/")
-        elif role == "facilitator" and roll < 0.5:
+        elif roll < sections + forms and mine:
+            save_edit(browser, rng, rng.choice(mine))
+        elif roll < sections + forms + downloads:
             kind, path = rng.choice(pdfs)
             browser.request(kind, "GET", path)
         else:
             kind, path = rng.choice(reads)
             browser.request(kind, "GET", path)
         time.sleep(rng.uniform(0.05, 0.3))  # a person reads before the next click
-
-
-def save_section(browser, rng, path):
-    response, content = browser.request("section page", "GET", path)
-    if response is None or response.status != 200:
-        return
-    reader = FormReader()
-    reader.feed(content.decode("utf-8", "replace"))
-    form = next((f for f in reader.forms if len(f["textareas"]) >= 2 and not f["action"]), None)
-    if form is None:
-        return
-    targets = sorted(rng.sample([name for name in form["textareas"] if re.fullmatch(r"q\d+", name)], 2))
-    token = f"{browser.results.prefix}{uuid.uuid4().hex}"
-    fields = [(name, token if name in targets else value) for name, value in form["fields"]]
-    time.sleep(rng.uniform(0.2, 1.0))  # typing: meanwhile another officer may save the same section
-    response, _content = browser.request("section save", "POST", path, fields)
-    if response is None:
-        return
-    with browser.results.lock:
-        if response.status == 302:
-            browser.results.acknowledged.append((targets, token, time.monotonic()))
-        elif response.status == 409:
-            browser.results.conflicts += 1
-
-
-@transaction.atomic
-def prepare(users, rng):
-    """The demo data, and ``users`` people signing in with a password: about half officers
-    of the demo mentee city (who edit the same sections), the rest coordinators and
-    facilitators."""
-    if not Programme.objects.filter(slug="inclucities").exists():
-        demo_load()
-    scheme = Scheme.objects.get(programme__slug="inclucities", number=1)
-    party = scheme.parties.get(organisation__name="Capaci")
-    plan = plan_for(scheme)
-    if not plan.actions.exists():  # a plan of 30 actions to print (9 pages)
-        Action.objects.bulk_create(
-            Action(plan=plan, order=n, action=f"Action {n}: " + "open a one-stop shop for newcomers with partners " * 3,
-                   outcomes="Newcomers find every service in one place. " * 3, timeframe="2027", lead="Social affairs",
-                   resources="Two officers, the local support group. " * 2, evaluation="Visitors counted monthly. " * 2)
-            for n in range(1, 31)
-        )
-    programme = scheme.programme
-    roles = ["officer"] * max(1, users // 2) + ["coordinator", "facilitator"] * users
-    people = []
-    for index, role in enumerate(roles[:users]):
-        password = uuid.uuid4().hex
-        user, _created = User.objects.get_or_create(
-            email=f"load-{role}-{index}@example.org", defaults={"first_name": role.title(), "last_name": str(index)}
-        )
-        user.set_password(password)
-        user.save()
-        if role == "officer":
-            SchemeRole.objects.get_or_create(scheme=scheme, user=user, role="mentee", defaults={"party": party})
-        elif role == "coordinator":
-            ProgrammeRole.objects.get_or_create(programme=programme, user=user, role="coordinator")
-        else:
-            SchemeRole.objects.get_or_create(scheme=scheme, user=user, role="facilitator")
-        people.append((role, user, password))
-    return people

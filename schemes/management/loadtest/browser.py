@@ -135,7 +135,7 @@ class Browser:
 
 class Results:
     """What the people met, shared by their threads: the time of each request by kind,
-    the answers, and the saves acknowledged."""
+    the answers, and the saves they attempted."""
 
     def __init__(self, prefix=""):
         self.prefix = prefix  # of this run's tokens
@@ -144,8 +144,7 @@ class Results:
         self.statuses = Counter()
         self.errors = Counter()
         self.server_errors = []  # (kind, status, clean)
-        self.acknowledged = []  # (question field names, token, time acknowledged)
-        self.conflicts = 0
+        self.saves = []  # every save attempted (loadtest.saves.Save), with its answer
         self.failures = []  # (time, kind) of answers that were not a success
         self.successes = []  # times of successful answers
 
@@ -164,6 +163,10 @@ class Results:
                 self.failures.append((now, kind))
             else:
                 self.successes.append(now)
+
+    def add_save(self, save):
+        with self.lock:
+            self.saves.append(save)
 
 
 def percentile(values, share):
