@@ -15,7 +15,7 @@ from django.db import connection, connections
 from django.test import Client
 
 from mentoring.forms import ConcurrentEditMixin
-from schemes.management.commands.load_test import form_with
+from schemes.management.loadtest.browser import form_with
 
 from .conftest import Personas
 

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from schemes.management.commands.load_test import Browser, FormReader, Results
+from schemes.management.loadtest.browser import Browser, FormReader, Results
 
 from .test_questionnaires import BASE
 
@@ -38,6 +38,9 @@ def test_the_load_tool_drives_a_live_server_and_finds_every_save(live_server):
     saves = int(report.split("saves acknowledged: ")[1].split(";")[0])
     assert saves > 0
     assert f"{saves} acknowledged saves, 0 lost, 0 partial" in report
+    assert "0 saves made on an out-of-date page written" in report
+    for kind in ("questionnaire section", "action", "visit", "benchmark draft"):  # a line per kind of save
+        assert f"\n{kind} " in report
 
 
 @pytest.fixture
