@@ -9,7 +9,7 @@ with the version read after it, so both checks of that version passed the stale 
 import pytest
 
 from mentoring import forms as mentoring_forms
-from schemes.management.commands.load_test import form_with
+from schemes.management.loadtest.browser import form_with
 from schemes.models import GoodPractice, PoliticalCommitment
 
 
