@@ -12,6 +12,7 @@ from benchmarks.models import KeyFactor
 from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, RowsFormSet, TextLimitMixin
 
 from .models import Action, ActionComment, ActionPlan, ImplementationUpdate, Need
+from .services.action_plans import needs_of, versions_of
 
 
 class ActionForm(TextLimitMixin, ConcurrentEditMixin, forms.ModelForm):
@@ -33,7 +34,7 @@ class ActionForm(TextLimitMixin, ConcurrentEditMixin, forms.ModelForm):
             focus if focus.exists() else KeyFactor.objects.filter(version_id=scheme.benchmark_id).order_by("order")
         )
         self.fields["key_factors"].label_from_instance = lambda kf: f"{kf.number} · {kf.title}"
-        self.fields["needs"].queryset = plan.needs.order_by("order", "id")
+        self.fields["needs"].queryset = needs_of(plan)
 
 
 class NeedForm(PlainTextMixin, forms.ModelForm):
@@ -59,7 +60,7 @@ class FreezeForm(PlainTextMixin, forms.Form):
 
     def clean_label(self):
         label = self.cleaned_data["label"].strip()
-        if self.plan.versions.filter(label__iexact=label).exists():
+        if versions_of(self.plan).filter(label__iexact=label).exists():
             raise ValidationError(_("A version of this plan is already called “%(label)s”: choose another label.") % {"label": label})
         return label
 

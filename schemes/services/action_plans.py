@@ -17,7 +17,7 @@ from benchmarks.compare import Diff, ItemChange, word_diff
 from mentoring.forms import save_ordered_rows
 from mentoring.history import move_in_order
 
-from ..models import ActionPlan, ActionPlanStatus, ActionPlanVersion, ActionStatus, ImplementationUpdate, Side
+from ..models import Action, ActionPlan, ActionPlanStatus, ActionPlanVersion, ActionStatus, ImplementationUpdate, Need, Side
 from .setup import form_save_with_history
 
 FIELDS = {
@@ -42,7 +42,19 @@ class PlanLocked(Exception):
 
 
 def plan_for(scheme):
-    """The scheme's action plan, created (empty, titled after the scheme) the first time."""
+    """The scheme's action plan to read: its row, or an unsaved empty plan (titled after
+    the scheme) while it has none. Reading never writes (an observer opening the page
+    used to create the plan and a history row in their name): the row is created by the
+    plan's first change, in ``_editable``."""
+    plan = ActionPlan.objects.filter(scheme=scheme).first() or ActionPlan(scheme=scheme, title=scheme.title)
+    plan.scheme = scheme
+    return plan
+
+
+@transaction.atomic
+def plan_get_or_create(*, scheme):
+    """The scheme's action plan row, created (empty, titled after the scheme) if it has
+    none: for the writes that need the row (and for fixtures)."""
     plan, _created = ActionPlan.objects.get_or_create(scheme=scheme, defaults={"title": scheme.title})
     plan.scheme = scheme
     return plan
@@ -54,15 +66,36 @@ def sides(scheme):
     return [p for p in parties if p.side == Side.MENTEE], [p for p in parties if p.side == Side.MENTOR]
 
 
+def _locked(plan):
+    """The plan's row, locked until the transaction ends; created first if the plan is
+    not saved yet (its first change)."""
+    if plan.pk is None:
+        plan = plan_get_or_create(scheme=plan.scheme)
+    locked = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    locked.scheme = plan.scheme
+    return locked
+
+
 def _editable(plan):
-    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    plan = _locked(plan)
     if plan.status != ActionPlanStatus.DRAFT:
         raise PlanLocked
     return plan
 
 
+# A plan not saved yet (``plan_for``) has no rows: its related managers cannot be asked.
 def actions_of(plan):
+    if plan.pk is None:
+        return Action.objects.none()
     return plan.actions.prefetch_related("key_factors", "needs").order_by("order", "id")
+
+
+def needs_of(plan):
+    return plan.needs.order_by("order", "id") if plan.pk is not None else Need.objects.none()
+
+
+def versions_of(plan):
+    return plan.versions.all() if plan.pk is not None else ActionPlanVersion.objects.none()
 
 
 @transaction.atomic
@@ -98,7 +131,7 @@ def snapshot(plan):
         "title": plan.title,
         "mentee": ", ".join(p.organisation.name for p in mentees),
         "mentor": ", ".join(p.organisation.name for p in mentors),
-        "needs": [need.text for need in plan.needs.order_by("order", "id")],
+        "needs": [need.text for need in needs_of(plan)],
         "actions": [
             {
                 "id": action.pk,
@@ -120,7 +153,7 @@ def snapshot(plan):
 @transaction.atomic
 def version_freeze(*, plan, label, visit=None, user=None, final=False):
     """Freeze the plan as it is now under ``label`` (unique in the plan)."""
-    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    plan = _locked(plan)
     number = (plan.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = ActionPlanVersion.objects.create(
         plan=plan, number=number, label=label, visit=visit, snapshot=snapshot(plan), is_final=final, created_by=user
@@ -184,6 +217,8 @@ def plan_submit(*, plan, user):
 
 @transaction.atomic
 def plan_reopen(*, plan):
+    if plan.pk is None:  # a plan never changed was never submitted
+        raise PlanLocked
     plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != ActionPlanStatus.SUBMITTED:
         raise PlanLocked
@@ -195,6 +230,8 @@ def plan_reopen(*, plan):
 
 @transaction.atomic
 def plan_approve(*, plan, user, decision_reference):
+    if plan.pk is None:
+        raise PlanLocked
     plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != ActionPlanStatus.SUBMITTED:
         raise PlanLocked

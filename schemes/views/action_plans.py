@@ -4,6 +4,7 @@ one and approves it (then it is read-only), and records its implementation, on w
 mentor comments. Fetched through the scheme: another scheme's action is a 404."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +28,7 @@ from ..services.action_plans import (
     actions_of,
     compare,
     is_overdue,
+    needs_of,
     needs_save,
     plan_actions_prefetched,
     plan_approve,
@@ -39,6 +41,7 @@ from ..services.action_plans import (
     untraced,
     update_add,
     version_freeze,
+    versions_of,
 )
 
 
@@ -52,6 +55,8 @@ def _locked(request, scheme):
 
 
 def _action(plan, pk):
+    if plan.pk is None:  # a plan not saved yet has no action
+        raise Http404
     return get_object_or_404(Action.objects.select_related("plan"), plan=plan, pk=pk)
 
 
@@ -84,7 +89,7 @@ def plan_detail(request, scheme, access):
         # One form per action, each with its own field ids (labels stay tied to fields).
         action.update_form = UpdateForm(prefix=f"update-{action.pk}")
         action.comment_form = ActionCommentForm(prefix=f"comment-{action.pk}")
-    needs = list(plan.needs.order_by("order", "id"))
+    needs = list(needs_of(plan))
     factors, untraced_needs = untraced(plan, actions, needs)
     mentees, mentors = sides(scheme)
     return render(
@@ -92,7 +97,7 @@ def plan_detail(request, scheme, access):
         "action_plans/detail.html",
         _context(
             scheme, access=access, plan=plan, actions=actions, untraced_factors=factors, untraced_needs=untraced_needs,
-            needs=needs, versions=plan.versions.select_related("visit", "created_by"),
+            needs=needs, versions=versions_of(plan).select_related("visit", "created_by"),
             mentees=mentees, mentors=mentors, progress=progress_summary(actions, today),
             editable=plan.status == ActionPlanStatus.DRAFT, approved=plan.status == ActionPlanStatus.APPROVED,
             freeze_form=FreezeForm(plan=plan), approval_form=ApprovalForm(), page_title=_("Action plan"),
@@ -199,7 +204,7 @@ def version_freeze_view(request, scheme, access):
 @scheme_view("view", "action_plan_version")
 def version_detail(request, scheme, access, version):
     plan = plan_for(scheme)
-    frozen = get_object_or_404(plan.versions.select_related("visit"), number=version)
+    frozen = get_object_or_404(versions_of(plan).select_related("visit"), number=version)
     return render(
         request, "action_plans/version.html",
         _context(scheme, plan=plan, version=frozen, content=frozen.snapshot, fields=FIELDS, page_title=frozen.label),
@@ -211,7 +216,7 @@ def version_detail(request, scheme, access, version):
 def version_compare(request, scheme, access):
     """Two versions (or a version and the current plan) side by side, field by field."""
     plan = plan_for(scheme)
-    versions = {str(v.number): v for v in plan.versions.all()}
+    versions = {str(v.number): v for v in versions_of(plan)}
     errors = []
     current = []
 

@@ -38,7 +38,7 @@ from django.db.models import Count
 
 from mentoring.models import User
 from schemes.models import Action, Answer, Organisation, Programme, ProgrammeRole, Scheme, SchemeRole
-from schemes.services.action_plans import plan_for
+from schemes.services.action_plans import plan_get_or_create
 from schemes.services.demo import demo_load
 
 SCHEME = "/programmes/inclucities/schemes/1"
@@ -393,7 +393,7 @@ def prepare(users, rng):
         demo_load()
     scheme = Scheme.objects.get(programme__slug="inclucities", number=1)
     party = scheme.parties.get(organisation__name="Capaci")
-    plan = plan_for(scheme)
+    plan = plan_get_or_create(scheme=scheme)
     if not plan.actions.exists():  # a plan of 30 actions to print (9 pages)
         Action.objects.bulk_create(
             Action(plan=plan, order=n, action=f"Action {n}: " + "open a one-stop shop for newcomers with partners " * 3,
