@@ -13,11 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, TextLimitMixin
 
 from .models import AgendaItem, LocalSupportGroupMember, Organisation, OrganisationKind, Visit
-from .services.visits import PREPARATION_LEAD
+from .services.visits import PREPARATION_LEAD, session_check
 
 TIME_ZONES = sorted(zone for zone in zoneinfo.available_timezones() if "/" in zone and not zone.startswith("Etc/"))
 TYPICAL_DAYS = (1, 5)  # a visit outside this many days is unusual: a warning, not an error
-MAX_SESSIONS = 80
 
 
 class TimeInput(forms.TimeInput):
@@ -182,15 +181,10 @@ class SessionForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
             self.add_error("end_time", _("The session ends before it starts."))
             return cleaned
         if day and start and end:
-            others = self.visit.agenda_items.filter(day=day, start_time__lt=end, end_time__gt=start).exclude(pk=self.instance.pk)
-            clash = others.first()
-            if clash:
-                self.add_error(
-                    "start_time",
-                    _("This overlaps “%(title)s” (%(start)s–%(end)s) on the same day.")
-                    % {"title": clash.title, "start": clash.start_time.strftime("%H:%M"), "end": clash.end_time.strftime("%H:%M")},
-                )
-        if self.instance.pk is None and self.visit.agenda_items.count() >= MAX_SESSIONS:
-            raise ValidationError(_("An agenda has at most %(max)s sessions.") % {"max": MAX_SESSIONS})
+            # A quick answer; ``session_save`` checks again under the visit's lock.
+            try:
+                session_check(visit=self.visit, day=day, start=start, end=end, session=self.instance)
+            except ValidationError as error:
+                self.add_error(None, error)
         surface_empty_choice_errors(self)
         return cleaned

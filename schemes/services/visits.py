@@ -6,6 +6,7 @@ import datetime
 import zoneinfo
 from collections import defaultdict
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -18,6 +19,9 @@ from .schemes import MAX_VISITS, MIN_VISITS
 
 class VisitLimit(Exception):
     """A scheme has 2 to 10 visits."""
+
+
+MAX_SESSIONS = 80
 
 
 def _lock(scheme):
@@ -134,11 +138,46 @@ def _at(day, time):
     return datetime.datetime.combine(day, time)
 
 
+def _lock_visit(visit):
+    """Lock the visit's row until the transaction ends: the changes of its agenda are
+    checked (no overlap, at most MAX_SESSIONS) and made one at a time."""
+    list(Visit.objects.select_for_update().filter(pk=visit.pk).values_list("pk", flat=True))
+
+
+def session_check(*, visit, day, start, end, session=None):
+    """ValidationError if a session of ``visit`` on ``day`` from ``start`` to ``end``
+    (``session`` itself, when it is saved already, aside) overlaps another one, or would
+    be one session too many."""
+    clash = visit.agenda_items.filter(day=day, start_time__lt=end, end_time__gt=start).exclude(
+        pk=getattr(session, "pk", None)
+    ).first()
+    if clash:
+        raise ValidationError({"start_time": _("This overlaps “%(title)s” (%(start)s–%(end)s) on the same day.") % {
+            "title": clash.title, "start": clash.start_time.strftime("%H:%M"), "end": clash.end_time.strftime("%H:%M"),
+        }})
+    if getattr(session, "pk", None) is None and visit.agenda_items.count() >= MAX_SESSIONS:
+        raise ValidationError(_("An agenda has at most %(max)s sessions.") % {"max": MAX_SESSIONS})
+
+
+@transaction.atomic
+def session_save(*, form, visit):
+    """Save the agenda session of ``form`` (a new one or a change) in ``visit``. The form
+    checked it against the agenda; it is checked again here with the visit's row locked,
+    because two people saving overlapping sessions at the same instant both pass the
+    form's check. ValidationError, nothing saved, if it no longer fits."""
+    _lock_visit(visit)
+    data = form.cleaned_data
+    session_check(visit=visit, day=data["day"], start=data["start_time"], end=data["end_time"], session=form.instance)
+    form.instance.visit = visit
+    return form_save_with_history(form)
+
+
 @transaction.atomic
 def session_move(*, session, up):
     """Swap ``session`` with the session before (``up``) or after it on the same day:
     the earlier slot starts when the first of the two started, each keeps its length,
     and the gap between them stays, so no other session is touched."""
+    _lock_visit(session.visit)
     siblings = list(session.visit.agenda_items.select_for_update().filter(day=session.day).order_by("start_time"))
     index = next(i for i, s in enumerate(siblings) if s.pk == session.pk)
     other = index - 1 if up else index + 1

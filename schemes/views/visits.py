@@ -5,6 +5,7 @@ session is a 404."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,12 +20,12 @@ from mentoring.documents import pdf_response
 from mentoring.pages import form_page, history_view, restore_view
 
 from ..models import AgendaItem, LocalSupportGroupMember
-from ..services.setup import form_save_with_history
 from ..services.visits import (
     VisitLimit,
     agenda_days,
     calendar,
     session_move,
+    session_save,
     visit_add,
     visit_move,
     visit_record_save,
@@ -197,11 +198,12 @@ def _session_page(request, scheme, visit, session):
         return redirect(_url(visit))
     form = SessionForm(request.POST or None, instance=session or AgendaItem(visit=visit), visit=visit)
     if request.method == "POST" and form.is_valid():
-        form.instance.visit = visit
         try:
-            form_save_with_history(form)
+            session_save(form=form, visit=visit)
         except EditConflict:
             pass  # the form says someone saved first, with what the writer typed
+        except ValidationError as error:  # another session took this time meanwhile
+            form.add_error(None, error)
         else:
             messages.success(request, _("Session saved."))
             if "add_another" in request.POST:
