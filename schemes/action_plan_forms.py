@@ -12,7 +12,7 @@ from benchmarks.models import KeyFactor
 from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, RowsFormSet, TextLimitMixin
 
 from .models import Action, ActionComment, ActionPlan, ImplementationUpdate, Need
-from .services.action_plans import needs_of, versions_of
+from .services.action_plans import VersionLabelTaken, label_taken, needs_of
 
 
 class ActionForm(TextLimitMixin, ConcurrentEditMixin, forms.ModelForm):
@@ -60,8 +60,8 @@ class FreezeForm(PlainTextMixin, forms.Form):
 
     def clean_label(self):
         label = self.cleaned_data["label"].strip()
-        if versions_of(self.plan).filter(label__iexact=label).exists():
-            raise ValidationError(_("A version of this plan is already called “%(label)s”: choose another label.") % {"label": label})
+        if label_taken(self.plan, label):
+            raise ValidationError(VersionLabelTaken(label).message)
         return label
 
 

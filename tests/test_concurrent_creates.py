@@ -1,6 +1,6 @@
 """Creating at the same instant, on PostgreSQL: two different forms that may not both be
-saved (two overlapping agenda sessions) save one and refuse the other with a message,
-never a second row.
+saved (two overlapping agenda sessions, two versions of the plan under one label) save one
+and refuse the other with a message, never a second row or an error page.
 
 As in tests/test_concurrent_writes.py, each request runs in its own thread with its own
 database connection, and the two meet at a barrier once their forms are validated, so
@@ -110,3 +110,17 @@ def test_two_overlapping_sessions_posted_at_once_are_not_both_saved(world, monke
     assert AgendaItem.objects.count() == 1, "two overlapping sessions were both saved"
     assert sum("This overlaps" in page for page in pages) == 1
 
+
+def test_two_versions_frozen_at_once_under_one_label_give_a_message(world, monkeypatch):
+    from schemes.action_plan_forms import FreezeForm
+    from schemes.models import ActionPlanVersion
+
+    p = world
+    url = SCHEME + "action-plan/"
+    posts = []
+    for key in ("mentee", "facilitator"):
+        client = client_of(p, key)
+        posts.append((client, SCHEME + "action-plan/versions/freeze/", form_data(client, url, "label", {"label": "After visit 1"})))
+    pages = race(monkeypatch, FreezeForm, posts)
+    assert ActionPlanVersion.objects.count() == 1
+    assert sum("already called" in page for page in pages) == 1

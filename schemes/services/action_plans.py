@@ -150,10 +150,30 @@ def snapshot(plan):
     }
 
 
+class VersionLabelTaken(Exception):
+    """Another version of the plan has this label (labels are unique in a plan)."""
+
+    def __init__(self, label):
+        super().__init__(label)
+        self.label = label
+
+    @property
+    def message(self):
+        return _("A version of this plan is already called “%(label)s”: choose another label.") % {"label": self.label}
+
+
+def label_taken(plan, label):
+    return versions_of(plan).filter(label__iexact=label).exists()
+
+
 @transaction.atomic
 def version_freeze(*, plan, label, visit=None, user=None, final=False):
-    """Freeze the plan as it is now under ``label`` (unique in the plan)."""
+    """Freeze the plan as it is now under ``label``. The label is checked again with the
+    plan's row locked: two people freezing at once under one label both pass the form's
+    check, and the second would otherwise meet the unique constraint (an error page)."""
     plan = _locked(plan)
+    if label_taken(plan, label):
+        raise VersionLabelTaken(label)
     number = (plan.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = ActionPlanVersion.objects.create(
         plan=plan, number=number, label=label, visit=visit, snapshot=snapshot(plan), is_final=final, created_by=user
@@ -205,8 +225,12 @@ def plan_submit(*, plan, user):
     if not plan.actions.exists():
         raise ValueError(_("The plan has no action yet."))
     label = _("Final version")
-    if plan.versions.filter(label=label).exists():
+    if label_taken(plan, label):
         label = _("Final version (%(date)s)") % {"date": timezone.localdate().isoformat()}
+    dated, count = label, 1
+    while label_taken(plan, label):  # submitted, reopened and submitted again the same day
+        count += 1
+        label = f"{dated} ({count})"
     version_freeze(plan=plan, label=label, user=user, final=True)
     plan.refresh_from_db()
     plan.status = ActionPlanStatus.SUBMITTED

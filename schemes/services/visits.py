@@ -69,7 +69,7 @@ def visit_save(*, form):
 def visit_record_save(*, form, user):
     """Save the record after the visit. When the visit is held, the action plan (if it has
     actions) is frozen as "Draft after visit N", once: returns that version, or None."""
-    from .action_plans import version_freeze
+    from .action_plans import VersionLabelTaken, label_taken, version_freeze
 
     visit = form_save_with_history(form, reason=_("Recorded after the visit"))
     phase_advance(visit.scheme)
@@ -77,9 +77,12 @@ def visit_record_save(*, form, user):
     if plan is None or not plan.actions.exists() or plan.versions.filter(visit=visit).exists():
         return None
     label = _("Draft after visit %(number)s") % {"number": visit.order}
-    if plan.versions.filter(label__iexact=label).exists():
+    if label_taken(plan, label):
         return None
-    return version_freeze(plan=plan, label=label, visit=visit, user=user)
+    try:
+        return version_freeze(plan=plan, label=label, visit=visit, user=user)
+    except VersionLabelTaken:  # frozen under this label by someone else at the same instant
+        return None
 
 
 def phase_advance(scheme):

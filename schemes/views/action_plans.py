@@ -22,6 +22,7 @@ from ..models import Action, ActionPlanStatus, OrganisationKind
 from ..services.action_plans import (
     FIELDS,
     PlanLocked,
+    VersionLabelTaken,
     action_delete,
     action_move,
     action_save,
@@ -195,7 +196,11 @@ def version_freeze_view(request, scheme, access):
             for error in errors:
                 messages.error(request, error)
         return redirect(_url(scheme) + "#versions")
-    version = version_freeze(plan=plan, label=form.cleaned_data["label"], visit=form.cleaned_data["visit"], user=request.user)
+    try:
+        version = version_freeze(plan=plan, label=form.cleaned_data["label"], visit=form.cleaned_data["visit"], user=request.user)
+    except VersionLabelTaken as taken:  # frozen under this label by someone else a moment before
+        messages.error(request, taken.message)
+        return redirect(_url(scheme) + "#versions")
     messages.success(request, _("Version %(number)s “%(label)s” frozen.") % {"number": version.number, "label": version.label})
     return redirect(_url(scheme) + "#versions")
 
