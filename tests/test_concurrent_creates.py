@@ -1,6 +1,7 @@
 """Creating at the same instant, on PostgreSQL: two different forms that may not both be
-saved (two overlapping agenda sessions, two versions of the plan under one label) save one
-and refuse the other with a message, never a second row or an error page.
+saved (two overlapping agenda sessions, two versions of the plan under one label, two
+invitations to one address) save one and refuse the other with a message, never a second
+row or an error page.
 
 As in tests/test_concurrent_writes.py, each request runs in its own thread with its own
 database connection, and the two meet at a barrier once their forms are validated, so
@@ -93,6 +94,27 @@ def race(monkeypatch, form_class, posts):
         assert not isinstance(response, Exception), repr(response)
         assert response.status_code == 200, response.status_code
     return [response.content.decode() for response in responses]
+
+
+def test_two_invitations_to_one_address_at_once_leave_one_live_link(world, monkeypatch):
+    """Two organisers inviting the same person at the same instant (two forms): one
+    invitation is live afterwards; the other organiser is told why theirs was not sent."""
+    from schemes.forms import InvitationForm
+    from schemes.models import Invitation
+
+    p = world
+    url = SCHEME + "people/"
+    values = {"action": "invite", "invite-email": "nora@menteeville.example", "invite-role": "mentee",
+              "invite-organisation": str(p.mentee_city.pk)}
+    posts = []
+    for key in ("facilitator", "coordinator"):
+        client = client_of(p, key)
+        posts.append((client, url, form_data(client, url, "invite-email", values)))
+    pages = race(monkeypatch, InvitationForm, posts)
+    live = Invitation.objects.pending().filter(email="nora@menteeville.example").count()
+    assert live == 1, f"{live} live invitation links for one address"
+    assert sum("Invitation sent" in page for page in pages) == 1
+    assert sum("was just invited" in page for page in pages) == 1
 
 
 def test_two_overlapping_sessions_posted_at_once_are_not_both_saved(world, monkeypatch):

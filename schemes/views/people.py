@@ -13,7 +13,7 @@ from mentoring.access import programme_view, require, scheme_view
 
 from ..forms import InvitationForm, RoleGrantForm
 from ..models import Invitation, Organisation, ProgrammeRole, SchemeRole
-from ..services.invitations import invitation_create, invitation_withdraw, role_grant, role_remove
+from ..services.invitations import AlreadyInvited, invitation_create, invitation_withdraw, role_grant, role_remove
 
 
 def _organisations(programme, scheme):
@@ -46,25 +46,31 @@ def _people_page(request, *, programme, scheme, access, roles, invitations, wher
     if action is not None:
         if action == "invite" and invite_form.is_valid():
             data = invite_form.cleaned_data
-            invitation, link = invitation_create(
-                programme=programme,
-                scheme=scheme,
-                email=data["email"],
-                role=data["role"],
-                organisation=data["organisation"],
-                party=invite_form.party,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                message=data["message"],
-                invited_by=request.user,
-                build_url=request.build_absolute_uri,
-            )
-            messages.success(
-                request,
-                _("Invitation sent to %(email)s. The link works once and expires in %(days)s days.")
-                % {"email": invitation.email, "days": settings.INVITATION_VALID_DAYS},
-            )
-            return redirect(request.path)
+            try:
+                sent = invitation_create(
+                    programme=programme,
+                    scheme=scheme,
+                    email=data["email"],
+                    role=data["role"],
+                    organisation=data["organisation"],
+                    party=invite_form.party,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    message=data["message"],
+                    invited_by=request.user,
+                    build_url=request.build_absolute_uri,
+                )
+            except AlreadyInvited as error:
+                invite_form.add_error("email", error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Invitation sent to %(email)s. The link works once and expires in %(days)s days.")
+                    % {"email": sent.invitation.email, "days": settings.INVITATION_VALID_DAYS},
+                )
+                if sent.replaced:
+                    messages.info(request, _("The earlier invitation to this address is withdrawn: its link no longer works."))
+                return redirect(request.path)
         if action == "grant" and grant_form.is_valid():
             data = grant_form.cleaned_data
             role_grant(user=grant_form.user, programme=programme, scheme=scheme, role=data["role"], party=grant_form.party)
