@@ -11,6 +11,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, TextLimitMixin
+from mentoring.submissions import SubmitOnceMixin
 
 from .models import AgendaItem, LocalSupportGroupMember, Organisation, OrganisationKind, Visit
 from .services.visits import PREPARATION_LEAD, session_check
@@ -46,7 +47,7 @@ class MemberChoiceField(forms.ModelMultipleChoiceField):
         return f"{member.name} ({member.organisation}, {member.group.city.name})" if member.organisation else f"{member.name} ({member.group.city.name})"
 
 
-class VisitForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
+class VisitForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=[(zone, zone) for zone in TIME_ZONES])
 
     class Meta:
@@ -141,7 +142,7 @@ class PersonChoiceField(forms.ModelMultipleChoiceField):
         return f"{user.get_full_name() or user.email}{organisation}"
 
 
-class SessionForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
+class SessionForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
     day = forms.TypedChoiceField(label=_("Day"), coerce=datetime.date.fromisoformat)
 
     class Meta:

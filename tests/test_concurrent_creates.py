@@ -1,7 +1,8 @@
-"""Creating at the same instant, on PostgreSQL: two different forms that may not both be
+"""Creating at the same instant, on PostgreSQL: a form sent twice at once (a double click
+whose two requests overlap) makes one row; two different forms that may not both be
 saved (two overlapping agenda sessions, two versions of the plan under one label, two
-invitations to one address) save one and refuse the other with a message, never a second
-row or an error page.
+invitations to one address) save one and refuse the other with a message, never a
+second row or an error page.
 
 As in tests/test_concurrent_writes.py, each request runs in its own thread with its own
 database connection, and the two meet at a barrier once their forms are validated, so
@@ -12,6 +13,7 @@ transaction at a time, so the race cannot happen there.)
 import threading
 
 import pytest
+from django.core import mail
 from django.db import connection, connections
 from django.test import Client
 
@@ -94,6 +96,35 @@ def race(monkeypatch, form_class, posts):
         assert not isinstance(response, Exception), repr(response)
         assert response.status_code == 200, response.status_code
     return [response.content.decode() for response in responses]
+
+
+def test_an_action_sent_twice_at_once_is_one_action(world, monkeypatch):
+    from schemes.action_plan_forms import ActionForm
+    from schemes.models import Action
+
+    p = world
+    url = SCHEME + "action-plan/actions/new/"
+    first, second = client_of(p, "mentee"), client_of(p, "mentee")
+    data = form_data(first, url, "action", {"action": "Open a welcome desk"})
+    pages = race(monkeypatch, ActionForm, [(first, url, data), (second, url, data)])
+    assert Action.objects.count() == 1, f"{Action.objects.count()} actions from one form sent twice at once"
+    assert sum("already saved" in page for page in pages) == 1
+
+
+def test_an_invitation_sent_twice_at_once_is_one_live_link(world, monkeypatch):
+    from schemes.forms import InvitationForm
+    from schemes.models import Invitation
+
+    p = world
+    url = SCHEME + "people/"
+    first, second = client_of(p, "facilitator"), client_of(p, "facilitator")
+    values = {"action": "invite", "invite-email": "nora@menteeville.example", "invite-role": "mentee",
+              "invite-organisation": str(p.mentee_city.pk)}
+    data = form_data(first, url, "invite-email", values)
+    pages = race(monkeypatch, InvitationForm, [(first, url, data), (second, url, data)])
+    assert Invitation.objects.count() == 1, f"{Invitation.objects.count()} invitations from one form sent twice at once"
+    assert len(mail.outbox) == 1
+    assert sum("already saved" in page for page in pages) == 1
 
 
 def test_two_invitations_to_one_address_at_once_leave_one_live_link(world, monkeypatch):

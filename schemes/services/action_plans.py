@@ -310,6 +310,15 @@ def update_add(*, form, action, user):
     return update
 
 
+@transaction.atomic
+def action_comment_add(*, form, action, user):
+    """The mentor's (or an organiser's) comment on an action being implemented."""
+    comment = form.save(commit=False)
+    comment.action, comment.author = action, user
+    comment.save()
+    return comment
+
+
 def plan_actions_prefetched(plan):
     return actions_of(plan).prefetch_related(
         Prefetch("updates", queryset=ImplementationUpdate.objects.select_related("author").order_by("-date", "-id")),

@@ -16,6 +16,7 @@ from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response
 from mentoring.exports import csv_response, xlsx_response
 from mentoring.pages import form_page
+from mentoring.submissions import submission_save
 
 from ..action_plan_forms import ActionCommentForm, ActionForm, ApprovalForm, FreezeForm, NeedFormSet, UpdateForm
 from ..models import Action, ActionPlanStatus, OrganisationKind
@@ -23,6 +24,7 @@ from ..services.action_plans import (
     FIELDS,
     PlanLocked,
     VersionLabelTaken,
+    action_comment_add,
     action_delete,
     action_move,
     action_save,
@@ -132,18 +134,22 @@ def _action_page(request, scheme, plan, action):
     if plan.status != ActionPlanStatus.DRAFT:
         return _locked(request, scheme)
     form = ActionForm(request.POST or None, instance=action, plan=plan)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         try:
-            saved = action_save(form=form, plan=plan)
+            saved = submission_save(
+                request, form, lambda: action_save(form=form, plan=plan), url=lambda saved: _url(scheme) + f"#action-{saved.pk}"
+            )
         except PlanLocked:
             return _locked(request, scheme)
         except EditConflict:
-            pass  # the form says someone saved first, with what the writer typed
-        else:
+            saved = None  # the form says someone saved first, with what the writer typed
+        if saved:
+            if saved.again:
+                return redirect(saved.url)
             messages.success(request, _("Action saved."))
             if "add_another" in request.POST:
                 return redirect(_url(scheme, "action_create"))
-            return redirect(_url(scheme) + f"#action-{saved.pk}")
+            return redirect(saved.url)
     title = _("Edit an action") if action else _("Add an action")
     return form_page(
         request, form, title=title, submit_label=_("Save"), cancel_url=_url(scheme),
@@ -191,18 +197,26 @@ def action_delete_view(request, scheme, access, pk):
 def version_freeze_view(request, scheme, access):
     plan = plan_for(scheme)
     form = FreezeForm(request.POST, plan=plan)
-    if not form.is_valid():
+    try:
+        saved = submission_save(
+            request, form,
+            lambda: version_freeze(
+                plan=plan, label=form.cleaned_data["label"], visit=form.cleaned_data["visit"], user=request.user
+            ),
+            url=lambda version: _url(scheme) + "#versions",
+        )
+    except VersionLabelTaken as taken:  # frozen under this label by someone else a moment before
+        messages.error(request, taken.message)
+        return redirect(_url(scheme) + "#versions")
+    if saved is None:
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
         return redirect(_url(scheme) + "#versions")
-    try:
-        version = version_freeze(plan=plan, label=form.cleaned_data["label"], visit=form.cleaned_data["visit"], user=request.user)
-    except VersionLabelTaken as taken:  # frozen under this label by someone else a moment before
-        messages.error(request, taken.message)
-        return redirect(_url(scheme) + "#versions")
-    messages.success(request, _("Version %(number)s “%(label)s” frozen.") % {"number": version.number, "label": version.label})
-    return redirect(_url(scheme) + "#versions")
+    if not saved.again:
+        version = saved.object
+        messages.success(request, _("Version %(number)s “%(label)s” frozen.") % {"number": version.number, "label": version.label})
+    return redirect(saved.url)
 
 
 @require_safe
@@ -302,14 +316,18 @@ def update_create(request, scheme, access, pk):
     plan = plan_for(scheme)
     action = _action(plan, pk)
     form = UpdateForm(request.POST, prefix=f"update-{action.pk}")
-    if form.is_valid():
-        try:
-            update_add(form=form, action=action, user=request.user)
-        except PlanLocked:
-            messages.error(request, _("Implementation is recorded once the plan is approved."))
-        else:
-            messages.success(request, _("Update recorded."))
+    try:
+        saved = submission_save(
+            request, form, lambda: update_add(form=form, action=action, user=request.user),
+            url=lambda update: _url(scheme) + f"#action-{action.pk}",
+        )
+    except PlanLocked:
+        messages.error(request, _("Implementation is recorded once the plan is approved."))
         return redirect(_url(scheme) + f"#action-{action.pk}")
+    if saved:
+        if not saved.again:
+            messages.success(request, _("Update recorded."))
+        return redirect(saved.url)
     return form_page(
         request, form, title=_("Record progress"), submit_label=_("Save"), cancel_url=_url(scheme),
         context=_context(scheme, page_title=_("Record progress")),
@@ -322,11 +340,14 @@ def action_comment(request, scheme, access, pk):
     plan = plan_for(scheme)
     action = _action(plan, pk)
     form = ActionCommentForm(request.POST, prefix=f"comment-{action.pk}")
-    if form.is_valid():
-        form.instance.action, form.instance.author = action, request.user
-        form.save()
-        messages.success(request, _("Comment added."))
-        return redirect(_url(scheme) + f"#action-{action.pk}")
+    saved = submission_save(
+        request, form, lambda: action_comment_add(form=form, action=action, user=request.user),
+        url=lambda comment: _url(scheme) + f"#action-{action.pk}",
+    )
+    if saved:
+        if not saved.again:
+            messages.success(request, _("Comment added."))
+        return redirect(saved.url)
     return form_page(
         request, form, title=_("Comment on an action"), submit_label=_("Save"), cancel_url=_url(scheme),
         context=_context(scheme, page_title=_("Comment on an action")),
