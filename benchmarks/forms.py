@@ -10,6 +10,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.forms import ConcurrentEditMixin, PlainTextMixin, RowsFormSet
+from mentoring.submissions import SubmitOnceMixin
 
 from .models import (
     Benchmark,
@@ -25,7 +26,7 @@ from .services import MAX_ITEMS, MAX_KEY_FACTORS
 UNSAFE_LINK_RE = re.compile(r"^\s*(javascript|data|vbscript|file):", re.I)
 
 
-class BenchmarkCreateForm(PlainTextMixin, forms.Form):
+class BenchmarkCreateForm(PlainTextMixin, SubmitOnceMixin, forms.Form):
     theme = forms.CharField(label=_("Theme"), max_length=300, help_text=_("For example: Reception and orientation of newcomers."))
     title = forms.CharField(label=_("Title"), max_length=300)
     slug = forms.SlugField(
@@ -41,7 +42,7 @@ class BenchmarkCreateForm(PlainTextMixin, forms.Form):
         return slug
 
 
-class BenchmarkImportForm(forms.Form):
+class BenchmarkImportForm(SubmitOnceMixin, forms.Form):
     # An empty file is read like any other (benchmark_load_json says "file: is empty"),
     # so that every unreadable file gets its problem in the same list.
     file = forms.FileField(
@@ -49,6 +50,10 @@ class BenchmarkImportForm(forms.Form):
         label=_("Benchmark file (JSON)"),
         help_text=_("A file in the mentoring-benchmark/1 format, as exported by this application; it becomes a draft."),
     )
+
+
+class NewDraftForm(SubmitOnceMixin, forms.Form):
+    """The button that starts a new draft from a version: only its one-time token."""
 
 
 class BenchmarkVersionForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
@@ -64,7 +69,7 @@ class BenchmarkVersionForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm)
         help_texts = {"version_label": _("As people cite it, e.g. “second draft February 2013”.")}
 
 
-class KeyFactorForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
+class KeyFactorForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
     class Meta:
         model = KeyFactor
         fields = ["number", "section", "title", "statement", "rationale", "practical_tips"]

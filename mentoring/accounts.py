@@ -135,6 +135,9 @@ class TokenForm(forms.Form):
         return token
 
 
+SETUP_KEY = "two_factor_setup_key"
+
+
 def _safe_next(request, default="home"):
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
@@ -150,13 +153,17 @@ def two_factor_setup(request):
     confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if confirmed:
         return render(request, "registration/two_factor.html", {"device": confirmed, "required": _required(user)})
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
-        user=user, name=_("Authenticator app"), confirmed=False
-    )
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        # Opening the page writes nothing: the new key waits in the session until a code
+        # is entered (the device is saved then, confirmed or counting a wrong code).
+        device = TOTPDevice(user=user, name=_("Authenticator app"), confirmed=False)
+        device.key = request.session.setdefault(SETUP_KEY, device.key)
     form = TokenForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
         device.confirmed = True
         device.save()
+        request.session.pop(SETUP_KEY, None)
         otp_login(request, device)
         messages.success(request, _("Second factor on: from now on you log in with a code from your app as well."))
         return redirect(_safe_next(request, "two_factor_setup"))

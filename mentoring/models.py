@@ -77,3 +77,22 @@ class User(AbstractUser):
     @property
     def display_name(self):
         return self.get_full_name() or self.email
+
+
+class Submission(models.Model):
+    """A form that creates something, saved once: its one-time token, unique, recorded in
+    the transaction that saved what it created, with the page that shows the result
+    (``mentoring.submissions``). Kept a month, long enough for any reload."""
+
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    user = models.ForeignKey(User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+")
+    url = models.CharField(_("page of the result"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("form sent")
+        verbose_name_plural = _("forms sent")
+        indexes = [models.Index(fields=["user", "created_at"], name="submission_user_created")]
+
+    def __str__(self):
+        return self.token

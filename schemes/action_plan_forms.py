@@ -10,11 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from benchmarks.models import KeyFactor
 from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, RowsFormSet, TextLimitMixin
+from mentoring.submissions import SubmitOnceMixin
 
 from .models import Action, ActionComment, ActionPlan, ImplementationUpdate, Need
+from .services.action_plans import VersionLabelTaken, label_taken, needs_of
 
 
-class ActionForm(TextLimitMixin, ConcurrentEditMixin, forms.ModelForm):
+class ActionForm(TextLimitMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
     class Meta:
         model = Action
         fields = ["action", "outcomes", "timeframe", "due_date", "lead", "resources", "evaluation", "key_factors", "needs"]
@@ -33,7 +35,7 @@ class ActionForm(TextLimitMixin, ConcurrentEditMixin, forms.ModelForm):
             focus if focus.exists() else KeyFactor.objects.filter(version_id=scheme.benchmark_id).order_by("order")
         )
         self.fields["key_factors"].label_from_instance = lambda kf: f"{kf.number} · {kf.title}"
-        self.fields["needs"].queryset = plan.needs.order_by("order", "id")
+        self.fields["needs"].queryset = needs_of(plan)
 
 
 class NeedForm(PlainTextMixin, forms.ModelForm):
@@ -48,7 +50,7 @@ NeedFormSet = inlineformset_factory(
 )
 
 
-class FreezeForm(PlainTextMixin, forms.Form):
+class FreezeForm(PlainTextMixin, SubmitOnceMixin, forms.Form):
     label = forms.CharField(label=_("Label of this version"), max_length=200, help_text=_("For example: draft after visit 1."))
     visit = forms.ModelChoiceField(label=_("After visit"), queryset=None, required=False, empty_label=_("Not after a visit"))
 
@@ -59,8 +61,8 @@ class FreezeForm(PlainTextMixin, forms.Form):
 
     def clean_label(self):
         label = self.cleaned_data["label"].strip()
-        if self.plan.versions.filter(label__iexact=label).exists():
-            raise ValidationError(_("A version of this plan is already called “%(label)s”: choose another label.") % {"label": label})
+        if label_taken(self.plan, label):
+            raise ValidationError(VersionLabelTaken(label).message)
         return label
 
 
@@ -71,7 +73,7 @@ class ApprovalForm(PlainTextMixin, forms.Form):
     )
 
 
-class UpdateForm(TextLimitMixin, forms.ModelForm):
+class UpdateForm(TextLimitMixin, SubmitOnceMixin, forms.ModelForm):
     class Meta:
         model = ImplementationUpdate
         fields = ["date", "status", "progress", "text"]
@@ -83,7 +85,7 @@ class UpdateForm(TextLimitMixin, forms.ModelForm):
         self.fields["progress"].widget.attrs.update(min=0, max=100)
 
 
-class ActionCommentForm(TextLimitMixin, forms.ModelForm):
+class ActionCommentForm(TextLimitMixin, SubmitOnceMixin, forms.ModelForm):
     class Meta:
         model = ActionComment
         fields = ["text"]

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, TextLimitMixin
+from mentoring.submissions import SubmitOnceMixin
 
 from .models import Level, Scheme, TrainingSession
 
@@ -129,7 +130,7 @@ class StyleSurveyForm(forms.Form):
         return {name[2:]: value for name, value in self.cleaned_data.items()}
 
 
-class TrainingSessionForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
+class TrainingSessionForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
     class Meta:
         model = TrainingSession
         fields = ["title", "date", "mode", "agenda", "attendees"]

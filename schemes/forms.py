@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from benchmarks.models import BenchmarkStatus, BenchmarkVersion, KeyFactor
 from mentoring.access import ASSOCIATION, COORDINATOR, FACILITATOR, MENTEE, MENTOR, ROLE_LABELS
 from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, TextLimitMixin
+from mentoring.submissions import SubmitOnceMixin
 
 from .models import (
     GoodPractice,
@@ -30,7 +31,7 @@ from .services.schemes import MAX_VISITS, MIN_VISITS
 RESERVED_SLUGS = {"new", "edit", "history", "people", "organisations", "schemes", "invitations"}
 
 
-class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
+class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
     new_coordinating_body = forms.CharField(
         label=_("...or register a new coordinating body"),
         max_length=200,
@@ -105,7 +106,7 @@ class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
         return super().save(commit=commit)
 
 
-class OrganisationForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
+class OrganisationForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
     """A city, municipal association, network or facilitator organisation. The profile
     facts (population, budget...) are those of the local-context block of Annex 2/3."""
 
@@ -188,7 +189,7 @@ class SchemeForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
         return cleaned
 
 
-class SchemeCreateForm(SchemeForm):
+class SchemeCreateForm(SubmitOnceMixin, SchemeForm):
     visit_count = forms.IntegerField(
         label=_("Number of visits"),
         min_value=MIN_VISITS,
@@ -280,7 +281,7 @@ PartyFormSet = forms.formset_factory(
 )
 
 
-class InvitationForm(PlainTextMixin, forms.Form):
+class InvitationForm(PlainTextMixin, SubmitOnceMixin, forms.Form):
     """Invite a person by e-mail to a role in a programme or a scheme."""
 
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
@@ -404,7 +405,7 @@ def role_party_check(form, cleaned):
     return party
 
 
-class PoliticalCommitmentForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
+class PoliticalCommitmentForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
     """Who committed (name, office, party or cross-party), when, to what, and the evidence."""
 
     class Meta:
@@ -420,7 +421,7 @@ class PoliticalCommitmentForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelFo
         return cleaned
 
 
-class SupportGroupMemberForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
+class SupportGroupMemberForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
     class Meta:
         model = LocalSupportGroupMember
         fields = ["name", "organisation", "stakeholder_type", "role", "email", "phone"]
@@ -451,7 +452,7 @@ class KeyFactorChoiceField(forms.ModelMultipleChoiceField):
         return key_factor_label(obj)
 
 
-class GoodPracticeForm(TextLimitMixin, ConcurrentEditMixin, forms.ModelForm):
+class GoodPracticeForm(TextLimitMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
     """Annex 4: a good practice of a city the writer acts for, linked to key factors of
     the programme's benchmarks. Like a questionnaire answer, any text is kept as written
     and shown as text."""

@@ -17,6 +17,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, TextLimitMixin
+from mentoring.submissions import SubmitOnceMixin
 
 from .models import Question, QuestionKind
 
@@ -197,7 +198,7 @@ class StrengthsPracticesForm(forms.Form):
 MAX_COMMENT = 5_000
 
 
-class CommentForm(TextLimitMixin, forms.Form):
+class CommentForm(TextLimitMixin, SubmitOnceMixin, forms.Form):
     """A comment on a section or one of its answers (``questions`` given), or a reply."""
 
     question = forms.TypedChoiceField(label=_("About"), required=False, coerce=int, empty_value=None)
@@ -218,7 +219,7 @@ class CommentForm(TextLimitMixin, forms.Form):
         return self.questions.get(self.cleaned_data.get("question")) if "question" in self.fields else None
 
 
-class QuestionForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
+class QuestionForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
     """A question of a programme's template: wording, help, kind of answer, unit, choices."""
 
     choices_text = forms.CharField(

@@ -12,15 +12,13 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, TextLimitMixin
+from mentoring.submissions import SubmitOnceMixin
 
 from .models import AgendaItem, LocalSupportGroupMember, Organisation, OrganisationKind, Visit
-from .services.limits import check_document_text, text_length
-from .services.visits import PREPARATION_LEAD
+from .services.visits import PREPARATION_LEAD, session_check, session_text
 
 TIME_ZONES = sorted(zone for zone in zoneinfo.available_timezones() if "/" in zone and not zone.startswith("Etc/"))
 TYPICAL_DAYS = (1, 5)  # a visit outside this many days is unusual: a warning, not an error
-# What a session's agenda text is counted in (the agenda is one printed document).
-SESSION_TEXT = ["title", "place", "lead", "notes"]
 
 
 class TimeInput(forms.TimeInput):
@@ -50,7 +48,7 @@ class MemberChoiceField(forms.ModelMultipleChoiceField):
         return f"{member.name} ({member.organisation}, {member.group.city.name})" if member.organisation else f"{member.name} ({member.group.city.name})"
 
 
-class VisitForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
+class VisitForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=[(zone, zone) for zone in TIME_ZONES])
 
     class Meta:
@@ -151,7 +149,7 @@ class PersonChoiceField(forms.ModelMultipleChoiceField):
         return f"{user.get_full_name() or user.email}{organisation}"
 
 
-class SessionForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
+class SessionForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
     day = forms.TypedChoiceField(label=_("Day"), coerce=datetime.date.fromisoformat)
 
     class Meta:
@@ -191,17 +189,10 @@ class SessionForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
             self.add_error("end_time", _("The session ends before it starts."))
             return cleaned
         if day and start and end:
-            others = self.visit.agenda_items.filter(day=day, start_time__lt=end, end_time__gt=start).exclude(pk=self.instance.pk)
-            clash = others.first()
-            if clash:
-                self.add_error(
-                    "start_time",
-                    _("This overlaps “%(title)s” (%(start)s–%(end)s) on the same day.")
-                    % {"title": clash.title, "start": clash.start_time.strftime("%H:%M"), "end": clash.end_time.strftime("%H:%M")},
-                )
-        if self.instance.pk is None and self.visit.agenda_items.count() >= settings.MAX_SESSIONS_PER_VISIT:
-            raise ValidationError(_("An agenda has at most %(max)s sessions.") % {"max": settings.MAX_SESSIONS_PER_VISIT})
-        others = text_length(self.visit.agenda_items.exclude(pk=self.instance.pk), SESSION_TEXT)
-        check_document_text(others + sum(len(cleaned.get(name) or "") for name in SESSION_TEXT))
+            # A quick answer; ``session_save`` checks again under the visit's lock.
+            try:
+                session_check(visit=self.visit, day=day, start=start, end=end, session=self.instance, text=session_text(cleaned))
+            except ValidationError as error:
+                self.add_error(None, error)
         surface_empty_choice_errors(self)
         return cleaned

@@ -37,7 +37,7 @@ def drafted(personas):
     kf1, kf2 = scheme.benchmark.key_factors.order_by("order")[:2]
     scheme.focus_key_factors.add(kf1, kf2)
     mentee = personas.client("mentee")
-    assert mentee.get(PLAN).status_code == 200  # the plan is created on first visit
+    assert mentee.get(PLAN).status_code == 200  # reading creates nothing: the needs below create the plan
     response = mentee.post(PLAN + "needs/", {
         "needs-TOTAL_FORMS": "2", "needs-INITIAL_FORMS": "0", "needs-MIN_NUM_FORMS": "0", "needs-MAX_NUM_FORMS": "1000",
         "needs-0-text": "Newcomers do not find the services", "needs-0-ORDER": "1",
@@ -163,6 +163,20 @@ def test_submitted_then_approved_the_plan_no_longer_changes(personas, drafted):
         assert "no longer changes" in response.content.decode(), url
     assert list(plan.actions.values_list("action", "order")) == before
     assert ActionPlan.objects.get(pk=plan.pk).status == "approved"
+
+
+def test_a_plan_submitted_three_times_in_a_day_keeps_three_final_versions(personas, drafted):
+    """Submitted, reopened and submitted again the same day: each final version has a
+    label of its own (the label is unique in the plan), never an error page."""
+    plan, _kfs, _needs = drafted
+    mentee, facilitator = personas.client("mentee"), personas.client("facilitator")
+    for round_ in range(3):
+        if round_:
+            assert facilitator.post(PLAN + "reopen/").status_code == 302
+        assert mentee.post(PLAN + "submit/").status_code == 302
+    today = datetime.date.today().isoformat()
+    labels = list(plan.versions.filter(is_final=True).order_by("number").values_list("label", flat=True))
+    assert labels == ["Final version", f"Final version ({today})", f"Final version ({today}) (2)"]
 
 
 def test_implementation_is_tracked_with_updates_overdue_flags_and_mentor_comments(personas, drafted):

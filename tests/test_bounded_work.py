@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from schemes.models import Action, AgendaItem, Answer, KeyFactorAssessment, Visit
-from schemes.services.action_plans import plan_for
+from schemes.services.action_plans import plan_get_or_create
 
 from .test_action_plans import PLAN, action_data
 from .test_background import work
@@ -24,7 +24,7 @@ DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUE
 
 def test_a_plan_takes_at_most_its_number_of_actions(personas, settings):
     settings.MAX_ACTIONS_PER_PLAN = 3
-    plan = plan_for(personas.a)
+    plan = plan_get_or_create(scheme=personas.a)
     for n in range(3):
         Action.objects.create(plan=plan, order=n, action=f"Action {n}")
     mentee = personas.client("mentee")
@@ -37,7 +37,7 @@ def test_a_plan_takes_at_most_its_number_of_actions(personas, settings):
 
 def test_a_plan_takes_at_most_its_text(personas, settings):
     settings.MAX_DOCUMENT_TEXT = 1_000
-    plan = plan_for(personas.a)
+    plan = plan_get_or_create(scheme=personas.a)
     Action.objects.create(plan=plan, order=1, action="x" * 600)
     mentee = personas.client("mentee")
     response = mentee.post(PLAN + "actions/new/", action_data("y" * 500))
@@ -95,7 +95,7 @@ def test_a_visit_lasts_at_most_its_days_and_takes_at_most_its_sessions(personas,
 def huge_plan(personas):
     """A plan written before the limits (or through the admin): 25 actions with every
     cell full: 2 million characters, some 400 pages (a minute and 500 MB to lay out)."""
-    plan = plan_for(personas.a)
+    plan = plan_get_or_create(scheme=personas.a)
     Action.objects.bulk_create(
         Action(plan=plan, order=n, action="word " * 4_000, outcomes="word " * 4_000, resources="word " * 4_000,
                evaluation="word " * 4_000, lead="Team", timeframe="2027")

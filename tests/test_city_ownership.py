@@ -21,7 +21,7 @@ from schemes.models import (
     SelfAssessment,
     Side,
 )
-from schemes.services.action_plans import plan_for, plan_submit
+from schemes.services.action_plans import plan_get_or_create, plan_submit
 from schemes.services.schemes import scheme_create
 
 from .test_questionnaires import form_data as section_data
@@ -200,7 +200,7 @@ def test_a_local_support_group_is_built_only_by_its_citys_officers(net, city, ow
 
 
 def test_only_an_officer_of_a_mentee_city_submits_and_approves_the_plan(net, personas):
-    plan = plan_for(net.scheme)
+    plan = plan_get_or_create(scheme=net.scheme)
     plan.actions.create(order=1, action="Open a welcome desk")
     url = net.base + "action-plan/"
     for key in ("anci", "mechelen", "vvsg", "facilitator"):

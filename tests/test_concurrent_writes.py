@@ -33,7 +33,7 @@ def world(transactional_db, django_user_model):
     from benchmarks.editing import draft_create
     from schemes.models import AgendaItem, GoodPractice, LocalSupportGroup, LocalSupportGroupMember, PoliticalCommitment
     from schemes.models import Action, ProgrammeRole, TrainingSession
-    from schemes.services.action_plans import plan_for
+    from schemes.services.action_plans import plan_get_or_create
     from schemes.services.demo import reference_data_load
 
     reference_data_load()
@@ -46,7 +46,7 @@ def world(transactional_db, django_user_model):
     visit.aim, visit.expected_outcome = "Set the scene.", "A first draft of actions."
     visit.save()
     p.objects = {
-        "action": Action.objects.create(plan=plan_for(p.a), order=1, action="Open a welcome desk"),
+        "action": Action.objects.create(plan=plan_get_or_create(scheme=p.a), order=1, action="Open a welcome desk"),
         "commitment": PoliticalCommitment.objects.create(
             scheme=p.a, name="Mayor", office="Mayor", cross_party=True, date="2026-03-01", scope="both"
         ),

@@ -19,7 +19,7 @@ from schemes.models import (
     SchemeRole,
     Side,
 )
-from schemes.services.action_plans import plan_for
+from schemes.services.action_plans import plan_get_or_create
 from schemes.services.filling import template_for
 from schemes.services.progress import progress_for, progress_queryset
 from schemes.services.schemes import scheme_create
@@ -99,7 +99,7 @@ def test_late_steps_and_the_next_date(personas):
 
 def test_implementation_is_late_while_an_action_is_overdue(personas):
     p = personas
-    plan = plan_for(p.a)
+    plan = plan_get_or_create(scheme=p.a)
     Action.objects.create(plan=plan, action="Train staff", due_date=days(-1), progress=50)
     Action.objects.create(plan=plan, action="Open a desk", progress=100, status="done")
     state, progress = states(p.a)
@@ -210,7 +210,7 @@ def test_the_dashboard_costs_the_same_for_two_schemes_or_thirty(personas, django
         scheme = scheme_create(programme=p.programme, title=f"S{n}", theme=f"Theme {n}", benchmark=p.a.benchmark,
                                parties=[(city, Side.MENTEE), (p.mentor_city, Side.MENTOR)])
         SchemeRole.objects.create(scheme=scheme, user=p.users["facilitator"], role="facilitator")
-        plan = plan_for(scheme)
+        plan = plan_get_or_create(scheme=scheme)
         Action.objects.create(plan=plan, action="Act", due_date=days(-1))
         PoliticalCommitment.objects.create(scheme=scheme, name="Mayor", office="Mayor", date=TODAY, scope="both")
     with django_assert_max_num_queries(len(small.captured_queries)):

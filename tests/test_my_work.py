@@ -6,7 +6,7 @@ import datetime
 from django.utils import timezone
 
 from schemes.models import AgendaItem, Response, ResponseStatus, SelfAssessment, Side
-from schemes.services.action_plans import plan_for
+from schemes.services.action_plans import plan_get_or_create
 from schemes.services.filling import template_for
 from schemes.services.schemes import scheme_create
 
@@ -36,7 +36,7 @@ def test_each_person_sees_what_waits_for_them_and_it_goes_once_done(personas):
     assert "Fill the national and regional context in the needs analysis of Menteeville" not in [t for t, _u in waiting(p.client("association"))]
 
     # A submitted plan waits for the mentee city's approval.
-    plan = plan_for(p.a)
+    plan = plan_get_or_create(scheme=p.a)
     plan.status = "submitted"
     plan.save()
     assert ("Record the approval of the action plan", f"{scheme}action-plan/") in waiting(p.client("mentee"))

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from schemes.models import Reminder
-from schemes.services.action_plans import plan_for
+from schemes.services.action_plans import plan_get_or_create
 
 TODAY = timezone.localdate()
 
@@ -43,7 +43,7 @@ def test_documents_waiting_are_sent_once_and_new_ones_later(personas):
     assert mail.outbox == []
 
     # A new task: only it is sent.
-    plan = plan_for(p.a)
+    plan = plan_get_or_create(scheme=p.a)
     plan.status = "submitted"
     plan.save()
     run()

@@ -500,11 +500,11 @@ class Matrix:
             draft.key_factors.create(number="1", title="One desk")
             self.benchmark_draft[key] = draft
         from schemes.models import Action, AgendaItem, PoliticalCommitment, TrainingSession
-        from schemes.services.action_plans import plan_for, version_freeze
+        from schemes.services.action_plans import plan_get_or_create, version_freeze
 
         self.plan_action = {}
         for key, scheme in (("own", p.a), ("sibling", p.b), ("outside", p.c)):
-            plan = plan_for(scheme)
+            plan = plan_get_or_create(scheme=scheme)
             self.plan_action[key] = Action.objects.create(plan=plan, order=1, action="Open a welcome desk")
             version_freeze(plan=plan, label="Draft after visit 1")
 

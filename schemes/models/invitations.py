@@ -65,6 +65,20 @@ class Invitation(models.Model):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
+        # One live link per address and programme or scheme (a live invitation is one
+        # neither used nor withdrawn; inviting again withdraws the earlier one first).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "email"],
+                condition=models.Q(scheme__isnull=True, accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_live_programme_invitation_per_address",
+            ),
+            models.UniqueConstraint(
+                fields=["scheme", "email"],
+                condition=models.Q(scheme__isnull=False, accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_live_scheme_invitation_per_address",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.email} ({self.role})"

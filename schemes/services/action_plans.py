@@ -19,7 +19,7 @@ from benchmarks.compare import Diff, ItemChange, word_diff
 from mentoring.forms import save_ordered_rows
 from mentoring.history import move_in_order
 
-from ..models import ActionPlan, ActionPlanStatus, ActionPlanVersion, ActionStatus, ImplementationUpdate, Side
+from ..models import Action, ActionPlan, ActionPlanStatus, ActionPlanVersion, ActionStatus, ImplementationUpdate, Need, Side
 from .limits import check_document_text, text_length
 from .setup import form_save_with_history
 
@@ -45,7 +45,19 @@ class PlanLocked(Exception):
 
 
 def plan_for(scheme):
-    """The scheme's action plan, created (empty, titled after the scheme) the first time."""
+    """The scheme's action plan to read: its row, or an unsaved empty plan (titled after
+    the scheme) while it has none. Reading never writes (an observer opening the page
+    used to create the plan and a history row in their name): the row is created by the
+    plan's first change, in ``_editable``."""
+    plan = ActionPlan.objects.filter(scheme=scheme).first() or ActionPlan(scheme=scheme, title=scheme.title)
+    plan.scheme = scheme
+    return plan
+
+
+@transaction.atomic
+def plan_get_or_create(*, scheme):
+    """The scheme's action plan row, created (empty, titled after the scheme) if it has
+    none: for the writes that need the row (and for fixtures)."""
     plan, _created = ActionPlan.objects.get_or_create(scheme=scheme, defaults={"title": scheme.title})
     plan.scheme = scheme
     return plan
@@ -57,14 +69,27 @@ def sides(scheme):
     return [p for p in parties if p.side == Side.MENTEE], [p for p in parties if p.side == Side.MENTOR]
 
 
+def _locked(plan):
+    """The plan's row, locked until the transaction ends; created first if the plan is
+    not saved yet (its first change)."""
+    if plan.pk is None:
+        plan = plan_get_or_create(scheme=plan.scheme)
+    locked = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    locked.scheme = plan.scheme
+    return locked
+
+
 def _editable(plan):
-    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    plan = _locked(plan)
     if plan.status != ActionPlanStatus.DRAFT:
         raise PlanLocked
     return plan
 
 
+# A plan not saved yet (``plan_for``) has no rows: its related managers cannot be asked.
 def actions_of(plan):
+    if plan.pk is None:
+        return Action.objects.none()
     return plan.actions.prefetch_related("key_factors", "needs").order_by("order", "id")
 
 
@@ -85,6 +110,14 @@ def _check_plan_size(plan, *, action=None, new_action_text=0, needs_text=None):
     others = plan.actions.exclude(pk=action.pk) if action is not None and action.pk else plan.actions.all()
     needs = text_length(plan.needs.all(), ["text"]) if needs_text is None else needs_text
     check_document_text(text_length(others, ACTION_TEXT) + new_action_text + needs)
+
+
+def needs_of(plan):
+    return plan.needs.order_by("order", "id") if plan.pk is not None else Need.objects.none()
+
+
+def versions_of(plan):
+    return plan.versions.all() if plan.pk is not None else ActionPlanVersion.objects.none()
 
 
 @transaction.atomic
@@ -126,7 +159,7 @@ def snapshot(plan):
         "title": plan.title,
         "mentee": ", ".join(p.organisation.name for p in mentees),
         "mentor": ", ".join(p.organisation.name for p in mentors),
-        "needs": [need.text for need in plan.needs.order_by("order", "id")],
+        "needs": [need.text for need in needs_of(plan)],
         "actions": [
             {
                 "id": action.pk,
@@ -145,10 +178,30 @@ def snapshot(plan):
     }
 
 
+class VersionLabelTaken(Exception):
+    """Another version of the plan has this label (labels are unique in a plan)."""
+
+    def __init__(self, label):
+        super().__init__(label)
+        self.label = label
+
+    @property
+    def message(self):
+        return _("A version of this plan is already called “%(label)s”: choose another label.") % {"label": self.label}
+
+
+def label_taken(plan, label):
+    return versions_of(plan).filter(label__iexact=label).exists()
+
+
 @transaction.atomic
 def version_freeze(*, plan, label, visit=None, user=None, final=False):
-    """Freeze the plan as it is now under ``label`` (unique in the plan)."""
-    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    """Freeze the plan as it is now under ``label``. The label is checked again with the
+    plan's row locked: two people freezing at once under one label both pass the form's
+    check, and the second would otherwise meet the unique constraint (an error page)."""
+    plan = _locked(plan)
+    if label_taken(plan, label):
+        raise VersionLabelTaken(label)
     number = (plan.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = ActionPlanVersion.objects.create(
         plan=plan, number=number, label=label, visit=visit, snapshot=snapshot(plan), is_final=final, created_by=user
@@ -200,8 +253,12 @@ def plan_submit(*, plan, user):
     if not plan.actions.exists():
         raise ValueError(_("The plan has no action yet."))
     label = _("Final version")
-    if plan.versions.filter(label=label).exists():
+    if label_taken(plan, label):
         label = _("Final version (%(date)s)") % {"date": timezone.localdate().isoformat()}
+    dated, count = label, 1
+    while label_taken(plan, label):  # submitted, reopened and submitted again the same day
+        count += 1
+        label = f"{dated} ({count})"
     version_freeze(plan=plan, label=label, user=user, final=True)
     plan.refresh_from_db()
     plan.status = ActionPlanStatus.SUBMITTED
@@ -212,6 +269,8 @@ def plan_submit(*, plan, user):
 
 @transaction.atomic
 def plan_reopen(*, plan):
+    if plan.pk is None:  # a plan never changed was never submitted
+        raise PlanLocked
     plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != ActionPlanStatus.SUBMITTED:
         raise PlanLocked
@@ -223,6 +282,8 @@ def plan_reopen(*, plan):
 
 @transaction.atomic
 def plan_approve(*, plan, user, decision_reference):
+    if plan.pk is None:
+        raise PlanLocked
     plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != ActionPlanStatus.SUBMITTED:
         raise PlanLocked
@@ -275,6 +336,15 @@ def update_add(*, form, action, user):
     action._change_reason = _("Implementation update of %(date)s") % {"date": update.date.isoformat()}
     action.save()
     return update
+
+
+@transaction.atomic
+def action_comment_add(*, form, action, user):
+    """The mentor's (or an organiser's) comment on an action being implemented."""
+    comment = form.save(commit=False)
+    comment.action, comment.author = action, user
+    comment.save()
+    return comment
 
 
 def plan_actions_prefetched(plan):

@@ -1,15 +1,18 @@
 """Inviting people, accepting an invitation, giving and removing roles.
 
 An invitation link carries a random token; only its SHA-256 is stored. The link works
-once, until it expires (INVITATION_VALID_DAYS), and not after it is withdrawn.
+once, until it expires (INVITATION_VALID_DAYS), and not after it is withdrawn. An address
+has at most one live link per programme or scheme: inviting it again replaces the
+earlier invitation (a database constraint holds it when two people invite at once).
 """
 
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,6 +28,25 @@ class InvitationError(Exception):
     """An invitation link that cannot be used; the message says why, for the invitee."""
 
 
+class AlreadyInvited(Exception):
+    """Someone else invited the same address to the same place at the same instant; their
+    invitation is the live one."""
+
+    def __init__(self, email):
+        super().__init__(email)
+        self.message = _(
+            "%(email)s was just invited by someone else: their invitation is the one waiting. "
+            "Reload the page to see it."
+        ) % {"email": email}
+
+
+@dataclass
+class InvitationSent:
+    invitation: object
+    link: str  # shown once to the inviter as well, for when e-mail is slow
+    replaced: bool  # an earlier invitation's link was live and no longer works
+
+
 def _role_create(*, user, programme, scheme, role, party):
     if scheme is None:
         ProgrammeRole.objects.get_or_create(programme=programme, user=user, role=role)
@@ -35,31 +57,46 @@ def _role_create(*, user, programme, scheme, role, party):
 @transaction.atomic
 def invitation_create(*, programme, scheme=None, email, role, invited_by, build_url, organisation=None, party=None,
                       first_name="", last_name="", message=""):
-    """Record the invitation and e-mail its one-time link. ``build_url`` turns a path
-    into an absolute address (``request.build_absolute_uri``). Returns the invitation
-    and the link (shown once to the inviter as well, for when e-mail is slow)."""
-    token = secrets.token_urlsafe(32)
-    invitation = Invitation.objects.create(
-        programme=programme,
-        scheme=scheme,
-        email=email.lower(),
-        first_name=first_name,
-        last_name=last_name,
-        role=role,
-        organisation=organisation,
-        party=party,
-        message=message,
-        invited_by=invited_by,
-        token_hash=token_hash(token),
-        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+    """Record the invitation and e-mail its one-time link, withdrawing any earlier one of
+    the address to the same programme or scheme. ``build_url`` turns a path into an
+    absolute address (``request.build_absolute_uri``). Returns ``InvitationSent``;
+    ``AlreadyInvited`` when someone else invites the address at the same instant."""
+    email = email.lower()
+    earlier = list(
+        Invitation.objects.select_for_update().filter(
+            programme=programme, scheme=scheme, email=email, accepted_at__isnull=True, revoked_at__isnull=True
+        )
     )
+    # Expired ones too: the constraint counts every invitation neither used nor withdrawn.
+    replaced = any(invitation.state == "pending" for invitation in earlier)
+    for invitation in earlier:
+        invitation_withdraw(invitation=invitation)
+    token = secrets.token_urlsafe(32)
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                programme=programme,
+                scheme=scheme,
+                email=email,
+                first_name=first_name,
+                last_name=last_name,
+                role=role,
+                organisation=organisation,
+                party=party,
+                message=message,
+                invited_by=invited_by,
+                token_hash=token_hash(token),
+                expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+            )
+    except IntegrityError as error:
+        raise AlreadyInvited(email) from error
     link = build_url(reverse("invitation_accept", kwargs={"token": token}))
     with translation.override(invited_by.language or translation.get_language()):
         context = {"invitation": invitation, "link": link, "days": settings.INVITATION_VALID_DAYS}
         subject = _("You are invited to %(where)s") % {"where": invitation.where.title if scheme else programme.name}
         body = render_to_string("emails/invitation.txt", context)
     email_enqueue(subject=subject, body=body, to=[invitation.email])
-    return invitation, link
+    return InvitationSent(invitation, link, replaced)
 
 
 def invitation_for_token(token):

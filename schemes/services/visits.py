@@ -6,18 +6,25 @@ import datetime
 import zoneinfo
 from collections import defaultdict
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import SchemePhase, Visit, VisitStatus
+from .limits import check_document_text, text_length
 from .setup import form_save_with_history
 from .schemes import MAX_VISITS, MIN_VISITS
 
 
 class VisitLimit(Exception):
     """A scheme has 2 to 10 visits."""
+
+
+# What a session's agenda text is counted in (the agenda is one printed document).
+SESSION_TEXT = ["title", "place", "lead", "notes"]
 
 
 def _lock(scheme):
@@ -65,7 +72,7 @@ def visit_save(*, form):
 def visit_record_save(*, form, user):
     """Save the record after the visit. When the visit is held, the action plan (if it has
     actions) is frozen as "Draft after visit N", once: returns that version, or None."""
-    from .action_plans import version_freeze
+    from .action_plans import VersionLabelTaken, label_taken, version_freeze
 
     visit = form_save_with_history(form, reason=_("Recorded after the visit"))
     phase_advance(visit.scheme)
@@ -73,9 +80,12 @@ def visit_record_save(*, form, user):
     if plan is None or not plan.actions.exists() or plan.versions.filter(visit=visit).exists():
         return None
     label = _("Draft after visit %(number)s") % {"number": visit.order}
-    if plan.versions.filter(label__iexact=label).exists():
+    if label_taken(plan, label):
         return None
-    return version_freeze(plan=plan, label=label, visit=visit, user=user)
+    try:
+        return version_freeze(plan=plan, label=label, visit=visit, user=user)
+    except VersionLabelTaken:  # frozen under this label by someone else at the same instant
+        return None
 
 
 def phase_advance(scheme):
@@ -134,11 +144,57 @@ def _at(day, time):
     return datetime.datetime.combine(day, time)
 
 
+def _lock_visit(visit):
+    """Lock the visit's row until the transaction ends: the changes of its agenda are
+    checked (no overlap, at most MAX_SESSIONS_PER_VISIT) and made one at a time."""
+    list(Visit.objects.select_for_update().filter(pk=visit.pk).values_list("pk", flat=True))
+
+
+def session_text(data):
+    """The characters of a session's text in ``data`` (a form's cleaned data)."""
+    return sum(len(data.get(name) or "") for name in SESSION_TEXT)
+
+
+def session_check(*, visit, day, start, end, session=None, text=0):
+    """ValidationError if a session of ``visit`` on ``day`` from ``start`` to ``end``
+    (``session`` itself, when it is saved already, aside) overlaps another one, would be
+    one session too many, or would take the agenda's text over the limit (``text``: the
+    session's own characters)."""
+    clash = visit.agenda_items.filter(day=day, start_time__lt=end, end_time__gt=start).exclude(
+        pk=getattr(session, "pk", None)
+    ).first()
+    if clash:
+        raise ValidationError({"start_time": _("This overlaps “%(title)s” (%(start)s–%(end)s) on the same day.") % {
+            "title": clash.title, "start": clash.start_time.strftime("%H:%M"), "end": clash.end_time.strftime("%H:%M"),
+        }})
+    if getattr(session, "pk", None) is None and visit.agenda_items.count() >= settings.MAX_SESSIONS_PER_VISIT:
+        raise ValidationError(_("An agenda has at most %(max)s sessions.") % {"max": settings.MAX_SESSIONS_PER_VISIT})
+    others = text_length(visit.agenda_items.exclude(pk=getattr(session, "pk", None)), SESSION_TEXT)
+    check_document_text(others + text)
+
+
+@transaction.atomic
+def session_save(*, form, visit):
+    """Save the agenda session of ``form`` (a new one or a change) in ``visit``. The form
+    checked it against the agenda; it is checked again here with the visit's row locked,
+    because two people saving overlapping sessions at the same instant both pass the
+    form's check. ValidationError, nothing saved, if it no longer fits."""
+    _lock_visit(visit)
+    data = form.cleaned_data
+    session_check(
+        visit=visit, day=data["day"], start=data["start_time"], end=data["end_time"], session=form.instance,
+        text=session_text(data),
+    )
+    form.instance.visit = visit
+    return form_save_with_history(form)
+
+
 @transaction.atomic
 def session_move(*, session, up):
     """Swap ``session`` with the session before (``up``) or after it on the same day:
     the earlier slot starts when the first of the two started, each keeps its length,
     and the gap between them stays, so no other session is touched."""
+    _lock_visit(session.visit)
     siblings = list(session.visit.agenda_items.select_for_update().filter(day=session.day).order_by("start_time"))
     index = next(i for i, s in enumerate(siblings) if s.pk == session.pk)
     other = index - 1 if up else index + 1

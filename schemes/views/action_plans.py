@@ -5,6 +5,7 @@ mentor comments. Fetched through the scheme: another scheme's action is a 404.""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,18 +17,22 @@ from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response
 from mentoring.exports import csv_response, xlsx_response
 from mentoring.pages import form_page
+from mentoring.submissions import submission_save
 
 from ..action_plan_forms import ActionCommentForm, ActionForm, ApprovalForm, FreezeForm, NeedFormSet, UpdateForm
 from ..models import Action, ActionPlanStatus, OrganisationKind
 from ..services.action_plans import (
     FIELDS,
     PlanLocked,
+    VersionLabelTaken,
+    action_comment_add,
     action_delete,
     action_move,
     action_save,
     actions_of,
     compare,
     is_overdue,
+    needs_of,
     needs_save,
     plan_actions_prefetched,
     plan_approve,
@@ -40,6 +45,7 @@ from ..services.action_plans import (
     untraced,
     update_add,
     version_freeze,
+    versions_of,
 )
 
 
@@ -53,6 +59,8 @@ def _locked(request, scheme):
 
 
 def _action(plan, pk):
+    if plan.pk is None:  # a plan not saved yet has no action
+        raise Http404
     return get_object_or_404(Action.objects.select_related("plan"), plan=plan, pk=pk)
 
 
@@ -85,7 +93,7 @@ def plan_detail(request, scheme, access):
         # One form per action, each with its own field ids (labels stay tied to fields).
         action.update_form = UpdateForm(prefix=f"update-{action.pk}")
         action.comment_form = ActionCommentForm(prefix=f"comment-{action.pk}")
-    needs = list(plan.needs.order_by("order", "id"))
+    needs = list(needs_of(plan))
     factors, untraced_needs = untraced(plan, actions, needs)
     mentees, mentors = sides(scheme)
     return render(
@@ -93,7 +101,7 @@ def plan_detail(request, scheme, access):
         "action_plans/detail.html",
         _context(
             scheme, access=access, plan=plan, actions=actions, untraced_factors=factors, untraced_needs=untraced_needs,
-            needs=needs, versions=plan.versions.select_related("visit", "created_by"),
+            needs=needs, versions=versions_of(plan).select_related("visit", "created_by"),
             mentees=mentees, mentors=mentors, progress=progress_summary(actions, today),
             editable=plan.status == ActionPlanStatus.DRAFT, approved=plan.status == ActionPlanStatus.APPROVED,
             freeze_form=FreezeForm(plan=plan), approval_form=ApprovalForm(), page_title=_("Action plan"),
@@ -130,20 +138,25 @@ def _action_page(request, scheme, plan, action):
     if plan.status != ActionPlanStatus.DRAFT:
         return _locked(request, scheme)
     form = ActionForm(request.POST or None, instance=action, plan=plan)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         try:
-            saved = action_save(form=form, plan=plan)
+            saved = submission_save(
+                request, form, lambda: action_save(form=form, plan=plan), url=lambda saved: _url(scheme) + f"#action-{saved.pk}"
+            )
         except PlanLocked:
             return _locked(request, scheme)
         except EditConflict:
-            pass  # the form says someone saved first, with what the writer typed
+            saved = None  # the form says someone saved first, with what the writer typed
         except ValidationError as error:
             form.add_error(None, error)
-        else:
+            saved = None
+        if saved:
+            if saved.again:
+                return redirect(saved.url)
             messages.success(request, _("Action saved."))
             if "add_another" in request.POST:
                 return redirect(_url(scheme, "action_create"))
-            return redirect(_url(scheme) + f"#action-{saved.pk}")
+            return redirect(saved.url)
     title = _("Edit an action") if action else _("Add an action")
     return form_page(
         request, form, title=title, submit_label=_("Save"), cancel_url=_url(scheme),
@@ -191,21 +204,33 @@ def action_delete_view(request, scheme, access, pk):
 def version_freeze_view(request, scheme, access):
     plan = plan_for(scheme)
     form = FreezeForm(request.POST, plan=plan)
-    if not form.is_valid():
+    try:
+        saved = submission_save(
+            request, form,
+            lambda: version_freeze(
+                plan=plan, label=form.cleaned_data["label"], visit=form.cleaned_data["visit"], user=request.user
+            ),
+            url=lambda version: _url(scheme) + "#versions",
+        )
+    except VersionLabelTaken as taken:  # frozen under this label by someone else a moment before
+        messages.error(request, taken.message)
+        return redirect(_url(scheme) + "#versions")
+    if saved is None:
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
         return redirect(_url(scheme) + "#versions")
-    version = version_freeze(plan=plan, label=form.cleaned_data["label"], visit=form.cleaned_data["visit"], user=request.user)
-    messages.success(request, _("Version %(number)s “%(label)s” frozen.") % {"number": version.number, "label": version.label})
-    return redirect(_url(scheme) + "#versions")
+    if not saved.again:
+        version = saved.object
+        messages.success(request, _("Version %(number)s “%(label)s” frozen.") % {"number": version.number, "label": version.label})
+    return redirect(saved.url)
 
 
 @require_safe
 @scheme_view("view", "action_plan_version")
 def version_detail(request, scheme, access, version):
     plan = plan_for(scheme)
-    frozen = get_object_or_404(plan.versions.select_related("visit"), number=version)
+    frozen = get_object_or_404(versions_of(plan).select_related("visit"), number=version)
     return render(
         request, "action_plans/version.html",
         _context(scheme, plan=plan, version=frozen, content=frozen.snapshot, fields=FIELDS, page_title=frozen.label),
@@ -217,7 +242,7 @@ def version_detail(request, scheme, access, version):
 def version_compare(request, scheme, access):
     """Two versions (or a version and the current plan) side by side, field by field."""
     plan = plan_for(scheme)
-    versions = {str(v.number): v for v in plan.versions.all()}
+    versions = {str(v.number): v for v in versions_of(plan)}
     errors = []
     current = []
 
@@ -298,14 +323,18 @@ def update_create(request, scheme, access, pk):
     plan = plan_for(scheme)
     action = _action(plan, pk)
     form = UpdateForm(request.POST, prefix=f"update-{action.pk}")
-    if form.is_valid():
-        try:
-            update_add(form=form, action=action, user=request.user)
-        except PlanLocked:
-            messages.error(request, _("Implementation is recorded once the plan is approved."))
-        else:
-            messages.success(request, _("Update recorded."))
+    try:
+        saved = submission_save(
+            request, form, lambda: update_add(form=form, action=action, user=request.user),
+            url=lambda update: _url(scheme) + f"#action-{action.pk}",
+        )
+    except PlanLocked:
+        messages.error(request, _("Implementation is recorded once the plan is approved."))
         return redirect(_url(scheme) + f"#action-{action.pk}")
+    if saved:
+        if not saved.again:
+            messages.success(request, _("Update recorded."))
+        return redirect(saved.url)
     return form_page(
         request, form, title=_("Record progress"), submit_label=_("Save"), cancel_url=_url(scheme),
         context=_context(scheme, page_title=_("Record progress")),
@@ -318,11 +347,14 @@ def action_comment(request, scheme, access, pk):
     plan = plan_for(scheme)
     action = _action(plan, pk)
     form = ActionCommentForm(request.POST, prefix=f"comment-{action.pk}")
-    if form.is_valid():
-        form.instance.action, form.instance.author = action, request.user
-        form.save()
-        messages.success(request, _("Comment added."))
-        return redirect(_url(scheme) + f"#action-{action.pk}")
+    saved = submission_save(
+        request, form, lambda: action_comment_add(form=form, action=action, user=request.user),
+        url=lambda comment: _url(scheme) + f"#action-{action.pk}",
+    )
+    if saved:
+        if not saved.again:
+            messages.success(request, _("Comment added."))
+        return redirect(saved.url)
     return form_page(
         request, form, title=_("Comment on an action"), submit_label=_("Save"), cancel_url=_url(scheme),
         context=_context(scheme, page_title=_("Comment on an action")),

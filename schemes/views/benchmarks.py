@@ -42,6 +42,7 @@ from benchmarks.forms import (
     ExampleFormSet,
     GuideQuestionFormSet,
     KeyFactorForm,
+    NewDraftForm,
     SectionsFormSet,
 )
 from benchmarks.models import Benchmark, BenchmarkStatus, BenchmarkVersion, KeyFactor
@@ -51,6 +52,7 @@ from mentoring.access import programme_view
 from mentoring.documents import pdf_response
 from mentoring.forms import EditConflict, has_conflict
 from mentoring.pages import form_page
+from mentoring.submissions import submission_save
 
 
 def _versions(programme):
@@ -95,10 +97,19 @@ def benchmark_list(request, programme, access):
 @programme_view("edit", "benchmark")
 def benchmark_create(request, programme, access):
     form = BenchmarkCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        version = draft_create(programme=programme, **form.cleaned_data)
-        messages.success(request, _("Draft created. Add its key factors and context factors, then publish it."))
-        return redirect(_url(programme, version))
+    if request.method == "POST":
+        saved = submission_save(
+            request, form,
+            lambda: draft_create(
+                programme=programme, slug=form.cleaned_data["slug"], theme=form.cleaned_data["theme"],
+                title=form.cleaned_data["title"],
+            ),
+            url=lambda version: _url(programme, version),
+        )
+        if saved:
+            if not saved.again:
+                messages.success(request, _("Draft created. Add its key factors and context factors, then publish it."))
+            return redirect(saved.url)
     return form_page(
         request, form, title=_("Write a new benchmark"), submit_label=_("Create the draft"),
         cancel_url=reverse("schemes:benchmarks", kwargs={"programme": programme.slug}),
@@ -112,14 +123,22 @@ def benchmark_import_view(request, programme, access):
     whole file is valid."""
     form = BenchmarkImportForm(request.POST or None, request.FILES or None)
     problems = []
-    if request.method == "POST" and form.is_valid():
-        try:
+    if request.method == "POST":
+
+        def save():
             data = benchmark_load_json(form.cleaned_data["file"])
-            version = draft_import(data=data, programme=programme)
+            return draft_import(data=data, programme=programme), data
+
+        try:
+            saved = submission_save(request, form, save, url=lambda imported: _url(programme, imported[0]))
         except BenchmarkFormatError as exc:
             problems = exc.errors
             form.add_error("file", _("This file is not a benchmark this application can read: see the problems listed."))
-        else:
+            saved = None
+        if saved and saved.again:
+            return redirect(saved.url)
+        if saved:
+            version, data = saved.object
             if version.benchmark.slug != data["slug"]:
                 messages.warning(request, _(
                     "The benchmark “%(slug)s” belongs to another programme or is a shared reference benchmark, "
@@ -127,7 +146,7 @@ def benchmark_import_view(request, programme, access):
                     "“%(own)s” instead."
                 ) % {"slug": data["slug"], "own": version.benchmark.slug})
             messages.success(request, _("The file is imported as a draft. Check it, then publish it."))
-            return redirect(_url(programme, version))
+            return redirect(saved.url)
     return render(
         request,
         "benchmarks/editor_import.html",
@@ -157,6 +176,7 @@ def benchmark_version(request, programme, access, pk):
             "editable": editable, "problems": publish_problems(version) if editable else [],
             "other_versions": _versions(programme).filter(benchmark=version.benchmark).exclude(pk=version.pk).order_by("-number"),
             "own_benchmark": version.benchmark.programme_id == programme.pk,
+            "new_draft_form": NewDraftForm(),
             "page_title": str(version),
         },
     )
@@ -208,16 +228,21 @@ def _key_factor_page(request, programme, version, key_factor):
     form = KeyFactorForm(data, instance=instance, version=version)
     questions = GuideQuestionFormSet(data, instance=instance, prefix="questions")
     examples = ExampleFormSet(data, instance=instance, prefix="examples")
-    if request.method == "POST" and all([form.is_valid(), questions.is_valid(), examples.is_valid()]):
+    if request.method == "POST":
         try:
-            saved = key_factor_save(version=version, form=form, questions=questions, examples=examples)
+            saved = submission_save(
+                request, form, lambda: key_factor_save(version=version, form=form, questions=questions, examples=examples),
+                url=lambda saved: _url(programme, version) + f"#kf-{saved.pk}",
+                valid=lambda: all([form.is_valid(), questions.is_valid(), examples.is_valid()]),
+            )
         except BenchmarkPublished:
             return _published(request, programme, version)
         except EditConflict:
-            pass  # the form says someone saved first, with what the writer typed
-        else:
-            messages.success(request, _("Key factor %(number)s saved.") % {"number": saved.number})
-            return redirect(_url(programme, version) + f"#kf-{saved.pk}")
+            saved = None  # the form says someone saved first, with what the writer typed
+        if saved:
+            if not saved.again:
+                messages.success(request, _("Key factor %(number)s saved.") % {"number": saved.object.number})
+            return redirect(saved.url)
     title = _("Edit key factor %(number)s") % {"number": key_factor.number} if key_factor else _("Add a key factor")
     return render(
         request,
@@ -297,7 +322,13 @@ def benchmark_publish(request, programme, access, pk):
 def benchmark_new_draft(request, programme, access, pk):
     """Start a new draft from a published version (or from a draft of the programme)."""
     version = _version(programme, pk)
-    draft = draft_from(version=version, programme=programme)
+    saved = submission_save(
+        request, NewDraftForm(request.POST), lambda: draft_from(version=version, programme=programme),
+        url=lambda draft: _url(programme, draft),
+    )
+    if saved.again:
+        return redirect(saved.url)
+    draft = saved.object
     if draft.benchmark_id != version.benchmark_id:
         messages.success(
             request,
@@ -311,7 +342,7 @@ def benchmark_new_draft(request, programme, access, pk):
             _("New draft %(number)s started from %(label)s. Schemes keep using the published version.")
             % {"number": draft.number, "label": version.label},
         )
-    return redirect(_url(programme, draft))
+    return redirect(saved.url)
 
 
 @require_POST

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST, require_safe
 from mentoring.access import scheme_view
 from mentoring.forms import EditConflict
 from mentoring.pages import form_page, history_view, restore_view
+from mentoring.submissions import submission_save
 
 from ..forms import PoliticalCommitmentForm
 from ..services.setup import form_save_with_history
@@ -21,11 +22,17 @@ def _commitment(scheme, pk):
 @scheme_view("edit", "political_commitment")
 def commitment_create(request, scheme, access):
     form = PoliticalCommitmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        form.instance.scheme = scheme
-        form_save_with_history(form, reason=_("Recorded"))
-        messages.success(request, _("Political commitment recorded."))
-        return redirect(scheme)
+    if request.method == "POST":
+
+        def save():
+            form.instance.scheme = scheme
+            return form_save_with_history(form, reason=_("Recorded"))
+
+        saved = submission_save(request, form, save, url=lambda commitment: scheme.get_absolute_url())
+        if saved:
+            if not saved.again:
+                messages.success(request, _("Political commitment recorded."))
+            return redirect(saved.url)
     return form_page(
         request, form, title=_("Record a political commitment"), submit_label=_("Save"),
         cancel_url=scheme.get_absolute_url(), context={"programme": scheme.programme, "scheme": scheme},

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST, require_safe
 from mentoring.access import programme_view
 from mentoring.forms import EditConflict
 from mentoring.pages import form_page, history_view, paginate, restore_view
+from mentoring.submissions import submission_save
 
 from ..filters import OrganisationFilter
 from ..forms import OrganisationForm
@@ -36,12 +37,19 @@ def organisation_list(request, programme, access):
 def organisation_create(request, programme, access):
     initial = {"kind": request.GET.get("kind") if request.GET.get("kind") in OrganisationKind.values else OrganisationKind.CITY}
     form = OrganisationForm(request.POST or None, programme=programme, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        organisation = organisation_register(form=form, programme=programme)
-        messages.success(request, _("%(name)s is registered in this programme.") % {"name": organisation.name})
-        if "add_another" in request.POST:
-            return redirect(request.path + f"?kind={organisation.kind}")
-        return redirect("schemes:organisations", programme=programme.slug)
+    if request.method == "POST":
+        saved = submission_save(
+            request, form, lambda: organisation_register(form=form, programme=programme),
+            url=lambda organisation: programme.get_absolute_url() + "organisations/",
+        )
+        if saved:
+            if saved.again:
+                return redirect(saved.url)
+            organisation = saved.object
+            messages.success(request, _("%(name)s is registered in this programme.") % {"name": organisation.name})
+            if "add_another" in request.POST:
+                return redirect(request.path + f"?kind={organisation.kind}")
+            return redirect(saved.url)
     return form_page(
         request,
         form,

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentoring.access import programme_view, require, scheme_view
+from mentoring.submissions import submission_save
 
 from ..forms import InvitationForm, RoleGrantForm
 from ..models import Invitation, Organisation, ProgrammeRole, SchemeRole
-from ..services.invitations import invitation_create, invitation_withdraw, role_grant, role_remove
+from ..services.invitations import AlreadyInvited, invitation_create, invitation_withdraw, role_grant, role_remove
 
 
 def _organisations(programme, scheme):
@@ -44,27 +45,40 @@ def _people_page(request, *, programme, scheme, access, roles, invitations, wher
         scheme=scheme, giver=request.user, prefix="grant",
     )
     if action is not None:
-        if action == "invite" and invite_form.is_valid():
-            data = invite_form.cleaned_data
-            invitation, link = invitation_create(
-                programme=programme,
-                scheme=scheme,
-                email=data["email"],
-                role=data["role"],
-                organisation=data["organisation"],
-                party=invite_form.party,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                message=data["message"],
-                invited_by=request.user,
-                build_url=request.build_absolute_uri,
-            )
-            messages.success(
-                request,
-                _("Invitation sent to %(email)s. The link works once and expires in %(days)s days.")
-                % {"email": invitation.email, "days": settings.INVITATION_VALID_DAYS},
-            )
-            return redirect(request.path)
+        if action == "invite":
+
+            def invite():
+                data = invite_form.cleaned_data
+                return invitation_create(
+                    programme=programme,
+                    scheme=scheme,
+                    email=data["email"],
+                    role=data["role"],
+                    organisation=data["organisation"],
+                    party=invite_form.party,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    message=data["message"],
+                    invited_by=request.user,
+                    build_url=request.build_absolute_uri,
+                )
+
+            try:
+                saved = submission_save(request, invite_form, invite, url=lambda sent: request.path)
+            except AlreadyInvited as error:
+                invite_form.add_error("email", error.message)
+                saved = None
+            if saved:
+                if not saved.again:
+                    sent = saved.object
+                    messages.success(
+                        request,
+                        _("Invitation sent to %(email)s. The link works once and expires in %(days)s days.")
+                        % {"email": sent.invitation.email, "days": settings.INVITATION_VALID_DAYS},
+                    )
+                    if sent.replaced:
+                        messages.info(request, _("The earlier invitation to this address is withdrawn: its link no longer works."))
+                return redirect(saved.url)
         if action == "grant" and grant_form.is_valid():
             data = grant_form.cleaned_data
             role_grant(user=grant_form.user, programme=programme, scheme=scheme, role=data["role"], party=grant_form.party)

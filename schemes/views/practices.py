@@ -17,6 +17,7 @@ from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response
 from mentoring.models import User
 from mentoring.pages import asks_filter, form_page, history_view, paginate, restore_view
+from mentoring.submissions import submission_save
 from mentoring.precompiled import FIXED, Precompiled, PrecompiledList, as_prefetched, counted
 
 from ..filters import GoodPracticeFilter
@@ -98,10 +99,15 @@ def good_practice_create(request, programme, access):
         refuse(request.user, f"acts for no city of programme {programme.slug}",
                _("You act for no city in this programme, so you have no good practice to record."))
     form = GoodPracticeForm(request.POST or None, programme=programme, cities=cities)
-    if request.method == "POST" and form.is_valid():
-        practice = good_practice_save(form=form, programme=programme, user=request.user)
-        messages.success(request, _("Good practice recorded. Every scheme of the programme can read it now."))
-        return redirect("schemes:good_practice", programme=programme.slug, pk=practice.pk)
+    if request.method == "POST":
+        saved = submission_save(
+            request, form, lambda: good_practice_save(form=form, programme=programme, user=request.user),
+            url=lambda practice: reverse("schemes:good_practice", kwargs={"programme": programme.slug, "pk": practice.pk}),
+        )
+        if saved:
+            if not saved.again:
+                messages.success(request, _("Good practice recorded. Every scheme of the programme can read it now."))
+            return redirect(saved.url)
     return form_page(
         request, form, title=_("Record a good practice"), submit_label=_("Save"), cancel_url=_list_url(programme),
         context={"programme": programme},

@@ -14,6 +14,7 @@ from mentoring.forms import EditConflict
 from mentoring.models import User
 from mentoring.pages import archive_toggle, asks_filter, form_page, history_view, paginate, restore_view
 from mentoring.precompiled import FIXED, Precompiled, PrecompiledList, counted
+from mentoring.submissions import submission_save
 
 from ..filters import ProgrammeFilter, SchemeFilter
 from ..forms import ProgrammeForm
@@ -46,10 +47,14 @@ def programme_create_view(request):
     if not may_create_programme(request.user):
         raise PermissionDenied(_("Only coordinators create programmes."))
     form = ProgrammeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        programme = programme_create(form=form, user=request.user)
-        messages.success(request, _("Programme created. Next: register its cities and associations, then its schemes."))
-        return redirect(programme)
+    if request.method == "POST":
+        saved = submission_save(
+            request, form, lambda: programme_create(form=form, user=request.user), url=lambda programme: programme.get_absolute_url()
+        )
+        if saved:
+            if not saved.again:
+                messages.success(request, _("Programme created. Next: register its cities and associations, then its schemes."))
+            return redirect(saved.url)
     return form_page(request, form, title=_("New programme"), submit_label=_("Create the programme"), cancel_url="/programmes/")
 
 

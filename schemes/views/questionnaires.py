@@ -25,6 +25,7 @@ from mentoring.documents import pdf_response
 from mentoring.pages import paginate
 from mentoring.unsaved import keep_unsaved_text, unsaved_data
 from mentoring.precompiled import Precompiled, as_prefetched
+from mentoring.submissions import submission_save
 
 from ..models import Answer, Question, Response, ResponseStatus, Side, TemplateKind, TemplateSection
 from ..questionnaire_forms import CommentForm, SectionForm, StrengthsPracticesForm, answer_value, format_number
@@ -320,6 +321,12 @@ def _section_page(request, filling, section, *, form=None, conflicts=(), comment
             question.open_comments = sum(comment.is_open for comment in comments)
     if comment_form is None and filling.can_comment(section):
         comment_form = CommentForm(questions=questions, prefix="comment")
+    if comment_form is not None:
+        # Each answer box is a form of its own, with its own one-time token.
+        for _question, comments in section_threads:
+            for comment in comments:
+                if comment.is_open:
+                    comment.reply_form = reply_form if comment.pk == reply_to else CommentForm(prefix=f"reply-{comment.pk}")
     return render(
         request,
         "questionnaires/section.html",
@@ -369,14 +376,22 @@ def questionnaire_comment(request, scheme, access, organisation, kind, section):
         return redirect(filling.section_url(section) + "#comments")
     _require_comment(filling, section, request.user)
     form = CommentForm(request.POST, questions=visible_questions(section), prefix="comment")
-    if not form.is_valid():
+
+    def save():
+        response = filling.response or response_get_or_create(
+            scheme=scheme, template=filling.template, organisation=filling.organisation
+        )
+        return comment_add(
+            response=response, section=section, question=form.chosen_question(), author=request.user,
+            text=form.cleaned_data["text"],
+        )
+
+    saved = submission_save(request, form, save, url=lambda comment: filling.section_url(section) + f"#comment-{comment.pk}")
+    if saved is None:
         return _section_page(request, filling, section, comment_form=form, status=400)
-    response = filling.response or response_get_or_create(scheme=scheme, template=filling.template, organisation=filling.organisation)
-    comment = comment_add(
-        response=response, section=section, question=form.chosen_question(), author=request.user, text=form.cleaned_data["text"]
-    )
-    messages.success(request, _("Comment added. The document's owners see it on the page."))
-    return redirect(filling.section_url(section) + f"#comment-{comment.pk}")
+    if not saved.again:
+        messages.success(request, _("Comment added. The document's owners see it on the page."))
+    return redirect(saved.url)
 
 
 def _thread(filling, pk):
@@ -409,14 +424,19 @@ def questionnaire_comment_reply(request, scheme, access, organisation, kind, com
         return redirect(filling.section_url(section) + f"#comment-{comment.pk}")
     _require_comment(filling, section, request.user)
     form = CommentForm(request.POST, prefix=f"reply-{comment.pk}")
-    if not form.is_valid():
-        return _section_page(request, filling, section, reply_to=comment.pk, reply_form=form, status=400)
-    comment_add(
-        response=filling.response, section=section, question=comment.question, author=request.user,
-        text=form.cleaned_data["text"], parent=comment,
+    saved = submission_save(
+        request, form,
+        lambda: comment_add(
+            response=filling.response, section=section, question=comment.question, author=request.user,
+            text=form.cleaned_data["text"], parent=comment,
+        ),
+        url=lambda reply: filling.section_url(section) + f"#comment-{comment.pk}",
     )
-    messages.success(request, _("Answer added."))
-    return redirect(filling.section_url(section) + f"#comment-{comment.pk}")
+    if saved is None:
+        return _section_page(request, filling, section, reply_to=comment.pk, reply_form=form, status=400)
+    if not saved.again:
+        messages.success(request, _("Answer added."))
+    return redirect(saved.url)
 
 
 @require_POST

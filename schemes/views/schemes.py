@@ -11,6 +11,7 @@ from mentoring.access import programme_view, scheme_view
 from mentoring.forms import EditConflict
 from mentoring.pages import archive_toggle, form_page, history_view, restore_view
 from mentoring.precompiled import Precompiled
+from mentoring.submissions import submission_save
 
 from ..forms import PartyFormSet, SchemeCreateForm, SchemeForm
 from ..models import PoliticalCommitment, Scheme, SchemeKind, SchemeRole, Side
@@ -31,17 +32,26 @@ def scheme_create_view(request, programme, access):
     community of practice), and the default series of visits."""
     form = SchemeCreateForm(request.POST or None, programme=programme, prefix="scheme")
     formset = PartyFormSet(request.POST or None, programme=programme, kind=_kind_of(form), prefix="parties")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        data = {name: value for name, value in form.cleaned_data.items() if name not in {"visit_count", "seen_version"}}
-        scheme = scheme_create(
-            programme=programme, parties=formset.parties(), visit_count=form.cleaned_data["visit_count"], **data
+    if request.method == "POST":
+
+        def create():
+            data = {
+                name: value for name, value in form.cleaned_data.items() if name not in {"visit_count", "seen_version", "submission"}
+            }
+            return scheme_create(programme=programme, parties=formset.parties(), visit_count=form.cleaned_data["visit_count"], **data)
+
+        saved = submission_save(
+            request, form, create, url=lambda scheme: scheme.get_absolute_url(),
+            valid=lambda: form.is_valid() and formset.is_valid(),
         )
-        messages.success(
-            request,
-            _("Scheme %(number)s created with %(visits)s visits. Next: invite its people.")
-            % {"number": scheme.number, "visits": form.cleaned_data["visit_count"]},
-        )
-        return redirect(scheme)
+        if saved:
+            if not saved.again:
+                messages.success(
+                    request,
+                    _("Scheme %(number)s created with %(visits)s visits. Next: invite its people.")
+                    % {"number": saved.object.number, "visits": form.cleaned_data["visit_count"]},
+                )
+            return redirect(saved.url)
     return render(
         request,
         "schemes/scheme_form.html",

@@ -13,6 +13,7 @@ from mentoring.access import refuse, require, scheme_view
 from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response
 from mentoring.pages import form_page
+from mentoring.submissions import submission_save
 
 from ..forms import SupportGroupMemberForm
 from ..models import MAX_MEMBERS, LocalSupportGroupMember
@@ -41,14 +42,17 @@ def support_group(request, scheme, access, organisation):
     form = SupportGroupMemberForm(request.POST or None)
     if request.method == "POST":
         _require_edit(may_edit, request.user)
-        if form.is_valid():
-            try:
-                member_add(scheme=scheme, city=city, form=form)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
+        try:
+            saved = submission_save(
+                request, form, lambda: member_add(scheme=scheme, city=city, form=form), url=lambda member: request.path
+            )
+        except ValidationError as error:  # the group is full
+            form.add_error(None, error)
+            saved = None
+        if saved:
+            if not saved.again:
                 messages.success(request, _("%(name)s added to the local support group.") % {"name": form.instance.name})
-                return redirect(request.path)
+            return redirect(saved.url)
     return render(
         request,
         "support_groups/group.html",

@@ -19,6 +19,7 @@ from mentoring.access import programme_view
 from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response
 from mentoring.pages import form_page
+from mentoring.submissions import submission_save
 
 from ..models import Question, QuestionnaireTemplate
 from ..questionnaire_forms import QuestionForm
@@ -119,13 +120,18 @@ def question_create(request, programme, access, pk, section):
     if not template_editable(template, programme):
         return _in_use(request, programme, template)
     form = QuestionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         try:
-            question_save(form=form, template=template, programme=programme, section=section)
+            saved = submission_save(
+                request, form, lambda: question_save(form=form, template=template, programme=programme, section=section),
+                url=lambda question: _url(programme, template) + f"#section-{section.key}",
+            )
         except TemplateInUse:
             return _in_use(request, programme, template)
-        messages.success(request, _("Question added."))
-        return redirect(_url(programme, template) + f"#section-{section.key}")
+        if saved:
+            if not saved.again:
+                messages.success(request, _("Question added."))
+            return redirect(saved.url)
     return form_page(
         request, form, title=_("Add a question to “%(section)s”") % {"section": section.title}, submit_label=_("Add"),
         cancel_url=_url(programme, template), context={"programme": programme},

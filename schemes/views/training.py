@@ -16,6 +16,7 @@ from mentoring.access import programme_view, refuse
 from mentoring.forms import EditConflict
 from mentoring.pages import form_page, paginate
 from mentoring.precompiled import Precompiled, as_prefetched
+from mentoring.submissions import submission_save
 
 from ..assessment_forms import StyleSurveyForm, TrainingSessionForm
 from ..models import MentoringStyleAnswer, MentoringStyleResponse, Scheme, SchemeRole, SurveySide
@@ -57,11 +58,17 @@ def training_list(request, programme, access):
 @programme_view("edit", "training")
 def training_create(request, programme, access):
     form = TrainingSessionForm(request.POST or None, people=_people(programme))
-    if request.method == "POST" and form.is_valid():
-        form.instance.programme = programme
-        session = form_save_with_history(form, reason=_("Planned"))
-        messages.success(request, _("Training session planned."))
-        return redirect(_url(programme, session))
+    if request.method == "POST":
+
+        def save():
+            form.instance.programme = programme
+            return form_save_with_history(form, reason=_("Planned"))
+
+        saved = submission_save(request, form, save, url=lambda session: _url(programme, session))
+        if saved:
+            if not saved.again:
+                messages.success(request, _("Training session planned."))
+            return redirect(saved.url)
     return form_page(
         request, form, title=_("Plan a training session"), submit_label=_("Save"), cancel_url=_url(programme),
         context={"programme": programme},

@@ -5,6 +5,7 @@ session is a 404."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,14 +18,15 @@ from mentoring.access import require, scheme_for, scheme_view
 from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response
 from mentoring.pages import form_page, history_view, restore_view
+from mentoring.submissions import submission_save
 
 from ..models import AgendaItem, LocalSupportGroupMember
-from ..services.setup import form_save_with_history
 from ..services.visits import (
     VisitLimit,
     agenda_days,
     calendar,
     session_move,
+    session_save,
     visit_add,
     visit_move,
     visit_record_save,
@@ -77,16 +79,18 @@ def visit_list(request, scheme, access):
 @scheme_view("edit", "visit")
 def visit_create(request, scheme, access):
     form = VisitForm(request.POST or None, scheme=scheme)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         try:
-            visit = visit_add(form=form, scheme=scheme)
+            saved = submission_save(request, form, lambda: visit_add(form=form, scheme=scheme), url=_url)
         except VisitLimit as exc:
             messages.error(request, str(exc))
             return redirect("schemes:visits", programme=scheme.programme.slug, number=scheme.number)
-        for warning in form.warnings():
-            messages.warning(request, warning)
-        messages.success(request, _("Visit %(number)s added.") % {"number": visit.order})
-        return redirect(_url(visit))
+        if saved:
+            if not saved.again:
+                for warning in form.warnings():
+                    messages.warning(request, warning)
+                messages.success(request, _("Visit %(number)s added.") % {"number": saved.object.order})
+            return redirect(saved.url)
     return form_page(
         request, form, title=_("Add a visit"), submit_label=_("Add the visit"),
         cancel_url=reverse("schemes:visits", kwargs={"programme": scheme.programme.slug, "number": scheme.number}),
@@ -196,17 +200,24 @@ def _session_page(request, scheme, visit, session):
         messages.error(request, _("Give the visit its first and last day before building its agenda."))
         return redirect(_url(visit))
     form = SessionForm(request.POST or None, instance=session or AgendaItem(visit=visit), visit=visit)
-    if request.method == "POST" and form.is_valid():
-        form.instance.visit = visit
+    if request.method == "POST":
         try:
-            form_save_with_history(form)
+            saved = submission_save(
+                request, form, lambda: session_save(form=form, visit=visit),
+                url=lambda saved: _url(visit) + f"#day-{saved.day.isoformat()}",
+            )
         except EditConflict:
-            pass  # the form says someone saved first, with what the writer typed
-        else:
+            saved = None  # the form says someone saved first, with what the writer typed
+        except ValidationError as error:  # another session took this time meanwhile
+            form.add_error(None, error)
+            saved = None
+        if saved:
+            if saved.again:
+                return redirect(saved.url)
             messages.success(request, _("Session saved."))
             if "add_another" in request.POST:
                 return redirect(reverse("schemes:session_create", kwargs=_kwargs(visit)))
-            return redirect(_url(visit) + f"#day-{form.instance.day.isoformat()}")
+            return redirect(saved.url)
     title = _("Edit a session") if session else _("Add a session")
     return form_page(
         request, form, title=title, submit_label=_("Save"), cancel_url=_url(visit),

@@ -33,7 +33,7 @@ from mentoring import documents
 
 from mentoring.models import User
 from schemes.models import Action, Answer, Organisation, Programme, QuestionKind, Response, Scheme, TemplateKind
-from schemes.services.action_plans import plan_for
+from schemes.services.action_plans import plan_get_or_create
 from schemes.services.filling import template_for
 from schemes.services.demo import demo_email, demo_load
 from schemes.services.network import NetworkExists, generate_network, sample_text
@@ -260,7 +260,7 @@ class Command(BaseCommand):
 def set_plan_actions(count):
     """The demo scheme's action plan holds exactly ``count`` actions of realistic length."""
     scheme = Scheme.objects.get(programme__slug="inclucities", number=1)
-    plan = plan_for(scheme)
+    plan = plan_get_or_create(scheme=scheme)
     plan.actions.all().delete()
     rng = random.Random(count)
     Action.objects.bulk_create(

@@ -35,7 +35,7 @@ from schemes.models import (
     Scheme,
     SchemeRole,
 )
-from schemes.services.action_plans import plan_for
+from schemes.services.action_plans import plan_get_or_create
 from schemes.services.demo import demo_load
 
 from .saves import EditForm
@@ -101,7 +101,7 @@ def _edited_objects(scheme, capaci):
     """kind: (the object, the name of its edit page, the page's address arguments besides
     the programme). Created one by one, so each has its first history record."""
     programme, number = scheme.programme, scheme.number
-    plan = plan_for(scheme)
+    plan = plan_get_or_create(scheme=scheme)
     if not plan.actions.exists():  # a plan of 30 actions to print (9 pages) and edit
         for n in range(1, 31):
             Action.objects.create(

@@ -1,0 +1,179 @@
+"""Creating at the same instant, on PostgreSQL: a form sent twice at once (a double click
+whose two requests overlap) makes one row; two different forms that may not both be
+saved (two overlapping agenda sessions, two versions of the plan under one label, two
+invitations to one address) save one and refuse the other with a message, never a
+second row or an error page.
+
+As in tests/test_concurrent_writes.py, each request runs in its own thread with its own
+database connection, and the two meet at a barrier once their forms are validated, so
+both have passed every check of the form before either writes. (SQLite writes one
+transaction at a time, so the race cannot happen there.)
+"""
+
+import threading
+
+import pytest
+from django.core import mail
+from django.db import connection, connections
+from django.test import Client
+
+from schemes.management.loadtest.browser import form_with
+
+from .conftest import Personas
+
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="runs in the PostgreSQL run of the suite (./dev test runs both)"),
+    pytest.mark.django_db(transaction=True),
+]
+SCHEME = "/programmes/test-programme/schemes/1/"
+
+
+@pytest.fixture
+def world(transactional_db, django_user_model):
+    """The personas on the reference data (a transactional test starts from an emptied
+    database), with scheme A's first visit given its days."""
+    from schemes.services.demo import reference_data_load
+
+    reference_data_load()
+    p = Personas(django_user_model)
+    visit = p.a.visits.get(order=1)
+    visit.start_date, visit.end_date, visit.aim = "2027-03-10", "2027-03-11", "Set the scene."
+    visit.save()
+    return p
+
+
+def client_of(p, key):
+    client = Client()
+    client.force_login(p.users[key])
+    return client
+
+
+def form_data(client, page_url, field, values):
+    page = client.get(page_url)
+    assert page.status_code == 200, (page_url, page.status_code)
+    form = form_with(page.content.decode(), field)
+    data = {}
+    for name, value in form["fields"]:
+        data.setdefault(name, []).append(value)
+    data.update({name: [value] for name, value in values.items()})
+    return data
+
+
+def race(monkeypatch, form_class, posts):
+    """POST each (client, url, data) of ``posts`` in its own thread, every form of
+    ``form_class`` validated before either request writes. The responses, in order
+    (an exception raised by a request in its place)."""
+    barrier = threading.Barrier(len(posts))
+    original = form_class.clean
+
+    def clean_then_wait(form):
+        try:
+            return original(form)
+        finally:
+            try:
+                barrier.wait(timeout=10)
+            except threading.BrokenBarrierError:
+                pass
+
+    monkeypatch.setattr(form_class, "clean", clean_then_wait)
+    responses = [None] * len(posts)
+
+    def post(index, client, url, data):
+        try:
+            responses[index] = client.post(url, data, follow=True)
+        except Exception as error:  # shown in the test's failure
+            responses[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post, args=(index, *args)) for index, args in enumerate(posts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    monkeypatch.undo()
+    for response in responses:
+        assert not isinstance(response, Exception), repr(response)
+        assert response.status_code == 200, response.status_code
+    return [response.content.decode() for response in responses]
+
+
+def test_an_action_sent_twice_at_once_is_one_action(world, monkeypatch):
+    from schemes.action_plan_forms import ActionForm
+    from schemes.models import Action
+
+    p = world
+    url = SCHEME + "action-plan/actions/new/"
+    first, second = client_of(p, "mentee"), client_of(p, "mentee")
+    data = form_data(first, url, "action", {"action": "Open a welcome desk"})
+    pages = race(monkeypatch, ActionForm, [(first, url, data), (second, url, data)])
+    assert Action.objects.count() == 1, f"{Action.objects.count()} actions from one form sent twice at once"
+    assert sum("already saved" in page for page in pages) == 1
+
+
+def test_an_invitation_sent_twice_at_once_is_one_live_link(world, monkeypatch):
+    from schemes.forms import InvitationForm
+    from schemes.models import Invitation
+
+    p = world
+    url = SCHEME + "people/"
+    first, second = client_of(p, "facilitator"), client_of(p, "facilitator")
+    values = {"action": "invite", "invite-email": "nora@menteeville.example", "invite-role": "mentee",
+              "invite-organisation": str(p.mentee_city.pk)}
+    data = form_data(first, url, "invite-email", values)
+    pages = race(monkeypatch, InvitationForm, [(first, url, data), (second, url, data)])
+    assert Invitation.objects.count() == 1, f"{Invitation.objects.count()} invitations from one form sent twice at once"
+    assert len(mail.outbox) == 1
+    assert sum("already saved" in page for page in pages) == 1
+
+
+def test_two_invitations_to_one_address_at_once_leave_one_live_link(world, monkeypatch):
+    """Two organisers inviting the same person at the same instant (two forms): one
+    invitation is live afterwards; the other organiser is told why theirs was not sent."""
+    from schemes.forms import InvitationForm
+    from schemes.models import Invitation
+
+    p = world
+    url = SCHEME + "people/"
+    values = {"action": "invite", "invite-email": "nora@menteeville.example", "invite-role": "mentee",
+              "invite-organisation": str(p.mentee_city.pk)}
+    posts = []
+    for key in ("facilitator", "coordinator"):
+        client = client_of(p, key)
+        posts.append((client, url, form_data(client, url, "invite-email", values)))
+    pages = race(monkeypatch, InvitationForm, posts)
+    live = Invitation.objects.pending().filter(email="nora@menteeville.example").count()
+    assert live == 1, f"{live} live invitation links for one address"
+    assert sum("Invitation sent" in page for page in pages) == 1
+    assert sum("was just invited" in page for page in pages) == 1
+
+
+def test_two_overlapping_sessions_posted_at_once_are_not_both_saved(world, monkeypatch):
+    from schemes.models import AgendaItem
+    from schemes.visit_forms import SessionForm
+
+    p = world
+    url = SCHEME + "visits/1/sessions/new/"
+    posts = []
+    for key, start, end, title in (("facilitator", "09:00", "10:00", "Recap"), ("coordinator", "09:30", "10:30", "Walk")):
+        client = client_of(p, key)
+        values = {"day": "2027-03-10", "start_time": start, "end_time": end, "session_type": "recap", "title": title}
+        posts.append((client, url, form_data(client, url, "title", values)))
+    pages = race(monkeypatch, SessionForm, posts)
+    assert AgendaItem.objects.count() == 1, "two overlapping sessions were both saved"
+    assert sum("This overlaps" in page for page in pages) == 1
+
+
+def test_two_versions_frozen_at_once_under_one_label_give_a_message(world, monkeypatch):
+    from schemes.action_plan_forms import FreezeForm
+    from schemes.models import ActionPlanVersion
+
+    p = world
+    url = SCHEME + "action-plan/"
+    posts = []
+    for key in ("mentee", "facilitator"):
+        client = client_of(p, key)
+        posts.append((client, SCHEME + "action-plan/versions/freeze/", form_data(client, url, "label", {"label": "After visit 1"})))
+    pages = race(monkeypatch, FreezeForm, posts)
+    assert ActionPlanVersion.objects.count() == 1
+    assert sum("already called" in page for page in pages) == 1
