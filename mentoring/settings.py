@@ -365,7 +365,7 @@ GC_FREEZE = env_bool("GC_FREEZE", True)
 # waits this long for one before answering "being prepared"; the renderer stops a
 # document at this many seconds or megabytes of memory (it is then "too large to print",
 # remembered this long), and does not try HTML longer than this many characters.
-DOCUMENT_WAIT_SECONDS = env_float("DOCUMENT_WAIT_SECONDS", 4.0)
+DOCUMENT_WAIT_SECONDS = env_float("DOCUMENT_WAIT_SECONDS", 2.0)
 DOCUMENT_RENDER_SECONDS = env_int("DOCUMENT_RENDER_SECONDS", 60)
 DOCUMENT_RENDER_MEMORY_MB = env_int("DOCUMENT_RENDER_MEMORY_MB", 1024)
 DOCUMENT_MAX_HTML = env_int("DOCUMENT_MAX_HTML", 3_000_000)
