@@ -79,6 +79,10 @@ def form_with(html, field):
     return next((form for form in reader.forms if any(name == field for name, _value in form["fields"])), None)
 
 
+# What a kept-alive connection closed by the server while idle raises on the next request.
+STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
+
+
 class Browser:
     """One person: a keep-alive connection to one server, cookies, and the results."""
 
@@ -102,11 +106,16 @@ class Browser:
                             "Referer": self.origin + path})
         started = time.perf_counter()
         try:
-            if self.connection is None:
-                self.connection = http.client.HTTPConnection(self.host, self.port, timeout=TIMEOUT)
-            self.connection.request(method, path, body=body, headers=headers)
-            response = self.connection.getresponse()
-            content = response.read()
+            try:
+                reused = self.connection is not None
+                response, content = self._send(method, path, body, headers)
+            except STALE as error:
+                # A kept-alive connection the server closed as it idled: the request never
+                # reached the app, and a browser sends it again on a new connection.
+                if not reused:
+                    raise
+                self.connection = None
+                response, content = self._send(method, path, body, headers)
         except (OSError, http.client.HTTPException) as error:
             self.connection = None
             self.results.record(kind, None, time.perf_counter() - started, error=type(error).__name__)
@@ -120,6 +129,13 @@ class Browser:
         if response.getheader("Connection", "").lower() == "close":
             self.connection = None
         return response, content
+
+    def _send(self, method, path, body, headers):
+        if self.connection is None:
+            self.connection = http.client.HTTPConnection(self.host, self.port, timeout=TIMEOUT)
+        self.connection.request(method, path, body=body, headers=headers)
+        response = self.connection.getresponse()
+        return response, response.read()
 
     def log_in(self, email, password):
         response, content = self.request("login", "GET", "/accounts/login/")
