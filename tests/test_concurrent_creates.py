@@ -10,21 +10,15 @@ both have passed every check of the form before either writes. (SQLite writes on
 transaction at a time, so the race cannot happen there.)
 """
 
-import threading
-
 import pytest
 from django.core import mail
-from django.db import connection, connections
-from django.test import Client
 
 from schemes.management.loadtest.browser import form_with
 
-from .conftest import Personas
+from .races import client_of, on_postgresql, personas_on_reference_data
+from .races import race as race_responses
 
-pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="runs in the PostgreSQL run of the suite (./dev test runs both)"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = on_postgresql
 SCHEME = "/programmes/test-programme/schemes/1/"
 
 
@@ -32,20 +26,11 @@ SCHEME = "/programmes/test-programme/schemes/1/"
 def world(transactional_db, django_user_model):
     """The personas on the reference data (a transactional test starts from an emptied
     database), with scheme A's first visit given its days."""
-    from schemes.services.demo import reference_data_load
-
-    reference_data_load()
-    p = Personas(django_user_model)
+    p = personas_on_reference_data(django_user_model)
     visit = p.a.visits.get(order=1)
     visit.start_date, visit.end_date, visit.aim = "2027-03-10", "2027-03-11", "Set the scene."
     visit.save()
     return p
-
-
-def client_of(p, key):
-    client = Client()
-    client.force_login(p.users[key])
-    return client
 
 
 def form_data(client, page_url, field, values):
@@ -60,40 +45,9 @@ def form_data(client, page_url, field, values):
 
 
 def race(monkeypatch, form_class, posts):
-    """POST each (client, url, data) of ``posts`` in its own thread, every form of
-    ``form_class`` validated before either request writes. The responses, in order
-    (an exception raised by a request in its place)."""
-    barrier = threading.Barrier(len(posts))
-    original = form_class.clean
-
-    def clean_then_wait(form):
-        try:
-            return original(form)
-        finally:
-            try:
-                barrier.wait(timeout=10)
-            except threading.BrokenBarrierError:
-                pass
-
-    monkeypatch.setattr(form_class, "clean", clean_then_wait)
-    responses = [None] * len(posts)
-
-    def post(index, client, url, data):
-        try:
-            responses[index] = client.post(url, data, follow=True)
-        except Exception as error:  # shown in the test's failure
-            responses[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=post, args=(index, *args)) for index, args in enumerate(posts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    monkeypatch.undo()
+    """The pages the requests of ``posts`` end on (redirects followed), sent at once."""
+    responses = race_responses(monkeypatch, form_class, posts, follow=True)
     for response in responses:
-        assert not isinstance(response, Exception), repr(response)
         assert response.status_code == 200, response.status_code
     return [response.content.decode() for response in responses]
 
