@@ -223,9 +223,9 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / "media"
 
-# Inputs, text areas and selects are written in Python, other widgets drawn from the
-# project's templates first (mentoring/form_renderer.py says why).
-FORM_RENDERER = "mentoring.form_renderer.WidgetRenderer"
+# Widgets are drawn by Django's own templates, with the project's templates found first
+# (templates/django/forms/ may override one; none does today).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

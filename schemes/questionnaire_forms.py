@@ -141,8 +141,8 @@ class SectionForm(forms.Form):
             answer = answers.get(question.pk)
             field = question_field(question)
             field.initial = answer_value(answer, question)
-            if question.required:
-                field.help_text = " ".join(filter(None, [str(_("Required to submit.")), str(field.help_text or "")]))
+            # A draft may leave it empty; the label says it must be answered to submit.
+            field.required_to_submit = question.required
             self.fields[f"q{question.pk}"] = field
             self.fields[f"v{question.pk}"] = forms.IntegerField(
                 widget=forms.HiddenInput, required=False, min_value=0, initial=answer.version if answer else 0

@@ -65,3 +65,23 @@
   }
   window.setTimeout(ask, 2000);
 })();
+
+/* The error summary (includes/form_errors.html): it takes the focus as the page opens, so
+   a screen reader reads the problems first and the page starts at them; a link in it
+   moves the focus into its field (scrolled clear of the sticky bars by the style sheet's
+   scroll margins). */
+(function () {
+  "use strict";
+  var summary = document.querySelector("[data-error-summary]");
+  if (!summary) return;
+  summary.focus();
+  summary.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href^='#']");
+    if (!link) return;
+    var field = document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) return;
+    event.preventDefault();
+    field.focus();
+    field.scrollIntoView({ block: "center" });
+  });
+})();
