@@ -246,6 +246,13 @@ ROLE_LABELS = {
 }
 
 
+def who_may(action, document):
+    """The roles that may do ``action`` on ``document``, as people read them ("Mentee
+    city, Facilitator, Coordinator"), in the order of ``ROLE_LABELS``."""
+    permitted = RULES[document][action]
+    return ", ".join(str(label) for role, label in ROLE_LABELS.items() if role in permitted)
+
+
 def allowed(roles, action, document):
     """True when any of ``roles`` may do ``action`` on ``document``."""
     try:

@@ -1,5 +1,6 @@
-"""Pieces every page uses: pagination, the generic form page, and the history page with
-restore, so that each document's views stay a few lines long."""
+"""Pieces every page uses: pagination, the generic form page, the page that asks before
+something is locked or removed, and the history page with restore, so that each
+document's views stay a few lines long."""
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -37,6 +38,39 @@ def form_page(request, form, *, title, submit_label, cancel_url, context=None, t
     )
 
 
+def confirmed(request):
+    """True when a POST that locks or removes something carries the person's "yes"."""
+    return request.POST.get("confirmed") == "1"
+
+
+def removal_question(what, *, kept=None):
+    """What the person is asked before ``what`` is removed."""
+    return {
+        "title": _("Remove “%(what)s”?") % {"what": what},
+        "consequences": [kept or _("It stays in the history, where it can still be read.")],
+        "confirm_label": _("Remove"),
+        "danger": True,
+    }
+
+
+def confirm_page(request, *, title, consequences, confirm_label, cancel_url, danger=False, context=None, action=None):
+    """The page that asks before something is locked or removed, naming what happens and
+    who can undo it. Its form posts the same request again, with ``confirmed`` (so it works
+    without JavaScript; with it, a dialog asks on the page and this page is skipped), or,
+    with ``action``, just ``confirmed`` to that address (what was posted is saved already)."""
+    carried = [] if action else [
+        (key, value) for key in request.POST for value in request.POST.getlist(key) if key not in {"csrfmiddlewaretoken", "confirmed"}
+    ]
+    return render(
+        request,
+        "pages/confirm.html",
+        {
+            "title": title, "consequences": consequences, "confirm_label": confirm_label, "cancel_url": cancel_url,
+            "danger": danger, "carried": carried, "action": action or request.path, "page_title": title, **(context or {}),
+        },
+    )
+
+
 def history_view(request, obj, access, document, *, context):
     """The history page of ``obj``: who changed what and when, newest first."""
     require(access, "view", document, user=request.user)
@@ -70,12 +104,26 @@ def restore_view(request, obj, access, document, history_id):
     return redirect(request.path.rsplit("/", 3)[0] + "/")
 
 
-def archive_toggle(request, obj, *, archived_message, restored_message):
-    """POST: archive ``obj`` (``archived`` absent or anything but "false") or bring it
-    back, with a message, then show it again."""
+def archive_question(obj):
+    return {
+        "title": _("Archive “%(name)s”?") % {"name": obj},
+        "consequences": [
+            _("It becomes read-only for everyone: nothing in it can change, and its documents can still be read and printed."),
+            _("A coordinator can bring it back from the archive."),
+        ],
+        "confirm_label": _("Archive"),
+        "danger": True,
+    }
+
+
+def archive_toggle(request, obj, *, archived_message, restored_message, context=None):
+    """POST: archive ``obj`` (``archived`` absent or anything but "false") once the person
+    has confirmed, or bring it back, with a message, then show it again."""
     from schemes.services.setup import archived_set
 
     archive = request.POST.get("archived") != "false"
+    if archive and not confirmed(request):
+        return confirm_page(request, **archive_question(obj), cancel_url=obj.get_absolute_url(), context=context)
     archived_set(obj=obj, archived=archive)
     messages.success(request, archived_message if archive else restored_message)
     return redirect(obj)

@@ -75,7 +75,7 @@ def test_an_expired_or_withdrawn_invitation_link_is_refused_clearly(personas):
 
     invitation.expires_at = timezone.now() + timedelta(days=1)
     invitation.save()
-    assert client.post(f"/programmes/test-programme/invitations/{invitation.pk}/withdraw/").status_code == 302
+    assert client.post(f"/programmes/test-programme/invitations/{invitation.pk}/withdraw/", {"confirmed": "1"}).status_code == 302
     response = personas.client("anonymous").get(f"/invitations/{token}/")
     assert response.status_code == 410 and "withdrawn" in response.content.decode()
     assert personas.client("anonymous").get("/invitations/made-up-token/").status_code == 410

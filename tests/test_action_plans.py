@@ -89,7 +89,7 @@ def test_versions_are_frozen_after_visits_and_compared_field_by_field(personas, 
     data = {name: form[name].value() for name in form.fields if form[name].value() not in (None, [])}
     data.update(action="Open a one-stop welcome desk in the town hall", lead="Mayor's office")
     assert mentee.post(url, data).status_code == 302
-    mentee.post(f"{PLAN}actions/{plan.actions.get(action='Train front-desk staff').pk}/delete/")
+    mentee.post(f"{PLAN}actions/{plan.actions.get(action='Train front-desk staff').pk}/delete/", {"confirmed": "1"})
     mentee.post(PLAN + "actions/new/", action_data("Publish a newcomers' guide"))
     facilitator.post(PLAN + "versions/freeze/", {"label": "Draft after visit 2"})
 
@@ -130,8 +130,8 @@ def test_submitted_then_approved_the_plan_no_longer_changes(personas, drafted):
     plan, _kfs, _needs = drafted
     mentee, facilitator = personas.client("mentee"), personas.client("facilitator")
     desk = plan.actions.get(action="Open a one-stop welcome desk")
-    assert personas.client("mentor").post(PLAN + "submit/").status_code == 403  # the mentee submits
-    assert mentee.post(PLAN + "submit/").status_code == 302
+    assert personas.client("mentor").post(PLAN + "submit/", {"confirmed": "1"}).status_code == 403  # the mentee submits
+    assert mentee.post(PLAN + "submit/", {"confirmed": "1"}).status_code == 302
     plan.refresh_from_db()
     assert plan.status == "submitted" and plan.versions.get(is_final=True).label == "Final version"
     # Submitted: edits refused until a facilitator reopens it.
@@ -140,12 +140,12 @@ def test_submitted_then_approved_the_plan_no_longer_changes(personas, drafted):
     facilitator.post(PLAN + "reopen/")
     plan.refresh_from_db()
     assert plan.status == "draft"
-    mentee.post(PLAN + "submit/")
+    mentee.post(PLAN + "submit/", {"confirmed": "1"})
     # Approval needs the decision reference; the facilitator may not approve.
-    assert facilitator.post(PLAN + "approve/", {"decision_reference": "Council 2027/14"}).status_code == 403
-    response = mentee.post(PLAN + "approve/", {"decision_reference": ""}, follow=True)
+    assert facilitator.post(PLAN + "approve/", {"confirmed": "1", "decision_reference": "Council 2027/14"}).status_code == 403
+    response = mentee.post(PLAN + "approve/", {"confirmed": "1", "decision_reference": ""}, follow=True)
     assert "Give the reference of the formal decision" in response.content.decode()
-    mentee.post(PLAN + "approve/", {"decision_reference": "Council decision 2027/14"})
+    mentee.post(PLAN + "approve/", {"confirmed": "1", "decision_reference": "Council decision 2027/14"})
     plan.refresh_from_db()
     assert plan.status == "approved" and plan.approved_by == personas.users["mentee"] and plan.decision_reference == "Council decision 2027/14"
     before = list(plan.actions.values_list("action", "order"))
@@ -173,7 +173,7 @@ def test_a_plan_submitted_three_times_in_a_day_keeps_three_final_versions(person
     for round_ in range(3):
         if round_:
             assert facilitator.post(PLAN + "reopen/").status_code == 302
-        assert mentee.post(PLAN + "submit/").status_code == 302
+        assert mentee.post(PLAN + "submit/", {"confirmed": "1"}).status_code == 302
     today = datetime.date.today().isoformat()
     labels = list(plan.versions.filter(is_final=True).order_by("number").values_list("label", flat=True))
     assert labels == ["Final version", f"Final version ({today})", f"Final version ({today}) (2)"]
@@ -182,8 +182,8 @@ def test_a_plan_submitted_three_times_in_a_day_keeps_three_final_versions(person
 def test_implementation_is_tracked_with_updates_overdue_flags_and_mentor_comments(personas, drafted):
     plan, _kfs, _needs = drafted
     mentee = personas.client("mentee")
-    mentee.post(PLAN + "submit/")
-    mentee.post(PLAN + "approve/", {"decision_reference": "2027/14"})
+    mentee.post(PLAN + "submit/", {"confirmed": "1"})
+    mentee.post(PLAN + "approve/", {"confirmed": "1", "decision_reference": "2027/14"})
     desk = plan.actions.get(action="Open a one-stop welcome desk")
     Action.objects.filter(pk=desk.pk).update(due_date=datetime.date(2020, 1, 31))
     page = mentee.get(PLAN).content.decode()
@@ -270,8 +270,8 @@ def test_an_approved_plan_reads_well_after_its_approver_left(personas, drafted):
     """The approver's and authors' accounts may be deleted (the links are then empty):
     the plan page says so instead of failing."""
     mentee = personas.client("mentee")
-    mentee.post(PLAN + "submit/")
-    mentee.post(PLAN + "approve/", {"decision_reference": "2027/14"})
+    mentee.post(PLAN + "submit/", {"confirmed": "1"})
+    mentee.post(PLAN + "approve/", {"confirmed": "1", "decision_reference": "2027/14"})
     action = Action.objects.filter(plan__scheme=personas.a).first()
     mentee.post(f"{PLAN}actions/{action.pk}/updates/new/", update(action, date="2027-05-01", status="in_progress", progress="40", text="Staffed."))
     ActionPlan.objects.filter(scheme=personas.a).update(approved_by=None)

@@ -105,7 +105,7 @@ def test_coordinator_writes_reorders_publishes_and_revises_a_benchmark(personas,
     assert draft.context_factors.get().title == "National policy framework"
 
     # Publishing offers the version to the programme; the public library shows it.
-    assert coordinator.post(f"{BENCHMARKS}{draft.pk}/publish/").status_code == 302
+    assert coordinator.post(f"{BENCHMARKS}{draft.pk}/publish/", {"confirmed": "1"}).status_code == 302
     draft.refresh_from_db()
     assert draft.status == BenchmarkStatus.PUBLISHED and draft.published_at
     assert personas.programme.benchmarks.filter(pk=draft.pk).exists()
@@ -250,7 +250,7 @@ def test_drafts_stay_inside_their_programme(personas, draft):
     # The programme's mentee reads the draft but may not change it.
     mentee = personas.client("mentee")
     assert mentee.get(f"{BENCHMARKS}{draft.pk}/").status_code == 200
-    assert mentee.post(f"{BENCHMARKS}{draft.pk}/publish/").status_code == 403
+    assert mentee.post(f"{BENCHMARKS}{draft.pk}/publish/", {"confirmed": "1"}).status_code == 403
     assert mentee.post(f"{BENCHMARKS}{draft.pk}/key-factors/new/", key_factor_data("9", "X")).status_code == 403
     assert draft.key_factors.count() == 2 and BenchmarkVersion.objects.get(pk=draft.pk).is_draft
     # A draft is not offered to schemes until it is published.

@@ -76,7 +76,7 @@ def test_an_import_with_another_benchmarks_slug_makes_the_programmes_own_benchma
 
     # Published, it is a version of the programme's own benchmark; the other one and
     # its comparison page are as they were.
-    assert coordinator.post(f"{BENCHMARKS}{draft.pk}/publish/").status_code == 302
+    assert coordinator.post(f"{BENCHMARKS}{draft.pk}/publish/", {"confirmed": "1"}).status_code == 302
     assert BenchmarkVersion.objects.get(pk=draft.pk).status == BenchmarkStatus.PUBLISHED
     assert state(slug) == before
     compare = coordinator.get(f"{BENCHMARKS}{slug}/compare/")
@@ -110,7 +110,7 @@ def test_a_new_draft_from_another_benchmark_is_a_benchmark_of_the_programme(pers
     assert draft.benchmark.programme == personas.programme and draft.benchmark.slug == f"{slug}-test-programme"
     assert draft.based_on == published and draft.key_factors.count() == published.key_factors.count()
     assert "A new benchmark of this programme" in response.content.decode()
-    assert coordinator.post(f"{BENCHMARKS}{draft.pk}/publish/").status_code == 302
+    assert coordinator.post(f"{BENCHMARKS}{draft.pk}/publish/", {"confirmed": "1"}).status_code == 302
     assert state(slug) == before
 
 
@@ -146,7 +146,7 @@ def test_a_programme_never_edits_or_publishes_into_another_programmes_benchmark(
     # The other programme's own coordinator still publishes its own draft.
     other_coordinator = personas.client("outsider")
     ProgrammeRole.objects.create(programme=personas.other_programme, user=personas.users["outsider"], role="coordinator")
-    assert other_coordinator.post(f"{OTHER_BENCHMARKS}{other_draft.pk}/publish/").status_code == 302
+    assert other_coordinator.post(f"{OTHER_BENCHMARKS}{other_draft.pk}/publish/", {"confirmed": "1"}).status_code == 302
     assert BenchmarkVersion.objects.get(pk=other_draft.pk).status == BenchmarkStatus.PUBLISHED
 
 

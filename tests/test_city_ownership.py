@@ -139,12 +139,12 @@ def test_submit_and_reopen_are_the_citys_own(net, path, city, owner, neighbour):
         data = section_data(facilitator, url, **{q.key: "1" if q.is_numeric else "An answer." for q in form.questions})
         assert facilitator.post(url, data).status_code == 302
     response = Response.objects.get(scheme=net.scheme, organisation=net.orgs[city])
-    assert net.client(neighbour).post(base + "submit/").status_code == 403
+    assert net.client(neighbour).post(base + "submit/", {"confirmed": "1"}).status_code == 403
     response.refresh_from_db()
     assert response.status == ResponseStatus.DRAFT
     assert net.client(neighbour).get(base).context["can_submit"] is False
     assert owner_client.get(base).context["can_submit"] is True
-    assert owner_client.post(base + "submit/").status_code == 302
+    assert owner_client.post(base + "submit/", {"confirmed": "1"}).status_code == 302
     response.refresh_from_db()
     assert response.status == ResponseStatus.SUBMITTED
     assert net.client(neighbour).post(base + "reopen/").status_code == 403
@@ -166,11 +166,11 @@ def test_a_self_assessment_is_rated_submitted_and_restarted_only_for_ones_own_ci
     assert not KeyFactorAssessment.objects.filter(assessment__city=net.orgs[city]).exists()
     assert owner_client.post(url, assessment_data(owner_client, url, level_1="3")).status_code == 302
     for key in neighbours:
-        assert net.client(key).post(url + "submit/").status_code == 403, key
+        assert net.client(key).post(url + "submit/", {"confirmed": "1"}).status_code == 403, key
     assessment = SelfAssessment.objects.get(scheme=net.scheme, city=net.orgs[city])
     assert assessment.submitted_at is None
     assert "submit/" not in net.client(neighbours[0]).get(url).content.decode()
-    assert owner_client.post(url + "submit/").status_code == 302
+    assert owner_client.post(url + "submit/", {"confirmed": "1"}).status_code == 302
     for key in neighbours:
         assert net.client(key).post(url + "new-round/").status_code == 403, key
     assert SelfAssessment.objects.filter(scheme=net.scheme, city=net.orgs[city]).count() == 1
@@ -194,7 +194,7 @@ def test_a_local_support_group_is_built_only_by_its_citys_officers(net, city, ow
     for key in neighbours:
         client = net.client(key)
         assert client.post(url + f"members/{added.pk}/edit/", member("Renamed")).status_code == 403, key
-        assert client.post(url + f"members/{added.pk}/delete/").status_code == 403, key
+        assert client.post(url + f"members/{added.pk}/delete/", {"confirmed": "1"}).status_code == 403, key
     added.refresh_from_db()
     assert added.name == "Added by the owner"
 
@@ -204,15 +204,15 @@ def test_only_an_officer_of_a_mentee_city_submits_and_approves_the_plan(net, per
     plan.actions.create(order=1, action="Open a welcome desk")
     url = net.base + "action-plan/"
     for key in ("anci", "mechelen", "vvsg", "facilitator"):
-        assert net.client(key).post(url + "submit/").status_code == 403, key
+        assert net.client(key).post(url + "submit/", {"confirmed": "1"}).status_code == 403, key
     plan_submit(plan=plan, user=net.users["capaci"])
     for key in ("anci", "kede", "mechelen", "lyon", "facilitator"):
-        assert net.client(key).post(url + "approve/", {"decision_reference": "Council 12"}).status_code == 403, key
+        assert net.client(key).post(url + "approve/", {"confirmed": "1", "decision_reference": "Council 12"}).status_code == 403, key
     plan.refresh_from_db()
     assert plan.status == "submitted" and plan.approved_by is None
     page = net.client("facilitator").get(url).content.decode()
     assert "Record the approval" not in page
-    assert net.client("levadia").post(url + "approve/", {"decision_reference": "Council 12"}).status_code == 302
+    assert net.client("levadia").post(url + "approve/", {"confirmed": "1", "decision_reference": "Council 12"}).status_code == 302
     plan.refresh_from_db()
     assert plan.status == "approved" and plan.approved_by == net.users["levadia"]
 

@@ -64,7 +64,7 @@ def test_posts_without_a_csrf_token_are_refused(personas, caplog):
     # With the token from the page, the same request goes through.
     page = client.get("/programmes/test-programme/", secure=True)
     token = page.context["csrf_token"]
-    response = client.post("/programmes/test-programme/archive/", {"csrfmiddlewaretoken": str(token)}, secure=True,
+    response = client.post("/programmes/test-programme/archive/", {"csrfmiddlewaretoken": str(token), "confirmed": "1"}, secure=True,
                            headers={"Referer": "https://testserver/programmes/test-programme/"})
     assert response.status_code == 302
 

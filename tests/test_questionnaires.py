@@ -180,12 +180,12 @@ def test_submit_needs_every_required_answer_then_freezes_a_version_that_survives
     mentee = personas.client("mentee")
     url = base + "sections/mentee-needs/"
     mentee.post(url, form_data(mentee, url, **{"challenge": "Only this."}))
-    refused = mentee.post(base + "submit/", follow=True)
+    refused = mentee.post(base + "submit/", {"confirmed": "1"}, follow=True)
     assert "Not submitted" in refused.content.decode()
     assert Response.objects.get().status == ResponseStatus.DRAFT
     fill_required(personas, base)
-    assert personas.client("association").post(base + "submit/").status_code == 403
-    mentee.post(base + "submit/")
+    assert personas.client("association").post(base + "submit/", {"confirmed": "1"}).status_code == 403
+    mentee.post(base + "submit/", {"confirmed": "1"})
     response = Response.objects.get()
     assert response.status == ResponseStatus.SUBMITTED and response.submissions.count() == 1
     # Read-only now, for everyone.

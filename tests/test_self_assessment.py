@@ -60,7 +60,7 @@ def test_the_mentee_rates_key_factors_beside_the_guide_questions_and_submits(per
     assert (rows["1"].level, rows["1"].evidence, rows["1"].focus) == (1, "A first welcome office.", True)
     assert rows["2"].level == 3 and rows["1"].updated_by == personas.users["mentee"]
 
-    assert mentee.post(url + "submit/").status_code == 302
+    assert mentee.post(url + "submit/", {"confirmed": "1"}).status_code == 302
     baseline.refresh_from_db()
     assert baseline.submitted_at is not None
     # A submitted round is read-only.
@@ -72,7 +72,7 @@ def test_the_mentee_rates_key_factors_beside_the_guide_questions_and_submits(per
 def test_a_re_assessment_starts_from_the_baseline_and_the_chart_shows_both(personas, url):
     mentee = personas.client("mentee")
     mentee.post(url, form_data(mentee, url, level_1="1", level_2="2"))
-    mentee.post(url + "submit/")
+    mentee.post(url + "submit/", {"confirmed": "1"})
     assert mentee.post(url + "new-round/").status_code == 302
     second = SelfAssessment.objects.get(scheme=personas.a, city=personas.mentee_city, round=2)
     assert second.key_factors.get(key_factor__number="1").level == 1  # carried over, to revise
@@ -236,7 +236,7 @@ def test_the_programme_compares_the_schemes_each_person_may_see(personas, url):
     p.b.save()
     mentee = p.client("mentee")
     mentee.post(url, form_data(mentee, url, level_1="1", level_2="2"))  # baseline average 1.5
-    mentee.post(url + "submit/")
+    mentee.post(url + "submit/", {"confirmed": "1"})
     mentee.post(url + "new-round/")
     mentee.post(url, form_data(mentee, url, level_1="3", level_2="4"))  # latest average 3.5
     b_url = f"/programmes/test-programme/schemes/2/self-assessment/{p.b_mentee.pk}/"
@@ -269,7 +269,7 @@ def test_focus_comparison_and_template_pages_keep_their_query_count(personas, ur
             assert coordinator.get(page).status_code == 200
         counts[page] = len(captured.captured_queries)
     # More schemes with self-assessments, more template versions, more rounds.
-    mentee.post(url + "submit/")
+    mentee.post(url + "submit/", {"confirmed": "1"})
     mentee.post(url + "new-round/")
     mentee.post(url, form_data(mentee, url, level_1="3", focus_2="on"))
     for number in range(8):

@@ -272,7 +272,7 @@ def test_a_party_with_people_cannot_be_removed_before_their_roles(personas):
 
 def test_an_archived_scheme_is_read_only_and_still_printable(personas):
     client = personas.client("coordinator")
-    assert client.post("/programmes/test-programme/schemes/1/archive/").status_code == 302
+    assert client.post("/programmes/test-programme/schemes/1/archive/", {"confirmed": "1"}).status_code == 302
     assert Scheme.objects.get(pk=personas.a.pk).archived
     page = client.get("/programmes/test-programme/schemes/1/")
     assert page.status_code == 200 and "Archived: this scheme is read-only" in page.content.decode()
@@ -287,7 +287,7 @@ def test_an_archived_scheme_is_read_only_and_still_printable(personas):
 
 def test_an_archived_programme_makes_its_schemes_read_only(personas):
     client = personas.client("coordinator")
-    client.post("/programmes/test-programme/archive/")
+    client.post("/programmes/test-programme/archive/", {"confirmed": "1"})
     assert client.get("/programmes/test-programme/schemes/2/edit/").status_code == 403
     assert client.get("/programmes/test-programme/people/").status_code == 200
     assert "Send the invitation" not in client.get("/programmes/test-programme/people/").content.decode()

@@ -63,9 +63,9 @@ def test_the_series_keeps_two_to_ten_visits_in_order(personas):
         "Setting the scene", "Consolidation of the action plan", "Inspiration"
     ]
     for _ in range(8):
-        facilitator.post(f"{VISITS}1/delete/")
+        facilitator.post(f"{VISITS}1/delete/", {"confirmed": "1"})
     assert list(personas.a.visits.order_by("order").values_list("order", flat=True)) == [1, 2]
-    response = facilitator.post(f"{VISITS}1/delete/", follow=True)
+    response = facilitator.post(f"{VISITS}1/delete/", {"confirmed": "1"}, follow=True)
     assert "at least 2 visits" in response.content.decode() and personas.a.visits.count() == 2
     # Every change is in the history.
     assert Visit.history.filter(history_type="-").count() == 8

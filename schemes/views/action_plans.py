@@ -9,14 +9,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from mentoring.access import refuse, scheme_view
+from mentoring.access import refuse, scheme_view, who_may
 from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response
 from mentoring.exports import csv_response, xlsx_response
-from mentoring.pages import form_page
+from mentoring.pages import confirm_page, confirmed, form_page, removal_question
 from mentoring.submissions import submission_save
 
 from ..action_plan_forms import ActionCommentForm, ActionForm, ApprovalForm, FreezeForm, NeedFormSet, UpdateForm
@@ -64,6 +65,27 @@ def _action(plan, pk):
     return get_object_or_404(Action.objects.select_related("plan"), plan=plan, pk=pk)
 
 
+def _submit_question():
+    return {
+        "title": _("Submit the final version of the action plan?"),
+        "consequences": [
+            _("The plan is frozen as its final version and becomes read-only until the mentee city records its approval."),
+            _("Who can reopen it as a draft: %(roles)s.") % {"roles": who_may("reopen", "action_plan")},
+        ],
+        "confirm_label": _("Submit the final version"),
+    }
+
+
+def _approve_question():
+    return {
+        "title": _("Record the approval of the action plan?"),
+        "consequences": [
+            _("An approved plan stays as approved for good: it no longer changes, and only its implementation is recorded."),
+        ],
+        "confirm_label": _("Record the approval"),
+    }
+
+
 def _mentee_city_may(access, action, mentees):
     """Whether the user may ``action`` the plan as an officer acting for one of the
     mentee parties ``mentees`` that is a city (submitting and approving the plan are the
@@ -106,6 +128,7 @@ def plan_detail(request, scheme, access):
             editable=plan.status == ActionPlanStatus.DRAFT, approved=plan.status == ActionPlanStatus.APPROVED,
             freeze_form=FreezeForm(plan=plan), approval_form=ApprovalForm(), page_title=_("Action plan"),
             may_submit=_mentee_city_may(access, "submit", mentees), may_approve=_mentee_city_may(access, "approve", mentees),
+            submit_question=_submit_question(), approve_question=_approve_question(),
         ),
     )
 
@@ -191,8 +214,16 @@ def action_move_view(request, scheme, access, pk):
 @scheme_view("edit", "action_plan")
 def action_delete_view(request, scheme, access, pk):
     plan = plan_for(scheme)
+    action = _action(plan, pk)
+    if plan.status != ActionPlanStatus.DRAFT:
+        return _locked(request, scheme)
+    if not confirmed(request):
+        question = removal_question(
+            Truncator(action.action).chars(80), kept=_("It stays in the history and in the plan's frozen versions.")
+        )
+        return confirm_page(request, **question, cancel_url=_url(scheme) + f"#action-{action.pk}", context=_context(scheme))
     try:
-        action_delete(action=_action(plan, pk))
+        action_delete(action=action)
     except PlanLocked:
         return _locked(request, scheme)
     messages.success(request, _("Action removed (it stays in the history and in frozen versions)."))
@@ -278,8 +309,11 @@ def version_compare(request, scheme, access):
 @scheme_view("submit", "action_plan")
 def plan_submit_view(request, scheme, access):
     _require_mentee_city(access, "submit", scheme, request.user)
+    plan = plan_for(scheme)
+    if plan.status == ActionPlanStatus.DRAFT and not confirmed(request):
+        return confirm_page(request, **_submit_question(), cancel_url=_url(scheme), context=_context(scheme))
     try:
-        plan_submit(plan=plan_for(scheme), user=request.user)
+        plan_submit(plan=plan, user=request.user)
     except PlanLocked:
         return _locked(request, scheme)
     except ValueError as exc:
@@ -308,8 +342,15 @@ def plan_approve_view(request, scheme, access):
     if not form.is_valid():
         messages.error(request, _("Give the reference of the formal decision that approved the plan."))
         return redirect(_url(scheme) + "#approval")
+    plan = plan_for(scheme)
+    if plan.status == ActionPlanStatus.SUBMITTED and not confirmed(request):
+        question = _approve_question()
+        question["title"] = _("Record the approval of the action plan (decision “%(reference)s”)?") % {
+            "reference": form.cleaned_data["decision_reference"]
+        }
+        return confirm_page(request, **question, cancel_url=_url(scheme) + "#approval", context=_context(scheme))
     try:
-        plan_approve(plan=plan_for(scheme), user=request.user, decision_reference=form.cleaned_data["decision_reference"])
+        plan_approve(plan=plan, user=request.user, decision_reference=form.cleaned_data["decision_reference"])
     except PlanLocked:
         messages.error(request, _("Only a submitted plan can be approved."))
         return redirect(_url(scheme))

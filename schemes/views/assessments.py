@@ -20,6 +20,7 @@ from benchmarks.models import ContextFactor, GuideQuestion, KeyFactor
 from mentoring.access import programme_view, refuse, require, scheme_view
 from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response
+from mentoring.pages import confirm_page, confirmed
 from mentoring.precompiled import Precompiled, as_prefetched
 
 from ..assessment_forms import FocusForm, SelfAssessmentForm
@@ -119,6 +120,7 @@ def self_assessment(request, scheme, access, organisation):
         seen=round_seen_version(current),
     )
     conflict, changed = False, []
+    may_submit = edits_for_city(access, "self_assessment", party, "submit")
     if request.method == "POST":
         _require_edit(may_edit, request.user)
         if not editable:
@@ -138,6 +140,9 @@ def self_assessment(request, scheme, access, organisation):
                 result = None
             if result is not None and not result.conflict:
                 messages.success(request, _("Saved.") if result.saved else _("Nothing had changed."))
+                if "submit_round" in request.POST and may_submit:
+                    # Saved first, through the normal save: submitting never drops an edit.
+                    return _submit(request, scheme, city, submit_url=_url(scheme, city, "submit/"))
                 return redirect(_url(scheme, city))
             if result is not None:
                 conflict, changed = True, result.changed_by_others
@@ -152,7 +157,7 @@ def self_assessment(request, scheme, access, organisation):
         {
             "scheme": scheme, "programme": scheme.programme, "access": access, "city": city, "side": side,
             "rounds": rounds, "current": current, "form": form, "editable": editable, "may_edit": may_edit,
-            "may_submit": edits_for_city(access, "self_assessment", party, "submit"),
+            "may_submit": may_submit, "submit_question": _submit_question(current),
             "conflict": conflict, "changed": changed, "answered": [(kf, rows.get(kf.pk)) for kf in key_factors],
             "context_factors": context_factors,
             "chart": levels_chart(key_factors, series) if series else None,
@@ -169,9 +174,32 @@ def self_assessment_submit(request, scheme, access, organisation):
     city = party.organisation
     require(access, "submit", "self_assessment", user=request.user)
     _require_edit(edits_for_city(access, "self_assessment", party, "submit"), request.user)
+    return _submit(request, scheme, city, submit_url=request.path)
+
+
+def _submit_question(current):
+    return {
+        # Before the first save there is no round yet: saving starts the baseline.
+        "title": _("Submit “%(round)s”?") % {"round": (current.label or current.round) if current else _("Baseline")},
+        "consequences": [
+            _("The round becomes read-only: its levels and evidence stay as they are now, for the charts and the report."),
+            _("It does not reopen; a re-assessment starts a new round from these answers."),
+        ],
+        "confirm_label": _("Submit this round"),
+    }
+
+
+def _submit(request, scheme, city, *, submit_url):
+    """Submit the city's current round once the person has confirmed (on a page of its
+    own, or in the dialog of the form they sent it from)."""
     current = SelfAssessment.objects.filter(scheme=scheme, city=city).order_by("round").last()
     if current is None or not KeyFactorAssessment.objects.filter(assessment=current, level__isnull=False).exists():
         messages.error(request, _("Give a level to at least one key factor before submitting."))
+    elif not confirmed(request):
+        return confirm_page(
+            request, **_submit_question(current), cancel_url=_url(scheme, city), action=submit_url,
+            context={"programme": scheme.programme, "scheme": scheme},
+        )
     else:
         round_submit(assessment=current)
         messages.success(request, _("Submitted: this round is read-only now."))

@@ -51,7 +51,7 @@ from benchmarks.views import benchmark_context
 from mentoring.access import programme_view
 from mentoring.documents import pdf_response
 from mentoring.forms import EditConflict, has_conflict
-from mentoring.pages import form_page
+from mentoring.pages import confirm_page, confirmed, form_page, removal_question
 from mentoring.submissions import submission_save
 
 
@@ -176,7 +176,7 @@ def benchmark_version(request, programme, access, pk):
             "editable": editable, "problems": publish_problems(version) if editable else [],
             "other_versions": _versions(programme).filter(benchmark=version.benchmark).exclude(pk=version.pk).order_by("-number"),
             "own_benchmark": version.benchmark.programme_id == programme.pk,
-            "new_draft_form": NewDraftForm(),
+            "new_draft_form": NewDraftForm(), "publish_question": publish_question(version),
             "page_title": str(version),
         },
     )
@@ -289,6 +289,13 @@ def key_factor_move_view(request, programme, access, pk, key_factor):
 def key_factor_delete_view(request, programme, access, pk, key_factor):
     version = _version(programme, pk)
     key_factor = _key_factor(version, key_factor)
+    if not version.is_draft:
+        return _published(request, programme, version)
+    if not confirmed(request):
+        question = removal_question(
+            f"{key_factor.number}. {key_factor.title}", kept=_("It is removed from this draft only; published versions keep theirs.")
+        )
+        return confirm_page(request, **question, cancel_url=_url(programme, version), context={"programme": programme})
     try:
         key_factor_delete(key_factor=key_factor)
     except BenchmarkPublished:
@@ -297,10 +304,25 @@ def key_factor_delete_view(request, programme, access, pk, key_factor):
     return redirect(_url(programme, version))
 
 
+def publish_question(version):
+    return {
+        "title": _("Publish “%(title)s”?") % {"title": version.title},
+        "consequences": [
+            _("The programme offers this version to its schemes, and from then on it never changes."),
+            _("Later changes are written in a new draft started from it."),
+        ],
+        "confirm_label": _("Publish this version"),
+    }
+
+
 @require_POST
 @programme_view("publish", "benchmark")
 def benchmark_publish(request, programme, access, pk):
     version = _version(programme, pk)
+    if not version.is_draft:
+        return _published(request, programme, version)
+    if not confirmed(request):
+        return confirm_page(request, **publish_question(version), cancel_url=_url(programme, version), context={"programme": programme})
     try:
         draft_publish(version=version, programme=programme)
     except BenchmarkNotOwned:
@@ -349,6 +371,16 @@ def benchmark_new_draft(request, programme, access, pk):
 @programme_view("edit", "benchmark")
 def benchmark_discard(request, programme, access, pk):
     version = _version(programme, pk)
+    if not version.is_draft:
+        return _published(request, programme, version)
+    if not confirmed(request):
+        question = removal_question(
+            f"{version.title} ({version.version_label or version.number})",
+            kept=_("The draft is deleted, with what was written in it since it was started; the published versions stay."),
+        )
+        question["title"] = _("Delete the draft “%(what)s”?") % {"what": version.title}
+        question["confirm_label"] = _("Delete the draft")
+        return confirm_page(request, **question, cancel_url=_url(programme, version), context={"programme": programme})
     try:
         draft_discard(version=version)
     except BenchmarkPublished:

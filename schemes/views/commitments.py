@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.access import scheme_view
 from mentoring.forms import EditConflict
-from mentoring.pages import form_page, history_view, restore_view
+from mentoring.pages import confirm_page, confirmed, form_page, history_view, removal_question, restore_view
 from mentoring.submissions import submission_save
 
 from ..forms import PoliticalCommitmentForm
@@ -60,7 +60,13 @@ def commitment_edit(request, scheme, access, pk):
 @require_POST
 @scheme_view("edit", "political_commitment")
 def commitment_delete(request, scheme, access, pk):
-    _commitment(scheme, pk).delete()
+    commitment = _commitment(scheme, pk)
+    if not confirmed(request):
+        return confirm_page(
+            request, **removal_question(commitment), cancel_url=scheme.get_absolute_url(),
+            context={"programme": scheme.programme, "scheme": scheme},
+        )
+    commitment.delete()
     messages.success(request, _("Political commitment removed (it stays in the history)."))
     return redirect(scheme)
 

@@ -6,10 +6,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentoring.access import programme_view, require, scheme_view
+from mentoring.pages import confirm_page, confirmed
 from mentoring.submissions import submission_save
 
 from ..forms import InvitationForm, RoleGrantForm
@@ -100,6 +102,27 @@ def _people_page(request, *, programme, scheme, access, roles, invitations, wher
     )
 
 
+def role_question(role):
+    return {
+        "title": _("Remove %(name)s's role as %(role)s?") % {"name": role.user.display_name, "role": role.get_role_display()},
+        "consequences": [
+            _("They no longer see or do what this role gave them here; their account and what they wrote stay."),
+            _("The role can be given again at any time."),
+        ],
+        "confirm_label": _("Remove the role"),
+        "danger": True,
+    }
+
+
+def withdrawal_question(invitation):
+    return {
+        "title": _("Withdraw the invitation to %(email)s?") % {"email": invitation.email},
+        "consequences": [_("Its link stops working at once. You can invite the same address again later.")],
+        "confirm_label": _("Withdraw the invitation"),
+        "danger": True,
+    }
+
+
 @programme_view("view")
 def programme_people(request, programme, access):
     return _people_page(
@@ -140,6 +163,11 @@ def programme_role_remove(request, programme, access, pk):
     if role.user_id == request.user.pk and role.role == "coordinator" and programme.roles.filter(role="coordinator").count() == 1:
         messages.error(request, _("A programme keeps at least one coordinator."))
         return redirect("schemes:programme_people", programme=programme.slug)
+    if not confirmed(request):
+        return confirm_page(
+            request, **role_question(role), context={"programme": programme},
+            cancel_url=reverse("schemes:programme_people", kwargs={"programme": programme.slug}),
+        )
     role_remove(role=role)
     messages.success(request, _("Role removed."))
     return redirect("schemes:programme_people", programme=programme.slug)
@@ -151,6 +179,11 @@ def scheme_role_remove(request, scheme, access, pk):
     role = get_object_or_404(SchemeRole, scheme=scheme, pk=pk)
     if role.role not in access.grantable("scheme"):
         messages.error(request, _("You may not remove this role."))
+    elif not confirmed(request):
+        return confirm_page(
+            request, **role_question(role), context={"programme": scheme.programme, "scheme": scheme},
+            cancel_url=reverse("schemes:scheme_people", kwargs={"programme": scheme.programme.slug, "number": scheme.number}),
+        )
     else:
         role_remove(role=role)
         messages.success(request, _("Role removed."))
@@ -161,6 +194,11 @@ def scheme_role_remove(request, scheme, access, pk):
 @programme_view("invite")
 def programme_invitation_withdraw(request, programme, access, pk):
     invitation = get_object_or_404(Invitation, programme=programme, scheme=None, pk=pk)
+    if not confirmed(request):
+        return confirm_page(
+            request, **withdrawal_question(invitation), context={"programme": programme},
+            cancel_url=reverse("schemes:programme_people", kwargs={"programme": programme.slug}),
+        )
     invitation_withdraw(invitation=invitation)
     messages.success(request, _("Invitation withdrawn: its link no longer works."))
     return redirect("schemes:programme_people", programme=programme.slug)
@@ -170,6 +208,11 @@ def programme_invitation_withdraw(request, programme, access, pk):
 @scheme_view("invite")
 def scheme_invitation_withdraw(request, scheme, access, pk):
     invitation = get_object_or_404(Invitation, scheme=scheme, pk=pk)
+    if not confirmed(request):
+        return confirm_page(
+            request, **withdrawal_question(invitation), context={"programme": scheme.programme, "scheme": scheme},
+            cancel_url=reverse("schemes:scheme_people", kwargs={"programme": scheme.programme.slug, "number": scheme.number}),
+        )
     invitation_withdraw(invitation=invitation)
     messages.success(request, _("Invitation withdrawn: its link no longer works."))
     return redirect("schemes:scheme_people", programme=scheme.programme.slug, number=scheme.number)

@@ -152,6 +152,7 @@ def programme_archive(request, programme, access):
         programme,
         archived_message=_("Programme archived: it is read-only, and its documents can still be printed."),
         restored_message=_("Programme brought back from the archive."),
+        context={"programme": programme},
     )
 
 

@@ -20,9 +20,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from mentoring.access import refuse, require, scheme_for, scheme_view
+from mentoring.access import refuse, require, scheme_for, scheme_view, who_may
 from mentoring.documents import pdf_response
-from mentoring.pages import paginate
+from mentoring.pages import confirm_page, confirmed, paginate
 from mentoring.unsaved import keep_unsaved_text, unsaved_data
 from mentoring.precompiled import Precompiled, as_prefetched
 from mentoring.submissions import submission_save
@@ -187,6 +187,7 @@ def questionnaire_overview(request, scheme, access, organisation, kind):
             **_context(filling, state),
             "submissions": submissions,
             "can_submit": filling.response is not None and not filling.submitted and filling.may("submit"),
+            "submit_question": _submit_question(filling),
             "can_reopen": filling.submitted and filling.may("reopen"),
             "sections_with_rows": [(section, _section_rows(filling, section)) for section in filling.sections],
             "attached": _attached(filling),
@@ -452,6 +453,18 @@ def questionnaire_comment_resolve(request, scheme, access, organisation, kind, c
     return redirect(filling.section_url(section) + f"#comment-{comment.pk}")
 
 
+def _submit_question(filling):
+    """What the person is asked before submitting (on a page, or in a dialog)."""
+    return {
+        "title": _("Submit the %(document)s of %(city)s?") % {"document": filling.template.title, "city": filling.organisation.label},
+        "consequences": [
+            _("It becomes read-only for everyone; the submitted version stays readable for good."),
+            _("Who can reopen it for changes: %(roles)s.") % {"roles": who_may("reopen", filling.kind)},
+        ],
+        "confirm_label": _("Submit"),
+    }
+
+
 @require_POST
 @scheme_view("view")
 def questionnaire_submit(request, scheme, access, organisation, kind):
@@ -461,6 +474,10 @@ def questionnaire_submit(request, scheme, access, organisation, kind):
     if filling.response is None or filling.submitted:
         messages.error(request, _("There is nothing to submit."))
         return redirect(filling.url())
+    if progress(filling.sections, filling.answers).complete and not confirmed(request):
+        return confirm_page(
+            request, **_submit_question(filling), cancel_url=filling.url(), context={"programme": scheme.programme, "scheme": scheme}
+        )
     state = response_submit(response=filling.response, sections=filling.sections, user=request.user)
     if state.complete:
         messages.success(request, _("Submitted. It is read-only now; those allowed can reopen it."))

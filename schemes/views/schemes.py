@@ -162,6 +162,7 @@ def scheme_archive(request, scheme, access):
         scheme,
         archived_message=_("Scheme archived: it is read-only, and its documents can still be printed."),
         restored_message=_("Scheme brought back from the archive."),
+        context={"programme": scheme.programme, "scheme": scheme},
     )
 
 

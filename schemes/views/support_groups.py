@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from mentoring.access import refuse, require, scheme_view
 from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response
-from mentoring.pages import form_page
+from mentoring.pages import confirm_page, confirmed, form_page, removal_question
 from mentoring.submissions import submission_save
 
 from ..forms import SupportGroupMemberForm
@@ -95,6 +95,11 @@ def support_group_member_delete(request, scheme, access, organisation, pk):
     city, side, members, may_edit = _group(scheme, access, organisation)
     _require_edit(may_edit, request.user)
     member = _member(scheme, city, pk)
+    if not confirmed(request):
+        return confirm_page(
+            request, **removal_question(member.name), context={"programme": scheme.programme, "scheme": scheme},
+            cancel_url=f"{scheme.get_absolute_url()}support-groups/{city.pk}/",
+        )
     member.delete()
     messages.success(request, _("%(name)s removed from the local support group.") % {"name": member.name})
     return redirect("schemes:support_group", programme=scheme.programme.slug, number=scheme.number, organisation=city.pk)

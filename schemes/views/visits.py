@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from mentoring.access import require, scheme_for, scheme_view
 from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response
-from mentoring.pages import form_page, history_view, restore_view
+from mentoring.pages import confirm_page, confirmed, form_page, history_view, removal_question, restore_view
 from mentoring.submissions import submission_save
 
 from ..models import AgendaItem, LocalSupportGroupMember
@@ -173,6 +173,9 @@ def visit_move_view(request, scheme, access, visit):
 @scheme_view("edit", "visit")
 def visit_delete(request, scheme, access, visit):
     visit = _visit(scheme, visit)
+    if not confirmed(request):
+        question = removal_question(visit.title, kept=_("It stays in the history; the other visits are renumbered."))
+        return confirm_page(request, **question, cancel_url=_url(visit), context=_context(scheme))
     try:
         visit_remove(visit=visit)
     except VisitLimit as exc:
@@ -241,6 +244,8 @@ def session_edit(request, scheme, access, visit, session):
 def session_delete(request, scheme, access, visit, session):
     visit = _visit(scheme, visit)
     session = _session(visit, session)
+    if not confirmed(request):
+        return confirm_page(request, **removal_question(session.title), cancel_url=_url(visit), context=_context(scheme))
     session.delete()
     messages.success(request, _("Session “%(title)s” removed (it stays in the history).") % {"title": session.title})
     return redirect(_url(visit))

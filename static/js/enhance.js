@@ -85,3 +85,61 @@
     field.scrollIntoView({ block: "center" });
   });
 })();
+
+/* Asking before something is locked or removed: a form (or its button) carrying
+   data-confirm-title asks in a dialog on the page, then is sent with "confirmed", and the
+   server does it at once. Without JavaScript (or without <dialog>), the server asks on a
+   page of its own (pages/confirm.html). */
+(function () {
+  "use strict";
+  if (!window.HTMLDialogElement) return;
+  var dialog = null;
+
+  function build() {
+    dialog = document.createElement("dialog");
+    dialog.className = "confirm-dialog border rounded p-4 shadow";
+    dialog.setAttribute("aria-labelledby", "confirm-dialog-title");
+    dialog.setAttribute("aria-describedby", "confirm-dialog-text");
+    dialog.innerHTML =
+      '<h2 class="h4" id="confirm-dialog-title"></h2><p id="confirm-dialog-text"></p>' +
+      '<form method="dialog" class="d-flex flex-wrap gap-2 mt-3">' +
+      '<button value="yes" class="btn" data-yes></button><button value="no" class="btn btn-link" data-no></button></form>';
+    document.body.appendChild(dialog);
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var submitter = event.submitter;
+    var source = submitter && submitter.hasAttribute("data-confirm-title") ? submitter
+      : form.hasAttribute("data-confirm-title") ? form : null;
+    if (!source || form.querySelector("input[name='confirmed']")) return;
+    event.preventDefault();
+    if (!dialog) build();
+    dialog.querySelector("#confirm-dialog-title").textContent = source.getAttribute("data-confirm-title");
+    dialog.querySelector("#confirm-dialog-text").textContent = source.getAttribute("data-confirm") || "";
+    var yes = dialog.querySelector("[data-yes]");
+    yes.textContent = source.getAttribute("data-confirm-label") || "OK";
+    yes.className = "btn " + (source.hasAttribute("data-confirm-danger") ? "btn-danger" : "btn-primary");
+    dialog.querySelector("[data-no]").textContent = document.documentElement.lang === "fr" ? "Annuler" : "Cancel";
+    dialog.onclose = function () {
+      if (dialog.returnValue !== "yes") return;
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "confirmed";
+      input.value = "1";
+      form.appendChild(input);
+      if (submitter && submitter.name) {
+        var pressed = document.createElement("input");
+        pressed.type = "hidden";
+        pressed.name = submitter.name;
+        pressed.value = submitter.value;
+        form.appendChild(pressed);
+      }
+      form.dataset.leaving = "1";  // a deliberate send: no "unsaved changes" warning
+      HTMLFormElement.prototype.submit.call(form);
+    };
+    dialog.returnValue = "";
+    dialog.showModal();
+    yes.focus();
+  }, true);
+})();
