@@ -179,7 +179,8 @@ def test_every_language_offered_has_a_24_hour_clock_and_an_agenda_heading(langua
         )}
         shown["TIME_FORMAT"] = formats.time_format(moment.time(), "TIME_FORMAT")
         shown["day heading"] = day_heading(moment.date())
-    assert "21" in shown["TIME_FORMAT"] and "21" in shown["DATETIME_FORMAT"]
+    assert "21" in shown["TIME_FORMAT"] and "21" in shown["DATETIME_FORMAT"]  # 21:31, not 9:31
+    assert re.search(r"[^\W\d_]{3}", shown["DATE_FORMAT"]), shown  # the month in words
     assert "2026" in shown["day heading"] and "DAY" not in shown["day heading"]
     for name, text in shown.items():
         assert not re.search(r"[ap]\.\s?m\.|\b[AP]M\b|\b12/05/", text), (name, text)
