@@ -174,9 +174,9 @@ def test_every_language_offered_has_a_24_hour_clock_and_an_agenda_heading(langua
     formats: they must keep to the family, and the day heading must still work."""
     moment = timezone.localtime(MOMENT)
     with translation.override(language):
-        shown = {name: formats.date_format(moment, name) for name in (
-            "DATE_FORMAT", "DATETIME_FORMAT", "SHORT_DATE_FORMAT", "SHORT_DATETIME_FORMAT", "MONTH_DAY_FORMAT", "YEAR_MONTH_FORMAT",
-        )}
+        names = ("DATE_FORMAT", "DATETIME_FORMAT", "SHORT_DATE_FORMAT", "SHORT_DATETIME_FORMAT", "MONTH_DAY_FORMAT",
+                 "YEAR_MONTH_FORMAT")
+        shown = {name: formats.date_format(moment, name) for name in names}
         shown["TIME_FORMAT"] = formats.time_format(moment.time(), "TIME_FORMAT")
         shown["day heading"] = day_heading(moment.date())
     assert "21" in shown["TIME_FORMAT"] and "21" in shown["DATETIME_FORMAT"]  # 21:31, not 9:31
