@@ -217,6 +217,24 @@ def test_exports_keep_iso_dates_as_data(stopped_clock, personas):
     assert cell.is_date and cell.value.date() == datetime.date(2027, 5, 31) and cell.number_format == "yyyy-mm-dd"
 
 
+def test_a_frozen_action_plan_shows_its_due_dates_as_dates(stopped_clock, personas):
+    """A version keeps its due dates as ISO 8601 data; its page and the comparison show
+    them as every other date."""
+    from schemes.models import Action
+    from tests.test_action_plans import PLAN, action_data
+
+    facilitator, mentee = personas.client("facilitator"), personas.client("mentee")
+    assert mentee.post(PLAN + "actions/new/", action_data("Open a desk", due_date="2027-05-31")).status_code == 302
+    assert facilitator.post(PLAN + "versions/freeze/", {"label": "Draft after visit 1"}).status_code == 302
+    action = Action.objects.get(action="Open a desk")
+    action.due_date = datetime.date(2027, 6, 30)
+    action.save()
+    version = text_of(facilitator.get(PLAN + "versions/1/").content)
+    assert "Version 1, frozen 5 Dec 2026, 21:31" in version and "2027 31 May 2027" in version  # timeframe, due date
+    comparison = text_of(facilitator.get(PLAN + "compare/?from=1&to=current").content)
+    assert "Due date[removed: 31 May][added: 30 Jun] 2027" in comparison  # word by word
+
+
 # A date filter or {% now %} with a format spelled out, rather than a named format.
 SPELLED = re.compile(r"""\|\s*(?:date|time)\s*:\s*(["'])(?P<filter>.*?)\1|\{%\s*now\s+(["'])(?P<now>.*?)\3""")
 NAMED = {"DATE_FORMAT", "DATETIME_FORMAT", "TIME_FORMAT", "MONTH_DAY_FORMAT", "YEAR_MONTH_FORMAT"}
