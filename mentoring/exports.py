@@ -1,6 +1,10 @@
 """Tables as downloads: CSV (UTF-8 with a byte-order mark, so spreadsheet programs read
 the accents) and XLSX (openpyxl). Cells hold users' text, so one that starts like a
-formula is quoted: a spreadsheet shows it and never runs it."""
+formula is quoted: a spreadsheet shows it and never runs it.
+
+Dates are data here, not text for a reader: rows give ``datetime.date`` values, written
+as ISO 8601 in CSV ("2026-12-05", which every spreadsheet reads as a date whatever its
+language) and as date cells in XLSX (shown yyyy-mm-dd, sorted and filtered as dates)."""
 
 import csv
 from io import BytesIO

@@ -46,6 +46,8 @@ def _display(field, value, related):
         return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
     if isinstance(field, models.DateField):
         return formats.date_format(value, "DATE_FORMAT")
+    if isinstance(field, models.TimeField):
+        return formats.time_format(value, "TIME_FORMAT")
     if isinstance(field, (models.IntegerField, models.DecimalField)):
         return formats.number_format(value, use_l10n=True, force_grouping=True)
     return str(value)

@@ -203,6 +203,9 @@ LANGUAGES = [("en", _("English"))] + sorted(
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Brussels")
 USE_I18N = True
 USE_TZ = True
+# Dates and times as Europe writes them, in English too ("5 Dec 2026, 21:31"): the
+# project's format modules come before Django's (mentoring/formats/__init__.py says why).
+FORMAT_MODULE_PATH = ["mentoring.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

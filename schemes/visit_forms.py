@@ -8,10 +8,10 @@ import zoneinfo
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, TextLimitMixin
+from mentoring.templatetags.dates import day_heading
 from mentoring.submissions import SubmitOnceMixin
 
 from .models import AgendaItem, LocalSupportGroupMember, Organisation, OrganisationKind, Visit
@@ -165,7 +165,7 @@ class SessionForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.Mo
         from mentoring.models import User
 
         self.visit = visit
-        self.fields["day"].choices = [(day.isoformat(), formats.date_format(day, "l j F Y")) for day in visit.days]
+        self.fields["day"].choices = [(day.isoformat(), day_heading(day)) for day in visit.days]
         if self.instance.pk:
             self.initial["day"] = self.instance.day.isoformat()
         self.fields["participants"] = PersonChoiceField(

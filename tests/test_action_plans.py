@@ -9,6 +9,7 @@ import re
 import subprocess
 
 import pytest
+from django.utils import formats, timezone
 from django.utils.html import escape
 from openpyxl import load_workbook
 
@@ -174,7 +175,7 @@ def test_a_plan_submitted_three_times_in_a_day_keeps_three_final_versions(person
         if round_:
             assert facilitator.post(PLAN + "reopen/").status_code == 302
         assert mentee.post(PLAN + "submit/", {"confirmed": "1"}).status_code == 302
-    today = datetime.date.today().isoformat()
+    today = formats.date_format(timezone.localdate(), "DATE_FORMAT")  # 5 Dec 2026
     labels = list(plan.versions.filter(is_final=True).order_by("number").values_list("label", flat=True))
     assert labels == ["Final version", f"Final version ({today})", f"Final version ({today}) (2)"]
 

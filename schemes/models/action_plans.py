@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -131,7 +132,7 @@ class ImplementationUpdate(models.Model):
         ordering = ["action_id", "-date", "-id"]
 
     def __str__(self):
-        return f"{self.date:%Y-%m-%d}: {self.text[:60]}"
+        return f"{date_format(self.date, 'DATE_FORMAT')}: {self.text[:60]}"
 
 
 class ActionComment(models.Model):

@@ -3,6 +3,7 @@ mentoring-styles survey (seed 001)."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -77,7 +78,7 @@ class PoliticalCommitment(models.Model):
         ordering = ["scheme_id", "-date"]
 
     def __str__(self):
-        return f"{self.name}, {self.office} ({self.date:%Y-%m-%d})"
+        return f"{self.name}, {self.office} ({date_format(self.date, 'DATE_FORMAT')})"
 
 
 class TrainingSession(models.Model):
@@ -96,7 +97,7 @@ class TrainingSession(models.Model):
         ordering = ["programme_id", "date"]
 
     def __str__(self):
-        return f"{self.title} ({self.date:%Y-%m-%d})"
+        return f"{self.title} ({date_format(self.date, 'DATE_FORMAT')})"
 
 
 class MentoringStyle(models.TextChoices):

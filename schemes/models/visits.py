@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -116,4 +117,5 @@ class AgendaItem(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.day:%Y-%m-%d} {self.start_time:%H:%M}-{self.end_time:%H:%M} {self.title}"
+        return (f"{date_format(self.day, 'DATE_FORMAT')} {time_format(self.start_time, 'TIME_FORMAT')}–"
+                f"{time_format(self.end_time, 'TIME_FORMAT')} {self.title}")

@@ -12,12 +12,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from benchmarks.compare import Diff, ItemChange, word_diff
 from mentoring.forms import save_ordered_rows
 from mentoring.history import move_in_order
+from mentoring.templatetags.dates import iso_date_shown
 
 from ..models import Action, ActionPlan, ActionPlanStatus, ActionPlanVersion, ActionStatus, ImplementationUpdate, Need, Side
 from .limits import check_document_text, text_length
@@ -216,6 +218,12 @@ def _text(value):
     return ", ".join(value) if isinstance(value, list) else str(value or "")
 
 
+def _shown(action, name):
+    # Snapshots keep the due date as ISO 8601 data; the reader sees their own format.
+    text = _text(action.get(name))
+    return iso_date_shown(text) if name == "due_date" else text
+
+
 def compare(old, new):
     """What changed between two snapshots: actions matched by id, added, removed or
     changed field by field (word-level differences), and the needs."""
@@ -229,8 +237,8 @@ def compare(old, new):
             changes.append(ItemChange(status="added", key=str(number), title=title, diffs=[]))
             continue
         diffs = [
-            Diff(field=name, label=label, old=_text(before.get(name)), new=_text(action.get(name)),
-                 words=word_diff(_text(before.get(name)), _text(action.get(name))))
+            Diff(field=name, label=label, old=_shown(before, name), new=_shown(action, name),
+                 words=word_diff(_shown(before, name), _shown(action, name)))
             for name, label in FIELDS.items()
             if _text(before.get(name)).strip() != _text(action.get(name)).strip()
         ]
@@ -254,7 +262,7 @@ def plan_submit(*, plan, user):
         raise ValueError(_("The plan has no action yet."))
     label = _("Final version")
     if label_taken(plan, label):
-        label = _("Final version (%(date)s)") % {"date": timezone.localdate().isoformat()}
+        label = _("Final version (%(date)s)") % {"date": date_format(timezone.localdate(), "DATE_FORMAT")}
     dated, count = label, 1
     while label_taken(plan, label):  # submitted, reopened and submitted again the same day
         count += 1
@@ -333,7 +341,7 @@ def update_add(*, form, action, user):
     update.save()
     latest = action.updates.order_by("-date", "-id").first()
     action.status, action.progress = latest.status, latest.progress
-    action._change_reason = _("Implementation update of %(date)s") % {"date": update.date.isoformat()}
+    action._change_reason = _("Implementation update of %(date)s") % {"date": date_format(update.date, "DATE_FORMAT")}
     action.save()
     return update
 

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from mentoring.tasks import email_enqueue
@@ -116,7 +117,7 @@ def invitation_for_token(token):
         raise InvitationError(
             _("This invitation expired on %(date)s. Ask %(name)s for a new one.")
             % {
-                "date": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d"),
+                "date": date_format(timezone.localtime(invitation.expires_at), "DATE_FORMAT"),
                 "name": invitation.invited_by.display_name if invitation.invited_by else _("the coordinator"),
             }
         )

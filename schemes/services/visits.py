@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from ..models import SchemePhase, Visit, VisitStatus
@@ -165,7 +166,8 @@ def session_check(*, visit, day, start, end, session=None, text=0):
     ).first()
     if clash:
         raise ValidationError({"start_time": _("This overlaps “%(title)s” (%(start)s–%(end)s) on the same day.") % {
-            "title": clash.title, "start": clash.start_time.strftime("%H:%M"), "end": clash.end_time.strftime("%H:%M"),
+            "title": clash.title, "start": time_format(clash.start_time, "TIME_FORMAT"),
+            "end": time_format(clash.end_time, "TIME_FORMAT"),
         }})
     if getattr(session, "pk", None) is None and visit.agenda_items.count() >= settings.MAX_SESSIONS_PER_VISIT:
         raise ValidationError(_("An agenda has at most %(max)s sessions.") % {"max": settings.MAX_SESSIONS_PER_VISIT})

@@ -408,7 +408,7 @@ def _rows(plan):
     rows = []
     for number, action in enumerate(plan_actions_prefetched(plan), start=1):
         cells = [
-            action.action, action.outcomes, action.timeframe, action.due_date.isoformat() if action.due_date else "",
+            action.action, action.outcomes, action.timeframe, action.due_date or "",
             action.lead, action.resources, action.evaluation,
             ", ".join(kf.number for kf in action.key_factors.all()), "; ".join(n.text for n in action.needs.all()),
             action.get_status_display(), action.progress,
@@ -417,7 +417,7 @@ def _rows(plan):
         if not updates:
             rows.append([number, *cells, "", ""])
         for update in updates:
-            rows.append([number, *cells, update.date.isoformat(), update.text])
+            rows.append([number, *cells, update.date, update.text])
     return [_("No."), *header], rows
 
 

@@ -87,7 +87,7 @@ def _table(request, programme):
             row += [str(step.state_label), step.detail]
         row += [
             "; ".join(f"{step.label} ({step.detail})" for step in row_progress.late),
-            row_progress.next_date.isoformat() if row_progress.next_date else "",
+            row_progress.next_date or "",
             row_progress.next_event,
         ]
         rows.append(row)

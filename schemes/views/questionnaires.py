@@ -26,8 +26,9 @@ from mentoring.pages import confirm_page, confirmed, paginate
 from mentoring.unsaved import keep_unsaved_text, unsaved_data
 from mentoring.precompiled import Precompiled, as_prefetched
 from mentoring.submissions import submission_save
+from mentoring.templatetags.dates import iso_date_shown
 
-from ..models import Answer, Question, Response, ResponseStatus, Side, TemplateKind, TemplateSection
+from ..models import Answer, Question, QuestionKind, Response, ResponseStatus, Side, TemplateKind, TemplateSection
 from ..questionnaire_forms import CommentForm, SectionForm, StrengthsPracticesForm, answer_value, format_number
 from ..services.filling import (
     NotEditable,
@@ -165,6 +166,8 @@ def _display(question, answer):
     value = answer_value(answer, question)
     if question.is_numeric:
         return format_number(value, question.kind, question.unit)
+    if question.kind == QuestionKind.DATE:
+        return iso_date_shown(value)  # kept as ISO 8601 text
     return value
 
 
