@@ -300,3 +300,26 @@ def test_every_pdf_page_carries_the_programme_and_the_documents_version_and_date
     blank = personas.client("observer").get(base + "document.pdf?blank=1").content
     first = subprocess.run(["pdftotext", "-", "-"], input=blank, capture_output=True, check=True).stdout.decode()
     assert "template version 1" in first and "Blank form" in first
+
+
+def test_an_unchanged_date_answer_is_not_saved_again(personas):
+    """A date answer is stored as ISO text and the form gives back a date: the two are
+    compared as the same value, so saving the section again writes nothing (no new version,
+    no false conflict for a colleague)."""
+    import datetime
+
+    from schemes.models import Question, QuestionKind
+    from schemes.services.filling import response_get_or_create, section_save, template_for
+    from schemes.services.questionnaires import template_adapt
+
+    template = template_adapt(template=template_for(personas.programme, "needs_analysis"), programme=personas.programme)
+    section = template.sections.get(key="mentee-needs")
+    question = Question.objects.create(section=section, key="start", text="Since when?", kind=QuestionKind.DATE, order=99)
+    response = response_get_or_create(scheme=personas.a, template=template, organisation=personas.mentee_city)
+    user = personas.users["mentee"]
+    first = section_save(response=response, section=section, values={question.pk: datetime.date(2026, 12, 5)}, seen={}, user=user)
+    assert first.saved == 1
+    again = section_save(response=response, section=section, values={question.pk: datetime.date(2026, 12, 5)},
+                         seen={question.pk: 1}, user=user)
+    assert again.saved == 0 and not again.conflicts
+    assert Answer.objects.get(question=question).version == 1 and Answer.objects.get(question=question).text == "2026-12-05"

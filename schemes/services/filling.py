@@ -10,6 +10,7 @@ changed since it was seen, the value the writer saw is read back from the histor
   versions to merge, with the versions now current, so their next save goes through.
 """
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -41,10 +42,14 @@ def visible_questions(section):
 
 
 def _normalise(value):
+    """A value as it is stored and compared: a date answer is kept as ISO text, so an
+    unchanged date is not saved again (and is not a conflict)."""
     if isinstance(value, str):
         return value.replace("\r\n", "\n")
     if isinstance(value, Decimal):
         return value.normalize()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     return value
 
 
