@@ -11,6 +11,8 @@ from django.db import models, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from .autosave import AUTOSAVE, fold_autosaves
+
 HIDDEN_FIELDS = {"id", "archived"}
 PAGE_SIZE = 25
 
@@ -94,8 +96,25 @@ def history_page(obj, page_number=1):
                 continue
             if previous is None or old != new:
                 changes.append((field.verbose_name, _display(field, old, related) if previous else "", _display(field, new, related)))
-        entries.append({"record": record, "changes": changes, "first": previous is None})
+        entries.append({"record": record, "changes": changes, "first": previous is None, "saves": 1})
+    entries = fold_autosaves(
+        entries, who=lambda e: e["record"].history_user_id, when=lambda e: e["record"].history_date,
+        object_of=lambda e: e["record"].id, is_autosave=lambda e: e["record"].history_change_reason == AUTOSAVE,
+        merge=_merged,
+    )
     return page, entries
+
+
+def _merged(newer, older):
+    """One entry for a person's automatic saves while writing: each field from its value
+    before the first of them to its value after the last."""
+    changes = {label: (before, after) for label, before, after in older["changes"]}
+    for label, before, after in newer["changes"]:
+        changes[label] = (changes.get(label, (before, after))[0], after)
+    return {
+        **newer, "first": older["first"], "saves": newer["saves"] + older["saves"], "since": older["record"].history_date,
+        "changes": [(label, before, after) for label, (before, after) in changes.items() if before != after or older["first"]],
+    }
 
 
 @transaction.atomic

@@ -123,7 +123,7 @@ def versions_of(plan):
 
 
 @transaction.atomic
-def action_save(*, form, plan):
+def action_save(*, form, plan, reason=""):
     plan = _editable(plan)
     _check_plan_size(
         plan, action=form.instance, new_action_text=sum(len(form.cleaned_data.get(name) or "") for name in ACTION_TEXT)
@@ -131,7 +131,7 @@ def action_save(*, form, plan):
     if form.instance.pk is None:
         form.instance.plan = plan
         form.instance.order = (plan.actions.aggregate(n=Max("order"))["n"] or 0) + 1
-    return form_save_with_history(form)
+    return form_save_with_history(form, reason=reason)
 
 
 @transaction.atomic

@@ -41,7 +41,7 @@ def visible_questions(section):
     return [question for question in section.questions.all() if not question.hidden]
 
 
-def _normalise(value):
+def normalise(value):
     """A value as it is stored and compared: a date answer is kept as ISO text, so an
     unchanged date is not saved again (and is not a conflict)."""
     if isinstance(value, str):
@@ -82,9 +82,10 @@ class SaveResult:
 
 
 @transaction.atomic
-def section_save(*, response, section, values, seen, user):
+def section_save(*, response, section, values, seen, user, reason=""):
     """Save ``values`` ({question id: value}) of ``section`` into ``response`` (saved
-    already, locked here). Returns a SaveResult; on conflicts nothing is written."""
+    already, locked here). Returns a SaveResult; on conflicts nothing is written.
+    ``reason`` goes into the answers' history (an automatic save says so)."""
     response = Response.objects.select_for_update().get(pk=response.pk)
     if response.status == ResponseStatus.SUBMITTED:
         raise NotEditable
@@ -98,9 +99,9 @@ def section_save(*, response, section, values, seen, user):
     result = SaveResult()
     to_write = []
     for question in questions:
-        mine = _normalise(values.get(question.pk))
+        mine = normalise(values.get(question.pk))
         answer = answers.get(question.pk)
-        theirs = _normalise(_value(answer, question))
+        theirs = normalise(_value(answer, question))
         current_version = answer.version if answer else 0
         seen_version = seen.get(question.pk, 0)
         result.versions[question.pk] = current_version
@@ -133,6 +134,7 @@ def section_save(*, response, section, values, seen, user):
             answer.text, answer.number = value or "", None
         answer.version += 1
         answer.updated_by = user
+        answer._change_reason = reason
         answer.save()
         result.versions[question.pk] = answer.version
     if to_write:
@@ -149,7 +151,7 @@ def _base_value(answer, question, seen_version):
     record = answer.history.filter(version=seen_version).order_by("-history_id").first()
     if record is None:
         return object()  # unknown base: never equal, so a difference is a conflict
-    return _normalise(record.number if question.is_numeric else record.text)
+    return normalise(record.number if question.is_numeric else record.text)
 
 
 def response_get_or_create(*, scheme, template, organisation):

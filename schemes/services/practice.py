@@ -38,7 +38,7 @@ def owned_cities(user, programme):
     )
 
 
-def good_practice_save(*, form, programme, user):
+def good_practice_save(*, form, programme, user, reason=""):
     """Save a new or edited good practice of ``programme`` (the form's city is one the
     user owns: the form offers no other)."""
     from .setup import form_save_with_history
@@ -50,7 +50,7 @@ def good_practice_save(*, form, programme, user):
         practice.created_by = user
     else:
         practice.version += 1
-    return form_save_with_history(form, reason=_("Recorded") if creating else "")
+    return form_save_with_history(form, reason=_("Recorded") if creating else reason)
 
 
 @transaction.atomic

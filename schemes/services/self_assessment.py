@@ -51,7 +51,7 @@ class RoundSave:
 
 
 @transaction.atomic
-def round_save(*, scheme, city, assessment, key_factors, context_factors, values, notes, seen, user):
+def round_save(*, scheme, city, assessment, key_factors, context_factors, values, notes, seen, user, reason=""):
     """Save ``values`` ({key factor id: (level, evidence, focus)}) and ``notes`` ({context
     factor id: text}) into ``assessment`` (the baseline is created on its first save)."""
     if assessment is None:
@@ -86,6 +86,7 @@ def round_save(*, scheme, city, assessment, key_factors, context_factors, values
         elif (row.level, row.evidence, row.focus) == (level, evidence, focus):
             continue
         row.level, row.evidence, row.focus, row.updated_by = level, evidence, focus, user
+        row._change_reason = reason
         row.save()
         result.saved += 1
     for context_factor in context_factors:
@@ -95,6 +96,7 @@ def round_save(*, scheme, city, assessment, key_factors, context_factors, values
             continue
         row = row or ContextFactorNote(assessment=assessment, context_factor=context_factor)
         row.notes = text
+        row._change_reason = reason
         row.save()
         result.saved += 1
     return result

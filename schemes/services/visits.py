@@ -70,12 +70,12 @@ def visit_save(*, form):
 
 
 @transaction.atomic
-def visit_record_save(*, form, user):
+def visit_record_save(*, form, user, reason=None):
     """Save the record after the visit. When the visit is held, the action plan (if it has
     actions) is frozen as "Draft after visit N", once: returns that version, or None."""
     from .action_plans import VersionLabelTaken, label_taken, version_freeze
 
-    visit = form_save_with_history(form, reason=_("Recorded after the visit"))
+    visit = form_save_with_history(form, reason=reason or _("Recorded after the visit"))
     phase_advance(visit.scheme)
     plan = getattr(visit.scheme, "action_plan", None) if visit.status == "held" else None
     if plan is None or not plan.actions.exists() or plan.versions.filter(visit=visit).exists():

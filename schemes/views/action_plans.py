@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.access import refuse, scheme_view, who_may
+from mentoring.autosave import autosave_form
 from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response
 from mentoring.exports import csv_response, xlsx_response
@@ -161,6 +162,12 @@ def _action_page(request, scheme, plan, action):
     if plan.status != ActionPlanStatus.DRAFT:
         return _locked(request, scheme)
     form = ActionForm(request.POST or None, instance=action, plan=plan)
+    if action is not None:
+        autosaved = autosave_form(
+            request, form, lambda reason: action_save(form=form, plan=plan, reason=reason), locked=(PlanLocked,)
+        )
+        if autosaved:
+            return autosaved
     if request.method == "POST":
         try:
             saved = submission_save(

@@ -7,7 +7,7 @@ facilitators help both; everyone of the scheme reads them."""
 from types import SimpleNamespace
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Avg
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from benchmarks.models import ContextFactor, GuideQuestion, KeyFactor
 from mentoring.access import programme_view, refuse, require, scheme_view
+from mentoring.autosave import AUTOSAVE, autosave_response, form_errors, is_autosave
 from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response
 from mentoring.pages import confirm_page, confirmed
@@ -121,23 +122,38 @@ def self_assessment(request, scheme, access, organisation):
     )
     conflict, changed = False, []
     may_submit = edits_for_city(access, "self_assessment", party, "submit")
+    autosave = is_autosave(request)
     if request.method == "POST":
         _require_edit(may_edit, request.user)
         if not editable:
+            if autosave:
+                return autosave_response("locked", http_status=409)
             messages.error(request, _("This round is submitted: it is read-only. Start a re-assessment to change it."))
             return redirect(_url(scheme, city))
+        if autosave and not form.is_valid():
+            return autosave_response("invalid", http_status=400, errors=form_errors(form))
         if form.is_valid():
             try:
                 result = round_save(
                     scheme=scheme, city=city, assessment=current, key_factors=key_factors, context_factors=context_factors,
                     values=form.values(), notes=form.notes(), seen=form.cleaned_data.get("seen") or 0, user=request.user,
+                    reason=AUTOSAVE if autosave else "",
                 )
             except RoundClosed:
+                if autosave:
+                    return autosave_response("locked", http_status=409)
                 messages.error(request, _("This round was submitted meanwhile: it is read-only now."))
                 return redirect(_url(scheme, city))
             except ValidationError as error:
+                if autosave:
+                    return autosave_response("invalid", http_status=400, errors={NON_FIELD_ERRORS: error.messages})
                 form.add_error(None, error)
                 result = None
+            if autosave:
+                if result.conflict:
+                    return autosave_response("conflict", http_status=409)
+                saved_round = SelfAssessment.objects.filter(scheme=scheme, city=city).order_by("round").last()
+                return autosave_response(fields={"seen": round_seen_version(saved_round)}, saved=result.saved)
             if result is not None and not result.conflict:
                 messages.success(request, _("Saved.") if result.saved else _("Nothing had changed."))
                 if "submit_round" in request.POST and may_submit:

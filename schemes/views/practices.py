@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from benchmarks.models import KeyFactor
 from mentoring.access import programme_view, refuse
+from mentoring.autosave import autosave_form
 from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response
 from mentoring.models import User
@@ -132,6 +133,11 @@ def good_practice_edit(request, programme, access, pk):
     cities = owned_cities(request.user, programme)
     _require_owner(practice, cities, request.user)
     form = GoodPracticeForm(request.POST or None, instance=practice, programme=programme, cities=cities)
+    autosaved = autosave_form(
+        request, form, lambda reason: good_practice_save(form=form, programme=programme, user=request.user, reason=reason)
+    )
+    if autosaved:
+        return autosaved
     if request.method == "POST" and form.is_valid():
         try:
             good_practice_save(form=form, programme=programme, user=request.user)

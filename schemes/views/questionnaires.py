@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from mentoring.access import refuse, require, scheme_for, scheme_view, who_may
 from mentoring.documents import pdf_response
+from mentoring.autosave import AUTOSAVE, autosave_response, fold_autosaves, form_errors, is_autosave
 from mentoring.pages import confirm_page, confirmed, paginate
 from mentoring.unsaved import keep_unsaved_text, unsaved_data
 from mentoring.precompiled import Precompiled, as_prefetched
@@ -32,6 +33,7 @@ from ..models import Answer, Question, QuestionKind, Response, ResponseStatus, S
 from ..questionnaire_forms import CommentForm, SectionForm, StrengthsPracticesForm, answer_value, format_number
 from ..services.filling import (
     NotEditable,
+    normalise,
     progress,
     response_get_or_create,
     response_reopen,
@@ -272,20 +274,30 @@ def questionnaire_section(request, scheme, access, organisation, kind, section):
     conflicts = []
     if restored is not None:
         messages.warning(request, _("Your session had expired before this was saved. Your text is below: check it and save."))
+    autosave = is_autosave(request)
+    if autosave and not form.is_valid():
+        return autosave_response("invalid", http_status=400, errors=form_errors(form))
     if request.method == "POST" and form.is_valid():
         response = filling.response or response_get_or_create(
             scheme=scheme, template=filling.template, organisation=filling.organisation
         )
         try:
             result = section_save(
-                response=response, section=section, values=form.values(), seen=form.seen_versions(), user=request.user
+                response=response, section=section, values=form.values(), seen=form.seen_versions(), user=request.user,
+                reason=AUTOSAVE if autosave else "",
             )
         except NotEditable:
+            if autosave:
+                return autosave_response("locked", http_status=409)
             messages.error(request, _("This document was submitted meanwhile: it must be reopened before it can change."))
             return redirect(filling.section_url(section))
         except ValidationError as error:
+            if autosave:
+                return autosave_response("invalid", http_status=400, errors={NON_FIELD_ERRORS: error.messages})
             form.add_error(None, error)
             return _section_page(request, filling, section, form=form, status=400)
+        if autosave:
+            return _autosaved(form, result)
         if result.conflicts:
             conflicts = result.conflicts
             merged = {f"q{pk}": value for pk, value in result.values.items()}
@@ -303,6 +315,20 @@ def questionnaire_section(request, scheme, access, organisation, kind, section):
                 return redirect(filling.url())
             return redirect(filling.section_url(section))
     return _section_page(request, filling, section, form=form, conflicts=conflicts, status=409 if conflicts else 200)
+
+
+def _autosaved(form, result):
+    """The report of an automatic save: the versions the next save builds on and, for an
+    answer someone else changed meanwhile (merged: theirs kept), its value now."""
+    if result.conflicts:
+        return autosave_response("conflict", http_status=409, questions=[conflict.question.pk for conflict in result.conflicts])
+    posted = form.values()
+    fields = {f"v{pk}": version for pk, version in result.versions.items()}
+    for pk, value in result.values.items():
+        if normalise(value) != normalise(posted.get(pk)):
+            bound = form[f"q{pk}"]
+            fields[f"q{pk}"] = "" if value is None else str(bound.field.widget.format_value(bound.field.prepare_value(value)))
+    return autosave_response(fields=fields, saved=result.saved)
 
 
 def _section_of(filling, key):
@@ -567,8 +593,15 @@ def questionnaire_history(request, scheme, access, organisation, kind):
                 "question": record.question,
                 "before": _display(record.question, before),
                 "after": _display(record.question, record),
+                "saves": 1,
             }
         )
+    entries = fold_autosaves(
+        entries, who=lambda e: e["record"].history_user_id, when=lambda e: e["record"].history_date,
+        object_of=lambda e: e["record"].id, is_autosave=lambda e: e["record"].history_change_reason == AUTOSAVE,
+        merge=lambda newer, older: {**newer, "before": older["before"], "saves": newer["saves"] + older["saves"],
+                                    "since": older["record"].history_date},
+    )
     return render(
         request,
         "questionnaires/history.html",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.access import require, scheme_for, scheme_view
+from mentoring.autosave import autosave_form
 from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response
 from mentoring.pages import confirm_page, confirmed, form_page, history_view, removal_question, restore_view
@@ -145,6 +146,9 @@ def visit_record(request, scheme, access, visit):
     """After the visit: notes, outcomes, next steps, attendance of the support groups."""
     visit = _visit(scheme, visit)
     form = VisitRecordForm(request.POST or None, instance=visit, scheme=scheme)
+    autosaved = autosave_form(request, form, lambda reason: visit_record_save(form=form, user=request.user, reason=reason))
+    if autosaved:
+        return autosaved
     if request.method == "POST" and form.is_valid():
         try:
             frozen = visit_record_save(form=form, user=request.user)
