@@ -111,10 +111,9 @@ def outcome(response, name, stored):
     if error.code == "ambiguous":
         readings = re.findall(rf'name="{name}_meant" value="([^"]+)"', response.content.decode())
         return "ask " + " or ".join(readings)
-    if error.code not in EXAMPLE_GIVEN:
-        return f"no: {WHY[error.code]}"
-    example = re.findall(r"\d[\d.,\u00a0]*\d", error.messages[0].split("”")[-1])[-1]  # after the value quoted
-    return f"no: {WHY[error.code]} ({example})"
+    why = WHY.get(error.code, error.code)
+    examples = re.findall(r"\d[\d.,\u00a0]*\d", error.messages[0].split("”")[-1])  # after the value quoted
+    return f"no: {why} ({examples[-1]})" if error.code in EXAMPLE_GIVEN and examples else f"no: {why}"
 
 
 def print_table(title, rows):
