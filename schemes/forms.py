@@ -2,15 +2,19 @@
 invitations. Every choice is taken from the programme or scheme the view resolved, so a
 form never offers (or accepts) another programme's objects."""
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from benchmarks.models import BenchmarkStatus, BenchmarkVersion, KeyFactor
 from mentoring.access import ASSOCIATION, COORDINATOR, FACILITATOR, MENTEE, MENTOR, ROLE_LABELS
 from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, TextLimitMixin
+from mentoring.numbers import INTEGER, MONEY, NumberField
 from mentoring.submissions import SubmitOnceMixin
 
 from .models import (
@@ -106,9 +110,25 @@ class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.
         return super().save(commit=commit)
 
 
+def profile_number(name, kind, unit=""):
+    """The form field of a count or an amount of an organisation's profile: read as its
+    writer meant it, or the form asks (mentoring/numbers.py), up to what its column holds."""
+    model_field = Organisation._meta.get_field(name)
+    if kind == INTEGER:
+        largest = 2_147_483_647  # a PositiveIntegerField on every database
+    else:
+        largest = Decimal(10) ** (model_field.max_digits - model_field.decimal_places) - Decimal("0.01")
+    return NumberField(kind=kind, unit=unit, label=capfirst(model_field.verbose_name), required=False, max_value=largest)
+
+
 class OrganisationForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
     """A city, municipal association, network or facilitator organisation. The profile
     facts (population, budget...) are those of the local-context block of Annex 2/3."""
+
+    population = profile_number("population", INTEGER)
+    migrant_population = profile_number("migrant_population", INTEGER)
+    annual_budget = profile_number("annual_budget", MONEY, "EUR")
+    integration_budget = profile_number("integration_budget", MONEY, "EUR")
 
     class Meta:
         model = Organisation
@@ -139,8 +159,6 @@ class OrganisationForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, for
             associations = associations.exclude(pk=self.instance.pk)
         self.fields["member_of"].queryset = associations
         self.fields["member_of"].help_text = _("The municipal associations of this programme it belongs to.")
-        for name in ("population", "migrant_population"):
-            self.fields[name].widget.attrs["min"] = 0
 
     def clean(self):
         cleaned = super().clean()
@@ -150,9 +168,6 @@ class OrganisationForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, for
         annual, integration = cleaned.get("annual_budget"), cleaned.get("integration_budget")
         if annual is not None and integration is not None and integration > annual:
             self.add_error("integration_budget", _("This is more than the whole municipal budget."))
-        for name in ("annual_budget", "integration_budget"):
-            if cleaned.get(name) is not None and cleaned[name] < 0:
-                self.add_error(name, _("An amount cannot be negative."))
         name, kind, country = cleaned.get("name"), cleaned.get("kind"), cleaned.get("country")
         if name and kind:
             clash = Organisation.objects.filter(kind=kind, name__iexact=name, country=country or "")

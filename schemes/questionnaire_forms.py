@@ -2,21 +2,20 @@
 questionnaire engine's form half; saving is in services/questionnaires.py).
 
 Every question is optional while drafting; "required" is checked on submit. Numbers are
-read the way the reader writes them (12 500 or 12.500 in French, 12,500 in English) and
-shown back formatted in the reader's language, with their unit.
+read as their writer meant them, or the form asks (mentoring/numbers.py), and shown back
+formatted in the reader's language, with their unit.
 """
 
 import re
-from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.utils import formats, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, TextLimitMixin
+from mentoring.numbers import NumberField, format_number  # noqa: F401 (format_number: the views' import)
 from mentoring.submissions import SubmitOnceMixin
 
 from .models import Question, QuestionKind
@@ -24,80 +23,6 @@ from .models import Question, QuestionKind
 MAX_LONG_TEXT = 20_000
 MAX_SHORT_TEXT = 500
 FIELD_NAME = re.compile(r"^[qv](\d+)$")
-
-SEPARATORS = {
-    # language: (thousands separators, decimal separator)
-    "fr": (" .", ","),
-    "en": (", ", "."),
-}
-
-
-def parse_number(raw, kind):
-    """The Decimal written in ``raw`` for a question of ``kind``; ValidationError with a
-    message a city officer understands otherwise."""
-    text = raw.strip().replace("\u00a0", " ").replace("\u202f", " ")
-    text = re.sub(r"\s*(€|eur|euros?|%)\s*$", "", text, flags=re.IGNORECASE)
-    thousands, decimal = SEPARATORS.get((translation.get_language() or "en")[:2], SEPARATORS["en"])
-    example = formats.number_format(12500, use_l10n=True, force_grouping=True)
-    if not re.fullmatch(r"[+-]?[\d" + re.escape(thousands + decimal) + r"']*\d", text):
-        raise ValidationError(
-            _("“%(value)s” is not a number. Write digits only, for example %(example)s (no words such as “million”)."),
-            params={"value": raw[:40], "example": example},
-            code="not_a_number",
-        )
-    whole, _sep, fraction = text.partition(decimal)
-    groups = re.split("[" + re.escape(thousands) + "']", whole.lstrip("+-"))
-    if len(groups) > 1 and (not 1 <= len(groups[0]) <= 3 or any(len(group) != 3 for group in groups[1:])):
-        raise ValidationError(
-            _("“%(value)s” is not a number as written here: use %(example)s."),
-            params={"value": raw[:40], "example": example},
-            code="bad_grouping",
-        )
-    try:
-        value = Decimal(("-" if whole.startswith("-") else "") + "".join(groups) + ("." + fraction if fraction else ""))
-    except InvalidOperation as exc:
-        raise ValidationError(_("“%(value)s” is not a number."), params={"value": raw[:40]}, code="not_a_number") from exc
-    if value < 0:
-        raise ValidationError(_("This cannot be negative."), code="negative")
-    if kind == QuestionKind.INTEGER and value != value.to_integral_value():
-        raise ValidationError(_("Enter a whole number."), code="not_whole")
-    if kind == QuestionKind.PERCENT and value > 100:
-        raise ValidationError(_("A share is between 0 and 100 %."), code="too_big")
-    if value >= Decimal("1e15"):
-        raise ValidationError(_("This number is too large."), code="too_big")
-    return value.quantize(Decimal("0.01")) if kind != QuestionKind.INTEGER else value.to_integral_value()
-
-
-def format_number(value, kind, unit=""):
-    """``value`` formatted in the active language, with ``unit``."""
-    if value is None:
-        return ""
-    if kind == QuestionKind.INTEGER or value == value.to_integral_value():
-        places = 0
-    elif kind == QuestionKind.PERCENT:
-        places = max(0, -value.normalize().as_tuple().exponent)  # 3.5 %, not 3.50 %
-    else:
-        places = 2
-    text = formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
-    return f"{text} {unit}".strip()
-
-
-class NumberAnswerField(forms.CharField):
-    def __init__(self, *, kind, **kwargs):
-        self.kind = kind
-        super().__init__(**kwargs)
-        self.widget.attrs["maxlength"] = 40
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal):
-            return format_number(value, self.kind)
-        return value
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if len(value) > 40:
-            raise ValidationError(_("This is not a number: it is too long."), code="too_long")
-        return parse_number(value, self.kind) if value else None
 
 
 def answer_value(answer, question):
@@ -114,10 +39,9 @@ def question_field(question):
     common = {"label": label, "required": False, "help_text": question.help_text}
     kind = question.kind
     if question.is_numeric:
-        attrs = {"inputmode": "numeric" if kind == QuestionKind.INTEGER else "decimal", "autocomplete": "off"}
         if question.unit:
             common["help_text"] = " ".join(filter(None, [question.help_text, str(_("Unit: %(unit)s") % {"unit": question.unit})]))
-        return NumberAnswerField(kind=kind, widget=forms.TextInput(attrs=attrs), **common)
+        return NumberField(kind=kind, unit=question.unit, **common)
     if kind == QuestionKind.SHORT_TEXT:
         return forms.CharField(max_length=MAX_SHORT_TEXT, **common)
     if kind == QuestionKind.EMAIL:

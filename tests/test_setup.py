@@ -136,8 +136,8 @@ def test_a_coordinator_registers_a_city_with_its_profile_and_association(persona
 @pytest.mark.parametrize(
     "overrides, field, message",
     [
-        ({"population": "many"}, "population", "Enter a whole number."),
-        ({"population": "-5"}, "population", "greater than or equal to 0"),
+        ({"population": "many"}, "population", "is not a number"),
+        ({"population": "-5"}, "population", "cannot be negative"),
         ({"migrant_population": "200000"}, "migrant_population", "more than the number of inhabitants"),
         ({"integration_budget": "400000000"}, "integration_budget", "more than the whole municipal budget"),
         ({"country": "XX"}, "country", "Select a valid choice"),
