@@ -190,7 +190,7 @@ def _action_page(request, scheme, plan, action):
     title = _("Edit an action") if action else _("Add an action")
     return form_page(
         request, form, title=title, submit_label=_("Save"), cancel_url=_url(scheme),
-        context=_context(scheme, page_title=title, add_another=action is None),
+        context=_context(scheme, page_title=title, add_another=action is None, autosave=action is not None),
     )
 
 

@@ -155,8 +155,10 @@ def self_assessment(request, scheme, access, organisation):
                 saved_round = SelfAssessment.objects.filter(scheme=scheme, city=city).order_by("round").last()
                 return autosave_response(fields={"seen": round_seen_version(saved_round)}, saved=result.saved)
             if result is not None and not result.conflict:
-                messages.success(request, _("Saved.") if result.saved else _("Nothing had changed."))
-                if "submit_round" in request.POST and may_submit:
+                submitting = "submit_round" in request.POST and may_submit
+                if not (submitting and confirmed(request)):  # submitted at once: that message says it
+                    messages.success(request, _("Saved.") if result.saved else _("Nothing had changed."))
+                if submitting:
                     # Saved first, through the normal save: submitting never drops an edit.
                     return _submit(request, scheme, city, submit_url=_url(scheme, city, "submit/"))
                 return redirect(_url(scheme, city))

@@ -149,7 +149,7 @@ def good_practice_edit(request, programme, access, pk):
     return form_page(
         request, form, title=_("Edit %(title)s") % {"title": practice.title}, submit_label=_("Save"),
         cancel_url=reverse("schemes:good_practice", kwargs={"programme": programme.slug, "pk": practice.pk}),
-        context={"programme": programme},
+        context={"programme": programme, "autosave": True},
     )
 
 

@@ -161,7 +161,7 @@ def visit_record(request, scheme, access, visit):
             return redirect(_url(visit))
     return form_page(
         request, form, title=_("After visit %(number)s") % {"number": visit.order}, submit_label=_("Save"),
-        cancel_url=_url(visit), context=_context(scheme, page_title=str(visit)),
+        cancel_url=_url(visit), context=_context(scheme, page_title=str(visit), autosave=True),
     )
 
 

@@ -120,7 +120,8 @@
     var yes = dialog.querySelector("[data-yes]");
     yes.textContent = source.getAttribute("data-confirm-label") || "OK";
     yes.className = "btn " + (source.hasAttribute("data-confirm-danger") ? "btn-danger" : "btn-primary");
-    dialog.querySelector("[data-no]").textContent = document.documentElement.lang === "fr" ? "Annuler" : "Cancel";
+    var strings = document.getElementById("ui-strings");
+    dialog.querySelector("[data-no]").textContent = strings ? strings.getAttribute("data-cancel") : "Cancel";
     dialog.onclose = function () {
       if (dialog.returnValue !== "yes") return;
       var input = document.createElement("input");

@@ -178,6 +178,15 @@ def log_in(context, email, password):
     return page
 
 
+def confirm(page, label):
+    """Answer "yes" in the dialog that asks before something is locked or removed."""
+    from playwright.sync_api import expect
+
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name=label, exact=True).click()
+
+
 def scheme_with_people(*, programme, slug, title, parties, people, password, benchmark=None, last_name=""):
     """A programme with one scheme and its people, as the journeys start from.
 

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from schemes.models import OrganisationKind, Side
 
-from .conftest import log_in, scheme_with_people, screenshot
+from .conftest import confirm, log_in, scheme_with_people, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "officer-password-2026"
@@ -96,7 +96,7 @@ def test_two_officers_and_their_association_fill_the_needs_analysis(page, live_s
         if not field.input_value():
             field.fill("50")
     bram.get_by_role("button", name="Save draft").click()
-    expect(bram.get_by_text("is not a number")).to_be_visible()
+    expect(bram.locator(".invalid-feedback").get_by_text("is not a number")).to_be_visible()
     expect(inhabitants).to_have_value("about 100 thousand")
     inhabitants.fill("102,275")
     bram.get_by_role("button", name="Save draft").click()
@@ -107,6 +107,8 @@ def test_two_officers_and_their_association_fill_the_needs_analysis(page, live_s
     anna.goto(base)
     expect(anna.get_by_text("3 of 3 sections done")).to_be_visible()
     anna.get_by_role("button", name="Submit").click()
+    expect(anna.get_by_role("dialog")).to_contain_text("Who can reopen it for changes")
+    confirm(anna, "Submit")
     expect(anna.locator(".alert-success")).to_contain_text("Submitted.")
     screenshot(anna, "needs-analysis-submitted")
     transcript.append("Anna submitted")

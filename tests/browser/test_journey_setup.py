@@ -19,7 +19,7 @@ from benchmarks.models import BenchmarkVersion
 from mentoring.models import User
 from schemes.models import Organisation, OrganisationKind, ProgrammeRole, Programme
 
-from .conftest import screenshot
+from .conftest import confirm, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +30,7 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "benchmarks"
 def register(page, kind, name, country, population=None, member_of=None):
     page.get_by_role("link", name="Register a city or association").first.click()
     page.get_by_label("Kind").select_option(label=kind)
-    page.get_by_label(re.compile(r"^\s*Name\s*\*?\s*$")).fill(name)
+    page.get_by_label(re.compile(r"^\s*Name\s*(\(required\))?\s*$")).fill(name)
     page.get_by_label("Country").select_option(label=country)
     if population:
         page.get_by_label("Number of inhabitants").fill(population)
@@ -56,9 +56,9 @@ def test_a_coordinator_sets_up_a_programme_and_invites_a_mentee_officer(page, li
 
     # 1. The programme.
     page.get_by_role("link", name="New programme").click()
-    page.get_by_label(re.compile(r"^\s*Name\s*\*?\s*$")).fill("Welcoming Cities 2027")
+    page.get_by_label(re.compile(r"^\s*Name\s*(\(required\))?\s*$")).fill("Welcoming Cities 2027")
     page.get_by_label("Short name in addresses").fill("welcoming-2027")
-    page.get_by_label(re.compile(r"^\s*Coordinating body\s*\*?\s*$")).select_option(label="Council of European Municipalities and Regions (BE)")
+    page.get_by_label(re.compile(r"^\s*Coordinating body\s*(\(required\))?\s*$")).select_option(label="Council of European Municipalities and Regions (BE)")
     page.get_by_label(re.compile("General benchmark|IncluCities")).first.check()
     page.get_by_label("Start date").fill("2027-01-15")
     page.get_by_label("End date").fill("2028-12-15")
@@ -86,6 +86,7 @@ def test_a_coordinator_sets_up_a_programme_and_invites_a_mentee_officer(page, li
     page.get_by_role("button", name="Import as a draft").click()
     expect(page.locator(".alert-success")).to_contain_text("imported as a draft")
     page.get_by_role("button", name="Publish this version").click()
+    confirm(page, "Publish this version")
     expect(page.locator(".alert-success")).to_contain_text("Published")
     # The file carries a shared reference benchmark's name: it becomes the programme's own.
     theme_b = BenchmarkVersion.objects.get(benchmark__slug="implementoring-theme-b-welcoming-2027", number=1)

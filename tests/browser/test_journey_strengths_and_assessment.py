@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from schemes.models import OrganisationKind, Side
 
-from .conftest import log_in, scheme_with_people, screenshot
+from .conftest import confirm, log_in, scheme_with_people, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "journey-three-password-2026"
@@ -35,7 +35,10 @@ def downloaded_text(page, link_name):
 
 
 def submit_round(page):
-    page.get_by_role("button", name="Submit this round").click()
+    """Save and submit in one go: what the page holds is saved first, then the dialog asks."""
+    page.get_by_role("button", name="Save and submit this round").click()
+    expect(page.get_by_role("dialog")).to_contain_text("The round becomes read-only")
+    confirm(page, "Submit this round")
     expect(page.locator(".alert-success")).to_contain_text("Submitted: this round is read-only now.")
 
 
@@ -107,7 +110,7 @@ def test_the_mentor_city_shows_its_strengths_and_both_cities_assess_themselves(p
     expect(marc.get_by_text("No good practice attached yet.")).to_be_visible()
     marc.get_by_role("link", name="Record a new good practice").click()
     expect(marc.get_by_role("heading", level=1)).to_have_text("Record a good practice")
-    marc.get_by_label(re.compile(r"^\s*City\s*\*?\s*$")).select_option(label="Mechelen (BE)")
+    marc.get_by_label(re.compile(r"^\s*City\s*(\(required\))?\s*$")).select_option(label="Mechelen (BE)")
     marc.get_by_label(re.compile(r"^\s*Name/title of good practice")).fill("One-stop welcome desk")
     marc.get_by_label(re.compile(r"^\s*Theme")).fill("Reception")
     marc.get_by_label(re.compile(r"^\s*Where is it\?")).fill("City hall, Mechelen")
@@ -128,6 +131,7 @@ def test_the_mentor_city_shows_its_strengths_and_both_cities_assess_themselves(p
     expect(marc.locator(".alert-success")).to_contain_text("Good practices saved.")
     expect(marc.locator("#good-practices").get_by_role("link", name="One-stop welcome desk")).to_be_visible()
     marc.get_by_role("button", name="Submit", exact=True).click()
+    confirm(marc, "Submit")
     expect(marc.locator(".alert-success")).to_contain_text("Submitted.")
     expect(marc.get_by_text("Submitted", exact=True)).to_be_visible()
     transcript.append("Marc recorded the good practice 'One-stop welcome desk' (KF1), attached it, and submitted the strengths")

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from schemes.models import LocalSupportGroup, LocalSupportGroupMember, OrganisationKind, Side
 
-from .conftest import log_in, scheme_with_people, screenshot
+from .conftest import confirm, log_in, scheme_with_people, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "journey-four-password-2026"
@@ -74,7 +74,7 @@ def test_a_facilitator_plans_the_visits_and_the_mentee_gets_its_plan_approved(pa
     felix.get_by_label("Type of session").select_option(label="Site visit")
     felix.get_by_label(re.compile(r"^\s*Title")).fill("Visit to the welcome desk")
     felix.get_by_role("button", name="Save", exact=True).click()
-    expect(felix.get_by_text("This overlaps “Recap of Capaci's needs” (09:30–11:00)")).to_be_visible()
+    expect(felix.locator(".invalid-feedback").get_by_text("This overlaps “Recap of Capaci's needs” (09:30–11:00)")).to_be_visible()
     felix.get_by_label("Starts").fill("11:30")
     felix.get_by_label("Ends").fill("13:00")
     felix.get_by_role("button", name="Save", exact=True).click()
@@ -123,7 +123,7 @@ def test_a_facilitator_plans_the_visits_and_the_mentee_gets_its_plan_approved(pa
     maria.locator("textarea, input[type=text]").first.fill("Newcomers do not find the services")
     maria.get_by_role("button", name="Save").click()
     maria.get_by_role("link", name="Add an action").click()
-    maria.get_by_label(re.compile(r"^\s*Action\s*\*?\s*$")).fill("Open a one-stop welcome desk")
+    maria.get_by_label(re.compile(r"^\s*Action\s*(\(required\))?\s*$")).fill("Open a one-stop welcome desk")
     maria.get_by_label("Timeframe").fill("By June 2027")
     maria.get_by_label("Due date").fill("2027-06-30")
     maria.get_by_label("Who leads").fill("Integration office")
@@ -151,8 +151,11 @@ def test_a_facilitator_plans_the_visits_and_the_mentee_gets_its_plan_approved(pa
 
     maria.get_by_role("link", name="Back to the action plan").click()
     maria.get_by_role("button", name="Submit the final version for approval").click()
+    confirm(maria, "Submit the final version")
     maria.get_by_label("Formal decision reference").fill("Giunta comunale 2027/45")
     maria.get_by_role("button", name="Record the approval").click()
+    expect(maria.get_by_role("dialog")).to_contain_text("stays as approved for good")
+    confirm(maria, "Record the approval")
     expect(maria.get_by_text("The action plan is approved.")).to_be_visible()
     expect(maria.get_by_role("link", name="Add an action")).to_have_count(0)
     transcript.append("Maria submitted the final version and recorded its approval (read-only since)")

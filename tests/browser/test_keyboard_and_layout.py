@@ -127,6 +127,10 @@ def test_journey_2_with_the_keyboard_alone(page, live_server):
     enter(page)
     expect(page.get_by_text("3 of 3 sections done")).to_be_visible()
     tab_to(page, "^Submit$")
+    page.keyboard.press("Enter")  # the dialog asks, its "Submit" button focused
+    expect(page.get_by_role("dialog")).to_be_visible()
+    focused = page.evaluate("() => [document.activeElement.tagName, document.activeElement.textContent]")
+    assert focused == ["BUTTON", "Submit"], focused
     enter(page)
     expect(page.locator(".alert-success")).to_contain_text("Submitted.")
 

@@ -26,7 +26,7 @@ def test_a_number_that_reads_two_ways_is_asked_about_and_the_choice_is_stored(pa
     giulia.get_by_label("Number of inhabitants in your city").fill("11.000")
     giulia.get_by_role("button", name="Save draft").click()
 
-    expect(giulia.get_by_text("“11.000” can be read two ways: 11,000 inhabitants or 11 inhabitants.")).to_be_visible()
+    expect(giulia.locator(".invalid-feedback").get_by_text("“11.000” can be read two ways: 11,000 inhabitants or 11 inhabitants.")).to_be_visible()
     question = giulia.get_by_role("group", name="Which number did you mean?")
     expect(question.get_by_role("radio")).to_have_count(2)
     screenshot(giulia, "numbers-asked")
