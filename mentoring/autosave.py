@@ -69,7 +69,9 @@ def autosave_form(request, form, save, *, locked=()):
     if not is_autosave(request):
         return None
     if not form.is_valid():
-        return autosave_response("invalid", http_status=409 if _conflict(form) else 400, errors=form_errors(form))
+        if _conflict(form):
+            return autosave_response("conflict", http_status=409)
+        return autosave_response("invalid", http_status=400, errors=form_errors(form))
     try:
         save(AUTOSAVE)
     except EditConflict:

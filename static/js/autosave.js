@@ -112,7 +112,9 @@
   Tracked.prototype.save = function () {
     var self = this;
     window.clearTimeout(this.timer);
-    if (this.inFlight) return this.inFlight;
+    // A save under way sent what the form held then: once it is answered, save again
+    // whatever was typed since.
+    if (this.inFlight) return this.inFlight.then(function (done) { return done && self.save(); });
     if (!this.dirty()) return Promise.resolve(true);
     var sent = fingerprint(this.form);
     var body = new FormData(this.form);
@@ -127,6 +129,7 @@
         self.keepHere();
         var login = document.createElement("a");
         login.href = "/accounts/login/?next=" + encodeURIComponent(window.location.pathname);
+        login.setAttribute("data-no-leave-warning", "");  // what was typed is kept in this browser
         login.textContent = t("log-in-again");
         self.say(t("expired"), login);
         return false;
@@ -231,8 +234,10 @@
     return forms.filter(function (tracked) { return tracked.dirty(); });
   }
 
+  var onPurpose = false;  // a link that keeps what was typed (data-no-leave-warning)
+
   window.addEventListener("beforeunload", function (event) {
-    if (!unsaved().length) return;
+    if (onPurpose || !unsaved().length) return;
     event.preventDefault();
     event.returnValue = "";
   });
@@ -252,6 +257,7 @@
     if (!link || event.defaultPrevented || link.target || link.hasAttribute("download") || event.ctrlKey || event.metaKey || event.shiftKey) return;
     var href = link.getAttribute("href");
     if (!href || href.charAt(0) === "#" || link.origin !== window.location.origin) return;
+    if (link.hasAttribute("data-no-leave-warning")) { onPurpose = true; return; }
     var pending = unsaved();
     if (!pending.length) return;
     event.preventDefault();
