@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mentoring.activity import log_action
 from mentoring.forms import save_ordered_rows
 from mentoring.history import move_in_order
 
@@ -62,31 +63,48 @@ def _touch(version, reason):
     version.save()
 
 
-@transaction.atomic
-def draft_create(*, programme, slug, theme, title):
-    """A new benchmark of ``programme`` with an empty first draft."""
-    benchmark = Benchmark.objects.create(slug=slug, theme=theme, programme=programme)
-    return BenchmarkVersion.objects.create(
-        benchmark=benchmark, number=1, status=BenchmarkStatus.DRAFT, title=title, programme=programme
+def _log(actor, action, version, programme=None, **data):
+    log_action(
+        actor=actor, action=action, obj=version, programme=programme or version.programme, label=version.title,
+        data={"benchmark": version.benchmark.slug, "number": version.number, **data},
     )
 
 
+# ``actor`` of the writes below: who did it (None: the application, loading data).
+
+
 @transaction.atomic
-def draft_from(*, version, programme):
+def draft_create(*, programme, slug, theme, title, actor=None):
+    """A new benchmark of ``programme`` with an empty first draft."""
+    benchmark = Benchmark.objects.create(slug=slug, theme=theme, programme=programme)
+    version = BenchmarkVersion.objects.create(
+        benchmark=benchmark, number=1, status=BenchmarkStatus.DRAFT, title=title, programme=programme
+    )
+    _log(actor, "benchmark.draft_created", version, programme)
+    return version
+
+
+@transaction.atomic
+def draft_from(*, version, programme, actor=None):
     """A copy of ``version`` to revise: the next draft of its benchmark when that is
     ``programme``'s own, else the first of a benchmark of the programme's own."""
     data = benchmark_export(version=version)
     data["version_label"] = ""
-    return benchmark_import(data=data, status=BenchmarkStatus.DRAFT, programme=programme, based_on=version)
-
-
-def draft_import(*, data, programme):
-    """A draft from a benchmark file (raises ``BenchmarkFormatError`` listing every problem)."""
-    return benchmark_import(data=data, status=BenchmarkStatus.DRAFT, programme=programme)
+    draft = benchmark_import(data=data, status=BenchmarkStatus.DRAFT, programme=programme, based_on=version)
+    _log(actor, "benchmark.draft_created", draft, programme, based_on=version.pk)
+    return draft
 
 
 @transaction.atomic
-def key_factor_save(*, version, form, questions, examples):
+def draft_import(*, data, programme, actor=None):
+    """A draft from a benchmark file (raises ``BenchmarkFormatError`` listing every problem)."""
+    draft = benchmark_import(data=data, status=BenchmarkStatus.DRAFT, programme=programme)
+    _log(actor, "benchmark.draft_imported", draft, programme)
+    return draft
+
+
+@transaction.atomic
+def key_factor_save(*, version, form, questions, examples, actor):
     """Save a key factor with its guide questions and examples (formsets with ORDER and
     DELETE fields): rows are renumbered in the order the coordinator gave."""
     version = _locked_draft(version)
@@ -98,33 +116,37 @@ def key_factor_save(*, version, form, questions, examples):
     for formset in (questions, examples):
         save_ordered_rows(formset, key_factor=key_factor)
     _touch(version, _("Key factor %(number)s saved") % {"number": key_factor.number})
+    _log(actor, "benchmark.key_factor_saved", version, key_factor=key_factor.number)
     return key_factor
 
 
 @transaction.atomic
-def factors_save(*, version, form, sections, context_factors):
+def factors_save(*, version, form, sections, context_factors, actor):
     """Save the version's header with its sections and context factors."""
     _locked_draft(version)
     version = form.save()  # records the change in the version's history
     for formset in (sections, context_factors):
         save_ordered_rows(formset, version=version)
+    _log(actor, "benchmark.changed", version)
 
 
 @transaction.atomic
-def key_factor_move(*, key_factor, up):
+def key_factor_move(*, key_factor, up, actor):
     """Swap ``key_factor`` with its neighbour above (``up``) or below."""
     version = _locked_draft(key_factor.version)
     if not move_in_order(version.key_factors.order_by("order", "pk"), key_factor, up=up):
         return False
     _touch(version, _("Key factor %(number)s moved") % {"number": key_factor.number})
+    _log(actor, "benchmark.key_factor_moved", version, key_factor=key_factor.number)
     return True
 
 
 @transaction.atomic
-def key_factor_delete(*, key_factor):
+def key_factor_delete(*, key_factor, actor):
     version = _locked_draft(key_factor.version)
     key_factor.delete()
     _touch(version, _("Key factor %(number)s removed") % {"number": key_factor.number})
+    _log(actor, "benchmark.key_factor_removed", version, key_factor=key_factor.number)
 
 
 def publish_problems(version):
@@ -139,7 +161,7 @@ def publish_problems(version):
 
 
 @transaction.atomic
-def draft_publish(*, version, programme):
+def draft_publish(*, version, programme, actor=None):
     """Publish the draft and offer it to ``programme``; from now on it never changes.
     Only a draft the programme wrote in its own benchmark: publishing adds a public
     version to the benchmark, which must never happen to another programme's."""
@@ -154,13 +176,15 @@ def draft_publish(*, version, programme):
     version._change_reason = _("Published")
     version.save()
     programme.benchmarks.add(version)
+    _log(actor, "benchmark.published", version, programme)
     return version
 
 
 @transaction.atomic
-def draft_discard(*, version):
+def draft_discard(*, version, actor):
     """Delete a draft (and its benchmark, when it was the benchmark's only version)."""
     version = _locked_draft(version)
+    _log(actor, "benchmark.discarded", version)
     benchmark = version.benchmark
     version.delete()
     if not benchmark.versions.exists():

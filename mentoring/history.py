@@ -118,10 +118,13 @@ def _merged(newer, older):
 
 
 @transaction.atomic
-def history_restore(*, obj, history_id):
+def history_restore(*, obj, history_id, actor, scheme=None, programme=None):
     """Put ``obj`` back in the state of its history row ``history_id`` (its own history
     only: another object's row is a DoesNotExist). The restore is itself a change in the
-    history, so it can be undone the same way."""
+    history, so it can be undone the same way; the activity log says who restored what
+    in ``scheme`` or ``programme``."""
+    from .activity import log_action
+
     record = obj.history.get(history_id=history_id)
     for field in _restored_fields(type(obj)):
         setattr(obj, field.attname, getattr(record, field.attname))
@@ -129,6 +132,10 @@ def history_restore(*, obj, history_id):
     obj._change_reason = (_("Restored the version of %(date)s") % {"date": when})[:100]
     obj.full_clean(validate_unique=True)
     obj.save()
+    log_action(
+        actor=actor, action="history.restored", obj=obj, scheme=scheme, programme=programme,
+        data={"version": record.history_id, "of": record.history_date.isoformat()},
+    )
     return record
 
 

@@ -1,7 +1,11 @@
-"""People who use the application. A person logs in with an e-mail address."""
+"""People who use the application (a person logs in with an e-mail address), the forms
+they sent, and the activity log of what they did."""
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -96,3 +100,54 @@ class Submission(models.Model):
 
     def __str__(self):
         return self.token
+
+
+class LogEntry(models.Model):
+    """One thing someone did, written by the service that did it, in the same transaction
+    (``mentoring.activity.log_action``, the pattern of pretix's ``LogEntry``): who
+    (``actor``; none for the application itself, ``system``), what (``action``, a stable
+    dotted code such as "visit.changed"), on which object (content type and id, with a
+    short ``label`` that still reads after the object is gone), in which programme and
+    scheme (none for programme-level and site-level events), when, and a little ``data``
+    (which fields changed, how many answers...).
+
+    It feeds a scheme's recent changes, and later notifications, digests and reports. The
+    history tables (django-simple-history) stay for field-level history and restore."""
+
+    time = models.DateTimeField(_("when"), default=timezone.now)
+    actor = models.ForeignKey(
+        User, verbose_name=_("who"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        db_index=False,  # the indexes below start with it
+    )
+    # Without an actor: done by the application itself (a task, a command), when True; by
+    # a person whose account was removed since, when False.
+    system = models.BooleanField(_("done by the application"), default=False)
+    action = models.CharField(_("what"), max_length=80)
+    programme = models.ForeignKey(
+        "schemes.Programme", verbose_name=_("programme"), on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
+    )
+    scheme = models.ForeignKey(
+        "schemes.Scheme", verbose_name=_("scheme"), on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
+    )
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("kind of object"), on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    object_id = models.PositiveBigIntegerField(_("object"), null=True, blank=True)
+    object = GenericForeignKey("content_type", "object_id")
+    label = models.CharField(_("name of the object"), max_length=200, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("activity log entry")
+        verbose_name_plural = _("activity log")
+        ordering = ["-time", "-id"]
+        indexes = [
+            # The latest N of a scheme, of a programme, of a person, of an object.
+            models.Index(fields=["scheme", "-time"], name="logentry_scheme_time"),
+            models.Index(fields=["programme", "-time"], name="logentry_programme_time"),
+            models.Index(fields=["actor", "-time"], name="logentry_actor_time"),
+            models.Index(fields=["content_type", "object_id", "-time"], name="logentry_object_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.action} {self.label}".strip()

@@ -89,12 +89,13 @@ def history_view(request, obj, access, document, *, context):
     )
 
 
-def restore_view(request, obj, access, document, history_id):
-    """POST (views decorate with require_POST): restore ``obj`` to the state of one of
-    its own history rows, then show the history page again."""
+def restore_view(request, obj, access, document, history_id, *, scheme=None, programme=None):
+    """POST (views decorate with require_POST): restore ``obj`` (of ``scheme`` or
+    ``programme``) to the state of one of its own history rows, then show the history
+    page again."""
     require(access, "edit", document, user=request.user)
     try:
-        history_restore(obj=obj, history_id=history_id)
+        history_restore(obj=obj, history_id=history_id, actor=request.user, scheme=scheme, programme=programme)
     except ObjectDoesNotExist as exc:
         raise Http404(_("No such version.")) from exc
     except ValidationError as exc:
@@ -124,6 +125,6 @@ def archive_toggle(request, obj, *, archived_message, restored_message, context=
     archive = request.POST.get("archived") != "false"
     if archive and not confirmed(request):
         return confirm_page(request, **archive_question(obj), cancel_url=obj.get_absolute_url(), context=context)
-    archived_set(obj=obj, archived=archive)
+    archived_set(obj=obj, archived=archive, actor=request.user)
     messages.success(request, archived_message if archive else restored_message)
     return redirect(obj)

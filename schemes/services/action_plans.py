@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from benchmarks.compare import Diff, ItemChange, word_diff
+from mentoring.activity import log_action
 from mentoring.forms import save_ordered_rows
 from mentoring.history import move_in_order
 from mentoring.templatetags.dates import iso_date_shown
@@ -123,35 +124,49 @@ def versions_of(plan):
 
 
 @transaction.atomic
-def action_save(*, form, plan, reason=""):
+def action_save(*, form, plan, actor, reason=""):
     plan = _editable(plan)
     _check_plan_size(
         plan, action=form.instance, new_action_text=sum(len(form.cleaned_data.get(name) or "") for name in ACTION_TEXT)
     )
-    if form.instance.pk is None:
+    creating = form.instance.pk is None
+    if creating:
         form.instance.plan = plan
         form.instance.order = (plan.actions.aggregate(n=Max("order"))["n"] or 0) + 1
-    return form_save_with_history(form, reason=reason)
+    return form_save_with_history(
+        form, actor=actor, action="action.added" if creating else "action.changed", scheme=plan.scheme,
+        label=form.cleaned_data.get("action"), reason=reason,
+    )
 
 
 @transaction.atomic
-def action_delete(*, action):
-    _editable(action.plan)
+def action_delete(*, action, actor):
+    plan = _editable(action.plan)
+    log_action(actor=actor, action="action.removed", obj=action, scheme=plan.scheme, label=action.action)
     action.delete()
 
 
 @transaction.atomic
-def action_move(*, action, up):
-    _editable(action.plan)
-    return move_in_order(action.plan.actions.order_by("order", "id"), action, up=up)
+def action_move(*, action, up, actor):
+    plan = _editable(action.plan)
+    moved = move_in_order(action.plan.actions.order_by("order", "id"), action, up=up)
+    if moved:
+        log_action(actor=actor, action="action.moved", obj=action, scheme=plan.scheme, label=action.action)
+    return moved
 
 
 @transaction.atomic
-def needs_save(*, plan, formset):
+def needs_save(*, plan, formset, actor):
     plan = _editable(plan)
     kept = [form for form in formset.forms if form not in formset.deleted_forms]
     _check_plan_size(plan, needs_text=sum(len(form.cleaned_data.get("text") or "") for form in kept))
+    changed = formset.has_changed()
     save_ordered_rows(formset, plan=plan)
+    if changed:
+        log_action(
+            actor=actor, action="action_plan.needs_changed", obj=plan, scheme=plan.scheme, label=plan.title,
+            data={"needs": len(kept)},
+        )
 
 
 def snapshot(plan):
@@ -198,9 +213,19 @@ def label_taken(plan, label):
 
 @transaction.atomic
 def version_freeze(*, plan, label, visit=None, user=None, final=False):
-    """Freeze the plan as it is now under ``label``. The label is checked again with the
-    plan's row locked: two people freezing at once under one label both pass the form's
-    check, and the second would otherwise meet the unique constraint (an error page)."""
+    """Freeze the plan as it is now under ``label``, by ``user`` (None: the application).
+    The label is checked again with the plan's row locked: two people freezing at once
+    under one label both pass the form's check, and the second would otherwise meet the
+    unique constraint (an error page)."""
+    version = _freeze(plan=plan, label=label, visit=visit, user=user, final=final)
+    log_action(
+        actor=user, action="action_plan.frozen", obj=version, scheme=version.plan.scheme, label=label,
+        data={"number": version.number, "visit": visit.order if visit else None},
+    )
+    return version
+
+
+def _freeze(*, plan, label, visit, user, final):
     plan = _locked(plan)
     if label_taken(plan, label):
         raise VersionLabelTaken(label)
@@ -267,24 +292,30 @@ def plan_submit(*, plan, user):
     while label_taken(plan, label):  # submitted, reopened and submitted again the same day
         count += 1
         label = f"{dated} ({count})"
-    version_freeze(plan=plan, label=label, user=user, final=True)
+    version = _freeze(plan=plan, label=label, visit=None, user=user, final=True)  # the submission's entry says it
     plan.refresh_from_db()
     plan.status = ActionPlanStatus.SUBMITTED
     plan._change_reason = _("Submitted for approval")
     plan.save()
+    log_action(
+        actor=user, action="action_plan.submitted", obj=plan, scheme=plan.scheme, label=plan.title,
+        data={"version": version.number, "version_label": label},
+    )
     return plan
 
 
 @transaction.atomic
-def plan_reopen(*, plan):
+def plan_reopen(*, plan, actor):
     if plan.pk is None:  # a plan never changed was never submitted
         raise PlanLocked
+    scheme = plan.scheme
     plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != ActionPlanStatus.SUBMITTED:
         raise PlanLocked
     plan.status = ActionPlanStatus.DRAFT
     plan._change_reason = _("Reopened")
     plan.save()
+    log_action(actor=actor, action="action_plan.reopened", obj=plan, scheme=scheme, label=plan.title)
     return plan
 
 
@@ -292,6 +323,7 @@ def plan_reopen(*, plan):
 def plan_approve(*, plan, user, decision_reference):
     if plan.pk is None:
         raise PlanLocked
+    scheme = plan.scheme
     plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != ActionPlanStatus.SUBMITTED:
         raise PlanLocked
@@ -301,6 +333,10 @@ def plan_approve(*, plan, user, decision_reference):
     plan.decision_reference = decision_reference
     plan._change_reason = _("Approved")
     plan.save()
+    log_action(
+        actor=user, action="action_plan.approved", obj=plan, scheme=scheme, label=plan.title,
+        data={"reference": decision_reference},
+    )
     return plan
 
 
@@ -343,6 +379,10 @@ def update_add(*, form, action, user):
     action.status, action.progress = latest.status, latest.progress
     action._change_reason = _("Implementation update of %(date)s") % {"date": date_format(update.date, "DATE_FORMAT")}
     action.save()
+    log_action(
+        actor=user, action="action.progress_recorded", obj=action, scheme=action.plan.scheme, label=action.action,
+        data={"update": update.pk, "date": update.date.isoformat(), "status": update.status, "progress": update.progress},
+    )
     return update
 
 
@@ -352,6 +392,10 @@ def action_comment_add(*, form, action, user):
     comment = form.save(commit=False)
     comment.action, comment.author = action, user
     comment.save()
+    log_action(
+        actor=user, action="action.commented", obj=comment, scheme=action.plan.scheme, label=action.action,
+        data={"action": action.pk},
+    )
     return comment
 
 

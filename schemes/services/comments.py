@@ -3,27 +3,48 @@ owners' replies, resolving. Every change is a history row (django-simple-history
 
 from collections import defaultdict
 
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentoring.activity import log_action
+
 from ..models import Comment
+from .filling import document_data
 
 
+def _log(action, comment, actor, response):
+    """A comment's entry: the document, section and question it is on, its thread, and
+    whose comment a reply answers (for whoever is told of it)."""
+    thread = comment.parent or comment
+    log_action(
+        actor=actor, action=action, obj=comment, scheme=response.scheme, label=comment.section.title,
+        data={
+            **document_data(response), "sections": [comment.section.key], "section_title": comment.section.title,
+            "question": comment.question_id, "thread": thread.pk, "thread_author": thread.author_id,
+        },
+    )
+
+
+@transaction.atomic
 def comment_add(*, response, section, question, author, text, parent=None):
     comment = Comment(response=response, section=section, question=question, author=author, text=text, parent=parent)
     comment._change_reason = _("Replied") if parent else _("Written")
     comment.save()
+    _log("comment.replied" if parent else "comment.added", comment, author, response)
     return comment
 
 
-def comment_resolve(*, comment, user):
-    """Resolve an open thread (a no-op on a resolved one)."""
+@transaction.atomic
+def comment_resolve(*, comment, user, response):
+    """Resolve an open thread of ``response`` (a no-op on a resolved one)."""
     if comment.resolved_at is None:
         comment.resolved_at = timezone.now()
         comment.resolved_by = user
         comment._change_reason = _("Resolved")
         comment.save()
+        _log("comment.resolved", comment, user, response)
     return comment
 
 

@@ -18,6 +18,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from mentoring.activity import log_action
+from mentoring.autosave import AUTOSAVE
+
 from ..models import Answer, QuestionnaireTemplate, Response, ResponseStatus, ResponseSubmission
 from .limits import check_document_text, text_length
 
@@ -85,8 +88,9 @@ class SaveResult:
 def section_save(*, response, section, values, seen, user, reason=""):
     """Save ``values`` ({question id: value}) of ``section`` into ``response`` (saved
     already, locked here). Returns a SaveResult; on conflicts nothing is written.
-    ``reason`` goes into the answers' history (an automatic save says so)."""
-    response = Response.objects.select_for_update().get(pk=response.pk)
+    ``reason`` goes into the answers' history (an automatic save says so). A save that
+    changes answers is one entry of the activity log, with the answers it changed."""
+    document, response = response, Response.objects.select_for_update().get(pk=response.pk)
     if response.status == ResponseStatus.SUBMITTED:
         raise NotEditable
     questions = visible_questions(section)
@@ -140,8 +144,23 @@ def section_save(*, response, section, values, seen, user, reason=""):
     if to_write:
         response.version += 1
         response.save()
+        log_action(
+            actor=user, action=f"{document.template.kind}.answer.saved", obj=response, scheme=document.scheme,
+            label=document.organisation.label, autosave=reason == AUTOSAVE,
+            data={
+                **document_data(document), "sections": [section.key], "section_title": section.title,
+                "questions": [question.pk for question, _answer, _value in to_write],
+                "added": [question.pk for question, answer, _value in to_write if answer is None],
+            },
+        )
     result.saved = len(to_write)
     return result
+
+
+def document_data(response):
+    """What the activity log says of a city's document (a needs analysis, strengths):
+    its kind and city, for the sentences and for whoever is told of it."""
+    return {"kind": response.template.kind, "city": response.organisation.label, "organisation": response.organisation_id}
 
 
 def _base_value(answer, question, seen_version):
@@ -192,7 +211,7 @@ def progress(sections, answers):
 @transaction.atomic
 def response_submit(*, response, sections, user):
     """Submit ``response``: freeze its answers as a numbered submitted version."""
-    response = Response.objects.select_for_update().get(pk=response.pk)
+    document, response = response, Response.objects.select_for_update().get(pk=response.pk)
     answers = {answer.question_id: answer for answer in response.answers.filter(row=0)}
     state = progress(sections, answers)
     if not state.complete:
@@ -212,9 +231,18 @@ def response_submit(*, response, sections, user):
     response.submitted_at = timezone.now()
     response.submitted_by = user
     response.save()
+    log_action(
+        actor=user, action=f"{document.template.kind}.submitted", obj=response, scheme=document.scheme,
+        label=document.organisation.label, data={**document_data(document), "number": number},
+    )
     return state
 
 
-def response_reopen(*, response):
+@transaction.atomic
+def response_reopen(*, response, actor):
     response.status = ResponseStatus.DRAFT
     response.save()
+    log_action(
+        actor=actor, action=f"{response.template.kind}.reopened", obj=response, scheme=response.scheme,
+        label=response.organisation.label, data=document_data(response),
+    )

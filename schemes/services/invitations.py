@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from mentoring.activity import log_action
 from mentoring.tasks import email_enqueue
 
 from ..models import Invitation, ProgrammeRole, SchemeRole
@@ -49,10 +50,16 @@ class InvitationSent:
 
 
 def _role_create(*, user, programme, scheme, role, party):
+    """The role, and whether it is new."""
     if scheme is None:
-        ProgrammeRole.objects.get_or_create(programme=programme, user=user, role=role)
-    else:
-        SchemeRole.objects.get_or_create(scheme=scheme, user=user, role=role, defaults={"party": party})
+        return ProgrammeRole.objects.get_or_create(programme=programme, user=user, role=role)
+    return SchemeRole.objects.get_or_create(scheme=scheme, user=user, role=role, defaults={"party": party})
+
+
+def _invitation_label(invitation):
+    """The invitee as the activity log names them: the name the inviter gave, if any (the
+    address is shown only to those who invite)."""
+    return f"{invitation.first_name} {invitation.last_name}".strip()
 
 
 @transaction.atomic
@@ -71,7 +78,7 @@ def invitation_create(*, programme, scheme=None, email, role, invited_by, build_
     # Expired ones too: the constraint counts every invitation neither used nor withdrawn.
     replaced = any(invitation.state == "pending" for invitation in earlier)
     for invitation in earlier:
-        invitation_withdraw(invitation=invitation)
+        _withdraw(invitation)  # said by the new invitation's entry ("replaced")
     token = secrets.token_urlsafe(32)
     try:
         with transaction.atomic():
@@ -91,6 +98,10 @@ def invitation_create(*, programme, scheme=None, email, role, invited_by, build_
             )
     except IntegrityError as error:
         raise AlreadyInvited(email) from error
+    log_action(
+        actor=invited_by, action="invitation.sent", obj=invitation, scheme=scheme, programme=programme,
+        label=_invitation_label(invitation), data={"role": role, "replaced": replaced},
+    )
     link = build_url(reverse("invitation_accept", kwargs={"token": token}))
     with translation.override(invited_by.language or translation.get_language()):
         context = {"invitation": invitation, "link": link, "days": settings.INVITATION_VALID_DAYS}
@@ -151,19 +162,44 @@ def invitation_accept(*, token, password, first_name, last_name):
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    log_action(
+        actor=user, action="invitation.accepted", obj=invitation, scheme=invitation.scheme, programme=invitation.programme,
+        label=user.display_name, data={"role": invitation.role, "invited_by": invitation.invited_by_id},
+    )
     return invitation, user
 
 
-def invitation_withdraw(*, invitation):
+def _withdraw(invitation):
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
 
 
 @transaction.atomic
-def role_grant(*, user, programme, scheme=None, role, party=None):
+def invitation_withdraw(*, invitation, actor):
+    _withdraw(invitation)
+    log_action(
+        actor=actor, action="invitation.withdrawn", obj=invitation, scheme=invitation.scheme, programme=invitation.programme,
+        label=_invitation_label(invitation), data={"role": invitation.role},
+    )
+
+
+@transaction.atomic
+def role_grant(*, user, programme, scheme=None, role, party=None, actor):
     """Give an existing account a role (no invitation needed)."""
-    _role_create(user=user, programme=programme, scheme=scheme, role=role, party=party)
+    given, created = _role_create(user=user, programme=programme, scheme=scheme, role=role, party=party)
+    if created:
+        log_action(
+            actor=actor, action="role.given", obj=given, scheme=scheme, programme=programme, label=user.display_name,
+            data={"role": role, "user": user.pk},
+        )
+    return given
 
 
-def role_remove(*, role):
+@transaction.atomic
+def role_remove(*, role, actor):
+    scheme = getattr(role, "scheme", None)
+    log_action(
+        actor=actor, action="role.removed", obj=role, scheme=scheme, programme=role.programme if scheme is None else None,
+        label=role.user.display_name, data={"role": role.role, "user": role.user_id},
+    )
     role.delete()

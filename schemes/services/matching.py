@@ -34,6 +34,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from benchmarks.models import KeyFactor
+from mentoring.activity import log_action
 
 from ..models import (
     Answer,
@@ -389,7 +390,7 @@ def candidates_for(programme, mentee_city, benchmark, *, waiting=None):
 
 
 @transaction.atomic
-def pair(*, programme, mentee_city, mentor_city, waiting_scheme=None, benchmark=None):
+def pair(*, programme, mentee_city, mentor_city, actor, waiting_scheme=None, benchmark=None):
     """Pair the mentee with the mentor: the mentee's preparation scheme gets the mentor
     city and its association on the mentor side (and the mentor hosts the visits the
     default plan gives the mentor side); a mentee without a scheme gets a new one."""
@@ -406,6 +407,7 @@ def pair(*, programme, mentee_city, mentor_city, waiting_scheme=None, benchmark=
                 (mentor_city, Side.MENTOR),
                 *[(a, Side.MENTOR) for a in associations if a not in mentee_associations],
             ],
+            actor=actor,
         )
     scheme = Scheme.objects.select_for_update().get(pk=waiting_scheme.pk)
     if scheme.parties.filter(side=Side.MENTOR, organisation__kind=OrganisationKind.CITY).exists():
@@ -425,5 +427,9 @@ def pair(*, programme, mentee_city, mentor_city, waiting_scheme=None, benchmark=
             visit.save()
     scheme._change_reason = _("Paired with %(city)s") % {"city": mentor_city.name}
     scheme.save()
+    log_action(
+        actor=actor, action="scheme.paired", obj=scheme, scheme=scheme,
+        data={"mentor": mentor_city.name, "mentor_id": mentor_city.pk, "mentee": mentee_city.name},
+    )
     return scheme
 

@@ -12,8 +12,10 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from mentoring.access import FACILITATOR, MENTEE, MENTOR
+from mentoring.activity import log_action
 
 from ..models import Organisation, OrganisationKind, Response
+from .filling import document_data
 
 
 def owned_cities(user, programme):
@@ -38,6 +40,7 @@ def owned_cities(user, programme):
     )
 
 
+@transaction.atomic
 def good_practice_save(*, form, programme, user, reason=""):
     """Save a new or edited good practice of ``programme`` (the form's city is one the
     user owns: the form offers no other)."""
@@ -50,15 +53,18 @@ def good_practice_save(*, form, programme, user, reason=""):
         practice.created_by = user
     else:
         practice.version += 1
-    return form_save_with_history(form, reason=_("Recorded") if creating else reason)
+    return form_save_with_history(
+        form, actor=user, action="good_practice.added" if creating else "good_practice.changed", programme=programme,
+        data={"city": practice.city.label}, reason=_("Recorded") if creating else reason,
+    )
 
 
 @transaction.atomic
-def strengths_practices_set(*, response, shown, chosen):
+def strengths_practices_set(*, response, shown, chosen, actor):
     """Attach and detach good practices on a strengths document: only what the writer
     changed from what they were shown, so someone else's attachment made meanwhile stays.
     Returns (added, removed) counts."""
-    response = Response.objects.select_for_update().get(pk=response.pk)
+    document, response = response, Response.objects.select_for_update().get(pk=response.pk)
     current = set(response.good_practices.values_list("pk", flat=True))
     shown, chosen = set(shown), set(chosen)
     to_add = (chosen - shown) - current
@@ -72,4 +78,16 @@ def strengths_practices_set(*, response, shown, chosen):
         response.good_practices.add(*to_add)
         response.good_practices.remove(*to_remove)
         response.save()
+        log_action(
+            actor=actor, action="strengths.practices_changed", obj=response, scheme=document.scheme,
+            label=document.organisation.label,
+            data={**document_data(document), "attached": sorted(to_add), "detached": sorted(to_remove)},
+        )
     return len(to_add), len(to_remove)
+
+
+@transaction.atomic
+def commitment_remove(*, commitment, scheme, actor):
+    """Remove a political commitment of ``scheme`` (it stays in the history)."""
+    log_action(actor=actor, action="commitment.removed", obj=commitment, scheme=scheme)
+    commitment.delete()

@@ -19,8 +19,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, CharField, Count, Exists, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Avg, Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -33,11 +33,8 @@ from mentoring.precompiled import Precompiled, as_prefetched
 
 from ..models import (
     Action,
-    ActionPlan,
     ActionPlanStatus,
     ActionPlanVersion,
-    Answer,
-    KeyFactorAssessment,
     LocalSupportGroupMember,
     OrganisationKind,
     PoliticalCommitment,
@@ -384,66 +381,3 @@ def _date(value):
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value).date()
     return date_format(value, "DATE_FORMAT")
-
-
-@dataclass
-class Change:
-    when: datetime.datetime
-    who: str
-    text: str
-
-
-# What each history table says of a change in a scheme: its model, the lookup from the
-# record to the scheme, and the field naming the thing changed.
-CHANGE_SOURCES = {
-    "scheme": (Scheme, "id", "title"),
-    "visit": (Visit, "scheme", "title"),
-    "answer": (Answer, "response__scheme", "response__organisation__name"),
-    "assessment": (KeyFactorAssessment, "assessment__scheme", "assessment__city__name"),
-    "member": (LocalSupportGroupMember, "group__scheme", "group__city__name"),
-    "commitment": (PoliticalCommitment, "scheme", "name"),
-    "plan": (ActionPlan, "scheme", "title"),
-    "action": (Action, "plan__scheme", "action"),
-}
-CHANGE_TEXTS = {
-    "scheme": gettext_lazy("the scheme's description"),
-    "visit": gettext_lazy("visit “%(what)s”"),
-    "answer": gettext_lazy("an answer in a document of %(what)s"),
-    "assessment": gettext_lazy("the self-assessment of %(what)s"),
-    "member": gettext_lazy("the local support group of %(what)s"),
-    "commitment": gettext_lazy("the political commitment of %(what)s"),
-    "plan": gettext_lazy("the action plan"),
-    "action": gettext_lazy("the action “%(what)s”"),
-}
-CHANGE_VERBS = {"+": gettext_lazy("added"), "~": gettext_lazy("changed"), "-": gettext_lazy("removed")}
-
-
-RECENT_CHANGES = 10
-
-
-def _recent_changes_query(scheme):
-    """The UNION over the history tables of CHANGE_SOURCES, newest first (building its
-    eight querysets took 10 ms of every scheme page: compiled once, RECENT_CHANGES_QUERY)."""
-    parts = [
-        model.history.filter(**{lookup: scheme})
-        .annotate(source=Value(key, output_field=CharField()), what=Cast(what, CharField()))
-        .values_list("history_date", "history_type", "history_user__first_name", "history_user__last_name",
-                     "history_user__email", "source", "what")
-        .order_by()
-        for key, (model, lookup, what) in CHANGE_SOURCES.items()
-    ]
-    return parts[0].union(*parts[1:], all=True).order_by("-history_date")[:RECENT_CHANGES]
-
-
-RECENT_CHANGES_QUERY = Precompiled(_recent_changes_query, scheme=int)
-
-
-def recent_changes(scheme):
-    """The latest changes anywhere in the scheme, newest first, from the history tables,
-    with who made them: one query."""
-    changes = []
-    for when, kind, first, last, email, source, what in RECENT_CHANGES_QUERY(scheme=scheme.pk):
-        what = (what or "")[:80] + ("…" if what and len(what) > 80 else "")
-        who = f"{first or ''} {last or ''}".strip() or email or _("someone")
-        changes.append(Change(when, who, "%s %s" % (CHANGE_VERBS[kind], CHANGE_TEXTS[source] % {"what": what})))
-    return changes

@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from mentoring.activity import log_action
 from mentoring.history import move_in_order
 
 from ..models import FilledBy, Question, QuestionKind, QuestionnaireTemplate, TemplateKind, TemplateSection
@@ -103,9 +104,10 @@ def template_editable(template, programme):
 
 
 @transaction.atomic
-def template_adapt(*, template, programme):
+def template_adapt(*, template, programme, actor=None):
     """A new version of ``programme``'s own copy of ``template`` (a standard template or
-    one of the programme's versions): sections and questions copied, nothing else touched."""
+    one of the programme's versions): sections and questions copied, nothing else touched.
+    ``actor``: who adapts it (None: the application, loading data)."""
     latest = QuestionnaireTemplate.objects.filter(programme=programme, slug=template.slug).aggregate(v=Max("version"))["v"]
     copy = QuestionnaireTemplate.objects.create(
         slug=template.slug,
@@ -125,6 +127,7 @@ def template_adapt(*, template, programme):
         for question in questions:
             question.pk, question.id, question.section = None, None, section
             question.save()
+    log_action(actor=actor, action="template.adapted", obj=copy, programme=programme, data={"version": copy.version})
     return copy
 
 
@@ -134,7 +137,7 @@ def _require_editable(template, programme):
 
 
 @transaction.atomic
-def question_save(*, form, template, programme, section=None):
+def question_save(*, form, template, programme, actor, section=None):
     """Save a new question at the end of ``section`` or an edited one."""
     template = QuestionnaireTemplate.objects.select_for_update().get(pk=template.pk)
     _require_editable(template, programme)
@@ -149,22 +152,36 @@ def question_save(*, form, template, programme, section=None):
             key, number = f"{base}-{number}", number + 1
         question.key = key
         question._change_reason = _("Added")
-    return form.save()
+    action = "question.added" if question.pk is None else "question.changed"
+    form.save()
+    log_action(
+        actor=actor, action=action, obj=question, programme=programme, label=question.text,
+        data={"template": template.pk, "section": question.section.key},
+    )
+    return question
 
 
 @transaction.atomic
-def question_move(*, question, template, programme, up):
+def question_move(*, question, template, programme, up, actor):
     """Swap ``question`` with its neighbour above (``up``) or below."""
     template = QuestionnaireTemplate.objects.select_for_update().get(pk=template.pk)
     _require_editable(template, programme)
-    return move_in_order(question.section.questions.order_by("order", "pk"), question, up=up)
+    moved = move_in_order(question.section.questions.order_by("order", "pk"), question, up=up)
+    if moved:
+        log_action(actor=actor, action="question.moved", obj=question, programme=programme, label=question.text,
+                   data={"template": template.pk})
+    return moved
 
 
 @transaction.atomic
-def question_hide(*, question, template, programme, hidden):
+def question_hide(*, question, template, programme, hidden, actor):
     template = QuestionnaireTemplate.objects.select_for_update().get(pk=template.pk)
     _require_editable(template, programme)
     if question.hidden != hidden:
         question.hidden = hidden
         question._change_reason = _("Hidden") if hidden else _("Shown again")
         question.save()
+        log_action(
+            actor=actor, action="question.hidden" if hidden else "question.shown", obj=question, programme=programme,
+            label=question.text, data={"template": template.pk},
+        )

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from mentoring.activity import log_action
 from mentoring.precompiled import Precompiled, as_prefetched
 
 from ..models import Scheme, SchemeKind, SchemeParty, Side, Visit
@@ -39,9 +40,11 @@ def default_visit_plan(count):
 
 
 @transaction.atomic
-def scheme_create(*, programme, title, theme, parties, benchmark=None, kind=SchemeKind.MENTORING, visit_count=None, **fields):
+def scheme_create(*, programme, title, theme, parties, benchmark=None, kind=SchemeKind.MENTORING, visit_count=None, actor=None,
+                  **fields):
     """Create a scheme in ``programme`` with ``parties`` (a list of (organisation, side))
-    and its default visits, hosted by the first city of the right side."""
+    and its default visits, hosted by the first city of the right side. ``actor``: who
+    creates it (None: the application, loading data)."""
     number = (programme.schemes.aggregate(n=Max("number"))["n"] or 0) + 1
     scheme = Scheme.objects.create(
         programme=programme, number=number, title=title, theme=theme, benchmark=benchmark, kind=kind, **fields
@@ -56,4 +59,8 @@ def scheme_create(*, programme, title, theme, parties, benchmark=None, kind=Sche
     for order, (visit_title, side) in enumerate(default_visit_plan(count), start=1):
         hosts = cities[side] or cities[Side.PEER] or [org for org, _side in parties if org.kind == "city"]
         Visit.objects.create(scheme=scheme, order=order, title=visit_title, host=hosts[0] if hosts else None)
+    log_action(
+        actor=actor, action="scheme.created", obj=scheme, scheme=scheme,
+        data={"parties": [organisation.name for organisation, _side in parties], "visits": count},
+    )
     return scheme

@@ -14,6 +14,9 @@ from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentoring.activity import log_action
+from mentoring.autosave import AUTOSAVE
+
 from ..models import ContextFactorNote, KeyFactorAssessment, SelfAssessment
 from .limits import check_document_text
 
@@ -61,7 +64,7 @@ def round_save(*, scheme, city, assessment, key_factors, context_factors, values
     assessment = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.submitted_at is not None:
         raise RoundClosed
-    result = RoundSave()
+    result, changed_factors, changed_notes = RoundSave(), [], []
     rows = {row.key_factor_id: row for row in assessment.key_factors.all()}
     note_rows = {row.context_factor_id: row for row in assessment.context_notes.all()}
     if round_seen_version(assessment) != seen:
@@ -89,6 +92,7 @@ def round_save(*, scheme, city, assessment, key_factors, context_factors, values
         row._change_reason = reason
         row.save()
         result.saved += 1
+        changed_factors.append(key_factor.pk)
     for context_factor in context_factors:
         text = notes[context_factor.pk]
         row = note_rows.get(context_factor.pk)
@@ -99,21 +103,36 @@ def round_save(*, scheme, city, assessment, key_factors, context_factors, values
         row._change_reason = reason
         row.save()
         result.saved += 1
+        changed_notes.append(context_factor.pk)
+    if result.saved:
+        log_action(
+            actor=user, action="self_assessment.saved", obj=assessment, scheme=scheme, label=city.label,
+            autosave=reason == AUTOSAVE,
+            data={**_round_data(assessment, city), "key_factors": changed_factors, "context_factors": changed_notes},
+        )
     return result
 
 
+def _round_data(assessment, city):
+    return {"city": city.label, "organisation": city.pk, "round": assessment.label or str(assessment.round)}
+
+
 @transaction.atomic
-def round_submit(*, assessment):
+def round_submit(*, assessment, scheme, city, actor):
     assessment = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.submitted_at is None:
         assessment.submitted_at = timezone.now()
         assessment._change_reason = _("Submitted")
         assessment.save()
+        log_action(
+            actor=actor, action="self_assessment.submitted", obj=assessment, scheme=scheme, label=city.label,
+            data=_round_data(assessment, city),
+        )
     return assessment
 
 
 @transaction.atomic
-def round_start(*, scheme, city, previous, label=""):
+def round_start(*, scheme, city, previous, actor, label=""):
     """A re-assessment after ``previous`` (submitted): it starts from the previous
     answers, to be revised; ``previous`` stays as it was."""
     previous = SelfAssessment.objects.select_for_update().get(pk=previous.pk)
@@ -132,6 +151,10 @@ def round_start(*, scheme, city, previous, label=""):
         )
     for note in previous.context_notes.all():
         ContextFactorNote.objects.create(assessment=assessment, context_factor_id=note.context_factor_id, notes=note.notes)
+    log_action(
+        actor=actor, action="self_assessment.round_started", obj=assessment, scheme=scheme, label=city.label,
+        data=_round_data(assessment, city),
+    )
     return assessment
 
 
@@ -147,13 +170,13 @@ AGREEMENT_FIELDS = {"mentee": "focus_agreed_by_mentee", "mentor": "focus_agreed_
 
 
 @transaction.atomic
-def focus_save(*, form, roles):
+def focus_save(*, form, roles, actor):
     """Save the focus key factors of ``form`` (a FocusForm on the scheme). A change of
     the set withdraws both sides' agreement; the person saving agrees for their side."""
     scheme = form.instance
-    before = set(scheme.focus_key_factors.values_list("pk", flat=True))
-    after = {key_factor.pk for key_factor in form.cleaned_data["focus_key_factors"]}
-    if before == after:
+    before = dict(scheme.focus_key_factors.values_list("pk", "number"))
+    chosen = {key_factor.pk: key_factor.number for key_factor in form.cleaned_data["focus_key_factors"]}
+    if set(before) == set(chosen):
         return False
     from .setup import form_save_with_history
 
@@ -161,19 +184,26 @@ def focus_save(*, form, roles):
     for role, field_name in AGREEMENT_FIELDS.items():
         if role in roles:
             setattr(scheme, field_name, timezone.now())
-    form_save_with_history(form, reason=_("Focus key factors changed"))
+    form_save_with_history(
+        form, actor=actor, action="focus.changed", scheme=scheme, reason=_("Focus key factors changed"),
+        data={
+            "added": sorted(number for pk, number in chosen.items() if pk not in before),
+            "removed": sorted(number for pk, number in before.items() if pk not in chosen),
+        },
+    )
     return True
 
 
 @transaction.atomic
-def focus_agree(*, scheme, roles):
+def focus_agree(*, scheme, roles, actor):
     """Record the agreement of the sides the person speaks for."""
-    changed = False
+    sides = []
     for role, field_name in AGREEMENT_FIELDS.items():
         if role in roles and getattr(scheme, field_name) is None:
             setattr(scheme, field_name, timezone.now())
-            changed = True
-    if changed:
+            sides.append(role)
+    if sides:
         scheme._change_reason = _("Focus key factors agreed")
         scheme.save()
-    return changed
+        log_action(actor=actor, action="focus.agreed", obj=scheme, scheme=scheme, data={"sides": sides})
+    return bool(sides)

@@ -1,4 +1,6 @@
-"""Setting a programme up: programmes, organisations, schemes' parties, archiving.
+"""Setting a programme up: programmes, organisations, schemes' parties, archiving; and
+``form_save_with_history``, the save of every edit form, which records it in the
+activity log (``mentoring.activity``) in the same transaction.
 
 Changes to many-to-many fields (benchmarks offered, facilitators, memberships) are not
 history rows of their own; they are written into the change reason of the history row
@@ -8,7 +10,10 @@ of the same save, so the history page says who changed them, when and how.
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..models import ProgrammeRole, SchemeParty
+from mentoring.activity import changed_fields, log_action
+from mentoring.autosave import AUTOSAVE
+
+from ..models import Programme, ProgrammeRole, Scheme, SchemeParty
 
 
 def m2m_change_reason(form, instance):
@@ -30,42 +35,56 @@ def m2m_change_reason(form, instance):
 
 
 @transaction.atomic
-def form_save_with_history(form, *, reason=""):
+def form_save_with_history(form, *, actor, action, scheme=None, programme=None, label=None, data=None, reason=""):
     """Save a model form; many-to-many changes go into the history row's reason. A form
-    of an object edited concurrently raises ``EditConflict`` (mentoring.forms) instead."""
+    of an object edited concurrently raises ``EditConflict`` (mentoring.forms) instead.
+
+    The save is logged as ``action`` by ``actor`` in ``scheme`` or ``programme``, with
+    the fields it changed (``action`` None: the caller logs it in words of its own). An
+    automatic save (``reason`` AUTOSAVE) may fold into the person's entry."""
     instance = form.save(commit=False)
+    fields = changed_fields(form)
     m2m_reason = m2m_change_reason(form, instance)
     instance._change_reason = "; ".join(part for part in (reason, m2m_reason) if part)[:100]
     instance.save()
     form.save_m2m()
+    if action is not None:
+        log_action(
+            actor=actor, action=action, obj=instance, scheme=scheme, programme=programme, label=label,
+            data={"fields": fields, **(data or {})}, autosave=reason == AUTOSAVE,
+        )
     return instance
 
 
 @transaction.atomic
 def programme_create(*, form, user):
     """Create the programme from ``form``; its creator becomes its coordinator."""
-    programme = form_save_with_history(form, reason=_("Created"))
+    programme = form_save_with_history(form, actor=user, action=None, reason=_("Created"))
     ProgrammeRole.objects.create(programme=programme, user=user, role="coordinator")
+    log_action(actor=user, action="programme.created", obj=programme, programme=programme, label=programme.name)
     return programme
 
 
 @transaction.atomic
-def organisation_register(*, form, programme):
+def organisation_register(*, form, programme, actor):
     """Register a city, association or other organisation and add it to ``programme``."""
-    organisation = form_save_with_history(form, reason=_("Registered"))
+    organisation = form_save_with_history(form, actor=actor, action=None, reason=_("Registered"))
     programme.cities.add(organisation)
+    log_action(actor=actor, action="organisation.registered", obj=organisation, programme=programme, label=organisation.name)
     return organisation
 
 
 @transaction.atomic
-def scheme_parties_set(*, scheme, parties):
+def scheme_parties_set(*, scheme, parties, actor):
     """Replace the parties of ``scheme`` with ``parties`` (organisation, side) in order.
 
     Parties that stay keep their row (and the people acting for them); a party that
     leaves takes its people's roles with it, which the view warns about first.
     """
-    existing = {party.organisation_id: party for party in scheme.parties.all()}
-    keep = set()
+    existing = {party.organisation_id: party for party in scheme.parties.select_related("organisation")}
+    before = {party.organisation.name for party in existing.values()}
+    after = {organisation.name for organisation, _side in parties}
+    keep, moved = set(), False
     for order, (organisation, side) in enumerate(parties):
         party = existing.get(organisation.pk)
         if party is None:
@@ -73,17 +92,31 @@ def scheme_parties_set(*, scheme, parties):
         else:
             keep.add(party.pk)
             if (party.side, party.order) != (side, order):
+                moved = moved or party.side != side  # a change of side; a change of order alone is not news
                 party.side, party.order = side, order
                 party.save()
     for party in existing.values():
         if party.pk not in keep:
             party.delete()
+    if before == after and not moved:
+        return
+    log_action(
+        actor=actor, action="scheme.parties_changed", obj=scheme, scheme=scheme, label=scheme.title,
+        data={"added": sorted(after - before), "removed": sorted(before - after)},
+    )
 
 
-def archived_set(*, obj, archived):
+@transaction.atomic
+def archived_set(*, obj, archived, actor):
     """Archive (read-only, still printable) or bring back a programme or scheme."""
     obj.archived = archived
     obj._change_reason = _("Archived") if archived else _("Brought back from the archive")
     obj.save()
+    kind = "scheme" if isinstance(obj, Scheme) else "programme"
+    log_action(
+        actor=actor, action=f"{kind}.{'archived' if archived else 'unarchived'}", obj=obj,
+        scheme=obj if isinstance(obj, Scheme) else None, programme=obj if isinstance(obj, Programme) else None,
+        label=obj.title if isinstance(obj, Scheme) else obj.name,
+    )
     return obj
 

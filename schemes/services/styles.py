@@ -20,6 +20,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.activity import log_action
+
 from ..models import MentoringStyle, MentoringStyleAnswer, MentoringStyleResponse, SchemeRoleName, Side, SurveySide
 
 # The roles that act for a city or association, and so answer the survey.
@@ -138,5 +140,9 @@ def survey_save(*, programme, training, user, organisation, side, agreements):
     MentoringStyleAnswer.objects.bulk_create(
         MentoringStyleAnswer(response=response, style=STYLE_OF[key], statement=key, agreement=value)
         for key, value in agreements.items()
+    )
+    log_action(
+        actor=user, action="survey.answered", obj=response, programme=programme, label=user.display_name,
+        data={"side": side, "organisation": organisation.pk, "training": training.pk if training else None},
     )
     return response

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
+from mentoring.activity import log_action
+
 from ..models import SchemePhase, Visit, VisitStatus
 from .limits import check_document_text, text_length
 from .setup import form_save_with_history
@@ -61,11 +63,14 @@ def _propose_preparation(visit):
 
 
 @transaction.atomic
-def visit_save(*, form):
+def visit_save(*, form, actor):
     """Save the visit's plan; returns True when a preparation meeting was proposed."""
     visit = form.save(commit=False)
     proposed = _propose_preparation(visit)
-    form_save_with_history(form, reason=_("Preparation meeting proposed") if proposed else "")
+    form_save_with_history(
+        form, actor=actor, action="visit.changed", scheme=visit.scheme,
+        reason=_("Preparation meeting proposed") if proposed else "",
+    )
     return proposed
 
 
@@ -75,7 +80,9 @@ def visit_record_save(*, form, user, reason=None):
     actions) is frozen as "Draft after visit N", once: returns that version, or None."""
     from .action_plans import VersionLabelTaken, label_taken, version_freeze
 
-    visit = form_save_with_history(form, reason=reason or _("Recorded after the visit"))
+    visit = form_save_with_history(
+        form, actor=user, action="visit.recorded", scheme=form.instance.scheme, reason=reason or _("Recorded after the visit")
+    )
     phase_advance(visit.scheme)
     plan = getattr(visit.scheme, "action_plan", None) if visit.status == "held" else None
     if plan is None or not plan.actions.exists() or plan.versions.filter(visit=visit).exists():
@@ -106,7 +113,7 @@ def phase_advance(scheme):
 
 
 @transaction.atomic
-def visit_add(*, form, scheme):
+def visit_add(*, form, scheme, actor):
     visits = _lock(scheme)
     if len(visits) >= MAX_VISITS:
         raise VisitLimit(_("A scheme has at most %(max)s visits.") % {"max": MAX_VISITS})
@@ -115,21 +122,23 @@ def visit_add(*, form, scheme):
     visit.order = (scheme.visits.aggregate(n=Max("order"))["n"] or 0) + 1
     _propose_preparation(visit)
     visit.save()
+    log_action(actor=actor, action="visit.added", obj=visit, scheme=scheme, data={"number": visit.order})
     return visit
 
 
 @transaction.atomic
-def visit_remove(*, visit):
+def visit_remove(*, visit, actor):
     visits = _lock(visit.scheme)
     if len(visits) <= MIN_VISITS:
         raise VisitLimit(_("A scheme has at least %(min)s visits.") % {"min": MIN_VISITS})
     removed = visit.pk
+    log_action(actor=actor, action="visit.removed", obj=visit, scheme=visit.scheme, data={"number": visit.order})
     visit.delete()
     _renumber([v for v in visits if v.pk != removed])
 
 
 @transaction.atomic
-def visit_move(*, visit, up):
+def visit_move(*, visit, up, actor):
     """Swap ``visit`` with the one before (``up``) or after it."""
     visits = _lock(visit.scheme)
     index = next(i for i, v in enumerate(visits) if v.pk == visit.pk)
@@ -138,6 +147,7 @@ def visit_move(*, visit, up):
         return False
     visits[index], visits[other] = visits[other], visits[index]
     _renumber(visits)
+    log_action(actor=actor, action="visit.moved", obj=visit, scheme=visit.scheme, data={"number": other + 1})
     return True
 
 
@@ -175,8 +185,12 @@ def session_check(*, visit, day, start, end, session=None, text=0):
     check_document_text(others + text)
 
 
+def _session_data(visit):
+    return {"visit": visit.title, "visit_id": visit.pk}
+
+
 @transaction.atomic
-def session_save(*, form, visit):
+def session_save(*, form, visit, actor):
     """Save the agenda session of ``form`` (a new one or a change) in ``visit``. The form
     checked it against the agenda; it is checked again here with the visit's row locked,
     because two people saving overlapping sessions at the same instant both pass the
@@ -188,11 +202,22 @@ def session_save(*, form, visit):
         text=session_text(data),
     )
     form.instance.visit = visit
-    return form_save_with_history(form)
+    return form_save_with_history(
+        form, actor=actor, action="session.changed" if form.instance.pk else "session.added", scheme=visit.scheme,
+        data=_session_data(visit),
+    )
 
 
 @transaction.atomic
-def session_move(*, session, up):
+def session_remove(*, session, visit, actor):
+    """Remove a session from ``visit``'s agenda (it stays in the history)."""
+    _lock_visit(visit)
+    log_action(actor=actor, action="session.removed", obj=session, scheme=visit.scheme, data=_session_data(visit))
+    session.delete()
+
+
+@transaction.atomic
+def session_move(*, session, up, actor):
     """Swap ``session`` with the session before (``up``) or after it on the same day:
     the earlier slot starts when the first of the two started, each keeps its length,
     and the gap between them stays, so no other session is touched."""
@@ -213,6 +238,7 @@ def session_move(*, session, up):
     for item in (second, first):
         item._change_reason = _("Moved")
         item.save()
+    log_action(actor=actor, action="session.moved", obj=session, scheme=session.visit.scheme, data=_session_data(session.visit))
     return True
 
 

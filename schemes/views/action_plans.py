@@ -142,7 +142,7 @@ def needs_edit(request, scheme, access):
     formset = NeedFormSet(request.POST or None, instance=plan, prefix="needs")
     if request.method == "POST" and formset.is_valid():
         try:
-            needs_save(plan=plan, formset=formset)
+            needs_save(plan=plan, formset=formset, actor=request.user)
         except PlanLocked:
             return _locked(request, scheme)
         except ValidationError as error:
@@ -164,14 +164,14 @@ def _action_page(request, scheme, plan, action):
     form = ActionForm(request.POST or None, instance=action, plan=plan)
     if action is not None:
         autosaved = autosave_form(
-            request, form, lambda reason: action_save(form=form, plan=plan, reason=reason), locked=(PlanLocked,)
+            request, form, lambda reason: action_save(form=form, plan=plan, actor=request.user, reason=reason), locked=(PlanLocked,)
         )
         if autosaved:
             return autosaved
     if request.method == "POST":
         try:
             saved = submission_save(
-                request, form, lambda: action_save(form=form, plan=plan), url=lambda saved: _url(scheme) + f"#action-{saved.pk}"
+                request, form, lambda: action_save(form=form, plan=plan, actor=request.user), url=lambda saved: _url(scheme) + f"#action-{saved.pk}"
             )
         except PlanLocked:
             return _locked(request, scheme)
@@ -211,7 +211,7 @@ def action_move_view(request, scheme, access, pk):
     plan = plan_for(scheme)
     action = _action(plan, pk)
     try:
-        action_move(action=action, up=request.POST.get("direction") == "up")
+        action_move(action=action, up=request.POST.get("direction") == "up", actor=request.user)
     except PlanLocked:
         return _locked(request, scheme)
     return redirect(_url(scheme) + f"#action-{action.pk}")
@@ -230,7 +230,7 @@ def action_delete_view(request, scheme, access, pk):
         )
         return confirm_page(request, **question, cancel_url=_url(scheme) + f"#action-{action.pk}", context=_context(scheme))
     try:
-        action_delete(action=action)
+        action_delete(action=action, actor=request.user)
     except PlanLocked:
         return _locked(request, scheme)
     messages.success(request, _("Action removed (it stays in the history and in frozen versions)."))
@@ -334,7 +334,7 @@ def plan_submit_view(request, scheme, access):
 @scheme_view("reopen", "action_plan")
 def plan_reopen_view(request, scheme, access):
     try:
-        plan_reopen(plan=plan_for(scheme))
+        plan_reopen(plan=plan_for(scheme), actor=request.user)
     except PlanLocked:
         return _locked(request, scheme)
     messages.success(request, _("The plan is a draft again."))

@@ -219,7 +219,7 @@ def _submit(request, scheme, city, *, submit_url):
             context={"programme": scheme.programme, "scheme": scheme},
         )
     else:
-        round_submit(assessment=current)
+        round_submit(assessment=current, scheme=scheme, city=city, actor=request.user)
         messages.success(request, _("Submitted: this round is read-only now."))
     return redirect(_url(scheme, city))
 
@@ -235,7 +235,7 @@ def self_assessment_new_round(request, scheme, access, organisation):
         messages.error(request, _("Submit the current round before starting a re-assessment."))
     else:
         try:
-            following = round_start(scheme=scheme, city=city, previous=current)
+            following = round_start(scheme=scheme, city=city, previous=current, actor=request.user)
         except RoundClosed:
             messages.error(request, _("Submit the current round before starting a re-assessment."))
         else:
@@ -304,13 +304,13 @@ def scheme_focus(request, scheme, access):
             require(access, "approve", "scope", user=request.user)
             if not scheme.focus_key_factors.exists():
                 messages.error(request, _("There is nothing to agree yet: choose the focus key factors first."))
-            elif focus_agree(scheme=scheme, roles=access.roles):
+            elif focus_agree(scheme=scheme, roles=access.roles, actor=request.user):
                 messages.success(request, _("Your side's agreement is recorded."))
             return redirect("schemes:scheme_focus", programme=scheme.programme.slug, number=scheme.number)
         require(access, "edit", "scope", user=request.user)
         if form.is_valid():
             try:
-                changed = focus_save(form=form, roles=access.roles)
+                changed = focus_save(form=form, roles=access.roles, actor=request.user)
             except EditConflict:
                 pass  # the form says someone saved first, with what the writer typed
             else:

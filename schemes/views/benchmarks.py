@@ -102,7 +102,7 @@ def benchmark_create(request, programme, access):
             request, form,
             lambda: draft_create(
                 programme=programme, slug=form.cleaned_data["slug"], theme=form.cleaned_data["theme"],
-                title=form.cleaned_data["title"],
+                title=form.cleaned_data["title"], actor=request.user,
             ),
             url=lambda version: _url(programme, version),
         )
@@ -127,7 +127,7 @@ def benchmark_import_view(request, programme, access):
 
         def save():
             data = benchmark_load_json(form.cleaned_data["file"])
-            return draft_import(data=data, programme=programme), data
+            return draft_import(data=data, programme=programme, actor=request.user), data
 
         try:
             saved = submission_save(request, form, save, url=lambda imported: _url(programme, imported[0]))
@@ -194,7 +194,7 @@ def benchmark_edit(request, programme, access, pk):
     context_factors = ContextFactorFormSet(data, instance=version, prefix="context")
     if request.method == "POST" and form.is_valid() and sections.is_valid() and context_factors.is_valid():
         try:
-            factors_save(version=version, form=form, sections=sections, context_factors=context_factors)
+            factors_save(version=version, form=form, sections=sections, context_factors=context_factors, actor=request.user)
         except BenchmarkPublished:
             return _published(request, programme, version)
         except EditConflict:
@@ -231,7 +231,9 @@ def _key_factor_page(request, programme, version, key_factor):
     if request.method == "POST":
         try:
             saved = submission_save(
-                request, form, lambda: key_factor_save(version=version, form=form, questions=questions, examples=examples),
+                request, form, lambda: key_factor_save(
+                    version=version, form=form, questions=questions, examples=examples, actor=request.user
+                ),
                 url=lambda saved: _url(programme, version) + f"#kf-{saved.pk}",
                 valid=lambda: all([form.is_valid(), questions.is_valid(), examples.is_valid()]),
             )
@@ -278,7 +280,7 @@ def key_factor_move_view(request, programme, access, pk, key_factor):
     version = _version(programme, pk)
     key_factor = _key_factor(version, key_factor)
     try:
-        key_factor_move(key_factor=key_factor, up=request.POST.get("direction") == "up")
+        key_factor_move(key_factor=key_factor, up=request.POST.get("direction") == "up", actor=request.user)
     except BenchmarkPublished:
         return _published(request, programme, version)
     return redirect(_url(programme, version) + f"#kf-{key_factor.pk}")
@@ -297,7 +299,7 @@ def key_factor_delete_view(request, programme, access, pk, key_factor):
         )
         return confirm_page(request, **question, cancel_url=_url(programme, version), context={"programme": programme})
     try:
-        key_factor_delete(key_factor=key_factor)
+        key_factor_delete(key_factor=key_factor, actor=request.user)
     except BenchmarkPublished:
         return _published(request, programme, version)
     messages.success(request, _("Key factor %(number)s removed from the draft.") % {"number": key_factor.number})
@@ -324,7 +326,7 @@ def benchmark_publish(request, programme, access, pk):
     if not confirmed(request):
         return confirm_page(request, **publish_question(version), cancel_url=_url(programme, version), context={"programme": programme})
     try:
-        draft_publish(version=version, programme=programme)
+        draft_publish(version=version, programme=programme, actor=request.user)
     except BenchmarkNotOwned:
         raise Http404(_("No such benchmark."))
     except BenchmarkPublished:
@@ -345,7 +347,7 @@ def benchmark_new_draft(request, programme, access, pk):
     """Start a new draft from a published version (or from a draft of the programme)."""
     version = _version(programme, pk)
     saved = submission_save(
-        request, NewDraftForm(request.POST), lambda: draft_from(version=version, programme=programme),
+        request, NewDraftForm(request.POST), lambda: draft_from(version=version, programme=programme, actor=request.user),
         url=lambda draft: _url(programme, draft),
     )
     if saved.again:
@@ -382,7 +384,7 @@ def benchmark_discard(request, programme, access, pk):
         question["confirm_label"] = _("Delete the draft")
         return confirm_page(request, **question, cancel_url=_url(programme, version), context={"programme": programme})
     try:
-        draft_discard(version=version)
+        draft_discard(version=version, actor=request.user)
     except BenchmarkPublished:
         return _published(request, programme, version)
     messages.success(request, _("The draft is deleted."))

@@ -12,6 +12,7 @@ from mentoring.pages import confirm_page, confirmed, form_page, history_view, re
 from mentoring.submissions import submission_save
 
 from ..forms import PoliticalCommitmentForm
+from ..services.practice import commitment_remove
 from ..services.setup import form_save_with_history
 
 
@@ -26,7 +27,9 @@ def commitment_create(request, scheme, access):
 
         def save():
             form.instance.scheme = scheme
-            return form_save_with_history(form, reason=_("Recorded"))
+            return form_save_with_history(
+                form, actor=request.user, action="commitment.added", scheme=scheme, reason=_("Recorded")
+            )
 
         saved = submission_save(request, form, save, url=lambda commitment: scheme.get_absolute_url())
         if saved:
@@ -45,7 +48,7 @@ def commitment_edit(request, scheme, access, pk):
     form = PoliticalCommitmentForm(request.POST or None, instance=commitment)
     if request.method == "POST" and form.is_valid():
         try:
-            form_save_with_history(form)
+            form_save_with_history(form, actor=request.user, action="commitment.changed", scheme=scheme)
         except EditConflict:
             pass  # the form says someone saved first, with what the writer typed
         else:
@@ -66,7 +69,7 @@ def commitment_delete(request, scheme, access, pk):
             request, **removal_question(commitment), cancel_url=scheme.get_absolute_url(),
             context={"programme": scheme.programme, "scheme": scheme},
         )
-    commitment.delete()
+    commitment_remove(commitment=commitment, scheme=scheme, actor=request.user)
     messages.success(request, _("Political commitment removed (it stays in the history)."))
     return redirect(scheme)
 
@@ -84,4 +87,4 @@ def commitment_history(request, scheme, access, pk):
 @require_POST
 @scheme_view("edit", "political_commitment")
 def commitment_restore(request, scheme, access, pk, history_id):
-    return restore_view(request, _commitment(scheme, pk), access, "political_commitment", history_id)
+    return restore_view(request, _commitment(scheme, pk), access, "political_commitment", history_id, scheme=scheme)

@@ -82,7 +82,10 @@ def matching_pair(request, programme, access, organisation):
         messages.error(request, _("Choose one of the candidate cities of this programme as mentor."))
         return redirect(reverse("schemes:matching_detail", kwargs={"programme": programme.slug, "organisation": city.pk}))
     try:
-        paired = pair(programme=programme, mentee_city=city, mentor_city=mentor, waiting_scheme=scheme, benchmark=benchmark)
+        paired = pair(
+            programme=programme, mentee_city=city, mentor_city=mentor, waiting_scheme=scheme, benchmark=benchmark,
+            actor=request.user,
+        )
     except ValueError as exc:  # paired by someone else meanwhile
         messages.error(request, str(exc))
         return redirect(scheme)

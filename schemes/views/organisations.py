@@ -39,7 +39,7 @@ def organisation_create(request, programme, access):
     form = OrganisationForm(request.POST or None, programme=programme, initial=initial)
     if request.method == "POST":
         saved = submission_save(
-            request, form, lambda: organisation_register(form=form, programme=programme),
+            request, form, lambda: organisation_register(form=form, programme=programme, actor=request.user),
             url=lambda organisation: programme.get_absolute_url() + "organisations/",
         )
         if saved:
@@ -83,7 +83,7 @@ def organisation_edit(request, programme, access, pk):
     form = OrganisationForm(request.POST or None, instance=organisation, programme=programme)
     if request.method == "POST" and form.is_valid():
         try:
-            form_save_with_history(form)
+            form_save_with_history(form, actor=request.user, action="organisation.changed", programme=programme)
         except EditConflict:
             pass  # the form says someone saved first, with what the writer typed
         else:
@@ -111,4 +111,4 @@ def organisation_history(request, programme, access, pk):
 @require_POST
 @programme_view("edit", "organisation")
 def organisation_restore(request, programme, access, pk, history_id):
-    return restore_view(request, organisation_of(programme, pk), access, "organisation", history_id)
+    return restore_view(request, organisation_of(programme, pk), access, "organisation", history_id, programme=programme)

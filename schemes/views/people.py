@@ -83,7 +83,10 @@ def _people_page(request, *, programme, scheme, access, roles, invitations, wher
                 return redirect(saved.url)
         if action == "grant" and grant_form.is_valid():
             data = grant_form.cleaned_data
-            role_grant(user=grant_form.user, programme=programme, scheme=scheme, role=data["role"], party=grant_form.party)
+            role_grant(
+                user=grant_form.user, programme=programme, scheme=scheme, role=data["role"], party=grant_form.party,
+                actor=request.user,
+            )
             messages.success(request, _("%(email)s now has the role.") % {"email": grant_form.user.email})
             return redirect(request.path)
     return render(
@@ -168,7 +171,7 @@ def programme_role_remove(request, programme, access, pk):
             request, **role_question(role), context={"programme": programme},
             cancel_url=reverse("schemes:programme_people", kwargs={"programme": programme.slug}),
         )
-    role_remove(role=role)
+    role_remove(role=role, actor=request.user)
     messages.success(request, _("Role removed."))
     return redirect("schemes:programme_people", programme=programme.slug)
 
@@ -185,7 +188,7 @@ def scheme_role_remove(request, scheme, access, pk):
             cancel_url=reverse("schemes:scheme_people", kwargs={"programme": scheme.programme.slug, "number": scheme.number}),
         )
     else:
-        role_remove(role=role)
+        role_remove(role=role, actor=request.user)
         messages.success(request, _("Role removed."))
     return redirect("schemes:scheme_people", programme=scheme.programme.slug, number=scheme.number)
 
@@ -199,7 +202,7 @@ def programme_invitation_withdraw(request, programme, access, pk):
             request, **withdrawal_question(invitation), context={"programme": programme},
             cancel_url=reverse("schemes:programme_people", kwargs={"programme": programme.slug}),
         )
-    invitation_withdraw(invitation=invitation)
+    invitation_withdraw(invitation=invitation, actor=request.user)
     messages.success(request, _("Invitation withdrawn: its link no longer works."))
     return redirect("schemes:programme_people", programme=programme.slug)
 
@@ -213,6 +216,6 @@ def scheme_invitation_withdraw(request, scheme, access, pk):
             request, **withdrawal_question(invitation), context={"programme": scheme.programme, "scheme": scheme},
             cancel_url=reverse("schemes:scheme_people", kwargs={"programme": scheme.programme.slug, "number": scheme.number}),
         )
-    invitation_withdraw(invitation=invitation)
+    invitation_withdraw(invitation=invitation, actor=request.user)
     messages.success(request, _("Invitation withdrawn: its link no longer works."))
     return redirect("schemes:scheme_people", programme=scheme.programme.slug, number=scheme.number)

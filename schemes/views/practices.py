@@ -165,7 +165,7 @@ def good_practice_history(request, programme, access, pk):
 def good_practice_restore(request, programme, access, pk, history_id):
     practice = _practice(programme, pk)
     _require_owner(practice, owned_cities(request.user, programme), request.user)
-    return restore_view(request, practice, access, "good_practice", history_id)
+    return restore_view(request, practice, access, "good_practice", history_id, programme=programme)
 
 
 @require_safe

@@ -128,7 +128,7 @@ def programme_edit(request, programme, access):
     form = ProgrammeForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
         try:
-            programme = form_save_with_history(form)
+            programme = form_save_with_history(form, actor=request.user, action="programme.changed", programme=programme)
         except EditConflict:
             pass  # the form says someone saved first, with what the writer typed
         else:
@@ -165,4 +165,4 @@ def programme_history(request, programme, access):
 @require_POST
 @programme_view("edit")
 def programme_restore(request, programme, access, history_id):
-    return restore_view(request, programme, access, "programme", history_id)
+    return restore_view(request, programme, access, "programme", history_id, programme=programme)

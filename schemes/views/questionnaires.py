@@ -236,6 +236,7 @@ def strengths_practices(request, scheme, access, organisation):
             response=response,
             shown=[p.pk for p in form.cleaned_data["shown"]],
             chosen=[p.pk for p in form.cleaned_data["practices"]],
+            actor=request.user,
         )
         if added or removed:
             messages.success(request, _("Good practices saved."))
@@ -477,7 +478,7 @@ def questionnaire_comment_resolve(request, scheme, access, organisation, kind, c
     if not (filling.can_resolve(section) or comment.author_id == request.user.pk and filling.can_comment(section)):
         refuse(request.user, f"may not resolve comment {comment.pk}",
                _("The document's owners and the comment's author resolve a comment."))
-    comment_resolve(comment=comment, user=request.user)
+    comment_resolve(comment=comment, user=request.user, response=filling.response)
     messages.success(request, _("Comment resolved."))
     return redirect(filling.section_url(section) + f"#comment-{comment.pk}")
 
@@ -525,7 +526,7 @@ def questionnaire_reopen(request, scheme, access, organisation, kind):
     require(access, "reopen", kind, user=request.user)
     _require_owner(filling, "reopen", request.user)
     if filling.submitted:
-        response_reopen(response=filling.response)
+        response_reopen(response=filling.response, actor=request.user)
         messages.success(request, _("Reopened: it can be edited again. The submitted version stays readable."))
     return redirect(filling.url())
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from benchmarks.models import KeyFactor
 from mentoring.access import programme_view, scheme_view
+from mentoring.activity import recent_changes
 from mentoring.forms import EditConflict
 from mentoring.pages import archive_toggle, form_page, history_view, restore_view
 from mentoring.precompiled import Precompiled
@@ -15,7 +16,7 @@ from mentoring.submissions import submission_save
 
 from ..forms import PartyFormSet, SchemeCreateForm, SchemeForm
 from ..models import PoliticalCommitment, Scheme, SchemeKind, SchemeRole, Side
-from ..services.progress import progress_for, recent_changes
+from ..services.progress import progress_for
 from ..services.schemes import scheme_create
 from ..services.setup import form_save_with_history, scheme_parties_set
 from .training import scheme_styles
@@ -38,7 +39,10 @@ def scheme_create_view(request, programme, access):
             data = {
                 name: value for name, value in form.cleaned_data.items() if name not in {"visit_count", "seen_version", "submission"}
             }
-            return scheme_create(programme=programme, parties=formset.parties(), visit_count=form.cleaned_data["visit_count"], **data)
+            return scheme_create(
+                programme=programme, parties=formset.parties(), visit_count=form.cleaned_data["visit_count"], actor=request.user,
+                **data,
+            )
 
         saved = submission_save(
             request, form, create, url=lambda scheme: scheme.get_absolute_url(),
@@ -102,7 +106,7 @@ def scheme_edit(request, scheme, access):
     form = SchemeForm(request.POST or None, instance=scheme, programme=scheme.programme)
     if request.method == "POST" and form.is_valid():
         try:
-            form_save_with_history(form)
+            form_save_with_history(form, actor=request.user, action="scheme.changed", scheme=scheme)
         except EditConflict:
             pass  # the form says someone saved first, with what the writer typed
         else:
@@ -135,7 +139,7 @@ def scheme_parties(request, scheme, access):
                 [_("People act for %(names)s in this scheme: remove their roles first.") % {"names": ", ".join(staffed)}]
             )
         else:
-            scheme_parties_set(scheme=scheme, parties=formset.parties())
+            scheme_parties_set(scheme=scheme, parties=formset.parties(), actor=request.user)
             messages.success(request, _("Parties saved."))
             return redirect(scheme)
     return render(
@@ -177,4 +181,4 @@ def scheme_history(request, scheme, access):
 @require_POST
 @scheme_view("edit")
 def scheme_restore(request, scheme, access, history_id):
-    return restore_view(request, scheme, access, "scheme", history_id)
+    return restore_view(request, scheme, access, "scheme", history_id, scheme=scheme)

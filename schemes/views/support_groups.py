@@ -17,7 +17,7 @@ from mentoring.submissions import submission_save
 
 from ..forms import SupportGroupMemberForm
 from ..models import MAX_MEMBERS, LocalSupportGroupMember
-from ..services.support_groups import member_add
+from ..services.support_groups import member_add, member_remove, member_save
 from .cities import city_party, edits_for_city
 
 def _group(scheme, access, organisation_pk):
@@ -44,7 +44,7 @@ def support_group(request, scheme, access, organisation):
         _require_edit(may_edit, request.user)
         try:
             saved = submission_save(
-                request, form, lambda: member_add(scheme=scheme, city=city, form=form), url=lambda member: request.path
+                request, form, lambda: member_add(scheme=scheme, city=city, form=form, actor=request.user), url=lambda member: request.path
             )
         except ValidationError as error:  # the group is full
             form.add_error(None, error)
@@ -76,7 +76,7 @@ def support_group_member_edit(request, scheme, access, organisation, pk):
     form = SupportGroupMemberForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         try:
-            form.save()
+            member_save(form=form, scheme=scheme, city=city, actor=request.user)
         except EditConflict:
             pass  # the form says someone saved first, with what the writer typed
         else:
@@ -100,7 +100,7 @@ def support_group_member_delete(request, scheme, access, organisation, pk):
             request, **removal_question(member.name), context={"programme": scheme.programme, "scheme": scheme},
             cancel_url=f"{scheme.get_absolute_url()}support-groups/{city.pk}/",
         )
-    member.delete()
+    member_remove(member=member, scheme=scheme, city=city, actor=request.user)
     messages.success(request, _("%(name)s removed from the local support group.") % {"name": member.name})
     return redirect("schemes:support_group", programme=scheme.programme.slug, number=scheme.number, organisation=city.pk)
 

@@ -79,7 +79,7 @@ def template_adapt_view(request, programme, access, pk):
     template = _template(programme, pk)
     if template.kind not in ADAPTABLE_KINDS:
         raise Http404(_("This template has a page of its own and is not adapted here."))
-    copy = template_adapt(template=template, programme=programme)
+    copy = template_adapt(template=template, programme=programme, actor=request.user)
     messages.success(
         request,
         _("Version %(version)s of the programme's template is ready to adapt. New documents use it from now on.")
@@ -123,7 +123,7 @@ def question_create(request, programme, access, pk, section):
     if request.method == "POST":
         try:
             saved = submission_save(
-                request, form, lambda: question_save(form=form, template=template, programme=programme, section=section),
+                request, form, lambda: question_save(form=form, template=template, programme=programme, section=section, actor=request.user),
                 url=lambda question: _url(programme, template) + f"#section-{section.key}",
             )
         except TemplateInUse:
@@ -151,7 +151,7 @@ def question_edit(request, programme, access, pk, question):
     form = QuestionForm(request.POST or None, instance=question)
     if request.method == "POST" and form.is_valid():
         try:
-            question_save(form=form, template=template, programme=programme)
+            question_save(form=form, template=template, programme=programme, actor=request.user)
         except TemplateInUse:
             return _in_use(request, programme, template)
         except EditConflict:
@@ -171,7 +171,10 @@ def question_move_view(request, programme, access, pk, question):
     template = _template(programme, pk)
     question = _question(template, question)
     try:
-        question_move(question=question, template=template, programme=programme, up=request.POST.get("direction") == "up")
+        question_move(
+            question=question, template=template, programme=programme, up=request.POST.get("direction") == "up",
+            actor=request.user,
+        )
     except TemplateInUse:
         return _in_use(request, programme, template)
     return redirect(_url(programme, template) + f"#question-{question.pk}")
@@ -184,7 +187,7 @@ def question_hide_view(request, programme, access, pk, question):
     question = _question(template, question)
     hidden = request.POST.get("hidden") != "false"
     try:
-        question_hide(question=question, template=template, programme=programme, hidden=hidden)
+        question_hide(question=question, template=template, programme=programme, hidden=hidden, actor=request.user)
     except TemplateInUse:
         return _in_use(request, programme, template)
     messages.success(request, _("Question hidden: new documents do not ask it.") if hidden else _("Question shown again."))

@@ -62,7 +62,9 @@ def training_create(request, programme, access):
 
         def save():
             form.instance.programme = programme
-            return form_save_with_history(form, reason=_("Planned"))
+            return form_save_with_history(
+                form, actor=request.user, action="training.added", programme=programme, reason=_("Planned")
+            )
 
         saved = submission_save(request, form, save, url=lambda session: _url(programme, session))
         if saved:
@@ -81,7 +83,7 @@ def training_edit(request, programme, access, pk):
     form = TrainingSessionForm(request.POST or None, instance=session, people=_people(programme))
     if request.method == "POST" and form.is_valid():
         try:
-            form_save_with_history(form)
+            form_save_with_history(form, actor=request.user, action="training.changed", programme=programme)
         except EditConflict:
             pass  # the form says someone saved first, with what the writer typed
         else:

@@ -27,6 +27,7 @@ from ..services.visits import (
     agenda_days,
     calendar,
     session_move,
+    session_remove,
     session_save,
     visit_add,
     visit_move,
@@ -82,7 +83,7 @@ def visit_create(request, scheme, access):
     form = VisitForm(request.POST or None, scheme=scheme)
     if request.method == "POST":
         try:
-            saved = submission_save(request, form, lambda: visit_add(form=form, scheme=scheme), url=_url)
+            saved = submission_save(request, form, lambda: visit_add(form=form, scheme=scheme, actor=request.user), url=_url)
         except VisitLimit as exc:
             messages.error(request, str(exc))
             return redirect("schemes:visits", programme=scheme.programme.slug, number=scheme.number)
@@ -121,7 +122,7 @@ def visit_edit(request, scheme, access, visit):
     form = VisitForm(request.POST or None, instance=visit, scheme=scheme)
     if request.method == "POST" and form.is_valid():
         try:
-            proposed = visit_save(form=form)
+            proposed = visit_save(form=form, actor=request.user)
         except EditConflict:
             pass  # the form says someone saved first, with what the writer typed
         else:
@@ -169,7 +170,7 @@ def visit_record(request, scheme, access, visit):
 @scheme_view("edit", "visit")
 def visit_move_view(request, scheme, access, visit):
     visit = _visit(scheme, visit)
-    visit_move(visit=visit, up=request.POST.get("direction") == "up")
+    visit_move(visit=visit, up=request.POST.get("direction") == "up", actor=request.user)
     return redirect("schemes:visits", programme=scheme.programme.slug, number=scheme.number)
 
 
@@ -181,7 +182,7 @@ def visit_delete(request, scheme, access, visit):
         question = removal_question(visit.title, kept=_("It stays in the history; the other visits are renumbered."))
         return confirm_page(request, **question, cancel_url=_url(visit), context=_context(scheme))
     try:
-        visit_remove(visit=visit)
+        visit_remove(visit=visit, actor=request.user)
     except VisitLimit as exc:
         messages.error(request, str(exc))
     else:
@@ -199,7 +200,7 @@ def visit_history(request, scheme, access, visit):
 @require_POST
 @scheme_view("edit", "visit")
 def visit_restore(request, scheme, access, visit, history_id):
-    return restore_view(request, _visit(scheme, visit), access, "visit", history_id)
+    return restore_view(request, _visit(scheme, visit), access, "visit", history_id, scheme=scheme)
 
 
 def _session_page(request, scheme, visit, session):
@@ -210,7 +211,7 @@ def _session_page(request, scheme, visit, session):
     if request.method == "POST":
         try:
             saved = submission_save(
-                request, form, lambda: session_save(form=form, visit=visit),
+                request, form, lambda: session_save(form=form, visit=visit, actor=request.user),
                 url=lambda saved: _url(visit) + f"#day-{saved.day.isoformat()}",
             )
         except EditConflict:
@@ -250,7 +251,7 @@ def session_delete(request, scheme, access, visit, session):
     session = _session(visit, session)
     if not confirmed(request):
         return confirm_page(request, **removal_question(session.title), cancel_url=_url(visit), context=_context(scheme))
-    session.delete()
+    session_remove(session=session, visit=visit, actor=request.user)
     messages.success(request, _("Session “%(title)s” removed (it stays in the history).") % {"title": session.title})
     return redirect(_url(visit))
 
@@ -260,7 +261,7 @@ def session_delete(request, scheme, access, visit, session):
 def session_move_view(request, scheme, access, visit, session):
     visit = _visit(scheme, visit)
     session = _session(visit, session)
-    session_move(session=session, up=request.POST.get("direction") == "up")
+    session_move(session=session, up=request.POST.get("direction") == "up", actor=request.user)
     return redirect(_url(visit) + f"#session-{session.pk}")
 
 

@@ -1,0 +1,660 @@
+"""The activity log: who did what to which object, written by the services as they write
+(the pattern of pretix's ``LogEntry`` and ``log_action``), and read back as sentences.
+
+Writing. A service calls ``log_action(actor=..., action=..., obj=..., scheme=...)``
+inside the transaction of its write, so the entry and the change are committed, or
+rolled back, together: a write that fails leaves no entry, and no entry tells of a write
+that did not happen. ``action`` is a stable dotted code, one of ``ACTIONS`` below (an
+unknown code is an error, so a typo cannot write entries nobody can read). The history
+tables stay for field-level history and restore; the log says what happened, in a few
+words and a little ``data``.
+
+Saving as people type (``mentoring.autosave``) must not flood the log. The folding rule:
+a save folds into the newest entry of the same object when
+- that entry is the same person's, with the same action (a save of the same thing),
+- nobody has an entry on that object since (it is the object's newest entry),
+- it was written, or last folded into, less than ``FOLD_WITHIN`` (five minutes, as on
+  the history pages) ago,
+- and the new save is automatic, or the entry already holds an automatic save (so the
+  Save button that ends a stretch of typing joins it; two Save buttons stay two).
+The entry then takes the new time, merges the data (lists such as the answers changed
+are joined, so ten saves of one answer count one answer) and counts the saves
+(``data["saves"]``). An hour of steady typing is one entry; a pause of five minutes, a
+colleague's save or another action starts a new one. Every save stays in the history.
+
+Reading. ``recent_changes(scheme)`` reads a scheme's latest entries (one query, with the
+people and kinds of object), groups what the same person did in a row to the same kind
+of thing ("Marco added 10 answers in Capaci's needs analysis", "Anna changed 3 actions
+of the action plan"), and links each line to its object where it still exists (one more
+query, whatever the kinds of object). People are named by their display name; a line
+says "a former participant" only for an account removed since, and "the system" only
+for what no person did. The sentences of every action code are in ``ACTIONS``, in one
+place, translatable, with plural forms.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import CharField, IntegerField, Value
+from django.db.models.functions import Cast
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from .autosave import FOLD_WITHIN
+from .models import LogEntry
+
+LABEL_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class Action:
+    """How the entries of one action code read.
+
+    ``one``: the sentence of one entry, or of a person's entries in a row on one object;
+    ``many``: of their entries in a row on several objects of the same kind (or ``group``:
+    the same value of that key of ``data``), with ``%(count)s`` objects. ``sentence``
+    (entries -> sentence) replaces both for the actions whose sentence counts something
+    else (answers in a document). ``folds``: the saves of a person as they type fold
+    into one entry (see the module's docstring). ``link``: (place, entry) -> address of
+    the object, instead of its kind's (``LINKS``)."""
+
+    one: object
+    many: object = None
+    sentence: object = None
+    group: str = "kind"
+    folds: bool = False
+    link: object = None
+
+
+# The documents filled with the questionnaire engine, as a sentence names them.
+DOCUMENTS = {
+    "needs_analysis": _("%(city)s's needs analysis"),
+    "strengths": _("%(city)s's strengths"),
+}
+
+
+def _union(entries, key):
+    values = set()
+    for entry in entries:
+        values.update(entry.data.get(key) or ())
+    return values
+
+
+ANSWERS_ADDED = ngettext_lazy(
+    "%(who)s added %(count)s answer in %(document)s", "%(who)s added %(count)s answers in %(document)s", "count"
+)
+ANSWERS_CHANGED = ngettext_lazy(
+    "%(who)s changed %(count)s answer in %(document)s", "%(who)s changed %(count)s answers in %(document)s", "count"
+)
+
+
+def _answers(entries, params):
+    """A person's saves of a document in a row: the answers they changed, each once."""
+    questions = _union(entries, "questions")
+    params["count"] = len(questions)
+    return ANSWERS_ADDED if questions <= _union(entries, "added") else ANSWERS_CHANGED
+
+
+RATINGS = ngettext_lazy(
+    "%(who)s changed %(count)s answer in %(city)s's self-assessment (%(round)s)",
+    "%(who)s changed %(count)s answers in %(city)s's self-assessment (%(round)s)",
+    "count",
+)
+
+
+def _ratings(entries, params):
+    params["count"] = len(_union(entries, "key_factors")) + len(_union(entries, "context_factors"))
+    return RATINGS
+
+
+def _invitation(named, unnamed):
+    """An invitation's sentence: with the invitee's name when the inviter gave one (the
+    address is only shown to those who invite)."""
+    return lambda entries, params: named if entries[0].label else unnamed
+
+
+def _scheme_page(name, anchor=""):
+    return lambda place, entry: reverse(f"schemes:{name}", kwargs=place) + anchor
+
+
+# Every action code, with its sentences. Codes are stable: notifications and reports
+# select on them. Scheme-level codes first, then programme-level and site-level ones.
+ACTIONS = {
+    # The scheme itself.
+    "scheme.created": Action(_("%(who)s created the scheme")),
+    "scheme.changed": Action(_("%(who)s changed the scheme's description"), group="object"),
+    "scheme.parties_changed": Action(_("%(who)s changed the parties of the scheme"), group="object"),
+    "scheme.paired": Action(_("%(who)s paired the scheme with %(mentor)s as mentor city"), group="object"),
+    "scheme.archived": Action(_("%(who)s archived the scheme"), group="object"),
+    "scheme.unarchived": Action(_("%(who)s brought the scheme back from the archive"), group="object"),
+    "focus.changed": Action(_("%(who)s changed the focus key factors"), group="object", link=_scheme_page("scheme_focus")),
+    "focus.agreed": Action(_("%(who)s agreed to the focus key factors"), group="object", link=_scheme_page("scheme_focus")),
+    "history.restored": Action(
+        _("%(who)s restored an earlier version of %(thing)s “%(label)s”"),
+        ngettext_lazy("%(who)s restored an earlier version of %(count)s %(things)s",
+                      "%(who)s restored earlier versions of %(count)s %(things)s", "count"),
+    ),
+    # Visits and their agendas.
+    "visit.added": Action(
+        _("%(who)s added the visit “%(label)s”"),
+        ngettext_lazy("%(who)s added %(count)s visit", "%(who)s added %(count)s visits", "count"),
+    ),
+    "visit.changed": Action(
+        _("%(who)s changed the plan of the visit “%(label)s”"),
+        ngettext_lazy("%(who)s changed the plan of %(count)s visit", "%(who)s changed the plans of %(count)s visits", "count"),
+    ),
+    "visit.recorded": Action(
+        _("%(who)s recorded what happened at the visit “%(label)s”"),
+        ngettext_lazy("%(who)s recorded what happened at %(count)s visit", "%(who)s recorded what happened at %(count)s visits",
+                      "count"),
+        folds=True,
+    ),
+    "visit.moved": Action(
+        _("%(who)s moved the visit “%(label)s” in the series"),
+        ngettext_lazy("%(who)s moved %(count)s visit in the series", "%(who)s moved %(count)s visits in the series", "count"),
+    ),
+    "visit.removed": Action(
+        _("%(who)s removed the visit “%(label)s”"),
+        ngettext_lazy("%(who)s removed %(count)s visit", "%(who)s removed %(count)s visits", "count"),
+    ),
+    "session.added": Action(
+        _("%(who)s added the session “%(label)s” to the agenda of “%(visit)s”"),
+        ngettext_lazy("%(who)s added %(count)s session to the agenda of “%(visit)s”",
+                      "%(who)s added %(count)s sessions to the agenda of “%(visit)s”", "count"),
+        group="visit",
+    ),
+    "session.changed": Action(
+        _("%(who)s changed the session “%(label)s” of the agenda of “%(visit)s”"),
+        ngettext_lazy("%(who)s changed %(count)s session of the agenda of “%(visit)s”",
+                      "%(who)s changed %(count)s sessions of the agenda of “%(visit)s”", "count"),
+        group="visit",
+    ),
+    "session.moved": Action(
+        _("%(who)s moved the session “%(label)s” of the agenda of “%(visit)s”"),
+        ngettext_lazy("%(who)s moved %(count)s session of the agenda of “%(visit)s”",
+                      "%(who)s moved %(count)s sessions of the agenda of “%(visit)s”", "count"),
+        group="visit",
+    ),
+    "session.removed": Action(
+        _("%(who)s removed the session “%(label)s” from the agenda of “%(visit)s”"),
+        ngettext_lazy("%(who)s removed %(count)s session from the agenda of “%(visit)s”",
+                      "%(who)s removed %(count)s sessions from the agenda of “%(visit)s”", "count"),
+        group="visit",
+    ),
+    # Local support groups and political commitment.
+    "member.added": Action(
+        _("%(who)s added %(label)s to the local support group of %(city)s"),
+        ngettext_lazy("%(who)s added %(count)s member to the local support group of %(city)s",
+                      "%(who)s added %(count)s members to the local support group of %(city)s", "count"),
+        group="city",
+    ),
+    "member.changed": Action(
+        _("%(who)s changed %(label)s in the local support group of %(city)s"),
+        ngettext_lazy("%(who)s changed %(count)s member of the local support group of %(city)s",
+                      "%(who)s changed %(count)s members of the local support group of %(city)s", "count"),
+        group="city",
+    ),
+    "member.removed": Action(
+        _("%(who)s removed %(label)s from the local support group of %(city)s"),
+        ngettext_lazy("%(who)s removed %(count)s member from the local support group of %(city)s",
+                      "%(who)s removed %(count)s members from the local support group of %(city)s", "count"),
+        group="city",
+    ),
+    "commitment.added": Action(
+        _("%(who)s recorded the political commitment of %(label)s"),
+        ngettext_lazy("%(who)s recorded %(count)s political commitment", "%(who)s recorded %(count)s political commitments",
+                      "count"),
+    ),
+    "commitment.changed": Action(
+        _("%(who)s changed the political commitment of %(label)s"),
+        ngettext_lazy("%(who)s changed %(count)s political commitment", "%(who)s changed %(count)s political commitments",
+                      "count"),
+    ),
+    "commitment.removed": Action(
+        _("%(who)s removed the political commitment of %(label)s"),
+        ngettext_lazy("%(who)s removed %(count)s political commitment", "%(who)s removed %(count)s political commitments",
+                      "count"),
+    ),
+    # The action plan.
+    "action.added": Action(
+        _("%(who)s added the action “%(label)s”"),
+        ngettext_lazy("%(who)s added %(count)s action to the action plan", "%(who)s added %(count)s actions to the action plan",
+                      "count"),
+    ),
+    "action.changed": Action(
+        _("%(who)s changed the action “%(label)s”"),
+        ngettext_lazy("%(who)s changed %(count)s action of the action plan", "%(who)s changed %(count)s actions of the action plan",
+                      "count"),
+        folds=True,
+    ),
+    "action.moved": Action(
+        _("%(who)s moved the action “%(label)s”"),
+        ngettext_lazy("%(who)s moved %(count)s action of the action plan", "%(who)s moved %(count)s actions of the action plan",
+                      "count"),
+    ),
+    "action.removed": Action(
+        _("%(who)s removed the action “%(label)s”"),
+        ngettext_lazy("%(who)s removed %(count)s action from the action plan",
+                      "%(who)s removed %(count)s actions from the action plan", "count"),
+    ),
+    "action.progress_recorded": Action(
+        _("%(who)s recorded progress on the action “%(label)s”"),
+        ngettext_lazy("%(who)s recorded progress on %(count)s action", "%(who)s recorded progress on %(count)s actions", "count"),
+    ),
+    "action.commented": Action(
+        _("%(who)s commented on the action “%(label)s”"),
+        ngettext_lazy("%(who)s commented on %(count)s action", "%(who)s commented on %(count)s actions", "count"),
+        group="action",
+    ),
+    "action_plan.needs_changed": Action(_("%(who)s changed the needs the action plan answers"), group="object"),
+    "action_plan.frozen": Action(
+        _("%(who)s froze the version “%(label)s” of the action plan"),
+        ngettext_lazy("%(who)s froze %(count)s version of the action plan", "%(who)s froze %(count)s versions of the action plan",
+                      "count"),
+    ),
+    "action_plan.submitted": Action(_("%(who)s submitted the action plan for approval"), group="object"),
+    "action_plan.reopened": Action(_("%(who)s reopened the action plan as a draft"), group="object"),
+    "action_plan.approved": Action(
+        _("%(who)s recorded the approval of the action plan (decision “%(reference)s”)"), group="object"
+    ),
+    # The documents of the questionnaire engine (one entry per section saved).
+    "needs_analysis.answer.saved": Action(None, sentence=_answers, group="object", folds=True),
+    "strengths.answer.saved": Action(None, sentence=_answers, group="object", folds=True),
+    "needs_analysis.submitted": Action(_("%(who)s submitted %(document)s"), group="object"),
+    "strengths.submitted": Action(_("%(who)s submitted %(document)s"), group="object"),
+    "needs_analysis.reopened": Action(_("%(who)s reopened %(document)s"), group="object"),
+    "strengths.reopened": Action(_("%(who)s reopened %(document)s"), group="object"),
+    "strengths.practices_changed": Action(
+        _("%(who)s changed the good practices attached to %(document)s"), group="object",
+        link=lambda place, entry: _document_url(place, entry) + "#good-practices",
+    ),
+    "comment.added": Action(
+        _("%(who)s commented on “%(section_title)s” in %(document)s"),
+        ngettext_lazy("%(who)s wrote %(count)s comment in %(document)s", "%(who)s wrote %(count)s comments in %(document)s",
+                      "count"),
+        group="document",
+    ),
+    "comment.replied": Action(
+        _("%(who)s answered a comment on “%(section_title)s” in %(document)s"),
+        ngettext_lazy("%(who)s answered %(count)s comment in %(document)s", "%(who)s answered %(count)s comments in %(document)s",
+                      "count"),
+        group="document",
+    ),
+    "comment.resolved": Action(
+        _("%(who)s resolved a comment on “%(section_title)s” in %(document)s"),
+        ngettext_lazy("%(who)s resolved %(count)s comment in %(document)s", "%(who)s resolved %(count)s comments in %(document)s",
+                      "count"),
+        group="document",
+    ),
+    # Self-assessment.
+    "self_assessment.saved": Action(None, sentence=_ratings, group="object", folds=True),
+    "self_assessment.submitted": Action(_("%(who)s submitted %(city)s's self-assessment (%(round)s)"), group="object"),
+    "self_assessment.round_started": Action(_("%(who)s started %(city)s's re-assessment (%(round)s)"), group="object"),
+    # People.
+    "role.given": Action(
+        _("%(who)s gave %(label)s the role of %(role)s"),
+        ngettext_lazy("%(who)s gave %(count)s person a role", "%(who)s gave %(count)s people a role", "count"),
+    ),
+    "role.removed": Action(
+        _("%(who)s removed the role of %(role)s from %(label)s"),
+        ngettext_lazy("%(who)s removed %(count)s person's role", "%(who)s removed %(count)s people's roles", "count"),
+    ),
+    "invitation.sent": Action(
+        None,
+        ngettext_lazy("%(who)s sent %(count)s invitation", "%(who)s sent %(count)s invitations", "count"),
+        sentence=_invitation(_("%(who)s invited %(label)s as %(role)s"), _("%(who)s sent an invitation as %(role)s")),
+    ),
+    "invitation.withdrawn": Action(
+        None,
+        ngettext_lazy("%(who)s withdrew %(count)s invitation", "%(who)s withdrew %(count)s invitations", "count"),
+        sentence=_invitation(_("%(who)s withdrew the invitation of %(label)s"), _("%(who)s withdrew an invitation as %(role)s")),
+    ),
+    "invitation.accepted": Action(
+        _("%(who)s accepted the invitation and joined as %(role)s"),
+        ngettext_lazy("%(who)s accepted %(count)s invitation", "%(who)s accepted %(count)s invitations", "count"),
+    ),
+    # The programme and what it shares with its schemes.
+    "programme.created": Action(_("%(who)s created the programme “%(label)s”"), group="object"),
+    "programme.changed": Action(_("%(who)s changed the programme's description"), group="object"),
+    "programme.archived": Action(_("%(who)s archived the programme"), group="object"),
+    "programme.unarchived": Action(_("%(who)s brought the programme back from the archive"), group="object"),
+    "organisation.registered": Action(
+        _("%(who)s registered %(label)s"),
+        ngettext_lazy("%(who)s registered %(count)s organisation", "%(who)s registered %(count)s organisations", "count"),
+    ),
+    "organisation.changed": Action(
+        _("%(who)s changed the record of %(label)s"),
+        ngettext_lazy("%(who)s changed the record of %(count)s organisation", "%(who)s changed the records of %(count)s organisations",
+                      "count"),
+    ),
+    "good_practice.added": Action(
+        _("%(who)s recorded the good practice “%(label)s”"),
+        ngettext_lazy("%(who)s recorded %(count)s good practice", "%(who)s recorded %(count)s good practices", "count"),
+    ),
+    "good_practice.changed": Action(
+        _("%(who)s changed the good practice “%(label)s”"),
+        ngettext_lazy("%(who)s changed %(count)s good practice", "%(who)s changed %(count)s good practices", "count"),
+        folds=True,
+    ),
+    "training.added": Action(
+        _("%(who)s planned the training session “%(label)s”"),
+        ngettext_lazy("%(who)s planned %(count)s training session", "%(who)s planned %(count)s training sessions", "count"),
+    ),
+    "training.changed": Action(
+        _("%(who)s changed the training session “%(label)s”"),
+        ngettext_lazy("%(who)s changed %(count)s training session", "%(who)s changed %(count)s training sessions", "count"),
+    ),
+    "survey.answered": Action(_("%(who)s answered the mentoring-styles survey"), group="object"),
+    "template.adapted": Action(_("%(who)s started version %(version)s of the template “%(label)s”"), group="object"),
+    "question.added": Action(
+        _("%(who)s added the question “%(label)s”"),
+        ngettext_lazy("%(who)s added %(count)s question", "%(who)s added %(count)s questions", "count"),
+    ),
+    "question.changed": Action(
+        _("%(who)s changed the question “%(label)s”"),
+        ngettext_lazy("%(who)s changed %(count)s question", "%(who)s changed %(count)s questions", "count"),
+    ),
+    "question.moved": Action(
+        _("%(who)s moved the question “%(label)s”"),
+        ngettext_lazy("%(who)s moved %(count)s question", "%(who)s moved %(count)s questions", "count"),
+    ),
+    "question.hidden": Action(
+        _("%(who)s hid the question “%(label)s”"),
+        ngettext_lazy("%(who)s hid %(count)s question", "%(who)s hid %(count)s questions", "count"),
+    ),
+    "question.shown": Action(
+        _("%(who)s showed the question “%(label)s” again"),
+        ngettext_lazy("%(who)s showed %(count)s question again", "%(who)s showed %(count)s questions again", "count"),
+    ),
+    "benchmark.draft_created": Action(_("%(who)s started the draft benchmark “%(label)s”"), group="object"),
+    "benchmark.draft_imported": Action(_("%(who)s imported the draft benchmark “%(label)s”"), group="object"),
+    "benchmark.changed": Action(_("%(who)s changed the draft benchmark “%(label)s”"), group="object"),
+    "benchmark.key_factor_saved": Action(
+        _("%(who)s saved key factor %(key_factor)s of the draft benchmark “%(label)s”"),
+        group="object",
+    ),
+    "benchmark.key_factor_moved": Action(
+        _("%(who)s moved key factor %(key_factor)s of the draft benchmark “%(label)s”"), group="object"
+    ),
+    "benchmark.key_factor_removed": Action(
+        _("%(who)s removed key factor %(key_factor)s from the draft benchmark “%(label)s”"), group="object"
+    ),
+    "benchmark.published": Action(_("%(who)s published the benchmark “%(label)s”"), group="object"),
+    "benchmark.discarded": Action(_("%(who)s deleted the draft benchmark “%(label)s”"), group="object"),
+}
+
+
+# -- Writing ---------------------------------------------------------------------------
+
+
+def _label(obj, label):
+    """``label``, else the object's own name (its title or name, as people wrote it)."""
+    if label is None and obj is not None:
+        label = getattr(obj, "title", None) or getattr(obj, "name", None) or obj
+    text = str(label if label is not None else "")
+    text = " ".join(text.split())
+    return text if len(text) <= LABEL_LENGTH else text[: LABEL_LENGTH - 1] + "…"
+
+
+def _merged(older, newer):
+    """The data of an entry a save folds into: lists joined (each value once, in the
+    order met), the saves counted, the rest as the newest save says."""
+    data = {**older, **newer}
+    for key, value in newer.items():
+        if isinstance(value, list) and isinstance(older.get(key), list):
+            data[key] = older[key] + [item for item in value if item not in older[key]]
+    data["saves"] = older.get("saves", 1) + 1
+    data["automatic"] = bool(older.get("automatic") or newer.get("automatic"))
+    return data
+
+
+def log_action(*, actor, action, obj=None, scheme=None, programme=None, data=None, label=None, autosave=False):
+    """Record that ``actor`` (a person; None for the application itself) did ``action``
+    (a code of ``ACTIONS``) to ``obj`` in ``scheme`` (or ``programme``), with ``data``
+    (JSON: which fields changed, counts). ``label`` names the object (its text by
+    default) so the entry reads well after the object is gone: log a removal before the
+    delete. ``autosave``: the save was automatic, and may fold (the module's docstring).
+
+    Runs inside the transaction of the write it records. Returns the entry."""
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise ValueError(f"Unknown action code {action!r}: add it to mentoring.activity.ACTIONS.")
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("log_action() runs inside the transaction of the write it records.")
+    programme_id = programme.pk if programme is not None else scheme.programme_id if scheme is not None else None
+    content_type = ContentType.objects.get_for_model(obj) if obj is not None else None
+    data = dict(data or {})
+    label = _label(obj, label)
+    now = timezone.now()
+    if spec.folds:
+        data["automatic"] = bool(autosave)
+        if actor is not None and obj is not None:
+            previous = (
+                LogEntry.objects.select_for_update()
+                .filter(content_type=content_type, object_id=obj.pk)
+                .order_by("-time", "-id")
+                .first()
+            )
+            if (
+                previous is not None and previous.actor_id == actor.pk and previous.action == action
+                and now - previous.time <= FOLD_WITHIN and (autosave or previous.data.get("automatic"))
+            ):
+                previous.time, previous.label, previous.data = now, label, _merged(previous.data, data)
+                previous.save(update_fields=["time", "label", "data"])
+                return previous
+        data["saves"] = 1
+    return LogEntry.objects.create(
+        time=now, actor=actor, system=actor is None, action=action, programme_id=programme_id, scheme=scheme,
+        content_type=content_type, object_id=obj.pk if obj is not None else None, label=label, data=data,
+    )
+
+
+def changed_fields(form):
+    """The names of the fields ``form`` changed (not its hidden version and token)."""
+    return [name for name in form.changed_data if name not in {"seen_version", "submission"}]
+
+
+# -- Reading ---------------------------------------------------------------------------
+
+RECENT_CHANGES = 10  # lines on a scheme's page
+READ = 60  # the entries read to make them (a line groups several)
+
+# The column of each kind of object its address needs, besides its id (read with the
+# check that it still exists).
+KEYS = {
+    "schemes.visit": "order",
+    "schemes.agendaitem": "visit__order",
+    "schemes.response": "organisation_id",
+    "schemes.comment": "response__organisation_id",
+    "schemes.selfassessment": "city_id",
+    "schemes.localsupportgroupmember": "group__city_id",
+    "schemes.actionplanversion": "number",
+}
+
+
+def _url(name, place, **kwargs):
+    return reverse(f"schemes:{name}", kwargs={**place, **kwargs})
+
+
+def _document_url(place, entry, suffix=""):
+    kind = entry.data.get("kind")
+    return _url(kind, place, organisation=entry.key) + suffix
+
+
+def _document_part_url(place, entry):
+    """A questionnaire's entry: its section when it names one, else the document."""
+    sections = entry.data.get("sections") or ([entry.data["section"]] if entry.data.get("section") else [])
+    if len(sections) != 1:
+        return _document_url(place, entry)
+    url = _url(f"{entry.data['kind']}_section", place, organisation=entry.key, section=sections[0])
+    return url + (f"#comment-{entry.data['thread']}" if entry.data.get("thread") else "")
+
+
+# The address of each kind of object in a scheme, from ``place`` (programme and scheme
+# number), the entry, and its ``key`` (KEYS).
+LINKS = {
+    "schemes.visit": lambda place, entry: _url("visit", place, visit=entry.key),
+    "schemes.agendaitem": lambda place, entry: _url("visit", place, visit=entry.key) + f"#session-{entry.object_id}",
+    "schemes.localsupportgroupmember": lambda place, entry: _url("support_group", place, organisation=entry.key),
+    "schemes.politicalcommitment": lambda place, entry: _url("scheme", place) + "#commitment",
+    "schemes.action": lambda place, entry: _url("action_plan", place) + f"#action-{entry.object_id}",
+    "schemes.actioncomment": lambda place, entry: _url("action_plan", place) + f"#action-{entry.data.get('action')}",
+    "schemes.actionplan": lambda place, entry: _url("action_plan", place),
+    "schemes.actionplanversion": lambda place, entry: _url("action_plan_version", place, version=entry.key),
+    "schemes.response": _document_part_url,
+    "schemes.comment": _document_part_url,
+    "schemes.selfassessment": lambda place, entry: _url("self_assessment", place, organisation=entry.key),
+    "schemes.schemerole": lambda place, entry: _url("scheme_people", place),
+    "schemes.invitation": lambda place, entry: _url("scheme_people", place),
+}
+# The page that lists several objects of a kind, for a line about several of them.
+LIST_LINKS = {
+    "schemes.visit": lambda place, entry: _url("visits", place),
+    "schemes.agendaitem": lambda place, entry: _url("visits", place),
+    "schemes.action": lambda place, entry: _url("action_plan", place),
+    "schemes.actioncomment": lambda place, entry: _url("action_plan", place),
+    "schemes.actionplanversion": lambda place, entry: _url("action_plan", place) + "#versions",
+    "schemes.schemerole": lambda place, entry: _url("scheme_people", place),
+    "schemes.invitation": lambda place, entry: _url("scheme_people", place),
+}
+
+
+@dataclass
+class Change:
+    """A line of recent changes: what one person did in a row, newest first."""
+
+    when: datetime
+    who: str
+    text: str
+    url: str = ""
+    entries: list = field(default_factory=list)
+
+
+def who(entry):
+    if entry.actor is not None:
+        return entry.actor.display_name
+    return str(_("The system")) if entry.system else str(_("A former participant"))
+
+
+def _model_key(entry):
+    if entry.content_type is None:
+        return None
+    return f"{entry.content_type.app_label}.{entry.content_type.model}"
+
+
+def _group_key(entry):
+    spec = ACTIONS.get(entry.action)
+    key = (entry.actor_id, entry.system, entry.action, entry.content_type_id)
+    if spec is None or spec.group == "object":
+        return (*key, entry.object_id)
+    if spec.group == "kind":
+        return key
+    return (*key, repr(entry.data.get(spec.group)))
+
+
+def grouped(entries):
+    """``entries`` (newest first) in runs: what the same person did in a row, with the
+    same action, to things of the same kind (``Action.group``)."""
+    runs = []
+    for entry in entries:
+        if runs and _group_key(runs[-1][-1]) == _group_key(entry):
+            runs[-1].append(entry)
+        else:
+            runs.append([entry])
+    return runs
+
+
+def _resolve(entries):
+    """Give each entry ``exists`` (its object is still there) and ``key`` (KEYS): one
+    query, a UNION of one part per kind of object."""
+    wanted = defaultdict(set)
+    for entry in entries:
+        entry.exists, entry.key = False, None
+        if entry.content_type is not None and entry.object_id is not None:
+            wanted[entry.content_type].add(entry.object_id)
+    parts = []
+    for content_type, ids in wanted.items():
+        model = apps.get_model(content_type.app_label, content_type.model)  # no query, unlike model_class() on a miss
+        key = KEYS.get(f"{content_type.app_label}.{content_type.model}", "pk")
+        parts.append(
+            model._base_manager.filter(pk__in=sorted(ids)).order_by()
+            .values_list(Value(content_type.pk, output_field=IntegerField()), "pk", Cast(key, output_field=CharField()))
+        )
+    if not parts:
+        return
+    found = {(content_type_id, pk): key for content_type_id, pk, key in parts[0].union(*parts[1:], all=True)}
+    for entry in entries:
+        if (entry.content_type_id, entry.object_id) in found:
+            entry.exists, entry.key = True, found[(entry.content_type_id, entry.object_id)]
+
+
+def _params(entries):
+    """What the sentences of a run may say: who, the newest object's name, how many
+    objects, the newest entry's data, and the names derived from it."""
+    newest = entries[0]
+    params = {key: value for key, value in newest.data.items() if isinstance(value, (str, int)) and not isinstance(value, bool)}
+    params.update(
+        who=who(newest), label=newest.label,
+        count=len({(entry.content_type_id, entry.object_id) for entry in entries}),
+    )
+    if newest.data.get("kind") in DOCUMENTS:
+        params["document"] = DOCUMENTS[newest.data["kind"]] % {"city": newest.data.get("city", "")}
+    if "role" in newest.data:
+        params["role"] = role_name(newest.data["role"])
+    model = apps.get_model(newest.content_type.app_label, newest.content_type.model) if newest.content_type else None
+    if model is not None:
+        params["thing"], params["things"] = model._meta.verbose_name, model._meta.verbose_name_plural
+    return params
+
+
+def role_name(role):
+    from schemes.models import ProgrammeRoleName, SchemeRoleName
+
+    names = {**dict(ProgrammeRoleName.choices), **dict(SchemeRoleName.choices)}
+    return str(names.get(role, role))
+
+
+def sentence(entries):
+    """The sentence of a run of entries (``grouped``), or of one entry."""
+    spec = ACTIONS.get(entries[0].action)
+    params = _params(entries)
+    if spec is None:
+        return f"{params['who']}: {entries[0].action} {params['label']}".strip()
+    if spec.sentence is not None and (params["count"] == 1 or spec.many is None):
+        text = spec.sentence(entries, params)
+    elif params["count"] > 1 and spec.many is not None:
+        text = spec.many
+    else:
+        text = spec.one
+    return str(text % params)
+
+
+def _link(entries, place):
+    newest = entries[0]
+    model = _model_key(newest)
+    spec = ACTIONS.get(newest.action)
+    several = len({(entry.content_type_id, entry.object_id) for entry in entries}) > 1
+    if several and model in LIST_LINKS:
+        return LIST_LINKS[model](place, newest)
+    if several or not newest.exists:
+        return ""
+    link = (spec.link if spec is not None else None) or LINKS.get(model)
+    return link(place, newest) if link is not None else ""
+
+
+def recent_changes(scheme, limit=RECENT_CHANGES):
+    """The latest changes in ``scheme``, newest first, as sentences with links, in two
+    queries however long its log."""
+    entries = list(
+        LogEntry.objects.filter(scheme=scheme).select_related("actor", "content_type").order_by("-time", "-id")[:READ]
+    )
+    runs = grouped(entries)[:limit]
+    _resolve([entry for run in runs for entry in run])
+    place = {"programme": scheme.programme.slug, "number": scheme.number}
+    return [Change(run[0].time, who(run[0]), sentence(run), _link(run, place), run) for run in runs]
