@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Avg
+from django.db.models import Avg, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,17 +16,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from benchmarks.models import ContextFactor, GuideQuestion, KeyFactor
+from benchmarks.models import ContextFactor, KeyFactor
 from mentoring.access import programme_view, refuse, require, scheme_view
 from mentoring.autosave import AUTOSAVE, autosave_response, form_errors, is_autosave
 from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response
 from mentoring.pages import confirm_page, confirmed
-from mentoring.precompiled import Precompiled, as_prefetched
 
 from ..assessment_forms import FocusForm, SelfAssessmentForm
 from ..charts import levels_chart
-from ..models import ContextFactorNote, KeyFactorAssessment, Scheme, SchemeParty, SelfAssessment, Side
+from ..models import KeyFactorAssessment, Scheme, SchemeParty, SelfAssessment, Side
 from ..services.self_assessment import (
     RoundClosed,
     focus_agree,
@@ -40,41 +39,22 @@ from ..services.self_assessment import (
 )
 from .cities import city_party, edits_for_city
 
-# Every self-assessment page reads these: compiled once (mentoring.precompiled).
-KEY_FACTORS_QUERY = Precompiled(lambda version: KeyFactor.objects.filter(version_id=version).order_by("order"), version=int)
-GUIDE_QUESTIONS_QUERY = Precompiled(
-    lambda version: GuideQuestion.objects.filter(key_factor__version_id=version).order_by("key_factor_id", "order"), version=int
-)
-CONTEXT_FACTORS_QUERY = Precompiled(lambda version: ContextFactor.objects.filter(version_id=version).order_by("order"), version=int)
-ROUNDS_QUERY = Precompiled(
-    lambda scheme, cities: with_seen_versions(SelfAssessment.objects.filter(scheme_id=scheme, city_id__in=cities)).order_by("round"),
-    scheme=int, cities=[int],
-)
-ROWS_QUERY = Precompiled(
-    lambda rounds: KeyFactorAssessment.objects.filter(assessment_id__in=rounds).select_related("key_factor").order_by("key_factor__order"),
-    rounds=[int],
-)
-NOTES_QUERY = Precompiled(lambda rounds: ContextFactorNote.objects.filter(assessment_id__in=rounds), rounds=[int])
-
-
 def _benchmark(scheme):
     if scheme.benchmark_id is None:
         raise Http404(_("This scheme has no benchmark to assess against."))
-    questions = GUIDE_QUESTIONS_QUERY(version=scheme.benchmark_id)
-    key_factors = as_prefetched(
-        KEY_FACTORS_QUERY(version=scheme.benchmark_id), "guide_questions", ((q.key_factor_id, q) for q in questions)
-    )
-    return key_factors, CONTEXT_FACTORS_QUERY(version=scheme.benchmark_id)
+    key_factors = list(KeyFactor.objects.filter(version_id=scheme.benchmark_id).order_by("order").prefetch_related("guide_questions"))
+    return key_factors, list(ContextFactor.objects.filter(version_id=scheme.benchmark_id).order_by("order"))
 
 
 def _rounds(scheme, cities, *, notes=True):
     """{city id: [round, ...]} with their key factor rows (and context notes) attached."""
     result = {city.pk: [] for city in cities}
-    assessments = ROUNDS_QUERY(scheme=scheme.pk, cities=[city.pk for city in cities])
-    ids = [assessment.pk for assessment in assessments]
-    as_prefetched(assessments, "key_factors", ((row.assessment_id, row) for row in ROWS_QUERY(rounds=ids)))
-    if notes:
-        as_prefetched(assessments, "context_notes", ((note.assessment_id, note) for note in NOTES_QUERY(rounds=ids)))
+    rows = Prefetch("key_factors", queryset=KeyFactorAssessment.objects.select_related("key_factor").order_by("key_factor__order"))
+    assessments = (
+        with_seen_versions(SelfAssessment.objects.filter(scheme=scheme, city__in=cities))
+        .order_by("round")
+        .prefetch_related(rows, *(["context_notes"] if notes else []))
+    )
     for assessment in assessments:
         result[assessment.city_id].append(assessment)
     return result
