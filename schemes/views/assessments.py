@@ -155,12 +155,11 @@ def self_assessment(request, scheme, access, organisation, page=1):
                 return redirect(page_url)
             if result is not None:
                 conflict, changed = True, result.changed_by_others
-    nav = [
-        SimpleNamespace(number=item.number, title=item.title, url=_url(scheme, city, page=item.number),
-                        levels=bool(item.key_factors), done=done, total=total)
-        for item in pages
-        for done, total in [item.progress(rows, notes)]
-    ]
+    nav = []  # every page, with how much of it is filled
+    for item in pages:
+        done, total = item.progress(rows, notes)
+        nav.append(SimpleNamespace(number=item.number, title=item.title, url=_url(scheme, city, page=item.number),
+                                   levels=bool(item.key_factors), done=done, total=total))
     series = []
     if rounds and page == 1:
         series.append((_series_name(city, rounds[0]), levels(rounds[0])))
