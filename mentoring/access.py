@@ -188,7 +188,7 @@ RULES = {
 # coordinators staff the programme and any scheme; a facilitator invites the city and
 # association officers and observers of the schemes they facilitate. A role never goes
 # to its giver, and who runs or helps a scheme never also acts for one of its cities
-# (``schemes.forms.role_conflict``): a city's own acts stay with the city.
+# (``schemes.forms.people.role_conflict``): a city's own acts stay with the city.
 GRANTS = {
     "programme": {COORDINATOR: {COORDINATOR, FACILITATOR, OBSERVER}},
     "scheme": {

@@ -88,7 +88,7 @@ class GoodPracticeFilter(SearchFilterSet):
 
     def __init__(self, data=None, queryset=None, *, programme, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        from .forms import key_factor_label, programme_key_factors
+        from .forms.practices import key_factor_label, programme_key_factors
 
         # The themes and countries of the practices there are (one query).
         pairs = set(programme.good_practices.order_by().values_list("theme", "city__country").distinct())

@@ -23,7 +23,7 @@ from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response
 from mentoring.pages import confirm_page, confirmed
 
-from ..assessment_forms import FocusForm, SelfAssessmentForm, form_pages
+from ..forms.assessments import FocusForm, SelfAssessmentForm, form_pages
 from ..charts import levels_chart
 from ..models import KeyFactorAssessment, Scheme, SchemeParty, SelfAssessment, Side
 from ..services.self_assessment import (

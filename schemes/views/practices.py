@@ -20,7 +20,7 @@ from mentoring.pages import form_page, history_view, paginate, restore_view
 from mentoring.submissions import submission_save
 
 from ..filters import GoodPracticeFilter
-from ..forms import GoodPracticeForm
+from ..forms.practices import GoodPracticeForm
 from ..services.practice import good_practice_save, owned_cities
 
 KEY_FACTORS = Prefetch("key_factors", queryset=KeyFactor.objects.select_related("version").order_by("version__title", "order"))

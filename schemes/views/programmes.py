@@ -15,7 +15,7 @@ from mentoring.pages import archive_toggle, form_page, history_view, paginate, r
 from mentoring.submissions import submission_save
 
 from ..filters import ProgrammeFilter, SchemeFilter
-from ..forms import ProgrammeForm
+from ..forms.setup import ProgrammeForm
 from ..models import Organisation, OrganisationKind, Programme, Scheme
 from ..services.setup import form_save_with_history, programme_create
 

@@ -29,7 +29,7 @@ from mentoring.submissions import submission_save
 from mentoring.templatetags.dates import iso_date_shown
 
 from ..models import Answer, QuestionKind, Response, ResponseStatus, Side, TemplateKind
-from ..questionnaire_forms import CommentForm, SectionForm, StrengthsPracticesForm, answer_value, format_number
+from ..forms.questionnaires import CommentForm, SectionForm, StrengthsPracticesForm, answer_value, format_number
 from ..services.filling import (
     NotEditable,
     normalise,

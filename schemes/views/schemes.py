@@ -12,7 +12,7 @@ from mentoring.forms import EditConflict
 from mentoring.pages import archive_toggle, form_page, history_view, restore_view
 from mentoring.submissions import submission_save
 
-from ..forms import PartyFormSet, SchemeCreateForm, SchemeForm
+from ..forms.setup import PartyFormSet, SchemeCreateForm, SchemeForm
 from ..models import PoliticalCommitment, Scheme, SchemeKind, SchemeRole, Side
 from ..services.progress import progress_for, recent_changes
 from ..services.schemes import scheme_create

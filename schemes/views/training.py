@@ -17,7 +17,7 @@ from mentoring.forms import EditConflict
 from mentoring.pages import form_page, paginate
 from mentoring.submissions import submission_save
 
-from ..assessment_forms import StyleSurveyForm, TrainingSessionForm
+from ..forms.training import StyleSurveyForm, TrainingSessionForm
 from ..models import MentoringStyleResponse, Scheme, SchemeRole, SurveySide
 from ..services.setup import form_save_with_history
 from ..services.styles import match, profile, responses_of, survey_save, survey_sides

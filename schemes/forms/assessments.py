@@ -12,10 +12,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, TextLimitMixin
-from mentoring.submissions import SubmitOnceMixin
+from mentoring.forms import ConcurrentEditMixin, TextLimitMixin
 
-from .models import Level, Scheme, TrainingSession
+from ..models import Level, Scheme
 
 FIELD_NAME = re.compile(r"^(level|evidence|focus|note)_(\d+)$")
 # A key factor has three fields (level, evidence, focus), a context factor one (its note).
@@ -149,39 +148,3 @@ class FocusForm(ConcurrentEditMixin, forms.ModelForm):
         if not chosen:
             raise ValidationError(_("Choose at least one key factor."), code="empty")
         return chosen
-
-
-class StyleSurveyForm(forms.Form):
-    """The mentoring-styles survey: how far each statement describes the respondent."""
-
-    def __init__(self, *args, side, answers=None, **kwargs):
-        from .services.styles import AGREEMENT, STATEMENTS
-
-        super().__init__(*args, **kwargs)
-        self.side = side
-        for key, _style, text in STATEMENTS:
-            self.fields[f"s_{key}"] = forms.TypedChoiceField(
-                label=text, choices=AGREEMENT, coerce=int, widget=forms.RadioSelect,
-                initial=(answers or {}).get(key),
-                error_messages={"required": _("Choose how far this describes you.")},
-            )
-
-    def agreements(self):
-        return {name[2:]: value for name, value in self.cleaned_data.items()}
-
-
-class TrainingSessionForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
-    class Meta:
-        model = TrainingSession
-        fields = ["title", "date", "mode", "agenda", "attendees"]
-        widgets = {
-            "date": DateInput(),
-            "agenda": forms.Textarea(attrs={"rows": 6}),
-            "attendees": forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
-        }
-        help_texts = {"agenda": _("Roles, method, timeline; the mentoring-styles survey.")}
-
-    def __init__(self, *args, people, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = people
-        self.fields["attendees"].label_from_instance = lambda user: user.display_name
