@@ -25,21 +25,20 @@ colleague's save or another action starts a new one. Every save stays in the his
 Reading. ``recent_changes(scheme)`` reads a scheme's latest entries (one query, with the
 people and kinds of object), groups what the same person did in a row to the same kind
 of thing ("Marco added 10 answers in Capaci's needs analysis", "Anna changed 3 actions
-of the action plan"), and links each line to its object where it still exists (one more
-query, whatever the kinds of object). People are named by their display name; a line
+of the action plan"), and links each line to its object where it still exists (read in
+the same query, whatever the kinds of object). People are named by their display name; a line
 says "a former participant" only for an account removed since, and "the system" only
 for what no person did. The sentences of every action code are in ``ACTIONS``, in one
 place, translatable, with plural forms.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import CharField, IntegerField, Value
+from django.db.models import Case, CharField, OuterRef, Subquery, When
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -512,6 +511,7 @@ LINKS = {
     "schemes.selfassessment": lambda place, entry: _url("self_assessment", place, organisation=entry.key),
     "schemes.schemerole": lambda place, entry: _url("scheme_people", place),
     "schemes.invitation": lambda place, entry: _url("scheme_people", place),
+    "schemes.scheme": lambda place, entry: _url("scheme", place),
 }
 # The page that lists several objects of a kind, for a line about several of them.
 LIST_LINKS = {
@@ -570,28 +570,21 @@ def grouped(entries):
     return runs
 
 
-def _resolve(entries):
-    """Give each entry ``exists`` (its object is still there) and ``key`` (KEYS): one
-    query, a UNION of one part per kind of object."""
-    wanted = defaultdict(set)
-    for entry in entries:
-        entry.exists, entry.key = False, None
-        if entry.content_type is not None and entry.object_id is not None:
-            wanted[entry.content_type].add(entry.object_id)
-    parts = []
-    for content_type, ids in wanted.items():
-        model = apps.get_model(content_type.app_label, content_type.model)  # no query, unlike model_class() on a miss
-        key = KEYS.get(f"{content_type.app_label}.{content_type.model}", "pk")
-        parts.append(
-            model._base_manager.filter(pk__in=sorted(ids)).order_by()
-            .values_list(Value(content_type.pk, output_field=IntegerField()), "pk", Cast(key, output_field=CharField()))
+def _target_key():
+    """The column of an entry's object that its address needs (``KEYS``, else its id), as
+    text, read with the entry: None when the object is gone, or of a kind without an
+    address here. A CASE over the kinds of ``LINKS``, each a subquery on the object's
+    primary key, so the log and its objects come in one query whatever the kinds."""
+    whens = []
+    for model_key in sorted(LINKS):
+        app_label, model_name = model_key.split(".")
+        model = apps.get_model(app_label, model_name)
+        found = (
+            model._base_manager.filter(pk=OuterRef("object_id")).order_by()
+            .annotate(target_key=Cast(KEYS.get(model_key, "pk"), output_field=CharField())).values("target_key")[:1]
         )
-    if not parts:
-        return
-    found = {(content_type_id, pk): key for content_type_id, pk, key in parts[0].union(*parts[1:], all=True)}
-    for entry in entries:
-        if (entry.content_type_id, entry.object_id) in found:
-            entry.exists, entry.key = True, found[(entry.content_type_id, entry.object_id)]
+        whens.append(When(content_type__app_label=app_label, content_type__model=model_name, then=Subquery(found)))
+    return Case(*whens, default=None, output_field=CharField())
 
 
 def _params(entries):
@@ -649,12 +642,16 @@ def _link(entries, place):
 
 
 def recent_changes(scheme, limit=RECENT_CHANGES):
-    """The latest changes in ``scheme``, newest first, as sentences with links, in two
-    queries however long its log."""
+    """The latest changes in ``scheme``, newest first, as sentences with links to what
+    still exists: one query however long its log (the latest ``READ`` entries, with
+    their people, kinds of object and objects' keys)."""
     entries = list(
-        LogEntry.objects.filter(scheme=scheme).select_related("actor", "content_type").order_by("-time", "-id")[:READ]
+        LogEntry.objects.filter(scheme=scheme).select_related("actor", "content_type")
+        .annotate(target_key=_target_key()).order_by("-time", "-id")[:READ]
     )
+    for entry in entries:
+        entry.key = entry.target_key
+        entry.exists = entry.key is not None
     runs = grouped(entries)[:limit]
-    _resolve([entry for run in runs for entry in run])
     place = {"programme": scheme.programme.slug, "number": scheme.number}
     return [Change(run[0].time, who(run[0]), sentence(run), _link(run, place), run) for run in runs]
