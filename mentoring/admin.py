@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Submission, User
+from .models import LogEntry, Submission, User
 
 
 @admin.register(User)
@@ -33,4 +33,26 @@ class SubmissionAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LogEntry)
+class LogEntryAdmin(admin.ModelAdmin):
+    """Read only: the activity log is written by the services as they write
+    (mentoring.activity), never by hand."""
+
+    list_display = ["time", "actor", "action", "label", "scheme", "programme"]
+    list_select_related = ["actor", "scheme__programme", "programme"]
+    list_filter = ["action"]
+    search_fields = ["action", "label", "actor__email", "actor__last_name"]
+    date_hierarchy = "time"
+    raw_id_fields = ["actor", "scheme", "programme"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
