@@ -15,8 +15,9 @@ a save folds into the newest entry of the same object when
 - nobody has an entry on that object since (it is the object's newest entry),
 - it was written, or last folded into, less than ``FOLD_WITHIN`` (five minutes, as on
   the history pages) ago,
-- and the new save is automatic, or the entry already holds an automatic save (so the
-  Save button that ends a stretch of typing joins it; two Save buttons stay two).
+- and the new save is automatic, or the entry's last save was (so the Save button that
+  ends a stretch of typing joins it, and closes it: a second Save button is an entry of
+  its own).
 The entry then takes the new time, merges the data (lists such as the answers changed
 are joined, so ten saves of one answer count one answer) and counts the saves
 (``data["saves"]``). An hour of steady typing is one entry; a pause of five minutes, a
@@ -409,7 +410,8 @@ def _merged(older, newer):
         if isinstance(value, list) and isinstance(older.get(key), list):
             data[key] = older[key] + [item for item in value if item not in older[key]]
     data["saves"] = older.get("saves", 1) + 1
-    data["automatic"] = bool(older.get("automatic") or newer.get("automatic"))
+    data["automatic"] = bool(older.get("automatic") or newer.get("automatic"))  # any of them
+    data["last_automatic"] = bool(newer.get("automatic"))
     return data
 
 
@@ -432,7 +434,7 @@ def log_action(*, actor, action, obj=None, scheme=None, programme=None, data=Non
     label = _label(obj, label)
     now = timezone.now()
     if spec.folds:
-        data["automatic"] = bool(autosave)
+        data["automatic"] = data["last_automatic"] = bool(autosave)
         if actor is not None and obj is not None:
             previous = (
                 LogEntry.objects.select_for_update()
@@ -442,7 +444,7 @@ def log_action(*, actor, action, obj=None, scheme=None, programme=None, data=Non
             )
             if (
                 previous is not None and previous.actor_id == actor.pk and previous.action == action
-                and now - previous.time <= FOLD_WITHIN and (autosave or previous.data.get("automatic"))
+                and now - previous.time <= FOLD_WITHIN and (autosave or previous.data.get("last_automatic"))
             ):
                 previous.time, previous.label, previous.data = now, label, _merged(previous.data, data)
                 previous.save(update_fields=["time", "label", "data"])
