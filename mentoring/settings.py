@@ -101,8 +101,6 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: it acts after a response is made (mentoring/middleware.py says why).
-    "mentoring.middleware.FrozenHeapMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -361,8 +359,8 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env_int("DOCUMENT_CACHE_ENTRIES", 2000)},
     },
 }
-# Objects a warm app-server process keeps for good are frozen out of the garbage
-# collector's full collections (mentoring.middleware.FrozenHeapMiddleware).
+# Gunicorn's master process loads what every worker keeps for good and freezes it out of
+# the garbage collector's full collections before forking (mentoring.heap, gunicorn.conf.py).
 GC_FREEZE = env_bool("GC_FREEZE", True)
 # Documents are laid out by the background workers (mentoring.documents): a download
 # waits this long for one before answering "being prepared"; the renderer stops a
