@@ -26,8 +26,6 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .precompiled import Precompiled
-
 logger = logging.getLogger("mentoring.access")
 
 COORDINATOR = "coordinator"
@@ -190,7 +188,7 @@ RULES = {
 # coordinators staff the programme and any scheme; a facilitator invites the city and
 # association officers and observers of the schemes they facilitate. A role never goes
 # to its giver, and who runs or helps a scheme never also acts for one of its cities
-# (``schemes.forms.role_conflict``): a city's own acts stay with the city.
+# (``schemes.forms.people.role_conflict``): a city's own acts stay with the city.
 GRANTS = {
     "programme": {COORDINATOR: {COORDINATOR, FACILITATOR, OBSERVER}},
     "scheme": {
@@ -315,73 +313,16 @@ class Access:
         raise AttributeError(name)
 
 
-def _programme_query(user, slug):
-    from schemes.models import Programme
-
-    from .models import User
-
-    # The slug is unique: no ordering to build or to run.
-    return Programme.objects.for_user(User(pk=user)).select_related("coordinating_body").filter(slug=slug).order_by()[:1]
-
-
-def _programme_roles_query(user, programme):
-    from schemes.models import ProgrammeRole
-
-    return ProgrammeRole.objects.filter(programme_id=programme, user_id=user).order_by().values_list("role", flat=True)
-
-
-def _scheme_query(user, programme_slug, number):
-    from schemes.models import Scheme
-
-    from .models import User
-
-    # Unique: no ordering to build or to run.
-    return (
-        Scheme.objects.for_user(User(pk=user))
-        .select_related("programme", "benchmark__benchmark")
-        .filter(programme__slug=programme_slug, number=number)
-        .order_by()[:1]
-    )
-
-
-def _scheme_roles_query(user, scheme, programme):
-    """The user's roles in the scheme, each with the party it acts for, and,
-    programme-wide, as coordinator or observer (no party)."""
-    from django.db.models import IntegerField, Value
-    from schemes.models import ProgrammeRole, SchemeRole
-
-    scheme_roles = SchemeRole.objects.filter(scheme_id=scheme, user_id=user).order_by().values_list("role", "party_id")
-    programme_roles = (
-        ProgrammeRole.objects.filter(programme_id=programme, user_id=user, role__in=[COORDINATOR, OBSERVER])
-        .order_by()
-        .annotate(no_party=Value(None, output_field=IntegerField()))
-        .values_list("role", "no_party")
-    )
-    return scheme_roles.union(programme_roles)
-
-
-# Every page of a programme or a scheme runs these: compiled once (mentoring.precompiled).
-PROGRAMME_QUERY = Precompiled(_programme_query, user=int, slug=str)
-PROGRAMME_ROLES_QUERY = Precompiled(_programme_roles_query, user=int, programme=int)
-SCHEME_QUERY = Precompiled(_scheme_query, user=int, programme_slug=str, number=int)
-SCHEME_ROLES_QUERY = Precompiled(_scheme_roles_query, user=int, scheme=int, programme=int)
-
-
 def programme_for(user, slug):
     """The programme ``slug`` if the user may see it, with their roles there; else 404."""
     from schemes.models import Programme
 
-    if user.is_superuser:
-        programme = Programme.objects.select_related("coordinating_body").filter(slug=slug).order_by().first()
-        roles = set(programme.roles.filter(user=user).values_list("role", flat=True)) if programme else set()
-    elif not user.is_authenticated:
-        programme = None
-    else:
-        programme = next(iter(PROGRAMME_QUERY(user=user.pk, slug=slug)), None)
-        roles = set(PROGRAMME_ROLES_QUERY(user=user.pk, programme=programme.pk)) if programme else set()
+    # The slug is unique: no ordering to build or to run.
+    programme = Programme.objects.for_user(user).select_related("coordinating_body").filter(slug=slug).order_by().first()
     if programme is None:
         logger.warning("denied: %s asked for programme %r outside their scope", user, slug)
         raise Http404(_("No such programme."))
+    roles = set(programme.roles.filter(user=user).order_by().values_list("role", flat=True))
     if user.is_superuser:
         roles.add(COORDINATOR)
     if not roles & {COORDINATOR, OBSERVER}:
@@ -396,20 +337,29 @@ def scheme_for(user, programme_slug, number):
     Programme coordinators and observers see every scheme of the programme; facilitators
     and the scheme's own people see it through their scheme role.
     """
-    if not user.is_authenticated:
-        scheme = None
-    elif user.is_superuser:
-        from schemes.models import Scheme
+    from django.db.models import IntegerField, Value
+    from schemes.models import ProgrammeRole, Scheme, SchemeRole
 
-        scheme = Scheme.objects.select_related("programme", "benchmark__benchmark").filter(
-            programme__slug=programme_slug, number=number
-        ).order_by().first()
-    else:
-        scheme = next(iter(SCHEME_QUERY(user=user.pk, programme_slug=programme_slug, number=number)), None)
+    scheme = (
+        Scheme.objects.for_user(user)
+        .select_related("programme", "benchmark__benchmark")
+        .filter(programme__slug=programme_slug, number=number)
+        .order_by()  # unique: no ordering to build or to run
+        .first()
+    )
     if scheme is None:
         logger.warning("denied: %s asked for scheme %s/%s outside their scope", user, programme_slug, number)
         raise Http404(_("No such scheme."))
-    rows = SCHEME_ROLES_QUERY(user=user.pk, scheme=scheme.pk, programme=scheme.programme_id)
+    # The user's roles in the scheme, each with the party it acts for, and, programme-wide,
+    # as coordinator or observer (no party): one query.
+    scheme_roles = SchemeRole.objects.filter(scheme=scheme, user=user).order_by().values_list("role", "party_id")
+    programme_roles = (
+        ProgrammeRole.objects.filter(programme_id=scheme.programme_id, user=user, role__in=[COORDINATOR, OBSERVER])
+        .order_by()
+        .annotate(no_party=Value(None, output_field=IntegerField()))
+        .values_list("role", "no_party")
+    )
+    rows = list(scheme_roles.union(programme_roles))
     roles = {role for role, _party in rows}
     parties = frozenset((role, party) for role, party in rows if party is not None and role in PARTIES)
     if user.is_superuser:
@@ -478,29 +428,24 @@ def scheme_view(action, document="scheme"):
     return decorator
 
 
-def _may_create_query(user):
-    """One query for what ``user.has_perm("schemes.add_programme")`` and a look at the
-    user's roles would take three: a coordinator role, or the permission given to the
-    user or to one of their groups (as Django's ModelBackend reads it: active users only)."""
+def may_create_programme(user):
+    """Coordinators (of any programme, or with the add-programme permission the admin
+    can give) create programmes; the creator becomes the new programme's coordinator."""
     from django.contrib.auth.models import Permission
     from django.db.models import Exists, Q
     from schemes.models import ProgrammeRole
 
     from .models import User
 
-    coordinator = ProgrammeRole.objects.filter(user_id=user, role=COORDINATOR)
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    # One query for what ``user.has_perm("schemes.add_programme")`` and a look at the
+    # user's roles would take three: a coordinator role, or the permission given to the
+    # user or to one of their groups (as Django's ModelBackend reads it: active users only).
+    coordinator = ProgrammeRole.objects.filter(user=user, role=COORDINATOR)
     granted = Permission.objects.filter(content_type__app_label="schemes", codename="add_programme").filter(
         Q(user=user) | Q(group__user=user)
     )
-    return User.objects.filter(pk=user).filter(Exists(coordinator) | Q(is_active=True) & Exists(granted)).order_by().values_list("pk")
-
-
-MAY_CREATE_QUERY = Precompiled(_may_create_query, user=int)
-
-
-def may_create_programme(user):
-    """Coordinators (of any programme, or with the add-programme permission the admin
-    can give) create programmes; the creator becomes the new programme's coordinator."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or bool(MAY_CREATE_QUERY(user=user.pk))
+    return User.objects.filter(pk=user.pk).filter(Exists(coordinator) | Q(is_active=True) & Exists(granted)).exists()

@@ -16,12 +16,6 @@ from .history import history_page, history_restore
 PAGE_SIZE = 25
 
 
-def asks_filter(request, filterset_class):
-    """Whether the request asks anything of a list's filter (a page number is not a
-    filter): a list as it opens can be read by precompiled queries instead."""
-    return any(request.GET.get(name) for name in filterset_class.base_filters)
-
-
 def paginate(request, queryset, per_page=PAGE_SIZE):
     """The requested page of ``queryset``; a bad page number gives the nearest page."""
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))

@@ -253,8 +253,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # activity by mentoring.middleware.SessionLifetimeMiddleware) and absolute
 # expiry (mentoring.middleware.SessionLifetimeMiddleware): after SESSION_ABSOLUTE_SECONDS
 # a person logs in again however active they were.
-# In the database (Django's backend; the read of each page compiled once: mentoring.sessions).
-SESSION_ENGINE = "mentoring.sessions"
+# In the database (Django's own backend).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 60 * 60 * 2)
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 60 * 60 * 12)
 SESSION_RENEW_SECONDS = env_int("SESSION_RENEW_SECONDS", 60)

@@ -12,40 +12,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from mentoring.access import may_create_programme
-from mentoring.models import User
-from mentoring.precompiled import Precompiled
 from schemes.models import Programme, Scheme
 from schemes.services.my_work import tasks_for
-from schemes.services.schemes import with_parties
-
-
-def _schemes(user):
-    return (
-        Scheme.objects.for_user(user)
-        .select_related("programme", "benchmark")
-        .order_by("programme__name", "number")
-    )
-
-
-def _programmes(user):
-    return Programme.objects.for_user(user).select_related("coordinating_body").order_by("name")
-
-
-# Every home page runs these, keyed by the user alone: compiled once (mentoring.precompiled).
-SCHEMES_QUERY = Precompiled(lambda user: _schemes(User(pk=user)), user=int)
-PROGRAMMES_QUERY = Precompiled(lambda user: _programmes(User(pk=user)), user=int)
 
 
 @require_safe
 @login_required
 def home(request):
     user = request.user
-    if user.is_superuser:  # sees everything: not the queries of one person's scope
-        schemes, programmes = list(_schemes(user)), list(_programmes(user))
-    else:
-        schemes, programmes = SCHEMES_QUERY(user=user.pk), PROGRAMMES_QUERY(user=user.pk)
+    schemes = Scheme.objects.for_user(user).select_related("programme", "benchmark").with_parties().order_by("programme__name", "number")
+    programmes = Programme.objects.for_user(user).select_related("coordinating_body").order_by("name")
     by_programme = {}
-    for scheme in with_parties(schemes):
+    for scheme in schemes:
         by_programme.setdefault(scheme.programme_id, []).append(scheme)
     rows = [(programme, by_programme.get(programme.pk, [])) for programme in programmes]
     return render(

@@ -8,9 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from mentoring.precompiled import Precompiled
-
-from .models import GoodPractice, Organisation, OrganisationKind, Scheme, SchemeKind, SchemePhase, SchemeRole
+from .models import Organisation, OrganisationKind, SchemeKind, SchemePhase, SchemeRole
 
 ARCHIVED_CHOICES = [("active", _("Active")), ("archived", _("Archived")), ("all", _("All"))]
 
@@ -75,53 +73,6 @@ class SchemeFilter(SearchFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ARCHIVED_CHOICES, method="filter_status", empty_label=None)
 
 
-class _RowsChoiceIterator(django_filters.fields.ModelChoiceIterator):
-    """The choices of a model choice field from rows already read (by a precompiled
-    query) instead of from its queryset, which stays to check what is sent."""
-
-    def __init__(self, field, rows):
-        super().__init__(field)
-        self.rows = rows
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        if self.field.null_label is not None:
-            yield (self.field.null_value, self.field.null_label)
-        for row in self.rows:
-            yield self.choice(row)
-
-    def __len__(self):
-        return len(self.rows) + (self.field.empty_label is not None) + (self.field.null_label is not None)
-
-    def __bool__(self):
-        return self.field.empty_label is not None or bool(self.rows)
-
-
-def _choices_from(field, rows):
-    field.iterator = lambda field: _RowsChoiceIterator(field, rows)
-    field.widget.choices = field.choices
-
-
-def _programme_cities(programme):
-    return Organisation.objects.filter(programmes=programme, kind=OrganisationKind.CITY).order_by("name")
-
-
-def _key_factors(programme):
-    from .forms import programme_key_factors
-
-    return programme_key_factors(programme)
-
-
-# Every good-practice library reads these: compiled once (mentoring.precompiled).
-PRACTICE_PAIRS_QUERY = Precompiled(
-    lambda programme: GoodPractice.objects.filter(programme_id=programme).order_by().values_list("theme", "city__country").distinct(),
-    programme=int,
-)
-PRACTICE_CITIES_QUERY = Precompiled(_programme_cities, programme=int)
-PRACTICE_KEY_FACTORS_QUERY = Precompiled(_key_factors, programme=int)
-
-
 class GoodPracticeFilter(SearchFilterSet):
     """The good-practice library of a programme: text, theme, key factor, country, city.
     Choices come from the programme's own practices, cities and benchmarks."""
@@ -137,33 +88,17 @@ class GoodPracticeFilter(SearchFilterSet):
 
     def __init__(self, data=None, queryset=None, *, programme, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        from .forms import key_factor_label
+        from .forms.practices import key_factor_label, programme_key_factors
 
         # The themes and countries of the practices there are (one query).
-        pairs = set(PRACTICE_PAIRS_QUERY(programme=programme.pk))
+        pairs = set(programme.good_practices.order_by().values_list("theme", "city__country").distinct())
         themes = sorted({theme.strip() for theme, _country in pairs if theme.strip()}, key=str.casefold)
         present = {country for _theme, country in pairs}
         self.filters["theme"].extra["choices"] = [(t, t) for t in themes]
         self.filters["country"].extra["choices"] = country_choices(present)
-        # The querysets check what is asked for; the choices shown are read precompiled.
-        self.filters["city"].queryset = _programme_cities(programme.pk)
-        self.filters["key_factors"].queryset = _key_factors(programme.pk)
+        self.filters["city"].queryset = Organisation.objects.filter(programmes=programme, kind=OrganisationKind.CITY).order_by("name")
+        self.filters["key_factors"].queryset = programme_key_factors(programme)
         self.form.fields["key_factors"].label_from_instance = key_factor_label
-        _choices_from(self.form.fields["city"], PRACTICE_CITIES_QUERY(programme=programme.pk))
-        _choices_from(self.form.fields["key_factors"], PRACTICE_KEY_FACTORS_QUERY(programme=programme.pk))
-
-
-# Every dashboard reads these choices: compiled once (mentoring.precompiled).
-DASHBOARD_PAIRS_QUERY = Precompiled(
-    lambda programme: Scheme.objects.filter(programme_id=programme).order_by()
-    .values_list("theme", "parties__organisation__country").distinct(),
-    programme=int,
-)
-DASHBOARD_FACILITATORS_QUERY = Precompiled(
-    lambda programme: SchemeRole.objects.filter(scheme__programme_id=programme, role="facilitator").order_by()
-    .values_list("user_id", "user__first_name", "user__last_name", "user__email").distinct(),
-    programme=int,
-)
 
 
 class DashboardFilter(django_filters.FilterSet):
@@ -178,10 +113,14 @@ class DashboardFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, programme, **kwargs):
         super().__init__(data, queryset, **kwargs)
         # The themes of the programme's schemes and the countries of their parties.
-        pairs = set(DASHBOARD_PAIRS_QUERY(programme=programme.pk))
+        pairs = set(programme.schemes.order_by().values_list("theme", "parties__organisation__country").distinct())
         themes = sorted({theme.strip() for theme, _country in pairs if theme.strip()}, key=str.casefold)
         self.filters["theme"].extra["choices"] = [(t, t) for t in themes]
-        people = {pk: (f"{first} {last}".strip() or email) for pk, first, last, email in DASHBOARD_FACILITATORS_QUERY(programme=programme.pk)}
+        facilitators = (
+            SchemeRole.objects.filter(scheme__programme=programme, role="facilitator").order_by()
+            .values_list("user_id", "user__first_name", "user__last_name", "user__email").distinct()
+        )
+        people = {pk: (f"{first} {last}".strip() or email) for pk, first, last, email in facilitators}
         self.filters["facilitator"].extra["choices"] = sorted(((str(pk), name) for pk, name in people.items()), key=lambda c: c[1].casefold())
         self.filters["country"].extra["choices"] = country_choices(country for _theme, country in pairs)
 

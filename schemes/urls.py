@@ -84,6 +84,7 @@ scheme_urls = [
     path("focus/", assessments.scheme_focus, name="scheme_focus"),
     path("self-assessment/report.pdf", assessments.self_assessment_report, name="self_assessment_report"),
     path("self-assessment/<int:organisation>/", assessments.self_assessment, name="self_assessment"),
+    path("self-assessment/<int:organisation>/pages/<int:page>/", assessments.self_assessment, name="self_assessment_page"),
     path("self-assessment/<int:organisation>/submit/", assessments.self_assessment_submit, name="self_assessment_submit"),
     path("self-assessment/<int:organisation>/new-round/", assessments.self_assessment_new_round, name="self_assessment_new_round"),
     path("support-groups/<int:organisation>/", support_groups.support_group, name="support_group"),

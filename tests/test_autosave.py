@@ -138,3 +138,20 @@ def test_a_self_assessment_saves_itself(personas):
     report = json.loads(mentee.post(url, assessment_data(mentee, url, level_1="2", evidence_1="A welcome office."), **AUTOSAVE).content)
     assert report["status"] == "saved" and report["fields"]["seen"] > 0
     assert KeyFactorAssessment.objects.get().evidence == "A welcome office."
+
+
+def test_each_page_of_a_self_assessment_saves_itself_apart(personas):
+    """Each page carries the version of its own rows: a save on another page (a
+    colleague's, or this person's in another tab) is no conflict; the same page is."""
+    url = f"/programmes/test-programme/schemes/1/self-assessment/{personas.mentee_city.pk}/"
+    second = url + "pages/2/"
+    mentee, facilitator = personas.client("mentee"), personas.client("facilitator")
+    first_page = assessment_data(mentee, url, evidence_1="Typed on page 1.")
+    stale_second = assessment_data(facilitator, second, evidence_7="Theirs, on page 2.")
+    report = json.loads(mentee.post(second, assessment_data(mentee, second, evidence_7="Mine, on page 2."), **AUTOSAVE).content)
+    assert report["status"] == "saved" and report["fields"]["seen"] > 0
+    assert mentee.post(url, first_page, **AUTOSAVE).status_code == 200
+    refused = facilitator.post(second, stale_second, **AUTOSAVE)
+    assert refused.status_code == 409 and json.loads(refused.content)["status"] == "conflict"
+    evidence = dict(KeyFactorAssessment.objects.values_list("key_factor__number", "evidence"))
+    assert evidence == {"1": "Typed on page 1.", "7": "Mine, on page 2."}

@@ -69,6 +69,12 @@ def test_a_self_assessment_takes_at_most_its_text(personas, settings):
     response = mentee.post(url, assessment_data(mentee, url, level_1="2", evidence_1="e" * 600, evidence_2="f" * 600))
     assert "more than the 1,000 one document may hold" in response.content.decode()
     assert not KeyFactorAssessment.objects.exists()
+    # The limit is the whole round's, whichever pages its text is on.
+    assert mentee.post(url, assessment_data(mentee, url, evidence_1="e" * 600)).status_code == 302
+    second = url + "pages/2/"
+    response = mentee.post(second, assessment_data(mentee, second, evidence_7="f" * 600))
+    assert "more than the 1,000 one document may hold" in response.content.decode()
+    assert list(KeyFactorAssessment.objects.values_list("key_factor__number", flat=True)) == ["1"]
 
 
 def test_a_visit_lasts_at_most_its_days_and_takes_at_most_its_sessions(personas, settings):

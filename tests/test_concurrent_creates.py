@@ -53,7 +53,7 @@ def race(monkeypatch, form_class, posts):
 
 
 def test_an_action_sent_twice_at_once_is_one_action(world, monkeypatch):
-    from schemes.action_plan_forms import ActionForm
+    from schemes.forms.action_plans import ActionForm
     from schemes.models import Action
 
     p = world
@@ -66,7 +66,7 @@ def test_an_action_sent_twice_at_once_is_one_action(world, monkeypatch):
 
 
 def test_an_invitation_sent_twice_at_once_is_one_live_link(world, monkeypatch):
-    from schemes.forms import InvitationForm
+    from schemes.forms.people import InvitationForm
     from schemes.models import Invitation
 
     p = world
@@ -84,7 +84,7 @@ def test_an_invitation_sent_twice_at_once_is_one_live_link(world, monkeypatch):
 def test_two_invitations_to_one_address_at_once_leave_one_live_link(world, monkeypatch):
     """Two organisers inviting the same person at the same instant (two forms): one
     invitation is live afterwards; the other organiser is told why theirs was not sent."""
-    from schemes.forms import InvitationForm
+    from schemes.forms.people import InvitationForm
     from schemes.models import Invitation
 
     p = world
@@ -104,7 +104,7 @@ def test_two_invitations_to_one_address_at_once_leave_one_live_link(world, monke
 
 def test_two_overlapping_sessions_posted_at_once_are_not_both_saved(world, monkeypatch):
     from schemes.models import AgendaItem
-    from schemes.visit_forms import SessionForm
+    from schemes.forms.visits import SessionForm
 
     p = world
     url = SCHEME + "visits/1/sessions/new/"
@@ -119,7 +119,7 @@ def test_two_overlapping_sessions_posted_at_once_are_not_both_saved(world, monke
 
 
 def test_two_versions_frozen_at_once_under_one_label_give_a_message(world, monkeypatch):
-    from schemes.action_plan_forms import FreezeForm
+    from schemes.forms.action_plans import FreezeForm
     from schemes.models import ActionPlanVersion
 
     p = world

@@ -112,6 +112,7 @@ def section_form(browser, path):
 
 
 @on_postgresql
+@pytest.mark.serial  # it restarts PostgreSQL: nothing else may be using it meanwhile
 @pytest.mark.django_db(transaction=True)
 def test_two_app_servers_share_sessions_and_saves_and_recover_from_a_database_restart(reference_data, personas, two_app_servers, settings):
     mentee = personas.users["mentee"]

@@ -15,7 +15,9 @@ class Undo(Exception):
 
 def fingerprint():
     return (
-        list(Scheme.objects.filter(programme__slug__startswith="network-").order_by("programme__slug", "number")
+        # Every row in one order (a scheme's parties too): the database may return ties either way.
+        list(Scheme.objects.filter(programme__slug__startswith="network-")
+             .order_by("programme__slug", "number", "parties__organisation__name")
              .values_list("programme__slug", "number", "title", "theme", "phase", "parties__organisation__name")),
         list(Visit.objects.order_by("scheme__programme__slug", "scheme__number", "order").values_list("start_date", "status")),
         list(Action.objects.order_by("plan__scheme__programme__slug", "plan__scheme__number", "order").values_list("progress", "due_date")),

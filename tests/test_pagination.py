@@ -41,9 +41,9 @@ def test_a_list_of_exactly_one_page(personas):
 
 
 def test_the_schemes_of_a_programme_as_it_opens_and_as_filtered_are_the_same(personas):
-    """The programme page as it opens reads its schemes through precompiled queries; asked
-    for the active schemes explicitly, through the filter. Same rows, same pages, parties
-    included; archived schemes left out; a mentor sees only their own scheme."""
+    """The programme page as it opens shows the active schemes, as when they are asked for
+    through the filter: same rows, same pages, parties included; archived schemes left
+    out; a mentor sees only their own scheme."""
     from schemes.services.schemes import scheme_create
 
     for n in range(30):

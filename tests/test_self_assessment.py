@@ -39,6 +39,12 @@ def form_data(client, url, **changes):
     return data
 
 
+def every_page(client, url):
+    """The addresses of the pages of the form, the first one ``url``."""
+    count = len(client.get(url).context["pages"])
+    return [url] + [f"{url}pages/{number}/" for number in range(2, count + 1)]
+
+
 def pdf_text(content):
     return " ".join(subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True).stdout.decode().split())
 
@@ -170,12 +176,89 @@ def test_pages_keep_their_query_count_for_a_30_key_factor_benchmark(personas, ur
     personas.a.benchmark = version
     personas.a.save()
     mentee, mentor = personas.client("mentee"), personas.client("mentor")
-    mentee.post(url, form_data(mentee, url, **{f"level_{n}": str(n % 5) for n in range(1, 31)}))
     mentor_url = f"{SCHEME}{personas.mentor_city.pk}/"
-    mentor.post(mentor_url, form_data(mentor, mentor_url, **{f"level_{n}": str((n + 2) % 5) for n in range(1, 31)}))
-    for page in (url, SCHEME):
+    for client, address, shift in ((mentee, url, 0), (mentor, mentor_url, 2)):
+        for page in every_page(client, address):
+            numbers = [int(kf.number) for kf in client.get(page).context["form"].key_factors]
+            client.post(page, form_data(client, page, **{f"level_{n}": str((n + shift) % 5) for n in numbers}))
+    assert KeyFactorAssessment.objects.filter(level__isnull=False).count() == 60
+    pages = every_page(mentee, url)
+    assert len(pages) == 6  # five of six key factors, one of the ten context factors
+    for page in [*pages, SCHEME]:
         with django_assert_max_num_queries(15):
             assert mentee.get(page).status_code == 200
+
+
+def test_the_form_comes_a_few_key_factors_a_page_then_the_context_factors(personas, url):
+    """No page holds more than about twenty fields: six key factors of three fields, or
+    the context factors' notes. Each page says which pages have their levels; the
+    rounds and the chart are on the first."""
+    mentee = personas.client("mentee")
+    mentee.post(url, form_data(mentee, url, level_1="1", level_2="2"))
+    pages = every_page(mentee, url)
+    key_factors = list(KeyFactor.objects.filter(version=personas.a.benchmark).order_by("order"))
+    assert len(key_factors) == 12 and len(pages) == 3
+    seen = []
+    for page in pages:
+        response = mentee.get(page)
+        form = response.context["form"]
+        assert len(form.fields) <= 20
+        seen += [kf.number for kf in form.key_factors]
+        html = response.content.decode()
+        assert "2 of 6 levels given" in html and "0 of 6 levels given" in html and "0 of 10 notes written" in html
+        assert ("Rounds" in html) == (page == url)
+    assert seen == [kf.number for kf in key_factors]
+    notes = mentee.get(pages[-1]).context["form"]
+    assert notes.key_factors == [] and len(notes.context_factors) == 10
+    assert "Key factors 7 to 12" in mentee.get(pages[1]).content.decode()
+    assert mentee.get(f"{url}pages/4/").status_code == 404
+
+
+def test_next_and_previous_save_the_page_first(personas, url):
+    mentee = personas.client("mentee")
+    moved = mentee.post(url, {**form_data(mentee, url, level_1="2", evidence_1="A welcome desk."), "go": "2"})
+    assert moved.status_code == 302 and moved["Location"] == f"{url}pages/2/"
+    assert KeyFactorAssessment.objects.get(key_factor__number="1").evidence == "A welcome desk."
+    second = f"{url}pages/2/"
+    back = mentee.post(second, {**form_data(mentee, second, level_7="3"), "go": "1"})
+    assert back.status_code == 302 and back["Location"] == url
+    assert KeyFactorAssessment.objects.get(key_factor__number="7").level == 3
+    # A refused page is shown again, not left.
+    refused = mentee.post(second, {**form_data(mentee, second, level_8="9"), "go": "3"})
+    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
+    # The context factors' notes, on their own page.
+    notes_page = f"{url}pages/3/"
+    data = form_data(mentee, notes_page)
+    first_note = next(name for name in data if name.startswith("note_"))
+    assert mentee.post(notes_page, {**data, first_note: "A national law on reception."}).status_code == 302
+    assert "A national law on reception." in mentee.get(notes_page).content.decode()
+    assert "1 of 10 notes written" in mentee.get(url).content.decode()
+
+
+def test_two_people_on_different_pages_never_conflict(personas, url):
+    mentee, facilitator = personas.client("mentee"), personas.client("facilitator")
+    second = f"{url}pages/2/"
+    mentee.post(url, form_data(mentee, url, level_1="1"))
+    mine = form_data(mentee, url, evidence_2="Mine.")
+    theirs = form_data(facilitator, second, evidence_8="Theirs.")
+    assert facilitator.post(second, theirs).status_code == 302
+    assert mentee.post(url, mine).status_code == 302
+    evidence = dict(KeyFactorAssessment.objects.values_list("key_factor__number", "evidence"))
+    assert evidence["2"] == "Mine." and evidence["8"] == "Theirs."
+
+
+def test_save_and_submit_from_any_page_saves_it_then_asks(personas, url):
+    mentee = personas.client("mentee")
+    second = f"{url}pages/2/"
+    asked = mentee.post(second, {**form_data(mentee, second, level_9="4"), "submit_round": "1"})
+    assert asked.status_code == 200 and "Submit “Baseline”?" in asked.content.decode()
+    assert f'href="{second}"' in asked.content.decode()  # Cancel: back to that page
+    assert KeyFactorAssessment.objects.get(key_factor__number="9").level == 4
+    assert SelfAssessment.objects.get().submitted_at is None
+    assert mentee.post(url + "submit/", {"confirmed": "1"}).status_code == 302
+    assert SelfAssessment.objects.get().submitted_at is not None
+    read_only = mentee.get(second).content.decode()
+    assert "Fully in place" in read_only and "data-autosave" not in read_only
 
 
 def test_mentor_and_mentee_agree_the_focus_key_factors(personas, url):

@@ -232,6 +232,10 @@ TABLE.update(
         "schemes:self_assessment": row(
             "scheme_child", page(IN_PROGRAMME), action({"mentee", "facilitator"}), child_first=True, neighbour_officer="mentee"
         ),
+        # A page of the form (the first is the address above).
+        "schemes:self_assessment_page": row(
+            "scheme_child", page(IN_PROGRAMME), action({"mentee", "facilitator"}), child_first=True, neighbour_officer="mentee"
+        ),
         "schemes:self_assessment_submit": row(
             "scheme_child", POST_ONLY, action({"mentee"}), owner_denied={"mentor", "facilitator"}, neighbour_officer="mentee"
         ),
@@ -614,6 +618,7 @@ class Matrix:
             values["pk"] = self.training["foreign" if variant in {"foreign", "outside"} else "own"].pk
         elif name.startswith("schemes:self_assessment") and "organisation" in wanted:
             values["organisation"] = self.city(variant, "mentee").pk
+            values["page"] = 2
         elif name == "schemes:strengths_practices":
             values["organisation"] = self.city(variant, "mentor").pk
         elif name == "schemes:programme_restore":

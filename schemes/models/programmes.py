@@ -133,6 +133,10 @@ class SchemeQuerySet(models.QuerySet):
     def active(self):
         return self.filter(archived=False, programme__archived=False)
 
+    def with_parties(self):
+        """Each scheme's ``parties.all()`` with their organisations, in one more query."""
+        return self.prefetch_related(models.Prefetch("parties", queryset=SchemeParty.objects.select_related("organisation")))
+
     def waiting_for_mentor(self):
         """Active mentoring schemes with a mentee city and no mentor city yet (EXISTS
         subqueries: no duplicate rows, fast at network scale)."""

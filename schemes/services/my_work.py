@@ -11,8 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentoring.precompiled import Precompiled
-
 from ..models import (
     ActionPlan,
     ActionPlanStatus,
@@ -27,7 +25,6 @@ from ..models import (
     Side,
     Visit,
 )
-from .schemes import with_parties
 
 VISIT_HORIZON = datetime.timedelta(days=60)
 
@@ -47,55 +44,36 @@ def _url(name, scheme, **kwargs):
 
 def _my_roles(user, **filters):
     """The user's roles in active schemes (a subquery in the queries below)."""
-    return SchemeRole.objects.filter(user_id=user, scheme__archived=False, scheme__programme__archived=False, **filters)
+    return SchemeRole.objects.filter(user=user, scheme__archived=False, scheme__programme__archived=False, **filters)
 
 
 def _my_schemes(user):
     return _my_roles(user).values("scheme_id")
 
 
-# Compiled once (mentoring.precompiled): every home page runs them, keyed by the user
-# alone, so their SQL never changes.
-ROLES_QUERY = Precompiled(lambda user: _my_roles(user).select_related("scheme__programme", "party__organisation"), user=int)
-RESPONSES_QUERY = Precompiled(
-    lambda user: Response.objects.filter(scheme_id__in=_my_schemes(user)).order_by()
-    .values_list("scheme_id", "organisation_id", "template__kind", "status"),
-    user=int,
-)
-ROUNDS_QUERY = Precompiled(
-    lambda user: SelfAssessment.objects.filter(scheme_id__in=_my_schemes(user)).order_by("round")
-    .values_list("scheme_id", "city_id", "submitted_at"),
-    user=int,
-)
-PLANS_QUERY = Precompiled(
-    lambda user: ActionPlan.objects.filter(scheme_id__in=_my_schemes(user)).order_by().values_list("scheme_id", "status"),
-    user=int,
-)
-FOCUS_QUERY = Precompiled(
-    lambda user: Scheme.focus_key_factors.through.objects.filter(scheme_id__in=_my_schemes(user)).order_by()
-    .values_list("scheme_id", flat=True).distinct(),
-    user=int,
-)
-MENTEE_CITIES_QUERY = Precompiled(
-    lambda user: SchemeParty.objects.filter(
-        scheme_id__in=_my_schemes(user), side=Side.MENTEE, organisation__kind=OrganisationKind.CITY
-    ).select_related("organisation"),
-    user=int,
-)
-
-
 def tasks_for(user, today=None):
     """The person's tasks, soonest and most pressing first."""
     today = today or timezone.localdate()
-    roles = ROLES_QUERY(user=user.pk)
-    responses = {(scheme, organisation, kind): status for scheme, organisation, kind, status in RESPONSES_QUERY(user=user.pk)}
+    mine = _my_schemes(user)
+    roles = _my_roles(user).select_related("scheme__programme", "party__organisation")
+    responses = {
+        (scheme, organisation, kind): status
+        for scheme, organisation, kind, status in Response.objects.filter(scheme_id__in=mine)
+        .order_by().values_list("scheme_id", "organisation_id", "template__kind", "status")
+    }
     latest_rounds = {}  # (scheme, city): when its latest round was submitted
-    for scheme_id, city_id, submitted_at in ROUNDS_QUERY(user=user.pk):
+    for scheme_id, city_id, submitted_at in (
+        SelfAssessment.objects.filter(scheme_id__in=mine).order_by("round").values_list("scheme_id", "city_id", "submitted_at")
+    ):
         latest_rounds[(scheme_id, city_id)] = submitted_at
-    plans = dict(PLANS_QUERY(user=user.pk))
-    with_focus = set(FOCUS_QUERY(user=user.pk))
+    plans = dict(ActionPlan.objects.filter(scheme_id__in=mine).order_by().values_list("scheme_id", "status"))
+    with_focus = set(
+        Scheme.focus_key_factors.through.objects.filter(scheme_id__in=mine).order_by().values_list("scheme_id", flat=True).distinct()
+    )
     mentee_cities = {}
-    for party in MENTEE_CITIES_QUERY(user=user.pk):
+    for party in SchemeParty.objects.filter(
+        scheme_id__in=mine, side=Side.MENTEE, organisation__kind=OrganisationKind.CITY
+    ).select_related("organisation"):
         mentee_cities.setdefault(party.scheme_id, []).append(party.organisation)
 
     tasks = []
@@ -142,31 +120,18 @@ def tasks_for(user, today=None):
     return result
 
 
-def _visits_query(user, first, last):
-    return (
+def _visits_to_prepare(user, today):
+    """Visits of the next two months in the schemes the user facilitates."""
+    visits = (
         Visit.objects.filter(scheme_id__in=_my_roles(user, role="facilitator").values("scheme_id"),
-                             start_date__gte=first, start_date__lte=last)
+                             start_date__gte=today, start_date__lte=today + VISIT_HORIZON)
         .exclude(status="cancelled")
         .select_related("scheme__programme")
         .annotate(session_count=Count("agenda_items"))
         .order_by("start_date")
     )
-
-
-def _waiting_query(user):
-    """Schemes waiting for a mentor city in the programmes the user coordinates."""
-    programmes = ProgrammeRole.objects.filter(user_id=user, role="coordinator", programme__archived=False).values("programme")
-    return Scheme.objects.filter(programme__in=programmes).waiting_for_mentor()
-
-
-VISITS_QUERY = Precompiled(_visits_query, user=int, first=datetime.date, last=datetime.date)
-WAITING_QUERY = Precompiled(lambda user: _waiting_query(user).select_related("programme"), user=int)
-
-
-def _visits_to_prepare(user, today):
-    """Visits of the next two months in the schemes the user facilitates."""
     tasks = []
-    for visit in VISITS_QUERY(user=user.pk, first=today, last=today + VISIT_HORIZON):
+    for visit in visits:
         url = _url("visit", visit.scheme, visit=visit.order)
         days = (visit.start_date - today).days
         if not visit.session_count:
@@ -179,8 +144,11 @@ def _visits_to_prepare(user, today):
 
 
 def _mentees_to_pair(user):
+    """Schemes waiting for a mentor city in the programmes the user coordinates."""
+    programmes = ProgrammeRole.objects.filter(user=user, role="coordinator", programme__archived=False).values("programme")
+    waiting = Scheme.objects.filter(programme__in=programmes).waiting_for_mentor().select_related("programme").with_parties()
     tasks = []
-    for scheme in with_parties(WAITING_QUERY(user=user.pk)):
+    for scheme in waiting:
         for party in scheme.mentee_parties:
             if party.organisation.kind == OrganisationKind.CITY:
                 tasks.append(Task(

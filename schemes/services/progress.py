@@ -19,7 +19,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, CharField, Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Avg, CharField, Count, Exists, OuterRef, Prefetch, Q, Subquery, Value, prefetch_related_objects
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -28,8 +28,6 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
-
-from mentoring.precompiled import Precompiled, as_prefetched
 
 from ..models import (
     Action,
@@ -117,6 +115,7 @@ class SchemeProgress:
     next_date: datetime.date | None = None
     next_event: str = ""
     next_visit: Visit | None = None  # the first visit not yet held or cancelled
+    plan: ActionPlan | None = None
 
     @property
     def late(self):
@@ -172,69 +171,28 @@ def _count(model, field="scheme"):
     ), 0)
 
 
-def _parties_query(ids):
-    members = LocalSupportGroupMember.objects.filter(group__scheme_id=OuterRef("scheme_id"), group__city_id=OuterRef("organisation_id"))
-    return SchemeParty.objects.filter(scheme_id__in=ids).select_related("organisation").order_by("side", "order").annotate(
-        support_group_size=Coalesce(Subquery(members.order_by().values("group_id").annotate(n=Count("pk")).values("n")), 0)
-    )
-
-
-def _roles_query(ids):
-    trained = TrainingSession.attendees.through.objects.filter(
-        user_id=OuterRef("user_id"), trainingsession__programme_id=OuterRef("scheme__programme_id")
-    )
-    return SchemeRole.objects.filter(scheme_id__in=ids).select_related("user").order_by(
-        "user__last_name", "user__first_name"
-    ).annotate(trained=Exists(trained))
-
-
-def _read_with_schemes(schemes, ids):
+def _read_with_schemes(schemes):
     """Put on each scheme what the steps read: its parties (with the size of their local
     support group) and its people (with whether they were trained). Two queries for any
     number of schemes, on schemes already read (the scheme page does not read its scheme
     twice)."""
-    as_prefetched(schemes, "parties", ((party.scheme_id, party) for party in PARTIES_QUERY(ids=ids)))
-    as_prefetched(schemes, "roles", ((role.scheme_id, role) for role in ROLES_QUERY(ids=ids)))
+    members = LocalSupportGroupMember.objects.filter(group__scheme_id=OuterRef("scheme_id"), group__city_id=OuterRef("organisation_id"))
+    trained = TrainingSession.attendees.through.objects.filter(
+        user_id=OuterRef("user_id"), trainingsession__programme_id=OuterRef("scheme__programme_id")
+    )
+    prefetch_related_objects(
+        schemes,
+        Prefetch("parties", queryset=SchemeParty.objects.select_related("organisation").order_by("side", "order").annotate(
+            support_group_size=Coalesce(Subquery(members.order_by().values("group_id").annotate(n=Count("pk")).values("n")), 0)
+        )),
+        Prefetch("roles", queryset=SchemeRole.objects.select_related("user").order_by("user__last_name", "user__first_name")
+                 .annotate(trained=Exists(trained))),
+    )
     for scheme in schemes:
         by_pk = {party.pk: party for party in scheme.parties.all()}
         for role in scheme.roles.all():  # a person's party is one of the scheme's, read just above
             if role.party_id is not None:
                 role.party = by_pk[role.party_id]
-
-
-def _counts_query(ids):
-    # Each scheme's action plan and counts of focus key factors, commitments and plan versions.
-    return Scheme.objects.filter(pk__in=ids).order_by().select_related("action_plan").only("pk", "action_plan").annotate(
-        focus_count=_count(Scheme.focus_key_factors.through),
-        commitment_count=_count(PoliticalCommitment),
-        version_count=_count(ActionPlanVersion, "plan__scheme"),
-    )
-
-
-def _responses_query(ids):
-    return Response.objects.filter(scheme_id__in=ids).order_by().values_list("scheme_id", "organisation_id", "template__kind", "status")
-
-
-def _visits_query(ids):
-    return Visit.objects.filter(scheme_id__in=ids).select_related("host").order_by("scheme_id", "order")
-
-
-def _actions_query(ids, today):
-    return Action.objects.filter(plan__scheme_id__in=ids).order_by().values("plan__scheme_id").annotate(
-        total=Count("id"),
-        average=Avg("progress"),
-        finished=Count("id", filter=Q(status__in=FINISHED)),
-        overdue=Count("id", filter=Q(due_date__lt=today) & ~Q(status__in=FINISHED)),
-    ).values_list("plan__scheme_id", "total", "average", "finished", "overdue")
-
-
-# The dashboard and every scheme home run these: compiled once per number of schemes.
-PARTIES_QUERY = Precompiled(_parties_query, ids=[int])
-ROLES_QUERY = Precompiled(_roles_query, ids=[int])
-COUNTS_QUERY = Precompiled(_counts_query, ids=[int])
-RESPONSES_QUERY = Precompiled(_responses_query, ids=[int])
-VISITS_QUERY = Precompiled(_visits_query, ids=[int])
-ACTIONS_QUERY = Precompiled(_actions_query, ids=[int], today=datetime.date)
 
 
 def progress_for(schemes, today=None):
@@ -245,17 +203,34 @@ def progress_for(schemes, today=None):
     ids = [scheme.pk for scheme in schemes]
     if not ids:
         return {}
-    _read_with_schemes(schemes, ids)
+    _read_with_schemes(schemes)
     # Each scheme's action plan and counts of focus key factors, commitments and plan
     # versions: one query.
-    counts = {row.pk: row for row in COUNTS_QUERY(ids=ids)}
-    for scheme in schemes:
-        Scheme.action_plan.related.set_cached_value(scheme, getattr(counts[scheme.pk], "action_plan", None))
-    responses = {(scheme_id, organisation_id, kind): status for scheme_id, organisation_id, kind, status in RESPONSES_QUERY(ids=ids)}
+    counts = {
+        row.pk: row
+        for row in Scheme.objects.filter(pk__in=ids).order_by().select_related("action_plan").only("pk", "action_plan").annotate(
+            focus_count=_count(Scheme.focus_key_factors.through),
+            commitment_count=_count(PoliticalCommitment),
+            version_count=_count(ActionPlanVersion, "plan__scheme"),
+        )
+    }
+    responses = {
+        (scheme_id, organisation_id, kind): status
+        for scheme_id, organisation_id, kind, status in Response.objects.filter(scheme_id__in=ids)
+        .order_by().values_list("scheme_id", "organisation_id", "template__kind", "status")
+    }
     visits = defaultdict(list)
-    for visit in VISITS_QUERY(ids=ids):
+    for visit in Visit.objects.filter(scheme_id__in=ids).select_related("host").order_by("scheme_id", "order"):
         visits[visit.scheme_id].append(visit)
-    actions = {row[0]: dict(zip(("total", "average", "finished", "overdue"), row[1:])) for row in ACTIONS_QUERY(ids=ids, today=today)}
+    actions = {
+        row["plan__scheme_id"]: row
+        for row in Action.objects.filter(plan__scheme_id__in=ids).order_by().values("plan__scheme_id").annotate(
+            total=Count("id"),
+            average=Avg("progress"),
+            finished=Count("id", filter=Q(status__in=FINISHED)),
+            overdue=Count("id", filter=Q(due_date__lt=today) & ~Q(status__in=FINISHED)),
+        )
+    }
 
     result = {}
     for scheme in schemes:
@@ -332,7 +307,7 @@ def progress_for(schemes, today=None):
         steps.append(Step("visits", STEP_LABELS["visits"], visits_state,
                           _("%(done)s of %(total)s held") % {"done": held, "total": len(live)}, url=_url("visits", scheme)))
         # Action plan, approval, implementation
-        plan = getattr(scheme, "action_plan", None)
+        plan = getattr(counts[scheme.pk], "action_plan", None)
         numbers = actions.get(scheme.pk, {})
         plan_url = _url("action_plan", scheme)
         version_count = counts[scheme.pk].version_count
@@ -374,7 +349,7 @@ def progress_for(schemes, today=None):
                 upcoming.append((visit.start_date, str(visit)))
         next_date, next_event = min(upcoming, default=(None, ""), key=lambda pair: pair[0])
         next_visit = next((v for v in scheme_visits if v.status in (VisitStatus.PLANNED, VisitStatus.CONFIRMED)), None)
-        result[scheme.pk] = SchemeProgress(scheme, steps, visit_steps, next_date, next_event, next_visit)
+        result[scheme.pk] = SchemeProgress(scheme, steps, visit_steps, next_date, next_event, next_visit, plan)
     return result
 
 
@@ -422,8 +397,7 @@ RECENT_CHANGES = 10
 
 
 def _recent_changes_query(scheme):
-    """The UNION over the history tables of CHANGE_SOURCES, newest first (building its
-    eight querysets took 10 ms of every scheme page: compiled once, RECENT_CHANGES_QUERY)."""
+    """The UNION over the history tables of CHANGE_SOURCES, newest first."""
     parts = [
         model.history.filter(**{lookup: scheme})
         .annotate(source=Value(key, output_field=CharField()), what=Cast(what, CharField()))
@@ -435,14 +409,11 @@ def _recent_changes_query(scheme):
     return parts[0].union(*parts[1:], all=True).order_by("-history_date")[:RECENT_CHANGES]
 
 
-RECENT_CHANGES_QUERY = Precompiled(_recent_changes_query, scheme=int)
-
-
 def recent_changes(scheme):
     """The latest changes anywhere in the scheme, newest first, from the history tables,
     with who made them: one query."""
     changes = []
-    for when, kind, first, last, email, source, what in RECENT_CHANGES_QUERY(scheme=scheme.pk):
+    for when, kind, first, last, email, source, what in _recent_changes_query(scheme.pk):
         what = (what or "")[:80] + ("…" if what and len(what) > 80 else "")
         who = f"{first or ''} {last or ''}".strip() or email or _("someone")
         changes.append(Change(when, who, "%s %s" % (CHANGE_VERBS[kind], CHANGE_TEXTS[source] % {"what": what})))

@@ -1,22 +1,10 @@
-"""Creating a scheme with its parties and its default series of visits; reading the
-parties of a list of schemes."""
+"""Creating a scheme with its parties and its default series of visits."""
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from mentoring.precompiled import Precompiled, as_prefetched
-
 from ..models import Scheme, SchemeKind, SchemeParty, Side, Visit
-
-PARTIES_QUERY = Precompiled(lambda ids: SchemeParty.objects.filter(scheme_id__in=ids).select_related("organisation"), ids=[int])
-
-
-def with_parties(schemes):
-    """Each scheme's ``parties.all()`` (with their organisations) read in one query
-    compiled once, as ``prefetch_related`` would; returns ``schemes``."""
-    parties = PARTIES_QUERY(ids=[scheme.pk for scheme in schemes])
-    return as_prefetched(schemes, "parties", ((party.scheme_id, party) for party in parties))
 
 MIN_VISITS = 2
 MAX_VISITS = 10

@@ -2,15 +2,17 @@
 baseline, then re-assessments), saving a round without losing a colleague's change,
 submitting (an earlier round is read-only), and the figures the charts draw.
 
-Concurrent saves: the form carries the newest history row of the round it was built
-from. On save the round is locked; if any of its rows changed since, nothing is written
-and the writer is told which key factors changed, with their own text kept.
+Concurrent saves: the form is split into pages (a few key factors each, then the notes
+on the context factors), and each page carries the newest history row of its own rows.
+On save the round is locked; if any row of that page changed since, nothing is written
+and the writer is told which key factors changed, with their own text kept. A save
+touches only the rows of its page, so two people on different pages never conflict.
 """
 
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,25 +24,20 @@ class RoundClosed(Exception):
     """The round is submitted: read-only."""
 
 
-def with_seen_versions(queryset):
-    """Rounds annotated with the newest history row of their key factors and notes, so
-    that ``round_seen_version`` needs no query of its own."""
-
-    def newest(history):
-        return Subquery(
-            history.filter(assessment_id=OuterRef("pk")).order_by().values("assessment_id").annotate(m=Max("history_id")).values("m")
-        )
-
-    return queryset.annotate(seen_kf=newest(KeyFactorAssessment.history), seen_cf=newest(ContextFactorNote.history))
-
-
-def round_seen_version(assessment):
-    """The newest history row of a round's key factors and notes (0 before any save)."""
+def seen_version(assessment, *, key_factors=(), context_factors=()):
+    """The newest history row of a round's rows for ``key_factors`` and
+    ``context_factors`` (one page of the form): 0 before any save."""
     if assessment is None or assessment.pk is None:
         return 0
-    if not hasattr(assessment, "seen_kf"):
-        assessment = with_seen_versions(SelfAssessment.objects.filter(pk=assessment.pk)).get()
-    return max(assessment.seen_kf or 0, assessment.seen_cf or 0)
+    newest = 0
+    for history, lookup, factors in (
+        (KeyFactorAssessment.history, "key_factor_id__in", key_factors),
+        (ContextFactorNote.history, "context_factor_id__in", context_factors),
+    ):
+        if factors:
+            rows = history.filter(assessment_id=assessment.pk, **{lookup: [factor.pk for factor in factors]})
+            newest = max(newest, rows.aggregate(m=Max("history_id"))["m"] or 0)
+    return newest
 
 
 @dataclass
@@ -48,12 +45,15 @@ class RoundSave:
     saved: int = 0
     conflict: bool = False  # someone else saved meanwhile: nothing was written
     changed_by_others: list = field(default_factory=list)  # the key factors they changed
+    version: int = 0  # what the page's next save builds on
 
 
 @transaction.atomic
 def round_save(*, scheme, city, assessment, key_factors, context_factors, values, notes, seen, user, reason=""):
-    """Save ``values`` ({key factor id: (level, evidence, focus)}) and ``notes`` ({context
-    factor id: text}) into ``assessment`` (the baseline is created on its first save)."""
+    """Save one page of the form into ``assessment`` (the baseline is created on its
+    first save): ``values`` ({key factor id: (level, evidence, focus)}) of the page's
+    ``key_factors`` and ``notes`` ({context factor id: text}) of its ``context_factors``.
+    ``seen`` is the page's version (``seen_version``) the writer started from."""
     if assessment is None:
         assessment, _created = SelfAssessment.objects.get_or_create(
             scheme=scheme, city=city, round=1, defaults={"benchmark": scheme.benchmark, "label": _("Baseline")}
@@ -64,17 +64,21 @@ def round_save(*, scheme, city, assessment, key_factors, context_factors, values
     result = RoundSave()
     rows = {row.key_factor_id: row for row in assessment.key_factors.all()}
     note_rows = {row.context_factor_id: row for row in assessment.context_notes.all()}
-    if round_seen_version(assessment) != seen:
+    if seen_version(assessment, key_factors=key_factors, context_factors=context_factors) != seen:
         changed = set(
-            KeyFactorAssessment.history.filter(assessment_id=assessment.pk, history_id__gt=seen).values_list(
-                "key_factor_id", flat=True
-            )
+            KeyFactorAssessment.history.filter(
+                assessment_id=assessment.pk, history_id__gt=seen, key_factor_id__in=[kf.pk for kf in key_factors]
+            ).values_list("key_factor_id", flat=True)
         )
         result.conflict = True
         result.changed_by_others = [kf for kf in key_factors if kf.pk in changed]
         return result
+    # The limit is the whole round's: this page's text and what the other pages hold.
     check_document_text(
-        sum(len(evidence or "") for _level, evidence, _focus in values.values()) + sum(len(text or "") for text in notes.values())
+        sum(len(evidence or "") for _level, evidence, _focus in values.values())
+        + sum(len(text or "") for text in notes.values())
+        + sum(len(row.evidence) for pk, row in rows.items() if pk not in values)
+        + sum(len(row.notes) for pk, row in note_rows.items() if pk not in notes)
     )
     for key_factor in key_factors:
         level, evidence, focus = values[key_factor.pk]
@@ -99,6 +103,7 @@ def round_save(*, scheme, city, assessment, key_factors, context_factors, values
         row._change_reason = reason
         row.save()
         result.saved += 1
+    result.version = seen_version(assessment, key_factors=key_factors, context_factors=context_factors)
     return result
 
 

@@ -21,7 +21,7 @@ from mentoring.exports import csv_response, xlsx_response
 from mentoring.pages import confirm_page, confirmed, form_page, removal_question
 from mentoring.submissions import submission_save
 
-from ..action_plan_forms import ActionCommentForm, ActionForm, ApprovalForm, FreezeForm, NeedFormSet, UpdateForm
+from ..forms.action_plans import ActionCommentForm, ActionForm, ApprovalForm, FreezeForm, NeedFormSet, UpdateForm
 from ..models import Action, ActionPlanStatus, OrganisationKind
 from ..services.action_plans import (
     FIELDS,

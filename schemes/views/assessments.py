@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Avg
+from django.db.models import Avg, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,65 +16,44 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from benchmarks.models import ContextFactor, GuideQuestion, KeyFactor
+from benchmarks.models import ContextFactor, KeyFactor
 from mentoring.access import programme_view, refuse, require, scheme_view
 from mentoring.autosave import AUTOSAVE, autosave_response, form_errors, is_autosave
 from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response
 from mentoring.pages import confirm_page, confirmed
-from mentoring.precompiled import Precompiled, as_prefetched
 
-from ..assessment_forms import FocusForm, SelfAssessmentForm
+from ..forms.assessments import FocusForm, SelfAssessmentForm, form_pages
 from ..charts import levels_chart
-from ..models import ContextFactorNote, KeyFactorAssessment, Scheme, SchemeParty, SelfAssessment, Side
+from ..models import KeyFactorAssessment, Scheme, SchemeParty, SelfAssessment, Side
 from ..services.self_assessment import (
     RoundClosed,
     focus_agree,
     focus_save,
     levels,
     round_save,
-    round_seen_version,
     round_start,
     round_submit,
-    with_seen_versions,
+    seen_version,
 )
 from .cities import city_party, edits_for_city
-
-# Every self-assessment page reads these: compiled once (mentoring.precompiled).
-KEY_FACTORS_QUERY = Precompiled(lambda version: KeyFactor.objects.filter(version_id=version).order_by("order"), version=int)
-GUIDE_QUESTIONS_QUERY = Precompiled(
-    lambda version: GuideQuestion.objects.filter(key_factor__version_id=version).order_by("key_factor_id", "order"), version=int
-)
-CONTEXT_FACTORS_QUERY = Precompiled(lambda version: ContextFactor.objects.filter(version_id=version).order_by("order"), version=int)
-ROUNDS_QUERY = Precompiled(
-    lambda scheme, cities: with_seen_versions(SelfAssessment.objects.filter(scheme_id=scheme, city_id__in=cities)).order_by("round"),
-    scheme=int, cities=[int],
-)
-ROWS_QUERY = Precompiled(
-    lambda rounds: KeyFactorAssessment.objects.filter(assessment_id__in=rounds).select_related("key_factor").order_by("key_factor__order"),
-    rounds=[int],
-)
-NOTES_QUERY = Precompiled(lambda rounds: ContextFactorNote.objects.filter(assessment_id__in=rounds), rounds=[int])
-
 
 def _benchmark(scheme):
     if scheme.benchmark_id is None:
         raise Http404(_("This scheme has no benchmark to assess against."))
-    questions = GUIDE_QUESTIONS_QUERY(version=scheme.benchmark_id)
-    key_factors = as_prefetched(
-        KEY_FACTORS_QUERY(version=scheme.benchmark_id), "guide_questions", ((q.key_factor_id, q) for q in questions)
-    )
-    return key_factors, CONTEXT_FACTORS_QUERY(version=scheme.benchmark_id)
+    key_factors = list(KeyFactor.objects.filter(version_id=scheme.benchmark_id).order_by("order").prefetch_related("guide_questions"))
+    return key_factors, list(ContextFactor.objects.filter(version_id=scheme.benchmark_id).order_by("order"))
 
 
 def _rounds(scheme, cities, *, notes=True):
     """{city id: [round, ...]} with their key factor rows (and context notes) attached."""
     result = {city.pk: [] for city in cities}
-    assessments = ROUNDS_QUERY(scheme=scheme.pk, cities=[city.pk for city in cities])
-    ids = [assessment.pk for assessment in assessments]
-    as_prefetched(assessments, "key_factors", ((row.assessment_id, row) for row in ROWS_QUERY(rounds=ids)))
-    if notes:
-        as_prefetched(assessments, "context_notes", ((note.assessment_id, note) for note in NOTES_QUERY(rounds=ids)))
+    rows = Prefetch("key_factors", queryset=KeyFactorAssessment.objects.select_related("key_factor").order_by("key_factor__order"))
+    assessments = (
+        SelfAssessment.objects.filter(scheme=scheme, city__in=cities)
+        .order_by("round")
+        .prefetch_related(rows, *(["context_notes"] if notes else []))
+    )
     for assessment in assessments:
         result[assessment.city_id].append(assessment)
     return result
@@ -86,10 +65,12 @@ def _city(scheme, access, organisation_pk):
     return party, edits_for_city(access, "self_assessment", party)
 
 
-def _url(scheme, city=None, suffix=""):
+def _url(scheme, city=None, suffix="", *, page=1):
     kwargs = {"programme": scheme.programme.slug, "number": scheme.number}
     if city is None:
         return reverse("schemes:self_assessments", kwargs=kwargs) + suffix
+    if page != 1:
+        return reverse("schemes:self_assessment_page", kwargs={**kwargs, "organisation": city.pk, "page": page}) + suffix
     return reverse("schemes:self_assessment", kwargs={**kwargs, "organisation": city.pk}) + suffix
 
 
@@ -104,12 +85,19 @@ def _series_name(city, assessment):
 
 
 @scheme_view("view", "self_assessment")
-def self_assessment(request, scheme, access, organisation):
-    """The city's current round: the form beside the guide questions (or the answers,
-    read-only once submitted), the earlier rounds, and a chart of baseline vs latest."""
+def self_assessment(request, scheme, access, organisation, page=1):
+    """One page of the city's current round: a few key factors, the form beside their
+    guide questions (or the answers, read-only once submitted), or the notes on the
+    context factors; which pages have their levels; on the first page the earlier
+    rounds and a chart of baseline vs latest. Saving (the Save button, Previous and
+    Next, saving as people type) writes only this page's rows."""
     party, may_edit = _city(scheme, access, organisation)
     city, side = party.organisation, party.side
     key_factors, context_factors = _benchmark(scheme)
+    pages = form_pages(key_factors, context_factors)
+    if not 1 <= page <= len(pages):
+        raise Http404(_("No such page."))
+    here = pages[page - 1]
     rounds = _rounds(scheme, [city])[city.pk]
     current = rounds[-1] if rounds else None
     editable = may_edit and (current is None or current.submitted_at is None)
@@ -117,9 +105,10 @@ def self_assessment(request, scheme, access, organisation):
     notes = {note.context_factor_id: note for note in current.context_notes.all()} if current else {}
     form = SelfAssessmentForm(
         request.POST if request.method == "POST" else None,
-        key_factors=key_factors, context_factors=context_factors, rows=rows, notes=notes,
-        seen=round_seen_version(current),
+        key_factors=here.key_factors, context_factors=here.context_factors, rows=rows, notes=notes,
+        seen=seen_version(current, key_factors=here.key_factors, context_factors=here.context_factors) if editable else 0,
     )
+    page_url = _url(scheme, city, page=page)
     conflict, changed = False, []
     may_submit = edits_for_city(access, "self_assessment", party, "submit")
     autosave = is_autosave(request)
@@ -129,21 +118,21 @@ def self_assessment(request, scheme, access, organisation):
             if autosave:
                 return autosave_response("locked", http_status=409)
             messages.error(request, _("This round is submitted: it is read-only. Start a re-assessment to change it."))
-            return redirect(_url(scheme, city))
+            return redirect(page_url)
         if autosave and not form.is_valid():
             return autosave_response("invalid", http_status=400, errors=form_errors(form))
         if form.is_valid():
             try:
                 result = round_save(
-                    scheme=scheme, city=city, assessment=current, key_factors=key_factors, context_factors=context_factors,
-                    values=form.values(), notes=form.notes(), seen=form.cleaned_data.get("seen") or 0, user=request.user,
-                    reason=AUTOSAVE if autosave else "",
+                    scheme=scheme, city=city, assessment=current, key_factors=here.key_factors,
+                    context_factors=here.context_factors, values=form.values(), notes=form.notes(),
+                    seen=form.cleaned_data.get("seen") or 0, user=request.user, reason=AUTOSAVE if autosave else "",
                 )
             except RoundClosed:
                 if autosave:
                     return autosave_response("locked", http_status=409)
                 messages.error(request, _("This round was submitted meanwhile: it is read-only now."))
-                return redirect(_url(scheme, city))
+                return redirect(page_url)
             except ValidationError as error:
                 if autosave:
                     return autosave_response("invalid", http_status=400, errors={NON_FIELD_ERRORS: error.messages})
@@ -152,20 +141,27 @@ def self_assessment(request, scheme, access, organisation):
             if autosave:
                 if result.conflict:
                     return autosave_response("conflict", http_status=409)
-                saved_round = SelfAssessment.objects.filter(scheme=scheme, city=city).order_by("round").last()
-                return autosave_response(fields={"seen": round_seen_version(saved_round)}, saved=result.saved)
+                return autosave_response(fields={"seen": result.version}, saved=result.saved)
             if result is not None and not result.conflict:
                 submitting = "submit_round" in request.POST and may_submit
                 if not (submitting and confirmed(request)):  # submitted at once: that message says it
                     messages.success(request, _("Saved.") if result.saved else _("Nothing had changed."))
                 if submitting:
                     # Saved first, through the normal save: submitting never drops an edit.
-                    return _submit(request, scheme, city, submit_url=_url(scheme, city, "submit/"))
-                return redirect(_url(scheme, city))
+                    return _submit(request, scheme, city, submit_url=_url(scheme, city, "submit/"), back=page_url)
+                go = request.POST.get("go", "")
+                if go.isdigit() and 1 <= int(go) <= len(pages):  # Previous or Next: saved, then there
+                    return redirect(_url(scheme, city, page=int(go)))
+                return redirect(page_url)
             if result is not None:
                 conflict, changed = True, result.changed_by_others
+    nav = []  # every page, with how much of it is filled
+    for item in pages:
+        done, total = item.progress(rows, notes)
+        nav.append(SimpleNamespace(number=item.number, title=item.title, url=_url(scheme, city, page=item.number),
+                                   levels=bool(item.key_factors), done=done, total=total))
     series = []
-    if rounds:
+    if rounds and page == 1:
         series.append((_series_name(city, rounds[0]), levels(rounds[0])))
         if len(rounds) > 1:
             series.append((_series_name(city, rounds[-1]), levels(rounds[-1])))
@@ -176,8 +172,11 @@ def self_assessment(request, scheme, access, organisation):
             "scheme": scheme, "programme": scheme.programme, "access": access, "city": city, "side": side,
             "rounds": rounds, "current": current, "form": form, "editable": editable, "may_edit": may_edit,
             "may_submit": may_submit, "submit_question": _submit_question(current),
-            "conflict": conflict, "changed": changed, "answered": [(kf, rows.get(kf.pk)) for kf in key_factors],
-            "context_factors": context_factors,
+            "conflict": conflict, "changed": changed,
+            "page": here, "pages": nav if len(nav) > 1 else [],
+            "previous": nav[page - 2] if page > 1 else None, "next": nav[page] if page < len(nav) else None,
+            "answered": [(kf, rows.get(kf.pk)) for kf in here.key_factors],
+            "noted": [(cf, notes.get(cf.pk)) for cf in here.context_factors],
             "chart": levels_chart(key_factors, series) if series else None,
             "page_title": _("Self-assessment: %(city)s") % {"city": city.label},
         },
@@ -207,20 +206,21 @@ def _submit_question(current):
     }
 
 
-def _submit(request, scheme, city, *, submit_url):
+def _submit(request, scheme, city, *, submit_url, back=None):
     """Submit the city's current round once the person has confirmed (on a page of its
-    own, or in the dialog of the form they sent it from)."""
+    own, or in the dialog of the form they sent it from); ``back``: the page of the
+    form they sent it from."""
     current = SelfAssessment.objects.filter(scheme=scheme, city=city).order_by("round").last()
     if current is None or not KeyFactorAssessment.objects.filter(assessment=current, level__isnull=False).exists():
         messages.error(request, _("Give a level to at least one key factor before submitting."))
-    elif not confirmed(request):
+        return redirect(back or _url(scheme, city))
+    if not confirmed(request):
         return confirm_page(
-            request, **_submit_question(current), cancel_url=_url(scheme, city), action=submit_url,
+            request, **_submit_question(current), cancel_url=back or _url(scheme, city), action=submit_url,
             context={"programme": scheme.programme, "scheme": scheme},
         )
-    else:
-        round_submit(assessment=current)
-        messages.success(request, _("Submitted: this round is read-only now."))
+    round_submit(assessment=current)
+    messages.success(request, _("Submitted: this round is read-only now."))
     return redirect(_url(scheme, city))
 
 

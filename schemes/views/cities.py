@@ -7,33 +7,19 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from mentoring.access import ASSOCIATION
-from mentoring.precompiled import Precompiled
 
 from ..models import OrganisationKind, SchemeParty
-
-
-def _city_parties(scheme, organisation):
-    return SchemeParty.objects.filter(scheme_id=scheme, organisation_id=organisation, organisation__kind="city").select_related("organisation")
-
-
-# Every page of a city's documents runs one: compiled once (mentoring.precompiled).
-CITY_PARTY_QUERY = Precompiled(lambda scheme, organisation: _city_parties(scheme, organisation)[:1], scheme=int, organisation=int)
-CITY_PARTY_ON_QUERY = Precompiled(
-    lambda scheme, organisation, sides: _city_parties(scheme, organisation).filter(side__in=sides)[:1],
-    scheme=int, organisation=int, sides=[str],
-)
 
 
 def city_party(scheme, organisation_pk, *, sides=None, missing=None):
     """The party of ``scheme`` that is the city ``organisation_pk`` (on one of ``sides``
     when given), organisation fetched with it; 404 otherwise."""
-    if sides is None:
-        parties = CITY_PARTY_QUERY(scheme=scheme.pk, organisation=organisation_pk)
-    else:
-        parties = CITY_PARTY_ON_QUERY(scheme=scheme.pk, organisation=organisation_pk, sides=[str(side) for side in sides])
-    if not parties:
+    parties = SchemeParty.objects.filter(scheme=scheme, organisation_id=organisation_pk, organisation__kind=OrganisationKind.CITY)
+    if sides is not None:
+        parties = parties.filter(side__in=sides)
+    party = parties.select_related("organisation").order_by().first()
+    if party is None:
         raise Http404(missing or _("No such city in this scheme."))
-    party = parties[0]
     party.scheme = scheme  # the scheme it was found through, not read again
     return party
 

@@ -11,7 +11,7 @@ from mentoring.forms import EditConflict
 from mentoring.pages import confirm_page, confirmed, form_page, history_view, removal_question, restore_view
 from mentoring.submissions import submission_save
 
-from ..forms import PoliticalCommitmentForm
+from ..forms.commitments import PoliticalCommitmentForm
 from ..services.setup import form_save_with_history
 
 

@@ -8,9 +8,7 @@ from django.views.decorators.http import require_safe
 
 from mentoring.access import programme_view
 from mentoring.exports import csv_response, xlsx_response
-from mentoring.models import User
-from mentoring.pages import asks_filter, paginate
-from mentoring.precompiled import FIXED, Precompiled, PrecompiledList, counted
+from mentoring.pages import paginate
 
 from ..filters import DashboardFilter
 from ..models import Scheme, Side
@@ -19,34 +17,16 @@ from ..services.progress import STEP_LABELS, progress_for, progress_queryset
 ROWS_PER_PAGE = 50
 
 
-def _visible(user, programme):
-    return progress_queryset(Scheme.objects.for_user(user).filter(programme=programme, archived=False)).order_by("number")
-
-
-def _schemes(request, programme, *, filtered=True):
-    # Unfiltered, the view reads the schemes itself: no queryset to build for the filter.
-    schemes = _visible(request.user, programme) if filtered else Scheme.objects.none()
+def _schemes(request, programme):
+    schemes = progress_queryset(Scheme.objects.for_user(request.user).filter(programme=programme, archived=False)).order_by("number")
     return DashboardFilter(request.GET, queryset=schemes, programme=programme)
-
-
-# The dashboard as it opens (no filter): compiled once (mentoring.precompiled).
-COUNT_QUERY = Precompiled(lambda user, programme: counted(_visible(User(pk=user), programme)), user=int, programme=int)
-ROWS_QUERY = Precompiled(
-    lambda user, programme, start, stop: _visible(User(pk=user), programme)[start:stop],
-    user=int, programme=int, start=FIXED, stop=FIXED,
-)
 
 
 @require_safe
 @programme_view("dashboard")
 def programme_dashboard(request, programme, access):
-    filtered = request.user.is_superuser or asks_filter(request, DashboardFilter)
-    filterset = _schemes(request, programme, filtered=filtered)
-    if filtered:
-        page_obj = paginate(request, filterset.qs, per_page=ROWS_PER_PAGE)
-    else:
-        schemes = PrecompiledList(COUNT_QUERY, ROWS_QUERY, user=request.user.pk, programme=programme.pk)
-        page_obj = paginate(request, schemes, per_page=ROWS_PER_PAGE)
+    filterset = _schemes(request, programme)
+    page_obj = paginate(request, filterset.qs, per_page=ROWS_PER_PAGE)
     progress = progress_for(page_obj.object_list)
     rows = [progress[scheme.pk] for scheme in page_obj.object_list]
     query = request.GET.copy()

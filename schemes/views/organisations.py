@@ -12,7 +12,7 @@ from mentoring.pages import form_page, history_view, paginate, restore_view
 from mentoring.submissions import submission_save
 
 from ..filters import OrganisationFilter
-from ..forms import OrganisationForm
+from ..forms.setup import OrganisationForm
 from ..models import OrganisationKind
 from ..services.setup import form_save_with_history, organisation_register
 

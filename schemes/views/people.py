@@ -14,7 +14,7 @@ from mentoring.access import programme_view, require, scheme_view
 from mentoring.pages import confirm_page, confirmed
 from mentoring.submissions import submission_save
 
-from ..forms import InvitationForm, RoleGrantForm
+from ..forms.people import InvitationForm, RoleGrantForm
 from ..models import Invitation, Organisation, ProgrammeRole, SchemeRole
 from ..services.invitations import AlreadyInvited, invitation_create, invitation_withdraw, role_grant, role_remove
 

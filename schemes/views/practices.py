@@ -16,14 +16,11 @@ from mentoring.access import programme_view, refuse
 from mentoring.autosave import autosave_form
 from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response
-from mentoring.models import User
-from mentoring.pages import asks_filter, form_page, history_view, paginate, restore_view
+from mentoring.pages import form_page, history_view, paginate, restore_view
 from mentoring.submissions import submission_save
-from mentoring.precompiled import FIXED, Precompiled, PrecompiledList, as_prefetched, counted
 
 from ..filters import GoodPracticeFilter
-from ..forms import GoodPracticeForm
-from ..models import GoodPractice
+from ..forms.practices import GoodPracticeForm
 from ..services.practice import good_practice_save, owned_cities
 
 KEY_FACTORS = Prefetch("key_factors", queryset=KeyFactor.objects.select_related("version").order_by("version__title", "order"))
@@ -45,50 +42,18 @@ def _list_url(programme):
     return reverse("schemes:good_practices", kwargs={"programme": programme.slug})
 
 
-def _practices(programme):
-    return GoodPractice.objects.filter(programme_id=programme).select_related("city").order_by("title", "pk")
-
-
-# The library as it opens (no filter): compiled once (mentoring.precompiled).
-COUNT_QUERY = Precompiled(lambda programme: counted(_practices(programme)), programme=int)
-ROWS_QUERY = Precompiled(lambda programme, start, stop: _practices(programme)[start:stop], programme=int, start=FIXED, stop=FIXED)
-TAGS_QUERY = Precompiled(
-    lambda ids: GoodPractice.key_factors.through.objects.filter(goodpractice_id__in=ids)
-    .select_related("keyfactor__version").order_by("keyfactor__version__title", "keyfactor__order"),
-    ids=[int],
-)
-MAY_ADD_QUERY = Precompiled(
-    lambda user, programme: owned_cities(User(pk=user), programme).order_by().values_list("pk", flat=True)[:1],
-    user=int, programme=int,
-)
-
-
-def _with_key_factors(practices):
-    tags = TAGS_QUERY(ids=[practice.pk for practice in practices])
-    as_prefetched(practices, "key_factors", ((tag.goodpractice_id, tag.keyfactor) for tag in tags))
-
-
 @require_safe
 @programme_view("view", "good_practice")
 def good_practice_list(request, programme, access):
-    filtered = asks_filter(request, GoodPracticeFilter)
-    practices = (
-        programme.good_practices.select_related("city").prefetch_related(KEY_FACTORS).order_by("title", "pk")
-        if filtered else GoodPractice.objects.none()
-    )
+    practices = programme.good_practices.select_related("city").prefetch_related(KEY_FACTORS).order_by("title", "pk")
     filterset = GoodPracticeFilter(request.GET, queryset=practices, programme=programme)
-    if filtered:
-        page_obj = paginate(request, filterset.qs)
-    else:
-        page_obj = paginate(request, PrecompiledList(COUNT_QUERY, ROWS_QUERY, programme=programme.pk))
-        _with_key_factors(page_obj.object_list)
-    may_add = access.can("edit", "good_practice") and bool(MAY_ADD_QUERY(user=request.user.pk, programme=programme.pk))
+    may_add = access.can("edit", "good_practice") and owned_cities(request.user, programme).exists()
     return render(
         request,
         "practices/list.html",
         {
             "programme": programme, "access": access, "filter": filterset,
-            "page_obj": page_obj, "may_add": may_add, "page_title": _("Good practices"),
+            "page_obj": paginate(request, filterset.qs), "may_add": may_add, "page_title": _("Good practices"),
         },
     )
 

@@ -11,15 +11,12 @@ from django.views.decorators.http import require_POST, require_safe
 from benchmarks.models import BenchmarkVersion
 from mentoring.access import may_create_programme, programme_view
 from mentoring.forms import EditConflict
-from mentoring.models import User
-from mentoring.pages import archive_toggle, asks_filter, form_page, history_view, paginate, restore_view
-from mentoring.precompiled import FIXED, Precompiled, PrecompiledList, counted
+from mentoring.pages import archive_toggle, form_page, history_view, paginate, restore_view
 from mentoring.submissions import submission_save
 
 from ..filters import ProgrammeFilter, SchemeFilter
-from ..forms import ProgrammeForm
-from ..models import Organisation, OrganisationKind, Programme, ProgrammeRole, Scheme
-from ..services.schemes import with_parties
+from ..forms.setup import ProgrammeForm
+from ..models import Organisation, OrganisationKind, Programme, Scheme
 from ..services.setup import form_save_with_history, programme_create
 
 CITIES_SHOWN = 50
@@ -58,67 +55,28 @@ def programme_create_view(request):
     return form_page(request, form, title=_("New programme"), submit_label=_("Create the programme"), cancel_url="/programmes/")
 
 
-def _programme_schemes(user, programme):
-    return (
-        Scheme.objects.for_user(user)
-        .filter(programme=programme)
-        .select_related("programme", "benchmark")
-        .order_by("number")
-    )
-
-
-def _active_schemes(user, programme):
-    # What the scheme filter shows when nothing is asked: the active schemes.
-    return _programme_schemes(User(pk=user), programme).filter(archived=False)
-
-
-def _cities(programme):
-    return Organisation.objects.filter(programmes=programme, kind__in=[OrganisationKind.CITY, OrganisationKind.ASSOCIATION])
-
-
-# Every programme page runs these: compiled once (mentoring.precompiled).
-SCHEME_COUNT_QUERY = Precompiled(lambda user, programme: counted(_active_schemes(user, programme)), user=int, programme=int)
-SCHEME_ROWS_QUERY = Precompiled(
-    lambda user, programme, start, stop: _active_schemes(user, programme)[start:stop],
-    user=int, programme=int, start=FIXED, stop=FIXED,
-)
-BENCHMARKS_QUERY = Precompiled(
-    lambda programme: BenchmarkVersion.objects.filter(programmes=programme).select_related("benchmark").order_by("benchmark__slug"),
-    programme=int,
-)
-FACILITATORS_QUERY = Precompiled(
-    lambda programme: Organisation.objects.filter(facilitated_programmes=programme).order_by("name"), programme=int
-)
-CITIES_QUERY = Precompiled(lambda programme: _cities(programme).order_by("name")[:CITIES_SHOWN], programme=int)
-CITY_COUNT_QUERY = Precompiled(lambda programme: counted(_cities(programme)), programme=int)
-PEOPLE_QUERY = Precompiled(
-    lambda programme: ProgrammeRole.objects.filter(programme_id=programme).select_related("user").order_by("role", "user__last_name"),
-    programme=int,
-)
-
-
 @require_safe
 @programme_view("view")
 def programme_detail(request, programme, access):
-    user = request.user
-    filtered = user.is_superuser or asks_filter(request, SchemeFilter)
-    schemes = _programme_schemes(user, programme) if filtered else Scheme.objects.none()
+    schemes = (
+        Scheme.objects.for_user(request.user)
+        .filter(programme=programme)
+        .select_related("programme", "benchmark")
+        .with_parties()
+        .order_by("number")
+    )
     filterset = SchemeFilter(request.GET, queryset=schemes)
-    if filtered:
-        page_obj = paginate(request, filterset.qs)
-    else:  # the page as it opens: its precompiled queries
-        page_obj = paginate(request, PrecompiledList(SCHEME_COUNT_QUERY, SCHEME_ROWS_QUERY, user=user.pk, programme=programme.pk))
-    with_parties(page_obj.object_list)
+    cities = Organisation.objects.filter(programmes=programme, kind__in=[OrganisationKind.CITY, OrganisationKind.ASSOCIATION])
     context = {
         "programme": programme,
         "access": access,
         "filter": filterset,
-        "page_obj": page_obj,
-        "benchmarks": BENCHMARKS_QUERY(programme=programme.pk),
-        "facilitator_organisations": FACILITATORS_QUERY(programme=programme.pk),
-        "cities": CITIES_QUERY(programme=programme.pk),
-        "city_count": CITY_COUNT_QUERY(programme=programme.pk)[0],
-        "people": PEOPLE_QUERY(programme=programme.pk),
+        "page_obj": paginate(request, filterset.qs),
+        "benchmarks": BenchmarkVersion.objects.filter(programmes=programme).select_related("benchmark").order_by("benchmark__slug"),
+        "facilitator_organisations": programme.facilitator_organisations.order_by("name"),
+        "cities": cities.order_by("name")[:CITIES_SHOWN],
+        "city_count": cities.count(),
+        "people": programme.roles.select_related("user").order_by("role", "user__last_name"),
     }
     return render(request, "schemes/programme_detail.html", context)
 

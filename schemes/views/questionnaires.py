@@ -25,12 +25,11 @@ from mentoring.documents import pdf_response
 from mentoring.autosave import AUTOSAVE, autosave_response, fold_autosaves, form_errors, is_autosave
 from mentoring.pages import confirm_page, confirmed, paginate
 from mentoring.unsaved import keep_unsaved_text, unsaved_data
-from mentoring.precompiled import Precompiled, as_prefetched
 from mentoring.submissions import submission_save
 from mentoring.templatetags.dates import iso_date_shown
 
-from ..models import Answer, Question, QuestionKind, Response, ResponseStatus, Side, TemplateKind, TemplateSection
-from ..questionnaire_forms import CommentForm, SectionForm, StrengthsPracticesForm, answer_value, format_number
+from ..models import Answer, QuestionKind, Response, ResponseStatus, Side, TemplateKind
+from ..forms.questionnaires import CommentForm, SectionForm, StrengthsPracticesForm, answer_value, format_number
 from ..services.filling import (
     NotEditable,
     normalise,
@@ -122,35 +121,24 @@ class Filling:
         return self.url(f"sections/{section.key}/")
 
 
-# Every page of a questionnaire reads these: compiled once (mentoring.precompiled).
-RESPONSE_QUERY = Precompiled(
-    lambda scheme, kind, organisation: Response.objects.filter(scheme_id=scheme, template__kind=kind, organisation_id=organisation)
-    .select_related("template", "submitted_by").order_by("pk")[:1],
-    scheme=int, kind=str, organisation=int,
-)
-SECTIONS_QUERY = Precompiled(lambda template: TemplateSection.objects.filter(template_id=template).order_by("order"), template=int)
-QUESTIONS_QUERY = Precompiled(
-    lambda template: Question.objects.filter(section__template_id=template).order_by("section_id", "order"), template=int
-)
-ANSWERS_QUERY = Precompiled(
-    lambda response: Answer.objects.filter(response_id=response, row=0).select_related("updated_by"), response=int
-)
-
-
 def load(scheme, access, kind, organisation_pk, *, with_threads=False):
     party = city_party(scheme, organisation_pk, sides=OWNER_SIDES[kind], missing=_("No such document in this scheme."))
     require(access, "view", kind)
-    response = next(iter(RESPONSE_QUERY(scheme=scheme.pk, kind=str(kind), organisation=party.organisation_id)), None)
+    response = (
+        Response.objects.filter(scheme=scheme, template__kind=kind, organisation_id=party.organisation_id)
+        .select_related("template", "submitted_by")
+        .order_by("pk")
+        .first()
+    )
     if response is not None:
         response.scheme, response.organisation = scheme, party.organisation
     template = response.template if response else template_for(scheme.programme, kind)
     if template is None:
         raise Http404(_("No template for this document."))
-    questions = QUESTIONS_QUERY(template=template.pk)
-    sections = as_prefetched(SECTIONS_QUERY(template=template.pk), "questions", ((q.section_id, q) for q in questions))
+    sections = list(template.sections.order_by("order").prefetch_related("questions"))
     for section in sections:
         section.template = template
-    answers = {a.question_id: a for a in ANSWERS_QUERY(response=response.pk)} if response else {}
+    answers = {a.question_id: a for a in response.answers.filter(row=0).select_related("updated_by").order_by()} if response else {}
     filling = Filling(scheme, access, kind, party, template, response, sections, answers)
     if with_threads:
         filling.threads = threads(response)

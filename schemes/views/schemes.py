@@ -10,10 +10,9 @@ from benchmarks.models import KeyFactor
 from mentoring.access import programme_view, scheme_view
 from mentoring.forms import EditConflict
 from mentoring.pages import archive_toggle, form_page, history_view, restore_view
-from mentoring.precompiled import Precompiled
 from mentoring.submissions import submission_save
 
-from ..forms import PartyFormSet, SchemeCreateForm, SchemeForm
+from ..forms.setup import PartyFormSet, SchemeCreateForm, SchemeForm
 from ..models import PoliticalCommitment, Scheme, SchemeKind, SchemeRole, Side
 from ..services.progress import progress_for, recent_changes
 from ..services.schemes import scheme_create
@@ -59,11 +58,6 @@ def scheme_create_view(request, programme, access):
     )
 
 
-# Every scheme home reads these: compiled once (mentoring.precompiled).
-FOCUS_QUERY = Precompiled(lambda scheme: KeyFactor.objects.filter(focus_of_schemes=scheme).order_by("order"), scheme=int)
-COMMITMENTS_QUERY = Precompiled(lambda scheme: PoliticalCommitment.objects.filter(scheme_id=scheme).order_by("-date"), scheme=int)
-
-
 @require_safe
 @scheme_view("view")
 def scheme_detail(request, scheme, access):
@@ -79,10 +73,10 @@ def scheme_detail(request, scheme, access):
         "progress": progress,
         "parties": parties,
         "people": sorted(scheme.roles.all(), key=lambda role: (role.role, role.user.last_name)),
-        "focus_key_factors": FOCUS_QUERY(scheme=scheme.pk),
-        "commitments": COMMITMENTS_QUERY(scheme=scheme.pk),
+        "focus_key_factors": KeyFactor.objects.filter(focus_of_schemes=scheme).order_by("order"),
+        "commitments": PoliticalCommitment.objects.filter(scheme=scheme).order_by("-date"),
         "styles": scheme_styles(scheme),
-        "plan": getattr(scheme, "action_plan", None),
+        "plan": progress.plan,
         "changes": recent_changes(scheme),
         # A mentoring scheme with mentee cities and no mentor city waits for a match.
         "waiting_city": next(

@@ -15,7 +15,7 @@ from mentoring.documents import pdf_response
 from mentoring.pages import confirm_page, confirmed, form_page, removal_question
 from mentoring.submissions import submission_save
 
-from ..forms import SupportGroupMemberForm
+from ..forms.support_groups import SupportGroupMemberForm
 from ..models import MAX_MEMBERS, LocalSupportGroupMember
 from ..services.support_groups import member_add
 from .cities import city_party, edits_for_city

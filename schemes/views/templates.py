@@ -22,7 +22,7 @@ from mentoring.pages import form_page
 from mentoring.submissions import submission_save
 
 from ..models import Question, QuestionnaireTemplate
-from ..questionnaire_forms import QuestionForm
+from ..forms.questionnaires import QuestionForm
 from ..services.filling import template_for
 from ..services.questionnaires import (
     ADAPTABLE_KINDS,

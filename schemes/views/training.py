@@ -15,11 +15,10 @@ from django.views.decorators.http import require_safe
 from mentoring.access import programme_view, refuse
 from mentoring.forms import EditConflict
 from mentoring.pages import form_page, paginate
-from mentoring.precompiled import Precompiled, as_prefetched
 from mentoring.submissions import submission_save
 
-from ..assessment_forms import StyleSurveyForm, TrainingSessionForm
-from ..models import MentoringStyleAnswer, MentoringStyleResponse, Scheme, SchemeRole, SurveySide
+from ..forms.training import StyleSurveyForm, TrainingSessionForm
+from ..models import MentoringStyleResponse, Scheme, SchemeRole, SurveySide
 from ..services.setup import form_save_with_history
 from ..services.styles import match, profile, responses_of, survey_save, survey_sides
 
@@ -170,23 +169,12 @@ def training_survey(request, programme, access, pk):
     )
 
 
-def _scheme_style_responses(scheme, programme):
-    return responses_of(roles=SchemeRole.objects.filter(scheme_id=scheme), programme=programme).select_related(
-        "respondent", "organisation"
-    )
-
-
-# Every scheme home reads these: compiled once (mentoring.precompiled).
-STYLE_RESPONSES_QUERY = Precompiled(_scheme_style_responses, scheme=int, programme=int)
-STYLE_ANSWERS_QUERY = Precompiled(lambda ids: MentoringStyleAnswer.objects.filter(response_id__in=ids), ids=[int])
-
-
 def scheme_styles(scheme):
     """How a scheme's mentor side and mentee side match: their profiles and the match
     (two queries). None when either side has not answered."""
-    responses = STYLE_RESPONSES_QUERY(scheme=scheme.pk, programme=scheme.programme_id)
-    answers = STYLE_ANSWERS_QUERY(ids=[response.pk for response in responses])
-    as_prefetched(responses, "answers", ((answer.response_id, answer) for answer in answers))
+    responses = responses_of(roles=SchemeRole.objects.filter(scheme=scheme), programme=scheme.programme_id).select_related(
+        "respondent", "organisation"
+    ).prefetch_related("answers")
     mentors = [r for r in responses if r.side == SurveySide.MENTOR]
     mentees = [r for r in responses if r.side == SurveySide.MENTEE]
     if not mentors or not mentees:

@@ -34,7 +34,7 @@ from ..services.visits import (
     visit_remove,
     visit_save,
 )
-from ..visit_forms import SessionForm, VisitForm, VisitRecordForm
+from ..forms.visits import SessionForm, VisitForm, VisitRecordForm
 
 
 def _visit(scheme, number):

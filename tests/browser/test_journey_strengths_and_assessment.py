@@ -19,6 +19,7 @@ PASSWORD = "journey-three-password-2026"
 KF1 = "1. Demonstrating political leadership & public commitment to integration"
 KF2 = "2. Conducting needs analysis"
 KF4 = "4. Acting as a point of first contact for integration information, guidance and support"
+KF7 = "7. Monitoring and tackling discrimination"
 
 
 def downloaded_text(page, link_name):
@@ -167,6 +168,18 @@ def test_the_mentor_city_shows_its_strengths_and_both_cities_assess_themselves(p
         focus=(KF1, KF4),
     )
     screenshot(maria, "self-assessment-capaci")
+    # The form comes a few key factors a page: Next saves this page, then opens the next.
+    pages = maria.get_by_role("navigation", name="Pages of this self-assessment")
+    expect(pages.get_by_role("link")).to_have_count(3)
+    expect(pages.get_by_role("link", name=re.compile("Key factors 1 to 6"))).to_contain_text("3 of 6 levels given")
+    maria.get_by_role("button", name="Next: Key factors 7 to 12").click()
+    expect(maria.get_by_role("heading", name="Key factors 7 to 12")).to_be_visible()
+    expect(maria.get_by_role("group", name=KF1, exact=True)).to_have_count(0)
+    maria.get_by_role("group", name=KF7, exact=True).get_by_label("First steps", exact=True).check()
+    maria.get_by_role("button", name="Previous: Key factors 1 to 6").click()
+    expect(pages.get_by_role("link", name=re.compile("Key factors 7 to 12"))).to_contain_text("1 of 6 levels given")
+    expect(maria.get_by_role("group", name=KF4, exact=True).get_by_label("Partly in place", exact=True)).to_be_checked()
+    transcript.append("Maria went on to key factors 7 to 12 with Next (KF7 1) and back with Previous: both pages saved")
     submit_round(maria)
     expect(maria.get_by_text("Partly in place", exact=True)).to_be_visible()  # the answers, read-only
     expect(maria.get_by_role("button", name="Save draft")).to_have_count(0)

@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, TextLimitMixin
-from mentoring.templatetags.dates import day_heading
 from mentoring.submissions import SubmitOnceMixin
+from mentoring.templatetags.dates import day_heading
 
-from .models import AgendaItem, LocalSupportGroupMember, Organisation, OrganisationKind, Visit
-from .services.visits import PREPARATION_LEAD, session_check, session_text
+from ..models import AgendaItem, LocalSupportGroupMember, Organisation, OrganisationKind, Visit
+from ..services.visits import PREPARATION_LEAD, session_check, session_text
 
 TIME_ZONES = sorted(zone for zone in zoneinfo.available_timezones() if "/" in zone and not zone.startswith("Etc/"))
 TYPICAL_DAYS = (1, 5)  # a visit outside this many days is unusual: a warning, not an error

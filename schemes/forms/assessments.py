@@ -1,20 +1,59 @@
 """The self-assessment form: for every key factor of the benchmark a level on the
 labelled scale, the evidence and whether to focus on it; a note on every context factor.
-Field names carry the key factor's or context factor's id, so a field naming one that is
-not in the benchmark is refused."""
+It is filled a page at a time (``form_pages``): a few key factors a page, then the
+context factors, so that no page holds more than ``FIELDS_PER_PAGE`` fields. Field
+names carry the key factor's or context factor's id, so a field naming one that is not
+on the page is refused."""
 
 import re
+from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, TextLimitMixin
-from mentoring.submissions import SubmitOnceMixin
+from mentoring.forms import ConcurrentEditMixin, TextLimitMixin
 
-from .models import Level, Scheme, TrainingSession
+from ..models import Level, Scheme
 
 FIELD_NAME = re.compile(r"^(level|evidence|focus|note)_(\d+)$")
+# A key factor has three fields (level, evidence, focus), a context factor one (its note).
+FIELDS_PER_PAGE = 18
+
+
+@dataclass
+class FormPage:
+    """One page of the self-assessment form: some key factors, or some context factors."""
+
+    number: int
+    key_factors: list
+    context_factors: list
+
+    @property
+    def title(self):
+        if not self.key_factors:
+            return _("Context factors")
+        first, last = self.key_factors[0].number, self.key_factors[-1].number
+        if first == last:
+            return _("Key factor %(number)s") % {"number": first}
+        return _("Key factors %(first)s to %(last)s") % {"first": first, "last": last}
+
+    def progress(self, rows, notes):
+        """(done, total): the page's key factors with a level, or context factors with a
+        note, in a round's ``rows`` and ``notes`` (by key factor and context factor id)."""
+        if self.key_factors:
+            done = sum(1 for kf in self.key_factors if kf.pk in rows and rows[kf.pk].level is not None)
+            return done, len(self.key_factors)
+        return sum(1 for cf in self.context_factors if cf.pk in notes and notes[cf.pk].notes), len(self.context_factors)
+
+
+def form_pages(key_factors, context_factors):
+    """The pages of the form, in order: key factors by ``FIELDS_PER_PAGE // 3``, then
+    the context factors by ``FIELDS_PER_PAGE``."""
+    per_page = FIELDS_PER_PAGE // 3
+    groups = [(key_factors[i:i + per_page], []) for i in range(0, len(key_factors), per_page)]
+    groups += [([], context_factors[i:i + FIELDS_PER_PAGE]) for i in range(0, len(context_factors), FIELDS_PER_PAGE)]
+    return [FormPage(number, kfs, cfs) for number, (kfs, cfs) in enumerate(groups or [([], [])], start=1)]
 
 
 class SelfAssessmentForm(TextLimitMixin, forms.Form):
@@ -109,39 +148,3 @@ class FocusForm(ConcurrentEditMixin, forms.ModelForm):
         if not chosen:
             raise ValidationError(_("Choose at least one key factor."), code="empty")
         return chosen
-
-
-class StyleSurveyForm(forms.Form):
-    """The mentoring-styles survey: how far each statement describes the respondent."""
-
-    def __init__(self, *args, side, answers=None, **kwargs):
-        from .services.styles import AGREEMENT, STATEMENTS
-
-        super().__init__(*args, **kwargs)
-        self.side = side
-        for key, _style, text in STATEMENTS:
-            self.fields[f"s_{key}"] = forms.TypedChoiceField(
-                label=text, choices=AGREEMENT, coerce=int, widget=forms.RadioSelect,
-                initial=(answers or {}).get(key),
-                error_messages={"required": _("Choose how far this describes you.")},
-            )
-
-    def agreements(self):
-        return {name[2:]: value for name, value in self.cleaned_data.items()}
-
-
-class TrainingSessionForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
-    class Meta:
-        model = TrainingSession
-        fields = ["title", "date", "mode", "agenda", "attendees"]
-        widgets = {
-            "date": DateInput(),
-            "agenda": forms.Textarea(attrs={"rows": 6}),
-            "attendees": forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
-        }
-        help_texts = {"agenda": _("Roles, method, timeline; the mentoring-styles survey.")}
-
-    def __init__(self, *args, people, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = people
-        self.fields["attendees"].label_from_instance = lambda user: user.display_name

@@ -1,36 +1,29 @@
-"""Forms of the set-up pages: programmes, organisations, schemes and their parties,
-invitations. Every choice is taken from the programme or scheme the view resolved, so a
-form never offers (or accepts) another programme's objects."""
+"""Forms of the set-up pages: programmes, organisations, schemes and their parties.
+Every choice is taken from the programme or scheme the view resolved, so a form never
+offers (or accepts) another programme's objects."""
 
 from decimal import Decimal
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from benchmarks.models import BenchmarkStatus, BenchmarkVersion, KeyFactor
-from mentoring.access import ASSOCIATION, COORDINATOR, FACILITATOR, MENTEE, MENTOR, ROLE_LABELS
-from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, TextLimitMixin
+from benchmarks.models import BenchmarkStatus, BenchmarkVersion
+from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin
 from mentoring.numbers import INTEGER, MONEY, NumberField
 from mentoring.submissions import SubmitOnceMixin
 
-from .models import (
-    GoodPractice,
-    LocalSupportGroupMember,
+from ..models import (
     Organisation,
     OrganisationKind,
-    PoliticalCommitment,
     Programme,
     Scheme,
-    SchemeRole,
     SchemeKind,
     Side,
 )
-from .services.schemes import MAX_VISITS, MIN_VISITS
-
+from ..services.schemes import MAX_VISITS, MIN_VISITS
 
 RESERVED_SLUGS = {"new", "edit", "history", "people", "organisations", "schemes", "invitations"}
 
@@ -294,212 +287,3 @@ class BasePartyFormSet(forms.BaseFormSet):
 PartyFormSet = forms.formset_factory(
     PartyForm, formset=BasePartyFormSet, extra=6, max_num=12, validate_max=True, absolute_max=12
 )
-
-
-class InvitationForm(PlainTextMixin, SubmitOnceMixin, forms.Form):
-    """Invite a person by e-mail to a role in a programme or a scheme."""
-
-    email = forms.EmailField(label=_("E-mail address"), max_length=254)
-    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
-    role = forms.ChoiceField(label=_("Role"))
-    organisation = forms.ModelChoiceField(label=_("On behalf of"), queryset=Organisation.objects.none(), required=False)
-    message = forms.CharField(label=_("Personal message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False)
-
-    def __init__(self, *args, roles, organisations, scheme=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.scheme = scheme
-        self.fields["role"].choices = [(role, label) for role, label in ROLE_LABELS.items() if role in roles]
-        organisation_choices(self.fields["organisation"], organisations)
-        if scheme is not None:
-            self.fields["organisation"].help_text = _(
-                "City and association officers act on behalf of a party of the scheme."
-            )
-
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                _("This address already has an account. Give the role to the existing account instead (below)."),
-                code="exists",
-            )
-        return email
-
-    def clean(self):
-        cleaned = super().clean()
-        self.party = role_party_check(self, cleaned)
-        return cleaned
-
-
-class RoleGrantForm(forms.Form):
-    """Give a role to someone who already has an account."""
-
-    email = forms.EmailField(label=_("E-mail address of the account"), max_length=254)
-    role = forms.ChoiceField(label=_("Role"))
-    organisation = forms.ModelChoiceField(label=_("On behalf of"), queryset=Organisation.objects.none(), required=False)
-
-    def __init__(self, *args, roles, organisations, programme, scheme=None, giver=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.programme, self.scheme, self.giver = programme, scheme, giver
-        self.fields["role"].choices = [(role, label) for role, label in ROLE_LABELS.items() if role in roles]
-        organisation_choices(self.fields["organisation"], organisations)
-
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        self.user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
-        if self.user is None:
-            raise ValidationError(_("No account has this address. Send an invitation instead (above)."), code="missing")
-        if self.giver is not None and self.user.pk == self.giver.pk:
-            raise ValidationError(
-                _("You cannot give a role to yourself. Ask another coordinator of the programme."), code="self"
-            )
-        return email
-
-    def clean(self):
-        cleaned = super().clean()
-        self.party = role_party_check(self, cleaned)
-        user, role = getattr(self, "user", None), cleaned.get("role")
-        if user is not None and role:
-            conflict = role_conflict(user=user, programme=self.programme, scheme=self.scheme, role=role)
-            if conflict:
-                self.add_error("role", conflict)
-        return cleaned
-
-
-CITY_ROLES = {MENTEE, MENTOR, ASSOCIATION}
-
-
-def role_conflict(*, user, programme, scheme, role):
-    """Why ``user`` may not take ``role`` (None when they may): who runs or helps a scheme
-    (its programme's coordinator, its facilitator) never also acts for one of its cities
-    or associations, so nobody submits or approves a city's documents as its helper."""
-    if scheme is None:
-        if role != COORDINATOR:
-            return None
-        if SchemeRole.objects.filter(user=user, scheme__programme=programme, role__in=CITY_ROLES).exists():
-            return _("This person acts for a city or association in this programme: they cannot also coordinate it.")
-        return None
-    held = set(scheme.roles.filter(user=user).values_list("role", flat=True))
-    if programme.roles.filter(user=user, role=COORDINATOR).exists():
-        held.add(COORDINATOR)
-    if role in {FACILITATOR, COORDINATOR} and held & CITY_ROLES:
-        return _("This person acts for a city or association of this scheme: they cannot also facilitate it.")
-    if role in CITY_ROLES and held & {FACILITATOR, COORDINATOR}:
-        return _("This person facilitates or coordinates this scheme: they cannot also act for one of its cities.")
-    return None
-
-
-def organisation_choices(field, organisations):
-    """``field`` offers ``organisations`` (a queryset, evaluated once by the caller and
-    shared by the page's forms) and accepts only those: the choices are drawn from its
-    rows, so two forms on one page do not each query them again."""
-    field.queryset = organisations
-    field.choices = [("", field.empty_label), *((organisation.pk, field.label_from_instance(organisation)) for organisation in organisations)]
-
-
-def role_party_check(form, cleaned):
-    """City and association officers act for a party of the scheme: a mentee officer for
-    a mentee-side (or peer) city, a mentor officer for a mentor-side (or peer) city, an
-    association officer for an association of the scheme. Returns that party."""
-    role, organisation = cleaned.get("role"), cleaned.get("organisation")
-    if form.scheme is None or role not in {MENTEE, MENTOR, ASSOCIATION}:
-        return None
-    if organisation is None:
-        form.add_error("organisation", _("Choose the city or association this person acts for."))
-        return None
-    party = next((p for p in form.scheme.parties.all() if p.organisation_id == organisation.pk), None)
-    expected_kind = OrganisationKind.ASSOCIATION if role == ASSOCIATION else OrganisationKind.CITY
-    expected_sides = {MENTEE: {Side.MENTEE, Side.PEER}, MENTOR: {Side.MENTOR, Side.PEER}}.get(role, set(Side.values))
-    if party is None or organisation.kind != expected_kind or party.side not in expected_sides:
-        form.add_error(
-            "organisation",
-            _("For this role, choose a %(kind)s on the right side of this scheme.")
-            % {"kind": OrganisationKind(expected_kind).label.lower()},
-        )
-        return None
-    return party
-
-
-class PoliticalCommitmentForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
-    """Who committed (name, office, party or cross-party), when, to what, and the evidence."""
-
-    class Meta:
-        model = PoliticalCommitment
-        fields = ["name", "office", "party", "cross_party", "date", "scope", "evidence"]
-        widgets = {"date": DateInput(), "evidence": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"party": _("The political party, unless the commitment is cross-party.")}
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("party") and not cleaned.get("cross_party"):
-            self.add_error("party", _("Give the party, or tick cross-party."))
-        return cleaned
-
-
-class SupportGroupMemberForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
-    class Meta:
-        model = LocalSupportGroupMember
-        fields = ["name", "organisation", "stakeholder_type", "role", "email", "phone"]
-        widgets = {"role": forms.Textarea(attrs={"rows": 2})}
-
-
-def programme_key_factors(programme):
-    """The key factors of the benchmarks a programme offers or its schemes use. Subqueries,
-    not joins: a benchmark version used by thousands of schemes adds no rows to sort out."""
-    from .models import Programme, Scheme
-
-    programme = getattr(programme, "pk", programme)  # a programme or its id
-    offered = Programme.benchmarks.through.objects.filter(programme_id=programme).values("benchmarkversion_id")
-    used = Scheme.objects.filter(programme_id=programme, benchmark__isnull=False).values("benchmark_id")
-    return (
-        KeyFactor.objects.filter(Q(version__in=offered) | Q(version__in=used))
-        .select_related("version")
-        .order_by("version__title", "order")
-    )
-
-
-def key_factor_label(key_factor):
-    return f"{key_factor.version.title}: {key_factor.number}. {key_factor.title}"
-
-
-class KeyFactorChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return key_factor_label(obj)
-
-
-class GoodPracticeForm(TextLimitMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
-    """Annex 4: a good practice of a city the writer acts for, linked to key factors of
-    the programme's benchmarks. Like a questionnaire answer, any text is kept as written
-    and shown as text."""
-
-    key_factors = KeyFactorChoiceField(
-        label=_("Key factors"),
-        queryset=KeyFactor.objects.none(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("The benchmark key factors this practice shows how to meet."),
-    )
-
-    class Meta:
-        model = GoodPractice
-        fields = [
-            "city", "title", "theme", "where", "lead_agencies", "context", "description", "resources", "results",
-            "success_factors", "risks", "transferability", "contact", "further_information", "key_factors",
-        ]
-        widgets = {
-            name: forms.Textarea(attrs={"rows": 4})
-            for name in ("context", "description", "resources", "results", "success_factors", "risks",
-                         "transferability", "further_information")
-        }
-        help_texts = {
-            "where": _("The city, neighbourhood or service where it runs."),
-            "theme": _("In a few words, e.g. housing, language learning, participation."),
-            "contact": _("Who to ask about it: name, service, e-mail."),
-        }
-
-    def __init__(self, *args, programme, cities, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["city"].queryset = cities
-        self.fields["city"].empty_label = None
-        self.fields["city"].help_text = _("A city you act for in this programme.")
-        self.fields["key_factors"].queryset = programme_key_factors(programme)

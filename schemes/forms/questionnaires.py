@@ -18,7 +18,7 @@ from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, Text
 from mentoring.numbers import NumberField, format_number  # noqa: F401 (format_number: the views' import)
 from mentoring.submissions import SubmitOnceMixin
 
-from .models import Question, QuestionKind
+from ..models import Question, QuestionKind
 
 MAX_LONG_TEXT = 20_000
 MAX_SHORT_TEXT = 500

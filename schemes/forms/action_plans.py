@@ -12,8 +12,8 @@ from benchmarks.models import KeyFactor
 from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, RowsFormSet, TextLimitMixin
 from mentoring.submissions import SubmitOnceMixin
 
-from .models import Action, ActionComment, ActionPlan, ImplementationUpdate, Need
-from .services.action_plans import VersionLabelTaken, label_taken, needs_of
+from ..models import Action, ActionComment, ActionPlan, ImplementationUpdate, Need
+from ..services.action_plans import VersionLabelTaken, label_taken, needs_of
 
 
 class ActionForm(TextLimitMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):

@@ -1,0 +1,142 @@
+"""Forms of the people pages: invitations, giving a role, and who may take which role."""
+
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from mentoring.access import ASSOCIATION, COORDINATOR, FACILITATOR, MENTEE, MENTOR, ROLE_LABELS
+from mentoring.forms import PlainTextMixin
+from mentoring.submissions import SubmitOnceMixin
+
+from ..models import (
+    Organisation,
+    OrganisationKind,
+    SchemeRole,
+    Side,
+)
+
+
+class InvitationForm(PlainTextMixin, SubmitOnceMixin, forms.Form):
+    """Invite a person by e-mail to a role in a programme or a scheme."""
+
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("Role"))
+    organisation = forms.ModelChoiceField(label=_("On behalf of"), queryset=Organisation.objects.none(), required=False)
+    message = forms.CharField(label=_("Personal message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False)
+
+    def __init__(self, *args, roles, organisations, scheme=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scheme = scheme
+        self.fields["role"].choices = [(role, label) for role, label in ROLE_LABELS.items() if role in roles]
+        organisation_choices(self.fields["organisation"], organisations)
+        if scheme is not None:
+            self.fields["organisation"].help_text = _(
+                "City and association officers act on behalf of a party of the scheme."
+            )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                _("This address already has an account. Give the role to the existing account instead (below)."),
+                code="exists",
+            )
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        self.party = role_party_check(self, cleaned)
+        return cleaned
+
+
+class RoleGrantForm(forms.Form):
+    """Give a role to someone who already has an account."""
+
+    email = forms.EmailField(label=_("E-mail address of the account"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"))
+    organisation = forms.ModelChoiceField(label=_("On behalf of"), queryset=Organisation.objects.none(), required=False)
+
+    def __init__(self, *args, roles, organisations, programme, scheme=None, giver=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme, self.scheme, self.giver = programme, scheme, giver
+        self.fields["role"].choices = [(role, label) for role, label in ROLE_LABELS.items() if role in roles]
+        organisation_choices(self.fields["organisation"], organisations)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        self.user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+        if self.user is None:
+            raise ValidationError(_("No account has this address. Send an invitation instead (above)."), code="missing")
+        if self.giver is not None and self.user.pk == self.giver.pk:
+            raise ValidationError(
+                _("You cannot give a role to yourself. Ask another coordinator of the programme."), code="self"
+            )
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        self.party = role_party_check(self, cleaned)
+        user, role = getattr(self, "user", None), cleaned.get("role")
+        if user is not None and role:
+            conflict = role_conflict(user=user, programme=self.programme, scheme=self.scheme, role=role)
+            if conflict:
+                self.add_error("role", conflict)
+        return cleaned
+
+
+CITY_ROLES = {MENTEE, MENTOR, ASSOCIATION}
+
+
+def role_conflict(*, user, programme, scheme, role):
+    """Why ``user`` may not take ``role`` (None when they may): who runs or helps a scheme
+    (its programme's coordinator, its facilitator) never also acts for one of its cities
+    or associations, so nobody submits or approves a city's documents as its helper."""
+    if scheme is None:
+        if role != COORDINATOR:
+            return None
+        if SchemeRole.objects.filter(user=user, scheme__programme=programme, role__in=CITY_ROLES).exists():
+            return _("This person acts for a city or association in this programme: they cannot also coordinate it.")
+        return None
+    held = set(scheme.roles.filter(user=user).values_list("role", flat=True))
+    if programme.roles.filter(user=user, role=COORDINATOR).exists():
+        held.add(COORDINATOR)
+    if role in {FACILITATOR, COORDINATOR} and held & CITY_ROLES:
+        return _("This person acts for a city or association of this scheme: they cannot also facilitate it.")
+    if role in CITY_ROLES and held & {FACILITATOR, COORDINATOR}:
+        return _("This person facilitates or coordinates this scheme: they cannot also act for one of its cities.")
+    return None
+
+
+def organisation_choices(field, organisations):
+    """``field`` offers ``organisations`` (a queryset, evaluated once by the caller and
+    shared by the page's forms) and accepts only those: the choices are drawn from its
+    rows, so two forms on one page do not each query them again."""
+    field.queryset = organisations
+    field.choices = [("", field.empty_label), *((organisation.pk, field.label_from_instance(organisation)) for organisation in organisations)]
+
+
+def role_party_check(form, cleaned):
+    """City and association officers act for a party of the scheme: a mentee officer for
+    a mentee-side (or peer) city, a mentor officer for a mentor-side (or peer) city, an
+    association officer for an association of the scheme. Returns that party."""
+    role, organisation = cleaned.get("role"), cleaned.get("organisation")
+    if form.scheme is None or role not in {MENTEE, MENTOR, ASSOCIATION}:
+        return None
+    if organisation is None:
+        form.add_error("organisation", _("Choose the city or association this person acts for."))
+        return None
+    party = next((p for p in form.scheme.parties.all() if p.organisation_id == organisation.pk), None)
+    expected_kind = OrganisationKind.ASSOCIATION if role == ASSOCIATION else OrganisationKind.CITY
+    expected_sides = {MENTEE: {Side.MENTEE, Side.PEER}, MENTOR: {Side.MENTOR, Side.PEER}}.get(role, set(Side.values))
+    if party is None or organisation.kind != expected_kind or party.side not in expected_sides:
+        form.add_error(
+            "organisation",
+            _("For this role, choose a %(kind)s on the right side of this scheme.")
+            % {"kind": OrganisationKind(expected_kind).label.lower()},
+        )
+        return None
+    return party

@@ -1,0 +1,76 @@
+"""A good practice (Annex 4) and the key factors it is tagged with."""
+
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from benchmarks.models import KeyFactor
+from mentoring.forms import ConcurrentEditMixin, TextLimitMixin
+from mentoring.submissions import SubmitOnceMixin
+
+from ..models import (
+    GoodPractice,
+)
+
+
+def programme_key_factors(programme):
+    """The key factors of the benchmarks a programme offers or its schemes use. Subqueries,
+    not joins: a benchmark version used by thousands of schemes adds no rows to sort out."""
+    from ..models import Programme, Scheme
+
+    programme = getattr(programme, "pk", programme)  # a programme or its id
+    offered = Programme.benchmarks.through.objects.filter(programme_id=programme).values("benchmarkversion_id")
+    used = Scheme.objects.filter(programme_id=programme, benchmark__isnull=False).values("benchmark_id")
+    return (
+        KeyFactor.objects.filter(Q(version__in=offered) | Q(version__in=used))
+        .select_related("version")
+        .order_by("version__title", "order")
+    )
+
+
+def key_factor_label(key_factor):
+    return f"{key_factor.version.title}: {key_factor.number}. {key_factor.title}"
+
+
+class KeyFactorChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return key_factor_label(obj)
+
+
+class GoodPracticeForm(TextLimitMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
+    """Annex 4: a good practice of a city the writer acts for, linked to key factors of
+    the programme's benchmarks. Like a questionnaire answer, any text is kept as written
+    and shown as text."""
+
+    key_factors = KeyFactorChoiceField(
+        label=_("Key factors"),
+        queryset=KeyFactor.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("The benchmark key factors this practice shows how to meet."),
+    )
+
+    class Meta:
+        model = GoodPractice
+        fields = [
+            "city", "title", "theme", "where", "lead_agencies", "context", "description", "resources", "results",
+            "success_factors", "risks", "transferability", "contact", "further_information", "key_factors",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4})
+            for name in ("context", "description", "resources", "results", "success_factors", "risks",
+                         "transferability", "further_information")
+        }
+        help_texts = {
+            "where": _("The city, neighbourhood or service where it runs."),
+            "theme": _("In a few words, e.g. housing, language learning, participation."),
+            "contact": _("Who to ask about it: name, service, e-mail."),
+        }
+
+    def __init__(self, *args, programme, cities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["city"].queryset = cities
+        self.fields["city"].empty_label = None
+        self.fields["city"].help_text = _("A city you act for in this programme.")
+        self.fields["key_factors"].queryset = programme_key_factors(programme)
