@@ -1,7 +1,7 @@
 """Settings for the mentoring-scheme manager, in one file, read from the environment.
 
 The defaults run a development server on SQLite. Production (``DEBUG`` off) refuses to
-start without ``SECRET_KEY`` and ``ALLOWED_HOSTS``. Every variable is listed in README.md.
+start without ``SECRET_KEY`` and ``ALLOWED_HOSTS``. Every variable is listed in docs/settings.md.
 """
 
 import os
@@ -192,7 +192,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # English, and every language with a catalogue in locale/<code>/LC_MESSAGES/django.po:
-# adding a language is adding that file (README, "Languages").
+# adding a language is adding that file (docs/languages.md).
 LANGUAGES = [("en", _("English"))] + sorted(
     (path.parts[-3], _(LANG_INFO[path.parts[-3]]["name"]))
     for path in (BASE_DIR / "locale").glob("*/LC_MESSAGES/django.po")
