@@ -1,5 +1,5 @@
-"""Middleware of our own: the collector's long-lived objects, session lifetime, the second
-factor, security headers and write requests in one transaction.
+"""Middleware of our own: session lifetime, the second factor, security headers and write
+requests in one transaction.
 
 Security headers go on every response, for what Django's own middleware does not cover.
 
@@ -13,8 +13,6 @@ Content-Security-Policy: everything comes from this site (Bootstrap is served lo
 no inline script; frame-ancestors 'none' forbids framing like X-Frame-Options: DENY.
 """
 
-import gc
-import threading
 import time
 from urllib.parse import urlencode
 
@@ -43,41 +41,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "object-src 'none'",
     ]
 )
-
-
-class FrozenHeapMiddleware:
-    """Keep Python's garbage collector off the objects an app-server process keeps for its
-    whole life.
-
-    A warm process holds about 170,000 objects the collector tracks (URL patterns,
-    compiled templates, message catalogues, forms, WeasyPrint), and every so often a full
-    collection walks them all: 166 ms on this machine, landing on whichever request
-    happens to be running (measured; it was the slowest few per cent of every page).
-    After the 1st, 10th, 100th, 1,000th and 10,000th request, when those objects are
-    loaded, this collects once and freezes what is alive (``gc.freeze``), so later full
-    collections see only what is new. Request garbage is freed as before.
-    ``GC_FREEZE`` (on by default) turns it off.
-    """
-
-    MILESTONES = frozenset({1, 10, 100, 1_000, 10_000})
-    # Per process, whatever the number of handlers in it.
-    served = 0
-    lock = threading.Lock()
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if settings.GC_FREEZE:
-            cls = type(self)
-            with cls.lock:
-                cls.served += 1
-                milestone = cls.served in cls.MILESTONES
-            if milestone:
-                gc.collect()
-                gc.freeze()
-        return response
 
 
 class SecurityHeadersMiddleware:

@@ -1,7 +1,7 @@
 """Settings for the mentoring-scheme manager, in one file, read from the environment.
 
 The defaults run a development server on SQLite. Production (``DEBUG`` off) refuses to
-start without ``SECRET_KEY`` and ``ALLOWED_HOSTS``. Every variable is listed in README.md.
+start without ``SECRET_KEY`` and ``ALLOWED_HOSTS``. Every variable is listed in docs/settings.md.
 """
 
 import os
@@ -101,8 +101,6 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: it acts after a response is made (mentoring/middleware.py says why).
-    "mentoring.middleware.FrozenHeapMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -194,7 +192,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # English, and every language with a catalogue in locale/<code>/LC_MESSAGES/django.po:
-# adding a language is adding that file (README, "Languages").
+# adding a language is adding that file (docs/languages.md).
 LANGUAGES = [("en", _("English"))] + sorted(
     (path.parts[-3], _(LANG_INFO[path.parts[-3]]["name"]))
     for path in (BASE_DIR / "locale").glob("*/LC_MESSAGES/django.po")
@@ -361,8 +359,8 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env_int("DOCUMENT_CACHE_ENTRIES", 2000)},
     },
 }
-# Objects a warm app-server process keeps for good are frozen out of the garbage
-# collector's full collections (mentoring.middleware.FrozenHeapMiddleware).
+# Gunicorn's master process loads what every worker keeps for good and freezes it out of
+# the garbage collector's full collections before forking (mentoring.heap, gunicorn.conf.py).
 GC_FREEZE = env_bool("GC_FREEZE", True)
 # Documents are laid out by the background workers (mentoring.documents): a download
 # waits this long for one before answering "being prepared"; the renderer stops a

@@ -1,4 +1,4 @@
-"""Benchmarks: qualitative standards with key factors and context factors (BRIEF §4).
+"""Benchmarks: qualitative standards with key factors and context factors (docs/method.md §4).
 
 A ``Benchmark`` is the lasting identity (slug, theme); each ``BenchmarkVersion`` is one
 text of it ("second draft February 2013"). Schemes point at a version, so a published

@@ -19,7 +19,7 @@ def day_heading(value):
 
     Django has no named format for it, so the project's format modules name one,
     DAY_HEADING_FORMAT; a language without a module here (one added with just its
-    catalogue, README "Languages") gets the weekday before its own DATE_FORMAT."""
+    catalogue, docs/languages.md) gets the weekday before its own DATE_FORMAT."""
     if value in (None, ""):
         return ""
     heading = get_format("DAY_HEADING_FORMAT")

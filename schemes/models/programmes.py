@@ -3,7 +3,7 @@
 A programme (IncluCities, ImpleMentoring) is run by a coordinating body with
 facilitators; it offers benchmarks and holds schemes. A scheme pairs a mentee side with a
 mentor side (each a city and, usually, its municipal association), or gathers peers in a
-community of practice (BRIEF §3, adaptations).
+community of practice (docs/method.md §3.4).
 """
 
 from django.conf import settings
@@ -120,7 +120,7 @@ class SchemePhase(models.TextChoices):
 class SchemeQuerySet(models.QuerySet):
     def for_user(self, user):
         """Schemes the user may see: as a party of the scheme (any scheme role), or
-        as coordinator or observer of its programme. Confidentiality (BRIEF §2)."""
+        as coordinator or observer of its programme. Confidentiality (docs/method.md §2)."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:

@@ -1,7 +1,7 @@
 """Questionnaires as data: the annex templates (needs analysis, strengths, good
 practice, local support network, action plan) and the answers given to them.
 
-One engine renders, validates, saves and prints any template (STYLE §6). A coordinator
+One engine renders, validates, saves and prints any template (docs/contributing.md, house rule 6). A coordinator
 adapts a template for a programme by copying it (``programme`` set, ``based_on`` the
 original): answers already given keep pointing at the original's questions.
 """

@@ -1,4 +1,4 @@
-"""Self-assessment of a city against its scheme's benchmark (BRIEF §4, issue 5).
+"""Self-assessment of a city against its scheme's benchmark (docs/method.md §4).
 
 A baseline round at the start, re-assessments later; each round assesses every key
 factor on a labelled five-step scale, with evidence and whether to focus on it.

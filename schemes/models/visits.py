@@ -1,4 +1,4 @@
-"""Mentoring visits and their agendas (BRIEF §3, issue 6)."""
+"""Mentoring visits and their agendas (docs/method.md §3.2)."""
 
 import datetime
 

@@ -1,1 +1,1 @@
-"""Writes that touch several models, as small keyword-only functions (STYLE §4)."""
+"""Writes that touch several models, as small keyword-only functions (docs/contributing.md, house rule 4)."""

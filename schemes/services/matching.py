@@ -1,4 +1,4 @@
-"""Suggesting mentor cities for a mentee city (BRIEF §3 step 3), with a score a
+"""Suggesting mentor cities for a mentee city (docs/method.md §3.1 step 3), with a score a
 coordinator can check term by term.
 
 Before pairing, a mentee city works in a scheme of its own with no mentor yet (its

@@ -1,4 +1,4 @@
-"""Where each scheme stands in the process of BRIEF §3: one state per step (needs
+"""Where each scheme stands in the process of docs/method.md §3: one state per step (needs
 analysis, strengths, pairing, training, scope, local support group, political
 commitment, each visit, the action plan, its approval, implementation), what is late,
 and the next date.
@@ -7,7 +7,7 @@ and the next date.
 per kind of record), so the programme dashboard costs the same for 5 schemes or 500; the
 scheme home shows the same steps as its timeline.
 
-When a step is late (the rule is the README's):
+When a step is late (the rule of docs/user-guide/README.md):
 - the preparation steps are due by the first day of the first visit;
 - a visit is late once its last day has passed and it is not recorded as held;
 - the approval of the action plan is due by the scheme's end date, or two months after

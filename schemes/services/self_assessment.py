@@ -1,4 +1,4 @@
-"""Self-assessment of a city against its scheme's benchmark (BRIEF §4): rounds (the
+"""Self-assessment of a city against its scheme's benchmark (docs/method.md §4): rounds (the
 baseline, then re-assessments), saving a round without losing a colleague's change,
 submitting (an earlier round is read-only), and the figures the charts draw.
 

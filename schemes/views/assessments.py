@@ -1,4 +1,4 @@
-"""Self-assessment against the scheme's benchmark (BRIEF §4, journey 3): each city of
+"""Self-assessment against the scheme's benchmark (docs/method.md §4, journey 3 of §6): each city of
 the scheme rates itself on every key factor, reading the guide questions beside it;
 rounds (baseline, re-assessments; earlier rounds read-only); charts of where the cities
 stand and how far they moved; a report PDF. Each side edits its own city's rounds;

@@ -1,4 +1,4 @@
-"""Political commitment (BRIEF §3 step 7): who committed, when, to what, with what
+"""Political commitment (docs/method.md §3.1 step 7): who committed, when, to what, with what
 evidence; a record per scheme, shown on the scheme page. Fetched through the scheme."""
 
 from django.contrib import messages

@@ -1,4 +1,4 @@
-"""A programme's training sessions (BRIEF §3 step 4: roles, method, timeline) and the
+"""A programme's training sessions (docs/method.md §3.1 step 4: roles, method, timeline) and the
 mentoring-styles survey run there (seed 001). Organisers plan sessions and see the
 results of the people of the schemes they see (a facilitator: the schemes they
 facilitate); the cities' people answer the survey and see their own profile; a scheme's

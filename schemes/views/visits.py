@@ -1,4 +1,4 @@
-"""Visits of a scheme (BRIEF §3, journey 4): the series (2 to 10, reordered and removed
+"""Visits of a scheme (docs/method.md §3.2, journey 4 of §6): the series (2 to 10, reordered and removed
 by the organisers), each visit's plan and agenda of sessions, its PDF and calendar, and
 the record after it. Everything is fetched through the scheme: another scheme's visit or
 session is a 404."""

@@ -1,4 +1,4 @@
-"""Journey 2 (BRIEF §6) in a real browser: two officers of a mentee city and one of its
+"""Journey 2 (docs/method.md §6) in a real browser: two officers of a mentee city and one of its
 association fill the needs analysis together: drafts, sections by who fills them, a
 conflict when two save the same section at once (merged, nothing lost), submission, and
 the PDF read back with pdftotext."""

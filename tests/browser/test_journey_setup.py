@@ -1,4 +1,4 @@
-"""Journey 1 (BRIEF §6) in a real browser, up to the invitations: a coordinator creates a
+"""Journey 1 (docs/method.md §6) in a real browser, up to the invitations: a coordinator creates a
 programme, registers cities and an association, loads a benchmark file and publishes it,
 starts the mentee city's scheme, pairs it with the suggested mentor city, and invites a
 mentee officer, who sets a password from the e-mailed link and lands on the scheme;

@@ -1,4 +1,4 @@
-"""Journey 3 (BRIEF §6) in a real browser: the mentor city fills its strengths template
+"""Journey 3 (docs/method.md §6) in a real browser: the mentor city fills its strengths template
 (Annex 3) and records a good practice (Annex 4) attached to it; both cities assess
 themselves against the benchmark and the focus key factors are chosen and agreed by both
 sides; the chart shows where the cities stand; after a re-assessment round it shows how

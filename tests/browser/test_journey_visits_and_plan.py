@@ -1,4 +1,4 @@
-"""Journey 4 (BRIEF §6) in a real browser: a facilitator plans the visits, builds an
+"""Journey 4 (docs/method.md §6) in a real browser: a facilitator plans the visits, builds an
 agenda, prints it, exports the dates to a calendar and records the outcomes; the mentee
 refines the action plan after the visits, compares versions, finalises it, records its
 approval and tracks its implementation."""

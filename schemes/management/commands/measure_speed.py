@@ -7,16 +7,21 @@ each timed through the one document pipeline (the PDF download, with the documen
 emptied first), side by side with ``chromium --headless --print-to-pdf`` of the same HTML,
 and the second download of the unchanged document (served from the cache).
 
+Like a gunicorn worker (gunicorn.conf.py), the process first freezes what it keeps for
+good out of the garbage collector's full collections (mentoring.heap; ``GC_FREEZE=false``
+to compare without): the line under the table counts the full collections during the
+large-size requests and the time they took.
+
 Run it on a throwaway database (``./dev measure`` makes one): it loads the demo data,
 writes the large network and rewrites the demo scheme's action plan and needs analysis."""
 
+import gc
 import os
 import random
+import re
 import shutil
 import subprocess
 import tempfile
-
-import re
 import statistics
 import time
 from pathlib import Path
@@ -30,12 +35,12 @@ from django.db import connection, transaction
 from django.test import Client, override_settings
 
 from mentoring import documents
-
+from mentoring.heap import freeze_warm_heap
 from mentoring.models import User
 from schemes.models import Action, Answer, Organisation, Programme, QuestionKind, Response, Scheme, TemplateKind
 from schemes.services.action_plans import plan_get_or_create
-from schemes.services.filling import template_for
 from schemes.services.demo import demo_email, demo_load
+from schemes.services.filling import template_for
 from schemes.services.network import NetworkExists, generate_network, sample_text
 
 MAX_QUERIES = 15
@@ -117,15 +122,17 @@ class Command(BaseCommand):
                 raise CommandError("a document misses a target")
             return
         pages = main_pages()
+        frozen = freeze_warm_heap()
         demo = self.measure_pages(pages, clients, runs)
         self.stdout.write(f"demo size measured; adding the {size} network...")
         try:
             generate_network(size=size, say=self.stdout.write)
         except NetworkExists as error:
             raise CommandError(str(error)) from error
-        large = self.measure_pages(pages, clients, runs)
+        with FullCollections() as collections:
+            large = self.measure_pages(pages, clients, runs)
 
-        header = f"{'page':26} {'queries demo/large':>18} {'median ms demo/large':>21} {'p95 ms large':>12} {'growth':>7}  verdict"
+        header = f"{'page':26} {'queries demo/large':>18} {'median ms demo/large':>21} {'p95 ms large':>12} {'max ms':>7} {'growth':>7}  verdict"
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
         missed = 0
@@ -144,9 +151,13 @@ class Command(BaseCommand):
             missed += bool(problems)
             self.stdout.write(
                 f"{name:26} {small['queries']:>8} / {big['queries']:<8} {small['median']:>9.1f} / {big['median']:<9.1f} "
-                f"{big['p95']:>12.1f} {growth:>7.2f}  {'ok' if not problems else ', '.join(problems)}"
+                f"{big['p95']:>12.1f} {big['max']:>7.1f} {growth:>7.2f}  {'ok' if not problems else ', '.join(problems)}"
             )
         self.stdout.write(f"{len(pages) - missed} of {len(pages)} pages meet every target ({connection.vendor}, {runs} runs each)")
+        self.stdout.write(
+            f"garbage collector: {frozen} objects frozen before the requests; at large size, {len(collections.times)} full "
+            f"collections, {sum(collections.times):.0f} ms in all, the longest {max(collections.times, default=0):.0f} ms"
+        )
         if only != "pages":
             missed += self.measure_documents(clients, plan_sizes, min(runs, 3))
         if missed:
@@ -252,8 +263,30 @@ class Command(BaseCommand):
                 "queries": queries[name],
                 "median": statistics.median(values),
                 "p95": values[min(len(values) - 1, round(0.95 * (len(values) - 1)))],
+                "max": values[-1],
             }
         return result
+
+
+class FullCollections:
+    """The durations (ms) of the garbage collector's full collections while it is open."""
+
+    def __enter__(self):
+        self.times, self.started = [], None
+        gc.callbacks.append(self.callback)
+        return self
+
+    def __exit__(self, *exc):
+        gc.callbacks.remove(self.callback)
+
+    def callback(self, phase, info):
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self.started = time.perf_counter()
+        elif self.started is not None:
+            self.times.append((time.perf_counter() - self.started) * 1000)
+            self.started = None
 
 
 @transaction.atomic
