@@ -153,11 +153,11 @@ class Command(BaseCommand):
                 f"{name:26} {small['queries']:>8} / {big['queries']:<8} {small['median']:>9.1f} / {big['median']:<9.1f} "
                 f"{big['p95']:>12.1f} {big['max']:>7.1f} {growth:>7.2f}  {'ok' if not problems else ', '.join(problems)}"
             )
-        self.stdout.write(f"{len(pages) - missed} of {len(pages)} pages meet every target ({connection.vendor}, {runs} runs each)")
         self.stdout.write(
             f"garbage collector: {frozen} objects frozen before the requests; at large size, {len(collections.times)} full "
             f"collections, {sum(collections.times):.0f} ms in all, the longest {max(collections.times, default=0):.0f} ms"
         )
+        self.stdout.write(f"{len(pages) - missed} of {len(pages)} pages meet every target ({connection.vendor}, {runs} runs each)")
         if only != "pages":
             missed += self.measure_documents(clients, plan_sizes, min(runs, 3))
         if missed:
