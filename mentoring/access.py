@@ -14,14 +14,20 @@ known object without the right is a 403; anonymous is a redirect to the login pa
 Every denial is logged on the ``mentoring.access`` logger.
 
 An archived programme or scheme is read-only: only view, export and un-archiving remain.
+
+The programmes, schemes and roles are the ``schemes`` app's models, reached through the
+app registry (``apps.get_model``) when a request asks, so that this module imports
+nothing of ``schemes`` and ``schemes`` may import it (role names, labels) at import time.
 """
 
 import logging
 from dataclasses import dataclass, field
 from functools import wraps
 
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import IntegerField, Value
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -315,8 +321,7 @@ class Access:
 
 def programme_for(user, slug):
     """The programme ``slug`` if the user may see it, with their roles there; else 404."""
-    from schemes.models import Programme
-
+    Programme = apps.get_model("schemes", "Programme")
     # The slug is unique: no ordering to build or to run.
     programme = Programme.objects.for_user(user).select_related("coordinating_body").filter(slug=slug).order_by().first()
     if programme is None:
@@ -337,8 +342,8 @@ def scheme_for(user, programme_slug, number):
     Programme coordinators and observers see every scheme of the programme; facilitators
     and the scheme's own people see it through their scheme role.
     """
-    from django.db.models import IntegerField, Value
-    from schemes.models import ProgrammeRole, Scheme, SchemeRole
+    Scheme = apps.get_model("schemes", "Scheme")
+    ProgrammeRole, SchemeRole = apps.get_model("schemes", "ProgrammeRole"), apps.get_model("schemes", "SchemeRole")
 
     scheme = (
         Scheme.objects.for_user(user)
@@ -433,7 +438,7 @@ def may_create_programme(user):
     can give) create programmes; the creator becomes the new programme's coordinator."""
     from django.contrib.auth.models import Permission
     from django.db.models import Exists, Q
-    from schemes.models import ProgrammeRole
+    ProgrammeRole = apps.get_model("schemes", "ProgrammeRole")
 
     from .models import User
 

@@ -46,6 +46,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from .access import ROLE_LABELS
 from .autosave import FOLD_WITHIN
 from .models import LogEntry
 
@@ -609,10 +610,7 @@ def _params(entries):
 
 
 def role_name(role):
-    from schemes.models import ProgrammeRoleName, SchemeRoleName
-
-    names = {**dict(ProgrammeRoleName.choices), **dict(SchemeRoleName.choices)}
-    return str(names.get(role, role))
+    return str(ROLE_LABELS.get(role, role))
 
 
 def sentence(entries):

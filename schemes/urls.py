@@ -2,8 +2,10 @@
 
 from django.urls import include, path
 
+from benchmarks.urls import editor_urlpatterns
+
 from .models import TemplateKind
-from .views import action_plans, assessments, benchmarks, commitments, dashboard, matching, organisations, people, practices, programmes, questionnaires, schemes, support_groups, templates, training, visits
+from .views import action_plans, assessments, commitments, dashboard, matching, organisations, people, practices, programmes, questionnaires, schemes, support_groups, templates, training, visits
 
 app_name = "schemes"
 
@@ -128,23 +130,6 @@ template_urls = [
     path("<int:pk>/questions/<int:question>/hide/", templates.question_hide_view, name="template_question_hide"),
 ]
 
-benchmark_urls = [
-    path("", benchmarks.benchmark_list, name="benchmarks"),
-    path("new/", benchmarks.benchmark_create, name="benchmark_create"),
-    path("import/", benchmarks.benchmark_import_view, name="benchmark_import"),
-    path("<slug:slug>/compare/", benchmarks.benchmark_compare_view, name="benchmark_compare"),
-    path("<int:pk>/", benchmarks.benchmark_version, name="benchmark"),
-    path("<int:pk>/edit/", benchmarks.benchmark_edit, name="benchmark_edit"),
-    path("<int:pk>/booklet.pdf", benchmarks.benchmark_draft_booklet, name="benchmark_booklet"),
-    path("<int:pk>/publish/", benchmarks.benchmark_publish, name="benchmark_publish"),
-    path("<int:pk>/new-draft/", benchmarks.benchmark_new_draft, name="benchmark_new_draft"),
-    path("<int:pk>/discard/", benchmarks.benchmark_discard, name="benchmark_discard"),
-    path("<int:pk>/key-factors/new/", benchmarks.key_factor_create, name="benchmark_key_factor_create"),
-    path("<int:pk>/key-factors/<int:key_factor>/", benchmarks.key_factor_edit, name="benchmark_key_factor"),
-    path("<int:pk>/key-factors/<int:key_factor>/move/", benchmarks.key_factor_move_view, name="benchmark_key_factor_move"),
-    path("<int:pk>/key-factors/<int:key_factor>/delete/", benchmarks.key_factor_delete_view, name="benchmark_key_factor_delete"),
-]
-
 training_urls = [
     path("", training.training_list, name="training_sessions"),
     path("new/", training.training_create, name="training_create"),
@@ -168,7 +153,7 @@ programme_urls = [
     path("organisations/", include(organisation_urls)),
     path("good-practices/", include(practice_urls)),
     path("templates/", include(template_urls)),
-    path("benchmarks/", include(benchmark_urls)),
+    path("benchmarks/", include(editor_urlpatterns)),
     path("self-assessment/", assessments.programme_self_assessments, name="programme_self_assessments"),
     path("training/", include(training_urls)),
     path("matching/", matching.matching_list, name="matching"),

@@ -13,6 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.access import ROLE_LABELS
+
 
 def token_hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
@@ -98,8 +100,6 @@ class Invitation(models.Model):
         return "pending"
 
     def get_role_display(self):
-        from mentoring.access import ROLE_LABELS
-
         return ROLE_LABELS.get(self.role, self.role)
 
     def get_state_display(self):

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from benchmarks.compare import benchmark_compare
-from benchmarks.editing import (
+from ..compare import benchmark_compare
+from ..editing import (
     BenchmarkNotOwned,
     BenchmarkNotReady,
     BenchmarkPublished,
@@ -34,7 +34,7 @@ from benchmarks.editing import (
     key_factor_save,
     publish_problems,
 )
-from benchmarks.forms import (
+from ..forms import (
     BenchmarkCreateForm,
     BenchmarkImportForm,
     BenchmarkVersionForm,
@@ -45,9 +45,9 @@ from benchmarks.forms import (
     NewDraftForm,
     SectionsFormSet,
 )
-from benchmarks.models import Benchmark, BenchmarkStatus, BenchmarkVersion, KeyFactor
-from benchmarks.services import BenchmarkFormatError, benchmark_export, benchmark_load_json
-from benchmarks.views import benchmark_context
+from ..models import Benchmark, BenchmarkStatus, BenchmarkVersion, KeyFactor
+from ..services import BenchmarkFormatError, benchmark_export, benchmark_load_json
+from .library import benchmark_context
 from mentoring.access import programme_view
 from mentoring.documents import pdf_response
 from mentoring.forms import EditConflict, has_conflict

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, render
 
 from mentoring.documents import pdf_response
 
-from .filters import BenchmarkVersionFilter
-from .models import BenchmarkStatus, BenchmarkVersion, KeyFactor
+from ..filters import BenchmarkVersionFilter
+from ..models import BenchmarkStatus, BenchmarkVersion, KeyFactor
 
 
 def visible_versions():
