@@ -29,7 +29,7 @@ def parse_po(text):
                 current = msgstr if not line.startswith("msgstr[") or line.startswith("msgstr[0]") else None
                 line = line.split(" ", 1)[1]
             elif line.startswith("msgid_plural") or line.startswith("#"):
-                current = None if line.startswith("#") else current
+                current = None  # a plural msgid's continuation lines are not the singular's
                 continue
             if current is not None and line.startswith('"'):
                 current.append(line[1:-1])
