@@ -9,13 +9,19 @@ for the background task, tests and benchmarks.
 Laying out a long document takes seconds of one core, and a hostile one (a plan of
 thousands of actions, a visit of five years) could take minutes and gigabytes. So:
 
-- **Rendered on the task queue.** A download renders the document's HTML (fast), and
-  asks the ``documents`` cache for the PDF of exactly that HTML (the key is a hash of it,
-  of the print style sheet and of WeasyPrint's version: any change makes a new one,
-  nothing is invalidated by hand). If it is not there, the ``document_render`` task is
-  enqueued (once: a marker in the cache says it is pending), and the request waits at
-  most ``DOCUMENT_WAIT_SECONDS`` for it; a document not ready by then is a page that
-  says it is being prepared and opens it when it is. No web worker is held longer.
+- **Rendered on the task queue.** A download renders the document's HTML (fast, and
+  without the request: a document is the same whoever asks, so a worker can make it
+  too), and asks the ``documents`` cache for the PDF of exactly that HTML (the key is a
+  hash of it, of the print style sheet and of WeasyPrint's version: any change makes a
+  new one, nothing is invalidated by hand). A scheme's documents are laid out in the
+  background whenever they change (``schemes.documents.documents_refresh``), so a
+  download usually finds its PDF there and is a file read. If it is not there (logged),
+  the ``document_render`` task is enqueued (once: a marker in the cache says it is
+  pending), and the request waits at most ``DOCUMENT_WAIT_SECONDS`` for it; a document
+  not ready by then is a page that says it is being prepared and opens it when it is.
+  No web worker is held longer.
+- **In one process.** A document is laid out whole by one WeasyPrint call: no parts, no
+  pool, no joining.
 - **Within limits.** The task lays the document out in a child process with a memory
   limit (``DOCUMENT_RENDER_MEMORY_MB``) and a time limit (``DOCUMENT_RENDER_SECONDS``);
   HTML longer than ``DOCUMENT_MAX_HTML`` characters is not even tried. A document over a
@@ -32,7 +38,7 @@ import resource
 import tempfile
 import time
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -158,9 +164,20 @@ def _state_key(key):
 def document_render(key, html):
     """Lay out one document and keep it in the ``documents`` cache under ``key`` (or
     remember that it is too large)."""
-    store = caches["documents"]
-    if store.get(key) is not None:
+    if caches["documents"].has_key(key):
         return
+    render_and_store(key, html)
+
+
+def _pending_seconds():
+    # How long a document stays "pending": its layout, and its wait in the queue.
+    return settings.DOCUMENT_RENDER_SECONDS + settings.DOCUMENT_QUEUE_SECONDS
+
+
+def render_and_store(key, html):
+    """Lay ``html`` out here (within the limits) and keep the PDF under ``key``, or
+    remember that it is too large. For the tasks: the worker runs it."""
+    store = caches["documents"]
     started = time.perf_counter()
     try:
         pdf = render_within_limits(html)
@@ -187,19 +204,34 @@ def render_pdf(template_name, context, *, filename):
     return filename, PDF_CONTENT_TYPE, pdf
 
 
+def render_document(template_name, context, *, filename):
+    """The ``Document`` of ``template_name`` with ``context``, in the active language.
+    Rendered without a request: the print templates use nothing of it (no user, no CSRF
+    token, no messages), so a download and a background worker make the same HTML, and
+    so the same key."""
+    return Document(render_to_string(template_name, context), filename)
+
+
 @dataclass
 class Document:
-    """A printable document of a page: its HTML, the key of its PDF, its file name."""
+    """A printable document: its HTML, the key of its PDF, its file name."""
 
     html: str
     filename: str
 
-    @property
+    @cached_property
     def key(self):
         return cache_key(self.html)
 
+    def __str__(self):
+        return f"{self.filename} ({self.key[:16]})"
+
     def pdf(self):
         return caches["documents"].get(self.key)
+
+    def is_current(self):
+        """Whether its PDF is in the cache (without reading it)."""
+        return caches["documents"].has_key(self.key)
 
     def state(self):
         return caches["documents"].get(_state_key(self.key))
@@ -207,9 +239,17 @@ class Document:
     def request(self):
         """Enqueue its rendering unless it is ready, pending or known too large."""
         store = caches["documents"]
-        pending_for = settings.DOCUMENT_RENDER_SECONDS + settings.DOCUMENT_QUEUE_SECONDS
-        if store.get(self.key) is None and store.add(_state_key(self.key), PENDING, pending_for):
+        if store.get(self.key) is None and store.add(_state_key(self.key), PENDING, _pending_seconds()):
             document_render.enqueue(self.key, self.html)
+
+    def render_here(self):
+        """Lay it out in this process (a worker), unless it is ready, pending elsewhere or
+        known too large. True when it was laid out."""
+        store = caches["documents"]
+        if store.has_key(self.key) or not store.add(_state_key(self.key), PENDING, _pending_seconds()):
+            return False
+        render_and_store(self.key, self.html)
+        return True
 
     def wait(self, seconds):
         """The PDF, if it is made within ``seconds``; None otherwise (or too large)."""
@@ -223,14 +263,17 @@ class Document:
             pause = min(pause * 2, 0.5)
 
 
-def pdf_response(request, template_name, context, *, filename, download=False, alternatives=()):
-    """The document as a PDF response, shown in the browser (or downloaded), if it is ready
-    within ``DOCUMENT_WAIT_SECONDS``; else a page saying it is being prepared (202), or
-    that it is too large to print (422), offering ``alternatives`` ((label, url), such as
-    the CSV export)."""
-    document = Document(render_to_string(template_name, context, request=request), filename)
+def pdf_response(request, document, *, download=False, alternatives=()):
+    """``document`` as a PDF response, shown in the browser (or downloaded): at once when
+    it is current (laid out already, usually in the background after its last change);
+    else when it is ready within ``DOCUMENT_WAIT_SECONDS``; else a page saying it is being
+    prepared (202), or that it is too large to print (422), offering ``alternatives``
+    ((label, url), such as the CSV export)."""
+    filename = document.filename
     pdf = document.pdf()
     if pdf is None:
+        if document.state() != TOO_LARGE:
+            logger.info("document %s not current at download, rendering", document)
         document.request()
         pdf = document.wait(settings.DOCUMENT_WAIT_SECONDS)
     if pdf is not None:

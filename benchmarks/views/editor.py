@@ -49,7 +49,7 @@ from ..models import Benchmark, BenchmarkStatus, BenchmarkVersion, KeyFactor
 from ..services import BenchmarkFormatError, benchmark_export, benchmark_load_json
 from .library import benchmark_context
 from mentoring.access import programme_view
-from mentoring.documents import pdf_response
+from mentoring.documents import pdf_response, render_document
 from mentoring.forms import EditConflict, has_conflict
 from mentoring.pages import confirm_page, confirmed, form_page, removal_question
 from mentoring.submissions import submission_save
@@ -432,6 +432,7 @@ def benchmark_draft_booklet(request, programme, access, pk):
     """A draft printed as a booklet, for the workshops that discuss it."""
     version = _version(programme, pk)
     return pdf_response(
-        request, "documents/benchmark_booklet.html", benchmark_context(version),
-        filename=f"{version.benchmark.slug}-v{version.number}.pdf", download=True,
+        request,
+        render_document("documents/benchmark_booklet.html", benchmark_context(version), filename=f"{version.benchmark.slug}-v{version.number}.pdf"),
+        download=True,
     )

@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.views.decorators.http import require_safe
 from django.shortcuts import get_object_or_404, render
 
-from mentoring.documents import pdf_response
+from mentoring.documents import pdf_response, render_document
 
 from ..filters import BenchmarkVersionFilter
 from ..models import BenchmarkStatus, BenchmarkVersion, KeyFactor
@@ -64,5 +64,5 @@ def benchmark_booklet(request, slug, number):
     """The benchmark as a booklet PDF, for workshops."""
     context = benchmark_context(_published_version(slug, number))
     return pdf_response(
-        request, "documents/benchmark_booklet.html", context, filename=f"{slug}-v{number}.pdf", download=True
+        request, render_document("documents/benchmark_booklet.html", context, filename=f"{slug}-v{number}.pdf"), download=True
     )

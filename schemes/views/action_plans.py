@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from mentoring.access import refuse, scheme_view, who_may
 from mentoring.autosave import autosave_form
 from mentoring.forms import EditConflict
-from mentoring.documents import pdf_response
+from mentoring.documents import pdf_response, render_document
 from mentoring.exports import csv_response, xlsx_response
 from mentoring.pages import confirm_page, confirmed, form_page, removal_question
 from mentoring.submissions import submission_save
@@ -442,16 +442,23 @@ def plan_xlsx(request, scheme, access):
     return xlsx_response(f"action-plan-{scheme.programme.slug}-{scheme.number}", _("Actions"), header, rows)
 
 
+def plan_document(scheme, plan=None):
+    """Annex 6 on A4 landscape: the header, then the six columns; the table header repeats
+    on every page and a row is not split where it fits on one page. The download and the
+    background rendering (schemes.documents) both make it here."""
+    plan = plan if plan is not None else plan_for(scheme)
+    mentees, mentors = sides(scheme)
+    return render_document(
+        "documents/action_plan.html",
+        _context(scheme, plan=plan, actions=actions_of(plan), mentees=mentees, mentors=mentors, today=timezone.localdate()),
+        filename=f"action-plan-{scheme.programme.slug}-{scheme.number}.pdf",
+    )
+
+
 @require_safe
 @scheme_view("export", "action_plan")
 def plan_pdf(request, scheme, access):
-    """Annex 6 on A4 landscape: the header, then the six columns; the table header repeats
-    on every page and a row is not split where it fits on one page."""
-    plan = plan_for(scheme)
-    mentees, mentors = sides(scheme)
     return pdf_response(
-        request, "documents/action_plan.html",
-        _context(scheme, plan=plan, actions=actions_of(plan), mentees=mentees, mentors=mentors, today=timezone.localdate()),
-        filename=f"action-plan-{scheme.programme.slug}-{scheme.number}.pdf",
+        request, plan_document(scheme),
         alternatives=[(_("Actions as CSV"), _url(scheme, "action_plan_csv")), (_("Actions as XLSX"), _url(scheme, "action_plan_xlsx"))],
     )

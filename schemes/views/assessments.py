@@ -20,7 +20,7 @@ from benchmarks.models import ContextFactor, KeyFactor
 from mentoring.access import programme_view, refuse, require, scheme_view
 from mentoring.autosave import AUTOSAVE, autosave_response, form_errors, is_autosave
 from mentoring.forms import EditConflict
-from mentoring.documents import pdf_response
+from mentoring.documents import pdf_response, render_document
 from mentoring.pages import confirm_page, confirmed
 
 from ..forms.assessments import FocusForm, SelfAssessmentForm, form_pages
@@ -281,15 +281,20 @@ def self_assessments(request, scheme, access):
     )
 
 
+def self_assessment_document(scheme):
+    """The report of every city's rounds, with the charts. The download and the background
+    rendering (schemes.documents) both make it here (404 when the scheme has no benchmark)."""
+    return render_document(
+        "documents/self_assessment_report.html",
+        {"scheme": scheme, "programme": scheme.programme, **_comparison(scheme)},
+        filename=f"self-assessment-{slugify(scheme.programme.slug)}-{scheme.number}.pdf",
+    )
+
+
 @require_safe
 @scheme_view("export", "self_assessment")
 def self_assessment_report(request, scheme, access):
-    context = _comparison(scheme)
-    return pdf_response(
-        request, "documents/self_assessment_report.html",
-        {"scheme": scheme, "programme": scheme.programme, **context},
-        filename=f"self-assessment-{slugify(scheme.programme.slug)}-{scheme.number}.pdf",
-    )
+    return pdf_response(request, self_assessment_document(scheme))
 
 
 @scheme_view("view", "scope")

@@ -15,7 +15,7 @@ from benchmarks.models import KeyFactor
 from mentoring.access import programme_view, refuse
 from mentoring.autosave import autosave_form
 from mentoring.forms import EditConflict
-from mentoring.documents import pdf_response
+from mentoring.documents import pdf_response, render_document
 from mentoring.pages import form_page, history_view, paginate, restore_view
 from mentoring.submissions import submission_save
 
@@ -136,9 +136,14 @@ def good_practice_restore(request, programme, access, pk, history_id):
 @require_safe
 @programme_view("export", "good_practice")
 def good_practice_pdf(request, programme, access, pk):
-    practice = _practice(programme, pk)
-    return pdf_response(
-        request, "documents/good_practice.html",
+    return pdf_response(request, practice_document(programme, _practice(programme, pk)))
+
+
+def practice_document(programme, practice):
+    """A good practice (Annex 4). It belongs to the programme (every scheme of it reads
+    it), so it is not among a scheme's documents laid out in the background."""
+    return render_document(
+        "documents/good_practice.html",
         {"programme": programme, "practice": practice},
         filename=f"good-practice-{slugify(practice.title)[:60] or practice.pk}.pdf",
     )

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mentoring.access import refuse, require, scheme_for, scheme_view, who_may
-from mentoring.documents import pdf_response
+from mentoring.documents import pdf_response, render_document
 from mentoring.autosave import AUTOSAVE, autosave_response, fold_autosaves, form_errors, is_autosave
 from mentoring.pages import confirm_page, confirmed, paginate
 from mentoring.unsaved import keep_unsaved_text, unsaved_data
@@ -124,6 +124,12 @@ class Filling:
 def load(scheme, access, kind, organisation_pk, *, with_threads=False):
     party = city_party(scheme, organisation_pk, sides=OWNER_SIDES[kind], missing=_("No such document in this scheme."))
     require(access, "view", kind)
+    return filling_of(scheme, access, kind, party, with_threads=with_threads)
+
+
+def filling_of(scheme, access, kind, party, *, with_threads=False):
+    """The ``Filling`` of the city ``party``'s document of ``kind`` (access not checked
+    here; None for a background worker, which only prints it)."""
     response = (
         Response.objects.filter(scheme=scheme, template__kind=kind, organisation_id=party.organisation_id)
         .select_related("template", "submitted_by")
@@ -598,17 +604,14 @@ def questionnaire_history(request, scheme, access, organisation, kind):
     )
 
 
-@require_safe
-@scheme_view("view")
-def questionnaire_pdf(request, scheme, access, organisation, kind):
-    blank = request.GET.get("blank") == "1"
-    with_comments = request.GET.get("comments") == "1" and not blank
-    filling = load(scheme, access, kind, organisation, with_threads=with_comments)
-    require(access, "export", kind, user=request.user)
+def questionnaire_document(scheme, filling, *, blank=False, with_comments=False):
+    """The document of ``filling`` (from ``load`` or ``filling_of``) as filled, or
+    ``blank``, or ``with_comments`` in the margin. The download and the background
+    rendering (schemes.documents, as filled) both make it here."""
     _mark_open_threads(filling)
     sections = [(section, [(q, "" if blank else value) for q, value in _section_rows(filling, section)]) for section in filling.sections]
-    return pdf_response(
-        request, "documents/questionnaire.html",
+    return render_document(
+        "documents/questionnaire.html",
         {
             "filling": filling, "sections_with_rows": sections, "blank": blank, "programme": scheme.programme,
             "scheme": scheme, "attached": [] if blank else _attached(filling), "with_comments": with_comments,
@@ -616,3 +619,13 @@ def questionnaire_pdf(request, scheme, access, organisation, kind):
         filename=f"{filling.template.slug}-{slugify(filling.organisation.label)}{'-blank' if blank else ''}"
         f"{'-comments' if with_comments else ''}.pdf",
     )
+
+
+@require_safe
+@scheme_view("view")
+def questionnaire_pdf(request, scheme, access, organisation, kind):
+    blank = request.GET.get("blank") == "1"
+    with_comments = request.GET.get("comments") == "1" and not blank
+    filling = load(scheme, access, kind, organisation, with_threads=with_comments)
+    require(access, "export", kind, user=request.user)
+    return pdf_response(request, questionnaire_document(scheme, filling, blank=blank, with_comments=with_comments))

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.access import refuse, require, scheme_view
 from mentoring.forms import EditConflict
-from mentoring.documents import pdf_response
+from mentoring.documents import pdf_response, render_document
 from mentoring.pages import confirm_page, confirmed, form_page, removal_question
 from mentoring.submissions import submission_save
 
@@ -24,10 +24,11 @@ def _group(scheme, access, organisation_pk):
     """(city, side, members, may edit) of the group of a city of the scheme; 404 else."""
     party = city_party(scheme, organisation_pk)
     require(access, "view", "local_support_group")
-    members = list(
-        LocalSupportGroupMember.objects.filter(group__scheme=scheme, group__city=party.organisation).order_by("order", "name")
-    )
-    return party.organisation, party.side, members, edits_for_city(access, "local_support_group", party)
+    return party.organisation, party.side, members_of(scheme, party.organisation), edits_for_city(access, "local_support_group", party)
+
+
+def members_of(scheme, city):
+    return list(LocalSupportGroupMember.objects.filter(group__scheme=scheme, group__city=city).order_by("order", "name"))
 
 
 def _require_edit(may_edit, user):
@@ -110,8 +111,15 @@ def support_group_member_delete(request, scheme, access, organisation, pk):
 def support_group_roster(request, scheme, access, organisation):
     city, side, members, may_edit = _group(scheme, access, organisation)
     require(access, "export", "local_support_group", user=request.user)
-    return pdf_response(
-        request, "documents/support_group_roster.html",
-        {"scheme": scheme, "programme": scheme.programme, "city": city, "members": members},
+    return pdf_response(request, roster_document(scheme, city, members))
+
+
+def roster_document(scheme, city, members=None):
+    """The roster of the local support group of ``city``. The download and the background
+    rendering (schemes.documents) both make it here."""
+    return render_document(
+        "documents/support_group_roster.html",
+        {"scheme": scheme, "programme": scheme.programme, "city": city,
+         "members": members if members is not None else members_of(scheme, city)},
         filename=f"local-support-group-{slugify(city.label)}.pdf",
     )

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.access import programme_view
 from mentoring.forms import EditConflict
-from mentoring.documents import pdf_response
+from mentoring.documents import pdf_response, render_document
 from mentoring.pages import form_page
 from mentoring.submissions import submission_save
 
@@ -203,11 +203,11 @@ def template_blank_pdf(request, programme, access, pk):
         Prefetch("questions", queryset=Question.objects.filter(hidden=False).order_by("order", "pk"))
     ).order_by("order")
     filling = SimpleNamespace(template=template, organisation=None, response=None, submitted=False)
-    return pdf_response(
-        request, "documents/questionnaire.html",
+    return pdf_response(request, render_document(
+        "documents/questionnaire.html",
         {
             "filling": filling, "programme": programme, "scheme": None, "blank": True,
             "sections_with_rows": [(section, [(q, "") for q in section.questions.all()]) for section in sections],
         },
         filename=f"{template.slug}-v{template.version}-blank.pdf",
-    )
+    ))

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from mentoring.access import require, scheme_for, scheme_view
 from mentoring.autosave import autosave_form
 from mentoring.forms import EditConflict
-from mentoring.documents import pdf_response
+from mentoring.documents import pdf_response, render_document
 from mentoring.pages import confirm_page, confirmed, form_page, history_view, removal_question, restore_view
 from mentoring.submissions import submission_save
 
@@ -265,11 +265,9 @@ def session_move_view(request, scheme, access, visit, session):
     return redirect(_url(visit) + f"#session-{session.pk}")
 
 
-@require_safe
-@scheme_view("export", "visit")
-def agenda_pdf(request, scheme, access, visit):
-    """The agenda on A4: one page per day, then the participants with their organisations."""
-    visit = _visit(scheme, visit)
+def agenda_document(scheme, visit):
+    """The agenda on A4: one page per day, then the participants with their organisations.
+    The download and the background rendering (schemes.documents) both make it here."""
     sessions = list(_sessions(visit))
     people = {}
     for session in sessions:
@@ -277,11 +275,17 @@ def agenda_pdf(request, scheme, access, visit):
             people[("person", person.pk)] = (person.get_full_name() or person.email, person.organisation.label if person.organisation_id else "")
         for member in session.support_group_members.all():
             people[("member", member.pk)] = (member.name, member.organisation or member.group.city.name)
-    return pdf_response(
-        request, "documents/agenda.html",
+    return render_document(
+        "documents/agenda.html",
         _context(scheme, visit=visit, days=agenda_days(visit, sessions), participants=sorted(people.values())),
         filename=f"agenda-{scheme.programme.slug}-{scheme.number}-visit-{visit.order}.pdf",
     )
+
+
+@require_safe
+@scheme_view("export", "visit")
+def agenda_pdf(request, scheme, access, visit):
+    return pdf_response(request, agenda_document(scheme, _visit(scheme, visit)))
 
 
 def _ics_response(content, filename):
