@@ -423,12 +423,18 @@ def log_action(*, actor, action, obj=None, scheme=None, programme=None, data=Non
     default) so the entry reads well after the object is gone: log a removal before the
     delete. ``autosave``: the save was automatic, and may fold (the module's docstring).
 
-    Runs inside the transaction of the write it records. Returns the entry."""
+    Runs inside the transaction of the write it records. Returns the entry. A write in a
+    scheme may change what its documents print: they are laid out again in the background
+    after the commit (``schemes.documents.documents_changed``, debounced)."""
     spec = ACTIONS.get(action)
     if spec is None:
         raise ValueError(f"Unknown action code {action!r}: add it to mentoring.activity.ACTIONS.")
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("log_action() runs inside the transaction of the write it records.")
+    if scheme is not None:
+        from schemes.documents import documents_changed
+
+        documents_changed(scheme)
     programme_id = programme.pk if programme is not None else scheme.programme_id if scheme is not None else None
     content_type = ContentType.objects.get_for_model(obj) if obj is not None else None
     data = dict(data or {})

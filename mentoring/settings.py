@@ -373,6 +373,10 @@ DOCUMENT_MAX_HTML = env_int("DOCUMENT_MAX_HTML", 3_000_000)
 DOCUMENT_TOO_LARGE_SECONDS = env_int("DOCUMENT_TOO_LARGE_SECONDS", 60 * 60)
 # How long a document may wait in the queue before a download asks for it again.
 DOCUMENT_QUEUE_SECONDS = env_int("DOCUMENT_QUEUE_SECONDS", 300)
+# A scheme's documents are laid out again in the background after a change to one of
+# them (schemes.documents), so that a download is a file read: this many seconds after
+# the first change, so that the changes of those seconds (typing, autosaves) make one run.
+DOCUMENT_REFRESH_DELAY_SECONDS = env_int("DOCUMENT_REFRESH_DELAY_SECONDS", 30)
 
 # What one document may hold, so that every document stays printable and every page
 # quick: checked when people write, with a message that says the limit.
