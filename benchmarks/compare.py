@@ -199,7 +199,7 @@ def _pair_items(
     paired = set(pairs.values())
     removed = [i for i in range(len(old)) if i not in paired]
     added = [j for j in range(len(new)) if j not in pairs]
-    for i, j in zip(removed, added):
+    for i, j in zip(removed, added, strict=False):
         ratio = difflib.SequenceMatcher(
             None, old[i]["title"].strip(), new[j]["title"].strip(), autojunk=False
         ).ratio()

@@ -87,7 +87,7 @@ def history_page(obj, page_number=1):
             related[(model, pk)] = related_obj
 
     entries = []
-    for record, previous in zip(records, chain[1:]):
+    for record, previous in zip(records, chain[1:], strict=False):
         changes = []
         for field in fields:
             new = getattr(record, field.attname)

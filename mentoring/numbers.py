@@ -240,7 +240,7 @@ def read_number(raw, kind, *, meant=None, unit="", max_value=None):
     own = decimal_separator()
     found.sort(key=lambda reading: not reading.is_the_readers(own))
     problems = [_problem(reading, kind, max_value) for reading in found]
-    possible = [reading for reading, problem in zip(found, problems) if problem is None]
+    possible = [reading for reading, problem in zip(found, problems, strict=True) if problem is None]
     if not possible:
         raise problems[0]
     if len(possible) == 2 and possible[0].mark != own:

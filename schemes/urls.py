@@ -5,7 +5,23 @@ from django.urls import include, path
 from benchmarks.urls import editor_urlpatterns
 
 from .models import TemplateKind
-from .views import action_plans, assessments, commitments, dashboard, matching, organisations, people, practices, programmes, questionnaires, schemes, support_groups, templates, training, visits
+from .views import (
+    action_plans,
+    assessments,
+    commitments,
+    dashboard,
+    matching,
+    organisations,
+    people,
+    practices,
+    programmes,
+    questionnaires,
+    schemes,
+    support_groups,
+    templates,
+    training,
+    visits,
+)
 
 app_name = "schemes"
 

@@ -3,6 +3,7 @@ database connection, meeting at a barrier once their forms are validated, so tha
 have passed every check of the form before either writes. (SQLite writes one transaction
 at a time, so these races cannot happen there: the tests using this run on PostgreSQL.)"""
 
+import contextlib
 import threading
 
 import pytest
@@ -42,10 +43,8 @@ def race(monkeypatch, form_class, posts, *, follow=False):
         try:
             return original(form)
         finally:
-            try:
+            with contextlib.suppress(threading.BrokenBarrierError):
                 barrier.wait(timeout=10)
-            except threading.BrokenBarrierError:
-                pass
 
     monkeypatch.setattr(form_class, "clean", clean_then_wait)
     responses = [None] * len(posts)

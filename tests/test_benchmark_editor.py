@@ -3,6 +3,7 @@ guide questions, tips, examples and context factors; publishing; new drafts from
 published version; comparing versions. A published version never changes."""
 
 import json
+from pathlib import Path
 
 import pytest
 from django.utils.html import escape
@@ -212,7 +213,7 @@ def test_bad_input_is_refused_with_a_message_and_changes_nothing(personas, draft
 
 def test_importing_a_file_with_unknown_sections_lists_the_problems_and_imports_nothing(personas):
     coordinator = personas.client("coordinator")
-    data = json.loads(open("fixtures/benchmarks/implementoring-theme-b.json", encoding="utf-8").read())
+    data = json.loads(Path("fixtures/benchmarks/implementoring-theme-b.json").read_text(encoding="utf-8"))
     data["slug"] = "imported-theme-b"
     data["key_factors"][0]["section"] = "neighbourhood"
     data["key_factors"][1]["guide_questions"].append(12)
@@ -262,7 +263,7 @@ def test_drafts_stay_inside_their_programme(personas, draft):
 @pytest.fixture
 def big_draft(personas):
     """A draft of 30 key factors, each with 5 guide questions and 2 examples."""
-    data = json.loads(open("fixtures/benchmarks/implementoring-theme-b.json", encoding="utf-8").read())
+    data = json.loads(Path("fixtures/benchmarks/implementoring-theme-b.json").read_text(encoding="utf-8"))
     template = data["key_factors"][0]
     data["slug"] = "thirty"
     data["key_factors"] = [
@@ -297,7 +298,7 @@ def test_editor_pages_keep_their_query_count_for_a_30_key_factor_benchmark(perso
             assert coordinator.get(url).status_code == 200, url
     # Comparing reads both versions whole (five queries each), whatever their size: the
     # same count for two 30-key-factor versions as for two 8-key-factor ones.
-    small = json.loads(open("fixtures/benchmarks/implementoring-theme-b.json", encoding="utf-8").read())
+    small = json.loads(Path("fixtures/benchmarks/implementoring-theme-b.json").read_text(encoding="utf-8"))
     draft_from(version=draft_import(data={**small, "slug": "eight"}, programme=personas.programme), programme=personas.programme)
     counts = []
     for slug in ("eight", "thirty"):

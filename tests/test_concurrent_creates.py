@@ -103,8 +103,8 @@ def test_two_invitations_to_one_address_at_once_leave_one_live_link(world, monke
 
 
 def test_two_overlapping_sessions_posted_at_once_are_not_both_saved(world, monkeypatch):
-    from schemes.models import AgendaItem
     from schemes.forms.visits import SessionForm
+    from schemes.models import AgendaItem
 
     p = world
     url = SCHEME + "visits/1/sessions/new/"

@@ -24,8 +24,16 @@ def world(transactional_db, django_user_model):
     """The personas on the reference data (a transactional test starts from an emptied
     database), a second coordinator, and one object of every kind."""
     from benchmarks.editing import draft_create
-    from schemes.models import AgendaItem, GoodPractice, LocalSupportGroup, LocalSupportGroupMember, PoliticalCommitment
-    from schemes.models import Action, ProgrammeRole, TrainingSession
+    from schemes.models import (
+        Action,
+        AgendaItem,
+        GoodPractice,
+        LocalSupportGroup,
+        LocalSupportGroupMember,
+        PoliticalCommitment,
+        ProgrammeRole,
+        TrainingSession,
+    )
     from schemes.services.action_plans import plan_get_or_create
     p = personas_on_reference_data(django_user_model)
     p.users["coordinator2"] = django_user_model.objects.create_user(email="coordinator2@test.example")
@@ -97,7 +105,7 @@ def test_two_people_saving_one_object_at_once_lose_no_confirmed_write(world, mon
     lost, saved, refused = [], 0, 0
     for number in range(ROUNDS):
         posts, wanted = [], []
-        for client, field in zip(clients, fields):
+        for client, field in zip(clients, fields, strict=True):
             page = client.get(url)
             assert page.status_code == 200, (kind, page.status_code)
             form = form_with(page.content.decode(), field)
@@ -110,7 +118,7 @@ def test_two_people_saving_one_object_at_once_lose_no_confirmed_write(world, mon
         responses = race(monkeypatch, ConcurrentEditMixin, posts)
         obj = target(p)
         obj.refresh_from_db()
-        for response, (field, value) in zip(responses, wanted):
+        for response, (field, value) in zip(responses, wanted, strict=True):
             assert response.status_code in (302, 409), (kind, response.status_code)
             if response.status_code == 302:
                 saved += 1

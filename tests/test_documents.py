@@ -1,6 +1,7 @@
 """The document pipeline: PDFs through WeasyPrint with a fetcher that reads only data:
 URIs and the app's own static files."""
 
+import contextlib
 import shutil
 import subprocess
 
@@ -78,10 +79,8 @@ def pdf_objects(pdf):
 
     parts = [pdf]
     for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
+        with contextlib.suppress(zlib.error):
             parts.append(zlib.decompress(match.group(1)))
-        except zlib.error:
-            pass
     return b"\n".join(parts)
 
 

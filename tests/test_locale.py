@@ -28,7 +28,7 @@ def parse_po(text):
                 # Plural entries: the singular form stands for the entry (the others are checked by msgfmt).
                 current = msgstr if not line.startswith("msgstr[") or line.startswith("msgstr[0]") else None
                 line = line.split(" ", 1)[1]
-            elif line.startswith("msgid_plural") or line.startswith("#"):
+            elif line.startswith(("msgid_plural", "#")):
                 current = None  # a plural msgid's continuation lines are not the singular's
                 continue
             if current is not None and line.startswith('"'):

@@ -1,6 +1,8 @@
 """The synthetic network: the sizes asked for, the same network from the same seed, and
 pages that work on it."""
 
+from io import StringIO
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
@@ -47,7 +49,7 @@ def test_the_same_seed_gives_the_same_network(db):
 
 
 def test_the_command_writes_a_network_once_and_its_pages_work(db, client):
-    call_command("generate_network", "--size=small", "--seed=3", stdout=open("/dev/null", "w"))
+    call_command("generate_network", "--size=small", "--seed=3", stdout=StringIO())
     assert Programme.objects.filter(slug__startswith="network-3-").count() == 2
     assert ImplementationUpdate.objects.count() == Action.objects.count() > 0
     assert Response.objects.filter(answers__isnull=False).distinct().count() == Response.objects.count()

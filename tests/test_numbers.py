@@ -146,12 +146,12 @@ def test_numbers_typed_in_the_needs_analysis_by_readers_of_six_languages(persona
     url = base + "sections/local-context/"
     field = names(personas.client("mentee"), url)
     found = []
-    for typed, key, cells in SECTION_TABLE:
+    for typed, key, _cells in SECTION_TABLE:
         row = []
         for language in LANGUAGES:
             mentee = reader(personas, "mentee", language)
             response = mentee.post(url, form_data(mentee, url, **{key: typed}))
-            row.append(outcome(response, field[key], lambda: answer(personas, key).number))
+            row.append(outcome(response, field[key], lambda key=key: answer(personas, key).number))
             if response.status_code != 302:
                 assert answer(personas, key) is None  # never stored silently
                 assert f'value="{typed}"' in response.content.decode()  # what was typed is kept
@@ -165,7 +165,7 @@ def test_numbers_typed_in_a_citys_profile_by_readers_of_six_languages(personas, 
     city = personas.mentee_city
     url = f"/programmes/test-programme/organisations/{city.pk}/edit/"
     found = []
-    for typed, name, cells in PROFILE_TABLE:
+    for typed, name, _cells in PROFILE_TABLE:
         row = []
         for language in LANGUAGES:
             city.refresh_from_db()
@@ -173,7 +173,7 @@ def test_numbers_typed_in_a_citys_profile_by_readers_of_six_languages(personas, 
             data = {"kind": "city", "name": city.name, "country": "BE", "seen_version": latest_history_id(city), name: typed}
             response = reader(personas, "coordinator", language).post(url, data)
             city.refresh_from_db()
-            row.append(outcome(response, name, lambda: getattr(city, name)))
+            row.append(outcome(response, name, lambda name=name: getattr(city, name)))
             if response.status_code != 302:
                 assert getattr(city, name) == before  # never stored silently
         found.append((typed, name, row))

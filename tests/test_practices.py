@@ -8,7 +8,6 @@ from django.utils.html import escape
 from django.utils.http import urlencode
 
 from benchmarks.models import KeyFactor
-from mentoring import documents
 from schemes.models import GoodPractice, Organisation, OrganisationKind, Response
 
 LIBRARY = "/programmes/test-programme/good-practices/"

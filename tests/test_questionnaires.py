@@ -5,7 +5,6 @@ import subprocess
 import pytest
 from django.test import Client
 
-from mentoring import documents
 from schemes.models import Answer, Response, ResponseStatus
 
 BASE = "/programmes/test-programme/schemes/1/needs-analysis/{city}/"
@@ -34,7 +33,7 @@ def answer(personas, key):
 def test_the_mentee_saves_a_draft_and_the_association_reads_it(personas, base):
     mentee = personas.client("mentee")
     url = base + "sections/mentee-needs/"
-    response = mentee.post(url, form_data(mentee, url, **{"challenge": "Housing for newcomers."}))
+    response = mentee.post(url, form_data(mentee, url, challenge="Housing for newcomers."))
     assert response.status_code == 302
     assert answer(personas, "challenge").text == "Housing for newcomers."
     assert answer(personas, "challenge").updated_by == personas.users["mentee"]
@@ -83,7 +82,7 @@ def test_too_long_answers_and_foreign_questions_are_refused_with_a_message(perso
     mentee = personas.client("mentee")
     url = base + "sections/mentee-needs/"
     huge = "word " * 20_480  # 100 kB
-    response = mentee.post(url, form_data(mentee, url, **{"challenge": huge}))
+    response = mentee.post(url, form_data(mentee, url, challenge=huge))
     assert response.status_code == 200 and "at most 20000 characters" in response.content.decode()
     assert Answer.objects.count() == 0
     data = form_data(mentee, url)
@@ -97,7 +96,7 @@ def test_too_long_answers_and_foreign_questions_are_refused_with_a_message(perso
 def test_hostile_text_is_shown_as_text_on_the_page_and_in_the_pdf(personas, base, fetched_urls):
     mentee = personas.client("mentee")
     url = base + "sections/mentee-needs/"
-    assert mentee.post(url, form_data(mentee, url, **{"challenge": HOSTILE})).status_code == 302
+    assert mentee.post(url, form_data(mentee, url, challenge=HOSTILE)).status_code == 302
     page = mentee.get(base).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
     pdf = mentee.get(base + "document.pdf")
@@ -179,7 +178,7 @@ def fill_required(personas, base):
 def test_submit_needs_every_required_answer_then_freezes_a_version_that_survives_reopening(personas, base):
     mentee = personas.client("mentee")
     url = base + "sections/mentee-needs/"
-    mentee.post(url, form_data(mentee, url, **{"challenge": "Only this."}))
+    mentee.post(url, form_data(mentee, url, challenge="Only this."))
     refused = mentee.post(base + "submit/", {"confirmed": "1"}, follow=True)
     assert "Not submitted" in refused.content.decode()
     assert Response.objects.get().status == ResponseStatus.DRAFT
@@ -189,13 +188,13 @@ def test_submit_needs_every_required_answer_then_freezes_a_version_that_survives
     response = Response.objects.get()
     assert response.status == ResponseStatus.SUBMITTED and response.submissions.count() == 1
     # Read-only now, for everyone.
-    frozen = mentee.post(url, form_data(mentee, url, **{"challenge": "Changed after submit"}), follow=True)
+    frozen = mentee.post(url, form_data(mentee, url, challenge="Changed after submit"), follow=True)
     assert "must be reopened" in frozen.content.decode()
     assert answer(personas, "challenge").text == "Answer to challenge"
     # The facilitator reopens; an edit follows; the submitted version is still readable.
     assert personas.client("mentor").post(base + "reopen/").status_code == 403
     personas.client("facilitator").post(base + "reopen/")
-    assert mentee.post(url, form_data(mentee, url, **{"challenge": "Revised with the mentor"})).status_code == 302
+    assert mentee.post(url, form_data(mentee, url, challenge="Revised with the mentor")).status_code == 302
     version = mentee.get(base + "submitted/1/").content.decode()
     assert "Answer to challenge" in version and "Revised with the mentor" not in version
 
@@ -215,7 +214,7 @@ def test_a_save_after_the_session_expired_keeps_the_text_for_after_login(persona
     client = Client()
     client.post("/accounts/login/", {"username": "mentee@test.example", "password": "a-long-test-password-1"})
     url = base + "sections/mentee-needs/"
-    data = form_data(client, url, **{"challenge": "Two hours of careful writing."})
+    data = form_data(client, url, challenge="Two hours of careful writing.")
     client.post("/accounts/logout/")  # the session ends (idle or absolute expiry)
     response = client.post(url, data)
     page = response.content.decode()
@@ -281,7 +280,7 @@ def test_questionnaire_pages_keep_their_query_count_as_answers_grow(personas, ba
     fill_required(personas, base)  # second round of saves: more history
     url = base + "sections/mentee-needs/"
     for round_number in range(15):
-        client.post(url, form_data(client, url, **{"challenge": f"Revision {round_number}"}))
+        client.post(url, form_data(client, url, challenge=f"Revision {round_number}"))
     for url, before in counts.items():
         with django_assert_max_num_queries(before) as captured:
             assert client.get(url).status_code == 200

@@ -21,7 +21,7 @@ def form_data(client, url, **changes):
     number, e.g. level_1=3."""
     form = client.get(url).context["form"]
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if name.startswith("focus_"):
             if value:
@@ -336,10 +336,10 @@ def test_the_programme_compares_the_schemes_each_person_may_see(personas, url):
 
 
 def test_focus_comparison_and_template_pages_keep_their_query_count(personas, url, django_assert_max_num_queries):
+    from schemes.models import Side
     from schemes.services.filling import template_for
     from schemes.services.questionnaires import template_adapt
     from schemes.services.schemes import scheme_create
-    from schemes.models import Side
 
     p = personas
     coordinator, mentee = p.client("coordinator"), p.client("mentee")

@@ -8,9 +8,9 @@ import subprocess
 import sys
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
-from django.apps import apps
 from django.core.management import call_command
 
 from mentoring.models import User
@@ -140,7 +140,7 @@ def test_every_model_has_an_admin_and_a_readable_name():
 
 @pytest.mark.django_db
 def test_admin_lists_open_for_the_data_team(admin_client, personas):
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         if model._meta.app_label not in {"mentoring", "schemes", "benchmarks"}:
             continue
         url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"

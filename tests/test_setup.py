@@ -3,6 +3,7 @@ schemes and parties, archiving, history. Bad input gets a message, keeps what wa
 and changes nothing."""
 
 import pytest
+
 from benchmarks.models import BenchmarkVersion
 from schemes.models import Organisation, OrganisationKind, Programme, ProgrammeRole, Scheme, Side
 

@@ -12,10 +12,10 @@ pytestmark = pytest.mark.django_db
 EXPECTED = {
     "inclucities-general": ({"2": 7}, 12, 10),
     "inclucities-language-learning": ({"8": 4}, 1, 0),
-    "implementoring-theme-a": (dict(zip(map(str, range(1, 12)), [5, 6, 5, 7, 11, 6, 7, 5, 5, 7, 6])), 11, 0),
-    "implementoring-theme-b": (dict(zip(map(str, range(1, 9)), [5, 5, 7, 7, 9, 6, 5, 5])), 8, 0),
+    "implementoring-theme-a": (dict(zip(map(str, range(1, 12)), [5, 6, 5, 7, 11, 6, 7, 5, 5, 7, 6], strict=True)), 11, 0),
+    "implementoring-theme-b": (dict(zip(map(str, range(1, 9)), [5, 5, 7, 7, 9, 6, 5, 5], strict=True)), 8, 0),
     "implementoring-theme-cd": (
-        dict(zip(["1", "2", "3", "4", "5", "6", "7", "N1", "N2", "N3", "N4", "N5"], [5, 5, 5, 3, 3, 1, 3, 4, 3, 3, 5, 7])),
+        dict(zip(["1", "2", "3", "4", "5", "6", "7", "N1", "N2", "N3", "N4", "N5"], [5, 5, 5, 3, 3, 1, 3, 4, 3, 3, 5, 7], strict=True)),
         12,
         0,
     ),

@@ -65,7 +65,7 @@ def row(scope, get, post, child_first=False, owner_denied=(), neighbour_officer=
 
 def only(status_by_roles, default):
     """{role: status} from {status: roles}, ``default`` for the rest of the signed-in."""
-    result = {role: default for role in SIGNED_IN}
+    result = dict.fromkeys(SIGNED_IN, default)
     for status, roles in status_by_roles.items():
         for role in roles:
             result[role] = status
@@ -74,7 +74,7 @@ def only(status_by_roles, default):
 
 
 def everyone(status, anonymous=None):
-    result = {role: status for role in SIGNED_IN}
+    result = dict.fromkeys(SIGNED_IN, status)
     result["anonymous"] = status if anonymous is None else anonymous
     return result
 
@@ -726,7 +726,7 @@ def test_url_role_matrix(personas, capsys, settings):
     assert unknown == [], f"URL patterns missing from the matrix table: {unknown}"
 
     failures, checks, leaks, header_misses, checked_names = [], 0, 0, [], set()
-    for name, pattern, route in patterns:
+    for name, _pattern, route in patterns:
         entry = expected_for(name)
         variants = VARIANTS[entry["scope"]] + (["neighbour"] if entry.get("neighbour_officer") else [])
         for variant in variants:

@@ -18,6 +18,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from mentoring.access import programme_view
+from mentoring.documents import pdf_response, render_document
+from mentoring.forms import EditConflict, has_conflict
+from mentoring.pages import confirm_page, confirmed, form_page, removal_question
+from mentoring.submissions import submission_save
+
 from ..compare import benchmark_compare
 from ..editing import (
     BenchmarkNotOwned,
@@ -48,11 +54,6 @@ from ..forms import (
 from ..models import Benchmark, BenchmarkStatus, BenchmarkVersion, KeyFactor
 from ..services import BenchmarkFormatError, benchmark_export, benchmark_load_json
 from .library import benchmark_context
-from mentoring.access import programme_view
-from mentoring.documents import pdf_response, render_document
-from mentoring.forms import EditConflict, has_conflict
-from mentoring.pages import confirm_page, confirmed, form_page, removal_question
-from mentoring.submissions import submission_save
 
 
 def _versions(programme):
@@ -328,7 +329,7 @@ def benchmark_publish(request, programme, access, pk):
     try:
         draft_publish(version=version, programme=programme, actor=request.user)
     except BenchmarkNotOwned:
-        raise Http404(_("No such benchmark."))
+        raise Http404(_("No such benchmark.")) from None
     except BenchmarkPublished:
         return _published(request, programme, version)
     except BenchmarkNotReady as exc:

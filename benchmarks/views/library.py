@@ -4,8 +4,8 @@ programme that writes them (schemes/views/benchmarks.py)."""
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.views.decorators.http import require_safe
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from mentoring.documents import pdf_response, render_document
 

@@ -356,7 +356,7 @@ def is_overdue(action, today=None):
 def progress_summary(actions, today=None):
     """Counts per status, overdue actions and the average progress, for the scheme page."""
     actions = list(actions)
-    counts = {status: 0 for status in ActionStatus.values}
+    counts = dict.fromkeys(ActionStatus.values, 0)
     for action in actions:
         counts[action.status] += 1
     return {

@@ -111,7 +111,7 @@ def section_save(*, response, section, values, seen, user, reason=""):
         result.versions[question.pk] = current_version
         if current_version != seen_version:
             base = _base_value(answer, question, seen_version)
-            if mine == base or mine == theirs or (_empty(mine) and _empty(theirs)):
+            if mine in (base, theirs) or (_empty(mine) and _empty(theirs)):
                 result.values[question.pk] = theirs  # the other person's words stay
                 continue
             result.conflicts.append(

@@ -420,7 +420,7 @@ def pair(*, programme, mentee_city, mentor_city, actor, waiting_scheme=None, ben
             order += 1
     programme.cities.add(mentor_city, *associations)
     visits = list(scheme.visits.order_by("order"))
-    for visit, (_title, side) in zip(visits, default_visit_plan(len(visits))):
+    for visit, (_title, side) in zip(visits, default_visit_plan(len(visits)), strict=False):
         if side == Side.MENTOR and visit.host_id == mentee_city.pk:
             visit.host = mentor_city
             visit._change_reason = _("The mentor city hosts this visit")

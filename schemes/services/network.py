@@ -76,11 +76,7 @@ SIZES = {
     "small": Size(programmes=2, schemes_per_programme=3, cities=12, associations=4, people=30, actions_per_scheme=3),
 }
 COUNTRIES = ["BE", "FR", "DE", "IT", "ES", "NL", "PL", "PT", "SE", "FI", "GR", "AT", "CZ", "IE", "LV", "RO"]
-WORDS = (
-    "newcomers welcome desk language courses housing employment schools health volunteers mentoring "
-    "neighbourhood council migrants refugees staff training civil society partners budget monitoring "
-    "participation women youth families digital services outreach coordination evaluation"
-).split()
+WORDS = ["newcomers", "welcome", "desk", "language", "courses", "housing", "employment", "schools", "health", "volunteers", "mentoring", "neighbourhood", "council", "migrants", "refugees", "staff", "training", "civil", "society", "partners", "budget", "monitoring", "participation", "women", "youth", "families", "digital", "services", "outreach", "coordination", "evaluation"]
 
 
 class NetworkExists(Exception):

@@ -18,8 +18,8 @@ from mentoring.activity import log_action
 
 from ..models import SchemePhase, Visit, VisitStatus
 from .limits import check_document_text, text_length
-from .setup import form_save_with_history
 from .schemes import MAX_VISITS, MIN_VISITS
+from .setup import form_save_with_history
 
 
 class VisitLimit(Exception):

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.access import refuse, scheme_view, who_may
 from mentoring.autosave import autosave_form
-from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response, render_document
 from mentoring.exports import csv_response, xlsx_response
+from mentoring.forms import EditConflict
 from mentoring.pages import confirm_page, confirmed, form_page, removal_question
 from mentoring.submissions import submission_save
 

@@ -19,12 +19,12 @@ from django.views.decorators.http import require_POST, require_safe
 from benchmarks.models import ContextFactor, KeyFactor
 from mentoring.access import programme_view, refuse, require, scheme_view
 from mentoring.autosave import AUTOSAVE, autosave_response, form_errors, is_autosave
-from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response, render_document
+from mentoring.forms import EditConflict
 from mentoring.pages import confirm_page, confirmed
 
-from ..forms.assessments import FocusForm, SelfAssessmentForm, form_pages
 from ..charts import levels_chart
+from ..forms.assessments import FocusForm, SelfAssessmentForm, form_pages
 from ..models import KeyFactorAssessment, Scheme, SchemeParty, SelfAssessment, Side
 from ..services.self_assessment import (
     RoundClosed,
@@ -37,6 +37,7 @@ from ..services.self_assessment import (
     seen_version,
 )
 from .cities import city_party, edits_for_city
+
 
 def _benchmark(scheme):
     if scheme.benchmark_id is None:

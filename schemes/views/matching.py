@@ -36,10 +36,8 @@ def _mentee(request, programme, organisation):
     """The mentee city (one waiting for a mentor in this programme), its preparation
     scheme or None, the benchmark to match on, the benchmarks offered, and ``mentees()``."""
     waiting = mentees(programme)
-    for city, scheme in waiting:
-        if city.pk == organisation:
-            break
-    else:
+    city, scheme = next(((city, scheme) for city, scheme in waiting if city.pk == organisation), (None, None))
+    if city is None:
         raise Http404(_("This city is not waiting for a mentor in this programme."))
     benchmark = scheme.benchmark if scheme and scheme.benchmark else None
     offered = []

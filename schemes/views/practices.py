@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST, require_safe
 from benchmarks.models import KeyFactor
 from mentoring.access import programme_view, refuse
 from mentoring.autosave import autosave_form
-from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response, render_document
+from mentoring.forms import EditConflict
 from mentoring.pages import form_page, history_view, paginate, restore_view
 from mentoring.submissions import submission_save
 

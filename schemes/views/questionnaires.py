@@ -21,15 +21,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mentoring.access import refuse, require, scheme_for, scheme_view, who_may
-from mentoring.documents import pdf_response, render_document
 from mentoring.autosave import AUTOSAVE, autosave_response, fold_autosaves, form_errors, is_autosave
+from mentoring.documents import pdf_response, render_document
 from mentoring.pages import confirm_page, confirmed, paginate
-from mentoring.unsaved import keep_unsaved_text, unsaved_data
 from mentoring.submissions import submission_save
 from mentoring.templatetags.dates import iso_date_shown
+from mentoring.unsaved import keep_unsaved_text, unsaved_data
 
-from ..models import Answer, QuestionKind, Response, ResponseStatus, Side, TemplateKind
 from ..forms.questionnaires import CommentForm, SectionForm, StrengthsPracticesForm, answer_value, format_number
+from ..models import Answer, QuestionKind, Response, ResponseStatus, Side, TemplateKind
+from ..services.comments import comment_add, comment_resolve, threads
 from ..services.filling import (
     NotEditable,
     normalise,
@@ -41,7 +42,6 @@ from ..services.filling import (
     template_for,
     visible_questions,
 )
-from ..services.comments import comment_add, comment_resolve, threads
 from ..services.practice import strengths_practices_set
 from .cities import city_party, section_owners
 

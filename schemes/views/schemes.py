@@ -14,7 +14,7 @@ from mentoring.pages import archive_toggle, form_page, history_view, restore_vie
 from mentoring.submissions import submission_save
 
 from ..forms.setup import PartyFormSet, SchemeCreateForm, SchemeForm
-from ..models import PoliticalCommitment, Scheme, SchemeKind, SchemeRole, Side
+from ..models import PoliticalCommitment, SchemeKind, SchemeRole, Side
 from ..services.progress import progress_for
 from ..services.schemes import scheme_create
 from ..services.setup import form_save_with_history, scheme_parties_set

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.access import refuse, require, scheme_view
-from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response, render_document
+from mentoring.forms import EditConflict
 from mentoring.pages import confirm_page, confirmed, form_page, removal_question
 from mentoring.submissions import submission_save
 
@@ -19,6 +19,7 @@ from ..forms.support_groups import SupportGroupMemberForm
 from ..models import MAX_MEMBERS, LocalSupportGroupMember
 from ..services.support_groups import member_add, member_remove, member_save
 from .cities import city_party, edits_for_city
+
 
 def _group(scheme, access, organisation_pk):
     """(city, side, members, may edit) of the group of a city of the scheme; 404 else."""

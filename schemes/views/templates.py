@@ -16,13 +16,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.access import programme_view
-from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response, render_document
+from mentoring.forms import EditConflict
 from mentoring.pages import form_page
 from mentoring.submissions import submission_save
 
-from ..models import Question, QuestionnaireTemplate
 from ..forms.questionnaires import QuestionForm
+from ..models import Question, QuestionnaireTemplate
 from ..services.filling import template_for
 from ..services.questionnaires import (
     ADAPTABLE_KINDS,

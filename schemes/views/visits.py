@@ -16,11 +16,12 @@ from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.access import require, scheme_for, scheme_view
 from mentoring.autosave import autosave_form
-from mentoring.forms import EditConflict
 from mentoring.documents import pdf_response, render_document
+from mentoring.forms import EditConflict
 from mentoring.pages import confirm_page, confirmed, form_page, history_view, removal_question, restore_view
 from mentoring.submissions import submission_save
 
+from ..forms.visits import SessionForm, VisitForm, VisitRecordForm
 from ..models import AgendaItem, LocalSupportGroupMember
 from ..services.visits import (
     VisitLimit,
@@ -35,7 +36,6 @@ from ..services.visits import (
     visit_remove,
     visit_save,
 )
-from ..forms.visits import SessionForm, VisitForm, VisitRecordForm
 
 
 def _visit(scheme, number):

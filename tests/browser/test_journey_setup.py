@@ -7,7 +7,6 @@ downloads it as CSV."""
 
 import csv
 import io
-
 import re
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from playwright.sync_api import expect
 
 from benchmarks.models import BenchmarkVersion
 from mentoring.models import User
-from schemes.models import Organisation, OrganisationKind, ProgrammeRole, Programme
+from schemes.models import Organisation, OrganisationKind, Programme, ProgrammeRole
 
 from .conftest import confirm, screenshot
 

@@ -20,9 +20,9 @@ import os
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import tempfile
-import statistics
 import time
 from pathlib import Path
 from unittest import mock

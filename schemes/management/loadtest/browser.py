@@ -109,7 +109,7 @@ class Browser:
             try:
                 reused = self.connection is not None
                 response, content = self._send(method, path, body, headers)
-            except STALE as error:
+            except STALE:
                 # A kept-alive connection the server closed as it idled: the request never
                 # reached the app, and a browser sends it again on a new connection.
                 if not reused:

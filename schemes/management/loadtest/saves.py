@@ -223,7 +223,7 @@ def check_edit(edit, saves):
     row.stale = 0
     names = edit.fields
     history = edit.model.history.model.objects.filter(**{edit.model._meta.pk.name: edit.pk}).order_by("history_id")
-    records = [dict(zip(names, values)) for values in history.values_list(*names)]
+    records = [dict(zip(names, values, strict=True)) for values in history.values_list(*names)]
     by_token = {save.token: save for save in saves}
     made = {}  # record index -> the save that made it
     written = set()
