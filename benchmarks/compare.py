@@ -174,20 +174,14 @@ def _changes_in_order(
         elif diffs := describe(old[pairs[j]], item):
             changes.append(ItemChange(status="reworded", key=key(item), title=item["title"], diffs=diffs))
     paired = set(pairs.values())
-    changes += [
-        ItemChange(status="removed", key=key(item), title=item["title"])
-        for i, item in enumerate(old)
-        if i not in paired
-    ]
+    changes += [ItemChange(status="removed", key=key(item), title=item["title"]) for i, item in enumerate(old) if i not in paired]
     return changes
 
 
 # Sections and context factors
 
 
-def _pair_items(
-    old: Sequence[Item], new: Sequence[Item], identity: Callable[[Item], str]
-) -> dict[int, int]:
+def _pair_items(old: Sequence[Item], new: Sequence[Item], identity: Callable[[Item], str]) -> dict[int, int]:
     """New index -> old index: same identity first, then leftovers with similar titles."""
     unmatched: dict[str, list[int]] = {}
     for i, item in enumerate(old):
@@ -200,17 +194,13 @@ def _pair_items(
     removed = [i for i in range(len(old)) if i not in paired]
     added = [j for j in range(len(new)) if j not in pairs]
     for i, j in zip(removed, added, strict=False):
-        ratio = difflib.SequenceMatcher(
-            None, old[i]["title"].strip(), new[j]["title"].strip(), autojunk=False
-        ).ratio()
+        ratio = difflib.SequenceMatcher(None, old[i]["title"].strip(), new[j]["title"].strip(), autojunk=False).ratio()
         if ratio >= SIMILAR_TITLE_RATIO:
             pairs[j] = i
     return pairs
 
 
-def _compare_sections(
-    old: Sequence[Item], new: Sequence[Item]
-) -> tuple[dict[int, int], list[ItemChange]]:
+def _compare_sections(old: Sequence[Item], new: Sequence[Item]) -> tuple[dict[int, int], list[ItemChange]]:
     pairs = _pair_items(old, new, lambda section: section["key"])
 
     def describe(before: Item, after: Item) -> list[Diff]:

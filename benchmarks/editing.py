@@ -31,8 +31,7 @@ class BenchmarkPublished(Exception):
     """The version is published, so it no longer changes."""
 
     message = gettext_lazy(
-        "This version is published and no longer changes: schemes rely on it. "
-        "Start a new draft from it to revise the benchmark."
+        "This version is published and no longer changes: schemes rely on it. Start a new draft from it to revise the benchmark."
     )
 
 
@@ -65,7 +64,11 @@ def _touch(version, reason):
 
 def _log(actor, action, version, programme=None, **data):
     log_action(
-        actor=actor, action=action, obj=version, programme=programme or version.programme, label=version.title,
+        actor=actor,
+        action=action,
+        obj=version,
+        programme=programme or version.programme,
+        label=version.title,
         data={"benchmark": version.benchmark.slug, "number": version.number, **data},
     )
 

@@ -154,8 +154,15 @@ class SectionFormSet(RowsFormSet):
 
 def _rows(parent, model, form, formset=RowsFormSet):
     return inlineformset_factory(
-        parent, model, form=form, formset=formset, extra=2, can_order=True, can_delete=True,
-        max_num=MAX_ITEMS, validate_max=True,
+        parent,
+        model,
+        form=form,
+        formset=formset,
+        extra=2,
+        can_order=True,
+        can_delete=True,
+        max_num=MAX_ITEMS,
+        validate_max=True,
     )
 
 

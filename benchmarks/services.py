@@ -80,7 +80,9 @@ class _Checker:
         if SURROGATE_RE.search(value):
             self.fail(where, _("contains a character that is not valid text (an unpaired surrogate code)"))
         if len(value) > max_length:
-            self.fail(where, _("is too long (%(length)s characters, at most %(max)s)") % {"length": len(value), "max": max_length})
+            self.fail(
+                where, _("is too long (%(length)s characters, at most %(max)s)") % {"length": len(value), "max": max_length}
+            )
         if TAG_RE.search(value):
             self.fail(where, _("contains HTML markup (such as <script>); benchmarks are plain text"))
         if pattern and value and not pattern.match(value):
@@ -225,11 +227,17 @@ def benchmark_load_json(raw):
         raise BenchmarkFormatError([_("file: is not UTF-8 text (%(error)s)") % {"error": exc.reason}]) from exc
     except json.JSONDecodeError as exc:
         raise BenchmarkFormatError(
-            [_("file: is not valid JSON (line %(line)s, column %(column)s: %(error)s)") % {"line": exc.lineno, "column": exc.colno, "error": exc.msg}]
+            [
+                _("file: is not valid JSON (line %(line)s, column %(column)s: %(error)s)")
+                % {"line": exc.lineno, "column": exc.colno, "error": exc.msg}
+            ]
         ) from exc
     except _NumberTooLong as exc:
         raise BenchmarkFormatError(
-            [_("file: has a number of %(digits)s digits, which is too long to read (a benchmark file needs no numbers)") % {"digits": exc.digits}]
+            [
+                _("file: has a number of %(digits)s digits, which is too long to read (a benchmark file needs no numbers)")
+                % {"digits": exc.digits}
+            ]
         ) from exc
     except RecursionError as exc:
         # The parser descends one level per list or object; the format needs four. A
@@ -275,11 +283,15 @@ def _benchmark_for(*, slug, theme, programme):
                 benchmark.save()
             return benchmark
         if programme is None:
-            raise BenchmarkFormatError([
-                _("slug: “%(slug)s” is a benchmark of the programme “%(programme)s”, and only that programme changes it; "
-                  "this command imports shared reference benchmarks. Give the file another short name.")
-                % {"slug": slug, "programme": benchmark.programme.name}
-            ])
+            raise BenchmarkFormatError(
+                [
+                    _(
+                        "slug: “%(slug)s” is a benchmark of the programme “%(programme)s”, and only that programme changes it; "
+                        "this command imports shared reference benchmarks. Give the file another short name."
+                    )
+                    % {"slug": slug, "programme": benchmark.programme.name}
+                ]
+            )
 
 
 @transaction.atomic

@@ -438,6 +438,7 @@ def may_create_programme(user):
     can give) create programmes; the creator becomes the new programme's coordinator."""
     from django.contrib.auth.models import Permission
     from django.db.models import Exists, Q
+
     ProgrammeRole = apps.get_model("schemes", "ProgrammeRole")
 
     from .models import User

@@ -43,8 +43,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     and sent by a background task: the page answers as fast for an address without an
     account as for one with, so its speed does not tell which addresses exist."""
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
-                  html_email_template_name=None):
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
         email_enqueue(subject=subject, body=render_to_string(email_template_name, context), to=[to_email])
 
@@ -251,6 +250,8 @@ def rules(request):
     roles = list(ROLE_LABELS)
     rows = []
     for document, actions in RULES.items():
-        cells = [[str(ACTION_LABELS[action]) for action, allowed_roles in actions.items() if role in allowed_roles] for role in roles]
+        cells = [
+            [str(ACTION_LABELS[action]) for action, allowed_roles in actions.items() if role in allowed_roles] for role in roles
+        ]
         rows.append((DOCUMENT_LABELS[document], cells))
     return render(request, "rules.html", {"roles": [ROLE_LABELS[r] for r in roles], "rows": rows})

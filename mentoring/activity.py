@@ -138,8 +138,11 @@ ACTIONS = {
     "focus.agreed": Action(_("%(who)s agreed to the focus key factors"), group="object", link=_scheme_page("scheme_focus")),
     "history.restored": Action(
         _("%(who)s restored an earlier version of %(thing)s “%(label)s”"),
-        ngettext_lazy("%(who)s restored an earlier version of %(count)s %(things)s",
-                      "%(who)s restored earlier versions of %(count)s %(things)s", "count"),
+        ngettext_lazy(
+            "%(who)s restored an earlier version of %(count)s %(things)s",
+            "%(who)s restored earlier versions of %(count)s %(things)s",
+            "count",
+        ),
     ),
     # Visits and their agendas.
     "visit.added": Action(
@@ -152,8 +155,9 @@ ACTIONS = {
     ),
     "visit.recorded": Action(
         _("%(who)s recorded what happened at the visit “%(label)s”"),
-        ngettext_lazy("%(who)s recorded what happened at %(count)s visit", "%(who)s recorded what happened at %(count)s visits",
-                      "count"),
+        ngettext_lazy(
+            "%(who)s recorded what happened at %(count)s visit", "%(who)s recorded what happened at %(count)s visits", "count"
+        ),
         folds=True,
     ),
     "visit.moved": Action(
@@ -166,83 +170,113 @@ ACTIONS = {
     ),
     "session.added": Action(
         _("%(who)s added the session “%(label)s” to the agenda of “%(visit)s”"),
-        ngettext_lazy("%(who)s added %(count)s session to the agenda of “%(visit)s”",
-                      "%(who)s added %(count)s sessions to the agenda of “%(visit)s”", "count"),
+        ngettext_lazy(
+            "%(who)s added %(count)s session to the agenda of “%(visit)s”",
+            "%(who)s added %(count)s sessions to the agenda of “%(visit)s”",
+            "count",
+        ),
         group="visit",
     ),
     "session.changed": Action(
         _("%(who)s changed the session “%(label)s” of the agenda of “%(visit)s”"),
-        ngettext_lazy("%(who)s changed %(count)s session of the agenda of “%(visit)s”",
-                      "%(who)s changed %(count)s sessions of the agenda of “%(visit)s”", "count"),
+        ngettext_lazy(
+            "%(who)s changed %(count)s session of the agenda of “%(visit)s”",
+            "%(who)s changed %(count)s sessions of the agenda of “%(visit)s”",
+            "count",
+        ),
         group="visit",
     ),
     "session.moved": Action(
         _("%(who)s moved the session “%(label)s” of the agenda of “%(visit)s”"),
-        ngettext_lazy("%(who)s moved %(count)s session of the agenda of “%(visit)s”",
-                      "%(who)s moved %(count)s sessions of the agenda of “%(visit)s”", "count"),
+        ngettext_lazy(
+            "%(who)s moved %(count)s session of the agenda of “%(visit)s”",
+            "%(who)s moved %(count)s sessions of the agenda of “%(visit)s”",
+            "count",
+        ),
         group="visit",
     ),
     "session.removed": Action(
         _("%(who)s removed the session “%(label)s” from the agenda of “%(visit)s”"),
-        ngettext_lazy("%(who)s removed %(count)s session from the agenda of “%(visit)s”",
-                      "%(who)s removed %(count)s sessions from the agenda of “%(visit)s”", "count"),
+        ngettext_lazy(
+            "%(who)s removed %(count)s session from the agenda of “%(visit)s”",
+            "%(who)s removed %(count)s sessions from the agenda of “%(visit)s”",
+            "count",
+        ),
         group="visit",
     ),
     # Local support groups and political commitment.
     "member.added": Action(
         _("%(who)s added %(label)s to the local support group of %(city)s"),
-        ngettext_lazy("%(who)s added %(count)s member to the local support group of %(city)s",
-                      "%(who)s added %(count)s members to the local support group of %(city)s", "count"),
+        ngettext_lazy(
+            "%(who)s added %(count)s member to the local support group of %(city)s",
+            "%(who)s added %(count)s members to the local support group of %(city)s",
+            "count",
+        ),
         group="city",
     ),
     "member.changed": Action(
         _("%(who)s changed %(label)s in the local support group of %(city)s"),
-        ngettext_lazy("%(who)s changed %(count)s member of the local support group of %(city)s",
-                      "%(who)s changed %(count)s members of the local support group of %(city)s", "count"),
+        ngettext_lazy(
+            "%(who)s changed %(count)s member of the local support group of %(city)s",
+            "%(who)s changed %(count)s members of the local support group of %(city)s",
+            "count",
+        ),
         group="city",
     ),
     "member.removed": Action(
         _("%(who)s removed %(label)s from the local support group of %(city)s"),
-        ngettext_lazy("%(who)s removed %(count)s member from the local support group of %(city)s",
-                      "%(who)s removed %(count)s members from the local support group of %(city)s", "count"),
+        ngettext_lazy(
+            "%(who)s removed %(count)s member from the local support group of %(city)s",
+            "%(who)s removed %(count)s members from the local support group of %(city)s",
+            "count",
+        ),
         group="city",
     ),
     "commitment.added": Action(
         _("%(who)s recorded the political commitment of %(label)s"),
-        ngettext_lazy("%(who)s recorded %(count)s political commitment", "%(who)s recorded %(count)s political commitments",
-                      "count"),
+        ngettext_lazy(
+            "%(who)s recorded %(count)s political commitment", "%(who)s recorded %(count)s political commitments", "count"
+        ),
     ),
     "commitment.changed": Action(
         _("%(who)s changed the political commitment of %(label)s"),
-        ngettext_lazy("%(who)s changed %(count)s political commitment", "%(who)s changed %(count)s political commitments",
-                      "count"),
+        ngettext_lazy(
+            "%(who)s changed %(count)s political commitment", "%(who)s changed %(count)s political commitments", "count"
+        ),
     ),
     "commitment.removed": Action(
         _("%(who)s removed the political commitment of %(label)s"),
-        ngettext_lazy("%(who)s removed %(count)s political commitment", "%(who)s removed %(count)s political commitments",
-                      "count"),
+        ngettext_lazy(
+            "%(who)s removed %(count)s political commitment", "%(who)s removed %(count)s political commitments", "count"
+        ),
     ),
     # The action plan.
     "action.added": Action(
         _("%(who)s added the action “%(label)s”"),
-        ngettext_lazy("%(who)s added %(count)s action to the action plan", "%(who)s added %(count)s actions to the action plan",
-                      "count"),
+        ngettext_lazy(
+            "%(who)s added %(count)s action to the action plan", "%(who)s added %(count)s actions to the action plan", "count"
+        ),
     ),
     "action.changed": Action(
         _("%(who)s changed the action “%(label)s”"),
-        ngettext_lazy("%(who)s changed %(count)s action of the action plan", "%(who)s changed %(count)s actions of the action plan",
-                      "count"),
+        ngettext_lazy(
+            "%(who)s changed %(count)s action of the action plan", "%(who)s changed %(count)s actions of the action plan", "count"
+        ),
         folds=True,
     ),
     "action.moved": Action(
         _("%(who)s moved the action “%(label)s”"),
-        ngettext_lazy("%(who)s moved %(count)s action of the action plan", "%(who)s moved %(count)s actions of the action plan",
-                      "count"),
+        ngettext_lazy(
+            "%(who)s moved %(count)s action of the action plan", "%(who)s moved %(count)s actions of the action plan", "count"
+        ),
     ),
     "action.removed": Action(
         _("%(who)s removed the action “%(label)s”"),
-        ngettext_lazy("%(who)s removed %(count)s action from the action plan",
-                      "%(who)s removed %(count)s actions from the action plan", "count"),
+        ngettext_lazy(
+            "%(who)s removed %(count)s action from the action plan",
+            "%(who)s removed %(count)s actions from the action plan",
+            "count",
+        ),
     ),
     "action.progress_recorded": Action(
         _("%(who)s recorded progress on the action “%(label)s”"),
@@ -256,8 +290,9 @@ ACTIONS = {
     "action_plan.needs_changed": Action(_("%(who)s changed the needs the action plan answers"), group="object"),
     "action_plan.frozen": Action(
         _("%(who)s froze the version “%(label)s” of the action plan"),
-        ngettext_lazy("%(who)s froze %(count)s version of the action plan", "%(who)s froze %(count)s versions of the action plan",
-                      "count"),
+        ngettext_lazy(
+            "%(who)s froze %(count)s version of the action plan", "%(who)s froze %(count)s versions of the action plan", "count"
+        ),
     ),
     "action_plan.submitted": Action(_("%(who)s submitted the action plan for approval"), group="object"),
     "action_plan.reopened": Action(_("%(who)s reopened the action plan as a draft"), group="object"),
@@ -272,25 +307,29 @@ ACTIONS = {
     "needs_analysis.reopened": Action(_("%(who)s reopened %(document)s"), group="object"),
     "strengths.reopened": Action(_("%(who)s reopened %(document)s"), group="object"),
     "strengths.practices_changed": Action(
-        _("%(who)s changed the good practices attached to %(document)s"), group="object",
+        _("%(who)s changed the good practices attached to %(document)s"),
+        group="object",
         link=lambda place, entry: _document_url(place, entry) + "#good-practices",
     ),
     "comment.added": Action(
         _("%(who)s commented on “%(section_title)s” in %(document)s"),
-        ngettext_lazy("%(who)s wrote %(count)s comment in %(document)s", "%(who)s wrote %(count)s comments in %(document)s",
-                      "count"),
+        ngettext_lazy(
+            "%(who)s wrote %(count)s comment in %(document)s", "%(who)s wrote %(count)s comments in %(document)s", "count"
+        ),
         group="document",
     ),
     "comment.replied": Action(
         _("%(who)s answered a comment on “%(section_title)s” in %(document)s"),
-        ngettext_lazy("%(who)s answered %(count)s comment in %(document)s", "%(who)s answered %(count)s comments in %(document)s",
-                      "count"),
+        ngettext_lazy(
+            "%(who)s answered %(count)s comment in %(document)s", "%(who)s answered %(count)s comments in %(document)s", "count"
+        ),
         group="document",
     ),
     "comment.resolved": Action(
         _("%(who)s resolved a comment on “%(section_title)s” in %(document)s"),
-        ngettext_lazy("%(who)s resolved %(count)s comment in %(document)s", "%(who)s resolved %(count)s comments in %(document)s",
-                      "count"),
+        ngettext_lazy(
+            "%(who)s resolved %(count)s comment in %(document)s", "%(who)s resolved %(count)s comments in %(document)s", "count"
+        ),
         group="document",
     ),
     # Self-assessment.
@@ -331,8 +370,11 @@ ACTIONS = {
     ),
     "organisation.changed": Action(
         _("%(who)s changed the record of %(label)s"),
-        ngettext_lazy("%(who)s changed the record of %(count)s organisation", "%(who)s changed the records of %(count)s organisations",
-                      "count"),
+        ngettext_lazy(
+            "%(who)s changed the record of %(count)s organisation",
+            "%(who)s changed the records of %(count)s organisations",
+            "count",
+        ),
     ),
     "good_practice.added": Action(
         _("%(who)s recorded the good practice “%(label)s”"),
@@ -450,16 +492,27 @@ def log_action(*, actor, action, obj=None, scheme=None, programme=None, data=Non
                 .first()
             )
             if (
-                previous is not None and previous.actor_id == actor.pk and previous.action == action
-                and now - previous.time <= FOLD_WITHIN and (autosave or previous.data.get("last_automatic"))
+                previous is not None
+                and previous.actor_id == actor.pk
+                and previous.action == action
+                and now - previous.time <= FOLD_WITHIN
+                and (autosave or previous.data.get("last_automatic"))
             ):
                 previous.time, previous.label, previous.data = now, label, _merged(previous.data, data)
                 previous.save(update_fields=["time", "label", "data"])
                 return previous
         data["saves"] = 1
     return LogEntry.objects.create(
-        time=now, actor=actor, system=actor is None, action=action, programme_id=programme_id, scheme=scheme,
-        content_type=content_type, object_id=obj.pk if obj is not None else None, label=label, data=data,
+        time=now,
+        actor=actor,
+        system=actor is None,
+        action=action,
+        programme_id=programme_id,
+        scheme=scheme,
+        content_type=content_type,
+        object_id=obj.pk if obj is not None else None,
+        label=label,
+        data=data,
     )
 
 
@@ -589,8 +642,10 @@ def _target_key():
         app_label, model_name = model_key.split(".")
         model = apps.get_model(app_label, model_name)
         found = (
-            model._base_manager.filter(pk=OuterRef("object_id")).order_by()
-            .annotate(target_key=Cast(KEYS.get(model_key, "pk"), output_field=CharField())).values("target_key")[:1]
+            model._base_manager.filter(pk=OuterRef("object_id"))
+            .order_by()
+            .annotate(target_key=Cast(KEYS.get(model_key, "pk"), output_field=CharField()))
+            .values("target_key")[:1]
         )
         whens.append(When(content_type__app_label=app_label, content_type__model=model_name, then=Subquery(found)))
     return Case(*whens, default=None, output_field=CharField())
@@ -602,7 +657,8 @@ def _params(entries):
     newest = entries[0]
     params = {key: value for key, value in newest.data.items() if isinstance(value, (str, int)) and not isinstance(value, bool)}
     params.update(
-        who=who(newest), label=newest.label,
+        who=who(newest),
+        label=newest.label,
         count=len({(entry.content_type_id, entry.object_id) for entry in entries}),
     )
     if newest.data.get("kind") in DOCUMENTS:
@@ -652,8 +708,10 @@ def recent_changes(scheme, limit=RECENT_CHANGES):
     still exists: one query however long its log (the latest ``READ`` entries, with
     their people, kinds of object and objects' keys)."""
     entries = list(
-        LogEntry.objects.filter(scheme=scheme).select_related("actor", "content_type")
-        .annotate(target_key=_target_key()).order_by("-time", "-id")[:READ]
+        LogEntry.objects.filter(scheme=scheme)
+        .select_related("actor", "content_type")
+        .annotate(target_key=_target_key())
+        .order_by("-time", "-id")[:READ]
     )
     for entry in entries:
         entry.key = entry.target_key

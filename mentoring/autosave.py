@@ -46,7 +46,9 @@ def fold_autosaves(entries, *, who, when, object_of, is_autosave, merge):
         key = object_of(entry)
         group = groups.get(key)
         if (
-            group is not None and is_autosave(entry) and who(folded[group[0]]) == who(entry)
+            group is not None
+            and is_autosave(entry)
+            and who(folded[group[0]]) == who(entry)
             and group[1] - when(entry) <= FOLD_WITHIN
         ):
             folded[group[0]] = merge(folded[group[0]], entry)

@@ -74,7 +74,7 @@ class SafeURLFetcher(URLFetcher):
         parsed = urlparse(url)
         static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
         if parsed.scheme == "https" and parsed.netloc == "documents.invalid" and parsed.path.startswith(static_prefix):
-            relative = unquote(parsed.path[len(static_prefix):])
+            relative = unquote(parsed.path[len(static_prefix) :])
             path = finders.find(relative) if ".." not in relative.split("/") else None
             if path:
                 with open(path, "rb") as handle:

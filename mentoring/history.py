@@ -65,9 +65,12 @@ def history_page(obj, page_number=1):
     records = list(page.object_list)
     # The row before the oldest on this page, to show what that one changed.
     if records:
-        before = obj.history.filter(history_date__lte=records[-1].history_date).exclude(
-            history_id__in=[r.history_id for r in records]
-        ).order_by("-history_date", "-history_id").first()
+        before = (
+            obj.history.filter(history_date__lte=records[-1].history_date)
+            .exclude(history_id__in=[r.history_id for r in records])
+            .order_by("-history_date", "-history_id")
+            .first()
+        )
     else:
         before = None
     chain = [*records, before]
@@ -95,11 +98,16 @@ def history_page(obj, page_number=1):
             if previous is None and (new is None or new == ""):
                 continue
             if previous is None or old != new:
-                changes.append((field.verbose_name, _display(field, old, related) if previous else "", _display(field, new, related)))
+                changes.append(
+                    (field.verbose_name, _display(field, old, related) if previous else "", _display(field, new, related))
+                )
         entries.append({"record": record, "changes": changes, "first": previous is None, "saves": 1})
     entries = fold_autosaves(
-        entries, who=lambda e: e["record"].history_user_id, when=lambda e: e["record"].history_date,
-        object_of=lambda e: e["record"].id, is_autosave=lambda e: e["record"].history_change_reason == AUTOSAVE,
+        entries,
+        who=lambda e: e["record"].history_user_id,
+        when=lambda e: e["record"].history_date,
+        object_of=lambda e: e["record"].id,
+        is_autosave=lambda e: e["record"].history_change_reason == AUTOSAVE,
         merge=_merged,
     )
     return page, entries
@@ -112,7 +120,10 @@ def _merged(newer, older):
     for label, before, after in newer["changes"]:
         changes[label] = (changes.get(label, (before, after))[0], after)
     return {
-        **newer, "first": older["first"], "saves": newer["saves"] + older["saves"], "since": older["record"].history_date,
+        **newer,
+        "first": older["first"],
+        "saves": newer["saves"] + older["saves"],
+        "since": older["record"].history_date,
         "changes": [(label, before, after) for label, (before, after) in changes.items() if before != after or older["first"]],
     }
 
@@ -133,7 +144,11 @@ def history_restore(*, obj, history_id, actor, scheme=None, programme=None):
     obj.full_clean(validate_unique=True)
     obj.save()
     log_action(
-        actor=actor, action="history.restored", obj=obj, scheme=scheme, programme=programme,
+        actor=actor,
+        action="history.restored",
+        obj=obj,
+        scheme=scheme,
+        programme=programme,
         data={"version": record.history_id, "of": record.history_date.isoformat()},
     )
     return record

@@ -136,7 +136,7 @@ class TwoFactorMiddleware:
 
 
 def two_factor_pending(user):
-    """"verify" (a confirmed device asks for its code), "setup" (a coordinator must set one
+    """ "verify" (a confirmed device asks for its code), "setup" (a coordinator must set one
     up) or None."""
     if user_has_device(user, confirmed=True):
         return "verify"

@@ -55,7 +55,10 @@ class User(AbstractUser):
     )
     language = models.CharField(_("preferred language"), max_length=10, blank=True)
     calendar_token = models.CharField(
-        _("private calendar address"), max_length=64, blank=True, db_index=True,
+        _("private calendar address"),
+        max_length=64,
+        blank=True,
+        db_index=True,
         help_text=_("The secret part of the addresses calendar applications subscribe to; renewing it ends the old ones."),
     )
     is_demo = models.BooleanField(
@@ -116,7 +119,12 @@ class LogEntry(models.Model):
 
     time = models.DateTimeField(_("when"), default=timezone.now)
     actor = models.ForeignKey(
-        User, verbose_name=_("who"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        User,
+        verbose_name=_("who"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         db_index=False,  # the indexes below start with it
     )
     # Without an actor: done by the application itself (a task, a command), when True; by
@@ -124,13 +132,31 @@ class LogEntry(models.Model):
     system = models.BooleanField(_("done by the application"), default=False)
     action = models.CharField(_("what"), max_length=80)
     programme = models.ForeignKey(
-        "schemes.Programme", verbose_name=_("programme"), on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
+        "schemes.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     scheme = models.ForeignKey(
-        "schemes.Scheme", verbose_name=_("scheme"), on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
+        "schemes.Scheme",
+        verbose_name=_("scheme"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     content_type = models.ForeignKey(
-        ContentType, verbose_name=_("kind of object"), on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+        ContentType,
+        verbose_name=_("kind of object"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     object_id = models.PositiveBigIntegerField(_("object"), null=True, blank=True)
     object = GenericForeignKey("content_type", "object_id")

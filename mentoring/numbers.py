@@ -141,7 +141,7 @@ def _strip_unit(text, unit):
         if lowered.endswith(name):
             return text[: len(text) - len(name)].strip()
         if lowered.startswith(name):
-            return text[len(name):].strip()
+            return text[len(name) :].strip()
     return text
 
 
@@ -180,9 +180,7 @@ def _problem(reading, kind, max_value):
         return ValidationError(_("Enter a whole number."), code="not_whole")
     if kind != INTEGER and value != value.quantize(CENT):
         example = number_example("1250.5" if kind == MONEY else "12.25", kind)
-        return ValidationError(
-            _("Give at most two decimals, as in %(example)s."), params={"example": example}, code="decimals"
-        )
+        return ValidationError(_("Give at most two decimals, as in %(example)s."), params={"example": example}, code="decimals")
     if kind == PERCENT and value > 100:
         return ValidationError(_("A share is between 0 and 100 %."), code="too_big")
     if value >= LIMIT or (max_value is not None and value > max_value):
@@ -196,7 +194,8 @@ class Ambiguous(ValidationError):
     def __init__(self, text, readings, kind, unit):
         self.readings = readings
         super().__init__(
-            _("“%(value)s” can be read two ways: %(first)s or %(second)s. Choose the one you meant.") % {
+            _("“%(value)s” can be read two ways: %(first)s or %(second)s. Choose the one you meant.")
+            % {
                 "value": text,
                 "first": format_number(readings[0].value, kind, unit),
                 "second": format_number(readings[1].value, kind, unit),
@@ -327,9 +326,7 @@ class NumberField(forms.Field):
         super().__init__(**kwargs)
         self.kind, self.unit, self.max_value = kind, unit, max_value
         self.widget.kind, self.widget.unit, self.widget.max_value = kind, unit, max_value
-        self.widget.attrs.update(
-            inputmode="numeric" if kind == INTEGER else "decimal", autocomplete="off", maxlength=MAX_LENGTH
-        )
+        self.widget.attrs.update(inputmode="numeric" if kind == INTEGER else "decimal", autocomplete="off", maxlength=MAX_LENGTH)
 
     def prepare_value(self, value):
         if isinstance(value, (Decimal, int)) and not isinstance(value, bool):

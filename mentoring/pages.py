@@ -52,15 +52,29 @@ def confirm_page(request, *, title, consequences, confirm_label, cancel_url, dan
     who can undo it. Its form posts the same request again, with ``confirmed`` (so it works
     without JavaScript; with it, a dialog asks on the page and this page is skipped), or,
     with ``action``, just ``confirmed`` to that address (what was posted is saved already)."""
-    carried = [] if action else [
-        (key, value) for key in request.POST for value in request.POST.getlist(key) if key not in {"csrfmiddlewaretoken", "confirmed"}
-    ]
+    carried = (
+        []
+        if action
+        else [
+            (key, value)
+            for key in request.POST
+            for value in request.POST.getlist(key)
+            if key not in {"csrfmiddlewaretoken", "confirmed"}
+        ]
+    )
     return render(
         request,
         "pages/confirm.html",
         {
-            "title": title, "consequences": consequences, "confirm_label": confirm_label, "cancel_url": cancel_url,
-            "danger": danger, "carried": carried, "action": action or request.path, "page_title": title, **(context or {}),
+            "title": title,
+            "consequences": consequences,
+            "confirm_label": confirm_label,
+            "cancel_url": cancel_url,
+            "danger": danger,
+            "carried": carried,
+            "action": action or request.path,
+            "page_title": title,
+            **(context or {}),
         },
     )
 

@@ -65,8 +65,7 @@ SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set SECRET_KEY (and ALLOWED_HOSTS) for production, "
-            "or DEBUG=true for development."
+            "SECRET_KEY is not set. Set SECRET_KEY (and ALLOWED_HOSTS) for production, or DEBUG=true for development."
         )
     SECRET_KEY = "django-insecure-development-only-key-never-used-in-production"
 

@@ -20,7 +20,12 @@ from schemes.services.my_work import tasks_for
 @login_required
 def home(request):
     user = request.user
-    schemes = Scheme.objects.for_user(user).select_related("programme", "benchmark").with_parties().order_by("programme__name", "number")
+    schemes = (
+        Scheme.objects.for_user(user)
+        .select_related("programme", "benchmark")
+        .with_parties()
+        .order_by("programme__name", "number")
+    )
     programmes = Programme.objects.for_user(user).select_related("coordinating_body").order_by("name")
     by_programme = {}
     for scheme in schemes:

@@ -211,8 +211,6 @@ class MentoringStyleResponseAdmin(admin.ModelAdmin):
     inlines = [StyleAnswerInline]
 
 
-
-
 # Rows usually edited inline above, also listed on their own for searching.
 @admin.register(models.SchemeParty)
 class SchemePartyAdmin(SimpleHistoryAdmin):

@@ -47,7 +47,7 @@ class Row:
 
 
 def level_text(level):
-    """"2 · Partly in place"; an average (2.4) is named after the nearest level."""
+    """ "2 · Partly in place"; an average (2.4) is named after the nearest level."""
     if level is None:
         return None
     shown = formats.number_format(level, decimal_pos=0 if level == int(level) else 1, use_l10n=True)
@@ -69,20 +69,28 @@ def levels_chart(key_factors, series):
                 continue
             bars.append(
                 Bar(
-                    level=level, text=level_text(level), x=LABEL_WIDTH,
-                    y=y + index * (BAR_HEIGHT + BAR_GAP), width=max(2, round(BAR_AREA * level / Level.FULLY)),
-                    colour=colour, dash=dash,
+                    level=level,
+                    text=level_text(level),
+                    x=LABEL_WIDTH,
+                    y=y + index * (BAR_HEIGHT + BAR_GAP),
+                    width=max(2, round(BAR_AREA * level / Level.FULLY)),
+                    colour=colour,
+                    dash=dash,
                 )
             )
         rows.append(Row(label=str(key_factor.number), title=key_factor.title, y=y, bars=bars))
         y += per_row
     ticks = [(LABEL_WIDTH + round(BAR_AREA * level / Level.FULLY), label) for level, label in Level.choices]
     legend = [(name, *SERIES_STYLES[index], index * 160) for index, (name, _values) in enumerate(series)]
-    table = [
-        (key_factor, [level_text(values.get(key_factor.pk)) for _name, values in series]) for key_factor in key_factors
-    ]
+    table = [(key_factor, [level_text(values.get(key_factor.pk)) for _name, values in series]) for key_factor in key_factors]
     return {
-        "rows": rows, "ticks": ticks, "legend": legend, "height": y + 10, "width": LABEL_WIDTH + BAR_AREA + 20,
-        "label_width": LABEL_WIDTH, "bar_height": BAR_HEIGHT, "series_names": [name for name, _values in series],
+        "rows": rows,
+        "ticks": ticks,
+        "legend": legend,
+        "height": y + 10,
+        "width": LABEL_WIDTH + BAR_AREA + 20,
+        "label_width": LABEL_WIDTH,
+        "bar_height": BAR_HEIGHT,
+        "series_names": [name for name, _values in series],
         "table": table,
     }

@@ -21,7 +21,7 @@ def country_choices(codes):
 
 
 def _sort_key(name):
-    """"Émirats arabes unis" between "Égypte" and "Équateur", not after "Zimbabwe"."""
+    """ "Émirats arabes unis" between "Égypte" and "Équateur", not after "Zimbabwe"."""
     return "".join(c for c in unicodedata.normalize("NFKD", str(name)) if not unicodedata.combining(c)).casefold()
 
 
@@ -63,7 +63,9 @@ class OrganisationFilter(SearchFilterSet):
 
     def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        self.filters["country"].extra["choices"] = country_choices(queryset.order_by().values_list("country", flat=True).distinct())
+        self.filters["country"].extra["choices"] = country_choices(
+            queryset.order_by().values_list("country", flat=True).distinct()
+        )
 
 
 class SchemeFilter(SearchFilterSet):
@@ -78,7 +80,14 @@ class GoodPracticeFilter(SearchFilterSet):
     Choices come from the programme's own practices, cities and benchmarks."""
 
     search_fields = (
-        "title", "theme", "where", "lead_agencies", "context", "description", "results", "success_factors",
+        "title",
+        "theme",
+        "where",
+        "lead_agencies",
+        "context",
+        "description",
+        "results",
+        "success_factors",
         "transferability",
     )
     theme = django_filters.ChoiceFilter(label=_("Theme"), empty_label=_("All themes"), lookup_expr="iexact")
@@ -96,7 +105,9 @@ class GoodPracticeFilter(SearchFilterSet):
         present = {country for _theme, country in pairs}
         self.filters["theme"].extra["choices"] = [(t, t) for t in themes]
         self.filters["country"].extra["choices"] = country_choices(present)
-        self.filters["city"].queryset = Organisation.objects.filter(programmes=programme, kind=OrganisationKind.CITY).order_by("name")
+        self.filters["city"].queryset = Organisation.objects.filter(programmes=programme, kind=OrganisationKind.CITY).order_by(
+            "name"
+        )
         self.filters["key_factors"].queryset = programme_key_factors(programme)
         self.form.fields["key_factors"].label_from_instance = key_factor_label
 
@@ -106,7 +117,9 @@ class DashboardFilter(django_filters.FilterSet):
     programme's own schemes, so a filter never names another programme's people."""
 
     theme = django_filters.ChoiceFilter(label=_("Theme"), empty_label=_("All themes"), lookup_expr="iexact")
-    facilitator = django_filters.ChoiceFilter(label=_("Facilitator"), empty_label=_("All facilitators"), method="filter_facilitator")
+    facilitator = django_filters.ChoiceFilter(
+        label=_("Facilitator"), empty_label=_("All facilitators"), method="filter_facilitator"
+    )
     country = django_filters.ChoiceFilter(label=_("Country"), empty_label=_("All countries"), method="filter_country")
     phase = django_filters.ChoiceFilter(label=_("Phase"), choices=SchemePhase.choices, empty_label=_("All phases"))
 
@@ -117,11 +130,15 @@ class DashboardFilter(django_filters.FilterSet):
         themes = sorted({theme.strip() for theme, _country in pairs if theme.strip()}, key=str.casefold)
         self.filters["theme"].extra["choices"] = [(t, t) for t in themes]
         facilitators = (
-            SchemeRole.objects.filter(scheme__programme=programme, role="facilitator").order_by()
-            .values_list("user_id", "user__first_name", "user__last_name", "user__email").distinct()
+            SchemeRole.objects.filter(scheme__programme=programme, role="facilitator")
+            .order_by()
+            .values_list("user_id", "user__first_name", "user__last_name", "user__email")
+            .distinct()
         )
         people = {pk: (f"{first} {last}".strip() or email) for pk, first, last, email in facilitators}
-        self.filters["facilitator"].extra["choices"] = sorted(((str(pk), name) for pk, name in people.items()), key=lambda c: c[1].casefold())
+        self.filters["facilitator"].extra["choices"] = sorted(
+            ((str(pk), name) for pk, name in people.items()), key=lambda c: c[1].casefold()
+        )
         self.filters["country"].extra["choices"] = country_choices(country for _theme, country in pairs)
 
     def filter_facilitator(self, queryset, name, value):

@@ -26,7 +26,6 @@ from .views import (
 app_name = "schemes"
 
 
-
 def questionnaire_urls(kind, name):
     """The pages of one kind of questionnaire of one city of the scheme."""
     extra = {"kind": kind}
@@ -35,7 +34,9 @@ def questionnaire_urls(kind, name):
         path("sections/<slug:section>/", questionnaires.questionnaire_section, extra, name=f"{name}_section"),
         path("sections/<slug:section>/comments/", questionnaires.questionnaire_comment, extra, name=f"{name}_comment"),
         path("comments/<int:comment>/reply/", questionnaires.questionnaire_comment_reply, extra, name=f"{name}_comment_reply"),
-        path("comments/<int:comment>/resolve/", questionnaires.questionnaire_comment_resolve, extra, name=f"{name}_comment_resolve"),
+        path(
+            "comments/<int:comment>/resolve/", questionnaires.questionnaire_comment_resolve, extra, name=f"{name}_comment_resolve"
+        ),
         path("submit/", questionnaires.questionnaire_submit, extra, name=f"{name}_submit"),
         path("reopen/", questionnaires.questionnaire_reopen, extra, name=f"{name}_reopen"),
         path("submitted/<int:submission>/", questionnaires.questionnaire_submission, extra, name=f"{name}_submission"),
@@ -104,11 +105,21 @@ scheme_urls = [
     path("self-assessment/<int:organisation>/", assessments.self_assessment, name="self_assessment"),
     path("self-assessment/<int:organisation>/pages/<int:page>/", assessments.self_assessment, name="self_assessment_page"),
     path("self-assessment/<int:organisation>/submit/", assessments.self_assessment_submit, name="self_assessment_submit"),
-    path("self-assessment/<int:organisation>/new-round/", assessments.self_assessment_new_round, name="self_assessment_new_round"),
+    path(
+        "self-assessment/<int:organisation>/new-round/", assessments.self_assessment_new_round, name="self_assessment_new_round"
+    ),
     path("support-groups/<int:organisation>/", support_groups.support_group, name="support_group"),
     path("support-groups/<int:organisation>/roster.pdf", support_groups.support_group_roster, name="support_group_roster"),
-    path("support-groups/<int:organisation>/members/<int:pk>/edit/", support_groups.support_group_member_edit, name="support_group_member_edit"),
-    path("support-groups/<int:organisation>/members/<int:pk>/delete/", support_groups.support_group_member_delete, name="support_group_member_delete"),
+    path(
+        "support-groups/<int:organisation>/members/<int:pk>/edit/",
+        support_groups.support_group_member_edit,
+        name="support_group_member_edit",
+    ),
+    path(
+        "support-groups/<int:organisation>/members/<int:pk>/delete/",
+        support_groups.support_group_member_delete,
+        name="support_group_member_delete",
+    ),
     path("commitments/new/", commitments.commitment_create, name="commitment_create"),
     path("commitments/<int:pk>/edit/", commitments.commitment_edit, name="commitment_edit"),
     path("commitments/<int:pk>/delete/", commitments.commitment_delete, name="commitment_delete"),

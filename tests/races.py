@@ -13,7 +13,9 @@ from django.test import Client
 from .conftest import Personas
 
 on_postgresql = [
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="runs in the PostgreSQL run of the suite (./dev test runs both)"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="runs in the PostgreSQL run of the suite (./dev test runs both)"
+    ),
     pytest.mark.django_db(transaction=True),
 ]
 

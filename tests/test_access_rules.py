@@ -26,8 +26,11 @@ def test_association_edits_the_needs_analysis_but_does_not_submit_it():
 
 
 def test_only_the_mentee_approves_the_action_plan():
-    assert [role for role in ("coordinator", "facilitator", "mentor", "mentee", "association", "observer")
-            if allowed({role}, "approve", "action_plan")] == ["mentee"]
+    assert [
+        role
+        for role in ("coordinator", "facilitator", "mentor", "mentee", "association", "observer")
+        if allowed({role}, "approve", "action_plan")
+    ] == ["mentee"]
 
 
 def test_everyone_in_a_scheme_may_view_every_document():

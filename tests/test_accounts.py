@@ -18,8 +18,15 @@ NEW_PASSWORD = "river-lantern-orchard-42"
 
 
 def invite(client, url, **fields):
-    data = {"action": "invite", "invite-email": "new.officer@menteeville.example", "invite-first_name": "Nora",
-            "invite-last_name": "Officer", "invite-role": "mentee", "invite-organisation": "", "invite-message": ""}
+    data = {
+        "action": "invite",
+        "invite-email": "new.officer@menteeville.example",
+        "invite-first_name": "Nora",
+        "invite-last_name": "Officer",
+        "invite-role": "mentee",
+        "invite-organisation": "",
+        "invite-message": "",
+    }
     data.update({f"invite-{key}": value for key, value in fields.items()})
     return client.post(url, data)
 
@@ -35,18 +42,23 @@ def test_a_facilitator_invites_a_mentee_officer_who_sets_a_password_and_is_in(pe
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["new.officer@menteeville.example"]
-    assert "Facilitator Tester invites you to take part as Mentee city in Test Programme #1: Scheme A" in " ".join(message.body.split())
+    assert "Facilitator Tester invites you to take part as Mentee city in Test Programme #1: Scheme A" in " ".join(
+        message.body.split()
+    )
     token = link_in(message).group(1)
 
     newcomer = personas.client("anonymous")
     page = newcomer.get(f"/invitations/{token}/")
     assert page.status_code == 200 and "new.officer@menteeville.example" in page.content.decode()
     # A weak password is refused, the names typed are kept.
-    weak = newcomer.post(f"/invitations/{token}/", {"first_name": "Nora", "last_name": "Officer", "password1": "123", "password2": "123"})
+    weak = newcomer.post(
+        f"/invitations/{token}/", {"first_name": "Nora", "last_name": "Officer", "password1": "123", "password2": "123"}
+    )
     assert weak.status_code == 200 and "too short" in weak.content.decode() and 'value="Nora"' in weak.content.decode()
     assert not User.objects.filter(email="new.officer@menteeville.example").exists()
     done = newcomer.post(
-        f"/invitations/{token}/", {"first_name": "Nora", "last_name": "Officer", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+        f"/invitations/{token}/",
+        {"first_name": "Nora", "last_name": "Officer", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
     assert done.status_code == 302 and done["Location"] == "/programmes/test-programme/schemes/1/"
     user = User.objects.get(email="new.officer@menteeville.example")
@@ -70,7 +82,11 @@ def test_an_expired_or_withdrawn_invitation_link_is_refused_clearly(personas):
     response = personas.client("anonymous").post(
         f"/invitations/{token}/", {"first_name": "A", "last_name": "B", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
     )
-    assert response.status_code == 410 and "expired on" in response.content.decode() and "Coordinator Tester" in response.content.decode()
+    assert (
+        response.status_code == 410
+        and "expired on" in response.content.decode()
+        and "Coordinator Tester" in response.content.decode()
+    )
     assert not User.objects.filter(email="new.officer@menteeville.example").exists()
 
     invitation.expires_at = timezone.now() + timedelta(days=1)
@@ -88,7 +104,8 @@ def test_an_invitation_to_an_address_with_an_account_is_refused_and_the_role_can
     assert "already has an account" in response.content.decode()
     assert Invitation.objects.count() == 0 and mail.outbox == []
     response = client.post(
-        "/programmes/test-programme/people/", {"action": "grant", "grant-email": "outsider@test.example", "grant-role": "observer"}
+        "/programmes/test-programme/people/",
+        {"action": "grant", "grant-email": "outsider@test.example", "grant-role": "observer"},
     )
     assert response.status_code == 302
     assert ProgrammeRole.objects.filter(user=personas.users["outsider"], role="observer").exists()
@@ -105,11 +122,26 @@ def test_an_invitation_to_an_address_with_an_account_is_refused_and_the_role_can
         ("facilitator", "/programmes/test-programme/schemes/1/people/", {"role": "facilitator"}, "Select a valid choice"),
         # A mentee officer must act for a mentee-side city of the scheme...
         ("coordinator", "/programmes/test-programme/schemes/1/people/", {"role": "mentee"}, "Choose the city or association"),
-        ("coordinator", "/programmes/test-programme/schemes/1/people/", {"role": "mentee", "organisation": "mentor_city"}, "on the right side"),
+        (
+            "coordinator",
+            "/programmes/test-programme/schemes/1/people/",
+            {"role": "mentee", "organisation": "mentor_city"},
+            "on the right side",
+        ),
         # ...and never for an organisation of another scheme (a tampered id).
-        ("coordinator", "/programmes/test-programme/schemes/1/people/", {"role": "mentee", "organisation": "b_mentee"}, "Select a valid choice"),
+        (
+            "coordinator",
+            "/programmes/test-programme/schemes/1/people/",
+            {"role": "mentee", "organisation": "b_mentee"},
+            "Select a valid choice",
+        ),
         ("coordinator", "/programmes/test-programme/people/", {"email": "not-an-address"}, "Enter a valid email address"),
-        ("coordinator", "/programmes/test-programme/people/", {"role": "observer", "message": "<img src=x onerror=alert(1)>"}, "Write plain text"),
+        (
+            "coordinator",
+            "/programmes/test-programme/people/",
+            {"role": "observer", "message": "<img src=x onerror=alert(1)>"},
+            "Write plain text",
+        ),
     ],
 )
 def test_bad_invitations_are_refused_and_send_nothing(personas, who, url, fields, message):
@@ -123,7 +155,9 @@ def test_bad_invitations_are_refused_and_send_nothing(personas, who, url, fields
 
 
 def test_people_without_the_right_cannot_invite(personas):
-    response = invite(personas.client("mentee"), "/programmes/test-programme/schemes/1/people/", organisation=personas.mentee_city.pk)
+    response = invite(
+        personas.client("mentee"), "/programmes/test-programme/schemes/1/people/", organisation=personas.mentee_city.pk
+    )
     assert response.status_code == 403
     response = invite(personas.client("facilitator"), "/programmes/test-programme/people/", role="observer")
     assert response.status_code == 403

@@ -20,8 +20,14 @@ PLAN = "/programmes/test-programme/schemes/1/action-plan/"
 
 def action_data(text, **change):
     data = {
-        "action": text, "outcomes": "", "timeframe": "2027", "due_date": "", "lead": "Integration office",
-        "resources": "", "evaluation": "", "seen_version": "",
+        "action": text,
+        "outcomes": "",
+        "timeframe": "2027",
+        "due_date": "",
+        "lead": "Integration office",
+        "resources": "",
+        "evaluation": "",
+        "seen_version": "",
     }
     data.update(change)
     return data
@@ -39,18 +45,32 @@ def drafted(personas):
     scheme.focus_key_factors.add(kf1, kf2)
     mentee = personas.client("mentee")
     assert mentee.get(PLAN).status_code == 200  # reading creates nothing: the needs below create the plan
-    response = mentee.post(PLAN + "needs/", {
-        "needs-TOTAL_FORMS": "2", "needs-INITIAL_FORMS": "0", "needs-MIN_NUM_FORMS": "0", "needs-MAX_NUM_FORMS": "1000",
-        "needs-0-text": "Newcomers do not find the services", "needs-0-ORDER": "1",
-        "needs-1-text": "Staff lack intercultural skills", "needs-1-ORDER": "2",
-    })
+    response = mentee.post(
+        PLAN + "needs/",
+        {
+            "needs-TOTAL_FORMS": "2",
+            "needs-INITIAL_FORMS": "0",
+            "needs-MIN_NUM_FORMS": "0",
+            "needs-MAX_NUM_FORMS": "1000",
+            "needs-0-text": "Newcomers do not find the services",
+            "needs-0-ORDER": "1",
+            "needs-1-text": "Staff lack intercultural skills",
+            "needs-1-ORDER": "2",
+        },
+    )
     assert response.status_code == 302
     plan = ActionPlan.objects.get(scheme=scheme)
     first_need, second_need = plan.needs.order_by("order")
-    response = mentee.post(PLAN + "actions/new/", action_data(
-        "Open a one-stop welcome desk", key_factors=[str(kf1.pk)], needs=[str(first_need.pk)], due_date="2027-06-30",
-        outcomes="Newcomers served in one place",
-    ))
+    response = mentee.post(
+        PLAN + "actions/new/",
+        action_data(
+            "Open a one-stop welcome desk",
+            key_factors=[str(kf1.pk)],
+            needs=[str(first_need.pk)],
+            due_date="2027-06-30",
+            outcomes="Newcomers served in one place",
+        ),
+    )
     assert response.status_code == 302, response.context["form"].errors
     mentee.post(PLAN + "actions/new/", action_data("Train front-desk staff"))
     return plan, (kf1, kf2), (first_need, second_need)
@@ -71,14 +91,19 @@ def test_the_plan_traces_actions_to_focus_key_factors_and_needs(personas, drafte
     assert "Not addressed by any action yet" not in mentee.get(PLAN).content.decode()
     # Reordered with the buttons.
     mentee.post(f"{PLAN}actions/{second.pk}/move/", {"direction": "up"})
-    assert list(plan.actions.order_by("order").values_list("action", flat=True)) == ["Train front-desk staff", "Open a one-stop welcome desk"]
+    assert list(plan.actions.order_by("order").values_list("action", flat=True)) == [
+        "Train front-desk staff",
+        "Open a one-stop welcome desk",
+    ]
 
 
 def test_versions_are_frozen_after_visits_and_compared_field_by_field(personas, drafted):
     plan, _kfs, _needs = drafted
     facilitator = personas.client("facilitator")
     visit1 = personas.a.visits.get(order=1)
-    assert facilitator.post(PLAN + "versions/freeze/", {"label": "Draft after visit 1", "visit": str(visit1.pk)}).status_code == 302
+    assert (
+        facilitator.post(PLAN + "versions/freeze/", {"label": "Draft after visit 1", "visit": str(visit1.pk)}).status_code == 302
+    )
     # The same label again is refused; nothing frozen.
     response = facilitator.post(PLAN + "versions/freeze/", {"label": "draft after visit 1"}, follow=True)
     assert "already called" in response.content.decode() and plan.versions.count() == 1
@@ -148,7 +173,11 @@ def test_submitted_then_approved_the_plan_no_longer_changes(personas, drafted):
     assert "Give the reference of the formal decision" in response.content.decode()
     mentee.post(PLAN + "approve/", {"confirmed": "1", "decision_reference": "Council decision 2027/14"})
     plan.refresh_from_db()
-    assert plan.status == "approved" and plan.approved_by == personas.users["mentee"] and plan.decision_reference == "Council decision 2027/14"
+    assert (
+        plan.status == "approved"
+        and plan.approved_by == personas.users["mentee"]
+        and plan.decision_reference == "Council decision 2027/14"
+    )
     before = list(plan.actions.values_list("action", "order"))
     for url, data in [
         (f"{PLAN}actions/{desk.pk}/", action_data("Changed after approval")),
@@ -189,15 +218,28 @@ def test_implementation_is_tracked_with_updates_overdue_flags_and_mentor_comment
     Action.objects.filter(pk=desk.pk).update(due_date=datetime.date(2020, 1, 31))
     page = mentee.get(PLAN).content.decode()
     assert "Overdue" in page and "1 overdue" in page
-    response = mentee.post(f"{PLAN}actions/{desk.pk}/updates/new/", update(desk, date="2027-05-01", status="in_progress", progress="40", text="Desk staffed two days a week."))
+    response = mentee.post(
+        f"{PLAN}actions/{desk.pk}/updates/new/",
+        update(desk, date="2027-05-01", status="in_progress", progress="40", text="Desk staffed two days a week."),
+    )
     assert response.status_code == 302
     desk.refresh_from_db()
     assert (desk.status, desk.progress) == ("in_progress", 40)
-    bad = mentee.post(f"{PLAN}actions/{desk.pk}/updates/new/", update(desk, date="2027-05-02", status="done", progress="140", text="x"))
+    bad = mentee.post(
+        f"{PLAN}actions/{desk.pk}/updates/new/", update(desk, date="2027-05-02", status="done", progress="140", text="x")
+    )
     assert bad.status_code == 200 and "less than or equal to 100" in bad.content.decode()
     assert personas.client("mentor").post(f"{PLAN}actions/{desk.pk}/updates/new/", {}).status_code == 403
-    assert personas.client("mentor").post(f"{PLAN}actions/{desk.pk}/comments/new/", {f"comment-{desk.pk}-text": "Open on Saturdays too?"}).status_code == 302
-    mentee.post(f"{PLAN}actions/{desk.pk}/updates/new/", update(desk, date="2027-06-01", status="done", progress="100", text="Open every day."))
+    assert (
+        personas.client("mentor")
+        .post(f"{PLAN}actions/{desk.pk}/comments/new/", {f"comment-{desk.pk}-text": "Open on Saturdays too?"})
+        .status_code
+        == 302
+    )
+    mentee.post(
+        f"{PLAN}actions/{desk.pk}/updates/new/",
+        update(desk, date="2027-06-01", status="done", progress="100", text="Open every day."),
+    )
     page = mentee.get(PLAN).content.decode()
     assert "Open on Saturdays too?" in page and "0 overdue" in page and "Desk staffed two days a week." in page
     # The scheme page: the plan's progress at a glance (the desk done, the training not started).
@@ -228,7 +270,7 @@ def test_bad_cells_are_refused_with_the_text_kept(personas, drafted):
 def test_exports_csv_xlsx_and_a_landscape_pdf_with_the_header_on_every_page(personas, drafted):
     plan, _kfs, _needs = drafted
     mentee = personas.client("mentee")
-    mentee.post(PLAN + "actions/new/", action_data("=HYPERLINK(\"http://example.com\")"))
+    mentee.post(PLAN + "actions/new/", action_data('=HYPERLINK("http://example.com")'))
     for n in range(40):
         Action.objects.create(plan=plan, order=10 + n, action=f"Action {n} " + "with a long description " * 8, lead="Team")
     rows = list(csv.reader(io.StringIO(mentee.get(PLAN + "actions.csv").content.decode("utf-8-sig"))))
@@ -240,7 +282,9 @@ def test_exports_csv_xlsx_and_a_landscape_pdf_with_the_header_on_every_page(pers
     pdf = mentee.get(PLAN + "action-plan.pdf").content
     info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     assert "841.89 x 595.2" in info  # A4 landscape
-    pages = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode().split("\f")
+    pages = (
+        subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode().split("\f")
+    )
     pages = [page for page in pages if page.strip()]
     assert len(pages) >= 2
     for page in pages:
@@ -274,14 +318,17 @@ def test_an_approved_plan_reads_well_after_its_approver_left(personas, drafted):
     mentee.post(PLAN + "submit/", {"confirmed": "1"})
     mentee.post(PLAN + "approve/", {"confirmed": "1", "decision_reference": "2027/14"})
     action = Action.objects.filter(plan__scheme=personas.a).first()
-    mentee.post(f"{PLAN}actions/{action.pk}/updates/new/", update(action, date="2027-05-01", status="in_progress", progress="40", text="Staffed."))
+    mentee.post(
+        f"{PLAN}actions/{action.pk}/updates/new/",
+        update(action, date="2027-05-01", status="in_progress", progress="40", text="Staffed."),
+    )
     ActionPlan.objects.filter(scheme=personas.a).update(approved_by=None)
     action.updates.update(author=None)
     page = personas.client("facilitator").get(PLAN)
     assert page.status_code == 200
     text = page.content.decode()
     assert "a person no longer registered · decision 2027/14" in text
-    assert "Staffed.</span> <span class=\"text-body-secondary\">(a person no longer registered)" in text
+    assert 'Staffed.</span> <span class="text-body-secondary">(a person no longer registered)' in text
 
 
 def _pdf_pages(pdf):

@@ -54,19 +54,34 @@ def keys(client, url):
 
 def test_a_service_write_is_logged_with_who_what_which_object_and_scheme(personas):
     mentee = personas.client("mentee")
-    response = mentee.post(SCHEME + "commitments/new/", {
-        "name": "Jane Mayor", "office": "Mayor", "party": "Green", "date": TODAY.isoformat(), "scope": "both", "evidence": "",
-    })
+    response = mentee.post(
+        SCHEME + "commitments/new/",
+        {
+            "name": "Jane Mayor",
+            "office": "Mayor",
+            "party": "Green",
+            "date": TODAY.isoformat(),
+            "scope": "both",
+            "evidence": "",
+        },
+    )
     assert response.status_code == 302
     commitment = PoliticalCommitment.objects.get(name="Jane Mayor")
     [entry] = entries(personas.a, action="commitment.added")
     assert entry.actor == personas.users["mentee"] and not entry.system
-    assert (entry.scheme, entry.programme, entry.object, entry.label) == (personas.a, personas.programme, commitment, "Jane Mayor")
+    assert (entry.scheme, entry.programme, entry.object, entry.label) == (
+        personas.a,
+        personas.programme,
+        commitment,
+        "Jane Mayor",
+    )
     assert entry.time <= timezone.now()
 
 
 def test_a_failing_write_leaves_no_entry(personas, monkeypatch):
-    commitment = PoliticalCommitment.objects.create(scheme=personas.a, name="Jane Mayor", office="Mayor", date=TODAY, scope="both")
+    commitment = PoliticalCommitment.objects.create(
+        scheme=personas.a, name="Jane Mayor", office="Mayor", date=TODAY, scope="both"
+    )
 
     def fail(self, *args, **kwargs):
         raise IntegrityError("the database refused")
@@ -82,11 +97,21 @@ def test_a_failing_write_leaves_no_entry(personas, monkeypatch):
 def test_a_failing_log_leaves_no_write(personas):
     from schemes.forms.commitments import PoliticalCommitmentForm
 
-    commitment = PoliticalCommitment.objects.create(scheme=personas.a, name="Jane Mayor", office="Mayor", date=TODAY, scope="both")
-    form = PoliticalCommitmentForm(instance=commitment, data={
-        "name": "Jane Mayor", "office": "Deputy mayor", "party": "Green", "date": TODAY.isoformat(), "scope": "both", "evidence": "",
-        "seen_version": str(commitment.history.first().history_id),
-    })
+    commitment = PoliticalCommitment.objects.create(
+        scheme=personas.a, name="Jane Mayor", office="Mayor", date=TODAY, scope="both"
+    )
+    form = PoliticalCommitmentForm(
+        instance=commitment,
+        data={
+            "name": "Jane Mayor",
+            "office": "Deputy mayor",
+            "party": "Green",
+            "date": TODAY.isoformat(),
+            "scope": "both",
+            "evidence": "",
+            "seen_version": str(commitment.history.first().history_id),
+        },
+    )
     assert form.is_valid(), form.errors
     with pytest.raises(ValueError, match="Unknown action code"):
         form_save_with_history(form, actor=personas.users["mentee"], action="commitment.typo", scheme=personas.a)
@@ -127,7 +152,10 @@ def test_a_colleagues_save_in_between_ends_the_fold(personas, section):
     from schemes.models import SchemeRole
 
     SchemeRole.objects.create(
-        scheme=personas.a, user=personas.users["b_mentee"], role="mentee", party=personas.a.parties.get(organisation=personas.mentee_city)
+        scheme=personas.a,
+        user=personas.users["b_mentee"],
+        role="mentee",
+        party=personas.a.parties.get(organisation=personas.mentee_city),
     )
     mentee, colleague = personas.client("mentee"), personas.client("b_mentee")
     mentee.post(section, form_data(mentee, section, challenge="Mine."), **AUTOSAVE)
@@ -204,7 +232,9 @@ def test_the_scheme_page_shows_the_name_and_the_link_and_nothing_of_another_sche
     visit = personas.a.visits.get(order=2)
     with transaction.atomic():
         log_action(actor=personas.users["mentor"], action="visit.changed", obj=visit, scheme=personas.a)
-        log_action(actor=personas.users["b_mentee"], action="visit.changed", obj=personas.b.visits.get(order=1), scheme=personas.b)
+        log_action(
+            actor=personas.users["b_mentee"], action="visit.changed", obj=personas.b.visits.get(order=1), scheme=personas.b
+        )
     page = facilitator.get(SCHEME).content.decode()
     assert f'<a href="{SCHEME}visits/2/">Mentor Tester changed the plan of the visit “Inspiration”</a>' in page
     assert "B_Mentee" not in page and "b_mentee" not in page
@@ -230,14 +260,20 @@ def test_every_link_opens(personas):
     group = LocalSupportGroup.objects.create(scheme=personas.a, city=personas.mentee_city)
     member = LocalSupportGroupMember.objects.create(group=group, name="Ana", organisation="NGO", stakeholder_type="ngo")
     assessment = SelfAssessment.objects.create(scheme=personas.a, city=personas.mentee_city, benchmark=personas.a.benchmark)
-    commitment = PoliticalCommitment.objects.create(scheme=personas.a, name="Jane Mayor", office="Mayor", date=TODAY, scope="both")
+    commitment = PoliticalCommitment.objects.create(
+        scheme=personas.a, name="Jane Mayor", office="Mayor", date=TODAY, scope="both"
+    )
     city = {"city": personas.mentee_city.label, "organisation": personas.mentee_city.pk}
     with transaction.atomic():
-        role_grant(user=personas.users["outsider"], programme=personas.programme, scheme=personas.a, role="observer", actor=facilitator)
+        role_grant(
+            user=personas.users["outsider"], programme=personas.programme, scheme=personas.a, role="observer", actor=facilitator
+        )
         version_freeze(plan=plan, label="Draft one", user=facilitator)
         log_action(actor=mentee, action="action.changed", obj=action, scheme=personas.a)
         log_action(actor=facilitator, action="member.added", obj=member, scheme=personas.a, data=city)
-        log_action(actor=mentee, action="self_assessment.submitted", obj=assessment, scheme=personas.a, data={**city, "round": "1"})
+        log_action(
+            actor=mentee, action="self_assessment.submitted", obj=assessment, scheme=personas.a, data={**city, "round": "1"}
+        )
         log_action(actor=facilitator, action="commitment.changed", obj=commitment, scheme=personas.a)
         log_action(actor=mentee, action="focus.changed", obj=personas.a, scheme=personas.a)
         log_action(actor=facilitator, action="visit.changed", obj=personas.a.visits.get(order=1), scheme=personas.a)
@@ -264,17 +300,29 @@ def test_the_scheme_page_costs_the_same_with_a_long_log(personas):
     people = [personas.users[key] for key in ("mentee", "mentor", "facilitator", "association")]
     visits = list(personas.a.visits.all())
     gone = Visit.objects.create(scheme=personas.a, order=9, title="Gone")
-    objects = [*visits, gone, *[PoliticalCommitment.objects.create(scheme=personas.a, name=f"M{n}", office="Mayor", date=TODAY,
-                                                                     scope="both") for n in range(5)]]
+    objects = [
+        *visits,
+        gone,
+        *[
+            PoliticalCommitment.objects.create(scheme=personas.a, name=f"M{n}", office="Mayor", date=TODAY, scope="both")
+            for n in range(5)
+        ],
+    ]
     gone.delete()
     now = timezone.now()
     LogEntry.objects.bulk_create(
         LogEntry(
-            time=now - datetime.timedelta(seconds=n), actor=people[n % 4], action="visit.changed" if isinstance(obj, Visit) else
-            "commitment.changed", scheme=personas.a, programme=personas.programme, content_type_id=_content_type(obj),
-            object_id=obj.pk, label=str(n),
+            time=now - datetime.timedelta(seconds=n),
+            actor=people[n % 4],
+            action="visit.changed" if isinstance(obj, Visit) else "commitment.changed",
+            scheme=personas.a,
+            programme=personas.programme,
+            content_type_id=_content_type(obj),
+            object_id=obj.pk,
+            label=str(n),
         )
-        for n in range(600) for obj in [objects[n % len(objects)]]
+        for n in range(600)
+        for obj in [objects[n % len(objects)]]
     )
     assert cost() == few
     assert len(recent_changes(personas.a)) == 10

@@ -41,7 +41,10 @@ def test_an_automatic_save_merges_a_colleagues_change_and_says_so(personas, sect
 
     mentee = personas.client("mentee")
     SchemeRole.objects.create(
-        scheme=personas.a, user=personas.users["b_mentee"], role="mentee", party=personas.a.parties.get(organisation=personas.mentee_city)
+        scheme=personas.a,
+        user=personas.users["b_mentee"],
+        role="mentee",
+        party=personas.a.parties.get(organisation=personas.mentee_city),
     )
     colleague = personas.client("b_mentee")
     q = keys(mentee, section)
@@ -60,7 +63,10 @@ def test_an_automatic_save_never_overwrites_the_same_answer_changed_meanwhile(pe
     from schemes.models import SchemeRole
 
     SchemeRole.objects.create(
-        scheme=personas.a, user=personas.users["b_mentee"], role="mentee", party=personas.a.parties.get(organisation=personas.mentee_city)
+        scheme=personas.a,
+        user=personas.users["b_mentee"],
+        role="mentee",
+        party=personas.a.parties.get(organisation=personas.mentee_city),
     )
     mentee, colleague = personas.client("mentee"), personas.client("b_mentee")
     q = keys(mentee, section)
@@ -110,7 +116,9 @@ def test_a_persons_automatic_saves_are_one_entry_of_the_history(personas, sectio
 
 
 def test_an_edit_form_saves_itself_and_refuses_a_stale_page(personas):
-    practice = GoodPractice.objects.create(programme=personas.programme, city=personas.mentee_city, title="Desk", theme="Reception")
+    practice = GoodPractice.objects.create(
+        programme=personas.programme, city=personas.mentee_city, title="Desk", theme="Reception"
+    )
     url = f"/programmes/test-programme/good-practices/{practice.pk}/edit/"
     mentee = personas.client("mentee")
 
@@ -135,7 +143,9 @@ def test_an_edit_form_saves_itself_and_refuses_a_stale_page(personas):
 def test_a_self_assessment_saves_itself(personas):
     url = f"/programmes/test-programme/schemes/1/self-assessment/{personas.mentee_city.pk}/"
     mentee = personas.client("mentee")
-    report = json.loads(mentee.post(url, assessment_data(mentee, url, level_1="2", evidence_1="A welcome office."), **AUTOSAVE).content)
+    report = json.loads(
+        mentee.post(url, assessment_data(mentee, url, level_1="2", evidence_1="A welcome office."), **AUTOSAVE).content
+    )
     assert report["status"] == "saved" and report["fields"]["seen"] > 0
     assert KeyFactorAssessment.objects.get().evidence == "A welcome office."
 

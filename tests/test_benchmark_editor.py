@@ -67,13 +67,17 @@ def draft(personas):
     assert response["Location"] == f"{BENCHMARKS}{version.pk}/"
     assert version.is_draft and version.programme == personas.programme and version.number == 1
     url = f"{BENCHMARKS}{version.pk}/key-factors/new/"
-    response = coordinator.post(url, key_factor_data(
-        "1", "One desk for newcomers",
-        statement="Newcomers find every service in one place.",
-        practical_tips="Start with the services newcomers ask for most.",
-        questions=[("2", "Who answers newcomers' first questions?"), ("1", "Is there one address for newcomers?")],
-        examples=[("A welcome desk in the town hall", "Mechelen", "https://example.org/welcome")],
-    ))
+    response = coordinator.post(
+        url,
+        key_factor_data(
+            "1",
+            "One desk for newcomers",
+            statement="Newcomers find every service in one place.",
+            practical_tips="Start with the services newcomers ask for most.",
+            questions=[("2", "Who answers newcomers' first questions?"), ("1", "Is there one address for newcomers?")],
+            examples=[("A welcome desk in the town hall", "Mechelen", "https://example.org/welcome")],
+        ),
+    )
     assert response.status_code == 302, response.context and response.context["form"].errors
     coordinator.post(url, key_factor_data("2", "Language courses for all", questions=[("1", "Who offers courses?")]))
     return version
@@ -84,7 +88,8 @@ def test_coordinator_writes_reorders_publishes_and_revises_a_benchmark(personas,
     first, second = draft.key_factors.order_by("order")
     # Guide questions are in the order the positions gave, not the order typed.
     assert [q.text for q in first.guide_questions.order_by("order")] == [
-        "Is there one address for newcomers?", "Who answers newcomers' first questions?"
+        "Is there one address for newcomers?",
+        "Who answers newcomers' first questions?",
     ]
     assert first.examples.get().city == "Mechelen" and first.practical_tips.startswith("Start with")
 
@@ -100,8 +105,13 @@ def test_coordinator_writes_reorders_publishes_and_revises_a_benchmark(personas,
     # Standard, sections and context factors on one page.
     url = f"{BENCHMARKS}{draft.pk}/edit/"
     data = page_data(coordinator, url)
-    data.update({"standard": "Every newcomer is welcomed.", "context-0-title": "National policy framework",
-                 "context-0-description": "Who decides on residence permits."})
+    data.update(
+        {
+            "standard": "Every newcomer is welcomed.",
+            "context-0-title": "National policy framework",
+            "context-0-description": "Who decides on residence permits.",
+        }
+    )
     assert coordinator.post(url, data).status_code == 302
     assert draft.context_factors.get().title == "National policy framework"
 
@@ -197,9 +207,14 @@ def test_bad_input_is_refused_with_a_message_and_changes_nothing(personas, draft
     assert benchmark_export(version=draft) == before
 
     # A section that still has key factors cannot be removed.
-    coordinator.post(f"{BENCHMARKS}{draft.pk}/edit/", {
-        **page_data(coordinator, f"{BENCHMARKS}{draft.pk}/edit/"), "sections-0-key": "core", "sections-0-title": "Core",
-    })
+    coordinator.post(
+        f"{BENCHMARKS}{draft.pk}/edit/",
+        {
+            **page_data(coordinator, f"{BENCHMARKS}{draft.pk}/edit/"),
+            "sections-0-key": "core",
+            "sections-0-title": "Core",
+        },
+    )
     section = draft.sections.get()
     data = page_data(coordinator, url)
     data["section"] = str(section.pk)
@@ -267,8 +282,12 @@ def big_draft(personas):
     template = data["key_factors"][0]
     data["slug"] = "thirty"
     data["key_factors"] = [
-        {**template, "number": str(n), "guide_questions": [f"Question {q}?" for q in range(5)],
-         "examples": [{"text": f"Example {e}", "city": "Ghent", "link": ""} for e in range(2)]}
+        {
+            **template,
+            "number": str(n),
+            "guide_questions": [f"Question {q}?" for q in range(5)],
+            "examples": [{"text": f"Example {e}", "city": "Ghent", "link": ""} for e in range(2)],
+        }
         for n in range(1, 31)
     ]
     data["context_factors"] = [{"title": f"Context {n}", "description": ""} for n in range(10)]
@@ -328,7 +347,9 @@ def test_the_library_is_browsed_by_theme_and_version(personas, big_draft):
     assert "Thirty" in titles("?versions=all")
     theme = Benchmark.objects.get(slug="implementoring-theme-a")
     assert titles(f"?theme={theme.pk}") == [theme.latest_version().title]
-    assert titles("?q=diversity+in+procurement") == ["Theme B: Managing diversity and promoting equality in cities' administration and service provision"]
+    assert titles("?q=diversity+in+procurement") == [
+        "Theme B: Managing diversity and promoting equality in cities' administration and service provision"
+    ]
     assert client.get("/benchmarks/?theme=abc").status_code == 200  # a bad filter value lists everything with a message
 
 
@@ -337,8 +358,11 @@ def test_the_admin_cannot_change_a_published_version_either(personas, admin_clie
     kf = version.key_factors.order_by("order").first()
     question = GuideQuestion.objects.filter(key_factor__version=version).first()
     before = benchmark_export(version=version)
-    for url in [f"/admin/benchmarks/benchmarkversion/{version.pk}/change/", f"/admin/benchmarks/keyfactor/{kf.pk}/change/",
-                f"/admin/benchmarks/guidequestion/{question.pk}/change/"]:
+    for url in [
+        f"/admin/benchmarks/benchmarkversion/{version.pk}/change/",
+        f"/admin/benchmarks/keyfactor/{kf.pk}/change/",
+        f"/admin/benchmarks/guidequestion/{question.pk}/change/",
+    ]:
         page = admin_client.get(url)
         assert page.status_code == 200 and 'name="_save"' not in page.content.decode(), url  # a read-only view
         admin_client.post(url, {"title": "Changed", "text": "Changed"})

@@ -31,7 +31,9 @@ def export(slug, *args):
 
 
 def database_state():
-    return tuple(m.objects.count() for m in (Benchmark, BenchmarkVersion, KeyFactor, GuideQuestion, GoodPracticeExample, ContextFactor))
+    return tuple(
+        m.objects.count() for m in (Benchmark, BenchmarkVersion, KeyFactor, GuideQuestion, GoodPracticeExample, ContextFactor)
+    )
 
 
 @pytest.mark.parametrize("name", SEEDS)
@@ -85,7 +87,10 @@ def hostile_cases():
             "key_factors[0].title: contains HTML markup",
         ),
         "5 MB of text": (change(lambda d: d.update(rationale="x" * 5_000_000)), "bytes, at most 2097152"),
-        "long rationale": (change(lambda d: d.update(rationale="x" * 30_000)), "rationale: is too long (30000 characters, at most 20000)"),
+        "long rationale": (
+            change(lambda d: d.update(rationale="x" * 30_000)),
+            "rationale: is too long (30000 characters, at most 20000)",
+        ),
         "unknown section": (change(lambda d: d["key_factors"][0].update(section="nowhere")), "names no section"),
         "javascript link": (
             change(lambda d: d["key_factors"][0]["examples"][0].update(link="javascript:alert(1)")),
@@ -173,14 +178,25 @@ def hostile_base():
 
 
 TEXT_PATHS = [
-    *((key,) for key in ("slug", "theme", "title", "version_label", "source", "standard", "rationale", "notes_on_terms", "coverage")),
-    ("sections", 0, "key"), ("sections", 0, "title"),
+    *(
+        (key,)
+        for key in ("slug", "theme", "title", "version_label", "source", "standard", "rationale", "notes_on_terms", "coverage")
+    ),
+    ("sections", 0, "key"),
+    ("sections", 0, "title"),
     *(("key_factors", 0, key) for key in ("number", "title", "statement", "rationale", "practical_tips")),
     ("key_factors", 0, "guide_questions", 0),
     *(("key_factors", 0, "examples", 0, key) for key in ("text", "city", "link")),
-    ("context_factors", 0, "title"), ("context_factors", 0, "description"),
+    ("context_factors", 0, "title"),
+    ("context_factors", 0, "description"),
 ]
-LIST_PATHS = [("sections",), ("key_factors",), ("key_factors", 0, "guide_questions"), ("key_factors", 0, "examples"), ("context_factors",)]
+LIST_PATHS = [
+    ("sections",),
+    ("key_factors",),
+    ("key_factors", 0, "guide_questions"),
+    ("key_factors", 0, "examples"),
+    ("context_factors",),
+]
 OBJECT_PATHS = [("sections", 0), ("key_factors", 0), ("key_factors", 0, "examples", 0), ("context_factors", 0)]
 
 

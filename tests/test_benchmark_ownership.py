@@ -48,8 +48,12 @@ def state(slug):
 
 def incoming(slug):
     """A file from the test programme's coordinator that carries ``slug``: other text."""
-    return {**load("inclucities-language-learning"), "slug": slug, "theme": "Language learning (test programme)",
-            "title": "Language learning, as the test programme writes it"}
+    return {
+        **load("inclucities-language-learning"),
+        "slug": slug,
+        "theme": "Language learning (test programme)",
+        "title": "Language learning, as the test programme writes it",
+    }
 
 
 def upload(data):
@@ -118,8 +122,11 @@ def test_a_programme_never_edits_or_publishes_into_another_programmes_benchmark(
     """Not even a draft it wrote there before benchmarks had an owner (the migration
     moves those; this is the check that stays)."""
     stray = BenchmarkVersion.objects.create(
-        benchmark=other_benchmark.benchmark, number=2, status=BenchmarkStatus.DRAFT,
-        title="Written into the other programme's benchmark", programme=personas.programme,
+        benchmark=other_benchmark.benchmark,
+        number=2,
+        status=BenchmarkStatus.DRAFT,
+        title="Written into the other programme's benchmark",
+        programme=personas.programme,
     )
     KeyFactor.objects.create(version=stray, number="1", title="Key factor")
     other_draft = draft_import(data={**load("implementoring-theme-b"), "slug": "other-draft"}, programme=personas.other_programme)

@@ -82,8 +82,13 @@ def test_a_visit_lasts_at_most_its_days_and_takes_at_most_its_sessions(personas,
     facilitator = personas.client("facilitator")
     url = f"{VISITS}1/edit/"
     seen = facilitator.get(url).context["form"]["seen_version"].value()
-    five_years = visit_data(start_date="2027-03-10", end_date="2032-03-09", preparation_meeting="", seen_version=seen,
-                            host=str(personas.mentee_city.pk))
+    five_years = visit_data(
+        start_date="2027-03-10",
+        end_date="2032-03-09",
+        preparation_meeting="",
+        seen_version=seen,
+        host=str(personas.mentee_city.pk),
+    )
     response = facilitator.post(url, five_years)
     assert response.status_code == 200 and "A visit lasts at most 14 days (this would be 1827)" in response.content.decode()
     assert Visit.objects.get(scheme=personas.a, order=1).end_date is None
@@ -103,8 +108,16 @@ def huge_plan(personas):
     cell full: 2 million characters, some 400 pages (a minute and 500 MB to lay out)."""
     plan = plan_get_or_create(scheme=personas.a)
     Action.objects.bulk_create(
-        Action(plan=plan, order=n, action="word " * 4_000, outcomes="word " * 4_000, resources="word " * 4_000,
-               evaluation="word " * 4_000, lead="Team", timeframe="2027")
+        Action(
+            plan=plan,
+            order=n,
+            action="word " * 4_000,
+            outcomes="word " * 4_000,
+            resources="word " * 4_000,
+            evaluation="word " * 4_000,
+            lead="Team",
+            timeframe="2027",
+        )
         for n in range(25)
     )
     return plan
@@ -154,7 +167,7 @@ def test_documents_are_laid_out_by_the_worker_and_a_download_never_waits_long(pe
     assert time.monotonic() - started < 3
     assert first.status_code == 202 and first["Retry-After"] == "3"
     assert "The document is being prepared" in first.content.decode()
-    assert 'data-document-retry' in first.content.decode()  # a link to open it again, without JavaScript
+    assert "data-document-retry" in first.content.decode()  # a link to open it again, without JavaScript
     # Asked twice, it is laid out once.
     assert observer.get(url).status_code == 202
     assert DBTaskResult.objects.filter(task_path="mentoring.documents.document_render").count() == 1

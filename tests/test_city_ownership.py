@@ -59,15 +59,25 @@ class Network:
             theme="Welcoming newcomers",
             benchmark=BenchmarkVersion.objects.get(benchmark__slug="inclucities-general"),
             parties=[
-                (o["capaci"], Side.MENTEE), (o["levadia"], Side.MENTEE), (o["anci"], Side.MENTEE), (o["kede"], Side.MENTEE),
-                (o["mechelen"], Side.MENTOR), (o["lyon"], Side.MENTOR), (o["vvsg"], Side.MENTOR),
+                (o["capaci"], Side.MENTEE),
+                (o["levadia"], Side.MENTEE),
+                (o["anci"], Side.MENTEE),
+                (o["kede"], Side.MENTEE),
+                (o["mechelen"], Side.MENTOR),
+                (o["lyon"], Side.MENTOR),
+                (o["vvsg"], Side.MENTOR),
             ],
         )
         parties = {party.organisation_id: party for party in self.scheme.parties.all()}
         self.users = {}
         for key, role in [
-            ("capaci", "mentee"), ("levadia", "mentee"), ("anci", "association"), ("kede", "association"),
-            ("mechelen", "mentor"), ("lyon", "mentor"), ("vvsg", "association"),
+            ("capaci", "mentee"),
+            ("levadia", "mentee"),
+            ("anci", "association"),
+            ("kede", "association"),
+            ("mechelen", "mentor"),
+            ("lyon", "mentor"),
+            ("vvsg", "association"),
         ]:
             user = django_user_model.objects.create_user(email=f"{key}@officer.example", password="a-long-test-password-1")
             SchemeRole.objects.create(scheme=self.scheme, user=user, role=role, party=parties[o[key].pk])
@@ -92,7 +102,9 @@ def net(personas, django_user_model):
 
 def answers_of(net, city):
     return dict(
-        Answer.objects.filter(response__scheme=net.scheme, response__organisation=net.orgs[city]).values_list("question__key", "text")
+        Answer.objects.filter(response__scheme=net.scheme, response__organisation=net.orgs[city]).values_list(
+            "question__key", "text"
+        )
     )
 
 
@@ -124,10 +136,13 @@ def test_a_section_is_written_only_by_those_acting_for_its_city(net, path, secti
     assert facilitator.post(url, section_data(facilitator, url, **{first_key: "Helped."})).status_code == 302
 
 
-@pytest.mark.parametrize("path, city, owner, neighbour", [
-    ("needs-analysis/{city}/", "levadia", "levadia", "capaci"),
-    ("strengths/{city}/", "lyon", "lyon", "mechelen"),
-])
+@pytest.mark.parametrize(
+    "path, city, owner, neighbour",
+    [
+        ("needs-analysis/{city}/", "levadia", "levadia", "capaci"),
+        ("strengths/{city}/", "lyon", "lyon", "mechelen"),
+    ],
+)
 def test_submit_and_reopen_are_the_citys_own(net, path, city, owner, neighbour):
     base = net.url(path, city)
     owner_client = net.client(owner)
@@ -153,10 +168,13 @@ def test_submit_and_reopen_are_the_citys_own(net, path, city, owner, neighbour):
     assert owner_client.post(base + "reopen/").status_code == 302
 
 
-@pytest.mark.parametrize("city, owner, neighbours", [
-    ("levadia", "levadia", ["capaci", "kede", "mechelen"]),
-    ("lyon", "lyon", ["mechelen", "vvsg", "levadia"]),
-])
+@pytest.mark.parametrize(
+    "city, owner, neighbours",
+    [
+        ("levadia", "levadia", ["capaci", "kede", "mechelen"]),
+        ("lyon", "lyon", ["mechelen", "vvsg", "levadia"]),
+    ],
+)
 def test_a_self_assessment_is_rated_submitted_and_restarted_only_for_ones_own_city(net, city, owner, neighbours):
     url = net.url("self-assessment/{city}/", city)
     owner_client = net.client(owner)
@@ -180,10 +198,13 @@ def member(name):
     return {"name": name, "organisation": "NGO", "stakeholder_type": "ngo", "role": "Advises", "email": "", "phone": ""}
 
 
-@pytest.mark.parametrize("city, owner, neighbours", [
-    ("levadia", "levadia", ["capaci", "anci", "mechelen"]),
-    ("lyon", "lyon", ["mechelen", "levadia"]),
-])
+@pytest.mark.parametrize(
+    "city, owner, neighbours",
+    [
+        ("levadia", "levadia", ["capaci", "anci", "mechelen"]),
+        ("lyon", "lyon", ["mechelen", "levadia"]),
+    ],
+)
 def test_a_local_support_group_is_built_only_by_its_citys_officers(net, city, owner, neighbours):
     url = net.url("support-groups/{city}/", city)
     for key in neighbours:
@@ -207,7 +228,9 @@ def test_only_an_officer_of_a_mentee_city_submits_and_approves_the_plan(net, per
         assert net.client(key).post(url + "submit/", {"confirmed": "1"}).status_code == 403, key
     plan_submit(plan=plan, user=net.users["capaci"])
     for key in ("anci", "kede", "mechelen", "lyon", "facilitator"):
-        assert net.client(key).post(url + "approve/", {"confirmed": "1", "decision_reference": "Council 12"}).status_code == 403, key
+        assert (
+            net.client(key).post(url + "approve/", {"confirmed": "1", "decision_reference": "Council 12"}).status_code == 403
+        ), key
     plan.refresh_from_db()
     assert plan.status == "submitted" and plan.approved_by is None
     page = net.client("facilitator").get(url).content.decode()

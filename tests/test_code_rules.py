@@ -4,7 +4,12 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APP_CODE = [path for app in ("mentoring", "schemes", "benchmarks") for path in (ROOT / app).rglob("*.py") if "migrations" not in path.parts]
+APP_CODE = [
+    path
+    for app in ("mentoring", "schemes", "benchmarks")
+    for path in (ROOT / app).rglob("*.py")
+    if "migrations" not in path.parts
+]
 
 
 def test_no_queryset_update_bypasses_the_history():

@@ -127,7 +127,9 @@ def test_comment_pages_keep_their_query_count_as_comments_grow(personas, base, d
 
     def add(count):
         for number in range(count):
-            mentor.post(section + "comments/", {"comment-question": challenge if number % 2 else "", "comment-text": f"Q{number}"})
+            mentor.post(
+                section + "comments/", {"comment-question": challenge if number % 2 else "", "comment-text": f"Q{number}"}
+            )
             comment = Comment.objects.filter(parent=None).latest("pk")
             mentee.post(f"{base}comments/{comment.pk}/reply/", {f"reply-{comment.pk}-text": f"A{number}"})
 

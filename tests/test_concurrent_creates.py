@@ -72,8 +72,12 @@ def test_an_invitation_sent_twice_at_once_is_one_live_link(world, monkeypatch):
     p = world
     url = SCHEME + "people/"
     first, second = client_of(p, "facilitator"), client_of(p, "facilitator")
-    values = {"action": "invite", "invite-email": "nora@menteeville.example", "invite-role": "mentee",
-              "invite-organisation": str(p.mentee_city.pk)}
+    values = {
+        "action": "invite",
+        "invite-email": "nora@menteeville.example",
+        "invite-role": "mentee",
+        "invite-organisation": str(p.mentee_city.pk),
+    }
     data = form_data(first, url, "invite-email", values)
     pages = race(monkeypatch, InvitationForm, [(first, url, data), (second, url, data)])
     assert Invitation.objects.count() == 1, f"{Invitation.objects.count()} invitations from one form sent twice at once"
@@ -89,8 +93,12 @@ def test_two_invitations_to_one_address_at_once_leave_one_live_link(world, monke
 
     p = world
     url = SCHEME + "people/"
-    values = {"action": "invite", "invite-email": "nora@menteeville.example", "invite-role": "mentee",
-              "invite-organisation": str(p.mentee_city.pk)}
+    values = {
+        "action": "invite",
+        "invite-email": "nora@menteeville.example",
+        "invite-role": "mentee",
+        "invite-organisation": str(p.mentee_city.pk),
+    }
     posts = []
     for key in ("facilitator", "coordinator"):
         client = client_of(p, key)
@@ -127,7 +135,9 @@ def test_two_versions_frozen_at_once_under_one_label_give_a_message(world, monke
     posts = []
     for key in ("mentee", "facilitator"):
         client = client_of(p, key)
-        posts.append((client, SCHEME + "action-plan/versions/freeze/", form_data(client, url, "label", {"label": "After visit 1"})))
+        posts.append(
+            (client, SCHEME + "action-plan/versions/freeze/", form_data(client, url, "label", {"label": "After visit 1"}))
+        )
     pages = race(monkeypatch, FreezeForm, posts)
     assert ActionPlanVersion.objects.count() == 1
     assert sum("already called" in page for page in pages) == 1

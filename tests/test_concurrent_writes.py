@@ -35,6 +35,7 @@ def world(transactional_db, django_user_model):
         TrainingSession,
     )
     from schemes.services.action_plans import plan_get_or_create
+
     p = personas_on_reference_data(django_user_model)
     p.users["coordinator2"] = django_user_model.objects.create_user(email="coordinator2@test.example")
     ProgrammeRole.objects.create(programme=p.programme, user=p.users["coordinator2"], role="coordinator")
@@ -54,9 +55,13 @@ def world(transactional_db, django_user_model):
         ),
         "member": LocalSupportGroupMember.objects.create(
             group=LocalSupportGroup.objects.create(scheme=p.a, city=p.mentee_city),
-            name="Member", organisation="NGO", stakeholder_type="ngo",
+            name="Member",
+            organisation="NGO",
+            stakeholder_type="ngo",
         ),
-        "practice": GoodPractice.objects.create(programme=p.programme, city=p.mentee_city, title="Welcome desk", theme="Reception"),
+        "practice": GoodPractice.objects.create(
+            programme=p.programme, city=p.mentee_city, title="Welcome desk", theme="Reception"
+        ),
         "draft": draft_create(programme=p.programme, slug="race-draft", theme="Reception", title="Welcoming"),
         "training": TrainingSession.objects.create(programme=p.programme, title="Kick-off", date="2026-02-01"),
     }
@@ -67,32 +72,79 @@ def world(transactional_db, django_user_model):
 SCHEME = "/programmes/test-programme/schemes/1/"
 # kind: (the address of its form, two people, the field each changes, how to read it back)
 CASES = {
-    "programme": (lambda p: "/programmes/test-programme/edit/", ("coordinator", "coordinator2"), ("description", "funding"),
-                  lambda p: p.programme),
-    "organisation": (lambda p: f"/programmes/test-programme/organisations/{p.mentee_city.pk}/edit/",
-                     ("coordinator", "coordinator2"), ("description", "main_nationalities"), lambda p: p.mentee_city),
+    "programme": (
+        lambda p: "/programmes/test-programme/edit/",
+        ("coordinator", "coordinator2"),
+        ("description", "funding"),
+        lambda p: p.programme,
+    ),
+    "organisation": (
+        lambda p: f"/programmes/test-programme/organisations/{p.mentee_city.pk}/edit/",
+        ("coordinator", "coordinator2"),
+        ("description", "main_nationalities"),
+        lambda p: p.mentee_city,
+    ),
     "scheme": (lambda p: SCHEME + "edit/", ("coordinator", "coordinator2"), ("summary", "theme"), lambda p: p.a),
-    "commitment": (lambda p: SCHEME + f"commitments/{p.objects['commitment'].pk}/edit/", ("mentee", "facilitator"),
-                   ("office", "evidence"), lambda p: p.objects["commitment"]),
-    "action": (lambda p: SCHEME + f"action-plan/actions/{p.objects['action'].pk}/", ("mentee", "facilitator"),
-               ("outcomes", "resources"), lambda p: p.objects["action"]),
-    "visit": (lambda p: SCHEME + "visits/1/edit/", ("facilitator", "coordinator"), ("aim", "location"),
-              lambda p: p.objects["visit"]),
-    "session": (lambda p: SCHEME + f"visits/1/sessions/{p.objects['session'].pk}/", ("facilitator", "coordinator"),
-                ("title", "place"), lambda p: p.objects["session"]),
-    "member": (lambda p: SCHEME + f"support-groups/{p.mentee_city.pk}/members/{p.objects['member'].pk}/edit/",
-               ("mentee", "facilitator"), ("role", "organisation"), lambda p: p.objects["member"]),
-    "practice": (lambda p: f"/programmes/test-programme/good-practices/{p.objects['practice'].pk}/edit/",
-                 ("mentee", "facilitator"), ("description", "results"), lambda p: p.objects["practice"]),
-    "benchmark draft": (lambda p: f"/programmes/test-programme/benchmarks/{p.objects['draft'].pk}/edit/",
-                        ("coordinator", "coordinator2"), ("rationale", "notes_on_terms"), lambda p: p.objects["draft"]),
-    "key factor": (lambda p: f"/programmes/test-programme/benchmarks/{p.objects['draft'].pk}/key-factors/"
-                   f"{p.objects['key factor'].pk}/", ("coordinator", "coordinator2"), ("statement", "rationale"),
-                   lambda p: p.objects["key factor"]),
-    "visit record": (lambda p: SCHEME + "visits/1/record/", ("facilitator", "coordinator"), ("notes", "outcomes"),
-                     lambda p: p.objects["visit"]),
-    "training": (lambda p: f"/programmes/test-programme/training/{p.objects['training'].pk}/edit/",
-                 ("coordinator", "coordinator2"), ("title", "agenda"), lambda p: p.objects["training"]),
+    "commitment": (
+        lambda p: SCHEME + f"commitments/{p.objects['commitment'].pk}/edit/",
+        ("mentee", "facilitator"),
+        ("office", "evidence"),
+        lambda p: p.objects["commitment"],
+    ),
+    "action": (
+        lambda p: SCHEME + f"action-plan/actions/{p.objects['action'].pk}/",
+        ("mentee", "facilitator"),
+        ("outcomes", "resources"),
+        lambda p: p.objects["action"],
+    ),
+    "visit": (
+        lambda p: SCHEME + "visits/1/edit/",
+        ("facilitator", "coordinator"),
+        ("aim", "location"),
+        lambda p: p.objects["visit"],
+    ),
+    "session": (
+        lambda p: SCHEME + f"visits/1/sessions/{p.objects['session'].pk}/",
+        ("facilitator", "coordinator"),
+        ("title", "place"),
+        lambda p: p.objects["session"],
+    ),
+    "member": (
+        lambda p: SCHEME + f"support-groups/{p.mentee_city.pk}/members/{p.objects['member'].pk}/edit/",
+        ("mentee", "facilitator"),
+        ("role", "organisation"),
+        lambda p: p.objects["member"],
+    ),
+    "practice": (
+        lambda p: f"/programmes/test-programme/good-practices/{p.objects['practice'].pk}/edit/",
+        ("mentee", "facilitator"),
+        ("description", "results"),
+        lambda p: p.objects["practice"],
+    ),
+    "benchmark draft": (
+        lambda p: f"/programmes/test-programme/benchmarks/{p.objects['draft'].pk}/edit/",
+        ("coordinator", "coordinator2"),
+        ("rationale", "notes_on_terms"),
+        lambda p: p.objects["draft"],
+    ),
+    "key factor": (
+        lambda p: f"/programmes/test-programme/benchmarks/{p.objects['draft'].pk}/key-factors/{p.objects['key factor'].pk}/",
+        ("coordinator", "coordinator2"),
+        ("statement", "rationale"),
+        lambda p: p.objects["key factor"],
+    ),
+    "visit record": (
+        lambda p: SCHEME + "visits/1/record/",
+        ("facilitator", "coordinator"),
+        ("notes", "outcomes"),
+        lambda p: p.objects["visit"],
+    ),
+    "training": (
+        lambda p: f"/programmes/test-programme/training/{p.objects['training'].pk}/edit/",
+        ("coordinator", "coordinator2"),
+        ("title", "agenda"),
+        lambda p: p.objects["training"],
+    ),
 }
 
 

@@ -44,11 +44,25 @@ def test_each_step_moves_from_to_do_to_done(personas):
     assert state["needs_analysis"] == state["strengths"] == state["scope"] == "todo"
     assert state["pairing"] == "done"
     assert [step.key for step in progress.steps] == [
-        "needs_analysis", "strengths", "pairing", "training", "scope", "support_group", "commitment",
-        "visits", "action_plan", "approval", "implementation",
+        "needs_analysis",
+        "strengths",
+        "pairing",
+        "training",
+        "scope",
+        "support_group",
+        "commitment",
+        "visits",
+        "action_plan",
+        "approval",
+        "implementation",
     ]
-    Response.objects.create(scheme=p.a, template=template_for(p.programme, "needs_analysis"), organisation=p.mentee_city,
-                            status=ResponseStatus.SUBMITTED, submitted_at=timezone.now())
+    Response.objects.create(
+        scheme=p.a,
+        template=template_for(p.programme, "needs_analysis"),
+        organisation=p.mentee_city,
+        status=ResponseStatus.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
     Response.objects.create(scheme=p.a, template=template_for(p.programme, "strengths"), organisation=p.mentor_city)
     p.a.focus_key_factors.add(p.a.benchmark.key_factors.first())
     group = LocalSupportGroup.objects.create(scheme=p.a, city=p.mentee_city)
@@ -163,7 +177,11 @@ def test_filters_by_theme_facilitator_country_and_phase(personas):
     assert rows(client.get(DASHBOARD, {"phase": "visits", "theme": "Housing"})) == []
     # Someone of another programme is not offered as a facilitator.
     form = client.get(DASHBOARD).context["filter"].form
-    assert {label for _value, label in form.fields["facilitator"].choices} == {"All facilitators", "Facilitator Tester", "Observer Tester"}
+    assert {label for _value, label in form.fields["facilitator"].choices} == {
+        "All facilitators",
+        "Facilitator Tester",
+        "Observer Tester",
+    }
 
 
 def test_a_bad_filter_value_is_refused_with_a_message(personas):
@@ -178,7 +196,7 @@ def test_a_bad_filter_value_is_refused_with_a_message(personas):
 def test_exports_follow_the_filters(personas):
     p = personas
     client = p.client("coordinator")
-    p.b.title = "=HYPERLINK(\"http://evil\")"
+    p.b.title = '=HYPERLINK("http://evil")'
     p.b.save()
     response = client.get("/programmes/test-programme/dashboard.csv", {"theme": "Welcoming newcomers"})
     assert response["Content-Type"].startswith("text/csv")
@@ -188,12 +206,12 @@ def test_exports_follow_the_filters(personas):
     assert [row[1] for row in table[1:]] == ["Scheme A"]
     assert table[1][3] == "Menteeville, Association of Menteeland" and table[1][5] == "Facilitator Tester"
     needs = table[0].index("Needs analysis")
-    assert table[1][needs:needs + 2] == ["To do", "0 of 1 submitted"]
+    assert table[1][needs : needs + 2] == ["To do", "0 of 1 submitted"]
 
     response = client.get("/programmes/test-programme/dashboard.xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
     titles = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert titles == ["Scheme A", "'=HYPERLINK(\"http://evil\")"]
+    assert titles == ["Scheme A", '\'=HYPERLINK("http://evil")']
     assert p.client("mentee").get("/programmes/test-programme/dashboard.xlsx").status_code == 403
 
 
@@ -207,8 +225,13 @@ def test_the_dashboard_costs_the_same_for_two_schemes_or_thirty(personas, django
         client.get(DASHBOARD)
     for n in range(28):
         city = Organisation.objects.create(kind="city", name=f"City {n}", country="FR")
-        scheme = scheme_create(programme=p.programme, title=f"S{n}", theme=f"Theme {n}", benchmark=p.a.benchmark,
-                               parties=[(city, Side.MENTEE), (p.mentor_city, Side.MENTOR)])
+        scheme = scheme_create(
+            programme=p.programme,
+            title=f"S{n}",
+            theme=f"Theme {n}",
+            benchmark=p.a.benchmark,
+            parties=[(city, Side.MENTEE), (p.mentor_city, Side.MENTOR)],
+        )
         SchemeRole.objects.create(scheme=scheme, user=p.users["facilitator"], role="facilitator")
         plan = plan_get_or_create(scheme=scheme)
         Action.objects.create(plan=plan, action="Act", due_date=days(-1))
@@ -226,15 +249,25 @@ def test_the_scheme_home_shows_the_timeline_next_visit_and_recent_changes(person
     first.start_date, first.end_date = days(20), days(21)
     first.save()
     client = p.client("mentee")
-    response = client.post("/programmes/test-programme/schemes/1/commitments/new/", {
-        "name": "Jane Mayor", "office": "Mayor", "party": "Green", "date": TODAY.isoformat(), "scope": "both", "evidence": "",
-    })
+    response = client.post(
+        "/programmes/test-programme/schemes/1/commitments/new/",
+        {
+            "name": "Jane Mayor",
+            "office": "Mayor",
+            "party": "Green",
+            "date": TODAY.isoformat(),
+            "scope": "both",
+            "evidence": "",
+        },
+    )
     assert response.status_code == 302
     facilitator = p.client("facilitator")
     response = facilitator.get("/programmes/test-programme/schemes/1/")
     page = response.content.decode()
     assert "Where the scheme stands" in page
-    assert f'href="/programmes/test-programme/schemes/1/needs-analysis/{p.mentee_city.pk}/">Needs analysis: Menteeville</a>' in page
+    assert (
+        f'href="/programmes/test-programme/schemes/1/needs-analysis/{p.mentee_city.pk}/">Needs analysis: Menteeville</a>' in page
+    )
     assert '<span class="state state-todo">To do</span>' in page
     progress = response.context["progress"]
     assert progress.next_visit == first

@@ -72,7 +72,7 @@ def pdf_text(content):
 
 def assert_one_family(text, where):
     wrong = WRONG.search(text)
-    assert wrong is None, f"{where}: {wrong.group(0)!r} in …{text[max(0, wrong.start() - 80):wrong.end() + 80]}…"
+    assert wrong is None, f"{where}: {wrong.group(0)!r} in …{text[max(0, wrong.start() - 80) : wrong.end() + 80]}…"
 
 
 @pytest.fixture
@@ -102,8 +102,12 @@ def test_every_page_e_mail_and_pdf_with_a_date_uses_one_family(stopped_clock, pe
     needs = f"{SCHEME}needs-analysis/{personas.mentee_city.pk}/"
     section = needs + "sections/mentee-needs/"
     Question.objects.create(
-        section=mentee.get(section).context["form"].questions[0].section, key="first-arrivals", order=99,
-        text="When did the first newcomers arrive?", kind="date", required=False,
+        section=mentee.get(section).context["form"].questions[0].section,
+        key="first-arrivals",
+        order=99,
+        text="When did the first newcomers arrive?",
+        kind="date",
+        required=False,
     )
     answers = {"challenge": "Housing for newcomers.", "first-arrivals": "2026-11-30"}
     assert mentee.post(section, form_data(mentee, section, **answers)).status_code == 302
@@ -115,7 +119,7 @@ def test_every_page_e_mail_and_pdf_with_a_date_uses_one_family(stopped_clock, pe
     # The scheme page: recent changes, the next date, the next visit.
     scheme_page = facilitator.get(SCHEME).content.decode()
     assert f'<time datetime="2026-12-05T21:31:00+01:00">{expected["moment"]}</time>' in scheme_page
-    assert f'<strong>{expected["preparation"]}</strong>' in scheme_page and expected["visit"] in scheme_page
+    assert f"<strong>{expected['preparation']}</strong>" in scheme_page and expected["visit"] in scheme_page
     # The visit's history: when, and the dates it was given.
     history = text_of(facilitator.get(f"{VISITS}1/history/").content)
     assert expected["moment"] in history and expected["first day"] in history
@@ -144,9 +148,15 @@ def test_every_page_e_mail_and_pdf_with_a_date_uses_one_family(stopped_clock, pe
     assert f"{expected['visit']}, Menteeville" in text_of(reminder.body)
 
     for where, text in [
-        ("scheme page", text_of(scheme_page)), ("history", history), ("people", people),
-        ("invitation", text_of(invitation.body)), ("visit", visit_page), ("agenda", agenda),
-        ("needs analysis", overview), ("section", section_page), ("questionnaire PDF", document),
+        ("scheme page", text_of(scheme_page)),
+        ("history", history),
+        ("people", people),
+        ("invitation", text_of(invitation.body)),
+        ("visit", visit_page),
+        ("agenda", agenda),
+        ("needs analysis", overview),
+        ("section", section_page),
+        ("questionnaire PDF", document),
         ("reminder", text_of(reminder.body)),
     ]:
         assert_one_family(text, where)
@@ -174,8 +184,14 @@ def test_every_language_offered_has_a_24_hour_clock_and_an_agenda_heading(langua
     formats: they must keep to the family, and the day heading must still work."""
     moment = timezone.localtime(MOMENT)
     with translation.override(language):
-        names = ("DATE_FORMAT", "DATETIME_FORMAT", "SHORT_DATE_FORMAT", "SHORT_DATETIME_FORMAT", "MONTH_DAY_FORMAT",
-                 "YEAR_MONTH_FORMAT")
+        names = (
+            "DATE_FORMAT",
+            "DATETIME_FORMAT",
+            "SHORT_DATE_FORMAT",
+            "SHORT_DATETIME_FORMAT",
+            "MONTH_DAY_FORMAT",
+            "YEAR_MONTH_FORMAT",
+        )
         shown = {name: formats.date_format(moment, name) for name in names}
         shown["TIME_FORMAT"] = formats.time_format(moment.time(), "TIME_FORMAT")
         shown["day heading"] = day_heading(moment.date())
@@ -268,6 +284,8 @@ def test_templates_show_dates_only_in_named_formats():
     assert drifted == {}
     # The check itself finds what it must.
     assert spelled_formats('{{ x|date:"SHORT_DATETIME_FORMAT" }} {% now "Y" %} <p>{{ y|date:"Y-m-d" }}</p>') == [
-        (1, "SHORT_DATETIME_FORMAT"), (1, "Y"), (1, "Y-m-d"),
+        (1, "SHORT_DATETIME_FORMAT"),
+        (1, "Y"),
+        (1, "Y-m-d"),
     ]
     assert spelled_formats('<time datetime="{{ y|date:\'c\' }}">{{ y|date:"DATETIME_FORMAT" }}</time>') == []

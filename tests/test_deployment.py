@@ -82,16 +82,35 @@ def two_app_servers(tmp_path):
     if not gunicorn.exists():
         pytest.fail("gunicorn is needed (pip install -e .[prod])")
     env = {
-        **os.environ, "DATABASE_URL": database_url(), "SECRET_KEY": settings.SECRET_KEY, "DEBUG": "false",
-        "ALLOWED_HOSTS": "127.0.0.1", "PLAIN_STATIC_STORAGE": "true", "DOCUMENT_CACHE_DIR": str(tmp_path / "cache"),
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "SECRET_KEY": settings.SECRET_KEY,
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "PLAIN_STATIC_STORAGE": "true",
+        "DOCUMENT_CACHE_DIR": str(tmp_path / "cache"),
     }
     servers, ports = [], [free_port(), free_port()]
     for port in ports:
-        servers.append(subprocess.Popen(
-            [str(gunicorn), "mentoring.wsgi:application", "--workers", "1", "--bind", f"127.0.0.1:{port}",
-             "--no-control-socket", "--log-file", str(tmp_path / f"gunicorn-{port}.log")],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        ))
+        servers.append(
+            subprocess.Popen(
+                [
+                    str(gunicorn),
+                    "mentoring.wsgi:application",
+                    "--workers",
+                    "1",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--no-control-socket",
+                    "--log-file",
+                    str(tmp_path / f"gunicorn-{port}.log"),
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
     try:
         for port in ports:
             wait_until_healthy(port)
@@ -114,7 +133,9 @@ def section_form(browser, path):
 @on_postgresql
 @pytest.mark.serial  # it restarts PostgreSQL: nothing else may be using it meanwhile
 @pytest.mark.django_db(transaction=True)
-def test_two_app_servers_share_sessions_and_saves_and_recover_from_a_database_restart(reference_data, personas, two_app_servers, settings):
+def test_two_app_servers_share_sessions_and_saves_and_recover_from_a_database_restart(
+    reference_data, personas, two_app_servers, settings
+):
     mentee = personas.users["mentee"]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]  # as the servers have it
     mentee.set_password("a long enough password for the test")
@@ -183,8 +204,9 @@ def test_a_pg_dump_backup_restores_into_an_empty_database_with_every_row(tmp_pat
                 "format('SELECT count(*) AS c FROM %I', table_name), false, true, '')))[1]::text::int "
                 "FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
             )
-            lines = subprocess.run(["psql", *server, "-At", "-F", "\t", "-d", name, "-c", query],
-                                   check=True, capture_output=True, text=True).stdout.splitlines()
+            lines = subprocess.run(
+                ["psql", *server, "-At", "-F", "\t", "-d", name, "-c", query], check=True, capture_output=True, text=True
+            ).stdout.splitlines()
             return dict(line.split("\t") for line in lines)
 
         original, copy = counts(db["NAME"]), counts(restored)

@@ -83,8 +83,16 @@ def test_the_readme_is_short_and_starts_with_the_two_commands():
 def test_the_readme_shows_a_screenshot_and_links_to_the_documentation():
     text = README.read_text(encoding="utf-8")
     assert re.search(r"!\[[^\]]+\]\(docs/images/[^)]+\.png\)", text), "a screenshot from docs/images/"
-    for document in ("docs/README.md", "docs/method.md", "docs/architecture.md", "docs/settings.md",
-                     "docs/deployment.md", "docs/performance.md", "docs/contributing.md", "docs/decisions/README.md"):
+    for document in (
+        "docs/README.md",
+        "docs/method.md",
+        "docs/architecture.md",
+        "docs/settings.md",
+        "docs/deployment.md",
+        "docs/performance.md",
+        "docs/contributing.md",
+        "docs/decisions/README.md",
+    ):
         assert f"]({document}" in text, f"README.md links to {document}"
 
 

@@ -80,16 +80,26 @@ def plan_visit(p):
 def case_action(p, extra=None):
     from schemes.models import Action
 
-    return ("mentee", SCHEME + "action-plan/actions/new/", "action", {"action": "Open a welcome desk", **(extra or {})},
-            lambda: Action.objects.filter(plan__scheme=p.a).count())
+    return (
+        "mentee",
+        SCHEME + "action-plan/actions/new/",
+        "action",
+        {"action": "Open a welcome desk", **(extra or {})},
+        lambda: Action.objects.filter(plan__scheme=p.a).count(),
+    )
 
 
 def case_action_comment(p):
     from schemes.models import ActionComment
 
     action = approved_plan_with_action(p)
-    return ("mentor", SCHEME + "action-plan/", f"comment-{action.pk}-text", {f"comment-{action.pk}-text": "Well begun."},
-            lambda: ActionComment.objects.filter(action=action).count())
+    return (
+        "mentor",
+        SCHEME + "action-plan/",
+        f"comment-{action.pk}-text",
+        {f"comment-{action.pk}-text": "Well begun."},
+        lambda: ActionComment.objects.filter(action=action).count(),
+    )
 
 
 def case_update(p):
@@ -97,18 +107,32 @@ def case_update(p):
 
     action = approved_plan_with_action(p)
     prefix = f"update-{action.pk}-"
-    values = {prefix + "date": "2027-05-01", prefix + "status": "in_progress", prefix + "progress": "40",
-              prefix + "text": "Staffed two days a week."}
-    return ("mentee", SCHEME + "action-plan/", prefix + "text", values,
-            lambda: ImplementationUpdate.objects.filter(action=action).count())
+    values = {
+        prefix + "date": "2027-05-01",
+        prefix + "status": "in_progress",
+        prefix + "progress": "40",
+        prefix + "text": "Staffed two days a week.",
+    }
+    return (
+        "mentee",
+        SCHEME + "action-plan/",
+        prefix + "text",
+        values,
+        lambda: ImplementationUpdate.objects.filter(action=action).count(),
+    )
 
 
 def case_section_comment(p):
     from schemes.models import Comment
 
     url, _section = needs_analysis(p)
-    return ("facilitator", url, "comment-text", {"comment-text": "What does this figure count?"},
-            lambda: Comment.objects.filter(parent=None).count())
+    return (
+        "facilitator",
+        url,
+        "comment-text",
+        {"comment-text": "What does this figure count?"},
+        lambda: Comment.objects.filter(parent=None).count(),
+    )
 
 
 def case_section_reply(p):
@@ -117,16 +141,26 @@ def case_section_reply(p):
     url, section = needs_analysis(p)
     response = Response.objects.create(scheme=p.a, template=section.template, organisation=p.mentee_city)
     comment = Comment.objects.create(response=response, section=section, text="What does this figure count?")
-    return ("mentee", url, f"reply-{comment.pk}-text", {f"reply-{comment.pk}-text": "Newcomers of 2025."},
-            lambda: Comment.objects.filter(parent=comment).count())
+    return (
+        "mentee",
+        url,
+        f"reply-{comment.pk}-text",
+        {f"reply-{comment.pk}-text": "Newcomers of 2025."},
+        lambda: Comment.objects.filter(parent=comment).count(),
+    )
 
 
 def case_member(p):
     from schemes.models import LocalSupportGroupMember
 
     values = {"name": "Amal Haddad", "organisation": "Welcome NGO", "stakeholder_type": "ngo"}
-    return ("mentee", f"{SCHEME}support-groups/{p.mentee_city.pk}/", "name", values,
-            lambda: LocalSupportGroupMember.objects.count())
+    return (
+        "mentee",
+        f"{SCHEME}support-groups/{p.mentee_city.pk}/",
+        "name",
+        values,
+        lambda: LocalSupportGroupMember.objects.count(),
+    )
 
 
 def case_commitment(p):
@@ -139,8 +173,12 @@ def case_commitment(p):
 def case_invitation(p):
     from schemes.models import Invitation
 
-    values = {"action": "invite", "invite-email": "nora@menteeville.example", "invite-role": "mentee",
-              "invite-organisation": str(p.mentee_city.pk)}
+    values = {
+        "action": "invite",
+        "invite-email": "nora@menteeville.example",
+        "invite-role": "mentee",
+        "invite-organisation": str(p.mentee_city.pk),
+    }
     return ("facilitator", SCHEME + "people/", "invite-email", values, lambda: Invitation.objects.count())
 
 
@@ -162,16 +200,26 @@ def case_practice(p):
 def case_training(p):
     from schemes.models import TrainingSession
 
-    return ("coordinator", PROGRAMME + "training/new/", "title", {"title": "Kick-off", "date": "2026-02-01"},
-            lambda: TrainingSession.objects.count())
+    return (
+        "coordinator",
+        PROGRAMME + "training/new/",
+        "title",
+        {"title": "Kick-off", "date": "2026-02-01"},
+        lambda: TrainingSession.objects.count(),
+    )
 
 
 def case_key_factor(p):
     from benchmarks.editing import draft_create
 
     draft = draft_create(programme=p.programme, slug="twice-draft", theme="Reception", title="Welcoming")
-    return ("coordinator", f"{PROGRAMME}benchmarks/{draft.pk}/key-factors/new/", "title", {"number": "1", "title": "One desk"},
-            lambda: draft.key_factors.count())
+    return (
+        "coordinator",
+        f"{PROGRAMME}benchmarks/{draft.pk}/key-factors/new/",
+        "title",
+        {"number": "1", "title": "One desk"},
+        lambda: draft.key_factors.count(),
+    )
 
 
 def case_visit(p):
@@ -184,26 +232,45 @@ def case_visit(p):
 def case_version(p):
     from schemes.models import ActionPlanVersion
 
-    return ("mentee", SCHEME + "action-plan/", "label", {"label": "Draft after visit 1"},
-            lambda: ActionPlanVersion.objects.count())
+    return (
+        "mentee",
+        SCHEME + "action-plan/",
+        "label",
+        {"label": "Draft after visit 1"},
+        lambda: ActionPlanVersion.objects.count(),
+    )
 
 
 def case_scheme(p):
     from schemes.models import Scheme
 
     p.programme.cities.add(p.mentee_city)
-    values = {"scheme-title": "Scheme D", "scheme-theme": "Housing", "parties-0-organisation": str(p.mentee_city.pk),
-              "parties-0-side": "mentee"}
-    return ("coordinator", PROGRAMME + "schemes/new/", "scheme-title", values,
-            lambda: Scheme.objects.filter(title="Scheme D").count())
+    values = {
+        "scheme-title": "Scheme D",
+        "scheme-theme": "Housing",
+        "parties-0-organisation": str(p.mentee_city.pk),
+        "parties-0-side": "mentee",
+    }
+    return (
+        "coordinator",
+        PROGRAMME + "schemes/new/",
+        "scheme-title",
+        values,
+        lambda: Scheme.objects.filter(title="Scheme D").count(),
+    )
 
 
 def case_organisation(p):
     from schemes.models import Organisation
 
     values = {"name": "Newcity", "kind": "city", "country": "BE"}
-    return ("coordinator", PROGRAMME + "organisations/new/", "name", values,
-            lambda: Organisation.objects.filter(name="Newcity").count())
+    return (
+        "coordinator",
+        PROGRAMME + "organisations/new/",
+        "name",
+        values,
+        lambda: Organisation.objects.filter(name="Newcity").count(),
+    )
 
 
 def case_question(p):
@@ -211,15 +278,24 @@ def case_question(p):
     from schemes.services.questionnaires import template_adapt
 
     template = template_adapt(template=template_for(p.programme, "needs_analysis"), programme=p.programme)
-    return ("coordinator", f"{PROGRAMME}templates/{template.pk}/sections/mentee-needs/questions/new/", "text",
-            {"text": "How many newcomers arrived last year?"}, lambda: template.sections.get(key="mentee-needs").questions.count())
+    return (
+        "coordinator",
+        f"{PROGRAMME}templates/{template.pk}/sections/mentee-needs/questions/new/",
+        "text",
+        {"text": "How many newcomers arrived last year?"},
+        lambda: template.sections.get(key="mentee-needs").questions.count(),
+    )
 
 
 def case_programme(p):
     from schemes.models import Programme
 
-    values = {"name": "Programme Two", "slug": "programme-two", "new_coordinating_body": "Network Two",
-              "default_visit_count": "3"}
+    values = {
+        "name": "Programme Two",
+        "slug": "programme-two",
+        "new_coordinating_body": "Network Two",
+        "default_visit_count": "3",
+    }
     return ("coordinator", "/programmes/new/", "slug", values, lambda: Programme.objects.filter(slug="programme-two").count())
 
 
@@ -227,8 +303,13 @@ def case_benchmark(p):
     from benchmarks.models import BenchmarkVersion
 
     values = {"theme": "Reception", "title": "Welcoming", "slug": "twice-benchmark"}
-    return ("coordinator", PROGRAMME + "benchmarks/new/", "slug", values,
-            lambda: BenchmarkVersion.objects.filter(benchmark__slug="twice-benchmark").count())
+    return (
+        "coordinator",
+        PROGRAMME + "benchmarks/new/",
+        "slug",
+        values,
+        lambda: BenchmarkVersion.objects.filter(benchmark__slug="twice-benchmark").count(),
+    )
 
 
 def case_new_draft(p):
@@ -236,8 +317,7 @@ def case_new_draft(p):
 
     published = BenchmarkVersion.objects.get(benchmark__slug="inclucities-general")
     page = f"{PROGRAMME}benchmarks/{published.pk}/"
-    return ("coordinator", page, page + "new-draft/", {},
-            lambda: BenchmarkVersion.objects.filter(status="draft").count())
+    return ("coordinator", page, page + "new-draft/", {}, lambda: BenchmarkVersion.objects.filter(status="draft").count())
 
 
 CASES = {
@@ -291,8 +371,9 @@ def test_a_benchmark_file_imported_twice_makes_one_draft(personas):
     form = form_posting_to(client, PROGRAMME + "benchmarks/import/", PROGRAMME + "benchmarks/import/")
     drafts = BenchmarkVersion.objects.filter(status="draft").count()
     responses = [
-        client.post(PROGRAMME + "benchmarks/import/", {**form_data(form, {}), "file": SimpleUploadedFile("b.json", content)},
-                    follow=True)
+        client.post(
+            PROGRAMME + "benchmarks/import/", {**form_data(form, {}), "file": SimpleUploadedFile("b.json", content)}, follow=True
+        )
         for _twice in range(2)
     ]
     assert [response.status_code for response in responses] == [200, 200]

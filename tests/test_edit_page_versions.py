@@ -17,7 +17,9 @@ from schemes.models import GoodPractice, PoliticalCommitment
 def objects(personas):
     p = personas
     return {
-        "practice": GoodPractice.objects.create(programme=p.programme, city=p.mentee_city, title="Welcome desk", theme="Reception"),
+        "practice": GoodPractice.objects.create(
+            programme=p.programme, city=p.mentee_city, title="Welcome desk", theme="Reception"
+        ),
         "commitment": PoliticalCommitment.objects.create(
             scheme=p.a, name="Mayor", office="Mayor", cross_party=True, date="2026-03-01", scope="both"
         ),
@@ -27,9 +29,18 @@ def objects(personas):
 
 CASES = {
     # kind: (who edits, the page, the field someone else changes meanwhile, the field the editor changes)
-    "practice": ("mentee", lambda o: f"/programmes/test-programme/good-practices/{o['practice'].pk}/edit/", "results", "description"),
-    "commitment": ("mentee", lambda o: f"/programmes/test-programme/schemes/1/commitments/{o['commitment'].pk}/edit/",
-                   "evidence", "office"),
+    "practice": (
+        "mentee",
+        lambda o: f"/programmes/test-programme/good-practices/{o['practice'].pk}/edit/",
+        "results",
+        "description",
+    ),
+    "commitment": (
+        "mentee",
+        lambda o: f"/programmes/test-programme/schemes/1/commitments/{o['commitment'].pk}/edit/",
+        "evidence",
+        "office",
+    ),
     "programme": ("coordinator", lambda o: "/programmes/test-programme/edit/", "funding", "description"),
 }
 
@@ -64,4 +75,3 @@ def test_a_save_between_reading_the_object_and_its_version_is_kept(personas, obj
     assert getattr(current, theirs) == "Changed by someone else meanwhile"
     if response.status_code == 302:
         assert getattr(current, mine) == "Changed by the editor"
-

@@ -14,9 +14,16 @@ def summary_of(html):
 
 def test_the_summary_names_each_problem_and_links_to_its_field(personas):
     coordinator = personas.client("coordinator")
-    response = coordinator.post("/programmes/test-programme/organisations/new/", {
-        "kind": "city", "name": "", "country": "XX", "website": "not an address", "population": "many",
-    })
+    response = coordinator.post(
+        "/programmes/test-programme/organisations/new/",
+        {
+            "kind": "city",
+            "name": "",
+            "country": "XX",
+            "website": "not an address",
+            "population": "many",
+        },
+    )
     assert response.status_code == 200
     summary = summary_of(response.content.decode())
     assert "Nothing was saved yet" in summary
@@ -32,11 +39,19 @@ def test_the_summary_names_each_problem_and_links_to_its_field(personas):
 def test_rows_of_a_table_are_named_in_the_summary(personas):
     mentee = personas.client("mentee")
     plan_needs = "/programmes/test-programme/schemes/1/action-plan/needs/"
-    response = mentee.post(plan_needs, {
-        "needs-TOTAL_FORMS": "2", "needs-INITIAL_FORMS": "0", "needs-MIN_NUM_FORMS": "0", "needs-MAX_NUM_FORMS": "1000",
-        "needs-0-text": "Newcomers do not find the services", "needs-0-ORDER": "1",
-        "needs-1-text": "x" * 600, "needs-1-ORDER": "2",
-    })
+    response = mentee.post(
+        plan_needs,
+        {
+            "needs-TOTAL_FORMS": "2",
+            "needs-INITIAL_FORMS": "0",
+            "needs-MIN_NUM_FORMS": "0",
+            "needs-MAX_NUM_FORMS": "1000",
+            "needs-0-text": "Newcomers do not find the services",
+            "needs-0-ORDER": "1",
+            "needs-1-text": "x" * 600,
+            "needs-1-ORDER": "2",
+        },
+    )
     summary = summary_of(response.content.decode())
     assert re.search(r'<a href="#id_needs-1-text">Row 2, [^:]+: Ensure this value has at most 500 characters', summary)
 

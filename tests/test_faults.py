@@ -51,9 +51,7 @@ def test_a_save_that_fails_after_writing_leaves_nothing_behind(personas, section
 def test_a_database_that_stops_answering_gives_a_503_page_and_saves_nothing(personas, section, monkeypatch):
     client = mentee_client(personas)
     data = form_data(client, section, challenge="Housing for newcomers.")
-    monkeypatch.setattr(
-        questionnaires, "section_save", saved_then(OperationalError("server closed the connection unexpectedly"))
-    )
+    monkeypatch.setattr(questionnaires, "section_save", saved_then(OperationalError("server closed the connection unexpectedly")))
     response = client.post(section, data, HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 503 and response["Retry-After"] == "10"
     page = response.content.decode()

@@ -77,9 +77,22 @@ def test_gunicorn_freezes_in_its_master_before_forking_and_then_serves(tmp_path)
     }
     gunicorn = Path(sys.executable).parent / "gunicorn"
     server = subprocess.Popen(
-        [str(gunicorn), "mentoring.wsgi:application", "--workers", "1", "--bind", f"127.0.0.1:{port}",
-         "--no-control-socket", "--log-level", "info"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            str(gunicorn),
+            "mentoring.wsgi:application",
+            "--workers",
+            "1",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--no-control-socket",
+            "--log-level",
+            "info",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 60

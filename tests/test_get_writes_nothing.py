@@ -78,9 +78,15 @@ def test_reading_a_scheme_without_an_action_plan_creates_none(personas):
     scheme = personas.a
     base = f"/programmes/{scheme.programme.slug}/schemes/{scheme.number}/"
     pages = [
-        base, f"{base}action-plan/", f"{base}action-plan/compare/", f"{base}action-plan/versions/1/",
-        f"{base}action-plan/action-plan.pdf", f"{base}action-plan/actions.csv", f"{base}action-plan/actions.xlsx",
-        f"{base}action-plan/needs/", f"{base}action-plan/actions/new/",
+        base,
+        f"{base}action-plan/",
+        f"{base}action-plan/compare/",
+        f"{base}action-plan/versions/1/",
+        f"{base}action-plan/action-plan.pdf",
+        f"{base}action-plan/actions.csv",
+        f"{base}action-plan/actions.xlsx",
+        f"{base}action-plan/needs/",
+        f"{base}action-plan/actions/new/",
     ]
     for role in ("observer", "mentee", "facilitator"):
         client = personas.client(role)

@@ -33,17 +33,28 @@ def production_env(tmp_path):
 def test_deploy_checks_pass_with_production_settings_and_passwords_use_argon2(tmp_path):
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=production_env(tmp_path), capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
     hasher = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.contrib.auth.hashers import make_password; "
-         "from django.conf import settings; print(make_password('x').split('$')[0], settings.SESSION_COOKIE_SECURE, "
-         "settings.SESSION_COOKIE_HTTPONLY, settings.SESSION_COOKIE_SAMESITE, settings.SESSION_COOKIE_AGE, "
-         "settings.SESSION_ABSOLUTE_SECONDS, settings.CSRF_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS)"],
-        cwd=ROOT, env={**production_env(tmp_path), "DJANGO_SETTINGS_MODULE": "mentoring.settings"},
-        capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.contrib.auth.hashers import make_password; "
+            "from django.conf import settings; print(make_password('x').split('$')[0], settings.SESSION_COOKIE_SECURE, "
+            "settings.SESSION_COOKIE_HTTPONLY, settings.SESSION_COOKIE_SAMESITE, settings.SESSION_COOKIE_AGE, "
+            "settings.SESSION_ABSOLUTE_SECONDS, settings.CSRF_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS)",
+        ],
+        cwd=ROOT,
+        env={**production_env(tmp_path), "DJANGO_SETTINGS_MODULE": "mentoring.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert hasher.stdout.split() == ["argon2", "True", "True", "Lax", "7200", "43200", "True", "31536000"], hasher.stderr
 
@@ -54,7 +65,9 @@ def test_posts_without_a_csrf_token_are_refused(personas, caplog):
     client.get("/programmes/test-programme/", secure=True)  # the CSRF cookie is set
     with caplog.at_level(logging.WARNING, logger="django.security.csrf"):
         response = client.post(
-            "/programmes/test-programme/archive/", secure=True, headers={"Referer": "https://testserver/programmes/test-programme/"}
+            "/programmes/test-programme/archive/",
+            secure=True,
+            headers={"Referer": "https://testserver/programmes/test-programme/"},
         )
     assert response.status_code == 403
     assert "CSRF token missing" in caplog.text or "CSRF token from POST" in caplog.text
@@ -64,8 +77,12 @@ def test_posts_without_a_csrf_token_are_refused(personas, caplog):
     # With the token from the page, the same request goes through.
     page = client.get("/programmes/test-programme/", secure=True)
     token = page.context["csrf_token"]
-    response = client.post("/programmes/test-programme/archive/", {"csrfmiddlewaretoken": str(token), "confirmed": "1"}, secure=True,
-                           headers={"Referer": "https://testserver/programmes/test-programme/"})
+    response = client.post(
+        "/programmes/test-programme/archive/",
+        {"csrfmiddlewaretoken": str(token), "confirmed": "1"},
+        secure=True,
+        headers={"Referer": "https://testserver/programmes/test-programme/"},
+    )
     assert response.status_code == 302
 
 
@@ -113,7 +130,9 @@ def test_login_is_throttled_per_address_and_client_and_the_lock_ends(personas, s
     assert locked.status_code == 429 and "Too many failed logins" in locked.content.decode()
     # Locked even with the right password, from that client, however the address is written...
     assert login(attacker, PASSWORD, "203.0.113.9").status_code == 429
-    attacker.post("/accounts/login/", {"username": " MENTEE@test.example", "password": "x"}, secure=True, REMOTE_ADDR="203.0.113.9")
+    attacker.post(
+        "/accounts/login/", {"username": " MENTEE@test.example", "password": "x"}, secure=True, REMOTE_ADDR="203.0.113.9"
+    )
     assert AccessAttempt.objects.get().username == "mentee@test.example"
     # ...but the real user, elsewhere, is not locked out.
     assert login(Client(), PASSWORD, "198.51.100.7").status_code == 302

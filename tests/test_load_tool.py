@@ -22,8 +22,16 @@ def test_every_edit_form_of_the_mix_opens_and_saves_for_the_people_it_is_given_t
     people, edits = prepare(6)
     assert [edit.pk for edit in edits] == [edit.pk for edit in first]  # it finds what it made
     assert {edit.kind for edit in edits} == {
-        "action", "political commitment", "support group member", "good practice", "visit", "agenda session",
-        "programme", "scheme", "organisation", "benchmark draft",
+        "action",
+        "political commitment",
+        "support group member",
+        "good practice",
+        "visit",
+        "agenda session",
+        "programme",
+        "scheme",
+        "organisation",
+        "benchmark draft",
     }
     person = {role: user for role, user, _password in people}
     for edit in edits:

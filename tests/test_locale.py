@@ -44,7 +44,9 @@ def test_french_translation_is_complete(tmp_path):
     shutil.copytree(
         ROOT,
         copy,
-        ignore=shutil.ignore_patterns(".venv", "node_modules", ".git", "staticfiles", "test-artifacts", "*.sqlite3*", "__pycache__"),
+        ignore=shutil.ignore_patterns(
+            ".venv", "node_modules", ".git", "staticfiles", "test-artifacts", "*.sqlite3*", "__pycache__"
+        ),
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "fr", "--no-location", "--ignore=tests", "-v0"],
@@ -63,7 +65,9 @@ def test_french_translation_is_complete(tmp_path):
 def test_placeholders_survive_translation():
     entries = parse_po((ROOT / "locale/fr/LC_MESSAGES/django.po").read_text(encoding="utf-8"))
     pattern = re.compile(r"%\(\w+\)s|%s|\{\w+\}")
-    wrong = [msgid for msgid, msgstr, _f in entries if msgstr and sorted(pattern.findall(msgid)) != sorted(pattern.findall(msgstr))]
+    wrong = [
+        msgid for msgid, msgstr, _f in entries if msgstr and sorted(pattern.findall(msgid)) != sorted(pattern.findall(msgstr))
+    ]
     assert wrong == []
 
 

@@ -69,8 +69,9 @@ def test_the_obvious_mentor_is_not_the_best_one(demo):
 def test_a_good_practice_counts_as_strength_where_the_self_assessment_is_low(demo):
     programme, _client = demo
     lublin = city("Lublin")
-    ghent = next(c for c in candidates_for(programme, lublin, lublin.self_assessments.get().benchmark).candidates
-                 if c.city.name == "Ghent")
+    ghent = next(
+        c for c in candidates_for(programme, lublin, lublin.self_assessments.get().benchmark).candidates if c.city.name == "Ghent"
+    )
     staff = next(t for t in ghent.needs if t.number == "4")
     assert staff.strength == 0.75 and "Diversity training" in staff.strength_reason
     population = next(t for t in ghent.profile if t.label == "Multi-level governance")
@@ -142,4 +143,6 @@ def test_matching_page_keeps_its_query_count_as_the_programme_grows(demo, django
         programme.cities.add(extra)
         scheme_create(programme=programme, title=f"Extra {n}", theme="x", benchmark=benchmark, parties=[(extra, Side.MENTOR)])
     with django_assert_max_num_queries(len(first.captured_queries)):
-        assert len(client.get(url).context["matching"].candidates) == 13 + 20  # fifteen cities less Lublin and Riga (waiting for a mentor), and the new ones
+        assert (
+            len(client.get(url).context["matching"].candidates) == 13 + 20
+        )  # fifteen cities less Lublin and Riga (waiting for a mentor), and the new ones

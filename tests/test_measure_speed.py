@@ -18,24 +18,32 @@ def test_every_main_page_is_measured_at_both_sizes(db):
     except CommandError as error:
         assert "pages or documents miss a target" in str(error)  # timings on a shared test machine vary
     lines = out.getvalue().splitlines()
-    rows = {line[:26].strip(): line for line in lines if line[:26].strip() in {
-        name for _who, name, _url in measure_speed.main_pages()}}
+    rows = {
+        line[:26].strip(): line
+        for line in lines
+        if line[:26].strip() in {name for _who, name, _url in measure_speed.main_pages()}
+    }
     assert len(rows) == len(measure_speed.main_pages()) == 18
     queries = rows["dashboard"][26:46].split("/")
     assert int(queries[0]) == int(queries[1]) > 0  # the same queries with the network added
     assert "pages meet every target" in lines[-1]
 
 
-@pytest.mark.parametrize("large, verdict", [
-    ({"queries": 9, "median": 10.0, "p95": 12.0, "max": 13.0}, "ok"),
-    ({"queries": 10, "median": 10.0, "p95": 12.0, "max": 13.0}, "queries grow"),
-    ({"queries": 9, "median": 14.0, "p95": 20.0, "max": 21.0}, "growth > 1.3"),
-    ({"queries": 9, "median": 10.0, "p95": 51.0, "max": 52.0}, "p95 > 50 ms"),
-])
+@pytest.mark.parametrize(
+    "large, verdict",
+    [
+        ({"queries": 9, "median": 10.0, "p95": 12.0, "max": 13.0}, "ok"),
+        ({"queries": 10, "median": 10.0, "p95": 12.0, "max": 13.0}, "queries grow"),
+        ({"queries": 9, "median": 14.0, "p95": 20.0, "max": 21.0}, "growth > 1.3"),
+        ({"queries": 9, "median": 10.0, "p95": 51.0, "max": 52.0}, "p95 > 50 ms"),
+    ],
+)
 def test_a_missed_target_is_named_and_fails_the_run(db, monkeypatch, large, verdict):
     sizes = iter([{"queries": 9, "median": 10.0, "p95": 11.0, "max": 12.0}, large])
     monkeypatch.setattr(
-        measure_speed.Command, "measure_pages", lambda self, pages, clients, runs: dict.fromkeys((p[1] for p in pages), next(sizes))
+        measure_speed.Command,
+        "measure_pages",
+        lambda self, pages, clients, runs: dict.fromkeys((p[1] for p in pages), next(sizes)),
     )
     monkeypatch.setattr(measure_speed, "generate_network", lambda size, say: {})
     out = StringIO()

@@ -20,8 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_the_migrations_match_the_models(tmp_path):
     # In a process of its own: in this one, --no-migrations hides the migrations.
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}
-    check = subprocess.run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
-                           cwd=ROOT, env=env, capture_output=True, text=True)
+    check = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     assert check.returncode == 0, f"the models have changes no migration records:\n{check.stdout}{check.stderr}"
 
 
@@ -39,7 +40,9 @@ def schema():
         for table in sorted(connection.introspection.table_names(cursor)):
             if not table.startswith(OURS):
                 continue
-            columns = sorted(f"{c.name} {c.type_code} null={c.null_ok}" for c in connection.introspection.get_table_description(cursor, table))
+            columns = sorted(
+                f"{c.name} {c.type_code} null={c.null_ok}" for c in connection.introspection.get_table_description(cursor, table)
+            )
             constraints = sorted(
                 f"{','.join(c['columns'] or [])} pk={c['primary_key']} unique={c['unique']} fk={c['foreign_key']} "
                 f"check={c['check']} index={c['index']}"
@@ -52,7 +55,9 @@ def schema():
 DUMP = "import json, django; django.setup(); from tests.test_migrations import schema; print(json.dumps(schema()))"
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="runs in the SQLite run of the suite, the shorter of the two (./dev test runs both)")
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="runs in the SQLite run of the suite, the shorter of the two (./dev test runs both)"
+)
 @pytest.mark.django_db
 def test_the_migration_chain_builds_the_schema_of_the_models(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'migrated.sqlite3'}"}

@@ -18,11 +18,17 @@ class Undo(Exception):
 def fingerprint():
     return (
         # Every row in one order (a scheme's parties too): the database may return ties either way.
-        list(Scheme.objects.filter(programme__slug__startswith="network-")
-             .order_by("programme__slug", "number", "parties__organisation__name")
-             .values_list("programme__slug", "number", "title", "theme", "phase", "parties__organisation__name")),
+        list(
+            Scheme.objects.filter(programme__slug__startswith="network-")
+            .order_by("programme__slug", "number", "parties__organisation__name")
+            .values_list("programme__slug", "number", "title", "theme", "phase", "parties__organisation__name")
+        ),
         list(Visit.objects.order_by("scheme__programme__slug", "scheme__number", "order").values_list("start_date", "status")),
-        list(Action.objects.order_by("plan__scheme__programme__slug", "plan__scheme__number", "order").values_list("progress", "due_date")),
+        list(
+            Action.objects.order_by("plan__scheme__programme__slug", "plan__scheme__number", "order").values_list(
+                "progress", "due_date"
+            )
+        ),
     )
 
 
@@ -59,6 +65,12 @@ def test_the_command_writes_a_network_once_and_its_pages_work(db, client):
     role = ProgrammeRole.objects.filter(role="coordinator").select_related("programme").first()
     client.force_login(role.user)
     slug = role.programme.slug
-    for url in [f"/programmes/{slug}/", f"/programmes/{slug}/dashboard/", f"/programmes/{slug}/schemes/1/",
-                f"/programmes/{slug}/schemes/1/action-plan/", f"/programmes/{slug}/schemes/1/visits/1/", "/"]:
+    for url in [
+        f"/programmes/{slug}/",
+        f"/programmes/{slug}/dashboard/",
+        f"/programmes/{slug}/schemes/1/",
+        f"/programmes/{slug}/schemes/1/action-plan/",
+        f"/programmes/{slug}/schemes/1/visits/1/",
+        "/",
+    ]:
         assert client.get(url).status_code == 200, url

@@ -39,12 +39,25 @@ SECTION_TABLE = [
     ("1,250", "inhabitants", {"*": "1250"}),
     ("1.250.000", "inhabitants", {"*": "1250000"}),
     ("12,5", "inhabitants", {"*": "no: not a whole number"}),
-    ("2,3 Mio", "inhabitants", {"en": "no: words (2,300,000)", "fr es": f"no: words (2{NBSP}300{NBSP}000)",
-                                "it de nl": "no: words (2.300.000)"}),
-    ("2.3 million", "inhabitants", {"en": "no: words (2,300,000)", "fr es": f"no: words (2{NBSP}300{NBSP}000)",
-                                    "it de nl": "no: words (2.300.000)"}),
-    ("1.25.000", "inhabitants", {"en": "no: grouping (1,250,000)", "fr es": f"no: grouping (1{NBSP}250{NBSP}000)",
-                                 "it de nl": "no: grouping (1.250.000)"}),
+    (
+        "2,3 Mio",
+        "inhabitants",
+        {"en": "no: words (2,300,000)", "fr es": f"no: words (2{NBSP}300{NBSP}000)", "it de nl": "no: words (2.300.000)"},
+    ),
+    (
+        "2.3 million",
+        "inhabitants",
+        {"en": "no: words (2,300,000)", "fr es": f"no: words (2{NBSP}300{NBSP}000)", "it de nl": "no: words (2.300.000)"},
+    ),
+    (
+        "1.25.000",
+        "inhabitants",
+        {
+            "en": "no: grouping (1,250,000)",
+            "fr es": f"no: grouping (1{NBSP}250{NBSP}000)",
+            "it de nl": "no: grouping (1.250.000)",
+        },
+    ),
     ("-5", "inhabitants", {"*": "no: negative"}),
     ("1.250", "annual-budget", {"en": "ask 1250 or 1.25", "*": "1250"}),
     ("1,250", "annual-budget", {"en": "1250", "*": "ask 1250 or 1.25"}),
@@ -54,8 +67,11 @@ SECTION_TABLE = [
     ("12.5", "annual-budget", {"*": "12.5"}),
     ("€ 1.250,50", "annual-budget", {"*": "1250.5"}),
     ("1 250 EUR", "annual-budget", {"*": "1250"}),
-    ("1.250,555", "annual-budget", {"en": "no: decimals (1,250.50)", "fr es": f"no: decimals (1{NBSP}250,50)",
-                                    "it de nl": "no: decimals (1.250,50)"}),
+    (
+        "1.250,555",
+        "annual-budget",
+        {"en": "no: decimals (1,250.50)", "fr es": f"no: decimals (1{NBSP}250,50)", "it de nl": "no: decimals (1.250,50)"},
+    ),
     ("12,5 %", "integration-budget-share", {"*": "12.5"}),
     ("12.5", "integration-budget-share", {"*": "12.5"}),
     ("12.500", "integration-budget-share", {"*": "12.5"}),  # 12500 % is no share
@@ -67,8 +83,11 @@ PROFILE_TABLE = [
     ("11.000", "population", {"en": "ask 11000 or 11", "*": "11000"}),
     ("11 000", "population", {"*": "11000"}),
     ("12,5", "population", {"*": "no: not a whole number"}),
-    ("2,3 Mio", "annual_budget", {"en": "no: words (2,300,000)", "fr es": f"no: words (2{NBSP}300{NBSP}000)",
-                                  "it de nl": "no: words (2.300.000)"}),
+    (
+        "2,3 Mio",
+        "annual_budget",
+        {"en": "no: words (2,300,000)", "fr es": f"no: words (2{NBSP}300{NBSP}000)", "it de nl": "no: words (2.300.000)"},
+    ),
     ("1.250", "annual_budget", {"en": "ask 1250 or 1.25", "*": "1250"}),
     ("1,250", "annual_budget", {"en": "1250", "*": "ask 1250 or 1.25"}),
     ("1.250,5", "annual_budget", {"*": "1250.5"}),
@@ -227,8 +246,7 @@ def test_the_profile_asks_too_and_stores_the_reading_chosen(personas, languages)
     city = personas.mentee_city
     url = f"/programmes/test-programme/organisations/{city.pk}/edit/"
     italian = reader(personas, "coordinator", "it")
-    data = {"kind": "city", "name": city.name, "country": "BE", "seen_version": latest_history_id(city),
-            "annual_budget": "1,250"}
+    data = {"kind": "city", "name": city.name, "country": "BE", "seen_version": latest_history_id(city), "annual_budget": "1,250"}
     html = italian.post(url, data).content.decode()
     assert "“1,250” can be read two ways: 1.250 EUR or 1,25 EUR." in html
     assert "1,25 EUR, if “,” separates decimals" in html
@@ -298,6 +316,12 @@ def test_every_language_django_knows_reads_with_its_own_decimal_separator(langua
 
 def test_nothing_is_rounded_or_guessed(personas):
     with translation.override("en"):
-        for typed, kind in (("1.255,555", "money"), ("12,345", "percent"), ("5k", "money"), ("12 5", "integer"), ("1..000", "integer")):
+        for typed, kind in (
+            ("1.255,555", "money"),
+            ("12,345", "percent"),
+            ("5k", "money"),
+            ("12 5", "integer"),
+            ("1..000", "integer"),
+        ):
             with pytest.raises(ValidationError):
                 read_number(typed, kind)

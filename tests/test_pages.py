@@ -150,8 +150,13 @@ def test_user_text_is_escaped(personas):
 
 def test_query_counts_do_not_grow_with_the_data(personas, django_assert_max_num_queries):
     client = personas.client("coordinator")
-    urls = ["/", personas.programme.get_absolute_url(), personas.a.get_absolute_url(), reverse("benchmarks:list"),
-            reverse("benchmarks:detail", kwargs={"slug": "implementoring-theme-a", "number": 1})]
+    urls = [
+        "/",
+        personas.programme.get_absolute_url(),
+        personas.a.get_absolute_url(),
+        reverse("benchmarks:list"),
+        reverse("benchmarks:detail", kwargs={"slug": "implementoring-theme-a", "number": 1}),
+    ]
     small = {}
     for url in urls:
         with django_assert_max_num_queries(15) as ctx:
@@ -193,4 +198,7 @@ def test_error_messages_are_tied_to_their_fields(personas):
     page = personas.client("mentee").post("/programmes/test-programme/schemes/1/commitments/new/", {"name": ""}).content.decode()
     assert '<label\n                for="id_name"' in page or 'for="id_name"' in page
     assert 'aria-invalid="true" aria-describedby="id_name_error" id="id_name"' in page
-    assert re.search(r'<div id="id_name_error" class="invalid-feedback">\s*<p id="error_1_id_name"><strong>This field is required.</strong></p>', page)
+    assert re.search(
+        r'<div id="id_name_error" class="invalid-feedback">\s*<p id="error_1_id_name"><strong>This field is required.</strong></p>',
+        page,
+    )

@@ -47,8 +47,9 @@ def test_the_schemes_of_a_programme_as_it_opens_and_as_filtered_are_the_same(per
     from schemes.services.schemes import scheme_create
 
     for n in range(30):
-        scheme_create(programme=personas.programme, title=f"Extra {n:02d}", theme="Housing",
-                      parties=[(personas.b_mentee, Side.MENTEE)])
+        scheme_create(
+            programme=personas.programme, title=f"Extra {n:02d}", theme="Housing", parties=[(personas.b_mentee, Side.MENTEE)]
+        )
     Scheme.objects.filter(title="Extra 07").update(archived=True)
     url = "/programmes/test-programme/"
     client = personas.client("coordinator")

@@ -15,8 +15,14 @@ HOSTILE = '<script>alert(1)</script><img src="http://example.com/x.png"><base hr
 
 
 def practice_data(city, **extra):
-    data = {"city": city.pk, "title": "One-stop welcome desk", "theme": "Reception", "where": "City hall",
-            "description": "Every newcomer meets one officer.", "key_factors": []}
+    data = {
+        "city": city.pk,
+        "title": "One-stop welcome desk",
+        "theme": "Reception",
+        "where": "City hall",
+        "description": "Every newcomer meets one officer.",
+        "key_factors": [],
+    }
     data.update(extra)
     return data
 
@@ -68,9 +74,9 @@ def test_bad_input_is_refused_with_a_message_and_the_text_kept(personas, change,
 
 def test_someone_elses_city_or_key_factor_is_refused(personas):
     mentor = personas.client("mentor")
-    other_benchmark_kf = KeyFactor.objects.exclude(version=personas.a.benchmark).exclude(
-        version__programmes=personas.programme
-    ).first()
+    other_benchmark_kf = (
+        KeyFactor.objects.exclude(version=personas.a.benchmark).exclude(version__programmes=personas.programme).first()
+    )
     for data in (
         practice_data(personas.mentee_city),  # a city of the scheme, not the mentor's
         practice_data(personas.b_mentee),
@@ -129,8 +135,13 @@ def test_the_library_filters_by_text_theme_key_factor_country_and_city(personas,
     p.programme.cities.add(p.mentee_city, p.mentor_city, french)
     housing = GoodPractice.objects.create(programme=p.programme, city=p.mentee_city, title="Housing first", theme="Housing")
     housing.key_factors.add(key_factor)
-    GoodPractice.objects.create(programme=p.programme, city=french, title="Language cafés", theme="Language learning",
-                                description="Volunteers and newcomers talk in cafés.")
+    GoodPractice.objects.create(
+        programme=p.programme,
+        city=french,
+        title="Language cafés",
+        theme="Language learning",
+        description="Volunteers and newcomers talk in cafés.",
+    )
     GoodPractice.objects.create(programme=p.other_programme, city=french, title="Hidden elsewhere", theme="Housing")
     client = p.client("observer")
 
@@ -199,8 +210,10 @@ def test_the_library_keeps_its_query_count_as_it_grows(personas, key_factor, dja
     def add(count):
         for number in range(count):
             practice = GoodPractice.objects.create(
-                programme=p.programme, city=p.mentee_city if number % 2 else p.mentor_city,
-                title=f"Practice {GoodPractice.objects.count()}", theme=f"Theme {number % 4}",
+                programme=p.programme,
+                city=p.mentee_city if number % 2 else p.mentor_city,
+                title=f"Practice {GoodPractice.objects.count()}",
+                theme=f"Theme {number % 4}",
             )
             practice.key_factors.add(*key_factors)
 
@@ -208,7 +221,13 @@ def test_the_library_keeps_its_query_count_as_it_grows(personas, key_factor, dja
     client = p.client("mentor")
     one = GoodPractice.objects.first()
     strengths = f"/programmes/test-programme/schemes/1/strengths/{p.mentor_city.pk}/"
-    urls = [LIBRARY, LIBRARY + "?q=practice&theme=Theme+1&country=BE", f"{LIBRARY}{one.pk}/", f"{LIBRARY}{one.pk}/history/", strengths]
+    urls = [
+        LIBRARY,
+        LIBRARY + "?q=practice&theme=Theme+1&country=BE",
+        f"{LIBRARY}{one.pk}/",
+        f"{LIBRARY}{one.pk}/history/",
+        strengths,
+    ]
     counts = {}
     for url in urls:
         client.get(url)

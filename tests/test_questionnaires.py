@@ -45,7 +45,10 @@ def test_the_mentee_saves_a_draft_and_the_association_reads_it(personas, base):
     own = base + "sections/national-context/"
     assert "Save draft" in association.get(own).content.decode()
     first_question = association.get(own).context["form"].questions[0]
-    assert association.post(own, form_data(association, own, **{first_question.key: "Regions fund language courses."})).status_code == 302
+    assert (
+        association.post(own, form_data(association, own, **{first_question.key: "Regions fund language courses."})).status_code
+        == 302
+    )
     # The mentor may read but never edit the mentee's needs analysis.
     assert personas.client("mentor").post(url, {}).status_code == 403
 
@@ -67,13 +70,17 @@ def test_numbers_are_read_and_shown_in_the_readers_language(personas, base):
     assert "is not a number" in html and "2,300,000" in html  # the example, in English
     assert 'value="12,5 million"' in html and "Tunisian\nRomanian" in html  # nothing lost
     assert answer(personas, "inhabitants") is None and answer(personas, "main-nationalities") is None
-    assert mentee.post(url, form_data(mentee, url, inhabitants="102,275", **{"integration-budget-share": "2.5"})).status_code == 302
+    assert (
+        mentee.post(url, form_data(mentee, url, inhabitants="102,275", **{"integration-budget-share": "2.5"})).status_code == 302
+    )
     assert answer(personas, "inhabitants").number == 102275
     assert 'value="102,275"' in mentee.get(url).content.decode()
     assert "102,275 inhabitants" in mentee.get(base).content.decode()
     mentee.post("/i18n/setlang/", {"language": "fr"})
     assert 'value="102\u00a0275"' in mentee.get(url).content.decode()
-    assert mentee.post(url, form_data(mentee, url, inhabitants="98 500", **{"integration-budget-share": "3,5"})).status_code == 302
+    assert (
+        mentee.post(url, form_data(mentee, url, inhabitants="98 500", **{"integration-budget-share": "3,5"})).status_code == 302
+    )
     assert answer(personas, "inhabitants").number == 98500 and answer(personas, "integration-budget-share").number == 3.5
     assert "3,5\u00a0%" in mentee.get(base).content.decode() or "3,5 %" in mentee.get(base).content.decode()
 
@@ -86,7 +93,9 @@ def test_too_long_answers_and_foreign_questions_are_refused_with_a_message(perso
     assert response.status_code == 200 and "at most 20000 characters" in response.content.decode()
     assert Answer.objects.count() == 0
     data = form_data(mentee, url)
-    other_question = Response._meta.apps.get_model("schemes", "Question").objects.filter(section__template__kind="strengths").first()
+    other_question = (
+        Response._meta.apps.get_model("schemes", "Question").objects.filter(section__template__kind="strengths").first()
+    )
     data[f"q{other_question.pk}"] = "sneaked in"
     response = mentee.post(url, data)
     assert response.status_code == 200 and "not in this section" in response.content.decode()
@@ -239,7 +248,9 @@ def test_a_save_after_the_session_expired_keeps_the_text_for_after_login(persona
         ("mentee@test.example", carried, base),
     ):
         other = Client()
-        other.post("/accounts/login/", {"username": who, "password": "a-long-test-password-1", "next": next_url, "unsaved": payload})
+        other.post(
+            "/accounts/login/", {"username": who, "password": "a-long-test-password-1", "next": next_url, "unsaved": payload}
+        )
         assert sessions_holding("Two hours") == [], who
 
 
@@ -318,7 +329,8 @@ def test_an_unchanged_date_answer_is_not_saved_again(personas):
     user = personas.users["mentee"]
     first = section_save(response=response, section=section, values={question.pk: datetime.date(2026, 12, 5)}, seen={}, user=user)
     assert first.saved == 1
-    again = section_save(response=response, section=section, values={question.pk: datetime.date(2026, 12, 5)},
-                         seen={question.pk: 1}, user=user)
+    again = section_save(
+        response=response, section=section, values={question.pk: datetime.date(2026, 12, 5)}, seen={question.pk: 1}, user=user
+    )
     assert again.saved == 0 and not again.conflicts
     assert Answer.objects.get(question=question).version == 1 and Answer.objects.get(question=question).text == "2026-12-05"

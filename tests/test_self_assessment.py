@@ -46,7 +46,9 @@ def every_page(client, url):
 
 
 def pdf_text(content):
-    return " ".join(subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True).stdout.decode().split())
+    return " ".join(
+        subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True).stdout.decode().split()
+    )
 
 
 def test_the_mentee_rates_key_factors_beside_the_guide_questions_and_submits(personas, url):
@@ -58,7 +60,9 @@ def test_the_mentee_rates_key_factors_beside_the_guide_questions_and_submits(per
     assert guide.guide_questions.first().text[:50] in html
     assert "Not in place" in html and "Fully in place" in html
 
-    response = mentee.post(url, form_data(mentee, url, level_1="1", evidence_1="A first welcome office.", focus_1="on", level_2="3"))
+    response = mentee.post(
+        url, form_data(mentee, url, level_1="1", evidence_1="A first welcome office.", focus_1="on", level_2="3")
+    )
     assert response.status_code == 302
     baseline = SelfAssessment.objects.get(scheme=personas.a, city=personas.mentee_city)
     assert baseline.round == 1 and baseline.benchmark == personas.a.benchmark
@@ -100,7 +104,9 @@ def test_each_side_edits_only_its_own_city(personas, url):
     assert mentor.post(url, {"seen": 0}).status_code == 403
     mentor_url = f"{SCHEME}{personas.mentor_city.pk}/"
     assert mentor.post(mentor_url, form_data(mentor, mentor_url, level_1="4")).status_code == 302
-    assert personas.client("facilitator").post(url, form_data(personas.client("facilitator"), url, level_3="2")).status_code == 302
+    assert (
+        personas.client("facilitator").post(url, form_data(personas.client("facilitator"), url, level_3="2")).status_code == 302
+    )
     assert personas.client("observer").post(url, {"seen": 0}).status_code == 403
 
 
@@ -344,8 +350,11 @@ def test_focus_comparison_and_template_pages_keep_their_query_count(personas, ur
     p = personas
     coordinator, mentee = p.client("coordinator"), p.client("mentee")
     mentee.post(url, form_data(mentee, url, level_1="2", focus_1="on"))
-    pages = ["/programmes/test-programme/schemes/1/focus/", "/programmes/test-programme/self-assessment/",
-             "/programmes/test-programme/templates/"]
+    pages = [
+        "/programmes/test-programme/schemes/1/focus/",
+        "/programmes/test-programme/self-assessment/",
+        "/programmes/test-programme/templates/",
+    ]
     counts = {}
     for page in pages:
         with django_assert_max_num_queries(15) as captured:
@@ -356,8 +365,13 @@ def test_focus_comparison_and_template_pages_keep_their_query_count(personas, ur
     mentee.post(url + "new-round/")
     mentee.post(url, form_data(mentee, url, level_1="3", focus_2="on"))
     for number in range(8):
-        scheme = scheme_create(programme=p.programme, title=f"Extra {number}", theme="T", benchmark=p.a.benchmark,
-                               parties=[(p.mentee_city, Side.MENTEE), (p.mentor_city, Side.MENTOR)])
+        scheme = scheme_create(
+            programme=p.programme,
+            title=f"Extra {number}",
+            theme="T",
+            benchmark=p.a.benchmark,
+            parties=[(p.mentee_city, Side.MENTEE), (p.mentor_city, Side.MENTOR)],
+        )
         SelfAssessment.objects.create(scheme=scheme, city=p.mentee_city, benchmark=p.a.benchmark, label="Baseline")
         template_adapt(template=template_for(p.programme, "needs_analysis"), programme=p.programme)
     for page in pages:

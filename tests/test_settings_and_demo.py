@@ -20,7 +20,11 @@ BASE = str(settings.BASE_DIR)
 
 
 def run_check(env_changes, *args):
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SECURE_SSL_REDIRECT"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SECURE_SSL_REDIRECT"}
+    }
     env.update(env_changes)
     return subprocess.run(
         [sys.executable, "manage.py", "check", *args], cwd=BASE, env=env, capture_output=True, text=True, timeout=120
@@ -105,7 +109,8 @@ def test_demo_data_is_loaded_once_with_one_account_per_role():
     assert [v.host.name for v in scheme1.visits.all()] == ["Capaci", "Mechelen", "Capaci"]
     practices = inclucities.good_practices.order_by("title")
     assert [(g.title, g.city.name) for g in practices] == [
-        ("Neighbourhood language cafés", "Fuenlabrada"), ("One welcome desk for newcomers", "Mechelen")
+        ("Neighbourhood language cafés", "Fuenlabrada"),
+        ("One welcome desk for newcomers", "Mechelen"),
     ]
     assert practices.last().key_factors.count() == 2
     programme_roles = set(ProgrammeRole.objects.values_list("role", flat=True))
@@ -154,22 +159,31 @@ def test_str_reads_like_the_domain(personas):
     assert str(personas.a) == "Test Programme #1: Scheme A"
     assert str(personas.a.visits.first()) == "Visit 1: Setting the scene"
     assert str(personas.mentee_city) == "Menteeville (BE)"
-    assert str(KeyFactor.objects.get(version__benchmark__slug="implementoring-theme-cd", number="N2")) == "Key factor N2: Neighbourhood review"
+    assert (
+        str(KeyFactor.objects.get(version__benchmark__slug="implementoring-theme-cd", number="N2"))
+        == "Key factor N2: Neighbourhood review"
+    )
     assert str(personas.users["mentee"]) == "Mentee Tester <mentee@test.example>"
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("count, titles", [
-    (2, ["Setting the scene", "Inspiration"]),
-    (3, ["Setting the scene", "Inspiration", "Consolidation of the action plan"]),
-    (5, ["Setting the scene", "Inspiration", "Follow-up visit 1", "Follow-up visit 2", "Consolidation of the action plan"]),
-])
+@pytest.mark.parametrize(
+    "count, titles",
+    [
+        (2, ["Setting the scene", "Inspiration"]),
+        (3, ["Setting the scene", "Inspiration", "Consolidation of the action plan"]),
+        (5, ["Setting the scene", "Inspiration", "Follow-up visit 1", "Follow-up visit 2", "Consolidation of the action plan"]),
+    ],
+)
 def test_new_scheme_gets_its_default_visits(personas, count, titles):
     from schemes.models import Side
     from schemes.services.schemes import scheme_create
 
     scheme = scheme_create(
-        programme=personas.programme, title="New", theme="T", visit_count=count,
+        programme=personas.programme,
+        title="New",
+        theme="T",
+        visit_count=count,
         parties=[(personas.mentee_city, Side.MENTEE), (personas.mentor_city, Side.MENTOR)],
     )
     assert [v.title for v in scheme.visits.all()] == titles

@@ -188,7 +188,12 @@ def scheme_data(parties, **overrides):
 def test_a_scheme_with_two_mentor_cities_is_created_with_its_default_visits(personas):
     client = personas.client("coordinator")
     p = personas
-    parties = [(p.mentee_city, Side.MENTEE), (p.mentee_association, Side.MENTEE), (p.mentor_city, Side.MENTOR), (p.b_mentor, Side.MENTOR)]
+    parties = [
+        (p.mentee_city, Side.MENTEE),
+        (p.mentee_association, Side.MENTEE),
+        (p.mentor_city, Side.MENTOR),
+        (p.b_mentor, Side.MENTOR),
+    ]
     response = client.post("/programmes/test-programme/schemes/new/", scheme_data(parties))
     assert response.status_code == 302
     scheme = Scheme.objects.get(title="Welcoming newcomers in Leuven")
@@ -203,7 +208,9 @@ def test_a_community_of_practice_has_peers_only(personas):
     bad = scheme_data([(p.mentee_city, Side.MENTEE), (p.mentor_city, Side.PEER)], **{"scheme-kind": "community"})
     response = client.post("/programmes/test-programme/schemes/new/", bad)
     assert response.status_code == 200 and "every party is a peer" in response.content.decode()
-    good = scheme_data([(p.mentee_city, Side.PEER), (p.mentor_city, Side.PEER), (p.b_mentee, Side.PEER)], **{"scheme-kind": "community"})
+    good = scheme_data(
+        [(p.mentee_city, Side.PEER), (p.mentor_city, Side.PEER), (p.b_mentee, Side.PEER)], **{"scheme-kind": "community"}
+    )
     assert client.post("/programmes/test-programme/schemes/new/", good).status_code == 302
     assert Scheme.objects.get(title="Welcoming newcomers in Leuven").peer_parties
 
@@ -338,7 +345,12 @@ def test_setup_lists_keep_their_query_count_as_data_grows(personas, django_asser
         counts[url] = len(captured.captured_queries)
     for number in range(40):
         city = Organisation.objects.create(kind=OrganisationKind.CITY, name=f"City {number}", country="DE")
-        scheme = scheme_create(programme=personas.programme, title=f"S{number}", theme="t", parties=[(city, Side.MENTEE), (personas.mentor_city, Side.MENTOR)])
+        scheme = scheme_create(
+            programme=personas.programme,
+            title=f"S{number}",
+            theme="t",
+            parties=[(city, Side.MENTEE), (personas.mentor_city, Side.MENTOR)],
+        )
         personas.a.title = f"Title {number}"
         personas.a.save()
         ProgrammeRole.objects.create(
@@ -361,9 +373,13 @@ def test_lists_and_choices_only_offer_what_the_user_may_see(personas):
     coordinator = personas.client("coordinator")
     listing = coordinator.get("/programmes/test-programme/organisations/?q=far").content.decode()
     assert "Faraway City" not in listing
-    choices = coordinator.get("/programmes/test-programme/schemes/new/").context["formset"].forms[0].fields["organisation"].queryset
+    choices = (
+        coordinator.get("/programmes/test-programme/schemes/new/").context["formset"].forms[0].fields["organisation"].queryset
+    )
     assert stranger not in choices and personas.mentee_city in choices
-    people = coordinator.get("/programmes/test-programme/schemes/2/people/").context["invite_form"].fields["organisation"].queryset
+    people = (
+        coordinator.get("/programmes/test-programme/schemes/2/people/").context["invite_form"].fields["organisation"].queryset
+    )
     assert personas.b_mentee in people and personas.mentee_city not in people
 
 
@@ -374,7 +390,12 @@ def test_the_country_filter_offers_the_countries_of_the_programmes_organisations
         personas.programme.cities.add(Organisation.objects.create(kind=OrganisationKind.CITY, name=name, country=country))
     personas.other_programme.cities.add(Organisation.objects.create(kind=OrganisationKind.CITY, name="Oslo", country="NO"))
     coordinator = personas.client("coordinator")
-    offered = coordinator.get("/programmes/test-programme/organisations/", HTTP_ACCEPT_LANGUAGE="fr").context["filter"].form.fields["country"].choices
+    offered = (
+        coordinator.get("/programmes/test-programme/organisations/", HTTP_ACCEPT_LANGUAGE="fr")
+        .context["filter"]
+        .form.fields["country"]
+        .choices
+    )
     names = [name for code, name in offered if code]
     assert "Norvège" not in names and len(names) == len({o.country.code for o in personas.programme.cities.all() if o.country})
     assert names.index("Égypte") < names.index("Émirats arabes unis") < names.index("Équateur") < names.index("Zimbabwe")
@@ -393,7 +414,14 @@ def test_the_rules_page_shows_the_table_in_the_readers_language(personas):
 
 def test_the_mentee_city_records_its_political_commitment_shown_on_the_scheme(personas):
     client = personas.client("mentee")
-    data = {"name": "Anna Rossi", "office": "Mayor", "party": "", "date": "2026-03-01", "scope": "both", "evidence": "Council decision 2026/14"}
+    data = {
+        "name": "Anna Rossi",
+        "office": "Mayor",
+        "party": "",
+        "date": "2026-03-01",
+        "scope": "both",
+        "evidence": "Council decision 2026/14",
+    }
     refused = client.post("/programmes/test-programme/schemes/1/commitments/new/", data)
     assert refused.status_code == 200 and "Give the party, or tick cross-party." in refused.content.decode()
     data["cross_party"] = "on"

@@ -8,8 +8,14 @@ URL = "/programmes/test-programme/schemes/1/support-groups/{city}/"
 
 
 def member(number, **overrides):
-    data = {"name": f"Member {number}", "organisation": f"Organisation {number}", "stakeholder_type": "ngo",
-            "role": "Advises on housing", "email": f"m{number}@example.org", "phone": ""}
+    data = {
+        "name": f"Member {number}",
+        "organisation": f"Organisation {number}",
+        "stakeholder_type": "ngo",
+        "role": "Advises on housing",
+        "email": f"m{number}@example.org",
+        "phone": "",
+    }
     data.update(overrides)
     return data
 
@@ -27,7 +33,9 @@ def test_the_mentee_city_builds_its_group_of_at_most_ten(personas):
     page = client.get(url).content.decode()
     assert "10 members of at most 10." in page and "the most it can have" in page
     roster = client.get(url + "roster.pdf")
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=roster.content, capture_output=True, check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=roster.content, capture_output=True, check=True
+    ).stdout.decode()
     assert "Local support group of Menteeville" in text and "Member 10" in text and "NGO or civil society body" in text
 
 
@@ -65,8 +73,9 @@ def test_group_and_scheme_pages_keep_their_query_count_as_members_and_commitment
     scheme_url = "/programmes/test-programme/schemes/1/"
 
     def commitment(number):
-        PoliticalCommitment.objects.create(scheme=personas.a, name=f"Mayor {number}", office="Mayor", cross_party=True,
-                                           date="2026-03-01", scope="both")
+        PoliticalCommitment.objects.create(
+            scheme=personas.a, name=f"Mayor {number}", office="Mayor", cross_party=True, date="2026-03-01", scope="both"
+        )
 
     client.post(group_url, member(1))
     commitment(1)

@@ -57,7 +57,10 @@ def test_adapting_rewords_reorders_hides_and_adds_without_touching_given_answers
     coordinator.post(f"{TEMPLATES}{adapted.pk}/questions/{third.pk}/move/", {"direction": "up"})
     coordinator.post(f"{TEMPLATES}{adapted.pk}/questions/{second.pk}/hide/")
     new = f"{TEMPLATES}{adapted.pk}/sections/mentee-needs/questions/new/"
-    assert coordinator.post(new, {"text": "Who leads integration policy?", "kind": "short_text", "required": "on"}).status_code == 302
+    assert (
+        coordinator.post(new, {"text": "Who leads integration policy?", "kind": "short_text", "required": "on"}).status_code
+        == 302
+    )
 
     # Scheme A's document, begun on the standard template, is as it was.
     mentee = p.client("mentee")

@@ -24,18 +24,25 @@ def test_organisers_plan_a_session_with_its_attendees(personas):
     form = facilitator.get(TRAINING + "new/").context["form"]
     people = set(form.fields["attendees"].queryset)
     assert personas.users["mentor"] in people and personas.users["outsider"] not in people
-    response = facilitator.post(TRAINING + "new/", {
-        "title": "Roles and method", "date": "2026-03-02", "mode": "online", "agenda": "Roles; timeline; survey.",
-        "attendees": [personas.users["mentor"].pk, personas.users["mentee"].pk],
-    })
+    response = facilitator.post(
+        TRAINING + "new/",
+        {
+            "title": "Roles and method",
+            "date": "2026-03-02",
+            "mode": "online",
+            "agenda": "Roles; timeline; survey.",
+            "attendees": [personas.users["mentor"].pk, personas.users["mentee"].pk],
+        },
+    )
     session = TrainingSession.objects.get()
     assert response["Location"] == f"{TRAINING}{session.pk}/"
     assert set(session.attendees.all()) == {personas.users["mentor"], personas.users["mentee"]}
     page = personas.client("mentee").get(f"{TRAINING}{session.pk}/").content.decode()
     assert "Roles; timeline; survey." in page and "Mentor Tester" in page
     # An outsider's id among the attendees is refused.
-    refused = facilitator.post(TRAINING + "new/", {"title": "x", "date": "2026-03-02", "mode": "online",
-                                                   "attendees": [personas.users["outsider"].pk]})
+    refused = facilitator.post(
+        TRAINING + "new/", {"title": "x", "date": "2026-03-02", "mode": "online", "attendees": [personas.users["outsider"].pk]}
+    )
     assert "Select a valid choice" in refused.content.decode() and TrainingSession.objects.count() == 1
 
 
@@ -43,8 +50,14 @@ def test_mentors_and_mentees_answer_and_see_how_they_match(personas, session):
     mentor, mentee = personas.client("mentor"), personas.client("mentee")
     survey = f"{TRAINING}{session.pk}/survey/"
     assert "how you get into the conversation" in mentor.get(survey).content.decode()
-    assert mentor.post(survey, answers({"active_listening": 2, "advisory": 5, "prescribing": 4, "cooperative": 3})).status_code == 302
-    assert mentee.post(survey, answers({"active_listening": 4, "advisory": 5, "prescribing": 1, "cooperative": 5})).status_code == 302
+    assert (
+        mentor.post(survey, answers({"active_listening": 2, "advisory": 5, "prescribing": 4, "cooperative": 3})).status_code
+        == 302
+    )
+    assert (
+        mentee.post(survey, answers({"active_listening": 4, "advisory": 5, "prescribing": 1, "cooperative": 5})).status_code
+        == 302
+    )
     mentor_response = MentoringStyleResponse.objects.get(respondent=personas.users["mentor"])
     assert mentor_response.side == "mentor" and mentor_response.organisation == personas.mentor_city
     assert mentor_response.answers.count() == 18
@@ -64,7 +77,9 @@ def test_mentors_and_mentees_answer_and_see_how_they_match(personas, session):
 def test_the_facilitator_sees_every_result_of_the_training_and_the_cities_do_not(personas, session):
     survey = f"{TRAINING}{session.pk}/survey/"
     personas.client("mentor").post(survey, answers({"active_listening": 2, "advisory": 5, "prescribing": 4, "cooperative": 3}))
-    personas.client("association").post(survey, answers({"active_listening": 4, "advisory": 4, "prescribing": 2, "cooperative": 4}))
+    personas.client("association").post(
+        survey, answers({"active_listening": 4, "advisory": 4, "prescribing": 2, "cooperative": 4})
+    )
     page = personas.client("facilitator").get(f"{TRAINING}{session.pk}/").content.decode()
     assert "Mentor Tester" in page and "Association Tester" in page and "Mentorburg" in page
     assert "By city and side" in page
@@ -101,16 +116,26 @@ def test_training_pages_keep_their_query_count_as_answers_grow(personas, session
     def answer(count):
         for number in range(count):
             user = get_user_model().objects.create_user(email=f"officer{MentoringStyleResponse.objects.count()}@test.example")
-            SchemeRole.objects.create(scheme=personas.a, user=user, role="mentor" if number % 2 else "mentee",
-                                      party=personas.a.parties.get(organisation=personas.mentor_city if number % 2 else personas.mentee_city))
+            SchemeRole.objects.create(
+                scheme=personas.a,
+                user=user,
+                role="mentor" if number % 2 else "mentee",
+                party=personas.a.parties.get(organisation=personas.mentor_city if number % 2 else personas.mentee_city),
+            )
             client = personas.client("mentor")
             client.force_login(user)
-            client.post(f"{TRAINING}{session.pk}/survey/", answers({"active_listening": 2, "advisory": 3, "prescribing": 4, "cooperative": 5}))
+            client.post(
+                f"{TRAINING}{session.pk}/survey/",
+                answers({"active_listening": 2, "advisory": 3, "prescribing": 4, "cooperative": 5}),
+            )
 
     answer(2)
     facilitator, coordinator = personas.client("facilitator"), personas.client("coordinator")
-    pages = [(facilitator, f"{TRAINING}{session.pk}/"), (facilitator, TRAINING),
-             (coordinator, "/programmes/test-programme/schemes/1/")]
+    pages = [
+        (facilitator, f"{TRAINING}{session.pk}/"),
+        (facilitator, TRAINING),
+        (coordinator, "/programmes/test-programme/schemes/1/"),
+    ]
     counts = {}
     for client, url in pages:
         # The scheme page reads its parties, people, visits, focus, commitments, the

@@ -15,7 +15,13 @@ EXPECTED = {
     "implementoring-theme-a": (dict(zip(map(str, range(1, 12)), [5, 6, 5, 7, 11, 6, 7, 5, 5, 7, 6], strict=True)), 11, 0),
     "implementoring-theme-b": (dict(zip(map(str, range(1, 9)), [5, 5, 7, 7, 9, 6, 5, 5], strict=True)), 8, 0),
     "implementoring-theme-cd": (
-        dict(zip(["1", "2", "3", "4", "5", "6", "7", "N1", "N2", "N3", "N4", "N5"], [5, 5, 5, 3, 3, 1, 3, 4, 3, 3, 5, 7], strict=True)),
+        dict(
+            zip(
+                ["1", "2", "3", "4", "5", "6", "7", "N1", "N2", "N3", "N4", "N5"],
+                [5, 5, 5, 3, 3, 1, 3, 4, 3, 3, 5, 7],
+                strict=True,
+            )
+        ),
         12,
         0,
     ),
@@ -67,7 +73,9 @@ def test_exact_texts_sample():
     )
     kf1 = a.key_factors.get(number="1")
     assert kf1.title == "Public commitment to an inclusive and diverse city"
-    assert kf1.guide_questions.first().text == "Does your city describe itself as welcoming, open and/or diverse in its publicity?"
+    assert (
+        kf1.guide_questions.first().text == "Does your city describe itself as welcoming, open and/or diverse in its publicity?"
+    )
     b = version("implementoring-theme-b")
     assert b.version_label == "Benchmark –third draft January 2014"
     kf3 = b.key_factors.get(number="3")

@@ -58,8 +58,13 @@ def row(scope, get, post, child_first=False, owner_denied=(), neighbour_officer=
     (403) on the same document of the neighbour city, for a POST (and a GET with
     ``neighbour_get``: an edit page)."""
     return {
-        "scope": scope, "GET": get, "POST": post, "child_first": child_first, "owner_denied": frozenset(owner_denied),
-        "neighbour_officer": neighbour_officer, "neighbour_get": neighbour_get,
+        "scope": scope,
+        "GET": get,
+        "POST": post,
+        "child_first": child_first,
+        "owner_denied": frozenset(owner_denied),
+        "neighbour_officer": neighbour_officer,
+        "neighbour_get": neighbour_get,
     }
 
 
@@ -189,8 +194,12 @@ TABLE.update(
             "scheme_child", page(IN_PROGRAMME), GET_ONLY, child_first=True, neighbour_officer="mentee"
         ),
         "schemes:support_group_member_edit": row(
-            "scheme_child", page(LSG_EDITORS), action(LSG_EDITORS, done=200), child_first=True,
-            neighbour_officer="mentee", neighbour_get=True,
+            "scheme_child",
+            page(LSG_EDITORS),
+            action(LSG_EDITORS, done=200),
+            child_first=True,
+            neighbour_officer="mentee",
+            neighbour_get=True,
         ),
         "schemes:support_group_member_delete": row(
             "scheme_child", POST_ONLY, action(LSG_EDITORS, done=ASKS), child_first=True, neighbour_officer="mentee"
@@ -365,10 +374,22 @@ TABLE.update(
 # The city officer (``officer``) comments as the section's owner, not by the rules: on
 # the neighbour city's document, they are refused.
 for name, officer, section_editors, submitters, reopeners, commenters in [
-    ("needs_analysis", "mentee", {"mentee", "facilitator"}, {"mentee"}, {"mentee", "facilitator", "coordinator"},
-     {"mentee", "facilitator", "coordinator", "mentor", "association"}),
-    ("strengths", "mentor", {"mentor", "facilitator"}, {"mentor"}, {"mentor", "facilitator", "coordinator"},
-     {"mentor", "facilitator", "coordinator", "mentee"}),
+    (
+        "needs_analysis",
+        "mentee",
+        {"mentee", "facilitator"},
+        {"mentee"},
+        {"mentee", "facilitator", "coordinator"},
+        {"mentee", "facilitator", "coordinator", "mentor", "association"},
+    ),
+    (
+        "strengths",
+        "mentor",
+        {"mentor", "facilitator"},
+        {"mentor"},
+        {"mentor", "facilitator", "coordinator"},
+        {"mentor", "facilitator", "coordinator", "mentee"},
+    ),
 ]:
     city = {"child_first": True, "neighbour_officer": officer}
     TABLE.update(
@@ -384,9 +405,7 @@ for name, officer, section_editors, submitters, reopeners, commenters in [
             f"schemes:{name}_history": row("scheme_child", page(IN_PROGRAMME), GET_ONLY, **city),
             f"schemes:{name}_pdf": row("scheme_child", page(IN_PROGRAMME), GET_ONLY, **city),
             # An empty comment is refused (400); a GET shows the section (302).
-            f"schemes:{name}_comment": row(
-                "scheme_child", only({302: IN_PROGRAMME}, 404), action(commenters, done=400), **city
-            ),
+            f"schemes:{name}_comment": row("scheme_child", only({302: IN_PROGRAMME}, 404), action(commenters, done=400), **city),
             f"schemes:{name}_comment_reply": row(
                 "scheme_child", only({302: IN_PROGRAMME}, 404), action(commenters, done=400), **city
             ),
@@ -470,10 +489,18 @@ class Matrix:
         self.token = "matrix-invitation-token"
         common = {"role": "observer", "invited_by": p.users["coordinator"], "expires_at": "2099-01-01T00:00:00Z"}
         self.invitation = {
-            "own": Invitation.objects.create(programme=p.programme, email="new@test.example", token_hash=token_hash(self.token), **common),
-            "own_scheme": Invitation.objects.create(programme=p.programme, scheme=p.a, email="n2@test.example", token_hash="a" * 64, **common),
-            "sibling_scheme": Invitation.objects.create(programme=p.programme, scheme=p.b, email="n3@test.example", token_hash="b" * 64, **common),
-            "foreign": Invitation.objects.create(programme=p.other_programme, email="n4@test.example", token_hash="c" * 64, **common),
+            "own": Invitation.objects.create(
+                programme=p.programme, email="new@test.example", token_hash=token_hash(self.token), **common
+            ),
+            "own_scheme": Invitation.objects.create(
+                programme=p.programme, scheme=p.a, email="n2@test.example", token_hash="a" * 64, **common
+            ),
+            "sibling_scheme": Invitation.objects.create(
+                programme=p.programme, scheme=p.b, email="n3@test.example", token_hash="b" * 64, **common
+            ),
+            "foreign": Invitation.objects.create(
+                programme=p.other_programme, email="n4@test.example", token_hash="c" * 64, **common
+            ),
         }
         # A submitted version of each questionnaire of schemes A and B.
         from schemes.models import Comment, Response, ResponseSubmission
@@ -540,10 +567,14 @@ class Matrix:
         self.member = {
             key: LocalSupportGroupMember.objects.create(
                 group=LocalSupportGroup.objects.create(scheme=scheme, city=city),
-                name="Member", organisation="NGO", stakeholder_type="ngo",
+                name="Member",
+                organisation="NGO",
+                stakeholder_type="ngo",
             )
             for key, scheme, city in (
-                ("own", p.a, p.mentee_city), ("sibling", p.b, p.b_mentee), ("neighbour", p.a, self.neighbour[Side.MENTEE])
+                ("own", p.a, p.mentee_city),
+                ("sibling", p.b, p.b_mentee),
+                ("neighbour", p.a, self.neighbour[Side.MENTEE]),
             )
         }
         from schemes.models import GoodPractice
@@ -584,7 +615,12 @@ class Matrix:
         if "number" in wanted:
             values["number"] = self.scheme(variant).number
         if name.startswith("schemes:organisation") and "pk" in wanted:
-            organisation = {"own": p.mentee_city, "sibling": p.b_mentee, "foreign": self.outside_org, "outside": self.outside_org}[variant]
+            organisation = {
+                "own": p.mentee_city,
+                "sibling": p.b_mentee,
+                "foreign": self.outside_org,
+                "outside": self.outside_org,
+            }[variant]
             values["pk"] = organisation.pk
             if "history_id" in wanted:
                 values["history_id"] = organisation.history.latest("history_id").history_id
@@ -750,7 +786,13 @@ def test_url_role_matrix(personas, capsys, settings):
                         failures.append(f"{method} {url} as {role} ({variant}): expected {want}, got {got}")
                         if want == 404 and got in (200, 302, 403):
                             leaks += 1
-                    if got == LOGIN and want == LOGIN and role == "anonymous" and not name.startswith("admin:") and entry["scope"] != "site":
+                    if (
+                        got == LOGIN
+                        and want == LOGIN
+                        and role == "anonymous"
+                        and not name.startswith("admin:")
+                        and entry["scope"] != "site"
+                    ):
                         assert "/accounts/login/" in response["Location"], url
                     missing = [header for header in SECURITY_HEADERS if header not in response.headers]
                     if missing:

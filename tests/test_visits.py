@@ -16,10 +16,17 @@ VISITS = SCHEME + "visits/"
 
 def visit_data(**change):
     data = {
-        "title": "Setting the scene", "mode": "in_person", "status": "planned", "start_date": "2027-03-10",
-        "end_date": "2027-03-12", "time_zone": "Europe/Rome", "location": "Town hall, Capaci",
-        "aim": "Understand the city's needs first-hand.", "expected_outcome": "A shared picture of the needs.",
-        "preparation_meeting": "2027-01-27", "seen_version": "",
+        "title": "Setting the scene",
+        "mode": "in_person",
+        "status": "planned",
+        "start_date": "2027-03-10",
+        "end_date": "2027-03-12",
+        "time_zone": "Europe/Rome",
+        "location": "Town hall, Capaci",
+        "aim": "Understand the city's needs first-hand.",
+        "expected_outcome": "A shared picture of the needs.",
+        "preparation_meeting": "2027-01-27",
+        "seen_version": "",
     }
     data.update(change)
     return {key: value for key, value in data.items() if value is not None}
@@ -27,8 +34,15 @@ def visit_data(**change):
 
 def session_data(**change):
     data = {
-        "day": "2027-03-10", "start_time": "09:00", "end_time": "10:30", "session_type": "recap",
-        "title": "Recap of needs", "place": "Council room", "lead": "Maria Mentee", "notes": "", "seen_version": "",
+        "day": "2027-03-10",
+        "start_time": "09:00",
+        "end_time": "10:30",
+        "session_type": "recap",
+        "title": "Recap of needs",
+        "place": "Council room",
+        "lead": "Maria Mentee",
+        "notes": "",
+        "seen_version": "",
     }
     data.update(change)
     return data
@@ -48,7 +62,9 @@ def planned(personas):
 def test_the_series_keeps_two_to_ten_visits_in_order(personas):
     facilitator = personas.client("facilitator")
     assert [v.title for v in personas.a.visits.order_by("order")] == [
-        "Setting the scene", "Inspiration", "Consolidation of the action plan"
+        "Setting the scene",
+        "Inspiration",
+        "Consolidation of the action plan",
     ]
     for n in range(4, 11):
         response = facilitator.post(f"{VISITS}new/", visit_data(title=f"Follow-up {n}"))
@@ -60,7 +76,9 @@ def test_the_series_keeps_two_to_ten_visits_in_order(personas):
     # Moving renumbers; removing closes the gap; never below two.
     facilitator.post(f"{VISITS}3/move/", {"direction": "up"})
     assert list(personas.a.visits.order_by("order").values_list("title", flat=True)[:3]) == [
-        "Setting the scene", "Consolidation of the action plan", "Inspiration"
+        "Setting the scene",
+        "Consolidation of the action plan",
+        "Inspiration",
     ]
     for _ in range(8):
         facilitator.post(f"{VISITS}1/delete/", {"confirmed": "1"})
@@ -93,11 +111,17 @@ def test_a_visit_needs_an_aim_and_unusual_plans_are_flagged(personas, planned):
         if case == "markup":
             assert escape("<script>alert(1)</script>") in response.content.decode()
     after = Visit.objects.get(pk=planned.pk)
-    assert (after.aim, after.start_date, after.location, after.host_id) == (before.aim, before.start_date, before.location, before.host_id)
+    assert (after.aim, after.start_date, after.location, after.host_id) == (
+        before.aim,
+        before.start_date,
+        before.location,
+        before.host_id,
+    )
 
     # Seven days and a preparation meeting a week before: saved, with warnings.
     response = facilitator.post(
-        url, visit_data(host=str(personas.mentee_city.pk), seen_version=seen, end_date="2027-03-16", preparation_meeting="2027-03-03"),
+        url,
+        visit_data(host=str(personas.mentee_city.pk), seen_version=seen, end_date="2027-03-16", preparation_meeting="2027-03-03"),
         follow=True,
     )
     content = response.content.decode()
@@ -105,7 +129,9 @@ def test_a_visit_needs_an_aim_and_unusual_plans_are_flagged(personas, planned):
     assert Visit.objects.get(pk=planned.pk).end_date == datetime.date(2027, 3, 16)
     # A visit given dates but no preparation meeting gets one proposed six weeks before.
     seen = facilitator.get(url).context["form"]["seen_version"].value()
-    response = facilitator.post(url, visit_data(host=str(personas.mentee_city.pk), seen_version=seen, preparation_meeting=""), follow=True)
+    response = facilitator.post(
+        url, visit_data(host=str(personas.mentee_city.pk), seen_version=seen, preparation_meeting=""), follow=True
+    )
     assert "A preparation meeting of the working group is proposed on 27 Jan 2027" in response.content.decode()
     assert Visit.objects.get(pk=planned.pk).preparation_meeting == datetime.date(2027, 1, 27)
 
@@ -114,7 +140,12 @@ def test_the_agenda_refuses_overlaps_and_outside_days_and_shows_day_totals(perso
     facilitator = personas.client("facilitator")
     new = f"{VISITS}1/sessions/new/"
     assert facilitator.post(new, session_data(participants=[str(personas.users["mentee"].pk)])).status_code == 302
-    assert facilitator.post(new, session_data(start_time="11:00", end_time="12:30", title="Site visit", session_type="site_visit")).status_code == 302
+    assert (
+        facilitator.post(
+            new, session_data(start_time="11:00", end_time="12:30", title="Site visit", session_type="site_visit")
+        ).status_code
+        == 302
+    )
     # Forty sessions in one hour: each overlaps the first.
     for n in range(40):
         response = facilitator.post(new, session_data(start_time="09:00", end_time="10:00", title=f"Crowded {n}"))
@@ -122,11 +153,24 @@ def test_the_agenda_refuses_overlaps_and_outside_days_and_shows_day_totals(perso
     cases = {
         "end before start": (session_data(start_time="15:00", end_time="14:00"), "The session ends before it starts."),
         "outside the visit": (session_data(day="2027-03-20"), "Select a valid choice"),
-        "someone of another scheme": (session_data(start_time="16:00", end_time="17:00", participants=[str(personas.users["b_mentee"].pk)]), "Select a valid choice"),
+        "someone of another scheme": (
+            session_data(start_time="16:00", end_time="17:00", participants=[str(personas.users["b_mentee"].pk)]),
+            "Select a valid choice",
+        ),
         "a member of another scheme's group": (
-            session_data(start_time="16:00", end_time="17:00", support_group_members=[str(
-                LocalSupportGroupMember.objects.create(group=LocalSupportGroup.objects.create(scheme=personas.b, city=personas.b_mentee), name="Outsider", stakeholder_type="ngo").pk
-            )]),
+            session_data(
+                start_time="16:00",
+                end_time="17:00",
+                support_group_members=[
+                    str(
+                        LocalSupportGroupMember.objects.create(
+                            group=LocalSupportGroup.objects.create(scheme=personas.b, city=personas.b_mentee),
+                            name="Outsider",
+                            stakeholder_type="ngo",
+                        ).pk
+                    )
+                ],
+            ),
             "Select a valid choice",
         ),
         "empty title": (session_data(start_time="16:00", end_time="17:00", title=""), "This field is required."),
@@ -152,12 +196,16 @@ def test_agenda_pdf_has_a_page_per_day_and_the_participants(personas, planned):
     mentee.save()
     new = f"{VISITS}1/sessions/new/"
     facilitator.post(new, session_data(participants=[str(mentee.pk)]))
-    facilitator.post(new, session_data(day="2027-03-11", title="Action-planning workshop", session_type="workshop", place="Library"))
+    facilitator.post(
+        new, session_data(day="2027-03-11", title="Action-planning workshop", session_type="workshop", place="Library")
+    )
     response = facilitator.get(f"{VISITS}1/agenda.pdf")
     assert response["Content-Type"] == "application/pdf"
     info = subprocess.run(["pdfinfo", "-"], input=response.content, capture_output=True, check=True).stdout.decode()
     assert "Pages:           4" in info  # three days, then the participants
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=response.content, capture_output=True, check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=response.content, capture_output=True, check=True
+    ).stdout.decode()
     pages = text.split("\f")
     assert "Wednesday 10 March 2027" in pages[0] and "09:00–10:30" in pages[0] and "Council room" in pages[0]
     assert "Scheme A" in pages[0] and "Visit 1: Setting the scene" in pages[1]  # the running header
@@ -181,17 +229,27 @@ def test_calendar_files_parse_back_with_time_zones_and_links(personas, planned):
     assert session["dtstart"].params["TZID"] == "Europe/Rome"
     assert [tz["tzid"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Rome"]
     # The scheme's feed has every dated visit.
-    response = facilitator.post(f"{VISITS}2/edit/", visit_data(
-        title="Inspiration", host=str(personas.mentor_city.pk), start_date="2027-06-01", end_date="2027-06-02",
-        time_zone="Europe/Brussels", preparation_meeting="2027-04-20",
-        seen_version=facilitator.get(f"{VISITS}2/edit/").context["form"]["seen_version"].value(),
-    ))
+    response = facilitator.post(
+        f"{VISITS}2/edit/",
+        visit_data(
+            title="Inspiration",
+            host=str(personas.mentor_city.pk),
+            start_date="2027-06-01",
+            end_date="2027-06-02",
+            time_zone="Europe/Brussels",
+            preparation_meeting="2027-04-20",
+            seen_version=facilitator.get(f"{VISITS}2/edit/").context["form"]["seen_version"].value(),
+        ),
+    )
     assert response.status_code == 302, response.context["form"].errors
     feed = Calendar.from_ical(facilitator.get(f"{VISITS}calendar.ics").content)
     assert [str(e["summary"]) for e in feed.walk("VEVENT") if "Visit" in str(e["summary"])][:2] == [
-        "Scheme A: Visit 1: Setting the scene", "Recap of needs (Visit 1: Setting the scene)"
+        "Scheme A: Visit 1: Setting the scene",
+        "Recap of needs (Visit 1: Setting the scene)",
     ]
-    assert len(feed.walk("VEVENT")) == 3 and [tz["tzid"] for tz in feed.walk("VTIMEZONE")] == ["Europe/Rome"]  # visit 2 is all-day events only
+    assert len(feed.walk("VEVENT")) == 3 and [tz["tzid"] for tz in feed.walk("VTIMEZONE")] == [
+        "Europe/Rome"
+    ]  # visit 2 is all-day events only
 
 
 def test_after_the_visit_notes_outcomes_and_attendance(personas, planned):
@@ -200,10 +258,17 @@ def test_after_the_visit_notes_outcomes_and_attendance(personas, planned):
     member = LocalSupportGroupMember.objects.create(group=group, name="Giulia", organisation="Caritas", stakeholder_type="ngo")
     url = f"{VISITS}1/record/"
     seen = facilitator.get(url).context["form"]["seen_version"].value()
-    response = facilitator.post(url, {
-        "status": "held", "notes": "Good exchange.", "outcomes": "Three priorities.", "next_steps": "Draft the plan.",
-        "support_group_attendance": [str(member.pk)], "seen_version": seen,
-    })
+    response = facilitator.post(
+        url,
+        {
+            "status": "held",
+            "notes": "Good exchange.",
+            "outcomes": "Three priorities.",
+            "next_steps": "Draft the plan.",
+            "support_group_attendance": [str(member.pk)],
+            "seen_version": seen,
+        },
+    )
     assert response.status_code == 302
     page = facilitator.get(f"{VISITS}1/").content.decode()
     assert "Three priorities." in page and "Giulia (Menteeville)" in page
@@ -221,8 +286,12 @@ def test_visit_pages_keep_their_query_count_as_the_agenda_grows(personas, planne
     def add_sessions(day, count):
         for n in range(count):
             session = AgendaItem.objects.create(
-                visit=planned, day=day, start_time=datetime.time(8 + n), end_time=datetime.time(8 + n, 45),
-                session_type="other", title=f"S{day}{n}",
+                visit=planned,
+                day=day,
+                start_time=datetime.time(8 + n),
+                end_time=datetime.time(8 + n, 45),
+                session_type="other",
+                title=f"S{day}{n}",
             )
             session.participants.add(*people)
             session.support_group_members.add(*members)
@@ -255,7 +324,9 @@ def test_a_private_address_lets_a_calendar_application_subscribe(personas, plann
     app = Client()  # a calendar application: no session
     response = app.get(feed)
     assert response.status_code == 200
-    assert [str(e["summary"]) for e in Calendar.from_ical(response.content).walk("VEVENT")] == ["Scheme A: Visit 1: Setting the scene"]
+    assert [str(e["summary"]) for e in Calendar.from_ical(response.content).walk("VEVENT")] == [
+        "Scheme A: Visit 1: Setting the scene"
+    ]
     # The same secret does not open a scheme the person does not see, nor an unknown one.
     assert app.get(f"/calendar/{token}/test-programme/2/visits.ics").status_code == 404
     assert app.get(f"/calendar/{token}/other-programme/1/visits.ics").status_code == 404

@@ -102,7 +102,9 @@ class BenchmarkVersion(models.Model):
 class BenchmarkSection(models.Model):
     """An optional group of key factors (theme C+D: core and neighbourhood)."""
 
-    version = models.ForeignKey(BenchmarkVersion, verbose_name=_("benchmark version"), on_delete=models.CASCADE, related_name="sections")
+    version = models.ForeignKey(
+        BenchmarkVersion, verbose_name=_("benchmark version"), on_delete=models.CASCADE, related_name="sections"
+    )
     key = models.SlugField(_("key"), max_length=40)
     title = models.CharField(_("title"), max_length=300)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -122,7 +124,9 @@ class BenchmarkSection(models.Model):
 
 
 class KeyFactor(models.Model):
-    version = models.ForeignKey(BenchmarkVersion, verbose_name=_("benchmark version"), on_delete=models.CASCADE, related_name="key_factors")
+    version = models.ForeignKey(
+        BenchmarkVersion, verbose_name=_("benchmark version"), on_delete=models.CASCADE, related_name="key_factors"
+    )
     section = models.ForeignKey(
         BenchmarkSection, verbose_name=_("section"), on_delete=models.CASCADE, related_name="key_factors", null=True, blank=True
     )
@@ -148,7 +152,9 @@ class KeyFactor(models.Model):
 
 
 class GuideQuestion(models.Model):
-    key_factor = models.ForeignKey(KeyFactor, verbose_name=_("key factor"), on_delete=models.CASCADE, related_name="guide_questions")
+    key_factor = models.ForeignKey(
+        KeyFactor, verbose_name=_("key factor"), on_delete=models.CASCADE, related_name="guide_questions"
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     text = models.TextField(_("question"))
 
@@ -192,7 +198,9 @@ class GoodPracticeExample(models.Model):
 
 
 class ContextFactor(models.Model):
-    version = models.ForeignKey(BenchmarkVersion, verbose_name=_("benchmark version"), on_delete=models.CASCADE, related_name="context_factors")
+    version = models.ForeignKey(
+        BenchmarkVersion, verbose_name=_("benchmark version"), on_delete=models.CASCADE, related_name="context_factors"
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)

@@ -86,10 +86,13 @@ def benchmark_list(request, programme, access):
         request,
         "benchmarks/editor_list.html",
         {
-            "programme": programme, "access": access, "page_title": _("Benchmarks"),
+            "programme": programme,
+            "access": access,
+            "page_title": _("Benchmarks"),
             "drafts": counted.filter(status=BenchmarkStatus.DRAFT).order_by("benchmark__slug", "-number"),
             "offered": counted.filter(programmes=programme).order_by("benchmark__slug", "-number"),
-            "published": counted.filter(status=BenchmarkStatus.PUBLISHED).exclude(programmes=programme)
+            "published": counted.filter(status=BenchmarkStatus.PUBLISHED)
+            .exclude(programmes=programme)
             .order_by("benchmark__slug", "-number"),
         },
     )
@@ -100,10 +103,14 @@ def benchmark_create(request, programme, access):
     form = BenchmarkCreateForm(request.POST or None)
     if request.method == "POST":
         saved = submission_save(
-            request, form,
+            request,
+            form,
             lambda: draft_create(
-                programme=programme, slug=form.cleaned_data["slug"], theme=form.cleaned_data["theme"],
-                title=form.cleaned_data["title"], actor=request.user,
+                programme=programme,
+                slug=form.cleaned_data["slug"],
+                theme=form.cleaned_data["theme"],
+                title=form.cleaned_data["title"],
+                actor=request.user,
             ),
             url=lambda version: _url(programme, version),
         )
@@ -112,7 +119,10 @@ def benchmark_create(request, programme, access):
                 messages.success(request, _("Draft created. Add its key factors and context factors, then publish it."))
             return redirect(saved.url)
     return form_page(
-        request, form, title=_("Write a new benchmark"), submit_label=_("Create the draft"),
+        request,
+        form,
+        title=_("Write a new benchmark"),
+        submit_label=_("Create the draft"),
         cancel_url=reverse("schemes:benchmarks", kwargs={"programme": programme.slug}),
         context={"programme": programme, "page_title": _("New benchmark")},
     )
@@ -141,11 +151,15 @@ def benchmark_import_view(request, programme, access):
         if saved:
             version, data = saved.object
             if version.benchmark.slug != data["slug"]:
-                messages.warning(request, _(
-                    "The benchmark “%(slug)s” belongs to another programme or is a shared reference benchmark, "
-                    "so this import does not change it. The file is a draft of this programme's own benchmark "
-                    "“%(own)s” instead."
-                ) % {"slug": data["slug"], "own": version.benchmark.slug})
+                messages.warning(
+                    request,
+                    _(
+                        "The benchmark “%(slug)s” belongs to another programme or is a shared reference benchmark, "
+                        "so this import does not change it. The file is a draft of this programme's own benchmark "
+                        "“%(own)s” instead."
+                    )
+                    % {"slug": data["slug"], "own": version.benchmark.slug},
+                )
             messages.success(request, _("The file is imported as a draft. Check it, then publish it."))
             return redirect(saved.url)
     return render(
@@ -172,12 +186,18 @@ def benchmark_version(request, programme, access, pk):
         request,
         "benchmarks/editor_version.html",
         {
-            "programme": programme, "access": access, "version": version, "key_factors": key_factors,
-            "sections": version.sections.order_by("order"), "context_factors": version.context_factors.order_by("order"),
-            "editable": editable, "problems": publish_problems(version) if editable else [],
+            "programme": programme,
+            "access": access,
+            "version": version,
+            "key_factors": key_factors,
+            "sections": version.sections.order_by("order"),
+            "context_factors": version.context_factors.order_by("order"),
+            "editable": editable,
+            "problems": publish_problems(version) if editable else [],
             "other_versions": _versions(programme).filter(benchmark=version.benchmark).exclude(pk=version.pk).order_by("-number"),
             "own_benchmark": version.benchmark.programme_id == programme.pk,
-            "new_draft_form": NewDraftForm(), "publish_question": publish_question(version),
+            "new_draft_form": NewDraftForm(),
+            "publish_question": publish_question(version),
             "page_title": str(version),
         },
     )
@@ -207,8 +227,11 @@ def benchmark_edit(request, programme, access, pk):
         request,
         "benchmarks/editor_form.html",
         {
-            "programme": programme, "version": version, "form": form,
-            "title": _("Standard, sections and context factors"), "submit_label": _("Save"),
+            "programme": programme,
+            "version": version,
+            "form": form,
+            "title": _("Standard, sections and context factors"),
+            "submit_label": _("Save"),
             "formsets": [(_("Sections (optional)"), sections), (_("Context factors"), context_factors)],
             "has_row_errors": _row_errors(sections, context_factors),
             "page_title": _("Edit the draft"),
@@ -232,9 +255,9 @@ def _key_factor_page(request, programme, version, key_factor):
     if request.method == "POST":
         try:
             saved = submission_save(
-                request, form, lambda: key_factor_save(
-                    version=version, form=form, questions=questions, examples=examples, actor=request.user
-                ),
+                request,
+                form,
+                lambda: key_factor_save(version=version, form=form, questions=questions, examples=examples, actor=request.user),
                 url=lambda saved: _url(programme, version) + f"#kf-{saved.pk}",
                 valid=lambda: all([form.is_valid(), questions.is_valid(), examples.is_valid()]),
             )
@@ -251,10 +274,14 @@ def _key_factor_page(request, programme, version, key_factor):
         request,
         "benchmarks/editor_form.html",
         {
-            "programme": programme, "version": version, "form": form, "submit_label": _("Save the key factor"),
+            "programme": programme,
+            "version": version,
+            "form": form,
+            "submit_label": _("Save the key factor"),
             "formsets": [(_("Guide questions"), questions), (_("Good-practice examples"), examples)],
             "has_row_errors": _row_errors(questions, examples),
-            "title": title, "page_title": title,
+            "title": title,
+            "page_title": title,
         },
         status=(409 if has_conflict(form) else 400) if request.method == "POST" else 200,
     )
@@ -296,7 +323,8 @@ def key_factor_delete_view(request, programme, access, pk, key_factor):
         return _published(request, programme, version)
     if not confirmed(request):
         question = removal_question(
-            f"{key_factor.number}. {key_factor.title}", kept=_("It is removed from this draft only; published versions keep theirs.")
+            f"{key_factor.number}. {key_factor.title}",
+            kept=_("It is removed from this draft only; published versions keep theirs."),
         )
         return confirm_page(request, **question, cancel_url=_url(programme, version), context={"programme": programme})
     try:
@@ -325,7 +353,9 @@ def benchmark_publish(request, programme, access, pk):
     if not version.is_draft:
         return _published(request, programme, version)
     if not confirmed(request):
-        return confirm_page(request, **publish_question(version), cancel_url=_url(programme, version), context={"programme": programme})
+        return confirm_page(
+            request, **publish_question(version), cancel_url=_url(programme, version), context={"programme": programme}
+        )
     try:
         draft_publish(version=version, programme=programme, actor=request.user)
     except BenchmarkNotOwned:
@@ -348,7 +378,9 @@ def benchmark_new_draft(request, programme, access, pk):
     """Start a new draft from a published version (or from a draft of the programme)."""
     version = _version(programme, pk)
     saved = submission_save(
-        request, NewDraftForm(request.POST), lambda: draft_from(version=version, programme=programme, actor=request.user),
+        request,
+        NewDraftForm(request.POST),
+        lambda: draft_from(version=version, programme=programme, actor=request.user),
         url=lambda draft: _url(programme, draft),
     )
     if saved.again:
@@ -357,8 +389,10 @@ def benchmark_new_draft(request, programme, access, pk):
     if draft.benchmark_id != version.benchmark_id:
         messages.success(
             request,
-            _("This benchmark belongs to another programme or is a shared reference benchmark, so it does not change. "
-              "A new benchmark of this programme, “%(slug)s”, starts as a copy of %(label)s.")
+            _(
+                "This benchmark belongs to another programme or is a shared reference benchmark, so it does not change. "
+                "A new benchmark of this programme, “%(slug)s”, starts as a copy of %(label)s."
+            )
             % {"slug": draft.benchmark.slug, "label": version.label},
         )
     else:
@@ -420,8 +454,14 @@ def benchmark_compare_view(request, programme, access, slug):
         request,
         "benchmarks/compare.html",
         {
-            "programme": programme, "benchmark": benchmark, "versions": versions, "old": old, "new": new,
-            "comparison": comparison, "errors": errors, "page_title": _("Compare versions"),
+            "programme": programme,
+            "benchmark": benchmark,
+            "versions": versions,
+            "old": old,
+            "new": new,
+            "comparison": comparison,
+            "errors": errors,
+            "page_title": _("Compare versions"),
         },
         status=400 if errors else 200,
     )
@@ -434,6 +474,10 @@ def benchmark_draft_booklet(request, programme, access, pk):
     version = _version(programme, pk)
     return pdf_response(
         request,
-        render_document("documents/benchmark_booklet.html", benchmark_context(version), filename=f"{version.benchmark.slug}-v{version.number}.pdf"),
+        render_document(
+            "documents/benchmark_booklet.html",
+            benchmark_context(version),
+            filename=f"{version.benchmark.slug}-v{version.number}.pdf",
+        ),
         download=True,
     )

@@ -28,7 +28,9 @@ def benchmark_list(request):
     filterset = BenchmarkVersionFilter(request.GET or None, queryset=visible_versions())
     versions = (
         filterset.qs.select_related("benchmark")
-        .annotate(key_factor_count=Count("key_factors", distinct=True), context_factor_count=Count("context_factors", distinct=True))
+        .annotate(
+            key_factor_count=Count("key_factors", distinct=True), context_factor_count=Count("context_factors", distinct=True)
+        )
         .order_by("benchmark__theme", "-number")
     )
     return render(request, "benchmarks/benchmark_list.html", {"versions": versions, "filter": filterset})

@@ -21,9 +21,13 @@ class ActionForm(TextLimitMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.Mod
         model = Action
         fields = ["action", "outcomes", "timeframe", "due_date", "lead", "resources", "evaluation", "key_factors", "needs"]
         widgets = {
-            "action": forms.Textarea(attrs={"rows": 3}), "outcomes": forms.Textarea(attrs={"rows": 3}),
-            "resources": forms.Textarea(attrs={"rows": 2}), "evaluation": forms.Textarea(attrs={"rows": 2}),
-            "due_date": DateInput(), "key_factors": forms.CheckboxSelectMultiple, "needs": forms.CheckboxSelectMultiple,
+            "action": forms.Textarea(attrs={"rows": 3}),
+            "outcomes": forms.Textarea(attrs={"rows": 3}),
+            "resources": forms.Textarea(attrs={"rows": 2}),
+            "evaluation": forms.Textarea(attrs={"rows": 2}),
+            "due_date": DateInput(),
+            "key_factors": forms.CheckboxSelectMultiple,
+            "needs": forms.CheckboxSelectMultiple,
         }
         help_texts = {"due_date": _("The end of the timeframe: an action not done by then is flagged as overdue.")}
 
@@ -45,8 +49,15 @@ class NeedForm(PlainTextMixin, forms.ModelForm):
 
 
 NeedFormSet = inlineformset_factory(
-    ActionPlan, Need, form=NeedForm, formset=RowsFormSet, extra=3, can_order=True, can_delete=True,
-    max_num=40, validate_max=True,
+    ActionPlan,
+    Need,
+    form=NeedForm,
+    formset=RowsFormSet,
+    extra=3,
+    can_order=True,
+    can_delete=True,
+    max_num=40,
+    validate_max=True,
 )
 
 
@@ -68,7 +79,8 @@ class FreezeForm(PlainTextMixin, SubmitOnceMixin, forms.Form):
 
 class ApprovalForm(PlainTextMixin, forms.Form):
     decision_reference = forms.CharField(
-        label=_("Formal decision reference"), max_length=300,
+        label=_("Formal decision reference"),
+        max_length=300,
         help_text=_("The reference of the decision that approved the plan inside the administration (council, board)."),
     )
 

@@ -51,8 +51,8 @@ def form_pages(key_factors, context_factors):
     """The pages of the form, in order: key factors by ``FIELDS_PER_PAGE // 3``, then
     the context factors by ``FIELDS_PER_PAGE``."""
     per_page = FIELDS_PER_PAGE // 3
-    groups = [(key_factors[i:i + per_page], []) for i in range(0, len(key_factors), per_page)]
-    groups += [([], context_factors[i:i + FIELDS_PER_PAGE]) for i in range(0, len(context_factors), FIELDS_PER_PAGE)]
+    groups = [(key_factors[i : i + per_page], []) for i in range(0, len(key_factors), per_page)]
+    groups += [([], context_factors[i : i + FIELDS_PER_PAGE]) for i in range(0, len(context_factors), FIELDS_PER_PAGE)]
     return [FormPage(number, kfs, cfs) for number, (kfs, cfs) in enumerate(groups or [([], [])], start=1)]
 
 
@@ -88,7 +88,10 @@ class SelfAssessmentForm(TextLimitMixin, forms.Form):
         for context_factor in self.context_factors:
             note = notes.get(context_factor.pk)
             fields[f"note_{context_factor.pk}"] = forms.CharField(
-                label=context_factor.title, required=False, strip=False, widget=forms.Textarea(attrs={"rows": 2}),
+                label=context_factor.title,
+                required=False,
+                strip=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
                 initial=note.notes if note else "",
             )
         super().__init__(*args, **kwargs)
@@ -109,9 +112,7 @@ class SelfAssessmentForm(TextLimitMixin, forms.Form):
 
     def rows(self):
         """[(key factor, level field, evidence field, focus field)] for the template."""
-        return [
-            (kf, self[f"level_{kf.pk}"], self[f"evidence_{kf.pk}"], self[f"focus_{kf.pk}"]) for kf in self.key_factors
-        ]
+        return [(kf, self[f"level_{kf.pk}"], self[f"evidence_{kf.pk}"], self[f"focus_{kf.pk}"]) for kf in self.key_factors]
 
     def note_fields(self):
         return [self[f"note_{cf.pk}"] for cf in self.context_factors]

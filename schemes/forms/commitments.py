@@ -1,6 +1,5 @@
 """The political commitment of a scheme."""
 
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 

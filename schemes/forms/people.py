@@ -1,6 +1,5 @@
 """Forms of the people pages: invitations, giving a role, and who may take which role."""
 
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -26,7 +25,9 @@ class InvitationForm(PlainTextMixin, SubmitOnceMixin, forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     role = forms.ChoiceField(label=_("Role"))
     organisation = forms.ModelChoiceField(label=_("On behalf of"), queryset=Organisation.objects.none(), required=False)
-    message = forms.CharField(label=_("Personal message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False)
+    message = forms.CharField(
+        label=_("Personal message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
+    )
 
     def __init__(self, *args, roles, organisations, scheme=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,9 +35,7 @@ class InvitationForm(PlainTextMixin, SubmitOnceMixin, forms.Form):
         self.fields["role"].choices = [(role, label) for role, label in ROLE_LABELS.items() if role in roles]
         organisation_choices(self.fields["organisation"], organisations)
         if scheme is not None:
-            self.fields["organisation"].help_text = _(
-                "City and association officers act on behalf of a party of the scheme."
-            )
+            self.fields["organisation"].help_text = _("City and association officers act on behalf of a party of the scheme.")
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
@@ -72,9 +71,7 @@ class RoleGrantForm(forms.Form):
         if self.user is None:
             raise ValidationError(_("No account has this address. Send an invitation instead (above)."), code="missing")
         if self.giver is not None and self.user.pk == self.giver.pk:
-            raise ValidationError(
-                _("You cannot give a role to yourself. Ask another coordinator of the programme."), code="self"
-            )
+            raise ValidationError(_("You cannot give a role to yourself. Ask another coordinator of the programme."), code="self")
         return email
 
     def clean(self):
@@ -116,7 +113,10 @@ def organisation_choices(field, organisations):
     shared by the page's forms) and accepts only those: the choices are drawn from its
     rows, so two forms on one page do not each query them again."""
     field.queryset = organisations
-    field.choices = [("", field.empty_label), *((organisation.pk, field.label_from_instance(organisation)) for organisation in organisations)]
+    field.choices = [
+        ("", field.empty_label),
+        *((organisation.pk, field.label_from_instance(organisation)) for organisation in organisations),
+    ]
 
 
 def role_party_check(form, cleaned):

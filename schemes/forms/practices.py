@@ -1,6 +1,5 @@
 """A good practice (Annex 4) and the key factors it is tagged with."""
 
-
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -54,13 +53,34 @@ class GoodPracticeForm(TextLimitMixin, ConcurrentEditMixin, SubmitOnceMixin, for
     class Meta:
         model = GoodPractice
         fields = [
-            "city", "title", "theme", "where", "lead_agencies", "context", "description", "resources", "results",
-            "success_factors", "risks", "transferability", "contact", "further_information", "key_factors",
+            "city",
+            "title",
+            "theme",
+            "where",
+            "lead_agencies",
+            "context",
+            "description",
+            "resources",
+            "results",
+            "success_factors",
+            "risks",
+            "transferability",
+            "contact",
+            "further_information",
+            "key_factors",
         ]
         widgets = {
             name: forms.Textarea(attrs={"rows": 4})
-            for name in ("context", "description", "resources", "results", "success_factors", "risks",
-                         "transferability", "further_information")
+            for name in (
+                "context",
+                "description",
+                "resources",
+                "results",
+                "success_factors",
+                "risks",
+                "transferability",
+                "further_information",
+            )
         }
         help_texts = {
             "where": _("The city, neighbourhood or service where it runs."),

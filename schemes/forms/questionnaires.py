@@ -74,9 +74,7 @@ class SectionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        foreign = sorted(
-            key for key in self.data if FIELD_NAME.match(key) and key not in self.fields
-        ) if self.is_bound else []
+        foreign = sorted(key for key in self.data if FIELD_NAME.match(key) and key not in self.fields) if self.is_bound else []
         if foreign:
             raise ValidationError(
                 _("This form holds answers to questions that are not in this section. Reload the page and try again."),

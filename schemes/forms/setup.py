@@ -64,9 +64,9 @@ class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.
         self.fields["coordinating_body"].required = False
         self.order_fields(["name", "slug", "description", "coordinating_body", "new_coordinating_body"])
         self.fields["facilitator_organisations"].queryset = Organisation.objects.filter(kind=OrganisationKind.FACILITATOR)
-        self.fields["benchmarks"].queryset = BenchmarkVersion.objects.filter(
-            status=BenchmarkStatus.PUBLISHED
-        ).select_related("benchmark")
+        self.fields["benchmarks"].queryset = BenchmarkVersion.objects.filter(status=BenchmarkStatus.PUBLISHED).select_related(
+            "benchmark"
+        )
         self.fields["default_visit_count"].validators = []
         self.fields["default_visit_count"].widget.attrs.update(min=MIN_VISITS, max=MAX_VISITS)
 
@@ -284,6 +284,4 @@ class BasePartyFormSet(forms.BaseFormSet):
                 raise ValidationError(_("A mentoring scheme needs at least one city."))
 
 
-PartyFormSet = forms.formset_factory(
-    PartyForm, formset=BasePartyFormSet, extra=6, max_num=12, validate_max=True, absolute_max=12
-)
+PartyFormSet = forms.formset_factory(PartyForm, formset=BasePartyFormSet, extra=6, max_num=12, validate_max=True, absolute_max=12)

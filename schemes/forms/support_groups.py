@@ -1,6 +1,5 @@
 """A member of a local support group (Annex 5)."""
 
-
 from django import forms
 
 from mentoring.forms import ConcurrentEditMixin, PlainTextMixin

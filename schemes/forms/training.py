@@ -1,6 +1,5 @@
 """A programme's training sessions and the mentoring-styles survey answered there."""
 
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +19,10 @@ class StyleSurveyForm(forms.Form):
         self.side = side
         for key, _style, text in STATEMENTS:
             self.fields[f"s_{key}"] = forms.TypedChoiceField(
-                label=text, choices=AGREEMENT, coerce=int, widget=forms.RadioSelect,
+                label=text,
+                choices=AGREEMENT,
+                coerce=int,
+                widget=forms.RadioSelect,
                 initial=(answers or {}).get(key),
                 error_messages={"required": _("Choose how far this describes you.")},
             )

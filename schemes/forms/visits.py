@@ -29,8 +29,10 @@ class TimeInput(forms.TimeInput):
 
 
 def scheme_support_group_members(scheme):
-    return LocalSupportGroupMember.objects.filter(group__scheme=scheme).select_related("group__city").order_by(
-        "group__city__name", "name"
+    return (
+        LocalSupportGroupMember.objects.filter(group__scheme=scheme)
+        .select_related("group__city")
+        .order_by("group__city__name", "name")
     )
 
 
@@ -45,7 +47,11 @@ def surface_empty_choice_errors(form):
 
 class MemberChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, member):
-        return f"{member.name} ({member.organisation}, {member.group.city.name})" if member.organisation else f"{member.name} ({member.group.city.name})"
+        return (
+            f"{member.name} ({member.organisation}, {member.group.city.name})"
+            if member.organisation
+            else f"{member.name} ({member.group.city.name})"
+        )
 
 
 class VisitForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
@@ -54,12 +60,24 @@ class VisitForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.Mode
     class Meta:
         model = Visit
         fields = [
-            "title", "host", "mode", "status", "start_date", "end_date", "time_zone", "location",
-            "aim", "expected_outcome", "preparation_meeting",
+            "title",
+            "host",
+            "mode",
+            "status",
+            "start_date",
+            "end_date",
+            "time_zone",
+            "location",
+            "aim",
+            "expected_outcome",
+            "preparation_meeting",
         ]
         widgets = {
-            "start_date": DateInput(), "end_date": DateInput(), "preparation_meeting": DateInput(),
-            "aim": forms.Textarea(attrs={"rows": 3}), "expected_outcome": forms.Textarea(attrs={"rows": 3}),
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "preparation_meeting": DateInput(),
+            "aim": forms.Textarea(attrs={"rows": 3}),
+            "expected_outcome": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
             "aim": _("Every visit has a precise aim: what this visit is for."),
@@ -110,7 +128,9 @@ class VisitForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.Mode
         if start and end:
             days = (end - start).days + 1
             if not TYPICAL_DAYS[0] <= days <= TYPICAL_DAYS[1]:
-                result.append(_("This visit lasts %(days)s days; visits usually last two or three (one to five).") % {"days": days})
+                result.append(
+                    _("This visit lasts %(days)s days; visits usually last two or three (one to five).") % {"days": days}
+                )
             meeting = self.cleaned_data.get("preparation_meeting")
             if meeting and not 28 <= (start - meeting).days <= 62:
                 result.append(_("The preparation meeting is usually one to two months before the visit."))
@@ -124,7 +144,8 @@ class VisitRecordForm(TextLimitMixin, ConcurrentEditMixin, forms.ModelForm):
         model = Visit
         fields = ["status", "notes", "outcomes", "next_steps", "support_group_attendance"]
         widgets = {
-            "notes": forms.Textarea(attrs={"rows": 4}), "outcomes": forms.Textarea(attrs={"rows": 4}),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+            "outcomes": forms.Textarea(attrs={"rows": 4}),
             "next_steps": forms.Textarea(attrs={"rows": 4}),
         }
 
@@ -155,8 +176,16 @@ class SessionForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.Mo
     class Meta:
         model = AgendaItem
         fields = [
-            "day", "start_time", "end_time", "session_type", "title", "place", "lead",
-            "participants", "support_group_members", "notes",
+            "day",
+            "start_time",
+            "end_time",
+            "session_type",
+            "title",
+            "place",
+            "lead",
+            "participants",
+            "support_group_members",
+            "notes",
         ]
         widgets = {"start_time": TimeInput(), "end_time": TimeInput(), "notes": forms.Textarea(attrs={"rows": 2})}
 
@@ -170,7 +199,10 @@ class SessionForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.Mo
             self.initial["day"] = self.instance.day.isoformat()
         self.fields["participants"] = PersonChoiceField(
             label=_("Participants: people of the scheme"),
-            queryset=User.objects.filter(scheme_roles__scheme=visit.scheme).select_related("organisation").distinct().order_by("last_name", "first_name"),
+            queryset=User.objects.filter(scheme_roles__scheme=visit.scheme)
+            .select_related("organisation")
+            .distinct()
+            .order_by("last_name", "first_name"),
             required=False,
             widget=forms.CheckboxSelectMultiple,
         )

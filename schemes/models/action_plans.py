@@ -14,12 +14,19 @@ class ActionPlanStatus(models.TextChoices):
 
 
 class ActionPlan(models.Model):
-    scheme = models.OneToOneField("schemes.Scheme", verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="action_plan")
+    scheme = models.OneToOneField(
+        "schemes.Scheme", verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="action_plan"
+    )
     title = models.CharField(_("title"), max_length=300)
     status = models.CharField(_("status"), max_length=20, choices=ActionPlanStatus.choices, default=ActionPlanStatus.DRAFT)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     decision_reference = models.CharField(_("formal decision reference"), max_length=300, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -71,7 +78,9 @@ class Action(models.Model):
     lead = models.CharField(_("who leads"), max_length=300, blank=True)
     resources = models.TextField(_("resources and partners"), blank=True, help_text=_("Staff, partners, funding you will use."))
     evaluation = models.TextField(_("evaluating success"), blank=True, help_text=_("What will show we have been successful?"))
-    key_factors = models.ManyToManyField("benchmarks.KeyFactor", verbose_name=_("focus key factors"), related_name="actions", blank=True)
+    key_factors = models.ManyToManyField(
+        "benchmarks.KeyFactor", verbose_name=_("focus key factors"), related_name="actions", blank=True
+    )
     needs = models.ManyToManyField(Need, verbose_name=_("needs addressed"), related_name="actions", blank=True)
     status = models.CharField(_("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
@@ -97,7 +106,9 @@ class ActionPlanVersion(models.Model):
     plan = models.ForeignKey(ActionPlan, verbose_name=_("action plan"), on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField(_("version"))
     label = models.CharField(_("label"), max_length=200)
-    visit = models.ForeignKey("schemes.Visit", verbose_name=_("after visit"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    visit = models.ForeignKey(
+        "schemes.Visit", verbose_name=_("after visit"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     snapshot = models.JSONField(_("content"))
     is_final = models.BooleanField(_("final version"), default=False)
     created_at = models.DateTimeField(_("frozen"), auto_now_add=True)
@@ -122,7 +133,9 @@ class ImplementationUpdate(models.Model):
     text = models.TextField(_("update"))
     status = models.CharField(_("status"), max_length=20, choices=ActionStatus.choices)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     history = HistoricalRecords()
 
@@ -140,7 +153,9 @@ class ActionComment(models.Model):
 
     action = models.ForeignKey(Action, verbose_name=_("action"), on_delete=models.CASCADE, related_name="comments")
     text = models.TextField(_("comment"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
 
     history = HistoricalRecords()

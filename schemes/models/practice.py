@@ -14,8 +14,12 @@ class GoodPractice(models.Model):
     """A good practice a city records (Annex 4); visible to every scheme of its
     programme, edited by its owners."""
 
-    programme = models.ForeignKey("schemes.Programme", verbose_name=_("programme"), on_delete=models.CASCADE, related_name="good_practices")
-    city = models.ForeignKey("schemes.Organisation", verbose_name=_("city"), on_delete=models.PROTECT, related_name="good_practices")
+    programme = models.ForeignKey(
+        "schemes.Programme", verbose_name=_("programme"), on_delete=models.CASCADE, related_name="good_practices"
+    )
+    city = models.ForeignKey(
+        "schemes.Organisation", verbose_name=_("city"), on_delete=models.PROTECT, related_name="good_practices"
+    )
     title = models.CharField(_("name/title of good practice"), max_length=300)
     theme = models.CharField(_("theme"), max_length=300, blank=True)
     where = models.CharField(_("where is it?"), max_length=300, blank=True)
@@ -29,7 +33,9 @@ class GoodPractice(models.Model):
     transferability = models.TextField(_("transferability"), blank=True)
     contact = models.CharField(_("contact"), max_length=300, blank=True)
     further_information = models.TextField(_("further information"), blank=True)
-    key_factors = models.ManyToManyField("benchmarks.KeyFactor", verbose_name=_("key factors"), related_name="good_practices", blank=True)
+    key_factors = models.ManyToManyField(
+        "benchmarks.KeyFactor", verbose_name=_("key factors"), related_name="good_practices", blank=True
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     version = models.PositiveIntegerField(_("version"), default=1)
 
@@ -45,8 +51,17 @@ class GoodPractice(models.Model):
 
     # The Annex 4 headings after the title, in the template's order.
     ANNEX_FIELDS = (
-        "where", "lead_agencies", "context", "description", "resources", "results", "success_factors", "risks",
-        "transferability", "contact", "further_information",
+        "where",
+        "lead_agencies",
+        "context",
+        "description",
+        "resources",
+        "results",
+        "success_factors",
+        "risks",
+        "transferability",
+        "contact",
+        "further_information",
     )
 
     def annex_fields(self):
@@ -82,12 +97,16 @@ class PoliticalCommitment(models.Model):
 
 
 class TrainingSession(models.Model):
-    programme = models.ForeignKey("schemes.Programme", verbose_name=_("programme"), on_delete=models.CASCADE, related_name="training_sessions")
+    programme = models.ForeignKey(
+        "schemes.Programme", verbose_name=_("programme"), on_delete=models.CASCADE, related_name="training_sessions"
+    )
     title = models.CharField(_("title"), max_length=300)
     date = models.DateField(_("date"))
     mode = models.CharField(_("mode"), max_length=20, choices=MeetingMode.choices, default=MeetingMode.ONLINE)
     agenda = models.TextField(_("agenda"), blank=True)
-    attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("attended"), related_name="training_sessions", blank=True)
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("attended"), related_name="training_sessions", blank=True
+    )
 
     history = HistoricalRecords(m2m_fields=[attendees])
 
@@ -118,12 +137,23 @@ class MentoringStyleResponse(models.Model):
     """One person's answers to the mentoring-styles survey: how far each statement
     describes how they mentor (mentors) or want to be mentored (mentees)."""
 
-    programme = models.ForeignKey("schemes.Programme", verbose_name=_("programme"), on_delete=models.CASCADE, related_name="style_responses")
-    training_session = models.ForeignKey(
-        TrainingSession, verbose_name=_("training session"), on_delete=models.SET_NULL, null=True, blank=True, related_name="style_responses"
+    programme = models.ForeignKey(
+        "schemes.Programme", verbose_name=_("programme"), on_delete=models.CASCADE, related_name="style_responses"
     )
-    respondent = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("respondent"), on_delete=models.CASCADE, related_name="style_responses")
-    organisation = models.ForeignKey("schemes.Organisation", verbose_name=_("city or association"), on_delete=models.PROTECT, related_name="+")
+    training_session = models.ForeignKey(
+        TrainingSession,
+        verbose_name=_("training session"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="style_responses",
+    )
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("respondent"), on_delete=models.CASCADE, related_name="style_responses"
+    )
+    organisation = models.ForeignKey(
+        "schemes.Organisation", verbose_name=_("city or association"), on_delete=models.PROTECT, related_name="+"
+    )
     side = models.CharField(_("answering as"), max_length=10, choices=SurveySide.choices)
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
 

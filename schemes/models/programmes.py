@@ -127,7 +127,11 @@ class SchemeQuerySet(models.QuerySet):
             return self
         return self.filter(
             Q(pk__in=SchemeRole.objects.filter(user=user).values("scheme_id"))
-            | Q(programme_id__in=ProgrammeRole.objects.filter(user=user, role__in=["coordinator", "observer"]).values("programme_id"))
+            | Q(
+                programme_id__in=ProgrammeRole.objects.filter(user=user, role__in=["coordinator", "observer"]).values(
+                    "programme_id"
+                )
+            )
         )
 
     def active(self):
@@ -140,6 +144,7 @@ class SchemeQuerySet(models.QuerySet):
     def waiting_for_mentor(self):
         """Active mentoring schemes with a mentee city and no mentor city yet (EXISTS
         subqueries: no duplicate rows, fast at network scale)."""
+
         def city_on(side):
             return models.Exists(
                 SchemeParty.objects.filter(scheme=models.OuterRef("pk"), side=side, organisation__kind=OrganisationKind.CITY)
@@ -263,7 +268,9 @@ class ProgrammeRole(models.Model):
     """A person's role across a whole programme."""
 
     programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="roles")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="programme_roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="programme_roles"
+    )
     role = models.CharField(_("role"), max_length=20, choices=ProgrammeRoleName.choices)
 
     history = HistoricalRecords()
@@ -293,7 +300,9 @@ class SchemeRole(models.Model):
     association officers)."""
 
     scheme = models.ForeignKey(Scheme, verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="roles")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="scheme_roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="scheme_roles"
+    )
     role = models.CharField(_("role"), max_length=20, choices=SchemeRoleName.choices)
     party = models.ForeignKey(
         SchemeParty,

@@ -84,7 +84,9 @@ class QuestionnaireTemplate(models.Model):
 
 
 class TemplateSection(models.Model):
-    template = models.ForeignKey(QuestionnaireTemplate, verbose_name=_("template"), on_delete=models.CASCADE, related_name="sections")
+    template = models.ForeignKey(
+        QuestionnaireTemplate, verbose_name=_("template"), on_delete=models.CASCADE, related_name="sections"
+    )
     key = models.SlugField(_("key"), max_length=60)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=300)
@@ -147,7 +149,9 @@ class Response(models.Model):
     """One filled copy of a template: a scheme's needs analysis, a mentor city's
     strengths. ``version`` increases with every save and detects concurrent edits."""
 
-    template = models.ForeignKey(QuestionnaireTemplate, verbose_name=_("template"), on_delete=models.PROTECT, related_name="responses")
+    template = models.ForeignKey(
+        QuestionnaireTemplate, verbose_name=_("template"), on_delete=models.PROTECT, related_name="responses"
+    )
     scheme = models.ForeignKey("schemes.Scheme", verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="responses")
     organisation = models.ForeignKey(
         "schemes.Organisation", verbose_name=_("for"), on_delete=models.PROTECT, related_name="responses"
@@ -156,7 +160,12 @@ class Response(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
     good_practices = models.ManyToManyField(
@@ -192,7 +201,12 @@ class Answer(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("last saved by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last saved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     history = HistoricalRecords()
@@ -255,7 +269,11 @@ class Comment(models.Model):
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("resolved by"), on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
 

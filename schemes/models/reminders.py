@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Reminder(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="reminders")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="reminders"
+    )
     key = models.CharField(_("about"), max_length=300)
     sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
 

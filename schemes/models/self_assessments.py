@@ -19,8 +19,12 @@ class Level(models.IntegerChoices):
 
 
 class SelfAssessment(models.Model):
-    scheme = models.ForeignKey("schemes.Scheme", verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="self_assessments")
-    city = models.ForeignKey("schemes.Organisation", verbose_name=_("city"), on_delete=models.PROTECT, related_name="self_assessments")
+    scheme = models.ForeignKey(
+        "schemes.Scheme", verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="self_assessments"
+    )
+    city = models.ForeignKey(
+        "schemes.Organisation", verbose_name=_("city"), on_delete=models.PROTECT, related_name="self_assessments"
+    )
     benchmark = models.ForeignKey(
         "benchmarks.BenchmarkVersion", verbose_name=_("benchmark"), on_delete=models.PROTECT, related_name="self_assessments"
     )
@@ -45,8 +49,12 @@ class SelfAssessment(models.Model):
 
 
 class KeyFactorAssessment(models.Model):
-    assessment = models.ForeignKey(SelfAssessment, verbose_name=_("self-assessment"), on_delete=models.CASCADE, related_name="key_factors")
-    key_factor = models.ForeignKey("benchmarks.KeyFactor", verbose_name=_("key factor"), on_delete=models.PROTECT, related_name="assessments")
+    assessment = models.ForeignKey(
+        SelfAssessment, verbose_name=_("self-assessment"), on_delete=models.CASCADE, related_name="key_factors"
+    )
+    key_factor = models.ForeignKey(
+        "benchmarks.KeyFactor", verbose_name=_("key factor"), on_delete=models.PROTECT, related_name="assessments"
+    )
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, null=True, blank=True)
     evidence = models.TextField(_("evidence"), blank=True)
     focus = models.BooleanField(_("focus on it"), default=False)
@@ -68,8 +76,12 @@ class KeyFactorAssessment(models.Model):
 
 
 class ContextFactorNote(models.Model):
-    assessment = models.ForeignKey(SelfAssessment, verbose_name=_("self-assessment"), on_delete=models.CASCADE, related_name="context_notes")
-    context_factor = models.ForeignKey("benchmarks.ContextFactor", verbose_name=_("context factor"), on_delete=models.PROTECT, related_name="notes")
+    assessment = models.ForeignKey(
+        SelfAssessment, verbose_name=_("self-assessment"), on_delete=models.CASCADE, related_name="context_notes"
+    )
+    context_factor = models.ForeignKey(
+        "benchmarks.ContextFactor", verbose_name=_("context factor"), on_delete=models.PROTECT, related_name="notes"
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     history = HistoricalRecords()

@@ -10,8 +10,12 @@ MAX_MEMBERS = 10
 
 
 class LocalSupportGroup(models.Model):
-    scheme = models.ForeignKey("schemes.Scheme", verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="support_groups")
-    city = models.ForeignKey("schemes.Organisation", verbose_name=_("city"), on_delete=models.PROTECT, related_name="support_groups")
+    scheme = models.ForeignKey(
+        "schemes.Scheme", verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="support_groups"
+    )
+    city = models.ForeignKey(
+        "schemes.Organisation", verbose_name=_("city"), on_delete=models.PROTECT, related_name="support_groups"
+    )
     name = models.CharField(_("name"), max_length=200, blank=True)
 
     history = HistoricalRecords()
@@ -63,6 +67,5 @@ class LocalSupportGroupMember(models.Model):
         others = LocalSupportGroupMember.objects.filter(group_id=self.group_id).exclude(pk=self.pk)
         if self.group_id and others.count() >= MAX_MEMBERS:
             raise ValidationError(
-                _("A local support group has at most %(max)s members; remove one before adding another.")
-                % {"max": MAX_MEMBERS}
+                _("A local support group has at most %(max)s members; remove one before adding another.") % {"max": MAX_MEMBERS}
             )

@@ -29,7 +29,12 @@ class Visit(models.Model):
     order = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=200)
     host = models.ForeignKey(
-        "schemes.Organisation", verbose_name=_("host city"), on_delete=models.PROTECT, related_name="hosted_visits", null=True, blank=True
+        "schemes.Organisation",
+        verbose_name=_("host city"),
+        on_delete=models.PROTECT,
+        related_name="hosted_visits",
+        null=True,
+        blank=True,
     )
     mode = models.CharField(_("mode"), max_length=20, choices=MeetingMode.choices, default=MeetingMode.IN_PERSON)
     start_date = models.DateField(_("first day"), null=True, blank=True)
@@ -40,7 +45,9 @@ class Visit(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=VisitStatus.choices, default=VisitStatus.PLANNED)
     preparation_meeting = models.DateField(_("preparation working-group meeting"), null=True, blank=True)
     time_zone = models.CharField(
-        _("time zone"), max_length=64, default="Europe/Brussels",
+        _("time zone"),
+        max_length=64,
+        default="Europe/Brussels",
         help_text=_("Where the visit takes place: the agenda's times are local times there."),
     )
     notes = models.TextField(_("notes"), blank=True)
@@ -100,7 +107,9 @@ class AgendaItem(models.Model):
     title = models.CharField(_("title"), max_length=300)
     place = models.CharField(_("place"), max_length=300, blank=True)
     lead = models.CharField(_("led by"), max_length=300, blank=True)
-    participants = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("participants"), related_name="agenda_items", blank=True)
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("participants"), related_name="agenda_items", blank=True
+    )
     support_group_members = models.ManyToManyField(
         "schemes.LocalSupportGroupMember", verbose_name=_("local support group members"), related_name="agenda_items", blank=True
     )
@@ -117,5 +126,7 @@ class AgendaItem(models.Model):
         ]
 
     def __str__(self):
-        return (f"{date_format(self.day, 'DATE_FORMAT')} {time_format(self.start_time, 'TIME_FORMAT')}–"
-                f"{time_format(self.end_time, 'TIME_FORMAT')} {self.title}")
+        return (
+            f"{date_format(self.day, 'DATE_FORMAT')} {time_format(self.start_time, 'TIME_FORMAT')}–"
+            f"{time_format(self.end_time, 'TIME_FORMAT')} {self.title}"
+        )

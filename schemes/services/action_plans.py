@@ -134,8 +134,12 @@ def action_save(*, form, plan, actor, reason=""):
         form.instance.plan = plan
         form.instance.order = (plan.actions.aggregate(n=Max("order"))["n"] or 0) + 1
     return form_save_with_history(
-        form, actor=actor, action="action.added" if creating else "action.changed", scheme=plan.scheme,
-        label=form.cleaned_data.get("action"), reason=reason,
+        form,
+        actor=actor,
+        action="action.added" if creating else "action.changed",
+        scheme=plan.scheme,
+        label=form.cleaned_data.get("action"),
+        reason=reason,
     )
 
 
@@ -164,7 +168,11 @@ def needs_save(*, plan, formset, actor):
     save_ordered_rows(formset, plan=plan)
     if changed:
         log_action(
-            actor=actor, action="action_plan.needs_changed", obj=plan, scheme=plan.scheme, label=plan.title,
+            actor=actor,
+            action="action_plan.needs_changed",
+            obj=plan,
+            scheme=plan.scheme,
+            label=plan.title,
             data={"needs": len(kept)},
         )
 
@@ -219,7 +227,11 @@ def version_freeze(*, plan, label, visit=None, user=None, final=False):
     unique constraint (an error page)."""
     version = _freeze(plan=plan, label=label, visit=visit, user=user, final=final)
     log_action(
-        actor=user, action="action_plan.frozen", obj=version, scheme=version.plan.scheme, label=label,
+        actor=user,
+        action="action_plan.frozen",
+        obj=version,
+        scheme=version.plan.scheme,
+        label=label,
         data={"number": version.number, "visit": visit.order if visit else None},
     )
     return version
@@ -262,8 +274,13 @@ def compare(old, new):
             changes.append(ItemChange(status="added", key=str(number), title=title, diffs=[]))
             continue
         diffs = [
-            Diff(field=name, label=label, old=_shown(before, name), new=_shown(action, name),
-                 words=word_diff(_shown(before, name), _shown(action, name)))
+            Diff(
+                field=name,
+                label=label,
+                old=_shown(before, name),
+                new=_shown(action, name),
+                words=word_diff(_shown(before, name), _shown(action, name)),
+            )
             for name, label in FIELDS.items()
             if _text(before.get(name)).strip() != _text(action.get(name)).strip()
         ]
@@ -298,7 +315,11 @@ def plan_submit(*, plan, user):
     plan._change_reason = _("Submitted for approval")
     plan.save()
     log_action(
-        actor=user, action="action_plan.submitted", obj=plan, scheme=plan.scheme, label=plan.title,
+        actor=user,
+        action="action_plan.submitted",
+        obj=plan,
+        scheme=plan.scheme,
+        label=plan.title,
         data={"version": version.number, "version_label": label},
     )
     return plan
@@ -334,7 +355,11 @@ def plan_approve(*, plan, user, decision_reference):
     plan._change_reason = _("Approved")
     plan.save()
     log_action(
-        actor=user, action="action_plan.approved", obj=plan, scheme=scheme, label=plan.title,
+        actor=user,
+        action="action_plan.approved",
+        obj=plan,
+        scheme=scheme,
+        label=plan.title,
         data={"reference": decision_reference},
     )
     return plan
@@ -380,7 +405,11 @@ def update_add(*, form, action, user):
     action._change_reason = _("Implementation update of %(date)s") % {"date": date_format(update.date, "DATE_FORMAT")}
     action.save()
     log_action(
-        actor=user, action="action.progress_recorded", obj=action, scheme=action.plan.scheme, label=action.action,
+        actor=user,
+        action="action.progress_recorded",
+        obj=action,
+        scheme=action.plan.scheme,
+        label=action.action,
         data={"update": update.pk, "date": update.date.isoformat(), "status": update.status, "progress": update.progress},
     )
     return update
@@ -393,7 +422,11 @@ def action_comment_add(*, form, action, user):
     comment.action, comment.author = action, user
     comment.save()
     log_action(
-        actor=user, action="action.commented", obj=comment, scheme=action.plan.scheme, label=action.action,
+        actor=user,
+        action="action.commented",
+        obj=comment,
+        scheme=action.plan.scheme,
+        label=action.action,
         data={"action": action.pk},
     )
     return comment

@@ -19,10 +19,18 @@ def _log(action, comment, actor, response):
     whose comment a reply answers (for whoever is told of it)."""
     thread = comment.parent or comment
     log_action(
-        actor=actor, action=action, obj=comment, scheme=response.scheme, label=comment.section.title,
+        actor=actor,
+        action=action,
+        obj=comment,
+        scheme=response.scheme,
+        label=comment.section.title,
         data={
-            **document_data(response), "sections": [comment.section.key], "section_title": comment.section.title,
-            "question": comment.question_id, "thread": thread.pk, "thread_author": thread.author_id,
+            **document_data(response),
+            "sections": [comment.section.key],
+            "section_title": comment.section.title,
+            "question": comment.question_id,
+            "thread": thread.pk,
+            "thread_author": thread.author_id,
         },
     )
 

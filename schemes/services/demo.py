@@ -158,7 +158,12 @@ DEMO_PEOPLE = {
     "mentee": ("Maria", "Mentee", "Capaci", "Integration officer"),
     "mentee2": ("Marco", "Mentee", "Capaci", "Social services officer"),
     "mentor": ("Marc", "Mentor", "Mechelen", "Diversity policy officer"),
-    "association": ("Anna", "Association", "Associazione Italiana per il Consiglio dei Comuni e delle Regioni d'Europa", "Policy officer"),
+    "association": (
+        "Anna",
+        "Association",
+        "Associazione Italiana per il Consiglio dei Comuni e delle Regioni d'Europa",
+        "Policy officer",
+    ),
     "observer": ("Olivia", "Observer", "Council of European Municipalities and Regions", "Evaluator"),
     "coordinator.eurocities": ("Emil", "Eurocities", "EUROCITIES", "Project coordinator"),
     "admin": ("Ada", "Admin", "Council of European Municipalities and Regions", "Data team"),
@@ -207,8 +212,12 @@ def demo_load():
         cities[name] = city
     implementoring_cities = {
         name: _organisation(
-            OrganisationKind.CITY, name, country,
-            population=population, government_structure=governance, migrant_population=migrants,
+            OrganisationKind.CITY,
+            name,
+            country,
+            population=population,
+            government_structure=governance,
+            migrant_population=migrants,
         )
         for name, country, population, governance, migrants in IMPLEMENTORING_CITIES
     }
@@ -313,7 +322,6 @@ def _demo_people():
     return people
 
 
-
 def _demo_matching(programme, cities, versions):
     """Preparation schemes, mentor candidacies with their self-assessments, a good practice
     and two schemes under way: the material of the matching page (MATCHING_* above)."""
@@ -323,35 +331,54 @@ def _demo_matching(programme, cities, versions):
 
     def assess(scheme, city, levels, focus=()):
         assessment = SelfAssessment.objects.create(
-            scheme=scheme, city=city, benchmark=benchmark, round=1, label="Baseline",
+            scheme=scheme,
+            city=city,
+            benchmark=benchmark,
+            round=1,
+            label="Baseline",
             submitted_at=datetime.datetime(2013, 2, 15, 12, 0, tzinfo=datetime.UTC),
         )
         for number, level in enumerate(levels, start=1):
             KeyFactorAssessment.objects.create(
-                assessment=assessment, key_factor=key_factors[str(number)], level=level,
-                evidence="Demonstration entry.", focus=str(number) in focus,
+                assessment=assessment,
+                key_factor=key_factors[str(number)],
+                level=level,
+                evidence="Demonstration entry.",
+                focus=str(number) in focus,
             )
 
     for name, (levels, focus) in MATCHING_MENTEES.items():
         scheme = scheme_create(
-            programme=programme, title=f"{name}: {theme.lower()} (mentor to be found)", theme=theme,
-            benchmark=benchmark, parties=[(cities[name], Side.MENTEE)],
+            programme=programme,
+            title=f"{name}: {theme.lower()} (mentor to be found)",
+            theme=theme,
+            benchmark=benchmark,
+            parties=[(cities[name], Side.MENTEE)],
         )
         assess(scheme, cities[name], levels, focus)
     for name, levels in MATCHING_MENTORS.items():
         scheme = scheme_create(
-            programme=programme, title=f"{name}: offering to mentor on {theme.lower()}", theme=theme,
-            benchmark=benchmark, parties=[(cities[name], Side.MENTOR)],
+            programme=programme,
+            title=f"{name}: offering to mentor on {theme.lower()}",
+            theme=theme,
+            benchmark=benchmark,
+            parties=[(cities[name], Side.MENTOR)],
         )
         assess(scheme, cities[name], levels)
     for mentee, mentor, slug, scheme_theme in MATCHING_PAIRED:
         scheme_create(
-            programme=programme, title=f"{mentee} – {mentor}: {scheme_theme}", theme=scheme_theme,
-            benchmark=versions[slug], parties=[(cities[mentee], Side.MENTEE), (cities[mentor], Side.MENTOR)],
+            programme=programme,
+            title=f"{mentee} – {mentor}: {scheme_theme}",
+            theme=scheme_theme,
+            benchmark=versions[slug],
+            parties=[(cities[mentee], Side.MENTEE), (cities[mentor], Side.MENTOR)],
         )
     practice = GoodPractice.objects.create(
-        programme=programme, city=cities["Ghent"], title="Diversity training for every front-desk officer",
-        theme="Staff development", where="Ghent",
+        programme=programme,
+        city=cities["Ghent"],
+        title="Diversity training for every front-desk officer",
+        theme="Staff development",
+        where="Ghent",
         description="Demonstration entry. Every officer who meets the public follows a two-day course on serving a diverse population.",
     )
     practice.key_factors.add(key_factors["4"])
@@ -361,12 +388,18 @@ def _demo_matching(programme, cities, versions):
 # these cities did.
 DEMO_GOOD_PRACTICES = [
     (
-        "Mechelen", "One welcome desk for newcomers", "Reception and orientation", ("1", "3"),
+        "Mechelen",
+        "One welcome desk for newcomers",
+        "Reception and orientation",
+        ("1", "3"),
         "Demonstration entry. Newcomers meet one officer who books their appointments with every service "
         "(registration, language classes, housing, employment) and follows up after three months.",
     ),
     (
-        "Fuenlabrada", "Neighbourhood language cafés", "Language learning", ("2",),
+        "Fuenlabrada",
+        "Neighbourhood language cafés",
+        "Language learning",
+        ("2",),
         "Demonstration entry. Volunteers and newcomers meet weekly in community centres to practise the "
         "language; the city trains the volunteers and lends the rooms.",
     ),

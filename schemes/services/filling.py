@@ -96,9 +96,9 @@ def section_save(*, response, section, values, seen, user, reason=""):
     questions = visible_questions(section)
     answers = {
         answer.question_id: answer
-        for answer in Answer.objects.select_for_update(of=("self",)).select_related("updated_by").filter(
-            response=response, question__in=questions, row=0
-        )
+        for answer in Answer.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .filter(response=response, question__in=questions, row=0)
     }
     result = SaveResult()
     to_write = []
@@ -115,8 +115,13 @@ def section_save(*, response, section, values, seen, user, reason=""):
                 result.values[question.pk] = theirs  # the other person's words stay
                 continue
             result.conflicts.append(
-                Conflict(question=question, mine=mine, theirs=theirs, by=answer.updated_by if answer else None,
-                         at=answer.updated_at if answer else None)
+                Conflict(
+                    question=question,
+                    mine=mine,
+                    theirs=theirs,
+                    by=answer.updated_by if answer else None,
+                    at=answer.updated_at if answer else None,
+                )
             )
             result.values[question.pk] = mine
             continue
@@ -145,10 +150,16 @@ def section_save(*, response, section, values, seen, user, reason=""):
         response.version += 1
         response.save()
         log_action(
-            actor=user, action=f"{document.template.kind}.answer.saved", obj=response, scheme=document.scheme,
-            label=document.organisation.label, autosave=reason == AUTOSAVE,
+            actor=user,
+            action=f"{document.template.kind}.answer.saved",
+            obj=response,
+            scheme=document.scheme,
+            label=document.organisation.label,
+            autosave=reason == AUTOSAVE,
             data={
-                **document_data(document), "sections": [section.key], "section_title": section.title,
+                **document_data(document),
+                "sections": [section.key],
+                "section_title": section.title,
                 "questions": [question.pk for question, _answer, _value in to_write],
                 "added": [question.pk for question, answer, _value in to_write if answer is None],
             },
@@ -232,8 +243,12 @@ def response_submit(*, response, sections, user):
     response.submitted_by = user
     response.save()
     log_action(
-        actor=user, action=f"{document.template.kind}.submitted", obj=response, scheme=document.scheme,
-        label=document.organisation.label, data={**document_data(document), "number": number},
+        actor=user,
+        action=f"{document.template.kind}.submitted",
+        obj=response,
+        scheme=document.scheme,
+        label=document.organisation.label,
+        data={**document_data(document), "number": number},
     )
     return state
 
@@ -243,6 +258,10 @@ def response_reopen(*, response, actor):
     response.status = ResponseStatus.DRAFT
     response.save()
     log_action(
-        actor=actor, action=f"{response.template.kind}.reopened", obj=response, scheme=response.scheme,
-        label=response.organisation.label, data=document_data(response),
+        actor=actor,
+        action=f"{response.template.kind}.reopened",
+        obj=response,
+        scheme=response.scheme,
+        label=response.organisation.label,
+        data=document_data(response),
     )

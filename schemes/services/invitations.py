@@ -37,8 +37,7 @@ class AlreadyInvited(Exception):
     def __init__(self, email):
         super().__init__(email)
         self.message = _(
-            "%(email)s was just invited by someone else: their invitation is the one waiting. "
-            "Reload the page to see it."
+            "%(email)s was just invited by someone else: their invitation is the one waiting. Reload the page to see it."
         ) % {"email": email}
 
 
@@ -63,8 +62,20 @@ def _invitation_label(invitation):
 
 
 @transaction.atomic
-def invitation_create(*, programme, scheme=None, email, role, invited_by, build_url, organisation=None, party=None,
-                      first_name="", last_name="", message=""):
+def invitation_create(
+    *,
+    programme,
+    scheme=None,
+    email,
+    role,
+    invited_by,
+    build_url,
+    organisation=None,
+    party=None,
+    first_name="",
+    last_name="",
+    message="",
+):
     """Record the invitation and e-mail its one-time link, withdrawing any earlier one of
     the address to the same programme or scheme. ``build_url`` turns a path into an
     absolute address (``request.build_absolute_uri``). Returns ``InvitationSent``;
@@ -99,8 +110,13 @@ def invitation_create(*, programme, scheme=None, email, role, invited_by, build_
     except IntegrityError as error:
         raise AlreadyInvited(email) from error
     log_action(
-        actor=invited_by, action="invitation.sent", obj=invitation, scheme=scheme, programme=programme,
-        label=_invitation_label(invitation), data={"role": role, "replaced": replaced},
+        actor=invited_by,
+        action="invitation.sent",
+        obj=invitation,
+        scheme=scheme,
+        programme=programme,
+        label=_invitation_label(invitation),
+        data={"role": role, "replaced": replaced},
     )
     link = build_url(reverse("invitation_accept", kwargs={"token": token}))
     with translation.override(invited_by.language or translation.get_language()):
@@ -158,13 +174,20 @@ def invitation_accept(*, token, password, first_name, last_name):
         organisation=invitation.organisation,
         language=translation.get_language() or "",
     )
-    _role_create(user=user, programme=invitation.programme, scheme=invitation.scheme, role=invitation.role, party=invitation.party)
+    _role_create(
+        user=user, programme=invitation.programme, scheme=invitation.scheme, role=invitation.role, party=invitation.party
+    )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     log_action(
-        actor=user, action="invitation.accepted", obj=invitation, scheme=invitation.scheme, programme=invitation.programme,
-        label=user.display_name, data={"role": invitation.role, "invited_by": invitation.invited_by_id},
+        actor=user,
+        action="invitation.accepted",
+        obj=invitation,
+        scheme=invitation.scheme,
+        programme=invitation.programme,
+        label=user.display_name,
+        data={"role": invitation.role, "invited_by": invitation.invited_by_id},
     )
     return invitation, user
 
@@ -178,8 +201,13 @@ def _withdraw(invitation):
 def invitation_withdraw(*, invitation, actor):
     _withdraw(invitation)
     log_action(
-        actor=actor, action="invitation.withdrawn", obj=invitation, scheme=invitation.scheme, programme=invitation.programme,
-        label=_invitation_label(invitation), data={"role": invitation.role},
+        actor=actor,
+        action="invitation.withdrawn",
+        obj=invitation,
+        scheme=invitation.scheme,
+        programme=invitation.programme,
+        label=_invitation_label(invitation),
+        data={"role": invitation.role},
     )
 
 
@@ -189,7 +217,12 @@ def role_grant(*, user, programme, scheme=None, role, party=None, actor):
     given, created = _role_create(user=user, programme=programme, scheme=scheme, role=role, party=party)
     if created:
         log_action(
-            actor=actor, action="role.given", obj=given, scheme=scheme, programme=programme, label=user.display_name,
+            actor=actor,
+            action="role.given",
+            obj=given,
+            scheme=scheme,
+            programme=programme,
+            label=user.display_name,
             data={"role": role, "user": user.pk},
         )
     return given
@@ -199,7 +232,12 @@ def role_grant(*, user, programme, scheme=None, role, party=None, actor):
 def role_remove(*, role, actor):
     scheme = getattr(role, "scheme", None)
     log_action(
-        actor=actor, action="role.removed", obj=role, scheme=scheme, programme=role.programme if scheme is None else None,
-        label=role.user.display_name, data={"role": role.role, "user": role.user_id},
+        actor=actor,
+        action="role.removed",
+        obj=role,
+        scheme=scheme,
+        programme=role.programme if scheme is None else None,
+        label=role.user.display_name,
+        data={"role": role.role, "user": role.user_id},
     )
     role.delete()

@@ -202,8 +202,11 @@ def city_facts(programme, benchmark, cities):
     mentoring = defaultdict(list)
     mentor_parties = (
         SchemeParty.objects.filter(
-            side=Side.MENTOR, organisation_id__in=ids, scheme__archived=False,
-            scheme__parties__side=Side.MENTEE, scheme__parties__organisation__kind=OrganisationKind.CITY,
+            side=Side.MENTOR,
+            organisation_id__in=ids,
+            scheme__archived=False,
+            scheme__parties__side=Side.MENTEE,
+            scheme__parties__organisation__kind=OrganisationKind.CITY,
         )
         .exclude(scheme__phase=SchemePhase.CLOSED)
         .select_related("scheme")
@@ -276,15 +279,22 @@ def _needs_terms(mentee, candidate, key_factors):
         strength, reasons = 0.0, []
         if theirs.level is not None:
             strength = theirs.level / MAX_LEVEL
-            reasons.append(_("self-assessed “%(level)s” (%(value)s/4)") % {"level": _level_name(theirs.level), "value": theirs.level})
+            reasons.append(
+                _("self-assessed “%(level)s” (%(value)s/4)") % {"level": _level_name(theirs.level), "value": theirs.level}
+            )
         if theirs.practices:
             if strength < GOOD_PRACTICE_STRENGTH:
                 strength = GOOD_PRACTICE_STRENGTH
             reasons.append(_("good practice: %(titles)s") % {"titles": ", ".join(theirs.practices)})
         terms.append(
             NeedTerm(
-                number=key_factor.number, title=key_factor.title, mentee_level=own.level, weight=weight, gap=gap,
-                strength=strength, strength_reason="; ".join(reasons) or _("nothing recorded"),
+                number=key_factor.number,
+                title=key_factor.title,
+                mentee_level=own.level,
+                weight=weight,
+                gap=gap,
+                strength=strength,
+                strength_reason="; ".join(reasons) or _("nothing recorded"),
                 points=weight * gap * strength,
             )
         )
@@ -308,7 +318,8 @@ def _profile_terms(mentee, candidate):
         gap = abs(mentee.migrant_share - candidate.migrant_share)
         value = points["migrant_share"] * max(0.0, 1 - gap / SHARE_SPREAD)
         reason = _("%(theirs)s %% against %(own)s %%") % {
-            "theirs": number_format(candidate.migrant_share, 1), "own": number_format(mentee.migrant_share, 1)
+            "theirs": number_format(candidate.migrant_share, 1),
+            "own": number_format(mentee.migrant_share, 1),
         }
     else:
         value, reason = 0.0, _("share not known")
@@ -318,7 +329,8 @@ def _profile_terms(mentee, candidate):
         same = own_structure == their_structure
         value = points["governance"] if same else 0.0
         reason = (_("both: %(structure)s") if same else _("%(structure)s against %(own)s")) % {
-            "structure": candidate.city.get_government_structure_display(), "own": mentee.city.get_government_structure_display()
+            "structure": candidate.city.get_government_structure_display(),
+            "own": mentee.city.get_government_structure_display(),
         }
     else:
         value, reason = 0.0, _("governance not known")
@@ -326,15 +338,21 @@ def _profile_terms(mentee, candidate):
     same_country = bool(mentee.city.country) and mentee.city.country == candidate.city.country
     terms.append(
         Term(
-            _("Country"), points["country"] if same_country else 0.0, points["country"],
-            _("same country: %(country)s") % {"country": candidate.city.country.name} if same_country
-            else _("%(theirs)s and %(own)s") % {"theirs": candidate.city.country.name or "?", "own": mentee.city.country.name or "?"},
+            _("Country"),
+            points["country"] if same_country else 0.0,
+            points["country"],
+            _("same country: %(country)s") % {"country": candidate.city.country.name}
+            if same_country
+            else _("%(theirs)s and %(own)s")
+            % {"theirs": candidate.city.country.name or "?", "own": mentee.city.country.name or "?"},
         )
     )
     both = bool(mentee.associations) and bool(candidate.associations)
     reason = (
-        _("both are members of a municipal association (%(theirs)s)") % {"theirs": ", ".join(a.label for a in candidate.associations)}
-        if both else _("no municipal association on one side or both")
+        _("both are members of a municipal association (%(theirs)s)")
+        % {"theirs": ", ".join(a.label for a in candidate.associations)}
+        if both
+        else _("no municipal association on one side or both")
     )
     terms.append(Term(_("Municipal associations"), points["association"] if both else 0.0, points["association"], reason))
     return terms
@@ -345,7 +363,8 @@ def _availability(candidate):
     value = AVAILABILITY_POINTS * max(0.0, 1 - count / 2)
     if count:
         reason = _("already mentors %(count)s scheme(s): %(schemes)s") % {
-            "count": count, "schemes": ", ".join(s.title for s in candidate.mentoring)
+            "count": count,
+            "schemes": ", ".join(s.title for s in candidate.mentoring),
         }
     else:
         reason = _("mentors no scheme now")
@@ -370,7 +389,9 @@ def candidates_for(programme, mentee_city, benchmark, *, waiting=None):
     mentee = facts[mentee_city.pk]
     notes = []
     if not mentee.assessed:
-        notes.append(_("The mentee has not assessed itself on this benchmark yet: only the profile and availability rank the candidates."))
+        notes.append(
+            _("The mentee has not assessed itself on this benchmark yet: only the profile and availability rank the candidates.")
+        )
     result = []
     for city in cities:
         if city.pk == mentee_city.pk:
@@ -381,8 +402,11 @@ def candidates_for(programme, mentee_city, benchmark, *, waiting=None):
         needs_points = NEEDS_POINTS * sum(term.points for term in needs) / possible if possible else 0.0
         result.append(
             Candidate(
-                facts=candidate, needs=needs, needs_points=needs_points,
-                profile=_profile_terms(mentee, candidate), availability=_availability(candidate),
+                facts=candidate,
+                needs=needs,
+                needs_points=needs_points,
+                profile=_profile_terms(mentee, candidate),
+                availability=_availability(candidate),
             )
         )
     result.sort(key=lambda c: (-c.score, c.city.name))
@@ -403,7 +427,8 @@ def pair(*, programme, mentee_city, mentor_city, actor, waiting_scheme=None, ben
             theme=benchmark.benchmark.theme if benchmark else "",
             benchmark=benchmark,
             parties=[
-                (mentee_city, Side.MENTEE), *[(a, Side.MENTEE) for a in mentee_associations],
+                (mentee_city, Side.MENTEE),
+                *[(a, Side.MENTEE) for a in mentee_associations],
                 (mentor_city, Side.MENTOR),
                 *[(a, Side.MENTOR) for a in associations if a not in mentee_associations],
             ],
@@ -428,8 +453,10 @@ def pair(*, programme, mentee_city, mentor_city, actor, waiting_scheme=None, ben
     scheme._change_reason = _("Paired with %(city)s") % {"city": mentor_city.name}
     scheme.save()
     log_action(
-        actor=actor, action="scheme.paired", obj=scheme, scheme=scheme,
+        actor=actor,
+        action="scheme.paired",
+        obj=scheme,
+        scheme=scheme,
         data={"mentor": mentor_city.name, "mentor_id": mentor_city.pk, "mentee": mentee_city.name},
     )
     return scheme
-

@@ -59,7 +59,8 @@ def tasks_for(user, today=None):
     responses = {
         (scheme, organisation, kind): status
         for scheme, organisation, kind, status in Response.objects.filter(scheme_id__in=mine)
-        .order_by().values_list("scheme_id", "organisation_id", "template__kind", "status")
+        .order_by()
+        .values_list("scheme_id", "organisation_id", "template__kind", "status")
     }
     latest_rounds = {}  # (scheme, city): when its latest round was submitted
     for scheme_id, city_id, submitted_at in (
@@ -68,7 +69,10 @@ def tasks_for(user, today=None):
         latest_rounds[(scheme_id, city_id)] = submitted_at
     plans = dict(ActionPlan.objects.filter(scheme_id__in=mine).order_by().values_list("scheme_id", "status"))
     with_focus = set(
-        Scheme.focus_key_factors.through.objects.filter(scheme_id__in=mine).order_by().values_list("scheme_id", flat=True).distinct()
+        Scheme.focus_key_factors.through.objects.filter(scheme_id__in=mine)
+        .order_by()
+        .values_list("scheme_id", flat=True)
+        .distinct()
     )
     mentee_cities = {}
     for party in SchemeParty.objects.filter(
@@ -86,27 +90,48 @@ def tasks_for(user, today=None):
         if role.role == "association":
             for mentee in mentee_cities.get(scheme.pk, []):
                 if responses.get((scheme.pk, mentee.pk, "needs_analysis")) != ResponseStatus.SUBMITTED:
-                    tasks.append(Task(scheme, _("Fill the national and regional context in the needs analysis of %(city)s")
-                                      % {"city": mentee.name}, _url("needs_analysis", scheme, organisation=mentee.pk),
-                                      key=f"context:{scheme.pk}:{mentee.pk}"))
+                    tasks.append(
+                        Task(
+                            scheme,
+                            _("Fill the national and regional context in the needs analysis of %(city)s") % {"city": mentee.name},
+                            _url("needs_analysis", scheme, organisation=mentee.pk),
+                            key=f"context:{scheme.pk}:{mentee.pk}",
+                        )
+                    )
         if city is None or role.role not in ("mentee", "mentor"):
             continue
         kind, page = ("needs_analysis", "needs_analysis") if role.role == "mentee" else ("strengths", "strengths")
         if responses.get((scheme.pk, city.pk, kind)) != ResponseStatus.SUBMITTED:
-            text = (_("Fill and submit the needs analysis of %(city)s") if role.role == "mentee"
-                    else _("Fill and submit the strengths and experience of %(city)s")) % {"city": city.name}
+            text = (
+                _("Fill and submit the needs analysis of %(city)s")
+                if role.role == "mentee"
+                else _("Fill and submit the strengths and experience of %(city)s")
+            ) % {"city": city.name}
             tasks.append(Task(scheme, text, _url(page, scheme, organisation=city.pk), key=f"{kind}:{scheme.pk}:{city.pk}"))
         if scheme.benchmark_id:
             if latest_rounds.get((scheme.pk, city.pk)) is None:  # no round yet, or not submitted
-                tasks.append(Task(scheme, _("Assess %(city)s against the benchmark and submit") % {"city": city.name},
-                                  _url("self_assessment", scheme, organisation=city.pk), key=f"assess:{scheme.pk}:{city.pk}"))
+                tasks.append(
+                    Task(
+                        scheme,
+                        _("Assess %(city)s against the benchmark and submit") % {"city": city.name},
+                        _url("self_assessment", scheme, organisation=city.pk),
+                        key=f"assess:{scheme.pk}:{city.pk}",
+                    )
+                )
             agreed = scheme.focus_agreed_by_mentee if role.role == "mentee" else scheme.focus_agreed_by_mentor
             if scheme.pk in with_focus and agreed is None:
-                tasks.append(Task(scheme, _("Agree the focus key factors for your side"), _url("scheme_focus", scheme),
-                                  key=f"focus:{scheme.pk}:{role.role}"))
+                tasks.append(
+                    Task(
+                        scheme,
+                        _("Agree the focus key factors for your side"),
+                        _url("scheme_focus", scheme),
+                        key=f"focus:{scheme.pk}:{role.role}",
+                    )
+                )
         if role.role == "mentee" and plans.get(scheme.pk) == ActionPlanStatus.SUBMITTED:
-            tasks.append(Task(scheme, _("Record the approval of the action plan"), _url("action_plan", scheme),
-                              key=f"approve:{scheme.pk}"))
+            tasks.append(
+                Task(scheme, _("Record the approval of the action plan"), _url("action_plan", scheme), key=f"approve:{scheme.pk}")
+            )
 
     if facilitated:
         tasks += _visits_to_prepare(user, today)
@@ -123,8 +148,11 @@ def tasks_for(user, today=None):
 def _visits_to_prepare(user, today):
     """Visits of the next two months in the schemes the user facilitates."""
     visits = (
-        Visit.objects.filter(scheme_id__in=_my_roles(user, role="facilitator").values("scheme_id"),
-                             start_date__gte=today, start_date__lte=today + VISIT_HORIZON)
+        Visit.objects.filter(
+            scheme_id__in=_my_roles(user, role="facilitator").values("scheme_id"),
+            start_date__gte=today,
+            start_date__lte=today + VISIT_HORIZON,
+        )
         .exclude(status="cancelled")
         .select_related("scheme__programme")
         .annotate(session_count=Count("agenda_items"))
@@ -135,11 +163,25 @@ def _visits_to_prepare(user, today):
         url = _url("visit", visit.scheme, visit=visit.order)
         days = (visit.start_date - today).days
         if not visit.session_count:
-            tasks.append(Task(visit.scheme, _("Build the agenda of %(visit)s (in %(days)s days)") % {"visit": visit, "days": days},
-                              url, visit.start_date, key=f"agenda:{visit.pk}"))
+            tasks.append(
+                Task(
+                    visit.scheme,
+                    _("Build the agenda of %(visit)s (in %(days)s days)") % {"visit": visit, "days": days},
+                    url,
+                    visit.start_date,
+                    key=f"agenda:{visit.pk}",
+                )
+            )
         elif visit.status == "planned":
-            tasks.append(Task(visit.scheme, _("Confirm %(visit)s (in %(days)s days)") % {"visit": visit, "days": days},
-                              url, visit.start_date, key=f"confirm:{visit.pk}"))
+            tasks.append(
+                Task(
+                    visit.scheme,
+                    _("Confirm %(visit)s (in %(days)s days)") % {"visit": visit, "days": days},
+                    url,
+                    visit.start_date,
+                    key=f"confirm:{visit.pk}",
+                )
+            )
     return tasks
 
 
@@ -151,9 +193,15 @@ def _mentees_to_pair(user):
     for scheme in waiting:
         for party in scheme.mentee_parties:
             if party.organisation.kind == OrganisationKind.CITY:
-                tasks.append(Task(
-                    scheme, _("Find a mentor city for %(city)s") % {"city": party.organisation.name},
-                    reverse("schemes:matching_detail", kwargs={"programme": scheme.programme.slug, "organisation": party.organisation_id}),
-                    key=f"pair:{scheme.pk}:{party.organisation_id}",
-                ))
+                tasks.append(
+                    Task(
+                        scheme,
+                        _("Find a mentor city for %(city)s") % {"city": party.organisation.name},
+                        reverse(
+                            "schemes:matching_detail",
+                            kwargs={"programme": scheme.programme.slug, "organisation": party.organisation_id},
+                        ),
+                        key=f"pair:{scheme.pk}:{party.organisation_id}",
+                    )
+                )
     return tasks

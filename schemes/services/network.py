@@ -76,7 +76,39 @@ SIZES = {
     "small": Size(programmes=2, schemes_per_programme=3, cities=12, associations=4, people=30, actions_per_scheme=3),
 }
 COUNTRIES = ["BE", "FR", "DE", "IT", "ES", "NL", "PL", "PT", "SE", "FI", "GR", "AT", "CZ", "IE", "LV", "RO"]
-WORDS = ["newcomers", "welcome", "desk", "language", "courses", "housing", "employment", "schools", "health", "volunteers", "mentoring", "neighbourhood", "council", "migrants", "refugees", "staff", "training", "civil", "society", "partners", "budget", "monitoring", "participation", "women", "youth", "families", "digital", "services", "outreach", "coordination", "evaluation"]
+WORDS = [
+    "newcomers",
+    "welcome",
+    "desk",
+    "language",
+    "courses",
+    "housing",
+    "employment",
+    "schools",
+    "health",
+    "volunteers",
+    "mentoring",
+    "neighbourhood",
+    "council",
+    "migrants",
+    "refugees",
+    "staff",
+    "training",
+    "civil",
+    "society",
+    "partners",
+    "budget",
+    "monitoring",
+    "participation",
+    "women",
+    "youth",
+    "families",
+    "digital",
+    "services",
+    "outreach",
+    "coordination",
+    "evaluation",
+]
 
 
 class NetworkExists(Exception):
@@ -113,42 +145,77 @@ def generate_network(size="large", seed=2026, say=print):
     key_factors = list(benchmark.key_factors.order_by("order"))
     with transaction.atomic():
         network = Organisation.objects.create(kind=OrganisationKind.NETWORK, name=f"Synthetic network {seed}", country="BE")
-        cities = bulk(Organisation, [
-            Organisation(kind=OrganisationKind.CITY, name=f"City {n:04d}", country=rng.choice(COUNTRIES),
-                         population=rng.randint(20_000, 2_000_000), migrant_population=rng.randint(1_000, 300_000),
-                         government_structure=rng.choice(["unitary", "federal", "regionalised"]))
-            for n in range(spec.cities)
-        ])
-        associations = bulk(Organisation, [
-            Organisation(kind=OrganisationKind.ASSOCIATION, name=f"Association {n:03d}", country=rng.choice(COUNTRIES))
-            for n in range(spec.associations)
-        ])
+        cities = bulk(
+            Organisation,
+            [
+                Organisation(
+                    kind=OrganisationKind.CITY,
+                    name=f"City {n:04d}",
+                    country=rng.choice(COUNTRIES),
+                    population=rng.randint(20_000, 2_000_000),
+                    migrant_population=rng.randint(1_000, 300_000),
+                    government_structure=rng.choice(["unitary", "federal", "regionalised"]),
+                )
+                for n in range(spec.cities)
+            ],
+        )
+        associations = bulk(
+            Organisation,
+            [
+                Organisation(kind=OrganisationKind.ASSOCIATION, name=f"Association {n:03d}", country=rng.choice(COUNTRIES))
+                for n in range(spec.associations)
+            ],
+        )
         # SQLite and PostgreSQL both return the new ids from bulk_create.
-        programmes = bulk(Programme, [
-            Programme(name=f"Programme {n + 1:02d}", slug=f"{SLUG_PREFIX}{seed}-{n + 1:02d}", coordinating_body=network,
-                      start_date=datetime.date(2024 + n % 3, 1, 1), end_date=datetime.date(2028 + n % 3, 12, 31))
-            for n in range(spec.programmes)
-        ])
+        programmes = bulk(
+            Programme,
+            [
+                Programme(
+                    name=f"Programme {n + 1:02d}",
+                    slug=f"{SLUG_PREFIX}{seed}-{n + 1:02d}",
+                    coordinating_body=network,
+                    start_date=datetime.date(2024 + n % 3, 1, 1),
+                    end_date=datetime.date(2028 + n % 3, 12, 31),
+                )
+                for n in range(spec.programmes)
+            ],
+        )
         password = make_password(None)  # no one logs in as a synthetic person
-        people = bulk(User, [
-            User(email=f"person{n:05d}.{seed}@network.example", first_name=f"Person{n:05d}", last_name="Synthetic",
-                 password=password, language=rng.choice(["en", "en", "fr"]))
-            for n in range(spec.people)
-        ])
+        people = bulk(
+            User,
+            [
+                User(
+                    email=f"person{n:05d}.{seed}@network.example",
+                    first_name=f"Person{n:05d}",
+                    last_name="Synthetic",
+                    password=password,
+                    language=rng.choice(["en", "en", "fr"]),
+                )
+                for n in range(spec.people)
+            ],
+        )
         people_left = iter(people)
 
         schemes, parties, roles, programme_roles = [], [], [], []
         city_cycle = iter(rng.sample(cities, len(cities)))
         for programme in programmes:
             coordinator, observer, *facilitators = [next(people_left) for _ in range(6)]
-            programme_roles += [ProgrammeRole(programme=programme, user=coordinator, role="coordinator"),
-                                ProgrammeRole(programme=programme, user=observer, role="observer")]
+            programme_roles += [
+                ProgrammeRole(programme=programme, user=coordinator, role="coordinator"),
+                ProgrammeRole(programme=programme, user=observer, role="observer"),
+            ]
             programme_roles += [ProgrammeRole(programme=programme, user=f, role="facilitator") for f in facilitators]
             for number in range(1, spec.schemes_per_programme + 1):
                 started_on = programme.start_date + datetime.timedelta(days=rng.randint(0, 500))
-                scheme = Scheme(programme=programme, number=number, title=f"Scheme {number}: {sample_text(rng, 4)[:-1]}",
-                                theme=rng.choice(["Welcoming newcomers", "Language learning", "Housing", "Employment", "Participation"]),
-                                benchmark=benchmark, start_date=started_on, end_date=started_on + datetime.timedelta(days=730))
+                scheme = Scheme(
+                    programme=programme,
+                    number=number,
+                    title=f"Scheme {number}: {sample_text(rng, 4)[:-1]}",
+                    theme=rng.choice(["Welcoming newcomers", "Language learning", "Housing", "Employment", "Participation"]),
+                    benchmark=benchmark,
+                    start_date=started_on,
+                    end_date=started_on + datetime.timedelta(days=730),
+                )
                 scheme.facilitator = facilitators[number % len(facilitators)]
                 scheme.sides = (next(city_cycle, None) or rng.choice(cities), next(city_cycle, None) or rng.choice(cities))
                 scheme.association = rng.choice(associations)
@@ -156,12 +223,24 @@ def generate_network(size="large", seed=2026, say=print):
         # Three visits each; the past ones held, the scheme's phase following them.
         visits = []
         for scheme in schemes:
-            for order, (title, host) in enumerate((("Setting the scene", 0), ("Inspiration", 1), ("Consolidation of the action plan", 0)), 1):
+            for order, (title, host) in enumerate(
+                (("Setting the scene", 0), ("Inspiration", 1), ("Consolidation of the action plan", 0)), 1
+            ):
                 first = scheme.start_date + datetime.timedelta(days=120 * order + rng.randint(0, 30))
-                visits.append(Visit(scheme=scheme, order=order, title=title, host=scheme.sides[host], start_date=first,
-                                    end_date=first + datetime.timedelta(days=2), aim=sample_text(rng), expected_outcome=sample_text(rng),
-                                    preparation_meeting=first - datetime.timedelta(days=42),
-                                    status=VisitStatus.HELD if first < today else rng.choice([VisitStatus.PLANNED, VisitStatus.CONFIRMED])))
+                visits.append(
+                    Visit(
+                        scheme=scheme,
+                        order=order,
+                        title=title,
+                        host=scheme.sides[host],
+                        start_date=first,
+                        end_date=first + datetime.timedelta(days=2),
+                        aim=sample_text(rng),
+                        expected_outcome=sample_text(rng),
+                        preparation_meeting=first - datetime.timedelta(days=42),
+                        status=VisitStatus.HELD if first < today else rng.choice([VisitStatus.PLANNED, VisitStatus.CONFIRMED]),
+                    )
+                )
             held = sum(1 for v in visits[-3:] if v.status == VisitStatus.HELD)
             scheme.phase = SchemePhase.AFTER if held == 3 else SchemePhase.VISITS if held else SchemePhase.PREPARATION
         bulk(ProgrammeRole, programme_roles)
@@ -170,9 +249,11 @@ def generate_network(size="large", seed=2026, say=print):
         for scheme in schemes:
             mentee, mentor = scheme.sides
             association = scheme.association
-            parties += [SchemeParty(scheme=scheme, organisation=mentee, side=Side.MENTEE, order=0),
-                        SchemeParty(scheme=scheme, organisation=association, side=Side.MENTEE, order=1),
-                        SchemeParty(scheme=scheme, organisation=mentor, side=Side.MENTOR, order=0)]
+            parties += [
+                SchemeParty(scheme=scheme, organisation=mentee, side=Side.MENTEE, order=0),
+                SchemeParty(scheme=scheme, organisation=association, side=Side.MENTEE, order=1),
+                SchemeParty(scheme=scheme, organisation=mentor, side=Side.MENTOR, order=0),
+            ]
         bulk(SchemeParty, parties)
         party_of = {(p.scheme_id, p.organisation_id): p for p in parties}
         for scheme in schemes:
@@ -190,9 +271,9 @@ def generate_network(size="large", seed=2026, say=print):
         bulk(SchemeRole, roles)
         Programme.cities.through.objects.bulk_create(
             [Programme.cities.through(programme_id=s.programme_id, organisation_id=city.pk) for s in schemes for city in s.sides],
-            batch_size=BATCH, ignore_conflicts=True,
+            batch_size=BATCH,
+            ignore_conflicts=True,
         )
-
 
         # Filled questionnaires: the mentee's needs analysis, the mentor's strengths.
         templates = {kind: template_for(None, kind) for kind in (TemplateKind.NEEDS_ANALYSIS, TemplateKind.STRENGTHS)}
@@ -201,9 +282,15 @@ def generate_network(size="large", seed=2026, say=print):
         for scheme in schemes:
             for kind, city in ((TemplateKind.NEEDS_ANALYSIS, scheme.sides[0]), (TemplateKind.STRENGTHS, scheme.sides[1])):
                 submitted = rng.random() < 0.7
-                responses.append(Response(template=templates[kind], scheme=scheme, organisation=city,
-                                          status=ResponseStatus.SUBMITTED if submitted else ResponseStatus.DRAFT,
-                                          submitted_at=timezone.now() if submitted else None))
+                responses.append(
+                    Response(
+                        template=templates[kind],
+                        scheme=scheme,
+                        organisation=city,
+                        status=ResponseStatus.SUBMITTED if submitted else ResponseStatus.DRAFT,
+                        submitted_at=timezone.now() if submitted else None,
+                    )
+                )
         bulk(Response, responses)
         answers = []
         for response in responses:
@@ -218,17 +305,34 @@ def generate_network(size="large", seed=2026, say=print):
         bulk(Answer, answers)
 
         # Baseline self-assessments of both cities, every key factor rated.
-        assessments = bulk(SelfAssessment, [
-            SelfAssessment(scheme=scheme, city=city, benchmark=benchmark, round=1, submitted_at=timezone.now())
-            for scheme in schemes for city in scheme.sides
-        ])
-        bulk(KeyFactorAssessment, [
-            KeyFactorAssessment(assessment=assessment, key_factor=kf, level=rng.randint(0, 4), evidence=sample_text(rng, 8),
-                                focus=rng.random() < 0.2)
-            for assessment in assessments for kf in key_factors
-        ])
+        assessments = bulk(
+            SelfAssessment,
+            [
+                SelfAssessment(scheme=scheme, city=city, benchmark=benchmark, round=1, submitted_at=timezone.now())
+                for scheme in schemes
+                for city in scheme.sides
+            ],
+        )
+        bulk(
+            KeyFactorAssessment,
+            [
+                KeyFactorAssessment(
+                    assessment=assessment,
+                    key_factor=kf,
+                    level=rng.randint(0, 4),
+                    evidence=sample_text(rng, 8),
+                    focus=rng.random() < 0.2,
+                )
+                for assessment in assessments
+                for kf in key_factors
+            ],
+        )
         Scheme.focus_key_factors.through.objects.bulk_create(
-            [Scheme.focus_key_factors.through(scheme_id=s.pk, keyfactor_id=kf.pk) for s in schemes for kf in rng.sample(key_factors, 2)],
+            [
+                Scheme.focus_key_factors.through(scheme_id=s.pk, keyfactor_id=kf.pk)
+                for s in schemes
+                for kf in rng.sample(key_factors, 2)
+            ],
             batch_size=BATCH,
         )
 
@@ -237,22 +341,51 @@ def generate_network(size="large", seed=2026, say=print):
         for scheme in schemes:
             status = rng.choice([ActionPlanStatus.DRAFT, ActionPlanStatus.SUBMITTED, ActionPlanStatus.APPROVED])
             approved = status == ActionPlanStatus.APPROVED
-            plans.append(ActionPlan(scheme=scheme, title=f"Action plan of {scheme.sides[0].name}", status=status,
-                                    approved_at=timezone.now() if approved else None,
-                                    approved_by=scheme.facilitator if approved else None,
-                                    decision_reference=f"{scheme.start_date.year}/{scheme.number}" if approved else ""))
+            plans.append(
+                ActionPlan(
+                    scheme=scheme,
+                    title=f"Action plan of {scheme.sides[0].name}",
+                    status=status,
+                    approved_at=timezone.now() if approved else None,
+                    approved_by=scheme.facilitator if approved else None,
+                    decision_reference=f"{scheme.start_date.year}/{scheme.number}" if approved else "",
+                )
+            )
         bulk(ActionPlan, plans)
-        actions = bulk(Action, [
-            Action(plan=plan, order=order, action=sample_text(rng, 14), outcomes=sample_text(rng), timeframe="2026-2027",
-                   due_date=today + datetime.timedelta(days=rng.randint(-200, 500)), lead=sample_text(rng, 3), resources=sample_text(rng),
-                   evaluation=sample_text(rng), status=rng.choice(list(ActionStatus.values)), progress=rng.randint(0, 100))
-            for plan in plans for order in range(spec.actions_per_scheme)
-        ])
-        bulk(ImplementationUpdate, [
-            ImplementationUpdate(action=action, date=today - datetime.timedelta(days=rng.randint(1, 300)), text=sample_text(rng),
-                                 status=action.status, progress=action.progress, author=action.plan.scheme.facilitator)
-            for action in actions
-        ])
+        actions = bulk(
+            Action,
+            [
+                Action(
+                    plan=plan,
+                    order=order,
+                    action=sample_text(rng, 14),
+                    outcomes=sample_text(rng),
+                    timeframe="2026-2027",
+                    due_date=today + datetime.timedelta(days=rng.randint(-200, 500)),
+                    lead=sample_text(rng, 3),
+                    resources=sample_text(rng),
+                    evaluation=sample_text(rng),
+                    status=rng.choice(list(ActionStatus.values)),
+                    progress=rng.randint(0, 100),
+                )
+                for plan in plans
+                for order in range(spec.actions_per_scheme)
+            ],
+        )
+        bulk(
+            ImplementationUpdate,
+            [
+                ImplementationUpdate(
+                    action=action,
+                    date=today - datetime.timedelta(days=rng.randint(1, 300)),
+                    text=sample_text(rng),
+                    status=action.status,
+                    progress=action.progress,
+                    author=action.plan.scheme.facilitator,
+                )
+                for action in actions
+            ],
+        )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     say(f"generated the {size} network (seed {seed}) in {time.monotonic() - started:.1f} s")

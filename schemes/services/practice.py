@@ -32,12 +32,7 @@ def owned_cities(user, programme):
         scheme_parties__scheme__roles__role=FACILITATOR,
         scheme_parties__scheme__programme=programme,
     )
-    return (
-        Organisation.objects.filter(kind=OrganisationKind.CITY)
-        .filter(officer | facilitated)
-        .distinct()
-        .order_by("name")
-    )
+    return Organisation.objects.filter(kind=OrganisationKind.CITY).filter(officer | facilitated).distinct().order_by("name")
 
 
 @transaction.atomic
@@ -54,8 +49,12 @@ def good_practice_save(*, form, programme, user, reason=""):
     else:
         practice.version += 1
     return form_save_with_history(
-        form, actor=user, action="good_practice.added" if creating else "good_practice.changed", programme=programme,
-        data={"city": practice.city.label}, reason=_("Recorded") if creating else reason,
+        form,
+        actor=user,
+        action="good_practice.added" if creating else "good_practice.changed",
+        programme=programme,
+        data={"city": practice.city.label},
+        reason=_("Recorded") if creating else reason,
     )
 
 
@@ -79,7 +78,10 @@ def strengths_practices_set(*, response, shown, chosen, actor):
         response.good_practices.remove(*to_remove)
         response.save()
         log_action(
-            actor=actor, action="strengths.practices_changed", obj=response, scheme=document.scheme,
+            actor=actor,
+            action="strengths.practices_changed",
+            obj=response,
+            scheme=document.scheme,
             label=document.organisation.label,
             data={**document_data(document), "attached": sorted(to_add), "detached": sorted(to_remove)},
         )

@@ -163,9 +163,9 @@ def progress_queryset(queryset):
 
 
 def _count(model, field="scheme"):
-    return Coalesce(Subquery(
-        model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")
-    ), 0)
+    return Coalesce(
+        Subquery(model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")), 0
+    )
 
 
 def _read_with_schemes(schemes):
@@ -173,17 +173,30 @@ def _read_with_schemes(schemes):
     support group) and its people (with whether they were trained). Two queries for any
     number of schemes, on schemes already read (the scheme page does not read its scheme
     twice)."""
-    members = LocalSupportGroupMember.objects.filter(group__scheme_id=OuterRef("scheme_id"), group__city_id=OuterRef("organisation_id"))
+    members = LocalSupportGroupMember.objects.filter(
+        group__scheme_id=OuterRef("scheme_id"), group__city_id=OuterRef("organisation_id")
+    )
     trained = TrainingSession.attendees.through.objects.filter(
         user_id=OuterRef("user_id"), trainingsession__programme_id=OuterRef("scheme__programme_id")
     )
     prefetch_related_objects(
         schemes,
-        Prefetch("parties", queryset=SchemeParty.objects.select_related("organisation").order_by("side", "order").annotate(
-            support_group_size=Coalesce(Subquery(members.order_by().values("group_id").annotate(n=Count("pk")).values("n")), 0)
-        )),
-        Prefetch("roles", queryset=SchemeRole.objects.select_related("user").order_by("user__last_name", "user__first_name")
-                 .annotate(trained=Exists(trained))),
+        Prefetch(
+            "parties",
+            queryset=SchemeParty.objects.select_related("organisation")
+            .order_by("side", "order")
+            .annotate(
+                support_group_size=Coalesce(
+                    Subquery(members.order_by().values("group_id").annotate(n=Count("pk")).values("n")), 0
+                )
+            ),
+        ),
+        Prefetch(
+            "roles",
+            queryset=SchemeRole.objects.select_related("user")
+            .order_by("user__last_name", "user__first_name")
+            .annotate(trained=Exists(trained)),
+        ),
     )
     for scheme in schemes:
         by_pk = {party.pk: party for party in scheme.parties.all()}
@@ -205,7 +218,11 @@ def progress_for(schemes, today=None):
     # versions: one query.
     counts = {
         row.pk: row
-        for row in Scheme.objects.filter(pk__in=ids).order_by().select_related("action_plan").only("pk", "action_plan").annotate(
+        for row in Scheme.objects.filter(pk__in=ids)
+        .order_by()
+        .select_related("action_plan")
+        .only("pk", "action_plan")
+        .annotate(
             focus_count=_count(Scheme.focus_key_factors.through),
             commitment_count=_count(PoliticalCommitment),
             version_count=_count(ActionPlanVersion, "plan__scheme"),
@@ -214,14 +231,18 @@ def progress_for(schemes, today=None):
     responses = {
         (scheme_id, organisation_id, kind): status
         for scheme_id, organisation_id, kind, status in Response.objects.filter(scheme_id__in=ids)
-        .order_by().values_list("scheme_id", "organisation_id", "template__kind", "status")
+        .order_by()
+        .values_list("scheme_id", "organisation_id", "template__kind", "status")
     }
     visits = defaultdict(list)
     for visit in Visit.objects.filter(scheme_id__in=ids).select_related("host").order_by("scheme_id", "order"):
         visits[visit.scheme_id].append(visit)
     actions = {
         row["plan__scheme_id"]: row
-        for row in Action.objects.filter(plan__scheme_id__in=ids).order_by().values("plan__scheme_id").annotate(
+        for row in Action.objects.filter(plan__scheme_id__in=ids)
+        .order_by()
+        .values("plan__scheme_id")
+        .annotate(
             total=Count("id"),
             average=Avg("progress"),
             finished=Count("id", filter=Q(status__in=FINISHED)),
@@ -239,24 +260,40 @@ def progress_for(schemes, today=None):
         scheme_visits = visits.get(scheme.pk, [])
         first_day = min((v.start_date for v in scheme_visits if v.start_date and v.status != VisitStatus.CANCELLED), default=None)
         steps = [
-            _document_step("needs_analysis", scheme, mentees, responses, TemplateKind.NEEDS_ANALYSIS, "needs_analysis", first_day, today),
+            _document_step(
+                "needs_analysis", scheme, mentees, responses, TemplateKind.NEEDS_ANALYSIS, "needs_analysis", first_day, today
+            ),
             _document_step("strengths", scheme, mentors, responses, TemplateKind.STRENGTHS, "strengths", first_day, today),
         ]
         # Pairing
         if peer:
             steps.append(Step("pairing", STEP_LABELS["pairing"], NOT_NEEDED, _("Community of practice")))
         elif any(p.side == Side.MENTOR for p in cities):
-            steps.append(Step("pairing", STEP_LABELS["pairing"], DONE, ", ".join(p.organisation.label for p in cities if p.side == Side.MENTOR)))
+            steps.append(
+                Step(
+                    "pairing",
+                    STEP_LABELS["pairing"],
+                    DONE,
+                    ", ".join(p.organisation.label for p in cities if p.side == Side.MENTOR),
+                )
+            )
         else:
-            steps.append(Step("pairing", STEP_LABELS["pairing"], _late_or(TODO, first_day, today), _("No mentor city yet"), due=first_day))
+            steps.append(
+                Step("pairing", STEP_LABELS["pairing"], _late_or(TODO, first_day, today), _("No mentor city yet"), due=first_day)
+            )
         # Training: a person of each side attended.
         attended = [any(role.trained for role in scheme.roles.all() if role.role == side) for side in ("mentee", "mentor")]
         training_state = DONE if all(attended) else (STARTED if any(attended) else TODO)
-        steps.append(Step(
-            "training", STEP_LABELS["training"], _late_or(training_state, first_day, today),
-            _("%(done)s of %(total)s sides trained") % {"done": sum(attended), "total": 2},
-            due=first_day, url=reverse_lazy("schemes:training_sessions", kwargs={"programme": scheme.programme.slug}),
-        ))
+        steps.append(
+            Step(
+                "training",
+                STEP_LABELS["training"],
+                _late_or(training_state, first_day, today),
+                _("%(done)s of %(total)s sides trained") % {"done": sum(attended), "total": 2},
+                due=first_day,
+                url=reverse_lazy("schemes:training_sessions", kwargs={"programme": scheme.programme.slug}),
+            )
+        )
         # Scope: focus key factors chosen and agreed by both sides.
         if not scheme.benchmark_id:
             steps.append(Step("scope", STEP_LABELS["scope"], NOT_NEEDED, _("Mentoring without a benchmark")))
@@ -267,42 +304,83 @@ def progress_for(schemes, today=None):
             detail = ngettext("%(count)s focus key factor", "%(count)s focus key factors", count) % {"count": count}
             if count and not agreed:
                 detail += " · " + _("not agreed by both sides yet")
-            links = [(_("Self-assessment: %(city)s") % {"city": p.organisation.label},
-                      _url("self_assessment", scheme, organisation=p.organisation_id)) for p in cities]
+            links = [
+                (
+                    _("Self-assessment: %(city)s") % {"city": p.organisation.label},
+                    _url("self_assessment", scheme, organisation=p.organisation_id),
+                )
+                for p in cities
+            ]
             links.append((_("Focus key factors"), _url("scheme_focus", scheme)))
             steps.append(Step("scope", STEP_LABELS["scope"], _late_or(scope_state, first_day, today), detail, links, first_day))
         # Local support group of each mentee city.
         sizes = [party.support_group_size for party in mentee_parties]
         group_state = DONE if sizes and all(sizes) else (STARTED if any(sizes) else TODO)
-        steps.append(Step(
-            "support_group", STEP_LABELS["support_group"], _late_or(group_state, first_day, today),
-            ngettext("%(count)s member", "%(count)s members", sum(sizes)) % {"count": sum(sizes)},
-            [(_("Local support group: %(city)s") % {"city": city.label}, _url("support_group", scheme, organisation=city.pk))
-             for city in mentees],
-            first_day,
-        ))
+        steps.append(
+            Step(
+                "support_group",
+                STEP_LABELS["support_group"],
+                _late_or(group_state, first_day, today),
+                ngettext("%(count)s member", "%(count)s members", sum(sizes)) % {"count": sum(sizes)},
+                [
+                    (
+                        _("Local support group: %(city)s") % {"city": city.label},
+                        _url("support_group", scheme, organisation=city.pk),
+                    )
+                    for city in mentees
+                ],
+                first_day,
+            )
+        )
         count = counts[scheme.pk].commitment_count
-        steps.append(Step(
-            "commitment", STEP_LABELS["commitment"], _late_or(DONE if count else TODO, first_day, today),
-            ngettext("%(count)s recorded", "%(count)s recorded", count) % {"count": count} if count else _("Not recorded yet"),
-            due=first_day, url=format_lazy("{}#commitment", _url("scheme", scheme)),
-        ))
+        steps.append(
+            Step(
+                "commitment",
+                STEP_LABELS["commitment"],
+                _late_or(DONE if count else TODO, first_day, today),
+                ngettext("%(count)s recorded", "%(count)s recorded", count) % {"count": count}
+                if count
+                else _("Not recorded yet"),
+                due=first_day,
+                url=format_lazy("{}#commitment", _url("scheme", scheme)),
+            )
+        )
         # Visits
         visit_steps = []
         for visit in scheme_visits:
-            state = {VisitStatus.HELD: DONE, VisitStatus.CANCELLED: NOT_NEEDED, VisitStatus.CONFIRMED: STARTED}.get(visit.status, TODO)
+            state = {VisitStatus.HELD: DONE, VisitStatus.CANCELLED: NOT_NEEDED, VisitStatus.CONFIRMED: STARTED}.get(
+                visit.status, TODO
+            )
             last_day = visit.end_date or visit.start_date
             if state in (TODO, STARTED) and last_day and last_day < today:
                 state = LATE
-            detail = ", ".join(filter(None, [visit.get_status_display(), visit.host.label if visit.host else "", _date(visit.start_date)]))
-            visit_steps.append(Step(f"visit-{visit.order}", str(visit), state, detail, due=visit.start_date,
-                                    url=_url("visit", scheme, visit=visit.order)))
+            detail = ", ".join(
+                filter(None, [visit.get_status_display(), visit.host.label if visit.host else "", _date(visit.start_date)])
+            )
+            visit_steps.append(
+                Step(
+                    f"visit-{visit.order}",
+                    str(visit),
+                    state,
+                    detail,
+                    due=visit.start_date,
+                    url=_url("visit", scheme, visit=visit.order),
+                )
+            )
         live = [s for s in visit_steps if s.state != NOT_NEEDED]
         held = sum(1 for s in live if s.state == DONE)
-        visits_state = (LATE if any(s.state == LATE for s in live) else DONE if live and held == len(live)
-                        else STARTED if held else TODO)
-        steps.append(Step("visits", STEP_LABELS["visits"], visits_state,
-                          _("%(done)s of %(total)s held") % {"done": held, "total": len(live)}, url=_url("visits", scheme)))
+        visits_state = (
+            LATE if any(s.state == LATE for s in live) else DONE if live and held == len(live) else STARTED if held else TODO
+        )
+        steps.append(
+            Step(
+                "visits",
+                STEP_LABELS["visits"],
+                visits_state,
+                _("%(done)s of %(total)s held") % {"done": held, "total": len(live)},
+                url=_url("visits", scheme),
+            )
+        )
         # Action plan, approval, implementation
         plan = getattr(counts[scheme.pk], "action_plan", None)
         numbers = actions.get(scheme.pk, {})
@@ -312,17 +390,24 @@ def progress_for(schemes, today=None):
             steps.append(Step("action_plan", STEP_LABELS["action_plan"], TODO, _("Not started"), url=plan_url))
         else:
             plan_state = DONE if plan.status != ActionPlanStatus.DRAFT else STARTED
-            detail = ngettext("%(count)s action", "%(count)s actions", numbers.get("total", 0)) % {"count": numbers.get("total", 0)}
+            detail = ngettext("%(count)s action", "%(count)s actions", numbers.get("total", 0)) % {
+                "count": numbers.get("total", 0)
+            }
             detail += " · " + ngettext("%(count)s version", "%(count)s versions", version_count) % {"count": version_count}
             steps.append(Step("action_plan", STEP_LABELS["action_plan"], plan_state, detail, url=plan_url))
-        last_visit = max((v.end_date or v.start_date for v in scheme_visits if v.start_date and v.status != VisitStatus.CANCELLED), default=None)
+        last_visit = max(
+            (v.end_date or v.start_date for v in scheme_visits if v.start_date and v.status != VisitStatus.CANCELLED),
+            default=None,
+        )
         approval_due = scheme.end_date or (last_visit + APPROVAL_AFTER_LAST_VISIT if last_visit else None)
         if plan is not None and plan.status == ActionPlanStatus.APPROVED:
             approval = Step("approval", STEP_LABELS["approval"], DONE, _date(plan.approved_at), due=approval_due, url=plan_url)
         else:
             state = STARTED if plan is not None and plan.status == ActionPlanStatus.SUBMITTED else TODO
             detail = _("Submitted, waiting for approval") if state == STARTED else _("Not submitted yet")
-            approval = Step("approval", STEP_LABELS["approval"], _late_or(state, approval_due, today), detail, due=approval_due, url=plan_url)
+            approval = Step(
+                "approval", STEP_LABELS["approval"], _late_or(state, approval_due, today), detail, due=approval_due, url=plan_url
+            )
         steps.append(approval)
         if approval.state != DONE or not numbers:
             steps.append(Step("implementation", STEP_LABELS["implementation"], TODO, _("After the approval"), url=plan_url))
@@ -332,7 +417,9 @@ def progress_for(schemes, today=None):
             detail = ngettext("%(count)s action", "%(count)s actions", numbers["total"]) % {"count": numbers["total"]}
             detail += " · " + _("%(average)s %% done on average") % {"average": average}
             if numbers["overdue"]:
-                detail += " · " + ngettext("%(count)s overdue", "%(count)s overdue", numbers["overdue"]) % {"count": numbers["overdue"]}
+                detail += " · " + ngettext("%(count)s overdue", "%(count)s overdue", numbers["overdue"]) % {
+                    "count": numbers["overdue"]
+                }
             steps.append(Step("implementation", STEP_LABELS["implementation"], state, detail, url=plan_url, percent=average))
 
         # The next date: a preparation meeting or a visit still ahead.

@@ -155,7 +155,11 @@ def question_save(*, form, template, programme, actor, section=None):
     action = "question.added" if question.pk is None else "question.changed"
     form.save()
     log_action(
-        actor=actor, action=action, obj=question, programme=programme, label=question.text,
+        actor=actor,
+        action=action,
+        obj=question,
+        programme=programme,
+        label=question.text,
         data={"template": template.pk, "section": question.section.key},
     )
     return question
@@ -168,8 +172,14 @@ def question_move(*, question, template, programme, up, actor):
     _require_editable(template, programme)
     moved = move_in_order(question.section.questions.order_by("order", "pk"), question, up=up)
     if moved:
-        log_action(actor=actor, action="question.moved", obj=question, programme=programme, label=question.text,
-                   data={"template": template.pk})
+        log_action(
+            actor=actor,
+            action="question.moved",
+            obj=question,
+            programme=programme,
+            label=question.text,
+            data={"template": template.pk},
+        )
     return moved
 
 
@@ -182,6 +192,10 @@ def question_hide(*, question, template, programme, hidden, actor):
         question._change_reason = _("Hidden") if hidden else _("Shown again")
         question.save()
         log_action(
-            actor=actor, action="question.hidden" if hidden else "question.shown", obj=question, programme=programme,
-            label=question.text, data={"template": template.pk},
+            actor=actor,
+            action="question.hidden" if hidden else "question.shown",
+            obj=question,
+            programme=programme,
+            label=question.text,
+            data={"template": template.pk},
         )

@@ -51,24 +51,34 @@ def _visit_items(today):
     if not days:
         return {}
     visits = (
-        Visit.objects.filter(start_date__gt=today, start_date__lte=today + datetime.timedelta(days=days[-1]),
-                             status__in=[VisitStatus.PLANNED, VisitStatus.CONFIRMED])
+        Visit.objects.filter(
+            start_date__gt=today,
+            start_date__lte=today + datetime.timedelta(days=days[-1]),
+            status__in=[VisitStatus.PLANNED, VisitStatus.CONFIRMED],
+        )
         .select_related("scheme__programme", "host")
         .filter(scheme__archived=False, scheme__programme__archived=False)
     )
     visits = list(visits)
     people = {}
-    for scheme_id, user_id in SchemeRole.objects.filter(scheme__in={v.scheme_id for v in visits}).exclude(role="observer").values_list(
-        "scheme_id", "user_id"
+    for scheme_id, user_id in (
+        SchemeRole.objects.filter(scheme__in={v.scheme_id for v in visits})
+        .exclude(role="observer")
+        .values_list("scheme_id", "user_id")
     ):
         people.setdefault(scheme_id, set()).add(user_id)
     items = {}
     for visit in visits:
         left = (visit.start_date - today).days
         threshold = min(n for n in days if left <= n)
-        url = reverse("schemes:visit", kwargs={"programme": visit.scheme.programme.slug, "number": visit.scheme.number, "visit": visit.order})
+        url = reverse(
+            "schemes:visit",
+            kwargs={"programme": visit.scheme.programme.slug, "number": visit.scheme.number, "visit": visit.order},
+        )
         for user_id in people.get(visit.scheme_id, ()):
-            items.setdefault(user_id, []).append((visit, left, Item(f"visit:{visit.pk}:{visit.start_date}:{threshold}", str(visit), url)))
+            items.setdefault(user_id, []).append(
+                (visit, left, Item(f"visit:{visit.pk}:{visit.start_date}:{threshold}", str(visit), url))
+            )
     return items
 
 
@@ -78,16 +88,24 @@ def send_reminders(today=None, dry_run=False):
     outcome = Outcome()
     visit_items = _visit_items(today)
     # Everyone a reminder may concern (visits go to people of active schemes, among them).
-    users = get_user_model().objects.filter(is_active=True).filter(
-        Q(pk__in=SchemeRole.objects.filter(scheme__archived=False).values("user_id"))
-        | Q(pk__in=ProgrammeRole.objects.filter(role="coordinator").values("user_id"))
-    ).order_by("pk")
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(pk__in=SchemeRole.objects.filter(scheme__archived=False).values("user_id"))
+            | Q(pk__in=ProgrammeRole.objects.filter(role="coordinator").values("user_id"))
+        )
+        .order_by("pk")
+    )
     for user in users:
         with translation.override(user.language or settings.LANGUAGE_CODE):
             visits = visit_items.get(user.pk, [])
             tasks = [Item(f"task:{task.key}", task.text, task.url) for task in tasks_for(user, today=today) if task.key]
-            sent = set(Reminder.objects.filter(user=user, key__in=[i.key for _v, _l, i in visits] + [t.key for t in tasks])
-                       .values_list("key", flat=True))
+            sent = set(
+                Reminder.objects.filter(user=user, key__in=[i.key for _v, _l, i in visits] + [t.key for t in tasks]).values_list(
+                    "key", flat=True
+                )
+            )
             visits = [entry for entry in visits if entry[2].key not in sent]
             tasks = [task for task in tasks if task.key not in sent]
             if not visits and not tasks:

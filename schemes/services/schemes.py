@@ -22,15 +22,15 @@ def default_visit_plan(count):
     if count <= 2:
         return [scene, inspiration]
     follow_ups = [
-        (_("Follow-up visit %(number)s") % {"number": n}, Side.MENTEE if n % 2 else Side.MENTOR)
-        for n in range(1, count - 2)
+        (_("Follow-up visit %(number)s") % {"number": n}, Side.MENTEE if n % 2 else Side.MENTOR) for n in range(1, count - 2)
     ]
     return [scene, inspiration, *follow_ups, consolidation]
 
 
 @transaction.atomic
-def scheme_create(*, programme, title, theme, parties, benchmark=None, kind=SchemeKind.MENTORING, visit_count=None, actor=None,
-                  **fields):
+def scheme_create(
+    *, programme, title, theme, parties, benchmark=None, kind=SchemeKind.MENTORING, visit_count=None, actor=None, **fields
+):
     """Create a scheme in ``programme`` with ``parties`` (a list of (organisation, side))
     and its default visits, hosted by the first city of the right side. ``actor``: who
     creates it (None: the application, loading data)."""
@@ -49,7 +49,10 @@ def scheme_create(*, programme, title, theme, parties, benchmark=None, kind=Sche
         hosts = cities[side] or cities[Side.PEER] or [org for org, _side in parties if org.kind == "city"]
         Visit.objects.create(scheme=scheme, order=order, title=visit_title, host=hosts[0] if hosts else None)
     log_action(
-        actor=actor, action="scheme.created", obj=scheme, scheme=scheme,
+        actor=actor,
+        action="scheme.created",
+        obj=scheme,
+        scheme=scheme,
         data={"parties": [organisation.name for organisation, _side in parties], "visits": count},
     )
     return scheme

@@ -110,7 +110,11 @@ def round_save(*, scheme, city, assessment, key_factors, context_factors, values
         changed_notes.append(context_factor.pk)
     if result.saved:
         log_action(
-            actor=user, action="self_assessment.saved", obj=assessment, scheme=scheme, label=city.label,
+            actor=user,
+            action="self_assessment.saved",
+            obj=assessment,
+            scheme=scheme,
+            label=city.label,
             autosave=reason == AUTOSAVE,
             data={**_round_data(assessment, city), "key_factors": changed_factors, "context_factors": changed_notes},
         )
@@ -130,7 +134,11 @@ def round_submit(*, assessment, scheme, city, actor):
         assessment._change_reason = _("Submitted")
         assessment.save()
         log_action(
-            actor=actor, action="self_assessment.submitted", obj=assessment, scheme=scheme, label=city.label,
+            actor=actor,
+            action="self_assessment.submitted",
+            obj=assessment,
+            scheme=scheme,
+            label=city.label,
             data=_round_data(assessment, city),
         )
     return assessment
@@ -147,7 +155,10 @@ def round_start(*, scheme, city, previous, actor, label=""):
     if following is not None:
         return following
     assessment = SelfAssessment.objects.create(
-        scheme=scheme, city=city, benchmark=previous.benchmark, round=previous.round + 1,
+        scheme=scheme,
+        city=city,
+        benchmark=previous.benchmark,
+        round=previous.round + 1,
         label=label or _("Re-assessment %(number)s") % {"number": previous.round},
     )
     for row in previous.key_factors.all():
@@ -157,7 +168,11 @@ def round_start(*, scheme, city, previous, actor, label=""):
     for note in previous.context_notes.all():
         ContextFactorNote.objects.create(assessment=assessment, context_factor_id=note.context_factor_id, notes=note.notes)
     log_action(
-        actor=actor, action="self_assessment.round_started", obj=assessment, scheme=scheme, label=city.label,
+        actor=actor,
+        action="self_assessment.round_started",
+        obj=assessment,
+        scheme=scheme,
+        label=city.label,
         data=_round_data(assessment, city),
     )
     return assessment
@@ -190,7 +205,11 @@ def focus_save(*, form, roles, actor):
         if role in roles:
             setattr(scheme, field_name, timezone.now())
     form_save_with_history(
-        form, actor=actor, action="focus.changed", scheme=scheme, reason=_("Focus key factors changed"),
+        form,
+        actor=actor,
+        action="focus.changed",
+        scheme=scheme,
+        reason=_("Focus key factors changed"),
         data={
             "added": sorted(number for pk, number in chosen.items() if pk not in before),
             "removed": sorted(number for pk, number in before.items() if pk not in chosen),

@@ -50,8 +50,14 @@ def form_save_with_history(form, *, actor, action, scheme=None, programme=None, 
     form.save_m2m()
     if action is not None:
         log_action(
-            actor=actor, action=action, obj=instance, scheme=scheme, programme=programme, label=label,
-            data={"fields": fields, **(data or {})}, autosave=reason == AUTOSAVE,
+            actor=actor,
+            action=action,
+            obj=instance,
+            scheme=scheme,
+            programme=programme,
+            label=label,
+            data={"fields": fields, **(data or {})},
+            autosave=reason == AUTOSAVE,
         )
     return instance
 
@@ -101,7 +107,11 @@ def scheme_parties_set(*, scheme, parties, actor):
     if before == after and not moved:
         return
     log_action(
-        actor=actor, action="scheme.parties_changed", obj=scheme, scheme=scheme, label=scheme.title,
+        actor=actor,
+        action="scheme.parties_changed",
+        obj=scheme,
+        scheme=scheme,
+        label=scheme.title,
         data={"added": sorted(after - before), "removed": sorted(before - after)},
     )
 
@@ -114,9 +124,11 @@ def archived_set(*, obj, archived, actor):
     obj.save()
     kind = "scheme" if isinstance(obj, Scheme) else "programme"
     log_action(
-        actor=actor, action=f"{kind}.{'archived' if archived else 'unarchived'}", obj=obj,
-        scheme=obj if isinstance(obj, Scheme) else None, programme=obj if isinstance(obj, Programme) else None,
+        actor=actor,
+        action=f"{kind}.{'archived' if archived else 'unarchived'}",
+        obj=obj,
+        scheme=obj if isinstance(obj, Scheme) else None,
+        programme=obj if isinstance(obj, Programme) else None,
         label=obj.title if isinstance(obj, Scheme) else obj.name,
     )
     return obj
-

@@ -131,7 +131,9 @@ def responses_of(*, roles, programme):
 def survey_save(*, programme, training, user, organisation, side, agreements):
     """Record (or replace) ``user``'s answers as ``side``: {statement key: 1-5}."""
     response, _created = MentoringStyleResponse.objects.select_for_update().get_or_create(
-        programme=programme, respondent=user, side=side,
+        programme=programme,
+        respondent=user,
+        side=side,
         defaults={"organisation": organisation, "training_session": training},
     )
     response.organisation, response.training_session = organisation, training
@@ -142,7 +144,11 @@ def survey_save(*, programme, training, user, organisation, side, agreements):
         for key, value in agreements.items()
     )
     log_action(
-        actor=user, action="survey.answered", obj=response, programme=programme, label=user.display_name,
+        actor=user,
+        action="survey.answered",
+        obj=response,
+        programme=programme,
+        label=user.display_name,
         data={"side": side, "organisation": organisation.pk, "training": training.pk if training else None},
     )
     return response

@@ -68,7 +68,10 @@ def visit_save(*, form, actor):
     visit = form.save(commit=False)
     proposed = _propose_preparation(visit)
     form_save_with_history(
-        form, actor=actor, action="visit.changed", scheme=visit.scheme,
+        form,
+        actor=actor,
+        action="visit.changed",
+        scheme=visit.scheme,
         reason=_("Preparation meeting proposed") if proposed else "",
     )
     return proposed
@@ -171,14 +174,22 @@ def session_check(*, visit, day, start, end, session=None, text=0):
     (``session`` itself, when it is saved already, aside) overlaps another one, would be
     one session too many, or would take the agenda's text over the limit (``text``: the
     session's own characters)."""
-    clash = visit.agenda_items.filter(day=day, start_time__lt=end, end_time__gt=start).exclude(
-        pk=getattr(session, "pk", None)
-    ).first()
+    clash = (
+        visit.agenda_items.filter(day=day, start_time__lt=end, end_time__gt=start)
+        .exclude(pk=getattr(session, "pk", None))
+        .first()
+    )
     if clash:
-        raise ValidationError({"start_time": _("This overlaps “%(title)s” (%(start)s–%(end)s) on the same day.") % {
-            "title": clash.title, "start": time_format(clash.start_time, "TIME_FORMAT"),
-            "end": time_format(clash.end_time, "TIME_FORMAT"),
-        }})
+        raise ValidationError(
+            {
+                "start_time": _("This overlaps “%(title)s” (%(start)s–%(end)s) on the same day.")
+                % {
+                    "title": clash.title,
+                    "start": time_format(clash.start_time, "TIME_FORMAT"),
+                    "end": time_format(clash.end_time, "TIME_FORMAT"),
+                }
+            }
+        )
     if getattr(session, "pk", None) is None and visit.agenda_items.count() >= settings.MAX_SESSIONS_PER_VISIT:
         raise ValidationError(_("An agenda has at most %(max)s sessions.") % {"max": settings.MAX_SESSIONS_PER_VISIT})
     others = text_length(visit.agenda_items.exclude(pk=getattr(session, "pk", None)), SESSION_TEXT)
@@ -198,12 +209,19 @@ def session_save(*, form, visit, actor):
     _lock_visit(visit)
     data = form.cleaned_data
     session_check(
-        visit=visit, day=data["day"], start=data["start_time"], end=data["end_time"], session=form.instance,
+        visit=visit,
+        day=data["day"],
+        start=data["start_time"],
+        end=data["end_time"],
+        session=form.instance,
         text=session_text(data),
     )
     form.instance.visit = visit
     return form_save_with_history(
-        form, actor=actor, action="session.changed" if form.instance.pk else "session.added", scheme=visit.scheme,
+        form,
+        actor=actor,
+        action="session.changed" if form.instance.pk else "session.added",
+        scheme=visit.scheme,
         data=_session_data(visit),
     )
 
@@ -257,9 +275,7 @@ def agenda_days(visit, sessions):
     result = []
     for day in days:
         items = sorted(by_day.get(day, []), key=lambda s: s.start_time)
-        total = sum(
-            (_at(day, s.end_time) - _at(day, s.start_time) for s in items), datetime.timedelta()
-        )
+        total = sum((_at(day, s.end_time) - _at(day, s.start_time) for s in items), datetime.timedelta())
         result.append((day, items, duration_text(total)))
     return result
 
@@ -290,7 +306,10 @@ def calendar(visits, *, url_of, now=None):
             event.add("location", visit.location)
         event.add("description", "\n\n".join(filter(None, [visit.aim, visit.expected_outcome, url])))
         event.add("url", url)
-        event.add("status", "CANCELLED" if visit.status == "cancelled" else "CONFIRMED" if visit.status in ("confirmed", "held") else "TENTATIVE")
+        event.add(
+            "status",
+            "CANCELLED" if visit.status == "cancelled" else "CONFIRMED" if visit.status in ("confirmed", "held") else "TENTATIVE",
+        )
         cal.add_component(event)
         zone = zoneinfo.ZoneInfo(visit.time_zone)
         for session in visit.agenda_items.all():

@@ -97,8 +97,11 @@ def _mentee_city_may(access, action, mentees):
 
 def _require_mentee_city(access, action, scheme, user):
     if not _mentee_city_may(access, action, sides(scheme)[0]):
-        refuse(user, f"may not {action} the action plan (not acting for a mentee city)",
-               _("Only an officer acting for the mentee city may do this."))
+        refuse(
+            user,
+            f"may not {action} the action plan (not acting for a mentee city)",
+            _("Only an officer acting for the mentee city may do this."),
+        )
 
 
 def _context(scheme, **extra):
@@ -123,13 +126,26 @@ def plan_detail(request, scheme, access):
         request,
         "action_plans/detail.html",
         _context(
-            scheme, access=access, plan=plan, actions=actions, untraced_factors=factors, untraced_needs=untraced_needs,
-            needs=needs, versions=versions_of(plan).select_related("visit", "created_by"),
-            mentees=mentees, mentors=mentors, progress=progress_summary(actions, today),
-            editable=plan.status == ActionPlanStatus.DRAFT, approved=plan.status == ActionPlanStatus.APPROVED,
-            freeze_form=FreezeForm(plan=plan), approval_form=ApprovalForm(), page_title=_("Action plan"),
-            may_submit=_mentee_city_may(access, "submit", mentees), may_approve=_mentee_city_may(access, "approve", mentees),
-            submit_question=_submit_question(), approve_question=_approve_question(),
+            scheme,
+            access=access,
+            plan=plan,
+            actions=actions,
+            untraced_factors=factors,
+            untraced_needs=untraced_needs,
+            needs=needs,
+            versions=versions_of(plan).select_related("visit", "created_by"),
+            mentees=mentees,
+            mentors=mentors,
+            progress=progress_summary(actions, today),
+            editable=plan.status == ActionPlanStatus.DRAFT,
+            approved=plan.status == ActionPlanStatus.APPROVED,
+            freeze_form=FreezeForm(plan=plan),
+            approval_form=ApprovalForm(),
+            page_title=_("Action plan"),
+            may_submit=_mentee_city_may(access, "submit", mentees),
+            may_approve=_mentee_city_may(access, "approve", mentees),
+            submit_question=_submit_question(),
+            approve_question=_approve_question(),
         ),
     )
 
@@ -164,14 +180,20 @@ def _action_page(request, scheme, plan, action):
     form = ActionForm(request.POST or None, instance=action, plan=plan)
     if action is not None:
         autosaved = autosave_form(
-            request, form, lambda reason: action_save(form=form, plan=plan, actor=request.user, reason=reason), locked=(PlanLocked,)
+            request,
+            form,
+            lambda reason: action_save(form=form, plan=plan, actor=request.user, reason=reason),
+            locked=(PlanLocked,),
         )
         if autosaved:
             return autosaved
     if request.method == "POST":
         try:
             saved = submission_save(
-                request, form, lambda: action_save(form=form, plan=plan, actor=request.user), url=lambda saved: _url(scheme) + f"#action-{saved.pk}"
+                request,
+                form,
+                lambda: action_save(form=form, plan=plan, actor=request.user),
+                url=lambda saved: _url(scheme) + f"#action-{saved.pk}",
             )
         except PlanLocked:
             return _locked(request, scheme)
@@ -189,7 +211,11 @@ def _action_page(request, scheme, plan, action):
             return redirect(saved.url)
     title = _("Edit an action") if action else _("Add an action")
     return form_page(
-        request, form, title=title, submit_label=_("Save"), cancel_url=_url(scheme),
+        request,
+        form,
+        title=title,
+        submit_label=_("Save"),
+        cancel_url=_url(scheme),
         context=_context(scheme, page_title=title, add_another=action is None, autosave=action is not None),
     )
 
@@ -244,7 +270,8 @@ def version_freeze_view(request, scheme, access):
     form = FreezeForm(request.POST, plan=plan)
     try:
         saved = submission_save(
-            request, form,
+            request,
+            form,
             lambda: version_freeze(
                 plan=plan, label=form.cleaned_data["label"], visit=form.cleaned_data["visit"], user=request.user
             ),
@@ -260,7 +287,9 @@ def version_freeze_view(request, scheme, access):
         return redirect(_url(scheme) + "#versions")
     if not saved.again:
         version = saved.object
-        messages.success(request, _("Version %(number)s “%(label)s” frozen.") % {"number": version.number, "label": version.label})
+        messages.success(
+            request, _("Version %(number)s “%(label)s” frozen.") % {"number": version.number, "label": version.label}
+        )
     return redirect(saved.url)
 
 
@@ -270,7 +299,8 @@ def version_detail(request, scheme, access, version):
     plan = plan_for(scheme)
     frozen = get_object_or_404(versions_of(plan).select_related("visit"), number=version)
     return render(
-        request, "action_plans/version.html",
+        request,
+        "action_plans/version.html",
         _context(scheme, plan=plan, version=frozen, content=frozen.snapshot, fields=FIELDS, page_title=frozen.label),
     )
 
@@ -303,10 +333,18 @@ def version_compare(request, scheme, access):
     new = pick("to", "current")
     changes, needs = compare(old[2], new[2])
     return render(
-        request, "action_plans/compare.html",
+        request,
+        "action_plans/compare.html",
         _context(
-            scheme, plan=plan, versions=list(versions.values()), old=old, new=new, changes=changes, needs=needs,
-            errors=errors, page_title=_("Compare versions"),
+            scheme,
+            plan=plan,
+            versions=list(versions.values()),
+            old=old,
+            new=new,
+            changes=changes,
+            needs=needs,
+            errors=errors,
+            page_title=_("Compare versions"),
         ),
         status=400 if errors else 200,
     )
@@ -373,7 +411,9 @@ def update_create(request, scheme, access, pk):
     form = UpdateForm(request.POST, prefix=f"update-{action.pk}")
     try:
         saved = submission_save(
-            request, form, lambda: update_add(form=form, action=action, user=request.user),
+            request,
+            form,
+            lambda: update_add(form=form, action=action, user=request.user),
             url=lambda update: _url(scheme) + f"#action-{action.pk}",
         )
     except PlanLocked:
@@ -384,7 +424,11 @@ def update_create(request, scheme, access, pk):
             messages.success(request, _("Update recorded."))
         return redirect(saved.url)
     return form_page(
-        request, form, title=_("Record progress"), submit_label=_("Save"), cancel_url=_url(scheme),
+        request,
+        form,
+        title=_("Record progress"),
+        submit_label=_("Save"),
+        cancel_url=_url(scheme),
         context=_context(scheme, page_title=_("Record progress")),
     )
 
@@ -396,7 +440,9 @@ def action_comment(request, scheme, access, pk):
     action = _action(plan, pk)
     form = ActionCommentForm(request.POST, prefix=f"comment-{action.pk}")
     saved = submission_save(
-        request, form, lambda: action_comment_add(form=form, action=action, user=request.user),
+        request,
+        form,
+        lambda: action_comment_add(form=form, action=action, user=request.user),
         url=lambda comment: _url(scheme) + f"#action-{action.pk}",
     )
     if saved:
@@ -404,7 +450,11 @@ def action_comment(request, scheme, access, pk):
             messages.success(request, _("Comment added."))
         return redirect(saved.url)
     return form_page(
-        request, form, title=_("Comment on an action"), submit_label=_("Save"), cancel_url=_url(scheme),
+        request,
+        form,
+        title=_("Comment on an action"),
+        submit_label=_("Save"),
+        cancel_url=_url(scheme),
         context=_context(scheme, page_title=_("Comment on an action")),
     )
 
@@ -415,10 +465,17 @@ def _rows(plan):
     rows = []
     for number, action in enumerate(plan_actions_prefetched(plan), start=1):
         cells = [
-            action.action, action.outcomes, action.timeframe, action.due_date or "",
-            action.lead, action.resources, action.evaluation,
-            ", ".join(kf.number for kf in action.key_factors.all()), "; ".join(n.text for n in action.needs.all()),
-            action.get_status_display(), action.progress,
+            action.action,
+            action.outcomes,
+            action.timeframe,
+            action.due_date or "",
+            action.lead,
+            action.resources,
+            action.evaluation,
+            ", ".join(kf.number for kf in action.key_factors.all()),
+            "; ".join(n.text for n in action.needs.all()),
+            action.get_status_display(),
+            action.progress,
         ]
         updates = list(action.updates.all())
         if not updates:
@@ -459,6 +516,10 @@ def plan_document(scheme, plan=None):
 @scheme_view("export", "action_plan")
 def plan_pdf(request, scheme, access):
     return pdf_response(
-        request, plan_document(scheme),
-        alternatives=[(_("Actions as CSV"), _url(scheme, "action_plan_csv")), (_("Actions as XLSX"), _url(scheme, "action_plan_xlsx"))],
+        request,
+        plan_document(scheme),
+        alternatives=[
+            (_("Actions as CSV"), _url(scheme, "action_plan_csv")),
+            (_("Actions as XLSX"), _url(scheme, "action_plan_xlsx")),
+        ],
     )

@@ -42,14 +42,18 @@ from .cities import city_party, edits_for_city
 def _benchmark(scheme):
     if scheme.benchmark_id is None:
         raise Http404(_("This scheme has no benchmark to assess against."))
-    key_factors = list(KeyFactor.objects.filter(version_id=scheme.benchmark_id).order_by("order").prefetch_related("guide_questions"))
+    key_factors = list(
+        KeyFactor.objects.filter(version_id=scheme.benchmark_id).order_by("order").prefetch_related("guide_questions")
+    )
     return key_factors, list(ContextFactor.objects.filter(version_id=scheme.benchmark_id).order_by("order"))
 
 
 def _rounds(scheme, cities, *, notes=True):
     """{city id: [round, ...]} with their key factor rows (and context notes) attached."""
     result = {city.pk: [] for city in cities}
-    rows = Prefetch("key_factors", queryset=KeyFactorAssessment.objects.select_related("key_factor").order_by("key_factor__order"))
+    rows = Prefetch(
+        "key_factors", queryset=KeyFactorAssessment.objects.select_related("key_factor").order_by("key_factor__order")
+    )
     assessments = (
         SelfAssessment.objects.filter(scheme=scheme, city__in=cities)
         .order_by("round")
@@ -77,8 +81,11 @@ def _url(scheme, city=None, suffix="", *, page=1):
 
 def _require_edit(may_edit, user):
     if not may_edit:
-        refuse(user, "may not edit this self-assessment (not acting for its city)",
-               _("Only the city's own officers and facilitators edit its self-assessment."))
+        refuse(
+            user,
+            "may not edit this self-assessment (not acting for its city)",
+            _("Only the city's own officers and facilitators edit its self-assessment."),
+        )
 
 
 def _series_name(city, assessment):
@@ -106,7 +113,10 @@ def self_assessment(request, scheme, access, organisation, page=1):
     notes = {note.context_factor_id: note for note in current.context_notes.all()} if current else {}
     form = SelfAssessmentForm(
         request.POST if request.method == "POST" else None,
-        key_factors=here.key_factors, context_factors=here.context_factors, rows=rows, notes=notes,
+        key_factors=here.key_factors,
+        context_factors=here.context_factors,
+        rows=rows,
+        notes=notes,
         seen=seen_version(current, key_factors=here.key_factors, context_factors=here.context_factors) if editable else 0,
     )
     page_url = _url(scheme, city, page=page)
@@ -125,9 +135,16 @@ def self_assessment(request, scheme, access, organisation, page=1):
         if form.is_valid():
             try:
                 result = round_save(
-                    scheme=scheme, city=city, assessment=current, key_factors=here.key_factors,
-                    context_factors=here.context_factors, values=form.values(), notes=form.notes(),
-                    seen=form.cleaned_data.get("seen") or 0, user=request.user, reason=AUTOSAVE if autosave else "",
+                    scheme=scheme,
+                    city=city,
+                    assessment=current,
+                    key_factors=here.key_factors,
+                    context_factors=here.context_factors,
+                    values=form.values(),
+                    notes=form.notes(),
+                    seen=form.cleaned_data.get("seen") or 0,
+                    user=request.user,
+                    reason=AUTOSAVE if autosave else "",
                 )
             except RoundClosed:
                 if autosave:
@@ -159,8 +176,16 @@ def self_assessment(request, scheme, access, organisation, page=1):
     nav = []  # every page, with how much of it is filled
     for item in pages:
         done, total = item.progress(rows, notes)
-        nav.append(SimpleNamespace(number=item.number, title=item.title, url=_url(scheme, city, page=item.number),
-                                   levels=bool(item.key_factors), done=done, total=total))
+        nav.append(
+            SimpleNamespace(
+                number=item.number,
+                title=item.title,
+                url=_url(scheme, city, page=item.number),
+                levels=bool(item.key_factors),
+                done=done,
+                total=total,
+            )
+        )
     series = []
     if rounds and page == 1:
         series.append((_series_name(city, rounds[0]), levels(rounds[0])))
@@ -170,12 +195,24 @@ def self_assessment(request, scheme, access, organisation, page=1):
         request,
         "assessments/city.html",
         {
-            "scheme": scheme, "programme": scheme.programme, "access": access, "city": city, "side": side,
-            "rounds": rounds, "current": current, "form": form, "editable": editable, "may_edit": may_edit,
-            "may_submit": may_submit, "submit_question": _submit_question(current),
-            "conflict": conflict, "changed": changed,
-            "page": here, "pages": nav if len(nav) > 1 else [],
-            "previous": nav[page - 2] if page > 1 else None, "next": nav[page] if page < len(nav) else None,
+            "scheme": scheme,
+            "programme": scheme.programme,
+            "access": access,
+            "city": city,
+            "side": side,
+            "rounds": rounds,
+            "current": current,
+            "form": form,
+            "editable": editable,
+            "may_edit": may_edit,
+            "may_submit": may_submit,
+            "submit_question": _submit_question(current),
+            "conflict": conflict,
+            "changed": changed,
+            "page": here,
+            "pages": nav if len(nav) > 1 else [],
+            "previous": nav[page - 2] if page > 1 else None,
+            "next": nav[page] if page < len(nav) else None,
             "answered": [(kf, rows.get(kf.pk)) for kf in here.key_factors],
             "noted": [(cf, notes.get(cf.pk)) for cf in here.context_factors],
             "chart": levels_chart(key_factors, series) if series else None,
@@ -217,7 +254,10 @@ def _submit(request, scheme, city, *, submit_url, back=None):
         return redirect(back or _url(scheme, city))
     if not confirmed(request):
         return confirm_page(
-            request, **_submit_question(current), cancel_url=back or _url(scheme, city), action=submit_url,
+            request,
+            **_submit_question(current),
+            cancel_url=back or _url(scheme, city),
+            action=submit_url,
             context={"programme": scheme.programme, "scheme": scheme},
         )
     round_submit(assessment=current, scheme=scheme, city=city, actor=request.user)
@@ -240,14 +280,18 @@ def self_assessment_new_round(request, scheme, access, organisation):
         except RoundClosed:
             messages.error(request, _("Submit the current round before starting a re-assessment."))
         else:
-            messages.success(request, _("Round %(round)s started from the previous answers: revise them.") % {"round": following.round})
+            messages.success(
+                request, _("Round %(round)s started from the previous answers: revise them.") % {"round": following.round}
+            )
     return redirect(_url(scheme, city))
 
 
 def _comparison(scheme):
     """Every city of the scheme, its rounds, and the chart of baseline and latest."""
     key_factors, context_factors = _benchmark(scheme)
-    parties = [p for p in scheme.parties.select_related("organisation").order_by("side", "order") if p.organisation.kind == "city"]
+    parties = [
+        p for p in scheme.parties.select_related("organisation").order_by("side", "order") if p.organisation.kind == "city"
+    ]
     cities = [p.organisation for p in parties]
     rounds = _rounds(scheme, cities, notes=False)
     series, latest = [], []
@@ -255,18 +299,24 @@ def _comparison(scheme):
         city_rounds = rounds[party.organisation_id]
         if city_rounds:
             latest.append((party, city_rounds[-1]))
-            series.append((f"{party.organisation.label} ({party.get_side_display()}): {city_rounds[-1].label}", levels(city_rounds[-1])))
+            series.append(
+                (f"{party.organisation.label} ({party.get_side_display()}): {city_rounds[-1].label}", levels(city_rounds[-1]))
+            )
     baseline_series = [
         (f"{party.organisation.label}: {rounds[party.organisation_id][0].label}", levels(rounds[party.organisation_id][0]))
         for party in parties
         if len(rounds[party.organisation_id]) > 1
     ]
     return {
-        "key_factors": key_factors, "context_factors": context_factors, "parties": parties, "rounds": rounds,
+        "key_factors": key_factors,
+        "context_factors": context_factors,
+        "parties": parties,
+        "rounds": rounds,
         "latest": latest,
         "chart": levels_chart(key_factors, series) if series else None,
         "progress_chart": levels_chart(key_factors, [*baseline_series, *series])
-        if baseline_series and len(baseline_series) + len(series) <= 4 else None,
+        if baseline_series and len(baseline_series) + len(series) <= 4
+        else None,
     }
 
 
@@ -321,10 +371,13 @@ def scheme_focus(request, scheme, access):
                 pass  # the form says someone saved first, with what the writer typed
             else:
                 messages.success(
-                    request, _("Focus key factors saved; the other side is asked to agree.") if changed else _("Nothing had changed.")
+                    request,
+                    _("Focus key factors saved; the other side is asked to agree.") if changed else _("Nothing had changed."),
                 )
                 return redirect("schemes:scheme_focus", programme=scheme.programme.slug, number=scheme.number)
-    parties = [p for p in scheme.parties.select_related("organisation").order_by("side", "order") if p.organisation.kind == "city"]
+    parties = [
+        p for p in scheme.parties.select_related("organisation").order_by("side", "order") if p.organisation.kind == "city"
+    ]
     rounds = _rounds(scheme, [p.organisation for p in parties], notes=False)
     flagged = {}
     for party in parties:
@@ -337,8 +390,13 @@ def scheme_focus(request, scheme, access):
         request,
         "assessments/focus.html",
         {
-            "scheme": scheme, "programme": scheme.programme, "access": access, "form": form, "choices": choices,
-            "focus": scheme.focus_key_factors.order_by("order"), "page_title": _("Focus key factors"),
+            "scheme": scheme,
+            "programme": scheme.programme,
+            "access": access,
+            "form": form,
+            "choices": choices,
+            "focus": scheme.focus_key_factors.order_by("order"),
+            "page_title": _("Focus key factors"),
         },
     )
 
@@ -349,9 +407,7 @@ def programme_self_assessments(request, programme, access):
     """The programme's schemes side by side: the average level of the mentee side at the
     baseline and in its latest round, and of the mentor side's latest round. Only the
     schemes the user may see (scheme documents are confidential)."""
-    schemes = list(
-        Scheme.objects.for_user(request.user).filter(programme=programme, benchmark__isnull=False).order_by("number")
-    )
+    schemes = list(Scheme.objects.for_user(request.user).filter(programme=programme, benchmark__isnull=False).order_by("number"))
     sides = {
         (party.scheme_id, party.organisation_id): party.side
         for party in SchemeParty.objects.filter(scheme__in=schemes, organisation__kind="city")
@@ -388,7 +444,11 @@ def programme_self_assessments(request, programme, access):
         request,
         "assessments/programme.html",
         {
-            "programme": programme, "access": access, "schemes": schemes, "chart": chart,
-            "assessed": any(mean.values()), "page_title": _("Self-assessment across the schemes"),
+            "programme": programme,
+            "access": access,
+            "schemes": schemes,
+            "chart": chart,
+            "assessed": any(mean.values()),
+            "page_title": _("Self-assessment across the schemes"),
         },
     )

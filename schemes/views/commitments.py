@@ -37,8 +37,12 @@ def commitment_create(request, scheme, access):
                 messages.success(request, _("Political commitment recorded."))
             return redirect(saved.url)
     return form_page(
-        request, form, title=_("Record a political commitment"), submit_label=_("Save"),
-        cancel_url=scheme.get_absolute_url(), context={"programme": scheme.programme, "scheme": scheme},
+        request,
+        form,
+        title=_("Record a political commitment"),
+        submit_label=_("Save"),
+        cancel_url=scheme.get_absolute_url(),
+        context={"programme": scheme.programme, "scheme": scheme},
     )
 
 
@@ -55,8 +59,12 @@ def commitment_edit(request, scheme, access, pk):
             messages.success(request, _("Political commitment saved."))
             return redirect(scheme)
     return form_page(
-        request, form, title=_("Edit the political commitment"), submit_label=_("Save"),
-        cancel_url=scheme.get_absolute_url(), context={"programme": scheme.programme, "scheme": scheme},
+        request,
+        form,
+        title=_("Edit the political commitment"),
+        submit_label=_("Save"),
+        cancel_url=scheme.get_absolute_url(),
+        context={"programme": scheme.programme, "scheme": scheme},
     )
 
 
@@ -66,7 +74,9 @@ def commitment_delete(request, scheme, access, pk):
     commitment = _commitment(scheme, pk)
     if not confirmed(request):
         return confirm_page(
-            request, **removal_question(commitment), cancel_url=scheme.get_absolute_url(),
+            request,
+            **removal_question(commitment),
+            cancel_url=scheme.get_absolute_url(),
             context={"programme": scheme.programme, "scheme": scheme},
         )
     commitment_remove(commitment=commitment, scheme=scheme, actor=request.user)
@@ -79,7 +89,10 @@ def commitment_delete(request, scheme, access, pk):
 def commitment_history(request, scheme, access, pk):
     commitment = _commitment(scheme, pk)
     return history_view(
-        request, commitment, access, "political_commitment",
+        request,
+        commitment,
+        access,
+        "political_commitment",
         context={"programme": scheme.programme, "scheme": scheme, "title": str(commitment)},
     )
 

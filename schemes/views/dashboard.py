@@ -18,7 +18,9 @@ ROWS_PER_PAGE = 50
 
 
 def _schemes(request, programme):
-    schemes = progress_queryset(Scheme.objects.for_user(request.user).filter(programme=programme, archived=False)).order_by("number")
+    schemes = progress_queryset(Scheme.objects.for_user(request.user).filter(programme=programme, archived=False)).order_by(
+        "number"
+    )
     return DashboardFilter(request.GET, queryset=schemes, programme=programme)
 
 
@@ -31,17 +33,21 @@ def programme_dashboard(request, programme, access):
     rows = [progress[scheme.pk] for scheme in page_obj.object_list]
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "schemes/dashboard.html", {
-        "programme": programme,
-        "page_title": _("Dashboard"),
-        "access": access,
-        "filter": filterset,
-        "page_obj": page_obj,
-        "rows": rows,
-        "step_labels": list(STEP_LABELS.values()),
-        "late_count": sum(1 for row in rows if row.late),
-        "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "schemes/dashboard.html",
+        {
+            "programme": programme,
+            "page_title": _("Dashboard"),
+            "access": access,
+            "filter": filterset,
+            "page_obj": page_obj,
+            "rows": rows,
+            "step_labels": list(STEP_LABELS.values()),
+            "late_count": sum(1 for row in rows if row.late),
+            "query": query.urlencode(),
+        },
+    )
 
 
 def _table(request, programme):
@@ -57,7 +63,9 @@ def _table(request, programme):
         row_progress = progress[scheme.pk]
         parties = list(scheme.parties.all())
         row = [
-            scheme.number, scheme.title, scheme.theme,
+            scheme.number,
+            scheme.title,
+            scheme.theme,
             ", ".join(p.organisation.label for p in parties if p.side != Side.MENTOR),
             ", ".join(p.organisation.label for p in parties if p.side == Side.MENTOR),
             ", ".join(role.user.display_name for role in scheme.roles.all() if role.role == "facilitator"),
@@ -86,4 +94,3 @@ def dashboard_csv(request, programme, access):
 def dashboard_xlsx(request, programme, access):
     header, rows = _table(request, programme)
     return xlsx_response(f"dashboard-{programme.slug}", _("Schemes"), header, rows)
-

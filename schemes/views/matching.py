@@ -57,8 +57,14 @@ def matching_detail(request, programme, access, organisation):
         request,
         "matching/detail.html",
         {
-            "programme": programme, "access": access, "city": city, "scheme": None, "waiting_scheme": scheme,
-            "benchmark": benchmark, "offered": offered, "matching": matching,
+            "programme": programme,
+            "access": access,
+            "city": city,
+            "scheme": None,
+            "waiting_scheme": scheme,
+            "benchmark": benchmark,
+            "offered": offered,
+            "matching": matching,
             "points": {"needs": NEEDS_POINTS, "profile": sum(PROFILE_POINTS.values()), "availability": AVAILABILITY_POINTS},
             "page_title": _("Mentors for %(city)s") % {"city": city.name},
         },
@@ -70,9 +76,7 @@ def matching_detail(request, programme, access, organisation):
 def matching_pair(request, programme, access, organisation):
     city, scheme, benchmark, _offered, _waiting = _mentee(request, programme, organisation)
     mentor = (
-        programme.cities.filter(kind=OrganisationKind.CITY, pk=request.POST.get("mentor") or 0)
-        .exclude(pk=city.pk)
-        .first()
+        programme.cities.filter(kind=OrganisationKind.CITY, pk=request.POST.get("mentor") or 0).exclude(pk=city.pk).first()
         if (request.POST.get("mentor") or "").isdigit()
         else None
     )
@@ -81,7 +85,11 @@ def matching_pair(request, programme, access, organisation):
         return redirect(reverse("schemes:matching_detail", kwargs={"programme": programme.slug, "organisation": city.pk}))
     try:
         paired = pair(
-            programme=programme, mentee_city=city, mentor_city=mentor, waiting_scheme=scheme, benchmark=benchmark,
+            programme=programme,
+            mentee_city=city,
+            mentor_city=mentor,
+            waiting_scheme=scheme,
+            benchmark=benchmark,
             actor=request.user,
         )
     except ValueError as exc:  # paired by someone else meanwhile

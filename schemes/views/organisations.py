@@ -39,7 +39,9 @@ def organisation_create(request, programme, access):
     form = OrganisationForm(request.POST or None, programme=programme, initial=initial)
     if request.method == "POST":
         saved = submission_save(
-            request, form, lambda: organisation_register(form=form, programme=programme, actor=request.user),
+            request,
+            form,
+            lambda: organisation_register(form=form, programme=programme, actor=request.user),
             url=lambda organisation: programme.get_absolute_url() + "organisations/",
         )
         if saved:

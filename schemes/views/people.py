@@ -43,8 +43,13 @@ def _people_page(request, *, programme, scheme, access, roles, invitations, wher
         request.POST if action == "invite" else None, roles=grantable, organisations=organisations, scheme=scheme, prefix="invite"
     )
     grant_form = RoleGrantForm(
-        request.POST if action == "grant" else None, roles=grantable, organisations=organisations, programme=programme,
-        scheme=scheme, giver=request.user, prefix="grant",
+        request.POST if action == "grant" else None,
+        roles=grantable,
+        organisations=organisations,
+        programme=programme,
+        scheme=scheme,
+        giver=request.user,
+        prefix="grant",
     )
     if action is not None:
         if action == "invite":
@@ -79,12 +84,18 @@ def _people_page(request, *, programme, scheme, access, roles, invitations, wher
                         % {"email": sent.invitation.email, "days": settings.INVITATION_VALID_DAYS},
                     )
                     if sent.replaced:
-                        messages.info(request, _("The earlier invitation to this address is withdrawn: its link no longer works."))
+                        messages.info(
+                            request, _("The earlier invitation to this address is withdrawn: its link no longer works.")
+                        )
                 return redirect(saved.url)
         if action == "grant" and grant_form.is_valid():
             data = grant_form.cleaned_data
             role_grant(
-                user=grant_form.user, programme=programme, scheme=scheme, role=data["role"], party=grant_form.party,
+                user=grant_form.user,
+                programme=programme,
+                scheme=scheme,
+                role=data["role"],
+                party=grant_form.party,
                 actor=request.user,
             )
             messages.success(request, _("%(email)s now has the role.") % {"email": grant_form.user.email})
@@ -168,7 +179,9 @@ def programme_role_remove(request, programme, access, pk):
         return redirect("schemes:programme_people", programme=programme.slug)
     if not confirmed(request):
         return confirm_page(
-            request, **role_question(role), context={"programme": programme},
+            request,
+            **role_question(role),
+            context={"programme": programme},
             cancel_url=reverse("schemes:programme_people", kwargs={"programme": programme.slug}),
         )
     role_remove(role=role, actor=request.user)
@@ -184,7 +197,9 @@ def scheme_role_remove(request, scheme, access, pk):
         messages.error(request, _("You may not remove this role."))
     elif not confirmed(request):
         return confirm_page(
-            request, **role_question(role), context={"programme": scheme.programme, "scheme": scheme},
+            request,
+            **role_question(role),
+            context={"programme": scheme.programme, "scheme": scheme},
             cancel_url=reverse("schemes:scheme_people", kwargs={"programme": scheme.programme.slug, "number": scheme.number}),
         )
     else:
@@ -199,7 +214,9 @@ def programme_invitation_withdraw(request, programme, access, pk):
     invitation = get_object_or_404(Invitation, programme=programme, scheme=None, pk=pk)
     if not confirmed(request):
         return confirm_page(
-            request, **withdrawal_question(invitation), context={"programme": programme},
+            request,
+            **withdrawal_question(invitation),
+            context={"programme": programme},
             cancel_url=reverse("schemes:programme_people", kwargs={"programme": programme.slug}),
         )
     invitation_withdraw(invitation=invitation, actor=request.user)
@@ -213,7 +230,9 @@ def scheme_invitation_withdraw(request, scheme, access, pk):
     invitation = get_object_or_404(Invitation, scheme=scheme, pk=pk)
     if not confirmed(request):
         return confirm_page(
-            request, **withdrawal_question(invitation), context={"programme": scheme.programme, "scheme": scheme},
+            request,
+            **withdrawal_question(invitation),
+            context={"programme": scheme.programme, "scheme": scheme},
             cancel_url=reverse("schemes:scheme_people", kwargs={"programme": scheme.programme.slug, "number": scheme.number}),
         )
     invitation_withdraw(invitation=invitation, actor=request.user)

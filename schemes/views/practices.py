@@ -27,15 +27,16 @@ KEY_FACTORS = Prefetch("key_factors", queryset=KeyFactor.objects.select_related(
 
 
 def _practice(programme, pk):
-    return get_object_or_404(
-        programme.good_practices.select_related("city", "created_by").prefetch_related(KEY_FACTORS), pk=pk
-    )
+    return get_object_or_404(programme.good_practices.select_related("city", "created_by").prefetch_related(KEY_FACTORS), pk=pk)
 
 
 def _require_owner(practice, cities, user):
     if practice.city not in cities:
-        refuse(user, f"may not edit good practice {practice.pk} (not an owner)",
-               _("Only the officers of this city and its facilitators edit its good practices."))
+        refuse(
+            user,
+            f"may not edit good practice {practice.pk} (not an owner)",
+            _("Only the officers of this city and its facilitators edit its good practices."),
+        )
 
 
 def _list_url(programme):
@@ -52,8 +53,12 @@ def good_practice_list(request, programme, access):
         request,
         "practices/list.html",
         {
-            "programme": programme, "access": access, "filter": filterset,
-            "page_obj": paginate(request, filterset.qs), "may_add": may_add, "page_title": _("Good practices"),
+            "programme": programme,
+            "access": access,
+            "filter": filterset,
+            "page_obj": paginate(request, filterset.qs),
+            "may_add": may_add,
+            "page_title": _("Good practices"),
         },
     )
 
@@ -62,12 +67,17 @@ def good_practice_list(request, programme, access):
 def good_practice_create(request, programme, access):
     cities = owned_cities(request.user, programme)
     if not cities.exists():
-        refuse(request.user, f"acts for no city of programme {programme.slug}",
-               _("You act for no city in this programme, so you have no good practice to record."))
+        refuse(
+            request.user,
+            f"acts for no city of programme {programme.slug}",
+            _("You act for no city in this programme, so you have no good practice to record."),
+        )
     form = GoodPracticeForm(request.POST or None, programme=programme, cities=cities)
     if request.method == "POST":
         saved = submission_save(
-            request, form, lambda: good_practice_save(form=form, programme=programme, user=request.user),
+            request,
+            form,
+            lambda: good_practice_save(form=form, programme=programme, user=request.user),
             url=lambda practice: reverse("schemes:good_practice", kwargs={"programme": programme.slug, "pk": practice.pk}),
         )
         if saved:
@@ -75,7 +85,11 @@ def good_practice_create(request, programme, access):
                 messages.success(request, _("Good practice recorded. Every scheme of the programme can read it now."))
             return redirect(saved.url)
     return form_page(
-        request, form, title=_("Record a good practice"), submit_label=_("Save"), cancel_url=_list_url(programme),
+        request,
+        form,
+        title=_("Record a good practice"),
+        submit_label=_("Save"),
+        cancel_url=_list_url(programme),
         context={"programme": programme},
     )
 
@@ -112,7 +126,10 @@ def good_practice_edit(request, programme, access, pk):
             messages.success(request, _("Saved."))
             return redirect("schemes:good_practice", programme=programme.slug, pk=practice.pk)
     return form_page(
-        request, form, title=_("Edit %(title)s") % {"title": practice.title}, submit_label=_("Save"),
+        request,
+        form,
+        title=_("Edit %(title)s") % {"title": practice.title},
+        submit_label=_("Save"),
         cancel_url=reverse("schemes:good_practice", kwargs={"programme": programme.slug, "pk": practice.pk}),
         context={"programme": programme, "autosave": True},
     )

@@ -46,7 +46,10 @@ def programme_create_view(request):
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST":
         saved = submission_save(
-            request, form, lambda: programme_create(form=form, user=request.user), url=lambda programme: programme.get_absolute_url()
+            request,
+            form,
+            lambda: programme_create(form=form, user=request.user),
+            url=lambda programme: programme.get_absolute_url(),
         )
         if saved:
             if not saved.again:
@@ -72,7 +75,9 @@ def programme_detail(request, programme, access):
         "access": access,
         "filter": filterset,
         "page_obj": paginate(request, filterset.qs),
-        "benchmarks": BenchmarkVersion.objects.filter(programmes=programme).select_related("benchmark").order_by("benchmark__slug"),
+        "benchmarks": BenchmarkVersion.objects.filter(programmes=programme)
+        .select_related("benchmark")
+        .order_by("benchmark__slug"),
         "facilitator_organisations": programme.facilitator_organisations.order_by("name"),
         "cities": cities.order_by("name")[:CITIES_SHOWN],
         "city_count": cities.count(),

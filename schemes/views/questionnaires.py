@@ -112,10 +112,17 @@ class Filling:
         return self.access.can("comment", self.section_document(section)) or self.may("edit", section)
 
     def url(self, suffix=""):
-        return reverse(
-            f"schemes:{URL_NAMES[self.kind]}",
-            kwargs={"programme": self.scheme.programme.slug, "number": self.scheme.number, "organisation": self.organisation.pk},
-        ) + suffix
+        return (
+            reverse(
+                f"schemes:{URL_NAMES[self.kind]}",
+                kwargs={
+                    "programme": self.scheme.programme.slug,
+                    "number": self.scheme.number,
+                    "organisation": self.organisation.pk,
+                },
+            )
+            + suffix
+        )
 
     def section_url(self, section):
         return self.url(f"sections/{section.key}/")
@@ -144,7 +151,9 @@ def filling_of(scheme, access, kind, party, *, with_threads=False):
     sections = list(template.sections.order_by("order").prefetch_related("questions"))
     for section in sections:
         section.template = template
-    answers = {a.question_id: a for a in response.answers.filter(row=0).select_related("updated_by").order_by()} if response else {}
+    answers = (
+        {a.question_id: a for a in response.answers.filter(row=0).select_related("updated_by").order_by()} if response else {}
+    )
     filling = Filling(scheme, access, kind, party, template, response, sections, answers)
     if with_threads:
         filling.threads = threads(response)
@@ -219,9 +228,11 @@ def strengths_practices(request, scheme, access, organisation):
     if form is None:
         messages.error(request, _("This document is submitted: it must be reopened before it can change."))
     elif not form.is_valid():
-        messages.error(request, _("Choose among this city's good practices only: %(errors)s") % {
-            "errors": " ".join(form.errors.get("practices", []) + form.errors.get("shown", []))
-        })
+        messages.error(
+            request,
+            _("Choose among this city's good practices only: %(errors)s")
+            % {"errors": " ".join(form.errors.get("practices", []) + form.errors.get("shown", []))},
+        )
     else:
         response = filling.response or response_get_or_create(
             scheme=scheme, template=filling.template, organisation=filling.organisation
@@ -278,7 +289,11 @@ def questionnaire_section(request, scheme, access, organisation, kind, section):
         )
         try:
             result = section_save(
-                response=response, section=section, values=form.values(), seen=form.seen_versions(), user=request.user,
+                response=response,
+                section=section,
+                values=form.values(),
+                seen=form.seen_versions(),
+                user=request.user,
                 reason=AUTOSAVE if autosave else "",
             )
         except NotEditable:
@@ -333,8 +348,9 @@ def _section_of(filling, key):
     return section
 
 
-def _section_page(request, filling, section, *, form=None, conflicts=(), comment_form=None, reply_to=None, reply_form=None,
-                  status=200):
+def _section_page(
+    request, filling, section, *, form=None, conflicts=(), comment_form=None, reply_to=None, reply_form=None, status=200
+):
     """The page of one section: its form (or its answers, read-only), then its comments."""
     questions = visible_questions(section)
     if form is None:
@@ -407,7 +423,10 @@ def questionnaire_comment(request, scheme, access, organisation, kind, section):
             scheme=scheme, template=filling.template, organisation=filling.organisation
         )
         return comment_add(
-            response=response, section=section, question=form.chosen_question(), author=request.user,
+            response=response,
+            section=section,
+            question=form.chosen_question(),
+            author=request.user,
             text=form.cleaned_data["text"],
         )
 
@@ -431,8 +450,11 @@ def _thread(filling, pk):
 def _require_owner(filling, action, user, section=None):
     """403 for an officer of another city (or association) than the document's."""
     if not filling.may(action, section):
-        refuse(user, f"may not {action} {filling.kind} of organisation {filling.organisation.pk} (not acting for it)",
-               _("Only the officers acting for this city (and the facilitators) may do this."))
+        refuse(
+            user,
+            f"may not {action} {filling.kind} of organisation {filling.organisation.pk} (not acting for it)",
+            _("Only the officers acting for this city (and the facilitators) may do this."),
+        )
 
 
 def _require_comment(filling, section, user):
@@ -450,10 +472,15 @@ def questionnaire_comment_reply(request, scheme, access, organisation, kind, com
     _require_comment(filling, section, request.user)
     form = CommentForm(request.POST, prefix=f"reply-{comment.pk}")
     saved = submission_save(
-        request, form,
+        request,
+        form,
         lambda: comment_add(
-            response=filling.response, section=section, question=comment.question, author=request.user,
-            text=form.cleaned_data["text"], parent=comment,
+            response=filling.response,
+            section=section,
+            question=comment.question,
+            author=request.user,
+            text=form.cleaned_data["text"],
+            parent=comment,
         ),
         url=lambda reply: filling.section_url(section) + f"#comment-{comment.pk}",
     )
@@ -470,8 +497,11 @@ def questionnaire_comment_resolve(request, scheme, access, organisation, kind, c
     filling = load(scheme, access, kind, organisation)
     comment, section = _thread(filling, comment)
     if not (filling.can_resolve(section) or comment.author_id == request.user.pk and filling.can_comment(section)):
-        refuse(request.user, f"may not resolve comment {comment.pk}",
-               _("The document's owners and the comment's author resolve a comment."))
+        refuse(
+            request.user,
+            f"may not resolve comment {comment.pk}",
+            _("The document's owners and the comment's author resolve a comment."),
+        )
     comment_resolve(comment=comment, user=request.user, response=filling.response)
     messages.success(request, _("Comment resolved."))
     return redirect(filling.section_url(section) + f"#comment-{comment.pk}")
@@ -480,7 +510,8 @@ def questionnaire_comment_resolve(request, scheme, access, organisation, kind, c
 def _submit_question(filling):
     """What the person is asked before submitting (on a page, or in a dialog)."""
     return {
-        "title": _("Submit the %(document)s of %(city)s?") % {"document": filling.template.title, "city": filling.organisation.label},
+        "title": _("Submit the %(document)s of %(city)s?")
+        % {"document": filling.template.title, "city": filling.organisation.label},
         "consequences": [
             _("It becomes read-only for everyone; the submitted version stays readable for good."),
             _("Who can reopen it for changes: %(roles)s.") % {"roles": who_may("reopen", filling.kind)},
@@ -500,7 +531,10 @@ def questionnaire_submit(request, scheme, access, organisation, kind):
         return redirect(filling.url())
     if progress(filling.sections, filling.answers).complete and not confirmed(request):
         return confirm_page(
-            request, **_submit_question(filling), cancel_url=filling.url(), context={"programme": scheme.programme, "scheme": scheme}
+            request,
+            **_submit_question(filling),
+            cancel_url=filling.url(),
+            context={"programme": scheme.programme, "scheme": scheme},
         )
     state = response_submit(response=filling.response, sections=filling.sections, user=request.user)
     if state.complete:
@@ -592,10 +626,17 @@ def questionnaire_history(request, scheme, access, organisation, kind):
             }
         )
     entries = fold_autosaves(
-        entries, who=lambda e: e["record"].history_user_id, when=lambda e: e["record"].history_date,
-        object_of=lambda e: e["record"].id, is_autosave=lambda e: e["record"].history_change_reason == AUTOSAVE,
-        merge=lambda newer, older: {**newer, "before": older["before"], "saves": newer["saves"] + older["saves"],
-                                    "since": older["record"].history_date},
+        entries,
+        who=lambda e: e["record"].history_user_id,
+        when=lambda e: e["record"].history_date,
+        object_of=lambda e: e["record"].id,
+        is_autosave=lambda e: e["record"].history_change_reason == AUTOSAVE,
+        merge=lambda newer, older: {
+            **newer,
+            "before": older["before"],
+            "saves": newer["saves"] + older["saves"],
+            "since": older["record"].history_date,
+        },
     )
     return render(
         request,
@@ -609,12 +650,19 @@ def questionnaire_document(scheme, filling, *, blank=False, with_comments=False)
     ``blank``, or ``with_comments`` in the margin. The download and the background
     rendering (schemes.documents, as filled) both make it here."""
     _mark_open_threads(filling)
-    sections = [(section, [(q, "" if blank else value) for q, value in _section_rows(filling, section)]) for section in filling.sections]
+    sections = [
+        (section, [(q, "" if blank else value) for q, value in _section_rows(filling, section)]) for section in filling.sections
+    ]
     return render_document(
         "documents/questionnaire.html",
         {
-            "filling": filling, "sections_with_rows": sections, "blank": blank, "programme": scheme.programme,
-            "scheme": scheme, "attached": [] if blank else _attached(filling), "with_comments": with_comments,
+            "filling": filling,
+            "sections_with_rows": sections,
+            "blank": blank,
+            "programme": scheme.programme,
+            "scheme": scheme,
+            "attached": [] if blank else _attached(filling),
+            "with_comments": with_comments,
         },
         filename=f"{filling.template.slug}-{slugify(filling.organisation.label)}{'-blank' if blank else ''}"
         f"{'-comments' if with_comments else ''}.pdf",

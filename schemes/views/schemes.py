@@ -36,15 +36,23 @@ def scheme_create_view(request, programme, access):
 
         def create():
             data = {
-                name: value for name, value in form.cleaned_data.items() if name not in {"visit_count", "seen_version", "submission"}
+                name: value
+                for name, value in form.cleaned_data.items()
+                if name not in {"visit_count", "seen_version", "submission"}
             }
             return scheme_create(
-                programme=programme, parties=formset.parties(), visit_count=form.cleaned_data["visit_count"], actor=request.user,
+                programme=programme,
+                parties=formset.parties(),
+                visit_count=form.cleaned_data["visit_count"],
+                actor=request.user,
                 **data,
             )
 
         saved = submission_save(
-            request, form, create, url=lambda scheme: scheme.get_absolute_url(),
+            request,
+            form,
+            create,
+            url=lambda scheme: scheme.get_absolute_url(),
             valid=lambda: form.is_valid() and formset.is_valid(),
         )
         if saved:
@@ -58,7 +66,13 @@ def scheme_create_view(request, programme, access):
     return render(
         request,
         "schemes/scheme_form.html",
-        {"programme": programme, "form": form, "formset": formset, "title": _("New scheme"), "submit_label": _("Create the scheme")},
+        {
+            "programme": programme,
+            "form": form,
+            "formset": formset,
+            "title": _("New scheme"),
+            "submit_label": _("Create the scheme"),
+        },
     )
 
 
@@ -85,8 +99,11 @@ def scheme_detail(request, scheme, access):
         # A mentoring scheme with mentee cities and no mentor city waits for a match.
         "waiting_city": next(
             (
-                p.organisation for p in parties
-                if scheme.kind == SchemeKind.MENTORING and p.side == Side.MENTEE and p.organisation.kind == "city"
+                p.organisation
+                for p in parties
+                if scheme.kind == SchemeKind.MENTORING
+                and p.side == Side.MENTEE
+                and p.organisation.kind == "city"
                 and not any(q.side == Side.MENTOR and q.organisation.kind == "city" for q in parties)
             ),
             None,

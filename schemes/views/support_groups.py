@@ -25,7 +25,12 @@ def _group(scheme, access, organisation_pk):
     """(city, side, members, may edit) of the group of a city of the scheme; 404 else."""
     party = city_party(scheme, organisation_pk)
     require(access, "view", "local_support_group")
-    return party.organisation, party.side, members_of(scheme, party.organisation), edits_for_city(access, "local_support_group", party)
+    return (
+        party.organisation,
+        party.side,
+        members_of(scheme, party.organisation),
+        edits_for_city(access, "local_support_group", party),
+    )
 
 
 def members_of(scheme, city):
@@ -34,8 +39,11 @@ def members_of(scheme, city):
 
 def _require_edit(may_edit, user):
     if not may_edit:
-        refuse(user, "may not edit this local support group (not acting for its city)",
-               _("Only the city's own officers and facilitators edit its local support group."))
+        refuse(
+            user,
+            "may not edit this local support group (not acting for its city)",
+            _("Only the city's own officers and facilitators edit its local support group."),
+        )
 
 
 @scheme_view("view", "local_support_group")
@@ -46,7 +54,10 @@ def support_group(request, scheme, access, organisation):
         _require_edit(may_edit, request.user)
         try:
             saved = submission_save(
-                request, form, lambda: member_add(scheme=scheme, city=city, form=form, actor=request.user), url=lambda member: request.path
+                request,
+                form,
+                lambda: member_add(scheme=scheme, city=city, form=form, actor=request.user),
+                url=lambda member: request.path,
             )
         except ValidationError as error:  # the group is full
             form.add_error(None, error)
@@ -59,9 +70,17 @@ def support_group(request, scheme, access, organisation):
         request,
         "support_groups/group.html",
         {
-            "scheme": scheme, "programme": scheme.programme, "access": access, "city": city, "side": side,
-            "members": members, "form": form, "may_edit": may_edit, "max_members": MAX_MEMBERS,
-            "full": len(members) >= MAX_MEMBERS, "page_title": _("Local support group"),
+            "scheme": scheme,
+            "programme": scheme.programme,
+            "access": access,
+            "city": city,
+            "side": side,
+            "members": members,
+            "form": form,
+            "may_edit": may_edit,
+            "max_members": MAX_MEMBERS,
+            "full": len(members) >= MAX_MEMBERS,
+            "page_title": _("Local support group"),
         },
     )
 
@@ -85,7 +104,10 @@ def support_group_member_edit(request, scheme, access, organisation, pk):
             messages.success(request, _("Saved."))
             return redirect("schemes:support_group", programme=scheme.programme.slug, number=scheme.number, organisation=city.pk)
     return form_page(
-        request, form, title=_("Edit %(name)s") % {"name": member.name}, submit_label=_("Save"),
+        request,
+        form,
+        title=_("Edit %(name)s") % {"name": member.name},
+        submit_label=_("Save"),
         cancel_url=f"{scheme.get_absolute_url()}support-groups/{city.pk}/",
         context={"programme": scheme.programme, "scheme": scheme},
     )
@@ -99,7 +121,9 @@ def support_group_member_delete(request, scheme, access, organisation, pk):
     member = _member(scheme, city, pk)
     if not confirmed(request):
         return confirm_page(
-            request, **removal_question(member.name), context={"programme": scheme.programme, "scheme": scheme},
+            request,
+            **removal_question(member.name),
+            context={"programme": scheme.programme, "scheme": scheme},
             cancel_url=f"{scheme.get_absolute_url()}support-groups/{city.pk}/",
         )
     member_remove(member=member, scheme=scheme, city=city, actor=request.user)
@@ -120,7 +144,11 @@ def roster_document(scheme, city, members=None):
     rendering (schemes.documents) both make it here."""
     return render_document(
         "documents/support_group_roster.html",
-        {"scheme": scheme, "programme": scheme.programme, "city": city,
-         "members": members if members is not None else members_of(scheme, city)},
+        {
+            "scheme": scheme,
+            "programme": scheme.programme,
+            "city": city,
+            "members": members if members is not None else members_of(scheme, city),
+        },
         filename=f"local-support-group-{slugify(city.label)}.pdf",
     )

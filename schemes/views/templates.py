@@ -65,8 +65,11 @@ def template_list(request, programme, access):
         request,
         "questionnaires/template_list.html",
         {
-            "programme": programme, "access": access, "templates": templates,
-            "in_use_ids": {t.pk for t in in_use.values() if t}, "adaptable": [t for t in in_use.values() if t],
+            "programme": programme,
+            "access": access,
+            "templates": templates,
+            "in_use_ids": {t.pk for t in in_use.values() if t},
+            "adaptable": [t for t in in_use.values() if t],
             "page_title": _("Templates"),
         },
     )
@@ -100,8 +103,12 @@ def template_detail(request, programme, access, pk):
         request,
         "questionnaires/template_detail.html",
         {
-            "programme": programme, "access": access, "template": template, "sections": sections,
-            "editable": editable, "adaptable": template.kind in ADAPTABLE_KINDS,
+            "programme": programme,
+            "access": access,
+            "template": template,
+            "sections": sections,
+            "editable": editable,
+            "adaptable": template.kind in ADAPTABLE_KINDS,
             "documents": template.responses.filter(scheme__programme=programme).count(),
             "page_title": str(template.title),
         },
@@ -123,7 +130,9 @@ def question_create(request, programme, access, pk, section):
     if request.method == "POST":
         try:
             saved = submission_save(
-                request, form, lambda: question_save(form=form, template=template, programme=programme, section=section, actor=request.user),
+                request,
+                form,
+                lambda: question_save(form=form, template=template, programme=programme, section=section, actor=request.user),
                 url=lambda question: _url(programme, template) + f"#section-{section.key}",
             )
         except TemplateInUse:
@@ -133,8 +142,12 @@ def question_create(request, programme, access, pk, section):
                 messages.success(request, _("Question added."))
             return redirect(saved.url)
     return form_page(
-        request, form, title=_("Add a question to “%(section)s”") % {"section": section.title}, submit_label=_("Add"),
-        cancel_url=_url(programme, template), context={"programme": programme},
+        request,
+        form,
+        title=_("Add a question to “%(section)s”") % {"section": section.title},
+        submit_label=_("Add"),
+        cancel_url=_url(programme, template),
+        context={"programme": programme},
     )
 
 
@@ -160,7 +173,11 @@ def question_edit(request, programme, access, pk, question):
             messages.success(request, _("Question saved."))
             return redirect(_url(programme, template) + f"#question-{question.pk}")
     return form_page(
-        request, form, title=_("Edit a question"), submit_label=_("Save"), cancel_url=_url(programme, template),
+        request,
+        form,
+        title=_("Edit a question"),
+        submit_label=_("Save"),
+        cancel_url=_url(programme, template),
         context={"programme": programme},
     )
 
@@ -172,7 +189,10 @@ def question_move_view(request, programme, access, pk, question):
     question = _question(template, question)
     try:
         question_move(
-            question=question, template=template, programme=programme, up=request.POST.get("direction") == "up",
+            question=question,
+            template=template,
+            programme=programme,
+            up=request.POST.get("direction") == "up",
             actor=request.user,
         )
     except TemplateInUse:
@@ -203,11 +223,17 @@ def template_blank_pdf(request, programme, access, pk):
         Prefetch("questions", queryset=Question.objects.filter(hidden=False).order_by("order", "pk"))
     ).order_by("order")
     filling = SimpleNamespace(template=template, organisation=None, response=None, submitted=False)
-    return pdf_response(request, render_document(
-        "documents/questionnaire.html",
-        {
-            "filling": filling, "programme": programme, "scheme": None, "blank": True,
-            "sections_with_rows": [(section, [(q, "") for q in section.questions.all()]) for section in sections],
-        },
-        filename=f"{template.slug}-v{template.version}-blank.pdf",
-    ))
+    return pdf_response(
+        request,
+        render_document(
+            "documents/questionnaire.html",
+            {
+                "filling": filling,
+                "programme": programme,
+                "scheme": None,
+                "blank": True,
+                "sections_with_rows": [(section, [(q, "") for q in section.questions.all()]) for section in sections],
+            },
+            filename=f"{template.slug}-v{template.version}-blank.pdf",
+        ),
+    )

@@ -71,7 +71,11 @@ def training_create(request, programme, access):
                 messages.success(request, _("Training session planned."))
             return redirect(saved.url)
     return form_page(
-        request, form, title=_("Plan a training session"), submit_label=_("Save"), cancel_url=_url(programme),
+        request,
+        form,
+        title=_("Plan a training session"),
+        submit_label=_("Save"),
+        cancel_url=_url(programme),
         context={"programme": programme},
     )
 
@@ -89,8 +93,12 @@ def training_edit(request, programme, access, pk):
             messages.success(request, _("Saved."))
             return redirect(_url(programme, session))
     return form_page(
-        request, form, title=_("Edit %(title)s") % {"title": session.title}, submit_label=_("Save"),
-        cancel_url=_url(programme, session), context={"programme": programme},
+        request,
+        form,
+        title=_("Edit %(title)s") % {"title": session.title},
+        submit_label=_("Save"),
+        cancel_url=_url(programme, session),
+        context={"programme": programme},
     )
 
 
@@ -119,9 +127,13 @@ def training_detail(request, programme, access, pk):
         request,
         "training/detail.html",
         {
-            "programme": programme, "access": access, "session": session,
+            "programme": programme,
+            "access": access,
+            "session": session,
             "attendees": session.attendees.order_by("last_name", "first_name"),
-            "results": results, "teams": teams, "may_answer": access.can("edit", "style_survey"),
+            "results": results,
+            "teams": teams,
+            "may_answer": access.can("edit", "style_survey"),
             "page_title": session.title,
         },
     )
@@ -145,16 +157,21 @@ def training_survey(request, programme, access, pk):
     session = _session(programme, pk)
     side, organisation, sides = _respondent_side(request, programme)
     if organisation is None:
-        refuse(request.user, f"answers the survey for no city in {programme.slug}",
-               _("The survey is answered by the officers of a city or association of the programme."))
-    existing = (
-        _responses(MentoringStyleResponse.objects.filter(programme=programme, respondent=request.user, side=side)).first()
-    )
+        refuse(
+            request.user,
+            f"answers the survey for no city in {programme.slug}",
+            _("The survey is answered by the officers of a city or association of the programme."),
+        )
+    existing = _responses(MentoringStyleResponse.objects.filter(programme=programme, respondent=request.user, side=side)).first()
     answers = {answer.statement: answer.agreement for answer in existing.answers.all()} if existing else {}
     form = StyleSurveyForm(request.POST or None, side=side, answers=answers)
     if request.method == "POST" and form.is_valid():
         survey_save(
-            programme=programme, training=session, user=request.user, organisation=organisation, side=side,
+            programme=programme,
+            training=session,
+            user=request.user,
+            organisation=organisation,
+            side=side,
             agreements=form.agreements(),
         )
         messages.success(request, _("Thank you: your answers are recorded. Your profile is below."))
@@ -163,8 +180,13 @@ def training_survey(request, programme, access, pk):
         request,
         "training/survey.html",
         {
-            "programme": programme, "access": access, "session": session, "form": form, "side": side,
-            "organisation": organisation, "profile": profile([existing]) if existing else None,
+            "programme": programme,
+            "access": access,
+            "session": session,
+            "form": form,
+            "side": side,
+            "organisation": organisation,
+            "profile": profile([existing]) if existing else None,
             "other_sides": [(value, SurveySide(value).label) for value in sides if value != side],
             "page_title": _("Mentoring-styles survey"),
         },
@@ -174,9 +196,11 @@ def training_survey(request, programme, access, pk):
 def scheme_styles(scheme):
     """How a scheme's mentor side and mentee side match: their profiles and the match
     (two queries). None when either side has not answered."""
-    responses = responses_of(roles=SchemeRole.objects.filter(scheme=scheme), programme=scheme.programme_id).select_related(
-        "respondent", "organisation"
-    ).prefetch_related("answers")
+    responses = (
+        responses_of(roles=SchemeRole.objects.filter(scheme=scheme), programme=scheme.programme_id)
+        .select_related("respondent", "organisation")
+        .prefetch_related("answers")
+    )
     mentors = [r for r in responses if r.side == SurveySide.MENTOR]
     mentees = [r for r in responses if r.side == SurveySide.MENTEE]
     if not mentors or not mentees:

@@ -70,12 +70,14 @@ def _context(scheme, **extra):
 def visit_list(request, scheme, access):
     visits = scheme.visits.select_related("host").order_by("order")
     token = request.user.calendar_token
-    feed = request.build_absolute_uri(
-        reverse("calendar_feed", kwargs={"token": token, "programme": scheme.programme.slug, "number": scheme.number})
-    ) if token else ""
-    return render(
-        request, "visits/list.html", _context(scheme, access=access, visits=visits, feed=feed, page_title=_("Visits"))
+    feed = (
+        request.build_absolute_uri(
+            reverse("calendar_feed", kwargs={"token": token, "programme": scheme.programme.slug, "number": scheme.number})
+        )
+        if token
+        else ""
     )
+    return render(request, "visits/list.html", _context(scheme, access=access, visits=visits, feed=feed, page_title=_("Visits")))
 
 
 @scheme_view("edit", "visit")
@@ -94,7 +96,10 @@ def visit_create(request, scheme, access):
                 messages.success(request, _("Visit %(number)s added.") % {"number": saved.object.order})
             return redirect(saved.url)
     return form_page(
-        request, form, title=_("Add a visit"), submit_label=_("Add the visit"),
+        request,
+        form,
+        title=_("Add a visit"),
+        submit_label=_("Add the visit"),
         cancel_url=reverse("schemes:visits", kwargs={"programme": scheme.programme.slug, "number": scheme.number}),
         context=_context(scheme, page_title=_("Add a visit")),
     )
@@ -109,7 +114,10 @@ def visit_detail(request, scheme, access, visit):
         request,
         "visits/detail.html",
         _context(
-            scheme, access=access, visit=visit, days=agenda_days(visit, sessions),
+            scheme,
+            access=access,
+            visit=visit,
+            days=agenda_days(visit, sessions),
             attendance=visit.support_group_attendance.select_related("group__city"),
             page_title=str(visit),
         ),
@@ -131,14 +139,20 @@ def visit_edit(request, scheme, access, visit):
             if proposed:
                 messages.info(
                     request,
-                    _("A preparation meeting of the working group is proposed on %(date)s, six weeks before; change it if needed.")
+                    _(
+                        "A preparation meeting of the working group is proposed on %(date)s, six weeks before; change it if needed."
+                    )
                     % {"date": date_format(form.instance.preparation_meeting, "DATE_FORMAT")},
                 )
             messages.success(request, _("Visit saved."))
             return redirect(_url(visit))
     return form_page(
-        request, form, title=_("Plan visit %(number)s") % {"number": visit.order}, submit_label=_("Save"),
-        cancel_url=_url(visit), context=_context(scheme, page_title=str(visit)),
+        request,
+        form,
+        title=_("Plan visit %(number)s") % {"number": visit.order},
+        submit_label=_("Save"),
+        cancel_url=_url(visit),
+        context=_context(scheme, page_title=str(visit)),
     )
 
 
@@ -161,8 +175,12 @@ def visit_record(request, scheme, access, visit):
                 messages.info(request, _("The action plan as it stands is frozen as “%(label)s”.") % {"label": frozen.label})
             return redirect(_url(visit))
     return form_page(
-        request, form, title=_("After visit %(number)s") % {"number": visit.order}, submit_label=_("Save"),
-        cancel_url=_url(visit), context=_context(scheme, page_title=str(visit), autosave=True),
+        request,
+        form,
+        title=_("After visit %(number)s") % {"number": visit.order},
+        submit_label=_("Save"),
+        cancel_url=_url(visit),
+        context=_context(scheme, page_title=str(visit), autosave=True),
     )
 
 
@@ -211,7 +229,9 @@ def _session_page(request, scheme, visit, session):
     if request.method == "POST":
         try:
             saved = submission_save(
-                request, form, lambda: session_save(form=form, visit=visit, actor=request.user),
+                request,
+                form,
+                lambda: session_save(form=form, visit=visit, actor=request.user),
                 url=lambda saved: _url(visit) + f"#day-{saved.day.isoformat()}",
             )
         except EditConflict:
@@ -228,7 +248,11 @@ def _session_page(request, scheme, visit, session):
             return redirect(saved.url)
     title = _("Edit a session") if session else _("Add a session")
     return form_page(
-        request, form, title=title, submit_label=_("Save"), cancel_url=_url(visit),
+        request,
+        form,
+        title=title,
+        submit_label=_("Save"),
+        cancel_url=_url(visit),
         context=_context(scheme, page_title=title, add_another=session is None),
     )
 
@@ -272,7 +296,10 @@ def agenda_document(scheme, visit):
     people = {}
     for session in sessions:
         for person in session.participants.all():
-            people[("person", person.pk)] = (person.get_full_name() or person.email, person.organisation.label if person.organisation_id else "")
+            people[("person", person.pk)] = (
+                person.get_full_name() or person.email,
+                person.organisation.label if person.organisation_id else "",
+            )
         for member in session.support_group_members.all():
             people[("member", member.pk)] = (member.name, member.organisation or member.group.city.name)
     return render_document(

@@ -201,17 +201,23 @@ def scheme_with_people(*, programme, slug, title, parties, people, password, ben
 
     reference_data_load()
     network = Organisation.objects.create(kind=OrganisationKind.NETWORK, name="Network", country="BE")
-    organisations = {name: Organisation.objects.create(kind=kind, name=name, country=country) for kind, name, country, _side in parties}
+    organisations = {
+        name: Organisation.objects.create(kind=kind, name=name, country=country) for kind, name, country, _side in parties
+    }
     scheme = scheme_create(
         programme=Programme.objects.create(name=programme, slug=slug, coordinating_body=network),
-        title=title, theme="Welcoming newcomers",
+        title=title,
+        theme="Welcoming newcomers",
         benchmark=BenchmarkVersion.objects.get(benchmark__slug=benchmark) if benchmark else None,
         parties=[(organisations[name], side) for _kind, name, _country, side in parties],
     )
     by_organisation = {party.organisation_id: party for party in scheme.parties.all()}
     for email, role, name in people:
         organisation = organisations.get(name)
-        user = User.objects.create_user(email=email, password=password, first_name=email.split("@")[0].title(),
-                                        last_name=last_name, organisation=organisation)
-        SchemeRole.objects.create(scheme=scheme, user=user, role=role, party=by_organisation[organisation.pk] if organisation else None)
+        user = User.objects.create_user(
+            email=email, password=password, first_name=email.split("@")[0].title(), last_name=last_name, organisation=organisation
+        )
+        SchemeRole.objects.create(
+            scheme=scheme, user=user, role=role, party=by_organisation[organisation.pk] if organisation else None
+        )
     return scheme, organisations

@@ -19,11 +19,20 @@ PASSWORD = "officer-password-2026"
 
 def test_two_officers_and_their_association_fill_the_needs_analysis(page, live_server):
     scheme, organisations = scheme_with_people(
-        programme="Welcoming Cities", slug="welcoming", title="Leuven learns from Tampere", password=PASSWORD,
-        parties=[(OrganisationKind.CITY, "Leuven", "BE", Side.MENTEE), (OrganisationKind.ASSOCIATION, "VVSG", "BE", Side.MENTEE),
-                 (OrganisationKind.CITY, "Tampere", "FI", Side.MENTOR)],
-        people=[("anna@leuven.example", "mentee", "Leuven"), ("bram@leuven.example", "mentee", "Leuven"),
-                ("carla@vvsg.example", "association", "VVSG")],
+        programme="Welcoming Cities",
+        slug="welcoming",
+        title="Leuven learns from Tampere",
+        password=PASSWORD,
+        parties=[
+            (OrganisationKind.CITY, "Leuven", "BE", Side.MENTEE),
+            (OrganisationKind.ASSOCIATION, "VVSG", "BE", Side.MENTEE),
+            (OrganisationKind.CITY, "Tampere", "FI", Side.MENTOR),
+        ],
+        people=[
+            ("anna@leuven.example", "mentee", "Leuven"),
+            ("bram@leuven.example", "mentee", "Leuven"),
+            ("carla@vvsg.example", "association", "VVSG"),
+        ],
     )
     leuven = organisations["Leuven"]
     base = f"/programmes/welcoming/schemes/1/needs-analysis/{leuven.pk}/"
@@ -113,7 +122,10 @@ def test_two_officers_and_their_association_fill_the_needs_analysis(page, live_s
     screenshot(anna, "needs-analysis-submitted")
     transcript.append("Anna submitted")
     with anna.expect_download() as download_info:
-        anna.evaluate("url => { const a = document.createElement('a'); a.href = url; a.download = 'na.pdf'; document.body.appendChild(a); a.click(); }", base + "document.pdf")
+        anna.evaluate(
+            "url => { const a = document.createElement('a'); a.href = url; a.download = 'na.pdf'; document.body.appendChild(a); a.click(); }",
+            base + "document.pdf",
+        )
     pdf_path = download_info.value.path()
     text = subprocess.run(["pdftotext", "-layout", str(pdf_path), "-"], capture_output=True, text=True, check=True).stdout
     assert "Welcoming Cities" in text and "Needs analysis" in text and "Leuven" in text

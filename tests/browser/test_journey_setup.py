@@ -43,8 +43,12 @@ def test_a_coordinator_sets_up_a_programme_and_invites_a_mentee_officer(page, li
     from schemes.services.demo import reference_data_load
 
     reference_data_load()  # the live server's database is emptied between browser tests
-    Organisation.objects.create(kind=OrganisationKind.NETWORK, name="Council of European Municipalities and Regions", country="BE")
-    coordinator = User.objects.create_user(email="coordinator@network.example", password=PASSWORD, first_name="Carla", last_name="Coordinator")
+    Organisation.objects.create(
+        kind=OrganisationKind.NETWORK, name="Council of European Municipalities and Regions", country="BE"
+    )
+    coordinator = User.objects.create_user(
+        email="coordinator@network.example", password=PASSWORD, first_name="Carla", last_name="Coordinator"
+    )
     seed = Programme.objects.create(name="Earlier programme", slug="earlier", coordinating_body=Organisation.objects.get())
     ProgrammeRole.objects.create(programme=seed, user=coordinator, role="coordinator")
 
@@ -57,7 +61,9 @@ def test_a_coordinator_sets_up_a_programme_and_invites_a_mentee_officer(page, li
     page.get_by_role("link", name="New programme").click()
     page.get_by_label(re.compile(r"^\s*Name\s*(\(required\))?\s*$")).fill("Welcoming Cities 2027")
     page.get_by_label("Short name in addresses").fill("welcoming-2027")
-    page.get_by_label(re.compile(r"^\s*Coordinating body\s*(\(required\))?\s*$")).select_option(label="Council of European Municipalities and Regions (BE)")
+    page.get_by_label(re.compile(r"^\s*Coordinating body\s*(\(required\))?\s*$")).select_option(
+        label="Council of European Municipalities and Regions (BE)"
+    )
     page.get_by_label(re.compile("General benchmark|IncluCities")).first.check()
     page.get_by_label("Start date").fill("2027-01-15")
     page.get_by_label("End date").fill("2028-12-15")

@@ -28,10 +28,10 @@ def downloaded_text(page, link_name):
     link = page.get_by_role("link", name=link_name, exact=True)
     expect(link).to_be_visible()
     with page.expect_download() as download_info:
-        link.evaluate("a => { const save = a.cloneNode(); save.download = ''; document.body.appendChild(save); save.click(); save.remove(); }")
-    text = subprocess.run(
-        ["pdftotext", str(download_info.value.path()), "-"], capture_output=True, text=True, check=True
-    ).stdout
+        link.evaluate(
+            "a => { const save = a.cloneNode(); save.download = ''; document.body.appendChild(save); save.click(); save.remove(); }"
+        )
+    text = subprocess.run(["pdftotext", str(download_info.value.path()), "-"], capture_output=True, text=True, check=True).stdout
     return " ".join(text.split())  # a cell's text wraps across lines
 
 
@@ -70,8 +70,12 @@ def figures(page, caption):
 
 def test_the_mentor_city_shows_its_strengths_and_both_cities_assess_themselves(page, live_server):
     scheme, _organisations = scheme_with_people(
-        programme="IncluCities", slug="inclucities", title="Capaci learns from Mechelen", password=PASSWORD,
-        benchmark="inclucities-general", last_name="Tester",
+        programme="IncluCities",
+        slug="inclucities",
+        title="Capaci learns from Mechelen",
+        password=PASSWORD,
+        benchmark="inclucities-general",
+        last_name="Tester",
         parties=[(OrganisationKind.CITY, "Capaci", "IT", Side.MENTEE), (OrganisationKind.CITY, "Mechelen", "BE", Side.MENTOR)],
         people=[("maria@capaci.example", "mentee", "Capaci"), ("marc@mechelen.example", "mentor", "Mechelen")],
     )

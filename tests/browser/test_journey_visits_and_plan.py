@@ -27,16 +27,26 @@ def pdf_text(page, url):
 
 def test_a_facilitator_plans_the_visits_and_the_mentee_gets_its_plan_approved(page, live_server):
     scheme, organisations = scheme_with_people(
-        programme="IncluCities", slug="inclucities", title="Capaci learns from Mechelen", password=PASSWORD,
-        benchmark="inclucities-general", last_name="Tester",
+        programme="IncluCities",
+        slug="inclucities",
+        title="Capaci learns from Mechelen",
+        password=PASSWORD,
+        benchmark="inclucities-general",
+        last_name="Tester",
         parties=[(OrganisationKind.CITY, "Capaci", "IT", Side.MENTEE), (OrganisationKind.CITY, "Mechelen", "BE", Side.MENTOR)],
-        people=[("felix@facilitators.example", "facilitator", None), ("maria@capaci.example", "mentee", "Capaci"),
-                ("marc@mechelen.example", "mentor", "Mechelen")],
+        people=[
+            ("felix@facilitators.example", "facilitator", None),
+            ("maria@capaci.example", "mentee", "Capaci"),
+            ("marc@mechelen.example", "mentor", "Mechelen"),
+        ],
     )
     capaci, benchmark = organisations["Capaci"], scheme.benchmark
     scheme.focus_key_factors.add(benchmark.key_factors.order_by("order").first())
     LocalSupportGroupMember.objects.create(
-        group=LocalSupportGroup.objects.create(scheme=scheme, city=capaci), name="Giulia Rossi", organisation="Caritas", stakeholder_type="ngo"
+        group=LocalSupportGroup.objects.create(scheme=scheme, city=capaci),
+        name="Giulia Rossi",
+        organisation="Caritas",
+        stakeholder_type="ngo",
     )
     base = "/programmes/inclucities/schemes/1/"
     transcript = []
@@ -74,7 +84,9 @@ def test_a_facilitator_plans_the_visits_and_the_mentee_gets_its_plan_approved(pa
     felix.get_by_label("Type of session").select_option(label="Site visit")
     felix.get_by_label(re.compile(r"^\s*Title")).fill("Visit to the welcome desk")
     felix.get_by_role("button", name="Save", exact=True).click()
-    expect(felix.locator(".invalid-feedback").get_by_text("This overlaps “Recap of Capaci's needs” (09:30–11:00)")).to_be_visible()
+    expect(
+        felix.locator(".invalid-feedback").get_by_text("This overlaps “Recap of Capaci's needs” (09:30–11:00)")
+    ).to_be_visible()
     felix.get_by_label("Starts").fill("11:30")
     felix.get_by_label("Ends").fill("13:00")
     felix.get_by_role("button", name="Save", exact=True).click()

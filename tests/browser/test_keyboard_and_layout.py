@@ -73,8 +73,12 @@ def fill_section_by_keyboard(page, text, submit):
         if focused["tag"] == "button" and re.search(submit, focused["name"]):
             enter(page)
             return
-        if focused["tag"] in ("textarea", "input") and focused["type"] not in ("hidden", "checkbox", "radio", "submit") \
-                and focused["empty"] and not focused["readonly"]:
+        if (
+            focused["tag"] in ("textarea", "input")
+            and focused["type"] not in ("hidden", "checkbox", "radio", "submit")
+            and focused["empty"]
+            and not focused["readonly"]
+        ):
             page.keyboard.type("50" if focused["numeric"] else text)
     raise AssertionError(f"never reached the {submit!r} button")
 
@@ -93,9 +97,15 @@ def log_in_by_keyboard(page, email):
 
 def test_journey_2_with_the_keyboard_alone(page, live_server):
     scheme_with_people(
-        programme="Welcoming Cities", slug="welcoming", title="Leuven learns from Tampere", password=PASSWORD,
-        parties=[(OrganisationKind.CITY, "Leuven", "BE", Side.MENTEE), (OrganisationKind.ASSOCIATION, "VVSG", "BE", Side.MENTEE),
-                 (OrganisationKind.CITY, "Tampere", "FI", Side.MENTOR)],
+        programme="Welcoming Cities",
+        slug="welcoming",
+        title="Leuven learns from Tampere",
+        password=PASSWORD,
+        parties=[
+            (OrganisationKind.CITY, "Leuven", "BE", Side.MENTEE),
+            (OrganisationKind.ASSOCIATION, "VVSG", "BE", Side.MENTEE),
+            (OrganisationKind.CITY, "Tampere", "FI", Side.MENTOR),
+        ],
         people=[("anna@leuven.example", "mentee", "Leuven"), ("carla@vvsg.example", "association", "VVSG")],
     )
 

@@ -23,14 +23,18 @@ def capaci():
     """Capaci (mentee, IT) learns from Mechelen (mentor, BE) against the general benchmark;
     Maria and Paolo are Capaci's officers."""
     scheme, organisations = scheme_with_people(
-        programme="IncluCities", slug="inclucities", title="Capaci learns from Mechelen", password=PASSWORD,
+        programme="IncluCities",
+        slug="inclucities",
+        title="Capaci learns from Mechelen",
+        password=PASSWORD,
         benchmark="inclucities-general",
         parties=[(OrganisationKind.CITY, "Capaci", "IT", Side.MENTEE), (OrganisationKind.CITY, "Mechelen", "BE", Side.MENTOR)],
         people=[("maria@capaci.example", "mentee", "Capaci"), ("paolo@capaci.example", "mentee", "Capaci")],
     )
     city = organisations["Capaci"]
     return {
-        "scheme": scheme, "city": city,
+        "scheme": scheme,
+        "city": city,
         "needs": f"/programmes/inclucities/schemes/1/needs-analysis/{city.pk}/",
         "assessment": f"/programmes/inclucities/schemes/1/self-assessment/{city.pk}/",
     }
@@ -62,8 +66,10 @@ def test_1_submit_saves_the_page_first_and_asks(page, capaci):
     row = KeyFactorAssessment.objects.get(key_factor__number="1")
     assert row.level == 2 and row.evidence == "The mayor signed the charter in March."
     assert SelfAssessment.objects.get().submitted_at is not None
-    print("\n1. Self-assessment: level 'Partly in place' and evidence typed, 'Save and submit this round' pressed; "
-          "the dialog named what is locked; confirmed: the round is submitted WITH the level and the evidence.")
+    print(
+        "\n1. Self-assessment: level 'Partly in place' and evidence typed, 'Save and submit this round' pressed; "
+        "the dialog named what is locked; confirmed: the round is submitted WITH the level and the evidence."
+    )
 
 
 def test_2_a_typed_answer_is_saved_as_you_go_and_before_leaving(page, capaci):
@@ -89,9 +95,11 @@ def test_2_a_typed_answer_is_saved_as_you_go_and_before_leaving(page, capaci):
     maria.get_by_role("navigation", name="Sections").get_by_role("link", name=re.compile(r"^2\. ")).click()
     expect(maria).to_have_url(re.compile(r"/sections/local-context/$"))
     assert answer("challenge").endswith("Interpreters are rare.")
-    print(f"\n2. Needs analysis: {typing:.0f} s of steady typing: {while_typing} automatic saves while typing (at most "
-          f"one each 30 s), 1 after; 'Saved at' {to_saved:.1f} s after the last key; more typed, then a side-menu link: "
-          "saved before the page changed.")
+    print(
+        f"\n2. Needs analysis: {typing:.0f} s of steady typing: {while_typing} automatic saves while typing (at most "
+        f"one each 30 s), 1 after; 'Saved at' {to_saved:.1f} s after the last key; more typed, then a side-menu link: "
+        "saved before the page changed."
+    )
     assert while_typing <= typing // 30 + 1 and to_saved < 6
 
 
@@ -110,8 +118,10 @@ def test_3_a_number_that_reads_two_ways_is_asked_about(page, capaci):
     expect(maria.get_by_label("Number of inhabitants in your city")).to_have_value("11,000")
     stored = Answer.objects.get(question__key="inhabitants").number
     assert stored == 11000
-    print(f"\n3. Local context: '11.000' typed by an English reader: asked 'Which number did you mean?' "
-          f"(11,000 or 11), nothing stored; 11,000 chosen: stored {stored:.0f}, shown '11,000'.")
+    print(
+        f"\n3. Local context: '11.000' typed by an English reader: asked 'Which number did you mean?' "
+        f"(11,000 or 11), nothing stored; 11,000 chosen: stored {stored:.0f}, shown '11,000'."
+    )
 
 
 def test_4_dates_read_the_european_way(page, capaci):
@@ -152,8 +162,10 @@ def test_5_errors_are_found_at_once(page, capaci):
         maria.wait_for_timeout(100)
     assert box["y"] >= 0 and box["y"] + box["height"] <= bar_box["y"], (box, bar_box)
     screenshot(maria, "nothing-lost-5-error-summary")
-    print("\n5. Local context with a wrong number: the summary at the top took the focus and named the field; "
-          "its link put the field in view, clear of the sticky Save bar, with the focus in it.")
+    print(
+        "\n5. Local context with a wrong number: the summary at the top took the focus and named the field; "
+        "its link put the field in view, clear of the sticky Save bar, with the focus in it."
+    )
 
 
 def test_typing_while_offline_is_kept_and_saved_when_the_connection_is_back(page, capaci):
@@ -202,8 +214,10 @@ def test_a_session_that_expires_while_typing_loses_nothing(page, capaci):
     maria.get_by_role("button", name="Put it back").click()
     expect(status(maria)).to_contain_text("Saved at", timeout=10_000)
     assert answer("challenge") == "Two hours of careful writing."
-    print("\nSession expired while typing: 'your session has expired', kept in the browser; logged in again, "
-          "the page offered it back; put back: saved.")
+    print(
+        "\nSession expired while typing: 'your session has expired', kept in the browser; logged in again, "
+        "the page offered it back; put back: saved."
+    )
 
 
 def test_twenty_thousand_characters_pasted_are_saved_whole(page, capaci):

@@ -16,7 +16,10 @@ PASSWORD = "officer-password-2026"
 
 def test_a_number_that_reads_two_ways_is_asked_about_and_the_choice_is_stored(page, live_server):
     _scheme, organisations = scheme_with_people(
-        programme="Welcoming Cities", slug="welcoming", title="Bari learns from Tampere", password=PASSWORD,
+        programme="Welcoming Cities",
+        slug="welcoming",
+        title="Bari learns from Tampere",
+        password=PASSWORD,
         parties=[(OrganisationKind.CITY, "Bari", "IT", Side.MENTEE), (OrganisationKind.CITY, "Tampere", "FI", Side.MENTOR)],
         people=[("giulia@bari.example", "mentee", "Bari")],
     )
@@ -26,7 +29,9 @@ def test_a_number_that_reads_two_ways_is_asked_about_and_the_choice_is_stored(pa
     giulia.get_by_label("Number of inhabitants in your city").fill("11.000")
     giulia.get_by_role("button", name="Save draft").click()
 
-    expect(giulia.locator(".invalid-feedback").get_by_text("“11.000” can be read two ways: 11,000 inhabitants or 11 inhabitants.")).to_be_visible()
+    expect(
+        giulia.locator(".invalid-feedback").get_by_text("“11.000” can be read two ways: 11,000 inhabitants or 11 inhabitants.")
+    ).to_be_visible()
     question = giulia.get_by_role("group", name="Which number did you mean?")
     expect(question.get_by_role("radio")).to_have_count(2)
     screenshot(giulia, "numbers-asked")

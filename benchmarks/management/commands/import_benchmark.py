@@ -33,4 +33,3 @@ class Command(BaseCommand):
                 f"{version.key_factors.count()} key factors, {version.context_factors.count()} context factors."
             )
         )
-

@@ -87,8 +87,9 @@ class Command(BaseCommand):
         capaci = Organisation.objects.get(kind="city", name="Capaci").pk
         deadline = time.monotonic() + seconds
         threads = [
-            threading.Thread(target=run_person, args=(role, browser, person_rng, capaci, edits, deadline, max_requests),
-                             daemon=True)
+            threading.Thread(
+                target=run_person, args=(role, browser, person_rng, capaci, edits, deadline, max_requests), daemon=True
+            )
             for role, browser, person_rng in browsers
         ]
         started = time.monotonic()
@@ -119,9 +120,13 @@ class Command(BaseCommand):
         out(f"{'requests':24} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
         for kind in sorted(results.times):
             times = results.times[kind]
-            out(f"{kind:24} {len(times):>6} {percentile(times, .5):>8.0f} {percentile(times, .95):>8.0f} {percentile(times, .99):>8.0f}")
-        out(f"{'all':24} {len(everything):>6} {percentile(everything, .5):>8.0f} {percentile(everything, .95):>8.0f} "
-            f"{percentile(everything, .99):>8.0f}")
+            out(
+                f"{kind:24} {len(times):>6} {percentile(times, 0.5):>8.0f} {percentile(times, 0.95):>8.0f} {percentile(times, 0.99):>8.0f}"
+            )
+        out(
+            f"{'all':24} {len(everything):>6} {percentile(everything, 0.5):>8.0f} {percentile(everything, 0.95):>8.0f} "
+            f"{percentile(everything, 0.99):>8.0f}"
+        )
         out("answers: " + ", ".join(f"{status}: {count}" for status, count in sorted(results.statuses.items())))
         if results.errors:
             out("no answer: " + ", ".join(f"{name}: {count}" for name, count in results.errors.items()))
@@ -134,19 +139,33 @@ class Command(BaseCommand):
         if restart is None:
             if results.server_errors or results.errors:
                 problems.append(f"{len(results.server_errors)} server errors, {sum(results.errors.values())} requests unanswered")
-            out(f"server errors: {len(results.server_errors)}" + (" (" + ", ".join(
-                f"{kind} {status}: {count}" for (kind, status), count in Counter((k, s) for k, s, _c in results.server_errors).items()
-            ) + ")" if results.server_errors else ""))
+            out(
+                f"server errors: {len(results.server_errors)}"
+                + (
+                    " ("
+                    + ", ".join(
+                        f"{kind} {status}: {count}"
+                        for (kind, status), count in Counter((k, s) for k, s, _c in results.server_errors).items()
+                    )
+                    + ")"
+                    if results.server_errors
+                    else ""
+                )
+            )
         else:
             begin, end = restart
             during = [when for when, _kind in results.failures if when >= begin]
             after = [when for when in results.successes if when > end]
-            out(f"database restarted {begin - started:.0f} s in, back {end - begin:.1f} s later; "
-                f"{len(results.server_errors)} requests failed cleanly (503 page), {sum(results.errors.values())} unanswered")
+            out(
+                f"database restarted {begin - started:.0f} s in, back {end - begin:.1f} s later; "
+                f"{len(results.server_errors)} requests failed cleanly (503 page), {sum(results.errors.values())} unanswered"
+            )
             if after:
                 recovered = max([end, *during]) if during else end
-                out(f"the servers answered normally again {max(0.0, min(after) - end):.1f} s after the restart; "
-                    f"last failure {max(0.0, recovered - end):.1f} s after it")
+                out(
+                    f"the servers answered normally again {max(0.0, min(after) - end):.1f} s after the restart; "
+                    f"last failure {max(0.0, recovered - end):.1f} s after it"
+                )
             else:
                 problems.append("the servers did not recover after the database restart")
             late = [when for when in during if when > end + 15]
@@ -158,12 +177,16 @@ class Command(BaseCommand):
         """The check of every save in the database (loadtest.saves), a line per kind."""
         rows = check_writes(results, edits)
         out = self.stdout.write
-        out(f"{'writes checked':22} {'saves':>6} {'saved':>6} {'conflicts':>9} {'failed':>6} {'lost':>5} "
-            f"{'partial':>7} {'stale':>5} {'as last saved':>13}")
+        out(
+            f"{'writes checked':22} {'saves':>6} {'saved':>6} {'conflicts':>9} {'failed':>6} {'lost':>5} "
+            f"{'partial':>7} {'stale':>5} {'as last saved':>13}"
+        )
         for row in rows:
             stale = "-" if row.stale is None else row.stale
-            out(f"{row.kind:22} {row.saves:>6} {row.acknowledged:>6} {row.conflicts:>9} {row.failed:>6} {row.lost:>5} "
-                f"{row.partial:>7} {stale:>5} {f'{row.holding}/{row.holders}':>13}")
+            out(
+                f"{row.kind:22} {row.saves:>6} {row.acknowledged:>6} {row.conflicts:>9} {row.failed:>6} {row.lost:>5} "
+                f"{row.partial:>7} {stale:>5} {f'{row.holding}/{row.holders}':>13}"
+            )
         total = {name: sum(getattr(row, name) or 0 for row in rows) for name in vars(rows[0]) if name != "kind"}
         out(
             f"writes checked in the database: {total['acknowledged']} acknowledged saves, {total['lost']} lost, "
@@ -179,8 +202,11 @@ def run_person(role, browser, rng, capaci, edits, deadline, max_requests):
     na = f"{SCHEME}/needs-analysis/{capaci}/"
     reads = {
         OFFICER: [("needs analysis", na), ("home", "/")],
-        COORDINATOR: [("dashboard", "/programmes/inclucities/dashboard/"), ("scheme home", f"{SCHEME}/"),
-                      ("programme", "/programmes/inclucities/")],
+        COORDINATOR: [
+            ("dashboard", "/programmes/inclucities/dashboard/"),
+            ("scheme home", f"{SCHEME}/"),
+            ("programme", "/programmes/inclucities/"),
+        ],
         FACILITATOR: [("scheme home", f"{SCHEME}/"), ("visits", f"{SCHEME}/visits/")],
     }[role]
     pdfs = [("pdf action plan", f"{SCHEME}/action-plan/action-plan.pdf"), ("pdf needs analysis", f"{na}document.pdf")]

@@ -54,6 +54,7 @@ def max_pdf_ratio(size):
     most twice as slow beyond."""
     return 1.0 if size == "needs analysis" or size <= 50 else 2.0
 
+
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -97,7 +98,8 @@ class Command(BaseCommand):
         parser.add_argument("--size", default="large", help="the network added for the second measure")
         parser.add_argument("--only", choices=["pages", "documents"], help="measure only the pages or only the documents")
         parser.add_argument(
-            "--plan-sizes", default=",".join(map(str, PLAN_SIZES)),
+            "--plan-sizes",
+            default=",".join(map(str, PLAN_SIZES)),
             help="the numbers of actions of the action plans measured (comma-separated)",
         )
 
@@ -157,7 +159,9 @@ class Command(BaseCommand):
             f"garbage collector: {frozen} objects frozen before the requests; at large size, {len(collections.times)} full "
             f"collections, {sum(collections.times):.0f} ms in all, the longest {max(collections.times, default=0):.0f} ms"
         )
-        self.stdout.write(f"{len(pages) - missed} of {len(pages)} pages meet every target ({connection.vendor}, {runs} runs each)")
+        self.stdout.write(
+            f"{len(pages) - missed} of {len(pages)} pages meet every target ({connection.vendor}, {runs} runs each)"
+        )
         if only != "pages":
             missed += self.measure_documents(clients, plan_sizes, min(runs, 3))
         if missed:
@@ -298,8 +302,14 @@ def set_plan_actions(count):
     rng = random.Random(count)
     Action.objects.bulk_create(
         Action(
-            plan=plan, order=n, action=sample_text(rng, 30), outcomes=sample_text(rng, 25), timeframe=f"{2027 + n % 3} Q{n % 4 + 1}",
-            lead="Department of social affairs", resources=sample_text(rng, 20), evaluation=sample_text(rng, 20),
+            plan=plan,
+            order=n,
+            action=sample_text(rng, 30),
+            outcomes=sample_text(rng, 25),
+            timeframe=f"{2027 + n % 3} Q{n % 4 + 1}",
+            lead="Department of social affairs",
+            resources=sample_text(rng, 20),
+            evaluation=sample_text(rng, 20),
         )
         for n in range(1, count + 1)
     )
@@ -310,7 +320,9 @@ def fill_needs_analysis(city):
     """Every question of the city's needs analysis answered (text of a paragraph or two)."""
     scheme = Scheme.objects.get(programme__slug="inclucities", number=1)
     response, _created = Response.objects.select_related("template").get_or_create(
-        scheme=scheme, organisation=city, template__kind=TemplateKind.NEEDS_ANALYSIS,
+        scheme=scheme,
+        organisation=city,
+        template__kind=TemplateKind.NEEDS_ANALYSIS,
         defaults={"template": template_for(scheme.programme, TemplateKind.NEEDS_ANALYSIS)},
     )
     rng = random.Random(7)
@@ -355,9 +367,17 @@ def chromium_times(html, scratch, runs):
     home.mkdir(exist_ok=True)
     env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home), "XDG_CACHE_HOME": str(home)}
     command = [
-        CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--no-pdf-header-footer",
-        f"--print-to-pdf={out}", page.as_uri(),
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--no-pdf-header-footer",
+        f"--print-to-pdf={out}",
+        page.as_uri(),
     ]
     times = []
     for _ in range(runs):

@@ -98,12 +98,15 @@ class Browser:
         body = urlencode(fields, doseq=True) if fields is not None else None
         headers = {
             # The app sits behind a TLS-terminating proxy in production; this is what it passes on.
-            "X-Forwarded-Proto": "https", "Host": f"{self.host}:{self.port}", "Accept-Language": "en",
+            "X-Forwarded-Proto": "https",
+            "Host": f"{self.host}:{self.port}",
+            "Accept-Language": "en",
             "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
         }
         if body is not None:
-            headers.update({"Content-Type": "application/x-www-form-urlencoded", "Origin": self.origin,
-                            "Referer": self.origin + path})
+            headers.update(
+                {"Content-Type": "application/x-www-form-urlencoded", "Origin": self.origin, "Referer": self.origin + path}
+            )
         started = time.perf_counter()
         try:
             try:
@@ -142,9 +145,16 @@ class Browser:
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', content or b"")
         if response is None or not token:
             raise CommandError(f"no login form at {self.origin}")
-        response, _content = self.request("login", "POST", "/accounts/login/", {
-            "csrfmiddlewaretoken": token.group(1).decode(), "username": email, "password": password,
-        })
+        response, _content = self.request(
+            "login",
+            "POST",
+            "/accounts/login/",
+            {
+                "csrfmiddlewaretoken": token.group(1).decode(),
+                "username": email,
+                "password": password,
+            },
+        )
         if response is None or response.status != 302:
             raise CommandError(f"{email} could not sign in ({response.status if response else 'no answer'})")
 
@@ -174,7 +184,9 @@ class Results:
             self.times[kind].append(elapsed * 1000)
             self.statuses[response.status] += 1
             if response.status >= 500:
-                clean = b"Traceback" not in content and (b"Unavailable for a moment" in content or b"Something went wrong" in content)
+                clean = b"Traceback" not in content and (
+                    b"Unavailable for a moment" in content or b"Something went wrong" in content
+                )
                 self.server_errors.append((kind, response.status, clean))
                 self.failures.append((now, kind))
             else:

@@ -105,21 +105,39 @@ def _edited_objects(scheme, capaci):
     if not plan.actions.exists():  # a plan of 30 actions to print (9 pages) and edit
         for n in range(1, 31):
             Action.objects.create(
-                plan=plan, order=n, action=f"Action {n}: " + "open a one-stop shop for newcomers with partners " * 3,
-                outcomes="Newcomers find every service in one place. " * 3, timeframe="2027", lead="Social affairs",
-                resources="Two officers, the local support group. " * 2, evaluation="Visitors counted monthly. " * 2,
+                plan=plan,
+                order=n,
+                action=f"Action {n}: " + "open a one-stop shop for newcomers with partners " * 3,
+                outcomes="Newcomers find every service in one place. " * 3,
+                timeframe="2027",
+                lead="Social affairs",
+                resources="Two officers, the local support group. " * 2,
+                evaluation="Visitors counted monthly. " * 2,
             )
     action = plan.actions.order_by("order", "pk").first()
     commitment = scheme.commitments.order_by("pk").first() or PoliticalCommitment.objects.create(
-        scheme=scheme, name="Mayor of Capaci", office="Mayor", cross_party=True, date=datetime.date(2026, 3, 1),
-        scope="both", evidence="A council decision.",
+        scheme=scheme,
+        name="Mayor of Capaci",
+        office="Mayor",
+        cross_party=True,
+        date=datetime.date(2026, 3, 1),
+        scope="both",
+        evidence="A council decision.",
     )
     group, _created = LocalSupportGroup.objects.get_or_create(scheme=scheme, city=capaci)
     member = group.members.order_by("pk").first() or LocalSupportGroupMember.objects.create(
-        group=group, order=1, name="Giulia Rossi", organisation="Welcome association", stakeholder_type="ngo",
+        group=group,
+        order=1,
+        name="Giulia Rossi",
+        organisation="Welcome association",
+        stakeholder_type="ngo",
     )
     practice = programme.good_practices.filter(city=capaci).order_by("pk").first() or GoodPractice.objects.create(
-        programme=programme, city=capaci, title="A welcome desk at the town hall", theme="Reception", where="Capaci",
+        programme=programme,
+        city=capaci,
+        title="A welcome desk at the town hall",
+        theme="Reception",
+        where="Capaci",
         description="Newcomers meet one officer who books their appointments with every service.",
     )
     visit = scheme.visits.get(order=1)
@@ -130,8 +148,12 @@ def _edited_objects(scheme, capaci):
         visit.expected_outcome = visit.expected_outcome or "A first list of actions."
         visit.save()
     session = visit.agenda_items.order_by("day", "start_time", "pk").first() or AgendaItem.objects.create(
-        visit=visit, day=visit.start_date, start_time=datetime.time(9), end_time=datetime.time(10),
-        session_type="recap", title="Recap of the needs analysis",
+        visit=visit,
+        day=visit.start_date,
+        start_time=datetime.time(9),
+        end_time=datetime.time(10),
+        session_type="recap",
+        title="Recap of the needs analysis",
     )
     draft = BenchmarkVersion.objects.filter(benchmark__slug=DRAFT_SLUG, programme=programme).first() or draft_create(
         programme=programme, slug=DRAFT_SLUG, theme="Reception", title="Welcoming newcomers (a draft)"

@@ -157,8 +157,13 @@ class Checked:
 
 def counted(kind, saves):
     outcomes = Counter(save.outcome for save in saves)
-    return Checked(kind, saves=len(saves), acknowledged=outcomes[SAVED], conflicts=outcomes[CONFLICT],
-                   failed=len(saves) - outcomes[SAVED] - outcomes[CONFLICT])
+    return Checked(
+        kind,
+        saves=len(saves),
+        acknowledged=outcomes[SAVED],
+        conflicts=outcomes[CONFLICT],
+        failed=len(saves) - outcomes[SAVED] - outcomes[CONFLICT],
+    )
 
 
 def check_writes(results, edits):
@@ -191,8 +196,11 @@ def check_sections(saves, prefix):
     # A token in the history that was never acknowledged is a write the person was told
     # had failed (or never heard of): it must have been rolled back, or be there whole.
     kept = dict(
-        history.objects.filter(text__startswith=prefix).exclude(text__in=tokens)
-        .values("text").annotate(answers=Count("question_id", distinct=True)).values_list("text", "answers")
+        history.objects.filter(text__startswith=prefix)
+        .exclude(text__in=tokens)
+        .values("text")
+        .annotate(answers=Count("question_id", distinct=True))
+        .values_list("text", "answers")
     )
     row.kept = len(kept)
     row.kept_partial = sum(1 for answers in kept.values() if answers == 1)
@@ -201,8 +209,9 @@ def check_sections(saves, prefix):
         for name in save.fields:
             last[int(name[1:])] = save.token
     current = dict(
-        Answer.objects.filter(question_id__in=last, response__scheme__programme__slug="inclucities",
-                              response__scheme__number=1, row=0).values_list("question_id", "text")
+        Answer.objects.filter(
+            question_id__in=last, response__scheme__programme__slug="inclucities", response__scheme__number=1, row=0
+        ).values_list("question_id", "text")
     )
     row.holders = len(last)
     row.holding = sum(1 for question, token in last.items() if current.get(question) == token)
@@ -248,7 +257,9 @@ def check_edit(edit, saves):
         first = min(made)
         for index in range(max(first, 1), len(records)):
             before, record, save = records[index - 1], records[index], made.get(index)
-            changed = [name for name in names if not _same(before[name], record[name]) and (save is None or save.fields != (name,))]
+            changed = [
+                name for name in names if not _same(before[name], record[name]) and (save is None or save.fields != (name,))
+            ]
             if changed:  # written over a change this save never saw
                 row.stale += 1
                 lost |= {before[name] for name in changed} & acknowledged
@@ -277,10 +288,11 @@ def write_problems(rows, saves):
         problems.append(f"{not_last} answers or objects do not hold the last save")
     unexpected = Counter((save.kind, save.outcome) for save in saves if save.unexpected)
     if unexpected:
-        problems.append(f"{sum(unexpected.values())} saves answered neither saved nor conflict: "
-                        + ", ".join(f"{kind} {outcome}: {n}" for (kind, outcome), n in unexpected.items()))
+        problems.append(
+            f"{sum(unexpected.values())} saves answered neither saved nor conflict: "
+            + ", ".join(f"{kind} {outcome}: {n}" for (kind, outcome), n in unexpected.items())
+        )
     dropped = sum(1 for save in saves if save.outcome == CONFLICT and not save.text_kept)
     if dropped:
         problems.append(f"{dropped} conflict pages did not show the typed text again")
     return problems
-
