@@ -52,23 +52,7 @@ class GoodPracticeForm(TextLimitMixin, ConcurrentEditMixin, SubmitOnceMixin, for
 
     class Meta:
         model = GoodPractice
-        fields = [
-            "city",
-            "title",
-            "theme",
-            "where",
-            "lead_agencies",
-            "context",
-            "description",
-            "resources",
-            "results",
-            "success_factors",
-            "risks",
-            "transferability",
-            "contact",
-            "further_information",
-            "key_factors",
-        ]
+        fields = ["city", "title", "theme", *GoodPractice.ANNEX_FIELDS, "key_factors"]
         widgets = {
             name: forms.Textarea(attrs={"rows": 4})
             for name in (
