@@ -39,7 +39,7 @@ from datetime import datetime
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Case, CharField, OuterRef, Subquery, When
+from django.db.models import Case, CharField, Max, OuterRef, Q, Subquery, When
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -719,3 +719,14 @@ def recent_changes(scheme, limit=RECENT_CHANGES):
     runs = grouped(entries)[:limit]
     place = {"programme": scheme.programme.slug, "number": scheme.number}
     return [Change(run[0].time, who(run[0]), sentence(run), _link(run, place), run) for run in runs]
+
+
+def last_change(scheme, *prefixes):
+    """When the scheme's entries whose action starts with one of ``prefixes`` were last
+    written, as a local date (None before any): the date a document of that part carries,
+    so that its content, and its cached PDF, stay the same from one day to the next."""
+    condition = Q()
+    for prefix in prefixes:
+        condition |= Q(action__startswith=prefix)
+    latest = LogEntry.objects.filter(condition, scheme=scheme).aggregate(latest=Max("time"))["latest"]
+    return timezone.localdate(latest) if latest else None

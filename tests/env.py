@@ -13,11 +13,14 @@ os.environ.pop("DEBUG", None)
 # itself (tests/test_background.py) switch to the database backend and run its worker.
 os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 
-# Generated PDFs are cached in a directory of this test run's own, removed at the end.
-if "DOCUMENT_CACHE_DIR" not in os.environ:
+# Generated PDFs are cached in a directory of this test process's own, removed at the end:
+# each pytest-xdist worker has its own (a worker inherits its parent's environment, and a
+# test that empties the cache must not empty another process's in the middle of a test).
+if "DOCUMENT_CACHE_DIR" not in os.environ or os.environ.get("DOCUMENT_CACHE_DIR_OF") not in (None, str(os.getpid())):
     import atexit
     import shutil
     import tempfile
 
     os.environ["DOCUMENT_CACHE_DIR"] = tempfile.mkdtemp(prefix="mentoring-test-documents-")
+    os.environ["DOCUMENT_CACHE_DIR_OF"] = str(os.getpid())
     atexit.register(shutil.rmtree, os.environ["DOCUMENT_CACHE_DIR"], ignore_errors=True)

@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from mentoring import documents
 from schemes.documents import documents_changed, documents_refresh, scheme_documents
@@ -245,3 +246,22 @@ def test_the_mirror_side_is_not_asked_for_a_document_it_does_not_own(personas, f
     assert sides["Menteeville"] == Side.MENTEE and sides["Mentorburg"] == Side.MENTOR
     assert any(name.startswith("needs-analysis") and "menteeville" in name for name in names)
     assert not any(name.startswith("needs-analysis") and "mentorburg" in name for name in names)
+
+
+def test_a_document_laid_out_yesterday_is_still_current_today(personas, filled, monkeypatch):
+    """The plan, the self-assessment report and the roster carry the date of their part's
+    last change, not of the printing: unchanged, they print the same the next day (the
+    background's PDF stays current), and a change dates them anew."""
+    scheme, _visit = filled
+    yesterday = {document.filename: document.html for document in scheme_documents(scheme)}
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(days=1))
+    today = {document.filename: document.html for document in scheme_documents(scheme)}
+    assert today == yesterday
+    mentee = personas.client("mentee")
+    assert mentee.post(PLAN + "actions/new/", action_data("A second desk")).status_code == 302
+    plan = next(name for name in today if name.startswith("action-plan"))
+    after = {document.filename: document.html for document in scheme_documents(scheme)}
+    assert after[plan] != today[plan]
+    tomorrow = timezone.localdate(timezone.now())
+    assert date_format(tomorrow, "DATE_FORMAT") in after[plan]

@@ -76,3 +76,6 @@ def test_documents_are_measured_against_chromium_and_from_the_cache(db):
         # The second download of the unchanged document is served from the cache (the
         # command checks it is the same PDF); even on a busy machine it beats making it.
         assert float(cached) < float(ours)
+    # The plan's page with the longest plan measured, its queries and times.
+    page = next(line for line in out.getvalue().splitlines() if line.startswith("action plan page, 12 actions:"))
+    assert "queries, median" in page and " p95 " in page

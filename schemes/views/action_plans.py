@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.access import refuse, scheme_view, who_may
+from mentoring.activity import last_change
 from mentoring.autosave import autosave_form
 from mentoring.documents import pdf_response, render_document
 from mentoring.exports import csv_response, xlsx_response
@@ -507,7 +508,15 @@ def plan_document(scheme, plan=None):
     mentees, mentors = sides(scheme)
     return render_document(
         "documents/action_plan.html",
-        _context(scheme, plan=plan, actions=actions_of(plan), mentees=mentees, mentors=mentors, today=timezone.localdate()),
+        _context(
+            scheme,
+            plan=plan,
+            actions=actions_of(plan),
+            mentees=mentees,
+            mentors=mentors,
+            # The date of the plan's last change, not of the printing: the same plan prints the same.
+            today=last_change(scheme, "action.", "action_plan.") or timezone.localdate(),
+        ),
         filename=f"action-plan-{scheme.programme.slug}-{scheme.number}.pdf",
     )
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from benchmarks.models import ContextFactor, KeyFactor
 from mentoring.access import programme_view, refuse, require, scheme_view
+from mentoring.activity import last_change
 from mentoring.autosave import AUTOSAVE, autosave_response, form_errors, is_autosave
 from mentoring.documents import pdf_response, render_document
 from mentoring.forms import EditConflict
@@ -337,7 +338,12 @@ def self_assessment_document(scheme):
     rendering (schemes.documents) both make it here (404 when the scheme has no benchmark)."""
     return render_document(
         "documents/self_assessment_report.html",
-        {"scheme": scheme, "programme": scheme.programme, **_comparison(scheme)},
+        {
+            "scheme": scheme,
+            "programme": scheme.programme,
+            "as_of": last_change(scheme, "self_assessment.", "focus."),
+            **_comparison(scheme),
+        },
         filename=f"self-assessment-{slugify(scheme.programme.slug)}-{scheme.number}.pdf",
     )
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.access import refuse, require, scheme_view
+from mentoring.activity import last_change
 from mentoring.documents import pdf_response, render_document
 from mentoring.forms import EditConflict
 from mentoring.pages import confirm_page, confirmed, form_page, removal_question
@@ -149,6 +150,7 @@ def roster_document(scheme, city, members=None):
             "programme": scheme.programme,
             "city": city,
             "members": members if members is not None else members_of(scheme, city),
+            "as_of": last_change(scheme, "member."),
         },
         filename=f"local-support-group-{slugify(city.label)}.pdf",
     )
