@@ -51,6 +51,7 @@ visit_urls = [
     path("calendar.ics", visits.scheme_ics, name="visits_ics"),
     path("<int:visit>/", visits.visit_detail, name="visit"),
     path("<int:visit>/edit/", visits.visit_edit, name="visit_edit"),
+    path("<int:visit>/confirm/", visits.visit_confirm_view, name="visit_confirm"),
     path("<int:visit>/record/", visits.visit_record, name="visit_record"),
     path("<int:visit>/move/", visits.visit_move_view, name="visit_move"),
     path("<int:visit>/delete/", visits.visit_delete, name="visit_delete"),

@@ -326,6 +326,7 @@ TABLE.update(
         "schemes:visit": row("scheme_child", page(IN_PROGRAMME), GET_ONLY),
         "schemes:visit_edit": row("scheme_child", page(ORGANISERS), action(ORGANISERS, done=200)),
         "schemes:visit_record": row("scheme_child", page(ORGANISERS), action(ORGANISERS, done=200)),
+        "schemes:visit_confirm": row("scheme_child", POST_ONLY, action(ORGANISERS)),
         "schemes:visit_move": row("scheme_child", POST_ONLY, action(ORGANISERS)),
         "schemes:visit_delete": row("scheme_child", POST_ONLY, action(ORGANISERS, done=ASKS)),
         "schemes:visit_history": row("scheme_child", page(IN_PROGRAMME), GET_ONLY),

@@ -78,6 +78,21 @@ def visit_save(*, form, actor):
 
 
 @transaction.atomic
+def visit_confirm(*, visit, actor):
+    """Confirm a planned visit (its dates and place are settled): the "Confirm visit N"
+    of the facilitator's "Waiting for you". Returns False when the visit was no longer
+    planned (confirmed meanwhile, held or cancelled): nothing changes then."""
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    if visit.status != VisitStatus.PLANNED:
+        return False
+    visit.status = VisitStatus.CONFIRMED
+    visit._change_reason = _("Confirmed")
+    visit.save()
+    log_action(actor=actor, action="visit.changed", obj=visit, scheme=visit.scheme, data={"fields": ["status"]})
+    return True
+
+
+@transaction.atomic
 def visit_record_save(*, form, user, reason=None):
     """Save the record after the visit. When the visit is held, the action plan (if it has
     actions) is frozen as "Draft after visit N", once: returns that version, or None."""
