@@ -33,6 +33,7 @@ def _every_kind_of_task(p):
     plan.save()
     first = p.a.visits.get(order=1)
     first.start_date = first.end_date = today + datetime.timedelta(days=5)
+    first.preparation_meeting = today + datetime.timedelta(days=2)
     first.save()
     second = p.a.visits.get(order=2)
     second.start_date = second.end_date = today + datetime.timedelta(days=9)
@@ -56,7 +57,8 @@ CONTROLS = {
     "agenda": ("link", r"/visits/\d+/(sessions/new|edit)/$"),
     "confirm": ("form", r"/visits/\d+/confirm/$"),
     "pair": ("form", r"/matching/\d+/"),
-    "visit": ("link", r"/visits/\d+/"),
+    "visit": ("link", r"/visits/\d+/agenda\.pdf$"),
+    "preparation": ("link", r"/visits/\d+/visit\.ics$"),
 }
 
 
@@ -67,7 +69,7 @@ def test_every_task_leads_to_a_page_where_it_can_be_done(personas):
     for who in ("mentee", "mentor", "association", "facilitator", "coordinator"):
         client = p.client(who)
         for task in tasks_for(p.users[who]):
-            kind = task.key.split(":")[0]
+            kind = task.kind
             seen.add(kind)
             response = client.get(task.url)
             assert response.status_code == 200, (who, task.text, task.url)
@@ -75,7 +77,7 @@ def test_every_task_leads_to_a_page_where_it_can_be_done(personas):
             how, pattern = CONTROLS[kind]
             found = {"form": actions, "link": links, "button": buttons}[how]
             assert any(re.search(pattern, item) for item in found), (who, task.text, task.url, how, pattern, found)
-    assert {"context", "needs_analysis", "strengths", "assess", "focus", "approve", "agenda", "confirm", "pair"} <= seen
+    assert set(CONTROLS) <= seen
 
 
 def test_confirm_visit_confirms_it_and_leaves_the_list(personas):
@@ -97,3 +99,101 @@ def test_confirm_visit_confirms_it_and_leaves_the_list(personas):
     # The mentee city reads the visit but does not confirm it; another scheme's visit is a 404.
     assert p.client("mentee").post(f"{SCHEME}visits/1/confirm/").status_code == 403
     assert p.client("facilitator").post("/programmes/test-programme/schemes/2/visits/1/confirm/").status_code == 404
+
+
+def _home(client):
+    return client.get("/").content.decode()
+
+
+def test_each_task_says_when_it_is_due_and_how_near(personas):
+    p = personas
+    today = timezone.localdate()
+    # The first visit tomorrow, in the mentee city: the preparation steps are due then.
+    visit = p.a.visits.get(order=1)
+    visit.start_date, visit.end_date, visit.host = (
+        today + datetime.timedelta(days=1),
+        today + datetime.timedelta(days=2),
+        p.mentee_city,
+    )
+    visit.save()
+    mentee = {t.kind: t for t in tasks_for(p.users["mentee"])}
+    assert mentee["needs_analysis"].when == visit.start_date
+    assert mentee["needs_analysis"].nearness == "due tomorrow"
+    page = _home(p.client("mentee"))
+    assert "due tomorrow" in page
+    assert f"due {visit.start_date.day} {visit.start_date:%b %Y}" in page  # DATE_FORMAT "j M Y"
+    # The next visit, for the mentee city and the mentor city alike.
+    for who in ("mentee", "mentor", "association"):
+        assert "Tomorrow in Menteeville: Visit 1: Setting the scene — agenda" in _home(p.client(who)), who
+    # Five days ahead; three days late.
+    assert tasks_for(p.users["mentee"], today=today - datetime.timedelta(days=4))[0].nearness == "due in 5 days"
+    late = {t.kind: t for t in tasks_for(p.users["mentee"], today=today + datetime.timedelta(days=4))}
+    assert late["needs_analysis"].nearness == "3 days late"
+    assert late["needs_analysis"].late
+    assert {t.kind: t for t in tasks_for(p.users["mentee"], today=visit.start_date - datetime.timedelta(days=2))}[
+        "needs_analysis"
+    ].nearness == "due in 2 days"
+    # A submitted plan's approval is due by the scheme's end date.
+    p.a.end_date = today + datetime.timedelta(days=30)
+    p.a.save()
+    plan = plan_get_or_create(scheme=p.a)
+    plan.status = "submitted"
+    plan.save()
+    approve = {t.kind: t for t in tasks_for(p.users["mentee"])}["approve"]
+    assert (approve.when, approve.nearness) == (p.a.end_date, "due in 30 days")
+
+
+def test_the_facilitator_sees_the_visit_as_a_task_and_everyone_its_preparation_meeting(personas):
+    p = personas
+    today = timezone.localdate()
+    visit = p.a.visits.get(order=1)
+    visit.start_date = visit.end_date = today + datetime.timedelta(days=40)
+    visit.preparation_meeting = today + datetime.timedelta(days=3)
+    visit.location, visit.host = "Town hall", None
+    visit.save()
+    facilitator = [t.text for t in tasks_for(p.users["facilitator"])]
+    assert "Build the agenda of Visit 1: Setting the scene" in facilitator
+    assert not any("— agenda" in text for text in facilitator)  # the task stands for the visit
+    mentor = [t.text for t in tasks_for(p.users["mentor"])]
+    assert "In 40 days in Town hall: Visit 1: Setting the scene — agenda" in mentor
+    assert "In 3 days: preparation meeting of Visit 1: Setting the scene" in mentor
+    # Beyond two months, a visit is not listed yet; a held or cancelled one never.
+    visit.start_date = visit.end_date = today + datetime.timedelta(days=90)
+    visit.preparation_meeting = None
+    visit.save()
+    assert not [t for t in tasks_for(p.users["mentor"]) if t.kind == "visit"]
+    visit.start_date = visit.end_date = today
+    visit.status = VisitStatus.CANCELLED
+    visit.save()
+    assert not [t for t in tasks_for(p.users["mentor"]) if t.kind == "visit"]
+
+
+def test_the_home_page_costs_the_same_with_many_visits(personas, django_assert_max_num_queries):
+    from schemes.models import SchemeRole
+
+    p = personas
+    today = timezone.localdate()
+    mentee = p.client("mentee")
+    _every_kind_of_task(p)
+    with django_assert_max_num_queries(30) as first:
+        mentee.get("/")
+    for n in range(10):
+        city = Organisation.objects.create(kind="city", name=f"City {n}", country="BE")
+        scheme = scheme_create(
+            programme=p.programme,
+            title=f"S{n}",
+            theme="x",
+            benchmark=p.a.benchmark,
+            parties=[(city, Side.MENTEE), (p.mentor_city, Side.MENTOR)],
+        )
+        SchemeRole.objects.create(
+            scheme=scheme, user=p.users["mentee"], role="mentee", party=scheme.parties.get(organisation=city)
+        )
+        visit = scheme.visits.get(order=1)
+        visit.start_date = visit.end_date = today + datetime.timedelta(days=n + 1)
+        visit.preparation_meeting = today
+        visit.host = city
+        visit.save()
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        tasks = mentee.get("/").context["tasks"]
+    assert len([t for t in tasks if t.kind == "visit"]) == 11

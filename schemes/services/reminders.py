@@ -100,7 +100,11 @@ def send_reminders(today=None, dry_run=False):
     for user in users:
         with translation.override(user.language or settings.LANGUAGE_CODE):
             visits = visit_items.get(user.pk, [])
-            tasks = [Item(f"task:{task.key}", task.text, task.url) for task in tasks_for(user, today=today) if task.key]
+            tasks = [
+                Item(f"task:{task.key}", f"{task.text} ({task.nearness})" if task.nearness else task.text, task.url)
+                for task in tasks_for(user, today=today)
+                if task.key
+            ]
             sent = set(
                 Reminder.objects.filter(user=user, key__in=[i.key for _v, _l, i in visits] + [t.key for t in tasks]).values_list(
                     "key", flat=True
