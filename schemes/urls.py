@@ -21,6 +21,7 @@ from .views import (
     templates,
     training,
     visits,
+    waiting,
 )
 
 app_name = "schemes"
@@ -95,6 +96,7 @@ scheme_urls = [
     path("history/", schemes.scheme_history, name="scheme_history"),
     path("history/<int:history_id>/restore/", schemes.scheme_restore, name="scheme_restore"),
     path("people/", people.scheme_people, name="scheme_people"),
+    path("remind/<slug:document>/<int:organisation>/", waiting.polite_reminder, name="polite_reminder"),
     path("people/<int:pk>/remove/", people.scheme_role_remove, name="scheme_role_remove"),
     path("invitations/<int:pk>/withdraw/", people.scheme_invitation_withdraw, name="scheme_invitation_withdraw"),
     path("needs-analysis/<int:organisation>/", include(questionnaire_urls(TemplateKind.NEEDS_ANALYSIS, "needs_analysis"))),

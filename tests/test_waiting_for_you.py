@@ -168,13 +168,18 @@ def test_the_facilitator_sees_the_visit_as_a_task_and_everyone_its_preparation_m
     assert not [t for t in tasks_for(p.users["mentor"]) if t.kind == "visit"]
 
 
-def test_the_home_page_costs_the_same_with_many_visits(personas, django_assert_max_num_queries):
-    from schemes.models import SchemeRole
+def test_the_home_page_costs_the_same_with_many_visits_and_documents(personas, django_assert_max_num_queries):
+    from schemes.models import Response, SchemeRole
+    from schemes.services.filling import template_for
 
     p = personas
     today = timezone.localdate()
     mentee = p.client("mentee")
     _every_kind_of_task(p)
+    _answer_part(
+        Response.objects.create(scheme=p.a, template=template_for(p.programme, "needs_analysis"), organisation=p.mentee_city),
+        "mentee",
+    )
     with django_assert_max_num_queries(30) as first:
         mentee.get("/")
     for n in range(10):
@@ -194,6 +199,94 @@ def test_the_home_page_costs_the_same_with_many_visits(personas, django_assert_m
         visit.preparation_meeting = today
         visit.host = city
         visit.save()
+        SchemeRole.objects.create(
+            scheme=scheme, user=p.users["association"], role="association", party=scheme.parties.get(organisation=city)
+        )
+        response = Response.objects.create(scheme=scheme, template=template_for(p.programme, "needs_analysis"), organisation=city)
+        _answer_part(response, "mentee")
     with django_assert_max_num_queries(len(first.captured_queries)):
         tasks = mentee.get("/").context["tasks"]
     assert len([t for t in tasks if t.kind == "visit"]) == 11
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        assert len(mentee.get("/").context["waiting"]) == 11
+
+
+def _answer_part(response, part):
+    """Answer every required question of ``part``'s sections of ``response``."""
+    from schemes.models import Answer
+
+    for section in response.template.sections.filter(filled_by=part):
+        for question in section.questions.filter(required=True):
+            if question.is_numeric:
+                Answer.objects.create(response=response, question=question, number=1)
+            else:
+                Answer.objects.create(response=response, question=question, text="2026-01-01" if "date" in question.kind else "x")
+
+
+def test_my_part_done_says_whom_the_document_waits_for_and_reminds_them_once_a_day(personas):
+    from schemes.models import Reminder, Response
+    from schemes.services.filling import template_for
+    from schemes.services.waiting import waiting_for_others
+
+    p = personas
+    response = Response.objects.create(
+        scheme=p.a, template=template_for(p.programme, "needs_analysis"), organisation=p.mentee_city
+    )
+    assert {s.filled_by for s in response.template.sections.all()} >= {"mentee", "association"}
+    assert waiting_for_others(p.users["mentee"]) == []
+    _answer_part(response, "mentee")
+    (item,) = waiting_for_others(p.users["mentee"])
+    assert item.title == "Needs analysis of Menteeville"
+    assert [(label, [u.email for u in people]) for label, people in item.whom] == [
+        ("Association of Menteeland", ["association@test.example"])
+    ]
+    mentee = p.client("mentee")
+    page = mentee.get("/").content.decode()
+    assert "waiting for Association of Menteeland: Association Tester" in page
+    assert f'action="{SCHEME}remind/needs-analysis/{p.mentee_city.pk}/"' in page
+    assert "Send a polite reminder" in page
+    # The association still has its part to do: nothing waits for someone else on its side.
+    assert waiting_for_others(p.users["association"]) == []
+
+    # The reminder: an e-mail to the association's officer (through the e-mail task), once today.
+    response_page = mentee.post(f"{SCHEME}remind/needs-analysis/{p.mentee_city.pk}/", follow=True).content.decode()
+    assert "A polite reminder was sent to Association Tester." in response_page
+    assert Reminder.objects.filter(user=p.users["mentee"], key__startswith="nudge:").count() == 1
+    sent = _sent_emails()
+    assert [(to, "Needs analysis of Menteeville" in subject) for to, subject in sent] == [(["association@test.example"], True)]
+    again = mentee.post(f"{SCHEME}remind/needs-analysis/{p.mentee_city.pk}/", follow=True).content.decode()
+    assert "You sent a reminder about this today at" in again
+    assert len(_sent_emails()) == 1
+    assert "Reminder sent today at" in mentee.get("/").content.decode()
+
+    # Another scheme's city is a 404; a document that waits for nobody sends nothing.
+    assert mentee.post(f"{SCHEME}remind/needs-analysis/{p.b_mentee.pk}/").status_code == 404
+    assert mentee.post(f"{SCHEME}remind/nothing/{p.mentee_city.pk}/").status_code == 404
+    assert p.client("mentor").post(f"{SCHEME}remind/needs-analysis/{p.mentee_city.pk}/").status_code == 302
+    assert len(_sent_emails()) == 1
+
+    # The association's part done too: the city submits, the association waits for it.
+    _answer_part(response, "association")
+    assert waiting_for_others(p.users["mentee"]) == []
+    (item,) = waiting_for_others(p.users["association"])
+    assert [(label, [u.email for u in people]) for label, people in item.whom] == [("Menteeville", ["mentee@test.example"])]
+
+
+def test_a_submitted_plan_waits_for_the_mentee_city(personas):
+    from schemes.services.waiting import waiting_for_others
+
+    p = personas
+    plan = plan_get_or_create(scheme=p.a)
+    plan.status = "submitted"
+    plan.save()
+    (item,) = waiting_for_others(p.users["facilitator"])
+    assert (item.title, item.document) == ("Approval of the action plan", "action-plan")
+    assert "waiting for Menteeville: Mentee Tester" in p.client("mentor").get("/").content.decode()
+    assert waiting_for_others(p.users["mentee"]) == []  # the mentee city's own task
+    assert waiting_for_others(p.users["b_mentee"]) == []
+
+
+def _sent_emails():
+    from django.core import mail
+
+    return [(message.to, message.subject) for message in mail.outbox]
