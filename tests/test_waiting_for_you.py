@@ -290,3 +290,24 @@ def _sent_emails():
     from django.core import mail
 
     return [(message.to, message.subject) for message in mail.outbox]
+
+
+def test_the_preparation_meeting_is_in_the_reminders(personas):
+    from django.core import mail
+
+    from schemes.services.reminders import send_reminders
+
+    p = personas
+    today = timezone.localdate()
+    send_reminders(today)  # the documents waiting, out of the way
+    visit = p.a.visits.get(order=1)
+    visit.start_date = visit.end_date = today + datetime.timedelta(days=45)
+    visit.preparation_meeting = today + datetime.timedelta(days=3)
+    visit.save()
+    mail.outbox.clear()
+    send_reminders(today)
+    body = next(m.body for m in mail.outbox if m.to == ["mentor@test.example"])
+    assert "Preparation meeting of Visit 1: Setting the scene" in body and "in 3 days" in body
+    mail.outbox.clear()
+    send_reminders(today)  # once
+    assert mail.outbox == []
