@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_safe
 from mentoring.access import may_create_programme
 from schemes.models import Programme, Scheme
 from schemes.services.my_work import tasks_for
+from schemes.services.waiting import waiting_for_others
 
 
 @require_safe
@@ -34,7 +35,12 @@ def home(request):
     return render(
         request,
         "home.html",
-        {"rows": rows, "tasks": tasks_for(user), "may_create": may_create_programme(user)},
+        {
+            "rows": rows,
+            "tasks": tasks_for(user),
+            "waiting": waiting_for_others(user),
+            "may_create": may_create_programme(user),
+        },
     )
 
 

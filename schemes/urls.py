@@ -21,6 +21,7 @@ from .views import (
     templates,
     training,
     visits,
+    waiting,
 )
 
 app_name = "schemes"
@@ -51,6 +52,7 @@ visit_urls = [
     path("calendar.ics", visits.scheme_ics, name="visits_ics"),
     path("<int:visit>/", visits.visit_detail, name="visit"),
     path("<int:visit>/edit/", visits.visit_edit, name="visit_edit"),
+    path("<int:visit>/confirm/", visits.visit_confirm_view, name="visit_confirm"),
     path("<int:visit>/record/", visits.visit_record, name="visit_record"),
     path("<int:visit>/move/", visits.visit_move_view, name="visit_move"),
     path("<int:visit>/delete/", visits.visit_delete, name="visit_delete"),
@@ -94,6 +96,7 @@ scheme_urls = [
     path("history/", schemes.scheme_history, name="scheme_history"),
     path("history/<int:history_id>/restore/", schemes.scheme_restore, name="scheme_restore"),
     path("people/", people.scheme_people, name="scheme_people"),
+    path("remind/<slug:document>/<int:organisation>/", waiting.polite_reminder, name="polite_reminder"),
     path("people/<int:pk>/remove/", people.scheme_role_remove, name="scheme_role_remove"),
     path("invitations/<int:pk>/withdraw/", people.scheme_invitation_withdraw, name="scheme_invitation_withdraw"),
     path("needs-analysis/<int:organisation>/", include(questionnaire_urls(TemplateKind.NEEDS_ANALYSIS, "needs_analysis"))),

@@ -62,7 +62,7 @@ def test_a_visit_is_announced_two_weeks_and_three_days_before(personas):
     run()
     # 20 days ahead: not announced yet, but its facilitator is asked for the agenda.
     assert [m.to for m in mail.outbox] == [["facilitator@test.example"]]
-    assert "Build the agenda of Visit 1: Setting the scene (in 20 days)" in mail.outbox[0].body
+    assert "Build the agenda of Visit 1: Setting the scene (due in 20 days)" in mail.outbox[0].body
     mail.outbox.clear()
     run(TODAY + datetime.timedelta(days=6))  # 14 days before
     people = sorted(m.to[0] for m in mail.outbox)

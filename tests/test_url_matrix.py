@@ -326,6 +326,10 @@ TABLE.update(
         "schemes:visit": row("scheme_child", page(IN_PROGRAMME), GET_ONLY),
         "schemes:visit_edit": row("scheme_child", page(ORGANISERS), action(ORGANISERS, done=200)),
         "schemes:visit_record": row("scheme_child", page(ORGANISERS), action(ORGANISERS, done=200)),
+        "schemes:visit_confirm": row("scheme_child", POST_ONLY, action(ORGANISERS)),
+        # Whoever waits for someone else (the home page's list) may remind them; the others
+        # are sent home with a word (the matrix's documents wait for nobody).
+        "schemes:polite_reminder": row("scheme", POST_ONLY, action(IN_PROGRAMME)),
         "schemes:visit_move": row("scheme_child", POST_ONLY, action(ORGANISERS)),
         "schemes:visit_delete": row("scheme_child", POST_ONLY, action(ORGANISERS, done=ASKS)),
         "schemes:visit_history": row("scheme_child", page(IN_PROGRAMME), GET_ONLY),
@@ -685,6 +689,9 @@ class Matrix:
             values["submission"] = 1
             comment_key = variant if variant in {"own", "neighbour"} else "sibling"
             values["comment"] = self.comments[("needs_analysis" if needs else "strengths", comment_key)].pk
+        elif name == "schemes:polite_reminder":
+            values["document"] = "needs-analysis"
+            values["organisation"] = self.city(variant, "mentee").pk
         elif name == "calendar_feed":
             values["token"] = "no-such-calendar-token-0123456789abcdef"
         elif name == "invitation_accept":

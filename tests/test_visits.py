@@ -220,8 +220,11 @@ def test_calendar_files_parse_back_with_time_zones_and_links(personas, planned):
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     calendar = Calendar.from_ical(response.content)
     events = calendar.walk("VEVENT")
-    assert len(events) == 2
-    visit, session = events
+    assert len(events) == 3
+    visit, session, preparation = events
+    # The preparation meeting of the working group (proposed six weeks before): all day.
+    assert str(preparation["summary"]) == "Scheme A: Preparation meeting of Visit 1: Setting the scene"
+    assert preparation.decoded("dtstart") == personas.a.visits.get(order=1).preparation_meeting
     assert visit.decoded("dtstart") == datetime.date(2027, 3, 10) and visit.decoded("dtend") == datetime.date(2027, 3, 13)
     assert str(visit["url"]).endswith("/programmes/test-programme/schemes/1/visits/1/")
     start = session.decoded("dtstart")
@@ -247,7 +250,8 @@ def test_calendar_files_parse_back_with_time_zones_and_links(personas, planned):
         "Scheme A: Visit 1: Setting the scene",
         "Recap of needs (Visit 1: Setting the scene)",
     ]
-    assert len(feed.walk("VEVENT")) == 3 and [tz["tzid"] for tz in feed.walk("VTIMEZONE")] == [
+    assert "Scheme A: Preparation meeting of Visit 2: Inspiration" in [str(e["summary"]) for e in feed.walk("VEVENT")]
+    assert len(feed.walk("VEVENT")) == 5 and [tz["tzid"] for tz in feed.walk("VTIMEZONE")] == [
         "Europe/Rome"
     ]  # visit 2 is all-day events only
 
@@ -325,7 +329,8 @@ def test_a_private_address_lets_a_calendar_application_subscribe(personas, plann
     response = app.get(feed)
     assert response.status_code == 200
     assert [str(e["summary"]) for e in Calendar.from_ical(response.content).walk("VEVENT")] == [
-        "Scheme A: Visit 1: Setting the scene"
+        "Scheme A: Visit 1: Setting the scene",
+        "Scheme A: Preparation meeting of Visit 1: Setting the scene",
     ]
     # The same secret does not open a scheme the person does not see, nor an unknown one.
     assert app.get(f"/calendar/{token}/test-programme/2/visits.ics").status_code == 404

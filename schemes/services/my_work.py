@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import (
     ActionPlan,
@@ -24,9 +25,13 @@ from ..models import (
     SelfAssessment,
     Side,
     Visit,
+    VisitStatus,
 )
 
 VISIT_HORIZON = datetime.timedelta(days=60)
+# The approval of the action plan is due by the scheme's end date, or this long after the
+# last visit (as on the scheme page: schemes/services/progress.py).
+APPROVAL_AFTER_LAST_VISIT = datetime.timedelta(days=61)
 
 
 @dataclass
@@ -36,6 +41,35 @@ class Task:
     url: str
     when: datetime.date | None = None
     key: str = ""  # what the task is about, stable from day to day (for reminders)
+    kind: str = ""  # the first part of the key; "visit" and "preparation" for the next visit
+    nearness: str = ""  # "due tomorrow", "3 days late": set by tasks_for from ``when``
+    late: bool = False
+
+    def __post_init__(self):
+        self.kind = self.kind or self.key.split(":")[0]
+
+
+def due_nearness(when, today):
+    """How near a due date is, in words: "due today", "due tomorrow", "due in 5 days",
+    "3 days late"."""
+    days = (when - today).days
+    if days < 0:
+        return ngettext("%(count)s day late", "%(count)s days late", -days) % {"count": -days}
+    if days == 0:
+        return _("due today")
+    if days == 1:
+        return _("due tomorrow")
+    return ngettext("due in %(count)s day", "due in %(count)s days", days) % {"count": days}
+
+
+def day_nearness(when, today):
+    """When something happens, in words: "Today", "Tomorrow", "In 5 days"."""
+    days = (when - today).days
+    if days <= 0:
+        return _("Today")
+    if days == 1:
+        return _("Tomorrow")
+    return ngettext("In %(count)s day", "In %(count)s days", days) % {"count": days}
 
 
 def _url(name, scheme, **kwargs):
@@ -74,6 +108,21 @@ def tasks_for(user, today=None):
         .values_list("scheme_id", flat=True)
         .distinct()
     )
+    # The visits of the person's schemes: the next ones, what is due by the first (the
+    # preparation steps) and after the last (the approval of the plan).
+    visits = list(
+        Visit.objects.filter(scheme_id__in=mine)
+        .exclude(status=VisitStatus.CANCELLED)
+        .select_related("scheme__programme", "host")
+        .annotate(session_count=Count("agenda_items"))
+        .order_by("scheme_id", "order")
+    )
+    first_day, last_day = {}, {}
+    for visit in visits:
+        if visit.start_date:
+            first_day[visit.scheme_id] = min(first_day.get(visit.scheme_id, visit.start_date), visit.start_date)
+            last = visit.end_date or visit.start_date
+            last_day[visit.scheme_id] = max(last_day.get(visit.scheme_id, last), last)
     mentee_cities = {}
     for party in SchemeParty.objects.filter(
         scheme_id__in=mine, side=Side.MENTEE, organisation__kind=OrganisationKind.CITY
@@ -95,6 +144,7 @@ def tasks_for(user, today=None):
                             scheme,
                             _("Fill the national and regional context in the needs analysis of %(city)s") % {"city": mentee.name},
                             _url("needs_analysis", scheme, organisation=mentee.pk),
+                            first_day.get(scheme.pk),
                             key=f"context:{scheme.pk}:{mentee.pk}",
                         )
                     )
@@ -107,7 +157,15 @@ def tasks_for(user, today=None):
                 if role.role == "mentee"
                 else _("Fill and submit the strengths and experience of %(city)s")
             ) % {"city": city.name}
-            tasks.append(Task(scheme, text, _url(page, scheme, organisation=city.pk), key=f"{kind}:{scheme.pk}:{city.pk}"))
+            tasks.append(
+                Task(
+                    scheme,
+                    text,
+                    _url(page, scheme, organisation=city.pk),
+                    first_day.get(scheme.pk),
+                    key=f"{kind}:{scheme.pk}:{city.pk}",
+                )
+            )
         if scheme.benchmark_id:
             if latest_rounds.get((scheme.pk, city.pk)) is None:  # no round yet, or not submitted
                 tasks.append(
@@ -115,6 +173,7 @@ def tasks_for(user, today=None):
                         scheme,
                         _("Assess %(city)s against the benchmark and submit") % {"city": city.name},
                         _url("self_assessment", scheme, organisation=city.pk),
+                        first_day.get(scheme.pk),
                         key=f"assess:{scheme.pk}:{city.pk}",
                     )
                 )
@@ -125,17 +184,28 @@ def tasks_for(user, today=None):
                         scheme,
                         _("Agree the focus key factors for your side"),
                         _url("scheme_focus", scheme),
+                        first_day.get(scheme.pk),
                         key=f"focus:{scheme.pk}:{role.role}",
                     )
                 )
         if role.role == "mentee" and plans.get(scheme.pk) == ActionPlanStatus.SUBMITTED:
+            last = last_day.get(scheme.pk)
             tasks.append(
-                Task(scheme, _("Record the approval of the action plan"), _url("action_plan", scheme), key=f"approve:{scheme.pk}")
+                Task(
+                    scheme,
+                    _("Record the approval of the action plan"),
+                    _url("action_plan", scheme),
+                    scheme.end_date or (last + APPROVAL_AFTER_LAST_VISIT if last else None),
+                    key=f"approve:{scheme.pk}",
+                )
             )
 
-    if facilitated:
-        tasks += _visits_to_prepare(user, today)
+    tasks += _visit_items(visits, set(facilitated), {role.scheme_id for role in roles}, today)
     tasks += _mentees_to_pair(user)
+    for task in tasks:
+        if task.when and task.kind not in ("visit", "preparation"):
+            task.nearness = due_nearness(task.when, today)
+            task.late = task.when <= today
     # De-duplicate (two roles in one scheme), dated tasks first.
     seen, result = set(), []
     for task in sorted(tasks, key=lambda t: (t.when or datetime.date.max, t.scheme.programme.name, t.scheme.number)):
@@ -145,43 +215,50 @@ def tasks_for(user, today=None):
     return result
 
 
-def _visits_to_prepare(user, today):
-    """Visits of the next two months in the schemes the user facilitates."""
-    visits = (
-        Visit.objects.filter(
-            scheme_id__in=_my_roles(user, role="facilitator").values("scheme_id"),
-            start_date__gte=today,
-            start_date__lte=today + VISIT_HORIZON,
-        )
-        .exclude(status="cancelled")
-        .select_related("scheme__programme")
-        .annotate(session_count=Count("agenda_items"))
-        .order_by("start_date")
-    )
+def _visit_items(visits, facilitated, schemes, today):
+    """For the facilitators, the visits of the next two months to prepare (an agenda to
+    build, a visit to confirm); for everyone of a scheme, its next visit ("Tomorrow in
+    Mechelen: Visit 2 — agenda") and its next preparation meeting in that time."""
+    horizon = today + VISIT_HORIZON
     tasks = []
-    for visit in visits:
-        url = _url("visit", visit.scheme, visit=visit.order)
-        days = (visit.start_date - today).days
-        if not visit.session_count:
+    next_visit, next_meeting = {}, {}
+    for visit in sorted(visits, key=lambda v: (v.start_date or datetime.date.max, v.order)):
+        scheme = visit.scheme
+        url = _url("visit", scheme, visit=visit.order)
+        to_prepare = None
+        if visit.scheme_id in facilitated and visit.start_date and today <= visit.start_date <= horizon:
+            if not visit.session_count:
+                to_prepare = Task(
+                    scheme, _("Build the agenda of %(visit)s") % {"visit": visit}, url, visit.start_date, key=f"agenda:{visit.pk}"
+                )
+            elif visit.status == VisitStatus.PLANNED:
+                to_prepare = Task(
+                    scheme, _("Confirm %(visit)s") % {"visit": visit}, url, visit.start_date, key=f"confirm:{visit.pk}"
+                )
+        if to_prepare is not None:
+            tasks.append(to_prepare)
+            next_visit.setdefault(visit.scheme_id, visit)  # the task stands for the visit
+        if visit.scheme_id not in schemes or visit.status == VisitStatus.HELD:
+            continue
+        meeting = visit.preparation_meeting
+        if meeting and today <= meeting <= horizon and visit.scheme_id not in next_meeting:
+            next_meeting[visit.scheme_id] = visit
             tasks.append(
                 Task(
-                    visit.scheme,
-                    _("Build the agenda of %(visit)s (in %(days)s days)") % {"visit": visit, "days": days},
+                    scheme,
+                    _("%(when)s: preparation meeting of %(visit)s") % {"when": day_nearness(meeting, today), "visit": visit},
                     url,
-                    visit.start_date,
-                    key=f"agenda:{visit.pk}",
+                    meeting,
+                    kind="preparation",
                 )
             )
-        elif visit.status == "planned":
-            tasks.append(
-                Task(
-                    visit.scheme,
-                    _("Confirm %(visit)s (in %(days)s days)") % {"visit": visit, "days": days},
-                    url,
-                    visit.start_date,
-                    key=f"confirm:{visit.pk}",
-                )
-            )
+        last = visit.end_date or visit.start_date
+        if visit.start_date and visit.start_date <= horizon and last >= today and visit.scheme_id not in next_visit:
+            next_visit[visit.scheme_id] = visit
+            place = visit.host.label if visit.host else visit.location
+            values = {"when": day_nearness(visit.start_date, today), "place": place, "visit": visit}
+            text = _("%(when)s in %(place)s: %(visit)s — agenda") if place else _("%(when)s: %(visit)s — agenda")
+            tasks.append(Task(scheme, text % values, f"{url}#agenda", visit.start_date, kind="visit"))
     return tasks
 
 

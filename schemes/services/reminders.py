@@ -2,8 +2,9 @@
 
 Two kinds, in one e-mail per person and run, in the person's language:
 - **before a visit**: everyone of the scheme (observers aside) hears of a visit
-  REMINDER_DAYS_BEFORE_VISIT days before its first day (14 and 3 by default); a visit
-  moved to new dates is announced again;
+  REMINDER_DAYS_BEFORE_VISIT days before its first day (14 and 3 by default), and of its
+  preparation meeting as many days before that; a visit or meeting moved to new dates is
+  announced again;
 - **a document waits**: each task of the person's "Waiting for you" list (a document to
   fill and submit, a scope to agree, a plan to approve, an agenda to build, a mentee to
   pair) is sent once, when it first appears.
@@ -50,10 +51,11 @@ def _visit_items(today):
     days = sorted(settings.REMINDER_DAYS_BEFORE_VISIT)
     if not days:
         return {}
+    window = {"gt": today, "lte": today + datetime.timedelta(days=days[-1])}
     visits = (
         Visit.objects.filter(
-            start_date__gt=today,
-            start_date__lte=today + datetime.timedelta(days=days[-1]),
+            Q(start_date__gt=window["gt"], start_date__lte=window["lte"])
+            | Q(preparation_meeting__gt=window["gt"], preparation_meeting__lte=window["lte"]),
             status__in=[VisitStatus.PLANNED, VisitStatus.CONFIRMED],
         )
         .select_related("scheme__programme", "host")
@@ -69,16 +71,20 @@ def _visit_items(today):
         people.setdefault(scheme_id, set()).add(user_id)
     items = {}
     for visit in visits:
-        left = (visit.start_date - today).days
-        threshold = min(n for n in days if left <= n)
         url = reverse(
             "schemes:visit",
             kwargs={"programme": visit.scheme.programme.slug, "number": visit.scheme.number, "visit": visit.order},
         )
-        for user_id in people.get(visit.scheme_id, ()):
-            items.setdefault(user_id, []).append(
-                (visit, left, Item(f"visit:{visit.pk}:{visit.start_date}:{threshold}", str(visit), url))
-            )
+        # The visit, and its preparation meeting (entries: visit, days left, item, meeting day).
+        for prefix, day, meeting in (("visit", visit.start_date, None), ("preparation", visit.preparation_meeting, True)):
+            if day is None or not window["gt"] < day <= window["lte"]:
+                continue
+            left = (day - today).days
+            threshold = min(n for n in days if left <= n)
+            for user_id in people.get(visit.scheme_id, ()):
+                items.setdefault(user_id, []).append(
+                    (visit, left, Item(f"{prefix}:{visit.pk}:{day}:{threshold}", str(visit), url), day if meeting else None)
+                )
     return items
 
 
@@ -100,11 +106,15 @@ def send_reminders(today=None, dry_run=False):
     for user in users:
         with translation.override(user.language or settings.LANGUAGE_CODE):
             visits = visit_items.get(user.pk, [])
-            tasks = [Item(f"task:{task.key}", task.text, task.url) for task in tasks_for(user, today=today) if task.key]
+            tasks = [
+                Item(f"task:{task.key}", f"{task.text} ({task.nearness})" if task.nearness else task.text, task.url)
+                for task in tasks_for(user, today=today)
+                if task.key
+            ]
             sent = set(
-                Reminder.objects.filter(user=user, key__in=[i.key for _v, _l, i in visits] + [t.key for t in tasks]).values_list(
-                    "key", flat=True
-                )
+                Reminder.objects.filter(
+                    user=user, key__in=[entry[2].key for entry in visits] + [t.key for t in tasks]
+                ).values_list("key", flat=True)
             )
             visits = [entry for entry in visits if entry[2].key not in sent]
             tasks = [task for task in tasks if task.key not in sent]
@@ -135,8 +145,8 @@ def _send(user, visits, tasks):
     context = {
         "user": user,
         "visits": [
-            {"visit": visit, "scheme": visit.scheme, "days": left, "link": site + item.url}
-            for visit, left, item in sorted(visits, key=lambda entry: entry[0].start_date)
+            {"visit": visit, "scheme": visit.scheme, "days": left, "link": site + item.url, "preparation": meeting}
+            for visit, left, item, meeting in sorted(visits, key=lambda entry: entry[3] or entry[0].start_date)
         ],
         "tasks": [{"text": task.text, "link": site + task.url} for task in tasks],
         "home": site + "/",

@@ -78,6 +78,21 @@ def visit_save(*, form, actor):
 
 
 @transaction.atomic
+def visit_confirm(*, visit, actor):
+    """Confirm a planned visit (its dates and place are settled): the "Confirm visit N"
+    of the facilitator's "Waiting for you". Returns False when the visit was no longer
+    planned (confirmed meanwhile, held or cancelled): nothing changes then."""
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    if visit.status != VisitStatus.PLANNED:
+        return False
+    visit.status = VisitStatus.CONFIRMED
+    visit._change_reason = _("Confirmed")
+    visit.save()
+    log_action(actor=actor, action="visit.changed", obj=visit, scheme=visit.scheme, data={"fields": ["status"]})
+    return True
+
+
+@transaction.atomic
 def visit_record_save(*, form, user, reason=None):
     """Save the record after the visit. When the visit is held, the action plan (if it has
     actions) is frozen as "Draft after visit N", once: returns that version, or None."""
@@ -282,8 +297,9 @@ def agenda_days(visit, sessions):
 
 def calendar(visits, *, url_of, now=None):
     """An iCalendar (RFC 5545) document of ``visits``: each visit as an all-day event over
-    its days, each agenda session as a timed event in the visit's time zone (with its
-    VTIMEZONE), each linking back to the visit page (``url_of(visit)``)."""
+    its days, its preparation meeting as an all-day event on that day, each agenda session
+    as a timed event in the visit's time zone (with its VTIMEZONE), each linking back to
+    the visit page (``url_of(visit)``)."""
     from icalendar import Calendar, Event
 
     stamp = now or timezone.now()
@@ -324,5 +340,17 @@ def calendar(visits, *, url_of, now=None):
             item.add("description", "\n\n".join(filter(None, [session.get_session_type_display(), session.lead, url])))
             item.add("url", url)
             cal.add_component(item)
+    for visit in visits:  # the preparation meetings, after the visits
+        if visit.preparation_meeting:
+            meeting = Event()
+            meeting.add("uid", f"preparation-{visit.pk}@mentoring-schemes")
+            meeting.add("dtstamp", stamp)
+            meeting.add("summary", f"{visit.scheme.title}: " + _("Preparation meeting of %(visit)s") % {"visit": visit})
+            meeting.add("dtstart", visit.preparation_meeting)
+            meeting.add("dtend", visit.preparation_meeting + datetime.timedelta(days=1))
+            meeting.add("description", "\n\n".join(filter(None, [visit.aim, url_of(visit)])))
+            meeting.add("url", url_of(visit))
+            meeting.add("status", "CANCELLED" if visit.status == "cancelled" else "TENTATIVE")
+            cal.add_component(meeting)
     cal.add_missing_timezones()
     return cal.to_ical()

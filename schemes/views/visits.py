@@ -31,6 +31,7 @@ from ..services.visits import (
     session_remove,
     session_save,
     visit_add,
+    visit_confirm,
     visit_move,
     visit_record_save,
     visit_remove,
@@ -154,6 +155,22 @@ def visit_edit(request, scheme, access, visit):
         cancel_url=_url(visit),
         context=_context(scheme, page_title=str(visit)),
     )
+
+
+@require_POST
+@scheme_view("edit", "visit")
+def visit_confirm_view(request, scheme, access, visit):
+    """The visit page's "Confirm the visit" button: a planned visit becomes confirmed."""
+    visit = _visit(scheme, visit)
+    if visit_confirm(visit=visit, actor=request.user):
+        messages.success(request, _("Visit %(number)s is confirmed.") % {"number": visit.order})
+    else:
+        messages.info(
+            request,
+            _("This visit is not waiting for a confirmation (it is %(status)s).")
+            % {"status": visit.get_status_display().lower()},
+        )
+    return redirect(_url(visit))
 
 
 @scheme_view("edit", "visit")

@@ -1,0 +1,221 @@
+"""What waits for someone else once one's own part is done (the home page's "Waiting for
+others"), and the polite reminder one may send them, at most once a day.
+
+- a needs analysis or strengths document in draft whose sections of the person's part
+  (the city, its association, the facilitator: ``TemplateSection.filled_by``) are all
+  answered, while another part is not: it waits for the officers of that part; all parts
+  answered but not submitted: it waits for the city, which submits it;
+- an action plan submitted for approval: it waits for the mentee city, which records the
+  approval.
+
+Read from every scheme the person acts in, in a fixed number of queries."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from mentoring.tasks import email_enqueue
+
+from ..models import (
+    ActionPlan,
+    ActionPlanStatus,
+    Answer,
+    OrganisationKind,
+    Reminder,
+    Response,
+    ResponseStatus,
+    SchemeParty,
+    SchemeRole,
+    Side,
+    TemplateKind,
+    TemplateSection,
+)
+from .filling import progress
+from .my_work import _my_roles, _url
+
+# The document slugs of the reminder's address, and the page of each.
+DOCUMENTS = {"needs-analysis": "needs_analysis", "strengths": "strengths", "action-plan": "action_plan"}
+SLUG = {TemplateKind.NEEDS_ANALYSIS: "needs-analysis", TemplateKind.STRENGTHS: "strengths"}
+# The part of a document each role writes, and the part that submits it.
+PART_OF_ROLE = {"mentee": "mentee", "mentor": "mentor", "association": "association", "facilitator": "facilitator"}
+SUBMITTER = {TemplateKind.NEEDS_ANALYSIS: "mentee", TemplateKind.STRENGTHS: "mentor"}
+
+
+@dataclass
+class Waiting:
+    scheme: object
+    document: str  # a key of DOCUMENTS
+    organisation: object  # the city whose document it is
+    title: str
+    url: str
+    whom: list = field(default_factory=list)  # [(organisation or role label, [person])]
+    sent_at: datetime.datetime | None = None  # the person's reminder of today
+
+    @property
+    def people(self):
+        return [person for _label, people in self.whom for person in people]
+
+    @property
+    def remind_url(self):
+        return reverse(
+            "schemes:polite_reminder",
+            kwargs={
+                "programme": self.scheme.programme.slug,
+                "number": self.scheme.number,
+                "document": self.document,
+                "organisation": self.organisation.pk,
+            },
+        )
+
+
+def reminder_key(scheme, document, organisation, today):
+    return f"nudge:{scheme.pk}:{document}:{organisation.pk}:{today.isoformat()}"
+
+
+def _whom(roles, part, organisation, side, user):
+    """[(label, [person])] of the officers writing ``part`` of ``organisation``'s document."""
+    groups = defaultdict(list)
+    for role in roles:
+        if role.user_id == user.pk or role.role != part:
+            continue
+        if part in ("mentee", "mentor") and (role.party is None or role.party.organisation_id != organisation.pk):
+            continue
+        if part == "association" and (role.party is None or role.party.side != side):
+            continue
+        label = role.party.organisation.label if role.party else role.get_role_display()
+        if role.user not in groups[label]:
+            groups[label].append(role.user)
+    return sorted(groups.items())
+
+
+def waiting_for_others(user, today=None):
+    today = today or timezone.localdate()
+    mine = list(
+        _my_roles(user, role__in=list(PART_OF_ROLE)).select_related("scheme__programme", "party__organisation").order_by("pk")
+    )
+    if not mine:
+        return []
+    schemes = {role.scheme_id: role.scheme for role in mine}
+    people = defaultdict(list)
+    for role in (
+        SchemeRole.objects.filter(scheme_id__in=schemes, user__is_active=True)
+        .select_related("user", "party__organisation")
+        .order_by("pk")
+    ):
+        people[role.scheme_id].append(role)
+    sides, mentee_cities = {}, defaultdict(list)
+    for party in SchemeParty.objects.filter(scheme_id__in=schemes).select_related("organisation").order_by("pk"):
+        sides[(party.scheme_id, party.organisation_id)] = party.side
+        if party.side in (Side.MENTEE, Side.PEER) and party.organisation.kind == OrganisationKind.CITY:
+            mentee_cities[party.scheme_id].append(party.organisation)
+    responses = list(
+        Response.objects.filter(
+            scheme_id__in=schemes,
+            status=ResponseStatus.DRAFT,
+            template__kind__in=[TemplateKind.NEEDS_ANALYSIS, TemplateKind.STRENGTHS],
+        )
+        .select_related("organisation", "template")
+        .order_by("pk")
+    )
+    sections = defaultdict(list)
+    for section in TemplateSection.objects.filter(template_id__in={r.template_id for r in responses}).prefetch_related(
+        "questions"
+    ):
+        sections[section.template_id].append(section)
+    answers = defaultdict(dict)
+    for answer in Answer.objects.filter(response__in=[r.pk for r in responses], row=0):
+        answers[answer.response_id][answer.question_id] = answer
+
+    result = []
+    for response in responses:
+        scheme = schemes[response.scheme_id]
+        city, kind = response.organisation, response.template.kind
+        side = sides.get((scheme.pk, city.pk))
+        parts = defaultdict(list)
+        for section in sections[response.template_id]:
+            parts[section.filled_by].append(section)
+        complete = {part: progress(part_sections, answers[response.pk]).complete for part, part_sections in parts.items()}
+        for role in mine:
+            if role.scheme_id != scheme.pk:
+                continue
+            part = PART_OF_ROLE[role.role]
+            if part in ("mentee", "mentor") and (role.party is None or role.party.organisation_id != city.pk):
+                continue
+            if part == "association" and (role.party is None or role.party.side != side):
+                continue
+            if not complete.get(part):
+                continue
+            pending = [p for p in parts if not complete[p] and p != part] or (
+                [SUBMITTER[kind]] if SUBMITTER[kind] != part else []
+            )
+            whom = [group for p in pending for group in _whom(people[scheme.pk], p, city, side, user)]
+            if whom:
+                title = (
+                    _("Needs analysis of %(city)s")
+                    if kind == TemplateKind.NEEDS_ANALYSIS
+                    else _("Strengths and experience of %(city)s")
+                ) % {"city": city.label}
+                url = _url(kind, scheme, organisation=city.pk)
+                result.append(Waiting(scheme, SLUG[kind], city, title, url, whom))
+                break
+    for scheme_id in ActionPlan.objects.filter(scheme_id__in=schemes, status=ActionPlanStatus.SUBMITTED).values_list(
+        "scheme_id", flat=True
+    ):
+        scheme = schemes[scheme_id]
+        if not mentee_cities[scheme_id] or any(r.role == "mentee" and r.scheme_id == scheme_id for r in mine):
+            continue  # the mentee city approves: it is its own task
+        city = mentee_cities[scheme_id][0]
+        whom = [
+            group for other in mentee_cities[scheme_id] for group in _whom(people[scheme_id], "mentee", other, Side.MENTEE, user)
+        ]
+        if whom:
+            result.append(
+                Waiting(scheme, "action-plan", city, _("Approval of the action plan"), _url("action_plan", scheme), whom)
+            )
+    sent = dict(
+        Reminder.objects.filter(
+            user=user, key__in=[reminder_key(w.scheme, w.document, w.organisation, today) for w in result]
+        ).values_list("key", "sent_at")
+    )
+    for item in result:
+        item.sent_at = sent.get(reminder_key(item.scheme, item.document, item.organisation, today))
+    return result
+
+
+class AlreadySent(Exception):
+    def __init__(self, sent_at):
+        self.sent_at = sent_at
+
+
+def polite_reminder_send(*, item, user, today=None):
+    """E-mail the people ``item`` waits for, once a day per document and sender; raises
+    ``AlreadySent`` with the time of today's reminder otherwise."""
+    today = today or timezone.localdate()
+    key = reminder_key(item.scheme, item.document, item.organisation, today)
+    try:
+        with transaction.atomic():
+            Reminder.objects.create(user=user, key=key)
+    except IntegrityError:
+        raise AlreadySent(Reminder.objects.get(user=user, key=key).sent_at) from None
+    sender = user.get_full_name() or user.email
+    for person in item.people:
+        with translation.override(person.language or settings.LANGUAGE_CODE):
+            subject = _("A polite reminder: %(title)s") % {"title": item.title}
+            body = _(
+                "Hello %(name)s,\n\n%(sender)s has done their part of “%(title)s” (%(scheme)s) and is waiting "
+                "for yours. When you have a moment:\n%(link)s\n\nThank you."
+            ) % {
+                "name": person.get_full_name() or person.email,
+                "sender": sender,
+                "title": item.title,
+                "scheme": item.scheme.title,
+                "link": settings.SITE_URL + item.url,
+            }
+            email_enqueue(subject=subject, body=body, to=[person.email])
+    return item.people
