@@ -502,7 +502,7 @@ def log_action(*, actor, action, obj=None, scheme=None, programme=None, data=Non
                 previous.save(update_fields=["time", "label", "data"])
                 return previous
         data["saves"] = 1
-    return LogEntry.objects.create(
+    entry = LogEntry.objects.create(
         time=now,
         actor=actor,
         system=actor is None,
@@ -514,6 +514,10 @@ def log_action(*, actor, action, obj=None, scheme=None, programme=None, data=Non
         label=label,
         data=data,
     )
+    from .notifications import notify  # it reads the log with this module's sentences
+
+    notify(entry)
+    return entry
 
 
 def changed_fields(form):
@@ -557,6 +561,14 @@ def _document_part_url(place, entry):
     return url + (f"#comment-{entry.data['thread']}" if entry.data.get("thread") else "")
 
 
+def _people_url(place):
+    """The people of the scheme, or of the programme for a programme-level entry (an
+    invitation or a role in the programme: ``place`` without a scheme number)."""
+    if "number" in place:
+        return _url("scheme_people", place)
+    return reverse("schemes:programme_people", kwargs={"programme": place["programme"]})
+
+
 # The address of each kind of object in a scheme, from ``place`` (programme and scheme
 # number), the entry, and its ``key`` (KEYS).
 LINKS = {
@@ -572,7 +584,8 @@ LINKS = {
     "schemes.comment": _document_part_url,
     "schemes.selfassessment": lambda place, entry: _url("self_assessment", place, organisation=entry.key),
     "schemes.schemerole": lambda place, entry: _url("scheme_people", place),
-    "schemes.invitation": lambda place, entry: _url("scheme_people", place),
+    "schemes.invitation": lambda place, entry: _people_url(place),
+    "schemes.programmerole": lambda place, entry: _people_url(place),
     "schemes.scheme": lambda place, entry: _url("scheme", place),
 }
 # The page that lists several objects of a kind, for a line about several of them.
@@ -632,22 +645,25 @@ def grouped(entries):
     return runs
 
 
-def _target_key():
+def _target_key(prefix=""):
     """The column of an entry's object that its address needs (``KEYS``, else its id), as
     text, read with the entry: None when the object is gone, or of a kind without an
     address here. A CASE over the kinds of ``LINKS``, each a subquery on the object's
-    primary key, so the log and its objects come in one query whatever the kinds."""
+    primary key, so the log and its objects come in one query whatever the kinds.
+    ``prefix``: the path to the entry from the model queried ("entry__" from a
+    notification)."""
     whens = []
     for model_key in sorted(LINKS):
         app_label, model_name = model_key.split(".")
         model = apps.get_model(app_label, model_name)
         found = (
-            model._base_manager.filter(pk=OuterRef("object_id"))
+            model._base_manager.filter(pk=OuterRef(f"{prefix}object_id"))
             .order_by()
             .annotate(target_key=Cast(KEYS.get(model_key, "pk"), output_field=CharField()))
             .values("target_key")[:1]
         )
-        whens.append(When(content_type__app_label=app_label, content_type__model=model_name, then=Subquery(found)))
+        kind = {f"{prefix}content_type__app_label": app_label, f"{prefix}content_type__model": model_name}
+        whens.append(When(**kind, then=Subquery(found)))
     return Case(*whens, default=None, output_field=CharField())
 
 

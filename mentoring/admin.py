@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import LogEntry, Submission, User
+from .models import LogEntry, Notification, Submission, User
 
 
 @admin.register(User)
@@ -55,4 +55,21 @@ class LogEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Read only: written with the activity log's entries (mentoring.notifications)."""
+
+    list_display = ["created_at", "recipient", "entry", "scheme", "read_at"]
+    list_select_related = ["recipient", "entry", "scheme__programme"]
+    search_fields = ["recipient__email", "entry__action", "entry__label"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["recipient", "entry", "scheme"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

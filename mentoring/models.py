@@ -177,3 +177,30 @@ class LogEntry(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.label}".strip()
+
+
+class Notification(models.Model):
+    """An entry of the activity log told to one person (``mentoring.notifications``):
+    written with the entry, in the same transaction, for the people the entry concerns
+    (never its actor); read, or not yet. Its scheme is the entry's, copied for grouping
+    and for leaving out the schemes the person has left."""
+
+    recipient = models.ForeignKey(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="notifications", db_index=False
+    )
+    entry = models.ForeignKey(LogEntry, verbose_name=_("what happened"), on_delete=models.CASCADE, related_name="+")
+    scheme = models.ForeignKey(
+        "schemes.Scheme", verbose_name=_("scheme"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "entry"], name="unique_notification_per_entry")]
+        indexes = [models.Index(fields=["recipient", "read_at", "-id"], name="notification_recipient_unread")]
+
+    def __str__(self):
+        return f"{self.recipient_id}: {self.entry_id}"

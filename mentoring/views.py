@@ -1,17 +1,26 @@
-"""Site-wide pages: the home page (the user's programmes and schemes), /healthz, and the
-server-error page."""
+"""Site-wide pages: the home page (the user's programmes and schemes), the person's
+notifications, /healthz, and the server-error page."""
 
 import sys
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from mentoring.access import may_create_programme
+from mentoring.models import Notification
+from mentoring.notifications import grouped, items, visible
+from mentoring.pages import paginate
 from schemes.models import Programme, Scheme
 from schemes.services.my_work import tasks_for
 from schemes.services.waiting import waiting_for_others
@@ -67,3 +76,56 @@ def server_error(request):
         response["Retry-After"] = "10"
         return response
     return HttpResponseServerError(render_to_string("500.html"))
+
+
+NOTIFICATIONS_PER_PAGE = 50
+
+
+@require_safe
+@login_required
+def notification_list(request):
+    """The person's notifications, newest first, each scheme's together: the same number
+    of queries however many there are (the page's entries with their people, kinds of
+    object, schemes and whether each object still exists, in one query)."""
+    notifications = visible(request.user).select_related(
+        "entry__actor", "entry__content_type", "entry__programme", "scheme__programme"
+    )
+    page_obj = paginate(request, notifications.order_by("-id"), per_page=NOTIFICATIONS_PER_PAGE)
+    return render(
+        request,
+        "notifications.html",
+        {"page_obj": page_obj, "groups": grouped(items(list(page_obj.object_list)))},
+    )
+
+
+def _back(request):
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = reverse("notifications")
+    return redirect(target)
+
+
+@require_POST
+@login_required
+def notification_read(request, pk):
+    """Mark one of the person's notifications read (someone else's is not found)."""
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    messages.success(request, _("Marked as read."))
+    return _back(request)
+
+
+@require_POST
+@login_required
+def notification_read_all(request):
+    """Mark all the person's notifications read, in one statement (notifications have no
+    history to keep)."""
+    unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
+    count = unread.update(read_at=timezone.now())
+    messages.success(
+        request,
+        ngettext("%(count)s notification marked as read.", "%(count)s notifications marked as read.", count) % {"count": count},
+    )
+    return _back(request)

@@ -112,6 +112,11 @@ TABLE = {
     "home": row("site", only({200: SIGNED_IN}, 200), GET_ONLY),
     "healthz": row("site", everyone(200), everyone(NOT_ALLOWED)),
     "rules": row("site", only({200: SIGNED_IN}, 200), GET_ONLY),
+    # Notifications: each person's own; the matrix's one is the mentee's (someone else's
+    # is not found).
+    "notifications": row("site", only({200: SIGNED_IN}, 200), GET_ONLY),
+    "notifications_read_all": row("site", POST_ONLY, only({302: SIGNED_IN}, 302)),
+    "notification_read": row("site", POST_ONLY, only({302: {"mentee"}}, 404)),
     "set_language": row("site", everyone(302), everyone(302)),
     # Accounts (Django's views and ours).
     "account": row("site", only({200: SIGNED_IN}, 200), GET_ONLY),
@@ -587,6 +592,18 @@ class Matrix:
             key: GoodPractice.objects.create(programme=programme, city=city, title="Welcome desk", theme="Reception")
             for key, programme, city in (("own", p.programme, p.mentee_city), ("foreign", p.other_programme, self.outside_org))
         }
+        from django.contrib.contenttypes.models import ContentType
+
+        from mentoring.models import LogEntry, Notification
+
+        scheme_type = ContentType.objects.get_for_model(p.a)
+        self.notification = Notification.objects.create(
+            recipient=p.users["mentee"],
+            entry=LogEntry.objects.create(
+                actor=p.users["facilitator"], action="scheme.changed", scheme=p.a, content_type=scheme_type, object_id=p.a.pk
+            ),
+            scheme=p.a,
+        )
         p.programme.save()  # a history row to restore
         p.a.save()
         p.b.benchmark = p.a.benchmark  # scheme B assesses itself too
@@ -692,6 +709,8 @@ class Matrix:
         elif name == "schemes:polite_reminder":
             values["document"] = "needs-analysis"
             values["organisation"] = self.city(variant, "mentee").pk
+        elif name == "notification_read":
+            values["pk"] = self.notification.pk
         elif name == "calendar_feed":
             values["token"] = "no-such-calendar-token-0123456789abcdef"
         elif name == "invitation_accept":

@@ -1,0 +1,214 @@
+"""Notifications: the entries of the activity log told to the people they concern.
+
+Writing. ``log_action`` calls ``notify(entry)`` for every entry it creates, inside the
+write's transaction: when the entry's action is one of ``RULES``, the people the rule
+names (never the entry's actor) get one ``Notification`` each, in one ``bulk_create``.
+The rules, one line per action code, name kinds of people (``WHO``):
+
+- ``facilitators``, ``parties``, ``scheme``: the scheme's facilitators, the officers of
+  its parties (mentee, mentor, association), everyone with a role in it;
+- ``owners``: the officers acting for the city whose document it is (``data["organisation"]``);
+- ``plan_owners``: the mentee side's officers (the action plan is the mentee city's);
+- ``thread``: who wrote in the comment's thread (the question and its replies);
+- ``action_thread``: who commented on the same action of the action plan;
+- ``inviter``: who sent the invitation; ``given``: the person given a role.
+
+Reading. ``visible(user)`` is the person's notifications they may still read: of a scheme
+(or programme) they still belong to, about an object that still exists (a removal, whose
+object is gone by definition, is shown without a link). The text and the link are the
+activity log's own (``sentence`` and ``_link``), so a notification reads like the line of
+the scheme's recent changes. ``unread_count`` costs one query; the page costs the same
+number of queries whatever the number of notifications.
+"""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db.models import Q
+from django.urls import NoReverseMatch
+
+from .activity import _link, _target_key, sentence
+from .models import Notification
+
+# A visit's change is told when its dates or place change (its aim, or a record, is not).
+VISIT_PLACE_AND_DATES = frozenset({"start_date", "end_date", "location", "host", "mode", "time_zone"})
+# The most the header counts (beyond: "99+"), so a forgotten inbox costs no more.
+COUNT_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who is told of an action (kinds of ``WHO``), and, with ``when``, only if
+    ``when(entry)``."""
+
+    who: tuple
+    when: object = None
+
+
+DOCUMENT = Rule(("facilitators", "parties"))
+COMMENT = Rule(("owners", "thread"))
+AGENDA = Rule(("scheme",))
+
+RULES = {
+    # A comment or reply on something I own or wrote.
+    "comment.added": COMMENT,
+    "comment.replied": COMMENT,
+    "action.commented": Rule(("plan_owners", "action_thread")),
+    # A document of my scheme submitted, reopened, approved.
+    "needs_analysis.submitted": DOCUMENT,
+    "needs_analysis.reopened": DOCUMENT,
+    "strengths.submitted": DOCUMENT,
+    "strengths.reopened": DOCUMENT,
+    "action_plan.submitted": DOCUMENT,
+    "action_plan.reopened": DOCUMENT,
+    "action_plan.approved": DOCUMENT,
+    # A visit's dates, place or agenda changed.
+    "visit.changed": Rule(("scheme",), when=lambda entry: bool(VISIT_PLACE_AND_DATES & set(entry.data.get("fields") or ()))),
+    "session.added": AGENDA,
+    "session.changed": AGENDA,
+    "session.moved": AGENDA,
+    "session.removed": AGENDA,
+    # People.
+    "invitation.accepted": Rule(("inviter",)),
+    "role.given": Rule(("given",)),
+}
+
+
+def _model(name):
+    return apps.get_model("schemes", name)
+
+
+def _scheme_roles(entry, **filters):
+    if entry.scheme_id is None:
+        return []
+    return _model("SchemeRole").objects.filter(scheme_id=entry.scheme_id, **filters).values_list("user_id", flat=True)
+
+
+def _thread(entry):
+    thread = entry.data.get("thread")
+    if thread is None:
+        return []
+    comments = _model("Comment").objects.filter(Q(pk=thread) | Q(parent_id=thread))
+    return comments.values_list("author_id", flat=True)
+
+
+def _action_thread(entry):
+    action = entry.data.get("action")
+    if action is None:
+        return []
+    return _model("ActionComment").objects.filter(action_id=action).values_list("author_id", flat=True)
+
+
+# Each kind of person a rule names: entry -> user ids.
+WHO = {
+    "facilitators": lambda entry: _scheme_roles(entry, role="facilitator"),
+    "parties": lambda entry: _scheme_roles(entry, role__in=("mentee", "mentor", "association")),
+    "scheme": lambda entry: _scheme_roles(entry),
+    "owners": lambda entry: (
+        _scheme_roles(entry, party__organisation_id=entry.data["organisation"]) if entry.data.get("organisation") else []
+    ),
+    "plan_owners": lambda entry: _scheme_roles(entry, role="mentee"),
+    "thread": _thread,
+    "action_thread": _action_thread,
+    "inviter": lambda entry: [entry.data.get("invited_by")],
+    "given": lambda entry: [entry.data.get("user")],
+}
+
+
+def recipients(entry):
+    """The ids of the people told of ``entry`` (``RULES``), without its actor."""
+    rule = RULES.get(entry.action)
+    if rule is None or (rule.when is not None and not rule.when(entry)):
+        return set()
+    people = set()
+    for kind in rule.who:
+        people.update(WHO[kind](entry))
+    people.discard(None)
+    people.discard(entry.actor_id)
+    return people
+
+
+def notify(entry):
+    """Tell the people ``entry`` concerns (inside the transaction that wrote it)."""
+    people = recipients(entry)
+    if people:
+        Notification.objects.bulk_create(
+            [
+                Notification(recipient_id=person, entry=entry, scheme_id=entry.scheme_id, created_at=entry.time)
+                for person in sorted(people)
+            ],
+            ignore_conflicts=True,
+        )
+
+
+# -- Reading ---------------------------------------------------------------------------
+
+
+def visible(user):
+    """``user``'s notifications they may still read: of the schemes they still see (or of
+    the programmes, for a programme-level entry), about an object that still exists (a
+    removal is shown, without a link). Each with ``target_key`` (``activity._target_key``)."""
+    schemes = _model("Scheme").objects.for_user(user).values("pk")
+    programmes = _model("Programme").objects.for_user(user).values("pk")
+    return (
+        Notification.objects.filter(recipient=user)
+        .filter(
+            Q(scheme__in=schemes)
+            | Q(scheme__isnull=True, entry__programme__isnull=True)
+            | Q(scheme__isnull=True, entry__programme__in=programmes)
+        )
+        .annotate(target_key=_target_key("entry__"))
+        .filter(Q(target_key__isnull=False) | Q(entry__action__endswith=".removed"))
+    )
+
+
+def unread_count(user):
+    """How many of ``user``'s notifications are unread, up to ``COUNT_LIMIT``: one query."""
+    return visible(user).filter(read_at__isnull=True).order_by()[:COUNT_LIMIT].count()
+
+
+def items(notifications):
+    """Each notification (of ``visible``, with its entry, actor, kind, scheme and
+    programme selected) with its ``text`` and ``url``, as the activity log says them."""
+    for notification in notifications:
+        entry = notification.entry
+        entry.key = notification.target_key
+        entry.exists = entry.key is not None
+        if notification.scheme is not None:
+            place = {"programme": notification.scheme.programme.slug, "number": notification.scheme.number}
+        elif entry.programme is not None:
+            place = {"programme": entry.programme.slug}
+        else:
+            place = None
+        notification.text = sentence([entry])
+        try:
+            notification.url = _link([entry], place) if place is not None else ""
+        except NoReverseMatch:  # an address that no longer exists: the sentence alone
+            notification.url = ""
+    return notifications
+
+
+def grouped(notifications):
+    """[(scheme or None, [notification, ...])]: newest first, each scheme's together,
+    the schemes in the order of their newest notification."""
+    groups = {}
+    for notification in notifications:
+        groups.setdefault(notification.scheme_id, (notification.scheme, []))[1].append(notification)
+    return list(groups.values())
+
+
+def context(request):
+    """The header's unread count (a context processor): one query, made only when a page
+    shows it, only for a person signed in."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    count = None
+
+    def unread():
+        nonlocal count
+        if count is None:
+            count = unread_count(user)
+        return count
+
+    return {"notifications_unread": unread}
