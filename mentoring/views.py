@@ -22,7 +22,7 @@ from mentoring.models import Notification
 from mentoring.notifications import grouped, items, visible
 from mentoring.pages import paginate
 from schemes.models import Programme, Scheme
-from schemes.services.my_work import tasks_for
+from schemes.services.my_work import scope_for, tasks_for
 from schemes.services.waiting import waiting_for_others
 
 
@@ -41,14 +41,17 @@ def home(request):
     for scheme in schemes:
         by_programme.setdefault(scheme.programme_id, []).append(scheme)
     rows = [(programme, by_programme.get(programme.pk, [])) for programme in programmes]
+    # Only those who may create a programme (its coordinators among them) pair mentee cities.
+    may_create = may_create_programme(user)
+    scope = scope_for(user)
     return render(
         request,
         "home.html",
         {
             "rows": rows,
-            "tasks": tasks_for(user),
-            "waiting": waiting_for_others(user),
-            "may_create": may_create_programme(user),
+            "tasks": tasks_for(user, scope=scope, coordinator=may_create),
+            "waiting": waiting_for_others(user, scope=scope),
+            "may_create": may_create,
         },
     )
 

@@ -40,8 +40,11 @@ def template_for(programme, kind):
     )
 
 
-def visible_questions(section):
-    return [question for question in section.questions.all() if not question.hidden]
+def visible_questions(section, questions=None):
+    """The section's questions shown to people; ``questions``: {section id: [questions]}
+    when they were read apart from the sections."""
+    of_section = questions[section.pk] if questions is not None else section.questions.all()
+    return [question for question in of_section if not question.hidden]
 
 
 def normalise(value):
@@ -202,13 +205,14 @@ class Progress:
         return not self.missing
 
 
-def progress(sections, answers):
-    """Progress over ``sections`` (questions prefetched) given ``answers`` {question id:
-    Answer}: a section is done when its required questions are answered."""
+def progress(sections, answers, questions=None):
+    """Progress over ``sections`` (questions prefetched, or given as ``questions``
+    {section id: [questions]}) given ``answers`` {question id: Answer}: a section is done
+    when its required questions are answered."""
     done, missing, required_total = 0, [], 0
     for section in sections:
         section_missing = []
-        for question in visible_questions(section):
+        for question in visible_questions(section, questions):
             if not question.required:
                 continue
             required_total += 1

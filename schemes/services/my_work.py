@@ -6,7 +6,7 @@ queries, so the list costs the same for one scheme or thirty."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -85,29 +85,56 @@ def _my_schemes(user):
     return _my_roles(user).values("scheme_id")
 
 
-def tasks_for(user, today=None):
-    """The person's tasks, soonest and most pressing first."""
+@dataclass
+class Scope:
+    """What the home page's two lists (``tasks_for`` and ``waiting_for_others``) both
+    read, once: everyone's roles in the person's active schemes (with the person, the
+    party and the scheme), those schemes' parties and their action plans' statuses."""
+
+    user: object
+    roles: list
+    parties: list
+    plans: dict
+    responses: list
+
+    @property
+    def mine(self):
+        return [role for role in self.roles if role.user_id == self.user.pk]
+
+
+def scope_for(user):
+    schemes = _my_schemes(user)
+    return Scope(
+        user=user,
+        roles=list(
+            SchemeRole.objects.filter(scheme_id__in=schemes)
+            .select_related("user", "scheme__programme", "party__organisation")
+            .annotate(scheme_has_focus=Exists(Scheme.focus_key_factors.through.objects.filter(scheme_id=OuterRef("scheme_id"))))
+        ),
+        parties=list(SchemeParty.objects.filter(scheme_id__in=schemes).select_related("organisation").order_by("pk")),
+        plans=dict(ActionPlan.objects.filter(scheme_id__in=schemes).order_by().values_list("scheme_id", "status")),
+        responses=list(Response.objects.filter(scheme_id__in=schemes).select_related("organisation", "template").order_by("pk")),
+    )
+
+
+def tasks_for(user, today=None, scope=None, coordinator=True):
+    """The person's tasks, soonest and most pressing first. ``scope``: what the home page
+    reads once for both of its lists; ``coordinator`` False skips the mentee cities to
+    pair (only a programme's coordinators pair them)."""
     today = today or timezone.localdate()
+    scope = scope or scope_for(user)
     mine = _my_schemes(user)
-    roles = _my_roles(user).select_related("scheme__programme", "party__organisation")
+    roles = scope.mine
     responses = {
-        (scheme, organisation, kind): status
-        for scheme, organisation, kind, status in Response.objects.filter(scheme_id__in=mine)
-        .order_by()
-        .values_list("scheme_id", "organisation_id", "template__kind", "status")
+        (response.scheme_id, response.organisation_id, response.template.kind): response.status for response in scope.responses
     }
     latest_rounds = {}  # (scheme, city): when its latest round was submitted
     for scheme_id, city_id, submitted_at in (
         SelfAssessment.objects.filter(scheme_id__in=mine).order_by("round").values_list("scheme_id", "city_id", "submitted_at")
     ):
         latest_rounds[(scheme_id, city_id)] = submitted_at
-    plans = dict(ActionPlan.objects.filter(scheme_id__in=mine).order_by().values_list("scheme_id", "status"))
-    with_focus = set(
-        Scheme.focus_key_factors.through.objects.filter(scheme_id__in=mine)
-        .order_by()
-        .values_list("scheme_id", flat=True)
-        .distinct()
-    )
+    plans = scope.plans
+    with_focus = {role.scheme_id for role in scope.roles if role.scheme_has_focus}
     # The visits of the person's schemes: the next ones, what is due by the first (the
     # preparation steps) and after the last (the approval of the plan).
     visits = list(
@@ -124,10 +151,9 @@ def tasks_for(user, today=None):
             last = visit.end_date or visit.start_date
             last_day[visit.scheme_id] = max(last_day.get(visit.scheme_id, last), last)
     mentee_cities = {}
-    for party in SchemeParty.objects.filter(
-        scheme_id__in=mine, side=Side.MENTEE, organisation__kind=OrganisationKind.CITY
-    ).select_related("organisation"):
-        mentee_cities.setdefault(party.scheme_id, []).append(party.organisation)
+    for party in scope.parties:
+        if party.side == Side.MENTEE and party.organisation.kind == OrganisationKind.CITY:
+            mentee_cities.setdefault(party.scheme_id, []).append(party.organisation)
 
     tasks = []
     facilitated = []
@@ -201,7 +227,8 @@ def tasks_for(user, today=None):
             )
 
     tasks += _visit_items(visits, set(facilitated), {role.scheme_id for role in roles}, today)
-    tasks += _mentees_to_pair(user)
+    if coordinator:
+        tasks += _mentees_to_pair(user)
     for task in tasks:
         if task.when and task.kind not in ("visit", "preparation"):
             task.nearness = due_nearness(task.when, today)

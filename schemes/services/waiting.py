@@ -23,21 +23,17 @@ from django.utils.translation import gettext as _
 from mentoring.tasks import email_enqueue
 
 from ..models import (
-    ActionPlan,
     ActionPlanStatus,
     Answer,
     OrganisationKind,
+    Question,
     Reminder,
-    Response,
     ResponseStatus,
-    SchemeParty,
-    SchemeRole,
     Side,
     TemplateKind,
-    TemplateSection,
 )
 from .filling import progress
-from .my_work import _my_roles, _url
+from .my_work import _url, scope_for
 
 # The document slugs of the reminder's address, and the page of each.
 DOCUMENTS = {"needs-analysis": "needs_analysis", "strengths": "strengths", "action-plan": "action_plan"}
@@ -94,40 +90,43 @@ def _whom(roles, part, organisation, side, user):
     return sorted(groups.items())
 
 
-def waiting_for_others(user, today=None):
+def waiting_for_others(user, today=None, scope=None):
+    """What waits for someone else once the person's part is done. ``scope``: what the
+    home page reads once for this list and the tasks (schemes.services.my_work)."""
     today = today or timezone.localdate()
-    mine = list(
-        _my_roles(user, role__in=list(PART_OF_ROLE)).select_related("scheme__programme", "party__organisation").order_by("pk")
-    )
+    scope = scope or scope_for(user)
+    mine = sorted((role for role in scope.mine if role.role in PART_OF_ROLE), key=lambda role: role.pk)
     if not mine:
         return []
     schemes = {role.scheme_id: role.scheme for role in mine}
     people = defaultdict(list)
-    for role in (
-        SchemeRole.objects.filter(scheme_id__in=schemes, user__is_active=True)
-        .select_related("user", "party__organisation")
-        .order_by("pk")
-    ):
-        people[role.scheme_id].append(role)
+    for role in sorted(scope.roles, key=lambda role: role.pk):
+        if role.scheme_id in schemes and role.user.is_active:
+            people[role.scheme_id].append(role)
     sides, mentee_cities = {}, defaultdict(list)
-    for party in SchemeParty.objects.filter(scheme_id__in=schemes).select_related("organisation").order_by("pk"):
+    for party in scope.parties:
+        if party.scheme_id not in schemes:
+            continue
         sides[(party.scheme_id, party.organisation_id)] = party.side
         if party.side in (Side.MENTEE, Side.PEER) and party.organisation.kind == OrganisationKind.CITY:
             mentee_cities[party.scheme_id].append(party.organisation)
-    responses = list(
-        Response.objects.filter(
-            scheme_id__in=schemes,
-            status=ResponseStatus.DRAFT,
-            template__kind__in=[TemplateKind.NEEDS_ANALYSIS, TemplateKind.STRENGTHS],
-        )
-        .select_related("organisation", "template")
-        .order_by("pk")
-    )
-    sections = defaultdict(list)
-    for section in TemplateSection.objects.filter(template_id__in={r.template_id for r in responses}).prefetch_related(
-        "questions"
+    responses = [
+        response
+        for response in scope.responses
+        if response.scheme_id in schemes
+        and response.status == ResponseStatus.DRAFT
+        and response.template.kind in (TemplateKind.NEEDS_ANALYSIS, TemplateKind.STRENGTHS)
+    ]
+    # The templates' sections with their questions, in one query (for ``progress``).
+    sections, questions = {}, defaultdict(list)
+    for question in Question.objects.filter(section__template_id__in={r.template_id for r in responses}).select_related(
+        "section"
     ):
-        sections[section.template_id].append(section)
+        sections.setdefault(question.section_id, question.section)
+        questions[question.section_id].append(question)
+    template_sections = defaultdict(list)
+    for section in sorted(sections.values(), key=lambda section: (section.template_id, section.order)):
+        template_sections[section.template_id].append(section)
     answers = defaultdict(dict)
     for answer in Answer.objects.filter(response__in=[r.pk for r in responses], row=0):
         answers[answer.response_id][answer.question_id] = answer
@@ -138,9 +137,12 @@ def waiting_for_others(user, today=None):
         city, kind = response.organisation, response.template.kind
         side = sides.get((scheme.pk, city.pk))
         parts = defaultdict(list)
-        for section in sections[response.template_id]:
+        for section in template_sections[response.template_id]:
             parts[section.filled_by].append(section)
-        complete = {part: progress(part_sections, answers[response.pk]).complete for part, part_sections in parts.items()}
+        complete = {
+            part: progress(part_sections, answers[response.pk], questions=questions).complete
+            for part, part_sections in parts.items()
+        }
         for role in mine:
             if role.scheme_id != scheme.pk:
                 continue
@@ -164,8 +166,8 @@ def waiting_for_others(user, today=None):
                 url = _url(kind, scheme, organisation=city.pk)
                 result.append(Waiting(scheme, SLUG[kind], city, title, url, whom))
                 break
-    for scheme_id in ActionPlan.objects.filter(scheme_id__in=schemes, status=ActionPlanStatus.SUBMITTED).values_list(
-        "scheme_id", flat=True
+    for scheme_id in sorted(
+        scheme for scheme, status in scope.plans.items() if scheme in schemes and status == ActionPlanStatus.SUBMITTED
     ):
         scheme = schemes[scheme_id]
         if not mentee_cities[scheme_id] or any(r.role == "mentee" and r.scheme_id == scheme_id for r in mine):
