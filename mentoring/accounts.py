@@ -19,8 +19,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,6 +33,7 @@ from schemes.services.invitations import InvitationError, invitation_accept, inv
 from .access import ACTION_LABELS, DOCUMENT_LABELS, ROLE_LABELS, RULES
 from .forms import PlainTextMixin
 from .middleware import TwoFactorMiddleware
+from .pages import safe_next
 from .tasks import email_enqueue
 
 
@@ -137,13 +136,6 @@ class TokenForm(forms.Form):
 SETUP_KEY = "two_factor_setup_key"
 
 
-def _safe_next(request, default="home"):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return target
-    return default
-
-
 @never_cache
 @login_required
 def two_factor_setup(request):
@@ -165,7 +157,7 @@ def two_factor_setup(request):
         request.session.pop(SETUP_KEY, None)
         otp_login(request, device)
         messages.success(request, _("Second factor on: from now on you log in with a code from your app as well."))
-        return redirect(_safe_next(request, "two_factor_setup"))
+        return redirect(safe_next(request, "two_factor_setup"))
     qr = segno.make(device.config_url, error="m")
     return render(
         request,
@@ -175,7 +167,7 @@ def two_factor_setup(request):
             # The SVG is generated from the device's own key, no user text in it.
             "qr_svg": mark_safe(qr.svg_inline(scale=4, dark="#000", light="#fff")),
             "secret": b32encode(device.bin_key).decode(),
-            "next": _safe_next(request, ""),
+            "next": safe_next(request, ""),
         },
     )
 
@@ -190,12 +182,12 @@ def two_factor_verify(request):
     """The second step of logging in, for a person with an authenticator app."""
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     if device is None or request.user.is_verified():
-        return redirect(_safe_next(request))
+        return redirect(safe_next(request))
     form = TokenForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
         otp_login(request, device)
-        return redirect(_safe_next(request))
-    return render(request, "registration/two_factor_verify.html", {"form": form, "next": _safe_next(request, "")})
+        return redirect(safe_next(request))
+    return render(request, "registration/two_factor_verify.html", {"form": form, "next": safe_next(request, "")})
 
 
 @require_POST
@@ -237,10 +229,7 @@ def calendar_token_renew(request):
         request,
         _("Your private calendar addresses are ready. Anyone who has one sees the visits it lists: keep it to yourself."),
     )
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        target = reverse("account")
-    return redirect(target)
+    return redirect(safe_next(request, "account"))
 
 
 @require_safe

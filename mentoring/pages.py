@@ -7,6 +7,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from .access import require
@@ -136,3 +137,12 @@ def archive_toggle(request, obj, *, archived_message, restored_message, context=
     archived_set(obj=obj, archived=archive, actor=request.user)
     messages.success(request, archived_message if archive else restored_message)
     return redirect(obj)
+
+
+def safe_next(request, default="home"):
+    """The ``next`` address the request carries (posted, else in the query string) when it
+    is of this site; else ``default`` (an address or a URL name, for ``redirect``)."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default

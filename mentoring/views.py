@@ -9,9 +9,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -20,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from mentoring.access import may_create_programme
 from mentoring.models import Notification
 from mentoring.notifications import grouped, items, visible
-from mentoring.pages import paginate
+from mentoring.pages import paginate, safe_next
 from schemes.models import Programme, Scheme
 from schemes.services.my_work import scope_for, tasks_for
 from schemes.services.waiting import waiting_for_others
@@ -101,13 +99,6 @@ def notification_list(request):
     )
 
 
-def _back(request):
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        target = reverse("notifications")
-    return redirect(target)
-
-
 @require_POST
 @login_required
 def notification_read(request, pk):
@@ -117,7 +108,7 @@ def notification_read(request, pk):
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     messages.success(request, _("Marked as read."))
-    return _back(request)
+    return redirect(safe_next(request, "notifications"))
 
 
 @require_POST
@@ -131,4 +122,4 @@ def notification_read_all(request):
         request,
         ngettext("%(count)s notification marked as read.", "%(count)s notifications marked as read.", count) % {"count": count},
     )
-    return _back(request)
+    return redirect(safe_next(request, "notifications"))
