@@ -429,6 +429,8 @@ ACTIONS = {
         _("%(who)s removed key factor %(key_factor)s from the draft benchmark “%(label)s”"), group="object"
     ),
     "benchmark.published": Action(_("%(who)s published the benchmark “%(label)s”"), group="object"),
+    # A person's own settings.
+    "email_preferences.changed": Action(_("%(who)s changed which e-mails they receive"), group="object"),
     "benchmark.discarded": Action(_("%(who)s deleted the draft benchmark “%(label)s”"), group="object"),
 }
 

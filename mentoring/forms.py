@@ -205,3 +205,20 @@ def save_ordered_rows(formset, **parent):
             setattr(item, name, value)
         item.order = order
         item.save()
+
+
+class EmailPreferencesForm(forms.Form):
+    """How a person hears of each kind of event by e-mail: one choice per kind."""
+
+    def __init__(self, *args, current, **kwargs):
+        from .models import EmailFrequency
+        from .notifications import KINDS
+
+        super().__init__(*args, **kwargs)
+        for kind, spec in KINDS.items():
+            self.fields[kind] = forms.ChoiceField(
+                label=spec.label,
+                help_text=spec.help,
+                choices=EmailFrequency.choices,
+                initial=current[kind],
+            )

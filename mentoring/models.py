@@ -192,15 +192,69 @@ class Notification(models.Model):
     scheme = models.ForeignKey(
         "schemes.Scheme", verbose_name=_("scheme"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # Which kind of event it is for this person (``mentoring.notifications.KINDS``): the
+    # e-mail preference that applies ("mentions" when the entry names them).
+    kind = models.CharField(_("kind"), max_length=20, default="other")
     created_at = models.DateTimeField(_("when"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # E-mailed (``mentoring.emails``): when, and in which sending (claimed by one sender,
+    # so two at once never send it twice; released when the mail server refuses).
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    email_batch = models.CharField(_("e-mail sending"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-id"]
         constraints = [models.UniqueConstraint(fields=["recipient", "entry"], name="unique_notification_per_entry")]
-        indexes = [models.Index(fields=["recipient", "read_at", "-id"], name="notification_recipient_unread")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-id"], name="notification_recipient_unread"),
+            models.Index(fields=["emailed_at", "recipient"], name="notification_to_email"),
+        ]
 
     def __str__(self):
         return f"{self.recipient_id}: {self.entry_id}"
+
+
+class EmailFrequency(models.TextChoices):
+    IMMEDIATELY = "immediately", _("At once")
+    DAILY = "daily", _("In a daily summary")
+    WEEKLY = "weekly", _("In a weekly summary")
+    NEVER = "never", _("Never")
+
+
+class EmailPreference(models.Model):
+    """How a person wants to hear of one kind of event by e-mail (``mentoring.emails``);
+    a kind without a row has its default (``notifications.KINDS``)."""
+
+    user = models.ForeignKey(User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="email_preferences")
+    kind = models.CharField(_("kind of event"), max_length=20)
+    frequency = models.CharField(_("e-mail"), max_length=20, choices=EmailFrequency.choices)
+
+    class Meta:
+        verbose_name = _("e-mail preference")
+        verbose_name_plural = _("e-mail preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="unique_email_preference_per_kind")]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.kind} {self.frequency}"
+
+
+class Digest(models.Model):
+    """One summary e-mail of a person's notifications for one period (the day, or the
+    week starting on ``period``): a row per person, frequency and period, written before
+    the e-mail leaves, so a summary is never sent twice (``mentoring.emails``)."""
+
+    user = models.ForeignKey(User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+")
+    frequency = models.CharField(_("frequency"), max_length=20, choices=EmailFrequency.choices)
+    period = models.DateField(_("period"))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    notifications = models.PositiveIntegerField(_("notifications"), default=0)
+
+    class Meta:
+        verbose_name = _("summary e-mail")
+        verbose_name_plural = _("summary e-mails")
+        constraints = [models.UniqueConstraint(fields=["user", "frequency", "period"], name="unique_digest_per_period")]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.frequency} {self.period}"

@@ -11,7 +11,11 @@ The rules, one line per action code, name kinds of people (``WHO``):
 - ``plan_owners``: the mentee side's officers (the action plan is the mentee city's);
 - ``thread``: who wrote in the comment's thread (the question and its replies);
 - ``action_thread``: who commented on the same action of the action plan;
-- ``inviter``: who sent the invitation; ``given``: the person given a role.
+- ``inviter``: who sent the invitation; ``given``: the person given a role;
+- ``mentioned``: the people of the scheme a comment mentions (``data["mentions"]``).
+
+Each rule has a ``kind`` (``KINDS``): what a person chooses how to hear of by e-mail
+(``mentoring.emails``); a person a comment mentions gets it as a "mentions" one.
 
 Reading. ``visible(user)`` is the person's notifications they may still read: of a scheme
 (or programme) they still belong to, about an object that still exists (a removal, whose
@@ -26,6 +30,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db.models import Q
 from django.urls import NoReverseMatch
+from django.utils.translation import gettext_lazy as _
 
 from .activity import _link, _target_key, sentence
 from .models import Notification
@@ -37,23 +42,44 @@ COUNT_LIMIT = 100
 
 
 @dataclass(frozen=True)
+class Kind:
+    """A kind of event, as the e-mail preferences name it, with its default frequency."""
+
+    label: object
+    help: object
+    default: str
+
+
+# The kinds of event a person chooses how to hear of, in the order the preferences show.
+KINDS = {
+    "mentions": Kind(_("Mentions of me"), _("Someone names you in a comment."), "immediately"),
+    "comments": Kind(_("Comments"), _("A comment or a reply on something you own or wrote."), "immediately"),
+    "documents": Kind(_("Documents"), _("A document of your scheme is submitted, reopened or approved."), "daily"),
+    "visits": Kind(_("Visits"), _("A visit's dates, place or agenda change."), "daily"),
+    "deadlines": Kind(_("Deadlines"), _("Something you must do is due soon, or an action is overdue."), "daily"),
+    "people": Kind(_("People"), _("Someone accepts your invitation, or you are given a role."), "daily"),
+}
+
+
+@dataclass(frozen=True)
 class Rule:
-    """Who is told of an action (kinds of ``WHO``), and, with ``when``, only if
-    ``when(entry)``."""
+    """Who is told of an action (kinds of ``WHO``), as which ``kind`` of event (``KINDS``),
+    and, with ``when``, only if ``when(entry)``."""
 
     who: tuple
+    kind: str
     when: object = None
 
 
-DOCUMENT = Rule(("facilitators", "parties"))
-COMMENT = Rule(("owners", "thread"))
-AGENDA = Rule(("scheme",))
+DOCUMENT = Rule(("facilitators", "parties"), "documents")
+COMMENT = Rule(("owners", "thread", "mentioned"), "comments")
+AGENDA = Rule(("scheme",), "visits")
 
 RULES = {
     # A comment or reply on something I own or wrote.
     "comment.added": COMMENT,
     "comment.replied": COMMENT,
-    "action.commented": Rule(("plan_owners", "action_thread")),
+    "action.commented": Rule(("plan_owners", "action_thread", "mentioned"), "comments"),
     # A document of my scheme submitted, reopened, approved.
     "needs_analysis.submitted": DOCUMENT,
     "needs_analysis.reopened": DOCUMENT,
@@ -63,14 +89,16 @@ RULES = {
     "action_plan.reopened": DOCUMENT,
     "action_plan.approved": DOCUMENT,
     # A visit's dates, place or agenda changed.
-    "visit.changed": Rule(("scheme",), when=lambda entry: bool(VISIT_PLACE_AND_DATES & set(entry.data.get("fields") or ()))),
+    "visit.changed": Rule(
+        ("scheme",), "visits", when=lambda entry: bool(VISIT_PLACE_AND_DATES & set(entry.data.get("fields") or ()))
+    ),
     "session.added": AGENDA,
     "session.changed": AGENDA,
     "session.moved": AGENDA,
     "session.removed": AGENDA,
     # People.
-    "invitation.accepted": Rule(("inviter",)),
-    "role.given": Rule(("given",)),
+    "invitation.accepted": Rule(("inviter",), "people"),
+    "role.given": Rule(("given",), "people"),
 }
 
 
@@ -112,33 +140,43 @@ WHO = {
     "action_thread": _action_thread,
     "inviter": lambda entry: [entry.data.get("invited_by")],
     "given": lambda entry: [entry.data.get("user")],
+    # Only people of the scheme: a mention of anyone else tells nobody.
+    "mentioned": lambda entry: _scheme_roles(entry, user_id__in=entry.data["mentions"]) if entry.data.get("mentions") else [],
 }
 
 
 def recipients(entry):
-    """The ids of the people told of ``entry`` (``RULES``), without its actor."""
+    """{id: kind of event} of the people told of ``entry`` (``RULES``), without its actor:
+    the rule's kind, or "mentions" for the people the entry mentions."""
     rule = RULES.get(entry.action)
     if rule is None or (rule.when is not None and not rule.when(entry)):
-        return set()
-    people = set()
-    for kind in rule.who:
-        people.update(WHO[kind](entry))
-    people.discard(None)
-    people.discard(entry.actor_id)
+        return {}
+    people = {}
+    for who in rule.who:
+        kind = "mentions" if who == "mentioned" else rule.kind
+        for person in WHO[who](entry):
+            if kind == "mentions" or person not in people:
+                people[person] = kind
+    people.pop(None, None)
+    people.pop(entry.actor_id, None)
     return people
 
 
 def notify(entry):
-    """Tell the people ``entry`` concerns (inside the transaction that wrote it)."""
+    """Tell the people ``entry`` concerns (inside the transaction that wrote it); their
+    e-mails "at once" leave after the commit (``mentoring.emails``)."""
     people = recipients(entry)
     if people:
         Notification.objects.bulk_create(
             [
-                Notification(recipient_id=person, entry=entry, scheme_id=entry.scheme_id, created_at=entry.time)
-                for person in sorted(people)
+                Notification(recipient_id=person, entry=entry, kind=kind, scheme_id=entry.scheme_id, created_at=entry.time)
+                for person, kind in sorted(people.items())
             ],
             ignore_conflicts=True,
         )
+        from .emails import send_soon
+
+        send_soon(entry.pk)
 
 
 # -- Reading ---------------------------------------------------------------------------

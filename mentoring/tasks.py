@@ -53,8 +53,47 @@ def task_results_prune():
     _again(task_results_prune)
 
 
+@task()
+def notifications_email(entry_id):
+    """E-mail the notifications of one activity-log entry that go at once (enqueued
+    after the commit that wrote them; ``mentoring.emails``)."""
+    from .emails import send_immediate
+
+    send_immediate(entry_id)
+
+
+@task()
+def notifications_email_sweep():
+    """E-mail the notifications that go at once and are not sent yet (a refused e-mail,
+    a lost task), then come back in five minutes."""
+    from .emails import send_immediate
+
+    try:
+        outcome = send_immediate()
+        logger.info("notification e-mails sent: %s, failed: %s", outcome.emails, len(outcome.failed))
+    finally:
+        _again(notifications_email_sweep)
+
+
+@task()
+def digests_send():
+    """Send the daily and weekly summaries that are due, then come back in an hour."""
+    from .emails import send_digests
+
+    try:
+        outcome = send_digests()
+        logger.info("summaries sent: %s, failed: %s", outcome.emails, len(outcome.failed))
+    finally:
+        _again(digests_send)
+
+
 # Each periodic task and how often it runs.
-PERIODIC = {sessions_clear: timedelta(hours=1), task_results_prune: timedelta(days=1)}
+PERIODIC = {
+    sessions_clear: timedelta(hours=1),
+    task_results_prune: timedelta(days=1),
+    notifications_email_sweep: timedelta(minutes=5),
+    digests_send: timedelta(hours=1),
+}
 
 
 def _again(periodic):

@@ -26,6 +26,7 @@ account_urls = [
     path("two-factor/verify/", accounts.two_factor_verify, name="two_factor_verify"),
     path("two-factor/disable/", accounts.two_factor_disable, name="two_factor_disable"),
     path("calendar/", accounts.calendar_token_renew, name="calendar_token_renew"),
+    path("e-mails/", views.email_preferences, name="email_preferences"),
 ]
 
 handler500 = "mentoring.views.server_error"
@@ -38,6 +39,7 @@ urlpatterns = [
     path("notifications/read/", views.notification_read_all, name="notifications_read_all"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("accounts/", include(account_urls)),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("invitations/<str:token>/", accounts.invitation_accept_view, name="invitation_accept"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("programmes/", include("schemes.urls")),

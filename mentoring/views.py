@@ -13,10 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from mentoring.access import may_create_programme
-from mentoring.models import Notification
+from mentoring.emails import preferences, preferences_set, unsubscribe_read
+from mentoring.forms import EmailPreferencesForm
+from mentoring.models import EmailFrequency, Notification
 from mentoring.notifications import grouped, items, visible
 from mentoring.pages import paginate, safe_next
 from schemes.models import Programme, Scheme
@@ -123,3 +126,49 @@ def notification_read_all(request):
         ngettext("%(count)s notification marked as read.", "%(count)s notifications marked as read.", count) % {"count": count},
     )
     return redirect(safe_next(request, "notifications"))
+
+
+@login_required
+def email_preferences(request):
+    """How the person hears of each kind of event by e-mail (``mentoring.emails``)."""
+    form = EmailPreferencesForm(request.POST or None, current=preferences(request.user))
+    if request.method == "POST" and form.is_valid():
+        changed = preferences_set(request.user, form.cleaned_data)
+        messages.success(request, _("Your e-mail preferences are saved.") if changed else _("Nothing changed."))
+        return redirect("email_preferences")
+    return render(request, "email_preferences.html", {"form": form})
+
+
+@csrf_exempt  # the signed token is the authority; mail programs post it (RFC 8058)
+@never_cache
+def unsubscribe(request, token):
+    """Stop one kind of e-mail (or a summary's kinds) from an e-mail's link, without
+    logging in: the page asks, the button (or the mail program's one-click POST) does
+    it. An altered token names no one (404); a token of another person than the one
+    signed in changes nothing."""
+    found = unsubscribe_read(token)
+    if found is None:
+        return render(request, "unsubscribe.html", {"invalid": True}, status=404)
+    user, kinds = found
+    if request.user.is_authenticated and request.user.pk != user.pk:
+        return render(request, "unsubscribe.html", {"other_person": True}, status=403)
+    done = False
+    if request.method == "POST":
+        preferences_set(user, dict.fromkeys(kinds, EmailFrequency.NEVER))
+        done = True
+    elif request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405)
+    from mentoring.notifications import KINDS
+
+    return render(
+        request,
+        "unsubscribe.html",
+        {"kinds": [KINDS[kind].label for kind in kinds], "done": done, "address": _masked(user.email), "token": token},
+    )
+
+
+def _masked(address):
+    """An address as the unsubscribe page shows it to whoever holds the link: enough for
+    its owner to recognise it ("m…@city.example")."""
+    local, _at, domain = address.partition("@")
+    return f"{local[:1]}…@{domain}"

@@ -133,6 +133,11 @@ TABLE = {
     "two_factor_disable": row("site", everyone(NOT_ALLOWED), only({302: SIGNED_IN}, 302)),
     "invitation_accept": row("invitation", everyone(200), everyone(200)),
     "calendar_token_renew": row("site", everyone(NOT_ALLOWED), only({302: SIGNED_IN}, 302)),
+    # E-mail preferences (an empty POST is an invalid form: the page again, with errors).
+    "email_preferences": row("site", only({200: SIGNED_IN}, 200), only({200: SIGNED_IN}, 200)),
+    # Unsubscribe: the signed token stands for the person (an altered one is a 404 for
+    # everyone); tests/test_emails.py covers a real token.
+    "unsubscribe": row("site", everyone(404), everyone(404)),
     # A calendar subscription: the token stands for the person (an unknown one is a 404
     # for everyone, whatever their session); tests/test_visits.py covers a real token.
     "calendar_feed": row("site", everyone(404), everyone(NOT_ALLOWED)),
@@ -711,6 +716,8 @@ class Matrix:
             values["organisation"] = self.city(variant, "mentee").pk
         elif name == "notification_read":
             values["pk"] = self.notification.pk
+        elif name == "unsubscribe":
+            values["token"] = "eyJ1IjoxLCJrIjpbImNvbW1lbnRzIl19:altered:signature"
         elif name == "calendar_feed":
             values["token"] = "no-such-calendar-token-0123456789abcdef"
         elif name == "invitation_accept":
