@@ -222,3 +222,31 @@ class EmailPreferencesForm(forms.Form):
                 choices=EmailFrequency.choices,
                 initial=current[kind],
             )
+
+
+class MentionsMixin:
+    """A comment form that may mention the scheme's people (``people``): a ``mentions``
+    field to tick them (anyone else's id is refused), and ``mentioned_ids()``: the ticked
+    and the "@Name"-typed ones (``schemes.services.mentions``). Without ``people`` the
+    form has no such field and mentions nobody."""
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = list(people or ())
+        self.fields["text"].widget.attrs["data-mentions"] = ""  # the "@" picker (enhance.js)
+        if self.people:
+            from django.contrib.auth import get_user_model
+
+            self.fields["mentions"] = forms.ModelMultipleChoiceField(
+                label=_("Tell these people (mention them)"),
+                help_text=_("They get a notification. You can also type @ and a name in the comment."),
+                queryset=get_user_model().objects.filter(pk__in=[person.pk for person in self.people]),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+            self.fields["mentions"].label_from_instance = lambda person: person.display_name
+
+    def mentioned_ids(self):
+        from schemes.services.mentions import mentioned
+
+        return mentioned(self.cleaned_data.get("text", ""), self.people, self.cleaned_data.get("mentions") or ())

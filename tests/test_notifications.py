@@ -233,3 +233,43 @@ def test_a_visits_new_dates_link_to_the_visit(personas):
         )
     page = personas.client("association").get("/notifications/").content.decode()
     assert 'href="/programmes/test-programme/schemes/1/visits/1/"' in page and "changed the plan of the visit" in page
+
+
+# -- Mentions ---------------------------------------------------------------------------
+
+
+def test_a_mention_tells_that_person_at_once_and_offers_only_the_schemes_people(personas):
+    section = SECTION.format(city=personas.mentee_city.pk)
+    mentor = personas.client("mentor")
+    page = mentor.get(section).content.decode()
+    # The picker offers the scheme's people, and nobody else.
+    assert 'id="mention-people"' in page and "Facilitator Tester" in page
+    assert "B_Mentee Tester" not in page and "Outsider Tester" not in page
+    facilitator = personas.users["facilitator"]
+    response = mentor.post(
+        section + "comments/", {"comment-text": "See @association tester's note.", "comment-mentions": [facilitator.pk]}
+    )
+    assert response.status_code == 302
+    entry = LogEntry.objects.get(action="comment.added")
+    kinds = dict(Notification.objects.filter(entry=entry).values_list("recipient__email", "kind"))
+    # Ticked (the facilitator) and typed (the association officer) are told as mentions;
+    # the document's owner as a comment.
+    assert kinds == {
+        "facilitator@test.example": "mentions",
+        "association@test.example": "mentions",
+        "mentee@test.example": "comments",
+    }
+
+
+def test_a_mention_of_someone_outside_the_scheme_is_refused_or_tells_nobody(personas):
+    section = SECTION.format(city=personas.mentee_city.pk)
+    mentor = personas.client("mentor")
+    outsider = personas.users["b_mentee"]
+    response = mentor.post(section + "comments/", {"comment-text": "Ask them", "comment-mentions": [outsider.pk]})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "error-summary" in page and "Select a valid choice" in page and "Ask them" in page
+    assert not Comment.objects.exists()
+    # Typed by hand: plain text, nobody outside the scheme is told.
+    mentor.post(section + "comments/", {"comment-text": "Ask @B_Mentee Tester"})
+    assert not Notification.objects.filter(recipient=outsider).exists()

@@ -9,7 +9,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from benchmarks.models import KeyFactor
-from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, RowsFormSet, TextLimitMixin
+from mentoring.forms import ConcurrentEditMixin, DateInput, MentionsMixin, PlainTextMixin, RowsFormSet, TextLimitMixin
 from mentoring.submissions import SubmitOnceMixin
 
 from ..models import Action, ActionComment, ActionPlan, ImplementationUpdate, Need
@@ -97,7 +97,7 @@ class UpdateForm(TextLimitMixin, SubmitOnceMixin, forms.ModelForm):
         self.fields["progress"].widget.attrs.update(min=0, max=100)
 
 
-class ActionCommentForm(TextLimitMixin, SubmitOnceMixin, forms.ModelForm):
+class ActionCommentForm(MentionsMixin, TextLimitMixin, SubmitOnceMixin, forms.ModelForm):
     class Meta:
         model = ActionComment
         fields = ["text"]

@@ -14,7 +14,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, TextLimitMixin
+from mentoring.forms import ConcurrentEditMixin, DateInput, MentionsMixin, PlainTextMixin, TextLimitMixin
 from mentoring.numbers import NumberField, format_number  # noqa: F401 (format_number: the views' import)
 from mentoring.submissions import SubmitOnceMixin
 
@@ -120,7 +120,7 @@ class StrengthsPracticesForm(forms.Form):
 MAX_COMMENT = 5_000
 
 
-class CommentForm(TextLimitMixin, SubmitOnceMixin, forms.Form):
+class CommentForm(MentionsMixin, TextLimitMixin, SubmitOnceMixin, forms.Form):
     """A comment on a section or one of its answers (``questions`` given), or a reply."""
 
     question = forms.TypedChoiceField(label=_("About"), required=False, coerce=int, empty_value=None)

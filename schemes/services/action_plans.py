@@ -427,7 +427,7 @@ def action_comment_add(*, form, action, user):
         obj=comment,
         scheme=action.plan.scheme,
         label=action.action,
-        data={"action": action.pk},
+        data={"action": action.pk, **({"mentions": form.mentioned_ids()} if getattr(form, "people", None) else {})},
     )
     return comment
 

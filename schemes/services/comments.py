@@ -14,7 +14,7 @@ from ..models import Comment
 from .filling import document_data
 
 
-def _log(action, comment, actor, response):
+def _log(action, comment, actor, response, mentions=()):
     """A comment's entry: the document, section and question it is on, its thread, and
     whose comment a reply answers (for whoever is told of it)."""
     thread = comment.parent or comment
@@ -31,16 +31,19 @@ def _log(action, comment, actor, response):
             "question": comment.question_id,
             "thread": thread.pk,
             "thread_author": thread.author_id,
+            **({"mentions": list(mentions)} if mentions else {}),
         },
     )
 
 
 @transaction.atomic
-def comment_add(*, response, section, question, author, text, parent=None):
+def comment_add(*, response, section, question, author, text, parent=None, mentions=()):
+    """A comment (or a reply to ``parent``); ``mentions``: the ids of the scheme's people
+    it names, who are told."""
     comment = Comment(response=response, section=section, question=question, author=author, text=text, parent=parent)
     comment._change_reason = _("Replied") if parent else _("Written")
     comment.save()
-    _log("comment.replied" if parent else "comment.added", comment, author, response)
+    _log("comment.replied" if parent else "comment.added", comment, author, response, mentions)
     return comment
 
 

@@ -50,6 +50,7 @@ from ..services.action_plans import (
     version_freeze,
     versions_of,
 )
+from ..services.mentions import people as mention_people
 
 
 def _url(scheme, name="action_plan", **kwargs):
@@ -143,6 +144,11 @@ def plan_detail(request, scheme, access):
             freeze_form=FreezeForm(plan=plan),
             approval_form=ApprovalForm(),
             page_title=_("Action plan"),
+            mention_people=(
+                [person.display_name for person in mention_people(scheme)]
+                if access.can_comment_implementation_update and actions
+                else []
+            ),
             may_submit=_mentee_city_may(access, "submit", mentees),
             may_approve=_mentee_city_may(access, "approve", mentees),
             submit_question=_submit_question(),
@@ -439,7 +445,7 @@ def update_create(request, scheme, access, pk):
 def action_comment(request, scheme, access, pk):
     plan = plan_for(scheme)
     action = _action(plan, pk)
-    form = ActionCommentForm(request.POST, prefix=f"comment-{action.pk}")
+    form = ActionCommentForm(request.POST, prefix=f"comment-{action.pk}", people=mention_people(scheme))
     saved = submission_save(
         request,
         form,

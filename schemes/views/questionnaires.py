@@ -42,6 +42,7 @@ from ..services.filling import (
     template_for,
     visible_questions,
 )
+from ..services.mentions import people as mention_people
 from ..services.practice import strengths_practices_set
 from .cities import city_party, section_owners
 
@@ -360,8 +361,9 @@ def _section_page(
     for question, comments in section_threads:
         if question is not None:
             question.open_comments = sum(comment.is_open for comment in comments)
+    people = mention_people(filling.scheme) if filling.can_comment(section) else []
     if comment_form is None and filling.can_comment(section):
-        comment_form = CommentForm(questions=questions, prefix="comment")
+        comment_form = CommentForm(questions=questions, prefix="comment", people=people)
     if comment_form is not None:
         # Each answer box is a form of its own, with its own one-time token.
         for _question, comments in section_threads:
@@ -384,6 +386,7 @@ def _section_page(
             "reply_to": reply_to,
             "reply_form": reply_form,
             "may_resolve": filling.can_resolve(section),
+            "mention_people": [person.display_name for person in people],
         },
         status=status,
     )
@@ -416,7 +419,7 @@ def questionnaire_comment(request, scheme, access, organisation, kind, section):
     if request.method != "POST":
         return redirect(filling.section_url(section) + "#comments")
     _require_comment(filling, section, request.user)
-    form = CommentForm(request.POST, questions=visible_questions(section), prefix="comment")
+    form = CommentForm(request.POST, questions=visible_questions(section), prefix="comment", people=mention_people(scheme))
 
     def save():
         response = filling.response or response_get_or_create(
@@ -428,6 +431,7 @@ def questionnaire_comment(request, scheme, access, organisation, kind, section):
             question=form.chosen_question(),
             author=request.user,
             text=form.cleaned_data["text"],
+            mentions=form.mentioned_ids(),
         )
 
     saved = submission_save(request, form, save, url=lambda comment: filling.section_url(section) + f"#comment-{comment.pk}")
@@ -470,7 +474,7 @@ def questionnaire_comment_reply(request, scheme, access, organisation, kind, com
     if request.method != "POST":
         return redirect(filling.section_url(section) + f"#comment-{comment.pk}")
     _require_comment(filling, section, request.user)
-    form = CommentForm(request.POST, prefix=f"reply-{comment.pk}")
+    form = CommentForm(request.POST, prefix=f"reply-{comment.pk}", people=mention_people(scheme))
     saved = submission_save(
         request,
         form,
@@ -481,6 +485,7 @@ def questionnaire_comment_reply(request, scheme, access, organisation, kind, com
             author=request.user,
             text=form.cleaned_data["text"],
             parent=comment,
+            mentions=form.mentioned_ids(),
         ),
         url=lambda reply: filling.section_url(section) + f"#comment-{comment.pk}",
     )

@@ -144,3 +144,82 @@
     yes.focus();
   }, true);
 })();
+
+/* Mentions: in a comment box (textarea[data-mentions]) typing "@" and the start of a
+   name offers the scheme's people (the page's #mention-people list); choosing one
+   writes "@Full Name" and ticks that person in the form's "Mention someone" list when
+   it has one. Without JavaScript the list (or typing "@Full Name") does the same. */
+(function () {
+  "use strict";
+  var data = document.getElementById("mention-people");
+  if (!data) return;
+  var people = JSON.parse(data.textContent);
+  var menu = null;
+
+  function close() {
+    if (menu) menu.remove();
+    menu = null;
+  }
+
+  function query(box) {
+    var before = box.value.slice(0, box.selectionStart);
+    var match = /(^|\s)@([^\s@]{0,30})$/.exec(before);
+    return match ? { text: match[2], start: before.length - match[2].length - 1 } : null;
+  }
+
+  function choose(box, found, name) {
+    var end = box.selectionStart;
+    box.value = box.value.slice(0, found.start) + "@" + name + " " + box.value.slice(end);
+    var caret = found.start + name.length + 2;
+    box.focus();
+    box.setSelectionRange(caret, caret);
+    var form = box.form;
+    if (form) {
+      form.querySelectorAll("input[type=checkbox][name$='mentions']").forEach(function (tick) {
+        var label = form.querySelector("label[for='" + tick.id + "']");
+        if (label && label.textContent.trim() === name) tick.checked = true;
+      });
+    }
+    close();
+  }
+
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches("textarea[data-mentions]")) return;
+    close();
+    var found = query(box);
+    if (!found) return;
+    var matches = people.filter(function (name) {
+      return name.toLowerCase().indexOf(found.text.toLowerCase()) !== -1;
+    }).slice(0, 8);
+    if (!matches.length) return;
+    menu = document.createElement("div");
+    menu.className = "list-group position-absolute shadow-sm mention-menu";
+    menu.setAttribute("role", "group");
+    menu.setAttribute("aria-label", box.labels && box.labels[0] ? box.labels[0].textContent.trim() : "@");
+    matches.forEach(function (name) {
+      var option = document.createElement("button");
+      option.type = "button";
+      option.className = "list-group-item list-group-item-action py-1";
+      option.textContent = name;
+      option.addEventListener("click", function () { choose(box, found, name); });
+      menu.appendChild(option);
+    });
+    box.parentNode.style.position = "relative";
+    box.insertAdjacentElement("afterend", menu);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (!menu) return;
+    if (event.key === "Escape") return close();
+    var box = event.target;
+    if (event.key === "ArrowDown" && box.matches("textarea[data-mentions]")) {
+      event.preventDefault();
+      menu.querySelector("button").focus();
+    } else if ((event.key === "ArrowDown" || event.key === "ArrowUp") && menu.contains(box)) {
+      event.preventDefault();
+      var next = event.key === "ArrowDown" ? box.nextElementSibling : box.previousElementSibling;
+      if (next) next.focus();
+    }
+  });
+})();
