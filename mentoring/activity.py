@@ -34,7 +34,7 @@ place, translatable, with plural forms.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -43,6 +43,7 @@ from django.db.models import Case, CharField, Max, OuterRef, Q, Subquery, When
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -118,6 +119,17 @@ def _invitation(named, unnamed):
     """An invitation's sentence: with the invitee's name when the inviter gave one (the
     address is only shown to those who invite)."""
     return lambda entries, params: named if entries[0].label else unnamed
+
+
+DEADLINE_NEAR = _("%(label)s: due on %(due)s")
+DEADLINE_OVERDUE = _("The action “%(label)s” is overdue: it was due on %(due)s")
+# Actions that tell, without changing anything a document prints or recent changes show.
+NOTICES = ("deadline.",)
+
+
+def _deadline(entries, params, text):
+    params["due"] = date_format(date.fromisoformat(entries[0].data["due"]), "DATE_FORMAT")
+    return text
 
 
 def _scheme_page(name, anchor=""):
@@ -429,6 +441,14 @@ ACTIONS = {
         _("%(who)s removed key factor %(key_factor)s from the draft benchmark “%(label)s”"), group="object"
     ),
     "benchmark.published": Action(_("%(who)s published the benchmark “%(label)s”"), group="object"),
+    # Deadlines, told by the application (``schemes.services.deadlines``): notices to the
+    # people concerned, not changes (a scheme's recent changes leave them out).
+    "deadline.near": Action(
+        None,
+        sentence=lambda entries, params: _deadline(entries, params, DEADLINE_NEAR),
+        link=lambda place, entry: entry.data["url"],
+    ),
+    "deadline.overdue": Action(None, sentence=lambda entries, params: _deadline(entries, params, DEADLINE_OVERDUE)),
     # A person's own settings.
     "email_preferences.changed": Action(_("%(who)s changed which e-mails they receive"), group="object"),
     "benchmark.discarded": Action(_("%(who)s deleted the draft benchmark “%(label)s”"), group="object"),
@@ -475,7 +495,7 @@ def log_action(*, actor, action, obj=None, scheme=None, programme=None, data=Non
         raise ValueError(f"Unknown action code {action!r}: add it to mentoring.activity.ACTIONS.")
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("log_action() runs inside the transaction of the write it records.")
-    if scheme is not None:
+    if scheme is not None and not action.startswith(NOTICES):
         from schemes.documents import documents_changed
 
         documents_changed(scheme)
@@ -727,6 +747,7 @@ def recent_changes(scheme, limit=RECENT_CHANGES):
     their people, kinds of object and objects' keys)."""
     entries = list(
         LogEntry.objects.filter(scheme=scheme)
+        .exclude(action__startswith=NOTICES[0])
         .select_related("actor", "content_type")
         .annotate(target_key=_target_key())
         .order_by("-time", "-id")[:READ]

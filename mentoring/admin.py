@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import LogEntry, Notification, Submission, User
+from .models import Digest, EmailPreference, LogEntry, Notification, Submission, User
 
 
 @admin.register(User)
@@ -67,6 +67,33 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["recipient__email", "entry__action", "entry__label"]
     date_hierarchy = "created_at"
     raw_id_fields = ["recipient", "entry", "scheme"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EmailPreference)
+class EmailPreferenceAdmin(admin.ModelAdmin):
+    """What each person chose on their e-mail preferences page (a kind without a row
+    has its default)."""
+
+    list_display = ["user", "kind", "frequency"]
+    list_filter = ["kind", "frequency"]
+    search_fields = ["user__email"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Digest)
+class DigestAdmin(admin.ModelAdmin):
+    """Read only: the summary e-mails sent (one per person, frequency and period)."""
+
+    list_display = ["sent_at", "user", "frequency", "period", "notifications"]
+    list_filter = ["frequency"]
+    search_fields = ["user__email"]
+    date_hierarchy = "sent_at"
 
     def has_add_permission(self, request):
         return False

@@ -96,6 +96,9 @@ RULES = {
     "session.changed": AGENDA,
     "session.moved": AGENDA,
     "session.removed": AGENDA,
+    # Deadlines: something I must do is due soon; an action of my city's plan is overdue.
+    "deadline.near": Rule(("given",), "deadlines"),
+    "deadline.overdue": Rule(("plan_owners",), "deadlines"),
     # People.
     "invitation.accepted": Rule(("inviter",), "people"),
     "role.given": Rule(("given",), "people"),

@@ -245,6 +245,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mentoring@localhost")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Reminders (manage.py send_reminders): days before a visit when its people are told.
 REMINDER_DAYS_BEFORE_VISIT = [int(days) for days in env_list("REMINDER_DAYS_BEFORE_VISIT", default=["14", "3"])]
+REMINDER_DAYS_BEFORE_DUE = [int(days) for days in env_list("REMINDER_DAYS_BEFORE_DUE", default=["7", "1"])]
 # The hour (0-23, in TIME_ZONE) from which the daily summaries of notifications leave
 # (the weekly ones: on Mondays, from that hour).
 DIGEST_HOUR = env_int("DIGEST_HOUR", 7)

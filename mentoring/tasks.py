@@ -87,12 +87,25 @@ def digests_send():
         _again(digests_send)
 
 
+@task()
+def deadlines_notify():
+    """Tell people of what they must do that is due soon, and of overdue actions
+    (``schemes.services.deadlines``), then come back in a day."""
+    from schemes.services.deadlines import notify_due_soon, notify_overdue
+
+    try:
+        logger.info("deadline notices: %s due soon, %s overdue", notify_due_soon(), notify_overdue())
+    finally:
+        _again(deadlines_notify)
+
+
 # Each periodic task and how often it runs.
 PERIODIC = {
     sessions_clear: timedelta(hours=1),
     task_results_prune: timedelta(days=1),
     notifications_email_sweep: timedelta(minutes=5),
     digests_send: timedelta(hours=1),
+    deadlines_notify: timedelta(days=1),
 }
 
 

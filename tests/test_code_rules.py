@@ -12,11 +12,21 @@ APP_CODE = [
 ]
 
 
+# Code that updates in bulk only models without a history: notifications and summary
+# e-mails, claimed and released by the e-mail senders.
+WITHOUT_HISTORY = {"mentoring/emails.py"}
+
+
 def test_no_queryset_update_bypasses_the_history():
     # QuerySet.update() and bulk_update() write without django-simple-history seeing it.
+    from django.apps import apps
+
+    for model in (apps.get_model("mentoring", "Notification"), apps.get_model("mentoring", "Digest")):
+        assert not hasattr(model, "history"), model
     offenders = [
         f"{path.relative_to(ROOT)}:{number}"
         for path in APP_CODE
+        if str(path.relative_to(ROOT)) not in WITHOUT_HISTORY
         for number, line in enumerate(path.read_text().splitlines(), start=1)
         if re.search(r"\.(objects|filter\([^)]*\)|all\(\))\S*\.update\(|\.bulk_update\(", line)
     ]
