@@ -222,6 +222,8 @@ def items(notifications):
         else:
             place = None
         notification.text = sentence([entry])
+        if notification.kind == "mentions":
+            notification.text = _("You are mentioned: %(what)s") % {"what": notification.text}
         try:
             notification.url = _link([entry], place) if place is not None else ""
         except NoReverseMatch:  # an address that no longer exists: the sentence alone

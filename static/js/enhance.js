@@ -223,3 +223,13 @@
     }
   });
 })();
+
+/* Notifications: opening an unread one's link marks it read (its "Mark read" form, sent
+   in the background as the browser follows the link). */
+document.addEventListener("click", function (event) {
+  "use strict";
+  var link = event.target.closest && event.target.closest("a[data-mark-read]");
+  var form = link && document.getElementById(link.getAttribute("data-mark-read"));
+  if (!form || !window.fetch) return;
+  fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin", keepalive: true });
+});
