@@ -13,6 +13,7 @@ from mentoring.models import LogEntry
 from schemes.models import Programme, Reminder
 from schemes.services.reminders import send_reminders
 
+from .test_background import DATABASE_QUEUE
 from .test_setup import HOSTILE, programme_data
 
 TODAY = timezone.localdate()
@@ -252,3 +253,47 @@ def test_the_days_of_each_programme_apply_to_its_own_tasks(personas):
     # Scheme C's task (other programme, 3 days) again; scheme A's (no days) not.
     assert task_lines("mentee@test.example", "needs analysis of Elsewhere")
     assert not task_lines("mentee@test.example", NEEDS)
+
+
+# -- The daily background task -----------------------------------------------------------
+
+
+@pytest.fixture
+def queue(settings):
+    """The real task queue (the suite's backend runs tasks at once, with no "later")."""
+    settings.TASKS = DATABASE_QUEUE
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects
+
+
+def test_the_daily_task_sends_the_reminders_and_comes_back_the_next_day(personas, queue):
+    from django.core.management import call_command
+
+    from .test_background import work
+
+    call_command("schedule_tasks", verbosity=0)
+    call_command("schedule_tasks", verbosity=0)  # again: nothing added twice
+    assert queue.filter(task_path="mentoring.tasks.reminders_send").count() == 1
+    work()
+    assert task_lines("mentee@test.example", NEEDS)
+    sent = Reminder.objects.count()
+    assert sent
+    following = queue.get(task_path="mentoring.tasks.reminders_send", status="READY")
+    assert datetime.timedelta(hours=23, minutes=59) < following.run_after - timezone.now() <= datetime.timedelta(days=1)
+    # The command from cron as well: nothing twice.
+    mail.outbox.clear()
+    call_command("send_reminders", verbosity=0)
+    assert mail.outbox == [] and Reminder.objects.count() == sent
+
+
+def test_the_daily_task_comes_back_even_when_a_run_fails(personas, queue, monkeypatch):
+    from mentoring import tasks
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr("schemes.services.reminders.send_reminders", broken)
+    with pytest.raises(RuntimeError):
+        tasks.reminders_send.call()
+    assert queue.filter(task_path="mentoring.tasks.reminders_send", status="READY").count() == 1
