@@ -297,3 +297,118 @@ def test_the_daily_task_comes_back_even_when_a_run_fails(personas, queue, monkey
     with pytest.raises(RuntimeError):
         tasks.reminders_send.call()
     assert queue.filter(task_path="mentoring.tasks.reminders_send", status="READY").count() == 1
+
+
+# -- Who has not answered ----------------------------------------------------------------
+
+PAGE = "/programmes/test-programme/reminders/"
+
+
+def test_the_coordinators_see_who_has_not_answered_with_the_reminders_sent(personas):
+    p = personas
+    client = p.client("coordinator")
+    page = client.get("/programmes/test-programme/").content.decode()
+    assert f'href="{PAGE}"' in page  # linked from the programme's page
+    assert f'href="{PAGE}"' not in p.client("facilitator").get("/programmes/test-programme/").content.decode()
+    visit = visit_on(p.a, days(10))
+    response = client.get(PAGE)
+    assert response.status_code == 200
+    rows = {row.scheme.title: row for row in response.context["rows"]}
+    assert list(rows) == ["Scheme A", "Scheme B"]
+    tasks = {(row.person.email, row.task.text): row for row in rows["Scheme A"].tasks}
+    needs = tasks[("mentee@test.example", NEEDS)]
+    assert needs.task.when == days(10) and needs.task.nearness == "due in 10 days" and needs.reminded is None
+    assert ("mentor@test.example", "Fill and submit the strengths and experience of Mentorburg") in tasks
+    assert ("association@test.example", "Fill the national and regional context in the needs analysis of Menteeville") in tasks
+    assert ("facilitator@test.example", "Build the agenda of Visit 1: Setting the scene") in tasks
+    assert not [row for row in rows["Scheme A"].tasks if row.person.email == "coordinator@test.example"]
+    assert [row.task.text for row in rows["Scheme B"].tasks] == ["Fill and submit the needs analysis of Otherton"]
+    (visit_row,) = rows["Scheme A"].visits
+    assert visit_row.visit == visit and not visit_row.confirmed and visit_row.reminded == 0
+    assert [person.email for person in visit_row.facilitators] == ["facilitator@test.example"]
+    page = response.content.decode()
+    assert "Mentee Tester" in page and NEEDS in page and "None yet" in page and "to be confirmed by" in page
+
+    # The reminders go: the page says which and when.
+    set_days(p.programme, visit="10", due="9")
+    send_reminders(today=TODAY)
+    response = client.get(PAGE)
+    rows = {row.scheme.title: row for row in response.context["rows"]}
+    needs = next(row for row in rows["Scheme A"].tasks if row.task.text == NEEDS)
+    assert needs.reminded.what == "when it appeared"
+    send_reminders(today=days(1))
+    response = client.get(PAGE)
+    rows = {row.scheme.title: row for row in response.context["rows"]}
+    needs = next(row for row in rows["Scheme A"].tasks if row.task.text == NEEDS)
+    assert needs.reminded.what == "9 days before the due date"
+    (visit_row,) = rows["Scheme A"].visits
+    assert visit_row.reminded == 4 and visit_row.last_reminded  # mentor, mentee, association, facilitator
+    assert "9 days before the due date" in response.content.decode()
+    # A task done leaves the page.
+    from schemes.models import Response, ResponseStatus
+
+    Response.objects.filter(scheme=p.a, organisation=p.mentee_city, template__kind="needs_analysis").delete()
+    from schemes.services.filling import template_for
+
+    Response.objects.create(
+        scheme=p.a, organisation=p.mentee_city, template=template_for(p.programme, "needs_analysis"), status=ResponseStatus.SUBMITTED
+    )
+    rows = {row.scheme.title: row for row in client.get(PAGE).context["rows"]}
+    assert NEEDS not in [row.task.text for row in rows["Scheme A"].tasks]
+
+
+def test_only_the_programmes_coordinators_and_site_admins_see_it(personas, django_user_model):
+    p = personas
+    for role in ("facilitator", "observer", "mentee", "mentor", "association"):
+        assert p.client(role).get(PAGE).status_code == 403
+    assert p.client("outsider").get(PAGE).status_code == 404
+    assert p.client("coordinator").get("/programmes/other-programme/reminders/").status_code == 404
+    admin = django_user_model.objects.create_superuser(email="admin@test.example", password="a-long-test-password-1")
+    from django.test import Client
+
+    client = Client()
+    client.force_login(admin)
+    assert client.get(PAGE).status_code == 200
+    assert client.get("/programmes/other-programme/reminders/").status_code == 200
+
+
+def test_who_has_not_answered_reads_the_same_for_two_schemes_or_thirty(personas, django_assert_max_num_queries):
+    from schemes.models import Organisation, SchemeRole, Side
+    from schemes.services.schemes import scheme_create
+
+    p = personas
+    client = p.client("coordinator")
+    visit_on(p.a, days(10))
+    send_reminders(today=TODAY)
+    with django_assert_max_num_queries(20) as small:
+        client.get(PAGE)
+    for n in range(28):
+        city = Organisation.objects.create(kind="city", name=f"City {n}", country="FR")
+        scheme = scheme_create(
+            programme=p.programme,
+            title=f"S{n}",
+            theme=f"Theme {n}",
+            benchmark=p.a.benchmark,
+            parties=[(city, Side.MENTEE), (p.mentor_city, Side.MENTOR)],
+        )
+        officer = django_user_model_create(f"officer{n}@test.example")
+        SchemeRole.objects.create(scheme=scheme, user=officer, role="mentee", party=scheme.parties.get(organisation=city))
+        SchemeRole.objects.create(scheme=scheme, user=p.users["facilitator"], role="facilitator")
+        visit_on(scheme, days(5 + n % 10))
+    send_reminders(today=TODAY)
+    send_reminders(today=days(2))
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(PAGE)
+    rows = response.context["rows"]
+    assert len(rows) == 20  # a page of schemes
+    assert sum(len(row.tasks) for row in rows) > 40 and all(row.visits for row in rows[2:])
+    assert any(open.reminded for row in rows for open in row.tasks)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(PAGE, {"page": 2})
+    assert len(response.context["rows"]) == 10
+
+
+def django_user_model_create(email):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(email=email, password="a-long-test-password-1", first_name="Officer")
