@@ -351,7 +351,10 @@ def test_the_coordinators_see_who_has_not_answered_with_the_reminders_sent(perso
     from schemes.services.filling import template_for
 
     Response.objects.create(
-        scheme=p.a, organisation=p.mentee_city, template=template_for(p.programme, "needs_analysis"), status=ResponseStatus.SUBMITTED
+        scheme=p.a,
+        organisation=p.mentee_city,
+        template=template_for(p.programme, "needs_analysis"),
+        status=ResponseStatus.SUBMITTED,
     )
     rows = {row.scheme.title: row for row in client.get(PAGE).context["rows"]}
     assert NEEDS not in [row.task.text for row in rows["Scheme A"].tasks]
