@@ -46,7 +46,7 @@ ORGANISERS = frozenset({COORDINATOR, FACILITATOR})
 PARTIES = frozenset({MENTEE, MENTOR, ASSOCIATION})
 
 # Actions that leave a document as it is; everything else is refused on archived work.
-READ_ACTIONS = frozenset({"view", "dashboard", "export"})
+READ_ACTIONS = frozenset({"view", "dashboard", "export", "reminders"})
 
 # document -> action -> roles allowed. Read it as a sentence: "a needs analysis may be
 # edited by the mentee, the association (its own section only: see the sections below)
@@ -65,6 +65,9 @@ RULES = {
         # programme too: they see every scheme).
         "dashboard": ORGANISERS | {OBSERVER},
         "export": ORGANISERS | {OBSERVER},
+        # Who has not answered: every person's open tasks in every scheme, and the
+        # reminders e-mailed to them.
+        "reminders": {COORDINATOR},
     },
     # Cities, associations and other organisations registered in a programme.
     "organisation": {
@@ -238,6 +241,7 @@ ACTION_LABELS = {
     "invite": gettext_lazy("invite"),
     "match": gettext_lazy("match mentors with mentees"),
     "dashboard": gettext_lazy("follow every scheme on the dashboard"),
+    "reminders": gettext_lazy("see who has not answered and the reminders sent"),
     "export": gettext_lazy("export"),
 }
 ROLE_LABELS = {

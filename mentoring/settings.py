@@ -243,7 +243,10 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mentoring@localhost")
 # The site's address, for links in e-mails sent without a request (reminders).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-# Reminders (manage.py send_reminders): days before a visit when its people are told.
+# Reminders (manage.py send_reminders, the reminders_send task): the days a new
+# programme starts with, before a visit (and its preparation meeting) and before a due
+# date; each programme's coordinators change them on its settings form (0 to 90 days, at
+# most four of each).
 REMINDER_DAYS_BEFORE_VISIT = [int(days) for days in env_list("REMINDER_DAYS_BEFORE_VISIT", default=["14", "3"])]
 REMINDER_DAYS_BEFORE_DUE = [int(days) for days in env_list("REMINDER_DAYS_BEFORE_DUE", default=["7", "1"])]
 # The hour (0-23, in TIME_ZONE) from which the daily summaries of notifications leave

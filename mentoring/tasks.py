@@ -2,6 +2,9 @@
 schedule. On Django's tasks API (django-tasks, database backend): a request enqueues and
 answers at once; ``manage.py db_worker`` runs the tasks.
 
+The daily reminders (``reminders_send``) are one of the periodic tasks; ``manage.py
+send_reminders`` does the same from cron.
+
 E-mail leaves the request so that a slow or unreachable mail server never holds a page,
 and so that a page answers in the same time whether or not it sends one (the password
 reset page must not tell, by its speed, which addresses have an account).
@@ -99,6 +102,29 @@ def deadlines_notify():
         _again(deadlines_notify)
 
 
+@task()
+def reminders_send():
+    """E-mail the reminders due today (what ``manage.py send_reminders`` does, for a site
+    without cron), then come back the next day. Each reminder is recorded as it goes, so
+    a run of the command as well sends nothing twice; an e-mail that failed goes next run."""
+    from schemes.services.reminders import send_reminders  # mentoring never imports schemes at import time
+
+    try:
+        outcome = send_reminders()
+        logger.info(
+            "reminders sent to %s people: %s about visits, %s about tasks",
+            outcome.people,
+            outcome.visit_items,
+            outcome.task_items,
+        )
+        for email, error in outcome.failed:
+            logger.warning("reminder not sent to %s (tried again next run): %s", email, error)
+    finally:
+        # Tomorrow's run is queued even when today's fails half way: a missed day is
+        # caught up by the next run (schemes.services.reminders).
+        _again(reminders_send)
+
+
 # Each periodic task and how often it runs.
 PERIODIC = {
     sessions_clear: timedelta(hours=1),
@@ -106,6 +132,7 @@ PERIODIC = {
     notifications_email_sweep: timedelta(minutes=5),
     digests_send: timedelta(hours=1),
     deadlines_notify: timedelta(days=1),
+    reminders_send: timedelta(days=1),
 }
 
 

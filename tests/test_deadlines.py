@@ -26,8 +26,13 @@ def _told(user):
     return [(n.entry.action, n.entry.label, n.kind) for n in Notification.objects.filter(recipient=user).select_related("entry")]
 
 
-def test_a_task_due_soon_is_told_on_each_threshold_once(personas, settings):
-    settings.REMINDER_DAYS_BEFORE_DUE = [7, 1]
+def _days(personas, days):
+    personas.programme.reminder_days_before_due = days
+    personas.programme.save()
+
+
+def test_a_task_due_soon_is_told_on_each_threshold_once(personas):
+    _days(personas, "7, 1")
     _visit_in(personas, 10)
     today = timezone.localdate()
     mentee = personas.users["mentee"]
@@ -44,8 +49,8 @@ def test_a_task_due_soon_is_told_on_each_threshold_once(personas, settings):
     assert not any("needs analysis of Menteeville" in label for _a, label, _k in _told(personas.users["mentor"]))
 
 
-def test_the_notice_reads_with_its_date_and_links_to_the_task(personas, settings):
-    settings.REMINDER_DAYS_BEFORE_DUE = [7]
+def test_the_notice_reads_with_its_date_and_links_to_the_task(personas):
+    _days(personas, "7")
     visit = _visit_in(personas, 5)
     notify_due_soon()
     page = personas.client("mentee").get("/notifications/").content.decode()

@@ -154,6 +154,7 @@ TABLE = {
     "schemes:dashboard_csv": row("programme", page(ORGANISERS | {"observer"}), GET_ONLY),
     "schemes:dashboard_xlsx": row("programme", page(ORGANISERS | {"observer"}), GET_ONLY),
     "schemes:programme_edit": row("programme", page(COORD), action(COORD, done=200)),
+    "schemes:not_answered": row("programme", page(COORD), GET_ONLY),
     "schemes:programme_archive": row("programme", POST_ONLY, action(COORD, done=ASKS)),
     "schemes:programme_history": row("programme", page(IN_PROGRAMME), GET_ONLY),
     "schemes:programme_restore": row("programme_child", POST_ONLY, action(COORD)),

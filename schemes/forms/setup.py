@@ -23,9 +23,26 @@ from ..models import (
     SchemeKind,
     Side,
 )
+from ..models.programmes import reminder_days_parse, reminder_days_text
 from ..services.schemes import MAX_VISITS, MIN_VISITS
 
 RESERVED_SLUGS = {"new", "edit", "history", "people", "organisations", "schemes", "invitations"}
+
+
+class ReminderDaysField(forms.CharField):
+    """Numbers of days typed as "14, 3" (or "3 14", "14;3"): each 0 to 90, at most four,
+    kept largest first as "14, 3"; anything else is refused with what is wrong."""
+
+    def __init__(self, **kwargs):
+        # Room for what people type; the count and the range are checked by the parse,
+        # with messages that say so, rather than by a character count.
+        kwargs["max_length"] = 200
+        super().__init__(**kwargs)
+        self.widget.attrs.update(inputmode="numeric", autocomplete="off")
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return reminder_days_text(reminder_days_parse(value))
 
 
 class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
@@ -49,7 +66,10 @@ class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.
             "end_date",
             "funding",
             "default_visit_count",
+            "reminder_days_before_visit",
+            "reminder_days_before_due",
         ]
+        field_classes = {"reminder_days_before_visit": ReminderDaysField, "reminder_days_before_due": ReminderDaysField}
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),

@@ -6,7 +6,10 @@ mentor side (each a city and, usually, its municipal association), or gathers pe
 community of practice (docs/method.md §3.4).
 """
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -14,6 +17,51 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .organisations import OrganisationKind
+
+# Reminder days (Programme.reminder_days_before_visit and _before_due): whole days from 0
+# (on the day) to MAX_REMINDER_DAYS, at most MAX_REMINDERS of them, kept as text
+# ("14, 3") so that the same column works on SQLite and PostgreSQL.
+MAX_REMINDER_DAYS = 90
+MAX_REMINDERS = 4
+
+
+def reminder_days_parse(text):
+    """The day counts of ``text`` ("14, 3"; commas, semicolons or spaces between them),
+    largest first, each once; raises ``ValidationError`` with what is wrong."""
+    parts = [part for part in re.split(r"[\s,;]+", text or "") if part]
+    if not all(re.fullmatch(r"-?[0-9]{1,6}", part) for part in parts):
+        raise ValidationError(
+            _("Enter whole numbers of days separated by commas, for example: 14, 3."), code="invalid_reminder_days"
+        )
+    days = sorted({int(part) for part in parts}, reverse=True)
+    if any(not 0 <= day <= MAX_REMINDER_DAYS for day in days):
+        raise ValidationError(
+            _("Each number of days is between 0 (on the day) and %(max)s."),
+            code="reminder_days_range",
+            params={"max": MAX_REMINDER_DAYS},
+        )
+    if len(days) > MAX_REMINDERS:
+        raise ValidationError(
+            _("Enter at most %(max)s numbers of days."), code="too_many_reminder_days", params={"max": MAX_REMINDERS}
+        )
+    return days
+
+
+def reminder_days_text(days):
+    """``[14, 3]`` as the text kept in the column: "14, 3"."""
+    return ", ".join(str(day) for day in sorted(set(days), reverse=True))
+
+
+def reminder_days_validate(text):
+    reminder_days_parse(text)
+
+
+def default_days_before_visit():
+    return reminder_days_text(settings.REMINDER_DAYS_BEFORE_VISIT)
+
+
+def default_days_before_due():
+    return reminder_days_text(settings.REMINDER_DAYS_BEFORE_DUE)
 
 
 class ProgrammeQuerySet(models.QuerySet):
@@ -73,6 +121,29 @@ class Programme(models.Model):
         default=3,
         help_text=_("New schemes start with this many visits (2 to 10)."),
     )
+    reminder_days_before_visit = models.CharField(
+        _("reminders before a visit (days)"),
+        max_length=20,
+        blank=True,
+        default=default_days_before_visit,
+        validators=[reminder_days_validate],
+        help_text=_(
+            "How many days before a visit, and before its preparation meeting, its people are reminded: "
+            "for example 14, 3. Leave empty to send no reminder before visits."
+        ),
+    )
+    reminder_days_before_due = models.CharField(
+        _("reminders before a due date (days)"),
+        max_length=20,
+        blank=True,
+        default=default_days_before_due,
+        validators=[reminder_days_validate],
+        help_text=_(
+            "How many days before a task is due (a document to submit before the first visit, an agenda "
+            "to build...) the people it waits for are reminded again: for example 7, 1. Leave empty to "
+            "remind them only when the task appears and when it is late."
+        ),
+    )
     archived = models.BooleanField(_("archived"), default=False)
 
     history = HistoricalRecords()
@@ -96,6 +167,25 @@ class Programme(models.Model):
 
     def get_absolute_url(self):
         return reverse("schemes:programme", kwargs={"programme": self.slug})
+
+    @property
+    def days_before_visit(self):
+        """The reminder days before a visit, largest first ([14, 3])."""
+        return _days_or_none(self.reminder_days_before_visit)
+
+    @property
+    def days_before_due(self):
+        """The reminder days before a due date, largest first ([7, 1])."""
+        return _days_or_none(self.reminder_days_before_due)
+
+
+def _days_or_none(text):
+    # A value the form refused cannot be saved; one written past the form (a shell) sends
+    # no reminder rather than stopping every programme's reminders.
+    try:
+        return reminder_days_parse(text)
+    except ValidationError:
+        return []
 
 
 class SchemeKind(models.TextChoices):

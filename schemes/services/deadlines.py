@@ -32,12 +32,9 @@ VISIT_KINDS = {"visit", "preparation"}
 
 
 def due_days(programme):
-    """The days before a due date when people are told (the programme's, else the
-    site's ``REMINDER_DAYS_BEFORE_DUE``)."""
-    days = getattr(programme, "reminder_days_before_due", None) or settings.REMINDER_DAYS_BEFORE_DUE
-    if isinstance(days, str):
-        days = [int(day) for day in days.replace(";", ",").split(",") if day.strip()]
-    return sorted({int(day) for day in days})
+    """The days before a due date when people are told: the programme's (set by its
+    coordinators, the same days as its e-mailed reminders), smallest first."""
+    return sorted(programme.days_before_due)
 
 
 def _told(since):

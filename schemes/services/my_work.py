@@ -89,21 +89,23 @@ def _my_schemes(user):
 class Scope:
     """What the home page's two lists (``tasks_for`` and ``waiting_for_others``) both
     read, once: everyone's roles in the person's active schemes (with the person, the
-    party and the scheme), those schemes' parties and their action plans' statuses."""
+    party and the scheme), those schemes' parties and their action plans' statuses.
+    ``scope_for_programme``: the same for every active scheme of a programme (the page of
+    who has not answered), with no person of its own."""
 
     user: object
     roles: list
     parties: list
     plans: dict
     responses: list
+    schemes: object = None  # the schemes read (a subquery of their ids)
 
     @property
     def mine(self):
         return [role for role in self.roles if role.user_id == self.user.pk]
 
 
-def scope_for(user):
-    schemes = _my_schemes(user)
+def _scope(user, schemes):
     return Scope(
         user=user,
         roles=list(
@@ -114,7 +116,20 @@ def scope_for(user):
         parties=list(SchemeParty.objects.filter(scheme_id__in=schemes).select_related("organisation").order_by("pk")),
         plans=dict(ActionPlan.objects.filter(scheme_id__in=schemes).order_by().values_list("scheme_id", "status")),
         responses=list(Response.objects.filter(scheme_id__in=schemes).select_related("organisation", "template").order_by("pk")),
+        schemes=schemes,
     )
+
+
+def scope_for(user):
+    return _scope(user, _my_schemes(user))
+
+
+def scope_for_programme(programme, schemes=None):
+    """The scope of ``programme``'s active schemes (or of those of ``schemes``, ids)."""
+    active = Scheme.objects.filter(programme=programme).active()
+    if schemes is not None:
+        active = active.filter(pk__in=schemes)
+    return _scope(None, active.values("pk"))
 
 
 def tasks_for(user, today=None, scope=None, coordinator=True):
@@ -123,27 +138,78 @@ def tasks_for(user, today=None, scope=None, coordinator=True):
     pair (only a programme's coordinators pair them)."""
     today = today or timezone.localdate()
     scope = scope or scope_for(user)
-    mine = _my_schemes(user)
     roles = scope.mine
-    responses = {
-        (response.scheme_id, response.organisation_id, response.template.kind): response.status for response in scope.responses
-    }
-    latest_rounds = {}  # (scheme, city): when its latest round was submitted
-    for scheme_id, city_id, submitted_at in (
-        SelfAssessment.objects.filter(scheme_id__in=mine).order_by("round").values_list("scheme_id", "city_id", "submitted_at")
-    ):
-        latest_rounds[(scheme_id, city_id)] = submitted_at
-    plans = scope.plans
-    with_focus = {role.scheme_id for role in scope.roles if role.scheme_has_focus}
-    # The visits of the person's schemes: the next ones, what is due by the first (the
-    # preparation steps) and after the last (the approval of the plan).
-    visits = list(
-        Visit.objects.filter(scheme_id__in=mine)
+    visits = _visits(scope)
+    tasks = [task for _role, task in _role_tasks(scope, roles, visits)]
+    facilitated = {role.scheme_id for role in roles if role.role == "facilitator"}
+    tasks += _visit_items(visits, facilitated, {role.scheme_id for role in roles}, today)
+    if coordinator:
+        tasks += _mentees_to_pair(user)
+    return _in_order(tasks, today)
+
+
+def tasks_of_everyone(scope, today):
+    """{user: [Task]}: the tasks of every person of ``scope``'s schemes (active accounts),
+    as ``tasks_for`` gives each their own, without the mentee cities to pair (the
+    coordinators' own work) or the visits coming up (news, not tasks): the page of who
+    has not answered, in the same number of queries for one scheme or a thousand."""
+    visits = _visits(scope)
+    roles = [role for role in scope.roles if role.user.is_active]
+    by_user = {}
+    for role, task in _role_tasks(scope, roles, visits):
+        by_user.setdefault(role.user, []).append(task)
+    visits_of = {}
+    for visit in visits:
+        visits_of.setdefault(visit.scheme_id, []).append(visit)
+    for role in roles:
+        if role.role == "facilitator":
+            by_user.setdefault(role.user, []).extend(
+                _visit_items(visits_of.get(role.scheme_id, []), {role.scheme_id}, set(), today)
+            )
+    return {user: _in_order(tasks, today) for user, tasks in by_user.items() if tasks}
+
+
+def _visits(scope):
+    """The visits of the scope's schemes (cancelled ones aside), with their sessions counted."""
+    return list(
+        Visit.objects.filter(scheme_id__in=scope.schemes)
         .exclude(status=VisitStatus.CANCELLED)
         .select_related("scheme__programme", "host")
         .annotate(session_count=Count("agenda_items"))
         .order_by("scheme_id", "order")
     )
+
+
+def _in_order(tasks, today):
+    """Each task's nearness, then de-duplicated (two roles in one scheme), dated tasks first."""
+    for task in tasks:
+        if task.when and task.kind not in ("visit", "preparation"):
+            task.nearness = due_nearness(task.when, today)
+            task.late = task.when <= today
+    seen, result = set(), []
+    for task in sorted(tasks, key=lambda t: (t.when or datetime.date.max, t.scheme.programme.name, t.scheme.number)):
+        if (task.url, task.text) not in seen:
+            seen.add((task.url, task.text))
+            result.append(task)
+    return result
+
+
+def _role_tasks(scope, roles, visits):
+    """[(role, Task)]: the documents, scopes and approvals ``roles`` wait on."""
+    responses = {
+        (response.scheme_id, response.organisation_id, response.template.kind): response.status for response in scope.responses
+    }
+    latest_rounds = {}  # (scheme, city): when its latest round was submitted
+    for scheme_id, city_id, submitted_at in (
+        SelfAssessment.objects.filter(scheme_id__in=scope.schemes)
+        .order_by("round")
+        .values_list("scheme_id", "city_id", "submitted_at")
+    ):
+        latest_rounds[(scheme_id, city_id)] = submitted_at
+    plans = scope.plans
+    with_focus = {role.scheme_id for role in scope.roles if role.scheme_has_focus}
+    # What is due by the first visit (the preparation steps) and after the last (the
+    # approval of the plan).
     first_day, last_day = {}, {}
     for visit in visits:
         if visit.start_date:
@@ -156,22 +222,23 @@ def tasks_for(user, today=None, scope=None, coordinator=True):
             mentee_cities.setdefault(party.scheme_id, []).append(party.organisation)
 
     tasks = []
-    facilitated = []
     for role in roles:
         scheme = role.scheme
         city = role.party.organisation if role.party and role.party.organisation.kind == OrganisationKind.CITY else None
-        if role.role == "facilitator":
-            facilitated.append(scheme.pk)
         if role.role == "association":
             for mentee in mentee_cities.get(scheme.pk, []):
                 if responses.get((scheme.pk, mentee.pk, "needs_analysis")) != ResponseStatus.SUBMITTED:
                     tasks.append(
-                        Task(
-                            scheme,
-                            _("Fill the national and regional context in the needs analysis of %(city)s") % {"city": mentee.name},
-                            _url("needs_analysis", scheme, organisation=mentee.pk),
-                            first_day.get(scheme.pk),
-                            key=f"context:{scheme.pk}:{mentee.pk}",
+                        (
+                            role,
+                            Task(
+                                scheme,
+                                _("Fill the national and regional context in the needs analysis of %(city)s")
+                                % {"city": mentee.name},
+                                _url("needs_analysis", scheme, organisation=mentee.pk),
+                                first_day.get(scheme.pk),
+                                key=f"context:{scheme.pk}:{mentee.pk}",
+                            ),
                         )
                     )
         if city is None or role.role not in ("mentee", "mentor"):
@@ -184,62 +251,60 @@ def tasks_for(user, today=None, scope=None, coordinator=True):
                 else _("Fill and submit the strengths and experience of %(city)s")
             ) % {"city": city.name}
             tasks.append(
-                Task(
-                    scheme,
-                    text,
-                    _url(page, scheme, organisation=city.pk),
-                    first_day.get(scheme.pk),
-                    key=f"{kind}:{scheme.pk}:{city.pk}",
+                (
+                    role,
+                    Task(
+                        scheme,
+                        text,
+                        _url(page, scheme, organisation=city.pk),
+                        first_day.get(scheme.pk),
+                        key=f"{kind}:{scheme.pk}:{city.pk}",
+                    ),
                 )
             )
         if scheme.benchmark_id:
             if latest_rounds.get((scheme.pk, city.pk)) is None:  # no round yet, or not submitted
                 tasks.append(
-                    Task(
-                        scheme,
-                        _("Assess %(city)s against the benchmark and submit") % {"city": city.name},
-                        _url("self_assessment", scheme, organisation=city.pk),
-                        first_day.get(scheme.pk),
-                        key=f"assess:{scheme.pk}:{city.pk}",
+                    (
+                        role,
+                        Task(
+                            scheme,
+                            _("Assess %(city)s against the benchmark and submit") % {"city": city.name},
+                            _url("self_assessment", scheme, organisation=city.pk),
+                            first_day.get(scheme.pk),
+                            key=f"assess:{scheme.pk}:{city.pk}",
+                        ),
                     )
                 )
             agreed = scheme.focus_agreed_by_mentee if role.role == "mentee" else scheme.focus_agreed_by_mentor
             if scheme.pk in with_focus and agreed is None:
                 tasks.append(
-                    Task(
-                        scheme,
-                        _("Agree the focus key factors for your side"),
-                        _url("scheme_focus", scheme),
-                        first_day.get(scheme.pk),
-                        key=f"focus:{scheme.pk}:{role.role}",
+                    (
+                        role,
+                        Task(
+                            scheme,
+                            _("Agree the focus key factors for your side"),
+                            _url("scheme_focus", scheme),
+                            first_day.get(scheme.pk),
+                            key=f"focus:{scheme.pk}:{role.role}",
+                        ),
                     )
                 )
         if role.role == "mentee" and plans.get(scheme.pk) == ActionPlanStatus.SUBMITTED:
             last = last_day.get(scheme.pk)
             tasks.append(
-                Task(
-                    scheme,
-                    _("Record the approval of the action plan"),
-                    _url("action_plan", scheme),
-                    scheme.end_date or (last + APPROVAL_AFTER_LAST_VISIT if last else None),
-                    key=f"approve:{scheme.pk}",
+                (
+                    role,
+                    Task(
+                        scheme,
+                        _("Record the approval of the action plan"),
+                        _url("action_plan", scheme),
+                        scheme.end_date or (last + APPROVAL_AFTER_LAST_VISIT if last else None),
+                        key=f"approve:{scheme.pk}",
+                    ),
                 )
             )
-
-    tasks += _visit_items(visits, set(facilitated), {role.scheme_id for role in roles}, today)
-    if coordinator:
-        tasks += _mentees_to_pair(user)
-    for task in tasks:
-        if task.when and task.kind not in ("visit", "preparation"):
-            task.nearness = due_nearness(task.when, today)
-            task.late = task.when <= today
-    # De-duplicate (two roles in one scheme), dated tasks first.
-    seen, result = set(), []
-    for task in sorted(tasks, key=lambda t: (t.when or datetime.date.max, t.scheme.programme.name, t.scheme.number)):
-        if (task.url, task.text) not in seen:
-            seen.add((task.url, task.text))
-            result.append(task)
-    return result
+    return tasks
 
 
 def _visit_items(visits, facilitated, schemes, today):

@@ -1,17 +1,25 @@
-"""Reminders by e-mail (``manage.py send_reminders``, run daily by cron).
+"""Reminders by e-mail (``manage.py send_reminders`` from cron, or the daily
+``reminders_send`` background task: mentoring/tasks.py).
 
-Two kinds, in one e-mail per person and run, in the person's language:
-- **before a visit**: everyone of the scheme (observers aside) hears of a visit
-  REMINDER_DAYS_BEFORE_VISIT days before its first day (14 and 3 by default), and of its
-  preparation meeting as many days before that; a visit or meeting moved to new dates is
-  announced again;
-- **a document waits**: each task of the person's "Waiting for you" list (a document to
-  fill and submit, a scope to agree, a plan to approve, an agenda to build, a mentee to
-  pair) is sent once, when it first appears.
+Two kinds, in one e-mail per person and run, in the person's language, on the days each
+programme's coordinators chose (``Programme.reminder_days_before_visit`` and
+``reminder_days_before_due``; a new programme starts with REMINDER_DAYS_BEFORE_VISIT and
+REMINDER_DAYS_BEFORE_DUE):
+- **before a visit**: everyone of the scheme (observers aside) hears of a visit on each of
+  the programme's days before its first day (14 and 3 by default), and of its preparation
+  meeting as many days before that; a visit or meeting moved to new dates is announced
+  again;
+- **a task waits**: each task of the person's "Waiting for you" list (a document to fill
+  and submit, a scope to agree, a plan to approve, an agenda to build, a mentee to pair)
+  is sent when it first appears; a task with a due date again on each of the programme's
+  days before that date (7 and 1 by default), and once when it is late. A due date that
+  moves starts its reminders again. One line per task and e-mail, whichever of these
+  reminders fall on the same day.
 
 Each reminder is recorded (person, subject) before its e-mail leaves, in the same
 transaction: running the command twice, or two runs at once, sends nothing twice, and a
-failed e-mail is not recorded, so the next run sends it.
+failed e-mail is not recorded, so the next run sends it. A day missed (no run that day)
+is caught up by the next run, with the reminder of the nearest day not yet passed.
 """
 
 import datetime
@@ -28,14 +36,39 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..models import ProgrammeRole, Reminder, SchemeRole, Visit, VisitStatus
+from ..models.programmes import MAX_REMINDER_DAYS
 from .my_work import tasks_for
 
 
 @dataclass
 class Item:
-    key: str
+    keys: list  # the Reminder keys the line stands for
     text: str
     url: str
+
+
+def _threshold(days, left):
+    """The reminder day ``left`` days ahead falls under: the nearest of ``days`` not yet
+    passed (3 of [14, 3] two days ahead, when the run of three days ahead was missed),
+    None when it is further than the largest."""
+    later = [n for n in days if n >= left]
+    return min(later) if later else None
+
+
+def task_reminder_keys(task, today):
+    """The reminders of ``task`` due ``today``: when it first appears (``task:<key>``);
+    before its due date, at its programme's day it falls under
+    (``task:<key>:before:<date>:<days>``); once late (``task:<key>:late:<date>``)."""
+    keys = [f"task:{task.key}"]
+    if task.when:
+        left = (task.when - today).days
+        if left < 0:
+            keys.append(f"task:{task.key}:late:{task.when.isoformat()}")
+        else:
+            threshold = _threshold(task.scheme.programme.days_before_due, left)
+            if threshold is not None:
+                keys.append(f"task:{task.key}:before:{task.when.isoformat()}:{threshold}")
+    return keys
 
 
 @dataclass
@@ -47,15 +80,15 @@ class Outcome:
 
 
 def _visit_items(today):
-    """{user id: [Item]} for the visits whose reminder day has come."""
-    days = sorted(settings.REMINDER_DAYS_BEFORE_VISIT)
-    if not days:
-        return {}
-    window = {"gt": today, "lte": today + datetime.timedelta(days=days[-1])}
+    """{user id: [Item]} for the visits whose reminder day has come, on each visit's
+    programme's days."""
+    # Read up to the largest day any programme may choose; each visit is then held to its
+    # own programme's days.
+    window = {"gte": today, "lte": today + datetime.timedelta(days=MAX_REMINDER_DAYS)}
     visits = (
         Visit.objects.filter(
-            Q(start_date__gt=window["gt"], start_date__lte=window["lte"])
-            | Q(preparation_meeting__gt=window["gt"], preparation_meeting__lte=window["lte"]),
+            Q(start_date__gte=window["gte"], start_date__lte=window["lte"])
+            | Q(preparation_meeting__gte=window["gte"], preparation_meeting__lte=window["lte"]),
             status__in=[VisitStatus.PLANNED, VisitStatus.CONFIRMED],
         )
         .select_related("scheme__programme", "host")
@@ -76,14 +109,19 @@ def _visit_items(today):
             kwargs={"programme": visit.scheme.programme.slug, "number": visit.scheme.number, "visit": visit.order},
         )
         # The visit, and its preparation meeting (entries: visit, days left, item, meeting day).
+        days = visit.scheme.programme.days_before_visit
         for prefix, day, meeting in (("visit", visit.start_date, None), ("preparation", visit.preparation_meeting, True)):
-            if day is None or not window["gt"] < day <= window["lte"]:
+            if day is None or day < today:
                 continue
             left = (day - today).days
-            threshold = min(n for n in days if left <= n)
+            if left == 0 and 0 not in days:
+                continue  # on the day itself only when the programme asks for it
+            threshold = _threshold(days, left)
+            if threshold is None:
+                continue
             for user_id in people.get(visit.scheme_id, ()):
                 items.setdefault(user_id, []).append(
-                    (visit, left, Item(f"{prefix}:{visit.pk}:{day}:{threshold}", str(visit), url), day if meeting else None)
+                    (visit, left, Item([f"{prefix}:{visit.pk}:{day}:{threshold}"], str(visit), url), day if meeting else None)
                 )
     return items
 
@@ -107,17 +145,20 @@ def send_reminders(today=None, dry_run=False):
         with translation.override(user.language or settings.LANGUAGE_CODE):
             visits = visit_items.get(user.pk, [])
             tasks = [
-                Item(f"task:{task.key}", f"{task.text} ({task.nearness})" if task.nearness else task.text, task.url)
+                Item(task_reminder_keys(task, today), f"{task.text} ({task.nearness})" if task.nearness else task.text, task.url)
                 for task in tasks_for(user, today=today)
                 if task.key
             ]
             sent = set(
                 Reminder.objects.filter(
-                    user=user, key__in=[entry[2].key for entry in visits] + [t.key for t in tasks]
+                    user=user, key__in=[key for item in [e[2] for e in visits] + tasks for key in item.keys]
                 ).values_list("key", flat=True)
             )
-            visits = [entry for entry in visits if entry[2].key not in sent]
-            tasks = [task for task in tasks if task.key not in sent]
+            # A line goes when one of its reminders is new; the new ones are recorded.
+            for item in [e[2] for e in visits] + tasks:
+                item.keys = [key for key in item.keys if key not in sent]
+            visits = [entry for entry in visits if entry[2].keys]
+            tasks = [task for task in tasks if task.keys]
             if not visits and not tasks:
                 continue
             if dry_run:
@@ -127,7 +168,9 @@ def send_reminders(today=None, dry_run=False):
                 continue
             try:
                 with transaction.atomic():
-                    Reminder.objects.bulk_create([Reminder(user=user, key=item.key) for item in [e[2] for e in visits] + tasks])
+                    Reminder.objects.bulk_create(
+                        [Reminder(user=user, key=key) for item in [e[2] for e in visits] + tasks for key in item.keys]
+                    )
                     _send(user, visits, tasks)
             except IntegrityError:
                 continue  # another run sent these meanwhile

@@ -1,4 +1,5 @@
-"""manage.py send_reminders: e-mail the reminders due today (run it daily from cron)."""
+"""manage.py send_reminders: e-mail the reminders due today (run it daily from cron, or
+let the ``reminders_send`` background task do it: mentoring/tasks.py)."""
 
 import datetime
 
@@ -9,9 +10,11 @@ from schemes.services.reminders import send_reminders
 
 class Command(BaseCommand):
     help = (
-        "E-mail the reminders due today: visits coming up (REMINDER_DAYS_BEFORE_VISIT days before, 14 and 3 by "
-        "default) and documents waiting for someone. Each reminder is sent once: running it again sends nothing "
-        "twice. Run it daily, e.g. from cron: 0 7 * * * cd /srv/mentoring && .venv/bin/python manage.py send_reminders"
+        "E-mail the reminders due today, on each programme's days: visits coming up (14 and 3 days before by "
+        "default) and tasks waiting for someone (when they appear, 7 and 1 days before they are due by default, "
+        "and once late). Each reminder is sent once: running it again sends nothing twice. Run it daily, e.g. "
+        "from cron: 0 7 * * * cd /srv/mentoring && .venv/bin/python manage.py send_reminders (or leave it to the "
+        "reminders_send background task, which manage.py schedule_tasks starts)"
     )
 
     def add_arguments(self, parser):
