@@ -2,6 +2,7 @@
 ``schemes.services.bulk_invitations``)."""
 
 import hashlib
+import json
 
 from django import forms
 from django.core import signing
@@ -63,7 +64,8 @@ class BulkInvitationForm(SubmitOnceMixin, forms.Form):
         upload = cleaned.get("file")
         if upload:
             try:
-                cleaned["people"], self.warning = upload_read(upload)
+                text, self.warning = upload_read(upload)
+                cleaned["people"] = text.strip()  # as the box will send it back
             except ValidationError as error:
                 self.add_error("file", error)
                 return cleaned
@@ -75,10 +77,14 @@ class BulkInvitationForm(SubmitOnceMixin, forms.Form):
         return cleaned
 
     def digest(self):
-        """What the preview was made of: the list and the choices."""
+        """What the preview was made of: the people as read (not the text, which a browser
+        sends back with other line ends and spaces) and the choices."""
         data = self.cleaned_data
         organisation = data.get("organisation")
-        text = "\n".join([data["people"], data["role"], str(organisation.pk if organisation else ""), data["message"]])
+        read = [
+            [line.first_name, line.last_name, line.email, line.organisation, line.role, bool(line.problem)] for line in self.lines
+        ]
+        text = json.dumps([read, data["role"], organisation.pk if organisation else None, data["message"]])
         return hashlib.sha256(text.encode()).hexdigest()
 
     def sign(self, batch):
