@@ -225,6 +225,10 @@ def test_form_errors_use_the_summary_and_keep_what_was_typed(personas):
     assert 'href="#id_organisation"' in page
     assert "kept@example.org" in page
     assert not outcomes(response)
+    # No role chosen in advance: the lines that name none say so; those that do are taken.
+    response = post(client, role="", people="a@example.org\nB, b@example.org, , observer")
+    assert outcomes(response) == ["role", "new"]
+    assert "This line names no role" in response.content.decode()
 
 
 def test_a_2000_line_file_is_refused_quickly_with_a_clear_message(personas):

@@ -39,7 +39,7 @@ class BulkInvitationForm(SubmitOnceMixin, forms.Form):
         help_text=_("Columns: name, e-mail, organisation, role; a first line naming them is allowed. UTF-8 is best."),
         required=False,
     )
-    role = forms.ChoiceField(label=_("Role, for lines that name none"))
+    role = forms.ChoiceField(label=_("Role, for lines that name none"), required=False)
     organisation = forms.ModelChoiceField(
         label=_("On behalf of, for lines that name no organisation"), queryset=Organisation.objects.none(), required=False
     )
@@ -55,7 +55,12 @@ class BulkInvitationForm(SubmitOnceMixin, forms.Form):
     def __init__(self, *args, roles, organisations, scheme=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.scheme = scheme
-        self.fields["role"].choices = [(role, label) for role, label in ROLE_LABELS.items() if role in roles]
+        # No role chosen in advance: a list that names no role would otherwise give
+        # everyone on it the first one offered (a programme's: coordinator).
+        self.fields["role"].choices = [
+            ("", _("Choose a role")),
+            *((role, label) for role, label in ROLE_LABELS.items() if role in roles),
+        ]
         organisation_choices(self.fields["organisation"], organisations)
         self.lines, self.warning = [], ""
 

@@ -430,9 +430,13 @@ def _check(row, *, scheme, first_line, default_role, default_organisation, grant
     row.role = read["role_names"].get(_key(line.role)) if line.role else default_role
     if not row.role:
         row.outcome = ROLE
-        row.reason = _("Roles are: %(roles)s.") % {
-            "roles": ", ".join(str(label) for role, label in ROLE_LABELS.items() if role in grantable)
-        }
+        roles = ", ".join(str(label) for role, label in ROLE_LABELS.items() if role in grantable)
+        if line.role:
+            row.reason = _("Roles are: %(roles)s.") % {"roles": roles}
+        else:
+            row.reason = _("This line names no role and no role is chosen for such lines. Roles are: %(roles)s.") % {
+                "roles": roles
+            }
         return
     if row.role not in grantable:
         row.outcome, row.reason = REFUSED, _("You may not give this role here.")
