@@ -337,6 +337,9 @@ def test_the_programme_page_invites_its_team(personas):
     assert outcomes(response) == ["new", "new", "invalid", "has_role"]
     response = post(client, PROGRAMME_URL, role="observer", people="Mia, m1@example.org, , mentee")
     assert outcomes(response) == ["refused"]  # a scheme's role: not given for the programme
+    response = post(client, PROGRAMME_URL, role="observer", people="Mia, m1@example.org, Otherland, observer")
+    assert outcomes(response) == ["organisation"]
+    assert "Organisation not in the programme" in response.content.decode()
     response = post(client, PROGRAMME_URL, role="observer", people="o1@example.org\nFacil, f1@example.org, , facilitator")
     send(client, response, PROGRAMME_URL)
     assert sorted(Invitation.objects.filter(scheme=None).values_list("email", "role")) == [

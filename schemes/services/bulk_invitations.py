@@ -132,6 +132,7 @@ class Row:
     party: object = None
     user: object = None
     duplicate_of: int = 0
+    in_scheme: bool = True  # else a programme's list
     done: bool = False  # applied
     changed: bool = False  # the outcome is not the one the preview showed
 
@@ -145,6 +146,8 @@ class Row:
             return DONE_LABELS[self.outcome]
         if self.outcome == DUPLICATE:
             return _("Duplicate of line %(number)s") % {"number": self.duplicate_of}
+        if self.outcome == ORGANISATION and not self.in_scheme:
+            return _("Organisation not in the programme")
         return OUTCOME_LABELS[self.outcome]
 
     @property
@@ -353,7 +356,7 @@ def batch_check(*, programme, scheme, lines, default_role, default_organisation,
     a person may act for here (the people page's), ``grantable`` the roles the giver may
     give here."""
     User = get_user_model()
-    rows = [Row(line) for line in lines]
+    rows = [Row(line, in_scheme=scheme is not None) for line in lines]
     addresses = set()
     for row in rows:
         row.email = row.line.email.lower()
