@@ -160,6 +160,47 @@ def test_send_writes_exactly_the_valid_lines_once(personas, waiting):
     again = send(client, preview)
     assert again.status_code == 302
     assert written() == before
+    # The form posted again with another list is previewed, then sent, as a list of its own.
+    other = post(
+        client,
+        people="later@example.org",
+        organisation=personas.mentee_city.pk,
+        submission=preview.context["form"].data["submission"],
+    )
+    assert outcomes(other) == ["new"]
+    send(client, other)
+    assert Invitation.objects.filter(email="later@example.org").exists()
+
+
+def test_a_role_given_on_the_single_form_is_told_by_email(personas):
+    response = personas.client("coordinator").post(
+        "/programmes/test-programme/people/",
+        {"action": "grant", "grant-email": "outsider@test.example", "grant-role": "observer"},
+    )
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    assert message.to == ["outsider@test.example"]
+    assert "Coordinator Tester gave you the role of Observer in Test Programme." in message.body
+    assert "What you will do first: follow the progress of every scheme" in message.body
+
+
+def test_an_address_invited_by_someone_else_at_the_same_instant_is_reported(personas, monkeypatch):
+    from schemes.services import bulk_invitations
+    from schemes.services.invitations import AlreadyInvited
+
+    real = bulk_invitations.invitation_create
+
+    def racing(**kwargs):
+        if kwargs["email"] == "nora@menteeville.example":
+            raise AlreadyInvited(kwargs["email"])
+        return real(**kwargs)
+
+    client = personas.client("facilitator")
+    preview = post(client, people="nora@menteeville.example\nomar@menteeville.example", organisation=personas.mentee_city.pk)
+    monkeypatch.setattr(bulk_invitations, "invitation_create", racing)
+    response = send(client, preview)
+    assert outcomes(response) == ["invited", "new"]
+    assert list(Invitation.objects.values_list("email", flat=True)) == ["omar@menteeville.example"]
 
 
 def test_what_changed_since_the_preview_is_reported_and_applied_as_it_is_now(personas):

@@ -2,6 +2,8 @@
 roles. Roles, invitations and organisations are all fetched through the programme or
 scheme, and the roles offered are those the user may grant (``access.GRANTS``)."""
 
+import secrets
+
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
@@ -297,9 +299,12 @@ def _bulk_page(request, *, programme, scheme, access, where, people_url):
         batch = batch_check(programme=programme, scheme=scheme, giver=request.user, **check)
         context.update(batch=batch, warning=form.warning)
         # Drawn again with the list as read (a file's text in the box) and the preview's
-        # signed outcomes, so that "Send" posts exactly what was previewed.
+        # signed outcomes, so that "Send" posts exactly what was previewed; and a new
+        # one-time token per preview: "Send" twice from one preview sends once, but the
+        # next list, previewed after going back to the form, is a list of its own.
         again = request.POST.copy()
         again["people"], again["previewed"] = data["people"], form.sign(batch)
+        again["submission"] = secrets.token_urlsafe(24)
         form = bound(again)
     context["form"] = form
     return render(request, "schemes/people_bulk.html", context)
