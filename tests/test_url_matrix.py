@@ -159,6 +159,8 @@ TABLE = {
     "schemes:programme_history": row("programme", page(IN_PROGRAMME), GET_ONLY),
     "schemes:programme_restore": row("programme_child", POST_ONLY, action(COORD)),
     "schemes:programme_people": row("programme", page(IN_PROGRAMME), action(COORD, done=200)),
+    # Inviting several people at once: who invites on the People page.
+    "schemes:programme_people_bulk": row("programme", page(COORD), action(COORD, done=200)),
     "schemes:programme_role_remove": row("programme_child", POST_ONLY, action(COORD, done=ASKS)),
     "schemes:programme_invitation_withdraw": row("programme_child", POST_ONLY, action(COORD, done=ASKS)),
     # Cities, associations and other organisations of a programme.
@@ -178,6 +180,7 @@ TABLE = {
     "schemes:scheme_history": row("scheme", page(IN_PROGRAMME), GET_ONLY),
     "schemes:scheme_restore": row("scheme_child", POST_ONLY, action(COORD)),
     "schemes:scheme_people": row("scheme", page(IN_PROGRAMME), action(ORGANISERS, done=200)),
+    "schemes:scheme_people_bulk": row("scheme", page(ORGANISERS), action(ORGANISERS, done=200)),
     "schemes:scheme_role_remove": row("scheme_child", POST_ONLY, action(ORGANISERS, done=ASKS)),
     "schemes:scheme_invitation_withdraw": row("scheme_child", POST_ONLY, action(ORGANISERS, done=ASKS)),
 }

@@ -95,12 +95,25 @@ def role_conflict(*, user, programme, scheme, role):
     if scheme is None:
         if role != COORDINATOR:
             return None
-        if SchemeRole.objects.filter(user=user, scheme__programme=programme, role__in=CITY_ROLES).exists():
-            return _("This person acts for a city or association in this programme: they cannot also coordinate it.")
-        return None
+        held = set(
+            SchemeRole.objects.filter(user=user, scheme__programme=programme, role__in=CITY_ROLES).values_list("role", flat=True)
+        )
+        return held_role_conflict(held=held, scheme=None, role=role)
     held = set(scheme.roles.filter(user=user).values_list("role", flat=True))
     if programme.roles.filter(user=user, role=COORDINATOR).exists():
         held.add(COORDINATOR)
+    return held_role_conflict(held=held, scheme=scheme, role=role)
+
+
+def held_role_conflict(*, held, scheme, role):
+    """The rule of ``role_conflict`` for roles already read: ``held`` is, in a scheme, the
+    person's roles in it (with coordinator when they coordinate its programme); in a
+    programme, their city and association roles in its schemes. The bulk invitations read
+    them for every address of a list at once."""
+    if scheme is None:
+        if role == COORDINATOR and held & CITY_ROLES:
+            return _("This person acts for a city or association in this programme: they cannot also coordinate it.")
+        return None
     if role in {FACILITATOR, COORDINATOR} and held & CITY_ROLES:
         return _("This person acts for a city or association of this scheme: they cannot also facilitate it.")
     if role in CITY_ROLES and held & {FACILITATOR, COORDINATOR}:
@@ -124,19 +137,27 @@ def role_party_check(form, cleaned):
     a mentee-side (or peer) city, a mentor officer for a mentor-side (or peer) city, an
     association officer for an association of the scheme. Returns that party."""
     role, organisation = cleaned.get("role"), cleaned.get("organisation")
-    if form.scheme is None or role not in {MENTEE, MENTOR, ASSOCIATION}:
+    if form.scheme is None:
         return None
+    party, error = role_party(role=role, organisation=organisation, parties=form.scheme.parties.all())
+    if error:
+        form.add_error("organisation", error)
+    return party
+
+
+def role_party(*, role, organisation, parties):
+    """The party of ``parties`` (a scheme's) a ``role`` on behalf of ``organisation`` acts
+    for, and the error when it cannot: (party, None), (None, message), or (None, None)
+    for a role that acts for no party."""
+    if role not in {MENTEE, MENTOR, ASSOCIATION}:
+        return None, None
     if organisation is None:
-        form.add_error("organisation", _("Choose the city or association this person acts for."))
-        return None
-    party = next((p for p in form.scheme.parties.all() if p.organisation_id == organisation.pk), None)
+        return None, _("Choose the city or association this person acts for.")
+    party = next((p for p in parties if p.organisation_id == organisation.pk), None)
     expected_kind = OrganisationKind.ASSOCIATION if role == ASSOCIATION else OrganisationKind.CITY
     expected_sides = {MENTEE: {Side.MENTEE, Side.PEER}, MENTOR: {Side.MENTOR, Side.PEER}}.get(role, set(Side.values))
     if party is None or organisation.kind != expected_kind or party.side not in expected_sides:
-        form.add_error(
-            "organisation",
-            _("For this role, choose a %(kind)s on the right side of this scheme.")
-            % {"kind": OrganisationKind(expected_kind).label.lower()},
-        )
-        return None
-    return party
+        return None, _("For this role, choose a %(kind)s on the right side of this scheme.") % {
+            "kind": OrganisationKind(expected_kind).label.lower()
+        }
+    return party, None

@@ -18,7 +18,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from mentoring.access import ASSOCIATION, COORDINATOR, FACILITATOR, MENTEE, MENTOR, OBSERVER, ROLE_LABELS
 from mentoring.activity import log_action
 from mentoring.tasks import email_enqueue
 
@@ -46,6 +48,30 @@ class InvitationSent:
     invitation: object
     link: str  # shown once to the inviter as well, for when e-mail is slow
     replaced: bool  # an earlier invitation's link was live and no longer works
+
+
+# What a person does first in each role (seed 000 §3: the needs analysis by the mentee
+# city, the association's national/regional part of it, the mentor's strengths and
+# good practices; the facilitator's visits), told in the invitation and role e-mails.
+FIRST_STEPS = {
+    "scheme": {
+        MENTEE: gettext_lazy("fill in your city's needs analysis with your colleagues (Annex 2)."),
+        MENTOR: gettext_lazy("record your city's strengths and experience (Annex 3) and its good practices (Annex 4)."),
+        ASSOCIATION: gettext_lazy("fill in the national and regional context part of the needs analysis."),
+        FACILITATOR: gettext_lazy("plan the mentoring visits with the cities and build their agendas."),
+        OBSERVER: gettext_lazy("follow the scheme's progress and read its documents."),
+    },
+    "programme": {
+        COORDINATOR: gettext_lazy("set up the programme's schemes and invite their people."),
+        FACILITATOR: gettext_lazy("help the schemes you are assigned to: plan their visits and build the agendas."),
+        OBSERVER: gettext_lazy("follow the progress of every scheme of the programme on its dashboard."),
+    },
+}
+
+
+def first_step(role, scheme):
+    """What a person in ``role`` does first, in a scheme or (``scheme`` None) a programme."""
+    return FIRST_STEPS["programme" if scheme is None else "scheme"].get(role, "")
 
 
 def _role_create(*, user, programme, scheme, role, party):
@@ -120,7 +146,12 @@ def invitation_create(
     )
     link = build_url(reverse("invitation_accept", kwargs={"token": token}))
     with translation.override(invited_by.language or translation.get_language()):
-        context = {"invitation": invitation, "link": link, "days": settings.INVITATION_VALID_DAYS}
+        context = {
+            "invitation": invitation,
+            "link": link,
+            "days": settings.INVITATION_VALID_DAYS,
+            "first_step": first_step(role, scheme),
+        }
         subject = _("You are invited to %(where)s") % {"where": invitation.where.title if scheme else programme.name}
         body = render_to_string("emails/invitation.txt", context)
     email_enqueue(subject=subject, body=body, to=[invitation.email])
@@ -213,7 +244,8 @@ def invitation_withdraw(*, invitation, actor):
 
 @transaction.atomic
 def role_grant(*, user, programme, scheme=None, role, party=None, actor):
-    """Give an existing account a role (no invitation needed)."""
+    """Give an existing account a role (no invitation needed), and tell the person by
+    e-mail, in their language, what it is and what they do first."""
     given, created = _role_create(user=user, programme=programme, scheme=scheme, role=role, party=party)
     if created:
         log_action(
@@ -225,7 +257,26 @@ def role_grant(*, user, programme, scheme=None, role, party=None, actor):
             label=user.display_name,
             data={"role": role, "user": user.pk},
         )
+        _role_given_email(user=user, programme=programme, scheme=scheme, role=role, party=party, actor=actor)
     return given
+
+
+def _role_given_email(*, user, programme, scheme, role, party, actor):
+    where = scheme or programme
+    with translation.override(user.language or translation.get_language()):
+        context = {
+            "actor": actor,
+            "programme": programme,
+            "scheme": scheme,
+            "where": where if scheme else programme.name,
+            "role_label": ROLE_LABELS.get(role, role),
+            "organisation": party.organisation if party else None,
+            "first_step": first_step(role, scheme),
+            "link": settings.SITE_URL + where.get_absolute_url(),
+        }
+        subject = _("You have a new role in %(where)s") % {"where": scheme.title if scheme else programme.name}
+        body = render_to_string("emails/role_given.txt", context)
+    email_enqueue(subject=subject, body=body, to=[user.email])
 
 
 @transaction.atomic

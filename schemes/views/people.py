@@ -2,6 +2,8 @@
 roles. Roles, invitations and organisations are all fetched through the programme or
 scheme, and the roles offered are those the user may grant (``access.GRANTS``)."""
 
+import secrets
+
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
@@ -14,8 +16,10 @@ from mentoring.access import programme_view, require, scheme_view
 from mentoring.pages import confirm_page, confirmed
 from mentoring.submissions import submission_save
 
+from ..forms.bulk_invitations import BulkInvitationForm
 from ..forms.people import InvitationForm, RoleGrantForm
 from ..models import Invitation, Organisation, ProgrammeRole, SchemeRole
+from ..services.bulk_invitations import MAX_PEOPLE, batch_apply, batch_check, expiry
 from ..services.invitations import AlreadyInvited, invitation_create, invitation_withdraw, role_grant, role_remove
 
 
@@ -238,3 +242,93 @@ def scheme_invitation_withdraw(request, scheme, access, pk):
     invitation_withdraw(invitation=invitation, actor=request.user)
     messages.success(request, _("Invitation withdrawn: its link no longer works."))
     return redirect("schemes:scheme_people", programme=scheme.programme.slug, number=scheme.number)
+
+
+def _bulk_page(request, *, programme, scheme, access, where, people_url):
+    """Invite several people: "Preview" shows each line's outcome and writes nothing;
+    "Send" reads the same list again, checks it again and applies it in one transaction,
+    then shows what was done. A list changed since its preview is previewed again
+    instead of sent."""
+    grantable = access.grantable(where)
+    organisations = _organisations(programme, scheme)
+
+    def bound(data=None, files=None):
+        return BulkInvitationForm(data, files, roles=grantable, organisations=organisations, scheme=scheme)
+
+    form = bound(request.POST or None, request.FILES or None) if request.method == "POST" else bound()
+    context = {
+        "programme": programme,
+        "scheme": scheme,
+        "access": access,
+        "people_url": people_url,
+        "max_people": MAX_PEOPLE,
+        "expires": expiry(),
+    }
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        check = {
+            "lines": form.lines,
+            "default_role": data["role"],
+            "default_organisation": data["organisation"],
+            "grantable": grantable,
+            "organisations": organisations,
+        }
+        previewed = form.previewed_outcomes()
+        if request.POST.get("action") == "apply" and previewed is not None:
+            saved = submission_save(
+                request,
+                form,
+                lambda: batch_apply(
+                    programme=programme,
+                    scheme=scheme,
+                    invited_by=request.user,
+                    message=data["message"],
+                    previewed=previewed,
+                    **check,
+                ),
+                url=lambda batch: people_url,
+            )
+            if saved.again:
+                return redirect(saved.url)
+            return render(request, "schemes/people_bulk.html", {**context, "applied": saved.object})
+        if request.POST.get("action") == "apply":
+            messages.warning(
+                request,
+                _("The list or the choices changed since the preview, so nothing was sent: check this preview, then send."),
+            )
+        batch = batch_check(programme=programme, scheme=scheme, giver=request.user, **check)
+        context.update(batch=batch, warning=form.warning)
+        # Drawn again with the list as read (a file's text in the box) and the preview's
+        # signed outcomes, so that "Send" posts exactly what was previewed; and a new
+        # one-time token per preview: "Send" twice from one preview sends once, but the
+        # next list, previewed after going back to the form, is a list of its own.
+        again = request.POST.copy()
+        again["people"], again["previewed"] = data["people"], form.sign(batch)
+        again["submission"] = secrets.token_urlsafe(24)
+        form = bound(again)
+    context["form"] = form
+    return render(request, "schemes/people_bulk.html", context)
+
+
+@programme_view("invite")
+def programme_people_bulk(request, programme, access):
+    return _bulk_page(
+        request,
+        programme=programme,
+        scheme=None,
+        access=access,
+        where="programme",
+        people_url=reverse("schemes:programme_people", kwargs={"programme": programme.slug}),
+    )
+
+
+@scheme_view("invite")
+def scheme_people_bulk(request, scheme, access):
+    return _bulk_page(
+        request,
+        programme=scheme.programme,
+        scheme=scheme,
+        access=access,
+        where="scheme",
+        people_url=reverse("schemes:scheme_people", kwargs={"programme": scheme.programme.slug, "number": scheme.number}),
+    )
