@@ -27,7 +27,7 @@ class BulkInvitationForm(SubmitOnceMixin, forms.Form):
     people = forms.CharField(
         label=_("People, one a line"),
         help_text=_(
-            "An e-mail address, \u201cName <e-mail>\u201d, or name, e-mail, organisation, role separated by commas, "
+            "An e-mail address, “Name <e-mail>”, or name, e-mail, organisation, role separated by commas, "
             "semicolons or tabs (as pasted from a spreadsheet). A first line naming the columns is allowed."
         ),
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),

@@ -270,7 +270,7 @@ def lines_read(text):
         if columns is not None:
             if "email" not in columns.values():
                 raise ValidationError(
-                    _("The first line names the columns but none of them is the e-mail address (name it \u201ce-mail\u201d)."),
+                    _("The first line names the columns but none of them is the e-mail address (name it “e-mail”)."),
                     code="header",
                 )
             physical = physical[1:]
