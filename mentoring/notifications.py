@@ -68,6 +68,11 @@ RULES = {
     "session.changed": AGENDA,
     "session.moved": AGENDA,
     "session.removed": AGENDA,
+    # What a local support group member wrote through their personal link: told to the
+    # mentee city (whose plan and visits they are) and the facilitators.
+    "visit.member_replied": Rule(("plan_owners", "facilitators")),
+    "action.member_commented": Rule(("plan_owners", "facilitators", "action_thread")),
+    "action.member_noted_progress": Rule(("plan_owners", "facilitators")),
     # People.
     "invitation.accepted": Rule(("inviter",)),
     "role.given": Rule(("given",)),
