@@ -29,7 +29,9 @@ of thing ("Marco added 10 answers in Capaci's needs analysis", "Anna changed 3 a
 of the action plan"), and links each line to its object where it still exists (read in
 the same query, whatever the kinds of object). People are named by their display name; a line
 says "a former participant" only for an account removed since, and "the system" only
-for what no person did. The sentences of every action code are in ``ACTIONS``, in one
+for what no person did. A local support group member, who writes through a personal
+link without an account, is named by the name and organisation kept in the entry's data
+(``log_action(member=...)``). The sentences of every action code are in ``ACTIONS``, in one
 place, translatable, with plural forms.
 """
 

@@ -210,7 +210,7 @@ TABLE.update(
             "scheme_child", POST_ONLY, action(LSG_EDITORS, done=ASKS), child_first=True, neighbour_officer="mentee"
         ),
         # A member's personal link: sent and revoked (each after the question) by the mentee
-        # city's officers and facilitators (the matrix's member has a valid link).
+        # city's officers and facilitators (the matrix's members have a valid link).
         "schemes:support_group_member_link": row(
             "scheme_child", POST_ONLY, action(LSG_EDITORS, done=ASKS), child_first=True, neighbour_officer="mentee"
         ),
@@ -611,13 +611,14 @@ class Matrix:
         from schemes.models import MemberLink
 
         self.member_token = "matrix-member-link-token"
-        MemberLink.objects.create(
-            member=self.member["own"],
-            scheme=p.a,
-            token_hash=token_hash(self.member_token),
-            created_by=p.users["mentee"],
-            expires_at="2099-01-01T00:00:00Z",
-        )
+        for key, token in (("own", self.member_token), ("neighbour", "matrix-neighbour-member-token")):
+            MemberLink.objects.create(
+                member=self.member[key],
+                scheme=p.a,
+                token_hash=token_hash(token),
+                created_by=p.users["facilitator"],
+                expires_at="2099-01-01T00:00:00Z",
+            )
         from schemes.models import GoodPractice
 
         self.practice = {

@@ -82,10 +82,10 @@ def _done(request, token, anchor, message):
 
 @require_POST
 def member_visit_reply_view(request, token, visit):
-    link_for_token(token)  # a bad token is a 404 before anything else
+    link = link_for_token(token)  # a bad token is a 404 before anything else
     form = VisitReplyForm(request.POST, prefix=f"visit-{visit}")
     if not form.is_valid():
-        if not upcoming_visits(link_for_token(token).scheme).filter(pk=visit).exists():
+        if not upcoming_visits(link.scheme).filter(pk=visit).exists():
             raise Http404(_("Nothing of this kind to answer here."))
         return _page(request, token, bound=("visit", visit, form), status=400)
     reply = member_visit_reply(token=token, visit_pk=visit, attending=form.cleaned_data["attending"])
