@@ -26,6 +26,7 @@ from schemes.models import (
     VisitReply,
 )
 from schemes.services.action_plans import plan_get_or_create
+from schemes.services.member_links import led_actions
 
 GROUP = "/programmes/test-programme/schemes/1/support-groups/{city}/"
 PLAN = "/programmes/test-programme/schemes/1/action-plan/"
@@ -217,6 +218,10 @@ def test_a_member_writes_a_progress_note_on_an_action_they_lead(personas, member
     before = written()
     assert anonymous.post(f"/m/{token}/actions/{other.pk}/note/", {f"note-{other.pk}-text": "Done"}).status_code == 404
     assert written() == before
+    # The lead names the member in whole words: Ana leads nothing of "Banana Growers".
+    ana = _member(personas.a, personas.mentee_city, name="Ana", email="ana@example.org")
+    Action.objects.create(plan=plan, order=3, action="Grow", lead="Banana Growers")
+    assert led_actions(personas.a, ana) == []
 
     response = anonymous.post(f"/m/{token}/actions/{led.pk}/note/", {f"note-{led.pk}-text": "Twelve volunteers trained."})
     assert response.status_code == 302

@@ -9,6 +9,7 @@ history and the activity log under their name and organisation (``log_action(mem
 with no actor, and told to the scheme's people (``mentoring.notifications.RULES``).
 """
 
+import re
 import secrets
 from datetime import timedelta
 
@@ -115,9 +116,10 @@ def _folded(text):
 def led_by(action, member):
     """True when the action's "who leads" names the member. It is free text (Annex 6):
     the member leads an action when whoever drafts the plan writes the member's name
-    there ("Maria Lopez (Red Cross)", "City and Maria Lopez")."""
+    there ("Maria Lopez (Red Cross)", "City and Maria Lopez"), as whole words (Ana does
+    not lead what "Banana Growers" leads)."""
     name = _folded(member.name)
-    return bool(name) and name in _folded(action.lead)
+    return bool(name) and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", _folded(action.lead)) is not None
 
 
 def led_actions(scheme, member):

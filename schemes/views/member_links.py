@@ -27,8 +27,8 @@ from ..services.member_links import (
 
 
 def _private(response):
-    # The middleware already says "no-store" to caches; the token must not be indexed
-    # either, nor the page framed.
+    # The middleware already says "no-store" to caches; the token's address must not be
+    # indexed either (the page's <meta> says it too).
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
