@@ -256,8 +256,8 @@ def test_bad_input_is_refused_with_the_error_summary_keeping_what_was_typed(pers
     assert written() == before
 
 
-@pytest.mark.parametrize("how", ["altered", "expired", "revoked"])
-def test_an_altered_expired_or_revoked_link_finds_nothing_and_writes_nothing(personas, member, token, how):
+@pytest.mark.parametrize("how", ["altered", "expired", "revoked", "archived"])
+def test_an_altered_expired_or_revoked_link_or_an_archived_scheme_finds_nothing_and_writes_nothing(personas, member, token, how):
     plan = plan_get_or_create(scheme=personas.a)
     action = Action.objects.create(plan=plan, order=1, action="Open a welcome desk")
     visit = personas.a.visits.get(order=1)
@@ -267,9 +267,12 @@ def test_an_altered_expired_or_revoked_link_finds_nothing_and_writes_nothing(per
     elif how == "expired":
         link.expires_at = timezone.now() - timedelta(seconds=1)
         link.save()
-    else:
+    elif how == "revoked":
         link.revoked_at = timezone.now()
         link.save()
+    else:  # an archived scheme is read-only for everyone
+        personas.a.archived = True
+        personas.a.save()
     before = written()
     anonymous = personas.client("anonymous")
     assert anonymous.get(f"/m/{token}/").status_code == 404

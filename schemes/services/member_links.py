@@ -79,12 +79,13 @@ def link_revoke(*, member, scheme, actor):
 
 def link_for_token(token, *, lock=False):
     """The valid link of ``token``, with its member and scheme; 404 for a token that is
-    unknown (altered), revoked or expired, or whose member's group left the scheme."""
+    unknown (altered), revoked or expired, whose member's group left the scheme, or of an
+    archived scheme or programme (read-only for everyone: nothing to answer)."""
     links = MemberLink.objects.live().select_related("member__group__city", "scheme__programme")
     if lock:
         links = links.select_for_update(of=("self",))
     link = links.filter(token_hash=token_hash(token)).first()
-    if link is None or link.member.group.scheme_id != link.scheme_id:
+    if link is None or link.member.group.scheme_id != link.scheme_id or link.scheme.archived or link.scheme.programme.archived:
         raise Http404(_("This link is not valid. It may have expired or been revoked."))
     return link
 
