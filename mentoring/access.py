@@ -146,6 +146,10 @@ RULES = {
     "local_support_group": {
         "view": ALL_ROLES,
         "edit": {MENTEE, MENTOR, FACILITATOR},
+        # Sending (and revoking) a member's personal link, with which a member who is no
+        # user confirms attendance, comments and notes progress: the mentee city (for its
+        # own group: ``Access.can_for``) and facilitators.
+        "link": {MENTEE, FACILITATOR},
         "export": ALL_ROLES,
     },
     "political_commitment": {
@@ -239,6 +243,7 @@ ACTION_LABELS = {
     "publish": gettext_lazy("publish"),
     "archive": gettext_lazy("archive"),
     "invite": gettext_lazy("invite"),
+    "link": gettext_lazy("send members their personal links"),
     "match": gettext_lazy("match mentors with mentees"),
     "dashboard": gettext_lazy("follow every scheme on the dashboard"),
     "reminders": gettext_lazy("see who has not answered and the reminders sent"),

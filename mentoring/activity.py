@@ -29,7 +29,9 @@ of thing ("Marco added 10 answers in Capaci's needs analysis", "Anna changed 3 a
 of the action plan"), and links each line to its object where it still exists (read in
 the same query, whatever the kinds of object). People are named by their display name; a line
 says "a former participant" only for an account removed since, and "the system" only
-for what no person did. The sentences of every action code are in ``ACTIONS``, in one
+for what no person did. A local support group member, who writes through a personal
+link without an account, is named by the name and organisation kept in the entry's data
+(``log_action(member=...)``). The sentences of every action code are in ``ACTIONS``, in one
 place, translatable, with plural forms.
 """
 
@@ -130,6 +132,10 @@ NOTICES = ("deadline.",)
 def _deadline(entries, params, text):
     params["due"] = date_format(date.fromisoformat(entries[0].data["due"]), "DATE_FORMAT")
     return text
+
+
+MEMBER_WILL_ATTEND = _("%(who)s, of the local support group, will attend the visit “%(label)s”")
+MEMBER_WILL_NOT_ATTEND = _("%(who)s, of the local support group, will not attend the visit “%(label)s”")
 
 
 def _scheme_page(name, anchor=""):
@@ -243,6 +249,52 @@ ACTIONS = {
             "count",
         ),
         group="city",
+    ),
+    # Personal links of support group members, and what members write with them (no
+    # actor: the member's name and organisation are in the entry's data, see ``who``).
+    "member_link.sent": Action(
+        _("%(who)s sent a personal link to %(label)s of the local support group of %(city)s"),
+        ngettext_lazy(
+            "%(who)s sent a personal link to %(count)s member of the local support group of %(city)s",
+            "%(who)s sent personal links to %(count)s members of the local support group of %(city)s",
+            "count",
+        ),
+        group="city",
+    ),
+    "member_link.revoked": Action(
+        _("%(who)s revoked the personal link of %(label)s of the local support group of %(city)s"),
+        ngettext_lazy(
+            "%(who)s revoked the personal link of %(count)s member of the local support group of %(city)s",
+            "%(who)s revoked the personal links of %(count)s members of the local support group of %(city)s",
+            "count",
+        ),
+        group="city",
+    ),
+    "visit.member_replied": Action(
+        None,
+        ngettext_lazy(
+            "%(who)s, of the local support group, answered for %(count)s visit",
+            "%(who)s, of the local support group, answered for %(count)s visits",
+            "count",
+        ),
+        sentence=lambda entries, params: MEMBER_WILL_ATTEND if entries[0].data.get("attending") else MEMBER_WILL_NOT_ATTEND,
+    ),
+    "action.member_commented": Action(
+        _("%(who)s, of the local support group, commented on the action “%(label)s”"),
+        ngettext_lazy(
+            "%(who)s, of the local support group, commented on %(count)s action",
+            "%(who)s, of the local support group, commented on %(count)s actions",
+            "count",
+        ),
+        group="action",
+    ),
+    "action.member_noted_progress": Action(
+        _("%(who)s, of the local support group, wrote a progress note on the action “%(label)s”"),
+        ngettext_lazy(
+            "%(who)s, of the local support group, wrote progress notes on %(count)s action",
+            "%(who)s, of the local support group, wrote progress notes on %(count)s actions",
+            "count",
+        ),
     ),
     "commitment.added": Action(
         _("%(who)s recorded the political commitment of %(label)s"),
@@ -480,7 +532,7 @@ def _merged(older, newer):
     return data
 
 
-def log_action(*, actor, action, obj=None, scheme=None, programme=None, data=None, label=None, autosave=False):
+def log_action(*, actor, action, obj=None, scheme=None, programme=None, data=None, label=None, autosave=False, member=None):
     """Record that ``actor`` (a person; None for the application itself) did ``action``
     (a code of ``ACTIONS``) to ``obj`` in ``scheme`` (or ``programme``), with ``data``
     (JSON: which fields changed, counts). ``label`` names the object (its text by
@@ -489,7 +541,11 @@ def log_action(*, actor, action, obj=None, scheme=None, programme=None, data=Non
 
     Runs inside the transaction of the write it records. Returns the entry. A write in a
     scheme may change what its documents print: they are laid out again in the background
-    after the commit (``schemes.documents.documents_changed``, debounced)."""
+    after the commit (``schemes.documents.documents_changed``, debounced).
+
+    ``member``: a local support group member who did it through their personal link
+    (``actor`` is then None): their name and organisation go into ``data``, so the entry
+    names them as they were when they wrote (``who``)."""
     spec = ACTIONS.get(action)
     if spec is None:
         raise ValueError(f"Unknown action code {action!r}: add it to mentoring.activity.ACTIONS.")
@@ -502,6 +558,10 @@ def log_action(*, actor, action, obj=None, scheme=None, programme=None, data=Non
     programme_id = programme.pk if programme is not None else scheme.programme_id if scheme is not None else None
     content_type = ContentType.objects.get_for_model(obj) if obj is not None else None
     data = dict(data or {})
+    if member is not None:
+        if actor is not None:
+            raise ValueError("An entry is a person's or a support group member's, not both.")
+        data.update(member=member.pk, member_name=member.name, member_organisation=member.organisation)
     label = _label(obj, label)
     now = timezone.now()
     if spec.folds:
@@ -527,7 +587,7 @@ def log_action(*, actor, action, obj=None, scheme=None, programme=None, data=Non
     entry = LogEntry.objects.create(
         time=now,
         actor=actor,
-        system=actor is None,
+        system=actor is None and member is None,
         action=action,
         programme_id=programme_id,
         scheme=scheme,
@@ -636,6 +696,16 @@ class Change:
 def who(entry):
     if entry.actor is not None:
         return entry.actor.display_name
+    if entry.actor_id is None and entry.data.get("member_name"):
+        # A support group member, through their personal link: no account, named as
+        # they were when they wrote.
+        return str(
+            _("%(name)s (%(organisation)s)")
+            % {
+                "name": entry.data["member_name"],
+                "organisation": entry.data.get("member_organisation", ""),
+            }
+        )
     return str(_("The system")) if entry.system else str(_("A former participant"))
 
 
@@ -647,7 +717,7 @@ def _model_key(entry):
 
 def _group_key(entry):
     spec = ACTIONS.get(entry.action)
-    key = (entry.actor_id, entry.system, entry.action, entry.content_type_id)
+    key = (entry.actor_id, entry.system, entry.data.get("member"), entry.action, entry.content_type_id)
     if spec is None or spec.group == "object":
         return (*key, entry.object_id)
     if spec.group == "kind":

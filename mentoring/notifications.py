@@ -99,6 +99,11 @@ RULES = {
     # Deadlines: something I must do is due soon; an action of my city's plan is overdue.
     "deadline.near": Rule(("given",), "deadlines"),
     "deadline.overdue": Rule(("plan_owners",), "deadlines"),
+    # What a local support group member wrote through their personal link: told to the
+    # mentee city (whose plan and visits they are) and the facilitators.
+    "visit.member_replied": Rule(("plan_owners", "facilitators"), "visits"),
+    "action.member_commented": Rule(("plan_owners", "facilitators", "action_thread"), "comments"),
+    "action.member_noted_progress": Rule(("plan_owners", "facilitators"), "comments"),
     # People.
     "invitation.accepted": Rule(("inviter",), "people"),
     "role.given": Rule(("given",), "people"),

@@ -342,6 +342,9 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Mentoring schemes")
 
 # Invitations: how long a one-time link stays valid.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
+# Personal links of local support group members (schemes.models.member_links): how long
+# one stays valid. Long enough to span the visits of a few months; it can be revoked.
+MEMBER_LINK_VALID_DAYS = env_int("MEMBER_LINK_VALID_DAYS", 30)
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_SECONDS", 60 * 60 * 24)
 
 # Documents (PDF). Generated PDFs are kept per document version: the key is a hash of the

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from schemes.views import member_links as member_views
 from schemes.views import visits as visit_views
 
 from . import accounts, unsaved, views
@@ -41,6 +42,12 @@ urlpatterns = [
     path("accounts/", include(account_urls)),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("invitations/<str:token>/", accounts.invitation_accept_view, name="invitation_accept"),
+    # A local support group member's personal link: the token stands for the member in
+    # one scheme, without an account (schemes.views.member_links).
+    path("m/<str:token>/", member_views.member_page, name="member_link"),
+    path("m/<str:token>/visits/<int:visit>/reply/", member_views.member_visit_reply_view, name="member_visit_reply"),
+    path("m/<str:token>/actions/<int:pk>/comment/", member_views.member_action_comment_view, name="member_action_comment"),
+    path("m/<str:token>/actions/<int:pk>/note/", member_views.member_action_note_view, name="member_action_note"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("programmes/", include("schemes.urls")),
     # Calendar applications subscribe without a session: the person's secret token stands

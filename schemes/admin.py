@@ -161,7 +161,7 @@ class NeedAdmin(SimpleHistoryAdmin):
 
 @admin.register(models.ActionComment)
 class ActionCommentAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "action", "author", "created_at"]
+    list_display = ["__str__", "action", "author", "member", "created_at"]
 
 
 @admin.register(models.ActionPlanVersion)
@@ -294,3 +294,19 @@ class ReminderAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(models.MemberLink)
+class MemberLinkAdmin(admin.ModelAdmin):
+    # Links are sent and revoked through the support group page (they are logged there);
+    # the admin shows them, without the token, which is never stored.
+    list_display = ["member", "scheme", "created_by", "created_at", "expires_at", "revoked_at", "last_used_at"]
+    readonly_fields = ["member", "scheme", "created_by", "created_at", "expires_at", "revoked_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(models.VisitReply)
+class VisitReplyAdmin(SimpleHistoryAdmin):
+    list_display = ["visit", "member", "attending", "answered_at"]

@@ -125,6 +125,16 @@ scheme_urls = [
         support_groups.support_group_member_delete,
         name="support_group_member_delete",
     ),
+    path(
+        "support-groups/<int:organisation>/members/<int:pk>/link/",
+        support_groups.support_group_member_link,
+        name="support_group_member_link",
+    ),
+    path(
+        "support-groups/<int:organisation>/members/<int:pk>/link/revoke/",
+        support_groups.support_group_member_link_revoke,
+        name="support_group_member_link_revoke",
+    ),
     path("commitments/new/", commitments.commitment_create, name="commitment_create"),
     path("commitments/<int:pk>/edit/", commitments.commitment_edit, name="commitment_edit"),
     path("commitments/<int:pk>/delete/", commitments.commitment_delete, name="commitment_delete"),

@@ -218,6 +218,27 @@ TABLE.update(
         "schemes:support_group_member_delete": row(
             "scheme_child", POST_ONLY, action(LSG_EDITORS, done=ASKS), child_first=True, neighbour_officer="mentee"
         ),
+        # A member's personal link: sent and revoked (each after the question) by the mentee
+        # city's officers and facilitators (the matrix's members have a valid link).
+        "schemes:support_group_member_link": row(
+            "scheme_child", POST_ONLY, action(LSG_EDITORS, done=ASKS), child_first=True, neighbour_officer="mentee"
+        ),
+        "schemes:support_group_member_link_revoke": row(
+            "scheme_child", POST_ONLY, action(LSG_EDITORS, done=ASKS), child_first=True, neighbour_officer="mentee"
+        ),
+    }
+)
+
+# The page of a member's personal link: the token stands for the member, whoever asks,
+# signed in or not; another token (``foreign``) is a 404, nothing written. The matrix's
+# plan is a draft: its action takes comments (an empty one is refused, 400), no progress
+# notes (a 404 like any action the page does not offer).
+TABLE.update(
+    {
+        "member_link": row("member_link", everyone(200), everyone(NOT_ALLOWED)),
+        "member_visit_reply": row("member_link", everyone(NOT_ALLOWED), everyone(400)),
+        "member_action_comment": row("member_link", everyone(NOT_ALLOWED), everyone(400)),
+        "member_action_note": row("member_link", everyone(NOT_ALLOWED), everyone(404)),
     }
 )
 
@@ -588,6 +609,7 @@ class Matrix:
                 name="Member",
                 organisation="NGO",
                 stakeholder_type="ngo",
+                email=f"member-{key}@test.example",
             )
             for key, scheme, city in (
                 ("own", p.a, p.mentee_city),
@@ -595,6 +617,17 @@ class Matrix:
                 ("neighbour", p.a, self.neighbour[Side.MENTEE]),
             )
         }
+        from schemes.models import MemberLink
+
+        self.member_token = "matrix-member-link-token"
+        for key, token in (("own", self.member_token), ("neighbour", "matrix-neighbour-member-token")):
+            MemberLink.objects.create(
+                member=self.member[key],
+                scheme=p.a,
+                token_hash=token_hash(token),
+                created_by=p.users["facilitator"],
+                expires_at="2099-01-01T00:00:00Z",
+            )
         from schemes.models import GoodPractice
 
         self.practice = {
@@ -644,7 +677,11 @@ class Matrix:
             values["programme"] = self.programme_slug(variant)
         if "number" in wanted:
             values["number"] = self.scheme(variant).number
-        if name.startswith("schemes:organisation") and "pk" in wanted:
+        if name.startswith("member_"):
+            values["token"] = self.member_token if variant == "own" else "no-such-member-token"
+            values["visit"] = p.a.visits.get(order=1).pk
+            values["pk"] = self.plan_action["own"].pk
+        elif name.startswith("schemes:organisation") and "pk" in wanted:
             organisation = {
                 "own": p.mentee_city,
                 "sibling": p.b_mentee,
@@ -746,6 +783,8 @@ def expected(entry, method, role, variant):
         return status
     if scope == "invitation":
         return status if variant == "own" else 410
+    if scope == "member_link":
+        return status if variant == "own" else 404
     if role == "anonymous":
         return status  # nothing is looked up before a login: every variant alike
     if scope == "site" or variant == "own":
@@ -779,6 +818,7 @@ def expected(entry, method, role, variant):
 VARIANTS = {
     "site": ["own"],
     "invitation": ["own", "foreign"],
+    "member_link": ["own", "foreign"],
     "programme": ["own", "outside"],
     "programme_child": ["own", "foreign", "outside"],
     "scheme": ["own", "sibling", "outside"],

@@ -11,6 +11,7 @@ from .action_plans import (
     Need,
 )
 from .invitations import Invitation
+from .member_links import MemberLink, VisitReply
 from .organisations import (
     Association,
     City,

@@ -136,6 +136,15 @@ class ImplementationUpdate(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A local support group member's progress note, through their personal link (no author).
+    member = models.ForeignKey(
+        "schemes.LocalSupportGroupMember",
+        verbose_name=_("support group member"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     history = HistoricalRecords()
 
@@ -147,14 +156,28 @@ class ImplementationUpdate(models.Model):
     def __str__(self):
         return f"{date_format(self.date, 'DATE_FORMAT')}: {self.text[:60]}"
 
+    @property
+    def written_by(self):
+        return written_by(self)
+
 
 class ActionComment(models.Model):
-    """The mentor's (or an organiser's) comment on an action being implemented."""
+    """The mentor's (or an organiser's) comment on an action being implemented, or a
+    local support group member's on a draft action (``member``, without an author)."""
 
     action = models.ForeignKey(Action, verbose_name=_("action"), on_delete=models.CASCADE, related_name="comments")
     text = models.TextField(_("comment"))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # A local support group member's comment, through their personal link (no author).
+    member = models.ForeignKey(
+        "schemes.LocalSupportGroupMember",
+        verbose_name=_("support group member"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
 
@@ -167,3 +190,20 @@ class ActionComment(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+    @property
+    def written_by(self):
+        return written_by(self)
+
+
+def written_by(row):
+    """Who wrote an implementation update or a comment, as the plan's page names them: the
+    person, or the local support group member who wrote through their personal link."""
+    if row.author_id is not None and row.author is not None:
+        return row.author.display_name
+    if row.member_id is not None and row.member is not None:
+        return _("%(name)s (%(organisation)s), local support group member") % {
+            "name": row.member.name,
+            "organisation": row.member.organisation,
+        }
+    return _("a person no longer registered")

@@ -22,7 +22,17 @@ from mentoring.forms import save_ordered_rows
 from mentoring.history import move_in_order
 from mentoring.templatetags.dates import iso_date_shown
 
-from ..models import Action, ActionPlan, ActionPlanStatus, ActionPlanVersion, ActionStatus, ImplementationUpdate, Need, Side
+from ..models import (
+    Action,
+    ActionComment,
+    ActionPlan,
+    ActionPlanStatus,
+    ActionPlanVersion,
+    ActionStatus,
+    ImplementationUpdate,
+    Need,
+    Side,
+)
 from .limits import check_document_text, text_length
 from .setup import form_save_with_history
 
@@ -434,6 +444,6 @@ def action_comment_add(*, form, action, user):
 
 def plan_actions_prefetched(plan):
     return actions_of(plan).prefetch_related(
-        Prefetch("updates", queryset=ImplementationUpdate.objects.select_related("author").order_by("-date", "-id")),
-        "comments__author",
+        Prefetch("updates", queryset=ImplementationUpdate.objects.select_related("author", "member").order_by("-date", "-id")),
+        Prefetch("comments", queryset=ActionComment.objects.select_related("author", "member")),
     )

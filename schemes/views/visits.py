@@ -120,6 +120,7 @@ def visit_detail(request, scheme, access, visit):
             visit=visit,
             days=agenda_days(visit, sessions),
             attendance=visit.support_group_attendance.select_related("group__city"),
+            replies=visit.member_replies.select_related("member__group__city").order_by("member__name", "id"),
             page_title=str(visit),
         ),
     )
