@@ -221,8 +221,17 @@ STORAGES = {
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
+    # Attachments (evidence files): a directory on disk, never served by the web server
+    # (downloads go through the application's access rules). ATTACHMENTS_ROOT moves it.
+    "attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env_str("ATTACHMENTS_ROOT", str(BASE_DIR / "var" / "attachments"))},
+    },
 }
 MEDIA_ROOT = BASE_DIR / "media"
+# The most one attached file may weigh, and all the files of one scheme together.
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 20) * 1024 * 1024
+SCHEME_ATTACHMENTS_MAX_BYTES = env_int("SCHEME_ATTACHMENTS_MAX_MB", 500) * 1024 * 1024
 
 # Widgets are drawn by Django's own templates, with the project's templates found first
 # (templates/django/forms/ may override one; none does today).
