@@ -425,3 +425,4 @@ def test_the_preview_costs_the_same_queries_for_20_or_200_lines(personas, django
         assert outcomes(response).count("grant") == count // 4
         counts.append(len(queries))
     assert counts[0] == counts[1]
+    print(f"\npreview queries for 20 and 200 lines: {counts}")
