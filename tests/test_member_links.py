@@ -328,3 +328,17 @@ def test_the_member_page_keeps_its_query_count(personas, member, token, django_a
     plan.save()
     with django_assert_max_num_queries(8):
         assert anonymous.get(f"/m/{token}/").status_code == 200
+
+
+def test_a_comment_or_note_sent_twice_at_once_is_saved_once(personas, member, token):
+    plan = plan_get_or_create(scheme=personas.a)
+    action = Action.objects.create(plan=plan, action="Open a welcome desk", lead="Maria Lopez")
+    anonymous = personas.client("anonymous")
+    for _twice in range(2):
+        anonymous.post(f"/m/{token}/actions/{action.pk}/comment/", {f"comment-{action.pk}-text": "Count us in."})
+    assert ActionComment.objects.filter(action=action, member=member).count() == 1
+    plan.status = ActionPlanStatus.APPROVED
+    plan.save()
+    for _twice in range(2):
+        anonymous.post(f"/m/{token}/actions/{action.pk}/note/", {f"note-{action.pk}-text": "Desk staffed."})
+    assert ImplementationUpdate.objects.filter(action=action, member=member).count() == 1

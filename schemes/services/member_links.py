@@ -27,6 +27,9 @@ from mentoring.tasks import email_enqueue
 from ..models import Action, ActionComment, ActionPlanStatus, ImplementationUpdate, MemberLink, VisitReply, VisitStatus
 from ..models.invitations import token_hash
 
+# A member's comment sent again with the same words within this time is the same comment.
+RESENT_WITHIN = timedelta(minutes=10)
+
 
 def _group_data(member):
     city = member.group.city
@@ -169,6 +172,13 @@ def member_comment_add(*, token, action_pk, text):
     action = draft_actions(link.scheme).filter(pk=action_pk).first()
     if action is None:
         raise Http404(_("No such action."))
+    # The same words sent again at once (a double click, a resent form): saved once. The
+    # link's row is locked above, so two sends of one member wait for each other here.
+    again = ActionComment.objects.filter(
+        action=action, member=link.member, text=text, created_at__gte=timezone.now() - RESENT_WITHIN
+    ).first()
+    if again is not None:
+        return again
     comment = ActionComment(action=action, member=link.member, text=text)
     comment._change_reason = _("Written through the member's personal link")
     comment.save()
@@ -194,6 +204,9 @@ def member_progress_note(*, token, action_pk, text):
     action = next((action for action in led_actions(link.scheme, link.member) if action.pk == action_pk), None)
     if action is None:
         raise Http404(_("No such action."))
+    again = ImplementationUpdate.objects.filter(action=action, member=link.member, text=text, date=timezone.localdate()).first()
+    if again is not None:  # the same note sent again the same day: saved once
+        return again
     update = ImplementationUpdate(
         action=action,
         member=link.member,
