@@ -18,22 +18,29 @@ import logging
 from datetime import timedelta
 
 from django.contrib.sessions.models import Session
-from django.core.mail import send_mail
-from django.utils import timezone
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django_tasks import task
 
 logger = logging.getLogger("mentoring.tasks")
 
 
 @task()
-def email_send(*, subject, body, to):
-    """Send one plain-text e-mail (subject and body already written in the reader's
-    language by the request that enqueued it)."""
-    send_mail(subject, body, None, to)
+def email_send(*, subject, body, to, language=None):
+    """Send one e-mail, as plain text and as the same text in HTML (paragraphs, links
+    made clickable, everything else escaped); subject and body are already written in the
+    reader's language by the request that enqueued it."""
+    message = EmailMultiAlternatives(subject, body, None, to)
+    with translation.override(language):
+        html = render_to_string("emails/plain.html", {"subject": subject, "body": body})
+    message.attach_alternative(html, "text/html")
+    message.send()
 
 
 def email_enqueue(*, subject, body, to):
-    email_send.enqueue(subject=str(subject), body=str(body), to=list(to))
+    # The language they are written in (the active one), for the HTML part's lang.
+    email_send.enqueue(subject=str(subject), body=str(body), to=list(to), language=translation.get_language())
 
 
 @task()

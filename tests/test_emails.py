@@ -222,3 +222,17 @@ def test_an_altered_or_someone_elses_unsubscribe_link_changes_nothing(personas, 
     assert response.status_code == 403
     assert "another person" in response.content.decode()
     assert not EmailPreference.objects.exists()
+
+
+def test_every_other_e_mail_has_an_html_part_with_the_same_text(personas):
+    from django.utils import translation
+
+    from mentoring.tasks import email_enqueue
+
+    with translation.override("fr"):
+        email_enqueue(
+            subject="Invitation", body="Bonjour <Anna>,\n\nhttps://mentoring.example.org/invitations/x/", to=["a@b.example"]
+        )
+    html, kind = mail.outbox[0].alternatives[0]
+    assert kind == "text/html" and '<html lang="fr">' in html
+    assert "Bonjour &lt;Anna&gt;," in html and 'href="https://mentoring.example.org/invitations/x/"' in html
