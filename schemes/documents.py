@@ -75,11 +75,26 @@ def languages(scheme):
     return sorted({language if language in known else settings.LANGUAGE_CODE for language in chosen} or {settings.LANGUAGE_CODE})
 
 
+# The steps of the method, as the evidence pack's folders name them (``documents_by_step``
+# and ``schemes.services.evidence``).
+STEP_NEEDS = "needs"
+STEP_ASSESSMENT = "assessment"
+STEP_VISITS = "visits"
+STEP_PLAN = "plan"
+STEP_GROUP = "group"
+
+
 def scheme_documents(scheme):
     """Each ``Document`` of the scheme, in the active language, made by the functions the
     downloads use: the action plan, each visit's agenda, each city's needs analysis and
     strengths as filled, the self-assessment report, each city's local support group.
     (Good practices belong to the programme, not to a scheme.)"""
+    for _step, document in documents_by_step(scheme):
+        yield document
+
+
+def documents_by_step(scheme):
+    """(step of the method, ``Document``) for each document of ``scheme_documents``."""
     from .services.action_plans import plan_for
     from .views.action_plans import plan_document
     from .views.assessments import self_assessment_document
@@ -89,9 +104,9 @@ def scheme_documents(scheme):
 
     plan = plan_for(scheme)
     if plan.pk is not None:
-        yield plan_document(scheme, plan)
+        yield STEP_PLAN, plan_document(scheme, plan)
     for visit in scheme.visits.select_related("host").order_by("order"):
-        yield agenda_document(scheme, visit)
+        yield STEP_VISITS, agenda_document(scheme, visit)
     parties = list(
         scheme.parties.filter(organisation__kind=OrganisationKind.CITY).select_related("organisation").order_by("side", "order")
     )
@@ -100,11 +115,11 @@ def scheme_documents(scheme):
         for party in parties:
             if party.side in OWNER_SIDES[kind] and (party.organisation_id, kind) in filled:
                 party.scheme = scheme
-                yield questionnaire_document(scheme, filling_of(scheme, None, kind, party))
+                yield STEP_NEEDS, questionnaire_document(scheme, filling_of(scheme, None, kind, party))
     if scheme.benchmark_id is not None:
-        yield self_assessment_document(scheme)
+        yield STEP_ASSESSMENT, self_assessment_document(scheme)
     for party in parties:
-        yield roster_document(scheme, party.organisation)
+        yield STEP_GROUP, roster_document(scheme, party.organisation)
 
 
 # Below a download's own document (``document_render``, priority 0): a worker free to

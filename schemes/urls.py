@@ -95,6 +95,7 @@ scheme_urls = [
     path("parties/", schemes.scheme_parties, name="scheme_parties"),
     path("archive/", schemes.scheme_archive, name="scheme_archive"),
     path("history/", schemes.scheme_history, name="scheme_history"),
+    path("evidence-pack.zip", schemes.evidence_pack_download, name="evidence_pack"),
     path("history/<int:history_id>/restore/", schemes.scheme_restore, name="scheme_restore"),
     path("people/", people.scheme_people, name="scheme_people"),
     path("people/invite-several/", people.scheme_people_bulk, name="scheme_people_bulk"),

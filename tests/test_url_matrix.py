@@ -178,6 +178,7 @@ TABLE = {
     "schemes:scheme_parties": row("scheme", page(COORD), action(COORD, done=200)),
     "schemes:scheme_archive": row("scheme", POST_ONLY, action(COORD, done=ASKS)),
     "schemes:scheme_history": row("scheme", page(IN_PROGRAMME), GET_ONLY),
+    "schemes:evidence_pack": row("scheme", page(IN_PROGRAMME), GET_ONLY),
     "schemes:scheme_restore": row("scheme_child", POST_ONLY, action(COORD)),
     "schemes:scheme_people": row("scheme", page(IN_PROGRAMME), action(ORGANISERS, done=200)),
     "schemes:scheme_people_bulk": row("scheme", page(ORGANISERS), action(ORGANISERS, done=200)),

@@ -2,6 +2,7 @@
 archiving, history."""
 
 from django.contrib import messages
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -15,6 +16,7 @@ from mentoring.submissions import submission_save
 
 from ..forms.setup import PartyFormSet, SchemeCreateForm, SchemeForm
 from ..models import PoliticalCommitment, SchemeKind, SchemeRole, Side
+from ..services.evidence import evidence_pack
 from ..services.progress import progress_for
 from ..services.schemes import scheme_create
 from ..services.setup import form_save_with_history, scheme_parties_set
@@ -193,3 +195,15 @@ def scheme_history(request, scheme, access):
 @scheme_view("edit")
 def scheme_restore(request, scheme, access, history_id):
     return restore_view(request, scheme, access, "scheme", history_id, scheme=scheme)
+
+
+@require_safe
+@scheme_view("view")
+def evidence_pack_download(request, scheme, access):
+    """The scheme's evidence pack: its current documents as PDFs and every attached file,
+    in a folder per step of the method (``schemes.services.evidence``), as one ZIP."""
+    pack, _entries = evidence_pack(scheme)
+    name = f"evidence-{scheme.programme.slug}-{scheme.number}.zip"
+    response = FileResponse(pack, as_attachment=True, filename=name, content_type="application/zip")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
