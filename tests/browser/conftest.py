@@ -221,3 +221,23 @@ def scheme_with_people(*, programme, slug, title, parties, people, password, ben
             scheme=scheme, user=user, role=role, party=by_organisation[organisation.pk] if organisation else None
         )
     return scheme, organisations
+
+
+def capaci_learns_from_mechelen(people, password):
+    """The journeys' scheme of issue 20: Capaci (mentee) and Mechelen (mentor) in the
+    programme "Inclusive Cities", with ``people`` (as ``scheme_with_people``), all named
+    "... Rossi"."""
+    from schemes.models import OrganisationKind, Side
+
+    return scheme_with_people(
+        programme="Inclusive Cities",
+        slug="inclusive",
+        title="Capaci learns from Mechelen",
+        password=password,
+        last_name="Rossi",
+        parties=[
+            (OrganisationKind.CITY, "Capaci", "IT", Side.MENTEE),
+            (OrganisationKind.CITY, "Mechelen", "BE", Side.MENTOR),
+        ],
+        people=people,
+    )

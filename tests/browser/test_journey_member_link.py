@@ -12,9 +12,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from mentoring.emails import send_digests
-from schemes.models import LocalSupportGroup, LocalSupportGroupMember, OrganisationKind, Side
+from schemes.models import LocalSupportGroup, LocalSupportGroupMember
 
-from .conftest import log_in, scheme_with_people
+from .conftest import capaci_learns_from_mechelen, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "officer-password-2026"
@@ -22,17 +22,8 @@ PASSWORD = "officer-password-2026"
 
 def test_a_member_answers_through_their_link_and_an_e_mail_is_stopped(page, live_server, settings):
     settings.SITE_URL = live_server.url
-    scheme, organisations = scheme_with_people(
-        programme="Inclusive Cities",
-        slug="inclusive",
-        title="Capaci learns from Mechelen",
-        password=PASSWORD,
-        last_name="Rossi",
-        parties=[
-            (OrganisationKind.CITY, "Capaci", "IT", Side.MENTEE),
-            (OrganisationKind.CITY, "Mechelen", "BE", Side.MENTOR),
-        ],
-        people=[("fran@eurocities.example", "facilitator", None), ("ines@capaci.example", "mentee", "Capaci")],
+    scheme, organisations = capaci_learns_from_mechelen(
+        [("fran@eurocities.example", "facilitator", None), ("ines@capaci.example", "mentee", "Capaci")], PASSWORD
     )
     capaci = organisations["Capaci"]
     group = LocalSupportGroup.objects.create(scheme=scheme, city=capaci)

@@ -12,9 +12,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from mentoring.emails import send_digests
-from schemes.models import OrganisationKind, Side
 
-from .conftest import ARTIFACTS, log_in, scheme_with_people
+from .conftest import ARTIFACTS, capaci_learns_from_mechelen, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "officer-password-2026"
@@ -22,21 +21,13 @@ PASSWORD = "officer-password-2026"
 
 def test_a_comment_reaches_the_mentee_and_the_answer_the_mentor(page, live_server, settings):
     settings.SITE_URL = live_server.url
-    scheme, organisations = scheme_with_people(
-        programme="Inclusive Cities",
-        slug="inclusive",
-        title="Capaci learns from Mechelen",
-        password=PASSWORD,
-        last_name="Rossi",
-        parties=[
-            (OrganisationKind.CITY, "Capaci", "IT", Side.MENTEE),
-            (OrganisationKind.CITY, "Mechelen", "BE", Side.MENTOR),
-        ],
-        people=[
+    scheme, organisations = capaci_learns_from_mechelen(
+        [
             ("ines@capaci.example", "mentee", "Capaci"),
             ("marco@mechelen.example", "mentor", "Mechelen"),
             ("fran@eurocities.example", "facilitator", None),
         ],
+        PASSWORD,
     )
     capaci = organisations["Capaci"]
     section = f"/programmes/inclusive/schemes/1/needs-analysis/{capaci.pk}/sections/mentee-needs/"
