@@ -14,7 +14,9 @@ seeing the exception, records no row.
 
 import functools
 
+from boto3.exceptions import Boto3Error
 from botocore.exceptions import BotoCoreError, ClientError
+from s3transfer.exceptions import RetriesExceededError, S3UploadFailedError
 from storages.backends.s3 import S3File, S3Storage
 from storages.utils import clean_name
 
@@ -23,12 +25,18 @@ class AttachmentStorageError(OSError):
     """The attachments' object store failed: unreachable, full, refused or interrupted."""
 
 
+# What boto3 and s3transfer raise when the store fails. A KeyError among them: a response
+# cut short by a store that stops while it answers reaches s3transfer as an empty one,
+# which it reads as a missing key (seen in tests/test_object_storage.py).
+STORE_FAILURES = (BotoCoreError, ClientError, Boto3Error, RetriesExceededError, S3UploadFailedError, KeyError)
+
+
 def _translated(method):
     @functools.wraps(method)
     def wrapper(*args, **kwargs):
         try:
             return method(*args, **kwargs)
-        except (BotoCoreError, ClientError) as exc:
+        except STORE_FAILURES as exc:
             raise AttachmentStorageError(f"The attachments' store failed: {exc}") from exc
 
     return wrapper

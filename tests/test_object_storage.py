@@ -11,7 +11,9 @@ With CI=true these tests run or fail: they are skipped only when moto is not ins
 outside CI.
 """
 
+import contextlib
 import hashlib
+import io
 import os
 import runpy
 import socket
@@ -24,12 +26,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage, storages
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from mentoring.storage import AttachmentStorageError, S3AttachmentStorage
+from mentoring.storage import STORE_FAILURES, AttachmentStorageError, S3AttachmentStorage
 
 ROOT = Path(__file__).resolve().parent.parent
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": "eu-west-1"}
@@ -41,9 +43,9 @@ def free_port():
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def endpoint():
-    """moto's S3 server on a free port of 127.0.0.1, for the module's tests."""
+@contextlib.contextmanager
+def moto_server():
+    """moto's S3 server on a free port of 127.0.0.1: its address, and its process."""
     try:
         import moto.server  # noqa: F401
     except ImportError:
@@ -66,10 +68,17 @@ def endpoint():
                 assert server.poll() is None, "moto's server stopped"
                 assert time.monotonic() < deadline, "moto's server did not start"
                 time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", server
     finally:
         server.terminate()
         server.wait(10)
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    """moto's S3 server, for the module's tests."""
+    with moto_server() as (address, _process):
+        yield address
 
 
 def client(endpoint):
@@ -199,6 +208,56 @@ def test_an_unreachable_store_fails_quickly_with_a_clear_error(monkeypatch):
         for reach in (lambda: store.exists("evidence.pdf"), lambda: store.open("evidence.pdf").read()):
             with pytest.raises(AttachmentStorageError):
                 reach()
+
+
+class FailingAfter(io.RawIOBase):
+    """20 MB of content whose reading calls ``fail`` once 10 MB have been read."""
+
+    def __init__(self, fail, size=20 * 1024 * 1024):
+        self.data, self.position, self.fail = os.urandom(size), 0, fail
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        if self.position >= 10 * 1024 * 1024 and self.fail:
+            fail, self.fail = self.fail, None
+            fail()
+        chunk = self.data[self.position : self.position + len(buffer)]
+        buffer[: len(chunk)] = chunk
+        self.position += len(chunk)
+        return len(chunk)
+
+
+def test_a_store_that_goes_away_mid_upload_is_a_clear_error(monkeypatch):
+    with moto_server() as (address, process):
+        bucket = "attachments"
+        client(address).create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+
+        def stop_the_store():
+            process.kill()
+            process.wait(10)
+
+        with using(configured_store(monkeypatch, **s3_variables(address, bucket))):
+            started = time.monotonic()
+            with pytest.raises(AttachmentStorageError) as error:
+                storages["attachments"].save("presentation.pptx", File(FailingAfter(stop_the_store)))
+            assert time.monotonic() - started < 30
+            assert isinstance(error.value, OSError)
+            # By timing: could not connect (EndpointConnectionError), the connection closed,
+            # or an answer cut short.
+            assert isinstance(error.value.__cause__, STORE_FAILURES)
+
+
+def test_an_upload_that_breaks_off_leaves_nothing_in_the_bucket(s3_store, endpoint, bucket):
+    def break_off():
+        raise OSError("the upload broke off")
+
+    with pytest.raises(OSError, match="broke off"):
+        s3_store.save("presentation.pptx", File(FailingAfter(break_off)))
+    assert keys(endpoint, bucket) == []
+    assert client(endpoint).list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []  # aborted
+    assert not s3_store.exists("presentation.pptx")
 
 
 def test_a_missing_bucket_is_a_clear_error_and_a_missing_file_not_found(s3_store, monkeypatch, endpoint):
