@@ -228,6 +228,51 @@ STORAGES = {
         "OPTIONS": {"location": env_str("ATTACHMENTS_ROOT", str(BASE_DIR / "var" / "attachments"))},
     },
 }
+# Several app servers: the attachments in S3-compatible object storage instead (MinIO,
+# Ceph, a cloud provider), through django-storages, when ATTACHMENTS_S3_BUCKET is set.
+# The bucket stays private: no ACL is set on objects, and the application never hands
+# out an object's address (a download goes through its access rules); a signed address,
+# were one ever made, would expire within a minute. No object is ever overwritten.
+# mentoring.storage.S3AttachmentStorage turns every failure of the store into one
+# exception, AttachmentStorageError (an OSError, like a full disk).
+ATTACHMENTS_S3_BUCKET = env_str("ATTACHMENTS_S3_BUCKET")
+if ATTACHMENTS_S3_BUCKET:
+    from botocore.config import Config as S3ClientConfig
+
+    _s3_endpoint = env_str("ATTACHMENTS_S3_ENDPOINT_URL") or None
+    STORAGES["attachments"] = {
+        "BACKEND": "mentoring.storage.S3AttachmentStorage",
+        "OPTIONS": {
+            "bucket_name": ATTACHMENTS_S3_BUCKET,
+            "endpoint_url": _s3_endpoint,
+            "region_name": env_str("ATTACHMENTS_S3_REGION") or None,
+            # Unset: boto3's own chain (AWS_ACCESS_KEY_ID..., a profile, the instance role).
+            "access_key": env_str("ATTACHMENTS_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("ATTACHMENTS_S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("ATTACHMENTS_S3_PREFIX").strip("/"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "file_overwrite": False,
+            # A download is read into memory up to this size, into a temporary file beyond.
+            "max_memory_size": 2 * 1024 * 1024,
+            "client_config": S3ClientConfig(
+                # MinIO and Ceph answer at one host name: path-style addresses
+                # (endpoint/bucket/key) unless told otherwise; AWS chooses by itself.
+                s3={"addressing_style": env_str("ATTACHMENTS_S3_ADDRESSING_STYLE", "path" if _s3_endpoint else "auto")},
+                signature_version="s3v4",
+                # A store that does not answer fails an upload in seconds, not minutes.
+                connect_timeout=env_int("ATTACHMENTS_S3_CONNECT_TIMEOUT", 5),
+                read_timeout=60,
+                retries={"mode": "standard", "total_max_attempts": env_int("ATTACHMENTS_S3_ATTEMPTS", 3)},
+                # Every upload carries a checksum the store checks (CRC32), every
+                # download is checked against the store's; an older store that rejects
+                # them: ATTACHMENTS_S3_CHECKSUMS=false (only where S3 requires one).
+                request_checksum_calculation="when_supported" if env_bool("ATTACHMENTS_S3_CHECKSUMS", True) else "when_required",
+                response_checksum_validation="when_supported" if env_bool("ATTACHMENTS_S3_CHECKSUMS", True) else "when_required",
+            ),
+        },
+    }
 MEDIA_ROOT = BASE_DIR / "media"
 # The most one attached file may weigh, and all the files of one scheme together.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 20) * 1024 * 1024

@@ -60,3 +60,41 @@ def test_every_view_of_a_programme_or_scheme_declares_its_permission():
             if rule is None:
                 undeclared.append(route)
     assert checked > 20 and undeclared == []
+
+
+# An attachment's file is only ever handed out by a view that checks who asks: never by
+# the store's own address (a signed S3 URL, or a path under MEDIA_URL), which anyone
+# holding it could open. (Settings: the bucket is private; docs/decisions/0021-attachment-storage.md.)
+STORE_URL_IN_CODE = re.compile(
+    r"storages\[\s*[\"']attachments[\"']\s*\]\.url\b|attachments_storage\(\)\.url\b|\.file\.url\b|\.file\.storage\.url\b"
+)
+STORE_URL_IN_TEMPLATES = re.compile(r"\.file\.url\b|attachment\w*(\.\w+)*\.url\b")
+TEMPLATES = [
+    path
+    for folder in [ROOT / "templates", *(ROOT / app / "templates" for app in ("mentoring", "schemes", "benchmarks"))]
+    for path in folder.rglob("*.html")
+]
+
+
+def test_the_rule_on_store_addresses_finds_what_it_looks_for():
+    for line in ('storages["attachments"].url(name)', "storages['attachments'].url(name)", "attachment.file.url"):
+        assert STORE_URL_IN_CODE.search(line), line
+    for line in ("{{ attachment.file.url }}", '<a href="{{ item.attachment.file.url }}">', "{{ attachment.url }}"):
+        assert STORE_URL_IN_TEMPLATES.search(line), line
+    assert not STORE_URL_IN_CODE.search("task.url") and not STORE_URL_IN_TEMPLATES.search("{{ task.url }}")
+
+
+def test_no_code_or_template_hands_out_an_attachment_store_address():
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for paths, rule in ((APP_CODE, STORE_URL_IN_CODE), (TEMPLATES, STORE_URL_IN_TEMPLATES))
+        for path in paths
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if rule.search(line)
+    ]
+    assert offenders == [], "an attachment is downloaded through a view that checks access, never the store's URL"
+
+
+def test_the_attachments_store_is_never_served_as_media():
+    urls = (ROOT / "mentoring" / "urls.py").read_text()
+    assert "MEDIA_URL" not in urls and "ATTACHMENTS_ROOT" not in urls

@@ -1,7 +1,9 @@
 """Running for real: the load tool against a live server (no lost or partial write); and,
 on PostgreSQL, two gunicorn app servers sharing one database (a session started on one is
 valid on the other, a save on one is seen on the other, both recover by themselves when
-PostgreSQL restarts) and a pg_dump backup that restores with every table's rows."""
+PostgreSQL restarts) and the backup drill: a pg_dump and a copy of the attachments'
+store that restore into an empty database and an empty store with every table's rows
+and every file's checksum."""
 
 import os
 import shutil
@@ -180,11 +182,29 @@ def test_two_app_servers_share_sessions_and_saves_and_recover_from_a_database_re
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_a_pg_dump_backup_restores_into_an_empty_database_with_every_row(tmp_path):
-    """The backup drill of the README: pg_dump, a new empty database, pg_restore, and the
-    row count of every table compared."""
+    """The backup drill of docs/deployment.md: pg_dump and files_backup; a new empty
+    database and an empty store, pg_restore and files_restore; the row count of every
+    table and the checksum of every file compared."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+    from django.test import override_settings
+
+    from mentoring.file_store import stored_checksum, stored_names
     from schemes.services.demo import demo_load
 
+    def directory_store(path):
+        store = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(path)}}
+        return override_settings(STORAGES={**settings.STORAGES, "attachments": store})
+
+    def checksums():
+        store = storages["attachments"]
+        return {name: stored_checksum(store, name) for name in stored_names(store)}
+
     demo_load()
+    with directory_store(tmp_path / "attachments"):
+        for number in range(12):
+            storages["attachments"].save(f"scheme-{number % 3}/evidence-{number}.pdf", ContentFile(os.urandom(50_000)))
+        files = checksums()
     for tool in ("pg_dump", "pg_restore", "createdb", "dropdb"):
         if not shutil.which(tool):
             pytest.fail(f"{tool} (postgresql-client) is needed")
@@ -193,6 +213,8 @@ def test_a_pg_dump_backup_restores_into_an_empty_database_with_every_row(tmp_pat
     backup = tmp_path / "mentoring.dump"
     restored = db["NAME"] + "_restored"
     subprocess.run(["pg_dump", *server, "--format=custom", "--file", str(backup), db["NAME"]], check=True)
+    with directory_store(tmp_path / "attachments"):  # the files after the database
+        call_command("files_backup", str(tmp_path / "files-backup"), stdout=StringIO())
     subprocess.run(["dropdb", *server, "--if-exists", restored], check=True)
     subprocess.run(["createdb", *server, restored], check=True)
     try:
@@ -212,5 +234,14 @@ def test_a_pg_dump_backup_restores_into_an_empty_database_with_every_row(tmp_pat
         original, copy = counts(db["NAME"]), counts(restored)
         assert len(original) > 50 and sum(int(n) for n in original.values()) > 1000  # the demo data is there
         assert copy == original
+        print(f"{len(copy)} tables, {sum(int(n) for n in copy.values())} rows: every table's row count equal")
+        with directory_store(tmp_path / "restored-attachments"):
+            assert checksums() == {}
+            output = StringIO()
+            call_command("files_restore", str(tmp_path / "files-backup"), stdout=output)
+            call_command("files_restore", "--check", str(tmp_path / "files-backup"), stdout=output)
+            assert checksums() == files
+        print(output.getvalue())
+        assert "12 files restored, checksums equal" in output.getvalue()
     finally:
         subprocess.run(["dropdb", *server, "--if-exists", restored], check=True)
