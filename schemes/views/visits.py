@@ -23,6 +23,7 @@ from mentoring.submissions import submission_save
 
 from ..forms.visits import SessionForm, VisitForm, VisitRecordForm
 from ..models import AgendaItem, LocalSupportGroupMember
+from ..services.attachments import form_context, with_attachments
 from ..services.visits import (
     VisitLimit,
     agenda_days,
@@ -111,11 +112,13 @@ def visit_create(request, scheme, access):
 def visit_detail(request, scheme, access, visit):
     visit = _visit(scheme, visit)
     sessions = list(_sessions(visit))
+    with_attachments([visit, *sessions])  # one query for the visit's and its sessions' files
     return render(
         request,
         "visits/detail.html",
         _context(
             scheme,
+            **form_context(),
             access=access,
             visit=visit,
             days=agenda_days(visit, sessions),
