@@ -14,14 +14,48 @@ import uuid
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.storage import storages
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+class AttachmentStorage(Storage):
+    """The ``attachments`` storage of ``settings.STORAGES``, looked up at each call: a
+    FileField resolves its storage once, when the model is defined, and this keeps the
+    alias (whatever backend it names, and a test's temporary directory) authoritative."""
+
+
+def _forward(name):
+    def method(self, *args, **kwargs):
+        return getattr(storages["attachments"], name)(*args, **kwargs)
+
+    method.__name__ = name
+    return method
+
+
+for _method in (
+    "open",
+    "save",
+    "get_valid_name",
+    "get_alternative_name",
+    "get_available_name",
+    "generate_filename",
+    "path",
+    "delete",
+    "exists",
+    "listdir",
+    "size",
+    "url",
+    "get_accessed_time",
+    "get_created_time",
+    "get_modified_time",
+):
+    setattr(AttachmentStorage, _method, _forward(_method))
+
+
 def attachment_storage():
-    return storages["attachments"]
+    return AttachmentStorage()
 
 
 def attachment_path(instance, filename):
