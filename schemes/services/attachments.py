@@ -518,11 +518,24 @@ def form_context():
     return {"accept": ACCEPT, "max_size": max_bytes()}
 
 
+def with_files_flag(queryset):
+    """``queryset`` annotated with ``has_files`` (whether any attachment not removed is
+    on the object), in the same query: ``with_attachments`` then reads the files only
+    when there are some (a page with none costs no query more)."""
+    from django.db.models import Exists, OuterRef
+
+    content_type = ContentType.objects.get_for_model(queryset.model)
+    return queryset.annotate(
+        has_files=Exists(Attachment.objects.present().filter(content_type=content_type, object_id=OuterRef("pk")))
+    )
+
+
 def with_attachments(objects):
     """Set ``attached_files`` (the attachments not removed) on each of ``objects``, of any
-    kinds, in one query; returns the objects."""
+    kinds, in one query (none when each was annotated by ``with_files_flag`` and none
+    has files); returns the objects."""
     objects = [obj for obj in objects if obj is not None]
-    found = attachments_of(objects)
+    found = attachments_of([obj for obj in objects if getattr(obj, "has_files", True)])
     for obj in objects:
         obj.attached_files = found.get((type(obj), obj.pk), [])
     return objects
