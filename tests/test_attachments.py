@@ -297,6 +297,9 @@ def test_removal_asks_keeps_the_file_and_a_restore_brings_it_back(personas, faci
     )
     assert actions.index("attachment.added") < actions.index("attachment.removed")
 
+    history = facilitator.get(f"{SCHEME}visits/1/history/").content.decode()
+    assert "Added: minutes.pdf" in history and "Removed: minutes.pdf" in history
+
     # Restoring the visit's earlier state brings the file back.
     assert facilitator.post(f"{SCHEME}visits/1/history/{with_file}/restore/").status_code == 302
     attachment.refresh_from_db()

@@ -524,10 +524,12 @@ def with_files_flag(queryset):
     when there are some (a page with none costs no query more)."""
     from django.db.models import Exists, OuterRef
 
-    content_type = ContentType.objects.get_for_model(queryset.model)
-    return queryset.annotate(
-        has_files=Exists(Attachment.objects.present().filter(content_type=content_type, object_id=OuterRef("pk")))
+    # The content type by its natural key, joined: no query of its own.
+    meta = queryset.model._meta
+    files = Attachment.objects.present().filter(
+        content_type__app_label=meta.app_label, content_type__model=meta.model_name, object_id=OuterRef("pk")
     )
+    return queryset.annotate(has_files=Exists(files))
 
 
 def with_attachments(objects):
@@ -543,20 +545,42 @@ def with_attachments(objects):
 
 def attachments_of(objects):
     """{(model, pk): [attachment, ...]} of the attachments not removed of ``objects`` (of
-    any kinds), in one query, with who added each."""
-    objects = [obj for obj in objects if obj is not None]
-    if not objects:
-        return {}
+    any kinds), in one query (content types joined by their natural key), with who added
+    each."""
     from django.db.models import Q
 
-    types = ContentType.objects.get_for_models(*{type(obj) for obj in objects})
-    condition = Q()
     by_type = {}
     for obj in objects:
-        by_type.setdefault(type(obj), set()).add(obj.pk)
+        if obj is not None:
+            by_type.setdefault(type(obj), set()).add(obj.pk)
+    if not by_type:
+        return {}
+    condition = Q()
     for model, pks in by_type.items():
-        condition |= Q(content_type=types[model], object_id__in=pks)
-    result = {}
-    for attachment in Attachment.objects.present().filter(condition).select_related("added_by").order_by("added_at", "pk"):
-        result.setdefault((attachment.content_type_id, attachment.object_id), []).append(attachment)
-    return {(model, pk): result.get((types[model].pk, pk), []) for model, pks in by_type.items() for pk in pks}
+        meta = model._meta
+        condition |= Q(content_type__app_label=meta.app_label, content_type__model=meta.model_name, object_id__in=pks)
+    found = {}
+    attachments = Attachment.objects.present().filter(condition).select_related("content_type", "added_by")
+    for attachment in attachments.order_by("added_at", "pk"):
+        key = (attachment.content_type.app_label, attachment.content_type.model, attachment.object_id)
+        found.setdefault(key, []).append(attachment)
+    return {
+        (model, pk): found.get((model._meta.app_label, model._meta.model_name, pk), [])
+        for model, pks in by_type.items()
+        for pk in pks
+    }
+
+
+def file_history(obj):
+    """The attachment events of ``obj`` for its history page, newest first (one query):
+    history rows of its attachments, each with its reason (added, removed, restored),
+    who and when. None for an object that takes no attachments."""
+    if type(obj) not in KIND_OF_MODEL or obj.pk is None:
+        return None
+    content_type = ContentType.objects.get_for_model(obj)
+    return list(
+        Attachment.history.filter(content_type=content_type, object_id=obj.pk)
+        .exclude(history_change_reason__isnull=True)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:200]
+    )
