@@ -334,3 +334,49 @@ def test_the_visit_page_reads_every_files_in_one_query(personas, facilitator):
     assert queries() == few
     page = facilitator.get(url).content.decode()
     assert all(f"more{n}.txt" in page for n in range(3)) and "visit.txt" in page
+
+
+def test_an_update_and_a_session_take_proofs_in_their_own_scheme_only(personas):
+    from schemes.models import Action, ImplementationUpdate
+
+    updates = {}
+    for key, scheme in (("a", personas.a), ("b", personas.b)):
+        plan = plan_get_or_create(scheme=scheme)
+        plan.status = ActionPlanStatus.APPROVED  # updates follow the approval, which locks the plan, not them
+        plan.save()
+        action = Action.objects.create(plan=plan, order=1, action="Open a desk")
+        updates[key] = ImplementationUpdate.objects.create(action=action, date="2027-01-01", text="Done", status="done")
+    mentee = personas.client("mentee")
+    response = upload(mentee, "proof.jpg", png(), kind="update", pk=updates["a"].pk, personas=personas)
+    assert response.status_code == 302 and response["Location"] == f"{SCHEME}action-plan/#update-{updates['a'].pk}"
+    assert Attachment.objects.get().mime == "image/png"  # the content decides, not the name
+    assert upload(mentee, "proof.png", png(), kind="update", pk=updates["b"].pk, personas=personas).status_code == 404
+    assert (
+        upload(personas.client("mentor"), "p.txt", b"x", kind="update", pk=updates["a"].pk, personas=personas).status_code == 403
+    )
+    assert "proof.jpg" in personas.client("observer").get(f"{SCHEME}action-plan/").content.decode()
+
+    other_session = AgendaItem.objects.create(
+        visit=visit_of(personas, personas.b),
+        day="2027-03-10",
+        start_time="09:00",
+        end_time="10:00",
+        session_type="recap",
+        title="R",
+    )
+    facilitator = personas.client("facilitator")
+    assert upload(facilitator, "s.txt", b"s", kind="session", pk=other_session.pk, personas=personas).status_code == 404
+
+
+def test_the_decision_of_an_approved_plan_is_not_removed(personas):
+    plan = plan_get_or_create(scheme=personas.a)
+    mentee = personas.client("mentee")
+    upload(mentee, "decision.pdf", PDF, kind="approval", pk=plan.pk, personas=personas)
+    plan.status = ActionPlanStatus.APPROVED
+    plan.save()
+    attachment = Attachment.objects.get()
+    response = mentee.post(f"{SCHEME}attachments/{attachment.pk}/remove/", {"confirmed": "1"}, follow=True)
+    assert "This action plan is approved" in response.content.decode()
+    attachment.refresh_from_db()
+    assert attachment.removed_at is None
+    assert "decision.pdf" in response.content.decode()
