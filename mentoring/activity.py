@@ -314,6 +314,23 @@ ACTIONS = {
             "%(who)s removed %(count)s political commitment", "%(who)s removed %(count)s political commitments", "count"
         ),
     ),
+    # Files attached to a visit, a session, a commitment, the plan's approval, an update.
+    "attachment.added": Action(
+        _("%(who)s attached a file to “%(label)s”"),
+        ngettext_lazy("%(who)s attached files to %(count)s item", "%(who)s attached files to %(count)s items", "count"),
+    ),
+    "attachment.removed": Action(
+        _("%(who)s removed a file from “%(label)s”"),
+        ngettext_lazy("%(who)s removed files from %(count)s item", "%(who)s removed files from %(count)s items", "count"),
+    ),
+    "attachment.restored": Action(
+        _("%(who)s brought back a removed file of “%(label)s”"),
+        ngettext_lazy(
+            "%(who)s brought back removed files of %(count)s item",
+            "%(who)s brought back removed files of %(count)s items",
+            "count",
+        ),
+    ),
     # The action plan.
     "action.added": Action(
         _("%(who)s added the action “%(label)s”"),

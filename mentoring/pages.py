@@ -82,6 +82,8 @@ def confirm_page(request, *, title, consequences, confirm_label, cancel_url, dan
 
 def history_view(request, obj, access, document, *, context):
     """The history page of ``obj``: who changed what and when, newest first."""
+    from schemes.services.attachments import file_history
+
     require(access, "view", document, user=request.user)
     page, entries = history_page(obj, request.GET.get("page"))
     return render(
@@ -92,6 +94,8 @@ def history_view(request, obj, access, document, *, context):
             "page_obj": page,
             "entries": entries,
             "can_restore": access.can("edit", document),
+            # Its attached files, added and removed (their own history rows).
+            "file_events": file_history(obj),
             "access": access,
             **context,
         },

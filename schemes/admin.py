@@ -189,6 +189,34 @@ class CommentAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["response", "section", "question", "parent"]
 
 
+@admin.register(models.Attachment)
+class AttachmentAdmin(SimpleHistoryAdmin):
+    """Read-only, and without the file: the storage is never linked to (downloads go
+    through the scheme's pages and their access rules)."""
+
+    list_display = ["name", "scheme", "content_type", "object_id", "size", "mime", "added_by", "added_at", "removed_at"]
+    list_filter = ["mime"]
+    exclude = ["file"]
+    readonly_fields = [
+        "scheme",
+        "content_type",
+        "object_id",
+        "name",
+        "size",
+        "mime",
+        "sha256",
+        "added_by",
+        "removed_at",
+        "removed_by",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(models.PoliticalCommitment)
 class PoliticalCommitmentAdmin(SimpleHistoryAdmin):
     list_display = ["scheme", "name", "office", "date", "scope", "cross_party"]

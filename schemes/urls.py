@@ -8,6 +8,7 @@ from .models import TemplateKind
 from .views import (
     action_plans,
     assessments,
+    attachments,
     commitments,
     dashboard,
     matching,
@@ -136,6 +137,9 @@ scheme_urls = [
         support_groups.support_group_member_link_revoke,
         name="support_group_member_link_revoke",
     ),
+    path("attachments/<slug:kind>/<int:target>/add/", attachments.attachment_add_view, name="attachment_add"),
+    path("attachments/<int:pk>/", attachments.attachment_download, name="attachment"),
+    path("attachments/<int:pk>/remove/", attachments.attachment_remove_view, name="attachment_remove"),
     path("commitments/new/", commitments.commitment_create, name="commitment_create"),
     path("commitments/<int:pk>/edit/", commitments.commitment_edit, name="commitment_edit"),
     path("commitments/<int:pk>/delete/", commitments.commitment_delete, name="commitment_delete"),

@@ -111,6 +111,17 @@ def fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def attachments_in_tmp(settings, tmp_path_factory):
+    """Attached files go to a temporary directory of each test, never to var/."""
+    location = tmp_path_factory.mktemp("attachments")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "attachments": {**settings.STORAGES["attachments"], "OPTIONS": {"location": str(location)}},
+    }
+    return location
+
+
+@pytest.fixture(autouse=True)
 def english_by_default():
     # A request in French leaves French active in the thread; each test starts in English.
     from django.utils import translation

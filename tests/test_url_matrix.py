@@ -21,6 +21,7 @@ checked for the security headers.
 import copy
 import re
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -185,6 +186,18 @@ TABLE = {
     "schemes:scheme_role_remove": row("scheme_child", POST_ONLY, action(ORGANISERS, done=ASKS)),
     "schemes:scheme_invitation_withdraw": row("scheme_child", POST_ONLY, action(ORGANISERS, done=ASKS)),
 }
+
+# Attachments (a visit's here; tests/test_attachments.py covers the other kinds): added
+# and removed by who edits the object (an empty POST: "choose a file", 400; a removal
+# asks first), downloaded by everyone who sees it. The object or the file is looked up
+# before the object's rule is known: another scheme's is a 404 for everyone.
+TABLE.update(
+    {
+        "schemes:attachment_add": row("scheme_child", GET_ONLY, action(ORGANISERS, done=400), child_first=True),
+        "schemes:attachment": row("scheme_child", page(IN_PROGRAMME), GET_ONLY, child_first=True),
+        "schemes:attachment_remove": row("scheme_child", POST_ONLY, action(ORGANISERS, done=ASKS), child_first=True),
+    }
+)
 
 # Political commitment: recorded by the mentee city and facilitators, read by everyone.
 COMMITMENT_EDITORS = {"mentee", "facilitator"}
@@ -647,6 +660,18 @@ class Matrix:
             ),
             scheme=p.a,
         )
+        from schemes.services.attachments import attachment_add
+
+        self.attachment = {
+            key: attachment_add(
+                scheme=scheme,
+                kind="visit",
+                obj=self.session[key].visit,
+                upload=SimpleUploadedFile("minutes.txt", b"Minutes of the first visit."),
+                actor=p.users["facilitator"],
+            )
+            for key, scheme in (("own", p.a), ("sibling", p.b), ("outside", p.c))
+        }
         p.programme.save()  # a history row to restore
         p.a.save()
         p.b.benchmark = p.a.benchmark  # scheme B assesses itself too
@@ -682,6 +707,11 @@ class Matrix:
             values["token"] = self.member_token if variant == "own" else "no-such-member-token"
             values["visit"] = p.a.visits.get(order=1).pk
             values["pk"] = self.plan_action["own"].pk
+        elif name.startswith("schemes:attachment"):
+            key = "own" if variant == "own" else "sibling" if variant in {"sibling", "foreign"} else "outside"
+            values["kind"] = "visit"
+            values["target"] = self.session[key].visit_id
+            values["pk"] = self.attachment[key].pk
         elif name.startswith("schemes:organisation") and "pk" in wanted:
             organisation = {
                 "own": p.mentee_city,

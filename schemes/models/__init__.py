@@ -10,6 +10,7 @@ from .action_plans import (
     ImplementationUpdate,
     Need,
 )
+from .attachments import Attachment
 from .invitations import Invitation
 from .member_links import MemberLink, VisitReply
 from .organisations import (

@@ -50,6 +50,7 @@ from ..services.action_plans import (
     version_freeze,
     versions_of,
 )
+from ..services.attachments import form_context, with_attachments
 from ..services.mentions import people as mention_people
 
 
@@ -121,6 +122,8 @@ def plan_detail(request, scheme, access):
         # One form per action, each with its own field ids (labels stay tied to fields).
         action.update_form = UpdateForm(prefix=f"update-{action.pk}")
         action.comment_form = ActionCommentForm(prefix=f"comment-{action.pk}")
+    # The formal decision of the approval and the proofs of the updates: one query.
+    with_attachments([plan if plan.pk else None, *(update for action in actions for update in action.updates.all())])
     needs = list(needs_of(plan))
     factors, untraced_needs = untraced(plan, actions, needs)
     mentees, mentors = sides(scheme)
@@ -143,6 +146,7 @@ def plan_detail(request, scheme, access):
             approved=plan.status == ActionPlanStatus.APPROVED,
             freeze_form=FreezeForm(plan=plan),
             approval_form=ApprovalForm(),
+            **form_context(),
             page_title=_("Action plan"),
             mention_people=(
                 [person.display_name for person in mention_people(scheme)]

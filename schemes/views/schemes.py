@@ -16,6 +16,7 @@ from mentoring.submissions import submission_save
 
 from ..forms.setup import PartyFormSet, SchemeCreateForm, SchemeForm
 from ..models import PoliticalCommitment, SchemeKind, SchemeRole, Side
+from ..services.attachments import form_context, with_attachments, with_files_flag
 from ..services.evidence import evidence_pack
 from ..services.progress import progress_for
 from ..services.schemes import scheme_create
@@ -94,7 +95,10 @@ def scheme_detail(request, scheme, access):
         "parties": parties,
         "people": sorted(scheme.roles.all(), key=lambda role: (role.role, role.user.last_name)),
         "focus_key_factors": KeyFactor.objects.filter(focus_of_schemes=scheme).order_by("order"),
-        "commitments": PoliticalCommitment.objects.filter(scheme=scheme).order_by("-date"),
+        # The commitments with their files (the decision, the letter): one query more
+        # when there are files.
+        "commitments": with_attachments(with_files_flag(PoliticalCommitment.objects.filter(scheme=scheme).order_by("-date"))),
+        **form_context(),
         "styles": scheme_styles(scheme),
         "plan": progress.plan,
         "changes": recent_changes(scheme),

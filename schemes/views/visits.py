@@ -23,6 +23,7 @@ from mentoring.submissions import submission_save
 
 from ..forms.visits import SessionForm, VisitForm, VisitRecordForm
 from ..models import AgendaItem, LocalSupportGroupMember
+from ..services.attachments import form_context, with_attachments, with_files_flag
 from ..services.visits import (
     VisitLimit,
     agenda_days,
@@ -109,13 +110,15 @@ def visit_create(request, scheme, access):
 @require_safe
 @scheme_view("view", "visit")
 def visit_detail(request, scheme, access, visit):
-    visit = _visit(scheme, visit)
-    sessions = list(_sessions(visit))
+    visit = get_object_or_404(with_files_flag(scheme.visits.select_related("host")), order=visit)
+    sessions = list(with_files_flag(_sessions(visit)))
+    with_attachments([visit, *sessions])  # one query for the visit's and its sessions' files, if any
     return render(
         request,
         "visits/detail.html",
         _context(
             scheme,
+            **form_context(),
             access=access,
             visit=visit,
             days=agenda_days(visit, sessions),
