@@ -37,3 +37,40 @@ def test_the_pack_is_in_the_readers_language(personas):
     response = client.get(URL, HTTP_ACCEPT_LANGUAGE="fr")
     pack = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert any(name.startswith("3 Visites/") for name in pack.namelist())
+
+
+def test_attached_files_are_in_the_pack_and_listed_as_annexes_of_the_agenda(personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from schemes.views.visits import agenda_document
+
+    visit = personas.a.visits.get(order=1)
+    minutes = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    for name in ("minutes.pdf", "signatures.csv"):
+        content = minutes if name.endswith(".pdf") else "name;organisation\nZoë;Ville\n".encode()
+        response = personas.client("facilitator").post(
+            f"/programmes/test-programme/schemes/1/attachments/visit/{visit.pk}/add/", {"file": SimpleUploadedFile(name, content)}
+        )
+        assert response.status_code == 302, response.content.decode()[:500]
+    html = agenda_document(personas.a, visit).html
+    assert "Annexes" in html and "minutes.pdf" in html and "signatures.csv" in html
+    response = personas.client("mentee").get(URL)
+    pack = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert pack.read("3 Visits/minutes.pdf") == minutes
+    assert pack.read("3 Visits/signatures.csv").decode() == "name;organisation\nZoë;Ville\n"
+    assert "3 Visits/signatures.csv  (" in pack.read("contents.txt").decode()
+
+
+def test_the_plans_pdf_lists_the_decision_and_the_proofs_as_annexes(personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from schemes.views.action_plans import plan_document
+
+    plan = plan_get_or_create(scheme=personas.a)
+    response = personas.client("mentee").post(
+        f"/programmes/test-programme/schemes/1/attachments/approval/{plan.pk}/add/",
+        {"file": SimpleUploadedFile("council-decision.csv", b"decision;date\n12/2026;2026-12-01\n")},
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    html = plan_document(personas.a, plan).html
+    assert "council-decision.csv" in html and "The formal decision of approval" in html

@@ -584,3 +584,12 @@ def file_history(obj):
         .select_related("history_user")
         .order_by("-history_date", "-history_id")[:200]
     )
+
+
+def annexes(labelled):
+    """The files attached to the objects of ``labelled`` ([(object, what a reader calls
+    it)], in that order; each object's files in the order they were added), as a document
+    lists them in its annexes: [(attachment, what it is attached to)], in one query."""
+    labelled = [(obj, label) for obj, label in labelled if obj is not None]
+    found = attachments_of([obj for obj, _label in labelled])
+    return [(attachment, label) for obj, label in labelled for attachment in found.get((type(obj), obj.pk), [])]

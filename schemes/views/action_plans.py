@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -23,7 +24,7 @@ from mentoring.pages import confirm_page, confirmed, form_page, removal_question
 from mentoring.submissions import submission_save
 
 from ..forms.action_plans import ActionCommentForm, ActionForm, ApprovalForm, FreezeForm, NeedFormSet, UpdateForm
-from ..models import Action, ActionPlanStatus, OrganisationKind
+from ..models import Action, ActionPlanStatus, ImplementationUpdate, OrganisationKind
 from ..services.action_plans import (
     FIELDS,
     PlanLocked,
@@ -50,7 +51,7 @@ from ..services.action_plans import (
     version_freeze,
     versions_of,
 )
-from ..services.attachments import form_context, with_attachments
+from ..services.attachments import annexes, form_context, with_attachments
 from ..services.mentions import people as mention_people
 
 
@@ -516,6 +517,9 @@ def plan_document(scheme, plan=None):
     background rendering (schemes.documents) both make it here."""
     plan = plan if plan is not None else plan_for(scheme)
     mentees, mentors = sides(scheme)
+    updates = (
+        ImplementationUpdate.objects.filter(action__plan=plan).select_related("action").order_by("action__order", "date", "pk")
+    )
     return render_document(
         "documents/action_plan.html",
         _context(
@@ -524,6 +528,21 @@ def plan_document(scheme, plan=None):
             actions=actions_of(plan),
             mentees=mentees,
             mentors=mentors,
+            annexes=annexes(
+                [
+                    (plan, _("The formal decision of approval")),
+                    *(
+                        (
+                            update,
+                            _("Progress on “%(action)s”, %(date)s")
+                            % {"action": update.action, "date": date_format(update.date, "DATE_FORMAT")},
+                        )
+                        for update in updates
+                    ),
+                ]
+            )
+            if plan.pk is not None
+            else [],
             # The date of the plan's last change, not of the printing: the same plan prints the same.
             today=last_change(scheme, "action.", "action_plan.") or timezone.localdate(),
         ),

@@ -23,7 +23,7 @@ from mentoring.submissions import submission_save
 
 from ..forms.visits import SessionForm, VisitForm, VisitRecordForm
 from ..models import AgendaItem, LocalSupportGroupMember
-from ..services.attachments import form_context, with_attachments, with_files_flag
+from ..services.attachments import annexes, form_context, with_attachments, with_files_flag
 from ..services.visits import (
     VisitLimit,
     agenda_days,
@@ -325,7 +325,13 @@ def agenda_document(scheme, visit):
             people[("member", member.pk)] = (member.name, member.organisation or member.group.city.name)
     return render_document(
         "documents/agenda.html",
-        _context(scheme, visit=visit, days=agenda_days(visit, sessions), participants=sorted(people.values())),
+        _context(
+            scheme,
+            visit=visit,
+            days=agenda_days(visit, sessions),
+            participants=sorted(people.values()),
+            annexes=annexes([(visit, str(visit)), *((session, f"{visit}: {session.title}") for session in sessions)]),
+        ),
         filename=f"agenda-{scheme.programme.slug}-{scheme.number}-visit-{visit.order}.pdf",
     )
 
