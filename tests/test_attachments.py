@@ -5,6 +5,7 @@ history and the activity log, and the visit page's queries."""
 
 import io
 import zipfile
+import zlib
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -101,6 +102,16 @@ BAD = [
         "active content",
     ),
     ("hidden.pdf", PDF.replace(b"/Type /Catalog", b"/Type /Catalog /OpenAction << /S /J#61vaScript >>"), "active content"),
+    (
+        "packed.pdf",
+        PDF.replace(
+            b"trailer",
+            b"3 0 obj << /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode >>\nstream\n"
+            + zlib.compress(b"4 0 << /S /JavaScript /JS (app.alert(1)) >>")
+            + b"\nendstream endobj\ntrailer",
+        ),
+        "active content",
+    ),
     ("drawing.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "SVG"),
     ("page.html", b"<!DOCTYPE html><html><body>Hello</body></html>", "Web pages"),
     ("page.txt", b"Hello <script>alert(1)</script>", "Web pages"),
@@ -110,6 +121,18 @@ BAD = [
     ("macro.docx", None, "macros"),
     ("archive.zip", None, "This type of file is not accepted"),
 ]
+
+
+def test_a_pdf_whose_image_data_holds_the_bytes_of_a_name_is_accepted(personas, facilitator):
+    # Binary data (a photo in a report) holds "/JS" by chance once in a few megabytes.
+    image = (
+        b"5 0 obj << /Type /XObject /Subtype /Image /Length 60 >>\nstream\n"
+        + b"\x00/JS \x01/Launch\x02" * 5
+        + b"\nendstream endobj\n"
+    )
+    response = upload(facilitator, "report.pdf", PDF.replace(b"trailer", image + b"trailer"), personas=personas)
+    assert response.status_code == 302
+    assert Attachment.objects.get().mime == "application/pdf"
 
 
 @pytest.mark.parametrize(("name", "content", "message"), BAD)

@@ -103,6 +103,8 @@ MARKUP = re.compile(rb"<\s*(script|html|svg|body|iframe|object|embed|!doctype|\?
 # PDF names that run something or carry another file (after #xx escapes are decoded).
 PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|XFA)\b")
 PDF_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.DOTALL)
+# How far before a stream its object's dictionary is looked at (for "/Type /ObjStm").
+OBJECT_HEADER = 512
 INFLATED_MAX = 64 * 1024 * 1024  # the most a PDF's streams are inflated to, all together
 # Control characters and the bidi marks and overrides that make "gpj.exe" read "exe.jpg".
 BIDI = dict.fromkeys([0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
@@ -218,10 +220,14 @@ def _not_allowed():
 
 def _pdf(data):
     """A PDF with no JavaScript, launch action, embedded file, rich media or XFA form,
-    looked for in the file and in its compressed streams (object streams hide names)."""
-    texts = [data]
+    looked for where a PDF writes such names: its objects outside their streams, and the
+    compressed object streams (which hide objects). Other streams (page content, images,
+    fonts) are data, where the bytes of "/JS" turn up by chance: not read."""
+    texts = [PDF_STREAM.sub(b"stream\nendstream", data)]
     budget = INFLATED_MAX
     for match in PDF_STREAM.finditer(data):
+        if b"/ObjStm" not in data[max(0, match.start() - OBJECT_HEADER) : match.start()]:
+            continue
         if budget <= 0:
             raise AttachmentRefused(_("This PDF is too large to check once uncompressed, and is not accepted."))
         try:
