@@ -19,6 +19,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mentoring.documents import Document
+
 from ..documents import STEP_ASSESSMENT, STEP_GROUP, STEP_NEEDS, STEP_PLAN, STEP_VISITS, documents_by_step
 
 STEP_OTHER = "other"
@@ -93,23 +95,31 @@ def evidence_pack(scheme):
     positioned at its start, and the list of its entries."""
     out = tempfile.TemporaryFile()  # noqa: SIM115 (returned open: the response streams and closes it)
     entries, missing, taken = [], [], set()
+    # Each step's documents, then its attached files, the steps in the method's order.
+    by_step = {step: [] for step in FOLDERS}
+    for step, document in documents_by_step(scheme):
+        by_step[step].append(document)
+    for attachment in _attachments(scheme):
+        step = ATTACHED_TO.get(attachment.content_type.model, STEP_OTHER) if attachment.content_type else STEP_OTHER
+        by_step[step].append(attachment)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as pack:
-        for step, document in documents_by_step(scheme):
-            document.render_here()
-            pdf = document.pdf()
-            if pdf is None:  # too large to print: said in the contents
-                missing.append(document.filename)
-                continue
-            path = _unique(f"{FOLDERS[step]}/{document.filename}", taken)
-            pack.writestr(path, pdf)
-            entries.append(Entry(path, len(pdf)))
-        for attachment in _attachments(scheme):
-            step = ATTACHED_TO.get(attachment.content_type.model, STEP_OTHER) if attachment.content_type else STEP_OTHER
-            path = _unique(f"{FOLDERS[step]}/{attachment.name}", taken)
-            with attachment.file.open("rb") as source, pack.open(path, "w", force_zip64=True) as target:
-                for chunk in iter(lambda: source.read(CHUNK), b""):
-                    target.write(chunk)
-            entries.append(Entry(path, attachment.size))
+        for step, items in by_step.items():
+            for item in items:
+                if isinstance(item, Document):
+                    item.render_here()
+                    pdf = item.pdf()
+                    if pdf is None:  # too large to print: said in the contents
+                        missing.append(item.filename)
+                        continue
+                    path = _unique(f"{FOLDERS[step]}/{item.filename}", taken)
+                    pack.writestr(path, pdf)
+                    entries.append(Entry(path, len(pdf)))
+                    continue
+                path = _unique(f"{FOLDERS[step]}/{item.name}", taken)
+                with item.file.open("rb") as source, pack.open(path, "w", force_zip64=True) as target:
+                    for chunk in iter(lambda source=source: source.read(CHUNK), b""):
+                        target.write(chunk)
+                entries.append(Entry(path, item.size))
         pack.writestr(_("contents.txt"), _contents(scheme, entries, missing))
     out.seek(0)
     return out, entries
