@@ -111,8 +111,14 @@ def attachment_download(request, scheme, access, pk):
         handle, as_attachment=not inline, filename=attachment.name, content_type=attachment.mime or "application/octet-stream"
     )
     response["X-Content-Type-Options"] = "nosniff"
-    # Opened in the browser (a PDF, an image), the file runs nothing and reaches nothing.
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    # Opened in the browser, an image runs nothing and reaches nothing. A PDF is shown by
+    # the browser's own viewer, which a sandbox or "object-src 'none'" (the site's policy)
+    # blocks: its policy lets only that viewer run; a PDF with JavaScript or any other
+    # active content is refused when it is attached.
+    if attachment.mime == "application/pdf":
+        response["Content-Security-Policy"] = "default-src 'none'; object-src 'self'; img-src 'self'; style-src 'unsafe-inline'"
+    else:
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
     response["Cache-Control"] = "private, no-store"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
