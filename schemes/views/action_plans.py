@@ -519,6 +519,8 @@ def plan_document(scheme, plan=None):
     mentees, mentors = sides(scheme)
     updates = (
         ImplementationUpdate.objects.filter(action__plan=plan).select_related("action").order_by("action__order", "date", "pk")
+        if plan.pk is not None
+        else []
     )
     return render_document(
         "documents/action_plan.html",
