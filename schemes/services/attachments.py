@@ -49,9 +49,13 @@ from ..models import (
     ActionPlan,
     ActionPlanStatus,
     AgendaItem,
+    Answer,
     Attachment,
+    Comment,
     ImplementationUpdate,
+    KeyFactorAssessment,
     PoliticalCommitment,
+    ResponseStatus,
     Scheme,
     Visit,
 )
@@ -123,6 +127,9 @@ class Target:
     objects: object  # scheme -> queryset of the scheme's objects of this kind
     url: object  # (scheme, obj) -> address of the page that shows the attachments
     locked: object = None  # obj -> message or None
+    # When the document-wide rule is not enough (a questionnaire's section, a comment's
+    # author, a city's self-assessment): the kind's own check, in schemes.views.attachments.
+    rule: str = ""
 
 
 def _scheme_url(scheme, name, anchor="", **kwargs):
@@ -133,6 +140,41 @@ def _plan_locked(plan):
     if plan.status == ActionPlanStatus.APPROVED:
         return _("This action plan is approved: its attachments can no longer change. It must be reopened first.")
     return None
+
+
+def _answer_locked(answer):
+    if answer.response.status == ResponseStatus.SUBMITTED:
+        return _("This document is submitted: its supporting documents can no longer change. It must be reopened first.")
+    return None
+
+
+def _comment_locked(comment):
+    thread = comment.parent or comment
+    if thread.resolved_at is not None:
+        return _("This comment's thread is resolved: its files can no longer change.")
+    return None
+
+
+def _key_factor_locked(row):
+    if row.assessment.submitted_at is not None:
+        return _(
+            "This self-assessment round is submitted: its evidence can no longer change. Start a re-assessment to change it."
+        )
+    return None
+
+
+def _filling_url(scheme, response, section_key, anchor):
+    name = {"needs_analysis": "schemes:needs_analysis", "strengths": "schemes:strengths"}[response.template.kind]
+    base = reverse(
+        name, kwargs={"programme": scheme.programme.slug, "number": scheme.number, "organisation": response.organisation_id}
+    )
+    return f"{base}sections/{section_key}/{anchor}"
+
+
+def _key_factor_url(scheme, row):
+    from ..views.assessments import key_factor_url
+
+    return key_factor_url(scheme, row)
 
 
 TARGETS = {
@@ -166,6 +208,40 @@ TARGETS = {
         document="implementation_update",
         objects=lambda scheme: ImplementationUpdate.objects.filter(action__plan__scheme=scheme),
         url=lambda scheme, update: _scheme_url(scheme, "schemes:action_plan", f"#update-{update.pk}"),
+    ),
+    "answer": Target(
+        model=Answer,
+        document="",  # the section's own rule: schemes.views.attachments
+        objects=lambda scheme: Answer.objects.filter(response__scheme=scheme).select_related(
+            "response__template", "question__section"
+        ),
+        url=lambda scheme, answer: _filling_url(
+            scheme, answer.response, answer.question.section.key, f"#attachments-answer-{answer.pk}"
+        ),
+        locked=_answer_locked,
+        rule="answer",
+    ),
+    "comment": Target(
+        model=Comment,
+        document="",
+        objects=lambda scheme: Comment.objects.filter(response__scheme=scheme).select_related(
+            "response__template", "section", "parent"
+        ),
+        url=lambda scheme, comment: _filling_url(
+            scheme, comment.response, comment.section.key, f"#comment-{(comment.parent_id or comment.pk)}"
+        ),
+        locked=_comment_locked,
+        rule="comment",
+    ),
+    "key_factor": Target(
+        model=KeyFactorAssessment,
+        document="self_assessment",
+        objects=lambda scheme: KeyFactorAssessment.objects.filter(assessment__scheme=scheme).select_related(
+            "assessment__city", "key_factor"
+        ),
+        url=_key_factor_url,
+        locked=_key_factor_locked,
+        rule="key_factor",
     ),
 }
 

@@ -80,6 +80,20 @@ def _url(scheme, city=None, suffix="", *, page=1):
     return reverse("schemes:self_assessment", kwargs={**kwargs, "organisation": city.pk}) + suffix
 
 
+def key_factor_url(scheme, row):
+    """The page of the city's self-assessment that shows ``row``'s key factor, at its files."""
+    key_factors, context_factors = _benchmark(scheme)
+    page = next(
+        (
+            item.number
+            for item in form_pages(key_factors, context_factors)
+            if row.key_factor_id in {kf.pk for kf in item.key_factors}
+        ),
+        1,
+    )
+    return _url(scheme, row.assessment.city, f"#attachments-key_factor-{row.pk}", page=page)
+
+
 def _require_edit(may_edit, user):
     if not may_edit:
         refuse(

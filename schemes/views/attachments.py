@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
-from mentoring.access import require, scheme_view
+from mentoring.access import refuse, require, scheme_view
 from mentoring.pages import confirm_page, confirmed, removal_question
 
 from ..services.attachments import (
@@ -47,6 +47,46 @@ def _attachment(scheme, pk):
     return attachment, kind, target, obj
 
 
+def _answer_rule(scheme, access, action, answer, user):
+    """The section's rule: those who may edit the section add and remove (the lock says
+    when it is submitted); those who may view the document download."""
+    from .questionnaires import load
+
+    filling = load(scheme, access, answer.response.template.kind, answer.response.organisation_id)
+    return action == "view" or filling.may("edit", answer.question.section)
+
+
+def _comment_rule(scheme, access, action, comment, user):
+    """Those who see the document download; the comment's author adds and removes, while
+    they may comment on its section (the lock says when the thread is resolved)."""
+    from .questionnaires import load
+
+    filling = load(scheme, access, comment.response.template.kind, comment.response.organisation_id)
+    return action == "view" or (comment.author_id == user.pk and filling.can_comment(comment.section))
+
+
+def _key_factor_rule(scheme, access, action, row, user):
+    """Those who see self-assessments download; the city's officers (and facilitators)
+    who edit its self-assessment add and remove."""
+    from .cities import city_party, edits_for_city
+
+    party = city_party(scheme, row.assessment.city_id)
+    require(access, action, "self_assessment", user=user)
+    return action == "view" or edits_for_city(access, "self_assessment", party)
+
+
+RULES = {"answer": _answer_rule, "comment": _comment_rule, "key_factor": _key_factor_rule}
+
+
+def _require(scheme, access, action, kind, target, obj, user):
+    """403 unless the user may ``action`` (``edit``: add and remove; ``view``: download)
+    the files of ``obj``: the kind's own rule, else its document's."""
+    if not target.rule:
+        require(access, action, target.document, user=user)
+    elif not RULES[target.rule](scheme, access, action, obj, user):
+        refuse(user, f"may not {action} the files of {kind} {obj.pk}", _("You may not change the files here."))
+
+
 # The size of a file is counted as it arrives, so the upload handler is set before the
 # request's body is read: Django's "Modifying upload handlers on the fly" pattern, the
 # outer view exempt from the CSRF check that the inner one then makes.
@@ -62,7 +102,7 @@ def attachment_add_view(request, scheme, access, kind, target):
 @csrf_protect
 def _attachment_add(request, scheme, access, kind, pk, handler):
     target, obj = _target(scheme, kind, pk)
-    require(access, "edit", target.document, user=request.user)
+    _require(scheme, access, "edit", kind, target, obj, request.user)
     back = target.url(scheme, obj)
     upload = request.FILES.get("file")
     if handler.too_large:
@@ -100,8 +140,8 @@ def _attachment_add(request, scheme, access, kind, pk, handler):
 @require_safe
 @scheme_view("view")
 def attachment_download(request, scheme, access, pk):
-    attachment, _kind, target, _obj = _attachment(scheme, pk)
-    require(access, "view", target.document, user=request.user)
+    attachment, kind, target, obj = _attachment(scheme, pk)
+    _require(scheme, access, "view", kind, target, obj, request.user)
     try:
         handle = attachment.file.open("rb")
     except OSError as exc:
@@ -122,7 +162,7 @@ def attachment_download(request, scheme, access, pk):
 @scheme_view("view")
 def attachment_remove_view(request, scheme, access, pk):
     attachment, kind, target, obj = _attachment(scheme, pk)
-    require(access, "edit", target.document, user=request.user)
+    _require(scheme, access, "edit", kind, target, obj, request.user)
     back = target.url(scheme, obj)
     locked = target.locked and target.locked(obj)
     if locked:

@@ -1,0 +1,139 @@
+"""Attachments on the method's other evidence: a questionnaire answer's supporting
+document, a comment's file, a self-assessment key factor's evidence: who adds, removes
+and downloads, another scheme's object not found, locked once submitted or resolved, and
+the pages' queries flat."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from schemes.models import Answer, Attachment, Comment, Question, ResponseStatus, TemplateKind
+from schemes.services.filling import response_get_or_create, template_for
+
+from .test_attachments import PDF, png
+
+SCHEME = "/programmes/test-programme/schemes/1/"
+BASE = SCHEME + "needs-analysis/{city}/"
+
+
+def add(client, kind, pk, content=PDF, name="proof.pdf", base=SCHEME):
+    return client.post(f"{base}attachments/{kind}/{pk}/add/", {"file": SimpleUploadedFile(name, content)})
+
+
+def needs_analysis(personas, scheme=None, city=None):
+    scheme = scheme or personas.a
+    city = city or personas.mentee_city
+    template = template_for(scheme.programme, TemplateKind.NEEDS_ANALYSIS)
+    return response_get_or_create(scheme=scheme, template=template, organisation=city)
+
+
+def answer_to(response, key, text="An answer"):
+    question = Question.objects.get(section__template=response.template, key=key)
+    return Answer.objects.create(response=response, question=question, text=text)
+
+
+@pytest.fixture
+def answer(personas):
+    return answer_to(needs_analysis(personas), "challenge")
+
+
+# 1. Questionnaire answers.
+
+
+def test_an_answer_takes_a_supporting_document_from_the_sections_editors(personas, answer):
+    section = BASE.format(city=personas.mentee_city.pk) + "sections/mentee-needs/"
+    mentee = personas.client("mentee")
+    response = add(mentee, "answer", answer.pk)
+    assert response.status_code == 302
+    assert response["Location"] == f"{section}#attachments-answer-{answer.pk}"
+    attachment = Attachment.objects.get()
+    assert attachment.target == answer and attachment.added_by == personas.users["mentee"]
+    page = mentee.get(section).content.decode()
+    assert "Supporting documents" in page and "proof.pdf" in page and "Attach a file" in page
+    # Everyone who sees the needs analysis downloads; only its section's editors change it.
+    for role in ("mentor", "observer", "facilitator", "association"):
+        assert personas.client(role).get(f"{SCHEME}attachments/{attachment.pk}/").status_code == 200, role
+    for role in ("mentor", "observer"):
+        assert add(personas.client(role), "answer", answer.pk, png(), "photo.png").status_code == 403, role
+        assert personas.client(role).post(f"{SCHEME}attachments/{attachment.pk}/remove/").status_code == 403, role
+    assert "Attach a file" not in personas.client("mentor").get(section).content.decode()
+    assert mentee.post(f"{SCHEME}attachments/{attachment.pk}/remove/", {"confirmed": "1"}).status_code == 302
+    attachment.refresh_from_db()
+    assert attachment.removed_at is not None
+
+
+def test_a_submitted_needs_analysis_refuses_files(personas, answer):
+    mentee = personas.client("mentee")
+    assert add(mentee, "answer", answer.pk).status_code == 302
+    attachment = Attachment.objects.get()
+    answer.response.status = ResponseStatus.SUBMITTED
+    answer.response.save()
+    response = add(mentee, "answer", answer.pk, png(), "photo.png")
+    assert response.status_code == 400 and "submitted" in response.content.decode()
+    mentee.post(f"{SCHEME}attachments/{attachment.pk}/remove/", {"confirmed": "1"}, follow=True)
+    attachment.refresh_from_db()
+    assert attachment.removed_at is None and Attachment.objects.count() == 1
+
+
+def test_another_schemes_answer_is_not_found(personas):
+    theirs = answer_to(needs_analysis(personas, personas.b, personas.b_mentee), "challenge")
+    assert add(personas.client("facilitator"), "answer", theirs.pk).status_code == 404
+    assert add(personas.client("b_mentee"), "answer", theirs.pk).status_code == 404  # not through scheme 1
+
+
+def test_the_section_page_reads_all_its_files_in_one_query(personas):
+    response = needs_analysis(personas)
+    mentee = personas.client("mentee")
+    section = BASE.format(city=personas.mentee_city.pk) + "sections/mentee-needs/"
+    questions = list(Question.objects.filter(section__template=response.template, section__key="mentee-needs")[:3])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert mentee.get(section).status_code == 200
+        return len(captured)
+
+    first = answer_to(response, questions[0].key)
+    add(mentee, "answer", first.pk)
+    one = queries()
+    for number, question in enumerate(questions[1:], start=1):
+        other = answer_to(response, question.key)
+        add(mentee, "answer", other.pk, png(bytes(number)), f"photo{number}.png")
+        add(mentee, "answer", other.pk, PDF + bytes(number), "more.pdf")
+    mentee.post(section + "comments/", {"comment-text": "A note"})
+    comment = Comment.objects.get()
+    add(mentee, "comment", comment.pk)
+    assert Attachment.objects.count() == 2 * len(questions) - 1 + 1
+    assert queries() <= one + 3  # the comments' own queries, none per file
+
+
+# 2. Comments.
+
+
+def test_a_comment_takes_a_file_from_its_author_while_open(personas):
+    needs_analysis(personas)
+    section = BASE.format(city=personas.mentee_city.pk) + "sections/mentee-needs/"
+    mentor, mentee = personas.client("mentor"), personas.client("mentee")
+    mentor.post(section + "comments/", {"comment-text": "See the attached study"})
+    comment = Comment.objects.get()
+    response = add(mentor, "comment", comment.pk)
+    assert response.status_code == 302 and response["Location"] == f"{section}#comment-{comment.pk}"
+    attachment = Attachment.objects.get()
+    assert "proof.pdf" in mentee.get(section).content.decode()
+    assert personas.client("observer").get(f"{SCHEME}attachments/{attachment.pk}/").status_code == 200
+    # Not the author: refused (the document's owner included).
+    assert add(mentee, "comment", comment.pk, png(), "photo.png").status_code == 403
+    assert mentee.post(f"{SCHEME}attachments/{attachment.pk}/remove/").status_code == 403
+    # Resolved: the thread's files no longer change.
+    mentee.post(BASE.format(city=personas.mentee_city.pk) + f"comments/{comment.pk}/resolve/")
+    assert add(mentor, "comment", comment.pk, png(), "photo.png").status_code == 400
+    mentor.post(f"{SCHEME}attachments/{attachment.pk}/remove/", {"confirmed": "1"})
+    attachment.refresh_from_db()
+    assert attachment.removed_at is None
+
+
+def test_another_schemes_comment_is_not_found(personas):
+    response = needs_analysis(personas, personas.b, personas.b_mentee)
+    section = response.template.sections.get(key="mentee-needs")
+    comment = Comment.objects.create(response=response, section=section, author=personas.users["b_mentee"], text="x")
+    assert add(personas.client("facilitator"), "comment", comment.pk).status_code == 404
