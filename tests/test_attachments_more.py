@@ -137,3 +137,63 @@ def test_another_schemes_comment_is_not_found(personas):
     section = response.template.sections.get(key="mentee-needs")
     comment = Comment.objects.create(response=response, section=section, author=personas.users["b_mentee"], text="x")
     assert add(personas.client("facilitator"), "comment", comment.pk).status_code == 404
+
+
+# 3. Self-assessment key factors.
+
+
+def rows_of(scheme, city, count=3):
+    from benchmarks.models import KeyFactor
+    from schemes.models import KeyFactorAssessment, SelfAssessment
+
+    assessment = SelfAssessment.objects.create(scheme=scheme, city=city, benchmark_id=scheme.benchmark_id)
+    factors = KeyFactor.objects.filter(version_id=scheme.benchmark_id).order_by("order")[:count]
+    return [KeyFactorAssessment.objects.create(assessment=assessment, key_factor=factor, level=2) for factor in factors]
+
+
+def test_a_key_factor_takes_evidence_from_the_citys_editors_until_submitted(personas):
+    row = rows_of(personas.a, personas.mentee_city)[0]
+    page = f"{SCHEME}self-assessment/{personas.mentee_city.pk}/"
+    mentee = personas.client("mentee")
+    response = add(mentee, "key_factor", row.pk)
+    assert response.status_code == 302 and response["Location"] == f"{page}#attachments-key_factor-{row.pk}"
+    attachment = Attachment.objects.get()
+    assert "Evidence files" in mentee.get(page).content.decode()
+    for role in ("mentor", "observer", "facilitator"):
+        assert personas.client(role).get(f"{SCHEME}attachments/{attachment.pk}/").status_code == 200, role
+    assert add(personas.client("mentor"), "key_factor", row.pk, png(), "photo.png").status_code == 403
+    assert personas.client("mentor").post(f"{SCHEME}attachments/{attachment.pk}/remove/").status_code == 403
+    row.assessment.submitted_at = row.assessment.created_at
+    row.assessment.save()
+    response = add(mentee, "key_factor", row.pk, png(), "photo.png")
+    assert response.status_code == 400 and "submitted" in response.content.decode()
+    mentee.post(f"{SCHEME}attachments/{attachment.pk}/remove/", {"confirmed": "1"})
+    attachment.refresh_from_db()
+    assert attachment.removed_at is None
+
+
+def test_another_schemes_key_factor_is_not_found(personas):
+    if personas.b.benchmark_id is None:
+        personas.b.benchmark_id = personas.a.benchmark_id
+        personas.b.save()
+    row = rows_of(personas.b, personas.b_mentee, 1)[0]
+    assert add(personas.client("facilitator"), "key_factor", row.pk).status_code == 404
+
+
+def test_the_self_assessment_page_reads_its_evidence_in_one_query(personas):
+    rows = rows_of(personas.a, personas.mentee_city)
+    page = f"{SCHEME}self-assessment/{personas.mentee_city.pk}/"
+    mentee = personas.client("mentee")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert mentee.get(page).status_code == 200
+        return len(captured)
+
+    add(mentee, "key_factor", rows[0].pk)
+    one = queries()
+    for number, row in enumerate(rows[1:], start=1):
+        add(mentee, "key_factor", row.pk, png(bytes(number)), f"photo{number}.png")
+        add(mentee, "key_factor", row.pk, PDF + bytes(number), "more.pdf")
+    assert Attachment.objects.count() == 5
+    assert queries() == one
