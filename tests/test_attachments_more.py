@@ -197,3 +197,64 @@ def test_the_self_assessment_page_reads_its_evidence_in_one_query(personas):
         add(mentee, "key_factor", row.pk, PDF + bytes(number), "more.pdf")
     assert Attachment.objects.count() == 5
     assert queries() == one
+
+
+# 4. Good practices: the programme's own files.
+
+
+def practice_of(personas, programme=None, city=None):
+    from schemes.models import GoodPractice
+
+    return GoodPractice.objects.create(
+        programme=programme or personas.programme, city=city or personas.mentee_city, title="Welcome desk"
+    )
+
+
+def practice_add(client, practice, content=PDF, name="leaflet.pdf", programme="test-programme"):
+    return client.post(
+        f"/programmes/{programme}/good-practices/{practice.pk}/attachments/add/", {"file": SimpleUploadedFile(name, content)}
+    )
+
+
+def test_a_good_practice_takes_files_from_its_owners_for_the_whole_programme(personas):
+    practice = practice_of(personas)
+    mentee = personas.client("mentee")
+    page = f"/programmes/test-programme/good-practices/{practice.pk}/"
+    response = practice_add(mentee, practice)
+    assert response.status_code == 302 and response["Location"] == f"{page}#attachments"
+    attachment = Attachment.objects.get()
+    assert attachment.scheme is None and attachment.programme == personas.programme
+    assert attachment.file.name.startswith(f"p{personas.programme.pk}/")
+    assert "leaflet.pdf" in personas.client("observer").get(page).content.decode()
+    download = f"/programmes/test-programme/good-practices/attachments/{attachment.pk}/"
+    for role in ("mentor", "observer", "b_mentee", "coordinator"):
+        assert personas.client(role).get(download).status_code == 200, role
+    # The mentor officer acts for another city: not an owner of this practice.
+    assert practice_add(personas.client("mentor"), practice, png(), "photo.png").status_code == 403
+    assert personas.client("mentor").post(download + "remove/").status_code == 403
+    # Not through a scheme's address.
+    assert personas.client("facilitator").get(f"{SCHEME}attachments/{attachment.pk}/").status_code == 404
+    assert mentee.post(download + "remove/", {"confirmed": "1"}).status_code == 302
+    attachment.refresh_from_db()
+    assert attachment.removed_at is not None
+
+
+def test_another_programmes_practice_is_not_found(personas):
+    from schemes.models import Organisation
+
+    city = Organisation.objects.filter(kind="city").exclude(pk=personas.mentee_city.pk).first()
+    theirs = practice_of(personas, personas.other_programme, city)
+    assert practice_add(personas.client("facilitator"), theirs).status_code == 404
+    assert practice_add(personas.client("mentee"), theirs).status_code == 404
+
+
+def test_a_practices_files_count_towards_the_programmes_total(personas, settings):
+    settings.SCHEME_ATTACHMENTS_MAX_BYTES = len(PDF) + 10
+    practice = practice_of(personas)
+    mentee = personas.client("mentee")
+    assert practice_add(mentee, practice).status_code == 302
+    response = practice_add(mentee, practice, png(), "photo.png")
+    assert response.status_code == 400 and "This programme" in response.content.decode()
+    # A scheme's total is its own.
+    visit = personas.a.visits.get(order=1)
+    assert add(personas.client("facilitator"), "visit", visit.pk, PDF + b" ").status_code == 302

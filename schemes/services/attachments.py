@@ -8,8 +8,10 @@ The rules, in the order an upload meets them:
    the rest of the file is skipped before it fills the disk.
 2. The rate per person (``ATTACHMENT_UPLOADS_PER_HOUR``, 30 by default, counted from the
    attachments the person added in the last hour, removed ones included) and the total
-   per scheme (``SCHEME_ATTACHMENTS_MAX_BYTES``, the attachments not removed), checked
-   with the scheme's row locked so that two uploads at once cannot both pass.
+   per scheme (``SCHEME_ATTACHMENTS_MAX_BYTES``, the attachments not removed; for a
+   programme's own files, the good practices', the same total per programme), checked
+   with the scheme's (or programme's) row locked so that two uploads at once cannot
+   both pass.
 3. The type, from the bytes (``file_type``): PDF without active content, JPEG, PNG, GIF
    and WebP images that end where the image ends, office documents (OOXML without
    macros, OpenDocument, legacy OLE2 documents named .doc/.xls/.ppt), and UTF-8 or
@@ -52,9 +54,11 @@ from ..models import (
     Answer,
     Attachment,
     Comment,
+    GoodPractice,
     ImplementationUpdate,
     KeyFactorAssessment,
     PoliticalCommitment,
+    Programme,
     ResponseStatus,
     Scheme,
     Visit,
@@ -246,13 +250,35 @@ TARGETS = {
 }
 
 
-KIND_OF_MODEL = {target.model: kind for kind, target in TARGETS.items()}
+# What belongs to a programme, not a scheme: found through the programme
+# (``programme_view``), ``objects`` and ``url`` taking the programme.
+PROGRAMME_TARGETS = {
+    "practice": Target(
+        model=GoodPractice,
+        document="good_practice",
+        objects=lambda programme: programme.good_practices.select_related("city"),
+        url=lambda programme, practice: (
+            reverse("schemes:good_practice", kwargs={"programme": programme.slug, "pk": practice.pk}) + "#attachments"
+        ),
+        rule="practice",
+    ),
+}
+
+KIND_OF_MODEL = {target.model: kind for kind, target in (TARGETS | PROGRAMME_TARGETS).items()}
 
 
-def target_of(attachment, scheme):
-    """(kind, Target, object) of ``attachment``, found through ``scheme``."""
+def target_kind(kind):
+    return TARGETS.get(kind) or PROGRAMME_TARGETS[kind]
+
+
+def target_of(attachment, scheme, *, programme=None):
+    """(kind, Target, object) of ``attachment``, found through ``scheme`` (or, for a
+    programme's own file, ``programme``)."""
     model = attachment.content_type.model_class()
     kind = KIND_OF_MODEL[model]
+    if scheme is None:
+        target = PROGRAMME_TARGETS[kind]
+        return kind, target, target.objects(programme).get(pk=attachment.object_id)
     target = TARGETS[kind]
     return kind, target, target.objects(scheme).get(pk=attachment.object_id)
 
@@ -462,39 +488,52 @@ def _read(upload):
     return b"".join(chunks), digest.hexdigest()
 
 
-def _check_limits(*, scheme, actor, size):
+def _check_limits(*, scheme, programme, actor, size):
     per_hour = getattr(settings, "ATTACHMENT_UPLOADS_PER_HOUR", UPLOADS_PER_HOUR)
     recent = Attachment.objects.filter(added_by=actor, added_at__gte=timezone.now() - timedelta(hours=1)).count()
     if recent >= per_hour:
         raise AttachmentRefused(
             _("You have added %(count)s files in the last hour, the most allowed. Please try again later.") % {"count": recent}
         )
-    used = Attachment.objects.filter(scheme=scheme).present().aggregate(total=Sum("size"))["total"] or 0
+    if scheme is not None:
+        mine = Attachment.objects.filter(scheme=scheme)
+        message = _(
+            "This scheme's attachments would take more than %(limit)s (%(used)s used). Remove files no longer needed first."
+        )
+    else:
+        mine = Attachment.objects.filter(programme=programme, scheme__isnull=True)
+        message = _(
+            "This programme's own attachments (its good practices') would take more than %(limit)s (%(used)s used). "
+            "Remove files no longer needed first."
+        )
+    used = mine.present().aggregate(total=Sum("size"))["total"] or 0
     if used + size > settings.SCHEME_ATTACHMENTS_MAX_BYTES:
         raise AttachmentRefused(
-            _("This scheme's attachments would take more than %(limit)s (%(used)s used). Remove files no longer needed first.")
-            % {"limit": filesizeformat(settings.SCHEME_ATTACHMENTS_MAX_BYTES), "used": filesizeformat(used)}
+            message % {"limit": filesizeformat(settings.SCHEME_ATTACHMENTS_MAX_BYTES), "used": filesizeformat(used)}
         )
 
 
 # Writes.
 
 
-def _log(action, attachment, actor, scheme, obj, kind):
+def _log(action, attachment, actor, scheme, obj, kind, programme=None):
     log_action(
         actor=actor,
         action=action,
         obj=obj,
         scheme=scheme,
+        programme=programme if scheme is None else None,
         data={"attachment": attachment.pk, "name": attachment.name, "size": attachment.size, "kind": kind},
     )
 
 
 @transaction.atomic
-def attachment_add(*, scheme, kind, obj, upload, actor):
-    """Attach ``upload`` (an UploadedFile) to ``obj`` (of target ``kind``, in ``scheme``).
-    Refuses (``AttachmentRefused``) what the rules above refuse, writing nothing."""
-    target = TARGETS[kind]
+def attachment_add(*, scheme, kind, obj, upload, actor, programme=None):
+    """Attach ``upload`` (an UploadedFile) to ``obj`` (of target ``kind``, in ``scheme``;
+    for a programme's own object, ``scheme`` None and ``programme``). Refuses
+    (``AttachmentRefused``) what the rules above refuse, writing nothing."""
+    target = target_kind(kind)
+    programme = scheme.programme if scheme is not None else programme
     message = target.locked and target.locked(obj)
     if message:
         raise AttachmentRefused(message)
@@ -505,13 +544,17 @@ def attachment_add(*, scheme, kind, obj, upload, actor):
     mime = file_type(data, name)
     # One upload at a time per scheme past this point: the total and the same-file check
     # cannot both pass for two uploads at once.
-    Scheme.objects.select_for_update().filter(pk=scheme.pk).values_list("pk", flat=True).first()
-    _check_limits(scheme=scheme, actor=actor, size=len(data))
+    if scheme is not None:
+        Scheme.objects.select_for_update().filter(pk=scheme.pk).values_list("pk", flat=True).first()
+    else:
+        Programme.objects.select_for_update().filter(pk=programme.pk).values_list("pk", flat=True).first()
+    _check_limits(scheme=scheme, programme=programme, actor=actor, size=len(data))
     content_type = ContentType.objects.get_for_model(obj)
     if Attachment.objects.present().filter(content_type=content_type, object_id=obj.pk, sha256=sha256).exists():
         raise AttachmentRefused(_("This file is already attached here."))
     attachment = Attachment(
         scheme=scheme,
+        programme=programme,
         content_type=content_type,
         object_id=obj.pk,
         name=name,
@@ -530,7 +573,7 @@ def attachment_add(*, scheme, kind, obj, upload, actor):
         with transaction.atomic():
             attachment._change_reason = _("Added")
             attachment.save()
-            _log("attachment.added", attachment, actor, scheme, obj, kind)
+            _log("attachment.added", attachment, actor, scheme, obj, kind, programme)
     except IntegrityError as exc:
         attachment.file.storage.delete(attachment.file.name)
         raise AttachmentRefused(_("This file is already attached here.")) from exc
@@ -541,14 +584,14 @@ def attachment_add(*, scheme, kind, obj, upload, actor):
 
 
 def _locked_check(kind, obj):
-    target = TARGETS[kind]
+    target = target_kind(kind)
     message = target.locked and target.locked(obj)
     if message:
         raise AttachmentRefused(message)
 
 
 @transaction.atomic
-def attachment_remove(*, scheme, kind, obj, attachment, actor):
+def attachment_remove(*, scheme, kind, obj, attachment, actor, programme=None):
     """Remove ``attachment`` from ``obj``: its row says so, its file stays, restorable
     with the object's earlier state for ``ATTACHMENT_RETENTION_DAYS``."""
     _locked_check(kind, obj)
@@ -559,7 +602,7 @@ def attachment_remove(*, scheme, kind, obj, attachment, actor):
     attachment.removed_by = actor
     attachment._change_reason = _("Removed")
     attachment.save()
-    _log("attachment.removed", attachment, actor, scheme, obj, kind)
+    _log("attachment.removed", attachment, actor, scheme, obj, kind, programme)
     return attachment
 
 
@@ -567,7 +610,7 @@ def retention():
     return timedelta(days=getattr(settings, "ATTACHMENT_RETENTION_DAYS", RETENTION_DAYS))
 
 
-def attachments_restore(*, obj, when, actor, scheme):
+def attachments_restore(*, obj, when, actor, scheme, programme=None):
     """With ``obj`` restored to its state at ``when``: bring back the attachments it had
     then and that were removed since (within the retention period). Attachments added
     since stay: a restore never deletes a file. Returns how many came back."""
@@ -584,7 +627,7 @@ def attachments_restore(*, obj, when, actor, scheme):
         attachment.removed_at = attachment.removed_by = None
         attachment._change_reason = _("Restored")
         attachment.save()
-        _log("attachment.restored", attachment, actor, scheme, obj, kind)
+        _log("attachment.restored", attachment, actor, scheme, obj, kind, programme)
         back += 1
     return back
 
