@@ -258,3 +258,44 @@ def test_a_practices_files_count_towards_the_programmes_total(personas, settings
     # A scheme's total is its own.
     visit = personas.a.visits.get(order=1)
     assert add(personas.client("facilitator"), "visit", visit.pk, PDF + b" ").status_code == 302
+
+
+# 5. The purge of removed attachments.
+
+
+def test_the_purge_deletes_files_removed_beyond_the_retention(personas, attachments_in_tmp, settings):
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    settings.ATTACHMENT_RETENTION_DAYS = 30
+    facilitator = personas.client("facilitator")
+    visit = personas.a.visits.get(order=1)
+    for number in range(3):
+        assert add(facilitator, "visit", visit.pk, PDF + bytes(number), f"file{number}.pdf").status_code == 302
+    old, recent, kept = Attachment.objects.order_by("pk")
+    Attachment.objects.filter(pk=old.pk).update(removed_at=timezone.now() - timedelta(days=31))
+    Attachment.objects.filter(pk=recent.pk).update(removed_at=timezone.now() - timedelta(days=29))
+    storage = old.file.storage
+
+    out = StringIO()
+    call_command("attachments_purge", "--dry-run", stdout=out)
+    assert "would delete 1 removed attachments" in out.getvalue()
+    assert Attachment.objects.count() == 3 and storage.exists(old.file.name)
+
+    out = StringIO()
+    call_command("attachments_purge", stdout=out)
+    assert "deleted 1 removed attachments" in out.getvalue()
+    assert set(Attachment.objects.values_list("pk", flat=True)) == {recent.pk, kept.pk}
+    assert not storage.exists(old.file.name) and storage.exists(recent.file.name) and storage.exists(kept.file.name)
+
+
+def test_the_purge_is_a_daily_periodic_task(personas):
+    from datetime import timedelta
+
+    from mentoring import tasks
+
+    assert tasks.PERIODIC[tasks.attachments_purge] == timedelta(days=1)
+    tasks.attachments_purge.call()  # nothing to purge: runs, and would come back tomorrow

@@ -64,8 +64,6 @@ from ..models import (
     Visit,
 )
 
-UPLOADS_PER_HOUR = 30
-RETENTION_DAYS = 365
 NAME_LENGTH = 150
 
 # What a file may be, by the type decided from its content: (label, served inline).
@@ -489,7 +487,7 @@ def _read(upload):
 
 
 def _check_limits(*, scheme, programme, actor, size):
-    per_hour = getattr(settings, "ATTACHMENT_UPLOADS_PER_HOUR", UPLOADS_PER_HOUR)
+    per_hour = settings.ATTACHMENT_UPLOADS_PER_HOUR
     recent = Attachment.objects.filter(added_by=actor, added_at__gte=timezone.now() - timedelta(hours=1)).count()
     if recent >= per_hour:
         raise AttachmentRefused(
@@ -607,7 +605,35 @@ def attachment_remove(*, scheme, kind, obj, attachment, actor, programme=None):
 
 
 def retention():
-    return timedelta(days=getattr(settings, "ATTACHMENT_RETENTION_DAYS", RETENTION_DAYS))
+    return timedelta(days=settings.ATTACHMENT_RETENTION_DAYS)
+
+
+@dataclass
+class Purged:
+    files: int = 0
+    size: int = 0
+    failed: list = None
+
+
+def attachments_purge(*, dry_run=False):
+    """Delete the files, then the rows, of the attachments removed more than
+    ``ATTACHMENT_RETENTION_DAYS`` ago (no longer restorable). A file the storage cannot
+    delete keeps its row, for the next run. ``dry_run``: count only."""
+    outcome = Purged(failed=[])
+    expired = Attachment.objects.filter(removed_at__lt=timezone.now() - retention()).order_by("pk")
+    for attachment in expired.iterator(chunk_size=500):
+        if not dry_run:
+            try:
+                if attachment.file.name:
+                    attachment.file.storage.delete(attachment.file.name)
+            except OSError as exc:
+                outcome.failed.append((attachment.pk, str(exc)))
+                continue
+            attachment._change_reason = _("Purged")
+            attachment.delete()
+        outcome.files += 1
+        outcome.size += attachment.size
+    return outcome
 
 
 def attachments_restore(*, obj, when, actor, scheme, programme=None):
