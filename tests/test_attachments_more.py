@@ -299,3 +299,26 @@ def test_the_purge_is_a_daily_periodic_task(personas):
 
     assert tasks.PERIODIC[tasks.attachments_purge] == timedelta(days=1)
     tasks.attachments_purge.call()  # nothing to purge: runs, and would come back tomorrow
+
+
+def test_restoring_a_practice_brings_back_its_removed_file(personas):
+    practice = practice_of(personas)
+    mentee = personas.client("mentee")
+    assert practice_add(mentee, practice).status_code == 302
+    attachment = Attachment.objects.get()
+    practice.title = "Welcome desk, kept"
+    practice.save()
+    version = practice.history.order_by("-history_id").first()
+    assert (
+        mentee.post(
+            f"/programmes/test-programme/good-practices/attachments/{attachment.pk}/remove/", {"confirmed": "1"}
+        ).status_code
+        == 302
+    )
+    practice.title = "Welcome desk, renamed"
+    practice.save()
+    url = f"/programmes/test-programme/good-practices/{practice.pk}/history/{version.history_id}/restore/"
+    assert mentee.post(url, {"confirmed": "1"}).status_code == 302
+    attachment.refresh_from_db()
+    assert attachment.removed_at is None
+    assert "leaflet.pdf" in mentee.get(f"/programmes/test-programme/good-practices/{practice.pk}/history/").content.decode()
