@@ -151,11 +151,11 @@ def history_restore(*, obj, history_id, actor, scheme=None, programme=None):
         programme=programme,
         data={"version": record.history_id, "of": record.history_date.isoformat()},
     )
-    if scheme is not None:
+    if scheme is not None or programme is not None:
         # The files the object had then and that were removed since come back with it.
         from schemes.services.attachments import attachments_restore
 
-        attachments_restore(obj=obj, when=record.history_date, actor=actor, scheme=scheme)
+        attachments_restore(obj=obj, when=record.history_date, actor=actor, scheme=scheme, programme=programme)
     return record
 
 

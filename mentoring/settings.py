@@ -277,6 +277,10 @@ MEDIA_ROOT = BASE_DIR / "media"
 # The most one attached file may weigh, and all the files of one scheme together.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 20) * 1024 * 1024
 SCHEME_ATTACHMENTS_MAX_BYTES = env_int("SCHEME_ATTACHMENTS_MAX_MB", 500) * 1024 * 1024
+# The most files one person may add in an hour; how many days a removed file is kept
+# (restorable with its object's earlier state) before attachments_purge deletes it.
+ATTACHMENT_UPLOADS_PER_HOUR = env_int("ATTACHMENT_UPLOADS_PER_HOUR", 30)
+ATTACHMENT_RETENTION_DAYS = env_int("ATTACHMENT_RETENTION_DAYS", 365)
 
 # Widgets are drawn by Django's own templates, with the project's templates found first
 # (templates/django/forms/ may override one; none does today).

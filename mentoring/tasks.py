@@ -132,6 +132,21 @@ def reminders_send():
         _again(reminders_send)
 
 
+@task()
+def attachments_purge():
+    """Delete the files of the attachments removed more than ATTACHMENT_RETENTION_DAYS
+    ago (what ``manage.py attachments_purge`` does), then come back the next day."""
+    from schemes.services.attachments import attachments_purge as purge  # mentoring never imports schemes at import time
+
+    try:
+        outcome = purge()
+        logger.info("removed attachments purged: %s (%s bytes)", outcome.files, outcome.size)
+        for pk, error in outcome.failed:
+            logger.warning("attachment %s not purged (tried again next run): %s", pk, error)
+    finally:
+        _again(attachments_purge)
+
+
 # Each periodic task and how often it runs.
 PERIODIC = {
     sessions_clear: timedelta(hours=1),
@@ -140,6 +155,7 @@ PERIODIC = {
     digests_send: timedelta(hours=1),
     deadlines_notify: timedelta(days=1),
     reminders_send: timedelta(days=1),
+    attachments_purge: timedelta(days=1),
 }
 
 

@@ -164,6 +164,9 @@ practice_urls = [
     path("<int:pk>/history/", practices.good_practice_history, name="good_practice_history"),
     path("<int:pk>/history/<int:history_id>/restore/", practices.good_practice_restore, name="good_practice_restore"),
     path("<int:pk>/document.pdf", practices.good_practice_pdf, name="good_practice_pdf"),
+    path("<int:pk>/attachments/add/", attachments.practice_attachment_add, name="practice_attachment_add"),
+    path("attachments/<int:pk>/", attachments.practice_attachment_download, name="practice_attachment"),
+    path("attachments/<int:pk>/remove/", attachments.practice_attachment_remove, name="practice_attachment_remove"),
 ]
 
 template_urls = [

@@ -272,6 +272,15 @@ TABLE.update(
         "schemes:good_practice_history": row("programme_child", page(IN_PROGRAMME), GET_ONLY),
         "schemes:good_practice_restore": row("programme_child", POST_ONLY, action(GP_OWNERS), owner_denied={"mentor"}),
         "schemes:good_practice_pdf": row("programme_child", page(IN_PROGRAMME), GET_ONLY),
+        # A practice's files: added and removed by its owners (an empty POST: 400; a
+        # removal asks first), downloaded by everyone in the programme.
+        "schemes:practice_attachment_add": row(
+            "programme_child", GET_ONLY, action(GP_OWNERS, done=400), child_first=True, owner_denied={"mentor"}
+        ),
+        "schemes:practice_attachment": row("programme_child", page(IN_PROGRAMME), GET_ONLY, child_first=True),
+        "schemes:practice_attachment_remove": row(
+            "programme_child", POST_ONLY, action(GP_OWNERS, done=ASKS), child_first=True, owner_denied={"mentor"}
+        ),
         "schemes:strengths_practices": row(
             "scheme_child", POST_ONLY, action({"mentor", "facilitator"}), neighbour_officer="mentor"
         ),
@@ -672,6 +681,17 @@ class Matrix:
             )
             for key, scheme in (("own", p.a), ("sibling", p.b), ("outside", p.c))
         }
+        self.practice_file = {
+            key: attachment_add(
+                scheme=None,
+                programme=practice.programme,
+                kind="practice",
+                obj=practice,
+                upload=SimpleUploadedFile("leaflet.txt", b"The welcome desk's leaflet."),
+                actor=p.users["facilitator"],
+            )
+            for key, practice in self.practice.items()
+        }
         p.programme.save()  # a history row to restore
         p.a.save()
         p.b.benchmark = p.a.benchmark  # scheme B assesses itself too
@@ -722,6 +742,9 @@ class Matrix:
             values["pk"] = organisation.pk
             if "history_id" in wanted:
                 values["history_id"] = organisation.history.latest("history_id").history_id
+        elif name.startswith("schemes:practice_attachment"):
+            key = "foreign" if variant in {"foreign", "outside"} else "own"
+            values["pk"] = self.practice_file[key].pk if "add" not in name else self.practice[key].pk
         elif name.startswith("schemes:good_practice") and "pk" in wanted:
             practice = self.practice["foreign" if variant in {"foreign", "outside"} else "own"]
             values["pk"] = practice.pk
@@ -833,6 +856,8 @@ def expected(entry, method, role, variant):
         return 404
     if scope.startswith("programme"):
         if variant == "foreign" and scope == "programme_child":
+            if entry["child_first"]:
+                return 404  # found before the object's own rule: not found for everyone
             # Past the permission check, another programme's child is not found.
             return 404 if status not in (403, 404) else status
         return status

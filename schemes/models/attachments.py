@@ -1,6 +1,10 @@
 """Files attached to a scheme's documents: a visit and its sessions, a political
-commitment, the action plan's approval, an implementation update (docs/user-guide,
-"Attachments").
+commitment, the action plan's approval, an implementation update, a questionnaire's
+answer, a comment, a self-assessment's key factor; and to a programme's good practices
+(docs/user-guide, "Attachments").
+
+Every row has its ``programme``; ``scheme`` is empty for a file of the programme's own
+(a good practice), which counts towards the programme's total instead of a scheme's.
 
 The file lives in the ``attachments`` storage (not served by the web server: downloads
 go through ``schemes.views.attachments``, under the scheme's access rules), under a name
@@ -59,7 +63,10 @@ def attachment_storage():
 
 
 def attachment_path(instance, filename):
-    """``<scheme id>/<uuid>``: nothing of the name the person gave the file."""
+    """``<scheme id>/<uuid>`` (``p<programme id>/<uuid>`` for a programme's own file):
+    nothing of the name the person gave the file."""
+    if instance.scheme_id is None:
+        return f"p{instance.programme_id}/{uuid.uuid4().hex}"
     return f"{instance.scheme_id}/{uuid.uuid4().hex}"
 
 
@@ -72,7 +79,17 @@ class AttachmentQuerySet(models.QuerySet):
 
 
 class Attachment(models.Model):
-    scheme = models.ForeignKey("schemes.Scheme", verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="attachments")
+    scheme = models.ForeignKey(
+        "schemes.Scheme", verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="attachments", null=True, blank=True
+    )
+    programme = models.ForeignKey(
+        "schemes.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        null=True,
+        blank=True,
+    )
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("content_type", "object_id")
@@ -110,6 +127,10 @@ class Attachment(models.Model):
                 fields=["content_type", "object_id", "sha256"],
                 condition=models.Q(removed_at__isnull=True),
                 name="unique_present_attachment_file",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(scheme__isnull=False) | models.Q(programme__isnull=False),
+                name="attachment_scheme_or_programme",
             ),
         ]
 

@@ -8,8 +8,10 @@ The rules, in the order an upload meets them:
    the rest of the file is skipped before it fills the disk.
 2. The rate per person (``ATTACHMENT_UPLOADS_PER_HOUR``, 30 by default, counted from the
    attachments the person added in the last hour, removed ones included) and the total
-   per scheme (``SCHEME_ATTACHMENTS_MAX_BYTES``, the attachments not removed), checked
-   with the scheme's row locked so that two uploads at once cannot both pass.
+   per scheme (``SCHEME_ATTACHMENTS_MAX_BYTES``, the attachments not removed; for a
+   programme's own files, the good practices', the same total per programme), checked
+   with the scheme's (or programme's) row locked so that two uploads at once cannot
+   both pass.
 3. The type, from the bytes (``file_type``): PDF without active content, JPEG, PNG, GIF
    and WebP images that end where the image ends, office documents (OOXML without
    macros, OpenDocument, legacy OLE2 documents named .doc/.xls/.ppt), and UTF-8 or
@@ -49,15 +51,19 @@ from ..models import (
     ActionPlan,
     ActionPlanStatus,
     AgendaItem,
+    Answer,
     Attachment,
+    Comment,
+    GoodPractice,
     ImplementationUpdate,
+    KeyFactorAssessment,
     PoliticalCommitment,
+    Programme,
+    ResponseStatus,
     Scheme,
     Visit,
 )
 
-UPLOADS_PER_HOUR = 30
-RETENTION_DAYS = 365
 NAME_LENGTH = 150
 
 # What a file may be, by the type decided from its content: (label, served inline).
@@ -125,6 +131,9 @@ class Target:
     objects: object  # scheme -> queryset of the scheme's objects of this kind
     url: object  # (scheme, obj) -> address of the page that shows the attachments
     locked: object = None  # obj -> message or None
+    # When the document-wide rule is not enough (a questionnaire's section, a comment's
+    # author, a city's self-assessment): the kind's own check, in schemes.views.attachments.
+    rule: str = ""
 
 
 def _scheme_url(scheme, name, anchor="", **kwargs):
@@ -135,6 +144,41 @@ def _plan_locked(plan):
     if plan.status == ActionPlanStatus.APPROVED:
         return _("This action plan is approved: its attachments can no longer change. It must be reopened first.")
     return None
+
+
+def _answer_locked(answer):
+    if answer.response.status == ResponseStatus.SUBMITTED:
+        return _("This document is submitted: its supporting documents can no longer change. It must be reopened first.")
+    return None
+
+
+def _comment_locked(comment):
+    thread = comment.parent or comment
+    if thread.resolved_at is not None:
+        return _("This comment's thread is resolved: its files can no longer change.")
+    return None
+
+
+def _key_factor_locked(row):
+    if row.assessment.submitted_at is not None:
+        return _(
+            "This self-assessment round is submitted: its evidence can no longer change. Start a re-assessment to change it."
+        )
+    return None
+
+
+def _filling_url(scheme, response, section_key, anchor):
+    name = {"needs_analysis": "schemes:needs_analysis", "strengths": "schemes:strengths"}[response.template.kind]
+    base = reverse(
+        name, kwargs={"programme": scheme.programme.slug, "number": scheme.number, "organisation": response.organisation_id}
+    )
+    return f"{base}sections/{section_key}/{anchor}"
+
+
+def _key_factor_url(scheme, row):
+    from ..views.assessments import key_factor_url
+
+    return key_factor_url(scheme, row)
 
 
 TARGETS = {
@@ -169,16 +213,72 @@ TARGETS = {
         objects=lambda scheme: ImplementationUpdate.objects.filter(action__plan__scheme=scheme),
         url=lambda scheme, update: _scheme_url(scheme, "schemes:action_plan", f"#update-{update.pk}"),
     ),
+    "answer": Target(
+        model=Answer,
+        document="",  # the section's own rule: schemes.views.attachments
+        objects=lambda scheme: Answer.objects.filter(response__scheme=scheme).select_related(
+            "response__template", "question__section"
+        ),
+        url=lambda scheme, answer: _filling_url(
+            scheme, answer.response, answer.question.section.key, f"#attachments-answer-{answer.pk}"
+        ),
+        locked=_answer_locked,
+        rule="answer",
+    ),
+    "comment": Target(
+        model=Comment,
+        document="",
+        objects=lambda scheme: Comment.objects.filter(response__scheme=scheme).select_related(
+            "response__template", "section", "parent"
+        ),
+        url=lambda scheme, comment: _filling_url(
+            scheme, comment.response, comment.section.key, f"#comment-{(comment.parent_id or comment.pk)}"
+        ),
+        locked=_comment_locked,
+        rule="comment",
+    ),
+    "key_factor": Target(
+        model=KeyFactorAssessment,
+        document="self_assessment",
+        objects=lambda scheme: KeyFactorAssessment.objects.filter(assessment__scheme=scheme).select_related(
+            "assessment__city", "key_factor"
+        ),
+        url=_key_factor_url,
+        locked=_key_factor_locked,
+        rule="key_factor",
+    ),
 }
 
 
-KIND_OF_MODEL = {target.model: kind for kind, target in TARGETS.items()}
+# What belongs to a programme, not a scheme: found through the programme
+# (``programme_view``), ``objects`` and ``url`` taking the programme.
+PROGRAMME_TARGETS = {
+    "practice": Target(
+        model=GoodPractice,
+        document="good_practice",
+        objects=lambda programme: programme.good_practices.select_related("city"),
+        url=lambda programme, practice: (
+            reverse("schemes:good_practice", kwargs={"programme": programme.slug, "pk": practice.pk}) + "#attachments"
+        ),
+        rule="practice",
+    ),
+}
+
+KIND_OF_MODEL = {target.model: kind for kind, target in (TARGETS | PROGRAMME_TARGETS).items()}
 
 
-def target_of(attachment, scheme):
-    """(kind, Target, object) of ``attachment``, found through ``scheme``."""
+def target_kind(kind):
+    return TARGETS.get(kind) or PROGRAMME_TARGETS[kind]
+
+
+def target_of(attachment, scheme, *, programme=None):
+    """(kind, Target, object) of ``attachment``, found through ``scheme`` (or, for a
+    programme's own file, ``programme``)."""
     model = attachment.content_type.model_class()
     kind = KIND_OF_MODEL[model]
+    if scheme is None:
+        target = PROGRAMME_TARGETS[kind]
+        return kind, target, target.objects(programme).get(pk=attachment.object_id)
     target = TARGETS[kind]
     return kind, target, target.objects(scheme).get(pk=attachment.object_id)
 
@@ -392,39 +492,52 @@ def _read(upload):
     return b"".join(chunks), digest.hexdigest()
 
 
-def _check_limits(*, scheme, actor, size):
-    per_hour = getattr(settings, "ATTACHMENT_UPLOADS_PER_HOUR", UPLOADS_PER_HOUR)
+def _check_limits(*, scheme, programme, actor, size):
+    per_hour = settings.ATTACHMENT_UPLOADS_PER_HOUR
     recent = Attachment.objects.filter(added_by=actor, added_at__gte=timezone.now() - timedelta(hours=1)).count()
     if recent >= per_hour:
         raise AttachmentRefused(
             _("You have added %(count)s files in the last hour, the most allowed. Please try again later.") % {"count": recent}
         )
-    used = Attachment.objects.filter(scheme=scheme).present().aggregate(total=Sum("size"))["total"] or 0
+    if scheme is not None:
+        mine = Attachment.objects.filter(scheme=scheme)
+        message = _(
+            "This scheme's attachments would take more than %(limit)s (%(used)s used). Remove files no longer needed first."
+        )
+    else:
+        mine = Attachment.objects.filter(programme=programme, scheme__isnull=True)
+        message = _(
+            "This programme's own attachments (its good practices') would take more than %(limit)s (%(used)s used). "
+            "Remove files no longer needed first."
+        )
+    used = mine.present().aggregate(total=Sum("size"))["total"] or 0
     if used + size > settings.SCHEME_ATTACHMENTS_MAX_BYTES:
         raise AttachmentRefused(
-            _("This scheme's attachments would take more than %(limit)s (%(used)s used). Remove files no longer needed first.")
-            % {"limit": filesizeformat(settings.SCHEME_ATTACHMENTS_MAX_BYTES), "used": filesizeformat(used)}
+            message % {"limit": filesizeformat(settings.SCHEME_ATTACHMENTS_MAX_BYTES), "used": filesizeformat(used)}
         )
 
 
 # Writes.
 
 
-def _log(action, attachment, actor, scheme, obj, kind):
+def _log(action, attachment, actor, scheme, obj, kind, programme=None):
     log_action(
         actor=actor,
         action=action,
         obj=obj,
         scheme=scheme,
+        programme=programme if scheme is None else None,
         data={"attachment": attachment.pk, "name": attachment.name, "size": attachment.size, "kind": kind},
     )
 
 
 @transaction.atomic
-def attachment_add(*, scheme, kind, obj, upload, actor):
-    """Attach ``upload`` (an UploadedFile) to ``obj`` (of target ``kind``, in ``scheme``).
-    Refuses (``AttachmentRefused``) what the rules above refuse, writing nothing."""
-    target = TARGETS[kind]
+def attachment_add(*, scheme, kind, obj, upload, actor, programme=None):
+    """Attach ``upload`` (an UploadedFile) to ``obj`` (of target ``kind``, in ``scheme``;
+    for a programme's own object, ``scheme`` None and ``programme``). Refuses
+    (``AttachmentRefused``) what the rules above refuse, writing nothing."""
+    target = target_kind(kind)
+    programme = scheme.programme if scheme is not None else programme
     message = target.locked and target.locked(obj)
     if message:
         raise AttachmentRefused(message)
@@ -435,13 +548,17 @@ def attachment_add(*, scheme, kind, obj, upload, actor):
     mime = file_type(data, name)
     # One upload at a time per scheme past this point: the total and the same-file check
     # cannot both pass for two uploads at once.
-    Scheme.objects.select_for_update().filter(pk=scheme.pk).values_list("pk", flat=True).first()
-    _check_limits(scheme=scheme, actor=actor, size=len(data))
+    if scheme is not None:
+        Scheme.objects.select_for_update().filter(pk=scheme.pk).values_list("pk", flat=True).first()
+    else:
+        Programme.objects.select_for_update().filter(pk=programme.pk).values_list("pk", flat=True).first()
+    _check_limits(scheme=scheme, programme=programme, actor=actor, size=len(data))
     content_type = ContentType.objects.get_for_model(obj)
     if Attachment.objects.present().filter(content_type=content_type, object_id=obj.pk, sha256=sha256).exists():
         raise AttachmentRefused(_("This file is already attached here."))
     attachment = Attachment(
         scheme=scheme,
+        programme=programme,
         content_type=content_type,
         object_id=obj.pk,
         name=name,
@@ -460,7 +577,7 @@ def attachment_add(*, scheme, kind, obj, upload, actor):
         with transaction.atomic():
             attachment._change_reason = _("Added")
             attachment.save()
-            _log("attachment.added", attachment, actor, scheme, obj, kind)
+            _log("attachment.added", attachment, actor, scheme, obj, kind, programme)
     except IntegrityError as exc:
         attachment.file.storage.delete(attachment.file.name)
         raise AttachmentRefused(_("This file is already attached here.")) from exc
@@ -471,14 +588,14 @@ def attachment_add(*, scheme, kind, obj, upload, actor):
 
 
 def _locked_check(kind, obj):
-    target = TARGETS[kind]
+    target = target_kind(kind)
     message = target.locked and target.locked(obj)
     if message:
         raise AttachmentRefused(message)
 
 
 @transaction.atomic
-def attachment_remove(*, scheme, kind, obj, attachment, actor):
+def attachment_remove(*, scheme, kind, obj, attachment, actor, programme=None):
     """Remove ``attachment`` from ``obj``: its row says so, its file stays, restorable
     with the object's earlier state for ``ATTACHMENT_RETENTION_DAYS``."""
     _locked_check(kind, obj)
@@ -489,15 +606,43 @@ def attachment_remove(*, scheme, kind, obj, attachment, actor):
     attachment.removed_by = actor
     attachment._change_reason = _("Removed")
     attachment.save()
-    _log("attachment.removed", attachment, actor, scheme, obj, kind)
+    _log("attachment.removed", attachment, actor, scheme, obj, kind, programme)
     return attachment
 
 
 def retention():
-    return timedelta(days=getattr(settings, "ATTACHMENT_RETENTION_DAYS", RETENTION_DAYS))
+    return timedelta(days=settings.ATTACHMENT_RETENTION_DAYS)
 
 
-def attachments_restore(*, obj, when, actor, scheme):
+@dataclass
+class Purged:
+    files: int = 0
+    size: int = 0
+    failed: list = None
+
+
+def attachments_purge(*, dry_run=False):
+    """Delete the files, then the rows, of the attachments removed more than
+    ``ATTACHMENT_RETENTION_DAYS`` ago (no longer restorable). A file the storage cannot
+    delete keeps its row, for the next run. ``dry_run``: count only."""
+    outcome = Purged(failed=[])
+    expired = Attachment.objects.filter(removed_at__lt=timezone.now() - retention()).order_by("pk")
+    for attachment in expired.iterator(chunk_size=500):
+        if not dry_run:
+            try:
+                if attachment.file.name:
+                    attachment.file.storage.delete(attachment.file.name)
+            except OSError as exc:
+                outcome.failed.append((attachment.pk, str(exc)))
+                continue
+            attachment._change_reason = _("Purged")
+            attachment.delete()
+        outcome.files += 1
+        outcome.size += attachment.size
+    return outcome
+
+
+def attachments_restore(*, obj, when, actor, scheme, programme=None):
     """With ``obj`` restored to its state at ``when``: bring back the attachments it had
     then and that were removed since (within the retention period). Attachments added
     since stay: a restore never deletes a file. Returns how many came back."""
@@ -514,7 +659,7 @@ def attachments_restore(*, obj, when, actor, scheme):
         attachment.removed_at = attachment.removed_by = None
         attachment._change_reason = _("Restored")
         attachment.save()
-        _log("attachment.restored", attachment, actor, scheme, obj, kind)
+        _log("attachment.restored", attachment, actor, scheme, obj, kind, programme)
         back += 1
     return back
 

@@ -27,6 +27,7 @@ from mentoring.pages import confirm_page, confirmed
 from ..charts import levels_chart
 from ..forms.assessments import FocusForm, SelfAssessmentForm, form_pages
 from ..models import KeyFactorAssessment, Scheme, SchemeParty, SelfAssessment, Side
+from ..services.attachments import form_context, with_attachments
 from ..services.self_assessment import (
     RoundClosed,
     focus_agree,
@@ -78,6 +79,20 @@ def _url(scheme, city=None, suffix="", *, page=1):
     if page != 1:
         return reverse("schemes:self_assessment_page", kwargs={**kwargs, "organisation": city.pk, "page": page}) + suffix
     return reverse("schemes:self_assessment", kwargs={**kwargs, "organisation": city.pk}) + suffix
+
+
+def key_factor_url(scheme, row):
+    """The page of the city's self-assessment that shows ``row``'s key factor, at its files."""
+    key_factors, context_factors = _benchmark(scheme)
+    page = next(
+        (
+            item.number
+            for item in form_pages(key_factors, context_factors)
+            if row.key_factor_id in {kf.pk for kf in item.key_factors}
+        ),
+        1,
+    )
+    return _url(scheme, row.assessment.city, f"#attachments-key_factor-{row.pk}", page=page)
 
 
 def _require_edit(may_edit, user):
@@ -187,6 +202,9 @@ def self_assessment(request, scheme, access, organisation, page=1):
                 total=total,
             )
         )
+    # The evidence files of this page's key factors (those with a row): one query.
+    evidence_rows = [(kf, rows[kf.pk]) for kf in here.key_factors if kf.pk in rows]
+    with_attachments([row for _kf, row in evidence_rows])
     series = []
     if rounds and page == 1:
         series.append((_series_name(city, rounds[0]), levels(rounds[0])))
@@ -216,6 +234,8 @@ def self_assessment(request, scheme, access, organisation, page=1):
             "next": nav[page] if page < len(nav) else None,
             "answered": [(kf, rows.get(kf.pk)) for kf in here.key_factors],
             "noted": [(cf, notes.get(cf.pk)) for cf in here.context_factors],
+            "evidence_rows": evidence_rows,
+            **form_context(),
             "chart": levels_chart(key_factors, series) if series else None,
             "page_title": _("Self-assessment: %(city)s") % {"city": city.label},
         },

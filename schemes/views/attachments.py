@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
-from mentoring.access import require, scheme_view
+from mentoring.access import programme_view, refuse, require, scheme_view
 from mentoring.pages import confirm_page, confirmed, removal_question
 
 from ..services.attachments import (
     ALLOWED,
     ALLOWED_TYPES,
+    PROGRAMME_TARGETS,
     TARGETS,
     AttachmentRefused,
     SizeLimitHandler,
@@ -47,6 +48,55 @@ def _attachment(scheme, pk):
     return attachment, kind, target, obj
 
 
+def _answer_rule(scheme, access, action, answer, user):
+    """The section's rule: those who may edit the section add and remove (the lock says
+    when it is submitted); those who may view the document download."""
+    from .questionnaires import load
+
+    filling = load(scheme, access, answer.response.template.kind, answer.response.organisation_id)
+    return action == "view" or filling.may("edit", answer.question.section)
+
+
+def _comment_rule(scheme, access, action, comment, user):
+    """Those who see the document download; the comment's author adds and removes, while
+    they may comment on its section (the lock says when the thread is resolved)."""
+    from .questionnaires import load
+
+    filling = load(scheme, access, comment.response.template.kind, comment.response.organisation_id)
+    return action == "view" or (comment.author_id == user.pk and filling.can_comment(comment.section))
+
+
+def _key_factor_rule(scheme, access, action, row, user):
+    """Those who see self-assessments download; the city's officers (and facilitators)
+    who edit its self-assessment add and remove."""
+    from .cities import city_party, edits_for_city
+
+    party = city_party(scheme, row.assessment.city_id)
+    require(access, action, "self_assessment", user=user)
+    return action == "view" or edits_for_city(access, "self_assessment", party)
+
+
+def _practice_rule(scheme, access, action, practice, user):
+    """Everyone in the programme who may see good practices downloads; the officers of
+    the practice's city (and its facilitators) who may edit good practices add and remove."""
+    from ..services.practice import owned_cities
+
+    require(access, action, "good_practice", user=user)
+    return action == "view" or owned_cities(user, practice.programme).filter(pk=practice.city_id).exists()
+
+
+RULES = {"answer": _answer_rule, "comment": _comment_rule, "key_factor": _key_factor_rule, "practice": _practice_rule}
+
+
+def _require(scheme, access, action, kind, target, obj, user):
+    """403 unless the user may ``action`` (``edit``: add and remove; ``view``: download)
+    the files of ``obj``: the kind's own rule, else its document's."""
+    if not target.rule:
+        require(access, action, target.document, user=user)
+    elif not RULES[target.rule](scheme, access, action, obj, user):
+        refuse(user, f"may not {action} the files of {kind} {obj.pk}", _("You may not change the files here."))
+
+
 # The size of a file is counted as it arrives, so the upload handler is set before the
 # request's body is read: Django's "Modifying upload handlers on the fly" pattern, the
 # outer view exempt from the CSRF check that the inner one then makes.
@@ -60,10 +110,18 @@ def attachment_add_view(request, scheme, access, kind, target):
 
 
 @csrf_protect
-def _attachment_add(request, scheme, access, kind, pk, handler):
-    target, obj = _target(scheme, kind, pk)
-    require(access, "edit", target.document, user=request.user)
-    back = target.url(scheme, obj)
+def _attachment_add(request, scheme, access, kind, pk, handler, programme=None):
+    if scheme is None:
+        target = PROGRAMME_TARGETS.get(kind)
+        if target is None:
+            raise Http404(_("No such page."))
+        obj = get_object_or_404(target.objects(programme), pk=pk)
+        owner = programme
+    else:
+        target, obj = _target(scheme, kind, pk)
+        owner = scheme
+    _require(scheme, access, "edit", kind, target, obj, request.user)
+    back = target.url(owner, obj)
     upload = request.FILES.get("file")
     if handler.too_large:
         error = too_large_message()
@@ -71,7 +129,7 @@ def _attachment_add(request, scheme, access, kind, pk, handler):
         error = _("Choose a file to attach.")
     else:
         try:
-            attachment = attachment_add(scheme=scheme, kind=kind, obj=obj, upload=upload, actor=request.user)
+            attachment = attachment_add(scheme=scheme, programme=programme, kind=kind, obj=obj, upload=upload, actor=request.user)
         except AttachmentRefused as exc:
             error = str(exc)
         else:
@@ -82,7 +140,7 @@ def _attachment_add(request, scheme, access, kind, pk, handler):
         request,
         "attachments/refused.html",
         {
-            "programme": scheme.programme,
+            "programme": programme or scheme.programme,
             "scheme": scheme,
             "object": obj,
             "error": error,
@@ -100,8 +158,12 @@ def _attachment_add(request, scheme, access, kind, pk, handler):
 @require_safe
 @scheme_view("view")
 def attachment_download(request, scheme, access, pk):
-    attachment, _kind, target, _obj = _attachment(scheme, pk)
-    require(access, "view", target.document, user=request.user)
+    attachment, kind, target, obj = _attachment(scheme, pk)
+    _require(scheme, access, "view", kind, target, obj, request.user)
+    return _download(attachment)
+
+
+def _download(attachment):
     try:
         handle = attachment.file.open("rb")
     except OSError as exc:
@@ -128,8 +190,12 @@ def attachment_download(request, scheme, access, pk):
 @scheme_view("view")
 def attachment_remove_view(request, scheme, access, pk):
     attachment, kind, target, obj = _attachment(scheme, pk)
-    require(access, "edit", target.document, user=request.user)
-    back = target.url(scheme, obj)
+    return _remove(request, scheme, None, access, attachment, kind, target, obj)
+
+
+def _remove(request, scheme, programme, access, attachment, kind, target, obj):
+    _require(scheme, access, "edit", kind, target, obj, request.user)
+    back = target.url(scheme or programme, obj)
     locked = target.locked and target.locked(obj)
     if locked:
         messages.error(request, locked)
@@ -144,12 +210,51 @@ def attachment_remove_view(request, scheme, access, pk):
                 % {"object": obj, "days": days},
             ),
             cancel_url=back,
-            context={"programme": scheme.programme, "scheme": scheme},
+            context={"programme": programme or scheme.programme, "scheme": scheme},
         )
     try:
-        attachment_remove(scheme=scheme, kind=kind, obj=obj, attachment=attachment, actor=request.user)
+        attachment_remove(scheme=scheme, programme=programme, kind=kind, obj=obj, attachment=attachment, actor=request.user)
     except AttachmentRefused as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("“%(name)s” is removed.") % {"name": attachment.name})
     return redirect(back)
+
+
+# A programme's own files (a good practice's), through the programme (``programme_view``):
+# another programme's practice or file is a 404.
+
+
+def _programme_attachment(programme, pk):
+    attachment = get_object_or_404(
+        programme.attachments.filter(scheme__isnull=True).present().select_related("content_type"), pk=pk
+    )
+    try:
+        kind, target, obj = target_of(attachment, None, programme=programme)
+    except (KeyError, ObjectDoesNotExist) as exc:
+        raise Http404(_("No such file.")) from exc
+    return attachment, kind, target, obj
+
+
+@csrf_exempt
+@require_POST
+@programme_view("view", "good_practice")
+def practice_attachment_add(request, programme, access, pk):
+    handler = SizeLimitHandler(request)
+    request.upload_handlers.insert(0, handler)
+    return _attachment_add(request, None, access, "practice", pk, handler, programme=programme)
+
+
+@require_safe
+@programme_view("view", "good_practice")
+def practice_attachment_download(request, programme, access, pk):
+    attachment, kind, target, obj = _programme_attachment(programme, pk)
+    _require(None, access, "view", kind, target, obj, request.user)
+    return _download(attachment)
+
+
+@require_POST
+@programme_view("view", "good_practice")
+def practice_attachment_remove(request, programme, access, pk):
+    attachment, kind, target, obj = _programme_attachment(programme, pk)
+    return _remove(request, None, programme, access, attachment, kind, target, obj)

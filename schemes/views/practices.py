@@ -21,6 +21,7 @@ from mentoring.submissions import submission_save
 
 from ..filters import GoodPracticeFilter
 from ..forms.practices import GoodPracticeForm
+from ..services.attachments import form_context, with_attachments
 from ..services.practice import good_practice_save, owned_cities
 
 KEY_FACTORS = Prefetch("key_factors", queryset=KeyFactor.objects.select_related("version").order_by("version__title", "order"))
@@ -98,11 +99,19 @@ def good_practice_create(request, programme, access):
 @programme_view("view", "good_practice")
 def good_practice_detail(request, programme, access, pk):
     practice = _practice(programme, pk)
+    with_attachments([practice])  # its files, one query
     may_edit = access.can("edit", "good_practice") and owned_cities(request.user, programme).filter(pk=practice.city_id).exists()
     return render(
         request,
         "practices/detail.html",
-        {"programme": programme, "access": access, "practice": practice, "may_edit": may_edit, "page_title": practice.title},
+        {
+            "programme": programme,
+            "access": access,
+            "practice": practice,
+            "may_edit": may_edit,
+            "page_title": practice.title,
+            **form_context(),
+        },
     )
 
 

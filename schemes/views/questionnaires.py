@@ -30,6 +30,7 @@ from mentoring.unsaved import keep_unsaved_text, unsaved_data
 
 from ..forms.questionnaires import CommentForm, SectionForm, StrengthsPracticesForm, answer_value, format_number
 from ..models import Answer, QuestionKind, Response, ResponseStatus, Side, TemplateKind
+from ..services.attachments import form_context, with_attachments
 from ..services.comments import comment_add, comment_resolve, threads
 from ..services.filling import (
     NotEditable,
@@ -362,6 +363,16 @@ def _section_page(
         if question is not None:
             question.open_comments = sum(comment.is_open for comment in comments)
     people = mention_people(filling.scheme) if filling.can_comment(section) else []
+    # The supporting documents of the answered questions and the files of the comments:
+    # one query for them all.
+    answered = [(question, filling.answers[question.pk]) for question in questions if question.pk in filling.answers]
+    comments = [c for _question, thread in section_threads for comment in thread for c in (comment, *comment.replies.all())]
+    with_attachments([answer for _question, answer in answered] + comments)
+    may_comment = filling.can_comment(section)
+    for _question, thread in section_threads:
+        for comment in thread:
+            for c in (comment, *comment.replies.all()):
+                c.can_attach = may_comment and comment.is_open and c.author_id == request.user.pk
     if comment_form is None and filling.can_comment(section):
         comment_form = CommentForm(questions=questions, prefix="comment", people=people)
     if comment_form is not None:
@@ -387,6 +398,8 @@ def _section_page(
             "reply_form": reply_form,
             "may_resolve": filling.can_resolve(section),
             "mention_people": [person.display_name for person in people],
+            "answered": answered,
+            **form_context(),
         },
         status=status,
     )
