@@ -322,3 +322,18 @@ def test_restoring_a_practice_brings_back_its_removed_file(personas):
     attachment.refresh_from_db()
     assert attachment.removed_at is None
     assert "leaflet.pdf" in mentee.get(f"/programmes/test-programme/good-practices/{practice.pk}/history/").content.decode()
+
+
+def test_the_needs_analysis_and_the_self_assessment_pdfs_list_their_files_as_annexes(personas, answer):
+    from schemes.views.assessments import self_assessment_document
+    from schemes.views.questionnaires import filling_of, questionnaire_document
+
+    assert add(personas.client("mentee"), "answer", answer.pk, name="district-map.pdf").status_code == 302
+    party = personas.a.parties.get(organisation=personas.mentee_city)
+    party.scheme = personas.a
+    html = questionnaire_document(personas.a, filling_of(personas.a, None, TemplateKind.NEEDS_ANALYSIS, party)).html
+    assert "Annexes" in html and "district-map.pdf" in html and answer.question.text[:40] in html
+    rating = rows_of(personas.a, personas.mentee_city, count=1)[0]
+    assert add(personas.client("mentee"), "key_factor", rating.pk, name="council-minutes.pdf").status_code == 302
+    html = self_assessment_document(personas.a).html
+    assert "council-minutes.pdf" in html and "Menteeville" in html

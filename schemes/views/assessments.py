@@ -27,7 +27,7 @@ from mentoring.pages import confirm_page, confirmed
 from ..charts import levels_chart
 from ..forms.assessments import FocusForm, SelfAssessmentForm, form_pages
 from ..models import KeyFactorAssessment, Scheme, SchemeParty, SelfAssessment, Side
-from ..services.attachments import form_context, with_attachments
+from ..services.attachments import annexes, form_context, with_attachments
 from ..services.self_assessment import (
     RoundClosed,
     focus_agree,
@@ -363,6 +363,15 @@ def self_assessment_document(scheme):
             "programme": scheme.programme,
             "as_of": last_change(scheme, "self_assessment.", "focus."),
             **_comparison(scheme),
+            "annexes": annexes(
+                (
+                    rating,
+                    f"{rating.assessment.city.name}, {rating.assessment.label or rating.assessment.round}: {rating.key_factor}",
+                )
+                for rating in KeyFactorAssessment.objects.filter(assessment__scheme=scheme)
+                .select_related("assessment__city", "key_factor")
+                .order_by("assessment__city__name", "assessment__round", "key_factor__order")
+            ),
         },
         filename=f"self-assessment-{slugify(scheme.programme.slug)}-{scheme.number}.pdf",
     )

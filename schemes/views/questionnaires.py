@@ -30,7 +30,7 @@ from mentoring.unsaved import keep_unsaved_text, unsaved_data
 
 from ..forms.questionnaires import CommentForm, SectionForm, StrengthsPracticesForm, answer_value, format_number
 from ..models import Answer, QuestionKind, Response, ResponseStatus, Side, TemplateKind
-from ..services.attachments import form_context, with_attachments
+from ..services.attachments import annexes, form_context, with_attachments
 from ..services.comments import comment_add, comment_resolve, threads
 from ..services.filling import (
     NotEditable,
@@ -663,6 +663,24 @@ def questionnaire_history(request, scheme, access, organisation, kind):
     )
 
 
+def _annexes(filling):
+    """The files attached to the document's answers and comments, as its annexes."""
+    if filling.response is None:
+        return []
+    answers = (
+        Answer.objects.filter(response=filling.response)
+        .select_related("question__section")
+        .order_by("question__section__order", "question__order", "row")
+    )
+    comments = filling.response.comments.select_related("section").order_by("created_at", "pk")
+    return annexes(
+        [
+            *((answer, f"{answer.question.section.title}: {answer.question.text}") for answer in answers),
+            *((comment, _("Comment on “%(section)s”") % {"section": comment.section.title}) for comment in comments),
+        ]
+    )
+
+
 def questionnaire_document(scheme, filling, *, blank=False, with_comments=False):
     """The document of ``filling`` (from ``load`` or ``filling_of``) as filled, or
     ``blank``, or ``with_comments`` in the margin. The download and the background
@@ -681,6 +699,7 @@ def questionnaire_document(scheme, filling, *, blank=False, with_comments=False)
             "scheme": scheme,
             "attached": [] if blank else _attached(filling),
             "with_comments": with_comments,
+            "annexes": [] if blank else _annexes(filling),
         },
         filename=f"{filling.template.slug}-{slugify(filling.organisation.label)}{'-blank' if blank else ''}"
         f"{'-comments' if with_comments else ''}.pdf",
