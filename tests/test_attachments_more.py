@@ -337,3 +337,44 @@ def test_the_needs_analysis_and_the_self_assessment_pdfs_list_their_files_as_ann
     assert add(personas.client("mentee"), "key_factor", rating.pk, name="council-minutes.pdf").status_code == 302
     html = self_assessment_document(personas.a).html
     assert "council-minutes.pdf" in html and "Menteeville" in html
+
+
+def test_a_deleted_sessions_files_are_removed_with_it_and_stop_counting(personas):
+    from schemes.models import AgendaItem
+    from schemes.services.visits import session_remove
+
+    visit = personas.a.visits.get(order=1)
+    import datetime
+
+    session = AgendaItem.objects.create(
+        visit=visit,
+        title="Site visit",
+        day=datetime.date(2027, 3, 1),
+        start_time=datetime.time(9),
+        end_time=datetime.time(10),
+        session_type="site_visit",
+    )
+    assert add(personas.client("facilitator"), "session", session.pk, name="photos.pdf").status_code == 302
+    session_remove(session=session, visit=visit, actor=personas.users["facilitator"])
+    attachment = Attachment.objects.get()
+    assert attachment.removed_at is not None and attachment.removed_by == personas.users["facilitator"]
+    assert attachment.history.first().history_change_reason == "Removed with what it was attached to"
+    assert not Attachment.objects.present().exists()
+
+
+def test_the_evidence_pack_holds_the_files_of_the_good_practices_of_the_schemes_strengths(personas):
+    import io
+    import zipfile
+
+    practice = practice_of(personas, city=personas.mentor_city)
+    assert practice_add(personas.client("mentor"), practice, name="buddy-project-leaflet.pdf").status_code == 302
+    other = practice_of(personas, city=personas.mentor_city)
+    assert practice_add(personas.client("mentor"), other, png(), name="not-attached.png").status_code == 302
+    strengths = response_get_or_create(
+        scheme=personas.a, template=template_for(personas.programme, TemplateKind.STRENGTHS), organisation=personas.mentor_city
+    )
+    strengths.good_practices.add(practice)
+    response = personas.client("mentee").get(SCHEME + "evidence-pack.zip")
+    names = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).namelist()
+    assert "1 Needs analysis and strengths/buddy-project-leaflet.pdf" in names
+    assert not any("not-attached" in name for name in names)

@@ -33,6 +33,7 @@ from ..models import (
     Need,
     Side,
 )
+from .attachments import attachments_with
 from .limits import check_document_text, text_length
 from .setup import form_save_with_history
 
@@ -157,6 +158,7 @@ def action_save(*, form, plan, actor, reason=""):
 def action_delete(*, action, actor):
     plan = _editable(action.plan)
     log_action(actor=actor, action="action.removed", obj=action, scheme=plan.scheme, label=action.action)
+    attachments_with(list(action.updates.all()), actor)
     action.delete()
 
 

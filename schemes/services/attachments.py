@@ -610,6 +610,19 @@ def attachment_remove(*, scheme, kind, obj, attachment, actor, programme=None):
     return attachment
 
 
+def attachments_with(objects, actor):
+    """Before ``objects`` are deleted (a visit and its sessions, an action and its updates,
+    a commitment): their files are marked removed with them, so that they no longer count
+    toward the scheme's total and are purged after the retention period. Each keeps a
+    history row (the files of a deleted object are not restored with it)."""
+    now = timezone.now()
+    for attachment in attachments_of(objects).values():
+        for item in attachment:
+            item.removed_at, item.removed_by = now, actor
+            item._change_reason = _("Removed with what it was attached to")
+            item.save(update_fields=["removed_at", "removed_by"])
+
+
 def retention():
     return timedelta(days=settings.ATTACHMENT_RETENTION_DAYS)
 

@@ -13,6 +13,8 @@ import zipfile
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -62,13 +64,18 @@ class Entry:
 
 
 def _attachments(scheme):
-    """The scheme's attachments that are not removed (none before attachments exist)."""
-    try:
-        model = apps.get_model("schemes", "Attachment")
-    except LookupError:
-        return []
+    """The scheme's attachments that are not removed, and those of the good practices its
+    mentor cities attached to their strengths (good practices belong to the programme)."""
+    model = apps.get_model("schemes", "Attachment")
+    practice = apps.get_model("schemes", "GoodPractice")
+    practices = practice.objects.filter(strengths__scheme=scheme).values("pk")
     return list(
-        model.objects.filter(scheme=scheme, removed_at__isnull=True).select_related("content_type").order_by("added_at", "pk")
+        model.objects.filter(
+            Q(scheme=scheme) | Q(content_type=ContentType.objects.get_for_model(practice), object_id__in=practices),
+            removed_at__isnull=True,
+        )
+        .select_related("content_type")
+        .order_by("added_at", "pk")
     )
 
 

@@ -15,6 +15,7 @@ from mentoring.access import FACILITATOR, MENTEE, MENTOR
 from mentoring.activity import log_action
 
 from ..models import Organisation, OrganisationKind, Response
+from .attachments import attachments_with
 from .filling import document_data
 
 
@@ -92,4 +93,5 @@ def strengths_practices_set(*, response, shown, chosen, actor):
 def commitment_remove(*, commitment, scheme, actor):
     """Remove a political commitment of ``scheme`` (it stays in the history)."""
     log_action(actor=actor, action="commitment.removed", obj=commitment, scheme=scheme)
+    attachments_with([commitment], actor)
     commitment.delete()

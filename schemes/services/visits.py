@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from mentoring.activity import log_action
 
 from ..models import SchemePhase, Visit, VisitStatus
+from .attachments import attachments_with
 from .limits import check_document_text, text_length
 from .schemes import MAX_VISITS, MIN_VISITS
 from .setup import form_save_with_history
@@ -151,6 +152,7 @@ def visit_remove(*, visit, actor):
         raise VisitLimit(_("A scheme has at least %(min)s visits.") % {"min": MIN_VISITS})
     removed = visit.pk
     log_action(actor=actor, action="visit.removed", obj=visit, scheme=visit.scheme, data={"number": visit.order})
+    attachments_with([visit, *visit.agenda_items.all()], actor)
     visit.delete()
     _renumber([v for v in visits if v.pk != removed])
 
@@ -246,6 +248,7 @@ def session_remove(*, session, visit, actor):
     """Remove a session from ``visit``'s agenda (it stays in the history)."""
     _lock_visit(visit)
     log_action(actor=actor, action="session.removed", obj=session, scheme=visit.scheme, data=_session_data(visit))
+    attachments_with([session], actor)
     session.delete()
 
 
