@@ -122,8 +122,20 @@ BAD = [
     ("zipped.png", png() + docx(), "carries something else"),
     ("trailing.png", png(b"\x01\x02\x03 trailing"), "carries something else"),
     ("macro.docx", None, "macros"),
+    # A legacy Word file whose compound-file directory names a VBA project.
+    (
+        "macro.doc",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500 + "_VBA_PROJECT".encode("utf-16-le") + b"\x00" * 100,
+        "macros",
+    ),
     ("archive.zip", None, "This type of file is not accepted"),
 ]
+
+
+def test_a_legacy_word_file_without_macros_is_accepted(personas, facilitator):
+    legacy = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500 + "WordDocument".encode("utf-16-le") + b"\x00" * 100
+    assert upload(facilitator, "minutes.doc", legacy, personas=personas).status_code == 302
+    assert Attachment.objects.get().mime == "application/msword"
 
 
 def test_a_pdf_whose_image_data_holds_the_bytes_of_a_name_is_accepted(personas, facilitator):

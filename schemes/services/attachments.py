@@ -102,6 +102,7 @@ ODF = {
     "application/vnd.oasis.opendocument.presentation",
 }
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE2_VBA = "_VBA_PROJECT".encode("utf-16-le")
 OLE2_BY_EXTENSION = {"doc": "application/msword", "xls": "application/vnd.ms-excel", "ppt": "application/vnd.ms-powerpoint"}
 # Markup a browser would run or render, wherever it sits in a file that is not a PDF or
 # an office document (an image, a text): such a file is refused.
@@ -435,6 +436,10 @@ def file_type(data, name):
         mime = OLE2_BY_EXTENSION.get(extension(name))
         if mime is None:
             raise _not_allowed()
+        # Every VBA project has a "_VBA_PROJECT" stream, named in the compound file's
+        # directory in UTF-16 (a document's own text does not hold that name).
+        if OLE2_VBA in data:
+            raise AttachmentRefused(_("Office documents with macros are not accepted: save it without macros."))
         return mime
     if data.startswith(b"PK\x03\x04"):
         return _zip(data)
