@@ -45,6 +45,12 @@ def submitted(personas, scheme=None, actor="mentee"):
         )
 
 
+def tomorrow():
+    """The day the summaries are run in these tests: after the notifications were written
+    (now), whatever the hour the test runs at."""
+    return timezone.localdate() + datetime.timedelta(days=1)
+
+
 def at(day, hour):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
@@ -83,7 +89,7 @@ def test_an_e_mail_is_in_the_recipients_language(personas, django_capture_on_com
 
 def test_the_daily_summary_leaves_once_a_day_after_the_hour(personas):
     submitted(personas)
-    today = timezone.localdate()
+    today = tomorrow()
     assert send_digests(now=at(today, 6)).emails == 0
     assert send_digests(now=at(today, 8)).emails == 3  # facilitator, mentor, association
     sent = {message.to[0]: message for message in mail.outbox}
@@ -106,7 +112,7 @@ def test_the_daily_summary_leaves_once_a_day_after_the_hour(personas):
 
 def test_a_refused_summary_is_sent_by_the_next_run_and_only_once(personas):
     submitted(personas)
-    today = timezone.localdate()
+    today = tomorrow()
     with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=OSError("server down")):
         outcome = send_digests(now=at(today, 8))
     assert outcome.emails == 0 and len(outcome.failed) == 3
@@ -130,7 +136,7 @@ def test_a_refused_e_mail_at_once_is_sent_by_the_sweep(personas, django_capture_
 def test_a_read_notification_is_not_e_mailed(personas):
     submitted(personas)
     Notification.objects.update(read_at=timezone.now())
-    assert send_digests(now=at(timezone.localdate(), 8)).emails == 0
+    assert send_digests(now=at(tomorrow(), 8)).emails == 0
 
 
 def test_a_summary_tells_only_of_the_schemes_the_person_is_in(personas):
@@ -139,7 +145,7 @@ def test_a_summary_tells_only_of_the_schemes_the_person_is_in(personas):
     # The facilitator left scheme A's roles meanwhile: only B's would show, and they
     # are not in B either, so nothing is sent to them.
     SchemeRole.objects.filter(user=personas.users["facilitator"], scheme=personas.a).delete()
-    send_digests(now=at(timezone.localdate(), 8))
+    send_digests(now=at(tomorrow(), 8))
     sent = {message.to[0]: message.body for message in mail.outbox}
     assert "facilitator@test.example" not in sent
     assert "Scheme B" not in sent["mentor@test.example"]
