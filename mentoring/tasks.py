@@ -15,6 +15,7 @@ to run again: a task already waiting is not added twice).
 """
 
 import logging
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.contrib.sessions.models import Session
@@ -78,11 +79,9 @@ def notifications_email_sweep():
     a lost task), then come back in five minutes."""
     from .emails import send_immediate
 
-    try:
+    with _then_again(notifications_email_sweep):
         outcome = send_immediate()
         logger.info("notification e-mails sent: %s, failed: %s", outcome.emails, len(outcome.failed))
-    finally:
-        _again(notifications_email_sweep)
 
 
 @task()
@@ -90,11 +89,9 @@ def digests_send():
     """Send the daily and weekly summaries that are due, then come back in an hour."""
     from .emails import send_digests
 
-    try:
+    with _then_again(digests_send):
         outcome = send_digests()
         logger.info("summaries sent: %s, failed: %s", outcome.emails, len(outcome.failed))
-    finally:
-        _again(digests_send)
 
 
 @task()
@@ -103,10 +100,8 @@ def deadlines_notify():
     (``schemes.services.deadlines``), then come back in a day."""
     from schemes.services.deadlines import notify_due_soon, notify_overdue
 
-    try:
+    with _then_again(deadlines_notify):
         logger.info("deadline notices: %s due soon, %s overdue", notify_due_soon(), notify_overdue())
-    finally:
-        _again(deadlines_notify)
 
 
 @task()
@@ -116,7 +111,7 @@ def reminders_send():
     a run of the command as well sends nothing twice; an e-mail that failed goes next run."""
     from schemes.services.reminders import send_reminders  # mentoring never imports schemes at import time
 
-    try:
+    with _then_again(reminders_send):
         outcome = send_reminders()
         logger.info(
             "reminders sent to %s people: %s about visits, %s about tasks",
@@ -126,10 +121,6 @@ def reminders_send():
         )
         for email, error in outcome.failed:
             logger.warning("reminder not sent to %s (tried again next run): %s", email, error)
-    finally:
-        # Tomorrow's run is queued even when today's fails half way: a missed day is
-        # caught up by the next run (schemes.services.reminders).
-        _again(reminders_send)
 
 
 @task()
@@ -138,13 +129,11 @@ def attachments_purge():
     ago (what ``manage.py attachments_purge`` does), then come back the next day."""
     from schemes.services.attachments import attachments_purge as purge  # mentoring never imports schemes at import time
 
-    try:
+    with _then_again(attachments_purge):
         outcome = purge()
         logger.info("removed attachments purged: %s (%s bytes)", outcome.files, outcome.size)
         for pk, error in outcome.failed:
             logger.warning("attachment %s not purged (tried again next run): %s", pk, error)
-    finally:
-        _again(attachments_purge)
 
 
 # Each periodic task and how often it runs.
@@ -157,6 +146,17 @@ PERIODIC = {
     reminders_send: timedelta(days=1),
     attachments_purge: timedelta(days=1),
 }
+
+
+@contextmanager
+def _then_again(periodic):
+    """Run the block, then put ``periodic`` back on the queue for its next run, even when
+    the block fails: tomorrow's run is queued when today's fails half way, and catches
+    up what was missed."""
+    try:
+        yield
+    finally:
+        _again(periodic)
 
 
 def _again(periodic):

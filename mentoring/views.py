@@ -20,7 +20,7 @@ from mentoring.access import may_create_programme
 from mentoring.emails import preferences, preferences_set, unsubscribe_read
 from mentoring.forms import EmailPreferencesForm
 from mentoring.models import EmailFrequency, Notification
-from mentoring.notifications import grouped, items, visible
+from mentoring.notifications import KINDS, grouped, items, visible
 from mentoring.pages import paginate, safe_next
 from schemes.models import Programme, Scheme
 from schemes.services.my_work import scope_for, tasks_for
@@ -158,8 +158,6 @@ def unsubscribe(request, token):
         done = True
     elif request.method not in ("GET", "HEAD"):
         return HttpResponse(status=405)
-    from mentoring.notifications import KINDS
-
     return render(
         request,
         "unsubscribe.html",
