@@ -174,9 +174,10 @@ def _download(attachment):
     )
     response["X-Content-Type-Options"] = "nosniff"
     # Opened in the browser, an image runs nothing and reaches nothing. A PDF is shown by
-    # the browser's own viewer, which a sandbox or "object-src 'none'" (the site's policy)
-    # blocks: its policy lets only that viewer run; a PDF with JavaScript or any other
-    # active content is refused when it is attached.
+    # the browser's own viewer, which some browsers block under a sandbox or
+    # "object-src 'none'" (the site's policy): its policy lets only that viewer run (Debian's
+    # Chromium shows it: tests/browser/test_journey_evidence.py); a PDF with JavaScript or
+    # any other active content is refused when it is attached.
     if attachment.mime == "application/pdf":
         response["Content-Security-Policy"] = "default-src 'none'; object-src 'self'; img-src 'self'; style-src 'unsafe-inline'"
     else:

@@ -26,6 +26,7 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_ON = os.environ.get("AXE", "true") != "false"
+BROWSER_OWN = ("data:", "blob:", "about:", "chrome:", "chrome-extension:")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 STATE = "() => document.querySelectorAll('.alert, .is-invalid, .invalid-feedback, .errorlist').length"
@@ -88,7 +89,8 @@ class Audit:
         # fifth of a journey's time (and turns Chromium's cache off). Chromium cannot
         # resolve any other host (--host-resolver-rules), so nothing leaves the machine.
         def watch(request):
-            if urlparse(request.url).hostname not in LOCAL_HOSTS and not request.url.startswith(("data:", "blob:", "about:")):
+            # chrome:// and chrome-extension:// are the browser's own pages (its PDF viewer).
+            if urlparse(request.url).hostname not in LOCAL_HOSTS and not request.url.startswith(BROWSER_OWN):
                 self.outside.append(request.url)
 
         context.on("request", watch)
@@ -106,7 +108,10 @@ class Audit:
         try:
             # A page is checked again when its state differs (a form back with errors).
             key = (page.url, page.title(), page.evaluate(STATE))
-            if key in self.checked or not page.evaluate("() => typeof axe !== 'undefined'"):
+            # Only the application's pages: not a PDF opened in the browser's own viewer.
+            if key in self.checked or not page.evaluate(
+                "() => typeof axe !== 'undefined' && document.contentType === 'text/html'"
+            ):
                 return
             violations = page.evaluate(AXE_RUN, AXE_TAGS)
         except Error:
