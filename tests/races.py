@@ -38,17 +38,23 @@ def client_of(personas, key):
 def race(monkeypatch, form_class, posts, *, follow=False):
     """POST each (client, url, data) of ``posts`` in its own thread, every form of
     ``form_class`` validated before any request writes. The responses, in order."""
-    barrier = threading.Barrier(len(posts))
-    original = form_class.clean
+    return race_at(monkeypatch, form_class, "clean", posts, follow=follow)
 
-    def clean_then_wait(form):
+
+def race_at(monkeypatch, owner, name, posts, *, follow=False):
+    """As ``race``, the requests meeting once each has run ``owner.name`` (a form's
+    ``clean``, a service's check)."""
+    barrier = threading.Barrier(len(posts))
+    original = getattr(owner, name)
+
+    def run_then_wait(*args, **kwargs):
         try:
-            return original(form)
+            return original(*args, **kwargs)
         finally:
             with contextlib.suppress(threading.BrokenBarrierError):
                 barrier.wait(timeout=10)
 
-    monkeypatch.setattr(form_class, "clean", clean_then_wait)
+    monkeypatch.setattr(owner, name, run_then_wait)
     responses = [None] * len(posts)
 
     def post(index, client, url, data):
@@ -64,7 +70,7 @@ def race(monkeypatch, form_class, posts, *, follow=False):
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    monkeypatch.setattr(form_class, "clean", original)
+    monkeypatch.setattr(owner, name, original)
     for response in responses:
         assert not isinstance(response, Exception), repr(response)
     return responses

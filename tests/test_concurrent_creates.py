@@ -141,3 +141,32 @@ def test_two_versions_frozen_at_once_under_one_label_give_a_message(world, monke
     pages = race(monkeypatch, FreezeForm, posts)
     assert ActionPlanVersion.objects.count() == 1
     assert sum("already called" in page for page in pages) == 1
+
+
+def test_the_same_file_uploaded_twice_at_once_is_attached_once(world, monkeypatch, attachments_in_tmp):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from schemes.models import Attachment
+    from schemes.services import attachments
+
+    from .races import race_at
+    from .test_attachments import PDF
+
+    p = world
+    visit = p.a.visits.get(order=1)
+    url = f"{SCHEME}attachments/visit/{visit.pk}/add/"
+    first, second = client_of(p, "facilitator"), client_of(p, "facilitator")
+    # Both have read and typed the file before either looks for the same file or writes.
+    responses = race_at(
+        monkeypatch,
+        attachments,
+        "file_type",
+        [(client, url, {"file": SimpleUploadedFile("minutes.pdf", PDF)}) for client in (first, second)],
+        follow=True,
+    )
+    pages = [response.content.decode() for response in responses]
+    assert Attachment.objects.count() == 1
+    assert sorted(response.status_code for response in responses) == [200, 400]
+    assert sum("already attached here" in page for page in pages) == 1
+    # The refused upload left no file behind in the store.
+    assert len([path for path in attachments_in_tmp.rglob("*") if path.is_file()]) == 1
