@@ -388,3 +388,16 @@ def test_the_report_page_reads_in_the_same_queries_for_many_items(personas, repo
     Action.objects.create(plan=report["plan"], action="One more", from_recommendation=visit.report_items.last())
     with django_assert_max_num_queries(len(plan_queries.captured_queries)):
         assert "From the report of" in client.get(plan_url).content.decode()
+
+
+def test_a_written_report_is_laid_out_with_the_schemes_documents(personas, report):
+    from schemes.documents import scheme_documents
+    from schemes.views.visit_reports import report_document
+
+    documents = {document.filename: document for document in scheme_documents(personas.a)}
+    name = "report-test-programme-1-visit-1.pdf"
+    assert name in documents
+    # The same HTML as the download: the background's PDF is the one downloaded.
+    assert documents[name].key == report_document(personas.a, report["visit"]).key
+    # Visits without a report have none.
+    assert "report-test-programme-1-visit-2.pdf" not in documents
