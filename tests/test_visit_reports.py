@@ -401,3 +401,16 @@ def test_a_written_report_is_laid_out_with_the_schemes_documents(personas, repor
     assert documents[name].key == report_document(personas.a, report["visit"]).key
     # Visits without a report have none.
     assert "report-test-programme-1-visit-2.pdf" not in documents
+
+
+def test_an_archived_scheme_s_report_is_read_only(personas, report):
+    personas.a.archived = True
+    personas.a.save()
+    item = report["recommendation"]
+    assert personas.client("mentor").post(NEW, item_data(text="Too late")).status_code == 403
+    assert personas.client("mentee").post(item_url(item, "respond"), {"response": "Too late"}).status_code == 403
+    assert personas.client("facilitator").post(item_url(item, "action"), {"confirmed": "1"}).status_code == 403
+    page = personas.client("mentee").get(REPORT)
+    assert page.status_code == 200 and "Make it a draft action" not in page.content.decode()
+    assert "Respond" not in page.content.decode()
+    assert personas.client("observer").get(REPORT + "report.pdf").status_code == 200

@@ -73,6 +73,7 @@ def visit_report(request, scheme, access, visit):
             kinds=grouped(items),
             items=items,
             plan_editable=plan.status == ActionPlanStatus.DRAFT,
+            to_action_question=_to_action_question(),
             page_title=_title(visit),
         ),
     )
