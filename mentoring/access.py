@@ -163,6 +163,14 @@ RULES = {
         "comment": PARTIES,
         "export": ALL_ROLES,
     },
+    # The report after a visit (seed 002): challenges, risks and recommendations written by
+    # the mentor side and the facilitators; the mentee city responds to each item.
+    "visit_report": {
+        "view": ALL_ROLES,
+        "edit": {MENTOR, FACILITATOR},
+        "respond": {MENTEE},
+        "export": ALL_ROLES,
+    },
     "action_plan": {
         "view": ALL_ROLES,
         "edit": {MENTEE, FACILITATOR},
@@ -227,6 +235,7 @@ DOCUMENT_LABELS = {
     "local_support_group": gettext_lazy("Local support group"),
     "political_commitment": gettext_lazy("Political commitment"),
     "visit": gettext_lazy("Visit and agenda"),
+    "visit_report": gettext_lazy("Visit report"),
     "action_plan": gettext_lazy("Action plan"),
     "action_plan_version": gettext_lazy("Action plan versions"),
     "implementation_update": gettext_lazy("Implementation updates"),
@@ -239,6 +248,7 @@ ACTION_LABELS = {
     "comment": gettext_lazy("comment"),
     "submit": gettext_lazy("submit"),
     "reopen": gettext_lazy("reopen"),
+    "respond": gettext_lazy("respond"),
     "approve": gettext_lazy("approve"),
     "publish": gettext_lazy("publish"),
     "archive": gettext_lazy("archive"),

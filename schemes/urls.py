@@ -22,6 +22,7 @@ from .views import (
     support_groups,
     templates,
     training,
+    visit_reports,
     visits,
     waiting,
 )
@@ -145,6 +146,23 @@ scheme_urls = [
     path("commitments/<int:pk>/delete/", commitments.commitment_delete, name="commitment_delete"),
     path("commitments/<int:pk>/history/", commitments.commitment_history, name="commitment_history"),
     path("commitments/<int:pk>/history/<int:history_id>/restore/", commitments.commitment_restore, name="commitment_restore"),
+    # Visit reports: challenges, risks, recommendations, the mentee city's responses, the PDF,
+    # and a recommendation made a draft action of the plan.
+    path("visits/<int:visit>/report/", visit_reports.visit_report, name="visit_report"),
+    path("visits/<int:visit>/report/report.pdf", visit_reports.visit_report_pdf, name="visit_report_pdf"),
+    path("visits/<int:visit>/report/items/new/", visit_reports.item_create, name="visit_report_item_create"),
+    path("visits/<int:visit>/report/items/<int:item>/edit/", visit_reports.item_edit, name="visit_report_item_edit"),
+    path("visits/<int:visit>/report/items/<int:item>/delete/", visit_reports.item_delete, name="visit_report_item_delete"),
+    path(
+        "visits/<int:visit>/report/items/<int:item>/respond/", visit_reports.item_respond_view, name="visit_report_item_respond"
+    ),
+    path("visits/<int:visit>/report/items/<int:item>/history/", visit_reports.item_history, name="visit_report_item_history"),
+    path(
+        "visits/<int:visit>/report/items/<int:item>/history/<int:history_id>/restore/",
+        visit_reports.item_restore,
+        name="visit_report_item_restore",
+    ),
+    path("visits/<int:visit>/report/items/<int:item>/action/", visit_reports.item_to_action, name="visit_report_item_action"),
 ]
 
 organisation_urls = [

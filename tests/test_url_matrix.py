@@ -401,6 +401,24 @@ TABLE.update(
     }
 )
 
+# Visit reports: written by the mentor side and facilitators, answered by the mentee city,
+# read by everyone; a recommendation is made a draft action by the plan's editors (asked
+# first). The matrix's item of each scheme is a recommendation.
+REPORT_WRITERS = {"mentor", "facilitator"}
+TABLE.update(
+    {
+        "schemes:visit_report": row("scheme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:visit_report_pdf": row("scheme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:visit_report_item_create": row("scheme_child", page(REPORT_WRITERS), action(REPORT_WRITERS, done=200)),
+        "schemes:visit_report_item_edit": row("scheme_child", page(REPORT_WRITERS), action(REPORT_WRITERS, done=200)),
+        "schemes:visit_report_item_delete": row("scheme_child", POST_ONLY, action(REPORT_WRITERS, done=ASKS)),
+        "schemes:visit_report_item_respond": row("scheme_child", page({"mentee"}), action({"mentee"}, done=200)),
+        "schemes:visit_report_item_history": row("scheme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:visit_report_item_restore": row("scheme_child", POST_ONLY, action(REPORT_WRITERS)),
+        "schemes:visit_report_item_action": row("scheme_child", POST_ONLY, action({"mentee", "facilitator"}, done=ASKS)),
+    }
+)
+
 # The action plan: drafted by the mentee city and facilitators, submitted and approved by
 # the mentee city, reopened by organisers; implementation recorded by the mentee city
 # and facilitators once approved, commented on by the mentor side and organisers. The
@@ -613,6 +631,13 @@ class Matrix:
                 visit=visit, day="2027-03-10", start_time="09:00", end_time="10:00", session_type="recap", title="Recap"
             )
 
+        from schemes.models import VisitReportItem
+
+        self.report_item = {
+            key: VisitReportItem.objects.create(visit=session.visit, kind="recommendation", text="Open a welcome desk.")
+            for key, session in self.session.items()
+        }
+
         self.training = {
             key: TrainingSession.objects.create(programme=programme, title="Kick-off", date="2026-02-01")
             for key, programme in (("own", p.programme), ("foreign", p.other_programme))
@@ -761,6 +786,13 @@ class Matrix:
             plan_key = "sibling" if variant == "foreign" else variant
             values["pk"] = self.plan_action[plan_key].pk
             values["version"] = 1 if variant != "foreign" else 99
+        elif name.startswith("schemes:visit_report"):
+            # Another scheme's item under scheme A's visit; scheme A's report pages without
+            # an item, under a visit it does not have.
+            item = self.report_item["sibling" if variant == "foreign" else variant]
+            values["visit"] = 99 if variant == "foreign" and "item" not in wanted else 1
+            values["item"] = item.pk
+            values["history_id"] = item.history.latest("history_id").history_id
         elif "visit" in wanted:
             own = variant in {"own", "sibling", "outside"}
             values["visit"] = 1 if own or "session" in wanted else 99
