@@ -61,6 +61,6 @@ from .questionnaires import (
 from .reminders import Reminder
 from .self_assessments import ContextFactorNote, KeyFactorAssessment, Level, SelfAssessment
 from .support_groups import MAX_MEMBERS, LocalSupportGroup, LocalSupportGroupMember, StakeholderType
-from .visits import AgendaItem, MeetingMode, SessionType, Visit, VisitStatus
+from .visits import AgendaItem, MeetingMode, SessionType, Visit, VisitKind, VisitStatus
 
 __all__ = [name for name in dir() if not name.startswith("_")]
