@@ -219,7 +219,15 @@ def test_agenda_from_the_method_refuses_an_overlap_and_adds_nothing(personas, da
     assert "Tick at least one session to add." in facilitator.post(FROM_METHOD, bare).content.decode()
     data["sessions-0-end_time"] = "08:00"
     assert "The session ends before it starts." in facilitator.post(FROM_METHOD, data).content.decode()
-    assert dated.agenda_items.count() == 1
+    data = method_data(facilitator)
+    data["sessions-1-title"] = ""
+    data["sessions-2-title"] = "<b>Loud</b>"
+    text = facilitator.post(FROM_METHOD, data).content.decode()
+    assert "Row 2, Title: This field is required." in text and "Write plain text" in text
+    # An unticked element is not checked (nor saved).
+    del data["sessions-1-included"], data["sessions-2-included"]
+    assert facilitator.post(FROM_METHOD, data).status_code == 302
+    assert dated.agenda_items.count() == 5  # the welcome and the four ticked
 
 
 def test_agenda_from_the_method_needs_the_visits_days_and_an_organiser(personas):

@@ -8,6 +8,7 @@ import zoneinfo
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, TextLimitMixin
@@ -257,6 +258,8 @@ class SessionForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.Mo
             GoodPractice.objects.filter(programme_id=visit.scheme.programme_id).select_related("city").order_by("title")
         )
         self.fields["key_factors"].queryset = visit.scheme.focus_key_factors.order_by("order")
+        if not self.fields["key_factors"].queryset.exists():
+            self.fields["key_factors"].help_text = _("The scheme has no focus key factors yet: choose them on the scheme's page.")
         self.limit_text_fields()
 
     def clean(self):
@@ -283,12 +286,13 @@ class MethodAgendaForm(SubmitOnceMixin, forms.Form):
 class MethodSessionForm(PlainTextMixin, forms.Form):
     """One agenda element of the method, proposed at a time: ticked to be created."""
 
+    # Required only when ticked (``clean``): an unticked element is not saved.
     included = forms.BooleanField(label=_("Add this session"), required=False)
-    session_type = forms.ChoiceField(label=_("Type of session"), choices=SessionType.choices)
-    title = forms.CharField(label=_("Title"), max_length=300)
-    day = forms.TypedChoiceField(label=_("Day"), coerce=datetime.date.fromisoformat)
-    start_time = forms.TimeField(label=_("Starts"), widget=TimeInput())
-    end_time = forms.TimeField(label=_("Ends"), widget=TimeInput())
+    session_type = forms.ChoiceField(label=_("Type of session"), choices=SessionType.choices, required=False)
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+    day = forms.TypedChoiceField(label=_("Day"), coerce=datetime.date.fromisoformat, required=False)
+    start_time = forms.TimeField(label=_("Starts"), widget=TimeInput(), required=False)
+    end_time = forms.TimeField(label=_("Ends"), widget=TimeInput(), required=False)
 
     def __init__(self, *args, visit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -300,12 +304,17 @@ class MethodSessionForm(PlainTextMixin, forms.Form):
         # An unticked element is not checked: what it says is not saved.
         super().full_clean()
         if self.is_bound and not self.cleaned_data.get("included") and "included" not in self.errors:
-            self._errors = forms.utils.ErrorDict()
+            self._errors = ErrorDict()
 
     def clean(self):
         cleaned = super().clean()
+        if not cleaned.get("included"):
+            return cleaned
+        for name in ("session_type", "title", "day", "start_time", "end_time"):
+            if not cleaned.get(name) and name not in self.errors:
+                self.add_error(name, _("This field is required."))
         start, end = cleaned.get("start_time"), cleaned.get("end_time")
-        if cleaned.get("included") and start and end and end <= start:
+        if start and end and end <= start:
             self.add_error("end_time", _("The session ends before it starts."))
         return cleaned
 
