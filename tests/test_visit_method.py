@@ -364,3 +364,34 @@ def test_worth_checking_costs_no_query(personas):
     with CaptureQueriesContext(connection) as dashboard_after:
         client.get("/programmes/test-programme/dashboard/")
     assert len(dashboard_after.captured_queries) == len(dashboard_before.captured_queries)
+
+
+def test_the_visit_page_reads_practices_and_key_factors_in_fixed_queries(personas, dated):
+    p = personas
+    key_factors = list(p.a.benchmark.key_factors.order_by("order")[:2])
+    p.a.focus_key_factors.add(*key_factors)
+
+    def session(hour):
+        practice = GoodPractice.objects.create(programme=p.programme, city=p.mentor_city, title=f"Practice {hour}")
+        item = AgendaItem.objects.create(
+            visit=dated,
+            day="2027-03-10",
+            start_time=datetime.time(hour),
+            end_time=datetime.time(hour, 45),
+            session_type="good_practice",
+            title=f"Session {hour}",
+            good_practice=practice,
+        )
+        item.key_factors.set(key_factors)
+
+    session(8)
+    client = p.client("facilitator")
+    client.get(f"{VISITS}1/")
+    with CaptureQueriesContext(connection) as one:
+        client.get(f"{VISITS}1/")
+    for hour in range(9, 15):
+        session(hour)
+    with CaptureQueriesContext(connection) as seven:
+        page = client.get(f"{VISITS}1/").content.decode()
+    assert "Practice 14" in page
+    assert len(seven.captured_queries) == len(one.captured_queries)
