@@ -102,8 +102,8 @@ class AgendaElement:
     minutes: int
 
 
-# The elements of each visit's agenda: seed 000 §5 per visit, with BRIEF.md §3's
-# "presentations by the host and stakeholders ... informal activities" and seed 004's
+# The elements of each visit's agenda: seed 000 §5 per visit, with the presentations by
+# the host and stakeholders and the informal time of docs/method.md §3.2, and seed 004's
 # "group activities like dinner, drinks or ice-breaking games".
 INFORMAL = AgendaElement("informal", _("Informal activity: dinner, drinks or ice-breaking games to build trust and rapport"), 90)
 AGENDA_ELEMENTS = {

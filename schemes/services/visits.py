@@ -412,15 +412,17 @@ def method_proposals(visit, position):
     for session in visit.agenda_items.all():
         busy[session.day].append((_at(session.day, session.start_time), _at(session.day, session.end_time)))
     elements = method.AGENDA_ELEMENTS[position]
-    working = [element for element in elements if element.session_type != "informal"]
+    working = sum(1 for element in elements if element.session_type != "informal")
     proposals = []
+    worked = 0
     for number, element in enumerate(elements):
         length = datetime.timedelta(minutes=element.minutes)
         if element.session_type == "informal":
             slot = _free_slot(busy, days, 0, EVENING_STARTS, NIGHT, length)
         else:
             # The working sessions are shared out over the days in their order.
-            first_day = working.index(element) * len(days) // len(working)
+            first_day = worked * len(days) // working
+            worked += 1
             slot = _free_slot(busy, days, first_day, DAY_STARTS, DAY_ENDS, length) or _free_slot(
                 busy, days, 0, DAY_STARTS, DAY_ENDS, length
             )

@@ -338,11 +338,10 @@ def agenda_from_method(request, scheme, access, visit):
         messages.error(request, _("Give the visit its first and last day before building its agenda."))
         return redirect(_url(visit))
     position = visit_position_of(visit)
-    proposals = method_proposals(visit, position)
     form = MethodAgendaForm(request.POST or None)
     formset = MethodSessionFormSet(
         request.POST or None,
-        initial=None if request.method == "POST" else proposals,
+        initial=None if request.method == "POST" else method_proposals(visit, position),
         form_kwargs={"visit": visit},
         prefix="sessions",
     )
