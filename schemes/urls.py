@@ -67,6 +67,8 @@ visit_urls = [
     path("<int:visit>/sessions/<int:session>/", visits.session_edit, name="session"),
     path("<int:visit>/sessions/<int:session>/move/", visits.session_move_view, name="session_move"),
     path("<int:visit>/sessions/<int:session>/delete/", visits.session_delete, name="session_delete"),
+    # Visits that start from the method (issue 22): the seed's agenda elements as sessions.
+    path("<int:visit>/agenda/from-method/", visits.agenda_from_method, name="visit_agenda_from_method"),
 ]
 
 action_plan_urls = [

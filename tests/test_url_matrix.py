@@ -398,6 +398,8 @@ TABLE.update(
         "schemes:session": row("scheme_child", page(ORGANISERS), action(ORGANISERS, done=200)),
         "schemes:session_move": row("scheme_child", POST_ONLY, action(ORGANISERS)),
         "schemes:session_delete": row("scheme_child", POST_ONLY, action(ORGANISERS, done=ASKS)),
+        # Visits that start from the method (issue 22): an empty POST shows the page again.
+        "schemes:visit_agenda_from_method": row("scheme_child", page(ORGANISERS), action(ORGANISERS, done=200)),
     }
 )
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('benchmarks', '0007_benchmark_owners'),
-        ('schemes', '0017_attachment_programme'),
+        ('schemes', '0018_visit_method'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
