@@ -195,6 +195,18 @@ RULES = {
         "edit": {MENTEE, MENTOR, ASSOCIATION},
         "export": ORGANISERS,
     },
+    # The closing review (the impact ledger) and the scheme's closing report: everyone of
+    # the scheme reads them; nobody writes them (they are computed).
+    "closing_review": {
+        "view": ALL_ROLES,
+        "export": ALL_ROLES,
+    },
+    # The programme report: every scheme's closing review side by side, for the people who
+    # fund and govern the programme (those who see every scheme).
+    "programme_report": {
+        "view": {COORDINATOR, OBSERVER},
+        "export": {COORDINATOR, OBSERVER},
+    },
 }
 
 # The roles a person may give others by invitation, by where they hold their own role:
@@ -232,6 +244,8 @@ DOCUMENT_LABELS = {
     "implementation_update": gettext_lazy("Implementation updates"),
     "training": gettext_lazy("Training"),
     "style_survey": gettext_lazy("Mentoring-styles survey"),
+    "closing_review": gettext_lazy("Closing review and closing report"),
+    "programme_report": gettext_lazy("Programme report"),
 }
 ACTION_LABELS = {
     "view": gettext_lazy("view"),

@@ -9,6 +9,7 @@ from .views import (
     action_plans,
     assessments,
     attachments,
+    closing,
     commitments,
     dashboard,
     matching,
@@ -145,6 +146,10 @@ scheme_urls = [
     path("commitments/<int:pk>/delete/", commitments.commitment_delete, name="commitment_delete"),
     path("commitments/<int:pk>/history/", commitments.commitment_history, name="commitment_history"),
     path("commitments/<int:pk>/history/<int:history_id>/restore/", commitments.commitment_restore, name="commitment_restore"),
+    # The closing review and the scheme's closing report (issue 22).
+    path("closing/review/", closing.closing_review, name="closing_review"),
+    path("closing/report.pdf", closing.closing_report_pdf, name="closing_report_pdf"),
+    path("closing/report.xlsx", closing.closing_report_xlsx, name="closing_report_xlsx"),
 ]
 
 organisation_urls = [
@@ -211,6 +216,9 @@ programme_urls = [
     path("matching/", matching.matching_list, name="matching"),
     path("matching/<int:organisation>/", matching.matching_detail, name="matching_detail"),
     path("matching/<int:organisation>/pair/", matching.matching_pair, name="matching_pair"),
+    # The programme report for the people who fund and govern the programme (issue 22).
+    path("report.pdf", closing.programme_report, name="programme_report"),
+    path("report.xlsx", closing.programme_report_xlsx, name="programme_report_xlsx"),
     path("schemes/new/", schemes.scheme_create_view, name="scheme_create"),
     path("schemes/<int:number>/", include(scheme_urls)),
 ]
