@@ -202,9 +202,10 @@ RULES = {
         "export": ALL_ROLES,
     },
     # The programme report: every scheme's closing review side by side, for the people who
-    # fund and govern the programme (those who see every scheme).
+    # fund and govern the programme. It is only ever exported (PDF, XLSX), by those who see
+    # every scheme; "view" is every document's (everyone may know it exists).
     "programme_report": {
-        "view": {COORDINATOR, OBSERVER},
+        "view": ALL_ROLES,
         "export": {COORDINATOR, OBSERVER},
     },
 }
@@ -245,7 +246,7 @@ DOCUMENT_LABELS = {
     "training": gettext_lazy("Training"),
     "style_survey": gettext_lazy("Mentoring-styles survey"),
     "closing_review": gettext_lazy("Closing review and closing report"),
-    "programme_report": gettext_lazy("Programme report"),
+    "programme_report": gettext_lazy("Programme report (every scheme side by side, PDF and XLSX)"),
 }
 ACTION_LABELS = {
     "view": gettext_lazy("view"),

@@ -30,7 +30,18 @@ from ..models import Scheme, Side
 from ..services.closing import closing_ledger, closing_ledgers, programme_progress
 
 # The log entries whose date a closing report carries (its content changes with them).
-CHANGES = ("self_assessment.", "focus.", "action.", "action_plan.", "update.", "visit.", "good_practice.", "attachment.")
+CHANGES = (
+    "self_assessment.",
+    "focus.",
+    "action.",
+    "action_plan.",
+    "visit.",
+    "good_practice.",
+    "strengths.",
+    "attachment.",
+    "scheme.",
+    "history.",
+)
 
 
 def _scheme_kwargs(scheme):
