@@ -366,3 +366,40 @@ def test_the_pages_and_reports_keep_their_query_count(personas, built, django_as
     for url in urls:
         with django_assert_max_num_queries(counts[url]):
             assert coordinator.get(url).status_code == 200
+
+
+def test_in_a_community_of_practice_the_peers_levels_raise_the_flags(personas):
+    scheme = scheme_create(
+        programme=personas.programme,
+        title="Peers",
+        theme="Peers",
+        benchmark=personas.a.benchmark,
+        parties=[(personas.mentee_city, "peer"), (personas.b_mentee, "peer")],
+    )
+    key_factor = scheme.benchmark.key_factors.order_by("order").first()
+    scheme.focus_key_factors.add(key_factor)
+    assess(scheme, personas.b_mentee, 1, {key_factor: 0})
+    assess(scheme, personas.b_mentee, 2, {key_factor: 2})
+    practice = GoodPractice.objects.create(programme=scheme.programme, city=personas.mentee_city, title="Peer practice")
+    practice.key_factors.add(key_factor)
+    ledger = closing_ledger(scheme)
+    (row,) = ledger.rows
+    assert row.moved_without_action and [p.title for p in row.practices] == ["Peer practice"]
+    assert [m.text.split(":")[0] for m in ledger.missing] == ["Menteeville has no submitted self-assessment round"]
+
+
+@pytest.mark.django_db
+def test_the_demo_programme_reads_as_a_closing_review():
+    """The demo (./dev run) has no re-assessment yet: each scheme says what is missing,
+    in its cities' names, and shows the mentor city's good practices on the benchmark."""
+    from schemes.models import Programme
+    from schemes.services.demo import demo_load
+
+    demo_load()
+    schemes = Programme.objects.get(slug="inclucities").schemes.select_related("programme", "benchmark").order_by("number")
+    ledgers = list(closing_ledgers(schemes).values())
+    first = ledgers[0]
+    assert first.rows and not first.focus_chosen
+    assert first.missing[0].text.startswith("Capaci has no submitted self-assessment round")
+    assert "One welcome desk for newcomers" in [p.title for row in first.rows for p in row.practices]
+    assert all(ledger.missing for ledger in ledgers)
