@@ -203,6 +203,19 @@ RULES = {
         "edit": {MENTEE, MENTOR, ASSOCIATION},
         "export": ORGANISERS,
     },
+    # The closing review (the impact ledger) and the scheme's closing report: everyone of
+    # the scheme reads them; nobody writes them (they are computed).
+    "closing_review": {
+        "view": ALL_ROLES,
+        "export": ALL_ROLES,
+    },
+    # The programme report: every scheme's closing review side by side, for the people who
+    # fund and govern the programme. It is only ever exported (PDF, XLSX), by those who see
+    # every scheme; "view" is every document's (everyone may know it exists).
+    "programme_report": {
+        "view": ALL_ROLES,
+        "export": {COORDINATOR, OBSERVER},
+    },
 }
 
 # The roles a person may give others by invitation, by where they hold their own role:
@@ -241,6 +254,8 @@ DOCUMENT_LABELS = {
     "implementation_update": gettext_lazy("Implementation updates"),
     "training": gettext_lazy("Training"),
     "style_survey": gettext_lazy("Mentoring-styles survey"),
+    "closing_review": gettext_lazy("Closing review and closing report"),
+    "programme_report": gettext_lazy("Programme report (every scheme side by side, PDF and XLSX)"),
 }
 ACTION_LABELS = {
     "view": gettext_lazy("view"),

@@ -9,6 +9,7 @@ from .views import (
     action_plans,
     assessments,
     attachments,
+    closing,
     commitments,
     dashboard,
     matching,
@@ -165,6 +166,10 @@ scheme_urls = [
         name="visit_report_item_restore",
     ),
     path("visits/<int:visit>/report/items/<int:item>/action/", visit_reports.item_to_action, name="visit_report_item_action"),
+    # The closing review and the scheme's closing report (issue 22).
+    path("closing/review/", closing.closing_review, name="closing_review"),
+    path("closing/report.pdf", closing.closing_report_pdf, name="closing_report_pdf"),
+    path("closing/report.xlsx", closing.closing_report_xlsx, name="closing_report_xlsx"),
 ]
 
 organisation_urls = [
@@ -231,6 +236,9 @@ programme_urls = [
     path("matching/", matching.matching_list, name="matching"),
     path("matching/<int:organisation>/", matching.matching_detail, name="matching_detail"),
     path("matching/<int:organisation>/pair/", matching.matching_pair, name="matching_pair"),
+    # The programme report for the people who fund and govern the programme (issue 22).
+    path("report.pdf", closing.programme_report, name="programme_report"),
+    path("report.xlsx", closing.programme_report_xlsx, name="programme_report_xlsx"),
     path("schemes/new/", schemes.scheme_create_view, name="scheme_create"),
     path("schemes/<int:number>/", include(scheme_urls)),
 ]

@@ -154,6 +154,9 @@ TABLE = {
     "schemes:dashboard": row("programme", page(ORGANISERS | {"observer"}), GET_ONLY),
     "schemes:dashboard_csv": row("programme", page(ORGANISERS | {"observer"}), GET_ONLY),
     "schemes:dashboard_xlsx": row("programme", page(ORGANISERS | {"observer"}), GET_ONLY),
+    # The programme report (every scheme's closing review): coordinators and observers.
+    "schemes:programme_report": row("programme", page(PROGRAMME_WIDE), GET_ONLY),
+    "schemes:programme_report_xlsx": row("programme", page(PROGRAMME_WIDE), GET_ONLY),
     "schemes:programme_edit": row("programme", page(COORD), action(COORD, done=200)),
     "schemes:not_answered": row("programme", page(COORD), GET_ONLY),
     "schemes:programme_archive": row("programme", POST_ONLY, action(COORD, done=ASKS)),
@@ -446,6 +449,10 @@ TABLE.update(
         "schemes:action_plan_pdf": row("scheme", page(IN_PROGRAMME), GET_ONLY),
         "schemes:action_plan_csv": row("scheme", page(IN_PROGRAMME), GET_ONLY),
         "schemes:action_plan_xlsx": row("scheme", page(IN_PROGRAMME), GET_ONLY),
+        # The closing review and the scheme's closing report: everyone of the scheme.
+        "schemes:closing_review": row("scheme", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:closing_report_pdf": row("scheme", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:closing_report_xlsx": row("scheme", page(IN_PROGRAMME), GET_ONLY),
     }
 )
 
