@@ -195,6 +195,29 @@ RULES = {
         "edit": {MENTEE, MENTOR, ASSOCIATION},
         "export": ORGANISERS,
     },
+    # The closing stage (seed 002, "Concluding the ImpleMentoring process"). The evaluation
+    # of the mentoring: each side writes its own (the mentee city's officers, the mentor
+    # city's, the facilitators for the facilitation: ``closing_records.SIDE_ROLES``).
+    "mentoring_evaluation": {
+        "view": ALL_ROLES,
+        "edit": {MENTEE, MENTOR, FACILITATOR},
+        "submit": {MENTEE, MENTOR, FACILITATOR},
+        "reopen": {MENTEE, MENTOR, FACILITATOR},
+        "export": ALL_ROLES,
+    },
+    # The closing event and the communication outputs.
+    "dissemination": {
+        "view": ALL_ROLES,
+        "edit": {MENTEE, MENTOR, FACILITATOR},
+        "export": ALL_ROLES,
+    },
+    # Support gaps and multi-level issues: the associations link the scheme to multi-level
+    # governance (seed 000).
+    "support_gap": {
+        "view": ALL_ROLES,
+        "edit": {ASSOCIATION},
+        "export": ALL_ROLES,
+    },
 }
 
 # The roles a person may give others by invitation, by where they hold their own role:
@@ -232,6 +255,9 @@ DOCUMENT_LABELS = {
     "implementation_update": gettext_lazy("Implementation updates"),
     "training": gettext_lazy("Training"),
     "style_survey": gettext_lazy("Mentoring-styles survey"),
+    "mentoring_evaluation": gettext_lazy("Evaluation of the mentoring (each side its own)"),
+    "dissemination": gettext_lazy("Closing event and communication outputs"),
+    "support_gap": gettext_lazy("Support gaps and multi-level issues"),
 }
 ACTION_LABELS = {
     "view": gettext_lazy("view"),
