@@ -222,7 +222,7 @@ GAP_EDITORS = {"association"}
 TABLE.update(
     {
         "schemes:closing": row("scheme", page(IN_PROGRAMME), GET_ONLY),
-        "schemes:evaluation_edit": row("scheme", page(EVALUATION_WRITERS), action(EVALUATION_WRITERS)),
+        "schemes:evaluation_edit": row("scheme", page(EVALUATION_WRITERS), action(EVALUATION_WRITERS, done=200)),
         "schemes:evaluation_submit": row("scheme", POST_ONLY, action(EVALUATION_WRITERS, done=ASKS)),
         "schemes:evaluation_reopen": row("scheme", POST_ONLY, action(EVALUATION_WRITERS)),
         "schemes:evaluation_history": row("scheme", page(IN_PROGRAMME), GET_ONLY),

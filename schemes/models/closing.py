@@ -44,7 +44,8 @@ class MentoringEvaluation(models.Model):
         _("What did we learn?"),
         blank=True,
         help_text=_(
-            "“Reflect on what all parties have learned” (seed 002): about the policy, about the other city, about yourselves."
+            "The final meeting is “the opportunity to reflect on what all parties have learned” (ImpleMentoring): "
+            "about the policy, about the other city, about yourselves."
         ),
     )
     worked = models.TextField(
