@@ -463,3 +463,26 @@ def test_the_evidence_pack_puts_the_outputs_files_in_a_closing_folder(personas):
     out, entries = evidence_pack(p.a)
     out.close()
     assert "6 Closing/press-release.txt" in [entry.path for entry in entries]
+
+
+def test_a_first_save_that_meets_a_colleagues_first_save_is_told_and_can_save_again(personas):
+    """The race the view cannot see: both forms were built for a new evaluation."""
+    from django.db import transaction
+
+    from mentoring.forms import EditConflict
+    from schemes.forms.closing import EvaluationForm
+    from schemes.services.closing_records import evaluation_save
+
+    p = personas
+    first = EvaluationForm(answers(seen_version=0), instance=MentoringEvaluation(scheme=p.a, side="mentee"))
+    second = EvaluationForm(answers(seen_version=0, learned="Mine"), instance=MentoringEvaluation(scheme=p.a, side="mentee"))
+    assert first.is_valid() and second.is_valid()
+    with transaction.atomic():
+        evaluation_save(form=first, scheme=p.a, side="mentee", actor=p.users["mentee"])
+    with pytest.raises(EditConflict), transaction.atomic():
+        evaluation_save(form=second, scheme=p.a, side="mentee", actor=p.users["mentee"])
+    assert second.non_field_errors()
+    # Sent again from the page drawn with the conflict, it saves over the colleague's.
+    again = personas.client("mentee").post(evaluation_url("mentee"), second.data)
+    assert again.status_code == 302
+    assert MentoringEvaluation.objects.get().learned == "Mine"

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from mentoring.access import FACILITATOR, MENTEE, MENTOR
 from mentoring.activity import log_action
-from mentoring.forms import EditConflict
+from mentoring.forms import EditConflict, latest_history_id
 
 from ..models import DisseminationOutput, EvaluationSide, GovernanceLevel, MentoringEvaluation, Scheme, SupportGap
 from .attachments import attachments_with, with_attachments, with_files_flag
@@ -58,8 +58,13 @@ def evaluation_save(*, form, scheme, side, actor):
         # Two first saves at once: the scheme's row is the lock, the second one finds the
         # first's evaluation and is told, its text kept (the unique constraint holds too).
         Scheme.objects.select_for_update().filter(pk=scheme.pk).values_list("pk", flat=True).first()
-        if MentoringEvaluation.objects.filter(scheme=scheme, side=side).exists():
-            form._carry_latest()
+        existing = MentoringEvaluation.objects.filter(scheme=scheme, side=side).first()
+        if existing is not None:
+            # The page drawn again carries the colleague's version: saving it again, once
+            # read, is the writer's word (as ``ConcurrentEditMixin`` does for an edit).
+            data = form.data.copy()
+            data[form.add_prefix("seen_version")] = str(latest_history_id(existing))
+            form.data = data
             form.add_error(None, ValidationError(form.conflict_message, code="conflict"))
             raise EditConflict
         evaluation.scheme, evaluation.side = scheme, side
