@@ -216,6 +216,29 @@ RULES = {
         "view": ALL_ROLES,
         "export": {COORDINATOR, OBSERVER},
     },
+    # The closing stage (seed 002, "Concluding the ImpleMentoring process"). The evaluation
+    # of the mentoring: each side writes its own (the mentee city's officers, the mentor
+    # city's, the facilitators for the facilitation: ``closing_records.SIDE_ROLES``).
+    "mentoring_evaluation": {
+        "view": ALL_ROLES,
+        "edit": {MENTEE, MENTOR, FACILITATOR},
+        "submit": {MENTEE, MENTOR, FACILITATOR},
+        "reopen": {MENTEE, MENTOR, FACILITATOR},
+        "export": ALL_ROLES,
+    },
+    # The closing event and the communication outputs.
+    "dissemination": {
+        "view": ALL_ROLES,
+        "edit": {MENTEE, MENTOR, FACILITATOR},
+        "export": ALL_ROLES,
+    },
+    # Support gaps and multi-level issues: the associations link the scheme to multi-level
+    # governance (seed 000).
+    "support_gap": {
+        "view": ALL_ROLES,
+        "edit": {ASSOCIATION},
+        "export": ALL_ROLES,
+    },
 }
 
 # The roles a person may give others by invitation, by where they hold their own role:
@@ -256,6 +279,9 @@ DOCUMENT_LABELS = {
     "style_survey": gettext_lazy("Mentoring-styles survey"),
     "closing_review": gettext_lazy("Closing review and closing report"),
     "programme_report": gettext_lazy("Programme report (every scheme side by side, PDF and XLSX)"),
+    "mentoring_evaluation": gettext_lazy("Evaluation of the mentoring (each side its own)"),
+    "dissemination": gettext_lazy("Closing event and communication outputs"),
+    "support_gap": gettext_lazy("Support gaps and multi-level issues"),
 }
 ACTION_LABELS = {
     "view": gettext_lazy("view"),

@@ -314,6 +314,40 @@ ACTIONS = {
             "%(who)s removed %(count)s political commitment", "%(who)s removed %(count)s political commitments", "count"
         ),
     ),
+    # The closing stage's records (schemes/services/closing_records.py).
+    "evaluation.changed": Action(_("%(who)s wrote in “%(label)s”"), group="object"),
+    "evaluation.submitted": Action(_("%(who)s submitted “%(label)s”"), group="object"),
+    "evaluation.reopened": Action(_("%(who)s reopened “%(label)s”"), group="object"),
+    "dissemination.added": Action(
+        _("%(who)s recorded the dissemination output “%(label)s”"),
+        ngettext_lazy(
+            "%(who)s recorded %(count)s dissemination output", "%(who)s recorded %(count)s dissemination outputs", "count"
+        ),
+    ),
+    "dissemination.changed": Action(
+        _("%(who)s changed the dissemination output “%(label)s”"),
+        ngettext_lazy(
+            "%(who)s changed %(count)s dissemination output", "%(who)s changed %(count)s dissemination outputs", "count"
+        ),
+    ),
+    "dissemination.removed": Action(
+        _("%(who)s removed the dissemination output “%(label)s”"),
+        ngettext_lazy(
+            "%(who)s removed %(count)s dissemination output", "%(who)s removed %(count)s dissemination outputs", "count"
+        ),
+    ),
+    "support_gap.added": Action(
+        _("%(who)s recorded the support gap “%(label)s”"),
+        ngettext_lazy("%(who)s recorded %(count)s support gap", "%(who)s recorded %(count)s support gaps", "count"),
+    ),
+    "support_gap.changed": Action(
+        _("%(who)s changed the support gap “%(label)s”"),
+        ngettext_lazy("%(who)s changed %(count)s support gap", "%(who)s changed %(count)s support gaps", "count"),
+    ),
+    "support_gap.removed": Action(
+        _("%(who)s removed the support gap “%(label)s”"),
+        ngettext_lazy("%(who)s removed %(count)s support gap", "%(who)s removed %(count)s support gaps", "count"),
+    ),
     # Files attached to a visit, a session, a commitment, the plan's approval, an update.
     "attachment.added": Action(
         _("%(who)s attached a file to “%(label)s”"),
@@ -714,6 +748,9 @@ LINKS = {
     "schemes.visitreportitem": lambda place, entry: _url("visit_report", place, visit=entry.key) + f"#item-{entry.object_id}",
     "schemes.localsupportgroupmember": lambda place, entry: _url("support_group", place, organisation=entry.key),
     "schemes.politicalcommitment": lambda place, entry: _url("scheme", place) + "#commitment",
+    "schemes.mentoringevaluation": lambda place, entry: _url("closing", place) + f"#evaluation-{entry.object_id}",
+    "schemes.disseminationoutput": lambda place, entry: _url("closing", place) + f"#output-{entry.object_id}",
+    "schemes.supportgap": lambda place, entry: _url("closing", place) + f"#gap-{entry.object_id}",
     "schemes.action": lambda place, entry: _url("action_plan", place) + f"#action-{entry.object_id}",
     "schemes.actioncomment": lambda place, entry: _url("action_plan", place) + f"#action-{entry.data.get('action')}",
     "schemes.actionplan": lambda place, entry: _url("action_plan", place),

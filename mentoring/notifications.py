@@ -88,6 +88,8 @@ RULES = {
     "action_plan.submitted": DOCUMENT,
     "action_plan.reopened": DOCUMENT,
     "action_plan.approved": DOCUMENT,
+    "evaluation.submitted": DOCUMENT,
+    "evaluation.reopened": DOCUMENT,
     # A visit's dates, place or agenda changed.
     "visit.changed": Rule(
         ("scheme",), "visits", when=lambda entry: bool(VISIT_PLACE_AND_DATES & set(entry.data.get("fields") or ()))

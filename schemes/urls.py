@@ -10,6 +10,7 @@ from .views import (
     assessments,
     attachments,
     closing,
+    closing_records,
     commitments,
     dashboard,
     matching,
@@ -170,6 +171,26 @@ scheme_urls = [
     path("closing/review/", closing.closing_review, name="closing_review"),
     path("closing/report.pdf", closing.closing_report_pdf, name="closing_report_pdf"),
     path("closing/report.xlsx", closing.closing_report_xlsx, name="closing_report_xlsx"),
+    # The closing stage's records (issue 22): evaluations, dissemination outputs, support gaps.
+    path("closing/", closing_records.closing_page, name="closing"),
+    path("closing/evaluation/<slug:side>/", closing_records.evaluation_edit, name="evaluation_edit"),
+    path("closing/evaluation/<slug:side>/submit/", closing_records.evaluation_submit, name="evaluation_submit"),
+    path("closing/evaluation/<slug:side>/reopen/", closing_records.evaluation_reopen, name="evaluation_reopen"),
+    path("closing/evaluation/<slug:side>/history/", closing_records.evaluation_history, name="evaluation_history"),
+    path("closing/outputs/new/", closing_records.output_create, name="dissemination_create"),
+    path("closing/outputs/<int:pk>/edit/", closing_records.output_edit, name="dissemination_edit"),
+    path("closing/outputs/<int:pk>/delete/", closing_records.output_delete, name="dissemination_delete"),
+    path("closing/outputs/<int:pk>/history/", closing_records.output_history, name="dissemination_history"),
+    path(
+        "closing/outputs/<int:pk>/history/<int:history_id>/restore/", closing_records.output_restore, name="dissemination_restore"
+    ),
+    path("closing/support-gaps/new/", closing_records.gap_create, name="support_gap_create"),
+    path("closing/support-gaps/<int:pk>/edit/", closing_records.gap_edit, name="support_gap_edit"),
+    path("closing/support-gaps/<int:pk>/delete/", closing_records.gap_delete, name="support_gap_delete"),
+    path("closing/support-gaps/<int:pk>/history/", closing_records.gap_history, name="support_gap_history"),
+    path(
+        "closing/support-gaps/<int:pk>/history/<int:history_id>/restore/", closing_records.gap_restore, name="support_gap_restore"
+    ),
 ]
 
 organisation_urls = [

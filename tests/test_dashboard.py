@@ -55,6 +55,9 @@ def test_each_step_moves_from_to_do_to_done(personas):
         "action_plan",
         "approval",
         "implementation",
+        "evaluation",
+        "dissemination",
+        "support_gaps",
     ]
     Response.objects.create(
         scheme=p.a,

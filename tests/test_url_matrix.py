@@ -214,6 +214,34 @@ TABLE.update(
     }
 )
 
+# The closing stage's records. Each side's evaluation of the mentoring is written by that
+# side's people only (the matrix's is the mentee side's draft: the mentor and the
+# facilitator are refused); submitting asks first; reopening a draft says it is one.
+# Dissemination outputs: the mentee and mentor officers and facilitators; support gaps:
+# the associations. Everyone of the scheme reads them.
+EVALUATION_WRITERS = {"mentee"}
+OUTPUT_EDITORS = {"mentee", "mentor", "facilitator"}
+GAP_EDITORS = {"association"}
+TABLE.update(
+    {
+        "schemes:closing": row("scheme", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:evaluation_edit": row("scheme", page(EVALUATION_WRITERS), action(EVALUATION_WRITERS, done=200)),
+        "schemes:evaluation_submit": row("scheme", POST_ONLY, action(EVALUATION_WRITERS, done=ASKS)),
+        "schemes:evaluation_reopen": row("scheme", POST_ONLY, action(EVALUATION_WRITERS)),
+        "schemes:evaluation_history": row("scheme", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:dissemination_create": row("scheme", page(OUTPUT_EDITORS), action(OUTPUT_EDITORS, done=200)),
+        "schemes:dissemination_edit": row("scheme_child", page(OUTPUT_EDITORS), action(OUTPUT_EDITORS, done=200)),
+        "schemes:dissemination_delete": row("scheme_child", POST_ONLY, action(OUTPUT_EDITORS, done=ASKS)),
+        "schemes:dissemination_history": row("scheme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:dissemination_restore": row("scheme_child", POST_ONLY, action(OUTPUT_EDITORS)),
+        "schemes:support_gap_create": row("scheme", page(GAP_EDITORS), action(GAP_EDITORS, done=200)),
+        "schemes:support_gap_edit": row("scheme_child", page(GAP_EDITORS), action(GAP_EDITORS, done=200)),
+        "schemes:support_gap_delete": row("scheme_child", POST_ONLY, action(GAP_EDITORS, done=ASKS)),
+        "schemes:support_gap_history": row("scheme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:support_gap_restore": row("scheme_child", POST_ONLY, action(GAP_EDITORS)),
+    }
+)
+
 # Local support groups: the mentee city's group, edited by its officers and facilitators.
 LSG_EDITORS = {"mentee", "facilitator"}
 TABLE.update(
@@ -658,6 +686,22 @@ class Matrix:
             )
             for key, scheme in (("own", p.a), ("sibling", p.b))
         }
+        from schemes.models import DisseminationOutput, MentoringEvaluation, SupportGap
+
+        # The closing stage's records of schemes A and B (a draft evaluation of each
+        # mentee side, an output, a support gap).
+        self.evaluation = {
+            key: MentoringEvaluation.objects.create(scheme=scheme, side="mentee", learned="Listening first.")
+            for key, scheme in (("own", p.a), ("sibling", p.b))
+        }
+        self.output = {
+            key: DisseminationOutput.objects.create(scheme=scheme, kind="closing_event", title="Final meeting", date="2027-06-01")
+            for key, scheme in (("own", p.a), ("sibling", p.b))
+        }
+        self.gap = {
+            key: SupportGap.objects.create(scheme=scheme, level="national", issue="No national integration fund.")
+            for key, scheme in (("own", p.a), ("sibling", p.b))
+        }
         from schemes.models import LocalSupportGroup, LocalSupportGroupMember
 
         self.member = {
@@ -837,6 +881,14 @@ class Matrix:
             commitment = self.commitment["own" if variant == "own" else "sibling"]
             values["pk"] = commitment.pk
             values["history_id"] = commitment.history.latest("history_id").history_id
+        elif name.startswith("schemes:evaluation_"):
+            values["side"] = "mentee"
+        elif name.startswith(("schemes:dissemination_", "schemes:support_gap_")) and "pk" in wanted:
+            record = (self.output if name.startswith("schemes:dissemination_") else self.gap)[
+                "own" if variant == "own" else "sibling"
+            ]
+            values["pk"] = record.pk
+            values["history_id"] = record.history.latest("history_id").history_id
         elif name.startswith("schemes:support_group"):
             values["organisation"] = self.city(variant, "mentee").pk
             values["pk"] = self.member[variant if variant in {"own", "neighbour"} else "sibling"].pk

@@ -11,6 +11,14 @@ from .action_plans import (
     Need,
 )
 from .attachments import Attachment
+from .closing import (
+    DisseminationOutput,
+    EvaluationSide,
+    GovernanceLevel,
+    MentoringEvaluation,
+    OutputKind,
+    SupportGap,
+)
 from .invitations import Invitation
 from .member_links import MemberLink, VisitReply
 from .organisations import (

@@ -54,6 +54,7 @@ from ..models import (
     Answer,
     Attachment,
     Comment,
+    DisseminationOutput,
     GoodPractice,
     ImplementationUpdate,
     KeyFactorAssessment,
@@ -247,6 +248,13 @@ TARGETS = {
         url=_key_factor_url,
         locked=_key_factor_locked,
         rule="key_factor",
+    ),
+    # A closing event's or communication output's files (the closing stage's records).
+    "dissemination": Target(
+        model=DisseminationOutput,
+        document="dissemination",
+        objects=lambda scheme: scheme.dissemination_outputs.all(),
+        url=lambda scheme, output: _scheme_url(scheme, "schemes:closing", f"#output-{output.pk}"),
     ),
 }
 

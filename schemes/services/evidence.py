@@ -25,6 +25,7 @@ from mentoring.documents import Document
 
 from ..documents import STEP_ASSESSMENT, STEP_GROUP, STEP_NEEDS, STEP_PLAN, STEP_VISITS, documents_by_step
 
+STEP_CLOSING = "closing"
 STEP_OTHER = "other"
 # The folders, in the order of the method.
 FOLDERS = {
@@ -33,7 +34,8 @@ FOLDERS = {
     STEP_VISITS: gettext_lazy("3 Visits"),
     STEP_PLAN: gettext_lazy("4 Action plan and implementation"),
     STEP_GROUP: gettext_lazy("5 Local support group and political commitment"),
-    STEP_OTHER: gettext_lazy("6 Other evidence"),
+    STEP_CLOSING: gettext_lazy("6 Closing"),
+    STEP_OTHER: gettext_lazy("7 Other evidence"),
 }
 # The step of each kind of object a file may be attached to (its model's name).
 ATTACHED_TO = {
@@ -53,6 +55,7 @@ ATTACHED_TO = {
     "politicalcommitment": STEP_GROUP,
     "localsupportgroup": STEP_GROUP,
     "localsupportgroupmember": STEP_GROUP,
+    "disseminationoutput": STEP_CLOSING,
 }
 CHUNK = 1024 * 1024
 

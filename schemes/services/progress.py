@@ -12,14 +12,28 @@ When a step is late (the rule of docs/user-guide/README.md):
 - a visit is late once its last day has passed and it is not recorded as held;
 - the approval of the action plan is due by the scheme's end date, or two months after
   the last visit when the scheme has no end date;
-- implementation is late while an action is past its due date and not done.
+- implementation is late while an action is past its due date and not done;
+- the closing steps (each side's evaluation of the mentoring, the closing event, the
+  associations' support gaps: schemes/models/closing.py) are due by the scheme's end date.
 """
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -33,8 +47,12 @@ from ..models import (
     ActionPlan,
     ActionPlanStatus,
     ActionPlanVersion,
+    DisseminationOutput,
+    EvaluationSide,
     LocalSupportGroupMember,
+    MentoringEvaluation,
     OrganisationKind,
+    OutputKind,
     PoliticalCommitment,
     Response,
     ResponseStatus,
@@ -44,6 +62,7 @@ from ..models import (
     SchemeRole,
     Side,
     StakeholderType,
+    SupportGap,
     TemplateKind,
     TrainingSession,
     Visit,
@@ -82,7 +101,14 @@ STEP_LABELS = {
     "action_plan": gettext_lazy("Action plan"),
     "approval": gettext_lazy("Approval"),
     "implementation": gettext_lazy("Implementation"),
+    "evaluation": gettext_lazy("Evaluation"),
+    "dissemination": gettext_lazy("Dissemination"),
+    "support_gaps": gettext_lazy("Support gaps"),
 }
+# The closing steps: one "Closing" column on the dashboard (``SchemeProgress.columns``).
+CLOSING_STEPS = ("evaluation", "dissemination", "support_gaps")
+CLOSING_LABEL = gettext_lazy("Closing")
+COLUMN_LABELS = [label for key, label in STEP_LABELS.items() if key not in CLOSING_STEPS] + [CLOSING_LABEL]
 DOCUMENT_TITLES = {
     TemplateKind.NEEDS_ANALYSIS: gettext_lazy("Needs analysis"),
     TemplateKind.STRENGTHS: gettext_lazy("Strengths and experience"),
@@ -131,6 +157,27 @@ class SchemeProgress:
     @property
     def after(self):
         return [step for step in self.steps if step.key in ("action_plan", "approval", "implementation")]
+
+    @property
+    def closing(self):
+        return [step for step in self.steps if step.key in CLOSING_STEPS]
+
+    @property
+    def columns(self):
+        """The dashboard's cells (``COLUMN_LABELS``): the steps, the closing ones in one."""
+        closing = self.closing
+        states = [step.state for step in closing if step.state != NOT_NEEDED]
+        if LATE in states:
+            state = LATE
+        elif all(state == DONE for state in states):
+            state = DONE
+        elif any(state in (DONE, STARTED) for state in states):
+            state = STARTED
+        else:
+            state = TODO
+        detail = " · ".join(f"{step.label}: {step.state_label}" for step in closing if step.state != NOT_NEEDED)
+        column = Step("closing", str(CLOSING_LABEL), state, detail)
+        return [step for step in self.steps if step.key not in CLOSING_STEPS] + [column]
 
 
 def _url(name, scheme, **kwargs):
@@ -240,6 +287,24 @@ def progress_for(schemes, today=None):
             focus_count=_count(Scheme.focus_key_factors.through),
             commitment_count=_count(PoliticalCommitment),
             version_count=_count(ActionPlanVersion, "plan__scheme"),
+            # The closing steps.
+            **{
+                f"{side}_evaluation": Subquery(
+                    MentoringEvaluation.objects.filter(scheme=OuterRef("pk"), side=side)
+                    .annotate(submitted=ExpressionWrapper(Q(submitted_at__isnull=False), output_field=BooleanField()))
+                    .values("submitted")[:1]
+                )
+                for side in EvaluationSide.values
+            },
+            output_count=_count(DisseminationOutput),
+            closing_event=Subquery(
+                DisseminationOutput.objects.filter(scheme=OuterRef("pk"), kind=OutputKind.CLOSING_EVENT, date__isnull=False)
+                .order_by()
+                .values("scheme")
+                .annotate(first=Min("date"))
+                .values("first")
+            ),
+            gap_count=_count(SupportGap),
         )
     }
     responses = {
@@ -435,6 +500,7 @@ def progress_for(schemes, today=None):
                     "count": numbers["overdue"]
                 }
             steps.append(Step("implementation", STEP_LABELS["implementation"], state, detail, url=plan_url, percent=average))
+        steps += _closing_steps(scheme, counts[scheme.pk], cities, today)
 
         # The next date: a preparation meeting or a visit still ahead.
         upcoming = []
@@ -458,6 +524,67 @@ def progress_for(schemes, today=None):
             worth_checking(peer=peer, city_parties=cities, visits=scheme_visits),
         )
     return result
+
+
+def _closing_steps(scheme, row, cities, today):
+    """Evaluation (done when every side that takes part submitted its own), dissemination
+    (done once the closing event is recorded with its date) and support gaps (done when
+    any is recorded; not needed without an association), each due by the scheme's end."""
+    due, closing_url = scheme.end_date, _url("closing", scheme)
+    sides = []
+    if any(p.side in (Side.MENTEE, Side.PEER) for p in cities):
+        sides.append(EvaluationSide.MENTEE)
+    if any(p.side == Side.MENTOR for p in cities):
+        sides.append(EvaluationSide.MENTOR)
+    if any(role.role == "facilitator" for role in scheme.roles.all()):
+        sides.append(EvaluationSide.FACILITATION)
+    written = {side: getattr(row, f"{side}_evaluation") for side in sides}  # None, False (draft), True
+    submitted = sum(1 for value in written.values() if value)
+    state = DONE if sides and submitted == len(sides) else STARTED if any(v is not None for v in written.values()) else TODO
+    steps = [
+        Step(
+            "evaluation",
+            STEP_LABELS["evaluation"],
+            _late_or(state, due, today),
+            _("%(done)s of %(total)s sides submitted") % {"done": submitted, "total": len(sides)},
+            due=due,
+            url=format_lazy("{}#evaluations", closing_url),
+        )
+    ]
+    if row.closing_event:
+        state, detail = DONE, _("Closing event on %(date)s") % {"date": _date(row.closing_event)}
+    else:
+        state = STARTED if row.output_count else TODO
+        detail = _("No closing event recorded yet")
+    if row.output_count:
+        detail += " · " + ngettext("%(count)s output", "%(count)s outputs", row.output_count) % {"count": row.output_count}
+    steps.append(
+        Step(
+            "dissemination",
+            STEP_LABELS["dissemination"],
+            _late_or(state, due, today),
+            detail,
+            due=due,
+            url=format_lazy("{}#outputs", closing_url),
+        )
+    )
+    if not any(p.organisation.kind == OrganisationKind.ASSOCIATION for p in scheme.parties.all()):
+        steps.append(Step("support_gaps", STEP_LABELS["support_gaps"], NOT_NEEDED, _("No association in this scheme")))
+    else:
+        count = row.gap_count
+        steps.append(
+            Step(
+                "support_gaps",
+                STEP_LABELS["support_gaps"],
+                _late_or(DONE if count else TODO, due, today),
+                ngettext("%(count)s recorded", "%(count)s recorded", count) % {"count": count}
+                if count
+                else _("Not recorded yet"),
+                due=due,
+                url=format_lazy("{}#gaps", closing_url),
+            )
+        )
+    return steps
 
 
 def _date(value):

@@ -12,7 +12,7 @@ from mentoring.pages import paginate
 
 from ..filters import DashboardFilter
 from ..models import Scheme, Side
-from ..services.progress import STEP_LABELS, progress_for, progress_queryset
+from ..services.progress import COLUMN_LABELS, STEP_LABELS, progress_for, progress_queryset
 
 ROWS_PER_PAGE = 50
 
@@ -43,7 +43,9 @@ def programme_dashboard(request, programme, access):
             "filter": filterset,
             "page_obj": page_obj,
             "rows": rows,
-            "step_labels": list(STEP_LABELS.values()),
+            # One column per step, the closing steps in one ("Closing"); the exports
+            # below have every step.
+            "step_labels": COLUMN_LABELS,
             "late_count": sum(1 for row in rows if row.late),
             "query": query.urlencode(),
         },
