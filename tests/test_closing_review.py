@@ -403,3 +403,26 @@ def test_the_demo_programme_reads_as_a_closing_review():
     assert first.missing[0].text.startswith("Capaci has no submitted self-assessment round")
     assert "One welcome desk for newcomers" in [p.title for row in first.rows for p in row.practices]
     assert all(ledger.missing for ledger in ledgers)
+
+
+def test_the_submitted_evaluations_are_the_lessons_of_the_review_and_the_reports(personas, built):
+    from schemes.models import MentoringEvaluation
+
+    scheme, *_rest = built
+    MentoringEvaluation.objects.create(
+        scheme=scheme,
+        side="mentee",
+        learned="Ask the newcomers first.",
+        worked="The visit to the mentor city.",
+        change="",
+        submitted_at=timezone.now(),
+    )
+    # A draft is not a lesson yet.
+    MentoringEvaluation.objects.create(scheme=scheme, side="mentor", learned="Still a draft")
+    html = personas.client("observer").get(SCHEME + "closing/review/").content.decode()
+    assert "Mentee side: what we learned" in html and "Ask the newcomers first." in html
+    assert "Mentee side: what worked in the method" in html and "Still a draft" not in html
+    text = " ".join(pdf_text(personas.client("observer").get(SCHEME + "closing/report.pdf").content).split())
+    assert "Ask the newcomers first." in text and "No lessons recorded yet." not in text
+    programme = personas.client("coordinator").get("/programmes/test-programme/report.pdf")
+    assert "Ask the newcomers first." in " ".join(pdf_text(programme.content).split())

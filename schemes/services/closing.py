@@ -225,12 +225,27 @@ class Ledger:
 
 
 def lessons_of(schemes):
-    """{scheme pk: [(heading, text), ...]}: the lessons learned of each scheme.
-
-    HOOK for the evaluation and dissemination feature: it returns nothing until that part
-    records lessons. Keep it one query (or none) for any number of schemes: the programme
+    """{scheme pk: [(heading, text), ...]}: the lessons learned of each scheme, from each
+    side's submitted evaluation of the mentoring (what they learned, what worked in the
+    method, what they would change). One query for any number of schemes: the programme
     report calls it once for all of them."""
-    return {}
+    from ..models.closing import EvaluationSide, MentoringEvaluation
+
+    questions = [
+        ("learned", _("%(side)s: what we learned")),
+        ("worked", _("%(side)s: what worked in the method")),
+        ("change", _("%(side)s: what we would change")),
+    ]
+    lessons = defaultdict(list)
+    evaluations = MentoringEvaluation.objects.filter(scheme__in=[scheme.pk for scheme in schemes], submitted_at__isnull=False)
+    order = list(EvaluationSide.values)  # the mentee side, the mentor side, the facilitation
+    for evaluation in sorted(evaluations, key=lambda e: (e.scheme_id, order.index(e.side))):
+        side = evaluation.get_side_display()
+        for field_name, heading in questions:
+            text = getattr(evaluation, field_name)
+            if text:
+                lessons[evaluation.scheme_id].append((heading % {"side": side}, text))
+    return dict(lessons)
 
 
 def closing_ledger(scheme, *, benchmark=None):
