@@ -9,6 +9,7 @@ from .views import (
     action_plans,
     assessments,
     attachments,
+    benchmark_stages,
     commitments,
     dashboard,
     matching,
@@ -145,6 +146,13 @@ scheme_urls = [
     path("commitments/<int:pk>/delete/", commitments.commitment_delete, name="commitment_delete"),
     path("commitments/<int:pk>/history/", commitments.commitment_history, name="commitment_history"),
     path("commitments/<int:pk>/history/<int:history_id>/restore/", commitments.commitment_restore, name="commitment_restore"),
+    # A benchmark per stage (issue 22): the general benchmark first, a thematic one later.
+    path("stages/", benchmark_stages.stage_list, name="benchmark_stages"),
+    path("stages/new/", benchmark_stages.stage_create, name="benchmark_stage_create"),
+    path("stages/<int:pk>/edit/", benchmark_stages.stage_edit, name="benchmark_stage_edit"),
+    path("stages/<int:pk>/delete/", benchmark_stages.stage_delete, name="benchmark_stage_delete"),
+    path("stages/<int:pk>/history/", benchmark_stages.stage_history, name="benchmark_stage_history"),
+    path("stages/<int:pk>/history/<int:history_id>/restore/", benchmark_stages.stage_restore, name="benchmark_stage_restore"),
 ]
 
 organisation_urls = [
