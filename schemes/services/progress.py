@@ -39,6 +39,7 @@ from ..models import (
     Response,
     ResponseStatus,
     Scheme,
+    SchemeBenchmark,
     SchemeKind,
     SchemeParty,
     SchemeRole,
@@ -49,6 +50,7 @@ from ..models import (
     VisitStatus,
 )
 from .action_plans import FINISHED
+from .benchmark_stages import agreement_holder, stage_in_force
 
 APPROVAL_AFTER_LAST_VISIT = datetime.timedelta(days=61)
 
@@ -113,6 +115,8 @@ class SchemeProgress:
     next_event: str = ""
     next_visit: Visit | None = None  # the first visit not yet held or cancelled
     plan: ActionPlan | None = None
+    stages: list = field(default_factory=list)  # the benchmark of each stage (SchemeBenchmark rows)
+    stage: SchemeBenchmark | None = None  # the stage in force
 
     @property
     def late(self):
@@ -223,7 +227,6 @@ def progress_for(schemes, today=None):
         .select_related("action_plan")
         .only("pk", "action_plan")
         .annotate(
-            focus_count=_count(Scheme.focus_key_factors.through),
             commitment_count=_count(PoliticalCommitment),
             version_count=_count(ActionPlanVersion, "plan__scheme"),
         )
@@ -237,6 +240,17 @@ def progress_for(schemes, today=None):
     visits = defaultdict(list)
     for visit in Visit.objects.filter(scheme_id__in=ids).select_related("host").order_by("scheme_id", "order"):
         visits[visit.scheme_id].append(visit)
+    # The benchmark of each stage, and the focus key factors of each benchmark: two queries.
+    stages = defaultdict(list)
+    for stage in SchemeBenchmark.objects.filter(scheme_id__in=ids).select_related("benchmark__benchmark").order_by("order", "pk"):
+        stages[stage.scheme_id].append(stage)
+    focus_counts = {
+        (row["scheme_id"], row["keyfactor__version_id"]): row["n"]
+        for row in Scheme.focus_key_factors.through.objects.filter(scheme_id__in=ids)
+        .order_by()
+        .values("scheme_id", "keyfactor__version_id")
+        .annotate(n=Count("pk"))
+    }
     actions = {
         row["plan__scheme_id"]: row
         for row in Action.objects.filter(plan__scheme_id__in=ids)
@@ -294,16 +308,25 @@ def progress_for(schemes, today=None):
                 url=reverse_lazy("schemes:training_sessions", kwargs={"programme": scheme.programme.slug}),
             )
         )
-        # Scope: focus key factors chosen and agreed by both sides.
+        # Scope: focus key factors of the stage in force chosen and agreed by both sides.
+        scheme_stages = stages.get(scheme.pk, [])
+        by_pk = {visit.pk: visit for visit in scheme_visits}
+        for item in scheme_stages:  # the start visits, read above
+            item.starts_from = by_pk.get(item.starts_from_id)
+        stage = stage_in_force(scheme_stages, today)
         if not scheme.benchmark_id:
             steps.append(Step("scope", STEP_LABELS["scope"], NOT_NEEDED, _("Mentoring without a benchmark")))
         else:
-            count = counts[scheme.pk].focus_count
-            agreed = bool(scheme.focus_agreed_by_mentee) and (peer or bool(scheme.focus_agreed_by_mentor))
+            benchmark_id = stage.benchmark_id if stage else scheme.benchmark_id
+            count = focus_counts.get((scheme.pk, benchmark_id), 0)
+            holder = agreement_holder(scheme, stage)
+            agreed = bool(holder.focus_agreed_by_mentee) and (peer or bool(holder.focus_agreed_by_mentor))
             scope_state = DONE if count and agreed else (STARTED if count else TODO)
             detail = ngettext("%(count)s focus key factor", "%(count)s focus key factors", count) % {"count": count}
             if count and not agreed:
                 detail += " · " + _("not agreed by both sides yet")
+            if len(scheme_stages) > 1:
+                detail = f"{stage.name}: {detail}"
             links = [
                 (
                     _("Self-assessment: %(city)s") % {"city": p.organisation.label},
@@ -357,6 +380,9 @@ def progress_for(schemes, today=None):
             detail = ", ".join(
                 filter(None, [visit.get_status_display(), visit.host.label if visit.host else "", _date(visit.start_date)])
             )
+            starting = [item.name for item in scheme_stages[1:] if item.starts_from_id == visit.pk]
+            if starting:  # which benchmark applies from here
+                detail += " · " + _("“%(stage)s” starts") % {"stage": ", ".join(starting)}
             visit_steps.append(
                 Step(
                     f"visit-{visit.order}",
@@ -433,7 +459,9 @@ def progress_for(schemes, today=None):
                 upcoming.append((visit.start_date, str(visit)))
         next_date, next_event = min(upcoming, default=(None, ""), key=lambda pair: pair[0])
         next_visit = next((v for v in scheme_visits if v.status in (VisitStatus.PLANNED, VisitStatus.CONFIRMED)), None)
-        result[scheme.pk] = SchemeProgress(scheme, steps, visit_steps, next_date, next_event, next_visit, plan)
+        result[scheme.pk] = SchemeProgress(
+            scheme, steps, visit_steps, next_date, next_event, next_visit, plan, scheme_stages, stage
+        )
     return result
 
 
