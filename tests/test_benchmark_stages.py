@@ -132,6 +132,13 @@ def test_saving_the_second_stage_leaves_the_first_stages_rounds_alone(personas, 
     # Each stage's report and comparison read its own rounds.
     comparison = mentee.get(f"{SCHEME}self-assessment/?benchmark={theme.pk}")
     assert [assessment.pk for _party, rounds in comparison.context["parties"] for assessment in rounds] == [thematic.pk]
+    # The report of a stage: its benchmark, its rounds.
+    from schemes.views.assessments import self_assessment_document
+    from schemes.views.benchmark_stages import stage_choice
+
+    report = self_assessment_document(personas.a, stage_choice(personas.a, str(theme.pk)))
+    assert "Theme A" in report.html and "A campaign." in report.html and "A welcome desk." not in report.html
+    assert report.filename.endswith(f"-{theme.pk}.pdf")
     # The closing stage reads each city's first and latest submitted round per benchmark.
     assert first_and_latest(personas.a, personas.a.benchmark) == {personas.mentee_city.pk: (general, general)}
     assert first_and_latest(personas.a, theme) == {}

@@ -258,7 +258,7 @@ def self_assessment(request, scheme, access, organisation, page=1):
             **form_context(),
             "chart": levels_chart(key_factors, series) if series else None,
             "page_title": _("Self-assessment: %(city)s") % {"city": city.label},
-            **_stage_context(choice, _url(scheme, city, page=page)),
+            **_stage_context(choice, _url(scheme, city)),
         },
         status=409 if conflict else 200,
     )
