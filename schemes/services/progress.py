@@ -172,6 +172,22 @@ def _count(model, field="scheme"):
     )
 
 
+def _focus_count(scheme, version):
+    """How many focus key factors of the scheme (the column ``scheme`` of the outer query)
+    belong to the benchmark version ``version`` (a column too): a stage's focus."""
+    through = Scheme.focus_key_factors.through
+    return Coalesce(
+        Subquery(
+            through.objects.filter(scheme_id=OuterRef(scheme), keyfactor__version_id=OuterRef(version))
+            .order_by()
+            .values("scheme_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+        0,
+    )
+
+
 def _read_with_schemes(schemes):
     """Put on each scheme what the steps read: its parties (with the size of their local
     support group) and its people (with whether they were trained). Two queries for any
@@ -225,8 +241,10 @@ def progress_for(schemes, today=None):
         for row in Scheme.objects.filter(pk__in=ids)
         .order_by()
         .select_related("action_plan")
-        .only("pk", "action_plan")
+        .only("pk", "action_plan", "benchmark")
         .annotate(
+            focus_count=_focus_count("pk", "benchmark_id"),
+            stage_count=_count(SchemeBenchmark),
             commitment_count=_count(PoliticalCommitment),
             version_count=_count(ActionPlanVersion, "plan__scheme"),
         )
@@ -240,17 +258,19 @@ def progress_for(schemes, today=None):
     visits = defaultdict(list)
     for visit in Visit.objects.filter(scheme_id__in=ids).select_related("host").order_by("scheme_id", "order"):
         visits[visit.scheme_id].append(visit)
-    # The benchmark of each stage, and the focus key factors of each benchmark: two queries.
+    # The benchmark of each stage, with its focus count, of the schemes with several
+    # stages (one query, none when no scheme has a second stage: a single stage is
+    # the scheme's benchmark, whose focus the scheme's row counts).
     stages = defaultdict(list)
-    for stage in SchemeBenchmark.objects.filter(scheme_id__in=ids).select_related("benchmark__benchmark").order_by("order", "pk"):
-        stages[stage.scheme_id].append(stage)
-    focus_counts = {
-        (row["scheme_id"], row["keyfactor__version_id"]): row["n"]
-        for row in Scheme.focus_key_factors.through.objects.filter(scheme_id__in=ids)
-        .order_by()
-        .values("scheme_id", "keyfactor__version_id")
-        .annotate(n=Count("pk"))
-    }
+    staged = [pk for pk in ids if counts[pk].stage_count > 1]
+    if staged:
+        for stage in (
+            SchemeBenchmark.objects.filter(scheme_id__in=staged)
+            .select_related("benchmark__benchmark")
+            .annotate(focus_count=_focus_count("scheme_id", "benchmark_id"))
+            .order_by("order", "pk")
+        ):
+            stages[stage.scheme_id].append(stage)
     actions = {
         row["plan__scheme_id"]: row
         for row in Action.objects.filter(plan__scheme_id__in=ids)
@@ -317,8 +337,7 @@ def progress_for(schemes, today=None):
         if not scheme.benchmark_id:
             steps.append(Step("scope", STEP_LABELS["scope"], NOT_NEEDED, _("Mentoring without a benchmark")))
         else:
-            benchmark_id = stage.benchmark_id if stage else scheme.benchmark_id
-            count = focus_counts.get((scheme.pk, benchmark_id), 0)
+            count = stage.focus_count if stage else counts[scheme.pk].focus_count
             holder = agreement_holder(scheme, stage)
             agreed = bool(holder.focus_agreed_by_mentee) and (peer or bool(holder.focus_agreed_by_mentor))
             scope_state = DONE if count and agreed else (STARTED if count else TODO)
