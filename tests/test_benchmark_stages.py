@@ -259,6 +259,13 @@ def test_the_scheme_form_moves_the_first_stage(personas, theme):
     personas.a.save()
     stages_follow_scheme(scheme=personas.a)
     assert [stage.benchmark for stage in personas.a.benchmark_stages.order_by("order")] == [language, theme]
+    # Restoring the scheme's earlier version brings its benchmark back to the first stage.
+    earlier = personas.a.history.exclude(benchmark_id=language.pk).latest("history_id")
+    response = personas.client("coordinator").post(f"{SCHEME}history/{earlier.history_id}/restore/")
+    assert response.status_code == 302
+    personas.a.refresh_from_db()
+    first = personas.a.benchmark_stages.order_by("order").first()
+    assert personas.a.benchmark_id == earlier.benchmark_id == first.benchmark_id != language.pk
 
 
 def test_the_self_assessment_page_reads_the_same_queries_for_any_number_of_stages(personas, theme, django_assert_max_num_queries):

@@ -200,7 +200,9 @@ def scheme_history(request, scheme, access):
 @require_POST
 @scheme_view("edit")
 def scheme_restore(request, scheme, access, history_id):
-    return restore_view(request, scheme, access, "scheme", history_id, scheme=scheme)
+    response = restore_view(request, scheme, access, "scheme", history_id, scheme=scheme)
+    stages_follow_scheme(scheme=scheme)  # a restored benchmark moves the first stage
+    return response
 
 
 @require_safe
