@@ -157,6 +157,12 @@ RULES = {
         "edit": {MENTEE, FACILITATOR},
         "export": ALL_ROLES,
     },
+    # A benchmark per stage of the scheme (the general one first, a thematic one later):
+    # set up by who organises the visits.
+    "benchmark_stage": {
+        "view": ALL_ROLES,
+        "edit": {FACILITATOR, COORDINATOR},
+    },
     "visit": {
         "view": ALL_ROLES,
         "edit": {FACILITATOR, COORDINATOR},
@@ -270,6 +276,7 @@ DOCUMENT_LABELS = {
     "scope": gettext_lazy("Scope: the focus key factors"),
     "local_support_group": gettext_lazy("Local support group"),
     "political_commitment": gettext_lazy("Political commitment"),
+    "benchmark_stage": gettext_lazy("Benchmark of each stage"),
     "visit": gettext_lazy("Visit and agenda"),
     "visit_report": gettext_lazy("Visit report"),
     "action_plan": gettext_lazy("Action plan"),

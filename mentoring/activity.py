@@ -154,6 +154,15 @@ ACTIONS = {
     "scheme.unarchived": Action(_("%(who)s brought the scheme back from the archive"), group="object"),
     "focus.changed": Action(_("%(who)s changed the focus key factors"), group="object", link=_scheme_page("scheme_focus")),
     "focus.agreed": Action(_("%(who)s agreed to the focus key factors"), group="object", link=_scheme_page("scheme_focus")),
+    "benchmark_stage.added": Action(
+        _("%(who)s added the benchmark stage “%(label)s”"), group="object", link=_scheme_page("benchmark_stages")
+    ),
+    "benchmark_stage.changed": Action(
+        _("%(who)s changed the benchmark stage “%(label)s”"), group="object", link=_scheme_page("benchmark_stages")
+    ),
+    "benchmark_stage.removed": Action(
+        _("%(who)s removed the benchmark stage “%(label)s”"), group="object", link=_scheme_page("benchmark_stages")
+    ),
     "history.restored": Action(
         _("%(who)s restored an earlier version of %(thing)s “%(label)s”"),
         ngettext_lazy(

@@ -222,6 +222,12 @@ class PoliticalCommitmentAdmin(SimpleHistoryAdmin):
     list_display = ["scheme", "name", "office", "date", "scope", "cross_party"]
 
 
+@admin.register(models.SchemeBenchmark)
+class SchemeBenchmarkAdmin(SimpleHistoryAdmin):
+    list_display = ["scheme", "order", "name", "benchmark", "starts_from"]
+    list_select_related = ["scheme__programme", "benchmark", "starts_from"]
+
+
 @admin.register(models.TrainingSession)
 class TrainingSessionAdmin(SimpleHistoryAdmin):
     list_display = ["programme", "title", "date", "mode"]

@@ -9,6 +9,7 @@ from .views import (
     action_plans,
     assessments,
     attachments,
+    benchmark_stages,
     closing,
     closing_records,
     commitments,
@@ -191,6 +192,13 @@ scheme_urls = [
     path(
         "closing/support-gaps/<int:pk>/history/<int:history_id>/restore/", closing_records.gap_restore, name="support_gap_restore"
     ),
+    # A benchmark per stage (issue 22): the general benchmark first, a thematic one later.
+    path("stages/", benchmark_stages.stage_list, name="benchmark_stages"),
+    path("stages/new/", benchmark_stages.stage_create, name="benchmark_stage_create"),
+    path("stages/<int:pk>/edit/", benchmark_stages.stage_edit, name="benchmark_stage_edit"),
+    path("stages/<int:pk>/delete/", benchmark_stages.stage_delete, name="benchmark_stage_delete"),
+    path("stages/<int:pk>/history/", benchmark_stages.stage_history, name="benchmark_stage_history"),
+    path("stages/<int:pk>/history/<int:history_id>/restore/", benchmark_stages.stage_restore, name="benchmark_stage_restore"),
 ]
 
 organisation_urls = [

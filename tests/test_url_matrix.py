@@ -242,6 +242,18 @@ TABLE.update(
     }
 )
 
+# A benchmark per stage: set up by coordinators and facilitators, read by everyone.
+TABLE.update(
+    {
+        "schemes:benchmark_stages": row("scheme", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:benchmark_stage_create": row("scheme", page(ORGANISERS), action(ORGANISERS, done=200)),
+        "schemes:benchmark_stage_edit": row("scheme_child", page(ORGANISERS), action(ORGANISERS, done=200)),
+        "schemes:benchmark_stage_delete": row("scheme_child", POST_ONLY, action(ORGANISERS, done=ASKS)),
+        "schemes:benchmark_stage_history": row("scheme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:benchmark_stage_restore": row("scheme_child", POST_ONLY, action(ORGANISERS)),
+    }
+)
+
 # Local support groups: the mentee city's group, edited by its officers and facilitators.
 LSG_EDITORS = {"mentee", "facilitator"}
 TABLE.update(
@@ -702,6 +714,15 @@ class Matrix:
             key: SupportGap.objects.create(scheme=scheme, level="national", issue="No national integration fund.")
             for key, scheme in (("own", p.a), ("sibling", p.b))
         }
+
+        from schemes.models import SchemeBenchmark
+
+        self.stage = {}  # the second stage of schemes A and B (the general benchmark first)
+        for key, scheme in (("own", p.a), ("sibling", p.b)):
+            SchemeBenchmark.objects.create(scheme=scheme, benchmark=p.a.benchmark, name="First part", order=1)
+            self.stage[key] = SchemeBenchmark.objects.create(
+                scheme=scheme, benchmark=self.benchmark_draft["own"], name="Second part", order=2
+            )
         from schemes.models import LocalSupportGroup, LocalSupportGroupMember
 
         self.member = {
@@ -832,6 +853,10 @@ class Matrix:
             values["pk"] = template.pk
             values["section"] = "mentee-needs"
             values["question"] = template.sections.get(key="mentee-needs").questions.order_by("order").last().pk
+        elif name.startswith("schemes:benchmark_stage") and "pk" in wanted:
+            stage = self.stage["own" if variant == "own" else "sibling"]
+            values["pk"] = stage.pk
+            values["history_id"] = stage.history.latest("history_id").history_id
         elif name.startswith("schemes:benchmark") and wanted - {"programme"}:
             draft = self.benchmark_draft["foreign" if variant in {"foreign", "outside"} else "own"]
             values.update(pk=draft.pk, slug=draft.benchmark.slug, key_factor=draft.key_factors.get().pk)

@@ -11,6 +11,7 @@ from .action_plans import (
     Need,
 )
 from .attachments import Attachment
+from .benchmark_stages import SchemeBenchmark
 from .closing import (
     DisseminationOutput,
     EvaluationSide,

@@ -38,9 +38,11 @@ class SelfAssessment(models.Model):
     class Meta:
         verbose_name = _("self-assessment")
         verbose_name_plural = _("self-assessments")
-        ordering = ["scheme_id", "city", "round"]
+        ordering = ["scheme_id", "city", "benchmark_id", "round"]
+        # Rounds are counted per benchmark: a scheme with a benchmark per stage
+        # (SchemeBenchmark) has a baseline for each.
         constraints = [
-            models.UniqueConstraint(fields=["scheme", "city", "round"], name="unique_self_assessment_round"),
+            models.UniqueConstraint(fields=["scheme", "city", "benchmark", "round"], name="unique_self_assessment_round"),
         ]
 
     def __str__(self):

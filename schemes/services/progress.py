@@ -57,6 +57,7 @@ from ..models import (
     Response,
     ResponseStatus,
     Scheme,
+    SchemeBenchmark,
     SchemeKind,
     SchemeParty,
     SchemeRole,
@@ -69,6 +70,7 @@ from ..models import (
     VisitStatus,
 )
 from .action_plans import FINISHED
+from .benchmark_stages import agreement_holder, stage_in_force
 from .visits import worth_checking
 
 APPROVAL_AFTER_LAST_VISIT = datetime.timedelta(days=61)
@@ -142,6 +144,8 @@ class SchemeProgress:
     next_visit: Visit | None = None  # the first visit not yet held or cancelled
     plan: ActionPlan | None = None
     warnings: list = field(default_factory=list)  # "Worth checking" (services.visits.worth_checking)
+    stages: list = field(default_factory=list)  # the benchmark of each stage (SchemeBenchmark rows)
+    stage: SchemeBenchmark | None = None  # the stage in force
 
     @property
     def late(self):
@@ -218,6 +222,22 @@ def _count(model, field="scheme"):
     )
 
 
+def _focus_count(scheme, version):
+    """How many focus key factors of the scheme (the column ``scheme`` of the outer query)
+    belong to the benchmark version ``version`` (a column too): a stage's focus."""
+    through = Scheme.focus_key_factors.through
+    return Coalesce(
+        Subquery(
+            through.objects.filter(scheme_id=OuterRef(scheme), keyfactor__version_id=OuterRef(version))
+            .order_by()
+            .values("scheme_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+        0,
+    )
+
+
 def _read_with_schemes(schemes):
     """Put on each scheme what the steps read: its parties (with the size of their local
     support group) and its people (with whether they were trained). Two queries for any
@@ -282,9 +302,10 @@ def progress_for(schemes, today=None):
         for row in Scheme.objects.filter(pk__in=ids)
         .order_by()
         .select_related("action_plan")
-        .only("pk", "action_plan")
+        .only("pk", "action_plan", "benchmark")
         .annotate(
-            focus_count=_count(Scheme.focus_key_factors.through),
+            focus_count=_focus_count("pk", "benchmark_id"),
+            stage_count=_count(SchemeBenchmark),
             commitment_count=_count(PoliticalCommitment),
             version_count=_count(ActionPlanVersion, "plan__scheme"),
             # The closing steps.
@@ -316,6 +337,19 @@ def progress_for(schemes, today=None):
     visits = defaultdict(list)
     for visit in Visit.objects.filter(scheme_id__in=ids).select_related("host").order_by("scheme_id", "order"):
         visits[visit.scheme_id].append(visit)
+    # The benchmark of each stage, with its focus count, of the schemes with several
+    # stages (one query, none when no scheme has a second stage: a single stage is
+    # the scheme's benchmark, whose focus the scheme's row counts).
+    stages = defaultdict(list)
+    staged = [pk for pk in ids if counts[pk].stage_count > 1]
+    if staged:
+        for stage in (
+            SchemeBenchmark.objects.filter(scheme_id__in=staged)
+            .select_related("benchmark__benchmark")
+            .annotate(focus_count=_focus_count("scheme_id", "benchmark_id"))
+            .order_by("order", "pk")
+        ):
+            stages[stage.scheme_id].append(stage)
     actions = {
         row["plan__scheme_id"]: row
         for row in Action.objects.filter(plan__scheme_id__in=ids)
@@ -373,16 +407,24 @@ def progress_for(schemes, today=None):
                 url=reverse_lazy("schemes:training_sessions", kwargs={"programme": scheme.programme.slug}),
             )
         )
-        # Scope: focus key factors chosen and agreed by both sides.
+        # Scope: focus key factors of the stage in force chosen and agreed by both sides.
+        scheme_stages = stages.get(scheme.pk, [])
+        by_pk = {visit.pk: visit for visit in scheme_visits}
+        for item in scheme_stages:  # the start visits, read above
+            item.starts_from = by_pk.get(item.starts_from_id)
+        stage = stage_in_force(scheme_stages, today)
         if not scheme.benchmark_id:
             steps.append(Step("scope", STEP_LABELS["scope"], NOT_NEEDED, _("Mentoring without a benchmark")))
         else:
-            count = counts[scheme.pk].focus_count
-            agreed = bool(scheme.focus_agreed_by_mentee) and (peer or bool(scheme.focus_agreed_by_mentor))
+            count = stage.focus_count if stage else counts[scheme.pk].focus_count
+            holder = agreement_holder(scheme, stage)
+            agreed = bool(holder.focus_agreed_by_mentee) and (peer or bool(holder.focus_agreed_by_mentor))
             scope_state = DONE if count and agreed else (STARTED if count else TODO)
             detail = ngettext("%(count)s focus key factor", "%(count)s focus key factors", count) % {"count": count}
             if count and not agreed:
                 detail += " · " + _("not agreed by both sides yet")
+            if len(scheme_stages) > 1:
+                detail = f"{stage.name}: {detail}"
             links = [
                 (
                     _("Self-assessment: %(city)s") % {"city": p.organisation.label},
@@ -436,6 +478,9 @@ def progress_for(schemes, today=None):
             detail = ", ".join(
                 filter(None, [visit.get_status_display(), visit.host.label if visit.host else "", _date(visit.start_date)])
             )
+            starting = [item.name for item in scheme_stages[1:] if item.starts_from_id == visit.pk]
+            if starting:  # which benchmark applies from here
+                detail += " · " + _("“%(stage)s” starts") % {"stage": ", ".join(starting)}
             visit_steps.append(
                 Step(
                     f"visit-{visit.order}",
@@ -522,6 +567,8 @@ def progress_for(schemes, today=None):
             next_visit,
             plan,
             worth_checking(peer=peer, city_parties=cities, visits=scheme_visits),
+            scheme_stages,
+            stage,
         )
     return result
 

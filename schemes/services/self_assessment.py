@@ -52,14 +52,18 @@ class RoundSave:
 
 
 @transaction.atomic
-def round_save(*, scheme, city, assessment, key_factors, context_factors, values, notes, seen, user, reason=""):
-    """Save one page of the form into ``assessment`` (the baseline is created on its
-    first save): ``values`` ({key factor id: (level, evidence, focus)}) of the page's
+def round_save(*, scheme, city, assessment, key_factors, context_factors, values, notes, seen, user, reason="", benchmark=None):
+    """Save one page of the form into ``assessment`` (the baseline against ``benchmark``,
+    the scheme's by default, is created on its first save): ``values`` ({key factor id: (level, evidence, focus)}) of the page's
     ``key_factors`` and ``notes`` ({context factor id: text}) of its ``context_factors``.
     ``seen`` is the page's version (``seen_version``) the writer started from."""
     if assessment is None:
         assessment, _created = SelfAssessment.objects.get_or_create(
-            scheme=scheme, city=city, round=1, defaults={"benchmark": scheme.benchmark, "label": _("Baseline")}
+            scheme=scheme,
+            city=city,
+            benchmark_id=benchmark.pk if benchmark is not None else scheme.benchmark_id,
+            round=1,
+            defaults={"label": _("Baseline")},
         )
     assessment = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.submitted_at is not None:
@@ -151,7 +155,9 @@ def round_start(*, scheme, city, previous, actor, label=""):
     previous = SelfAssessment.objects.select_for_update().get(pk=previous.pk)
     if previous.submitted_at is None:
         raise RoundClosed
-    following = SelfAssessment.objects.filter(scheme=scheme, city=city, round=previous.round + 1).first()
+    following = SelfAssessment.objects.filter(
+        scheme=scheme, city=city, benchmark_id=previous.benchmark_id, round=previous.round + 1
+    ).first()
     if following is not None:
         return following
     assessment = SelfAssessment.objects.create(
@@ -178,6 +184,23 @@ def round_start(*, scheme, city, previous, actor, label=""):
     return assessment
 
 
+def first_and_latest(scheme, benchmark):
+    """{city id: (first, latest)} of ``scheme``'s submitted rounds against the version
+    ``benchmark`` (a BenchmarkVersion or its id): each city's first submitted round (its
+    baseline) and its latest one (the same round when it has one), with their key factor
+    rows. Two queries, for the closing stage's baseline and final levels."""
+    benchmark_id = getattr(benchmark, "pk", benchmark)
+    result = {}
+    for assessment in (
+        SelfAssessment.objects.filter(scheme=scheme, benchmark_id=benchmark_id, submitted_at__isnull=False)
+        .order_by("city_id", "round")
+        .prefetch_related("key_factors")
+    ):
+        first, _latest = result.get(assessment.city_id, (assessment, None))
+        result[assessment.city_id] = (first, assessment)
+    return result
+
+
 def levels(assessment):
     """{key factor id: level} of a round (levels not given are left out)."""
     if assessment is None:
@@ -190,20 +213,26 @@ AGREEMENT_FIELDS = {"mentee": "focus_agreed_by_mentee", "mentor": "focus_agreed_
 
 
 @transaction.atomic
-def focus_save(*, form, roles, actor):
+def focus_save(*, form, roles, actor, holder=None):
     """Save the focus key factors of ``form`` (a FocusForm on the scheme). A change of
-    the set withdraws both sides' agreement; the person saving agrees for their side."""
+    the set withdraws both sides' agreement; the person saving agrees for their side.
+    ``holder``: where that agreement is kept (a later benchmark stage's row; the scheme
+    by default)."""
     scheme = form.instance
+    holder = scheme if holder is None or holder is scheme else holder
     before = dict(scheme.focus_key_factors.values_list("pk", "number"))
     chosen = {key_factor.pk: key_factor.number for key_factor in form.cleaned_data["focus_key_factors"]}
     if set(before) == set(chosen):
         return False
     from .setup import form_save_with_history
 
-    scheme.focus_agreed_by_mentee = scheme.focus_agreed_by_mentor = None
+    holder.focus_agreed_by_mentee = holder.focus_agreed_by_mentor = None
     for role, field_name in AGREEMENT_FIELDS.items():
         if role in roles:
-            setattr(scheme, field_name, timezone.now())
+            setattr(holder, field_name, timezone.now())
+    if holder is not scheme:
+        holder._change_reason = _("Focus key factors changed")
+        holder.save()
     form_save_with_history(
         form,
         actor=actor,
@@ -219,15 +248,17 @@ def focus_save(*, form, roles, actor):
 
 
 @transaction.atomic
-def focus_agree(*, scheme, roles, actor):
-    """Record the agreement of the sides the person speaks for."""
+def focus_agree(*, scheme, roles, actor, holder=None):
+    """Record the agreement of the sides the person speaks for (on ``holder``: a later
+    benchmark stage's row; the scheme by default)."""
+    holder = scheme if holder is None else holder
     sides = []
     for role, field_name in AGREEMENT_FIELDS.items():
-        if role in roles and getattr(scheme, field_name) is None:
-            setattr(scheme, field_name, timezone.now())
+        if role in roles and getattr(holder, field_name) is None:
+            setattr(holder, field_name, timezone.now())
             sides.append(role)
     if sides:
-        scheme._change_reason = _("Focus key factors agreed")
-        scheme.save()
+        holder._change_reason = _("Focus key factors agreed")
+        holder.save()
         log_action(actor=actor, action="focus.agreed", obj=scheme, scheme=scheme, data={"sides": sides})
     return bool(sides)

@@ -2,13 +2,18 @@
 the scheme rates itself on every key factor, reading the guide questions beside it;
 rounds (baseline, re-assessments; earlier rounds read-only); charts of where the cities
 stand and how far they moved; a report PDF. Each side edits its own city's rounds;
-facilitators help both; everyone of the scheme reads them."""
+facilitators help both; everyone of the scheme reads them.
+
+A scheme with a benchmark per stage (schemes.models.benchmark_stages) has rounds, focus
+key factors and charts per benchmark: every page here takes ``?benchmark=<version id>``
+of one of its stages (``chosen_stage``: any other id is a 404), the stage in force
+without it."""
 
 from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Avg, Prefetch
+from django.db.models import Avg, F, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,9 +30,11 @@ from mentoring.forms import EditConflict
 from mentoring.pages import confirm_page, confirmed
 
 from ..charts import levels_chart
-from ..forms.assessments import FocusForm, SelfAssessmentForm, form_pages
+from ..forms.assessments import SelfAssessmentForm, form_pages
+from ..forms.benchmark_stages import StageFocusForm
 from ..models import KeyFactorAssessment, Scheme, SchemeParty, SelfAssessment, Side
 from ..services.attachments import annexes, form_context, with_attachments
+from ..services.benchmark_stages import agreement_holder
 from ..services.self_assessment import (
     RoundClosed,
     focus_agree,
@@ -38,26 +45,27 @@ from ..services.self_assessment import (
     round_submit,
     seen_version,
 )
+from .benchmark_stages import chosen_stage, stage_choice
 from .cities import city_party, edits_for_city
 
 
-def _benchmark(scheme):
-    if scheme.benchmark_id is None:
+def _benchmark(benchmark_id):
+    """The key factors (with their guide questions) and context factors of a version."""
+    if benchmark_id is None:
         raise Http404(_("This scheme has no benchmark to assess against."))
-    key_factors = list(
-        KeyFactor.objects.filter(version_id=scheme.benchmark_id).order_by("order").prefetch_related("guide_questions")
-    )
-    return key_factors, list(ContextFactor.objects.filter(version_id=scheme.benchmark_id).order_by("order"))
+    key_factors = list(KeyFactor.objects.filter(version_id=benchmark_id).order_by("order").prefetch_related("guide_questions"))
+    return key_factors, list(ContextFactor.objects.filter(version_id=benchmark_id).order_by("order"))
 
 
-def _rounds(scheme, cities, *, notes=True):
-    """{city id: [round, ...]} with their key factor rows (and context notes) attached."""
+def _rounds(scheme, cities, *, benchmark_id, notes=True):
+    """{city id: [round, ...]} against the benchmark version ``benchmark_id``, with their
+    key factor rows (and context notes) attached."""
     result = {city.pk: [] for city in cities}
     rows = Prefetch(
         "key_factors", queryset=KeyFactorAssessment.objects.select_related("key_factor").order_by("key_factor__order")
     )
     assessments = (
-        SelfAssessment.objects.filter(scheme=scheme, city__in=cities)
+        SelfAssessment.objects.filter(scheme=scheme, city__in=cities, benchmark_id=benchmark_id)
         .order_by("round")
         .prefetch_related(rows, *(["context_notes"] if notes else []))
     )
@@ -72,18 +80,25 @@ def _city(scheme, access, organisation_pk):
     return party, edits_for_city(access, "self_assessment", party)
 
 
-def _url(scheme, city=None, suffix="", *, page=1):
+def _url(scheme, city=None, suffix="", *, page=1, query=""):
+    """A self-assessment address; ``query``: the stage's (``StageChoice.query``), before
+    an anchor of ``suffix``."""
     kwargs = {"programme": scheme.programme.slug, "number": scheme.number}
+    path, anchor = (suffix, "") if not suffix.startswith("#") else ("", suffix)
     if city is None:
-        return reverse("schemes:self_assessments", kwargs=kwargs) + suffix
-    if page != 1:
-        return reverse("schemes:self_assessment_page", kwargs={**kwargs, "organisation": city.pk, "page": page}) + suffix
-    return reverse("schemes:self_assessment", kwargs={**kwargs, "organisation": city.pk}) + suffix
+        url = reverse("schemes:self_assessments", kwargs=kwargs)
+    elif page != 1:
+        url = reverse("schemes:self_assessment_page", kwargs={**kwargs, "organisation": city.pk, "page": page})
+    else:
+        url = reverse("schemes:self_assessment", kwargs={**kwargs, "organisation": city.pk})
+    return url + path + query + anchor
 
 
 def key_factor_url(scheme, row):
-    """The page of the city's self-assessment that shows ``row``'s key factor, at its files."""
-    key_factors, context_factors = _benchmark(scheme)
+    """The page of the city's self-assessment that shows ``row``'s key factor, at its
+    files (on the stage of the round's benchmark)."""
+    benchmark_id = row.assessment.benchmark_id
+    key_factors, context_factors = _benchmark(benchmark_id)
     page = next(
         (
             item.number
@@ -92,7 +107,7 @@ def key_factor_url(scheme, row):
         ),
         1,
     )
-    return _url(scheme, row.assessment.city, f"#attachments-key_factor-{row.pk}", page=page)
+    return _url(scheme, row.assessment.city, f"#attachments-key_factor-{row.pk}", page=page, query=f"?benchmark={benchmark_id}")
 
 
 def _require_edit(may_edit, user):
@@ -117,12 +132,14 @@ def self_assessment(request, scheme, access, organisation, page=1):
     Next, saving as people type) writes only this page's rows."""
     party, may_edit = _city(scheme, access, organisation)
     city, side = party.organisation, party.side
-    key_factors, context_factors = _benchmark(scheme)
+    choice = chosen_stage(request, scheme)
+    query = choice.query
+    key_factors, context_factors = _benchmark(choice.benchmark_id)
     pages = form_pages(key_factors, context_factors)
     if not 1 <= page <= len(pages):
         raise Http404(_("No such page."))
     here = pages[page - 1]
-    rounds = _rounds(scheme, [city])[city.pk]
+    rounds = _rounds(scheme, [city], benchmark_id=choice.benchmark_id)[city.pk]
     current = rounds[-1] if rounds else None
     editable = may_edit and (current is None or current.submitted_at is None)
     rows = {row.key_factor_id: row for row in current.key_factors.all()} if current else {}
@@ -135,7 +152,7 @@ def self_assessment(request, scheme, access, organisation, page=1):
         notes=notes,
         seen=seen_version(current, key_factors=here.key_factors, context_factors=here.context_factors) if editable else 0,
     )
-    page_url = _url(scheme, city, page=page)
+    page_url = _url(scheme, city, page=page, query=query)
     conflict, changed = False, []
     may_submit = edits_for_city(access, "self_assessment", party, "submit")
     autosave = is_autosave(request)
@@ -153,6 +170,7 @@ def self_assessment(request, scheme, access, organisation, page=1):
                 result = round_save(
                     scheme=scheme,
                     city=city,
+                    benchmark=choice.stage.benchmark,
                     assessment=current,
                     key_factors=here.key_factors,
                     context_factors=here.context_factors,
@@ -182,10 +200,12 @@ def self_assessment(request, scheme, access, organisation, page=1):
                     messages.success(request, _("Saved.") if result.saved else _("Nothing had changed."))
                 if submitting:
                     # Saved first, through the normal save: submitting never drops an edit.
-                    return _submit(request, scheme, city, submit_url=_url(scheme, city, "submit/"), back=page_url)
+                    return _submit(
+                        request, scheme, city, choice, submit_url=_url(scheme, city, "submit/", query=query), back=page_url
+                    )
                 go = request.POST.get("go", "")
                 if go.isdigit() and 1 <= int(go) <= len(pages):  # Previous or Next: saved, then there
-                    return redirect(_url(scheme, city, page=int(go)))
+                    return redirect(_url(scheme, city, page=int(go), query=query))
                 return redirect(page_url)
             if result is not None:
                 conflict, changed = True, result.changed_by_others
@@ -196,7 +216,7 @@ def self_assessment(request, scheme, access, organisation, page=1):
             SimpleNamespace(
                 number=item.number,
                 title=item.title,
-                url=_url(scheme, city, page=item.number),
+                url=_url(scheme, city, page=item.number, query=query),
                 levels=bool(item.key_factors),
                 done=done,
                 total=total,
@@ -238,6 +258,7 @@ def self_assessment(request, scheme, access, organisation, page=1):
             **form_context(),
             "chart": levels_chart(key_factors, series) if series else None,
             "page_title": _("Self-assessment: %(city)s") % {"city": city.label},
+            **_stage_context(choice, _url(scheme, city)),
         },
         status=409 if conflict else 200,
     )
@@ -250,7 +271,7 @@ def self_assessment_submit(request, scheme, access, organisation):
     city = party.organisation
     require(access, "submit", "self_assessment", user=request.user)
     _require_edit(edits_for_city(access, "self_assessment", party, "submit"), request.user)
-    return _submit(request, scheme, city, submit_url=request.path)
+    return _submit(request, scheme, city, chosen_stage(request, scheme), submit_url=request.get_full_path())
 
 
 def _submit_question(current):
@@ -265,25 +286,26 @@ def _submit_question(current):
     }
 
 
-def _submit(request, scheme, city, *, submit_url, back=None):
-    """Submit the city's current round once the person has confirmed (on a page of its
-    own, or in the dialog of the form they sent it from); ``back``: the page of the
-    form they sent it from."""
-    current = SelfAssessment.objects.filter(scheme=scheme, city=city).order_by("round").last()
+def _submit(request, scheme, city, choice, *, submit_url, back=None):
+    """Submit the city's current round (of the stage's benchmark) once the person has
+    confirmed (on a page of its own, or in the dialog of the form they sent it from);
+    ``back``: the page of the form they sent it from."""
+    current = SelfAssessment.objects.filter(scheme=scheme, city=city, benchmark_id=choice.benchmark_id).order_by("round").last()
+    city_url = _url(scheme, city, query=choice.query)
     if current is None or not KeyFactorAssessment.objects.filter(assessment=current, level__isnull=False).exists():
         messages.error(request, _("Give a level to at least one key factor before submitting."))
-        return redirect(back or _url(scheme, city))
+        return redirect(back or city_url)
     if not confirmed(request):
         return confirm_page(
             request,
             **_submit_question(current),
-            cancel_url=back or _url(scheme, city),
+            cancel_url=back or city_url,
             action=submit_url,
             context={"programme": scheme.programme, "scheme": scheme},
         )
     round_submit(assessment=current, scheme=scheme, city=city, actor=request.user)
     messages.success(request, _("Submitted: this round is read-only now."))
-    return redirect(_url(scheme, city))
+    return redirect(city_url)
 
 
 @require_POST
@@ -292,7 +314,8 @@ def self_assessment_new_round(request, scheme, access, organisation):
     party, may_edit = _city(scheme, access, organisation)
     city = party.organisation
     _require_edit(may_edit, request.user)
-    current = SelfAssessment.objects.filter(scheme=scheme, city=city).order_by("round").last()
+    choice = chosen_stage(request, scheme)
+    current = SelfAssessment.objects.filter(scheme=scheme, city=city, benchmark_id=choice.benchmark_id).order_by("round").last()
     if current is None or current.submitted_at is None:
         messages.error(request, _("Submit the current round before starting a re-assessment."))
     else:
@@ -304,17 +327,23 @@ def self_assessment_new_round(request, scheme, access, organisation):
             messages.success(
                 request, _("Round %(round)s started from the previous answers: revise them.") % {"round": following.round}
             )
-    return redirect(_url(scheme, city))
+    return redirect(_url(scheme, city, query=choice.query))
 
 
-def _comparison(scheme):
-    """Every city of the scheme, its rounds, and the chart of baseline and latest."""
-    key_factors, context_factors = _benchmark(scheme)
+def _stage_context(choice, url):
+    """What the pages show of the stages: the switcher's links (on ``url``), the stage."""
+    return {"stage": choice.stage, "stage_query": choice.query, "stage_links": choice.links(url)}
+
+
+def _comparison(scheme, choice):
+    """Every city of the scheme, its rounds against the stage's benchmark, and the chart
+    of baseline and latest."""
+    key_factors, context_factors = _benchmark(choice.benchmark_id)
     parties = [
         p for p in scheme.parties.select_related("organisation").order_by("side", "order") if p.organisation.kind == "city"
     ]
     cities = [p.organisation for p in parties]
-    rounds = _rounds(scheme, cities, notes=False)
+    rounds = _rounds(scheme, cities, benchmark_id=choice.benchmark_id, notes=False)
     series, latest = [], []
     for party in parties:
         city_rounds = rounds[party.organisation_id]
@@ -329,6 +358,7 @@ def _comparison(scheme):
         if len(rounds[party.organisation_id]) > 1
     ]
     return {
+        "stage": choice.stage,
         "key_factors": key_factors,
         "context_factors": context_factors,
         "parties": parties,
@@ -344,8 +374,10 @@ def _comparison(scheme):
 @require_safe
 @scheme_view("view", "self_assessment")
 def self_assessments(request, scheme, access):
-    context = _comparison(scheme)
+    choice = chosen_stage(request, scheme)
+    context = _comparison(scheme, choice)
     context["parties"] = [(party, context["rounds"][party.organisation_id]) for party in context["parties"]]
+    context.update(_stage_context(choice, _url(scheme)))
     return render(
         request,
         "assessments/scheme.html",
@@ -353,55 +385,69 @@ def self_assessments(request, scheme, access):
     )
 
 
-def self_assessment_document(scheme):
-    """The report of every city's rounds, with the charts. The download and the background
-    rendering (schemes.documents) both make it here (404 when the scheme has no benchmark)."""
+def self_assessment_document(scheme, choice=None):
+    """The report of every city's rounds against one stage's benchmark (``choice``, a
+    StageChoice; the stage in force without it), with the charts. The download and the
+    background rendering (schemes.documents) both make it here (404 when the scheme has
+    no benchmark)."""
+    choice = choice or stage_choice(scheme)
+    suffix = f"-{choice.benchmark_id}" if len(choice.stages) > 1 else ""
     return render_document(
         "documents/self_assessment_report.html",
         {
             "scheme": scheme,
             "programme": scheme.programme,
             "as_of": last_change(scheme, "self_assessment.", "focus."),
-            **_comparison(scheme),
+            **_comparison(scheme, choice),
             "annexes": annexes(
                 (
                     rating,
                     f"{rating.assessment.city.name}, {rating.assessment.label or rating.assessment.round}: {rating.key_factor}",
                 )
-                for rating in KeyFactorAssessment.objects.filter(assessment__scheme=scheme)
+                for rating in KeyFactorAssessment.objects.filter(
+                    assessment__scheme=scheme, assessment__benchmark_id=choice.benchmark_id
+                )
                 .select_related("assessment__city", "key_factor")
                 .order_by("assessment__city__name", "assessment__round", "key_factor__order")
             ),
         },
-        filename=f"self-assessment-{slugify(scheme.programme.slug)}-{scheme.number}.pdf",
+        filename=f"self-assessment-{slugify(scheme.programme.slug)}-{scheme.number}{suffix}.pdf",
     )
 
 
 @require_safe
 @scheme_view("export", "self_assessment")
 def self_assessment_report(request, scheme, access):
-    return pdf_response(request, self_assessment_document(scheme))
+    return pdf_response(request, self_assessment_document(scheme, chosen_stage(request, scheme)))
 
 
 @scheme_view("view", "scope")
 def scheme_focus(request, scheme, access):
     """The scope: mentor and mentee agree the focus key factors, with what each city
-    flagged as focus in its latest self-assessment beside each one."""
+    flagged as focus in its latest self-assessment beside each one. Per stage: the key
+    factors of the stage's benchmark, agreed by both sides for that stage; the other
+    stages' focus is kept as it is."""
     if scheme.benchmark_id is None:
         raise Http404(_("This scheme has no benchmark, so no key factors to focus on."))
-    form = FocusForm(request.POST if "save" in request.POST else None, instance=scheme)
+    choice = chosen_stage(request, scheme)
+    holder = agreement_holder(scheme, choice.stage)
+    form = StageFocusForm(request.POST if "save" in request.POST else None, instance=scheme, benchmark=choice.stage.benchmark)
+    every_focus = list(scheme.focus_key_factors.order_by("order"))
+    form.show(every_focus)
+    focus = [kf for kf in every_focus if kf.version_id == choice.benchmark_id]
+    here = reverse("schemes:scheme_focus", kwargs={"programme": scheme.programme.slug, "number": scheme.number})
     if request.method == "POST":
         if "agree" in request.POST:
             require(access, "approve", "scope", user=request.user)
-            if not scheme.focus_key_factors.exists():
+            if not focus:
                 messages.error(request, _("There is nothing to agree yet: choose the focus key factors first."))
-            elif focus_agree(scheme=scheme, roles=access.roles, actor=request.user):
+            elif focus_agree(scheme=scheme, roles=access.roles, actor=request.user, holder=holder):
                 messages.success(request, _("Your side's agreement is recorded."))
-            return redirect("schemes:scheme_focus", programme=scheme.programme.slug, number=scheme.number)
+            return redirect(here + choice.query)
         require(access, "edit", "scope", user=request.user)
         if form.is_valid():
             try:
-                changed = focus_save(form=form, roles=access.roles, actor=request.user)
+                changed = focus_save(form=form, roles=access.roles, actor=request.user, holder=holder)
             except EditConflict:
                 pass  # the form says someone saved first, with what the writer typed
             else:
@@ -409,18 +455,18 @@ def scheme_focus(request, scheme, access):
                     request,
                     _("Focus key factors saved; the other side is asked to agree.") if changed else _("Nothing had changed."),
                 )
-                return redirect("schemes:scheme_focus", programme=scheme.programme.slug, number=scheme.number)
+                return redirect(here + choice.query)
     parties = [
         p for p in scheme.parties.select_related("organisation").order_by("side", "order") if p.organisation.kind == "city"
     ]
-    rounds = _rounds(scheme, [p.organisation for p in parties], notes=False)
+    rounds = _rounds(scheme, [p.organisation for p in parties], benchmark_id=choice.benchmark_id, notes=False)
     flagged = {}
     for party in parties:
         latest = rounds[party.organisation_id][-1] if rounds[party.organisation_id] else None
         for row in latest.key_factors.all() if latest else []:
             if row.focus:
                 flagged.setdefault(row.key_factor_id, []).append(party.organisation.label)
-    choices = [(choice, flagged.get(choice.data["value"].value, [])) for choice in form["focus_key_factors"]]
+    choices = [(choice_, flagged.get(choice_.data["value"].value, [])) for choice_ in form["focus_key_factors"]]
     return render(
         request,
         "assessments/focus.html",
@@ -430,8 +476,10 @@ def scheme_focus(request, scheme, access):
             "access": access,
             "form": form,
             "choices": choices,
-            "focus": scheme.focus_key_factors.order_by("order"),
+            "focus": focus,
+            "agreement": holder,
             "page_title": _("Focus key factors"),
+            **_stage_context(choice, here),
         },
     )
 
@@ -448,7 +496,7 @@ def programme_self_assessments(request, programme, access):
         for party in SchemeParty.objects.filter(scheme__in=schemes, organisation__kind="city")
     }
     averages = (
-        SelfAssessment.objects.filter(scheme__in=schemes)
+        SelfAssessment.objects.filter(scheme__in=schemes, benchmark_id=F("scheme__benchmark_id"))
         .annotate(average=Avg("key_factors__level"))
         .values("scheme_id", "city_id", "round", "average")
         .order_by("scheme_id", "city_id", "round")

@@ -17,6 +17,7 @@ from mentoring.submissions import submission_save
 from ..forms.setup import PartyFormSet, SchemeCreateForm, SchemeForm
 from ..models import PoliticalCommitment, SchemeKind, SchemeRole, Side
 from ..services.attachments import form_context, with_attachments, with_files_flag
+from ..services.benchmark_stages import stages_follow_scheme
 from ..services.evidence import evidence_pack
 from ..services.progress import progress_for
 from ..services.schemes import scheme_create
@@ -124,6 +125,7 @@ def scheme_edit(request, scheme, access):
     if request.method == "POST" and form.is_valid():
         try:
             form_save_with_history(form, actor=request.user, action="scheme.changed", scheme=scheme)
+            stages_follow_scheme(scheme=scheme)  # the first benchmark stage is the scheme's benchmark
         except EditConflict:
             pass  # the form says someone saved first, with what the writer typed
         else:
@@ -198,7 +200,9 @@ def scheme_history(request, scheme, access):
 @require_POST
 @scheme_view("edit")
 def scheme_restore(request, scheme, access, history_id):
-    return restore_view(request, scheme, access, "scheme", history_id, scheme=scheme)
+    response = restore_view(request, scheme, access, "scheme", history_id, scheme=scheme)
+    stages_follow_scheme(scheme=scheme)  # a restored benchmark moves the first stage
+    return response
 
 
 @require_safe
