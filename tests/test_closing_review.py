@@ -426,3 +426,25 @@ def test_the_submitted_evaluations_are_the_lessons_of_the_review_and_the_reports
     assert "Ask the newcomers first." in text and "No lessons recorded yet." not in text
     programme = personas.client("coordinator").get("/programmes/test-programme/report.pdf")
     assert "Ask the newcomers first." in " ".join(pdf_text(programme.content).split())
+
+
+def test_with_two_stages_the_review_and_its_reports_follow_the_stage_chosen(personas, built):
+    from benchmarks.models import BenchmarkVersion
+    from schemes.models import SchemeBenchmark
+
+    scheme, _factors, _actions = built
+    theme = BenchmarkVersion.objects.get(benchmark__slug="implementoring-theme-a")
+    SchemeBenchmark.objects.create(scheme=scheme, benchmark=scheme.benchmark, name="First part", order=1)
+    SchemeBenchmark.objects.create(scheme=scheme, benchmark=theme, name="Second part", order=2)
+    mentee = personas.client("mentee")
+    first = mentee.get(SCHEME + f"closing/review/?benchmark={scheme.benchmark_id}").content.decode()
+    assert "Open a one-stop welcome desk" in first and "stage-switcher" in first
+    second = mentee.get(SCHEME + f"closing/review/?benchmark={theme.pk}").content.decode()
+    # The second stage's benchmark: none of the first stage's focus, no rounds against it yet.
+    assert theme.title in second and "Open a one-stop welcome desk" not in second
+    assert f"closing/report.pdf?benchmark={theme.pk}" in second
+    pdf = " ".join(pdf_text(mentee.get(SCHEME + f"closing/report.pdf?benchmark={theme.pk}").content).split())
+    assert theme.title in pdf
+    other = BenchmarkVersion.objects.get(benchmark__slug="implementoring-theme-b")
+    assert mentee.get(SCHEME + f"closing/review/?benchmark={other.pk}").status_code == 404
+    assert mentee.get(SCHEME + f"closing/report.xlsx?benchmark={other.pk}").status_code == 404

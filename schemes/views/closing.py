@@ -28,6 +28,7 @@ from mentoring.exports import XLSX_CONTENT_TYPE, safe_cell
 
 from ..models import Scheme, Side
 from ..services.closing import closing_ledger, closing_ledgers, programme_progress
+from .benchmark_stages import chosen_stage
 
 # The log entries whose date a closing report carries (its content changes with them).
 CHANGES = (
@@ -59,7 +60,9 @@ def _parties(scheme):
 @require_safe
 @scheme_view("view", "closing_review")
 def closing_review(request, scheme, access):
-    ledger = closing_ledger(scheme)
+    choice = _stage(request, scheme)
+    ledger = closing_ledger(scheme, benchmark=choice.stage.benchmark if choice else None)
+    url = reverse("schemes:closing_review", kwargs=_scheme_kwargs(scheme))
     return render(
         request,
         "closing/review.html",
@@ -69,14 +72,26 @@ def closing_review(request, scheme, access):
             "access": access,
             "ledger": ledger,
             "page_title": _("Closing review"),
+            # A scheme with several stages reviews each stage's benchmark in turn.
+            "stage_links": choice.links(url) if choice else [],
+            "stage_query": choice.query if choice else "",
         },
     )
 
 
-def closing_document(scheme):
-    """The scheme's closing report: a title page, the ledger, the actions by status, the
-    visits held and the lessons learned."""
-    ledger = closing_ledger(scheme)
+def _stage(request, scheme):
+    """The stage ``?benchmark=`` names (404 for a version that is not one of the
+    scheme's stages), else the stage in force; None for a scheme without a benchmark."""
+    if not scheme.benchmark_id:
+        return None
+    return chosen_stage(request, scheme)
+
+
+def closing_document(scheme, benchmark=None):
+    """The scheme's closing report (for ``benchmark``, one of its stages' versions; by
+    default its own): a title page, the ledger, the actions by status, the visits held and
+    the lessons learned."""
+    ledger = closing_ledger(scheme, benchmark=benchmark)
     mentees, mentors = _parties(scheme)
     return render_document(
         "closing/report.html",
@@ -96,17 +111,22 @@ def closing_document(scheme):
 @require_safe
 @scheme_view("export", "closing_review")
 def closing_report_pdf(request, scheme, access):
+    choice = _stage(request, scheme)
+    query = choice.query if choice else ""
     return pdf_response(
         request,
-        closing_document(scheme),
-        alternatives=[(_("Closing report as XLSX"), reverse("schemes:closing_report_xlsx", kwargs=_scheme_kwargs(scheme)))],
+        closing_document(scheme, benchmark=choice.stage.benchmark if choice else None),
+        alternatives=[
+            (_("Closing report as XLSX"), reverse("schemes:closing_report_xlsx", kwargs=_scheme_kwargs(scheme)) + query)
+        ],
     )
 
 
 @require_safe
 @scheme_view("export", "closing_review")
 def closing_report_xlsx(request, scheme, access):
-    ledger = closing_ledger(scheme)
+    choice = _stage(request, scheme)
+    ledger = closing_ledger(scheme, benchmark=choice.stage.benchmark if choice else None)
     return _xlsx_response(
         f"closing-report-{scheme.programme.slug}-{scheme.number}",
         [
