@@ -163,6 +163,12 @@ RULES = {
         "comment": PARTIES,
         "export": ALL_ROLES,
     },
+    # Meetings between the visits: planned by those who plan the visits.
+    "meeting": {
+        "view": ALL_ROLES,
+        "edit": {FACILITATOR, COORDINATOR},
+        "export": ALL_ROLES,
+    },
     "action_plan": {
         "view": ALL_ROLES,
         "edit": {MENTEE, FACILITATOR},
@@ -227,6 +233,7 @@ DOCUMENT_LABELS = {
     "local_support_group": gettext_lazy("Local support group"),
     "political_commitment": gettext_lazy("Political commitment"),
     "visit": gettext_lazy("Visit and agenda"),
+    "meeting": gettext_lazy("Meetings between the visits"),
     "action_plan": gettext_lazy("Action plan"),
     "action_plan_version": gettext_lazy("Action plan versions"),
     "implementation_update": gettext_lazy("Implementation updates"),

@@ -12,6 +12,7 @@ from .action_plans import (
 )
 from .attachments import Attachment
 from .invitations import Invitation
+from .meetings import Meeting, MeetingPurpose
 from .member_links import MemberLink, VisitReply
 from .organisations import (
     Association,

@@ -43,7 +43,6 @@ class Visit(models.Model):
     aim = models.TextField(_("aim"), blank=True)
     expected_outcome = models.TextField(_("expected outcome"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=VisitStatus.choices, default=VisitStatus.PLANNED)
-    preparation_meeting = models.DateField(_("preparation working-group meeting"), null=True, blank=True)
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,
