@@ -60,22 +60,16 @@ def _upcoming(today):
     return Meeting.objects.filter(date__gte=today).exclude(visit__status=VisitStatus.CANCELLED)
 
 
-def next_meeting_annotations(today):
-    """Annotations of a Scheme queryset with the date and title of each scheme's next
-    meeting (``next_meeting_date``, ``next_meeting_title``): no query of their own."""
-    first = _upcoming(today).filter(scheme_id=OuterRef("pk")).order_by("date", "start_time", "pk")
+def next_meeting_annotations(today, scheme="pk"):
+    """Annotations of a queryset whose column ``scheme`` is a scheme's id with that
+    scheme's next meeting (``next_meeting_pk``, ``_date``, ``_title``): read with its rows,
+    no query of their own, for any number of schemes."""
+    first = _upcoming(today).filter(scheme_id=OuterRef(scheme)).order_by("date", "start_time", "pk")
     return {
+        "next_meeting_pk": Subquery(first.values("pk")[:1]),
         "next_meeting_date": Subquery(first.values("date")[:1]),
         "next_meeting_title": Subquery(first.values("title")[:1]),
     }
-
-
-def next_meetings(scheme_ids, today):
-    """{scheme id: its next meeting} from ``today`` on (a preparation meeting of a
-    cancelled visit aside): one query for any number of schemes."""
-    first = _upcoming(today).filter(scheme_id=OuterRef("scheme_id")).order_by("date", "start_time", "pk").values("pk")[:1]
-    rows = Meeting.objects.filter(scheme_id__in=scheme_ids, pk=Subquery(first)).select_related("visit", "scheme__programme")
-    return {meeting.scheme_id: meeting for meeting in rows}
 
 
 def _at(meeting, time):

@@ -27,7 +27,7 @@ from ..models import (
     Visit,
     VisitStatus,
 )
-from .meetings import next_meetings
+from .meetings import next_meeting_annotations
 
 VISIT_HORIZON = datetime.timedelta(days=60)
 # The approval of the action plan is due by the scheme's end date, or this long after the
@@ -106,13 +106,15 @@ class Scope:
         return [role for role in self.roles if role.user_id == self.user.pk]
 
 
-def _scope(user, schemes):
+def _scope(user, schemes, today=None):
     return Scope(
         user=user,
         roles=list(
             SchemeRole.objects.filter(scheme_id__in=schemes)
             .select_related("user", "scheme__programme", "party__organisation")
             .annotate(scheme_has_focus=Exists(Scheme.focus_key_factors.through.objects.filter(scheme_id=OuterRef("scheme_id"))))
+            # The scheme's next meeting, for "Waiting for you": no query of its own.
+            .annotate(**next_meeting_annotations(today or timezone.localdate(), "scheme_id"))
         ),
         parties=list(SchemeParty.objects.filter(scheme_id__in=schemes).select_related("organisation").order_by("pk")),
         plans=dict(ActionPlan.objects.filter(scheme_id__in=schemes).order_by().values_list("scheme_id", "status")),
@@ -121,8 +123,8 @@ def _scope(user, schemes):
     )
 
 
-def scope_for(user):
-    return _scope(user, _my_schemes(user))
+def scope_for(user, today=None):
+    return _scope(user, _my_schemes(user), today)
 
 
 def scope_for_programme(programme, schemes=None):
@@ -138,13 +140,13 @@ def tasks_for(user, today=None, scope=None, coordinator=True):
     reads once for both of its lists; ``coordinator`` False skips the mentee cities to
     pair (only a programme's coordinators pair them)."""
     today = today or timezone.localdate()
-    scope = scope or scope_for(user)
+    scope = scope or scope_for(user, today)
     roles = scope.mine
     visits = _visits(scope)
     tasks = [task for _role, task in _role_tasks(scope, roles, visits)]
     facilitated = {role.scheme_id for role in roles if role.role == "facilitator"}
     tasks += _visit_items(visits, facilitated, {role.scheme_id for role in roles}, today)
-    tasks += _meeting_items({role.scheme_id for role in roles}, today)
+    tasks += _meeting_items(roles, today)
     if coordinator:
         tasks += _mentees_to_pair(user)
     return _in_order(tasks, today)
@@ -344,21 +346,22 @@ def _visit_items(visits, facilitated, schemes, today):
     return tasks
 
 
-def _meeting_items(schemes, today):
+def _meeting_items(roles, today):
     """For everyone of a scheme, its next meeting between the visits in the next two
-    months ("In 3 days: Preparation of the second visit"): one query."""
-    if not schemes:
-        return []
+    months ("In 3 days: Preparation of the second visit"), read with ``roles``."""
     horizon = today + VISIT_HORIZON
-    tasks = []
-    for meeting in next_meetings(schemes, today).values():
-        if meeting.date <= horizon:
-            scheme = meeting.scheme
-            url = reverse(
-                "schemes:meeting", kwargs={"programme": scheme.programme.slug, "number": scheme.number, "pk": meeting.pk}
-            )
-            text = _("%(when)s: %(meeting)s") % {"when": day_nearness(meeting.date, today), "meeting": meeting.title}
-            tasks.append(Task(scheme, text, url, meeting.date, kind="meeting"))
+    tasks, seen = [], set()
+    for role in roles:
+        if role.scheme_id in seen or role.next_meeting_date is None or role.next_meeting_date > horizon:
+            continue
+        seen.add(role.scheme_id)
+        scheme = role.scheme
+        url = reverse(
+            "schemes:meeting", kwargs={"programme": scheme.programme.slug, "number": scheme.number, "pk": role.next_meeting_pk}
+        )
+        when = day_nearness(role.next_meeting_date, today)
+        text = _("%(when)s: %(meeting)s") % {"when": when, "meeting": role.next_meeting_title}
+        tasks.append(Task(scheme, text, url, role.next_meeting_date, kind="meeting"))
     return tasks
 
 
