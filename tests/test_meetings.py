@@ -359,3 +359,16 @@ def test_the_migration_makes_each_preparation_date_a_meeting(tmp_path):
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["rows"] == [["preparation", 1, "Preparation of Setting the scene", "2027-01-27", "Europe/Rome", True]]
     assert result["history"] == [["+", "Preparation of Setting the scene"]]
+
+
+@pytest.mark.django_db
+def test_the_demo_has_meetings_between_the_visits():
+    from schemes.models import Programme
+    from schemes.services.demo import demo_load
+
+    demo_load()
+    demo_load()  # idempotent
+    scheme = Programme.objects.get(slug="inclucities").schemes.get(number=1)
+    assert list(scheme.meetings.values_list("purpose", flat=True)) == ["working", "preparation"]
+    preparation = scheme.meetings.get(purpose="preparation")
+    assert preparation.visit == scheme.visits.get(order=1) and preparation.participants.count() == 4
