@@ -372,3 +372,27 @@ def test_the_demo_has_meetings_between_the_visits():
     assert list(scheme.meetings.values_list("purpose", flat=True)) == ["working", "preparation"]
     preparation = scheme.meetings.get(purpose="preparation")
     assert preparation.visit == scheme.visits.get(order=1) and preparation.participants.count() == 4
+
+
+def test_the_scheme_is_told_of_a_meeting_planned_or_moved(personas):
+    from mentoring.models import Notification
+
+    p = personas
+    facilitator = p.client("facilitator")
+    plan(facilitator)
+    meeting = p.a.meetings.get()
+    page = p.client("mentee").get("/notifications/").content.decode()
+    assert "planned the meeting “Working on the draft action plan" in page
+    assert f'href="{MEETINGS}{meeting.pk}/"' in page
+    assert not Notification.objects.filter(recipient=p.users["facilitator"]).exists()  # never the actor
+    url = f"{MEETINGS}{meeting.pk}/edit/"
+
+    def edit(**change):
+        seen = facilitator.get(url).context["form"]["seen_version"].value()
+        assert facilitator.post(url, meeting_data(seen_version=seen, **change)).status_code == 302
+
+    told = Notification.objects.filter(recipient=p.users["mentee"]).count()
+    edit(notes="Minutes to follow.")  # notes: nobody is told
+    assert Notification.objects.filter(recipient=p.users["mentee"]).count() == told
+    edit(notes="Minutes to follow.", date="2027-02-11")  # a new date: everyone is
+    assert Notification.objects.filter(recipient=p.users["mentee"]).count() == told + 1
