@@ -333,8 +333,11 @@ Visit = apps.get_model("schemes", "Visit")
 network = Organisation.objects.create(kind="network", name="Network")
 programme = Programme.objects.create(name="P", slug="p", coordinating_body=network)
 scheme = Scheme.objects.create(programme=programme, number=1, title="S", theme="T")
-Visit.objects.create(scheme=scheme, order=1, title="Setting the scene", preparation_meeting=datetime.date(2027, 1, 27),
-                     time_zone="Europe/Rome")
+visit = Visit.objects.create(scheme=scheme, order=1, title="Setting the scene",
+                             preparation_meeting=datetime.date(2027, 1, 27), time_zone="Europe/Rome")
+User = apps.get_model("mentoring", "User")
+person = User.objects.create(email="p@test.example", password="x")
+apps.get_model("schemes", "Reminder").objects.create(user=person, key=f"preparation:{visit.pk}:2027-01-27:14")
 Visit.objects.create(scheme=scheme, order=2, title="Inspiration")
 executor = MigrationExecutor(connection)
 executor.loader.build_graph()
@@ -346,7 +349,9 @@ rows = [
     for m in Meeting.objects.all()
 ]
 history = list(apps.get_model("schemes", "HistoricalMeeting").objects.values_list("history_type", "title"))
-print(__import__("json").dumps({"rows": rows, "history": history}))
+reminders = sorted(apps.get_model("schemes", "Reminder").objects.values_list("key", flat=True))
+meeting = Meeting.objects.get()
+print(__import__("json").dumps({"rows": rows, "history": history, "reminders": reminders, "meeting": meeting.pk}))
 """
 
 
@@ -359,6 +364,9 @@ def test_the_migration_makes_each_preparation_date_a_meeting(tmp_path):
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["rows"] == [["preparation", 1, "Preparation of Setting the scene", "2027-01-27", "Europe/Rome", True]]
     assert result["history"] == [["+", "Preparation of Setting the scene"]]
+    # The reminder sent of that date is not sent again under the meeting's key.
+    meeting = result["meeting"]
+    assert result["reminders"] == [f"meeting:{meeting}:2027-01-27:14", "preparation:1:2027-01-27:14"]
 
 
 @pytest.mark.django_db

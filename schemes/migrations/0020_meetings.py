@@ -1,7 +1,8 @@
 """Meetings between the visits (issue 22). A visit's preparation meeting was a date on the
 visit; each such date becomes a Meeting of purpose "preparation" for that visit (titled
 "Preparation of <visit title>", online, in the visit's time zone, with a first history
-row), then the date leaves the visit."""
+row, and the reminders already sent of it recorded under the meeting's key), then the
+date leaves the visit."""
 
 import django.core.validators
 import django.db.models.deletion
@@ -15,6 +16,7 @@ def preparation_meetings_to_meetings(apps, schema_editor):
     Visit = apps.get_model("schemes", "Visit")
     Meeting = apps.get_model("schemes", "Meeting")
     HistoricalMeeting = apps.get_model("schemes", "HistoricalMeeting")
+    Reminder = apps.get_model("schemes", "Reminder")
     now = timezone.now()
     for visit in Visit.objects.filter(preparation_meeting__isnull=False).order_by("pk").iterator():
         meeting = Meeting.objects.create(
@@ -40,6 +42,13 @@ def preparation_meetings_to_meetings(apps, schema_editor):
             history_type="+",
             history_change_reason="Moved from the visit's preparation date",
         )
+        # The reminders already e-mailed of that date stay sent: the reminders name a
+        # meeting by its own key now ("meeting:<id>:<date>:<days>").
+        day = meeting.date.isoformat()
+        for user_id, key in Reminder.objects.filter(key__startswith=f"preparation:{visit.pk}:{day}:").values_list(
+            "user_id", "key"
+        ):
+            Reminder.objects.get_or_create(user_id=user_id, key=f"meeting:{meeting.pk}:{day}:{key.rsplit(':', 1)[1]}")
 
 
 def meetings_to_preparation_meetings(apps, schema_editor):
