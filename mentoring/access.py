@@ -169,6 +169,14 @@ RULES = {
         "edit": {FACILITATOR, COORDINATOR},
         "export": ALL_ROLES,
     },
+    # The report after a visit (seed 002): challenges, risks and recommendations written by
+    # the mentor side and the facilitators; the mentee city responds to each item.
+    "visit_report": {
+        "view": ALL_ROLES,
+        "edit": {MENTOR, FACILITATOR},
+        "respond": {MENTEE},
+        "export": ALL_ROLES,
+    },
     "action_plan": {
         "view": ALL_ROLES,
         "edit": {MENTEE, FACILITATOR},
@@ -200,6 +208,19 @@ RULES = {
         "view": ALL_ROLES,
         "edit": {MENTEE, MENTOR, ASSOCIATION},
         "export": ORGANISERS,
+    },
+    # The closing review (the impact ledger) and the scheme's closing report: everyone of
+    # the scheme reads them; nobody writes them (they are computed).
+    "closing_review": {
+        "view": ALL_ROLES,
+        "export": ALL_ROLES,
+    },
+    # The programme report: every scheme's closing review side by side, for the people who
+    # fund and govern the programme. It is only ever exported (PDF, XLSX), by those who see
+    # every scheme; "view" is every document's (everyone may know it exists).
+    "programme_report": {
+        "view": ALL_ROLES,
+        "export": {COORDINATOR, OBSERVER},
     },
 }
 
@@ -234,11 +255,14 @@ DOCUMENT_LABELS = {
     "political_commitment": gettext_lazy("Political commitment"),
     "visit": gettext_lazy("Visit and agenda"),
     "meeting": gettext_lazy("Meetings between the visits"),
+    "visit_report": gettext_lazy("Visit report"),
     "action_plan": gettext_lazy("Action plan"),
     "action_plan_version": gettext_lazy("Action plan versions"),
     "implementation_update": gettext_lazy("Implementation updates"),
     "training": gettext_lazy("Training"),
     "style_survey": gettext_lazy("Mentoring-styles survey"),
+    "closing_review": gettext_lazy("Closing review and closing report"),
+    "programme_report": gettext_lazy("Programme report (every scheme side by side, PDF and XLSX)"),
 }
 ACTION_LABELS = {
     "view": gettext_lazy("view"),
@@ -246,6 +270,7 @@ ACTION_LABELS = {
     "comment": gettext_lazy("comment"),
     "submit": gettext_lazy("submit"),
     "reopen": gettext_lazy("reopen"),
+    "respond": gettext_lazy("respond"),
     "approve": gettext_lazy("approve"),
     "publish": gettext_lazy("publish"),
     "archive": gettext_lazy("archive"),

@@ -344,6 +344,43 @@ ACTIONS = {
             "count",
         ),
     ),
+    # Visit reports: challenges, risks and recommendations, and the mentee city's responses.
+    "visit_report.item_added": Action(
+        _("%(who)s wrote in the report of “%(visit)s”: “%(label)s”"),
+        ngettext_lazy(
+            "%(who)s wrote %(count)s item in the report of “%(visit)s”",
+            "%(who)s wrote %(count)s items in the report of “%(visit)s”",
+            "count",
+        ),
+        group="visit",
+    ),
+    "visit_report.item_changed": Action(
+        _("%(who)s changed “%(label)s” in the report of “%(visit)s”"),
+        ngettext_lazy(
+            "%(who)s changed %(count)s item in the report of “%(visit)s”",
+            "%(who)s changed %(count)s items in the report of “%(visit)s”",
+            "count",
+        ),
+        group="visit",
+    ),
+    "visit_report.item_removed": Action(
+        _("%(who)s removed “%(label)s” from the report of “%(visit)s”"),
+        ngettext_lazy(
+            "%(who)s removed %(count)s item from the report of “%(visit)s”",
+            "%(who)s removed %(count)s items from the report of “%(visit)s”",
+            "count",
+        ),
+        group="visit",
+    ),
+    "visit_report.responded": Action(
+        _("%(who)s responded to “%(label)s” in the report of “%(visit)s”"),
+        ngettext_lazy(
+            "%(who)s responded to %(count)s item in the report of “%(visit)s”",
+            "%(who)s responded to %(count)s items in the report of “%(visit)s”",
+            "count",
+        ),
+        group="visit",
+    ),
     # The action plan.
     "action.added": Action(
         _("%(who)s added the action “%(label)s”"),
@@ -652,6 +689,7 @@ KEYS = {
     "schemes.selfassessment": "city_id",
     "schemes.localsupportgroupmember": "group__city_id",
     "schemes.actionplanversion": "number",
+    "schemes.visitreportitem": "visit__order",
 }
 
 
@@ -686,6 +724,7 @@ def _people_url(place):
 LINKS = {
     "schemes.visit": lambda place, entry: _url("visit", place, visit=entry.key),
     "schemes.agendaitem": lambda place, entry: _url("visit", place, visit=entry.key) + f"#session-{entry.object_id}",
+    "schemes.visitreportitem": lambda place, entry: _url("visit_report", place, visit=entry.key) + f"#item-{entry.object_id}",
     "schemes.localsupportgroupmember": lambda place, entry: _url("support_group", place, organisation=entry.key),
     "schemes.meeting": lambda place, entry: _url("meeting", place, pk=entry.object_id),
     "schemes.politicalcommitment": lambda place, entry: _url("scheme", place) + "#commitment",
@@ -706,6 +745,7 @@ LIST_LINKS = {
     "schemes.visit": lambda place, entry: _url("visits", place),
     "schemes.agendaitem": lambda place, entry: _url("visits", place),
     "schemes.meeting": lambda place, entry: _url("meetings", place),
+    "schemes.visitreportitem": lambda place, entry: _url("visits", place),
     "schemes.action": lambda place, entry: _url("action_plan", place),
     "schemes.actioncomment": lambda place, entry: _url("action_plan", place),
     "schemes.actionplanversion": lambda place, entry: _url("action_plan", place) + "#versions",

@@ -26,11 +26,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django_tasks import task
 
-from .models import OrganisationKind, Scheme, TemplateKind
+from .models import OrganisationKind, Scheme, TemplateKind, VisitReportItem
 
 logger = logging.getLogger("mentoring.documents")
 
@@ -86,8 +86,8 @@ STEP_GROUP = "group"
 
 def scheme_documents(scheme):
     """Each ``Document`` of the scheme, in the active language, made by the functions the
-    downloads use: the action plan, each visit's agenda, each city's needs analysis and
-    strengths as filled, the self-assessment report, each city's local support group.
+    downloads use: the action plan, each visit's agenda (and its report, once written), each
+    city's needs analysis and strengths as filled, the self-assessment report, each city's local support group.
     (Good practices belong to the programme, not to a scheme.)"""
     for _step, document in documents_by_step(scheme):
         yield document
@@ -100,13 +100,18 @@ def documents_by_step(scheme):
     from .views.assessments import self_assessment_document
     from .views.questionnaires import OWNER_SIDES, filling_of, questionnaire_document
     from .views.support_groups import roster_document
+    from .views.visit_reports import report_document
     from .views.visits import agenda_document
 
     plan = plan_for(scheme)
     if plan.pk is not None:
         yield STEP_PLAN, plan_document(scheme, plan)
-    for visit in scheme.visits.select_related("host").order_by("order"):
+    # Each visit's report too, once it has an item (read with the visits: one query).
+    reported = Exists(VisitReportItem.objects.filter(visit=OuterRef("pk")))
+    for visit in scheme.visits.select_related("host").annotate(reported=reported).order_by("order"):
         yield STEP_VISITS, agenda_document(scheme, visit)
+        if visit.reported:
+            yield STEP_VISITS, report_document(scheme, visit)
     parties = list(
         scheme.parties.filter(organisation__kind=OrganisationKind.CITY).select_related("organisation").order_by("side", "order")
     )

@@ -9,6 +9,7 @@ from .views import (
     action_plans,
     assessments,
     attachments,
+    closing,
     commitments,
     dashboard,
     matching,
@@ -23,6 +24,7 @@ from .views import (
     support_groups,
     templates,
     training,
+    visit_reports,
     visits,
     waiting,
 )
@@ -67,6 +69,8 @@ visit_urls = [
     path("<int:visit>/sessions/<int:session>/", visits.session_edit, name="session"),
     path("<int:visit>/sessions/<int:session>/move/", visits.session_move_view, name="session_move"),
     path("<int:visit>/sessions/<int:session>/delete/", visits.session_delete, name="session_delete"),
+    # Visits that start from the method (issue 22): the seed's agenda elements as sessions.
+    path("<int:visit>/agenda/from-method/", visits.agenda_from_method, name="visit_agenda_from_method"),
 ]
 
 action_plan_urls = [
@@ -155,6 +159,27 @@ scheme_urls = [
     path("meetings/<int:pk>/history/", meetings.meeting_history, name="meeting_history"),
     path("meetings/<int:pk>/history/<int:history_id>/restore/", meetings.meeting_restore, name="meeting_restore"),
     path("meetings/<int:pk>/meeting.ics", meetings.meeting_ics, name="meeting_ics"),
+    # Visit reports: challenges, risks, recommendations, the mentee city's responses, the PDF,
+    # and a recommendation made a draft action of the plan.
+    path("visits/<int:visit>/report/", visit_reports.visit_report, name="visit_report"),
+    path("visits/<int:visit>/report/report.pdf", visit_reports.visit_report_pdf, name="visit_report_pdf"),
+    path("visits/<int:visit>/report/items/new/", visit_reports.item_create, name="visit_report_item_create"),
+    path("visits/<int:visit>/report/items/<int:item>/edit/", visit_reports.item_edit, name="visit_report_item_edit"),
+    path("visits/<int:visit>/report/items/<int:item>/delete/", visit_reports.item_delete, name="visit_report_item_delete"),
+    path(
+        "visits/<int:visit>/report/items/<int:item>/respond/", visit_reports.item_respond_view, name="visit_report_item_respond"
+    ),
+    path("visits/<int:visit>/report/items/<int:item>/history/", visit_reports.item_history, name="visit_report_item_history"),
+    path(
+        "visits/<int:visit>/report/items/<int:item>/history/<int:history_id>/restore/",
+        visit_reports.item_restore,
+        name="visit_report_item_restore",
+    ),
+    path("visits/<int:visit>/report/items/<int:item>/action/", visit_reports.item_to_action, name="visit_report_item_action"),
+    # The closing review and the scheme's closing report (issue 22).
+    path("closing/review/", closing.closing_review, name="closing_review"),
+    path("closing/report.pdf", closing.closing_report_pdf, name="closing_report_pdf"),
+    path("closing/report.xlsx", closing.closing_report_xlsx, name="closing_report_xlsx"),
 ]
 
 organisation_urls = [
@@ -221,6 +246,9 @@ programme_urls = [
     path("matching/", matching.matching_list, name="matching"),
     path("matching/<int:organisation>/", matching.matching_detail, name="matching_detail"),
     path("matching/<int:organisation>/pair/", matching.matching_pair, name="matching_pair"),
+    # The programme report for the people who fund and govern the programme (issue 22).
+    path("report.pdf", closing.programme_report, name="programme_report"),
+    path("report.xlsx", closing.programme_report_xlsx, name="programme_report_xlsx"),
     path("schemes/new/", schemes.scheme_create_view, name="scheme_create"),
     path("schemes/<int:number>/", include(scheme_urls)),
 ]

@@ -154,6 +154,9 @@ TABLE = {
     "schemes:dashboard": row("programme", page(ORGANISERS | {"observer"}), GET_ONLY),
     "schemes:dashboard_csv": row("programme", page(ORGANISERS | {"observer"}), GET_ONLY),
     "schemes:dashboard_xlsx": row("programme", page(ORGANISERS | {"observer"}), GET_ONLY),
+    # The programme report (every scheme's closing review): coordinators and observers.
+    "schemes:programme_report": row("programme", page(PROGRAMME_WIDE), GET_ONLY),
+    "schemes:programme_report_xlsx": row("programme", page(PROGRAMME_WIDE), GET_ONLY),
     "schemes:programme_edit": row("programme", page(COORD), action(COORD, done=200)),
     "schemes:not_answered": row("programme", page(COORD), GET_ONLY),
     "schemes:programme_archive": row("programme", POST_ONLY, action(COORD, done=ASKS)),
@@ -412,6 +415,26 @@ TABLE.update(
         "schemes:session": row("scheme_child", page(ORGANISERS), action(ORGANISERS, done=200)),
         "schemes:session_move": row("scheme_child", POST_ONLY, action(ORGANISERS)),
         "schemes:session_delete": row("scheme_child", POST_ONLY, action(ORGANISERS, done=ASKS)),
+        # Visits that start from the method (issue 22): an empty POST shows the page again.
+        "schemes:visit_agenda_from_method": row("scheme_child", page(ORGANISERS), action(ORGANISERS, done=200)),
+    }
+)
+
+# Visit reports: written by the mentor side and facilitators, answered by the mentee city,
+# read by everyone; a recommendation is made a draft action by the plan's editors (asked
+# first). The matrix's item of each scheme is a recommendation.
+REPORT_WRITERS = {"mentor", "facilitator"}
+TABLE.update(
+    {
+        "schemes:visit_report": row("scheme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:visit_report_pdf": row("scheme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:visit_report_item_create": row("scheme_child", page(REPORT_WRITERS), action(REPORT_WRITERS, done=200)),
+        "schemes:visit_report_item_edit": row("scheme_child", page(REPORT_WRITERS), action(REPORT_WRITERS, done=200)),
+        "schemes:visit_report_item_delete": row("scheme_child", POST_ONLY, action(REPORT_WRITERS, done=ASKS)),
+        "schemes:visit_report_item_respond": row("scheme_child", page({"mentee"}), action({"mentee"}, done=200)),
+        "schemes:visit_report_item_history": row("scheme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:visit_report_item_restore": row("scheme_child", POST_ONLY, action(REPORT_WRITERS)),
+        "schemes:visit_report_item_action": row("scheme_child", POST_ONLY, action({"mentee", "facilitator"}, done=ASKS)),
     }
 )
 
@@ -440,6 +463,10 @@ TABLE.update(
         "schemes:action_plan_pdf": row("scheme", page(IN_PROGRAMME), GET_ONLY),
         "schemes:action_plan_csv": row("scheme", page(IN_PROGRAMME), GET_ONLY),
         "schemes:action_plan_xlsx": row("scheme", page(IN_PROGRAMME), GET_ONLY),
+        # The closing review and the scheme's closing report: everyone of the scheme.
+        "schemes:closing_review": row("scheme", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:closing_report_pdf": row("scheme", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:closing_report_xlsx": row("scheme", page(IN_PROGRAMME), GET_ONLY),
     }
 )
 
@@ -627,6 +654,13 @@ class Matrix:
                 visit=visit, day="2027-03-10", start_time="09:00", end_time="10:00", session_type="recap", title="Recap"
             )
 
+        from schemes.models import VisitReportItem
+
+        self.report_item = {
+            key: VisitReportItem.objects.create(visit=session.visit, kind="recommendation", text="Open a welcome desk.")
+            for key, session in self.session.items()
+        }
+
         self.training = {
             key: TrainingSession.objects.create(programme=programme, title="Kick-off", date="2026-02-01")
             for key, programme in (("own", p.programme), ("foreign", p.other_programme))
@@ -781,6 +815,13 @@ class Matrix:
             plan_key = "sibling" if variant == "foreign" else variant
             values["pk"] = self.plan_action[plan_key].pk
             values["version"] = 1 if variant != "foreign" else 99
+        elif name.startswith("schemes:visit_report"):
+            # Another scheme's item under scheme A's visit; scheme A's report pages without
+            # an item, under a visit it does not have.
+            item = self.report_item["sibling" if variant == "foreign" else variant]
+            values["visit"] = 99 if variant == "foreign" and "item" not in wanted else 1
+            values["item"] = item.pk
+            values["history_id"] = item.history.latest("history_id").history_id
         elif "visit" in wanted:
             own = variant in {"own", "sibling", "outside"}
             values["visit"] = 1 if own or "session" in wanted else 99

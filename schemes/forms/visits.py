@@ -8,13 +8,25 @@ import zoneinfo
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, TextLimitMixin
 from mentoring.submissions import SubmitOnceMixin
 from mentoring.templatetags.dates import day_heading
 
-from ..models import AgendaItem, LocalSupportGroupMember, Organisation, OrganisationKind, Visit
+from ..models import (
+    AgendaItem,
+    GoodPractice,
+    LocalSupportGroupMember,
+    MeetingMode,
+    Organisation,
+    OrganisationKind,
+    SessionType,
+    Visit,
+    VisitKind,
+)
+from ..services.schemes import kind_for_host_side
 from ..services.visits import session_check, session_text
 
 TIME_ZONES = sorted(zone for zone in zoneinfo.available_timezones() if "/" in zone and not zone.startswith("Etc/"))
@@ -63,6 +75,7 @@ class VisitForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.Mode
             "title",
             "host",
             "mode",
+            "kind",
             "status",
             "start_date",
             "end_date",
@@ -70,12 +83,14 @@ class VisitForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.Mode
             "location",
             "aim",
             "expected_outcome",
+            "clarifying_questions",
         ]
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
             "aim": forms.Textarea(attrs={"rows": 3}),
             "expected_outcome": forms.Textarea(attrs={"rows": 3}),
+            "clarifying_questions": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
             "aim": _("Every visit has a precise aim: what this visit is for."),
@@ -90,6 +105,12 @@ class VisitForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.Mode
         ).order_by("name")
         self.fields["aim"].required = True
         self.fields["expected_outcome"].required = True
+        # A new visit's kind may be left to the host city: the mentee side's is a visit to
+        # the mentee city, the mentor side's a study visit (online: an online visit).
+        self.fields["kind"].required = False
+        if not self.instance.pk:
+            self.fields["kind"].choices = [("", _("From the host city")), *VisitKind.choices]
+            self.initial.setdefault("kind", "")
 
     def clean(self):
         cleaned = super().clean()
@@ -111,7 +132,15 @@ class VisitForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.Mode
                     "end_date",
                     _("%(count)s agenda session(s) fall outside these days: move them first.") % {"count": outside},
                 )
+        if not cleaned.get("kind"):
+            cleaned["kind"] = self._kind_from_host(cleaned.get("host"), cleaned.get("mode"))
         return cleaned
+
+    def _kind_from_host(self, host, mode):
+        if mode == MeetingMode.ONLINE:
+            return VisitKind.ONLINE
+        side = self.scheme.parties.filter(organisation=host).values_list("side", flat=True).first() if host else None
+        return kind_for_host_side(side)
 
     def warnings(self):
         """Unusual but allowed: shown after saving."""
@@ -172,11 +201,22 @@ class SessionForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.Mo
             "title",
             "place",
             "lead",
+            "good_practice",
+            "key_factors",
             "participants",
             "support_group_members",
             "notes",
         ]
-        widgets = {"start_time": TimeInput(), "end_time": TimeInput(), "notes": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "start_time": TimeInput(),
+            "end_time": TimeInput(),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+            "key_factors": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "good_practice": _("A good practice of the programme this session presents or visits."),
+            "key_factors": _("The scheme's focus key factors this session works on."),
+        }
 
     def __init__(self, *args, visit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -201,6 +241,14 @@ class SessionForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.Mo
             required=False,
             widget=forms.CheckboxSelectMultiple,
         )
+        # Only the programme's good practices and the scheme's focus key factors: any
+        # other id is "Select a valid choice".
+        self.fields["good_practice"].queryset = (
+            GoodPractice.objects.filter(programme_id=visit.scheme.programme_id).select_related("city").order_by("title")
+        )
+        self.fields["key_factors"].queryset = visit.scheme.focus_key_factors.order_by("order")
+        if not self.fields["key_factors"].queryset.exists():
+            self.fields["key_factors"].help_text = _("The scheme has no focus key factors yet: choose them on the scheme's page.")
         self.limit_text_fields()
 
     def clean(self):
@@ -217,3 +265,66 @@ class SessionForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.Mo
                 self.add_error(None, error)
         surface_empty_choice_errors(self)
         return cleaned
+
+
+class MethodAgendaForm(SubmitOnceMixin, forms.Form):
+    """The page that starts an agenda from the method: the one-time token (the sessions
+    are its formset, ``MethodSessionFormSet``)."""
+
+
+class MethodSessionForm(PlainTextMixin, forms.Form):
+    """One agenda element of the method, proposed at a time: ticked to be created."""
+
+    # Required only when ticked (``clean``): an unticked element is not saved.
+    included = forms.BooleanField(label=_("Add this session"), required=False)
+    session_type = forms.ChoiceField(label=_("Type of session"), choices=SessionType.choices, required=False)
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+    day = forms.TypedChoiceField(label=_("Day"), coerce=datetime.date.fromisoformat, required=False)
+    start_time = forms.TimeField(label=_("Starts"), widget=TimeInput(), required=False)
+    end_time = forms.TimeField(label=_("Ends"), widget=TimeInput(), required=False)
+
+    def __init__(self, *args, visit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["day"].choices = [(day.isoformat(), day_heading(day)) for day in visit.days]
+        if not self.is_bound and isinstance(self.initial.get("day"), datetime.date):
+            self.initial["day"] = self.initial["day"].isoformat()
+
+    def full_clean(self):
+        # An unticked element is not checked: what it says is not saved.
+        super().full_clean()
+        if self.is_bound and not self.cleaned_data.get("included") and "included" not in self.errors:
+            self._errors = ErrorDict()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("included"):
+            return cleaned
+        for name in ("session_type", "title", "day", "start_time", "end_time"):
+            if not cleaned.get(name) and name not in self.errors:
+                self.add_error(name, _("This field is required."))
+        start, end = cleaned.get("start_time"), cleaned.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("The session ends before it starts."))
+        return cleaned
+
+
+class BaseMethodSessionFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        if not any(form.cleaned_data.get("included") for form in self.forms):
+            raise ValidationError(_("Tick at least one session to add."))
+
+    def rows(self):
+        """What the ticked sessions say, in their order."""
+        return [form.cleaned_data for form in self.forms if form.cleaned_data.get("included")]
+
+    def form_of_row(self, index):
+        """The form of the ``index``-th ticked session."""
+        return [form for form in self.forms if form.cleaned_data.get("included")][index]
+
+
+MethodSessionFormSet = forms.formset_factory(
+    MethodSessionForm, formset=BaseMethodSessionFormSet, extra=0, max_num=20, validate_max=True, absolute_max=20
+)

@@ -62,6 +62,7 @@ from .questionnaires import (
 from .reminders import Reminder
 from .self_assessments import ContextFactorNote, KeyFactorAssessment, Level, SelfAssessment
 from .support_groups import MAX_MEMBERS, LocalSupportGroup, LocalSupportGroupMember, StakeholderType
-from .visits import AgendaItem, MeetingMode, SessionType, Visit, VisitStatus
+from .visit_reports import MAX_REPORT_TEXT, ReportItemKind, VisitReportItem
+from .visits import AgendaItem, MeetingMode, SessionType, Visit, VisitKind, VisitStatus
 
 __all__ = [name for name in dir() if not name.startswith("_")]

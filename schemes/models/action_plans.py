@@ -84,6 +84,15 @@ class Action(models.Model):
     needs = models.ManyToManyField(Need, verbose_name=_("needs addressed"), related_name="actions", blank=True)
     status = models.CharField(_("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    # The recommendation of a visit report this action was made from (visit reports).
+    from_recommendation = models.ForeignKey(
+        "schemes.VisitReportItem",
+        verbose_name=_("from the recommendation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+    )
 
     history = HistoricalRecords(m2m_fields=[key_factors, needs])
 

@@ -24,6 +24,18 @@ class VisitStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class VisitKind(models.TextChoices):
+    """What kind of visit it is (seed 004: visits "to the mentor's city (such as study
+    visits and site visits) or to the mentee's city", "work shadowing visits"; seed 002:
+    the "peer review" model; seed 000: a virtual "visit")."""
+
+    MENTEE_CITY = "mentee_city", _("Visit to the mentee city")
+    STUDY_VISIT = "study_visit", _("Study visit or site visit to the mentor city")
+    WORK_SHADOWING = "work_shadowing", _("Work shadowing")
+    PEER_REVIEW = "peer_review", _("Peer review")
+    ONLINE = "online", _("Online visit")
+
+
 class Visit(models.Model):
     scheme = models.ForeignKey("schemes.Scheme", verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="visits")
     order = models.PositiveSmallIntegerField(_("number"))
@@ -37,11 +49,17 @@ class Visit(models.Model):
         blank=True,
     )
     mode = models.CharField(_("mode"), max_length=20, choices=MeetingMode.choices, default=MeetingMode.IN_PERSON)
+    kind = models.CharField(_("kind of visit"), max_length=20, choices=VisitKind.choices, default=VisitKind.MENTEE_CITY)
     start_date = models.DateField(_("first day"), null=True, blank=True)
     end_date = models.DateField(_("last day"), null=True, blank=True)
     location = models.CharField(_("location"), max_length=300, blank=True)
     aim = models.TextField(_("aim"), blank=True)
     expected_outcome = models.TextField(_("expected outcome"), blank=True)
+    clarifying_questions = models.TextField(
+        _("clarifying questions"),
+        blank=True,
+        help_text=_("Clarifying questions to be answered during the visit (seed 000 §5)."),
+    )
     status = models.CharField(_("status"), max_length=20, choices=VisitStatus.choices, default=VisitStatus.PLANNED)
     time_zone = models.CharField(
         _("time zone"),
@@ -113,8 +131,19 @@ class AgendaItem(models.Model):
         "schemes.LocalSupportGroupMember", verbose_name=_("local support group members"), related_name="agenda_items", blank=True
     )
     notes = models.TextField(_("notes"), blank=True)
+    good_practice = models.ForeignKey(
+        "schemes.GoodPractice",
+        verbose_name=_("good practice presented"),
+        on_delete=models.SET_NULL,
+        related_name="agenda_items",
+        null=True,
+        blank=True,
+    )
+    key_factors = models.ManyToManyField(
+        "benchmarks.KeyFactor", verbose_name=_("focus key factors discussed"), related_name="agenda_items", blank=True
+    )
 
-    history = HistoricalRecords(m2m_fields=[participants, support_group_members])
+    history = HistoricalRecords(m2m_fields=[participants, support_group_members, key_factors])
 
     class Meta:
         verbose_name = _("agenda session")

@@ -445,7 +445,8 @@ def action_comment_add(*, form, action, user):
 
 
 def plan_actions_prefetched(plan):
-    return actions_of(plan).prefetch_related(
+    actions = actions_of(plan).select_related("from_recommendation__visit")  # its origin, in the same query
+    return actions.prefetch_related(
         Prefetch("updates", queryset=ImplementationUpdate.objects.select_related("author", "member").order_by("-date", "-id")),
         Prefetch("comments", queryset=ActionComment.objects.select_related("author", "member")),
     )

@@ -47,6 +47,7 @@ from ..models import (
     SchemeParty,
     SchemePhase,
     Side,
+    VisitKind,
 )
 from .schemes import default_visit_plan, scheme_create
 
@@ -445,9 +446,11 @@ def pair(*, programme, mentee_city, mentor_city, actor, waiting_scheme=None, ben
             order += 1
     programme.cities.add(mentor_city, *associations)
     visits = list(scheme.visits.order_by("order"))
-    for visit, (_title, side) in zip(visits, default_visit_plan(len(visits)), strict=False):
+    for visit, (_title, side, _position) in zip(visits, default_visit_plan(len(visits)), strict=False):
         if side == Side.MENTOR and visit.host_id == mentee_city.pk:
             visit.host = mentor_city
+            if visit.kind == VisitKind.MENTEE_CITY:
+                visit.kind = VisitKind.STUDY_VISIT
             visit._change_reason = _("The mentor city hosts this visit")
             visit.save()
     scheme._change_reason = _("Paired with %(city)s") % {"city": mentor_city.name}

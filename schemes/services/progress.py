@@ -43,6 +43,7 @@ from ..models import (
     SchemeParty,
     SchemeRole,
     Side,
+    StakeholderType,
     TemplateKind,
     TrainingSession,
     Visit,
@@ -50,6 +51,7 @@ from ..models import (
 )
 from .action_plans import FINISHED
 from .meetings import next_meeting_annotations
+from .visits import worth_checking
 
 APPROVAL_AFTER_LAST_VISIT = datetime.timedelta(days=61)
 
@@ -114,6 +116,7 @@ class SchemeProgress:
     next_event: str = ""
     next_visit: Visit | None = None  # the first visit not yet held or cancelled
     plan: ActionPlan | None = None
+    warnings: list = field(default_factory=list)  # "Worth checking" (services.visits.worth_checking)
 
     @property
     def late(self):
@@ -189,7 +192,18 @@ def _read_with_schemes(schemes):
             .annotate(
                 support_group_size=Coalesce(
                     Subquery(members.order_by().values("group_id").annotate(n=Count("pk")).values("n")), 0
-                )
+                ),
+                # Migrant representatives in the group (seed 000 §4), for "Worth checking".
+                migrant_members=Coalesce(
+                    Subquery(
+                        members.filter(stakeholder_type=StakeholderType.MIGRANT_ASSOCIATION)
+                        .order_by()
+                        .values("group_id")
+                        .annotate(n=Count("pk"))
+                        .values("n")
+                    ),
+                    0,
+                ),
             ),
         ),
         Prefetch(
@@ -436,7 +450,16 @@ def progress_for(schemes, today=None):
                 upcoming.append((visit.start_date, str(visit)))
         next_date, next_event = min(upcoming, default=(None, ""), key=lambda pair: pair[0])
         next_visit = next((v for v in scheme_visits if v.status in (VisitStatus.PLANNED, VisitStatus.CONFIRMED)), None)
-        result[scheme.pk] = SchemeProgress(scheme, steps, visit_steps, next_date, next_event, next_visit, plan)
+        result[scheme.pk] = SchemeProgress(
+            scheme,
+            steps,
+            visit_steps,
+            next_date,
+            next_event,
+            next_visit,
+            plan,
+            worth_checking(peer=peer, city_parties=cities, visits=scheme_visits),
+        )
     return result
 
 

@@ -333,3 +333,184 @@ def calendar(visits, *, url_of, meetings=(), meeting_url=None, now=None):
         cal.add_component(meeting_event(meeting, url=meeting_url(meeting), stamp=stamp))
     cal.add_missing_timezones()
     return cal.to_ical()
+
+
+# Starting an agenda from the method (issue 22): the seed's agenda elements of the
+# visit's position in the series, each proposed in a free slot of the visit's days.
+DAY_STARTS = datetime.time(9, 0)
+DAY_ENDS = datetime.time(18, 0)
+EVENING_STARTS = datetime.time(19, 0)
+NIGHT = datetime.time(23, 0)
+BREAK = datetime.timedelta(minutes=15)
+
+
+def visit_position_of(visit):
+    """The visit's place in the method's series (schemes.method.visit_position): two
+    small queries, for the one page that proposes an agenda."""
+    from .. import method
+    from ..models import SchemeParty
+
+    count = visit.scheme.visits.count()
+    side = (
+        SchemeParty.objects.filter(scheme=visit.scheme, organisation_id=visit.host_id).values_list("side", flat=True).first()
+        if visit.host_id
+        else None
+    )
+    return method.visit_position(visit.order, count, side)
+
+
+def _free_slot(busy, days, first_day, earliest, latest, length):
+    """The first (day, start, end) from ``days[first_day]`` at ``earliest`` on, ending
+    by ``latest``, that overlaps nothing in ``busy`` ({day: [(start, end)]} as datetimes),
+    or None."""
+    for day in days[first_day:]:
+        cursor = _at(day, earliest)
+        while cursor + length <= _at(day, latest):
+            clash = next((end for start, end in busy.get(day, []) if start < cursor + length and end > cursor), None)
+            if clash is None:
+                return day, cursor, cursor + length
+            cursor = clash + BREAK
+    return None
+
+
+def method_proposals(visit, position):
+    """[{session_type, title, day, start_time, end_time, included}] for the agenda elements
+    of ``position`` (schemes.method.AGENDA_ELEMENTS): the working sessions spread over
+    the visit's days from 9:00 with a quarter of an hour between them, the informal
+    activity in the first evening, none over a session already on the agenda. An element
+    that finds no free slot is proposed unticked."""
+    from .. import method
+
+    days = visit.days
+    if not days:
+        return []
+    busy = defaultdict(list)
+    for session in visit.agenda_items.all():
+        busy[session.day].append((_at(session.day, session.start_time), _at(session.day, session.end_time)))
+    elements = method.AGENDA_ELEMENTS[position]
+    working = sum(1 for element in elements if element.session_type != "informal")
+    proposals = []
+    worked = 0
+    for number, element in enumerate(elements):
+        length = datetime.timedelta(minutes=element.minutes)
+        if element.session_type == "informal":
+            slot = _free_slot(busy, days, 0, EVENING_STARTS, NIGHT, length)
+        else:
+            # The working sessions are shared out over the days in their order.
+            first_day = worked * len(days) // working
+            worked += 1
+            slot = _free_slot(busy, days, first_day, DAY_STARTS, DAY_ENDS, length) or _free_slot(
+                busy, days, 0, DAY_STARTS, DAY_ENDS, length
+            )
+        if slot:
+            day, start, end = slot
+            busy[day].append((start, end))
+        else:
+            day, start = days[0], _at(days[0], DAY_STARTS)
+            end = start + length
+        proposals.append(
+            {
+                "number": number,
+                "session_type": element.session_type,
+                "title": str(element.title),
+                "day": day,
+                "start_time": start.time(),
+                "end_time": end.time(),
+                "included": slot is not None,
+            }
+        )
+    return proposals
+
+
+class MethodSessionRefused(Exception):
+    """One of the sessions proposed from the method does not fit: ``index`` says which,
+    ``error`` (a ValidationError) why. Nothing was created."""
+
+    def __init__(self, index, error):
+        super().__init__(index, error)
+        self.index = index
+        self.error = error
+
+
+@transaction.atomic
+def sessions_from_method(*, visit, rows, actor):
+    """Add the sessions of ``rows`` (dicts with day, start_time, end_time, session_type,
+    title) to ``visit``'s agenda, each checked as the session form checks one (no
+    overlap, with the agenda or with each other; the number of sessions; the agenda's
+    text), with the visit's row locked. All or nothing: MethodSessionRefused (the first
+    row that does not fit) and no session is created. Each new session is in the history
+    and the activity log as if added one by one."""
+    from ..models import AgendaItem
+
+    _lock_visit(visit)
+    created = []
+    for index, row in enumerate(rows):
+        try:
+            session_check(
+                visit=visit,
+                day=row["day"],
+                start=row["start_time"],
+                end=row["end_time"],
+                text=session_text(row),
+            )
+        except ValidationError as error:
+            raise MethodSessionRefused(index, error) from error
+        session = AgendaItem(
+            visit=visit,
+            day=row["day"],
+            start_time=row["start_time"],
+            end_time=row["end_time"],
+            session_type=row["session_type"],
+            title=row["title"],
+        )
+        session._change_reason = _("Started from the method")
+        session.save()
+        log_action(
+            actor=actor,
+            action="session.added",
+            obj=session,
+            scheme=visit.scheme,
+            data={"fields": ["day", "start_time", "end_time", "session_type", "title"], **_session_data(visit)},
+        )
+        created.append(session)
+    return created
+
+
+def worth_checking(*, peer, city_parties, visits):
+    """What the seeds' experience says is worth checking on a scheme (never blocking), as
+    a list of schemes.method.Warning: every visit still on the plan hosted by one side
+    (seed 000 §6), every one of them online (seed 004), a mentee city's local support
+    group with members but no migrant representative, the stakeholder type "migrant or
+    community association" (seed 000 §4). Reads nothing: ``city_parties`` are the
+    scheme's city parties (with ``support_group_size`` and ``migrant_members``, as
+    progress_for reads them), ``visits`` its visits."""
+    from .. import method
+    from ..models import MeetingMode, Side, VisitKind
+
+    result = []
+    live = [visit for visit in visits if visit.status != VisitStatus.CANCELLED]
+    side_of = {party.organisation_id: party.side for party in city_parties}
+    sides = {side_of.get(visit.host_id) for visit in live if visit.host_id in side_of}
+    both = {Side.MENTEE, Side.MENTOR} <= {party.side for party in city_parties}
+    if not peer and both and len(sides) == 1:
+        result.append(
+            method.warning(
+                method.ONE_SIDE_ONLY,
+                _("Every visit is hosted by the mentor side.")
+                if Side.MENTOR in sides
+                else _("Every visit is hosted by the mentee side."),
+            )
+        )
+    if live and all(visit.mode == MeetingMode.ONLINE or visit.kind == VisitKind.ONLINE for visit in live):
+        result.append(method.warning(method.ALL_ONLINE, _("Every visit is online.")))
+    for party in city_parties:
+        if party.side == Side.MENTOR or not getattr(party, "support_group_size", 0):
+            continue
+        if not getattr(party, "migrant_members", 0):
+            result.append(
+                method.warning(
+                    method.NO_MIGRANT_REPRESENTATIVE,
+                    _("The local support group of %(city)s has no migrant representative.") % {"city": party.organisation.label},
+                )
+            )
+    return result

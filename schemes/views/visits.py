@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.access import require, scheme_for, scheme_view
@@ -20,20 +21,25 @@ from mentoring.forms import EditConflict
 from mentoring.pages import confirm_page, confirmed, form_page, history_view, removal_question, restore_view
 from mentoring.submissions import submission_save
 
-from ..forms.visits import SessionForm, VisitForm, VisitRecordForm
+from .. import method
+from ..forms.visits import MethodAgendaForm, MethodSessionFormSet, SessionForm, VisitForm, VisitRecordForm
 from ..models import AgendaItem, LocalSupportGroupMember
 from ..services.attachments import annexes, form_context, with_attachments, with_files_flag
 from ..services.meetings import meeting_path, scheme_meetings
 from ..services.visits import (
+    MethodSessionRefused,
     VisitLimit,
     agenda_days,
     calendar,
+    method_proposals,
     session_move,
     session_remove,
     session_save,
+    sessions_from_method,
     visit_add,
     visit_confirm,
     visit_move,
+    visit_position_of,
     visit_record_save,
     visit_remove,
     visit_save,
@@ -57,14 +63,23 @@ def _url(visit):
 
 
 def _sessions(visit):
-    return visit.agenda_items.prefetch_related(
-        "participants__organisation",
-        Prefetch("support_group_members", queryset=LocalSupportGroupMember.objects.select_related("group__city")),
-    ).order_by("day", "start_time")
+    return (
+        visit.agenda_items.select_related("good_practice__city")
+        .prefetch_related(
+            "participants__organisation",
+            "key_factors",
+            Prefetch("support_group_members", queryset=LocalSupportGroupMember.objects.select_related("group__city")),
+        )
+        .order_by("day", "start_time")
+    )
 
 
 def _context(scheme, **extra):
     return {"programme": scheme.programme, "scheme": scheme, **extra}
+
+
+# The form page with the method's guiding questions beside it (schemes.method).
+QUESTIONS_FORM = "visits/form_with_questions.html"
 
 
 @require_safe
@@ -122,6 +137,7 @@ def visit_detail(request, scheme, access, visit):
             access=access,
             visit=visit,
             days=agenda_days(visit, sessions),
+            has_sessions=bool(sessions),
             attendance=visit.support_group_attendance.select_related("group__city"),
             preparation_meetings=visit.preparation_meetings.order_by("date", "start_time", "pk"),
             replies=visit.member_replies.select_related("member__group__city").order_by("member__name", "id"),
@@ -194,7 +210,8 @@ def visit_record(request, scheme, access, visit):
         title=_("After visit %(number)s") % {"number": visit.order},
         submit_label=_("Save"),
         cancel_url=_url(visit),
-        context=_context(scheme, page_title=str(visit), autosave=True),
+        context=_context(scheme, page_title=str(visit), autosave=True, guiding_questions=method.GUIDING_QUESTIONS),
+        template=QUESTIONS_FORM,
     )
 
 
@@ -267,7 +284,8 @@ def _session_page(request, scheme, visit, session):
         title=title,
         submit_label=_("Save"),
         cancel_url=_url(visit),
-        context=_context(scheme, page_title=title, add_another=session is None),
+        context=_context(scheme, page_title=title, add_another=session is None, guiding_questions=method.GUIDING_QUESTIONS),
+        template=QUESTIONS_FORM,
     )
 
 
@@ -301,6 +319,61 @@ def session_move_view(request, scheme, access, visit, session):
     session = _session(visit, session)
     session_move(session=session, up=request.POST.get("direction") == "up", actor=request.user)
     return redirect(_url(visit) + f"#session-{session.pk}")
+
+
+@scheme_view("edit", "visit")
+def agenda_from_method(request, scheme, access, visit):
+    """Start the agenda from the method: the seed's agenda elements for the visit's place
+    in the series, each ticked and proposed in a free slot of its days; the ticked ones
+    are added together, or none if one of them does not fit (seed 000 §5)."""
+    visit = _visit(scheme, visit)
+    if not visit.days:
+        messages.error(request, _("Give the visit its first and last day before building its agenda."))
+        return redirect(_url(visit))
+    position = visit_position_of(visit)
+    form = MethodAgendaForm(request.POST or None)
+    formset = MethodSessionFormSet(
+        request.POST or None,
+        initial=None if request.method == "POST" else method_proposals(visit, position),
+        form_kwargs={"visit": visit},
+        prefix="sessions",
+    )
+    if request.method == "POST":
+        try:
+            saved = submission_save(
+                request,
+                form,
+                lambda: sessions_from_method(visit=visit, rows=formset.rows(), actor=request.user),
+                url=lambda saved: _url(visit) + "#agenda",
+                valid=lambda: form.is_valid() and formset.is_valid(),
+            )
+        except MethodSessionRefused as refused:
+            formset.form_of_row(refused.index).add_error(None, refused.error)
+            saved = None
+        if saved:
+            if not saved.again:
+                count = len(saved.object)
+                messages.success(
+                    request,
+                    ngettext("%(count)s session added from the method.", "%(count)s sessions added from the method.", count)
+                    % {"count": count},
+                )
+            return redirect(saved.url)
+    title = _("Start the agenda of visit %(number)s from the method") % {"number": visit.order}
+    return render(
+        request,
+        "visits/from_method.html",
+        _context(
+            scheme,
+            visit=visit,
+            form=form,
+            formset=formset,
+            purpose=method.VISIT_PURPOSES[position],
+            title=title,
+            page_title=title,
+            cancel_url=_url(visit),
+        ),
+    )
 
 
 def agenda_document(scheme, visit):
