@@ -404,3 +404,21 @@ def test_the_scheme_is_told_of_a_meeting_planned_or_moved(personas):
     assert Notification.objects.filter(recipient=p.users["mentee"]).count() == told
     edit(notes="Minutes to follow.", date="2027-02-11")  # a new date: everyone is
     assert Notification.objects.filter(recipient=p.users["mentee"]).count() == told + 1
+
+
+def test_the_next_date_of_any_number_of_schemes_in_the_same_queries(personas, django_assert_max_num_queries):
+    from schemes.models import Scheme
+    from schemes.services.progress import progress_for, progress_queryset
+
+    p = personas
+    Meeting.objects.create(scheme=p.a, title="Scheme A's meeting", date=days(4))
+    with django_assert_max_num_queries(30) as one:
+        progress = progress_for(progress_queryset(Scheme.objects.filter(pk=p.a.pk)), today=TODAY)
+    assert (progress[p.a.pk].next_date, progress[p.a.pk].next_event) == (days(4), "Scheme A's meeting")
+    for n, scheme in enumerate((p.b, p.c)):
+        for k in range(10):
+            Meeting.objects.create(scheme=scheme, title=f"Meeting {k}", date=days(k + n + 1))
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        progress = progress_for(progress_queryset(Scheme.objects.all()), today=TODAY)
+    assert [progress[s.pk].next_event for s in (p.a, p.b, p.c)] == ["Scheme A's meeting", "Meeting 0", "Meeting 0"]
+    assert [progress[s.pk].next_date for s in (p.a, p.b, p.c)] == [days(4), days(1), days(2)]
