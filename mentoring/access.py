@@ -169,6 +169,12 @@ RULES = {
         "comment": PARTIES,
         "export": ALL_ROLES,
     },
+    # Meetings between the visits: planned by those who plan the visits.
+    "meeting": {
+        "view": ALL_ROLES,
+        "edit": {FACILITATOR, COORDINATOR},
+        "export": ALL_ROLES,
+    },
     # The report after a visit (seed 002): challenges, risks and recommendations written by
     # the mentor side and the facilitators; the mentee city responds to each item.
     "visit_report": {
@@ -278,6 +284,7 @@ DOCUMENT_LABELS = {
     "political_commitment": gettext_lazy("Political commitment"),
     "benchmark_stage": gettext_lazy("Benchmark of each stage"),
     "visit": gettext_lazy("Visit and agenda"),
+    "meeting": gettext_lazy("Meetings between the visits"),
     "visit_report": gettext_lazy("Visit report"),
     "action_plan": gettext_lazy("Action plan"),
     "action_plan_version": gettext_lazy("Action plan versions"),

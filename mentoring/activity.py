@@ -195,6 +195,19 @@ ACTIONS = {
         _("%(who)s removed the visit “%(label)s”"),
         ngettext_lazy("%(who)s removed %(count)s visit", "%(who)s removed %(count)s visits", "count"),
     ),
+    # Meetings between the visits.
+    "meeting.added": Action(
+        _("%(who)s planned the meeting “%(label)s”"),
+        ngettext_lazy("%(who)s planned %(count)s meeting", "%(who)s planned %(count)s meetings", "count"),
+    ),
+    "meeting.changed": Action(
+        _("%(who)s changed the meeting “%(label)s”"),
+        ngettext_lazy("%(who)s changed %(count)s meeting", "%(who)s changed %(count)s meetings", "count"),
+    ),
+    "meeting.removed": Action(
+        _("%(who)s removed the meeting “%(label)s”"),
+        ngettext_lazy("%(who)s removed %(count)s meeting", "%(who)s removed %(count)s meetings", "count"),
+    ),
     "session.added": Action(
         _("%(who)s added the session “%(label)s” to the agenda of “%(visit)s”"),
         ngettext_lazy(
@@ -756,6 +769,7 @@ LINKS = {
     "schemes.agendaitem": lambda place, entry: _url("visit", place, visit=entry.key) + f"#session-{entry.object_id}",
     "schemes.visitreportitem": lambda place, entry: _url("visit_report", place, visit=entry.key) + f"#item-{entry.object_id}",
     "schemes.localsupportgroupmember": lambda place, entry: _url("support_group", place, organisation=entry.key),
+    "schemes.meeting": lambda place, entry: _url("meeting", place, pk=entry.object_id),
     "schemes.politicalcommitment": lambda place, entry: _url("scheme", place) + "#commitment",
     "schemes.mentoringevaluation": lambda place, entry: _url("closing", place) + f"#evaluation-{entry.object_id}",
     "schemes.disseminationoutput": lambda place, entry: _url("closing", place) + f"#output-{entry.object_id}",
@@ -776,6 +790,7 @@ LINKS = {
 LIST_LINKS = {
     "schemes.visit": lambda place, entry: _url("visits", place),
     "schemes.agendaitem": lambda place, entry: _url("visits", place),
+    "schemes.meeting": lambda place, entry: _url("meetings", place),
     "schemes.visitreportitem": lambda place, entry: _url("visits", place),
     "schemes.action": lambda place, entry: _url("action_plan", place),
     "schemes.actioncomment": lambda place, entry: _url("action_plan", place),

@@ -37,6 +37,7 @@ from .models import Notification
 
 # A visit's change is told when its dates or place change (its aim, or a record, is not).
 VISIT_PLACE_AND_DATES = frozenset({"start_date", "end_date", "location", "host", "mode", "time_zone"})
+MEETING_PLACE_AND_TIME = frozenset({"date", "start_time", "end_time", "time_zone", "place", "link", "mode"})
 # The most the header counts (beyond: "99+"), so a forgotten inbox costs no more.
 COUNT_LIMIT = 100
 
@@ -93,6 +94,11 @@ RULES = {
     # A visit's dates, place or agenda changed.
     "visit.changed": Rule(
         ("scheme",), "visits", when=lambda entry: bool(VISIT_PLACE_AND_DATES & set(entry.data.get("fields") or ()))
+    ),
+    # A meeting between the visits planned, or its date, time or place changed.
+    "meeting.added": AGENDA,
+    "meeting.changed": Rule(
+        ("scheme",), "visits", when=lambda entry: bool(MEETING_PLACE_AND_TIME & set(entry.data.get("fields") or ()))
     ),
     "session.added": AGENDA,
     "session.changed": AGENDA,

@@ -136,6 +136,14 @@ class VisitAdmin(SimpleHistoryAdmin):
     inlines = [AgendaItemInline]
 
 
+@admin.register(models.Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["scheme", "title", "purpose", "date", "start_time", "mode"]
+    list_filter = ["purpose", "mode"]
+    list_select_related = ["scheme__programme"]
+    filter_horizontal = ["participants"]
+
+
 class ActionInline(admin.StackedInline):
     model = models.Action
     extra = 0

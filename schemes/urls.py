@@ -15,6 +15,7 @@ from .views import (
     commitments,
     dashboard,
     matching,
+    meetings,
     organisations,
     people,
     practices,
@@ -151,6 +152,15 @@ scheme_urls = [
     path("commitments/<int:pk>/delete/", commitments.commitment_delete, name="commitment_delete"),
     path("commitments/<int:pk>/history/", commitments.commitment_history, name="commitment_history"),
     path("commitments/<int:pk>/history/<int:history_id>/restore/", commitments.commitment_restore, name="commitment_restore"),
+    # Meetings between the visits (issue 22).
+    path("meetings/", meetings.meeting_list, name="meetings"),
+    path("meetings/new/", meetings.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/edit/", meetings.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/delete/", meetings.meeting_delete, name="meeting_delete"),
+    path("meetings/<int:pk>/history/", meetings.meeting_history, name="meeting_history"),
+    path("meetings/<int:pk>/history/<int:history_id>/restore/", meetings.meeting_restore, name="meeting_restore"),
+    path("meetings/<int:pk>/meeting.ics", meetings.meeting_ics, name="meeting_ics"),
     # Visit reports: challenges, risks, recommendations, the mentee city's responses, the PDF,
     # and a recommendation made a draft action of the plan.
     path("visits/<int:visit>/report/", visit_reports.visit_report, name="visit_report"),

@@ -85,7 +85,6 @@ def test_a_visit_lasts_at_most_its_days_and_takes_at_most_its_sessions(personas,
     five_years = visit_data(
         start_date="2027-03-10",
         end_date="2032-03-09",
-        preparation_meeting="",
         seen_version=seen,
         host=str(personas.mentee_city.pk),
     )

@@ -12,6 +12,7 @@ from schemes.models import (
     Action,
     LocalSupportGroup,
     LocalSupportGroupMember,
+    Meeting,
     Organisation,
     PoliticalCommitment,
     Response,
@@ -84,15 +85,17 @@ def test_late_steps_and_the_next_date(personas):
     first, second, third = p.a.visits.order_by("order")
     first.start_date, first.end_date = days(-120), days(-119)
     first.save()
-    second.start_date, second.end_date, second.preparation_meeting = days(30), days(32), days(5)
+    second.start_date, second.end_date = days(30), days(32)
     second.save()
+    Meeting.objects.create(scheme=p.a, purpose="preparation", visit=second, title="Preparation of Inspiration", date=days(5))
+    Meeting.objects.create(scheme=p.a, title="Working meeting on the plan", date=days(-3))  # past
     state, progress = states(p.a)
     # The first visit is over and not recorded as held; preparation was due by its first day.
     assert state["visit-1"] == "late"
     assert state["needs_analysis"] == state["scope"] == state["support_group"] == "late"
     assert state["pairing"] == "done"
     assert state["visit-2"] == "todo"
-    assert (progress.next_date, progress.next_event) == (days(5), "Preparation meeting of Visit 2: Inspiration")
+    assert (progress.next_date, progress.next_event) == (days(5), "Preparation of Inspiration")
     assert progress.next_visit == first
     assert {step.label for step in progress.late} >= {"Needs analysis", "Visit 1: Setting the scene"}
 
@@ -107,8 +110,9 @@ def test_late_steps_and_the_next_date(personas):
     third.save()
     second.status = "cancelled"
     second.save()
-    state, _ = states(p.a)
+    state, progress = states(p.a)
     assert state["visits"] == "done" and state["approval"] == "late"
+    assert progress.next_date is None  # the cancelled visit's preparation meeting is off
     p.a.end_date = days(30)
     p.a.save()
     assert states(p.a)[0]["approval"] == "todo"

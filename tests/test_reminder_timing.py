@@ -10,7 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from mentoring.models import LogEntry
-from schemes.models import Programme, Reminder
+from schemes.models import Meeting, Programme, Reminder
 from schemes.services.reminders import send_reminders
 
 from .test_background import DATABASE_QUEUE
@@ -123,8 +123,11 @@ def test_only_the_coordinators_change_the_days(personas):
 def visit_on(scheme, day, preparation=None):
     visit = scheme.visits.get(order=1)
     visit.start_date = visit.end_date = day
-    visit.preparation_meeting = preparation
     visit.save()
+    if preparation is not None:
+        Meeting.objects.create(
+            scheme=scheme, purpose="preparation", visit=visit, title="Preparation of the first visit", date=preparation
+        )
     return visit
 
 
@@ -146,8 +149,8 @@ def test_visit_reminders_go_on_the_programmes_days_and_on_no_other(personas):
     # before it (days 20 and 28); nothing on the settings' 14 and 3, nor on the day.
     assert sent_on == [10, 18, 20, 28]
     assert all(len(lines) == 1 for lines in told.values() if lines)
-    assert "Preparation meeting" in told[10][0] and "in 10 days" in told[10][0]
-    assert "Preparation meeting" in told[18][0] and "in 2 days" in told[18][0]
+    assert "Preparation of the first visit" in told[10][0] and "in 10 days" in told[10][0]
+    assert "Preparation of the first visit" in told[18][0] and "in 2 days" in told[18][0]
     assert told[20][0].startswith("- Visit 1") and "in 10 days" in told[20][0]
     assert told[28][0].startswith("- Visit 1") and "in 2 days" in told[28][0]
     # The other programme keeps its own days.

@@ -254,6 +254,20 @@ TABLE.update(
     }
 )
 
+# Meetings between the visits: planned by those who plan the visits, read by everyone.
+TABLE.update(
+    {
+        "schemes:meetings": row("scheme", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:meeting_create": row("scheme", page(ORGANISERS), action(ORGANISERS, done=200)),
+        "schemes:meeting": row("scheme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:meeting_edit": row("scheme_child", page(ORGANISERS), action(ORGANISERS, done=200)),
+        "schemes:meeting_delete": row("scheme_child", POST_ONLY, action(ORGANISERS, done=ASKS)),
+        "schemes:meeting_history": row("scheme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:meeting_restore": row("scheme_child", POST_ONLY, action(ORGANISERS)),
+        "schemes:meeting_ics": row("scheme_child", page(IN_PROGRAMME), GET_ONLY),
+    }
+)
+
 # Local support groups: the mentee city's group, edited by its officers and facilitators.
 LSG_EDITORS = {"mentee", "facilitator"}
 TABLE.update(
@@ -723,6 +737,13 @@ class Matrix:
             self.stage[key] = SchemeBenchmark.objects.create(
                 scheme=scheme, benchmark=self.benchmark_draft["own"], name="Second part", order=2
             )
+
+        from schemes.models import Meeting
+
+        self.meeting = {
+            key: Meeting.objects.create(scheme=scheme, title="Working meeting", date="2026-04-01")
+            for key, scheme in (("own", p.a), ("sibling", p.b))
+        }
         from schemes.models import LocalSupportGroup, LocalSupportGroupMember
 
         self.member = {
@@ -914,6 +935,10 @@ class Matrix:
             ]
             values["pk"] = record.pk
             values["history_id"] = record.history.latest("history_id").history_id
+        elif name.startswith("schemes:meeting") and "pk" in wanted:
+            meeting = self.meeting["own" if variant == "own" else "sibling"]
+            values["pk"] = meeting.pk
+            values["history_id"] = meeting.history.latest("history_id").history_id
         elif name.startswith("schemes:support_group"):
             values["organisation"] = self.city(variant, "mentee").pk
             values["pk"] = self.member[variant if variant in {"own", "neighbour"} else "sibling"].pk

@@ -8,7 +8,7 @@ import pytest
 from django.utils.html import escape
 from icalendar import Calendar
 
-from schemes.models import AgendaItem, LocalSupportGroup, LocalSupportGroupMember, Visit
+from schemes.models import AgendaItem, LocalSupportGroup, LocalSupportGroupMember, Meeting, Visit
 
 SCHEME = "/programmes/test-programme/schemes/1/"
 VISITS = SCHEME + "visits/"
@@ -25,7 +25,6 @@ def visit_data(**change):
         "location": "Town hall, Capaci",
         "aim": "Understand the city's needs first-hand.",
         "expected_outcome": "A shared picture of the needs.",
-        "preparation_meeting": "2027-01-27",
         "seen_version": "",
     }
     data.update(change)
@@ -118,22 +117,16 @@ def test_a_visit_needs_an_aim_and_unusual_plans_are_flagged(personas, planned):
         before.host_id,
     )
 
-    # Seven days and a preparation meeting a week before: saved, with warnings.
+    # Seven days: saved, with a warning. (Its preparation meeting is a meeting of its own:
+    # tests/test_meetings.py.)
     response = facilitator.post(
         url,
-        visit_data(host=str(personas.mentee_city.pk), seen_version=seen, end_date="2027-03-16", preparation_meeting="2027-03-03"),
+        visit_data(host=str(personas.mentee_city.pk), seen_version=seen, end_date="2027-03-16"),
         follow=True,
     )
     content = response.content.decode()
-    assert "This visit lasts 7 days" in content and "one to two months before the visit" in content
+    assert "This visit lasts 7 days" in content
     assert Visit.objects.get(pk=planned.pk).end_date == datetime.date(2027, 3, 16)
-    # A visit given dates but no preparation meeting gets one proposed six weeks before.
-    seen = facilitator.get(url).context["form"]["seen_version"].value()
-    response = facilitator.post(
-        url, visit_data(host=str(personas.mentee_city.pk), seen_version=seen, preparation_meeting=""), follow=True
-    )
-    assert "A preparation meeting of the working group is proposed on 27 Jan 2027" in response.content.decode()
-    assert Visit.objects.get(pk=planned.pk).preparation_meeting == datetime.date(2027, 1, 27)
 
 
 def test_the_agenda_refuses_overlaps_and_outside_days_and_shows_day_totals(personas, planned):
@@ -220,11 +213,8 @@ def test_calendar_files_parse_back_with_time_zones_and_links(personas, planned):
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     calendar = Calendar.from_ical(response.content)
     events = calendar.walk("VEVENT")
-    assert len(events) == 3
-    visit, session, preparation = events
-    # The preparation meeting of the working group (proposed six weeks before): all day.
-    assert str(preparation["summary"]) == "Scheme A: Preparation meeting of Visit 1: Setting the scene"
-    assert preparation.decoded("dtstart") == personas.a.visits.get(order=1).preparation_meeting
+    assert len(events) == 2
+    visit, session = events
     assert visit.decoded("dtstart") == datetime.date(2027, 3, 10) and visit.decoded("dtend") == datetime.date(2027, 3, 13)
     assert str(visit["url"]).endswith("/programmes/test-programme/schemes/1/visits/1/")
     start = session.decoded("dtstart")
@@ -240,7 +230,6 @@ def test_calendar_files_parse_back_with_time_zones_and_links(personas, planned):
             start_date="2027-06-01",
             end_date="2027-06-02",
             time_zone="Europe/Brussels",
-            preparation_meeting="2027-04-20",
             seen_version=facilitator.get(f"{VISITS}2/edit/").context["form"]["seen_version"].value(),
         ),
     )
@@ -250,8 +239,7 @@ def test_calendar_files_parse_back_with_time_zones_and_links(personas, planned):
         "Scheme A: Visit 1: Setting the scene",
         "Recap of needs (Visit 1: Setting the scene)",
     ]
-    assert "Scheme A: Preparation meeting of Visit 2: Inspiration" in [str(e["summary"]) for e in feed.walk("VEVENT")]
-    assert len(feed.walk("VEVENT")) == 5 and [tz["tzid"] for tz in feed.walk("VTIMEZONE")] == [
+    assert len(feed.walk("VEVENT")) == 3 and [tz["tzid"] for tz in feed.walk("VTIMEZONE")] == [
         "Europe/Rome"
     ]  # visit 2 is all-day events only
 
@@ -325,12 +313,13 @@ def test_a_private_address_lets_a_calendar_application_subscribe(personas, plann
     feed = mentee.get(VISITS).context["feed"]
     token = personas.users["mentee"].__class__.objects.get(pk=personas.users["mentee"].pk).calendar_token
     assert len(token) >= 32 and feed.endswith(f"/calendar/{token}/test-programme/1/visits.ics")
+    Meeting.objects.create(scheme=personas.a, purpose="preparation", visit=planned, title="Preparation", date="2027-01-27")
     app = Client()  # a calendar application: no session
     response = app.get(feed)
     assert response.status_code == 200
     assert [str(e["summary"]) for e in Calendar.from_ical(response.content).walk("VEVENT")] == [
         "Scheme A: Visit 1: Setting the scene",
-        "Scheme A: Preparation meeting of Visit 1: Setting the scene",
+        "Scheme A: Preparation",
     ]
     # The same secret does not open a scheme the person does not see, nor an unknown one.
     assert app.get(f"/calendar/{token}/test-programme/2/visits.ics").status_code == 404

@@ -7,7 +7,7 @@ import re
 
 from django.utils import timezone
 
-from schemes.models import AgendaItem, Organisation, Side, VisitStatus
+from schemes.models import AgendaItem, Meeting, Organisation, Side, VisitStatus
 from schemes.services.action_plans import plan_get_or_create
 from schemes.services.my_work import tasks_for
 from schemes.services.schemes import scheme_create
@@ -33,8 +33,14 @@ def _every_kind_of_task(p):
     plan.save()
     first = p.a.visits.get(order=1)
     first.start_date = first.end_date = today + datetime.timedelta(days=5)
-    first.preparation_meeting = today + datetime.timedelta(days=2)
     first.save()
+    Meeting.objects.create(
+        scheme=p.a,
+        purpose="preparation",
+        visit=first,
+        title="Preparation of the first visit",
+        date=today + datetime.timedelta(days=2),
+    )
     second = p.a.visits.get(order=2)
     second.start_date = second.end_date = today + datetime.timedelta(days=9)
     second.save()
@@ -58,7 +64,7 @@ CONTROLS = {
     "confirm": ("form", r"/visits/\d+/confirm/$"),
     "pair": ("form", r"/matching/\d+/"),
     "visit": ("link", r"/visits/\d+/agenda\.pdf$"),
-    "preparation": ("link", r"/visits/\d+/visit\.ics$"),
+    "meeting": ("link", r"/meetings/\d+/meeting\.ics$"),
 }
 
 
@@ -143,24 +149,33 @@ def test_each_task_says_when_it_is_due_and_how_near(personas):
     assert (approve.when, approve.nearness) == (p.a.end_date, "due in 30 days")
 
 
-def test_the_facilitator_sees_the_visit_as_a_task_and_everyone_its_preparation_meeting(personas):
+def test_the_facilitator_sees_the_visit_as_a_task_and_everyone_the_next_meeting(personas):
     p = personas
     today = timezone.localdate()
     visit = p.a.visits.get(order=1)
     visit.start_date = visit.end_date = today + datetime.timedelta(days=40)
-    visit.preparation_meeting = today + datetime.timedelta(days=3)
     visit.location, visit.host = "Town hall", None
     visit.save()
+    meeting = Meeting.objects.create(
+        scheme=p.a,
+        purpose="preparation",
+        visit=visit,
+        title="Preparation of the first visit",
+        date=today + datetime.timedelta(days=3),
+    )
+    Meeting.objects.create(scheme=p.a, title="Working meeting", date=today + datetime.timedelta(days=10))  # the next one only
     facilitator = [t.text for t in tasks_for(p.users["facilitator"])]
     assert "Build the agenda of Visit 1: Setting the scene" in facilitator
     assert not any("— agenda" in text for text in facilitator)  # the task stands for the visit
     mentor = [t.text for t in tasks_for(p.users["mentor"])]
     assert "In 40 days in Town hall: Visit 1: Setting the scene — agenda" in mentor
-    assert "In 3 days: preparation meeting of Visit 1: Setting the scene" in mentor
+    assert "In 3 days: Preparation of the first visit" in mentor
+    assert not any("Working meeting" in text for text in mentor)
+    assert "In 3 days: Preparation of the first visit" not in [t.text for t in tasks_for(p.users["b_mentee"])]
     # Beyond two months, a visit is not listed yet; a held or cancelled one never.
     visit.start_date = visit.end_date = today + datetime.timedelta(days=90)
-    visit.preparation_meeting = None
     visit.save()
+    meeting.delete()
     assert not [t for t in tasks_for(p.users["mentor"]) if t.kind == "visit"]
     visit.start_date = visit.end_date = today
     visit.status = VisitStatus.CANCELLED
@@ -196,9 +211,9 @@ def test_the_home_page_costs_the_same_with_many_visits_and_documents(personas, d
         )
         visit = scheme.visits.get(order=1)
         visit.start_date = visit.end_date = today + datetime.timedelta(days=n + 1)
-        visit.preparation_meeting = today
         visit.host = city
         visit.save()
+        Meeting.objects.create(scheme=scheme, purpose="preparation", visit=visit, title=f"Preparation {n}", date=today)
         SchemeRole.objects.create(
             scheme=scheme, user=p.users["association"], role="association", party=scheme.parties.get(organisation=city)
         )
@@ -302,12 +317,19 @@ def test_the_preparation_meeting_is_in_the_reminders(personas):
     send_reminders(today)  # the documents waiting, out of the way
     visit = p.a.visits.get(order=1)
     visit.start_date = visit.end_date = today + datetime.timedelta(days=45)
-    visit.preparation_meeting = today + datetime.timedelta(days=3)
     visit.save()
+    Meeting.objects.create(
+        scheme=p.a,
+        purpose="preparation",
+        visit=visit,
+        title="Preparation of the first visit",
+        date=today + datetime.timedelta(days=3),
+    )
     mail.outbox.clear()
     send_reminders(today)
-    body = next(m.body for m in mail.outbox if m.to == ["mentor@test.example"])
-    assert "Preparation meeting of Visit 1: Setting the scene" in body and "in 3 days" in body
+    message = next(m for m in mail.outbox if m.to == ["mentor@test.example"])
+    assert "Preparation of the first visit" in message.body and "in 3 days" in message.body
+    assert "/meetings/" in message.body and message.subject.startswith("Reminder: a meeting is coming up")
     mail.outbox.clear()
     send_reminders(today)  # once
     assert mail.outbox == []

@@ -27,7 +27,7 @@ from ..models import (
     VisitKind,
 )
 from ..services.schemes import kind_for_host_side
-from ..services.visits import PREPARATION_LEAD, session_check, session_text
+from ..services.visits import session_check, session_text
 
 TIME_ZONES = sorted(zone for zone in zoneinfo.available_timezones() if "/" in zone and not zone.startswith("Etc/"))
 TYPICAL_DAYS = (1, 5)  # a visit outside this many days is unusual: a warning, not an error
@@ -84,19 +84,16 @@ class VisitForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.Mode
             "aim",
             "expected_outcome",
             "clarifying_questions",
-            "preparation_meeting",
         ]
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
-            "preparation_meeting": DateInput(),
             "aim": forms.Textarea(attrs={"rows": 3}),
             "expected_outcome": forms.Textarea(attrs={"rows": 3}),
             "clarifying_questions": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
             "aim": _("Every visit has a precise aim: what this visit is for."),
-            "preparation_meeting": _("The working group meets one to two months before the visit to prepare it."),
             "end_date": _("Two or three days is typical; online visits may be shorter."),
         }
 
@@ -114,8 +111,6 @@ class VisitForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.Mode
         if not self.instance.pk:
             self.fields["kind"].choices = [("", _("From the host city")), *VisitKind.choices]
             self.initial.setdefault("kind", "")
-        if self.instance.start_date and not self.instance.preparation_meeting:
-            self.initial["preparation_meeting"] = self.instance.start_date - PREPARATION_LEAD
 
     def clean(self):
         cleaned = super().clean()
@@ -137,9 +132,6 @@ class VisitForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.Mode
                     "end_date",
                     _("%(count)s agenda session(s) fall outside these days: move them first.") % {"count": outside},
                 )
-        meeting = cleaned.get("preparation_meeting")
-        if meeting and start and meeting >= start:
-            self.add_error("preparation_meeting", _("The preparation meeting comes before the visit."))
         if not cleaned.get("kind"):
             cleaned["kind"] = self._kind_from_host(cleaned.get("host"), cleaned.get("mode"))
         return cleaned
@@ -160,9 +152,6 @@ class VisitForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.Mode
                 result.append(
                     _("This visit lasts %(days)s days; visits usually last two or three (one to five).") % {"days": days}
                 )
-            meeting = self.cleaned_data.get("preparation_meeting")
-            if meeting and not 28 <= (start - meeting).days <= 62:
-                result.append(_("The preparation meeting is usually one to two months before the visit."))
         return result
 
 

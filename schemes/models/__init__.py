@@ -21,6 +21,7 @@ from .closing import (
     SupportGap,
 )
 from .invitations import Invitation
+from .meetings import Meeting, MeetingPurpose
 from .member_links import MemberLink, VisitReply
 from .organisations import (
     Association,

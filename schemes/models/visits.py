@@ -61,7 +61,6 @@ class Visit(models.Model):
         help_text=_("Clarifying questions to be answered during the visit (seed 000 §5)."),
     )
     status = models.CharField(_("status"), max_length=20, choices=VisitStatus.choices, default=VisitStatus.PLANNED)
-    preparation_meeting = models.DateField(_("preparation working-group meeting"), null=True, blank=True)
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,

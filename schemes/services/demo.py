@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from benchmarks.models import Benchmark
 from benchmarks.services import benchmark_import
@@ -23,6 +24,8 @@ from ..models import (
     GoodPractice,
     GovernmentStructure,
     KeyFactorAssessment,
+    Meeting,
+    MeetingPurpose,
     Organisation,
     OrganisationKind,
     Programme,
@@ -299,7 +302,42 @@ def demo_load():
         ("association", scheme1, "association", parties[ASSOCIATIONS[0][1]]),
     ]:
         SchemeRole.objects.get_or_create(scheme=scheme, user=people[key], role=role, defaults={"party": party})
+    if not scheme1.meetings.exists():
+        _demo_meetings(scheme1, [people[key] for key in ("facilitator", "mentee", "mentor", "association")])
     return [(demo_email(key), DEMO_ROLES[key]) for key in DEMO_PEOPLE]
+
+
+def _demo_meetings(scheme, people):
+    """Two meetings between the visits (issue 22): a working meeting online next week and
+    the working group's meeting preparing the first visit."""
+    today = timezone.localdate()
+    first_visit = scheme.visits.get(order=1)
+    meetings = [
+        Meeting.objects.create(
+            scheme=scheme,
+            title="Working meeting: the needs analysis",
+            date=today + datetime.timedelta(days=7),
+            start_time=datetime.time(10),
+            end_time=datetime.time(11, 30),
+            time_zone="Europe/Rome",
+            link="https://meet.example.org/capaci-mechelen",
+            agenda="1. What the needs analysis says so far\n2. The evidence still to gather",
+        ),
+        Meeting.objects.create(
+            scheme=scheme,
+            purpose=MeetingPurpose.PREPARATION,
+            visit=first_visit,
+            title=f"Preparation of {first_visit.title}",
+            date=today + datetime.timedelta(days=35),
+            start_time=datetime.time(14),
+            end_time=datetime.time(16),
+            time_zone="Europe/Rome",
+            link="https://meet.example.org/capaci-mechelen",
+            agenda="The technical side of the visit: programme, stakeholders to meet, interpreting.",
+        ),
+    ]
+    for meeting in meetings:
+        meeting.participants.add(*people)
 
 
 def _demo_people():

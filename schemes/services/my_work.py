@@ -27,6 +27,7 @@ from ..models import (
     Visit,
     VisitStatus,
 )
+from .meetings import next_meeting_annotations
 
 VISIT_HORIZON = datetime.timedelta(days=60)
 # The approval of the action plan is due by the scheme's end date, or this long after the
@@ -41,7 +42,7 @@ class Task:
     url: str
     when: datetime.date | None = None
     key: str = ""  # what the task is about, stable from day to day (for reminders)
-    kind: str = ""  # the first part of the key; "visit" and "preparation" for the next visit
+    kind: str = ""  # the first part of the key; "visit" and "meeting" for the next visit and meeting
     nearness: str = ""  # "due tomorrow", "3 days late": set by tasks_for from ``when``
     late: bool = False
 
@@ -105,13 +106,15 @@ class Scope:
         return [role for role in self.roles if role.user_id == self.user.pk]
 
 
-def _scope(user, schemes):
+def _scope(user, schemes, today=None):
     return Scope(
         user=user,
         roles=list(
             SchemeRole.objects.filter(scheme_id__in=schemes)
             .select_related("user", "scheme__programme", "party__organisation")
             .annotate(scheme_has_focus=Exists(Scheme.focus_key_factors.through.objects.filter(scheme_id=OuterRef("scheme_id"))))
+            # The scheme's next meeting, for "Waiting for you": no query of its own.
+            .annotate(**next_meeting_annotations(today or timezone.localdate(), "scheme_id"))
         ),
         parties=list(SchemeParty.objects.filter(scheme_id__in=schemes).select_related("organisation").order_by("pk")),
         plans=dict(ActionPlan.objects.filter(scheme_id__in=schemes).order_by().values_list("scheme_id", "status")),
@@ -120,8 +123,8 @@ def _scope(user, schemes):
     )
 
 
-def scope_for(user):
-    return _scope(user, _my_schemes(user))
+def scope_for(user, today=None):
+    return _scope(user, _my_schemes(user), today)
 
 
 def scope_for_programme(programme, schemes=None):
@@ -137,12 +140,13 @@ def tasks_for(user, today=None, scope=None, coordinator=True):
     reads once for both of its lists; ``coordinator`` False skips the mentee cities to
     pair (only a programme's coordinators pair them)."""
     today = today or timezone.localdate()
-    scope = scope or scope_for(user)
+    scope = scope or scope_for(user, today)
     roles = scope.mine
     visits = _visits(scope)
     tasks = [task for _role, task in _role_tasks(scope, roles, visits)]
     facilitated = {role.scheme_id for role in roles if role.role == "facilitator"}
     tasks += _visit_items(visits, facilitated, {role.scheme_id for role in roles}, today)
+    tasks += _meeting_items(roles, today)
     if coordinator:
         tasks += _mentees_to_pair(user)
     return _in_order(tasks, today)
@@ -183,7 +187,7 @@ def _visits(scope):
 def _in_order(tasks, today):
     """Each task's nearness, then de-duplicated (two roles in one scheme), dated tasks first."""
     for task in tasks:
-        if task.when and task.kind not in ("visit", "preparation"):
+        if task.when and task.kind not in ("visit", "meeting"):
             task.nearness = due_nearness(task.when, today)
             task.late = task.when <= today
     seen, result = set(), []
@@ -310,10 +314,10 @@ def _role_tasks(scope, roles, visits):
 def _visit_items(visits, facilitated, schemes, today):
     """For the facilitators, the visits of the next two months to prepare (an agenda to
     build, a visit to confirm); for everyone of a scheme, its next visit ("Tomorrow in
-    Mechelen: Visit 2 — agenda") and its next preparation meeting in that time."""
+    Mechelen: Visit 2 — agenda")."""
     horizon = today + VISIT_HORIZON
     tasks = []
-    next_visit, next_meeting = {}, {}
+    next_visit = {}
     for visit in sorted(visits, key=lambda v: (v.start_date or datetime.date.max, v.order)):
         scheme = visit.scheme
         url = _url("visit", scheme, visit=visit.order)
@@ -332,18 +336,6 @@ def _visit_items(visits, facilitated, schemes, today):
             next_visit.setdefault(visit.scheme_id, visit)  # the task stands for the visit
         if visit.scheme_id not in schemes or visit.status == VisitStatus.HELD:
             continue
-        meeting = visit.preparation_meeting
-        if meeting and today <= meeting <= horizon and visit.scheme_id not in next_meeting:
-            next_meeting[visit.scheme_id] = visit
-            tasks.append(
-                Task(
-                    scheme,
-                    _("%(when)s: preparation meeting of %(visit)s") % {"when": day_nearness(meeting, today), "visit": visit},
-                    url,
-                    meeting,
-                    kind="preparation",
-                )
-            )
         last = visit.end_date or visit.start_date
         if visit.start_date and visit.start_date <= horizon and last >= today and visit.scheme_id not in next_visit:
             next_visit[visit.scheme_id] = visit
@@ -351,6 +343,25 @@ def _visit_items(visits, facilitated, schemes, today):
             values = {"when": day_nearness(visit.start_date, today), "place": place, "visit": visit}
             text = _("%(when)s in %(place)s: %(visit)s — agenda") if place else _("%(when)s: %(visit)s — agenda")
             tasks.append(Task(scheme, text % values, f"{url}#agenda", visit.start_date, kind="visit"))
+    return tasks
+
+
+def _meeting_items(roles, today):
+    """For everyone of a scheme, its next meeting between the visits in the next two
+    months ("In 3 days: Preparation of the second visit"), read with ``roles``."""
+    horizon = today + VISIT_HORIZON
+    tasks, seen = [], set()
+    for role in roles:
+        if role.scheme_id in seen or role.next_meeting_date is None or role.next_meeting_date > horizon:
+            continue
+        seen.add(role.scheme_id)
+        scheme = role.scheme
+        url = reverse(
+            "schemes:meeting", kwargs={"programme": scheme.programme.slug, "number": scheme.number, "pk": role.next_meeting_pk}
+        )
+        when = day_nearness(role.next_meeting_date, today)
+        text = _("%(when)s: %(meeting)s") % {"when": when, "meeting": role.next_meeting_title}
+        tasks.append(Task(scheme, text, url, role.next_meeting_date, kind="meeting"))
     return tasks
 
 

@@ -34,6 +34,8 @@ from ..models import (
     Answer,
     ImplementationUpdate,
     KeyFactorAssessment,
+    Meeting,
+    MeetingPurpose,
     Organisation,
     OrganisationKind,
     Programme,
@@ -237,7 +239,6 @@ def generate_network(size="large", seed=2026, say=print):
                         end_date=first + datetime.timedelta(days=2),
                         aim=sample_text(rng),
                         expected_outcome=sample_text(rng),
-                        preparation_meeting=first - datetime.timedelta(days=42),
                         status=VisitStatus.HELD if first < today else rng.choice([VisitStatus.PLANNED, VisitStatus.CONFIRMED]),
                     )
                 )
@@ -246,6 +247,20 @@ def generate_network(size="large", seed=2026, say=print):
         bulk(ProgrammeRole, programme_roles)
         bulk(Scheme, schemes)
         bulk(Visit, visits)  # their scheme ids are known now
+        # Each visit's preparation meeting of the working group, six weeks before it.
+        bulk(
+            Meeting,
+            [
+                Meeting(
+                    scheme=visit.scheme,
+                    purpose=MeetingPurpose.PREPARATION,
+                    visit=visit,
+                    title=f"Preparation of {visit.title}",
+                    date=visit.start_date - datetime.timedelta(days=42),
+                )
+                for visit in visits
+            ],
+        )
         for scheme in schemes:
             mentee, mentor = scheme.sides
             association = scheme.association

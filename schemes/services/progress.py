@@ -71,6 +71,7 @@ from ..models import (
 )
 from .action_plans import FINISHED
 from .benchmark_stages import agreement_holder, stage_in_force
+from .meetings import next_meeting_annotations
 from .visits import worth_checking
 
 APPROVAL_AFTER_LAST_VISIT = datetime.timedelta(days=61)
@@ -295,8 +296,8 @@ def progress_for(schemes, today=None):
     if not ids:
         return {}
     _read_with_schemes(schemes)
-    # Each scheme's action plan and counts of focus key factors, commitments and plan
-    # versions: one query.
+    # Each scheme's action plan, counts of focus key factors, commitments and plan
+    # versions, and its next meeting: one query.
     counts = {
         row.pk: row
         for row in Scheme.objects.filter(pk__in=ids)
@@ -326,6 +327,7 @@ def progress_for(schemes, today=None):
                 .values("first")
             ),
             gap_count=_count(SupportGap),
+            **next_meeting_annotations(today),
         )
     }
     responses = {
@@ -547,13 +549,14 @@ def progress_for(schemes, today=None):
             steps.append(Step("implementation", STEP_LABELS["implementation"], state, detail, url=plan_url, percent=average))
         steps += _closing_steps(scheme, counts[scheme.pk], cities, today)
 
-        # The next date: a preparation meeting or a visit still ahead.
+        # The next date: a meeting or a visit still ahead (a meeting first on the same day:
+        # it is on that day's agenda, the visit starts then).
         upcoming = []
+        if counts[scheme.pk].next_meeting_date is not None:
+            upcoming.append((counts[scheme.pk].next_meeting_date, counts[scheme.pk].next_meeting_title))
         for visit in scheme_visits:
             if visit.status in (VisitStatus.HELD, VisitStatus.CANCELLED):
                 continue
-            if visit.preparation_meeting and visit.preparation_meeting >= today:
-                upcoming.append((visit.preparation_meeting, _("Preparation meeting of %(visit)s") % {"visit": visit}))
             if visit.start_date and visit.start_date >= today:
                 upcoming.append((visit.start_date, str(visit)))
         next_date, next_event = min(upcoming, default=(None, ""), key=lambda pair: pair[0])

@@ -6,9 +6,9 @@ programme's coordinators chose (``Programme.reminder_days_before_visit`` and
 ``reminder_days_before_due``; a new programme starts with REMINDER_DAYS_BEFORE_VISIT and
 REMINDER_DAYS_BEFORE_DUE):
 - **before a visit**: everyone of the scheme (observers aside) hears of a visit on each of
-  the programme's days before its first day (14 and 3 by default), and of its preparation
-  meeting as many days before that; a visit or meeting moved to new dates is announced
-  again;
+  the programme's days before its first day (14 and 3 by default), and of each meeting
+  between the visits (a visit's preparation meeting among them) as many days before its
+  date; a visit or meeting moved to new dates is announced again;
 - **a task waits**: each task of the person's "Waiting for you" list (a document to fill
   and submit, a scope to agree, a plan to approve, an agenda to build, a mentee to pair)
   is sent when it first appears; a task with a due date again on each of the programme's
@@ -35,7 +35,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ..models import ProgrammeRole, Reminder, SchemeRole, Visit, VisitStatus
+from ..models import Meeting, ProgrammeRole, Reminder, SchemeRole, Visit, VisitStatus
 from ..models.programmes import MAX_REMINDER_DAYS
 from .my_work import tasks_for
 
@@ -79,50 +79,61 @@ class Outcome:
     failed: list = field(default_factory=list)
 
 
+def _people(scheme_ids):
+    """{scheme id: {user id}}: who of each scheme hears of its visits and meetings
+    (observers aside)."""
+    people = {}
+    for scheme_id, user_id in (
+        SchemeRole.objects.filter(scheme__in=scheme_ids).exclude(role="observer").values_list("scheme_id", "user_id")
+    ):
+        people.setdefault(scheme_id, set()).add(user_id)
+    return people
+
+
 def _visit_items(today):
-    """{user id: [Item]} for the visits whose reminder day has come, on each visit's
-    programme's days."""
+    """{user id: [(day, days left, Item, what the e-mail says of it)]} for the visits and
+    the meetings whose reminder day has come, on each one's programme's days."""
     # Read up to the largest day any programme may choose; each visit is then held to its
     # own programme's days.
     window = {"gte": today, "lte": today + datetime.timedelta(days=MAX_REMINDER_DAYS)}
-    visits = (
+    active = {"scheme__archived": False, "scheme__programme__archived": False}
+    visits = list(
         Visit.objects.filter(
-            Q(start_date__gte=window["gte"], start_date__lte=window["lte"])
-            | Q(preparation_meeting__gte=window["gte"], preparation_meeting__lte=window["lte"]),
+            start_date__gte=window["gte"],
+            start_date__lte=window["lte"],
             status__in=[VisitStatus.PLANNED, VisitStatus.CONFIRMED],
-        )
-        .select_related("scheme__programme", "host")
-        .filter(scheme__archived=False, scheme__programme__archived=False)
+            **active,
+        ).select_related("scheme__programme", "host")
     )
-    visits = list(visits)
-    people = {}
-    for scheme_id, user_id in (
-        SchemeRole.objects.filter(scheme__in={v.scheme_id for v in visits})
-        .exclude(role="observer")
-        .values_list("scheme_id", "user_id")
-    ):
-        people.setdefault(scheme_id, set()).add(user_id)
+    # The meetings between the visits (a preparation meeting of a cancelled visit aside).
+    meetings = list(
+        Meeting.objects.filter(date__gte=window["gte"], date__lte=window["lte"], **active)
+        .exclude(visit__status=VisitStatus.CANCELLED)
+        .select_related("scheme__programme")
+    )
+    people = _people({v.scheme_id for v in visits} | {m.scheme_id for m in meetings})
     items = {}
-    for visit in visits:
-        url = reverse(
-            "schemes:visit",
-            kwargs={"programme": visit.scheme.programme.slug, "number": visit.scheme.number, "visit": visit.order},
-        )
-        # The visit, and its preparation meeting (entries: visit, days left, item, meeting day).
-        days = visit.scheme.programme.days_before_visit
-        for prefix, day, meeting in (("visit", visit.start_date, None), ("preparation", visit.preparation_meeting, True)):
-            if day is None or day < today:
-                continue
-            left = (day - today).days
-            if left == 0 and 0 not in days:
-                continue  # on the day itself only when the programme asks for it
-            threshold = _threshold(days, left)
-            if threshold is None:
-                continue
-            for user_id in people.get(visit.scheme_id, ()):
-                items.setdefault(user_id, []).append(
-                    (visit, left, Item([f"{prefix}:{visit.pk}:{day}:{threshold}"], str(visit), url), day if meeting else None)
-                )
+    events = [("visit", visit, visit.start_date, {"visit": visit}) for visit in visits] + [
+        ("meeting", meeting, meeting.date, {"meeting": meeting}) for meeting in meetings
+    ]
+    for prefix, thing, day, what in events:
+        scheme = thing.scheme
+        kwargs = {"programme": scheme.programme.slug, "number": scheme.number}
+        if prefix == "visit":
+            url = reverse("schemes:visit", kwargs={**kwargs, "visit": thing.order})
+        else:
+            url = reverse("schemes:meeting", kwargs={**kwargs, "pk": thing.pk})
+        days = scheme.programme.days_before_visit
+        left = (day - today).days
+        if left == 0 and 0 not in days:
+            continue  # on the day itself only when the programme asks for it
+        threshold = _threshold(days, left)
+        if threshold is None:
+            continue
+        for user_id in people.get(scheme.pk, ()):
+            items.setdefault(user_id, []).append(
+                (day, left, Item([f"{prefix}:{thing.pk}:{day}:{threshold}"], str(thing), url), {"scheme": scheme, **what})
+            )
     return items
 
 
@@ -188,16 +199,19 @@ def _send(user, visits, tasks):
     context = {
         "user": user,
         "visits": [
-            {"visit": visit, "scheme": visit.scheme, "days": left, "link": site + item.url, "preparation": meeting}
-            for visit, left, item, meeting in sorted(visits, key=lambda entry: entry[3] or entry[0].start_date)
+            {**what, "days": left, "link": site + item.url}
+            for _day, left, item, what in sorted(visits, key=lambda entry: entry[0])
         ],
         "tasks": [{"text": task.text, "link": site + task.url} for task in tasks],
         "home": site + "/",
     }
+    only_meetings = not any("visit" in what for *_rest, what in visits)
     if visits and not tasks:
-        subject = _("Reminder: a visit is coming up")
+        subject = _("Reminder: a meeting is coming up") if only_meetings else _("Reminder: a visit is coming up")
     elif tasks and not visits:
         subject = _("Reminder: something is waiting for you")
+    elif only_meetings:
+        subject = _("Reminder: a meeting is coming up and something is waiting for you")
     else:
         subject = _("Reminder: a visit is coming up and something is waiting for you")
     send_mail(subject, render_to_string("emails/reminder.txt", context), None, [user.email])

@@ -51,31 +51,15 @@ def _renumber(visits):
             visit.save()
 
 
+# The working group meets "1-2 months before" a visit to prepare it: a preparation
+# meeting planned from the visit's page is proposed this long before its first day.
 PREPARATION_LEAD = datetime.timedelta(weeks=6)
-
-
-def _propose_preparation(visit):
-    """A visit given its first day without a preparation meeting gets one proposed six
-    weeks before (the working group meets one to two months ahead). True if proposed."""
-    if visit.start_date and not visit.preparation_meeting:
-        visit.preparation_meeting = visit.start_date - PREPARATION_LEAD
-        return True
-    return False
 
 
 @transaction.atomic
 def visit_save(*, form, actor):
-    """Save the visit's plan; returns True when a preparation meeting was proposed."""
-    visit = form.save(commit=False)
-    proposed = _propose_preparation(visit)
-    form_save_with_history(
-        form,
-        actor=actor,
-        action="visit.changed",
-        scheme=visit.scheme,
-        reason=_("Preparation meeting proposed") if proposed else "",
-    )
-    return proposed
+    """Save the visit's plan."""
+    return form_save_with_history(form, actor=actor, action="visit.changed", scheme=form.instance.scheme)
 
 
 @transaction.atomic
@@ -139,7 +123,6 @@ def visit_add(*, form, scheme, actor):
     visit = form.save(commit=False)
     visit.scheme = scheme
     visit.order = (scheme.visits.aggregate(n=Max("order"))["n"] or 0) + 1
-    _propose_preparation(visit)
     visit.save()
     log_action(actor=actor, action="visit.added", obj=visit, scheme=scheme, data={"number": visit.order})
     return visit
@@ -298,12 +281,15 @@ def agenda_days(visit, sessions):
     return result
 
 
-def calendar(visits, *, url_of, now=None):
+def calendar(visits, *, url_of, meetings=(), meeting_url=None, now=None):
     """An iCalendar (RFC 5545) document of ``visits``: each visit as an all-day event over
-    its days, its preparation meeting as an all-day event on that day, each agenda session
-    as a timed event in the visit's time zone (with its VTIMEZONE), each linking back to
-    the visit page (``url_of(visit)``)."""
+    its days, each agenda session as a timed event in the visit's time zone (with its
+    VTIMEZONE), each linking back to the visit page (``url_of(visit)``); then
+    ``meetings`` (``schemes.services.meetings.meeting_event``), each linking to its page
+    (``meeting_url(meeting)``)."""
     from icalendar import Calendar, Event
+
+    from .meetings import meeting_event
 
     stamp = now or timezone.now()
     cal = Calendar()
@@ -343,18 +329,8 @@ def calendar(visits, *, url_of, now=None):
             item.add("description", "\n\n".join(filter(None, [session.get_session_type_display(), session.lead, url])))
             item.add("url", url)
             cal.add_component(item)
-    for visit in visits:  # the preparation meetings, after the visits
-        if visit.preparation_meeting:
-            meeting = Event()
-            meeting.add("uid", f"preparation-{visit.pk}@mentoring-schemes")
-            meeting.add("dtstamp", stamp)
-            meeting.add("summary", f"{visit.scheme.title}: " + _("Preparation meeting of %(visit)s") % {"visit": visit})
-            meeting.add("dtstart", visit.preparation_meeting)
-            meeting.add("dtend", visit.preparation_meeting + datetime.timedelta(days=1))
-            meeting.add("description", "\n\n".join(filter(None, [visit.aim, url_of(visit)])))
-            meeting.add("url", url_of(visit))
-            meeting.add("status", "CANCELLED" if visit.status == "cancelled" else "TENTATIVE")
-            cal.add_component(meeting)
+    for meeting in meetings:  # the meetings between the visits, after them
+        cal.add_component(meeting_event(meeting, url=meeting_url(meeting), stamp=stamp))
     cal.add_missing_timezones()
     return cal.to_ical()
 

@@ -10,7 +10,6 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
@@ -26,6 +25,7 @@ from .. import method
 from ..forms.visits import MethodAgendaForm, MethodSessionFormSet, SessionForm, VisitForm, VisitRecordForm
 from ..models import AgendaItem, LocalSupportGroupMember
 from ..services.attachments import annexes, form_context, with_attachments, with_files_flag
+from ..services.meetings import meeting_path, scheme_meetings
 from ..services.visits import (
     MethodSessionRefused,
     VisitLimit,
@@ -139,6 +139,7 @@ def visit_detail(request, scheme, access, visit):
             days=agenda_days(visit, sessions),
             has_sessions=bool(sessions),
             attendance=visit.support_group_attendance.select_related("group__city"),
+            preparation_meetings=visit.preparation_meetings.order_by("date", "start_time", "pk"),
             replies=visit.member_replies.select_related("member__group__city").order_by("member__name", "id"),
             page_title=str(visit),
         ),
@@ -151,20 +152,12 @@ def visit_edit(request, scheme, access, visit):
     form = VisitForm(request.POST or None, instance=visit, scheme=scheme)
     if request.method == "POST" and form.is_valid():
         try:
-            proposed = visit_save(form=form, actor=request.user)
+            visit_save(form=form, actor=request.user)
         except EditConflict:
             pass  # the form says someone saved first, with what the writer typed
         else:
             for warning in form.warnings():
                 messages.warning(request, warning)
-            if proposed:
-                messages.info(
-                    request,
-                    _(
-                        "A preparation meeting of the working group is proposed on %(date)s, six weeks before; change it if needed."
-                    )
-                    % {"date": date_format(form.instance.preparation_meeting, "DATE_FORMAT")},
-                )
             messages.success(request, _("Visit saved."))
             return redirect(_url(visit))
     return form_page(
@@ -431,20 +424,25 @@ def visit_ics(request, scheme, access, visit):
 
 def _scheme_calendar(request, scheme):
     visits = scheme.visits.select_related("scheme").prefetch_related("agenda_items").order_by("order")
-    content = calendar(visits, url_of=lambda v: request.build_absolute_uri(_url(v)))
+    content = calendar(
+        visits,
+        url_of=lambda v: request.build_absolute_uri(_url(v)),
+        meetings=scheme_meetings(scheme),
+        meeting_url=lambda m: request.build_absolute_uri(meeting_path(m)),
+    )
     return _ics_response(content, f"{scheme.programme.slug}-{scheme.number}-visits.ics")
 
 
 @require_safe
 @scheme_view("export", "visit")
 def scheme_ics(request, scheme, access):
-    """Every visit of the scheme (and its sessions), for a calendar application."""
+    """Every visit of the scheme (and its sessions) and every meeting, for a calendar application."""
     return _scheme_calendar(request, scheme)
 
 
 @require_safe
 def calendar_feed(request, token, programme, number):
-    """The scheme's visits for a calendar application's subscription: the secret token
+    """The scheme's visits and meetings for a calendar application's subscription: the secret token
     names the person, and the scheme is resolved for them as for any page (a scheme they
     do not see, or an unknown or renewed token, is a 404)."""
     user = get_user_model().objects.filter(calendar_token=token, is_active=True).first() if len(token) >= 32 else None
