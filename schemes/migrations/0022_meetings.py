@@ -61,7 +61,7 @@ def meetings_to_preparation_meetings(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("schemes", "0019_visit_reports"),
+        ("schemes", "0021_benchmark_stages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
