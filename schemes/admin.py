@@ -236,6 +236,35 @@ class SchemeBenchmarkAdmin(SimpleHistoryAdmin):
     list_select_related = ["scheme__programme", "benchmark", "starts_from"]
 
 
+@admin.register(models.VisitReportItem)
+class VisitReportItemAdmin(SimpleHistoryAdmin):
+    list_display = ["visit", "kind", "key_factor", "author", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["visit__scheme__programme", "key_factor", "author"]
+    raw_id_fields = ["visit", "key_factor", "need", "author", "responded_by"]
+
+
+@admin.register(models.MentoringEvaluation)
+class MentoringEvaluationAdmin(SimpleHistoryAdmin):
+    list_display = ["scheme", "side", "submitted_at"]
+    list_filter = ["side"]
+    list_select_related = ["scheme__programme"]
+
+
+@admin.register(models.DisseminationOutput)
+class DisseminationOutputAdmin(SimpleHistoryAdmin):
+    list_display = ["scheme", "kind", "title", "date"]
+    list_filter = ["kind"]
+    list_select_related = ["scheme__programme"]
+
+
+@admin.register(models.SupportGap)
+class SupportGapAdmin(SimpleHistoryAdmin):
+    list_display = ["scheme", "level", "issue"]
+    list_filter = ["level"]
+    list_select_related = ["scheme__programme"]
+
+
 @admin.register(models.TrainingSession)
 class TrainingSessionAdmin(SimpleHistoryAdmin):
     list_display = ["programme", "title", "date", "mode"]
