@@ -99,6 +99,11 @@ def test_every_page_e_mail_and_pdf_with_a_date_uses_one_family(stopped_clock, pe
     data["seen_version"] = facilitator.get(f"{VISITS}1/edit/").context["form"]["seen_version"].value()
     assert facilitator.post(f"{VISITS}1/edit/", data).status_code == 302
     assert facilitator.post(f"{VISITS}1/sessions/new/", session_data()).status_code == 302
+    # Its preparation meeting, six weeks before: the scheme page's next date.
+    visit = personas.a.visits.get(order=1)
+    visit.preparation_meetings.create(
+        scheme=personas.a, purpose="preparation", title="Preparation", date=datetime.date(2027, 1, 27)
+    )
     needs = f"{SCHEME}needs-analysis/{personas.mentee_city.pk}/"
     section = needs + "sections/mentee-needs/"
     Question.objects.create(

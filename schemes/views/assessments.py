@@ -107,7 +107,9 @@ def key_factor_url(scheme, row):
         ),
         1,
     )
-    return _url(scheme, row.assessment.city, f"#attachments-key_factor-{row.pk}", page=page, query=f"?benchmark={benchmark_id}")
+    # The stage is named only when it is not the scheme's first (its own) benchmark.
+    query = "" if benchmark_id == scheme.benchmark_id else f"?benchmark={benchmark_id}"
+    return _url(scheme, row.assessment.city, f"#attachments-key_factor-{row.pk}", page=page, query=query)
 
 
 def _require_edit(may_edit, user):
