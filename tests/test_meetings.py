@@ -341,8 +341,8 @@ apps.get_model("schemes", "Reminder").objects.create(user=person, key=f"preparat
 Visit.objects.create(scheme=scheme, order=2, title="Inspiration")
 executor = MigrationExecutor(connection)
 executor.loader.build_graph()
-executor.migrate([("schemes", "0020_meetings")])
-apps = executor.loader.project_state([("schemes", "0020_meetings")]).apps
+executor.migrate([("schemes", "0022_meetings")])
+apps = executor.loader.project_state([("schemes", "0022_meetings")]).apps
 Meeting = apps.get_model("schemes", "Meeting")
 rows = [
     [m.purpose, m.visit.order, m.title, m.date.isoformat(), m.time_zone, m.scheme_id == scheme.pk]

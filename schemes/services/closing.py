@@ -4,7 +4,7 @@ scheme already holds.
 Seed 002, "Concluding the ImpleMentoring process": “a final meeting provides the
 opportunity to reflect on what all parties have learned [...] whether its action plan is
 completed or not, the implementing city can review progress in achieving its objectives
-or moving closer to the benchmark standard.” Seed 000 (BRIEF §3): after implementation,
+or moving closer to the benchmark standard.” The method (docs/method.md §3.3): after implementation,
 “a closing review of progress against the benchmark”.
 
 For each focus key factor of the scheme (every key factor of the benchmark while none is
