@@ -56,6 +56,7 @@ def test_each_step_moves_from_to_do_to_done(personas):
         "action_plan",
         "approval",
         "implementation",
+        "final_meeting",
         "evaluation",
         "dissemination",
         "support_gaps",
@@ -289,3 +290,32 @@ def test_the_scheme_home_shows_the_timeline_next_visit_and_recent_changes(person
     assert response.context["changes"][0].url == "/programmes/test-programme/schemes/1/#commitment"
     assert '<a href="/programmes/test-programme/schemes/1/#commitment">Mentee Tester recorded the political commitment' in page
     assert progress.step("commitment").state == "done"
+
+
+def test_the_final_meeting_step_follows_the_final_meeting(personas):
+    """Seed 002: "a final meeting provides the opportunity to reflect on what all parties
+    have learned": to do, planned, held; late once the scheme's end date has passed."""
+    from schemes.models import Meeting
+
+    p = personas
+    p.a.end_date = days(30)
+    p.a.save()
+    state, progress = states(p.a)
+    final = next(step for step in progress.steps if step.key == "final_meeting")
+    assert state["final_meeting"] == "todo" and final.detail == "Not planned yet"
+    meeting = Meeting.objects.create(scheme=p.a, purpose="final", title="Final meeting", date=days(20))
+    state, progress = states(p.a)
+    final = next(step for step in progress.steps if step.key == "final_meeting")
+    assert state["final_meeting"] == "started" and final.detail.startswith("Planned for")
+    # Held: done, whatever the date of the scheme's end.
+    state, _progress = states(p.a, today=days(21))
+    assert state["final_meeting"] == "done"
+    # Still ahead when the scheme has ended: late.
+    meeting.date = days(40)
+    meeting.save()
+    state, _progress = states(p.a, today=days(35))
+    assert state["final_meeting"] == "late"
+    # A working meeting is not the final meeting.
+    meeting.purpose = "working"
+    meeting.save()
+    assert states(p.a)[0]["final_meeting"] == "todo"

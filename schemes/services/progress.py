@@ -50,6 +50,8 @@ from ..models import (
     DisseminationOutput,
     EvaluationSide,
     LocalSupportGroupMember,
+    Meeting,
+    MeetingPurpose,
     MentoringEvaluation,
     OrganisationKind,
     OutputKind,
@@ -104,12 +106,13 @@ STEP_LABELS = {
     "action_plan": gettext_lazy("Action plan"),
     "approval": gettext_lazy("Approval"),
     "implementation": gettext_lazy("Implementation"),
+    "final_meeting": gettext_lazy("Final meeting"),
     "evaluation": gettext_lazy("Evaluation"),
     "dissemination": gettext_lazy("Dissemination"),
     "support_gaps": gettext_lazy("Support gaps"),
 }
 # The closing steps: one "Closing" column on the dashboard (``SchemeProgress.columns``).
-CLOSING_STEPS = ("evaluation", "dissemination", "support_gaps")
+CLOSING_STEPS = ("final_meeting", "evaluation", "dissemination", "support_gaps")
 CLOSING_LABEL = gettext_lazy("Closing")
 COLUMN_LABELS = [label for key, label in STEP_LABELS.items() if key not in CLOSING_STEPS] + [CLOSING_LABEL]
 DOCUMENT_TITLES = {
@@ -319,6 +322,11 @@ def progress_for(schemes, today=None):
                 for side in EvaluationSide.values
             },
             output_count=_count(DisseminationOutput),
+            # The final meeting: the last planned (seed 002, "a final meeting provides the
+            # opportunity to reflect on what all parties have learned").
+            final_meeting=Subquery(
+                Meeting.objects.filter(scheme=OuterRef("pk"), purpose=MeetingPurpose.FINAL).order_by("-date").values("date")[:1]
+            ),
             closing_event=Subquery(
                 DisseminationOutput.objects.filter(scheme=OuterRef("pk"), kind=OutputKind.CLOSING_EVENT, date__isnull=False)
                 .order_by()
@@ -577,7 +585,8 @@ def progress_for(schemes, today=None):
 
 
 def _closing_steps(scheme, row, cities, today):
-    """Evaluation (done when every side that takes part submitted its own), dissemination
+    """The final meeting (done once its day has come, started while it is ahead),
+    evaluation (done when every side that takes part submitted its own), dissemination
     (done once the closing event is recorded with its date) and support gaps (done when
     any is recorded; not needed without an association), each due by the scheme's end."""
     due, closing_url = scheme.end_date, _url("closing", scheme)
@@ -588,10 +597,26 @@ def _closing_steps(scheme, row, cities, today):
         sides.append(EvaluationSide.MENTOR)
     if any(role.role == "facilitator" for role in scheme.roles.all()):
         sides.append(EvaluationSide.FACILITATION)
+    if row.final_meeting is None:
+        state, detail = TODO, _("Not planned yet")
+    elif row.final_meeting <= today:
+        state, detail = DONE, _("Held on %(date)s") % {"date": _date(row.final_meeting)}
+    else:
+        state, detail = STARTED, _("Planned for %(date)s") % {"date": _date(row.final_meeting)}
+    steps = [
+        Step(
+            "final_meeting",
+            STEP_LABELS["final_meeting"],
+            _late_or(state, due, today),
+            detail,
+            due=due,
+            url=_url("meetings", scheme),
+        )
+    ]
     written = {side: getattr(row, f"{side}_evaluation") for side in sides}  # None, False (draft), True
     submitted = sum(1 for value in written.values() if value)
     state = DONE if sides and submitted == len(sides) else STARTED if any(v is not None for v in written.values()) else TODO
-    steps = [
+    steps.append(
         Step(
             "evaluation",
             STEP_LABELS["evaluation"],
@@ -600,7 +625,7 @@ def _closing_steps(scheme, row, cities, today):
             due=due,
             url=format_lazy("{}#evaluations", closing_url),
         )
-    ]
+    )
     if row.closing_event:
         state, detail = DONE, _("Closing event on %(date)s") % {"date": _date(row.closing_event)}
     else:
