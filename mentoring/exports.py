@@ -31,21 +31,29 @@ def csv_response(filename, header, rows):
 
 
 def xlsx_response(filename, sheet_title, header, rows):
+    """One sheet of ``rows`` under ``header``, as an XLSX download."""
+    return xlsx_workbook_response(filename, [(sheet_title, header, rows)])
+
+
+def xlsx_workbook_response(filename, sheets):
+    """A workbook of ``sheets`` ((title, header, rows)), as an XLSX download: bold
+    headers, wrapped cells, the header row frozen, formulas never run (``safe_cell``)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
     book = Workbook()
-    sheet = book.active
-    sheet.title = str(sheet_title)[:31]
-    sheet.append([str(cell) for cell in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([safe_cell(cell) for cell in row])
-    for column in sheet.iter_cols(min_row=2):
-        for cell in column:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A2"
+    book.remove(book.active)
+    for title, header, rows in sheets:
+        sheet = book.create_sheet(str(title)[:31])
+        sheet.append([str(cell) for cell in header])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([safe_cell(cell) for cell in row])
+        for column in sheet.iter_cols(min_row=2):
+            for cell in column:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.freeze_panes = "A2"
     buffer = BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)

@@ -1,8 +1,10 @@
 """The mentoring method's own words, where the application offers them as defaults,
 prompts and warnings (issue 22): what each visit of the series is for, the elements of
 its agenda, the guiding questions of a session, and what experience says is worth
-checking on a scheme's timeline. Every text names the seed it comes from ("seed 000" to
-"seed 004", docs/architecture.md); all of them are translatable.
+checking on a scheme's timeline. Every text names the source document it comes from, as a
+reader knows it (the IncluCities mentoring guide, the ImpleMentoring method, the
+Eurocities method card; in the code's comments "seed 000" to "seed 004",
+docs/architecture.md); all of them are translatable.
 
 Nothing here reads the database: services and views put these constants to work.
 """
@@ -14,6 +16,12 @@ from django.utils.translation import gettext_lazy as _
 # Positions of a visit in the series (seed 000 §5): the first visit to the mentee city
 # sets the scene, the visit to the mentor city inspires, the last visit to the mentee city
 # consolidates the action plan; visits in between (more than three) follow up.
+# The source documents, as the people using the application know them.
+GUIDE_CHAPTER_4 = _("IncluCities mentoring guide, chapter 4")
+GUIDE_CHAPTER_5 = _("IncluCities mentoring guide, chapter 5")
+GUIDE_CHAPTER_6 = _("IncluCities mentoring guide, chapter 6")
+METHOD_CARD = _("Eurocities method card on mentoring")
+
 SCENE = "scene"
 INSPIRATION = "inspiration"
 CONSOLIDATION = "consolidation"
@@ -36,7 +44,7 @@ VISIT_PURPOSES = {
             "stakeholders."
         ),
         expected_outcome=_("A first list of actions to be developed, drawing on the action planning template."),
-        source="seed 000 §5",
+        source=GUIDE_CHAPTER_5,
     ),
     # Seed 000 §5, "Mentor city: inspiration" (its list of elements, in a sentence).
     INSPIRATION: VisitPurpose(
@@ -47,7 +55,7 @@ VISIT_PURPOSES = {
         expected_outcome=_(
             "The mentee city action plan revised, based on the mentor city visit and any new ideas that have been generated."
         ),
-        source="seed 000 §5",
+        source=GUIDE_CHAPTER_5,
     ),
     # Seed 000 §5, "Mentee city: consolidation of action plan".
     CONSOLIDATION: VisitPurpose(
@@ -56,7 +64,7 @@ VISIT_PURPOSES = {
             "think ahead towards its implementation."
         ),
         expected_outcome=_("Presentation of final action plan in the presence of politicians and local stakeholders."),
-        source="seed 000 §5",
+        source=GUIDE_CHAPTER_5,
     ),
     # Seed 000 §5: "After the mentoring visits" and "To consider": the mentor supports
     # and helps monitor the implementation.
@@ -67,7 +75,7 @@ VISIT_PURPOSES = {
             "actions."
         ),
         expected_outcome=_("Progress on the actions reviewed, obstacles named and the next steps of the implementation agreed."),
-        source="seed 000 §5",
+        source=GUIDE_CHAPTER_5,
     ),
 }
 
@@ -171,7 +179,7 @@ GUIDING_QUESTIONS = (
     (
         # Seed 002, "City-to-city mentoring visit": the critical issues explored using the
         # framework of the benchmark.
-        _("ImpleMentoring: the critical issues of a mentoring visit (seed 002)"),
+        _("ImpleMentoring method: the critical issues of a mentoring visit"),
         (
             _("What needs to change – where are the gaps and problems?"),
             _("What are the strengths of its current work programme which the city can build on?"),
@@ -181,7 +189,7 @@ GUIDING_QUESTIONS = (
     ),
     (
         # Seed 004, "Guiding questions".
-        _("Eurocities: guiding questions to structure mentoring (seed 004)"),
+        _("Eurocities method card: guiding questions to structure mentoring"),
         (
             _("What needs to change – where are the gaps and problems?"),
             _("What are the strengths the city or region can build on?"),
@@ -210,16 +218,16 @@ ALL_ONLINE = "all_online"
 NO_MIGRANT_REPRESENTATIVE = "no_migrant_representative"
 
 WARNING_QUOTES = {
-    ONE_SIDE_ONLY: (_("We do believe, though, that visits to both mentor and mentee city are important."), "seed 000 §6"),
+    ONE_SIDE_ONLY: (_("We do believe, though, that visits to both mentor and mentee city are important."), GUIDE_CHAPTER_6),
     ALL_ONLINE: (
         _(
             "During the pandemic, when mentoring had to occur exclusively online and mentors and mentees did not "
             "meet in person, it was much harder to establish trust and understanding, and therefore to have frank "
             "and useful exchanges."
         ),
-        "seed 004",
+        METHOD_CARD,
     ),
-    NO_MIGRANT_REPRESENTATIVE: (_("The local stakeholder group should always include migrant representatives."), "seed 000 §4"),
+    NO_MIGRANT_REPRESENTATIVE: (_("The local stakeholder group should always include migrant representatives."), GUIDE_CHAPTER_4),
 }
 
 

@@ -11,7 +11,6 @@ from benchmarks.models import BenchmarkVersion
 from mentoring.activity import LogEntry
 from schemes.models import SchemeBenchmark, SelfAssessment, VisitStatus
 from schemes.services.progress import progress_for, progress_queryset
-from schemes.services.self_assessment import first_and_latest
 
 from .test_self_assessment import form_data
 
@@ -139,9 +138,6 @@ def test_saving_the_second_stage_leaves_the_first_stages_rounds_alone(personas, 
     report = self_assessment_document(personas.a, stage_choice(personas.a, str(theme.pk)))
     assert "Theme A" in report.html and "A campaign." in report.html and "A welcome desk." not in report.html
     assert report.filename.endswith(f"-{theme.pk}.pdf")
-    # The closing stage reads each city's first and latest submitted round per benchmark.
-    assert first_and_latest(personas.a, personas.a.benchmark) == {personas.mentee_city.pk: (general, general)}
-    assert first_and_latest(personas.a, theme) == {}
 
 
 def test_the_stage_in_force_follows_its_start_visit(personas, theme):
@@ -304,3 +300,52 @@ def test_progress_reads_the_stages_of_any_number_of_schemes_in_fixed_queries(per
         result = progress_for(progress_queryset(Scheme.objects.filter(programme=personas.programme)))
     assert len(both.captured_queries) == len(one.captured_queries)
     assert [stage.name for stage in result[personas.b.pk].stages] == ["First part", "Second part"]
+
+
+def _form_as_sent(client, url, field, **changes):
+    from schemes.management.loadtest.browser import form_with
+
+    form = form_with(client.get(url).content.decode(), field)
+    data = {}
+    for name, value in form["fields"]:
+        data.setdefault(name, value)
+    data.update(changes)
+    return data
+
+
+def test_with_several_stages_the_scheme_form_leaves_the_benchmarks_to_the_stages_page(personas, theme):
+    coordinator = personas.client("coordinator")
+    add_stage(coordinator, personas, theme)
+    language = BenchmarkVersion.objects.get(benchmark__slug="inclucities-language-learning")
+    personas.programme.benchmarks.add(language)
+    for benchmark in ("", str(language.pk)):
+        data = _form_as_sent(coordinator, SCHEME + "edit/", "benchmark", benchmark=benchmark)
+        response = coordinator.post(SCHEME + "edit/", data)
+        assert response.status_code == 200 and "several benchmark stages" in response.content.decode()
+    # Nothing went: both stages, the scheme's benchmark.
+    assert personas.a.benchmark_stages.count() == 2
+    personas.a.refresh_from_db()
+    assert personas.a.benchmark_id != language.pk and personas.a.benchmark_id is not None
+
+
+def test_a_stage_that_becomes_first_brings_its_own_agreement(personas, theme):
+    from django.utils import timezone
+
+    from schemes.services.benchmark_stages import stage_remove
+
+    add_stage(personas.client("coordinator"), personas, theme)
+    first, second = personas.a.benchmark_stages.order_by("order")
+    personas.a.focus_agreed_by_mentee = personas.a.focus_agreed_by_mentor = timezone.now()
+    personas.a.save()
+    stage_remove(stage=first, scheme=personas.a, actor=personas.users["coordinator"])
+    personas.a.refresh_from_db()
+    # The thematic benchmark is first now, and nobody agreed its focus yet.
+    assert personas.a.benchmark_id == theme.pk
+    assert personas.a.focus_agreed_by_mentee is None and personas.a.focus_agreed_by_mentor is None
+
+
+def test_a_visit_report_ties_items_to_the_key_factors_of_every_stage(personas, theme):
+    add_stage(personas.client("coordinator"), personas, theme)
+    page = personas.client("facilitator").get(SCHEME + "visits/2/report/items/new/").content.decode()
+    kf = theme.key_factors.order_by("order").first()
+    assert f'value="{kf.pk}"' in page and "Second part: public perception: " in page

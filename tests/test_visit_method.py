@@ -395,3 +395,26 @@ def test_the_visit_page_reads_practices_and_key_factors_in_fixed_queries(persona
         page = client.get(f"{VISITS}1/").content.decode()
     assert "Practice 14" in page
     assert len(seven.captured_queries) == len(one.captured_queries)
+
+
+def test_the_sources_are_named_as_readers_know_them(personas, dated):
+    page = personas.client("facilitator").get(FROM_METHOD).content.decode()
+    assert "IncluCities mentoring guide, chapter 5" in page and "seed 0" not in page.lower()
+    visit_page = personas.client("facilitator").get(f"{VISITS}1/record/").content.decode()
+    assert "ImpleMentoring method: the critical issues of a mentoring visit" in visit_page
+    assert "seed 0" not in visit_page.lower()
+
+
+def test_a_visit_cannot_move_before_its_preparation_meeting(personas, dated):
+    from schemes.models import Meeting
+
+    Meeting.objects.create(
+        scheme=personas.a, visit=dated, purpose="preparation", title="Preparation", date=datetime.date(2027, 2, 1)
+    )
+    facilitator = personas.client("facilitator")
+    data = edit_data(facilitator, 1, start_date="2027-01-25", end_date="2027-01-26")
+    response = facilitator.post(f"{VISITS}1/edit/", data)
+    assert response.status_code == 200
+    assert "Its preparation meeting “Preparation” is on 1 Feb 2027" in response.content.decode()
+    dated.refresh_from_db()
+    assert dated.start_date == datetime.date(2027, 3, 10)

@@ -12,9 +12,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.forms import ConcurrentEditMixin, TextLimitMixin
+from mentoring.forms import TextLimitMixin
 
-from ..models import Level, Scheme
+from ..models import Level
 
 FIELD_NAME = re.compile(r"^(level|evidence|focus|note)_(\d+)$")
 # A key factor has three fields (level, evidence, focus), a context factor one (its note).
@@ -126,26 +126,3 @@ class SelfAssessmentForm(TextLimitMixin, forms.Form):
 
     def notes(self):
         return {cf.pk: self.cleaned_data.get(f"note_{cf.pk}") or "" for cf in self.context_factors}
-
-
-class FocusForm(ConcurrentEditMixin, forms.ModelForm):
-    """The scope: the key factors of the scheme's benchmark the mentoring focuses on."""
-
-    class Meta:
-        model = Scheme
-        fields = ["focus_key_factors"]
-        widgets = {"focus_key_factors": forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["focus_key_factors"]
-        field.queryset = self.instance.benchmark.key_factors.order_by("order")
-        field.label = _("Focus key factors")
-        field.help_text = _("Usually two to four: what the action plan will address.")
-        field.label_from_instance = lambda key_factor: f"{key_factor.number}. {key_factor.title}"
-
-    def clean_focus_key_factors(self):
-        chosen = self.cleaned_data["focus_key_factors"]
-        if not chosen:
-            raise ValidationError(_("Choose at least one key factor."), code="empty")
-        return chosen

@@ -214,6 +214,13 @@ class SchemeForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end date is before the start date."))
+        # With several stages, the benchmarks change on the stages page, where each
+        # stage's removal asks first: never as a side effect of this form.
+        if self.instance.pk and "benchmark" in self.changed_data and self.instance.benchmark_stages.count() > 1:
+            self.add_error(
+                "benchmark",
+                _("This scheme has several benchmark stages: change its benchmarks on its page “Benchmark of each stage”."),
+            )
         return cleaned
 
 

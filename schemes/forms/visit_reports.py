@@ -15,6 +15,7 @@ from mentoring.submissions import SubmitOnceMixin
 
 from ..models import ReportItemKind, VisitReportItem
 from ..services.action_plans import needs_of, plan_for
+from ..services.benchmark_stages import stages_of
 
 
 class ReportItemForm(ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
@@ -24,7 +25,7 @@ class ReportItemForm(ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
         widgets = {"kind": forms.RadioSelect, "text": forms.Textarea(attrs={"rows": 5})}
         help_texts = {
             "kind": _(
-                "Seed 002: the mentor and facilitator look at all the evidence, identify key challenges and risks, "
+                "ImpleMentoring method: the mentor and facilitator look at all the evidence, identify key challenges and risks, "
                 "and make recommendations to the partner authority about the way forward."
             ),
         }
@@ -33,8 +34,13 @@ class ReportItemForm(ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = ReportItemKind.choices  # one of the three, no blank radio button
         key_factors = self.fields["key_factor"]
-        key_factors.queryset = KeyFactor.objects.filter(version_id=scheme.benchmark_id).order_by("order")
-        key_factors.label_from_instance = lambda kf: f"{kf.number} · {kf.title}"
+        # The key factors of every stage's benchmark, named with their stage when there are several.
+        stages = {stage.benchmark_id: stage.name for stage in stages_of(scheme)}
+        key_factors.queryset = KeyFactor.objects.filter(version_id__in=list(stages)).order_by("version_id", "order")
+        if len(stages) > 1:
+            key_factors.label_from_instance = lambda kf: f"{stages[kf.version_id]}: {kf.number} · {kf.title}"
+        else:
+            key_factors.label_from_instance = lambda kf: f"{kf.number} · {kf.title}"
         key_factors.empty_label = _("No key factor in particular")
         self.fields["need"].queryset = needs_of(plan_for(scheme))
         self.fields["need"].empty_label = _("No need in particular")

@@ -8,7 +8,7 @@ import zoneinfo
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.forms.utils import ErrorDict
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, TextLimitMixin
@@ -131,6 +131,17 @@ class VisitForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.Mode
                 self.add_error(
                     "end_date",
                     _("%(count)s agenda session(s) fall outside these days: move them first.") % {"count": outside},
+                )
+        if start and self.instance.pk:
+            # A preparation meeting comes before the visit it prepares.
+            late = self.instance.preparation_meetings.filter(date__gte=start).order_by("date").first()
+            if late is not None:
+                self.add_error(
+                    "start_date",
+                    _(
+                        "Its preparation meeting “%(title)s” is on %(date)s: the visit cannot start before it. Move the meeting first."
+                    )
+                    % {"title": late.title, "date": date_format(late.date, "DATE_FORMAT")},
                 )
         if not cleaned.get("kind"):
             cleaned["kind"] = self._kind_from_host(cleaned.get("host"), cleaned.get("mode"))
@@ -284,16 +295,17 @@ class MethodSessionForm(PlainTextMixin, forms.Form):
     end_time = forms.TimeField(label=_("Ends"), widget=TimeInput(), required=False)
 
     def __init__(self, *args, visit, **kwargs):
+        # An unticked element is not checked (what it says is not saved): a form that may
+        # be empty and has not "changed" is not validated (Form.empty_permitted).
+        kwargs["empty_permitted"] = True
         super().__init__(*args, **kwargs)
         self.fields["day"].choices = [(day.isoformat(), day_heading(day)) for day in visit.days]
         if not self.is_bound and isinstance(self.initial.get("day"), datetime.date):
             self.initial["day"] = self.initial["day"].isoformat()
 
-    def full_clean(self):
-        # An unticked element is not checked: what it says is not saved.
-        super().full_clean()
-        if self.is_bound and not self.cleaned_data.get("included") and "included" not in self.errors:
-            self._errors = ErrorDict()
+    def has_changed(self):
+        """Ticked: the element is to be added, so it is validated."""
+        return bool(self["included"].value())
 
     def clean(self):
         cleaned = super().clean()

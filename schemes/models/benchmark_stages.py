@@ -52,6 +52,14 @@ class SchemeBenchmark(models.Model):
         verbose_name = _("benchmark stage")
         verbose_name_plural = _("benchmark stages")
         ordering = ["scheme_id", "order", "pk"]
+        constraints = [
+            # Rounds, focus and agreement are kept per benchmark: one stage per benchmark.
+            models.UniqueConstraint(
+                fields=["scheme", "benchmark"],
+                name="one_stage_per_benchmark",
+                violation_error_message=_("This benchmark is already the benchmark of another stage of the scheme."),
+            )
+        ]
 
     def __str__(self):
         return self.name

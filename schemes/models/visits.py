@@ -58,7 +58,7 @@ class Visit(models.Model):
     clarifying_questions = models.TextField(
         _("clarifying questions"),
         blank=True,
-        help_text=_("Clarifying questions to be answered during the visit (seed 000 §5)."),
+        help_text=_("Clarifying questions to be answered during the visit (IncluCities mentoring guide, chapter 5)."),
     )
     status = models.CharField(_("status"), max_length=20, choices=VisitStatus.choices, default=VisitStatus.PLANNED)
     time_zone = models.CharField(

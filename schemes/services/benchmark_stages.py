@@ -80,9 +80,19 @@ def _first_follows(scheme, reason):
     """``Scheme.benchmark`` becomes the first stage's benchmark (saved with a history row)."""
     first = SchemeBenchmark.objects.filter(scheme=scheme).order_by("order", "pk").first()
     if first is not None and scheme.benchmark_id != first.benchmark_id:
+        # The stage that was first keeps the agreement the scheme held for it.
+        for former in SchemeBenchmark.objects.filter(scheme=scheme, benchmark_id=scheme.benchmark_id):
+            former.focus_agreed_by_mentee = scheme.focus_agreed_by_mentee
+            former.focus_agreed_by_mentor = scheme.focus_agreed_by_mentor
+            former._change_reason = reason
+            former.save(update_fields=["focus_agreed_by_mentee", "focus_agreed_by_mentor"])
         scheme.benchmark_id = first.benchmark_id
+        # The sides' agreement to the focus is the new first stage's own, never the one
+        # given to another benchmark.
+        scheme.focus_agreed_by_mentee = first.focus_agreed_by_mentee
+        scheme.focus_agreed_by_mentor = first.focus_agreed_by_mentor
         scheme._change_reason = reason
-        scheme.save(update_fields=["benchmark"])
+        scheme.save(update_fields=["benchmark", "focus_agreed_by_mentee", "focus_agreed_by_mentor"])
 
 
 def _lock(scheme):
@@ -105,11 +115,22 @@ def _data(stage):
     }
 
 
+class BenchmarkTaken(Exception):
+    """Another stage of the scheme took this benchmark while the form was being sent."""
+
+
+def _not_taken(scheme, stage):
+    # Checked again once the scheme is locked: two forms sent at once both passed the form.
+    if SchemeBenchmark.objects.filter(scheme=scheme, benchmark_id=stage.benchmark_id).exclude(pk=stage.pk).exists():
+        raise BenchmarkTaken
+
+
 @transaction.atomic
 def stage_add(*, form, scheme, actor):
     """Add the stage of ``form`` (a BenchmarkStageForm of ``scheme``)."""
     scheme = _lock(scheme)
     _materialise_first(scheme)
+    _not_taken(scheme, form.instance)
     stage = form.save(commit=False)
     stage.scheme = scheme
     stage._change_reason = _("Added")
@@ -126,6 +147,7 @@ def stage_change(*, form, scheme, actor):
     from .setup import form_save_with_history
 
     _lock(scheme)
+    _not_taken(scheme, form.instance)
     stage = form_save_with_history(form, actor=actor, action="benchmark_stage.changed", scheme=scheme, label=form.instance.name)
     _first_follows(scheme, _("First benchmark stage changed"))
     return stage

@@ -430,10 +430,14 @@ def _missing(scheme, ledger):
     in the words a city officer acts on, each with the page where they do it."""
     result = []
     kwargs = {"programme": scheme.programme.slug, "number": scheme.number}
+    # A later stage's pages are named by its benchmark; the first stage's need no name.
+    stage = ""
+    if ledger.benchmark is not None and ledger.benchmark.pk != scheme.benchmark_id:
+        stage = f"?benchmark={ledger.benchmark.pk}"
     if not ledger.cities:
         result.append(Missing(_("The scheme has no city yet: the closing review compares the cities' self-assessments.")))
     for rounds in ledger.cities:
-        url = reverse("schemes:self_assessment", kwargs={**kwargs, "organisation": rounds.city.pk})
+        url = reverse("schemes:self_assessment", kwargs={**kwargs, "organisation": rounds.city.pk}) + stage
         link = _("Open %(city)s’s self-assessment") % {"city": rounds.city.label}
         values = {"city": rounds.city.label}
         if not rounds.submitted:
@@ -457,11 +461,11 @@ def _missing(scheme, ledger):
                 text += " " + _("Its round %(round)s is started: submit it when it is complete.")
                 values["round"] = rounds.open_round.round
             result.append(Missing(text % values, url, link))
-    if not ledger.focus_chosen and ledger.benchmark is not None and ledger.benchmark.pk == scheme.benchmark_id:
+    if not ledger.focus_chosen and ledger.benchmark is not None:
         result.append(
             Missing(
                 _("No focus key factors are agreed: the review shows every key factor of the benchmark."),
-                reverse("schemes:scheme_focus", kwargs=kwargs),
+                reverse("schemes:scheme_focus", kwargs=kwargs) + stage,
                 _("Choose the focus key factors"),
             )
         )

@@ -184,23 +184,6 @@ def round_start(*, scheme, city, previous, actor, label=""):
     return assessment
 
 
-def first_and_latest(scheme, benchmark):
-    """{city id: (first, latest)} of ``scheme``'s submitted rounds against the version
-    ``benchmark`` (a BenchmarkVersion or its id): each city's first submitted round (its
-    baseline) and its latest one (the same round when it has one), with their key factor
-    rows. Two queries, for the closing stage's baseline and final levels."""
-    benchmark_id = getattr(benchmark, "pk", benchmark)
-    result = {}
-    for assessment in (
-        SelfAssessment.objects.filter(scheme=scheme, benchmark_id=benchmark_id, submitted_at__isnull=False)
-        .order_by("city_id", "round")
-        .prefetch_related("key_factors")
-    ):
-        first, _latest = result.get(assessment.city_id, (assessment, None))
-        result[assessment.city_id] = (first, assessment)
-    return result
-
-
 def levels(assessment):
     """{key factor id: level} of a round (levels not given are left out)."""
     if assessment is None:
@@ -214,7 +197,7 @@ AGREEMENT_FIELDS = {"mentee": "focus_agreed_by_mentee", "mentor": "focus_agreed_
 
 @transaction.atomic
 def focus_save(*, form, roles, actor, holder=None):
-    """Save the focus key factors of ``form`` (a FocusForm on the scheme). A change of
+    """Save the focus key factors of ``form`` (a StageFocusForm on the scheme). A change of
     the set withdraws both sides' agreement; the person saving agrees for their side.
     ``holder``: where that agreement is kept (a later benchmark stage's row; the scheme
     by default)."""

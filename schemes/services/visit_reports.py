@@ -15,6 +15,7 @@ from mentoring.activity import log_action
 
 from ..models import Action, ReportItemKind, Visit
 from .action_plans import ACTION_TEXT, _check_plan_size, _editable, plan_for
+from .benchmark_stages import stages_of
 from .limits import check_document_text, text_length
 from .setup import form_save_with_history
 
@@ -124,7 +125,7 @@ def recommendation_to_action(*, item, scheme, actor):
     action.order = (plan.actions.aggregate(n=Max("order"))["n"] or 0) + 1
     action._change_reason = (_("Made from a recommendation of the report of %(visit)s") % {"visit": item.visit})[:100]
     action.save()
-    if item.key_factor_id and item.key_factor.version_id == scheme.benchmark_id:
+    if item.key_factor_id and item.key_factor.version_id in {stage.benchmark_id for stage in stages_of(scheme)}:
         action.key_factors.add(item.key_factor)
     if item.need_id and item.need.plan_id == plan.pk:
         action.needs.add(item.need)

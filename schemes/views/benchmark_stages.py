@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.access import scheme_view
@@ -24,6 +25,7 @@ from mentoring.submissions import submission_save
 
 from ..forms.benchmark_stages import BenchmarkStageForm
 from ..services.benchmark_stages import (
+    BenchmarkTaken,
     LastStage,
     first_stage_sync,
     stage_add,
@@ -79,6 +81,9 @@ def stage_choice(scheme, value=""):
     return StageChoice(stages, stage, in_force)
 
 
+TAKEN = gettext_lazy("Another stage of this scheme already uses this benchmark: each stage assesses against its own.")
+
+
 def _stages_url(scheme):
     return reverse("schemes:benchmark_stages", kwargs={"programme": scheme.programme.slug, "number": scheme.number})
 
@@ -110,12 +115,16 @@ def stage_list(request, scheme, access):
 def stage_create(request, scheme, access):
     form = BenchmarkStageForm(request.POST or None, scheme=scheme)
     if request.method == "POST":
-        saved = submission_save(
-            request,
-            form,
-            lambda: stage_add(form=form, scheme=scheme, actor=request.user),
-            url=lambda stage: _stages_url(scheme),
-        )
+        try:
+            saved = submission_save(
+                request,
+                form,
+                lambda: stage_add(form=form, scheme=scheme, actor=request.user),
+                url=lambda stage: _stages_url(scheme),
+            )
+        except BenchmarkTaken:
+            form.add_error("benchmark", TAKEN)
+            saved = None
         if saved:
             if not saved.again:
                 messages.success(request, _("Stage added."))
@@ -139,6 +148,8 @@ def stage_edit(request, scheme, access, pk):
             stage_change(form=form, scheme=scheme, actor=request.user)
         except EditConflict:
             pass  # the form says someone saved first, with what the writer typed
+        except BenchmarkTaken:
+            form.add_error("benchmark", TAKEN)
         else:
             messages.success(request, _("Stage saved."))
             return redirect(_stages_url(scheme))

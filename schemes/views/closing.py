@@ -12,9 +12,6 @@ for the people who fund and govern programmes.
   number of schemes.
 """
 
-from io import BytesIO
-
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +21,7 @@ from django.views.decorators.http import require_safe
 from mentoring.access import programme_view, scheme_view
 from mentoring.activity import last_change
 from mentoring.documents import pdf_response, render_document
-from mentoring.exports import XLSX_CONTENT_TYPE, safe_cell
+from mentoring.exports import xlsx_workbook_response
 
 from ..models import Scheme, Side
 from ..services.closing import closing_ledger, closing_ledgers, programme_progress
@@ -40,6 +37,7 @@ CHANGES = (
     "good_practice.",
     "strengths.",
     "attachment.",
+    "evaluation.",
     "scheme.",
     "history.",
 )
@@ -127,7 +125,7 @@ def closing_report_pdf(request, scheme, access):
 def closing_report_xlsx(request, scheme, access):
     choice = _stage(request, scheme)
     ledger = closing_ledger(scheme, benchmark=choice.stage.benchmark if choice else None)
-    return _xlsx_response(
+    return xlsx_workbook_response(
         f"closing-report-{scheme.programme.slug}-{scheme.number}",
         [
             _ledger_sheet([ledger]),
@@ -178,7 +176,7 @@ def programme_report(request, programme, access):
 @programme_view("export", "programme_report")
 def programme_report_xlsx(request, programme, access):
     ledgers = list(closing_ledgers(_programme_schemes(programme, request.user)).values())
-    return _xlsx_response(
+    return xlsx_workbook_response(
         f"programme-report-{programme.slug}",
         [
             _progress_sheet(programme_progress(ledgers)),
@@ -341,28 +339,3 @@ def _progress_sheet(progress):
         for factor in factors
     ]
     return _("Progress by key factor"), header, rows
-
-
-def _xlsx_response(filename, sheets):
-    """A workbook of ``sheets`` ((title, header, rows)), as mentoring.exports writes one."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    book = Workbook()
-    book.remove(book.active)
-    for title, header, rows in sheets:
-        sheet = book.create_sheet(str(title)[:31])
-        sheet.append([str(cell) for cell in header])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([safe_cell(cell) for cell in row])
-        for column in sheet.iter_cols(min_row=2):
-            for cell in column:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.freeze_panes = "A2"
-    buffer = BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response

@@ -62,10 +62,15 @@ def test_a_facilitator_plans_the_visits_and_the_mentee_gets_its_plan_approved(pa
     felix.get_by_label("Location").fill("Town hall, Capaci")
     felix.get_by_label(re.compile(r"^\s*Aim")).fill("Understand Capaci's needs first-hand.")
     felix.get_by_label(re.compile(r"^\s*Expected outcome")).fill("A shared picture of the needs.")
-    felix.get_by_label("Preparation working-group meeting").fill("2027-01-27")
     felix.get_by_role("button", name="Save").click()
     expect(felix.locator(".alert-success")).to_contain_text("Visit saved.")
-    transcript.append("Felix planned visit 1 (two days in Capaci, Europe/Rome, aim and outcome)")
+    # Its preparation meeting, from the visit page: proposed six weeks before, online.
+    felix.get_by_role("link", name="Plan a preparation meeting").click()
+    expect(felix.get_by_label("Date")).to_have_value("2027-01-27")
+    felix.get_by_role("button", name=re.compile("^Save|^Plan")).first.click()
+    expect(felix.locator(".alert-success")).to_contain_text("Meeting “Preparation of Setting the scene” planned.")
+    felix.goto(base + "visits/1/")
+    transcript.append("Felix planned visit 1 (two days in Capaci, Europe/Rome, aim and outcome) and its preparation meeting")
 
     felix.get_by_role("link", name="Add a session").click()
     felix.get_by_label("Day").select_option(index=0)
