@@ -56,7 +56,7 @@ def _require_edit(may_edit, user):
 @scheme_view("view", "local_support_group")
 def support_group(request, scheme, access, organisation):
     city, side, members, may_edit, may_link = _group(scheme, access, organisation)
-    form = SupportGroupMemberForm(request.POST or None)
+    form = SupportGroupMemberForm(request.POST or None, programme=scheme.programme)
     if request.method == "POST":
         _require_edit(may_edit, request.user)
         try:
@@ -92,6 +92,7 @@ def support_group(request, scheme, access, organisation):
             "may_edit": may_edit,
             "max_members": MAX_MEMBERS,
             "full": len(members) >= MAX_MEMBERS,
+            "annex": form.annex,  # Annex 5's guidance, as the programme's template words it
             "page_title": _("Local support group"),
         },
     )
@@ -114,7 +115,7 @@ def support_group_member_edit(request, scheme, access, organisation, pk):
     city, side, members, may_edit, may_link = _group(scheme, access, organisation)
     _require_edit(may_edit, request.user)
     member = _member(scheme, city, pk)
-    form = SupportGroupMemberForm(request.POST or None, instance=member)
+    form = SupportGroupMemberForm(request.POST or None, instance=member, programme=scheme.programme)
     if request.method == "POST" and form.is_valid():
         try:
             member_save(form=form, scheme=scheme, city=city, actor=request.user)
