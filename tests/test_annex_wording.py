@@ -88,6 +88,10 @@ def test_the_annex_5_form_has_the_template_columns_and_the_page_its_guidance(per
     guidance = fixture(TemplateKind.LOCAL_SUPPORT_GROUP)["introduction"]
     assert escape(guidance) in page  # the whole of Annex 5's guidance, word for word
     assert "Who should be on the Local Support Network?" in page
+    # The roster PDF has the same columns.
+    roster = personas.client("mentee").get(SCHEME + f"support-groups/{personas.mentee_city.pk}/roster.pdf")
+    text = subprocess.run(["pdftotext", "-", "-"], input=roster.content, capture_output=True, check=True).stdout.decode()
+    assert "ROLE IN THE NETWORK" in " ".join(text.split()).upper()
     # Someone who only reads the group sees the guidance too.
     observer = personas.client("observer").get(SCHEME + f"support-groups/{personas.mentee_city.pk}/").content.decode()
     assert "Who should be on the Local Support Network?" in observer

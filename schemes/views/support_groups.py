@@ -20,7 +20,8 @@ from mentoring.pages import confirm_page, confirmed, form_page, removal_question
 from mentoring.submissions import submission_save
 
 from ..forms.support_groups import SupportGroupMemberForm
-from ..models import MAX_MEMBERS, LocalSupportGroupMember, MemberLink
+from ..models import MAX_MEMBERS, LocalSupportGroupMember, MemberLink, TemplateKind
+from ..services.annex_wording import annex_labels
 from ..services.member_links import link_expiry, link_revoke, link_send
 from ..services.support_groups import member_add, member_remove, member_save
 from .cities import city_party, edits_for_city
@@ -171,6 +172,7 @@ def roster_document(scheme, city, members=None):
             "city": city,
             "members": members if members is not None else members_of(scheme, city),
             "as_of": last_change(scheme, "member."),
+            "labels": annex_labels(scheme.programme, TemplateKind.LOCAL_SUPPORT_GROUP),  # Annex 5's column headings
         },
         filename=f"local-support-group-{slugify(city.label)}.pdf",
     )
