@@ -34,6 +34,10 @@ class ActionForm(TextLimitMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.Mod
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         scheme = plan.scheme
+        # Annex 6's column prompts and help, as the programme's template words them (issue 23).
+        from ..services.annex_wording import word_form
+
+        word_form(self, scheme.programme, "action_plan")
         focus = scheme.focus_key_factors.order_by("order")
         self.fields["key_factors"].queryset = (
             focus if focus.exists() else KeyFactor.objects.filter(version_id=scheme.benchmark_id).order_by("order")

@@ -10,7 +10,9 @@ from mentoring.submissions import SubmitOnceMixin
 
 from ..models import (
     GoodPractice,
+    TemplateKind,
 )
+from ..services.annex_wording import word_form
 
 
 def programme_key_factors(programme):
@@ -40,7 +42,8 @@ class KeyFactorChoiceField(forms.ModelMultipleChoiceField):
 class GoodPracticeForm(TextLimitMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
     """Annex 4: a good practice of a city the writer acts for, linked to key factors of
     the programme's benchmarks. Like a questionnaire answer, any text is kept as written
-    and shown as text."""
+    and shown as text. The labels and help texts are the template's prompts
+    (services/annex_wording.py)."""
 
     key_factors = KeyFactorChoiceField(
         label=_("Key factors"),
@@ -66,11 +69,8 @@ class GoodPracticeForm(TextLimitMixin, ConcurrentEditMixin, SubmitOnceMixin, for
                 "further_information",
             )
         }
-        help_texts = {
-            "where": _("The city, neighbourhood or service where it runs."),
-            "theme": _("In a few words, e.g. housing, language learning, participation."),
-            "contact": _("Who to ask about it: name, service, e-mail."),
-        }
+        # The Annex 4 fields are worded by the programme's template (word_form below).
+        help_texts = {"theme": _("In a few words, e.g. housing, language learning, participation.")}
 
     def __init__(self, *args, programme, cities, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,3 +78,5 @@ class GoodPracticeForm(TextLimitMixin, ConcurrentEditMixin, SubmitOnceMixin, for
         self.fields["city"].empty_label = None
         self.fields["city"].help_text = _("A city you act for in this programme.")
         self.fields["key_factors"].queryset = programme_key_factors(programme)
+        # Annex 4's prompts and help, as the programme's template words them.
+        self.annex = word_form(self, programme, TemplateKind.GOOD_PRACTICE)

@@ -21,6 +21,7 @@ from mentoring.submissions import submission_save
 
 from ..filters import GoodPracticeFilter
 from ..forms.practices import GoodPracticeForm
+from ..services.annex_wording import practice_fields
 from ..services.attachments import form_context, with_attachments
 from ..services.practice import good_practice_save, owned_cities
 
@@ -108,6 +109,7 @@ def good_practice_detail(request, programme, access, pk):
             "programme": programme,
             "access": access,
             "practice": practice,
+            "annex_fields": practice_fields(practice, programme),
             "may_edit": may_edit,
             "page_title": practice.title,
             **form_context(),
@@ -170,6 +172,6 @@ def practice_document(programme, practice):
     it), so it is not among a scheme's documents laid out in the background."""
     return render_document(
         "documents/good_practice.html",
-        {"programme": programme, "practice": practice},
+        {"programme": programme, "practice": practice, "annex_fields": practice_fields(practice, programme)},
         filename=f"good-practice-{slugify(practice.title)[:60] or practice.pk}.pdf",
     )

@@ -30,6 +30,7 @@ from mentoring.unsaved import keep_unsaved_text, unsaved_data
 
 from ..forms.questionnaires import CommentForm, SectionForm, StrengthsPracticesForm, answer_value, format_number
 from ..models import Answer, QuestionKind, Response, ResponseStatus, Side, TemplateKind
+from ..services.annex_wording import apply_programme_wording
 from ..services.attachments import annexes, form_context, with_attachments
 from ..services.comments import comment_add, comment_resolve, threads
 from ..services.filling import (
@@ -153,6 +154,7 @@ def filling_of(scheme, access, kind, party, *, with_threads=False):
     sections = list(template.sections.order_by("order").prefetch_related("questions"))
     for section in sections:
         section.template = template
+    apply_programme_wording(template, sections, scheme.programme)  # its name for “IncluCities”
     answers = (
         {a.question_id: a for a in response.answers.filter(row=0).select_related("updated_by").order_by()} if response else {}
     )

@@ -20,7 +20,8 @@ from mentoring.pages import confirm_page, confirmed, form_page, removal_question
 from mentoring.submissions import submission_save
 
 from ..forms.support_groups import SupportGroupMemberForm
-from ..models import MAX_MEMBERS, LocalSupportGroupMember, MemberLink
+from ..models import MAX_MEMBERS, LocalSupportGroupMember, MemberLink, TemplateKind
+from ..services.annex_wording import annex_labels
 from ..services.member_links import link_expiry, link_revoke, link_send
 from ..services.support_groups import member_add, member_remove, member_save
 from .cities import city_party, edits_for_city
@@ -56,7 +57,7 @@ def _require_edit(may_edit, user):
 @scheme_view("view", "local_support_group")
 def support_group(request, scheme, access, organisation):
     city, side, members, may_edit, may_link = _group(scheme, access, organisation)
-    form = SupportGroupMemberForm(request.POST or None)
+    form = SupportGroupMemberForm(request.POST or None, programme=scheme.programme)
     if request.method == "POST":
         _require_edit(may_edit, request.user)
         try:
@@ -92,6 +93,7 @@ def support_group(request, scheme, access, organisation):
             "may_edit": may_edit,
             "max_members": MAX_MEMBERS,
             "full": len(members) >= MAX_MEMBERS,
+            "annex": form.annex,  # Annex 5's guidance, as the programme's template words it
             "page_title": _("Local support group"),
         },
     )
@@ -114,7 +116,7 @@ def support_group_member_edit(request, scheme, access, organisation, pk):
     city, side, members, may_edit, may_link = _group(scheme, access, organisation)
     _require_edit(may_edit, request.user)
     member = _member(scheme, city, pk)
-    form = SupportGroupMemberForm(request.POST or None, instance=member)
+    form = SupportGroupMemberForm(request.POST or None, instance=member, programme=scheme.programme)
     if request.method == "POST" and form.is_valid():
         try:
             member_save(form=form, scheme=scheme, city=city, actor=request.user)
@@ -170,6 +172,7 @@ def roster_document(scheme, city, members=None):
             "city": city,
             "members": members if members is not None else members_of(scheme, city),
             "as_of": last_change(scheme, "member."),
+            "labels": annex_labels(scheme.programme, TemplateKind.LOCAL_SUPPORT_GROUP),  # Annex 5's column headings
         },
         filename=f"local-support-group-{slugify(city.label)}.pdf",
     )

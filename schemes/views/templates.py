@@ -23,6 +23,7 @@ from mentoring.submissions import submission_save
 
 from ..forms.questionnaires import QuestionForm
 from ..models import Question, QuestionnaireTemplate
+from ..services.annex_wording import apply_programme_wording
 from ..services.filling import template_for
 from ..services.questionnaires import (
     ADAPTABLE_KINDS,
@@ -222,6 +223,7 @@ def template_blank_pdf(request, programme, access, pk):
     sections = template.sections.prefetch_related(
         Prefetch("questions", queryset=Question.objects.filter(hidden=False).order_by("order", "pk"))
     ).order_by("order")
+    apply_programme_wording(template, sections, programme)  # its name for “IncluCities”
     filling = SimpleNamespace(template=template, organisation=None, response=None, submitted=False)
     return pdf_response(
         request,

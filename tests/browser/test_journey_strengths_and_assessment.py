@@ -116,7 +116,7 @@ def test_the_mentor_city_shows_its_strengths_and_both_cities_assess_themselves(p
     marc.get_by_role("link", name="Record a new good practice").click()
     expect(marc.get_by_role("heading", level=1)).to_have_text("Record a good practice")
     marc.get_by_label(re.compile(r"^\s*City\s*(\(required\))?\s*$")).select_option(label="Mechelen (BE)")
-    marc.get_by_label(re.compile(r"^\s*Name/title of good practice")).fill("One-stop welcome desk")
+    marc.get_by_label(re.compile(r"^\s*Name/Title of good practice")).fill("One-stop welcome desk")
     marc.get_by_label(re.compile(r"^\s*Theme")).fill("Reception")
     marc.get_by_label(re.compile(r"^\s*Where is it\?")).fill("City hall, Mechelen")
     marc.get_by_label(re.compile(r"^\s*Description")).fill("Every newcomer meets one adviser for every service.")

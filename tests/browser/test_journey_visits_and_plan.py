@@ -140,7 +140,7 @@ def test_a_facilitator_plans_the_visits_and_the_mentee_gets_its_plan_approved(pa
     maria.locator("textarea, input[type=text]").first.fill("Newcomers do not find the services")
     maria.get_by_role("button", name="Save").click()
     maria.get_by_role("link", name="Add an action").click()
-    maria.get_by_label(re.compile(r"^\s*Action\s*(\(required\))?\s*$")).fill("Open a one-stop welcome desk")
+    maria.get_by_label(re.compile(r"^\s*1\. ACTIONS\s*(\(required\))?\s*$")).fill("Open a one-stop welcome desk")
     maria.get_by_label("Timeframe").fill("By June 2027")
     maria.get_by_label("Due date").fill("2027-06-30")
     maria.get_by_label("Who leads").fill("Integration office")
