@@ -354,3 +354,18 @@ def test_the_applications_list_reads_in_a_fixed_number_of_queries(personas, djan
             response = client.get(url)
         assert response.status_code == 200
     assert "City 29" in client.get(call.get_absolute_url()).content.decode()
+
+
+def test_an_application_history_is_read_only(personas):
+    call = _call(personas)
+    personas.client("anonymous").post(_public(call), _application())
+    application = CallApplication.objects.get()
+    coordinator = personas.client("coordinator")
+    _decide(coordinator, application, "decline", "Not this time.")
+    history = reverse(
+        "schemes:call_application_history",
+        kwargs={"programme": personas.programme.slug, "pk": call.pk, "application": application.pk},
+    )
+    page = coordinator.get(history).content.decode()
+    assert "Declined" in page or "declined" in page
+    assert "/restore/" not in page

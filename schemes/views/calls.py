@@ -12,6 +12,8 @@ escaped; the number of applications from one address is limited per hour
 (``services.calls``). The page links nowhere into the signed-in site.
 """
 
+import dataclasses
+
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -269,7 +271,9 @@ def application_decline_view(request, programme, access, pk, application):
 def application_history(request, programme, access, pk, application):
     call = _call(programme, pk)
     application = _application(call, application)
-    return history_view(request, application, access, "call", context={"programme": programme, "title": str(application)})
+    # Read only: a decision, with its invitation and e-mail, is not undone by a restore.
+    read_only = dataclasses.replace(access, archived=True)
+    return history_view(request, application, read_only, "call", context={"programme": programme, "title": str(application)})
 
 
 # -- The public page -------------------------------------------------------------------
