@@ -369,3 +369,23 @@ def test_an_application_history_is_read_only(personas):
     page = coordinator.get(history).content.decode()
     assert "Declined" in page or "declined" in page
     assert "/restore/" not in page
+
+
+def test_a_paired_mentee_city_accepted_again_gets_a_new_waiting_scheme_and_a_waiting_one_is_reused(personas):
+    call = _call(personas, side="mentees")
+    anonymous, coordinator = personas.client("anonymous"), personas.client("coordinator")
+    data = _application(city="Menteeville", email="again@menteeville.example")
+    data["country"] = "BE"
+    anonymous.post(_public(call), data)
+    _decide(coordinator, CallApplication.objects.get(), "accept", "")
+    application = CallApplication.objects.get()
+    assert application.organisation == personas.mentee_city
+    assert application.scheme not in (personas.a, personas.b)
+    assert Scheme.objects.waiting_for_mentor().filter(pk=application.scheme.pk).exists()
+    # A second call: the city waiting already keeps its one waiting scheme.
+    second = _call(personas, side="mentees")
+    anonymous.post(_public(second), data)
+    again = second.applications.get()
+    _decide(coordinator, again, "accept", "")
+    again.refresh_from_db()
+    assert again.scheme == application.scheme

@@ -40,6 +40,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -53,6 +54,7 @@ from ..models import (
     CallApplication,
     Organisation,
     OrganisationKind,
+    Scheme,
     SchemeParty,
     SchemePhase,
     Side,
@@ -143,8 +145,6 @@ def sender_of(ip_address):
 
 def closed_message(call):
     if call.closed_at is None and timezone.localdate() < call.opens:
-        from django.utils.formats import date_format
-
         return _("This call is not open yet: it takes applications from %(date)s.") % {
             "date": date_format(call.opens, "DATE_FORMAT")
         }
@@ -241,15 +241,13 @@ def _city(application, actor):
 
 def _scheme_for(application, city, actor):
     """The scheme the accepted city works in before pairing, and its party there: the one
-    it has already on that side in the programme (not closed), else a new one."""
+    it has already in the programme (a mentee's scheme still waiting for a mentor; any
+    running scheme it mentors in), else a new one."""
     programme, side = application.call.programme, application.side
-    party = (
-        SchemeParty.objects.filter(scheme__programme=programme, scheme__archived=False, organisation=city, side=side)
-        .exclude(scheme__phase=SchemePhase.CLOSED)
-        .select_related("scheme")
-        .order_by("scheme__number")
-        .first()
-    )
+    parties = SchemeParty.objects.filter(scheme__programme=programme, scheme__archived=False, organisation=city, side=side)
+    if side == ApplicationSide.MENTEE:
+        parties = parties.filter(scheme__in=Scheme.objects.waiting_for_mentor())
+    party = parties.exclude(scheme__phase=SchemePhase.CLOSED).select_related("scheme").order_by("scheme__number").first()
     if party is not None:
         return party.scheme, party
     if side == ApplicationSide.MENTEE:
