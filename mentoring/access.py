@@ -69,6 +69,13 @@ RULES = {
         # reminders e-mailed to them.
         "reminders": {COORDINATOR},
     },
+    # Calls for mentors and mentees (issue 23): opened, reviewed and decided by the
+    # coordinators; the applications hold the contact people's names and addresses.
+    "call": {
+        "view": ALL_ROLES,
+        "review": {COORDINATOR},
+        "edit": {COORDINATOR},
+    },
     # Cities, associations and other organisations registered in a programme.
     "organisation": {
         "view": ALL_ROLES,
@@ -270,6 +277,7 @@ GRANTS = {
 DOCUMENT_LABELS = {
     "programme": gettext_lazy("Programme"),
     "organisation": gettext_lazy("City, association or other organisation"),
+    "call": gettext_lazy("Calls for mentors and mentees, and the applications"),
     "scheme": gettext_lazy("Scheme"),
     "benchmark": gettext_lazy("Benchmark"),
     "questionnaire_template": gettext_lazy("Templates (annexes) and their adaptations"),
@@ -310,6 +318,7 @@ ACTION_LABELS = {
     "invite": gettext_lazy("invite"),
     "link": gettext_lazy("send members their personal links"),
     "match": gettext_lazy("match mentors with mentees"),
+    "review": gettext_lazy("read the applications to a call"),
     "dashboard": gettext_lazy("follow every scheme on the dashboard"),
     "reminders": gettext_lazy("see who has not answered and the reminders sent"),
     "export": gettext_lazy("export"),

@@ -550,6 +550,23 @@ ACTIONS = {
             "count",
         ),
     ),
+    # Calls for mentors and mentees (issue 23). An application is sent by a city without
+    # an account: its entry has no actor, and names the city.
+    "call.opened": Action(_("%(who)s opened the call “%(label)s”"), group="object"),
+    "call.changed": Action(_("%(who)s changed the call “%(label)s”"), group="object"),
+    "call.closed": Action(_("%(who)s closed the call “%(label)s”"), group="object"),
+    "call.applied": Action(
+        _("%(label)s applied to the call “%(call)s”"),
+        ngettext_lazy("%(count)s city applied to a call", "%(count)s cities applied to a call", "count"),
+    ),
+    "call.accepted": Action(
+        _("%(who)s accepted the application of %(label)s"),
+        ngettext_lazy("%(who)s accepted %(count)s application", "%(who)s accepted %(count)s applications", "count"),
+    ),
+    "call.declined": Action(
+        _("%(who)s declined the application of %(label)s"),
+        ngettext_lazy("%(who)s declined %(count)s application", "%(who)s declined %(count)s applications", "count"),
+    ),
     "good_practice.added": Action(
         _("%(who)s recorded the good practice “%(label)s”"),
         ngettext_lazy("%(who)s recorded %(count)s good practice", "%(who)s recorded %(count)s good practices", "count"),

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from schemes.views import calls as call_views
 from schemes.views import member_links as member_views
 from schemes.views import visits as visit_views
 
@@ -48,6 +49,9 @@ urlpatterns = [
     path("m/<str:token>/visits/<int:visit>/reply/", member_views.member_visit_reply_view, name="member_visit_reply"),
     path("m/<str:token>/actions/<int:pk>/comment/", member_views.member_action_comment_view, name="member_action_comment"),
     path("m/<str:token>/actions/<int:pk>/note/", member_views.member_action_note_view, name="member_action_note"),
+    # The public page of a call for mentors and mentees (issue 23): no login, the call
+    # found by the random token of its address (schemes.views.calls).
+    path("calls/<str:token>/", call_views.call_public, name="call_public"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("programmes/", include("schemes.urls")),
     # Calendar applications subscribe without a session: the person's secret token stands

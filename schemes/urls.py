@@ -10,6 +10,7 @@ from .views import (
     assessments,
     attachments,
     benchmark_stages,
+    calls,
     closing,
     closing_records,
     commitments,
@@ -252,6 +253,22 @@ training_urls = [
     path("<int:pk>/survey/", training.training_survey, name="training_survey"),
 ]
 
+# Calls for mentors and mentees (issue 23): the coordinators' pages; the public page of
+# a call is /calls/<token>/ (mentoring/urls.py).
+call_urls = [
+    path("", calls.call_list, name="calls"),
+    path("new/", calls.call_create, name="call_create"),
+    path("<int:pk>/", calls.call_detail, name="call"),
+    path("<int:pk>/edit/", calls.call_edit, name="call_edit"),
+    path("<int:pk>/close/", calls.call_close_view, name="call_close"),
+    path("<int:pk>/history/", calls.call_history, name="call_history"),
+    path("<int:pk>/history/<int:history_id>/restore/", calls.call_restore, name="call_restore"),
+    path("<int:pk>/applications/<int:application>/", calls.application_detail, name="call_application"),
+    path("<int:pk>/applications/<int:application>/accept/", calls.application_accept_view, name="call_application_accept"),
+    path("<int:pk>/applications/<int:application>/decline/", calls.application_decline_view, name="call_application_decline"),
+    path("<int:pk>/applications/<int:application>/history/", calls.application_history, name="call_application_history"),
+]
+
 programme_urls = [
     path("", programmes.programme_detail, name="programme"),
     path("edit/", programmes.programme_edit, name="programme_edit"),
@@ -275,6 +292,7 @@ programme_urls = [
     path("matching/", matching.matching_list, name="matching"),
     path("matching/<int:organisation>/", matching.matching_detail, name="matching_detail"),
     path("matching/<int:organisation>/pair/", matching.matching_pair, name="matching_pair"),
+    path("calls/", include(call_urls)),  # issue 23
     # The programme report for the people who fund and govern the programme (issue 22).
     path("report.pdf", closing.programme_report, name="programme_report"),
     path("report.xlsx", closing.programme_report_xlsx, name="programme_report_xlsx"),

@@ -313,6 +313,27 @@ TABLE.update(
     }
 )
 
+# Calls for mentors and mentees (issue 23): the coordinators' pages (applications hold
+# people's names and addresses: nobody else of the programme reads them); the call's
+# public page answers everyone, signed in or not, while the call is open (an empty
+# application is refused, 400); another token is a 404.
+TABLE.update(
+    {
+        "schemes:calls": row("programme", page(COORD), GET_ONLY),
+        "schemes:call_create": row("programme", page(COORD), action(COORD, done=200)),
+        "schemes:call": row("programme_child", page(COORD), GET_ONLY),
+        "schemes:call_edit": row("programme_child", page(COORD), action(COORD, done=200)),
+        "schemes:call_close": row("programme_child", POST_ONLY, action(COORD, done=ASKS)),
+        "schemes:call_history": row("programme_child", page(COORD), GET_ONLY),
+        "schemes:call_restore": row("programme_child", POST_ONLY, action(COORD)),
+        "schemes:call_application": row("programme_child", page(COORD), GET_ONLY),
+        "schemes:call_application_accept": row("programme_child", POST_ONLY, action(COORD, done=ASKS)),
+        "schemes:call_application_decline": row("programme_child", POST_ONLY, action(COORD, done=400)),
+        "schemes:call_application_history": row("programme_child", page(COORD), GET_ONLY),
+        "call_public": row("public_call", everyone(200), everyone(400)),
+    }
+)
+
 # The good-practice library of the programme: read by everyone of the programme; recorded
 # by the officers of a city and the facilitators of its schemes; edited by its owners
 # (the matrix's practice is the mentee city's: the mentor officer may not edit it).
@@ -706,6 +727,24 @@ class Matrix:
             for key, programme in (("own", p.programme), ("foreign", p.other_programme))
         }
 
+        # An open call of each programme, with one application to review (issue 23).
+        from schemes.models import Call, CallApplication
+
+        self.call, self.call_application = {}, {}
+        for key, programme in (("own", p.programme), ("foreign", p.other_programme)):
+            self.call[key] = Call.objects.create(
+                programme=programme, title="Mentors wanted", text="Apply.", opens="2000-01-01", closes="2099-12-31"
+            )
+            self.call_application[key] = CallApplication.objects.create(
+                call=self.call[key],
+                city_name="Applyville",
+                country="BE",
+                contact_name="Ann Plicant",
+                contact_email="ann@applyville.example",
+                side="mentee",
+                sender="x",
+            )
+
         self.commitment = {
             key: PoliticalCommitment.objects.create(
                 scheme=scheme, name="Mayor", office="Mayor", cross_party=True, date="2026-03-01", scope="both"
@@ -952,6 +991,13 @@ class Matrix:
         elif name == "schemes:polite_reminder":
             values["document"] = "needs-analysis"
             values["organisation"] = self.city(variant, "mentee").pk
+        elif name.startswith("schemes:call") and "pk" in wanted:
+            key = "foreign" if variant in {"foreign", "outside"} else "own"
+            values["pk"] = self.call[key].pk
+            values["application"] = self.call_application[key].pk
+            values["history_id"] = self.call[key].history.latest("history_id").history_id
+        elif name == "call_public":
+            values["token"] = self.call["own"].token if variant == "own" else "no-such-call-token"
         elif name == "notification_read":
             values["pk"] = self.notification.pk
         elif name == "unsubscribe":
@@ -980,7 +1026,7 @@ def expected(entry, method, role, variant):
         return status
     if scope == "invitation":
         return status if variant == "own" else 410
-    if scope == "member_link":
+    if scope in ("member_link", "public_call"):
         return status if variant == "own" else 404
     if role == "anonymous":
         return status  # nothing is looked up before a login: every variant alike
@@ -1018,6 +1064,7 @@ VARIANTS = {
     "site": ["own"],
     "invitation": ["own", "foreign"],
     "member_link": ["own", "foreign"],
+    "public_call": ["own", "foreign"],
     "programme": ["own", "outside"],
     "programme_child": ["own", "foreign", "outside"],
     "scheme": ["own", "sibling", "outside"],

@@ -12,6 +12,7 @@ from .action_plans import (
 )
 from .attachments import Attachment
 from .benchmark_stages import SchemeBenchmark
+from .calls import ApplicationSide, ApplicationStatus, Call, CallApplication, CallSide
 from .closing import (
     DisseminationOutput,
     EvaluationSide,
