@@ -380,6 +380,9 @@ TABLE.update(
         "schemes:training_session": row("programme_child", page(IN_PROGRAMME), GET_ONLY),
         "schemes:training_edit": row("programme_child", page(ORGANISERS), action(ORGANISERS, done=200)),
         "schemes:training_survey": row("programme_child", page(RESPONDENTS), action(RESPONDENTS, done=200)),
+        # The key points of mentoring, shown and printed for everyone of the programme (issue 23).
+        "schemes:training_key_points": row("programme", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:training_key_points_pdf": row("programme", page(IN_PROGRAMME), GET_ONLY),
     }
 )
 
