@@ -188,8 +188,9 @@ def _respondent_side(request, programme):
 
 @programme_view("edit", "style_survey")
 def training_survey(request, programme, access, pk):
-    """The survey as the user answers it: as a mentor how they mentor, as a mentee (or
-    its association) how they prefer to be mentored; then their profile."""
+    """The survey as the user answers it, as the side of the party they act for (a
+    mentor-side association as the mentor side: ``survey_side``): on the mentor side how
+    they mentor, on the mentee side how they prefer to be mentored; then their profile."""
     session = _session(programme, pk)
     side, organisation, sides = _respondent_side(request, programme)
     if organisation is None:
