@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from schemes.models import MentoringStyleResponse, SchemeRole, TrainingSession
+from schemes.models import Answer, Comment, MentoringStyleResponse, SchemeRole, TrainingSession
 from schemes.services.styles import STATEMENTS
 from schemes.training_content import KEY_POINTS, all_texts
 
@@ -120,3 +120,83 @@ def test_the_partys_side_decides_not_the_role_name(personas, session):
     personas.client("mentee").post(f"{TRAINING}{session.pk}/survey/", SOME)
     scheme = personas.client("mentee").get("/programmes/test-programme/schemes/1/")
     assert scheme.context["styles"] is None, "a mentee-side officer was counted as the mentor side"
+
+
+# --- 3. The association supports the strengths ---------------------------------------
+
+STRENGTHS = "/programmes/test-programme/schemes/1/strengths/{city}/sections/mentor-strengths/"
+
+
+def strengths_data(client, url, **answers):
+    """The section form as the browser would send it, with ``answers`` by question key."""
+    form = client.get(url).context["form"]
+    data = {name: ("" if form[name].value() is None else form[name].value()) for name in form.fields}
+    keys = {question.key: question.pk for question in form.questions}
+    for key, value in answers.items():
+        data[f"q{keys[key]}"] = value
+    return data
+
+
+@pytest.fixture
+def supporter(personas):
+    """An officer of the mentor side's association of scheme A."""
+    user = personas.users["outsider"]
+    SchemeRole.objects.create(
+        scheme=personas.a, user=user, role="association", party=personas.a.parties.get(organisation=personas.mentor_association)
+    )
+    return personas.client("outsider")
+
+
+@pytest.fixture
+def url(personas):
+    return STRENGTHS.format(city=personas.mentor_city.pk)
+
+
+def test_the_mentor_sides_association_comments_on_the_strengths(personas, supporter, url):
+    page = supporter.get(url)
+    assert page.context["comment_form"] is not None, "no comment box for the mentor side's association"
+    response = supporter.post(url + "comments/", {"comment-text": "Add the national integration strategy?"})
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.author == personas.users["outsider"]
+    # The mentor city reads it on its page.
+    assert "Add the national integration strategy?" in personas.client("mentor").get(url).content.decode()
+
+
+def test_the_association_edits_the_strengths_only_where_the_programme_allows_it(personas, supporter, url):
+    mentor = personas.client("mentor")
+    data = strengths_data(mentor, url, **{"policy-areas": "Reception of newcomers; language learning"})
+    page = supporter.get(url)
+    assert not page.context["editable"]
+    assert supporter.post(url, data).status_code == 403
+    assert not Answer.objects.exists()
+
+    programme = personas.programme
+    programme.associations_edit_strengths = True
+    programme.save()
+    assert supporter.get(url).context["editable"]
+    assert supporter.post(url, data).status_code == 302
+    answer = Answer.objects.get(question__key="policy-areas")
+    assert answer.text == "Reception of newcomers; language learning"
+    assert answer.updated_by == personas.users["outsider"]
+    # Submitting stays the city's.
+    assert supporter.post(url.split("sections/")[0] + "submit/").status_code == 403
+
+
+def test_a_mentee_side_association_neither_comments_on_nor_edits_the_strengths(personas, url):
+    personas.programme.associations_edit_strengths = True
+    personas.programme.save()
+    association = personas.client("association")  # acts for the mentee side's association
+    page = association.get(url)
+    assert page.status_code == 200 and page.context["comment_form"] is None and not page.context["editable"]
+    assert association.post(url + "comments/", {"comment-text": "Hello"}).status_code == 403
+    data = strengths_data(personas.client("mentor"), url, **{"policy-areas": "Not ours"})
+    assert association.post(url, data).status_code == 403
+    assert not Comment.objects.exists() and not Answer.objects.exists()
+
+
+def test_the_programme_form_offers_the_setting_off_by_default(personas):
+    page = personas.client("coordinator").get("/programmes/test-programme/edit/")
+    form = page.context["form"]
+    assert "associations_edit_strengths" in form.fields and form["associations_edit_strengths"].value() is False
+    assert "Associations may edit the strengths of their mentor cities" in page.content.decode()
