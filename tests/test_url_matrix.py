@@ -528,6 +528,9 @@ for name, officer, section_editors, submitters, reopeners, commenters in [
         {"mentee", "facilitator", "coordinator"},
         {"mentee", "facilitator", "coordinator", "mentor", "association"},
     ),
+    # The "association" persona acts for the mentee side's association: it neither comments
+    # on nor edits the mentor city's strengths; the mentor side's association does
+    # (tests/test_training_method.py, issue 23).
     (
         "strengths",
         "mentor",
