@@ -130,6 +130,16 @@ RULES = {
         "reopen": {MENTOR, FACILITATOR, COORDINATOR},
         "export": ALL_ROLES,
     },
+    # Mentor cities record their strengths "with the support of a city association" (seed
+    # 000 §4): the association of the city's side (mentor or peer; never the mentee side's,
+    # ``schemes.views.questionnaires.Filling.supporting``) comments on its sections, and
+    # edits their answers where the programme allows it
+    # (``Programme.associations_edit_strengths``). Submitting stays the city's.
+    "strengths.association_support": {
+        "view": ALL_ROLES,
+        "comment": {ASSOCIATION},
+        "edit": {ASSOCIATION},
+    },
     "good_practice": {
         "view": ALL_ROLES,
         "edit": {MENTOR, MENTEE, FACILITATOR},
@@ -285,6 +295,9 @@ DOCUMENT_LABELS = {
     "needs_analysis.mentee_section": gettext_lazy("Needs analysis: mentee city's sections"),
     "needs_analysis.association_section": gettext_lazy("Needs analysis: national/regional context (association)"),
     "strengths": gettext_lazy("Strengths and experience"),
+    "strengths.association_support": gettext_lazy(
+        "Strengths: the support of the mentor side's association (editing where the programme allows it)"
+    ),
     "good_practice": gettext_lazy("Good practice"),
     "self_assessment": gettext_lazy("Self-assessment"),
     "scope": gettext_lazy("Scope: the focus key factors"),

@@ -251,6 +251,9 @@ training_urls = [
     path("<int:pk>/", training.training_detail, name="training_session"),
     path("<int:pk>/edit/", training.training_edit, name="training_edit"),
     path("<int:pk>/survey/", training.training_survey, name="training_survey"),
+    # The training carries the method: the key points of mentoring, shown and printed (issue 23).
+    path("key-points/", training.training_key_points, name="training_key_points"),
+    path("key-points.pdf", training.training_key_points_pdf, name="training_key_points_pdf"),
 ]
 
 # Calls for mentors and mentees (issue 23): the coordinators' pages; the public page of

@@ -401,6 +401,9 @@ TABLE.update(
         "schemes:training_session": row("programme_child", page(IN_PROGRAMME), GET_ONLY),
         "schemes:training_edit": row("programme_child", page(ORGANISERS), action(ORGANISERS, done=200)),
         "schemes:training_survey": row("programme_child", page(RESPONDENTS), action(RESPONDENTS, done=200)),
+        # The key points of mentoring, shown and printed for everyone of the programme (issue 23).
+        "schemes:training_key_points": row("programme", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:training_key_points_pdf": row("programme", page(IN_PROGRAMME), GET_ONLY),
     }
 )
 
@@ -546,6 +549,9 @@ for name, officer, section_editors, submitters, reopeners, commenters in [
         {"mentee", "facilitator", "coordinator"},
         {"mentee", "facilitator", "coordinator", "mentor", "association"},
     ),
+    # The "association" persona acts for the mentee side's association: it neither comments
+    # on nor edits the mentor city's strengths; the mentor side's association does
+    # (tests/test_training_method.py, issue 23).
     (
         "strengths",
         "mentor",

@@ -68,6 +68,7 @@ class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.
             "default_visit_count",
             "reminder_days_before_visit",
             "reminder_days_before_due",
+            "associations_edit_strengths",
         ]
         field_classes = {"reminder_days_before_visit": ReminderDaysField, "reminder_days_before_due": ReminderDaysField}
         widgets = {

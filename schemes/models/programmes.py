@@ -144,6 +144,18 @@ class Programme(models.Model):
             "remind them only when the task appears and when it is late."
         ),
     )
+    # Seed 000 chapter 4: mentors record their strengths "with the support of a city
+    # association". The mentor side's association always comments on them; editing is the
+    # programme's choice (issue 23).
+    associations_edit_strengths = models.BooleanField(
+        _("Associations may edit the strengths of their mentor cities"),
+        default=False,
+        help_text=_(
+            "Mentor cities record their strengths and experience “with the support of a city association” "
+            "(IncluCities mentoring guide, chapter 4). The association of a scheme's mentor side always "
+            "comments on them; tick this to let it also write the answers."
+        ),
+    )
     archived = models.BooleanField(_("archived"), default=False)
 
     history = HistoricalRecords()

@@ -7,9 +7,11 @@ A profile is the average agreement (1-5) per style; a team's profile averages it
 members; how mentor and mentee match is 100 % minus the mean gap between the mentor
 side's styles and the mentee side's preferences, style by style.
 
-A person answers as the side they act for in a scheme: a mentor city's officer, or the
-officer of any party on the mentor side (its municipal association), for the mentor
-side; everyone else acting for a party for the mentee side. Results stay inside the
+A person answers as the side of the party they act for in a scheme, whatever their
+role's name: the officers of a mentor-side city or association for the mentor side, of
+a mentee-side one for the mentee side (a city moved to the other side when the scheme's
+set-up is corrected keeps its officers' roles, not their side). Only in a community of
+practice, where every party is a peer, does the role say which side one answers as. Results stay inside the
 schemes: who may read a response is decided by the schemes its respondent acts in,
 on the side they answered as.
 """
@@ -26,8 +28,9 @@ from ..models import MentoringStyle, MentoringStyleAnswer, MentoringStyleRespons
 
 # The roles that act for a city or association, and so answer the survey.
 PARTY_ROLES = [SchemeRoleName.MENTEE, SchemeRoleName.MENTOR, SchemeRoleName.ASSOCIATION]
-# Scheme roles on the mentor side: a mentor, or anyone acting for a mentor-side party.
-ON_MENTOR_SIDE = Q(role=SchemeRoleName.MENTOR) | Q(party__side=Side.MENTOR)
+# Scheme roles on the mentor side: anyone acting for a mentor-side party, or a mentor
+# officer of a peer (community of practice).
+ON_MENTOR_SIDE = Q(party__side=Side.MENTOR) | Q(party__side=Side.PEER, role=SchemeRoleName.MENTOR)
 
 # (key, style, statement): seed 001, "Mentoring styles", word for word.
 STATEMENTS = [
@@ -97,8 +100,10 @@ def match(mentor, mentee):
 
 
 def survey_side(role):
-    """The side a scheme role answers the survey as (ON_MENTOR_SIDE, for one role)."""
-    on_mentor_side = role.role == SchemeRoleName.MENTOR or (role.party is not None and role.party.side == Side.MENTOR)
+    """The side a scheme role answers the survey as (ON_MENTOR_SIDE, for one role): its
+    party's side; a peer's role name only where the party has no side."""
+    side = role.party.side if role.party is not None else None
+    on_mentor_side = side == Side.MENTOR or (side == Side.PEER and role.role == SchemeRoleName.MENTOR)
     return SurveySide.MENTOR if on_mentor_side else SurveySide.MENTEE
 
 

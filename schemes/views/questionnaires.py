@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from mentoring.access import refuse, require, scheme_for, scheme_view, who_may
+from mentoring.access import ASSOCIATION, refuse, require, scheme_for, scheme_view, who_may
 from mentoring.autosave import AUTOSAVE, autosave_response, fold_autosaves, form_errors, is_autosave
 from mentoring.documents import pdf_response, render_document
 from mentoring.pages import confirm_page, confirmed, paginate
@@ -46,7 +46,7 @@ from ..services.filling import (
 )
 from ..services.mentions import people as mention_people
 from ..services.practice import strengths_practices_set
-from .cities import city_party, section_owners
+from .cities import association_parties, city_party, section_owners
 
 # Which side's cities own each kind of document.
 OWNER_SIDES = {
@@ -60,6 +60,8 @@ SECTION_DOCUMENTS = {
     (TemplateKind.NEEDS_ANALYSIS, "association"): ASSOCIATION_SECTION,
     (TemplateKind.NEEDS_ANALYSIS, "mentee"): "needs_analysis.mentee_section",
 }
+# The mentor side's association supporting a city's strengths (seed 000 §4, issue 23).
+STRENGTHS_SUPPORT = "strengths.association_support"
 
 
 @dataclass
@@ -99,10 +101,26 @@ class Filling:
 
     def may(self, action, section=None):
         """Whether the user may do ``action`` on the document (or on ``section``) as one
-        of the officers acting for its city, or as an organiser the rules allow."""
+        of the officers acting for its city, or as an organiser the rules allow (or, on a
+        section of the strengths, as the association supporting the city)."""
         if section is None:
             return self.access.can_for(action, self.kind, {self.party.pk})
-        return self.access.can_for(action, self.section_document(section), self.section_owners(section))
+        return self.access.can_for(action, self.section_document(section), self.section_owners(section)) or (
+            action == "edit" and self.supporting("edit")
+        )
+
+    def supporting(self, action):
+        """Whether the user may ``comment`` on (or ``edit``, where the programme allows
+        it) the sections of a city's strengths as an officer of the association of that
+        city's side: mentor cities write them "with the support of a city association"
+        (seed 000 §4). A mentee-side association is not the mentor city's support."""
+        if self.kind != TemplateKind.STRENGTHS or not self.access.acts_for_any({ASSOCIATION}):
+            return False
+        if action == "edit" and not self.scheme.programme.associations_edit_strengths:
+            return False
+        if STRENGTHS_SUPPORT not in self.owners:
+            self.owners[STRENGTHS_SUPPORT] = association_parties(self.party)
+        return self.access.can_for(action, STRENGTHS_SUPPORT, self.owners[STRENGTHS_SUPPORT])
 
     def can_edit(self, section):
         return not self.submitted and self.may("edit", section)
@@ -112,7 +130,9 @@ class Filling:
         return self.may("edit", section)
 
     def can_comment(self, section):
-        return self.access.can("comment", self.section_document(section)) or self.may("edit", section)
+        return (
+            self.access.can("comment", self.section_document(section)) or self.may("edit", section) or self.supporting("comment")
+        )
 
     def url(self, suffix=""):
         return (
@@ -274,7 +294,8 @@ def questionnaire_section(request, scheme, access, organisation, kind, section):
     questions = visible_questions(section)
     restored = unsaved_data(request) if request.method == "GET" else None
     if request.method == "POST":
-        require(access, "edit", filling.section_document(section), user=request.user)
+        if not filling.supporting("edit"):
+            require(access, "edit", filling.section_document(section), user=request.user)
         _require_owner(filling, "edit", request.user, section)
         if filling.submitted:
             messages.error(request, _("This document is submitted: it must be reopened before it can change."))

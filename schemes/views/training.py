@@ -2,7 +2,12 @@
 mentoring-styles survey run there (seed 001). Organisers plan sessions and see the
 results of the people of the schemes they see (a facilitator: the schemes they
 facilitate); the cities' people answer the survey and see their own profile; a scheme's
-page shows how its mentor and mentee sides match."""
+page shows how its mentor and mentee sides match.
+
+The training carries the method (issue 23): the guide's key points on roles and
+responsibilities, what a mentor does and does not do (schemes/training_content.py), are
+shown on the training pages and printed as "Key points of mentoring" for everyone of
+the programme."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -13,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from mentoring.access import programme_view, refuse
+from mentoring.documents import pdf_response, render_document
 from mentoring.forms import EditConflict
 from mentoring.pages import form_page, paginate
 from mentoring.submissions import submission_save
@@ -21,6 +27,7 @@ from ..forms.training import StyleSurveyForm, TrainingSessionForm
 from ..models import MentoringStyleResponse, Scheme, SchemeRole, SurveySide
 from ..services.setup import form_save_with_history
 from ..services.styles import match, profile, responses_of, survey_save, survey_sides
+from ..training_content import KEY_POINTS
 
 
 def _people(programme):
@@ -52,6 +59,34 @@ def training_list(request, programme, access):
         "training/list.html",
         {"programme": programme, "access": access, "page_obj": paginate(request, sessions), "page_title": _("Training")},
     )
+
+
+@require_safe
+@programme_view("view", "training")
+def training_key_points(request, programme, access):
+    """The key points of mentoring, as the training presents them (seed 000 Annex 1 and
+    chapter 2, seed 001), with their print."""
+    return render(
+        request,
+        "training/key_points.html",
+        {"programme": programme, "access": access, "key_points": KEY_POINTS, "page_title": _("Key points of mentoring")},
+    )
+
+
+def key_points_document(programme):
+    """The key points of mentoring on A4, with the programme's name: the same for
+    everyone of the programme."""
+    return render_document(
+        "training/key_points_document.html",
+        {"programme": programme, "key_points": KEY_POINTS},
+        filename=f"key-points-of-mentoring-{programme.slug}.pdf",
+    )
+
+
+@require_safe
+@programme_view("export", "training")
+def training_key_points_pdf(request, programme, access):
+    return pdf_response(request, key_points_document(programme))
 
 
 @programme_view("edit", "training")
@@ -134,6 +169,7 @@ def training_detail(request, programme, access, pk):
             "results": results,
             "teams": teams,
             "may_answer": access.can("edit", "style_survey"),
+            "key_points": KEY_POINTS,
             "page_title": session.title,
         },
     )
@@ -152,8 +188,9 @@ def _respondent_side(request, programme):
 
 @programme_view("edit", "style_survey")
 def training_survey(request, programme, access, pk):
-    """The survey as the user answers it: as a mentor how they mentor, as a mentee (or
-    its association) how they prefer to be mentored; then their profile."""
+    """The survey as the user answers it, as the side of the party they act for (a
+    mentor-side association as the mentor side: ``survey_side``): on the mentor side how
+    they mentor, on the mentee side how they prefer to be mentored; then their profile."""
     session = _session(programme, pk)
     side, organisation, sides = _respondent_side(request, programme)
     if organisation is None:
