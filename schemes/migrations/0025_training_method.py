@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schemes', '0023_review_fixes'),
+        ("schemes", "0024_calls"),
     ]
 
     operations = [
