@@ -100,6 +100,12 @@ action_plan_urls = [
     path("consultations/new/", action_plans.consultation_create, name="plan_consultation_create"),
     path("consultations/<int:pk>/", action_plans.consultation_edit, name="plan_consultation_edit"),
     path("consultations/<int:pk>/delete/", action_plans.consultation_delete, name="plan_consultation_delete"),
+    path("consultations/<int:pk>/history/", action_plans.consultation_history, name="plan_consultation_history"),
+    path(
+        "consultations/<int:pk>/history/<int:history_id>/restore/",
+        action_plans.consultation_restore,
+        name="plan_consultation_restore",
+    ),
 ]
 
 scheme_urls = [

@@ -317,3 +317,19 @@ def test_the_plan_page_query_count_does_not_grow(personas):
             assert client.get(PLAN).status_code == 200
         counts[target] = len(queries)
     assert counts[20] == counts[1], counts
+
+
+def test_a_consultation_has_its_history_and_an_earlier_version_comes_back(personas):
+    mentee = personas.client("mentee")
+    mentee.post(PLAN + "consultations/new/", _consultation())
+    consultation = PlanConsultation.objects.get()
+    url = PLAN + f"consultations/{consultation.pk}/"
+    seen = mentee.get(url).context["form"]["seen_version"].value()
+    mentee.post(url, _consultation(said="Not viable.", seen_version=seen))
+    history = personas.client("observer").get(url + "history/")
+    assert history.status_code == 200 and "Not viable." in history.content.decode()
+    first = consultation.history.earliest("history_id")
+    assert personas.client("mentor").post(url + f"history/{first.history_id}/restore/").status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.said == "Viable if staffed."
+    assert personas.client("observer").post(url + f"history/{first.history_id}/restore/").status_code == 403

@@ -504,6 +504,8 @@ TABLE.update(
         "schemes:plan_consultation_create": row("scheme", page(PLAN_DRAFTERS), action(PLAN_DRAFTERS, done=200)),
         "schemes:plan_consultation_edit": row("scheme_child", page(PLAN_DRAFTERS), action(PLAN_DRAFTERS, done=200)),
         "schemes:plan_consultation_delete": row("scheme_child", POST_ONLY, action(PLAN_DRAFTERS, done=ASKS)),
+        "schemes:plan_consultation_history": row("scheme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:plan_consultation_restore": row("scheme_child", POST_ONLY, action(PLAN_DRAFTERS)),
         "schemes:action_update_create": row("scheme_child", POST_ONLY, action(PLAN_EDITORS, done=200)),
         "schemes:action_comment": row("scheme_child", POST_ONLY, action({"mentor", "facilitator", "coordinator"}, done=200)),
         "schemes:action_plan_freeze": row("scheme", POST_ONLY, action(PLAN_EDITORS)),
@@ -908,7 +910,9 @@ class Matrix:
             values["version"] = 1 if variant != "foreign" else 99
         elif name.startswith(("schemes:plan_need", "schemes:plan_consultation")) and "pk" in wanted:
             key = "sibling" if variant == "foreign" else variant
-            values["pk"] = (self.plan_need if name.startswith("schemes:plan_need") else self.plan_consultation)[key].pk
+            record = (self.plan_need if name.startswith("schemes:plan_need") else self.plan_consultation)[key]
+            values["pk"] = record.pk
+            values["history_id"] = record.history.latest("history_id").history_id
         elif name.startswith("schemes:visit_report"):
             # Another scheme's item under scheme A's visit; scheme A's report pages without
             # an item, under a visit it does not have.

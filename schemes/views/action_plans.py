@@ -22,7 +22,7 @@ from mentoring.autosave import autosave_form
 from mentoring.documents import pdf_response, render_document
 from mentoring.exports import csv_response, xlsx_response
 from mentoring.forms import EditConflict
-from mentoring.pages import confirm_page, confirmed, form_page, removal_question
+from mentoring.pages import confirm_page, confirmed, form_page, history_view, removal_question, restore_view
 from mentoring.submissions import submission_save
 
 from ..forms.action_plans import (
@@ -684,6 +684,29 @@ def consultation_delete(request, scheme, access, pk):
         return _locked(request, scheme)
     messages.success(request, _("Consultation removed (it stays in the history)."))
     return redirect(_url(scheme) + "#consultation")
+
+
+@require_safe
+@scheme_view("view", "action_plan_draft")
+def consultation_history(request, scheme, access, pk):
+    consultation = _consultation(plan_for(scheme), pk)
+    return history_view(
+        request,
+        consultation,
+        access,
+        "action_plan_draft",
+        context=_context(scheme, title=str(consultation)),
+    )
+
+
+@require_POST
+@draft_view
+def consultation_restore(request, scheme, access, pk, history_id):
+    plan = plan_for(scheme)
+    consultation = _consultation(plan, pk)
+    if plan.status != ActionPlanStatus.DRAFT:
+        return _locked(request, scheme)
+    return restore_view(request, consultation, access, "action_plan_draft", history_id, scheme=scheme)
 
 
 def _rows(plan):
