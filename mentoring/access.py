@@ -51,7 +51,8 @@ READ_ACTIONS = frozenset({"view", "dashboard", "export", "reminders"})
 # document -> action -> roles allowed. Read it as a sentence: "a needs analysis may be
 # edited by the mentee, the association (its own section only: see the sections below)
 # and facilitators". Observers only view and export; mentors comment on the mentee's
-# documents and never edit them; the mentee city alone approves its action plan.
+# documents and never edit them, except the draft action plan, which mentor and mentee
+# write together; the mentee city alone submits and approves its action plan.
 RULES = {
     "programme": {
         "view": ALL_ROLES,
@@ -209,6 +210,17 @@ RULES = {
         "reopen": {FACILITATOR, COORDINATOR},
         "export": ALL_ROLES,
     },
+    # The draft action plan's content: its actions, needs and the consultations of
+    # departments and partners (seed 000, chapter 5: "the mentee city focuses its work on
+    # refining its action plan, together with the mentor and the local support network";
+    # seed 002: "the mentor and mentee jointly drafting an initial action plan"). The
+    # mentor city's officers write it with the mentee city's while it is a draft; the
+    # mentee city alone submits it and records its approval (``action_plan`` above).
+    "action_plan_draft": {
+        "view": ALL_ROLES,
+        "edit": {MENTEE, MENTOR, FACILITATOR},
+        "export": ALL_ROLES,
+    },
     "action_plan_version": {
         "view": ALL_ROLES,
         "edit": {MENTEE, FACILITATOR},  # freezing a version
@@ -308,6 +320,7 @@ DOCUMENT_LABELS = {
     "meeting": gettext_lazy("Meetings between the visits"),
     "visit_report": gettext_lazy("Visit report"),
     "action_plan": gettext_lazy("Action plan"),
+    "action_plan_draft": gettext_lazy("Draft action plan: actions, needs, consultations"),
     "action_plan_version": gettext_lazy("Action plan versions"),
     "implementation_update": gettext_lazy("Implementation updates"),
     "training": gettext_lazy("Training"),

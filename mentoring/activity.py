@@ -462,6 +462,31 @@ ACTIONS = {
         group="action",
     ),
     "action_plan.needs_changed": Action(_("%(who)s changed the needs the action plan answers"), group="object"),
+    # The consultation of departments and partners on the draft plan (issue 23).
+    "action_plan.consultation_added": Action(
+        _("%(who)s recorded the consultation of “%(label)s” on the action plan"),
+        ngettext_lazy(
+            "%(who)s recorded %(count)s consultation on the action plan",
+            "%(who)s recorded %(count)s consultations on the action plan",
+            "count",
+        ),
+    ),
+    "action_plan.consultation_changed": Action(
+        _("%(who)s changed the consultation of “%(label)s” on the action plan"),
+        ngettext_lazy(
+            "%(who)s changed %(count)s consultation on the action plan",
+            "%(who)s changed %(count)s consultations on the action plan",
+            "count",
+        ),
+    ),
+    "action_plan.consultation_removed": Action(
+        _("%(who)s removed the consultation of “%(label)s” from the action plan"),
+        ngettext_lazy(
+            "%(who)s removed %(count)s consultation from the action plan",
+            "%(who)s removed %(count)s consultations from the action plan",
+            "count",
+        ),
+    ),
     "action_plan.frozen": Action(
         _("%(who)s froze the version “%(label)s” of the action plan"),
         ngettext_lazy(
@@ -794,6 +819,7 @@ LINKS = {
     "schemes.action": lambda place, entry: _url("action_plan", place) + f"#action-{entry.object_id}",
     "schemes.actioncomment": lambda place, entry: _url("action_plan", place) + f"#action-{entry.data.get('action')}",
     "schemes.actionplan": lambda place, entry: _url("action_plan", place),
+    "schemes.planconsultation": lambda place, entry: _url("action_plan", place) + f"#consultation-{entry.object_id}",
     "schemes.actionplanversion": lambda place, entry: _url("action_plan_version", place, version=entry.key),
     "schemes.response": _document_part_url,
     "schemes.comment": _document_part_url,
@@ -812,6 +838,7 @@ LIST_LINKS = {
     "schemes.action": lambda place, entry: _url("action_plan", place),
     "schemes.actioncomment": lambda place, entry: _url("action_plan", place),
     "schemes.actionplanversion": lambda place, entry: _url("action_plan", place) + "#versions",
+    "schemes.planconsultation": lambda place, entry: _url("action_plan", place) + "#consultation",
     "schemes.schemerole": lambda place, entry: _url("scheme_people", place),
     "schemes.invitation": lambda place, entry: _url("scheme_people", place),
 }

@@ -94,6 +94,19 @@ action_plan_urls = [
     path("action-plan.pdf", action_plans.plan_pdf, name="action_plan_pdf"),
     path("actions.csv", action_plans.plan_csv, name="action_plan_csv"),
     path("actions.xlsx", action_plans.plan_xlsx, name="action_plan_xlsx"),
+    # A plan written together (issue 23): needs taken from the needs analysis, and the
+    # consultation of departments and partners on the draft.
+    path("needs/take/", action_plans.need_take_view, name="plan_need_take"),
+    path("needs/<int:pk>/update/", action_plans.need_refresh_view, name="plan_need_refresh"),
+    path("consultations/new/", action_plans.consultation_create, name="plan_consultation_create"),
+    path("consultations/<int:pk>/", action_plans.consultation_edit, name="plan_consultation_edit"),
+    path("consultations/<int:pk>/delete/", action_plans.consultation_delete, name="plan_consultation_delete"),
+    path("consultations/<int:pk>/history/", action_plans.consultation_history, name="plan_consultation_history"),
+    path(
+        "consultations/<int:pk>/history/<int:history_id>/restore/",
+        action_plans.consultation_restore,
+        name="plan_consultation_restore",
+    ),
 ]
 
 scheme_urls = [

@@ -508,14 +508,28 @@ TABLE.update(
 # matrix's plan is a draft with one action and a frozen version. Refusals that depend on
 # the plan's state (approving a draft) come back to the plan page with a message.
 PLAN_EDITORS = {"mentee", "facilitator"}
+# The draft's content (actions, needs, consultations) is written by the mentor city's
+# officers too (issue 23, a plan written together); submitting and approving stay the
+# mentee city's.
+PLAN_DRAFTERS = PLAN_EDITORS | {"mentor"}
 TABLE.update(
     {
         "schemes:action_plan": row("scheme", page(IN_PROGRAMME), GET_ONLY),
-        "schemes:action_plan_needs": row("scheme", page(PLAN_EDITORS), action(PLAN_EDITORS, done=400)),
-        "schemes:action_create": row("scheme", page(PLAN_EDITORS), action(PLAN_EDITORS, done=200)),
-        "schemes:action": row("scheme_child", page(PLAN_EDITORS), action(PLAN_EDITORS, done=200)),
-        "schemes:action_move": row("scheme_child", POST_ONLY, action(PLAN_EDITORS)),
-        "schemes:action_delete": row("scheme_child", POST_ONLY, action(PLAN_EDITORS, done=ASKS)),
+        "schemes:action_plan_needs": row("scheme", page(PLAN_DRAFTERS), action(PLAN_DRAFTERS, done=400)),
+        "schemes:action_create": row("scheme", page(PLAN_DRAFTERS), action(PLAN_DRAFTERS, done=200)),
+        "schemes:action": row("scheme_child", page(PLAN_DRAFTERS), action(PLAN_DRAFTERS, done=200)),
+        "schemes:action_move": row("scheme_child", POST_ONLY, action(PLAN_DRAFTERS)),
+        "schemes:action_delete": row("scheme_child", POST_ONLY, action(PLAN_DRAFTERS, done=ASKS)),
+        # Needs taken from the needs analysis: an empty choice is refused (the needs page
+        # again, 400); the matrix's need was written by hand (nothing to update: back to
+        # the plan). Consultations: an empty form is the form again, with its errors.
+        "schemes:plan_need_take": row("scheme", POST_ONLY, action(PLAN_DRAFTERS, done=400)),
+        "schemes:plan_need_refresh": row("scheme_child", POST_ONLY, action(PLAN_DRAFTERS)),
+        "schemes:plan_consultation_create": row("scheme", page(PLAN_DRAFTERS), action(PLAN_DRAFTERS, done=200)),
+        "schemes:plan_consultation_edit": row("scheme_child", page(PLAN_DRAFTERS), action(PLAN_DRAFTERS, done=200)),
+        "schemes:plan_consultation_delete": row("scheme_child", POST_ONLY, action(PLAN_DRAFTERS, done=ASKS)),
+        "schemes:plan_consultation_history": row("scheme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:plan_consultation_restore": row("scheme_child", POST_ONLY, action(PLAN_DRAFTERS)),
         "schemes:action_update_create": row("scheme_child", POST_ONLY, action(PLAN_EDITORS, done=200)),
         "schemes:action_comment": row("scheme_child", POST_ONLY, action({"mentor", "facilitator", "coordinator"}, done=200)),
         "schemes:action_plan_freeze": row("scheme", POST_ONLY, action(PLAN_EDITORS)),
@@ -711,6 +725,15 @@ class Matrix:
             plan = plan_get_or_create(scheme=scheme)
             self.plan_action[key] = Action.objects.create(plan=plan, order=1, action="Open a welcome desk")
             version_freeze(plan=plan, label="Draft after visit 1")
+        from schemes.models import PlanConsultation
+
+        self.plan_need = {key: action.plan.needs.create(text="A single desk") for key, action in self.plan_action.items()}
+        self.plan_consultation = {
+            key: PlanConsultation.objects.create(
+                plan=action.plan, consulted="Social services department", date="2026-05-01", said="Viable."
+            )
+            for key, action in self.plan_action.items()
+        }
 
         self.session = {}
         for key, scheme in (("own", p.a), ("sibling", p.b), ("outside", p.c)):
@@ -930,6 +953,11 @@ class Matrix:
             plan_key = "sibling" if variant == "foreign" else variant
             values["pk"] = self.plan_action[plan_key].pk
             values["version"] = 1 if variant != "foreign" else 99
+        elif name.startswith(("schemes:plan_need", "schemes:plan_consultation")) and "pk" in wanted:
+            key = "sibling" if variant == "foreign" else variant
+            record = (self.plan_need if name.startswith("schemes:plan_need") else self.plan_consultation)[key]
+            values["pk"] = record.pk
+            values["history_id"] = record.history.latest("history_id").history_id
         elif name.startswith("schemes:visit_report"):
             # Another scheme's item under scheme A's visit; scheme A's report pages without
             # an item, under a visit it does not have.

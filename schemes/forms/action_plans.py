@@ -6,20 +6,32 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.forms import inlineformset_factory
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from benchmarks.models import KeyFactor
 from mentoring.forms import ConcurrentEditMixin, DateInput, MentionsMixin, PlainTextMixin, RowsFormSet, TextLimitMixin
 from mentoring.submissions import SubmitOnceMixin
 
-from ..models import Action, ActionComment, ActionPlan, ImplementationUpdate, Need
-from ..services.action_plans import VersionLabelTaken, label_taken, needs_of
+from ..models import Action, ActionComment, ActionPlan, GoodPractice, ImplementationUpdate, Need, PlanConsultation
+from ..services.action_plans import VersionLabelTaken, analysis_answers, label_taken, needs_of
 
 
 class ActionForm(TextLimitMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
     class Meta:
         model = Action
-        fields = ["action", "outcomes", "timeframe", "due_date", "lead", "resources", "evaluation", "key_factors", "needs"]
+        fields = [
+            "action",
+            "outcomes",
+            "timeframe",
+            "due_date",
+            "lead",
+            "resources",
+            "evaluation",
+            "key_factors",
+            "needs",
+            "transfers_practice",
+        ]
         widgets = {
             "action": forms.Textarea(attrs={"rows": 3}),
             "outcomes": forms.Textarea(attrs={"rows": 3}),
@@ -29,7 +41,13 @@ class ActionForm(TextLimitMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.Mod
             "key_factors": forms.CheckboxSelectMultiple,
             "needs": forms.CheckboxSelectMultiple,
         }
-        help_texts = {"due_date": _("The end of the timeframe: an action not done by then is flagged as overdue.")}
+        help_texts = {
+            "due_date": _("The end of the timeframe: an action not done by then is flagged as overdue."),
+            "transfers_practice": _(
+                "The good practice this action transfers to the mentee city, as Capaci transferred the "
+                "“Buddy Project” from its mentor, Mechelen."
+            ),
+        }
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,6 +62,20 @@ class ActionForm(TextLimitMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.Mod
         )
         self.fields["key_factors"].label_from_instance = lambda kf: f"{kf.number} · {kf.title}"
         self.fields["needs"].queryset = needs_of(plan)
+        # The programme's good practices only: another programme's is not a valid choice.
+        practices = self.fields["transfers_practice"]
+        practices.queryset = GoodPractice.objects.filter(programme_id=scheme.programme_id).select_related("city")
+        practices.queryset = practices.queryset.order_by("city__name", "title")
+        practices.label_from_instance = lambda practice: f"{practice.title} ({practice.city.name})"
+        practices.empty_label = _("None")
+        # The recommendation of a visit report this action was made from: shown, not edited.
+        recommendation = self.instance.from_recommendation if self.instance.from_recommendation_id else None
+        if recommendation is not None:
+            self.from_recommendation = recommendation
+            self.fields["action"].help_text = _("Made from the recommendation of %(visit)s: “%(text)s”.") % {
+                "visit": recommendation.visit,
+                "text": Truncator(recommendation.text).chars(200),
+            }
 
 
 class NeedForm(PlainTextMixin, forms.ModelForm):
@@ -63,6 +95,33 @@ NeedFormSet = inlineformset_factory(
     max_num=40,
     validate_max=True,
 )
+
+
+class NeedTakeForm(SubmitOnceMixin, forms.Form):
+    """Take a need from the needs analysis: one of the scheme's mentee city's answers."""
+
+    answer = forms.ModelChoiceField(
+        label=_("Take a need from the needs analysis"),
+        queryset=None,
+        widget=forms.RadioSelect,
+        help_text=_("The need keeps a link to its answer: the plan says when the needs analysis changes."),
+    )
+
+    def __init__(self, *args, scheme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].queryset = analysis_answers(scheme)
+        self.fields["answer"].label_from_instance = lambda answer: f"{answer.question.text}: {Truncator(answer.text).chars(300)}"
+
+
+class PlanConsultationForm(TextLimitMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
+    """Who was consulted on the draft plan (a city department, an outside partner), when,
+    and what they said: their words kept as typed, like the plan's cells (escaped where
+    they are shown)."""
+
+    class Meta:
+        model = PlanConsultation
+        fields = ["consulted", "date", "said"]
+        widgets = {"date": DateInput(), "said": forms.Textarea(attrs={"rows": 4})}
 
 
 class FreezeForm(PlainTextMixin, SubmitOnceMixin, forms.Form):

@@ -9,6 +9,7 @@ from .action_plans import (
     ActionStatus,
     ImplementationUpdate,
     Need,
+    PlanConsultation,
 )
 from .attachments import Attachment
 from .benchmark_stages import SchemeBenchmark

@@ -47,6 +47,19 @@ class Need(models.Model):
     plan = models.ForeignKey(ActionPlan, verbose_name=_("action plan"), on_delete=models.CASCADE, related_name="needs")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     text = models.CharField(_("need"), max_length=500)
+    # A need taken from the needs analysis (seed 002: "the mentor and mentee jointly
+    # drafting an initial action plan" from what the mentee city said it needs): the
+    # answer it came from, and that answer's text when it was taken, so the plan can say
+    # when the needs analysis changed since.
+    from_answer = models.ForeignKey(
+        "schemes.Answer",
+        verbose_name=_("from the needs analysis"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plan_needs",
+    )
+    answer_text = models.TextField(_("needs analysis text when taken"), blank=True)
 
     history = HistoricalRecords()
 
@@ -93,6 +106,16 @@ class Action(models.Model):
         blank=True,
         related_name="actions",
     )
+    # The good practice this action transfers (seed 000: "the pilot 'Buddy Project', which
+    # Capaci decided to transfer from its mentor, Mechelen"): one of the programme's.
+    transfers_practice = models.ForeignKey(
+        "schemes.GoodPractice",
+        verbose_name=_("good practice it transfers"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="transferring_actions",
+    )
 
     history = HistoricalRecords(m2m_fields=[key_factors, needs])
 
@@ -106,6 +129,38 @@ class Action(models.Model):
 
     def __str__(self):
         return self.action if len(self.action) <= 80 else self.action[:79] + "…"
+
+
+class PlanConsultation(models.Model):
+    """A consultation of a city department or an outside partner on the draft plan (seed
+    000, chapter 5: "consulting relevant city departments and outside partners to add
+    detail, amend actions and get wider views on whether the actions planned are
+    viable")."""
+
+    plan = models.ForeignKey(ActionPlan, verbose_name=_("action plan"), on_delete=models.CASCADE, related_name="consultations")
+    consulted = models.CharField(
+        _("who was consulted"), max_length=300, help_text=_("The city department or outside organisation consulted.")
+    )
+    date = models.DateField(_("when"))
+    said = models.TextField(_("what they said"), help_text=_("Their views on whether the actions planned are viable."))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("consultation on the action plan")
+        verbose_name_plural = _("consultations on the action plan")
+        ordering = ["plan_id", "date", "id"]
+
+    def __str__(self):
+        return self.consulted
 
 
 class ActionPlanVersion(models.Model):

@@ -29,9 +29,12 @@ from ..models import (
     ActionPlanStatus,
     ActionPlanVersion,
     ActionStatus,
+    Answer,
     ImplementationUpdate,
     Need,
+    PlanConsultation,
     Side,
+    TemplateKind,
 )
 from .attachments import attachments_with
 from .limits import check_document_text, text_length
@@ -49,6 +52,8 @@ FIELDS = {
     "needs": gettext_lazy("Needs addressed"),
 }
 FINISHED = (ActionStatus.DONE, ActionStatus.DROPPED)
+# As many needs as the needs page's form set takes (schemes.forms.action_plans.NeedFormSet).
+NEEDS_MAX = 40
 
 
 class PlanLocked(Exception):
@@ -104,7 +109,9 @@ def _editable(plan):
 def actions_of(plan):
     if plan.pk is None:
         return Action.objects.none()
-    return plan.actions.prefetch_related("key_factors", "needs").order_by("order", "id")
+    return (
+        plan.actions.select_related("transfers_practice__city").prefetch_related("key_factors", "needs").order_by("order", "id")
+    )
 
 
 # The text of an action, as it is printed in the plan (Annex 6).
@@ -128,6 +135,138 @@ def _check_plan_size(plan, *, action=None, new_action_text=0, needs_text=None):
 
 def needs_of(plan):
     return plan.needs.order_by("order", "id") if plan.pk is not None else Need.objects.none()
+
+
+def needs_with_sources(plan):
+    """The plan's needs with the needs-analysis answer each was taken from (its question,
+    section and response), in one query: the plan page says where a need came from and
+    whether the needs analysis changed since."""
+    return needs_of(plan).select_related("from_answer__question__section", "from_answer__response")
+
+
+def analysis_answers(scheme):
+    """The answers of the scheme's mentee cities' needs analyses a need can be taken from:
+    the scheme's own only (another scheme's answer is not a choice), with some text."""
+    mentees = scheme.parties.filter(side=Side.MENTEE).values("organisation_id")
+    return (
+        Answer.objects.filter(
+            response__scheme=scheme,
+            response__template__kind=TemplateKind.NEEDS_ANALYSIS,
+            response__organisation_id__in=mentees,
+        )
+        .exclude(text="")
+        .select_related("question__section", "response__organisation")
+        .order_by("response__organisation__name", "question__section__order", "question__order", "row")
+    )
+
+
+def need_text_from(answer):
+    """A need's text from an answer: the answer's text, cut to the need's length."""
+    text = " ".join(answer.text.split())
+    limit = Need._meta.get_field("text").max_length
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def analysis_changed(need):
+    """The answer's new text when the needs analysis changed since the need was taken."""
+    answer = need.from_answer
+    if answer is None or answer.text == need.answer_text:
+        return None
+    return answer.text
+
+
+@transaction.atomic
+def need_take(*, plan, answer, actor):
+    """Add a need taken from the needs analysis, keeping the link to its answer."""
+    plan = _editable(plan)
+    if plan.needs.count() >= NEEDS_MAX:
+        raise ValidationError(_("An action plan has at most %(max)s needs.") % {"max": NEEDS_MAX}, code="too_many_needs")
+    text = need_text_from(answer)
+    _check_plan_size(plan, needs_text=text_length(plan.needs.all(), ["text"]) + len(text))
+    need = Need(
+        plan=plan,
+        order=(plan.needs.aggregate(n=Max("order"))["n"] or 0) + 1,
+        text=text,
+        from_answer=answer,
+        answer_text=answer.text,
+    )
+    need._change_reason = _("Taken from the needs analysis")
+    need.save()
+    log_action(
+        actor=actor,
+        action="action_plan.needs_changed",
+        obj=plan,
+        scheme=plan.scheme,
+        label=plan.title,
+        data={"needs": plan.needs.count(), "taken": need.pk},
+    )
+    return need
+
+
+@transaction.atomic
+def need_refresh(*, need, actor):
+    """Copy the needs analysis's new text into a need taken from it. Returns False when
+    there was nothing to copy (no answer any more, or the same text)."""
+    plan = _editable(need.plan)
+    need = Need.objects.select_for_update().select_related("from_answer").get(pk=need.pk)
+    new = analysis_changed(need)
+    if new is None:
+        return False
+    text = need_text_from(need.from_answer)
+    others = text_length(plan.needs.exclude(pk=need.pk), ["text"])
+    _check_plan_size(plan, needs_text=others + len(text))
+    need.text, need.answer_text = text, new
+    need._change_reason = _("Updated from the needs analysis")
+    need.save()
+    log_action(
+        actor=actor,
+        action="action_plan.needs_changed",
+        obj=plan,
+        scheme=plan.scheme,
+        label=plan.title,
+        data={"needs": plan.needs.count(), "updated": need.pk},
+    )
+    return True
+
+
+def consultations_of(plan):
+    if plan.pk is None:
+        return PlanConsultation.objects.none()
+    return plan.consultations.select_related("recorded_by").order_by("date", "id")
+
+
+@transaction.atomic
+def consultation_save(*, form, plan, actor):
+    """Record (or change) the consultation of a department or partner on the draft plan."""
+    plan = _editable(plan)
+    creating = form.instance.pk is None
+    if creating:
+        form.instance.plan = plan
+        form.instance.recorded_by = actor
+    elif form.instance.plan_id != plan.pk:
+        raise ValueError("consultation of another plan")
+    return form_save_with_history(
+        form,
+        actor=actor,
+        action="action_plan.consultation_added" if creating else "action_plan.consultation_changed",
+        scheme=plan.scheme,
+        label=form.cleaned_data.get("consulted"),
+        reason=_("Recorded") if creating else "",
+    )
+
+
+@transaction.atomic
+def consultation_remove(*, consultation, actor):
+    plan = _editable(consultation.plan)
+    log_action(
+        actor=actor,
+        action="action_plan.consultation_removed",
+        obj=consultation,
+        scheme=plan.scheme,
+        label=consultation.consulted,
+    )
+    consultation._change_reason = _("Removed")
+    consultation.delete()
 
 
 def versions_of(plan):

@@ -3,6 +3,8 @@ facilitators, freezes a version after each visit, compares versions, submits the
 one and approves it (then it is read-only), and records its implementation, on which the
 mentor comments. Fetched through the scheme: another scheme's action is a 404."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -20,10 +22,19 @@ from mentoring.autosave import autosave_form
 from mentoring.documents import pdf_response, render_document
 from mentoring.exports import csv_response, xlsx_response
 from mentoring.forms import EditConflict
-from mentoring.pages import confirm_page, confirmed, form_page, removal_question
+from mentoring.pages import confirm_page, confirmed, form_page, history_view, removal_question, restore_view
 from mentoring.submissions import submission_save
 
-from ..forms.action_plans import ActionCommentForm, ActionForm, ApprovalForm, FreezeForm, NeedFormSet, UpdateForm
+from ..forms.action_plans import (
+    ActionCommentForm,
+    ActionForm,
+    ApprovalForm,
+    FreezeForm,
+    NeedFormSet,
+    NeedTakeForm,
+    PlanConsultationForm,
+    UpdateForm,
+)
 from ..models import Action, ActionPlanStatus, ImplementationUpdate, OrganisationKind
 from ..services.action_plans import (
     FIELDS,
@@ -34,10 +45,16 @@ from ..services.action_plans import (
     action_move,
     action_save,
     actions_of,
+    analysis_changed,
     compare,
+    consultation_remove,
+    consultation_save,
+    consultations_of,
     is_overdue,
-    needs_of,
+    need_refresh,
+    need_take,
     needs_save,
+    needs_with_sources,
     plan_actions_prefetched,
     plan_approve,
     plan_for,
@@ -108,6 +125,38 @@ def _require_mentee_city(access, action, scheme, user):
         )
 
 
+def _drafters(mentees, mentors):
+    """The parties whose officers write the draft plan: the mentee side, and the mentor
+    side's cities (seed 002: "the mentor and mentee jointly drafting an initial action
+    plan"); the mentee city alone submits it and records its approval."""
+    return {party.pk for party in mentees} | {party.pk for party in mentors if party.organisation.kind == OrganisationKind.CITY}
+
+
+def _may_draft(access, mentees, mentors):
+    return access.can_for("edit", "action_plan_draft", _drafters(mentees, mentors))
+
+
+def _require_drafter(access, scheme, user):
+    if not _may_draft(access, *sides(scheme)):
+        refuse(
+            user,
+            "may not edit the draft action plan (not acting for a mentee party or a mentor city)",
+            _("Only the officers of the mentee side and of the mentor city, and facilitators, write the draft plan."),
+        )
+
+
+def draft_view(view):
+    """``scheme_view("edit", "action_plan_draft")``, and the person acts for a party that
+    writes the draft (``_drafters``)."""
+
+    @wraps(view)
+    def checked(request, scheme, access, *args, **kwargs):
+        _require_drafter(access, scheme, request.user)
+        return view(request, scheme, access, *args, **kwargs)
+
+    return scheme_view("edit", "action_plan_draft")(checked)
+
+
 def _context(scheme, **extra):
     return {"programme": scheme.programme, "scheme": scheme, **extra}
 
@@ -125,7 +174,9 @@ def plan_detail(request, scheme, access):
         action.comment_form = ActionCommentForm(prefix=f"comment-{action.pk}")
     # The formal decision of the approval and the proofs of the updates: one query.
     with_attachments([plan if plan.pk else None, *(update for action in actions for update in action.updates.all())])
-    needs = list(needs_of(plan))
+    needs = list(needs_with_sources(plan))
+    for need in needs:
+        need.analysis_now = analysis_changed(need)
     factors, untraced_needs = untraced(plan, actions, needs)
     mentees, mentors = sides(scheme)
     return render(
@@ -139,6 +190,16 @@ def plan_detail(request, scheme, access):
             untraced_factors=factors,
             untraced_needs=untraced_needs,
             needs=needs,
+            consultations=consultations_of(plan),
+            may_draft=_may_draft(access, mentees, mentors),
+            need_refresh_question={
+                "title": _("Update the need from the needs analysis?"),
+                "consequences": [
+                    _("The need takes the needs analysis's new text."),
+                    _("Its earlier text stays in the history."),
+                ],
+                "confirm_label": _("Update"),
+            },
             versions=versions_of(plan).select_related("visit", "created_by"),
             mentees=mentees,
             mentors=mentors,
@@ -162,12 +223,17 @@ def plan_detail(request, scheme, access):
     )
 
 
-@scheme_view("edit", "action_plan")
+@draft_view
 def needs_edit(request, scheme, access):
     plan = plan_for(scheme)
     if plan.status != ActionPlanStatus.DRAFT:
         return _locked(request, scheme)
     formset = NeedFormSet(request.POST or None, instance=plan, prefix="needs")
+    return _needs_page(request, scheme, plan, formset, NeedTakeForm(scheme=scheme))
+
+
+def _needs_page(request, scheme, plan, formset, take_form):
+    """The needs page: the needs as rows, and the needs analysis's answers to take one from."""
     if request.method == "POST" and formset.is_valid():
         try:
             needs_save(plan=plan, formset=formset, actor=request.user)
@@ -181,9 +247,87 @@ def needs_edit(request, scheme, access):
     return render(
         request,
         "action_plans/needs.html",
-        _context(scheme, formset=formset, heading=_("Needs the plan answers"), page_title=_("Needs")),
+        _context(
+            scheme,
+            formset=formset,
+            take_form=take_form,
+            heading=_("Needs the plan answers"),
+            page_title=_("Needs"),
+        ),
         status=400 if request.method == "POST" else 200,
     )
+
+
+@require_POST
+@draft_view
+def need_take_view(request, scheme, access):
+    """Add a need taken from one of the scheme's needs-analysis answers."""
+    plan = plan_for(scheme)
+    if plan.status != ActionPlanStatus.DRAFT:
+        return _locked(request, scheme)
+    form = NeedTakeForm(request.POST, scheme=scheme)
+    if form.is_valid():
+        try:
+            saved = submission_save(
+                request,
+                form,
+                lambda: need_take(plan=plan, answer=form.cleaned_data["answer"], actor=request.user),
+                url=lambda need: _url(scheme, "action_plan_needs"),
+            )
+        except PlanLocked:
+            return _locked(request, scheme)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if saved:
+                if not saved.again:
+                    messages.success(request, _("Need taken from the needs analysis."))
+                return redirect(saved.url)
+    # The needs as they are, and the choice with its error.
+    return _needs_page(request, scheme, plan, NeedFormSet(instance=plan, prefix="needs"), form)
+
+
+def _need_refresh_question(need, new_text):
+    return {
+        "title": _("Update the need from the needs analysis?"),
+        "consequences": [
+            _("The need “%(need)s” becomes: “%(text)s”.") % {"need": need.text, "text": Truncator(new_text).chars(500)},
+            _("Its earlier text stays in the history."),
+        ],
+        "confirm_label": _("Update"),
+    }
+
+
+@require_POST
+@draft_view
+def need_refresh_view(request, scheme, access, pk):
+    """Copy the needs analysis's new text into a need taken from it (confirmed first)."""
+    plan = plan_for(scheme)
+    if plan.pk is None:
+        raise Http404
+    need = get_object_or_404(plan.needs.select_related("from_answer"), pk=pk)
+    if plan.status != ActionPlanStatus.DRAFT:
+        return _locked(request, scheme)
+    new_text = analysis_changed(need)
+    if new_text is None:
+        messages.info(request, _("This need is as the needs analysis says: nothing to update."))
+        return redirect(_url(scheme) + f"#need-{need.pk}")
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            **_need_refresh_question(need, new_text),
+            cancel_url=_url(scheme) + f"#need-{need.pk}",
+            context=_context(scheme),
+        )
+    try:
+        need_refresh(need=need, actor=request.user)
+    except PlanLocked:
+        return _locked(request, scheme)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_url(scheme) + f"#need-{need.pk}")
+    messages.success(request, _("Need updated from the needs analysis."))
+    return redirect(_url(scheme) + f"#need-{need.pk}")
 
 
 def _action_page(request, scheme, plan, action):
@@ -232,19 +376,19 @@ def _action_page(request, scheme, plan, action):
     )
 
 
-@scheme_view("edit", "action_plan")
+@draft_view
 def action_create(request, scheme, access):
     return _action_page(request, scheme, plan_for(scheme), None)
 
 
-@scheme_view("edit", "action_plan")
+@draft_view
 def action_edit(request, scheme, access, pk):
     plan = plan_for(scheme)
     return _action_page(request, scheme, plan, _action(plan, pk))
 
 
 @require_POST
-@scheme_view("edit", "action_plan")
+@draft_view
 def action_move_view(request, scheme, access, pk):
     plan = plan_for(scheme)
     action = _action(plan, pk)
@@ -256,7 +400,7 @@ def action_move_view(request, scheme, access, pk):
 
 
 @require_POST
-@scheme_view("edit", "action_plan")
+@draft_view
 def action_delete_view(request, scheme, access, pk):
     plan = plan_for(scheme)
     action = _action(plan, pk)
@@ -471,6 +615,100 @@ def action_comment(request, scheme, access, pk):
     )
 
 
+def _consultation(plan, pk):
+    if plan.pk is None:  # a plan not saved yet has no consultation
+        raise Http404
+    return get_object_or_404(plan.consultations.select_related("plan"), pk=pk)
+
+
+def _consultation_page(request, scheme, plan, consultation):
+    """Record (or edit) the consultation of a department or partner on the draft plan."""
+    if plan.status != ActionPlanStatus.DRAFT:
+        return _locked(request, scheme)
+    form = PlanConsultationForm(request.POST or None, instance=consultation)
+    if request.method == "POST":
+        try:
+            saved = submission_save(
+                request,
+                form,
+                lambda: consultation_save(form=form, plan=plan, actor=request.user),
+                url=lambda saved: _url(scheme) + f"#consultation-{saved.pk}",
+            )
+        except PlanLocked:
+            return _locked(request, scheme)
+        except EditConflict:
+            saved = None  # the form says someone saved first, with what the writer typed
+        if saved:
+            if not saved.again:
+                messages.success(request, _("Consultation saved."))
+            return redirect(saved.url)
+    title = _("Edit the consultation") if consultation else _("Record a consultation on the plan")
+    return form_page(
+        request,
+        form,
+        title=title,
+        submit_label=_("Save"),
+        cancel_url=_url(scheme) + "#consultation",
+        context=_context(scheme, page_title=title),
+    )
+
+
+@draft_view
+def consultation_create(request, scheme, access):
+    return _consultation_page(request, scheme, plan_for(scheme), None)
+
+
+@draft_view
+def consultation_edit(request, scheme, access, pk):
+    plan = plan_for(scheme)
+    return _consultation_page(request, scheme, plan, _consultation(plan, pk))
+
+
+@require_POST
+@draft_view
+def consultation_delete(request, scheme, access, pk):
+    plan = plan_for(scheme)
+    consultation = _consultation(plan, pk)
+    if plan.status != ActionPlanStatus.DRAFT:
+        return _locked(request, scheme)
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            **removal_question(consultation.consulted),
+            cancel_url=_url(scheme) + f"#consultation-{consultation.pk}",
+            context=_context(scheme),
+        )
+    try:
+        consultation_remove(consultation=consultation, actor=request.user)
+    except PlanLocked:
+        return _locked(request, scheme)
+    messages.success(request, _("Consultation removed (it stays in the history)."))
+    return redirect(_url(scheme) + "#consultation")
+
+
+@require_safe
+@scheme_view("view", "action_plan_draft")
+def consultation_history(request, scheme, access, pk):
+    consultation = _consultation(plan_for(scheme), pk)
+    return history_view(
+        request,
+        consultation,
+        access,
+        "action_plan_draft",
+        context=_context(scheme, title=str(consultation)),
+    )
+
+
+@require_POST
+@draft_view
+def consultation_restore(request, scheme, access, pk, history_id):
+    plan = plan_for(scheme)
+    consultation = _consultation(plan, pk)
+    if plan.status != ActionPlanStatus.DRAFT:
+        return _locked(request, scheme)
+    return restore_view(request, consultation, access, "action_plan_draft", history_id, scheme=scheme)
+
+
 def _rows(plan):
     """The actions with their updates, as rows for CSV and XLSX."""
     header = [str(label) for label in FIELDS.values()] + [_("Status"), _("Progress (%)"), _("Update date"), _("Update")]
@@ -528,6 +766,7 @@ def plan_document(scheme, plan=None):
             scheme,
             plan=plan,
             actions=actions_of(plan),
+            consultations=consultations_of(plan),
             mentees=mentees,
             mentors=mentors,
             annexes=annexes(
