@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schemes', '0023_review_fixes'),
+        ('schemes', '0025_training_method'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
