@@ -366,13 +366,17 @@ def plan_approve(*, plan, user, decision_reference):
     plan.decision_reference = decision_reference
     plan._change_reason = _("Approved")
     plan.save()
+    # The approved version frozen and kept, in force until a revision is approved (issue 23).
+    from .plan_revisions import approved_version_freeze
+
+    plan = approved_version_freeze(plan=plan, user=user)
     log_action(
         actor=user,
-        action="action_plan.approved",
+        action="action_plan.revision_approved" if plan.revision > 1 else "action_plan.approved",
         obj=plan,
         scheme=scheme,
         label=plan.title,
-        data={"reference": decision_reference},
+        data={"reference": decision_reference, "revision": plan.revision},
     )
     return plan
 
@@ -406,8 +410,10 @@ def progress_summary(actions, today=None):
 
 @transaction.atomic
 def update_add(*, form, action, user):
-    """Record a dated implementation update; the action takes its status and progress."""
-    if action.plan.status != ActionPlanStatus.APPROVED:
+    """Record a dated implementation update; the action takes its status and progress.
+    While a revision is drafted the approved version stays in force: its implementation
+    goes on being recorded (issue 23)."""
+    if action.plan.status != ActionPlanStatus.APPROVED and action.plan.approved_version_id is None:
         raise PlanLocked
     update = form.save(commit=False)
     update.action, update.author = action, user
