@@ -18,6 +18,7 @@ from .views import (
     meetings,
     organisations,
     people,
+    plan_revisions,
     practices,
     programmes,
     questionnaires,
@@ -93,6 +94,9 @@ action_plan_urls = [
     path("action-plan.pdf", action_plans.plan_pdf, name="action_plan_pdf"),
     path("actions.csv", action_plans.plan_csv, name="action_plan_csv"),
     path("actions.xlsx", action_plans.plan_xlsx, name="action_plan_xlsx"),
+    # Revisions of an approved plan (issue 23): start one; each approved version printed.
+    path("revision/start/", plan_revisions.revision_start_view, name="action_plan_revision_start"),
+    path("versions/<int:version>/version.pdf", plan_revisions.version_pdf, name="action_plan_version_pdf"),
 ]
 
 scheme_urls = [
