@@ -3,6 +3,7 @@ action plan, with the mentor, and adjust it where necessary"): an approved plan 
 the revision compared with the approved version and approved in turn; the approved
 versions stay, each openable and printable."""
 
+import datetime
 import subprocess
 
 import pytest
@@ -198,3 +199,22 @@ def test_two_revisions_started_at_once_make_one(transactional_db, django_user_mo
     assert plan.versions.filter(approved_at__isnull=False).count() == 1
     assert sum("Revision 2 started" in page for page in pages) == 1
     assert sum("Revision 2 is already in progress" in page for page in pages) == 1
+
+
+def test_the_approved_version_in_force_is_still_implemented_during_a_revision(personas, drafted):  # noqa: F811
+    """Progress is recorded, and overdue actions told, while the revision is drafted."""
+    from schemes.services.deadlines import notify_overdue
+
+    mentee = personas.client("mentee")
+    approve(mentee, "2027/14")
+    mentee.post(PLAN + "revision/start/", {"confirmed": "1"})
+    desk = plan_of(personas).actions.get(action="Open a one-stop welcome desk")
+    response = mentee.post(
+        f"{PLAN}actions/{desk.pk}/updates/new/",
+        update(desk, date="2027-05-01", status="in_progress", progress="60", text="Second desk planned."),
+        follow=True,
+    )
+    assert "Update recorded." in response.content.decode()
+    assert Action.objects.get(pk=desk.pk).progress == 60
+    Action.objects.filter(pk=desk.pk).update(due_date=datetime.date(2020, 1, 1))
+    assert notify_overdue(datetime.date(2027, 1, 1)) == 1

@@ -54,7 +54,8 @@ FINISHED = (ActionStatus.DONE, ActionStatus.DROPPED)
 class PlanLocked(Exception):
     message = gettext_lazy(
         "The action plan is submitted or approved, so it no longer changes. A facilitator can reopen a "
-        "submitted plan; an approved plan stays as approved, and only its implementation is recorded."
+        "submitted plan; an approved plan changes through a revision, its approved version staying in force "
+        "until the revision is approved."
     )
 
 

@@ -523,7 +523,8 @@ def progress_for(schemes, today=None):
         if plan is None or (not numbers and not version_count):
             steps.append(Step("action_plan", STEP_LABELS["action_plan"], TODO, _("Not started"), url=plan_url))
         else:
-            plan_state = DONE if plan.status != ActionPlanStatus.DRAFT else STARTED
+            # A revision of the approved plan (issue 23) leaves the plan made: its approved version is in force.
+            plan_state = DONE if plan.status != ActionPlanStatus.DRAFT or plan.approved_version_id else STARTED
             detail = ngettext("%(count)s action", "%(count)s actions", numbers.get("total", 0)) % {
                 "count": numbers.get("total", 0)
             }
