@@ -208,6 +208,9 @@ RULES = {
         "submit": {MENTEE},
         "approve": {MENTEE},
         "reopen": {FACILITATOR, COORDINATOR},
+        # Starting a revision of the approved plan (issue 23): the mentee city (for its own
+        # party: ``Access.can_for``) and the facilitators who draft the plan with it.
+        "revise": {MENTEE, FACILITATOR},
         "export": ALL_ROLES,
     },
     # The draft action plan's content: its actions, needs and the consultations of
@@ -339,6 +342,7 @@ ACTION_LABELS = {
     "reopen": gettext_lazy("reopen"),
     "respond": gettext_lazy("respond"),
     "approve": gettext_lazy("approve"),
+    "revise": gettext_lazy("start a revision"),
     "publish": gettext_lazy("publish"),
     "archive": gettext_lazy("archive"),
     "invite": gettext_lazy("invite"),

@@ -498,6 +498,14 @@ ACTIONS = {
     "action_plan.approved": Action(
         _("%(who)s recorded the approval of the action plan (decision “%(reference)s”)"), group="object"
     ),
+    # Revisions of an approved plan (issue 23).
+    "action_plan.revision_started": Action(
+        _("%(who)s started revision %(revision)s of the approved action plan"), group="object"
+    ),
+    "action_plan.revision_approved": Action(
+        _("%(who)s recorded the approval of revision %(revision)s of the action plan (decision “%(reference)s”)"),
+        group="object",
+    ),
     # The documents of the questionnaire engine (one entry per section saved).
     "needs_analysis.answer.saved": Action(None, sentence=_answers, group="object", folds=True),
     "strengths.answer.saved": Action(None, sentence=_answers, group="object", folds=True),

@@ -89,6 +89,8 @@ RULES = {
     "action_plan.submitted": DOCUMENT,
     "action_plan.reopened": DOCUMENT,
     "action_plan.approved": DOCUMENT,
+    "action_plan.revision_started": DOCUMENT,
+    "action_plan.revision_approved": DOCUMENT,
     "evaluation.submitted": DOCUMENT,
     "evaluation.reopened": DOCUMENT,
     # A visit's dates, place or agenda changed.

@@ -19,6 +19,7 @@ from .views import (
     meetings,
     organisations,
     people,
+    plan_revisions,
     practices,
     programmes,
     questionnaires,
@@ -107,6 +108,9 @@ action_plan_urls = [
         action_plans.consultation_restore,
         name="plan_consultation_restore",
     ),
+    # Revisions of an approved plan (issue 23): start one; each approved version printed.
+    path("revision/start/", plan_revisions.revision_start_view, name="action_plan_revision_start"),
+    path("versions/<int:version>/version.pdf", plan_revisions.version_pdf, name="action_plan_version_pdf"),
 ]
 
 scheme_urls = [

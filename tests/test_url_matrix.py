@@ -541,6 +541,10 @@ TABLE.update(
         "schemes:action_plan_pdf": row("scheme", page(IN_PROGRAMME), GET_ONLY),
         "schemes:action_plan_csv": row("scheme", page(IN_PROGRAMME), GET_ONLY),
         "schemes:action_plan_xlsx": row("scheme", page(IN_PROGRAMME), GET_ONLY),
+        # Revisions of an approved plan (issue 23): the matrix's plan is a draft, so starting
+        # a revision is refused with a message (a redirect); a frozen version prints.
+        "schemes:action_plan_revision_start": row("scheme", POST_ONLY, action(PLAN_EDITORS)),
+        "schemes:action_plan_version_pdf": row("scheme_child", page(IN_PROGRAMME), GET_ONLY),
         # The closing review and the scheme's closing report: everyone of the scheme.
         "schemes:closing_review": row("scheme", page(IN_PROGRAMME), GET_ONLY),
         "schemes:closing_report_pdf": row("scheme", page(IN_PROGRAMME), GET_ONLY),

@@ -30,6 +30,19 @@ class ActionPlan(models.Model):
     )
     decision_reference = models.CharField(_("formal decision reference"), max_length=300, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
+    # Revisions of an approved plan (issue 23, seed 002: "review progress on the action
+    # plan, with the mentor, and adjust it where necessary"): the plan's revision number
+    # (1: the first plan), and the frozen version approved last, in force while a
+    # revision is drafted.
+    revision = models.PositiveSmallIntegerField(_("revision"), default=1)
+    approved_version = models.ForeignKey(
+        "schemes.ActionPlanVersion",
+        verbose_name=_("approved version in force"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     history = HistoricalRecords()
 
@@ -177,6 +190,17 @@ class ActionPlanVersion(models.Model):
     is_final = models.BooleanField(_("final version"), default=False)
     created_at = models.DateTimeField(_("frozen"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # An approved version (issue 23): when, by whom, under which formal decision.
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decision_reference = models.CharField(_("formal decision reference"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("action plan version")

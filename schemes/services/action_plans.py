@@ -59,7 +59,8 @@ NEEDS_MAX = 40
 class PlanLocked(Exception):
     message = gettext_lazy(
         "The action plan is submitted or approved, so it no longer changes. A facilitator can reopen a "
-        "submitted plan; an approved plan stays as approved, and only its implementation is recorded."
+        "submitted plan; an approved plan changes through a revision, its approved version staying in force "
+        "until the revision is approved."
     )
 
 
@@ -505,13 +506,17 @@ def plan_approve(*, plan, user, decision_reference):
     plan.decision_reference = decision_reference
     plan._change_reason = _("Approved")
     plan.save()
+    # The approved version frozen and kept, in force until a revision is approved (issue 23).
+    from .plan_revisions import approved_version_freeze
+
+    plan = approved_version_freeze(plan=plan, user=user)
     log_action(
         actor=user,
-        action="action_plan.approved",
+        action="action_plan.revision_approved" if plan.revision > 1 else "action_plan.approved",
         obj=plan,
         scheme=scheme,
         label=plan.title,
-        data={"reference": decision_reference},
+        data={"reference": decision_reference, "revision": plan.revision},
     )
     return plan
 
@@ -545,8 +550,10 @@ def progress_summary(actions, today=None):
 
 @transaction.atomic
 def update_add(*, form, action, user):
-    """Record a dated implementation update; the action takes its status and progress."""
-    if action.plan.status != ActionPlanStatus.APPROVED:
+    """Record a dated implementation update; the action takes its status and progress.
+    While a revision is drafted the approved version stays in force: its implementation
+    goes on being recorded (issue 23)."""
+    if action.plan.status != ActionPlanStatus.APPROVED and action.plan.approved_version_id is None:
         raise PlanLocked
     update = form.save(commit=False)
     update.action, update.author = action, user

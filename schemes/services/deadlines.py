@@ -18,6 +18,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 
 from mentoring.activity import log_action
@@ -97,8 +98,9 @@ def notify_overdue(today=None):
     today = today or timezone.localdate()
     late = (
         Action.objects.filter(
+            # Approved, or being revised: the approved version stays in force (issue 23).
+            Q(plan__status=ActionPlanStatus.APPROVED) | Q(plan__approved_version__isnull=False),
             due_date__lt=today,
-            plan__status=ActionPlanStatus.APPROVED,
             plan__scheme__archived=False,
             plan__scheme__programme__archived=False,
         )

@@ -523,7 +523,8 @@ def progress_for(schemes, today=None):
         if plan is None or (not numbers and not version_count):
             steps.append(Step("action_plan", STEP_LABELS["action_plan"], TODO, _("Not started"), url=plan_url))
         else:
-            plan_state = DONE if plan.status != ActionPlanStatus.DRAFT else STARTED
+            # A revision of the approved plan (issue 23) leaves the plan made: its approved version is in force.
+            plan_state = DONE if plan.status != ActionPlanStatus.DRAFT or plan.approved_version_id else STARTED
             detail = ngettext("%(count)s action", "%(count)s actions", numbers.get("total", 0)) % {
                 "count": numbers.get("total", 0)
             }
@@ -536,6 +537,10 @@ def progress_for(schemes, today=None):
         approval_due = scheme.end_date or (last_visit + APPROVAL_AFTER_LAST_VISIT if last_visit else None)
         if plan is not None and plan.status == ActionPlanStatus.APPROVED:
             approval = Step("approval", STEP_LABELS["approval"], DONE, _date(plan.approved_at), due=approval_due, url=plan_url)
+        elif plan is not None and plan.approved_version_id is not None:
+            # A revision of the approved plan (issue 23): the approved version stays in force.
+            detail = _date(plan.approved_at) + " · " + _("revision %(number)s in progress") % {"number": plan.revision}
+            approval = Step("approval", STEP_LABELS["approval"], DONE, detail, due=approval_due, url=plan_url)
         else:
             state = STARTED if plan is not None and plan.status == ActionPlanStatus.SUBMITTED else TODO
             detail = _("Submitted, waiting for approval") if state == STARTED else _("Not submitted yet")
@@ -554,6 +559,8 @@ def progress_for(schemes, today=None):
                 detail += " · " + ngettext("%(count)s overdue", "%(count)s overdue", numbers["overdue"]) % {
                     "count": numbers["overdue"]
                 }
+            if plan.status != ActionPlanStatus.APPROVED:  # the approved version, implemented while revised
+                detail += " · " + _("revision %(number)s in progress") % {"number": plan.revision}
             steps.append(Step("implementation", STEP_LABELS["implementation"], state, detail, url=plan_url, percent=average))
         steps += _closing_steps(scheme, counts[scheme.pk], cities, today)
 
