@@ -265,6 +265,27 @@ class SupportGapAdmin(SimpleHistoryAdmin):
     list_select_related = ["scheme__programme"]
 
 
+@admin.register(models.PlanConsultation)
+class PlanConsultationAdmin(SimpleHistoryAdmin):
+    list_display = ["plan", "consulted", "date"]
+    list_select_related = ["plan__scheme__programme"]
+    raw_id_fields = ["plan", "recorded_by"]
+
+
+@admin.register(models.Call)
+class CallAdmin(SimpleHistoryAdmin):
+    list_display = ["programme", "title", "side", "opens", "closes", "closed_at"]
+    list_select_related = ["programme"]
+
+
+@admin.register(models.CallApplication)
+class CallApplicationAdmin(SimpleHistoryAdmin):
+    list_display = ["call", "city_name", "country", "side", "status", "submitted_at"]
+    list_filter = ["status", "side"]
+    list_select_related = ["call__programme"]
+    search_fields = ["city_name", "contact_name", "contact_email"]
+
+
 @admin.register(models.TrainingSession)
 class TrainingSessionAdmin(SimpleHistoryAdmin):
     list_display = ["programme", "title", "date", "mode"]

@@ -44,7 +44,7 @@ def schema():
                 f"{c.name} {c.type_code} null={c.null_ok}" for c in connection.introspection.get_table_description(cursor, table)
             )
             constraints = sorted(
-                f"{','.join(c['columns'] or [])} pk={c['primary_key']} unique={c['unique']} fk={c['foreign_key']} "
+                f"{','.join(str(column) for column in c['columns'] or [])} pk={c['primary_key']} unique={c['unique']} fk={c['foreign_key']} "
                 f"check={c['check']} index={c['index']}"
                 for c in connection.introspection.get_constraints(cursor, table).values()
             )

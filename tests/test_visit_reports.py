@@ -355,7 +355,7 @@ def test_making_an_action_is_refused_on_an_approved_plan_and_to_others(personas,
     mentee = personas.client("mentee")
     assert "Make it a draft action" not in mentee.get(REPORT).content.decode()
     response = mentee.post(url, {"confirmed": "1"}, follow=True)
-    assert "an approved plan stays as approved" in response.content.decode()
+    assert "an approved plan changes through a revision" in response.content.decode()
     assert not Action.objects.filter(from_recommendation__isnull=False).exists()
 
 

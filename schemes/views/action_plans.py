@@ -102,7 +102,10 @@ def _approve_question():
     return {
         "title": _("Record the approval of the action plan?"),
         "consequences": [
-            _("An approved plan stays as approved for good: it no longer changes, and only its implementation is recorded."),
+            _(
+                "This version stays as approved: its implementation is recorded from now on, and any later change "
+                "is a revision, approved in turn, while this version stays in force."
+            ),
         ],
         "confirm_label": _("Record the approval"),
     }

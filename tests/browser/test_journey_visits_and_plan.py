@@ -171,7 +171,7 @@ def test_a_facilitator_plans_the_visits_and_the_mentee_gets_its_plan_approved(pa
     confirm(maria, "Submit the final version")
     maria.get_by_label("Formal decision reference").fill("Giunta comunale 2027/45")
     maria.get_by_role("button", name="Record the approval").click()
-    expect(maria.get_by_role("dialog")).to_contain_text("stays as approved for good")
+    expect(maria.get_by_role("dialog")).to_contain_text("any later change is a revision")
     confirm(maria, "Record the approval")
     expect(maria.get_by_text("The action plan is approved.")).to_be_visible()
     expect(maria.get_by_role("link", name="Add an action")).to_have_count(0)
