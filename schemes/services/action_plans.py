@@ -209,7 +209,7 @@ def need_refresh(*, need, actor):
     """Copy the needs analysis's new text into a need taken from it. Returns False when
     there was nothing to copy (no answer any more, or the same text)."""
     plan = _editable(need.plan)
-    need = Need.objects.select_for_update().select_related("from_answer").get(pk=need.pk)
+    need = Need.objects.select_for_update(of=("self",)).select_related("from_answer").get(pk=need.pk)
     new = analysis_changed(need)
     if new is None:
         return False
