@@ -11,6 +11,7 @@ the stage in force without it."""
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -200,6 +201,8 @@ def stage_history(request, scheme, access, pk):
 @require_POST
 @scheme_view("edit", "benchmark_stage")
 def stage_restore(request, scheme, access, pk, history_id):
-    response = restore_view(request, _stage(scheme, pk), access, "benchmark_stage", history_id, scheme=scheme)
-    first_stage_sync(scheme=scheme)  # a restored first stage may bring back another benchmark
+    # The restore and the scheme's benchmark following its first stage: one transaction.
+    with transaction.atomic():
+        response = restore_view(request, _stage(scheme, pk), access, "benchmark_stage", history_id, scheme=scheme)
+        first_stage_sync(scheme=scheme)  # a restored first stage may bring back another benchmark
     return response

@@ -2,6 +2,7 @@
 archiving, history."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -200,8 +201,10 @@ def scheme_history(request, scheme, access):
 @require_POST
 @scheme_view("edit")
 def scheme_restore(request, scheme, access, history_id):
-    response = restore_view(request, scheme, access, "scheme", history_id, scheme=scheme)
-    stages_follow_scheme(scheme=scheme)  # a restored benchmark moves the first stage
+    # The restore and the first stage following its benchmark: one transaction.
+    with transaction.atomic():
+        response = restore_view(request, scheme, access, "scheme", history_id, scheme=scheme)
+        stages_follow_scheme(scheme=scheme)  # a restored benchmark moves the first stage
     return response
 
 
