@@ -334,3 +334,17 @@ def test_an_unchanged_date_answer_is_not_saved_again(personas):
     )
     assert again.saved == 0 and not again.conflicts
     assert Answer.objects.get(question=question).version == 1 and Answer.objects.get(question=question).text == "2026-12-05"
+
+
+def test_one_missing_answer_is_told_in_the_singular(personas, base):
+    """Counts read right: "1 required answer is missing", never "1 required answers"."""
+    from schemes.models import Question
+
+    fill_required(personas, base)
+    question = Question.objects.filter(section__key="mentee-needs", required=True, hidden=False).first()
+    mentee = personas.client("mentee")
+    url = base + "sections/mentee-needs/"
+    mentee.post(url, form_data(mentee, url, **{question.key: ""}))
+    refused = mentee.post(base + "submit/", {"confirmed": "1"}, follow=True).content.decode()
+    assert "1 required answer is missing. It is marked below." in refused
+    assert "required answers are missing" not in refused

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, TextLimitMixin
 from mentoring.submissions import SubmitOnceMixin
@@ -130,7 +131,12 @@ class VisitForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.Mode
             if outside:
                 self.add_error(
                     "end_date",
-                    _("%(count)s agenda session(s) fall outside these days: move them first.") % {"count": outside},
+                    ngettext(
+                        "%(count)s agenda session falls outside these days: move it first.",
+                        "%(count)s agenda sessions fall outside these days: move them first.",
+                        outside,
+                    )
+                    % {"count": outside},
                 )
         if start and self.instance.pk:
             # A preparation meeting comes before the visit it prepares.

@@ -43,7 +43,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from mentoring.activity import log_action
 
@@ -510,7 +510,12 @@ def _check_limits(*, scheme, programme, actor, size):
     recent = Attachment.objects.filter(added_by=actor, added_at__gte=timezone.now() - timedelta(hours=1)).count()
     if recent >= per_hour:
         raise AttachmentRefused(
-            _("You have added %(count)s files in the last hour, the most allowed. Please try again later.") % {"count": recent}
+            ngettext(
+                "You have added %(count)s file in the last hour, the most allowed. Please try again later.",
+                "You have added %(count)s files in the last hour, the most allowed. Please try again later.",
+                recent,
+            )
+            % {"count": recent}
         )
     if scheme is not None:
         mine = Attachment.objects.filter(scheme=scheme)

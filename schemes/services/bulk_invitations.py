@@ -192,7 +192,11 @@ def upload_read(upload):
     too large is refused before it is read."""
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
-            _("This file is larger than %(size)s kB. Send at most %(count)s people at a time, as CSV.")
+            ngettext(
+                "This file is larger than %(size)s kB. Send at most %(count)s person at a time, as CSV.",
+                "This file is larger than %(size)s kB. Send at most %(count)s people at a time, as CSV.",
+                MAX_PEOPLE,
+            )
             % {"size": MAX_UPLOAD_BYTES // 1000, "count": MAX_PEOPLE},
             code="size",
         )
@@ -278,7 +282,11 @@ def lines_read(text):
         raise ValidationError(_("Write or paste at least one e-mail address, or choose a CSV file."), code="empty")
     if len(physical) > MAX_PEOPLE:
         raise ValidationError(
-            _("This list has %(count)s people; at most %(max)s can be invited at once. Split it into several lists.")
+            ngettext(
+                "This list has %(count)s person; at most %(max)s can be invited at once. Split it into several lists.",
+                "This list has %(count)s people; at most %(max)s can be invited at once. Split it into several lists.",
+                len(physical),
+            )
             % {"count": f"{len(physical):,}", "max": MAX_PEOPLE},
             code="too_many",
         )

@@ -32,6 +32,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from benchmarks.models import KeyFactor
 from mentoring.activity import log_action
@@ -363,7 +364,9 @@ def _availability(candidate):
     count = len(candidate.mentoring)
     value = AVAILABILITY_POINTS * max(0.0, 1 - count / 2)
     if count:
-        reason = _("already mentors %(count)s scheme(s): %(schemes)s") % {
+        reason = ngettext(
+            "already mentors %(count)s scheme: %(schemes)s", "already mentors %(count)s schemes: %(schemes)s", count
+        ) % {
             "count": count,
             "schemes": ", ".join(s.title for s in candidate.mentoring),
         }

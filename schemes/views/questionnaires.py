@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mentoring.access import ASSOCIATION, refuse, require, scheme_for, scheme_view, who_may
@@ -583,7 +584,12 @@ def questionnaire_submit(request, scheme, access, organisation, kind):
     else:
         messages.error(
             request,
-            _("Not submitted: %(count)s required answers are missing. They are marked below.") % {"count": len(state.missing)},
+            ngettext(
+                "Not submitted: %(count)s required answer is missing. It is marked below.",
+                "Not submitted: %(count)s required answers are missing. They are marked below.",
+                len(state.missing),
+            )
+            % {"count": len(state.missing)},
         )
     return redirect(filling.url())
 

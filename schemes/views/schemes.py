@@ -6,6 +6,7 @@ from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from benchmarks.models import KeyFactor
@@ -64,7 +65,11 @@ def scheme_create_view(request, programme, access):
             if not saved.again:
                 messages.success(
                     request,
-                    _("Scheme %(number)s created with %(visits)s visits. Next: invite its people.")
+                    ngettext(
+                        "Scheme %(number)s created with %(visits)s visit. Next: invite its people.",
+                        "Scheme %(number)s created with %(visits)s visits. Next: invite its people.",
+                        form.cleaned_data["visit_count"],
+                    )
                     % {"number": saved.object.number, "visits": form.cleaned_data["visit_count"]},
                 )
             return redirect(saved.url)
