@@ -164,10 +164,12 @@ ACTIONS = {
         _("%(who)s removed the benchmark stage “%(label)s”"), group="object", link=_scheme_page("benchmark_stages")
     ),
     "history.restored": Action(
-        _("%(who)s restored an earlier version of %(thing)s “%(label)s”"),
+        # The kind of record stands apart, as a label, so that no language has to make
+        # an article or an adjective agree with a word glued in (issue 24).
+        _("%(who)s restored an earlier version of “%(label)s” (%(thing)s)"),
         ngettext_lazy(
-            "%(who)s restored an earlier version of %(count)s %(things)s",
-            "%(who)s restored earlier versions of %(count)s %(things)s",
+            "%(who)s restored an earlier version of %(count)s record (%(things)s)",
+            "%(who)s restored earlier versions of %(count)s records (%(things)s)",
             "count",
         ),
     ),

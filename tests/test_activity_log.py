@@ -209,6 +209,19 @@ def test_plural_and_singular_sentences_and_runs_broken_by_another_person(persona
     assert changes[0].url == SCHEME + "visits/3/" and changes[2].url == SCHEME + "visits/"
 
 
+def test_a_restore_names_the_kind_of_record_apart_never_glued_into_the_sentence(personas):
+    """Whole sentences (issue 24): "restored an earlier version of “X” (visit)", so that no
+    language must make an article agree with a word glued in."""
+    facilitator = personas.users["facilitator"]
+    first, second = personas.a.visits.order_by("order")[:2]
+    with transaction.atomic():
+        log_action(actor=facilitator, action="history.restored", obj=first, scheme=personas.a)
+    assert lines(personas.a)[0] == f"Facilitator Tester restored an earlier version of “{first.title}” (visit)"
+    with transaction.atomic():
+        log_action(actor=facilitator, action="history.restored", obj=second, scheme=personas.a)
+    assert lines(personas.a)[0] == "Facilitator Tester restored earlier versions of 2 records (visits)"
+
+
 def test_never_someone_for_a_person_who_exists(personas, django_user_model):
     nameless = django_user_model.objects.create_user(email="nameless@test.example", password="x")
     gone = django_user_model.objects.create_user(email="gone@test.example", password="x", first_name="Gone")
