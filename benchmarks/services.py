@@ -29,6 +29,7 @@ from .models import (
     GuideQuestion,
     KeyFactor,
 )
+from .translations import translations_apply, translations_export, translations_validate
 
 FORMAT = "mentoring-benchmark/1"
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -188,6 +189,8 @@ def benchmark_validate(data):
         if check.mapping(cf, path):
             check.text(cf, "title", path, max_length=300, required=True)
             check.text(cf, "description", path)
+    if not check.errors and "translations" in data:
+        check.errors.extend(translations_validate(data))
     return check.errors
 
 
@@ -341,13 +344,17 @@ def benchmark_import(*, data, status=BenchmarkStatus.PUBLISHED, programme=None, 
             )
     for order, cf in enumerate(data["context_factors"]):
         ContextFactor.objects.create(version=version, order=order, title=cf["title"], description=cf["description"])
+    translations_apply(version, data.get("translations"))
     return version
 
 
 def benchmark_export(*, version):
     """The JSON-ready dictionary of one benchmark version (fixtures/FORMATS.md)."""
-    key_factors = version.key_factors.select_related("section").prefetch_related("guide_questions", "examples").order_by("order")
-    return {
+    key_factors = list(
+        version.key_factors.select_related("section").prefetch_related("guide_questions", "examples").order_by("order")
+    )
+    context_factors = list(version.context_factors.order_by("order"))
+    data = {
         "format": FORMAT,
         "slug": version.benchmark.slug,
         "theme": version.benchmark.theme,
@@ -372,5 +379,9 @@ def benchmark_export(*, version):
             }
             for kf in key_factors
         ],
-        "context_factors": [{"title": c.title, "description": c.description} for c in version.context_factors.order_by("order")],
+        "context_factors": [{"title": c.title, "description": c.description} for c in context_factors],
     }
+    translations = translations_export(version, key_factors, context_factors)
+    if translations:
+        data["translations"] = translations
+    return data

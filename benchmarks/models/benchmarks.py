@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from mentoring.translations import Translatable
+
 
 class Benchmark(models.Model):
     slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
@@ -46,7 +48,9 @@ class BenchmarkStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-class BenchmarkVersion(models.Model):
+class BenchmarkVersion(Translatable):
+    translatable_fields = ("title", "standard", "rationale", "notes_on_terms", "coverage")
+
     benchmark = models.ForeignKey(Benchmark, verbose_name=_("benchmark"), on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField(_("version number"))
     version_label = models.CharField(_("version label"), max_length=200, blank=True)
@@ -99,7 +103,9 @@ class BenchmarkVersion(models.Model):
         return self.version_label or _("version %(number)s") % {"number": self.number}
 
 
-class BenchmarkSection(models.Model):
+class BenchmarkSection(Translatable):
+    translatable_fields = ("title",)
+
     """An optional group of key factors (theme C+D: core and neighbourhood)."""
 
     version = models.ForeignKey(
@@ -123,7 +129,9 @@ class BenchmarkSection(models.Model):
         return self.title
 
 
-class KeyFactor(models.Model):
+class KeyFactor(Translatable):
+    translatable_fields = ("title", "statement", "rationale", "practical_tips")
+
     version = models.ForeignKey(
         BenchmarkVersion, verbose_name=_("benchmark version"), on_delete=models.CASCADE, related_name="key_factors"
     )
@@ -151,7 +159,9 @@ class KeyFactor(models.Model):
         return _("Key factor %(number)s: %(title)s") % {"number": self.number, "title": self.title}
 
 
-class GuideQuestion(models.Model):
+class GuideQuestion(Translatable):
+    translatable_fields = ("text",)
+
     key_factor = models.ForeignKey(
         KeyFactor, verbose_name=_("key factor"), on_delete=models.CASCADE, related_name="guide_questions"
     )
@@ -197,7 +207,9 @@ class GoodPracticeExample(models.Model):
         return "https://" + self.link
 
 
-class ContextFactor(models.Model):
+class ContextFactor(Translatable):
+    translatable_fields = ("title", "description")
+
     version = models.ForeignKey(
         BenchmarkVersion, verbose_name=_("benchmark version"), on_delete=models.CASCADE, related_name="context_factors"
     )

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from mentoring.translations import Translatable
+
 
 class TemplateKind(models.TextChoices):
     NEEDS_ANALYSIS = "needs_analysis", _("Needs analysis")
@@ -42,7 +44,9 @@ class QuestionKind(models.TextChoices):
 NUMERIC_KINDS = {QuestionKind.INTEGER, QuestionKind.MONEY, QuestionKind.PERCENT}
 
 
-class QuestionnaireTemplate(models.Model):
+class QuestionnaireTemplate(Translatable):
+    translatable_fields = ("title", "introduction")
+
     slug = models.SlugField(_("short name"), max_length=80)
     kind = models.CharField(_("kind"), max_length=30, choices=TemplateKind.choices)
     title = models.CharField(_("title"), max_length=300)
@@ -83,7 +87,9 @@ class QuestionnaireTemplate(models.Model):
         return " ".join(str(p) for p in parts)
 
 
-class TemplateSection(models.Model):
+class TemplateSection(Translatable):
+    translatable_fields = ("title", "introduction")
+
     template = models.ForeignKey(
         QuestionnaireTemplate, verbose_name=_("template"), on_delete=models.CASCADE, related_name="sections"
     )
@@ -109,7 +115,9 @@ class TemplateSection(models.Model):
         return f"{self.title} ({self.get_filled_by_display()})"
 
 
-class Question(models.Model):
+class Question(Translatable):
+    translatable_fields = ("group", "text", "help_text", "choices")
+
     section = models.ForeignKey(TemplateSection, verbose_name=_("section"), on_delete=models.CASCADE, related_name="questions")
     key = models.SlugField(_("key"), max_length=60)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -138,6 +146,17 @@ class Question(models.Model):
     @property
     def is_numeric(self):
         return self.kind in NUMERIC_KINDS
+
+    def show_in(self, code):
+        """As ``Translatable.show_in``; a translation of the choices is {value: label}:
+        each choice keeps its value and shows its translated label where there is one."""
+        super().show_in(code)
+        if "choices" in self.originals:
+            labels = self.choices if isinstance(self.choices, dict) else {}
+            self.choices = [
+                {**choice, "label": labels.get(choice["value"]) or choice["label"]} for choice in self.originals["choices"]
+            ]
+        return self
 
 
 class ResponseStatus(models.TextChoices):

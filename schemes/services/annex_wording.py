@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from django.db.models import F, Q
 from django.utils.html import escape
 
+from mentoring.translations import reader_language
+
 from ..models import Question, TemplateKind
 
 # The programme the reference templates were written for.
@@ -117,9 +119,12 @@ def annex_wording(programme, kind):
     template = questions[0].section.template
     fields = FIELDS[kind]
     labels = {}
+    language = reader_language()  # its translation in the reader's language, if any (issue 24)
+    template.show_in(language)
     for question in questions:
         if question.section.template_id != template.pk:
             break  # an older version, or the reference template behind the programme's copy
+        question.show_in(language)
         name = fields.get(question.key)
         if name and name not in labels:
             labels[name] = (programme_wording(question.text, programme), programme_wording(question.help_text, programme))

@@ -18,6 +18,7 @@ from mentoring.activity import log_action
 from mentoring.history import move_in_order
 
 from ..models import FilledBy, Question, QuestionKind, QuestionnaireTemplate, TemplateKind, TemplateSection
+from .template_translations import template_translations_apply, template_translations_validate
 
 # The kinds the questionnaire engine fills (the others have pages of their own).
 ADAPTABLE_KINDS = (TemplateKind.NEEDS_ANALYSIS, TemplateKind.STRENGTHS)
@@ -43,6 +44,8 @@ def _check(data):
                 errors.append(f"sections[{i}].questions[{j}].kind: {question.get('kind')!r} is unknown")
             if question.get("kind") == QuestionKind.CHOICE and not question.get("choices"):
                 errors.append(f"sections[{i}].questions[{j}].choices: a choice question needs choices")
+    if not errors:
+        errors.extend(template_translations_validate(data))
     if errors:
         raise TemplateFormatError("\n".join(errors))
 
@@ -87,6 +90,7 @@ def template_import(*, data, programme=None):
                 unit=question.get("unit", ""),
                 choices=question.get("choices", []),
             )
+    template_translations_apply(template, data.get("translations"))
     return template
 
 
@@ -115,6 +119,7 @@ def template_adapt(*, template, programme, actor=None):
         title=template.title,
         annex=template.annex,
         introduction=template.introduction,
+        translations=template.translations,
         programme=programme,
         based_on=(template.based_on or template) if template.programme_id else template,
         version=(latest or 0) + 1,

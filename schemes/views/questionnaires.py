@@ -47,6 +47,7 @@ from ..services.filling import (
 )
 from ..services.mentions import people as mention_people
 from ..services.practice import strengths_practices_set
+from ..services.template_translations import show_template_in
 from .cities import association_parties, city_party, section_owners
 
 # Which side's cities own each kind of document.
@@ -152,13 +153,13 @@ class Filling:
         return self.url(f"sections/{section.key}/")
 
 
-def load(scheme, access, kind, organisation_pk, *, with_threads=False):
+def load(scheme, access, kind, organisation_pk, *, with_threads=False, original=False):
     party = city_party(scheme, organisation_pk, sides=OWNER_SIDES[kind], missing=_("No such document in this scheme."))
     require(access, "view", kind)
-    return filling_of(scheme, access, kind, party, with_threads=with_threads)
+    return filling_of(scheme, access, kind, party, with_threads=with_threads, original=original)
 
 
-def filling_of(scheme, access, kind, party, *, with_threads=False):
+def filling_of(scheme, access, kind, party, *, with_threads=False, original=False):
     """The ``Filling`` of the city ``party``'s document of ``kind`` (access not checked
     here; None for a background worker, which only prints it)."""
     response = (
@@ -175,11 +176,15 @@ def filling_of(scheme, access, kind, party, *, with_threads=False):
     sections = list(template.sections.order_by("order").prefetch_related("questions"))
     for section in sections:
         section.template = template
+    # The template in the reader's language where it has a translation (issue 24); the
+    # original with ``original`` (the page's "Show the original").
+    notice = show_template_in(template, sections, original=original)
     apply_programme_wording(template, sections, scheme.programme)  # its name for “IncluCities”
     answers = (
         {a.question_id: a for a in response.answers.filter(row=0).select_related("updated_by").order_by()} if response else {}
     )
     filling = Filling(scheme, access, kind, party, template, response, sections, answers)
+    filling.translation_notice = notice
     if with_threads:
         filling.threads = threads(response)
     return filling
@@ -208,7 +213,7 @@ def _section_rows(filling, section):
 @require_safe
 @scheme_view("view")
 def questionnaire_overview(request, scheme, access, organisation, kind):
-    filling = load(scheme, access, kind, organisation, with_threads=True)
+    filling = load(scheme, access, kind, organisation, with_threads=True, original=bool(request.GET.get("original")))
     _mark_open_threads(filling)
     state = progress(filling.sections, filling.answers)
     submissions = filling.response.submissions.select_related("submitted_by").order_by("-number") if filling.response else []
@@ -290,7 +295,7 @@ def _context(filling, state):
 @keep_unsaved_text(may_edit=_may_edit_section)
 @scheme_view("view")
 def questionnaire_section(request, scheme, access, organisation, kind, section):
-    filling = load(scheme, access, kind, organisation, with_threads=True)
+    filling = load(scheme, access, kind, organisation, with_threads=True, original=bool(request.GET.get("original")))
     section = _section_of(filling, section)
     questions = visible_questions(section)
     restored = unsaved_data(request) if request.method == "GET" else None

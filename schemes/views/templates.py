@@ -34,6 +34,7 @@ from ..services.questionnaires import (
     template_adapt,
     template_editable,
 )
+from ..services.template_translations import show_template_in
 
 IN_USE = gettext_lazy(
     "Documents already use this version, so it cannot change under them. Start a new version: "
@@ -223,6 +224,7 @@ def template_blank_pdf(request, programme, access, pk):
     sections = template.sections.prefetch_related(
         Prefetch("questions", queryset=Question.objects.filter(hidden=False).order_by("order", "pk"))
     ).order_by("order")
+    show_template_in(template, sections)  # in the reader's language where translated (issue 24)
     apply_programme_wording(template, sections, programme)  # its name for “IncluCities”
     filling = SimpleNamespace(template=template, organisation=None, response=None, submitted=False)
     return pdf_response(

@@ -1,0 +1,184 @@
+"""Templates and benchmarks that carry translations (issue 24): a reader sees the text in
+their language where a translation exists, marked as a translation, with the original one
+click away; the original stays the reference; a translation older than its original is
+flagged; bad translations are refused with clear messages and nothing changes."""
+
+import copy
+import json
+
+import pytest
+
+from benchmarks.models import BenchmarkVersion, KeyFactor
+from benchmarks.services import BenchmarkFormatError, benchmark_export, benchmark_import
+from schemes.models import Question, QuestionnaireTemplate
+from schemes.services.demo import FIXTURES
+from schemes.services.questionnaires import TemplateFormatError, template_import
+
+from .test_questionnaires import BASE
+
+CHALLENGE_IT = "Quale sfida, problema o bisogno della Sua città vuole affrontare in questo progetto?"
+
+
+def needs_question(key="challenge"):
+    return Question.objects.get(section__template__slug="needs-analysis", section__template__programme=None, key=key)
+
+
+def translate(obj, code, **values):
+    obj.translation_set(code, values)
+    obj.save(update_fields=["translations"])
+
+
+def test_a_reader_sees_the_template_in_their_language_marked_with_the_original_one_click_away(personas, settings):
+    question = needs_question()
+    original = question.text
+    translate(question, "fr", text="Quel défi votre ville veut-elle relever dans ce projet ?")
+    url = BASE.format(city=personas.mentee_city.pk) + "sections/mentee-needs/"
+    mentee = personas.client("mentee")
+    french = mentee.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Quel défi votre ville veut-elle relever dans ce projet ?" in french
+    assert original not in french
+    assert 'href="' + url + '?original=1"' in french
+    # One click: the original, with a way back.
+    back = mentee.get(url + "?original=1", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert original in back and "Quel défi votre ville" not in back
+    # An English reader sees the original, and no notice.
+    english = mentee.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert original in english and "?original=1" not in english
+    # Nothing was saved over the original.
+    assert needs_question().text == original
+
+
+def test_an_edited_original_flags_its_translation_as_older(personas):
+    question = needs_question()
+    translate(question, "fr", text="Quel défi ?")
+    assert not question.translation_outdated("fr")
+    question.text = "Which challenge does your city want to address?"
+    question.save()
+    assert question.translation_outdated("fr")
+    url = BASE.format(city=personas.mentee_city.pk) + "sections/mentee-needs/"
+    page = personas.client("mentee").get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Quel défi ?" in page
+
+
+def test_choices_keep_their_values_and_show_translated_labels(db):
+    question = Question.objects.get(
+        section__template__slug="local-support-group", section__template__programme=None, key="stakeholder-type"
+    )
+    translate(question, "fr", choices={"ngo": "ONG ou organisme de la société civile"})
+    question.show_in("fr")
+    labels = {choice["value"]: choice["label"] for choice in question.choices}
+    assert labels["ngo"] == "ONG ou organisme de la société civile"
+    assert labels["business"] == "Business"  # not translated: the original
+
+
+def template_data(name="needs-analysis"):
+    return json.loads((FIXTURES / "templates" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def with_translation(data, block):
+    data = copy.deepcopy(data)
+    data["slug"] = "needs-analysis-test"
+    data["translations"] = block
+    return data
+
+
+def test_a_template_file_carries_its_translations_and_a_programme_copy_keeps_them(personas):
+    from schemes.services.questionnaires import template_adapt
+
+    block = {
+        "it": {
+            "unofficial": True,
+            "title": "Analisi dei bisogni",
+            "sections": {"mentee-needs": {"questions": {"challenge": {"text": CHALLENGE_IT}}}},
+        }
+    }
+    template = template_import(data=with_translation(template_data(), block))
+    question = Question.objects.get(section__template=template, key="challenge")
+    assert question.translation("it") == {"text": CHALLENGE_IT} and not question.translation_outdated("it")
+    assert template.translations["it"]["unofficial"] is True
+    adapted = template_adapt(template=template, programme=personas.programme)
+    assert adapted.translation("it") == {"title": "Analisi dei bisogni"}
+    assert Question.objects.get(section__template=adapted, key="challenge").translation("it") == {"text": CHALLENGE_IT}
+
+
+@pytest.mark.parametrize(
+    ("block", "message"),
+    [
+        ({"it": {"title": "<b>Analisi</b>"}}, "translations.it.title: contains HTML markup"),
+        ({"xx": {"title": "Analisi"}}, "translations.xx: “xx” is not a language code this application knows"),
+        ({"it": {"title": "تحليل الاحتياجات"}}, "translations.it.title: contains right-to-left text"),
+        ({"it": {"title": "Analisi\u202edei bisogni"}}, "reverse the direction of the text"),
+        ({"it": {"introduction": "x" * 20_000}}, "translations.it.introduction: is too long (20000 characters"),
+        (
+            {"it": {"sections": {"nowhere": {"title": "Altrove"}}}},
+            "translations.it.sections.nowhere: names no section of this template",
+        ),
+        (
+            {"it": {"sections": {"mentee-needs": {"questions": {"not-a-question": {"text": "?"}}}}}},
+            "names no question of this section",
+        ),
+    ],
+)
+def test_a_bad_translation_in_a_template_file_is_refused_and_nothing_is_imported(db, block, message):
+    before = QuestionnaireTemplate.objects.count()
+    with pytest.raises(TemplateFormatError) as refused:
+        template_import(data=with_translation(template_data(), block))
+    assert message in str(refused.value)
+    assert QuestionnaireTemplate.objects.count() == before
+
+
+def test_a_right_to_left_language_may_be_written_right_to_left(db):
+    template = template_import(data=with_translation(template_data(), {"ar": {"title": "تحليل الاحتياجات"}}))
+    assert template.translation("ar") == {"title": "تحليل الاحتياجات"}
+
+
+def benchmark_data():
+    return json.loads((FIXTURES / "benchmarks" / "inclucities-general.json").read_text(encoding="utf-8"))
+
+
+def test_a_benchmark_file_carries_translations_out_and_back_in(db):
+    data = benchmark_data()
+    first = next(kf for kf in data["key_factors"] if kf["guide_questions"])
+    data["translations"] = {
+        "it": {
+            "unofficial": True,
+            "title": "Benchmark generale",
+            "key_factors": {first["number"]: {"title": "Impegno pubblico", "guide_questions": ["Domanda uno?"]}},
+            "context_factors": [{"title": "Competenze"}],
+        }
+    }
+    data["slug"] = "general-translated"
+    version = benchmark_import(data=data)
+    key_factor = version.key_factors.get(number=first["number"])
+    assert key_factor.translation("it") == {"title": "Impegno pubblico"}
+    assert key_factor.guide_questions.order_by("order").first().translation("it") == {"text": "Domanda uno?"}
+    exported = benchmark_export(version=version)
+    assert exported["translations"]["it"]["key_factors"][first["number"]]["title"] == "Impegno pubblico"
+    assert exported["translations"]["it"]["unofficial"] is True
+    # What goes out comes back in the same.
+    again = benchmark_import(data={**exported, "slug": "general-translated-again"})
+    assert benchmark_export(version=again)["translations"] == exported["translations"]
+
+
+@pytest.mark.parametrize(
+    ("translations", "message"),
+    [
+        (
+            {"it": {"key_factors": {"99": {"title": "Fattore di un altro benchmark"}}}},
+            "translations.it.key_factors.99: names no key factor of this benchmark",
+        ),
+        ({"zz": {"title": "?"}}, "translations.zz: “zz” is not a language code this application knows"),
+        ({"it": {"title": "<script>alert(1)</script>"}}, "translations.it.title: contains HTML markup"),
+        ({"it": {"standard": "y" * 20_000}}, "translations.it.standard: is too long"),
+        ({"it": {"title": "עברית"}}, "contains right-to-left text"),
+    ],
+)
+def test_a_bad_translation_in_a_benchmark_file_is_refused_and_nothing_is_imported(db, translations, message):
+    data = benchmark_data()
+    data["slug"] = "general-bad"
+    data["translations"] = translations
+    before = BenchmarkVersion.objects.count(), KeyFactor.objects.count()
+    with pytest.raises(BenchmarkFormatError) as refused:
+        benchmark_import(data=data)
+    assert any(message in error for error in refused.value.errors), refused.value.errors
+    assert (BenchmarkVersion.objects.count(), KeyFactor.objects.count()) == before
