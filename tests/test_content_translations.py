@@ -7,6 +7,8 @@ import copy
 import json
 
 import pytest
+from django.urls import reverse
+from django.utils.html import escape
 
 from benchmarks.models import BenchmarkVersion, KeyFactor
 from benchmarks.services import BenchmarkFormatError, benchmark_export, benchmark_import
@@ -182,3 +184,22 @@ def test_a_bad_translation_in_a_benchmark_file_is_refused_and_nothing_is_importe
         benchmark_import(data=data)
     assert any(message in error for error in refused.value.errors), refused.value.errors
     assert (BenchmarkVersion.objects.count(), KeyFactor.objects.count()) == before
+
+
+def test_the_benchmark_page_and_booklet_read_in_the_readers_language(personas):
+    from .test_plan_revisions import pdf_text
+
+    version = BenchmarkVersion.objects.filter(benchmark__slug="inclucities-general").order_by("-number").first()
+    key_factor = version.key_factors.order_by("order").first()
+    original = escape(key_factor.title)
+    translate(key_factor, "fr", title="Engagement public pour une ville inclusive")
+    url = version.get_absolute_url()
+    client = personas.client("mentee")
+    french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Engagement public pour une ville inclusive" in french and original not in french
+    assert "?original=1" in french
+    assert original in client.get(url + "?original=1", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    booklet = client.get(
+        reverse("benchmarks:booklet", kwargs={"slug": "inclucities-general", "number": version.number}), HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert "Engagement public pour une ville" in pdf_text(booklet.content)

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from mentoring.documents import pdf_response, render_document
+from mentoring.translations import show_objects_in
 
 from ..filters import BenchmarkVersionFilter
 from ..models import BenchmarkStatus, BenchmarkVersion, KeyFactor
@@ -36,8 +37,10 @@ def benchmark_list(request):
     return render(request, "benchmarks/benchmark_list.html", {"versions": versions, "filter": filterset})
 
 
-def benchmark_context(version):
-    """What the benchmark page and the booklet show: key factors grouped by section."""
+def benchmark_context(version, *, translated=False, original=False):
+    """What the benchmark page and the booklet show: key factors grouped by section.
+    ``translated``: in the reader's language where the benchmark has a translation (in
+    memory; ``translation_notice`` says so), unless ``original`` (issue 24)."""
     key_factors = (
         KeyFactor.objects.filter(version=version)
         .select_related("section")
@@ -49,13 +52,20 @@ def benchmark_context(version):
         if not sections or sections[-1][0] != kf.section:
             sections.append((kf.section, []))
         sections[-1][1].append(kf)
-    return {"version": version, "sections": sections, "context_factors": version.context_factors.order_by("order")}
+    context_factors = list(version.context_factors.order_by("order"))
+    notice = None
+    if translated:
+        parts = [version, *context_factors]
+        for kf in key_factors:
+            parts.extend([kf, *kf.guide_questions.all()] + ([kf.section] if kf.section else []))
+        notice = show_objects_in(parts, original=original)
+    return {"version": version, "sections": sections, "context_factors": context_factors, "translation_notice": notice}
 
 
 @require_safe
 @login_required
 def benchmark_detail(request, slug, number):
-    context = benchmark_context(_published_version(slug, number))
+    context = benchmark_context(_published_version(slug, number), translated=True, original=bool(request.GET.get("original")))
     context["other_versions"] = context["version"].benchmark.versions.exclude(pk=context["version"].pk).order_by("-number")
     return render(request, "benchmarks/benchmark_detail.html", context)
 
@@ -64,7 +74,7 @@ def benchmark_detail(request, slug, number):
 @login_required
 def benchmark_booklet(request, slug, number):
     """The benchmark as a booklet PDF, for workshops."""
-    context = benchmark_context(_published_version(slug, number))
+    context = benchmark_context(_published_version(slug, number), translated=True)
     return pdf_response(
         request, render_document("documents/benchmark_booklet.html", context, filename=f"{slug}-v{number}.pdf"), download=True
     )

@@ -224,9 +224,9 @@ def template_blank_pdf(request, programme, access, pk):
     sections = template.sections.prefetch_related(
         Prefetch("questions", queryset=Question.objects.filter(hidden=False).order_by("order", "pk"))
     ).order_by("order")
-    show_template_in(template, sections)  # in the reader's language where translated (issue 24)
+    notice = show_template_in(template, sections)  # in the reader's language where translated (issue 24)
     apply_programme_wording(template, sections, programme)  # its name for “IncluCities”
-    filling = SimpleNamespace(template=template, organisation=None, response=None, submitted=False)
+    filling = SimpleNamespace(template=template, organisation=None, response=None, submitted=False, translation_notice=notice)
     return pdf_response(
         request,
         render_document(
