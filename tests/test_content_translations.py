@@ -203,3 +203,17 @@ def test_the_benchmark_page_and_booklet_read_in_the_readers_language(personas):
         reverse("benchmarks:booklet", kwargs={"slug": "inclucities-general", "number": version.number}), HTTP_ACCEPT_LANGUAGE="fr"
     )
     assert "Engagement public pour une ville" in pdf_text(booklet.content)
+
+
+def test_the_self_assessment_shows_key_factors_and_guide_questions_translated(personas):
+    scheme = personas.a
+    if scheme.benchmark is None:
+        pytest.skip("the test scheme has no benchmark")
+    key_factor = scheme.benchmark.key_factors.order_by("order").first()
+    translate(key_factor, "fr", title="Facteur clé traduit")
+    url = f"/programmes/test-programme/schemes/1/self-assessment/{personas.mentee_city.pk}/"
+    client = personas.client("mentee")
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="fr", follow=True).content.decode()
+    assert "Facteur clé traduit" in page and "original=1" in page
+    original = client.get(url + "?original=1", HTTP_ACCEPT_LANGUAGE="fr", follow=True).content.decode()
+    assert "Facteur clé traduit" not in original and escape(key_factor.title) in original

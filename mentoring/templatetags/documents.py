@@ -25,3 +25,18 @@ def print_in(url, label=""):
         address = urlunsplit(parts._replace(query=urlencode([*query, ("lang", code)])))
         links.append({"code": code, "name": info["name_local"], "url": address})
     return {"links": links, "label": label}
+
+
+@register.simple_tag(takes_context=True)
+def original_url(context, show_original):
+    """This page's address with (``show_original``) or without ``original=1``, its other
+    parameters (a stage, a page) kept: the switch between a translation and its original."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    query = request.GET.copy()
+    query.pop("original", None)
+    if show_original:
+        query["original"] = "1"
+    encoded = query.urlencode()
+    return f"{request.path}?{encoded}" if encoded else request.path

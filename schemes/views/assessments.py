@@ -28,6 +28,7 @@ from mentoring.autosave import AUTOSAVE, autosave_response, form_errors, is_auto
 from mentoring.documents import pdf_response, render_document
 from mentoring.forms import EditConflict
 from mentoring.pages import confirm_page, confirmed
+from mentoring.translations import show_objects_in
 
 from ..charts import levels_chart
 from ..forms.assessments import SelfAssessmentForm, form_pages
@@ -49,12 +50,27 @@ from .benchmark_stages import chosen_stage, stage_choice
 from .cities import city_party, edits_for_city
 
 
-def _benchmark(benchmark_id):
-    """The key factors (with their guide questions) and context factors of a version."""
+def _benchmark(benchmark_id, *, original=False):
+    """The key factors (with their guide questions) and context factors of a version, in
+    the reader's language where the benchmark has a translation (in memory, for reading;
+    issue 24), unless ``original``. ``key_factors.translation_notice`` says so."""
     if benchmark_id is None:
         raise Http404(_("This scheme has no benchmark to assess against."))
-    key_factors = list(KeyFactor.objects.filter(version_id=benchmark_id).order_by("order").prefetch_related("guide_questions"))
-    return key_factors, list(ContextFactor.objects.filter(version_id=benchmark_id).order_by("order"))
+    key_factors = TranslatedList(
+        KeyFactor.objects.filter(version_id=benchmark_id).order_by("order").prefetch_related("guide_questions")
+    )
+    context_factors = list(ContextFactor.objects.filter(version_id=benchmark_id).order_by("order"))
+    parts = [*context_factors]
+    for key_factor in key_factors:
+        parts.extend([key_factor, *key_factor.guide_questions.all()])
+    key_factors.translation_notice = show_objects_in(parts, original=original)
+    return key_factors, context_factors
+
+
+class TranslatedList(list):
+    """A list that can say in which language its items are shown."""
+
+    translation_notice = None
 
 
 def _rounds(scheme, cities, *, benchmark_id, notes=True):
@@ -136,7 +152,7 @@ def self_assessment(request, scheme, access, organisation, page=1):
     city, side = party.organisation, party.side
     choice = chosen_stage(request, scheme)
     query = choice.query
-    key_factors, context_factors = _benchmark(choice.benchmark_id)
+    key_factors, context_factors = _benchmark(choice.benchmark_id, original=bool(request.GET.get("original")))
     pages = form_pages(key_factors, context_factors)
     if not 1 <= page <= len(pages):
         raise Http404(_("No such page."))
@@ -259,6 +275,7 @@ def self_assessment(request, scheme, access, organisation, page=1):
             "evidence_rows": evidence_rows,
             **form_context(),
             "chart": levels_chart(key_factors, series) if series else None,
+            "translation_notice": key_factors.translation_notice,
             "page_title": _("Self-assessment: %(city)s") % {"city": city.label},
             **_stage_context(choice, _url(scheme, city)),
         },
