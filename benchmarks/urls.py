@@ -4,7 +4,7 @@ other pages, under their names there (``schemes:benchmark_edit``...)."""
 
 from django.urls import path
 
-from .views import editor, library
+from .views import editor, library, translations
 
 app_name = "benchmarks"
 
@@ -22,6 +22,9 @@ editor_urlpatterns = [
     path("<int:pk>/", editor.benchmark_version, name="benchmark"),
     path("<int:pk>/edit/", editor.benchmark_edit, name="benchmark_edit"),
     path("<int:pk>/booklet.pdf", editor.benchmark_draft_booklet, name="benchmark_booklet"),
+    # Translations of a programme's own benchmark (issue 24).
+    path("<int:pk>/translations/", translations.benchmark_translations, name="benchmark_translations"),
+    path("<int:pk>/translations/<str:language>/", translations.benchmark_translation_edit, name="benchmark_translation_edit"),
     path("<int:pk>/publish/", editor.benchmark_publish, name="benchmark_publish"),
     path("<int:pk>/new-draft/", editor.benchmark_new_draft, name="benchmark_new_draft"),
     path("<int:pk>/discard/", editor.benchmark_discard, name="benchmark_discard"),

@@ -621,6 +621,14 @@ ACTIONS = {
     ),
     "survey.answered": Action(_("%(who)s answered the mentoring-styles survey"), group="object"),
     "template.adapted": Action(_("%(who)s started version %(version)s of the template “%(label)s”"), group="object"),
+    "translation.changed": Action(
+        ngettext_lazy(
+            "%(who)s changed the translation (%(language)s) of %(changed)s text of “%(label)s”",
+            "%(who)s changed the translation (%(language)s) of %(changed)s texts of “%(label)s”",
+            "changed",
+        ),
+        group="object",
+    ),
     "question.added": Action(
         _("%(who)s added the question “%(label)s”"),
         ngettext_lazy("%(who)s added %(count)s question", "%(who)s added %(count)s questions", "count"),

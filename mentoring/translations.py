@@ -96,12 +96,12 @@ class Translatable(models.Model):
         empty values dropped), for the original as it is now."""
         kept = {name: value for name, value in values.items() if name in self.translatable_fields and value}
         translations = dict(self.translations or {})
-        if kept:
-            entry = {**kept, SOURCE: self.source_fingerprint()}
-            previous = translations.get(code) or {}
-            if unofficial is None and previous.get(UNOFFICIAL) or unofficial:
-                entry[UNOFFICIAL] = True
-            translations[code] = entry
+        previous = translations.get(code) or {}
+        mark = previous.get(UNOFFICIAL, False) if unofficial is None else unofficial
+        if kept or mark:
+            # A whole translation marked unofficial keeps its mark, even where this
+            # object's own texts are not translated.
+            translations[code] = {**kept, SOURCE: self.source_fingerprint(), **({UNOFFICIAL: True} if mark else {})}
         else:
             translations.pop(code, None)
         self.translations = translations
@@ -207,3 +207,25 @@ def show_objects_in(objects, *, original=False):
         "unofficial": unofficial,
         "original": original,
     }
+
+
+# -- Editing ---------------------------------------------------------------------------
+
+
+class Entry:
+    """One object on a translations page: a heading ("Key factor 3"), and for each of
+    its translatable fields the original and the field's label."""
+
+    def __init__(self, obj, heading, fields):
+        self.obj = obj
+        self.heading = heading
+        # (field name, label, original text, max length); choices: one row per choice.
+        self.fields = fields
+        self.key = f"{obj._meta.model_name}-{obj.pk}"
+
+
+def translations_state(entries, code):
+    """A fingerprint of the translations into ``code`` of ``entries``' objects as they
+    are now: what an editor saw, so that a save over someone else's is detected."""
+    text = "\x1d".join(f"{entry.key}:{_as_text((entry.obj.translations or {}).get(code, {}))}" for entry in entries)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -26,6 +26,7 @@ from .views import (
     reminders,
     schemes,
     support_groups,
+    template_translations,
     templates,
     training,
     visit_reports,
@@ -256,6 +257,13 @@ template_urls = [
     path("<int:pk>/", templates.template_detail, name="template"),
     path("<int:pk>/adapt/", templates.template_adapt_view, name="template_adapt"),
     path("<int:pk>/blank.pdf", templates.template_blank_pdf, name="template_blank_pdf"),
+    # Translations of a programme's own template (issue 24).
+    path("<int:pk>/translations/", template_translations.template_translations, name="template_translations"),
+    path(
+        "<int:pk>/translations/<str:language>/",
+        template_translations.template_translation_edit,
+        name="template_translation_edit",
+    ),
     path("<int:pk>/sections/<slug:section>/questions/new/", templates.question_create, name="template_question_create"),
     path("<int:pk>/questions/<int:question>/edit/", templates.question_edit, name="template_question_edit"),
     path("<int:pk>/questions/<int:question>/move/", templates.question_move_view, name="template_question_move"),

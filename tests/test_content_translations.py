@@ -217,3 +217,119 @@ def test_the_self_assessment_shows_key_factors_and_guide_questions_translated(pe
     assert "Facteur clé traduit" in page and "original=1" in page
     original = client.get(url + "?original=1", HTTP_ACCEPT_LANGUAGE="fr", follow=True).content.decode()
     assert "Facteur clé traduit" not in original and escape(key_factor.title) in original
+
+
+# -- The editors -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def own_template(personas):
+    from schemes.services.questionnaires import template_adapt
+
+    reference = QuestionnaireTemplate.objects.get(slug="needs-analysis", programme=None)
+    return template_adapt(template=reference, programme=personas.programme)
+
+
+def translations_url(template, language=""):
+    base = f"/programmes/test-programme/templates/{template.pk}/translations/"
+    return base + (f"{language}/" if language else "")
+
+
+def edit_data(client, url, **values):
+    form = client.get(url).context["form"]
+    data = {"seen": form["seen"].value()}
+    for _entry, name, _original, _outdated in form.rows:
+        data[name] = form[name].value() or ""
+    for key, value in values.items():
+        data[next(name for _e, name, original, _o in form.rows if original == key)] = value
+    return data
+
+
+def test_a_coordinator_translates_the_programmes_template_and_readers_see_it(personas, own_template):
+    from mentoring.models import LogEntry
+
+    coordinator = personas.client("coordinator")
+    overview = coordinator.get(translations_url(own_template)).content.decode()
+    assert ">Français" in overview and 'href="fr/"' in overview
+    url = translations_url(own_template, "it")
+    question = Question.objects.get(section__template=own_template, key="challenge")
+    response = coordinator.post(url, edit_data(coordinator, url, **{question.text: CHALLENGE_IT}))
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.translation("it") == {"text": CHALLENGE_IT}
+    assert question.history.first().history_change_reason == "Translation changed (italiano)"
+    assert LogEntry.objects.filter(action="translation.changed", programme=personas.programme).count() == 1
+    # The original is untouched, and flagged once it changes.
+    question.text = "A new wording of the question"
+    question.save()
+    page = coordinator.get(url).content.decode()
+    assert "The original has changed since this was translated" in page
+    assert "1 part changed since it was translated" in coordinator.get(translations_url(own_template)).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("<b>Quale sfida?</b>", "contains HTML markup"),
+        ("x" * 20_000, "is too long (20000 characters"),
+        ("Quale sfida \u202e?", "reverse the direction of the text"),
+        ("מה האתגר?", "contains right-to-left text"),
+    ],
+)
+def test_a_bad_translation_is_refused_with_a_clear_message_what_was_typed_is_kept_and_nothing_changes(
+    personas, own_template, value, message
+):
+    coordinator = personas.client("coordinator")
+    url = translations_url(own_template, "it")
+    question = Question.objects.get(section__template=own_template, key="challenge")
+    history = question.history.count()
+    response = coordinator.post(url, edit_data(coordinator, url, **{question.text: value}))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "error-summary" in page and message in page
+    assert escape(value[:200]) in page  # what was typed is kept
+    question.refresh_from_db()
+    assert question.translation("it") == {} and question.history.count() == history
+
+
+def test_two_coordinators_saving_at_once_the_second_is_told_and_keeps_their_text(personas, own_template):
+    coordinator = personas.client("coordinator")
+    url = translations_url(own_template, "it")
+    question = Question.objects.get(section__template=own_template, key="challenge")
+    first = edit_data(coordinator, url, **{question.text: "Prima versione"})
+    second = edit_data(coordinator, url, **{question.text: "Seconda versione"})
+    assert coordinator.post(url, first).status_code == 302
+    refused = coordinator.post(url, second)
+    assert refused.status_code == 409 and "Seconda versione" in refused.content.decode()
+    question.refresh_from_db()
+    assert question.translation("it") == {"text": "Prima versione"}
+
+
+def test_only_the_programmes_coordinators_translate_and_a_reference_template_is_a_404(personas, own_template):
+    url = translations_url(own_template, "it")
+    assert personas.client("mentee").get(url).status_code == 403
+    reference = QuestionnaireTemplate.objects.get(slug="needs-analysis", programme=None)
+    assert personas.client("coordinator").get(translations_url(reference, "it")).status_code == 404
+    assert personas.client("coordinator").get(translations_url(own_template, "xx")).status_code == 404
+
+
+def test_a_coordinator_translates_the_programmes_benchmark_without_changing_the_original(personas):
+    from benchmarks.editing import draft_from
+
+    reference = BenchmarkVersion.objects.filter(benchmark__slug="inclucities-general").order_by("-number").first()
+    draft = draft_from(version=reference, programme=personas.programme, actor=personas.users["coordinator"])
+    coordinator = personas.client("coordinator")
+    base = f"/programmes/test-programme/benchmarks/{draft.pk}/translations/"
+    assert coordinator.get(base).status_code == 200
+    url = base + "it/"
+    key_factor = draft.key_factors.order_by("order").first()
+    original = key_factor.title
+    assert coordinator.post(url, edit_data(coordinator, url, **{original: "Impegno pubblico"})).status_code == 302
+    key_factor.refresh_from_db()
+    assert key_factor.title == original and key_factor.translation("it") == {"title": "Impegno pubblico"}
+    # Carried in the file the programme exports.
+    assert benchmark_export(version=draft)["translations"]["it"]["key_factors"][key_factor.number] == {
+        "title": "Impegno pubblico"
+    }
+    # A reference benchmark is translated where it is written: not here.
+    assert coordinator.get(f"/programmes/test-programme/benchmarks/{reference.pk}/translations/it/").status_code == 404

@@ -419,6 +419,8 @@ TABLE.update(
         "schemes:template_question_edit": row("programme_child", page(COORD), action(COORD, done=200)),
         "schemes:template_question_move": row("programme_child", POST_ONLY, action(COORD)),
         "schemes:template_question_hide": row("programme_child", POST_ONLY, action(COORD)),
+        "schemes:template_translations": row("programme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:template_translation_edit": row("programme_child", page(COORD), action(COORD, done=200)),
     }
 )
 
@@ -427,6 +429,8 @@ TABLE.update(
 # with one key factor). Invalid form posts (the empty POST) answer 400 with the messages.
 TABLE.update(
     {
+        "schemes:benchmark_translations": row("programme_child", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:benchmark_translation_edit": row("programme_child", page(COORD), action(COORD, done=200)),
         "schemes:benchmarks": row("programme", page(IN_PROGRAMME), GET_ONLY),
         "schemes:benchmark_create": row("programme", page(COORD), action(COORD, done=200)),
         "schemes:benchmark_import": row("programme", page(COORD), action(COORD, done=200)),
@@ -915,6 +919,8 @@ class Matrix:
             values["programme"] = self.programme_slug(variant)
         if "number" in wanted:
             values["number"] = self.scheme(variant).number
+        if "language" in wanted:
+            values["language"] = "fr"
         if name.startswith("member_"):
             values["token"] = self.member_token if variant == "own" else "no-such-member-token"
             values["visit"] = p.a.visits.get(order=1).pk

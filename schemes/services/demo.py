@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from benchmarks.models import Benchmark
 from benchmarks.services import benchmark_import
+from benchmarks.translations import translations_apply
 from mentoring.models import User
 
 from ..models import (
@@ -37,6 +38,7 @@ from ..models import (
 )
 from .questionnaires import template_import
 from .schemes import scheme_create
+from .template_translations import template_translations_apply
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -50,20 +52,49 @@ BENCHMARK_FILES = [
 TEMPLATE_FILES = ["needs-analysis", "strengths", "good-practice", "local-support-group", "action-plan"]
 
 
+def seed_file(kind, name):
+    """A seed benchmark or template (``kind``: "benchmarks" or "templates") with its
+    unofficial translations: ``fixtures/translations/<language>/<kind>/<name>.json`` holds
+    one language's block of the file's ``translations`` (fixtures/FORMATS.md)."""
+    data = json.loads((FIXTURES / kind / f"{name}.json").read_text(encoding="utf-8"))
+    for path in sorted((FIXTURES / "translations").glob(f"*/{kind}/{name}.json")):
+        block = json.loads(path.read_text(encoding="utf-8"))
+        data.setdefault("translations", {})[path.parts[-3]] = {**block, "unofficial": True}
+    return data
+
+
 def reference_data_load():
-    """Import each seed benchmark and annex template that is not there yet."""
+    """Import each seed benchmark and annex template that is not there yet (with their
+    unofficial translations), and add the seed translations a reference benchmark or
+    template loaded earlier does not have yet."""
     loaded = []
     for name in BENCHMARK_FILES:
-        data = json.loads((FIXTURES / "benchmarks" / f"{name}.json").read_text(encoding="utf-8"))
-        if not Benchmark.objects.filter(slug=data["slug"]).exists():
+        data = seed_file("benchmarks", name)
+        existing = Benchmark.objects.filter(slug=data["slug"], programme=None).first()
+        if existing is None:
             benchmark_import(data=data)
             loaded.append(data["slug"])
+        else:
+            _add_seed_translations(existing.versions.order_by("-number").first(), data, translations_apply)
     for name in TEMPLATE_FILES:
-        data = json.loads((FIXTURES / "templates" / f"{name}.json").read_text(encoding="utf-8"))
-        if not QuestionnaireTemplate.objects.filter(slug=data["slug"], programme=None).exists():
+        data = seed_file("templates", name)
+        existing = QuestionnaireTemplate.objects.filter(slug=data["slug"], programme=None).order_by("-version").first()
+        if existing is None:
             template_import(data=data)
             loaded.append(data["slug"])
+        else:
+            _add_seed_translations(existing, data, template_translations_apply)
     return loaded
+
+
+def _add_seed_translations(target, data, apply):
+    """The languages of the seed file's translations that ``target`` (a reference version
+    loaded before they existed) has none of, when its text is still the file's."""
+    if target is None or target.title != data["title"]:
+        return
+    missing = {code: block for code, block in data.get("translations", {}).items() if code not in (target.translations or {})}
+    if missing:
+        apply(target, missing)
 
 
 U, R, F = GovernmentStructure.UNITARY, GovernmentStructure.REGIONALISED, GovernmentStructure.FEDERAL

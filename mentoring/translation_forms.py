@@ -1,0 +1,169 @@
+"""The translations page's form: one box per translatable text of a template or a
+benchmark, in one language, beside its original (mentoring.translations has the rules)."""
+
+from django import forms
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .activity import log_action
+from .translations import Entry, check_translation, language_name, translations_state
+
+CHOICE_PREFIX = "choice:"
+
+
+class TranslationForm(forms.Form):
+    """Every text of ``entries`` to translate into ``code``. Empty boxes leave the text
+    untranslated (readers see the original); a box whose original changed since it was
+    translated is flagged ``outdated``."""
+
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, entries, code, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.entries = entries
+        self.code = code
+        self.rows = []
+        for entry in entries:
+            current = (entry.obj.translations or {}).get(code, {})
+            outdated = entry.obj.translation_outdated(code)
+            for name, label, original, max_length in entry.fields:
+                field_name = f"{entry.key}-{name}"
+                initial = current.get(name, "")
+                if name.startswith(CHOICE_PREFIX):
+                    initial = (current.get("choices") or {}).get(name[len(CHOICE_PREFIX) :], "")
+                multiline = "\n" in original or len(original) > 120
+                self.fields[field_name] = forms.CharField(
+                    label=label,
+                    required=False,
+                    strip=True,
+                    initial=initial,
+                    widget=forms.Textarea(attrs={"rows": 3, "lang": code})
+                    if multiline
+                    else forms.TextInput(attrs={"lang": code}),
+                )
+                self.fields[field_name].widget.attrs["aria-describedby"] = f"id_{field_name}_original"
+                self.fields[field_name].original = original
+                self.fields[field_name].max_length_allowed = max_length
+                self.rows.append((entry, field_name, original, outdated and bool(initial)))
+        self.fields["seen"].initial = translations_state(entries, code)
+
+    def clean(self):
+        cleaned = super().clean()
+        for _entry, field_name, original, _outdated in self.rows:
+            value = cleaned.get(field_name)
+            if not value:
+                continue
+            for problem in check_translation(self.code, original, value, max_length=self.fields[field_name].max_length_allowed):
+                self.add_error(field_name, problem)  # "Title: contains HTML markup…" in the summary
+        # What the writer saw, checked when the page sent it (a page always does).
+        seen = cleaned.get("seen")
+        if self.is_bound and seen and seen != translations_state(self.entries, self.code):
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    _(
+                        "Someone saved translations of this text since you opened the page. Your text is kept below; "
+                        "check theirs on the page again before saving."
+                    ),
+                    code="conflict",
+                ),
+            )
+        return cleaned
+
+    def grouped(self):
+        """[(entry, [(bound field, original, outdated), ...]), ...] for the page."""
+        groups = []
+        for entry, field_name, original, outdated in self.rows:
+            if not groups or groups[-1][0] is not entry:
+                groups.append((entry, []))
+            groups[-1][1].append((self[field_name], original, outdated))
+        return groups
+
+    def values_of(self, entry):
+        values, choices = {}, {}
+        for name, _label, _original, _max in entry.fields:
+            value = self.cleaned_data.get(f"{entry.key}-{name}", "")
+            if name.startswith(CHOICE_PREFIX):
+                if value:
+                    choices[name[len(CHOICE_PREFIX) :]] = value
+            else:
+                values[name] = value
+        if any(name.startswith(CHOICE_PREFIX) for name, *_rest in entry.fields):
+            values["choices"] = choices
+        return values
+
+
+UNOFFICIAL_LABEL = gettext_lazy("unofficial translation")
+
+
+@transaction.atomic
+def translations_save(*, form, actor, label, programme=None, scheme=None, log_object=None):
+    """Save ``form``'s translations: each object whose translation changed, with its
+    history entry ("Italian translation changed") and one activity-log entry. Returns
+    how many objects changed."""
+    code = form.code
+    changed = 0
+    for entry in form.entries:
+        obj = type(entry.obj).objects.select_for_update().get(pk=entry.obj.pk)
+        before = (obj.translations or {}).get(code)
+        obj.translation_set(code, form.values_of(entry))
+        if (obj.translations or {}).get(code) == before:
+            continue
+        obj._change_reason = _("Translation changed (%(language)s)") % {"language": language_name(code)}
+        obj.save(update_fields=["translations"])
+        entry.obj.translations = obj.translations
+        changed += 1
+    if changed:
+        log_action(
+            actor=actor,
+            action="translation.changed",
+            obj=log_object or form.entries[0].obj,
+            programme=programme,
+            scheme=scheme,
+            label=label,
+            data={"language": language_name(code), "code": code, "changed": changed},
+        )
+    return changed
+
+
+__all__ = ["Entry", "TranslationForm", "translations_save"]
+
+
+def languages_overview(entries):
+    """Per language offered (and any other a text has), how many texts are translated,
+    and how many translations are older than their original: for the editors."""
+    from django.conf import settings
+
+    from .translations import ORIGINAL_LANGUAGE
+
+    codes = [code for code, _name in settings.LANGUAGES if code != ORIGINAL_LANGUAGE]
+    for entry in entries:
+        codes.extend(code for code in (entry.obj.translations or {}) if code not in codes)
+    total = sum(len(entry.fields) for entry in entries)
+    rows = []
+    for code in codes:
+        translated = outdated = 0
+        for entry in entries:
+            found = entry.obj.translation(code)
+            done = sum(
+                1
+                for name, *_rest in entry.fields
+                if (found.get("choices") or {}).get(name[len(CHOICE_PREFIX) :])
+                or (not name.startswith(CHOICE_PREFIX) and found.get(name))
+            )
+            translated += done
+            if done and entry.obj.translation_outdated(code):
+                outdated += 1
+        unofficial = any((entry.obj.translations or {}).get(code, {}).get("unofficial") for entry in entries)
+        rows.append(
+            {
+                "code": code,
+                "name": language_name(code),
+                "translated": translated,
+                "total": total,
+                "outdated": outdated,
+                "unofficial": unofficial,
+            }
+        )
+    return rows
