@@ -221,6 +221,12 @@ def test_only_the_mentee_sides_officer_is_asked_for_the_national_context(persona
     assert task not in broker["client"].get("/").content.decode()
 
 
+def test_a_reminder_about_the_association_on_both_sides_is_not_found_rather_than_an_error(personas, broker):
+    # A city's documents are reminded of, found by the city; the association is no city.
+    response = personas.client("association").post(SCHEME + f"remind/needs-analysis/{personas.mentee_association.pk}/")
+    assert response.status_code == 404
+
+
 def test_inviting_for_the_association_asks_which_side(personas, broker):
     client = personas.client("coordinator")
     url = SCHEME + "people/"
@@ -298,7 +304,7 @@ def test_a_coordinator_invites_an_officer_for_a_service_provider(personas, provi
     assert response.status_code == 302
     invitation = Invitation.objects.get()
     assert invitation.party == provider["party"]
-    assert "comment on them" in mail.outbox[0].body
+    assert "comment on the needs analysis and the visits" in " ".join(mail.outbox[0].body.split())
     # A city is no partner organisation, nor is a service provider a city.
     response = invite(client, url, email="y@test.example", role="partner", organisation=personas.mentee_city.pk)
     assert "choose a service provider or civil-society organisation on the right side" in response.content.decode()

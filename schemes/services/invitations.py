@@ -58,7 +58,7 @@ FIRST_STEPS = {
         MENTEE: gettext_lazy("fill in your city's needs analysis with your colleagues (Annex 2)."),
         MENTOR: gettext_lazy("record your city's strengths and experience (Annex 3) and its good practices (Annex 4)."),
         ASSOCIATION: gettext_lazy("fill in the national and regional context part of the needs analysis."),
-        PARTNER: gettext_lazy("read the needs analysis and the action plan of your side's city, and comment on them."),
+        PARTNER: gettext_lazy("read the scheme's documents, and comment on the needs analysis and the visits."),
         FACILITATOR: gettext_lazy("plan the mentoring visits with the cities and build their agendas."),
         OBSERVER: gettext_lazy("follow the scheme's progress and read its documents."),
     },
