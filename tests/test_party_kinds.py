@@ -379,3 +379,12 @@ def test_bad_parties_are_refused_with_a_message_and_nothing_changes(personas, ca
     response = client.post("/programmes/test-programme/schemes/new/", scheme_data(base + extra))
     assert response.status_code == 200 and message in response.content.decode()
     assert Scheme.objects.count() == count
+
+
+def test_a_partner_organisations_officer_only_reads_and_comments_by_the_rules():
+    from mentoring.access import RULES
+
+    done = {(document, action) for document, actions in RULES.items() for action, roles in actions.items() if "partner" in roles}
+    assert {action for _document, action in done} <= {"view", "export", "comment"}
+    assert ("needs_analysis.mentee_section", "comment") in done and ("visit", "comment") in done
+    assert ("needs_analysis", "edit") not in done and ("support_gap", "edit") not in done
