@@ -388,3 +388,22 @@ def test_a_partner_organisations_officer_only_reads_and_comments_by_the_rules():
     assert {action for _document, action in done} <= {"view", "export", "comment"}
     assert ("needs_analysis.mentee_section", "comment") in done and ("visit", "comment") in done
     assert ("needs_analysis", "edit") not in done and ("support_gap", "edit") not in done
+
+
+def test_a_list_of_invitations_sends_an_association_on_both_sides_to_the_single_form(personas, broker):
+    import secrets
+
+    data = {
+        "people": "Ana Assoc, ana@assoc.example, Association of Menteeland, Municipal association",
+        "role": "mentee",
+        "organisation": "",
+        "message": "",
+        "action": "preview",
+        "submission": secrets.token_urlsafe(24),
+    }
+    response = personas.client("coordinator").post(SCHEME + "people/invite-several/", data)
+    assert response.status_code == 200
+    assert "Association of Menteeland sits on both sides of this scheme: invite this person with the single" in " ".join(
+        response.content.decode().split()
+    )
+    assert not Invitation.objects.exists()
