@@ -19,7 +19,8 @@ class OrganisationKind(models.TextChoices):
     FACILITATOR = "facilitator", _("Facilitator organisation")
     # The method "can even be used for mutual development between external service
     # providers to cities, or between civil society organisations in the city" (seed 002,
-    # "Transferability"): both may be parties of a scheme, beside its cities (issue 23).
+    # "The IMPLEMENTORING approach: multiple uses"): both may be parties of a scheme,
+    # beside its cities (issue 23).
     SERVICE_PROVIDER = "service_provider", _("Service provider")
     CIVIL_SOCIETY = "civil_society", _("Civil-society organisation")
 
