@@ -2,7 +2,7 @@
 
 ``RULES`` is the table: for each document type, each action lists the roles allowed.
 Roles come from two places: programme roles (coordinator, facilitator, observer) and
-scheme roles (mentee, mentor, association, facilitator, observer). A programme
+scheme roles (mentee, mentor, association, partner, facilitator, observer). A programme
 coordinator or observer sees every scheme of the programme; a facilitator helps the
 schemes they are assigned to (a scheme role), and sees the programme they work in.
 
@@ -40,10 +40,14 @@ MENTEE = "mentee"
 MENTOR = "mentor"
 ASSOCIATION = "association"
 OBSERVER = "observer"
+# An officer of a service provider or civil-society organisation that is a party of the
+# scheme (issue 23): reads, comments where the association officer of its side comments,
+# never writes a city's documents.
+PARTNER = "partner"
 
-ALL_ROLES = frozenset({COORDINATOR, FACILITATOR, MENTEE, MENTOR, ASSOCIATION, OBSERVER})
+ALL_ROLES = frozenset({COORDINATOR, FACILITATOR, MENTEE, MENTOR, ASSOCIATION, PARTNER, OBSERVER})
 ORGANISERS = frozenset({COORDINATOR, FACILITATOR})
-PARTIES = frozenset({MENTEE, MENTOR, ASSOCIATION})
+PARTIES = frozenset({MENTEE, MENTOR, ASSOCIATION, PARTNER})
 
 # Actions that leave a document as it is; everything else is refused on archived work.
 READ_ACTIONS = frozenset({"view", "dashboard", "export", "reminders"})
@@ -114,13 +118,13 @@ RULES = {
     "needs_analysis.mentee_section": {
         "view": ALL_ROLES,
         "edit": {MENTEE, FACILITATOR},
-        "comment": {MENTOR, FACILITATOR, COORDINATOR, ASSOCIATION},
+        "comment": {MENTOR, FACILITATOR, COORDINATOR, ASSOCIATION, PARTNER},
         "export": ALL_ROLES,
     },
     "needs_analysis.association_section": {
         "view": ALL_ROLES,
         "edit": {ASSOCIATION, FACILITATOR},
-        "comment": {MENTOR, MENTEE, FACILITATOR, COORDINATOR},
+        "comment": {MENTOR, MENTEE, FACILITATOR, COORDINATOR, PARTNER},
         "export": ALL_ROLES,
     },
     "strengths": {
@@ -204,7 +208,7 @@ RULES = {
     "action_plan": {
         "view": ALL_ROLES,
         "edit": {MENTEE, FACILITATOR},
-        "comment": {MENTOR, FACILITATOR, COORDINATOR, ASSOCIATION},
+        "comment": {MENTOR, FACILITATOR, COORDINATOR, ASSOCIATION, PARTNER},
         "submit": {MENTEE},
         "approve": {MENTEE},
         "reopen": {FACILITATOR, COORDINATOR},
@@ -293,8 +297,8 @@ RULES = {
 GRANTS = {
     "programme": {COORDINATOR: {COORDINATOR, FACILITATOR, OBSERVER}},
     "scheme": {
-        COORDINATOR: {MENTEE, MENTOR, ASSOCIATION, FACILITATOR, OBSERVER},
-        FACILITATOR: {MENTEE, MENTOR, ASSOCIATION, OBSERVER},
+        COORDINATOR: {MENTEE, MENTOR, ASSOCIATION, PARTNER, FACILITATOR, OBSERVER},
+        FACILITATOR: {MENTEE, MENTOR, ASSOCIATION, PARTNER, OBSERVER},
     },
 }
 
@@ -359,6 +363,7 @@ ROLE_LABELS = {
     MENTEE: gettext_lazy("Mentee city"),
     MENTOR: gettext_lazy("Mentor city"),
     ASSOCIATION: gettext_lazy("Municipal association"),
+    PARTNER: gettext_lazy("Service provider or civil-society organisation"),
     OBSERVER: gettext_lazy("Observer"),
 }
 

@@ -148,7 +148,7 @@ def _action_thread(entry):
 # Each kind of person a rule names: entry -> user ids.
 WHO = {
     "facilitators": lambda entry: _scheme_roles(entry, role="facilitator"),
-    "parties": lambda entry: _scheme_roles(entry, role__in=("mentee", "mentor", "association")),
+    "parties": lambda entry: _scheme_roles(entry, role__in=("mentee", "mentor", "association", "partner")),
     "scheme": lambda entry: _scheme_roles(entry),
     "owners": lambda entry: (
         _scheme_roles(entry, party__organisation_id=entry.data["organisation"]) if entry.data.get("organisation") else []

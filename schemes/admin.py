@@ -13,7 +13,14 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["member_of"]
 
 
-for proxy in (models.City, models.Association, models.Network, models.FacilitatorOrganisation):
+for proxy in (
+    models.City,
+    models.Association,
+    models.Network,
+    models.FacilitatorOrganisation,
+    models.ServiceProvider,
+    models.CivilSocietyOrganisation,
+):
     admin.site.register(proxy, OrganisationAdmin)
 admin.site.register(models.Organisation, OrganisationAdmin)
 

@@ -28,14 +28,22 @@ def test_association_edits_the_needs_analysis_but_does_not_submit_it():
 def test_only_the_mentee_approves_the_action_plan():
     assert [
         role
-        for role in ("coordinator", "facilitator", "mentor", "mentee", "association", "observer")
+        for role in ("coordinator", "facilitator", "mentor", "mentee", "association", "partner", "observer")
         if allowed({role}, "approve", "action_plan")
     ] == ["mentee"]
 
 
 def test_everyone_in_a_scheme_may_view_every_document():
     for document, actions in RULES.items():
-        assert set(actions["view"]) == {"coordinator", "facilitator", "mentor", "mentee", "association", "observer"}, document
+        assert set(actions["view"]) == {
+            "coordinator",
+            "facilitator",
+            "mentor",
+            "mentee",
+            "association",
+            "partner",
+            "observer",
+        }, document
 
 
 def test_unknown_rule_is_an_error_not_a_silent_no():

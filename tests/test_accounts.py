@@ -121,7 +121,7 @@ def test_an_invitation_to_an_address_with_an_account_is_refused_and_the_role_can
         # A facilitator may not make someone a facilitator or coordinator.
         ("facilitator", "/programmes/test-programme/schemes/1/people/", {"role": "facilitator"}, "Select a valid choice"),
         # A mentee officer must act for a mentee-side city of the scheme...
-        ("coordinator", "/programmes/test-programme/schemes/1/people/", {"role": "mentee"}, "Choose the city or association"),
+        ("coordinator", "/programmes/test-programme/schemes/1/people/", {"role": "mentee"}, "Choose the city or organisation"),
         (
             "coordinator",
             "/programmes/test-programme/schemes/1/people/",

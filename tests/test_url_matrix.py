@@ -28,7 +28,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from schemes.models import Invitation, Organisation, OrganisationKind, ProgrammeRole, SchemeRole
 from schemes.models.invitations import token_hash
 
-ROLES = ("anonymous", "outsider", "mentor", "mentee", "association", "facilitator", "coordinator", "observer")
+# "partner": an officer of a service provider on scheme A's mentee side (issue 23), set up
+# by ``Matrix``: reads, and comments where the association's officer comments.
+ROLES = ("anonymous", "outsider", "mentor", "mentee", "association", "partner", "facilitator", "coordinator", "observer")
 SIGNED_IN = frozenset(ROLES) - {"anonymous"}
 # Everyone of the personas' programme: through a programme role or a role in scheme A.
 IN_PROGRAMME = SIGNED_IN - {"outsider"}
@@ -569,7 +571,7 @@ for name, officer, section_editors, submitters, reopeners, commenters in [
         {"mentee", "facilitator"},
         {"mentee"},
         {"mentee", "facilitator", "coordinator"},
-        {"mentee", "facilitator", "coordinator", "mentor", "association"},
+        {"mentee", "facilitator", "coordinator", "mentor", "association", "partner"},
     ),
     # The "association" persona acts for the mentee side's association: it neither comments
     # on nor edits the mentor city's strengths; the mentor side's association does
@@ -664,6 +666,12 @@ class Matrix:
             p.programme.cities.add(city)
             SchemeParty.objects.create(scheme=p.a, organisation=city, side=side, order=10)
             self.neighbour[side] = city
+        # A service provider on scheme A's mentee side, and its officer: the "partner".
+        provider = Organisation.objects.create(kind=OrganisationKind.SERVICE_PROVIDER, name="Welcome Services", country="BE")
+        p.programme.cities.add(provider)
+        partner_party = SchemeParty.objects.create(scheme=p.a, organisation=provider, side=Side.MENTEE, order=11)
+        p.users["partner"] = type(p.users["outsider"]).objects.create_user(email="partner@test.example")
+        SchemeRole.objects.create(scheme=p.a, user=p.users["partner"], role="partner", party=partner_party)
         self.role = {
             "own": ProgrammeRole.objects.get(programme=p.programme, user=p.users["observer"]),
             "sibling": ProgrammeRole.objects.get(programme=p.programme, user=p.users["observer"]),

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.access import ASSOCIATION, COORDINATOR, FACILITATOR, MENTEE, MENTOR, ROLE_LABELS
+from mentoring.access import ASSOCIATION, COORDINATOR, FACILITATOR, MENTEE, MENTOR, PARTNER, ROLE_LABELS
 from mentoring.forms import PlainTextMixin
 from mentoring.submissions import SubmitOnceMixin
 
@@ -15,6 +15,18 @@ from ..models import (
     SchemeRole,
     Side,
 )
+from ..models.organisations import PARTNER_KINDS
+
+
+def side_field():
+    """Which side of the scheme the person acts for, when their organisation sits on
+    both (an association brokering a pairing of two of its members)."""
+    return forms.ChoiceField(
+        label=_("Side"),
+        choices=[("", _("The organisation's only side")), (Side.MENTEE, Side.MENTEE.label), (Side.MENTOR, Side.MENTOR.label)],
+        required=False,
+        help_text=_("Only for an association that sits on both sides of the scheme: the side this person acts for."),
+    )
 
 
 class InvitationForm(PlainTextMixin, SubmitOnceMixin, forms.Form):
@@ -25,6 +37,7 @@ class InvitationForm(PlainTextMixin, SubmitOnceMixin, forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     role = forms.ChoiceField(label=_("Role"))
     organisation = forms.ModelChoiceField(label=_("On behalf of"), queryset=Organisation.objects.none(), required=False)
+    side = side_field()
     message = forms.CharField(
         label=_("Personal message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
     )
@@ -35,7 +48,11 @@ class InvitationForm(PlainTextMixin, SubmitOnceMixin, forms.Form):
         self.fields["role"].choices = [(role, label) for role, label in ROLE_LABELS.items() if role in roles]
         organisation_choices(self.fields["organisation"], organisations)
         if scheme is not None:
-            self.fields["organisation"].help_text = _("City and association officers act on behalf of a party of the scheme.")
+            self.fields["organisation"].help_text = _(
+                "City, association and partner organisation officers act on behalf of a party of the scheme."
+            )
+        else:
+            del self.fields["side"]
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
@@ -58,12 +75,15 @@ class RoleGrantForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address of the account"), max_length=254)
     role = forms.ChoiceField(label=_("Role"))
     organisation = forms.ModelChoiceField(label=_("On behalf of"), queryset=Organisation.objects.none(), required=False)
+    side = side_field()
 
     def __init__(self, *args, roles, organisations, programme, scheme=None, giver=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.programme, self.scheme, self.giver = programme, scheme, giver
         self.fields["role"].choices = [(role, label) for role, label in ROLE_LABELS.items() if role in roles]
         organisation_choices(self.fields["organisation"], organisations)
+        if scheme is None:
+            del self.fields["side"]
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
@@ -82,10 +102,27 @@ class RoleGrantForm(forms.Form):
             conflict = role_conflict(user=user, programme=self.programme, scheme=self.scheme, role=role)
             if conflict:
                 self.add_error("role", conflict)
+            elif self.party is not None:
+                self.other_party_check(user, role)
         return cleaned
 
+    def other_party_check(self, user, role):
+        """A person holds a role in a scheme once, on behalf of one party (the role's
+        ``party``): an association sitting on both sides has an officer for each side, so
+        the same role for the other side is refused rather than silently kept as it was."""
+        held = self.scheme.roles.filter(user=user, role=role).select_related("party__organisation").first()
+        if held is not None and held.party_id is not None and held.party_id != self.party.pk:
+            self.add_error(
+                "organisation",
+                _(
+                    "This person already has this role on behalf of %(party)s. One person acts for one party "
+                    "in a role: remove that role first, or give this one to another officer."
+                )
+                % {"party": held.party},
+            )
 
-CITY_ROLES = {MENTEE, MENTOR, ASSOCIATION}
+
+CITY_ROLES = {MENTEE, MENTOR, ASSOCIATION, PARTNER}
 
 
 def role_conflict(*, user, programme, scheme, role):
@@ -135,29 +172,63 @@ def organisation_choices(field, organisations):
 def role_party_check(form, cleaned):
     """City and association officers act for a party of the scheme: a mentee officer for
     a mentee-side (or peer) city, a mentor officer for a mentor-side (or peer) city, an
-    association officer for an association of the scheme. Returns that party."""
+    association officer for an association of the scheme, a partner officer for a
+    service provider or civil-society organisation of the scheme; for an organisation on
+    both sides, the side chosen. Returns that party."""
     role, organisation = cleaned.get("role"), cleaned.get("organisation")
     if form.scheme is None:
         return None
-    party, error = role_party(role=role, organisation=organisation, parties=form.scheme.parties.all())
+    party, error = role_party(
+        role=role, organisation=organisation, parties=form.scheme.parties.all(), side=cleaned.get("side") or None
+    )
     if error:
-        form.add_error("organisation", error)
+        form.add_error("side" if error.code == "side" else "organisation", str(error))
     return party
 
 
-def role_party(*, role, organisation, parties):
+class PartyError(str):
+    """Why a role cannot act for an organisation: the message, and the field it is about
+    (``code`` "side" when only the side is missing or wrong). A string, so the bulk
+    invitations show it as their reason."""
+
+    def __new__(cls, message, code="organisation"):
+        error = super().__new__(cls, message)
+        error.code = code
+        return error
+
+
+def role_party(*, role, organisation, parties, side=None):
     """The party of ``parties`` (a scheme's) a ``role`` on behalf of ``organisation`` acts
-    for, and the error when it cannot: (party, None), (None, message), or (None, None)
-    for a role that acts for no party."""
-    if role not in {MENTEE, MENTOR, ASSOCIATION}:
+    for, and the error when it cannot: (party, None), (None, ``PartyError``), or (None,
+    None) for a role that acts for no party. An organisation on both sides of the scheme
+    (an association brokering a pairing of two of its members) is one party per side:
+    ``side`` says which, and the officer gets that side's rights."""
+    if role not in CITY_ROLES:
         return None, None
     if organisation is None:
-        return None, _("Choose the city or association this person acts for.")
-    party = next((p for p in parties if p.organisation_id == organisation.pk), None)
-    expected_kind = OrganisationKind.ASSOCIATION if role == ASSOCIATION else OrganisationKind.CITY
+        return None, PartyError(_("Choose the city or organisation this person acts for."))
+    expected_kinds = {ASSOCIATION: {OrganisationKind.ASSOCIATION}, PARTNER: set(PARTNER_KINDS)}.get(role, {OrganisationKind.CITY})
     expected_sides = {MENTEE: {Side.MENTEE, Side.PEER}, MENTOR: {Side.MENTOR, Side.PEER}}.get(role, set(Side.values))
-    if party is None or organisation.kind != expected_kind or party.side not in expected_sides:
-        return None, _("For this role, choose a %(kind)s on the right side of this scheme.") % {
-            "kind": OrganisationKind(expected_kind).label.lower()
-        }
-    return party, None
+    candidates = [p for p in parties if p.organisation_id == organisation.pk and p.side in expected_sides]
+    if organisation.kind not in expected_kinds or not candidates:
+        kind = (
+            _("service provider or civil-society organisation")
+            if role == PARTNER
+            else OrganisationKind(next(iter(expected_kinds))).label.lower()
+        )
+        return None, PartyError(_("For this role, choose a %(kind)s on the right side of this scheme.") % {"kind": kind})
+    if side is not None:
+        party = next((p for p in candidates if p.side == side), None)
+        if party is None:
+            return None, PartyError(
+                _("%(name)s is not on the %(side)s of this scheme.")
+                % {"name": organisation.label, "side": Side(side).label.lower()},
+                code="side",
+            )
+        return party, None
+    if len(candidates) > 1:
+        return None, PartyError(
+            _("%(name)s sits on both sides of this scheme: choose the side this person acts for.") % {"name": organisation.label},
+            code="side",
+        )
+    return candidates[0], None

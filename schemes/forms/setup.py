@@ -23,6 +23,7 @@ from ..models import (
     SchemeKind,
     Side,
 )
+from ..models.organisations import COORDINATING_KINDS, PARTY_KINDS
 from ..models.programmes import reminder_days_parse, reminder_days_text
 from ..services.schemes import MAX_VISITS, MIN_VISITS
 
@@ -51,6 +52,12 @@ class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.
         max_length=200,
         required=False,
         help_text=_("The network or association that runs the programme, if it is not in the list."),
+    )
+    new_coordinating_body_kind = forms.ChoiceField(
+        label=_("The new coordinating body is"),
+        choices=[(kind, OrganisationKind(kind).label) for kind in COORDINATING_KINDS],
+        initial=OrganisationKind.NETWORK,
+        required=False,
     )
 
     class Meta:
@@ -81,9 +88,13 @@ class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["coordinating_body"].queryset = Organisation.objects.filter(kind=OrganisationKind.NETWORK)
+        # A network, or a municipal association brokering mentoring between its members.
+        self.fields["coordinating_body"].queryset = Organisation.objects.filter(kind__in=COORDINATING_KINDS)
+        self.fields["coordinating_body"].help_text = _("A network, or a municipal association that runs the programme.")
         self.fields["coordinating_body"].required = False
-        self.order_fields(["name", "slug", "description", "coordinating_body", "new_coordinating_body"])
+        self.order_fields(
+            ["name", "slug", "description", "coordinating_body", "new_coordinating_body", "new_coordinating_body_kind"]
+        )
         self.fields["facilitator_organisations"].queryset = Organisation.objects.filter(kind=OrganisationKind.FACILITATOR)
         self.fields["benchmarks"].queryset = BenchmarkVersion.objects.filter(status=BenchmarkStatus.PUBLISHED).select_related(
             "benchmark"
@@ -118,8 +129,9 @@ class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.
         # A new coordinating body is registered with the save (inside the service's transaction).
         name = self.cleaned_data.get("new_coordinating_body")
         if name:
+            kind = self.cleaned_data.get("new_coordinating_body_kind") or OrganisationKind.NETWORK
             self.instance.coordinating_body, _created = Organisation.objects.get_or_create(
-                kind=OrganisationKind.NETWORK, name=name, defaults={"country": ""}
+                kind=kind, name=name, defaults={"country": ""}
             )
         return super().save(commit=commit)
 
@@ -239,18 +251,27 @@ class SchemeCreateForm(SubmitOnceMixin, SchemeForm):
 
 
 class PartyForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("City or association"), queryset=Organisation.objects.none(), required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("City or organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        error_messages={
+            "invalid_choice": _(
+                "Select a valid choice: a city, municipal association, service provider or civil-society "
+                "organisation registered in this programme."
+            )
+        },
+    )
     side = forms.ChoiceField(label=_("Side"), choices=Side.choices, required=False)
 
     def __init__(self, *args, programme, number=None, **kwargs):
         super().__init__(*args, **kwargs)
         if number is not None:
             # Each row's fields have their own accessible name: "Party 2: city or association".
-            self.fields["organisation"].label = _("Party %(number)s: city or association") % {"number": number}
+            self.fields["organisation"].label = _("Party %(number)s: city or organisation") % {"number": number}
             self.fields["side"].label = _("Party %(number)s: side") % {"number": number}
-        self.fields["organisation"].queryset = programme.cities.filter(
-            kind__in=[OrganisationKind.CITY, OrganisationKind.ASSOCIATION]
-        ).order_by("kind", "name")
+        # Networks and facilitator organisations run programmes: they are no party.
+        self.fields["organisation"].queryset = programme.cities.filter(kind__in=PARTY_KINDS).order_by("kind", "name")
 
     def has_changed(self):
         # A row that names an organisation counts, even when it equals its initial value
@@ -293,10 +314,16 @@ class BasePartyFormSet(forms.BaseFormSet):
             return
         parties = self.parties()
         seen = set()
-        for organisation, _side in parties:
-            if organisation.pk in seen:
-                raise ValidationError(_("%(name)s is listed twice."), params={"name": organisation.name})
-            seen.add(organisation.pk)
+        # An association (or another organisation that is not a city) may sit on both
+        # sides, brokering a pairing of two of its members (seed 000); once per side.
+        for organisation, side in parties:
+            if (organisation.pk, side) in seen:
+                raise ValidationError(_("%(name)s is listed twice on the same side."), params={"name": organisation.name})
+            if organisation.kind == OrganisationKind.CITY and any(pk == organisation.pk for pk, _side in seen):
+                raise ValidationError(
+                    _("%(name)s is listed twice: a city sits on one side only."), params={"name": organisation.name}
+                )
+            seen.add((organisation.pk, side))
         cities = [(org, side) for org, side in parties if org.kind == OrganisationKind.CITY]
         if self.kind == SchemeKind.COMMUNITY:
             if any(side != Side.PEER for _org, side in parties):

@@ -28,11 +28,13 @@ from .member_links import MemberLink, VisitReply
 from .organisations import (
     Association,
     City,
+    CivilSocietyOrganisation,
     FacilitatorOrganisation,
     GovernmentStructure,
     Network,
     Organisation,
     OrganisationKind,
+    ServiceProvider,
 )
 from .practice import (
     CommitmentScope,

@@ -1,5 +1,5 @@
-"""Organisations: cities, municipal associations, networks (coordinating bodies) and
-facilitator organisations.
+"""Organisations: cities, municipal associations, networks (coordinating bodies),
+facilitator organisations, service providers and civil-society organisations.
 
 One table with a ``kind``, and a proxy model per kind, so that a scheme's parties, a
 person's organisation and an association's members all point at one model, while code
@@ -17,6 +17,27 @@ class OrganisationKind(models.TextChoices):
     ASSOCIATION = "association", _("Municipal association")
     NETWORK = "network", _("Network or coordinating body")
     FACILITATOR = "facilitator", _("Facilitator organisation")
+    # The method "can even be used for mutual development between external service
+    # providers to cities, or between civil society organisations in the city" (seed 002,
+    # "The IMPLEMENTORING approach: multiple uses"): both may be parties of a scheme,
+    # beside its cities (issue 23).
+    SERVICE_PROVIDER = "service_provider", _("Service provider")
+    CIVIL_SOCIETY = "civil_society", _("Civil-society organisation")
+
+
+# The kinds of organisation that may be a party of a scheme (on a side, or a peer);
+# networks and facilitator organisations run programmes, they are no party.
+PARTY_KINDS = (
+    OrganisationKind.CITY,
+    OrganisationKind.ASSOCIATION,
+    OrganisationKind.SERVICE_PROVIDER,
+    OrganisationKind.CIVIL_SOCIETY,
+)
+# The partner organisations of a side: their officers support it (``partner`` role).
+PARTNER_KINDS = (OrganisationKind.SERVICE_PROVIDER, OrganisationKind.CIVIL_SOCIETY)
+# Who may coordinate a programme: a network, or a municipal association ("City
+# associations are ideal to broker mentoring arrangements between members", seed 000).
+COORDINATING_KINDS = (OrganisationKind.NETWORK, OrganisationKind.ASSOCIATION)
 
 
 class GovernmentStructure(models.TextChoices):
@@ -31,6 +52,9 @@ class OrganisationQuerySet(models.QuerySet):
 
     def associations(self):
         return self.filter(kind=OrganisationKind.ASSOCIATION)
+
+    def partners(self):
+        return self.filter(kind__in=PARTNER_KINDS)
 
 
 class Organisation(models.Model):
@@ -157,4 +181,30 @@ class FacilitatorOrganisation(Organisation):
 
     def save(self, *args, **kwargs):
         self.kind = OrganisationKind.FACILITATOR
+        super().save(*args, **kwargs)
+
+
+class ServiceProvider(Organisation):
+    objects = KindManager(OrganisationKind.SERVICE_PROVIDER)
+
+    class Meta:
+        proxy = True
+        verbose_name = _("service provider")
+        verbose_name_plural = _("service providers")
+
+    def save(self, *args, **kwargs):
+        self.kind = OrganisationKind.SERVICE_PROVIDER
+        super().save(*args, **kwargs)
+
+
+class CivilSocietyOrganisation(Organisation):
+    objects = KindManager(OrganisationKind.CIVIL_SOCIETY)
+
+    class Meta:
+        proxy = True
+        verbose_name = _("civil-society organisation")
+        verbose_name_plural = _("civil-society organisations")
+
+    def save(self, *args, **kwargs):
+        self.kind = OrganisationKind.CIVIL_SOCIETY
         super().save(*args, **kwargs)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .organisations import OrganisationKind
+from .organisations import COORDINATING_KINDS, PARTY_KINDS, OrganisationKind
 
 # Reminder days (Programme.reminder_days_before_visit and _before_due): whole days from 0
 # (on the day) to MAX_REMINDER_DAYS, at most MAX_REMINDERS of them, kept as text
@@ -92,7 +92,10 @@ class Programme(models.Model):
         verbose_name=_("coordinating body"),
         on_delete=models.PROTECT,
         related_name="coordinated_programmes",
-        limit_choices_to={"kind": "network"},
+        # A network, or a municipal association brokering mentoring between its members
+        # (seed 000: "City associations are ideal to broker mentoring arrangements between
+        # members to improve integration practice").
+        limit_choices_to={"kind__in": list(COORDINATING_KINDS)},
     )
     facilitator_organisations = models.ManyToManyField(
         "schemes.Organisation",
@@ -329,19 +332,23 @@ class Side(models.TextChoices):
 
 
 class SchemeParty(models.Model):
-    """A city or association taking part in a scheme, on one side.
+    """A city, association, service provider or civil-society organisation taking part in
+    a scheme, on one side.
 
     Two mentors are two mentor-side cities; several cities are several parties; in a
-    community of practice every party is a peer.
+    community of practice every party is a peer. An association may sit on both sides of
+    a scheme between two of its members ("City associations are ideal to broker mentoring
+    arrangements between members", seed 000): one party per side, and each of its
+    officers acts for one of them (``SchemeRole.party``), so the side decides their rights.
     """
 
     scheme = models.ForeignKey(Scheme, verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="parties")
     organisation = models.ForeignKey(
         "schemes.Organisation",
-        verbose_name=_("city or association"),
+        verbose_name=_("organisation"),
         on_delete=models.PROTECT,
         related_name="scheme_parties",
-        limit_choices_to={"kind__in": ["city", "association"]},
+        limit_choices_to={"kind__in": list(PARTY_KINDS)},
     )
     side = models.CharField(_("side"), max_length=10, choices=Side.choices)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -353,7 +360,7 @@ class SchemeParty(models.Model):
         verbose_name_plural = _("parties of schemes")
         ordering = ["scheme_id", "side", "order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["scheme", "organisation"], name="unique_party_per_scheme"),
+            models.UniqueConstraint(fields=["scheme", "organisation", "side"], name="unique_party_per_scheme_side"),
         ]
 
     def __str__(self):
@@ -393,6 +400,10 @@ class SchemeRoleName(models.TextChoices):
     MENTEE = "mentee", _("Mentee city officer")
     MENTOR = "mentor", _("Mentor city officer")
     ASSOCIATION = "association", _("Municipal association officer")
+    # An officer of a service provider or civil-society organisation that is a party of
+    # the scheme: supports its side like an association's officer (reads, comments),
+    # never writes the cities' documents (issue 23; mentoring.access).
+    PARTNER = "partner", _("Partner organisation officer")
     FACILITATOR = "facilitator", _("Facilitator")
     OBSERVER = "observer", _("Observer (read only)")
 

@@ -468,6 +468,11 @@ def _check(row, *, scheme, first_line, default_role, default_organisation, grant
         row.party, error = role_party(role=row.role, organisation=row.organisation, parties=read["parties"])
         if error:
             row.outcome, row.reason = ORGANISATION, error
+            if error.code == "side":  # an association on both sides: a list names no side
+                row.reason = _(
+                    "%(name)s sits on both sides of this scheme: invite this person with the single invitation "
+                    "form, choosing the side."
+                ) % {"name": row.organisation.label}
             return
     user = read["users"].get(row.email)
     if user is None:

@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mentoring.access import ASSOCIATION, COORDINATOR, FACILITATOR, MENTEE, MENTOR, OBSERVER, ROLE_LABELS
+from mentoring.access import ASSOCIATION, COORDINATOR, FACILITATOR, MENTEE, MENTOR, OBSERVER, PARTNER, ROLE_LABELS
 from mentoring.activity import log_action
 from mentoring.tasks import email_enqueue
 
@@ -58,6 +58,7 @@ FIRST_STEPS = {
         MENTEE: gettext_lazy("fill in your city's needs analysis with your colleagues (Annex 2)."),
         MENTOR: gettext_lazy("record your city's strengths and experience (Annex 3) and its good practices (Annex 4)."),
         ASSOCIATION: gettext_lazy("fill in the national and regional context part of the needs analysis."),
+        PARTNER: gettext_lazy("read the scheme's documents, and comment on the needs analysis and the visits."),
         FACILITATOR: gettext_lazy("plan the mentoring visits with the cities and build their agendas."),
         OBSERVER: gettext_lazy("follow the scheme's progress and read its documents."),
     },

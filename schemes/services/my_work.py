@@ -229,7 +229,10 @@ def _role_tasks(scope, roles, visits):
     for role in roles:
         scheme = role.scheme
         city = role.party.organisation if role.party and role.party.organisation.kind == OrganisationKind.CITY else None
-        if role.role == "association":
+        # The national and regional context is written by the association of the mentee
+        # side; one that also sits on the mentor side (brokering a pairing of two of its
+        # members) has no such task for its mentor-side officers.
+        if role.role == "association" and (role.party is None or role.party.side != Side.MENTOR):
             for mentee in mentee_cities.get(scheme.pk, []):
                 if responses.get((scheme.pk, mentee.pk, "needs_analysis")) != ResponseStatus.SUBMITTED:
                     tasks.append(

@@ -80,6 +80,28 @@ def organisation_register(*, form, programme, actor):
     return organisation
 
 
+def parties_match(existing, parties):
+    """Which existing party row each of ``parties`` (organisation, side) keeps: the row of
+    the same organisation on the same side, else (a change of side) a row of the same
+    organisation left over. An association may sit on both sides (one row per side), so
+    a row is found by organisation and side, never by organisation alone. Returns the
+    rows in the order of ``parties`` (None for a new party) and the rows that leave."""
+    left = list(existing)
+    matched = [None] * len(parties)
+    for index, (organisation, side) in enumerate(parties):
+        party = next((p for p in left if p.organisation_id == organisation.pk and p.side == side), None)
+        if party is not None:
+            matched[index] = party
+            left.remove(party)
+    for index, (organisation, _side) in enumerate(parties):
+        if matched[index] is None:
+            party = next((p for p in left if p.organisation_id == organisation.pk), None)
+            if party is not None:
+                matched[index] = party
+                left.remove(party)
+    return matched, left
+
+
 @transaction.atomic
 def scheme_parties_set(*, scheme, parties, actor):
     """Replace the parties of ``scheme`` with ``parties`` (organisation, side) in order.
@@ -87,23 +109,22 @@ def scheme_parties_set(*, scheme, parties, actor):
     Parties that stay keep their row (and the people acting for them); a party that
     leaves takes its people's roles with it, which the view warns about first.
     """
-    existing = {party.organisation_id: party for party in scheme.parties.select_related("organisation")}
-    before = {party.organisation.name for party in existing.values()}
-    after = {organisation.name for organisation, _side in parties}
-    keep, moved = set(), False
-    for order, (organisation, side) in enumerate(parties):
-        party = existing.get(organisation.pk)
+    existing = list(scheme.parties.select_related("organisation"))
+    before = {(party.organisation.name, party.side) for party in existing}
+    after = {(organisation.name, side) for organisation, side in parties}
+    matched, leaving = parties_match(existing, parties)
+    # The leaving rows go first: a row moving to the side a leaving row of the same
+    # organisation held would otherwise meet it in the unique constraint.
+    for party in leaving:
+        party.delete()
+    moved = False
+    for order, ((organisation, side), party) in enumerate(zip(parties, matched, strict=True)):
         if party is None:
             SchemeParty.objects.create(scheme=scheme, organisation=organisation, side=side, order=order)
-        else:
-            keep.add(party.pk)
-            if (party.side, party.order) != (side, order):
-                moved = moved or party.side != side  # a change of side; a change of order alone is not news
-                party.side, party.order = side, order
-                party.save()
-    for party in existing.values():
-        if party.pk not in keep:
-            party.delete()
+        elif (party.side, party.order) != (side, order):
+            moved = moved or party.side != side  # a change of side; a change of order alone is not news
+            party.side, party.order = side, order
+            party.save()
     if before == after and not moved:
         return
     log_action(
@@ -112,7 +133,10 @@ def scheme_parties_set(*, scheme, parties, actor):
         obj=scheme,
         scheme=scheme,
         label=scheme.title,
-        data={"added": sorted(after - before), "removed": sorted(before - after)},
+        data={
+            "added": sorted({name for name, _side in after - before}),
+            "removed": sorted({name for name, _side in before - after}),
+        },
     )
 
 

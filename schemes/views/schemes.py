@@ -23,7 +23,7 @@ from ..services.benchmark_stages import stages_follow_scheme
 from ..services.evidence import evidence_pack
 from ..services.progress import progress_for
 from ..services.schemes import scheme_create
-from ..services.setup import form_save_with_history, scheme_parties_set
+from ..services.setup import form_save_with_history, parties_match, scheme_parties_set
 from .training import scheme_styles
 
 
@@ -155,8 +155,7 @@ def scheme_parties(request, scheme, access):
     initial = [{"organisation": party.organisation, "side": party.side} for party in parties]
     formset = PartyFormSet(request.POST or None, programme=scheme.programme, kind=scheme.kind, prefix="parties", initial=initial)
     if request.method == "POST" and formset.is_valid():
-        kept = {organisation.pk for organisation, _side in formset.parties()}
-        leaving = [party for party in parties if party.organisation_id not in kept]
+        _matched, leaving = parties_match(parties, formset.parties())
         with_people = set(SchemeRole.objects.filter(party__in=leaving).values_list("party_id", flat=True))
         staffed = [party.organisation.name for party in leaving if party.pk in with_people]
         if staffed:

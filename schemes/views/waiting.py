@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from mentoring.access import scheme_view
 
+from ..models import OrganisationKind
 from ..services.waiting import DOCUMENTS, AlreadySent, polite_reminder_send, waiting_for_others
 
 
@@ -19,7 +20,11 @@ from ..services.waiting import DOCUMENTS, AlreadySent, polite_reminder_send, wai
 def polite_reminder(request, scheme, access, document, organisation):
     if document not in DOCUMENTS:
         raise Http404(_("No such document."))
-    party = get_object_or_404(scheme.parties.select_related("organisation"), organisation_id=organisation)
+    # The documents are a city's; a city sits on one side only (an association may sit on
+    # both, so it is not looked up by organisation alone).
+    party = get_object_or_404(
+        scheme.parties.select_related("organisation"), organisation_id=organisation, organisation__kind=OrganisationKind.CITY
+    )
     item = next(
         (
             w
