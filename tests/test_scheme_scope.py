@@ -269,3 +269,72 @@ def test_the_dashboard_costs_the_same_for_few_or_many_schemes_of_mixed_focus(per
     # No association in these schemes (no support gaps): action planning 14 steps, 13 when
     # it ends with the final plan; needs analysis 10; review and evaluation 9.
     assert {row.total_count for row in rows} == {14, 13, 10, 9, 15, 8}
+
+
+def test_a_scheme_that_ends_with_the_final_plan_is_done_once_the_plan_is_approved_and_closed(personas):
+    from schemes.models import (
+        DisseminationOutput,
+        LocalSupportGroup,
+        LocalSupportGroupMember,
+        Meeting,
+        MentoringEvaluation,
+        Response,
+        ResponseStatus,
+        SupportGap,
+        TrainingSession,
+    )
+    from schemes.services.filling import template_for
+
+    p = personas
+    _set(p.a, ends_with_final_plan=True)
+    for city, kind in ((p.mentee_city, "needs_analysis"), (p.mentor_city, "strengths")):
+        Response.objects.create(
+            scheme=p.a,
+            template=template_for(p.programme, kind),
+            organisation=city,
+            status=ResponseStatus.SUBMITTED,
+            submitted_at=timezone.now(),
+        )
+    session = TrainingSession.objects.create(programme=p.programme, title="Training", date=TODAY)
+    session.attendees.add(p.users["mentee"], p.users["mentor"])
+    p.a.focus_key_factors.add(p.a.benchmark.key_factors.first())
+    _set(p.a, focus_agreed_by_mentee=timezone.now(), focus_agreed_by_mentor=timezone.now())
+    group = LocalSupportGroup.objects.create(scheme=p.a, city=p.mentee_city)
+    LocalSupportGroupMember.objects.create(group=group, name="Ana", organisation="NGO", stakeholder_type="ngo")
+    PoliticalCommitment.objects.create(scheme=p.a, name="Mayor", office="Mayor", date=TODAY, scope="both")
+    for visit in p.a.visits.all():
+        visit.status = "held"
+        visit.save()
+    plan = plan_get_or_create(scheme=p.a)
+    # An action far from done, and late: implementation is not the scheme's.
+    Action.objects.create(plan=plan, action="Open a welcome desk", due_date=TODAY - datetime.timedelta(days=30))
+    plan.status, plan.approved_at = "approved", timezone.now()
+    plan.save()
+    Meeting.objects.create(scheme=p.a, purpose="final", title="Final meeting", date=TODAY - datetime.timedelta(days=1))
+    for side in ("mentee", "mentor", "facilitation"):
+        MentoringEvaluation.objects.create(scheme=p.a, side=side, learned="x", submitted_at=timezone.now())
+    DisseminationOutput.objects.create(scheme=p.a, kind="closing_event", title="Final", date=TODAY)
+    SupportGap.objects.create(scheme=p.a, level="regional", issue="No regional coordination")
+
+    page = p.client("facilitator").get(SCHEME)
+    progress = page.context["progress"]
+    assert (progress.done_count, progress.total_count, progress.done) == (14, 14, True)
+    assert "Every step of this scheme is done." in page.content.decode()
+    assert not progress.late
+    # Implementation in scope again: the late action keeps it from being done.
+    _set(p.a, ends_with_final_plan=False)
+    progress = p.client("facilitator").get(SCHEME).context["progress"]
+    assert (progress.done_count, progress.total_count, progress.done) == (14, 15, False)
+
+
+def test_a_recommendation_becomes_an_action_only_where_the_scheme_makes_a_plan(personas):
+    from schemes.models import VisitReportItem
+
+    p = personas
+    visit = p.a.visits.get(order=1)
+    VisitReportItem.objects.create(visit=visit, kind="recommendation", text="Open a one-stop shop")
+    url = f"{SCHEME}visits/1/report/"
+    assert "Make it a draft action" in p.client("mentee").get(url).content.decode()
+    _set(p.a, focus="evaluation")
+    page = p.client("mentee").get(url).content.decode()
+    assert "Open a one-stop shop" in page and "Make it a draft action" not in page
