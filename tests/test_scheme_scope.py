@@ -338,3 +338,12 @@ def test_a_recommendation_becomes_an_action_only_where_the_scheme_makes_a_plan(p
     _set(p.a, focus="evaluation")
     page = p.client("mentee").get(url).content.decode()
     assert "Open a one-stop shop" in page and "Make it a draft action" not in page
+
+
+def test_the_closing_review_calls_for_a_plan_only_where_the_scheme_makes_one(personas):
+    p = personas
+    url = f"{SCHEME}closing/review/"
+    assert "Open the action plan" in p.client("facilitator").get(url).content.decode()
+    _set(p.a, focus="review")
+    page = p.client("facilitator").get(url)
+    assert page.status_code == 200 and "Open the action plan" not in page.content.decode()
