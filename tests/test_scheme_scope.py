@@ -347,3 +347,13 @@ def test_the_closing_review_calls_for_a_plan_only_where_the_scheme_makes_one(per
     _set(p.a, focus="review")
     page = p.client("facilitator").get(url)
     assert page.status_code == 200 and "Open the action plan" not in page.content.decode()
+
+
+def test_the_dashboard_filters_by_focus(personas):
+    p = personas
+    _set(p.b, focus="evaluation")
+    client = p.client("coordinator")
+    response = client.get(DASHBOARD, {"focus": "evaluation"})
+    assert [row.scheme.pk for row in response.context["rows"]] == [p.b.pk]
+    refused = client.get(DASHBOARD, {"focus": "<b>all</b>"}).content.decode()
+    assert "Select a valid choice" in refused and "<b>all</b>" not in refused  # escaped
