@@ -357,3 +357,15 @@ def test_the_dashboard_filters_by_focus(personas):
     assert [row.scheme.pk for row in response.context["rows"]] == [p.b.pk]
     refused = client.get(DASHBOARD, {"focus": "<b>all</b>"}).content.decode()
     assert "Select a valid choice" in refused and "<b>all</b>" not in refused  # escaped
+
+
+def test_the_political_commitment_of_a_review_says_it_is_outside_the_focus(personas):
+    p = personas
+    PoliticalCommitment.objects.create(scheme=p.a, name="Jane Mayor", office="Mayor", date=TODAY, scope="both")
+    _set(p.a, focus="review")
+    page = html.unescape(p.client("mentee").get(SCHEME).content.decode())
+    commitment = page.split('id="commitment"')[1].split("</section>")[0]
+    assert "This step is outside this scheme's focus (Review of integration work)" in commitment
+    assert "Jane Mayor" in commitment  # kept
+    form = html.unescape(p.client("mentee").get(f"{SCHEME}commitments/new/").content.decode())
+    assert "This step is outside this scheme's focus (Review of integration work)" in form

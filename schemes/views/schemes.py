@@ -15,6 +15,7 @@ from mentoring.forms import EditConflict
 from mentoring.pages import archive_toggle, form_page, history_view, restore_view
 from mentoring.submissions import submission_save
 
+from ..focus import out_of_scope_notice
 from ..forms.setup import PartyFormSet, SchemeCreateForm, SchemeForm
 from ..models import PoliticalCommitment, SchemeKind, SchemeRole, Side
 from ..services.attachments import form_context, with_attachments, with_files_flag
@@ -103,6 +104,9 @@ def scheme_detail(request, scheme, access):
         **form_context(),
         "styles": scheme_styles(scheme),
         "plan": progress.plan,
+        # Political commitment goes with the plan: outside a needs analysis, a review or
+        # an evaluation (schemes/focus.py), said so where it is recorded.
+        "commitment_out_of_scope": out_of_scope_notice(scheme, "commitment"),
         "changes": recent_changes(scheme),
         # A mentoring scheme with mentee cities and no mentor city waits for a match.
         "waiting_city": next(
