@@ -81,7 +81,6 @@ FOCUS_STEPS = {
     SchemeFocus.EVALUATION: _without("needs_analysis", *PLANNING_STEPS),
 }
 
-OUTSIDE_FOCUS = _("Outside this scheme's focus")
 ENDS_WITH_PLAN = _("The mentoring ends with the final action plan")
 
 
@@ -102,12 +101,13 @@ def in_scope(scheme, step):
 
 
 def why_out(scheme, step):
-    """Why ``step`` is outside ``scheme`` (a short text), or "" when it is in."""
+    """Why ``step`` is outside ``scheme``, in a few words ("Focus: Needs analysis", "The
+    mentoring ends with the final action plan"), or "" when it is in."""
     if in_scope(scheme, step):
         return ""
     if step in FOCUS_STEPS.get(scheme.focus, ALL_STEPS):
-        return ENDS_WITH_PLAN
-    return OUTSIDE_FOCUS
+        return str(ENDS_WITH_PLAN)
+    return _("Focus: %(focus)s") % {"focus": scheme.get_focus_display()}
 
 
 def out_of_scope_notice(scheme, *steps):
@@ -117,7 +117,7 @@ def out_of_scope_notice(scheme, *steps):
     for step in steps:
         if step not in ALL_STEPS or in_scope(scheme, step):
             continue
-        if why_out(scheme, step) == ENDS_WITH_PLAN:
+        if step in FOCUS_STEPS.get(scheme.focus, ALL_STEPS):  # out because the mentoring ends with the plan
             return _(
                 "The mentoring of this scheme ends with the final action plan: implementation is outside it and is "
                 "not counted in its progress. What is recorded here is kept and can still be followed."

@@ -101,7 +101,7 @@ def test_the_dashboard_counts_only_the_steps_of_each_focus(personas):
     # The plan's columns of a needs-analysis scheme say so, and are never late.
     a_columns = {step.key: step for step in rows[p.a.pk].columns}
     assert a_columns["action_plan"].state_label == "Outside the focus"
-    assert a_columns["action_plan"].detail == "Outside this scheme's focus"
+    assert a_columns["action_plan"].detail == "Focus: Needs analysis"
     assert "Outside the focus" in page
     # The exports carry the same figures.
     table = client.get("/programmes/test-programme/dashboard.csv").content.decode("utf-8-sig")

@@ -631,9 +631,7 @@ def _in_focus(scheme, steps):
     ``OUT_OF_SCOPE``: without a date, a link or a state of their own, so that nothing
     counts them or points at them; what they hold stays where it is."""
     taken = steps_in_scope(scheme)
-    return [
-        step if step.key in taken else Step(step.key, step.label, OUT_OF_SCOPE, str(why_out(scheme, step.key))) for step in steps
-    ]
+    return [step if step.key in taken else Step(step.key, step.label, OUT_OF_SCOPE, why_out(scheme, step.key)) for step in steps]
 
 
 def _closing_steps(scheme, row, cities, today):
