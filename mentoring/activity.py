@@ -148,6 +148,8 @@ ACTIONS = {
     # The scheme itself.
     "scheme.created": Action(_("%(who)s created the scheme")),
     "scheme.changed": Action(_("%(who)s changed the scheme's description"), group="object"),
+    # Its focus, or whether it ends with the final action plan (schemes/focus.py).
+    "scheme.scope_changed": Action(_("%(who)s changed the steps the scheme takes in: %(label)s"), group="object"),
     "scheme.parties_changed": Action(_("%(who)s changed the parties of the scheme"), group="object"),
     "scheme.paired": Action(_("%(who)s paired the scheme with %(mentor)s as mentor city"), group="object"),
     "scheme.archived": Action(_("%(who)s archived the scheme"), group="object"),

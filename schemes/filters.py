@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from .models import Organisation, OrganisationKind, SchemeKind, SchemePhase, SchemeRole
+from .models import Organisation, OrganisationKind, SchemeFocus, SchemeKind, SchemePhase, SchemeRole
 
 ARCHIVED_CHOICES = [("active", _("Active")), ("archived", _("Archived")), ("all", _("All"))]
 
@@ -113,7 +113,7 @@ class GoodPracticeFilter(SearchFilterSet):
 
 
 class DashboardFilter(django_filters.FilterSet):
-    """The programme dashboard: theme, facilitator, country, phase. Choices come from the
+    """The programme dashboard: theme, facilitator, country, phase, focus. Choices come from the
     programme's own schemes, so a filter never names another programme's people."""
 
     theme = django_filters.ChoiceFilter(label=_("Theme"), empty_label=_("All themes"), lookup_expr="iexact")
@@ -122,6 +122,8 @@ class DashboardFilter(django_filters.FilterSet):
     )
     country = django_filters.ChoiceFilter(label=_("Country"), empty_label=_("All countries"), method="filter_country")
     phase = django_filters.ChoiceFilter(label=_("Phase"), choices=SchemePhase.choices, empty_label=_("All phases"))
+    # Which steps a scheme takes in (schemes/focus.py).
+    focus = django_filters.ChoiceFilter(label=_("Focus"), choices=SchemeFocus.choices, empty_label=_("All foci"))
 
     def __init__(self, data=None, queryset=None, *, programme, **kwargs):
         super().__init__(data, queryset, **kwargs)

@@ -207,7 +207,7 @@ class OrganisationForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, for
 class SchemeForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
     class Meta:
         model = Scheme
-        fields = ["title", "theme", "kind", "focus", "benchmark", "start_date", "end_date", "summary"]
+        fields = ["title", "theme", "kind", "focus", "ends_with_final_plan", "benchmark", "start_date", "end_date", "summary"]
         widgets = {"start_date": DateInput(), "end_date": DateInput(), "kind": forms.RadioSelect}
 
     def __init__(self, *args, programme, **kwargs):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schemes', '0027_plan_revisions'),
+        ('schemes', '0028_translations'),
     ]
 
     operations = [

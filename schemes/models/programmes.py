@@ -264,7 +264,30 @@ class Scheme(models.Model):
     title = models.CharField(_("title"), max_length=300)
     theme = models.CharField(_("theme"), max_length=300)
     kind = models.CharField(_("kind"), max_length=20, choices=SchemeKind.choices, default=SchemeKind.MENTORING)
-    focus = models.CharField(_("focus"), max_length=20, choices=SchemeFocus.choices, default=SchemeFocus.ACTION_PLANNING)
+    focus = models.CharField(
+        _("focus"),
+        max_length=20,
+        choices=SchemeFocus.choices,
+        default=SchemeFocus.ACTION_PLANNING,
+        help_text=_(
+            "What the mentoring visits are for: “mentoring visits do not have to be focused specifically on action "
+            "planning. They can also be used to do needs analysis, review aspects of integration work or as part of "
+            "the evaluation of initiatives.” The focus decides which steps the scheme's timeline and the dashboard "
+            "show and count."
+        ),
+    )
+    # Implementation out of scope (schemes/services/focus.py): "the mentoring process can
+    # end with a finalised action plan, or can go beyond this and cover the
+    # implementation phase" (seed 000 §5).
+    ends_with_final_plan = models.BooleanField(
+        _("the mentoring ends with the final action plan"),
+        default=False,
+        help_text=_(
+            "“The mentoring process can end with a finalised action plan, or can go beyond this and cover the "
+            "implementation phase.” Ticked: implementation is outside the scheme; the scheme is done once its plan "
+            "is approved and the closing steps are held. The plan's actions stay, and can still be followed."
+        ),
+    )
     benchmark = models.ForeignKey(
         "benchmarks.BenchmarkVersion",
         verbose_name=_("benchmark"),

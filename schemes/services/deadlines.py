@@ -6,7 +6,8 @@
   ``days`` before it (the programme's days before a due date), once per threshold, in
   their language, linking to the page where it is done.
 - **Overdue**: an action of an approved action plan whose due date has passed and that
-  is not finished is told to the mentee city's officers (the city leads its plan), once
+  is not finished (in a scheme that takes implementation in: schemes/focus.py) is told
+  to the mentee city's officers (the city leads its plan), once
   per due date (moved to a new date, and late again: told again).
 
 Each notice is an entry of the activity log written by the application ("deadline.near",
@@ -24,6 +25,7 @@ from django.utils import timezone, translation
 from mentoring.activity import log_action
 from mentoring.models import LogEntry
 
+from ..focus import scope_q
 from ..models import Action, ActionPlanStatus, SchemeRole
 from .action_plans import FINISHED
 from .my_work import tasks_for
@@ -104,6 +106,8 @@ def notify_overdue(today=None):
             plan__scheme__archived=False,
             plan__scheme__programme__archived=False,
         )
+        # Only where implementation is part of the scheme (its focus: schemes/focus.py).
+        .filter(scope_q("implementation", "plan__scheme__"))
         .exclude(status__in=FINISHED)
         .select_related("plan__scheme__programme")
         .order_by("pk")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ..focus import in_scope
 from ..models import (
     ActionPlan,
     ActionPlanStatus,
@@ -33,6 +34,16 @@ VISIT_HORIZON = datetime.timedelta(days=60)
 # The approval of the action plan is due by the scheme's end date, or this long after the
 # last visit (as on the scheme page: schemes/services/progress.py).
 APPROVAL_AFTER_LAST_VISIT = datetime.timedelta(days=61)
+# The step of the process each kind of task belongs to: nobody is asked to do a step
+# outside the scheme's focus (schemes/focus.py).
+STEP_OF_TASK = {
+    "context": "needs_analysis",
+    "needs_analysis": "needs_analysis",
+    "strengths": "strengths",
+    "assess": "scope",
+    "focus": "scope",
+    "approve": "approval",
+}
 
 
 @dataclass
@@ -311,7 +322,9 @@ def _role_tasks(scope, roles, visits):
                     ),
                 )
             )
-    return tasks
+    return [
+        (role, task) for role, task in tasks if task.kind not in STEP_OF_TASK or in_scope(task.scheme, STEP_OF_TASK[task.kind])
+    ]
 
 
 def _visit_items(visits, facilitated, schemes, today):

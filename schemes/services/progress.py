@@ -15,6 +15,11 @@ When a step is late (the rule of docs/user-guide/README.md):
 - implementation is late while an action is past its due date and not done;
 - the closing steps (each side's evaluation of the mentoring, the closing event, the
   associations' support gaps: schemes/models/closing.py) are due by the scheme's end date.
+
+Which steps a scheme takes in (its focus, and whether the mentoring ends with the final
+action plan) is schemes/focus.py's table: a step outside the scheme is ``OUT_OF_SCOPE``,
+left off the timeline and out of the counts (``_in_focus``, the only place here that reads
+the focus).
 """
 
 import datetime
@@ -42,6 +47,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from ..focus import steps_in_scope, why_out
 from ..models import (
     Action,
     ActionPlan,
@@ -83,6 +89,7 @@ STARTED = "started"
 TODO = "todo"
 LATE = "late"
 NOT_NEEDED = "not_needed"
+OUT_OF_SCOPE = "out_of_scope"  # outside the scheme's focus (schemes/focus.py)
 
 STATE_LABELS = {
     DONE: gettext_lazy("Done"),
@@ -90,7 +97,10 @@ STATE_LABELS = {
     TODO: gettext_lazy("To do"),
     LATE: gettext_lazy("Late"),
     NOT_NEEDED: gettext_lazy("Not needed"),
+    OUT_OF_SCOPE: gettext_lazy("Outside the focus"),
 }
+# States a step is not counted in: not needed, or outside the scheme's focus.
+UNCOUNTED = (NOT_NEEDED, OUT_OF_SCOPE)
 
 # The steps in the order of the process, as columns of the dashboard. Visits are one
 # column: "2 of 3 held".
@@ -159,22 +169,46 @@ class SchemeProgress:
         return next(step for step in self.steps if step.key == key)
 
     @property
+    def shown(self):
+        """The steps on the scheme's timeline: those inside its focus."""
+        return [step for step in self.steps if step.state != OUT_OF_SCOPE]
+
+    @property
     def preparation(self):
-        return [step for step in self.steps if step.key in PREPARATION_STEPS]
+        return [step for step in self.shown if step.key in PREPARATION_STEPS]
 
     @property
     def after(self):
-        return [step for step in self.steps if step.key in ("action_plan", "approval", "implementation")]
+        return [step for step in self.shown if step.key in ("action_plan", "approval", "implementation")]
 
     @property
     def closing(self):
-        return [step for step in self.steps if step.key in CLOSING_STEPS]
+        return [step for step in self.shown if step.key in CLOSING_STEPS]
+
+    @property
+    def counted(self):
+        """The steps counted in the scheme's figures: inside its focus and needed."""
+        return [step for step in self.steps if step.state not in UNCOUNTED]
+
+    @property
+    def done_count(self):
+        return sum(1 for step in self.counted if step.state == DONE)
+
+    @property
+    def total_count(self):
+        return len(self.counted)
+
+    @property
+    def done(self):
+        """Every step the scheme takes in is done (a scheme that ends with the final plan:
+        once the plan is approved and the closing steps are held)."""
+        return self.done_count == self.total_count
 
     @property
     def columns(self):
         """The dashboard's cells (``COLUMN_LABELS``): the steps, the closing ones in one."""
         closing = self.closing
-        states = [step.state for step in closing if step.state != NOT_NEEDED]
+        states = [step.state for step in closing if step.state not in UNCOUNTED]
         if LATE in states:
             state = LATE
         elif all(state == DONE for state in states):
@@ -183,7 +217,7 @@ class SchemeProgress:
             state = STARTED
         else:
             state = TODO
-        detail = " · ".join(f"{step.label}: {step.state_label}" for step in closing if step.state != NOT_NEEDED)
+        detail = " · ".join(f"{step.label}: {step.state_label}" for step in closing if step.state not in UNCOUNTED)
         column = Step("closing", str(CLOSING_LABEL), state, detail)
         return [step for step in self.steps if step.key not in CLOSING_STEPS] + [column]
 
@@ -563,6 +597,7 @@ def progress_for(schemes, today=None):
                 detail += " · " + _("revision %(number)s in progress") % {"number": plan.revision}
             steps.append(Step("implementation", STEP_LABELS["implementation"], state, detail, url=plan_url, percent=average))
         steps += _closing_steps(scheme, counts[scheme.pk], cities, today)
+        steps = _in_focus(scheme, steps)
 
         # The next date: a meeting or a visit still ahead (a meeting first on the same day:
         # it is on that day's agenda, the visit starts then).
@@ -589,6 +624,14 @@ def progress_for(schemes, today=None):
             stage,
         )
     return result
+
+
+def _in_focus(scheme, steps):
+    """``steps`` with those outside the scheme's focus (schemes/focus.py) made
+    ``OUT_OF_SCOPE``: without a date, a link or a state of their own, so that nothing
+    counts them or points at them; what they hold stays where it is."""
+    taken = steps_in_scope(scheme)
+    return [step if step.key in taken else Step(step.key, step.label, OUT_OF_SCOPE, why_out(scheme, step.key)) for step in steps]
 
 
 def _closing_steps(scheme, row, cities, today):

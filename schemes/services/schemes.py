@@ -1,13 +1,16 @@
-"""Creating a scheme with its parties and its default series of visits."""
+"""Creating a scheme with its parties and its default series of visits; what an edit of
+its focus says in the history and to the person (schemes/focus.py)."""
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentoring.activity import log_action
 
 from .. import method
-from ..models import Scheme, SchemeKind, SchemeParty, Side, Visit, VisitKind
+from ..focus import in_scope
+from ..models import Action, Scheme, SchemeKind, SchemeParty, Side, Visit, VisitKind
 
 MIN_VISITS = 2
 MAX_VISITS = 10
@@ -74,3 +77,49 @@ def scheme_create(
         data={"parties": [organisation.name for organisation, _side in parties], "visits": count},
     )
     return scheme
+
+
+def scope_change_reason(form):
+    """The history reason of a scheme edit that changes what the scheme takes in (its
+    focus, or whether the mentoring ends with the final plan: schemes/focus.py), so the
+    history says it in words; "" otherwise."""
+    changed = [name for name in ("focus", "ends_with_final_plan") if name in form.changed_data]
+    if not changed:
+        return ""
+    scheme = form.instance
+    parts = []
+    if "focus" in changed:
+        parts.append(_("Focus: %(focus)s") % {"focus": scheme.get_focus_display()})
+    if "ends_with_final_plan" in changed:
+        parts.append(
+            _("Ends with the final action plan")
+            if scheme.ends_with_final_plan
+            else _("Goes on to the implementation of the plan")
+        )
+    return "; ".join(parts)[:100]
+
+
+def scope_change_kept(form, scheme):
+    """After an edit that takes the plan or its implementation out of ``scheme``: what
+    was written stays (nothing is removed; only the steps' counting changes), in words
+    for the person who made the change; "" when nothing is concerned."""
+    if not {"focus", "ends_with_final_plan"} & set(form.changed_data):
+        return ""
+    count = Action.objects.filter(plan__scheme=scheme).count()
+    if not count:
+        return ""
+    if not in_scope(scheme, "action_plan"):
+        return ngettext(
+            "The action plan and its %(count)s action are kept: they are no longer shown on the timeline or counted, "
+            "and come back if the focus changes back.",
+            "The action plan and its %(count)s actions are kept: they are no longer shown on the timeline or counted, "
+            "and come back if the focus changes back.",
+            count,
+        ) % {"count": count}
+    if not in_scope(scheme, "implementation"):
+        return ngettext(
+            "The %(count)s action of the plan is kept, with its progress: implementation is no longer counted.",
+            "The %(count)s actions of the plan are kept, with their progress: implementation is no longer counted.",
+            count,
+        ) % {"count": count}
+    return ""

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from mentoring.tasks import email_enqueue
 
+from ..focus import in_scope
 from ..models import (
     ActionPlanStatus,
     Answer,
@@ -116,6 +117,8 @@ def waiting_for_others(user, today=None, scope=None):
         if response.scheme_id in schemes
         and response.status == ResponseStatus.DRAFT
         and response.template.kind in (TemplateKind.NEEDS_ANALYSIS, TemplateKind.STRENGTHS)
+        # Nobody is asked for a step outside the scheme's focus (schemes/focus.py).
+        and in_scope(schemes[response.scheme_id], response.template.kind)
     ]
     # The templates' sections with their questions, in one query (for ``progress``).
     sections, questions = {}, defaultdict(list)
@@ -170,6 +173,8 @@ def waiting_for_others(user, today=None, scope=None):
         scheme for scheme, status in scope.plans.items() if scheme in schemes and status == ActionPlanStatus.SUBMITTED
     ):
         scheme = schemes[scheme_id]
+        if not in_scope(scheme, "approval"):
+            continue
         if not mentee_cities[scheme_id] or any(r.role == "mentee" and r.scheme_id == scheme_id for r in mine):
             continue  # the mentee city approves: it is its own task
         city = mentee_cities[scheme_id][0]

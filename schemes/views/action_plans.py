@@ -25,6 +25,7 @@ from mentoring.forms import EditConflict
 from mentoring.pages import confirm_page, confirmed, form_page, history_view, removal_question, restore_view
 from mentoring.submissions import submission_save
 
+from ..focus import out_of_scope_notice
 from ..forms.action_plans import (
     ActionCommentForm,
     ActionForm,
@@ -161,7 +162,10 @@ def draft_view(view):
 
 
 def _context(scheme, **extra):
-    return {"programme": scheme.programme, "scheme": scheme, **extra}
+    # The plan's pages say at their top when the plan or its implementation is outside
+    # the scheme's focus (schemes/focus.py); they stay reachable and keep what is in them.
+    out_of_scope = out_of_scope_notice(scheme, "action_plan", "approval", "implementation")
+    return {"programme": scheme.programme, "scheme": scheme, "out_of_scope": out_of_scope, **extra}
 
 
 @require_safe

@@ -23,6 +23,7 @@ from mentoring.activity import last_change
 from mentoring.documents import pdf_response, render_document
 from mentoring.exports import xlsx_workbook_response
 
+from ..focus import in_scope
 from ..models import Scheme, Side
 from ..services.closing import closing_ledger, closing_ledgers, programme_progress
 from .benchmark_stages import chosen_stage
@@ -73,6 +74,8 @@ def closing_review(request, scheme, access):
             # A scheme with several stages reviews each stage's benchmark in turn.
             "stage_links": choice.links(url) if choice else [],
             "stage_query": choice.query if choice else "",
+            # No call to open the plan where the scheme makes none (its focus: schemes/focus.py).
+            "plan_in_scope": in_scope(scheme, "action_plan"),
         },
     )
 

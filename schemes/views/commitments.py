@@ -11,6 +11,7 @@ from mentoring.forms import EditConflict
 from mentoring.pages import confirm_page, confirmed, form_page, history_view, removal_question, restore_view
 from mentoring.submissions import submission_save
 
+from ..focus import out_of_scope_notice
 from ..forms.commitments import PoliticalCommitmentForm
 from ..services.practice import commitment_remove
 from ..services.setup import form_save_with_history
@@ -42,7 +43,7 @@ def commitment_create(request, scheme, access):
         title=_("Record a political commitment"),
         submit_label=_("Save"),
         cancel_url=scheme.get_absolute_url(),
-        context={"programme": scheme.programme, "scheme": scheme},
+        context={"programme": scheme.programme, "scheme": scheme, "out_of_scope": out_of_scope_notice(scheme, "commitment")},
     )
 
 
@@ -64,7 +65,7 @@ def commitment_edit(request, scheme, access, pk):
         title=_("Edit the political commitment"),
         submit_label=_("Save"),
         cancel_url=scheme.get_absolute_url(),
-        context={"programme": scheme.programme, "scheme": scheme},
+        context={"programme": scheme.programme, "scheme": scheme, "out_of_scope": out_of_scope_notice(scheme, "commitment")},
     )
 
 

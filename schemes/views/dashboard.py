@@ -47,6 +47,8 @@ def programme_dashboard(request, programme, access):
             # below have every step.
             "step_labels": COLUMN_LABELS,
             "late_count": sum(1 for row in rows if row.late),
+            # Counted on the steps each scheme takes in (its focus: schemes/focus.py).
+            "done_count": sum(1 for row in rows if row.done),
             "query": query.urlencode(),
         },
     )
@@ -59,7 +61,7 @@ def _table(request, programme):
     header = [_("No."), _("Scheme"), _("Theme"), _("Mentee side"), _("Mentor side"), _("Facilitators"), _("Phase")]
     for label in STEP_LABELS.values():
         header += [label, _("%(step)s: detail") % {"step": label}]
-    header += [_("Late"), _("Next date"), _("Next event")]
+    header += [_("Focus"), _("Steps done"), _("Steps counted"), _("Late"), _("Next date"), _("Next event")]
     rows = []
     for scheme in schemes:
         row_progress = progress[scheme.pk]
@@ -76,6 +78,9 @@ def _table(request, programme):
         for step in row_progress.steps:
             row += [str(step.state_label), step.detail]
         row += [
+            scheme.get_focus_display() + (" · " + _("ends with the final action plan") if scheme.ends_with_final_plan else ""),
+            row_progress.done_count,
+            row_progress.total_count,
             "; ".join(f"{step.label} ({step.detail})" for step in row_progress.late),
             row_progress.next_date or "",
             row_progress.next_event,

@@ -29,6 +29,7 @@ from mentoring.submissions import submission_save
 from mentoring.templatetags.dates import iso_date_shown
 from mentoring.unsaved import keep_unsaved_text, unsaved_data
 
+from ..focus import out_of_scope_notice
 from ..forms.questionnaires import CommentForm, SectionForm, StrengthsPracticesForm, answer_value, format_number
 from ..models import Answer, QuestionKind, Response, ResponseStatus, Side, TemplateKind
 from ..services.annex_wording import apply_programme_wording
@@ -289,6 +290,8 @@ def _context(filling, state):
         "progress": state,
         "missing_ids": {question.pk for _section, question in state.missing},
         "page_title": filling.template.title,
+        # The needs analysis of a review, say, is outside the scheme's focus (schemes/focus.py).
+        "out_of_scope": out_of_scope_notice(filling.scheme, filling.kind),
     }
 
 

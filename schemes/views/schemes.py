@@ -16,13 +16,14 @@ from mentoring.forms import EditConflict
 from mentoring.pages import archive_toggle, form_page, history_view, restore_view
 from mentoring.submissions import submission_save
 
+from ..focus import out_of_scope_notice
 from ..forms.setup import PartyFormSet, SchemeCreateForm, SchemeForm
 from ..models import PoliticalCommitment, SchemeKind, SchemeRole, Side
 from ..services.attachments import form_context, with_attachments, with_files_flag
 from ..services.benchmark_stages import stages_follow_scheme
 from ..services.evidence import evidence_pack
 from ..services.progress import progress_for
-from ..services.schemes import scheme_create
+from ..services.schemes import scheme_create, scope_change_kept, scope_change_reason
 from ..services.setup import form_save_with_history, parties_match, scheme_parties_set
 from .training import scheme_styles
 
@@ -108,6 +109,9 @@ def scheme_detail(request, scheme, access):
         **form_context(),
         "styles": scheme_styles(scheme),
         "plan": progress.plan,
+        # Political commitment goes with the plan: outside a needs analysis, a review or
+        # an evaluation (schemes/focus.py), said so where it is recorded.
+        "commitment_out_of_scope": out_of_scope_notice(scheme, "commitment"),
         "changes": recent_changes(scheme),
         # A mentoring scheme with mentee cities and no mentor city waits for a match.
         "waiting_city": next(
@@ -130,12 +134,25 @@ def scheme_edit(request, scheme, access):
     form = SchemeForm(request.POST or None, instance=scheme, programme=scheme.programme)
     if request.method == "POST" and form.is_valid():
         try:
-            form_save_with_history(form, actor=request.user, action="scheme.changed", scheme=scheme)
+            # A new focus (or "ends with the final plan") changes the steps the scheme takes
+            # in: said in words in the history and the activity log.
+            reason = scope_change_reason(form)
+            form_save_with_history(
+                form,
+                actor=request.user,
+                action="scheme.scope_changed" if reason else "scheme.changed",
+                scheme=scheme,
+                reason=reason,
+                label=reason or None,
+            )
             stages_follow_scheme(scheme=scheme)  # the first benchmark stage is the scheme's benchmark
         except EditConflict:
             pass  # the form says someone saved first, with what the writer typed
         else:
             messages.success(request, _("Scheme saved."))
+            kept = scope_change_kept(form, scheme)
+            if kept:
+                messages.info(request, kept)
             return redirect(scheme)
     return form_page(
         request,

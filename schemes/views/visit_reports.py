@@ -19,6 +19,7 @@ from mentoring.forms import EditConflict
 from mentoring.pages import confirm_page, confirmed, form_page, history_view, removal_question, restore_view
 from mentoring.submissions import submission_save
 
+from ..focus import in_scope
 from ..forms.visit_reports import ReportItemForm, ReportResponseForm
 from ..models import ActionPlanStatus, ReportItemKind
 from ..services.action_plans import PlanLocked, plan_for
@@ -72,7 +73,9 @@ def visit_report(request, scheme, access, visit):
             access=access,
             kinds=grouped(items),
             items=items,
-            plan_editable=plan.status == ActionPlanStatus.DRAFT,
+            # A recommendation becomes an action only where the scheme makes a plan (its
+            # focus: schemes/focus.py).
+            plan_editable=plan.status == ActionPlanStatus.DRAFT and in_scope(scheme, "action_plan"),
             to_action_question=_to_action_question(),
             page_title=_title(visit),
         ),
