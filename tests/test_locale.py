@@ -1,5 +1,6 @@
-"""French is complete: extracting the messages afresh from the code and templates finds
-no string without a French translation, and none marked fuzzy."""
+"""Every catalogue is complete: extracting the messages afresh from the code and templates
+finds no string without a translation in any language offered, none marked fuzzy, no
+placeholder lost, and every plural entry with all the forms its language has."""
 
 import re
 import shutil
@@ -38,8 +39,14 @@ def parse_po(text):
     return entries
 
 
-@pytest.mark.skipif(not shutil.which("msgmerge"), reason="gettext is installed by ./dev")
-def test_french_translation_is_complete(tmp_path):
+CATALOGUES = sorted(path.parts[-3] for path in (ROOT / "locale").glob("*/LC_MESSAGES/django.po"))
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory):
+    """The catalogues as ``makemessages`` leaves them after extracting the messages afresh
+    from a copy of the project (the project itself is not touched)."""
+    tmp_path = tmp_path_factory.mktemp("locale")
     copy = tmp_path / "project"
     shutil.copytree(
         ROOT,
@@ -48,27 +55,51 @@ def test_french_translation_is_complete(tmp_path):
             ".venv", "node_modules", ".git", "staticfiles", "test-artifacts", "*.sqlite3*", "__pycache__"
         ),
     )
+    languages = [arg for code in CATALOGUES for arg in ("-l", code)]
     result = subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", "fr", "--no-location", "--ignore=tests", "-v0"],
+        [sys.executable, "manage.py", "makemessages", *languages, "--no-location", "--ignore=tests", "-v0"],
         cwd=copy,
         env={"PATH": "/usr/bin:/bin", "DEBUG": "true", "HOME": str(tmp_path)},
         capture_output=True,
         text=True,
     )
     assert result.returncode == 0, result.stderr
-    entries = parse_po((copy / "locale/fr/LC_MESSAGES/django.po").read_text(encoding="utf-8"))
+    return copy
+
+
+@pytest.mark.skipif(not shutil.which("msgmerge"), reason="gettext is installed by ./dev")
+@pytest.mark.parametrize("language", CATALOGUES)
+def test_every_catalogue_is_complete(extracted, language):
+    entries = parse_po((extracted / f"locale/{language}/LC_MESSAGES/django.po").read_text(encoding="utf-8"))
     assert len(entries) > 300
     missing = [msgid for msgid, msgstr, fuzzy in entries if not msgstr or fuzzy]
-    assert missing == [], f"{len(missing)} French translations missing or fuzzy: {missing[:10]}"
+    assert missing == [], f"{len(missing)} translations into {language} missing or fuzzy: {missing[:10]}"
 
 
-def test_placeholders_survive_translation():
-    entries = parse_po((ROOT / "locale/fr/LC_MESSAGES/django.po").read_text(encoding="utf-8"))
+@pytest.mark.skipif(not shutil.which("msgfmt"), reason="gettext is installed by ./dev")
+@pytest.mark.parametrize("language", CATALOGUES)
+def test_every_plural_has_the_forms_of_its_language_and_placeholders_match(language):
+    """msgfmt --check refuses a plural entry without all its forms and a placeholder that
+    differs from the original's (python-format)."""
+    path = ROOT / f"locale/{language}/LC_MESSAGES/django.po"
+    result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[:2000]
+
+
+@pytest.mark.parametrize("language", CATALOGUES)
+def test_placeholders_survive_translation(language):
+    entries = parse_po((ROOT / f"locale/{language}/LC_MESSAGES/django.po").read_text(encoding="utf-8"))
     pattern = re.compile(r"%\(\w+\)s|%s|\{\w+\}")
     wrong = [
         msgid for msgid, msgstr, _f in entries if msgstr and sorted(pattern.findall(msgid)) != sorted(pattern.findall(msgstr))
     ]
     assert wrong == []
+
+
+def test_the_languages_of_the_cities_are_offered():
+    """The seeds' partners' languages (issue 24): French, Italian, Spanish, Dutch, German,
+    Greek, Polish and Latvian, besides English."""
+    assert {"fr", "it", "es", "nl", "de", "el", "pl", "lv"} <= set(CATALOGUES)
 
 
 def test_the_languages_offered_are_english_and_each_catalogue():
