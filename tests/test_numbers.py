@@ -248,8 +248,9 @@ def test_the_profile_asks_too_and_stores_the_reading_chosen(personas, languages)
     italian = reader(personas, "coordinator", "it")
     data = {"kind": "city", "name": city.name, "country": "BE", "seen_version": latest_history_id(city), "annual_budget": "1,250"}
     html = italian.post(url, data).content.decode()
-    assert "“1,250” can be read two ways: 1.250 EUR or 1,25 EUR." in html
-    assert "1,25 EUR, if “,” separates decimals" in html
+    # In Italian: the reader's convention, and the question in their language.
+    assert "“1,250” si può leggere in due modi: 1.250 EUR oppure 1,25 EUR." in html
+    assert "1,25 EUR, se “,” separa i decimali" in html
     assert italian.post(url, {**data, "annual_budget_meant": "1.25"}).status_code == 302
     assert Organisation.objects.get(pk=city.pk).annual_budget == Decimal("1.25")
     assert 'name="annual_budget" value="1,25"' in italian.get(url).content.decode()
