@@ -333,3 +333,26 @@ def test_a_coordinator_translates_the_programmes_benchmark_without_changing_the_
     }
     # A reference benchmark is translated where it is written: not here.
     assert coordinator.get(f"/programmes/test-programme/benchmarks/{reference.pk}/translations/it/").status_code == 404
+
+
+def test_a_questionnaire_page_reads_its_translations_without_one_query_more(personas):
+    """The translations travel with the texts they translate (one field of the same rows):
+    a page with every text translated costs the same queries as one with none."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = BASE.format(city=personas.mentee_city.pk) + "sections/mentee-needs/"
+    client = personas.client("mentee")
+    client.get(url, HTTP_ACCEPT_LANGUAGE="fr")  # the document exists from here on
+    with CaptureQueriesContext(connection) as plain:
+        client.get(url, HTTP_ACCEPT_LANGUAGE="fr")
+    template = QuestionnaireTemplate.objects.get(slug="needs-analysis", programme=None)
+    translate(template, "fr", title="Analyse des besoins")
+    for section in template.sections.all():
+        translate(section, "fr", title=f"Section {section.key}")
+        for question in section.questions.all():
+            translate(question, "fr", text=f"Question {question.key} en français")
+    with CaptureQueriesContext(connection) as translated:
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "en français" in page
+    assert len(translated.captured_queries) == len(plain.captured_queries)
