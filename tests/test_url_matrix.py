@@ -419,6 +419,8 @@ TABLE.update(
         "schemes:template_question_edit": row("programme_child", page(COORD), action(COORD, done=200)),
         "schemes:template_question_move": row("programme_child", POST_ONLY, action(COORD)),
         "schemes:template_question_hide": row("programme_child", POST_ONLY, action(COORD)),
+        "schemes:template_edit": row("programme_child", page(COORD), action(COORD, done=200)),
+        "schemes:template_section_edit": row("programme_child", page(COORD), action(COORD, done=200)),
     }
 )
 
