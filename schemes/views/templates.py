@@ -93,11 +93,13 @@ def template_adapt_view(request, programme, access, pk):
     if template.kind not in ADAPTABLE_KINDS:
         raise Http404(_("This template has a page of its own and is not adapted here."))
     copy = template_adapt(template=template, programme=programme, actor=request.user)
-    messages.success(
-        request,
-        _("Version %(version)s of the programme's template is ready to adapt. New documents use it from now on.")
-        % {"version": copy.version},
-    )
+    if wording_only(copy):
+        ready = _(
+            "Version %(version)s of the programme's template is ready to reword. The forms of this annex use it from now on."
+        )
+    else:
+        ready = _("Version %(version)s of the programme's template is ready to adapt. New documents use it from now on.")
+    messages.success(request, ready % {"version": copy.version})
     return redirect(_url(programme, copy))
 
 
