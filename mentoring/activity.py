@@ -631,6 +631,12 @@ ACTIONS = {
         ),
         group="object",
     ),
+    # The guidance and section titles of a programme's template (issue 23).
+    "template.reworded": Action(_("%(who)s reworded the guidance of the template “%(label)s”"), group="object"),
+    "section.reworded": Action(
+        _("%(who)s reworded the section “%(label)s”"),
+        ngettext_lazy("%(who)s reworded %(count)s section", "%(who)s reworded %(count)s sections", "count"),
+    ),
     "question.added": Action(
         _("%(who)s added the question “%(label)s”"),
         ngettext_lazy("%(who)s added %(count)s question", "%(who)s added %(count)s questions", "count"),

@@ -268,6 +268,9 @@ template_urls = [
     path("<int:pk>/questions/<int:question>/edit/", templates.question_edit, name="template_question_edit"),
     path("<int:pk>/questions/<int:question>/move/", templates.question_move_view, name="template_question_move"),
     path("<int:pk>/questions/<int:question>/hide/", templates.question_hide_view, name="template_question_hide"),
+    # Rewording a template's guidance and sections (issue 23: the annexes adapted like the needs analysis)
+    path("<int:pk>/edit/", templates.template_wording_edit, name="template_edit"),
+    path("<int:pk>/sections/<slug:section>/edit/", templates.section_edit, name="template_section_edit"),
 ]
 
 training_urls = [

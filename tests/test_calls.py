@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from schemes.models import (
     Call,
@@ -22,7 +22,7 @@ from schemes.models import (
     Side,
 )
 from schemes.services.invitations import invitation_accept
-from schemes.services.matching import candidates_for, mentees
+from schemes.services.matching import WAITING_TITLE, candidates_for, mentees
 
 pytestmark = pytest.mark.django_db
 
@@ -389,3 +389,32 @@ def test_a_paired_mentee_city_accepted_again_gets_a_new_waiting_scheme_and_a_wai
     _decide(coordinator, again, "accept", "")
     again.refresh_from_db()
     assert again.scheme == application.scheme
+
+
+def test_an_accepted_mentee_paired_by_matching_loses_its_waiting_title(personas):
+    """The scheme made for an accepted mentee is called “… – waiting for a mentor”; once
+    paired on the matching page it is named after the pair, in whichever language the
+    application was accepted."""
+    call = _call(personas, side="mentees")
+    personas.client("anonymous").post(_public(call), _application())
+    coordinator = personas.client("coordinator")
+    _decide(coordinator, CallApplication.objects.get(), "accept", "Welcome.")
+    waiting = CallApplication.objects.get().scheme
+    assert waiting.title == "Newborough – waiting for a mentor"
+    # Accepted by someone reading French: “Newborough – en attente d'un mentor”.
+    with translation.override("fr"):
+        waiting.title = str(WAITING_TITLE) % {"city": "Newborough"}
+    waiting.save()
+    response = coordinator.post(
+        reverse(
+            "schemes:matching_pair",
+            kwargs={"programme": personas.programme.slug, "organisation": waiting.parties.get().organisation_id},
+        ),
+        {"mentor": personas.mentor_city.pk},
+        secure=True,
+    )
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.title == "Newborough – Mentorburg"
+    assert waiting.parties.filter(side=Side.MENTOR, organisation=personas.mentor_city).exists()
+    assert "Newborough – Mentorburg" in coordinator.get(response["Location"], secure=True).content.decode()

@@ -423,6 +423,8 @@ TABLE.update(
         "schemes:template_question_hide": row("programme_child", POST_ONLY, action(COORD)),
         "schemes:template_translations": row("programme_child", page(IN_PROGRAMME), GET_ONLY),
         "schemes:template_translation_edit": row("programme_child", page(COORD), action(COORD, done=200)),
+        "schemes:template_edit": row("programme_child", page(COORD), action(COORD, done=200)),
+        "schemes:template_section_edit": row("programme_child", page(COORD), action(COORD, done=200)),
     }
 )
 

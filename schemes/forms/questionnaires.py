@@ -18,7 +18,7 @@ from mentoring.forms import ConcurrentEditMixin, DateInput, MentionsMixin, Plain
 from mentoring.numbers import NumberField, format_number  # noqa: F401 (format_number: the views' import)
 from mentoring.submissions import SubmitOnceMixin
 
-from ..models import Question, QuestionKind
+from ..models import Question, QuestionKind, QuestionnaireTemplate, TemplateSection
 
 MAX_LONG_TEXT = 20_000
 MAX_SHORT_TEXT = 500
@@ -178,3 +178,42 @@ class QuestionForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.M
             self.add_error("choices_text", _("Each choice once."))
         self.instance.choices = choices if cleaned.get("kind") == QuestionKind.CHOICE else []
         return cleaned
+
+
+class QuestionWordingForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
+    """The wording of a question of an annex whose questions are a form's fields (Annexes
+    4, 5, 6): the question and its help; its key, kind of answer and place are the form's."""
+
+    class Meta:
+        model = Question
+        fields = ["text", "help_text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2}), "help_text": forms.Textarea(attrs={"rows": 4})}
+        labels = {"text": _("Question (the field's label)"), "help_text": _("Help (shown under the field)")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].max_length = 2_000
+        self.fields["text"].validators.append(MaxLengthValidator(2_000))
+        self.fields["text"].widget.attrs["maxlength"] = "2000"
+
+
+class SectionWordingForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
+    """A section's title and its guidance."""
+
+    class Meta:
+        model = TemplateSection
+        fields = ["title", "introduction"]
+        widgets = {"introduction": forms.Textarea(attrs={"rows": 6})}
+        labels = {"introduction": _("Guidance")}
+        help_texts = {"introduction": _("Shown at the top of the section, before its questions.")}
+
+
+class TemplateWordingForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.ModelForm):
+    """A template's title and its guidance (the annex's introduction)."""
+
+    class Meta:
+        model = QuestionnaireTemplate
+        fields = ["title", "introduction"]
+        widgets = {"introduction": forms.Textarea(attrs={"rows": 12})}
+        labels = {"introduction": _("Guidance")}
+        help_texts = {"introduction": _("The annex's introduction, shown with its form and printed on the blank form.")}

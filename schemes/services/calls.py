@@ -60,6 +60,7 @@ from ..models import (
     Side,
 )
 from .invitations import invitation_create, role_grant
+from .matching import WAITING_TITLE
 from .schemes import scheme_create
 from .setup import form_save_with_history
 
@@ -251,7 +252,7 @@ def _scheme_for(application, city, actor):
     if party is not None:
         return party.scheme, party
     if side == ApplicationSide.MENTEE:
-        title = _("%(city)s – waiting for a mentor") % {"city": city.name}
+        title = str(WAITING_TITLE) % {"city": city.name}
     else:
         title = _("%(city)s – mentor candidacy") % {"city": city.name}
     scheme = scheme_create(

@@ -28,11 +28,13 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from benchmarks.models import KeyFactor
 from mentoring.activity import log_action
@@ -417,6 +419,25 @@ def candidates_for(programme, mentee_city, benchmark, *, waiting=None):
     return Matching(mentee=mentee, benchmark=benchmark, candidates=result, notes=notes)
 
 
+# The title of the scheme an accepted mentee waits in (services/calls.py); pairing
+# gives it the title of a pair, so a paired scheme never reads "waiting for a mentor".
+WAITING_TITLE = gettext_lazy("%(city)s – waiting for a mentor")
+
+
+def pair_title(mentee_city, mentor_city):
+    return f"{mentee_city.name} – {mentor_city.name}"
+
+
+def _waiting_titles(city):
+    """The waiting title of ``city`` in every language (it was made in the language of
+    whoever accepted the application)."""
+    titles = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            titles.add(str(WAITING_TITLE) % {"city": city.name})
+    return titles
+
+
 @transaction.atomic
 def pair(*, programme, mentee_city, mentor_city, actor, waiting_scheme=None, benchmark=None):
     """Pair the mentee with the mentor: the mentee's preparation scheme gets the mentor
@@ -427,7 +448,7 @@ def pair(*, programme, mentee_city, mentor_city, actor, waiting_scheme=None, ben
         mentee_associations = list(mentee_city.member_of.all()[:1])
         return scheme_create(
             programme=programme,
-            title=f"{mentee_city.name} – {mentor_city.name}",
+            title=pair_title(mentee_city, mentor_city),
             theme=benchmark.benchmark.theme if benchmark else "",
             benchmark=benchmark,
             parties=[
@@ -456,6 +477,8 @@ def pair(*, programme, mentee_city, mentor_city, actor, waiting_scheme=None, ben
                 visit.kind = VisitKind.STUDY_VISIT
             visit._change_reason = _("The mentor city hosts this visit")
             visit.save()
+    if scheme.title in _waiting_titles(mentee_city):
+        scheme.title = pair_title(mentee_city, mentor_city)
     scheme._change_reason = _("Paired with %(city)s") % {"city": mentor_city.name}
     scheme.save()
     log_action(

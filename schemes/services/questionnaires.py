@@ -7,6 +7,14 @@ template (sections and questions are new rows; answers point at the questions th
 answered). A version is edited in place only while no document uses it; once one does,
 the coordinator starts the next version, which new documents then use, while documents
 begun on an earlier version keep it.
+
+The annexes whose forms are model forms (Annex 4 good practice, Annex 5 local support
+network, Annex 6 action plan: services/annex_wording.py) are adapted for their wording
+only: questions, help, section titles and guidance. Their questions are the fields of
+those forms, so none is added, hidden (the editor's removal), moved or re-keyed: a new
+question would have nowhere to keep its answers, and a removed one would leave a field
+unworded. No document answers these templates (the rows are the model's), so the
+programme's copy is edited in place, with its history, and every form shows it at once.
 """
 
 from django.db import transaction
@@ -18,10 +26,20 @@ from mentoring.activity import log_action
 from mentoring.history import move_in_order
 
 from ..models import FilledBy, Question, QuestionKind, QuestionnaireTemplate, TemplateKind, TemplateSection
+from .annex_wording import FIELDS, SECTIONS
 from .template_translations import template_translations_apply, template_translations_validate
 
-# The kinds the questionnaire engine fills (the others have pages of their own).
-ADAPTABLE_KINDS = (TemplateKind.NEEDS_ANALYSIS, TemplateKind.STRENGTHS)
+# The kinds a programme adapts in its template editor: the two the questionnaire engine
+# fills, and the three annexes whose own pages take their wording from the template.
+ADAPTABLE_KINDS = (
+    TemplateKind.NEEDS_ANALYSIS,
+    TemplateKind.STRENGTHS,
+    TemplateKind.GOOD_PRACTICE,
+    TemplateKind.LOCAL_SUPPORT_GROUP,
+    TemplateKind.ACTION_PLAN,
+)
+# Of these, the annexes whose questions are a model form's fields: wording only.
+WORDING_ONLY_KINDS = tuple(FIELDS)
 
 FORMAT = "mentoring-questionnaire/1"
 
@@ -141,12 +159,70 @@ def _require_editable(template, programme):
         raise TemplateInUse
 
 
+class FixedQuestion(Exception):
+    """A change an annex template refuses: its questions are a form's fields."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def wording_only(template):
+    """True when only the wording of ``template`` may be adapted (Annexes 4, 5, 6)."""
+    return template.kind in WORDING_ONLY_KINDS
+
+
+def mapped_field(template, section, question):
+    """The model field ``question`` of an annex template fills ("" when none)."""
+    if template.kind not in FIELDS or section.key != SECTIONS[template.kind]:
+        return ""
+    return FIELDS[template.kind].get(question.key, "")
+
+
+def _document(template):
+    return str(TemplateKind(template.kind).label).lower()
+
+
+def refuse_fixed(template, question=None, what=""):
+    """Raise ``FixedQuestion`` when ``template`` is wording only: adding a question
+    (``question`` None) or changing ``question`` as ``what`` says."""
+    if not wording_only(template):
+        return
+    if question is None:
+        raise FixedQuestion(
+            _(
+                "The questions of “%(template)s” are the fields of the %(document)s form: a new question would have "
+                "nowhere to keep its answers. Reword the questions that are there instead."
+            )
+            % {"template": template.title, "document": _document(template)}
+        )
+    raise FixedQuestion(
+        _(
+            "“%(question)s” is a field of the %(document)s form: it cannot be %(what)s, and it keeps its key. "
+            "Only its wording (the question and its help) changes."
+        )
+        % {"question": question.text, "document": _document(template), "what": what}
+    )
+
+
 @transaction.atomic
 def question_save(*, form, template, programme, actor, section=None):
     """Save a new question at the end of ``section`` or an edited one."""
     template = QuestionnaireTemplate.objects.select_for_update().get(pk=template.pk)
     _require_editable(template, programme)
     question = form.instance
+    if question.pk is None:
+        refuse_fixed(template, None, "")
+    elif wording_only(template):
+        # Only the wording: the key, the kind of answer and whether it is asked are the form's.
+        stored = Question.objects.get(pk=question.pk)
+        if (question.key, question.kind, question.hidden, question.section_id) != (
+            stored.key,
+            stored.kind,
+            stored.hidden,
+            stored.section_id,
+        ):
+            refuse_fixed(template, stored, _("re-keyed or changed in kind"))
     if question.pk is None:
         question.section = section
         question.order = (section.questions.aggregate(last=Max("order"))["last"] or 0) + 1
@@ -175,6 +251,7 @@ def question_move(*, question, template, programme, up, actor):
     """Swap ``question`` with its neighbour above (``up``) or below."""
     template = QuestionnaireTemplate.objects.select_for_update().get(pk=template.pk)
     _require_editable(template, programme)
+    refuse_fixed(template, question, _("moved (the form's fields keep their order)"))
     moved = move_in_order(question.section.questions.order_by("order", "pk"), question, up=up)
     if moved:
         log_action(
@@ -192,6 +269,7 @@ def question_move(*, question, template, programme, up, actor):
 def question_hide(*, question, template, programme, hidden, actor):
     template = QuestionnaireTemplate.objects.select_for_update().get(pk=template.pk)
     _require_editable(template, programme)
+    refuse_fixed(template, question, _("removed or hidden"))
     if question.hidden != hidden:
         question.hidden = hidden
         question._change_reason = _("Hidden") if hidden else _("Shown again")
@@ -204,3 +282,34 @@ def question_hide(*, question, template, programme, hidden, actor):
             label=question.text,
             data={"template": template.pk},
         )
+
+
+@transaction.atomic
+def template_wording_save(*, form, template, programme, actor):
+    """Save the title and guidance (introduction) of ``programme``'s version ``template``."""
+    locked = QuestionnaireTemplate.objects.select_for_update().get(pk=template.pk)
+    _require_editable(locked, programme)
+    saved = form.save(commit=False)
+    saved._change_reason = _("Reworded")
+    saved.save()
+    log_action(actor=actor, action="template.reworded", obj=saved, programme=programme, label=saved.title)
+    return saved
+
+
+@transaction.atomic
+def section_save(*, form, template, programme, actor):
+    """Save the title and guidance (introduction) of a section of ``template``."""
+    locked = QuestionnaireTemplate.objects.select_for_update().get(pk=template.pk)
+    _require_editable(locked, programme)
+    section = form.save(commit=False)
+    section._change_reason = _("Reworded")
+    section.save()
+    log_action(
+        actor=actor,
+        action="section.reworded",
+        obj=section,
+        programme=programme,
+        label=section.title,
+        data={"template": template.pk, "section": section.key},
+    )
+    return section
