@@ -163,7 +163,7 @@ def test_a_mapped_question_is_neither_removed_added_moved_nor_rekeyed(personas):
 
     response = coordinator.post(f"{TEMPLATES}{copy.pk}/questions/{question.pk}/hide/", follow=True)
     page = response.content.decode()
-    assert escape("“Context and rationale” is a field of the good practice form: it cannot be removed or hidden") in page
+    assert escape("“Context and rationale” fills a field of the form “Good practice”: it cannot be removed or hidden") in page
     response = coordinator.post(f"{TEMPLATES}{copy.pk}/questions/{question.pk}/move/", {"direction": "up"}, follow=True)
     assert "it cannot be moved" in response.content.decode()
     response = coordinator.get(f"{TEMPLATES}{copy.pk}/sections/good-practice/questions/new/", follow=True)

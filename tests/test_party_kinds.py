@@ -241,7 +241,7 @@ def test_inviting_for_the_association_asks_which_side(personas, broker):
     assert invitation.party == broker["party"]
     # A side the organisation is not on is refused.
     response = invite(client, url, email="x@test.example", role="mentee", organisation=personas.mentee_city.pk, side="mentor")
-    assert "Menteeville is not on the mentor side of this scheme." in response.content.decode()
+    assert "Menteeville is not on this side of the scheme (Mentor side)." in response.content.decode()
     assert Invitation.objects.count() == 1
 
 

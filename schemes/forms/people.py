@@ -211,18 +211,22 @@ def role_party(*, role, organisation, parties, side=None):
     expected_sides = {MENTEE: {Side.MENTEE, Side.PEER}, MENTOR: {Side.MENTOR, Side.PEER}}.get(role, set(Side.values))
     candidates = [p for p in parties if p.organisation_id == organisation.pk and p.side in expected_sides]
     if organisation.kind not in expected_kinds or not candidates:
-        kind = (
-            _("service provider or civil-society organisation")
-            if role == PARTNER
-            else OrganisationKind(next(iter(expected_kinds))).label.lower()
-        )
-        return None, PartyError(_("For this role, choose a %(kind)s on the right side of this scheme.") % {"kind": kind})
+        # Whole sentences, one per kind: no language has to fit a lowercased label in.
+        if role == PARTNER:
+            message = _(
+                "For this role, choose a service provider or civil-society organisation on the right side of this scheme."
+            )
+        elif role == ASSOCIATION:
+            message = _("For this role, choose a municipal association on the right side of this scheme.")
+        else:
+            message = _("For this role, choose a city on the right side of this scheme.")
+        return None, PartyError(message)
     if side is not None:
         party = next((p for p in candidates if p.side == side), None)
         if party is None:
             return None, PartyError(
-                _("%(name)s is not on the %(side)s of this scheme.")
-                % {"name": organisation.label, "side": Side(side).label.lower()},
+                _("%(name)s is not on this side of the scheme (%(side)s).")
+                % {"name": organisation.label, "side": Side(side).label},
                 code="side",
             )
         return party, None

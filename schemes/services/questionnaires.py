@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring.activity import log_action
 from mentoring.history import move_in_order
@@ -180,29 +181,42 @@ def mapped_field(template, section, question):
 
 
 def _document(template):
-    return str(TemplateKind(template.kind).label).lower()
+    return str(TemplateKind(template.kind).label)
 
 
-def refuse_fixed(template, question=None, what=""):
+# What cannot be done to a question that fills a form's field, each a whole sentence (so
+# that no language has to fit a fragment into another sentence).
+FIXED_REFUSALS = {
+    "key": gettext_lazy(
+        "“%(question)s” fills a field of the form “%(document)s”: its key and its kind of answer stay as they are. "
+        "Only its wording (the question and its help) changes."
+    ),
+    "move": gettext_lazy(
+        "“%(question)s” fills a field of the form “%(document)s”: it cannot be moved, since the form's fields keep "
+        "their order. Only its wording (the question and its help) changes."
+    ),
+    "remove": gettext_lazy(
+        "“%(question)s” fills a field of the form “%(document)s”: it cannot be removed or hidden. "
+        "Only its wording (the question and its help) changes."
+    ),
+}
+
+
+def refuse_fixed(template, question=None, what="key"):
     """Raise ``FixedQuestion`` when ``template`` is wording only: adding a question
-    (``question`` None) or changing ``question`` as ``what`` says."""
+    (``question`` None) or changing ``question`` as ``what`` says ("key", "move",
+    "remove")."""
     if not wording_only(template):
         return
     if question is None:
         raise FixedQuestion(
             _(
-                "The questions of “%(template)s” are the fields of the %(document)s form: a new question would have "
+                "The questions of “%(template)s” are the fields of the form “%(document)s”: a new question would have "
                 "nowhere to keep its answers. Reword the questions that are there instead."
             )
             % {"template": template.title, "document": _document(template)}
         )
-    raise FixedQuestion(
-        _(
-            "“%(question)s” is a field of the %(document)s form: it cannot be %(what)s, and it keeps its key. "
-            "Only its wording (the question and its help) changes."
-        )
-        % {"question": question.text, "document": _document(template), "what": what}
-    )
+    raise FixedQuestion(FIXED_REFUSALS[what] % {"question": question.text, "document": _document(template)})
 
 
 @transaction.atomic
@@ -212,7 +226,7 @@ def question_save(*, form, template, programme, actor, section=None):
     _require_editable(template, programme)
     question = form.instance
     if question.pk is None:
-        refuse_fixed(template, None, "")
+        refuse_fixed(template, None)
     elif wording_only(template):
         # Only the wording: the key, the kind of answer and whether it is asked are the form's.
         stored = Question.objects.get(pk=question.pk)
@@ -222,7 +236,7 @@ def question_save(*, form, template, programme, actor, section=None):
             stored.hidden,
             stored.section_id,
         ):
-            refuse_fixed(template, stored, _("re-keyed or changed in kind"))
+            refuse_fixed(template, stored, "key")
     if question.pk is None:
         question.section = section
         question.order = (section.questions.aggregate(last=Max("order"))["last"] or 0) + 1
@@ -251,7 +265,7 @@ def question_move(*, question, template, programme, up, actor):
     """Swap ``question`` with its neighbour above (``up``) or below."""
     template = QuestionnaireTemplate.objects.select_for_update().get(pk=template.pk)
     _require_editable(template, programme)
-    refuse_fixed(template, question, _("moved (the form's fields keep their order)"))
+    refuse_fixed(template, question, "move")
     moved = move_in_order(question.section.questions.order_by("order", "pk"), question, up=up)
     if moved:
         log_action(
@@ -269,7 +283,7 @@ def question_move(*, question, template, programme, up, actor):
 def question_hide(*, question, template, programme, hidden, actor):
     template = QuestionnaireTemplate.objects.select_for_update().get(pk=template.pk)
     _require_editable(template, programme)
-    refuse_fixed(template, question, _("removed or hidden"))
+    refuse_fixed(template, question, "remove")
     if question.hidden != hidden:
         question.hidden = hidden
         question._change_reason = _("Hidden") if hidden else _("Shown again")
