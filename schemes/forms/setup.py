@@ -69,6 +69,13 @@ class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.
             "reminder_days_before_visit",
             "reminder_days_before_due",
             "associations_edit_strengths",
+            # The programme's words for the two sides (schemes/terms.py)
+            "mentee_term",
+            "mentee_term_own",
+            "mentee_term_own_plural",
+            "mentor_term",
+            "mentor_term_own",
+            "mentor_term_own_plural",
         ]
         field_classes = {"reminder_days_before_visit": ReminderDaysField, "reminder_days_before_due": ReminderDaysField}
         widgets = {
@@ -76,6 +83,8 @@ class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.
             "end_date": DateInput(),
             "facilitator_organisations": forms.CheckboxSelectMultiple,
             "benchmarks": forms.CheckboxSelectMultiple,
+            "mentee_term": forms.RadioSelect,
+            "mentor_term": forms.RadioSelect,
         }
         help_texts = {"slug": _("Lower-case letters, digits and hyphens, used in addresses: e.g. inclucities.")}
 
