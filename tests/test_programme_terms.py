@@ -42,7 +42,7 @@ def edit_data(client, **overrides):
     """The programme's edit form as it is shown, with ``overrides``."""
     form = client.get(EDIT).context["form"]
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if isinstance(value, (list, tuple)):
             data[name] = [str(v) for v in value]
@@ -111,7 +111,12 @@ def test_a_coordinator_chooses_the_words_on_the_programme_page_recorded_in_histo
     assert response.status_code == 302
     programme.refresh_from_db()
     terms = Programme.objects.get(pk=programme.pk).terms
-    assert (terms.mentee, terms.mentees, terms.mentor, terms.mentors) == ("learning city", "learning cities", "peer city", "peer cities")
+    assert (terms.mentee, terms.mentees, terms.mentor, terms.mentors) == (
+        "learning city",
+        "learning cities",
+        "peer city",
+        "peer cities",
+    )
     assert programme.history.count() == before + 2
 
 
