@@ -99,6 +99,9 @@ class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.
         )
         self.fields["default_visit_count"].validators = []
         self.fields["default_visit_count"].widget.attrs.update(min=MIN_VISITS, max=MAX_VISITS)
+        # A form posted without a choice of words (an older page, a script) keeps the programme's.
+        for name in ("mentee_term", "mentor_term"):
+            self.fields[name].required = False
 
     def clean_default_visit_count(self):
         count = self.cleaned_data["default_visit_count"]
@@ -107,6 +110,12 @@ class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.
                 _("A scheme has between %(min)s and %(max)s visits."), params={"min": MIN_VISITS, "max": MAX_VISITS}
             )
         return count
+
+    def clean_mentee_term(self):
+        return self.cleaned_data["mentee_term"] or self.instance.mentee_term
+
+    def clean_mentor_term(self):
+        return self.cleaned_data["mentor_term"] or self.instance.mentor_term
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
