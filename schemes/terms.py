@@ -1,9 +1,11 @@
 """A programme's words for the two sides of a mentoring scheme (issue 23).
 
-The seeds name the same roles in several ways: "an experienced *mentor city* helps a
-*mentee city* (also called "implementing city", "follower city")" (the brief, after the
-IncluCities guide and the ImpleMentoring method, where the mentor is also a "coach
-city"). A programme chooses its words from presets, each a set of whole translatable
+The seeds name the same roles in several ways. ImpleMentoring pairs "a mentor city,
+sharing experience and offering independent support and reflection to the implementing
+city" (seed 002); the method card (seed 004): "Various terminology has been used to
+describe mentoring cities, including ‘lighthouse cities,’ ‘role-model cities,’ and ‘coach
+city.’ The same for mentee cities, including the terms ‘follower city,’ ‘fellow city,’
+‘replicator city,’ and ‘coachee.’" A programme chooses its words from presets, each a set of whole translatable
 strings (singular, plural, heading, side, officer) so that translators translate each
 word in its place, or writes its own (singular and plural), which are shown exactly as
 typed in every language: they are the programme's own words.

@@ -130,6 +130,9 @@ def test_implementing_and_coach_city_are_the_words_of_every_page_e_mail_and_pdf(
     coordinator = personas.client("coordinator")
     programme_page = page(coordinator, "/programmes/test-programme/", raw=True)
     assert '<th scope="col">Implementing city side</th><th scope="col">Coach city side</th>' in programme_page
+    parties = page(coordinator, SCHEME + "parties/", raw=True)
+    assert '<option value="mentee" selected>Implementing city side</option>' in parties
+    assert '<option value="mentor">Coach city side</option>' in parties
     table = list(csv.reader(io.StringIO(coordinator.get("/programmes/test-programme/dashboard.csv").content.decode("utf-8-sig"))))
     assert table[0][3:5] == ["Implementing city side", "Coach city side"]
 

@@ -262,6 +262,7 @@ class PartyForm(forms.Form):
 
     def __init__(self, *args, programme, number=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["side"].choices = [(side, programme.terms.side_label(side)) for side in Side.values]  # its words
         if number is not None:
             # Each row's fields have their own accessible name: "Party 2: city or association".
             self.fields["organisation"].label = _("Party %(number)s: city or association") % {"number": number}

@@ -175,8 +175,9 @@ class Programme(models.Model):
         choices=MENTEE_TERM_CHOICES,
         default=MENTEE_DEFAULT,
         help_text=_(
-            "The word the programme's pages, e-mails and documents use for the city that is mentored "
-            "(“also called ‘implementing city’, ‘follower city’”)."
+            "The word the programme's pages, e-mails and documents use for the city that learns. ImpleMentoring "
+            "says “implementing city”; other programmes “‘follower city,’ ‘fellow city,’ ‘replicator city,’ and "
+            "‘coachee’” (method card)."
         ),
     )
     mentee_term_own = models.CharField(
@@ -198,7 +199,10 @@ class Programme(models.Model):
         max_length=20,
         choices=MENTOR_TERM_CHOICES,
         default=MENTOR_DEFAULT,
-        help_text=_("The word the programme's pages, e-mails and documents use for the experienced city that helps."),
+        help_text=_(
+            "The word the programme's pages, e-mails and documents use for the experienced city that helps; "
+            "other programmes say “‘lighthouse cities,’ ‘role-model cities,’ and ‘coach city’” (method card)."
+        ),
     )
     mentor_term_own = models.CharField(
         _("own word for the mentor city"),
