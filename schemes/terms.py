@@ -93,10 +93,10 @@ def validate_term(value):
         )
 
 
-def _formatted(message, term):
+def _formatted(message, **words):
     # Evaluated when shown, in the language of that moment (a page, or an e-mail in its
-    # recipient's language): the message is translated, the programme's word is not.
-    return capfirst(gettext(message) % {"term": term})
+    # recipient's language): the message is translated, the programme's own words are not.
+    return capfirst(gettext(message) % {name: str(word) for name, word in words.items()})
 
 
 formatted_lazy = lazy(_formatted, str)
@@ -111,9 +111,9 @@ def own_words(singular, plural):
         capfirst(singular),
         capfirst(plural),
         # Translators: a party's side, named with the programme's own word for its city ("learning city side").
-        formatted_lazy(gettext_noop("%(term)s side"), singular),
+        formatted_lazy(gettext_noop("%(term)s side"), term=singular),
         # Translators: a person's role, named with the programme's own word for their city ("learning city officer").
-        formatted_lazy(gettext_noop("%(term)s officer"), singular),
+        formatted_lazy(gettext_noop("%(term)s officer"), term=singular),
     )
 
 
@@ -151,6 +151,21 @@ class Terms:
         from mentoring.access import ROLE_LABELS
 
         return ROLE_LABELS.get(role, role)
+
+    def sought_label(self, sought):
+        """Who a call seeks (``CallSide``): "Implementing cities", "Coach cities", or both."""
+        if sought == "mentees":
+            return self.Mentees
+        if sought == "mentors":
+            return self.Mentors
+        # Translators: the cities a call seeks, in the programme's words ("Mentee cities and mentor cities").
+        return formatted_lazy(gettext_noop("%(mentees)s and %(mentors)s"), mentees=self.mentees, mentors=self.mentors)
+
+    def applies_label(self, side):
+        """The side a city applies for (``ApplicationSide``), in the programme's words."""
+        if side == MENTEE:
+            return formatted_lazy(gettext_noop("As one of the %(mentees)s (to learn)"), mentees=self.mentees)
+        return formatted_lazy(gettext_noop("As one of the %(mentors)s (to share experience)"), mentors=self.mentors)
 
     def officer_label(self, role):
         """A person's role in a scheme or programme ("Implementing city officer", "Coordinator")."""

@@ -253,3 +253,28 @@ def test_the_words_come_with_the_programme_no_query_more(personas, url, who):
     default = count()
     words(personas.programme, mentee_term="own", mentee_term_own="learning city", mentee_term_own_plural="learning cities")
     assert count() == default
+
+
+def test_a_call_seeks_and_welcomes_cities_in_the_programme_s_words(personas, implementing):
+    from .test_calls import _application, _call, _decide, _public
+
+    call = _call(personas)
+    anonymous = personas.client("anonymous")
+    public = page(anonymous, _public(call))
+    assert "Implementing cities and coach cities" in public
+    assert (
+        "As one of the implementing cities (to learn)" in public and "As one of the coach cities (to share experience)" in public
+    )
+    assert anonymous.post(_public(call), _application("mentee"), REMOTE_ADDR="203.0.113.5").status_code == 302
+    coordinator = personas.client("coordinator")
+    assert "Implementing cities and coach cities" in page(coordinator, call.get_absolute_url())
+    application = call.applications.get()
+    opened = page(coordinator, application.get_absolute_url())
+    assert "As one of the implementing cities (to learn)" in opened
+    assert "waiting for its coach city; its contact person is invited as Implementing city officer" in opened
+    mail.outbox.clear()
+    assert _decide(coordinator, application, "accept", "Welcome aboard!").status_code == 302
+    accepted = next(
+        message for message in mail.outbox if message.to == ["lead@newborough.example"] and "accepted" in message.body
+    )
+    assert "while its coach city is found" in " ".join(accepted.body.split())

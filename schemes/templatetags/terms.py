@@ -28,3 +28,13 @@ def officer_label(role, terms):
 @register.filter
 def role_label(role, terms):
     return _terms(terms).role_label(role)
+
+
+@register.filter
+def sought_label(sought, terms):
+    return _terms(terms).sought_label(sought)
+
+
+@register.filter
+def applies_label(side, terms):
+    return _terms(terms).applies_label(side)

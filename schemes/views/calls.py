@@ -70,7 +70,7 @@ def call_list(request, programme, access):
 
 @programme_view("edit", "call")
 def call_create(request, programme, access):
-    form = CallForm(request.POST or None)
+    form = CallForm(request.POST or None, terms=programme.terms)
     if request.method == "POST":
         saved = submission_save(
             request,
@@ -119,7 +119,7 @@ def call_detail(request, programme, access, pk):
 @programme_view("edit", "call")
 def call_edit(request, programme, access, pk):
     call = _call(programme, pk)
-    form = CallForm(request.POST or None, instance=call)
+    form = CallForm(request.POST or None, instance=call, terms=programme.terms)
     if request.method == "POST" and form.is_valid():
         try:
             call_change(form=form, actor=request.user)
