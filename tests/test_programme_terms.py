@@ -153,6 +153,9 @@ def test_implementing_and_coach_city_are_the_words_of_every_page_e_mail_and_pdf(
 
     visits = page(mentee, SCHEME + "visits/")
     assert "the implementing city sets the scene, the coach city inspires" in visits
+    needs = f"{SCHEME}needs-analysis/{personas.mentee_city.pk}/"
+    assert "Filled by: Implementing city" in page(mentee, needs)
+    assert "Filled by: Implementing city" in pdf_text(mentee.get(needs + "document.pdf?blank=1").content)
     home = page(mentee, "/")
     assert "Menteeville (Implementing city side)" in home
 
