@@ -150,6 +150,10 @@ def test_implementing_and_coach_city_are_the_words_of_every_page_e_mail_and_pdf(
     text = pdf_text(mentee.get(PLAN + "action-plan.pdf").content)
     assert "Implementing city Menteeville" in text and "Coach city Mentorburg" in text
     assert "Mentee Menteeville" not in text
+    asked = mentee.post(PLAN + "submit/")
+    assert "read-only until the implementing city records its approval" in asked.content.decode()
+    submitted = mentee.post(PLAN + "submit/", {"confirmed": "1"}, follow=True)
+    assert "submitted for approval by the implementing city" in submitted.content.decode()
 
     visits = page(mentee, SCHEME + "visits/")
     assert "the implementing city sets the scene, the coach city inspires" in visits
