@@ -146,6 +146,7 @@ def test_implementing_and_coach_city_are_the_words_of_every_page_e_mail_and_pdf(
     assert "invites you to take part as Implementing city in Test Programme #1: Scheme A" in body
     assert "Role: Implementing city, on behalf of Menteeville" in body
     assert "<td>Implementing city</td>" in page(facilitator, SCHEME + "people/", raw=True)  # the invitation waiting
+    assert "Facilitator Tester invited Nora Officer as Implementing city" in page(facilitator, SCHEME)  # recent changes
 
     text = pdf_text(mentee.get(PLAN + "action-plan.pdf").content)
     assert "Implementing city Menteeville" in text and "Coach city Mentorburg" in text
