@@ -286,3 +286,23 @@ def test_a_call_seeks_and_welcomes_cities_in_the_programme_s_words(personas, imp
         message for message in mail.outbox if message.to == ["lead@newborough.example"] and "accepted" in message.body
     )
     assert "while its coach city is found" in " ".join(accepted.body.split())
+
+
+def test_a_list_of_people_names_roles_in_the_programme_s_words(personas, implementing):
+    from .test_bulk_invitations import outcomes, post
+
+    facilitator = personas.client("facilitator")
+    people = "\n".join(
+        [
+            "Nora Officer, nora@menteeville.example, Menteeville, Implementing city",
+            "Ian Officer, ian@menteeville.example, Menteeville, implementing city officer",
+            "Marc Mentor, marc@mentorburg.example, Mentorburg, Coach city",
+            "Rita, rita@example.org, Menteeville, mayor",
+        ]
+    )
+    preview = post(facilitator, people=people, role="")
+    assert outcomes(preview) == ["new", "new", "new", "role"]
+    content = " ".join(html.unescape(preview.content.decode()).split())
+    assert "<td>Implementing city</td>" in content and "<td>Coach city</td>" in content
+    assert "Roles are: Implementing city, Coach city, Municipal association, Observer." in content
+    assert '<option value="mentee">Implementing city</option>' in content

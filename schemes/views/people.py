@@ -259,7 +259,7 @@ def _bulk_page(request, *, programme, scheme, access, where, people_url):
     organisations = _organisations(programme, scheme)
 
     def bound(data=None, files=None):
-        return BulkInvitationForm(data, files, roles=grantable, organisations=organisations, scheme=scheme)
+        return BulkInvitationForm(data, files, roles=grantable, organisations=organisations, scheme=scheme, terms=programme.terms)
 
     form = bound(request.POST or None, request.FILES or None) if request.method == "POST" else bound()
     context = {
