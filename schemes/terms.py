@@ -5,10 +5,15 @@ sharing experience and offering independent support and reflection to the implem
 city" (seed 002); the method card (seed 004): "Various terminology has been used to
 describe mentoring cities, including ‘lighthouse cities,’ ‘role-model cities,’ and ‘coach
 city.’ The same for mentee cities, including the terms ‘follower city,’ ‘fellow city,’
-‘replicator city,’ and ‘coachee.’" A programme chooses its words from presets, each a set of whole translatable
-strings (singular, plural, heading, side, officer) so that translators translate each
-word in its place, or writes its own (singular and plural), which are shown exactly as
-typed in every language: they are the programme's own words.
+‘replicator city,’ and ‘coachee.’"
+
+A programme chooses its words from presets, each a set of whole translatable strings
+(singular, plural, heading, side, officer) so that translators translate each word in
+its place, or writes its own (singular and plural, plain text, at most ``MAX_TERM``
+characters), which are shown exactly as typed in every language: they are the
+programme's own words (only the first letter of a heading or label becomes a capital).
+English articles are avoided around a term ("its mentor city", "one of the mentor
+cities") so that an own word starting with a vowel still reads right.
 
 ``Programme.terms`` returns a ``Terms`` built from the programme's row alone (no query);
 templates write ``{{ programme.terms.mentee }}`` and, for a party's side or a role,
@@ -139,7 +144,7 @@ class Terms:
         words = self.words(side)
         if words is not None:
             return words.side
-        from .models import Side
+        from .models import Side  # here: the models import this module
 
         return Side(side).label if side in Side.values else side
 
