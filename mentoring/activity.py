@@ -960,14 +960,18 @@ def _params(entries):
     if newest.data.get("kind") in DOCUMENTS:
         params["document"] = DOCUMENTS[newest.data["kind"]] % {"city": newest.data.get("city", "")}
     if "role" in newest.data:
-        params["role"] = role_name(newest.data["role"])
+        # In the programme's words ("Implementing city") when its row came with the entry.
+        programme = newest.programme if newest.programme_id and LogEntry.programme.is_cached(newest) else None
+        params["role"] = role_name(newest.data["role"], programme)
     model = apps.get_model(newest.content_type.app_label, newest.content_type.model) if newest.content_type else None
     if model is not None:
         params["thing"], params["things"] = model._meta.verbose_name, model._meta.verbose_name_plural
     return params
 
 
-def role_name(role):
+def role_name(role, programme=None):
+    if programme is not None:
+        return str(programme.terms.role_label(role))
     return str(ROLE_LABELS.get(role, role))
 
 
@@ -1013,6 +1017,7 @@ def recent_changes(scheme, limit=RECENT_CHANGES):
     for entry in entries:
         entry.key = entry.target_key
         entry.exists = entry.key is not None
+        entry.programme = scheme.programme  # the scheme's own: its words, no query
     runs = grouped(entries)[:limit]
     place = {"programme": scheme.programme.slug, "number": scheme.number}
     return [Change(run[0].time, who(run[0]), sentence(run), _link(run, place), run) for run in runs]

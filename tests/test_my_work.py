@@ -74,10 +74,10 @@ def test_a_coordinator_is_asked_to_find_mentors(personas):
 
     newtown = Organisation.objects.create(kind="city", name="Newtown", country="BE")
     scheme_create(programme=personas.programme, title="Newtown prepares", theme="x", parties=[(newtown, Side.MENTEE)])
-    assert ("Find a mentor city for Newtown", f"/programmes/test-programme/matching/{newtown.pk}/") in waiting(
+    assert ("Pair Newtown with its mentor city", f"/programmes/test-programme/matching/{newtown.pk}/") in waiting(
         personas.client("coordinator")
     )
-    assert "Find a mentor city for Newtown" not in [t for t, _u in waiting(personas.client("facilitator"))]
+    assert "Pair Newtown with its mentor city" not in [t for t, _u in waiting(personas.client("facilitator"))]
 
 
 def test_the_list_costs_the_same_for_one_scheme_or_twenty(personas, django_assert_max_num_queries):

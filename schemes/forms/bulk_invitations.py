@@ -52,14 +52,14 @@ class BulkInvitationForm(SubmitOnceMixin, forms.Form):
     )
     previewed = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20_000)
 
-    def __init__(self, *args, roles, organisations, scheme=None, **kwargs):
+    def __init__(self, *args, roles, organisations, scheme=None, terms=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.scheme = scheme
         # No role chosen in advance: a list that names no role would otherwise give
         # everyone on it the first one offered (a programme's: coordinator).
         self.fields["role"].choices = [
             ("", _("Choose a role")),
-            *((role, label) for role, label in ROLE_LABELS.items() if role in roles),
+            *((role, terms.role_label(role) if terms else label) for role, label in ROLE_LABELS.items() if role in roles),
         ]
         organisation_choices(self.fields["organisation"], organisations)
         self.lines, self.warning = [], ""

@@ -8,7 +8,7 @@ from django_countries.fields import CountryField
 from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, TextLimitMixin
 from mentoring.submissions import SubmitOnceMixin
 
-from ..models import Call
+from ..models import Call, CallSide
 from ..models.calls import MAX_QUESTIONS, QUESTION_LENGTH
 
 ANSWER_LENGTH = 5000
@@ -24,6 +24,11 @@ class CallForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.Model
             "text": forms.Textarea(attrs={"rows": 8}),
             "questions": forms.Textarea(attrs={"rows": 6}),
         }
+
+    def __init__(self, *args, terms=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if terms is not None:  # the cities sought, in the programme's words
+            self.fields["side"].choices = [(value, terms.sought_label(value)) for value, _label in CallSide.choices]
 
     def clean_questions(self):
         questions = self.cleaned_data["questions"]
@@ -65,7 +70,9 @@ class ApplicationForm(TextLimitMixin, forms.Form):
         sides = call.sides_offered()
         if len(sides) > 1:
             self.fields["side"] = forms.ChoiceField(
-                label=_("Your city applies"), choices=[(side.value, side.label) for side in sides], widget=forms.RadioSelect
+                label=_("Your city applies"),
+                choices=[(side.value, call.programme.terms.applies_label(side.value)) for side in sides],
+                widget=forms.RadioSelect,
             )
         for number, question in enumerate(call.question_list, start=1):
             self.fields[f"answer_{number}"] = forms.CharField(

@@ -29,6 +29,12 @@ def side_field():
     )
 
 
+def role_choices(roles, terms=None):
+    """The roles offered, in the order of ``ROLE_LABELS``, named in the programme's words
+    (``terms``: "Implementing city")."""
+    return [(role, terms.role_label(role) if terms else label) for role, label in ROLE_LABELS.items() if role in roles]
+
+
 class InvitationForm(PlainTextMixin, SubmitOnceMixin, forms.Form):
     """Invite a person by e-mail to a role in a programme or a scheme."""
 
@@ -42,10 +48,10 @@ class InvitationForm(PlainTextMixin, SubmitOnceMixin, forms.Form):
         label=_("Personal message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
     )
 
-    def __init__(self, *args, roles, organisations, scheme=None, **kwargs):
+    def __init__(self, *args, roles, organisations, scheme=None, terms=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.scheme = scheme
-        self.fields["role"].choices = [(role, label) for role, label in ROLE_LABELS.items() if role in roles]
+        self.fields["role"].choices = role_choices(roles, terms)
         organisation_choices(self.fields["organisation"], organisations)
         if scheme is not None:
             self.fields["organisation"].help_text = _(
@@ -80,7 +86,7 @@ class RoleGrantForm(forms.Form):
     def __init__(self, *args, roles, organisations, programme, scheme=None, giver=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.programme, self.scheme, self.giver = programme, scheme, giver
-        self.fields["role"].choices = [(role, label) for role, label in ROLE_LABELS.items() if role in roles]
+        self.fields["role"].choices = role_choices(roles, programme.terms)
         organisation_choices(self.fields["organisation"], organisations)
         if scheme is None:
             del self.fields["side"]

@@ -76,6 +76,13 @@ class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.
             "reminder_days_before_visit",
             "reminder_days_before_due",
             "associations_edit_strengths",
+            # The programme's words for the two sides (schemes/terms.py)
+            "mentee_term",
+            "mentee_term_own",
+            "mentee_term_own_plural",
+            "mentor_term",
+            "mentor_term_own",
+            "mentor_term_own_plural",
         ]
         field_classes = {"reminder_days_before_visit": ReminderDaysField, "reminder_days_before_due": ReminderDaysField}
         widgets = {
@@ -83,6 +90,8 @@ class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.
             "end_date": DateInput(),
             "facilitator_organisations": forms.CheckboxSelectMultiple,
             "benchmarks": forms.CheckboxSelectMultiple,
+            "mentee_term": forms.RadioSelect,
+            "mentor_term": forms.RadioSelect,
         }
         help_texts = {"slug": _("Lower-case letters, digits and hyphens, used in addresses: e.g. inclucities.")}
 
@@ -101,6 +110,9 @@ class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.
         )
         self.fields["default_visit_count"].validators = []
         self.fields["default_visit_count"].widget.attrs.update(min=MIN_VISITS, max=MAX_VISITS)
+        # A form posted without a choice of words (an older page, a script) keeps the programme's.
+        for name in ("mentee_term", "mentor_term"):
+            self.fields[name].required = False
 
     def clean_default_visit_count(self):
         count = self.cleaned_data["default_visit_count"]
@@ -109,6 +121,12 @@ class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.
                 _("A scheme has between %(min)s and %(max)s visits."), params={"min": MIN_VISITS, "max": MAX_VISITS}
             )
         return count
+
+    def clean_mentee_term(self):
+        return self.cleaned_data["mentee_term"] or self.instance.mentee_term
+
+    def clean_mentor_term(self):
+        return self.cleaned_data["mentor_term"] or self.instance.mentor_term
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
@@ -266,6 +284,7 @@ class PartyForm(forms.Form):
 
     def __init__(self, *args, programme, number=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["side"].choices = [(side, programme.terms.side_label(side)) for side in Side.values]  # its words
         if number is not None:
             # Each row's fields have their own accessible name: "Party 2: city or association".
             self.fields["organisation"].label = _("Party %(number)s: city or organisation") % {"number": number}

@@ -13,8 +13,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.access import ROLE_LABELS
-
 
 def token_hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
@@ -105,7 +103,8 @@ class Invitation(models.Model):
         return "pending"
 
     def get_role_display(self):
-        return ROLE_LABELS.get(self.role, self.role)
+        # In the programme's words ("Implementing city"): the e-mail and the page of the link.
+        return self.programme.terms.role_label(self.role)
 
     def get_state_display(self):
         return {

@@ -13,9 +13,20 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..terms import (
+    MAX_TERM,
+    MENTEE_DEFAULT,
+    MENTEE_TERM_CHOICES,
+    MENTOR_DEFAULT,
+    MENTOR_TERM_CHOICES,
+    OWN_WORDS,
+    terms_for,
+    validate_term,
+)
 from .organisations import COORDINATING_KINDS, PARTY_KINDS, OrganisationKind
 
 # Reminder days (Programme.reminder_days_before_visit and _before_due): whole days from 0
@@ -159,6 +170,57 @@ class Programme(models.Model):
             "comments on them; tick this to let it also write the answers."
         ),
     )
+    # The programme's words for the two sides (issue 23; schemes/terms.py): a preset,
+    # translated in every language, or its own words, shown as typed.
+    mentee_term = models.CharField(
+        _("word for the mentee city"),
+        max_length=20,
+        choices=MENTEE_TERM_CHOICES,
+        default=MENTEE_DEFAULT,
+        help_text=_(
+            "The word the programme's pages, e-mails and documents use for the city that learns. ImpleMentoring "
+            "says “implementing city”; other programmes “‘follower city,’ ‘fellow city,’ ‘replicator city,’ and "
+            "‘coachee’” (method card)."
+        ),
+    )
+    mentee_term_own = models.CharField(
+        _("own word for the mentee city"),
+        max_length=MAX_TERM,
+        blank=True,
+        validators=[validate_term],
+        help_text=_("Only with the programme's own words: in the singular, as in a sentence (“learning city”)."),
+    )
+    mentee_term_own_plural = models.CharField(
+        _("own word for the mentee city, plural"),
+        max_length=MAX_TERM,
+        blank=True,
+        validators=[validate_term],
+        help_text=_("The same word in the plural (“learning cities”)."),
+    )
+    mentor_term = models.CharField(
+        _("word for the mentor city"),
+        max_length=20,
+        choices=MENTOR_TERM_CHOICES,
+        default=MENTOR_DEFAULT,
+        help_text=_(
+            "The word the programme's pages, e-mails and documents use for the experienced city that helps; "
+            "other programmes say “‘lighthouse cities,’ ‘role-model cities,’ and ‘coach city’” (method card)."
+        ),
+    )
+    mentor_term_own = models.CharField(
+        _("own word for the mentor city"),
+        max_length=MAX_TERM,
+        blank=True,
+        validators=[validate_term],
+        help_text=_("Only with the programme's own words: in the singular, as in a sentence (“peer city”)."),
+    )
+    mentor_term_own_plural = models.CharField(
+        _("own word for the mentor city, plural"),
+        max_length=MAX_TERM,
+        blank=True,
+        validators=[validate_term],
+        help_text=_("The same word in the plural (“peer cities”)."),
+    )
     archived = models.BooleanField(_("archived"), default=False)
 
     history = HistoricalRecords()
@@ -182,6 +244,29 @@ class Programme(models.Model):
 
     def get_absolute_url(self):
         return reverse("schemes:programme", kwargs={"programme": self.slug})
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for choice, singular, plural in (
+            ("mentee_term", "mentee_term_own", "mentee_term_own_plural"),
+            ("mentor_term", "mentor_term_own", "mentor_term_own_plural"),
+        ):
+            if getattr(self, choice) != OWN_WORDS:
+                continue
+            for name in (singular, plural):
+                if not getattr(self, name).strip():
+                    errors[name] = ValidationError(
+                        _("Write the programme's own word here, or choose one of the words offered above."),
+                        code="term_missing",
+                    )
+        if errors:
+            raise ValidationError(errors)
+
+    @cached_property
+    def terms(self):
+        """The programme's words for the two sides (schemes/terms.py), read from this row."""
+        return terms_for(self)
 
     @property
     def days_before_visit(self):

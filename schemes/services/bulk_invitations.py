@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from mentoring.access import COORDINATOR, ROLE_LABELS
+from mentoring.access import COORDINATOR, MENTEE, MENTOR, ROLE_LABELS
 from mentoring.forms import MARKUP_RE
 
 from ..forms.people import CITY_ROLES, held_role_conflict, role_party
@@ -339,14 +339,19 @@ def _line(number, cells, columns):
     return line
 
 
-def _role_names():
-    """Role as written (its code or its label, in the current language or English) -> role."""
+def _role_names(terms=None):
+    """Role as written (its code or its label, in the current language or English, or in
+    the programme's words: "Implementing city", "implementing city officer") -> role."""
     names = {}
     for role, label in ROLE_LABELS.items():
         names[role] = role
         names[_key(str(label))] = role
     for role, label in SchemeRoleName.choices:
         names[_key(str(label))] = role
+    if terms is not None:
+        for role in (MENTEE, MENTOR):
+            names[_key(str(terms.role_label(role)))] = role
+            names[_key(str(terms.officer_label(role)))] = role
     return names
 
 
@@ -393,7 +398,7 @@ def batch_check(*, programme, scheme, lines, default_role, default_organisation,
         .filter(programme=programme, scheme=scheme, email__in=addresses)
         .values_list("email", flat=True)
     )
-    role_names = _role_names()
+    role_names = _role_names(programme.terms)
     organisation_names = _organisation_names(organisations)
     first_line = {}
     for row in rows:
@@ -406,6 +411,7 @@ def batch_check(*, programme, scheme, lines, default_role, default_organisation,
             grantable=grantable,
             giver=giver,
             role_names=role_names,
+            terms=programme.terms,
             organisation_names=organisation_names,
             parties=parties,
             users=users,
@@ -441,7 +447,7 @@ def _check(row, *, scheme, first_line, default_role, default_organisation, grant
     row.role = read["role_names"].get(_key(line.role)) if line.role else default_role
     if not row.role:
         row.outcome = ROLE
-        roles = ", ".join(str(label) for role, label in ROLE_LABELS.items() if role in grantable)
+        roles = ", ".join(str(read["terms"].role_label(role)) for role in ROLE_LABELS if role in grantable)
         if line.role:
             row.reason = _("Roles are: %(roles)s.") % {"roles": roles}
         else:

@@ -301,6 +301,9 @@ def demo_load():
             "start_date": datetime.date(2012, 11, 1),
             "end_date": datetime.date(2014, 5, 31),
             "funding": "European Fund for the Integration of Third Country Nationals",
+            # Its own word (seed 002): "One is a mentor city, sharing experience and offering
+            # independent support and reflection to the implementing city..."
+            "mentee_term": "implementing_city",
         },
     )
     if created:

@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mentoring.access import ASSOCIATION, COORDINATOR, FACILITATOR, MENTEE, MENTOR, OBSERVER, PARTNER, ROLE_LABELS
+from mentoring.access import ASSOCIATION, COORDINATOR, FACILITATOR, MENTEE, MENTOR, OBSERVER, PARTNER
 from mentoring.activity import log_action
 from mentoring.tasks import email_enqueue
 
@@ -270,7 +270,7 @@ def _role_given_email(*, user, programme, scheme, role, party, actor):
             "programme": programme,
             "scheme": scheme,
             "where": where if scheme else programme.name,
-            "role_label": ROLE_LABELS.get(role, role),
+            "role_label": programme.terms.role_label(role),
             "organisation": party.organisation if party else None,
             "first_step": first_step(role, scheme),
             "link": settings.SITE_URL + where.get_absolute_url(),

@@ -392,7 +392,8 @@ def _mentees_to_pair(user):
                 tasks.append(
                     Task(
                         scheme,
-                        _("Find a mentor city for %(city)s") % {"city": party.organisation.name},
+                        _("Pair %(city)s with its %(mentor)s")
+                        % {"city": party.organisation.name, "mentor": scheme.programme.terms.mentor},
                         reverse(
                             "schemes:matching_detail",
                             kwargs={"programme": scheme.programme.slug, "organisation": party.organisation_id},

@@ -436,7 +436,13 @@ def progress_for(schemes, today=None):
             )
         else:
             steps.append(
-                Step("pairing", STEP_LABELS["pairing"], _late_or(TODO, first_day, today), _("No mentor city yet"), due=first_day)
+                Step(
+                    "pairing",
+                    STEP_LABELS["pairing"],
+                    _late_or(TODO, first_day, today),
+                    _("No %(mentor)s yet") % {"mentor": scheme.programme.terms.mentor},
+                    due=first_day,
+                )
             )
         # Training: a person of each side attended.
         attended = [any(role.trained for role in scheme.roles.all() if role.role == side) for side in ("mentee", "mentor")]

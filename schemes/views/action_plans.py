@@ -88,11 +88,12 @@ def _action(plan, pk):
     return get_object_or_404(Action.objects.select_related("plan"), plan=plan, pk=pk)
 
 
-def _submit_question():
+def _submit_question(scheme):
     return {
         "title": _("Submit the final version of the action plan?"),
         "consequences": [
-            _("The plan is frozen as its final version and becomes read-only until the mentee city records its approval."),
+            _("The plan is frozen as its final version and becomes read-only until the %(mentee)s records its approval.")
+            % {"mentee": scheme.programme.terms.mentee},
             _("Who can reopen it as a draft: %(roles)s.") % {"roles": who_may("reopen", "action_plan")},
         ],
         "confirm_label": _("Submit the final version"),
@@ -224,7 +225,7 @@ def plan_detail(request, scheme, access):
             ),
             may_submit=_mentee_city_may(access, "submit", mentees),
             may_approve=_mentee_city_may(access, "approve", mentees),
-            submit_question=_submit_question(),
+            submit_question=_submit_question(scheme),
             approve_question=_approve_question(),
         ),
     )
@@ -519,7 +520,7 @@ def plan_submit_view(request, scheme, access):
     _require_mentee_city(access, "submit", scheme, request.user)
     plan = plan_for(scheme)
     if plan.status == ActionPlanStatus.DRAFT and not confirmed(request):
-        return confirm_page(request, **_submit_question(), cancel_url=_url(scheme), context=_context(scheme))
+        return confirm_page(request, **_submit_question(scheme), cancel_url=_url(scheme), context=_context(scheme))
     try:
         plan_submit(plan=plan, user=request.user)
     except PlanLocked:
@@ -527,7 +528,11 @@ def plan_submit_view(request, scheme, access):
     except ValueError as exc:
         messages.error(request, str(exc))
         return redirect(_url(scheme))
-    messages.success(request, _("The final version is frozen and submitted for approval by the mentee city."))
+    messages.success(
+        request,
+        _("The final version is frozen and submitted for approval by the %(mentee)s.")
+        % {"mentee": scheme.programme.terms.mentee},
+    )
     return redirect(_url(scheme))
 
 

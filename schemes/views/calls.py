@@ -70,7 +70,7 @@ def call_list(request, programme, access):
 
 @programme_view("edit", "call")
 def call_create(request, programme, access):
-    form = CallForm(request.POST or None)
+    form = CallForm(request.POST or None, terms=programme.terms)
     if request.method == "POST":
         saved = submission_save(
             request,
@@ -119,7 +119,7 @@ def call_detail(request, programme, access, pk):
 @programme_view("edit", "call")
 def call_edit(request, programme, access, pk):
     call = _call(programme, pk)
-    form = CallForm(request.POST or None, instance=call)
+    form = CallForm(request.POST or None, instance=call, terms=programme.terms)
     if request.method == "POST" and form.is_valid():
         try:
             call_change(form=form, actor=request.user)
@@ -210,7 +210,10 @@ def _decide(request, programme, access, pk, application_pk, decision):
                 _("%(city)s joins the programme's cities.") % {"city": application.city_name},
                 _("It gets its own scheme waiting for a mentor, where it fills its needs analysis.")
                 if mentee
-                else _("It becomes a candidate mentor city for matching, with a scheme of its own to fill its strengths."),
+                else _(
+                    "It becomes one of the candidate %(mentors)s for matching, with a scheme of its own to fill its strengths."
+                )
+                % {"mentors": programme.terms.mentors},
                 _("%(name)s (%(email)s) is invited to take part for the city, and the city is told by e-mail.")
                 % {"name": application.contact_name, "email": application.contact_email},
                 _("A decision cannot be undone here."),

@@ -58,7 +58,8 @@ def _table(request, programme):
     filterset = _schemes(request, programme)
     schemes = list(filterset.qs)
     progress = progress_for(schemes)
-    header = [_("No."), _("Scheme"), _("Theme"), _("Mentee side"), _("Mentor side"), _("Facilitators"), _("Phase")]
+    terms = programme.terms
+    header = [_("No."), _("Scheme"), _("Theme"), str(terms.mentee_side), str(terms.mentor_side), _("Facilitators"), _("Phase")]
     for label in STEP_LABELS.values():
         header += [label, _("%(step)s: detail") % {"step": label}]
     header += [_("Focus"), _("Steps done"), _("Steps counted"), _("Late"), _("Next date"), _("Next event")]

@@ -66,7 +66,8 @@ def matching_detail(request, programme, access, organisation):
             "offered": offered,
             "matching": matching,
             "points": {"needs": NEEDS_POINTS, "profile": sum(PROFILE_POINTS.values()), "availability": AVAILABILITY_POINTS},
-            "page_title": _("Mentors for %(city)s") % {"city": city.name},
+            # Translators: "Mentor cities for Capaci", in the programme's word for mentor cities.
+            "page_title": _("%(mentors)s for %(city)s") % {"mentors": programme.terms.Mentors, "city": city.name},
         },
     )
 

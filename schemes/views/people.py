@@ -44,7 +44,12 @@ def _people_page(request, *, programme, scheme, access, roles, invitations, wher
     organisations = _organisations(programme, scheme)  # read once, by the first form
     action = request.POST.get("action") if request.method == "POST" else None
     invite_form = InvitationForm(
-        request.POST if action == "invite" else None, roles=grantable, organisations=organisations, scheme=scheme, prefix="invite"
+        request.POST if action == "invite" else None,
+        roles=grantable,
+        organisations=organisations,
+        scheme=scheme,
+        terms=programme.terms,
+        prefix="invite",
     )
     grant_form = RoleGrantForm(
         request.POST if action == "grant" else None,
@@ -120,9 +125,10 @@ def _people_page(request, *, programme, scheme, access, roles, invitations, wher
     )
 
 
-def role_question(role):
+def role_question(role, terms):
     return {
-        "title": _("Remove %(name)s's role as %(role)s?") % {"name": role.user.display_name, "role": role.get_role_display()},
+        "title": _("Remove %(name)s's role as %(role)s?")
+        % {"name": role.user.display_name, "role": terms.officer_label(role.role)},
         "consequences": [
             _("They no longer see or do what this role gave them here; their account and what they wrote stay."),
             _("The role can be given again at any time."),
@@ -184,7 +190,7 @@ def programme_role_remove(request, programme, access, pk):
     if not confirmed(request):
         return confirm_page(
             request,
-            **role_question(role),
+            **role_question(role, programme.terms),
             context={"programme": programme},
             cancel_url=reverse("schemes:programme_people", kwargs={"programme": programme.slug}),
         )
@@ -202,7 +208,7 @@ def scheme_role_remove(request, scheme, access, pk):
     elif not confirmed(request):
         return confirm_page(
             request,
-            **role_question(role),
+            **role_question(role, scheme.programme.terms),
             context={"programme": scheme.programme, "scheme": scheme},
             cancel_url=reverse("schemes:scheme_people", kwargs={"programme": scheme.programme.slug, "number": scheme.number}),
         )
@@ -253,7 +259,7 @@ def _bulk_page(request, *, programme, scheme, access, where, people_url):
     organisations = _organisations(programme, scheme)
 
     def bound(data=None, files=None):
-        return BulkInvitationForm(data, files, roles=grantable, organisations=organisations, scheme=scheme)
+        return BulkInvitationForm(data, files, roles=grantable, organisations=organisations, scheme=scheme, terms=programme.terms)
 
     form = bound(request.POST or None, request.FILES or None) if request.method == "POST" else bound()
     context = {
