@@ -304,5 +304,8 @@ def test_a_list_of_people_names_roles_in_the_programme_s_words(personas, impleme
     assert outcomes(preview) == ["new", "new", "new", "role"]
     content = " ".join(html.unescape(preview.content.decode()).split())
     assert "<td>Implementing city</td>" in content and "<td>Coach city</td>" in content
-    assert "Roles are: Implementing city, Coach city, Municipal association, Observer." in content
+    assert (
+        "Roles are: Implementing city, Coach city, Municipal association, "
+        "Service provider or civil-society organisation, Observer." in content
+    )
     assert '<option value="mentee">Implementing city</option>' in content
