@@ -224,6 +224,21 @@ RULES = {
         "edit": {MENTEE, MENTOR, FACILITATOR},
         "export": ALL_ROLES,
     },
+    # A community of practice's plans (issue 23: "each city has its own needs analysis,
+    # self-assessment and action plan, and peers comment on each other's"): a peer city's
+    # officers (mentee or mentor role, for that city: ``Access.can_for``) write, freeze,
+    # submit, approve and revise their own city's plan and record its implementation; the
+    # other peers, the associations and the organisers comment on it.
+    "community_plan": {
+        "view": ALL_ROLES,
+        "edit": {MENTEE, MENTOR, FACILITATOR},
+        "comment": {MENTEE, MENTOR, ASSOCIATION, FACILITATOR, COORDINATOR},
+        "submit": {MENTEE, MENTOR},
+        "approve": {MENTEE, MENTOR},
+        "reopen": {FACILITATOR, COORDINATOR},
+        "revise": {MENTEE, MENTOR, FACILITATOR},
+        "export": ALL_ROLES,
+    },
     "action_plan_version": {
         "view": ALL_ROLES,
         "edit": {MENTEE, FACILITATOR},  # freezing a version
@@ -324,6 +339,7 @@ DOCUMENT_LABELS = {
     "visit_report": gettext_lazy("Visit report"),
     "action_plan": gettext_lazy("Action plan"),
     "action_plan_draft": gettext_lazy("Draft action plan: actions, needs, consultations"),
+    "community_plan": gettext_lazy("A city's action plan in a community of practice (its own officers write it, peers comment)"),
     "action_plan_version": gettext_lazy("Action plan versions"),
     "implementation_update": gettext_lazy("Implementation updates"),
     "training": gettext_lazy("Training"),

@@ -116,6 +116,9 @@ action_plan_urls = [
 scheme_urls = [
     path("visits/", include(visit_urls)),
     path("action-plan/", include(action_plan_urls)),
+    # A community of practice's plans (issue 23): each peer city's own plan, the same
+    # pages under the city's id, named city_<name> (schemes.views.community_plans).
+    path("action-plan/<int:city>/", include([path(str(p.pattern), p.callback, name=f"city_{p.name}") for p in action_plan_urls])),
     path("", schemes.scheme_detail, name="scheme"),
     path("edit/", schemes.scheme_edit, name="scheme_edit"),
     path("parties/", schemes.scheme_parties, name="scheme_parties"),

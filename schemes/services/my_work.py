@@ -117,7 +117,12 @@ def _scope(user, schemes, today=None):
             .annotate(**next_meeting_annotations(today or timezone.localdate(), "scheme_id"))
         ),
         parties=list(SchemeParty.objects.filter(scheme_id__in=schemes).select_related("organisation").order_by("pk")),
-        plans=dict(ActionPlan.objects.filter(scheme_id__in=schemes).order_by().values_list("scheme_id", "status")),
+        # The shared plans (a community city's own plan is not in these tasks yet).
+        plans=dict(
+            ActionPlan.objects.filter(scheme_id__in=schemes, organisation__isnull=True)
+            .order_by()
+            .values_list("scheme_id", "status")
+        ),
         responses=list(Response.objects.filter(scheme_id__in=schemes).select_related("organisation", "template").order_by("pk")),
         schemes=schemes,
     )

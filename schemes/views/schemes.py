@@ -17,6 +17,7 @@ from mentoring.submissions import submission_save
 
 from ..forms.setup import PartyFormSet, SchemeCreateForm, SchemeForm
 from ..models import PoliticalCommitment, SchemeKind, SchemeRole, Side
+from ..services.action_plans import plans_of_cities
 from ..services.attachments import form_context, with_attachments, with_files_flag
 from ..services.benchmark_stages import stages_follow_scheme
 from ..services.evidence import evidence_pack
@@ -103,6 +104,8 @@ def scheme_detail(request, scheme, access):
         **form_context(),
         "styles": scheme_styles(scheme),
         "plan": progress.plan,
+        # A community of practice: each peer city's own plan, with its status (two queries).
+        "city_plans": plans_of_cities(scheme) if scheme.kind == SchemeKind.COMMUNITY else None,
         "changes": recent_changes(scheme),
         # A mentoring scheme with mentee cities and no mentor city waits for a match.
         "waiting_city": next(
