@@ -53,9 +53,7 @@ class Community:
 
     def __init__(self, personas, django_user_model, count=4, names=CITIES):
         self.p = personas
-        self.cities = [
-            Organisation.objects.create(kind=OrganisationKind.CITY, name=name, country="EU") for name in names[:count]
-        ]
+        self.cities = [Organisation.objects.create(kind=OrganisationKind.CITY, name=name, country="EU") for name in names[:count]]
         self.scheme = scheme_create(
             programme=personas.programme,
             title="Welcoming cities together",
@@ -266,3 +264,18 @@ def test_the_scheme_page_costs_the_same_for_two_cities_or_eight(personas, django
     two = measure(2, ("Aachen", "Bruges"))
     eight = measure(8, ("Cork", "Delft", "Essen", "Faro", "Ghent", "Haarlem", "Ivrea", "Jena"))
     assert eight <= two
+
+
+def test_each_citys_plan_is_frozen_when_a_visit_is_held(community):
+    antwerp, bologna = community.cities[:2]
+    community.client("Antwerp").post(community.plan_url(antwerp, "actions/new/"), action_data("Antwerp's desk"))
+    community.client("Bologna").post(community.plan_url(bologna, "actions/new/"), action_data("Bologna's buddies"))
+    facilitator = community.p.client("facilitator")
+    url = f"{community.base}visits/1/record/"
+    seen = facilitator.get(url).context["form"]["seen_version"].value()
+    data = {"status": "held", "notes": "", "outcomes": "Good start.", "next_steps": "", "seen_version": seen}
+    assert facilitator.post(url, data).status_code == 302
+    frozen = {plan.organisation.name: list(plan.versions.values_list("label", flat=True)) for plan in ActionPlan.objects.all()}
+    assert frozen == {"Antwerp": ["Draft after visit 1"], "Bologna": ["Draft after visit 1"]}
+    snapshot = ActionPlan.objects.get(organisation=bologna).versions.get().snapshot
+    assert snapshot["mentee"] == "Bologna" and [a["action"] for a in snapshot["actions"]] == ["Bologna's buddies"]
