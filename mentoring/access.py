@@ -239,13 +239,13 @@ RULES = {
         "revise": {MENTEE, MENTOR, FACILITATOR},
         "export": ALL_ROLES,
     },
-    # A community of practice's peers comment on each other's needs analysis and strengths
-    # (issue 23), as the mentor side comments on a mentee's: a city's officers (mentee or
-    # mentor role, acting for a peer city) on another peer city's document; editing stays
-    # the city's own.
+    # A community of practice's peers comment on each other's needs analysis, strengths and
+    # self-assessment (issue 23), as the mentor side comments on a mentee's: a city's
+    # officers (mentee or mentor role, acting for a peer city) on another peer city's
+    # document, and the organisers; editing stays the city's own.
     "community_peer_review": {
         "view": ALL_ROLES,
-        "comment": {MENTEE, MENTOR},
+        "comment": {MENTEE, MENTOR, FACILITATOR, COORDINATOR},
     },
     "action_plan_version": {
         "view": ALL_ROLES,
@@ -349,7 +349,7 @@ DOCUMENT_LABELS = {
     "action_plan_draft": gettext_lazy("Draft action plan: actions, needs, consultations"),
     "community_plan": gettext_lazy("A city's action plan in a community of practice (its own officers write it, peers comment)"),
     "community_peer_review": gettext_lazy(
-        "Community of practice: a peer city's needs analysis and strengths (other peers comment)"
+        "Community of practice: a peer city's needs analysis, strengths and self-assessment (other peers comment)"
     ),
     "action_plan_version": gettext_lazy("Action plan versions"),
     "implementation_update": gettext_lazy("Implementation updates"),

@@ -543,6 +543,7 @@ ACTIONS = {
     "self_assessment.saved": Action(None, sentence=_ratings, group="object", folds=True),
     "self_assessment.submitted": Action(_("%(who)s submitted %(city)s's self-assessment (%(round)s)"), group="object"),
     "self_assessment.round_started": Action(_("%(who)s started %(city)s's re-assessment (%(round)s)"), group="object"),
+    "self_assessment.commented": Action(_("%(who)s commented on %(city)s's self-assessment (%(round)s)"), group="object"),
     # People.
     "role.given": Action(
         _("%(who)s gave %(label)s the role of %(role)s"),

@@ -23,6 +23,8 @@ from schemes.models import (
     OrganisationKind,
     SchemeKind,
     SchemeRole,
+    SelfAssessment,
+    SelfAssessmentComment,
     Side,
 )
 from schemes.services.action_plans import plan_get_or_create
@@ -59,6 +61,7 @@ class Community:
             title="Welcoming cities together",
             theme="Reception",
             kind=SchemeKind.COMMUNITY,
+            benchmark=personas.a.benchmark,
             parties=[(city, Side.PEER) for city in self.cities],
         )
         parties = {party.organisation_id: party for party in self.scheme.parties.all()}
@@ -279,3 +282,26 @@ def test_each_citys_plan_is_frozen_when_a_visit_is_held(community):
     assert frozen == {"Antwerp": ["Draft after visit 1"], "Bologna": ["Draft after visit 1"]}
     snapshot = ActionPlan.objects.get(organisation=bologna).versions.get().snapshot
     assert snapshot["mentee"] == "Bologna" and [a["action"] for a in snapshot["actions"]] == ["Bologna's buddies"]
+
+
+def test_peers_comment_on_each_others_self_assessment_and_never_edit_it(community, personas):
+    antwerp = community.cities[0]
+    SelfAssessment.objects.create(scheme=community.scheme, city=antwerp, benchmark=community.scheme.benchmark, round=1)
+    url = f"{community.base}self-assessment/{antwerp.pk}/"
+    peer = community.client("Cluj")  # the mentee role, acting for Cluj
+    page = peer.get(url).content.decode()
+    assert "Comments from the peers" in page and "Add the comment" in page
+    response = peer.post(url + "comments/", {"round-comment-text": "Your evidence on KF3 is strong: share the survey?"})
+    assert response.status_code == 302 and response["Location"].endswith("#comments")
+    comment = SelfAssessmentComment.objects.get()
+    assert comment.author == community.users["Cluj"] and comment.assessment.city == antwerp
+    assert "Your evidence on KF3 is strong" in community.client("Antwerp").get(url).content.decode()
+    # Commenting never edits: the round's levels stay Antwerp's to give.
+    assert peer.post(url, {}).status_code == 403
+    # An empty comment is the form again, with its error.
+    assert peer.post(url + "comments/", {"round-comment-text": ""}).status_code == 200
+    assert SelfAssessmentComment.objects.count() == 1
+    # A mentoring scheme's self-assessments have no comments.
+    mentoring = f"/programmes/test-programme/schemes/1/self-assessment/{personas.mentee_city.pk}/comments/"
+    assert personas.client("mentor").post(mentoring, {"round-comment-text": "Hello"}).status_code == 404
+    assert "Comments from the peers" not in personas.client("mentor").get(mentoring[: -len("comments/")]).content.decode()

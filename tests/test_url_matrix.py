@@ -571,6 +571,9 @@ TABLE.update(
         for name in CITY_PLAN_NAMES
     }
 )
+# Peers comment on each other's self-assessment in a community of practice: scheme A's
+# self-assessments have no comments (404 for everyone, once signed in).
+TABLE["schemes:self_assessment_comment"] = row("scheme", POST_ONLY, _not_a_peer(action(IN_PROGRAMME)), child_first=True)
 
 # The questionnaire engine: the needs analysis of the mentee city (section filled by the
 # mentee city) and the strengths of the mentor city. Everyone of the scheme reads them.
