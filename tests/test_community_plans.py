@@ -120,7 +120,9 @@ def test_each_city_writes_its_own_plan_and_the_community_has_four(community):
     # The shared address lists them too; its other pages do not exist in a community.
     page = community.client("Bologna").get(community.base + "action-plan/").content.decode()
     assert all(community.plan_url(city) in page for city in community.cities)
-    assert community.client("Bologna").get(community.base + "action-plan/needs/").status_code == 404
+    response = community.client("Bologna").get(community.base + "action-plan/versions/1/")
+    assert response.status_code == 302 and response["Location"] == community.base + "action-plan/"
+    assert community.client("Bologna").post(community.base + "action-plan/actions/new/", action_data("x")).status_code == 404
 
 
 def test_opening_a_plan_writes_nothing_its_first_change_creates_it(community):

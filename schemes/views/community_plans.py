@@ -17,6 +17,8 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mentoring.access import refuse, require, scheme_for
@@ -71,7 +73,8 @@ def plan_view(action, document="action_plan"):
     """``scheme_view(action, document)`` for a page of an action plan: with a ``city`` in
     the address, the page of that peer city's plan (the view gets ``peer``, its party),
     checked by ``community_plan``'s rule. A community's shared address has only its list
-    page (the view with ``view`` on ``action_plan``): every other is a 404."""
+    page (the view with ``view`` on ``action_plan``): its other pages lead there (a GET,
+    as from a link of the activity log) or are a 404 (a POST)."""
     act = COMMUNITY_ACTS[(action, document)]
 
     def decorator(view):
@@ -81,6 +84,10 @@ def plan_view(action, document="action_plan"):
             scheme, access = scheme_for(request.user, programme, number)
             if city is None:
                 if scheme.kind == SchemeKind.COMMUNITY and (action, document) != ("view", "action_plan"):
+                    # A link of the shared plan (the activity log's, an old bookmark) leads
+                    # to the list of the cities' plans; nothing is written there.
+                    if request.method in ("GET", "HEAD"):
+                        return redirect(reverse("schemes:action_plan", kwargs={"programme": programme, "number": scheme.number}))
                     raise Http404(_("In a community of practice, each city has its own action plan."))
                 require(access, action, document, user=request.user)
                 return view(request, scheme, access, *args, **kwargs)

@@ -20,7 +20,7 @@ from mentoring.pages import confirm_page, confirmed, form_page, history_view, re
 from mentoring.submissions import submission_save
 
 from ..forms.visit_reports import ReportItemForm, ReportResponseForm
-from ..models import ActionPlanStatus, ReportItemKind
+from ..models import ActionPlanStatus, ReportItemKind, SchemeKind
 from ..services.action_plans import PlanLocked, plan_for
 from ..services.visit_reports import (
     grouped,
@@ -72,7 +72,8 @@ def visit_report(request, scheme, access, visit):
             access=access,
             kinds=grouped(items),
             items=items,
-            plan_editable=plan.status == ActionPlanStatus.DRAFT,
+            # A community of practice has no shared plan: each city's own plan takes its actions.
+            plan_editable=plan.status == ActionPlanStatus.DRAFT and scheme.kind != SchemeKind.COMMUNITY,
             to_action_question=_to_action_question(),
             page_title=_title(visit),
         ),
@@ -225,6 +226,8 @@ def item_to_action(request, scheme, access, visit, item):
     item = _item(visit, item)
     if item.kind != ReportItemKind.RECOMMENDATION:
         raise Http404(_("Only a recommendation becomes an action."))
+    if scheme.kind == SchemeKind.COMMUNITY:  # no shared plan: each city writes its own (issue 23)
+        raise Http404(_("In a community of practice, each city has its own action plan."))
     plan_url = reverse("schemes:action_plan", kwargs={"programme": scheme.programme.slug, "number": scheme.number})
     if plan_for(scheme).status != ActionPlanStatus.DRAFT:
         messages.error(request, PlanLocked.message)
