@@ -307,3 +307,20 @@ def test_peers_comment_on_each_others_self_assessment_and_never_edit_it(communit
     mentoring = f"/programmes/test-programme/schemes/1/self-assessment/{personas.mentee_city.pk}/comments/"
     assert personas.client("mentor").post(mentoring, {"round-comment-text": "Hello"}).status_code == 404
     assert "Comments from the peers" not in personas.client("mentor").get(mentoring[: -len("comments/")]).content.decode()
+
+
+def test_only_the_city_attaches_the_decision_of_its_plans_approval(community):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from schemes.models import Attachment
+
+    pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    antwerp = community.cities[0]
+    plan = plan_get_or_create(scheme=community.scheme, city=antwerp)
+    url = f"{community.base}attachments/approval/{plan.pk}/add/"
+    # Cluj's officer holds the mentee role, as Antwerp's does: still not Antwerp's.
+    response = community.client("Cluj").post(url, {"file": SimpleUploadedFile("decision.pdf", pdf)})
+    assert response.status_code == 403 and not Attachment.objects.exists()
+    response = community.client("Antwerp").post(url, {"file": SimpleUploadedFile("decision.pdf", pdf)})
+    assert response.status_code == 302 and response["Location"].startswith(community.plan_url(antwerp))
+    assert Attachment.objects.count() == 1
