@@ -324,3 +324,16 @@ def test_only_the_city_attaches_the_decision_of_its_plans_approval(community):
     response = community.client("Antwerp").post(url, {"file": SimpleUploadedFile("decision.pdf", pdf)})
     assert response.status_code == 302 and response["Location"].startswith(community.plan_url(antwerp))
     assert Attachment.objects.count() == 1
+
+
+def test_a_peers_comment_is_told_to_the_citys_own_officers(community):
+    from mentoring.models import Notification
+
+    antwerp = community.cities[0]
+    community.client("Antwerp").post(community.plan_url(antwerp, "actions/new/"), action_data("Buddy scheme"))
+    action = Action.objects.get()
+    community.client("Bologna").post(
+        community.plan_url(antwerp, f"actions/{action.pk}/comments/new/"), {f"comment-{action.pk}-text": "How many buddies?"}
+    )
+    told = set(Notification.objects.filter(entry__action="action.commented").values_list("recipient__email", flat=True))
+    assert told == {community.users["Antwerp"].email}

@@ -614,7 +614,11 @@ def action_comment_add(*, form, action, user):
         obj=comment,
         scheme=action.plan.scheme,
         label=action.action,
-        data={"action": action.pk, **({"mentions": form.mentioned_ids()} if getattr(form, "people", None) else {})},
+        data={
+            "action": action.pk,
+            **({"plan_city": action.plan.organisation_id} if action.plan.organisation_id else {}),
+            **({"mentions": form.mentioned_ids()} if getattr(form, "people", None) else {}),
+        },
     )
     return comment
 
