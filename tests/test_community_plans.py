@@ -337,3 +337,15 @@ def test_a_peers_comment_is_told_to_the_citys_own_officers(community):
     )
     told = set(Notification.objects.filter(entry__action="action.commented").values_list("recipient__email", flat=True))
     assert told == {community.users["Antwerp"].email}
+
+
+def test_a_peer_association_has_no_plan_of_its_own(community):
+    from schemes.models import SchemeParty
+
+    association = Organisation.objects.create(kind=OrganisationKind.ASSOCIATION, name="Cities' League", country="EU")
+    SchemeParty.objects.create(scheme=community.scheme, organisation=association, side=Side.PEER, order=9)
+    page = community.client("Antwerp").get(community.base).content.decode()
+    assert "Action plan of Cities" not in page and page.count("Action plan of ") == 4
+    assert community.client("Antwerp").get(community.plan_url(association)).status_code == 404
+    progress = progress_for([community.scheme])[community.scheme.pk]
+    assert progress.step("approval").detail == "0 of 4 plans approved"

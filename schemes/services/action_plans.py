@@ -32,6 +32,7 @@ from ..models import (
     Answer,
     ImplementationUpdate,
     Need,
+    OrganisationKind,
     PlanConsultation,
     Side,
     TemplateKind,
@@ -99,9 +100,13 @@ def plan_get_or_create(*, scheme, city=None):
 
 
 def plans_of_cities(scheme):
-    """A community of practice's plans, one per peer city in the parties' order: (party,
-    plan or None), in two queries."""
-    parties = list(scheme.parties.filter(side=Side.PEER).select_related("organisation").order_by("order", "pk"))
+    """A community of practice's plans, one per peer city in the parties' order (a peer
+    association has none): (party, plan or None), in two queries."""
+    parties = list(
+        scheme.parties.filter(side=Side.PEER, organisation__kind=OrganisationKind.CITY)
+        .select_related("organisation")
+        .order_by("order", "pk")
+    )
     plans = {plan.organisation_id: plan for plan in scheme.action_plans.filter(organisation__isnull=False)}
     return [(party, plans.get(party.organisation_id)) for party in parties]
 
