@@ -349,3 +349,17 @@ def test_a_peer_association_has_no_plan_of_its_own(community):
     assert community.client("Antwerp").get(community.plan_url(association)).status_code == 404
     progress = progress_for([community.scheme])[community.scheme.pk]
     assert progress.step("approval").detail == "0 of 4 plans approved"
+
+
+def test_a_submitted_city_plan_waits_for_its_own_officers(community):
+    from schemes.services.my_work import tasks_for
+
+    cluj = community.cities[2]
+    officer = community.client("Cluj")
+    officer.post(community.plan_url(cluj, "actions/new/"), action_data("Language café"))
+    officer.post(community.plan_url(cluj, "submit/"), {"confirmed": "1"})
+    task = next(t for t in tasks_for(community.users["Cluj"]) if t.text == "Record the approval of Cluj's action plan")
+    assert task.url == community.plan_url(cluj)
+    # Nobody else's task: Cluj's plan is Cluj's to approve.
+    assert not any("approval" in t.text for t in tasks_for(community.users["Dortmund"]))
+    assert not any("approval" in t.text for t in tasks_for(community.users["Antwerp"]))
