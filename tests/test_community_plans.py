@@ -172,6 +172,8 @@ def test_the_city_alone_submits_and_approves_its_plan(community):
     cluj = community.cities[2]
     officer = community.client("Cluj")
     officer.post(community.plan_url(cluj, "actions/new/"), action_data("Language café"))
+    officer.post(community.plan_url(cluj, "actions/new/"), action_data("Job fair"))
+    assert progress_for([community.scheme])[community.scheme.pk].step("action_plan").detail == "1 of 4 plans started"
     assert community.client("Dortmund").post(community.plan_url(cluj, "submit/"), {"confirmed": "1"}).status_code == 403
     assert officer.post(community.plan_url(cluj, "submit/"), {"confirmed": "1"}).status_code == 302
     assert ActionPlan.objects.get(organisation=cluj).status == "submitted"

@@ -261,10 +261,11 @@ def _city_plan_annotations():
     )
 
     def count(queryset):
-        return Coalesce(Subquery(queryset.order_by().values("scheme").annotate(n=Count("pk")).values("n")), 0)
+        # Distinct plans: the joins (a plan's actions, the city's parties) repeat its row.
+        return Coalesce(Subquery(queryset.order_by().values("scheme").annotate(n=Count("pk", distinct=True)).values("n")), 0)
 
     return {
-        "city_plans_started": count(of_peers.filter(actions__isnull=False).distinct()),
+        "city_plans_started": count(of_peers.filter(actions__isnull=False)),
         "city_plans_submitted": count(of_peers.filter(status=ActionPlanStatus.SUBMITTED)),
         "city_plans_approved": count(of_peers.filter(Q(status=ActionPlanStatus.APPROVED) | Q(approved_version__isnull=False))),
     }
