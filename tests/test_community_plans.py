@@ -365,3 +365,22 @@ def test_a_submitted_city_plan_waits_for_its_own_officers(community):
     # Nobody else's task: Cluj's plan is Cluj's to approve.
     assert not any("approval" in t.text for t in tasks_for(community.users["Dortmund"]))
     assert not any("approval" in t.text for t in tasks_for(community.users["Antwerp"]))
+
+
+def test_the_recent_changes_link_to_the_citys_own_plan(community):
+    from mentoring.activity import recent_changes
+
+    bologna = community.cities[1]
+    community.client("Bologna").post(community.plan_url(bologna, "actions/new/"), action_data("Buddy scheme"))
+    change = recent_changes(community.scheme)[0]
+    assert change.url.startswith(community.plan_url(bologna))
+
+
+def test_a_mentoring_plans_version_still_links_to_the_shared_plan(personas):
+    from mentoring.activity import recent_changes
+
+    facilitator = personas.client("facilitator")
+    facilitator.post("/programmes/test-programme/schemes/1/action-plan/actions/new/", action_data("Welcome desk"))
+    facilitator.post("/programmes/test-programme/schemes/1/action-plan/versions/freeze/", {"label": "Draft one"})
+    urls = [change.url for change in recent_changes(personas.a)]
+    assert "/programmes/test-programme/schemes/1/action-plan/versions/1/" in urls
