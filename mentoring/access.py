@@ -228,6 +228,29 @@ RULES = {
         "edit": {MENTEE, MENTOR, FACILITATOR},
         "export": ALL_ROLES,
     },
+    # A community of practice's plans (issue 23: "each city has its own needs analysis,
+    # self-assessment and action plan, and peers comment on each other's"): a peer city's
+    # officers (mentee or mentor role, for that city: ``Access.can_for``) write, freeze,
+    # submit, approve and revise their own city's plan and record its implementation; the
+    # other peers, the associations and the organisers comment on it.
+    "community_plan": {
+        "view": ALL_ROLES,
+        "edit": {MENTEE, MENTOR, FACILITATOR},
+        "comment": {MENTEE, MENTOR, ASSOCIATION, FACILITATOR, COORDINATOR},
+        "submit": {MENTEE, MENTOR},
+        "approve": {MENTEE, MENTOR},
+        "reopen": {FACILITATOR, COORDINATOR},
+        "revise": {MENTEE, MENTOR, FACILITATOR},
+        "export": ALL_ROLES,
+    },
+    # A community of practice's peers comment on each other's needs analysis, strengths and
+    # self-assessment (issue 23), as the mentor side comments on a mentee's: a city's
+    # officers (mentee or mentor role, acting for a peer city) on another peer city's
+    # document, and the organisers; editing stays the city's own.
+    "community_peer_review": {
+        "view": ALL_ROLES,
+        "comment": {MENTEE, MENTOR, FACILITATOR, COORDINATOR},
+    },
     "action_plan_version": {
         "view": ALL_ROLES,
         "edit": {MENTEE, FACILITATOR},  # freezing a version
@@ -328,6 +351,10 @@ DOCUMENT_LABELS = {
     "visit_report": gettext_lazy("Visit report"),
     "action_plan": gettext_lazy("Action plan"),
     "action_plan_draft": gettext_lazy("Draft action plan: actions, needs, consultations"),
+    "community_plan": gettext_lazy("A city's action plan in a community of practice (its own officers write it, peers comment)"),
+    "community_peer_review": gettext_lazy(
+        "Community of practice: a peer city's needs analysis, strengths and self-assessment (other peers comment)"
+    ),
     "action_plan_version": gettext_lazy("Action plan versions"),
     "implementation_update": gettext_lazy("Implementation updates"),
     "training": gettext_lazy("Training"),

@@ -41,8 +41,8 @@ from datetime import date, datetime
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Case, CharField, Max, OuterRef, Q, Subquery, When
-from django.db.models.functions import Cast
+from django.db.models import Case, CharField, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -547,6 +547,7 @@ ACTIONS = {
     "self_assessment.saved": Action(None, sentence=_ratings, group="object", folds=True),
     "self_assessment.submitted": Action(_("%(who)s submitted %(city)s's self-assessment (%(round)s)"), group="object"),
     "self_assessment.round_started": Action(_("%(who)s started %(city)s's re-assessment (%(round)s)"), group="object"),
+    "self_assessment.commented": Action(_("%(who)s commented on %(city)s's self-assessment (%(round)s)"), group="object"),
     # People.
     "role.given": Action(
         _("%(who)s gave %(label)s the role of %(role)s"),
@@ -790,8 +791,14 @@ def changed_fields(form):
 RECENT_CHANGES = 10  # lines on a scheme's page
 READ = 60  # the entries read to make them (a line groups several)
 
+
 # The column of each kind of object its address needs, besides its id (read with the
 # check that it still exists).
+def _plan_city(path):
+    """The city of a community's plan (issue 23) as text, "" for a scheme's shared plan."""
+    return Coalesce(Cast(path, output_field=CharField()), Value(""))
+
+
 KEYS = {
     "schemes.visit": "order",
     "schemes.agendaitem": "visit__order",
@@ -799,13 +806,34 @@ KEYS = {
     "schemes.comment": "response__organisation_id",
     "schemes.selfassessment": "city_id",
     "schemes.localsupportgroupmember": "group__city_id",
-    "schemes.actionplanversion": "number",
+    # A version's number and its plan's city ("3:" for the shared plan's, "3:12").
+    "schemes.actionplanversion": Concat(
+        Cast("number", output_field=CharField()), Value(":"), _plan_city("plan__organisation_id")
+    ),
+    "schemes.actionplan": _plan_city("organisation_id"),
+    "schemes.action": _plan_city("plan__organisation_id"),
+    "schemes.actioncomment": _plan_city("action__plan__organisation_id"),
+    "schemes.planconsultation": _plan_city("plan__organisation_id"),
     "schemes.visitreportitem": "visit__order",
 }
 
 
 def _url(name, place, **kwargs):
     return reverse(f"schemes:{name}", kwargs={**place, **kwargs})
+
+
+def _plan_url(place, entry, name="action_plan", city=None, **kwargs):
+    """A page of the shared plan, or of a community city's own plan (its city the entry's
+    key: ``KEYS``)."""
+    city = entry.key if city is None else city
+    if city:
+        return _url(f"city_{name}", place, city=city, **kwargs)
+    return _url(name, place, **kwargs)
+
+
+def _version_url(place, entry):
+    number, _sep, city = entry.key.partition(":")
+    return _plan_url(place, entry, "action_plan_version", city=city, version=number)
 
 
 def _document_url(place, entry, suffix=""):
@@ -842,11 +870,11 @@ LINKS = {
     "schemes.mentoringevaluation": lambda place, entry: _url("closing", place) + f"#evaluation-{entry.object_id}",
     "schemes.disseminationoutput": lambda place, entry: _url("closing", place) + f"#output-{entry.object_id}",
     "schemes.supportgap": lambda place, entry: _url("closing", place) + f"#gap-{entry.object_id}",
-    "schemes.action": lambda place, entry: _url("action_plan", place) + f"#action-{entry.object_id}",
-    "schemes.actioncomment": lambda place, entry: _url("action_plan", place) + f"#action-{entry.data.get('action')}",
-    "schemes.actionplan": lambda place, entry: _url("action_plan", place),
-    "schemes.planconsultation": lambda place, entry: _url("action_plan", place) + f"#consultation-{entry.object_id}",
-    "schemes.actionplanversion": lambda place, entry: _url("action_plan_version", place, version=entry.key),
+    "schemes.action": lambda place, entry: _plan_url(place, entry) + f"#action-{entry.object_id}",
+    "schemes.actioncomment": lambda place, entry: _plan_url(place, entry) + f"#action-{entry.data.get('action')}",
+    "schemes.actionplan": lambda place, entry: _plan_url(place, entry),
+    "schemes.planconsultation": lambda place, entry: _plan_url(place, entry) + f"#consultation-{entry.object_id}",
+    "schemes.actionplanversion": _version_url,
     "schemes.response": _document_part_url,
     "schemes.comment": _document_part_url,
     "schemes.selfassessment": lambda place, entry: _url("self_assessment", place, organisation=entry.key),
@@ -861,10 +889,12 @@ LIST_LINKS = {
     "schemes.agendaitem": lambda place, entry: _url("visits", place),
     "schemes.meeting": lambda place, entry: _url("meetings", place),
     "schemes.visitreportitem": lambda place, entry: _url("visits", place),
-    "schemes.action": lambda place, entry: _url("action_plan", place),
-    "schemes.actioncomment": lambda place, entry: _url("action_plan", place),
-    "schemes.actionplanversion": lambda place, entry: _url("action_plan", place) + "#versions",
-    "schemes.planconsultation": lambda place, entry: _url("action_plan", place) + "#consultation",
+    "schemes.action": lambda place, entry: _plan_url(place, entry),
+    "schemes.actioncomment": lambda place, entry: _plan_url(place, entry),
+    "schemes.actionplanversion": lambda place, entry: (
+        _plan_url(place, entry, city=(entry.key or "").partition(":")[2]) + "#versions"
+    ),
+    "schemes.planconsultation": lambda place, entry: _plan_url(place, entry) + "#consultation",
     "schemes.schemerole": lambda place, entry: _url("scheme_people", place),
     "schemes.invitation": lambda place, entry: _url("scheme_people", place),
 }

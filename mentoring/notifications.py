@@ -8,7 +8,8 @@ The rules, one line per action code, name kinds of people (``WHO``):
 - ``facilitators``, ``parties``, ``scheme``: the scheme's facilitators, the officers of
   its parties (mentee, mentor, association), everyone with a role in it;
 - ``owners``: the officers acting for the city whose document it is (``data["organisation"]``);
-- ``plan_owners``: the mentee side's officers (the action plan is the mentee city's);
+- ``plan_owners``: the mentee side's officers (the action plan is the mentee city's; a
+  community city's own plan, ``data["plan_city"]``: that city's officers);
 - ``thread``: who wrote in the comment's thread (the question and its replies);
 - ``action_thread``: who commented on the same action of the action plan;
 - ``inviter``: who sent the invitation; ``given``: the person given a role;
@@ -153,7 +154,12 @@ WHO = {
     "owners": lambda entry: (
         _scheme_roles(entry, party__organisation_id=entry.data["organisation"]) if entry.data.get("organisation") else []
     ),
-    "plan_owners": lambda entry: _scheme_roles(entry, role="mentee"),
+    "plan_owners": lambda entry: (
+        # A community city's own plan (issue 23): that city's officers, whatever their role.
+        _scheme_roles(entry, party__organisation_id=entry.data["plan_city"])
+        if entry.data.get("plan_city")
+        else _scheme_roles(entry, role="mentee")
+    ),
     "thread": _thread,
     "action_thread": _action_thread,
     "inviter": lambda entry: [entry.data.get("invited_by")],

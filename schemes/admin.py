@@ -118,6 +118,11 @@ class SelfAssessmentAdmin(SimpleHistoryAdmin):
     inlines = [KeyFactorAssessmentInline]
 
 
+@admin.register(models.SelfAssessmentComment)
+class SelfAssessmentCommentAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "assessment", "author", "created_at"]
+
+
 class MemberInline(admin.TabularInline):
     model = models.LocalSupportGroupMember
     extra = 0
@@ -164,7 +169,7 @@ class NeedInline(admin.TabularInline):
 
 @admin.register(models.ActionPlan)
 class ActionPlanAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "scheme", "status", "approved_at"]
+    list_display = ["title", "scheme", "organisation", "status", "approved_at"]
     inlines = [NeedInline, ActionInline]
 
 

@@ -30,7 +30,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django_tasks import task
 
-from .models import OrganisationKind, Scheme, TemplateKind, VisitReportItem
+from .models import OrganisationKind, Scheme, SchemeKind, TemplateKind, VisitReportItem
 
 logger = logging.getLogger("mentoring.documents")
 
@@ -95,7 +95,7 @@ def scheme_documents(scheme):
 
 def documents_by_step(scheme):
     """(step of the method, ``Document``) for each document of ``scheme_documents``."""
-    from .services.action_plans import plan_for
+    from .services.action_plans import plan_for, plans_of_cities
     from .views.action_plans import plan_document
     from .views.assessments import self_assessment_document
     from .views.questionnaires import OWNER_SIDES, filling_of, questionnaire_document
@@ -106,6 +106,10 @@ def documents_by_step(scheme):
     plan = plan_for(scheme)
     if plan.pk is not None:
         yield STEP_PLAN, plan_document(scheme, plan)
+    # A community of practice's cities' own plans, each with its city's name.
+    for peer, city_plan in plans_of_cities(scheme) if scheme.kind == SchemeKind.COMMUNITY else []:
+        if city_plan is not None:
+            yield STEP_PLAN, plan_document(scheme, city_plan, peer)
     # Each visit's report too, once it has an item (read with the visits: one query).
     reported = Exists(VisitReportItem.objects.filter(visit=OuterRef("pk")))
     for visit in scheme.visits.select_related("host").annotate(reported=reported).order_by("order"):

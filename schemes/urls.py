@@ -117,6 +117,11 @@ action_plan_urls = [
 scheme_urls = [
     path("visits/", include(visit_urls)),
     path("action-plan/", include(action_plan_urls)),
+    # A community of practice's plans (issue 23): each peer city's own plan, the same
+    # pages under the city's id, named city_<name> (schemes.views.community_plans).
+    path("action-plan/<int:city>/", include([path(str(p.pattern), p.callback, name=f"city_{p.name}") for p in action_plan_urls])),
+    # ... and its peers comment on each city's self-assessment.
+    path("self-assessment/<int:organisation>/comments/", assessments.self_assessment_comment, name="self_assessment_comment"),
     path("", schemes.scheme_detail, name="scheme"),
     path("edit/", schemes.scheme_edit, name="scheme_edit"),
     path("parties/", schemes.scheme_parties, name="scheme_parties"),

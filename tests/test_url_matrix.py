@@ -560,6 +560,29 @@ TABLE.update(
     }
 )
 
+# A community of practice's plans (issue 23): the plan's pages again under a peer city's
+# id (``city_<name>``). The matrix's scheme A is a mentoring scheme, which has no city
+# plans: every one is a 404 for everyone who is signed in, found before any rule (the
+# rights on a community's plans: tests/test_community_plans.py).
+CITY_PLAN_NAMES = [name for name in TABLE if name.startswith(("schemes:action", "schemes:plan_"))]
+
+
+def _not_a_peer(statuses):
+    return {role: status if status == NOT_ALLOWED or role == "anonymous" else 404 for role, status in statuses.items()}
+
+
+TABLE.update(
+    {
+        f"schemes:city_{name.removeprefix('schemes:')}": row(
+            TABLE[name]["scope"], _not_a_peer(TABLE[name]["GET"]), _not_a_peer(TABLE[name]["POST"]), child_first=True
+        )
+        for name in CITY_PLAN_NAMES
+    }
+)
+# Peers comment on each other's self-assessment in a community of practice: scheme A's
+# self-assessments have no comments (404 for everyone, once signed in).
+TABLE["schemes:self_assessment_comment"] = row("scheme", POST_ONLY, _not_a_peer(action(IN_PROGRAMME)), child_first=True)
+
 # The questionnaire engine: the needs analysis of the mentee city (section filled by the
 # mentee city) and the strengths of the mentor city. Everyone of the scheme reads them.
 # Comments: asked by those the rules let comment on the section, answered by them and by
@@ -923,6 +946,9 @@ class Matrix:
 
     def kwargs(self, name, route, variant):
         p = self.p
+        if name.startswith("schemes:city_"):  # a community city's plan: the plan's page, and a city
+            values = self.kwargs(f"schemes:{name.removeprefix('schemes:city_')}", route.replace("<int:city>/", ""), variant)
+            return {**values, "city": self.city(variant, "mentee").pk}
         wanted = set(re.findall(r"<(?:\w+:)?(\w+)>", route))
         values = {}
         if "programme" in wanted:

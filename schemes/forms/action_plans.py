@@ -107,9 +107,9 @@ class NeedTakeForm(SubmitOnceMixin, forms.Form):
         help_text=_("The need keeps a link to its answer: the plan says when the needs analysis changes."),
     )
 
-    def __init__(self, *args, scheme, **kwargs):
+    def __init__(self, *args, scheme, city=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["answer"].queryset = analysis_answers(scheme)
+        self.fields["answer"].queryset = analysis_answers(scheme, city)
         self.fields["answer"].label_from_instance = lambda answer: f"{answer.question.text}: {Truncator(answer.text).chars(300)}"
 
 

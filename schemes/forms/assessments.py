@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.forms import TextLimitMixin
+from mentoring.submissions import SubmitOnceMixin
 
-from ..models import Level
+from ..models import Level, SelfAssessmentComment
 
 FIELD_NAME = re.compile(r"^(level|evidence|focus|note)_(\d+)$")
 # A key factor has three fields (level, evidence, focus), a context factor one (its note).
@@ -126,3 +127,12 @@ class SelfAssessmentForm(TextLimitMixin, forms.Form):
 
     def notes(self):
         return {cf.pk: self.cleaned_data.get(f"note_{cf.pk}") or "" for cf in self.context_factors}
+
+
+class SelfAssessmentCommentForm(TextLimitMixin, SubmitOnceMixin, forms.ModelForm):
+    """A peer's comment on a city's self-assessment round (a community of practice)."""
+
+    class Meta:
+        model = SelfAssessmentComment
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}

@@ -73,7 +73,7 @@ from .questionnaires import (
     TemplateSection,
 )
 from .reminders import Reminder
-from .self_assessments import ContextFactorNote, KeyFactorAssessment, Level, SelfAssessment
+from .self_assessments import ContextFactorNote, KeyFactorAssessment, Level, SelfAssessment, SelfAssessmentComment
 from .support_groups import MAX_MEMBERS, LocalSupportGroup, LocalSupportGroupMember, StakeholderType
 from .visit_reports import MAX_REPORT_TEXT, ReportItemKind, VisitReportItem
 from .visits import AgendaItem, MeetingMode, SessionType, Visit, VisitKind, VisitStatus

@@ -14,8 +14,21 @@ class ActionPlanStatus(models.TextChoices):
 
 
 class ActionPlan(models.Model):
-    scheme = models.OneToOneField(
-        "schemes.Scheme", verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="action_plan"
+    """A scheme's action plan (Annex 6). A mentoring scheme has one, shared by its two
+    sides (``organisation`` empty). In a community of practice "every city both learns and
+    contributes" (seed 000 §6, seed 002): each peer city has its own plan
+    (``organisation``: the city), which its own officers write, submit and approve while
+    the other peers comment on it (issue 23)."""
+
+    scheme = models.ForeignKey("schemes.Scheme", verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="action_plans")
+    organisation = models.ForeignKey(
+        "schemes.Organisation",
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="community_action_plans",
+        help_text=_("The peer city whose plan this is, in a community of practice; empty for a mentoring scheme's plan."),
     )
     title = models.CharField(_("title"), max_length=300)
     status = models.CharField(_("status"), max_length=20, choices=ActionPlanStatus.choices, default=ActionPlanStatus.DRAFT)
@@ -49,6 +62,12 @@ class ActionPlan(models.Model):
     class Meta:
         verbose_name = _("action plan")
         verbose_name_plural = _("action plans")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme"], condition=models.Q(organisation__isnull=True), name="one_shared_action_plan_per_scheme"
+            ),
+            models.UniqueConstraint(fields=["scheme", "organisation"], name="one_action_plan_per_scheme_city"),
+        ]
 
     def __str__(self):
         return self.title

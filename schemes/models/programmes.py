@@ -6,6 +6,7 @@ mentor side (each a city and, usually, its municipal association), or gathers pe
 community of practice (docs/method.md §3.4).
 """
 
+import functools
 import re
 
 from django.conf import settings
@@ -431,6 +432,39 @@ class Scheme(models.Model):
     @property
     def peer_parties(self):
         return self.parties_on(Side.PEER)
+
+    @property
+    def is_community(self):
+        return self.kind == SchemeKind.COMMUNITY
+
+    @property
+    def action_plan(self):
+        """The plan shared by the scheme's sides (a mentoring scheme's one plan; a
+        community's cities each have their own, ``action_plans`` with an organisation).
+        Like a one-to-one accessor: read once per instance (or from the
+        ``shared_action_plans`` prefetch), and a missing plan raises an error that is
+        both ``ActionPlan.DoesNotExist`` and ``AttributeError`` (``getattr(scheme,
+        "action_plan", None)`` reads None)."""
+        if "_shared_action_plan" not in self.__dict__:
+            if hasattr(self, "shared_action_plans"):
+                plans = self.shared_action_plans
+            else:
+                plans = list(self.action_plans.filter(organisation__isnull=True)[:1])
+            self.__dict__["_shared_action_plan"] = plans[0] if plans else None
+        plan = self.__dict__["_shared_action_plan"]
+        if plan is None:
+            raise no_action_plan_error()("The scheme has no action plan yet.")
+        return plan
+
+
+@functools.cache
+def no_action_plan_error():
+    """The error ``Scheme.action_plan`` raises without a shared plan: an
+    ``ActionPlan.DoesNotExist`` and an ``AttributeError``, as Django's
+    ``RelatedObjectDoesNotExist`` of a one-to-one field is."""
+    from .action_plans import ActionPlan
+
+    return type("RelatedObjectDoesNotExist", (ActionPlan.DoesNotExist, AttributeError), {"__module__": __name__})
 
 
 class Side(models.TextChoices):

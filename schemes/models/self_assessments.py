@@ -98,3 +98,29 @@ class ContextFactorNote(models.Model):
 
     def __str__(self):
         return f"{self.context_factor}: {self.notes[:60]}"
+
+
+class SelfAssessmentComment(models.Model):
+    """A comment on a city's self-assessment round by a peer of a community of practice
+    (issue 23: "each city has its own needs analysis, self-assessment and action plan,
+    and peers comment on each other's"), or by a facilitator or coordinator. The round
+    itself stays the city's own to edit."""
+
+    assessment = models.ForeignKey(
+        SelfAssessment, verbose_name=_("self-assessment"), on_delete=models.CASCADE, related_name="comments"
+    )
+    text = models.TextField(_("comment"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("comment on a self-assessment")
+        verbose_name_plural = _("comments on self-assessments")
+        ordering = ["assessment_id", "created_at", "pk"]
+
+    def __str__(self):
+        return self.text if len(self.text) <= 80 else self.text[:79] + "…"

@@ -32,6 +32,7 @@ from ..models import (
     Answer,
     ImplementationUpdate,
     Need,
+    OrganisationKind,
     PlanConsultation,
     Side,
     TemplateKind,
@@ -64,23 +65,50 @@ class PlanLocked(Exception):
     )
 
 
-def plan_for(scheme):
-    """The scheme's action plan to read: its row, or an unsaved empty plan (titled after
-    the scheme) while it has none. Reading never writes (an observer opening the page
-    used to create the plan and a history row in their name): the row is created by the
-    plan's first change, in ``_editable``."""
-    plan = ActionPlan.objects.filter(scheme=scheme).first() or ActionPlan(scheme=scheme, title=scheme.title)
+def plan_title(scheme, city=None):
+    """A new plan's title: the scheme's, and in a community of practice the city's too."""
+    return f"{scheme.title} · {city.name}"[:300] if city is not None else scheme.title
+
+
+def plan_for(scheme, city=None):
+    """The action plan to read: the scheme's shared plan, or in a community of practice
+    the plan of the peer city ``city`` (an ``Organisation``); its row, or an unsaved empty
+    plan (titled after the scheme) while it has none. Reading never writes (an observer
+    opening the page used to create the plan and a history row in their name): the row
+    is created by the plan's first change, in ``_editable``."""
+    plan = ActionPlan.objects.filter(scheme=scheme, organisation=city).first() or ActionPlan(
+        scheme=scheme, organisation=city, title=plan_title(scheme, city)
+    )
     plan.scheme = scheme
+    if city is not None:
+        plan.organisation = city
     return plan
 
 
 @transaction.atomic
-def plan_get_or_create(*, scheme):
-    """The scheme's action plan row, created (empty, titled after the scheme) if it has
-    none: for the writes that need the row (and for fixtures)."""
-    plan, _created = ActionPlan.objects.get_or_create(scheme=scheme, defaults={"title": scheme.title})
+def plan_get_or_create(*, scheme, city=None):
+    """The plan row (the shared one, or the peer city ``city``'s), created (empty, titled
+    after the scheme) if there is none: for the writes that need the row (and for
+    fixtures)."""
+    plan, _created = ActionPlan.objects.get_or_create(
+        scheme=scheme, organisation=city, defaults={"title": plan_title(scheme, city)}
+    )
     plan.scheme = scheme
+    if city is not None:
+        plan.organisation = city
     return plan
+
+
+def plans_of_cities(scheme):
+    """A community of practice's plans, one per peer city in the parties' order (a peer
+    association has none): (party, plan or None), in two queries."""
+    parties = list(
+        scheme.parties.filter(side=Side.PEER, organisation__kind=OrganisationKind.CITY)
+        .select_related("organisation")
+        .order_by("order", "pk")
+    )
+    plans = {plan.organisation_id: plan for plan in scheme.action_plans.filter(organisation__isnull=False)}
+    return [(party, plans.get(party.organisation_id)) for party in parties]
 
 
 def sides(scheme):
@@ -93,9 +121,11 @@ def _locked(plan):
     """The plan's row, locked until the transaction ends; created first if the plan is
     not saved yet (its first change)."""
     if plan.pk is None:
-        plan = plan_get_or_create(scheme=plan.scheme)
+        plan = plan_get_or_create(scheme=plan.scheme, city=plan.organisation)
     locked = ActionPlan.objects.select_for_update().get(pk=plan.pk)
     locked.scheme = plan.scheme
+    if plan.organisation_id is not None:
+        locked.organisation = plan.organisation
     return locked
 
 
@@ -145,10 +175,11 @@ def needs_with_sources(plan):
     return needs_of(plan).select_related("from_answer__question__section", "from_answer__response")
 
 
-def analysis_answers(scheme):
+def analysis_answers(scheme, city=None):
     """The answers of the scheme's mentee cities' needs analyses a need can be taken from:
-    the scheme's own only (another scheme's answer is not a choice), with some text."""
-    mentees = scheme.parties.filter(side=Side.MENTEE).values("organisation_id")
+    the scheme's own only (another scheme's answer is not a choice), with some text. For
+    a community city's plan, the answers of that city's own needs analysis."""
+    mentees = [city.pk] if city is not None else scheme.parties.filter(side=Side.MENTEE).values("organisation_id")
     return (
         Answer.objects.filter(
             response__scheme=scheme,
@@ -331,11 +362,14 @@ def needs_save(*, plan, formset, actor):
 
 def snapshot(plan):
     """The plan's content as plain data: what a frozen version keeps."""
-    mentees, mentors = sides(plan.scheme)
+    if plan.organisation_id is not None:  # a community city's own plan: the city, no sides
+        mentees, mentors = [plan.organisation.name], []
+    else:
+        mentees, mentors = ([p.organisation.name for p in side] for side in sides(plan.scheme))
     return {
         "title": plan.title,
-        "mentee": ", ".join(p.organisation.name for p in mentees),
-        "mentor": ", ".join(p.organisation.name for p in mentors),
+        "mentee": ", ".join(mentees),
+        "mentor": ", ".join(mentors),
         "needs": [need.text for need in needs_of(plan)],
         "actions": [
             {
@@ -585,7 +619,11 @@ def action_comment_add(*, form, action, user):
         obj=comment,
         scheme=action.plan.scheme,
         label=action.action,
-        data={"action": action.pk, **({"mentions": form.mentioned_ids()} if getattr(form, "people", None) else {})},
+        data={
+            "action": action.pk,
+            **({"plan_city": action.plan.organisation_id} if action.plan.organisation_id else {}),
+            **({"mentions": form.mentioned_ids()} if getattr(form, "people", None) else {}),
+        },
     )
     return comment
 

@@ -310,7 +310,7 @@ def closing_ledgers(schemes, *, benchmark=None):
 
     # The action plans, their needs and actions with key factors, needs and updates, and
     # the files attached to the updates.
-    plans = {plan.scheme_id: plan for plan in ActionPlan.objects.filter(scheme_id__in=ids)}
+    plans = {plan.scheme_id: plan for plan in ActionPlan.objects.filter(scheme_id__in=ids, organisation__isnull=True)}
     needs = defaultdict(list)
     for need in Need.objects.filter(plan__scheme_id__in=ids).select_related("plan").order_by("plan_id", "order", "id"):
         needs[need.plan.scheme_id].append(need)

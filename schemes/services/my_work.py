@@ -4,7 +4,7 @@ prepare, mentees to pair. Read from every scheme they act in, in a fixed number 
 queries, so the list costs the same for one scheme or thirty."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
@@ -111,13 +111,30 @@ class Scope:
     plans: dict
     responses: list
     schemes: object = None  # the schemes read (a subquery of their ids)
+    # A community of practice's city plans (issue 23): {(scheme id, city id): status}.
+    city_plans: dict = field(default_factory=dict)
 
     @property
     def mine(self):
         return [role for role in self.roles if role.user_id == self.user.pk]
 
 
+def _plan_statuses(schemes):
+    """The shared plans' statuses by scheme, and a community's cities' plans' by (scheme,
+    city): one query."""
+    shared, cities = {}, {}
+    for scheme_id, city_id, status in (
+        ActionPlan.objects.filter(scheme_id__in=schemes).order_by().values_list("scheme_id", "organisation_id", "status")
+    ):
+        if city_id is None:
+            shared[scheme_id] = status
+        else:
+            cities[(scheme_id, city_id)] = status
+    return shared, cities
+
+
 def _scope(user, schemes, today=None):
+    plans, city_plans = _plan_statuses(schemes)
     return Scope(
         user=user,
         roles=list(
@@ -128,7 +145,8 @@ def _scope(user, schemes, today=None):
             .annotate(**next_meeting_annotations(today or timezone.localdate(), "scheme_id"))
         ),
         parties=list(SchemeParty.objects.filter(scheme_id__in=schemes).select_related("organisation").order_by("pk")),
-        plans=dict(ActionPlan.objects.filter(scheme_id__in=schemes).order_by().values_list("scheme_id", "status")),
+        plans=plans,
+        city_plans=city_plans,
         responses=list(Response.objects.filter(scheme_id__in=schemes).select_related("organisation", "template").order_by("pk")),
         schemes=schemes,
     )
@@ -319,6 +337,27 @@ def _role_tasks(scope, roles, visits):
                         _url("action_plan", scheme),
                         scheme.end_date or (last + APPROVAL_AFTER_LAST_VISIT if last else None),
                         key=f"approve:{scheme.pk}",
+                    ),
+                )
+            )
+        # A community city's own plan, submitted: its officers record the approval.
+        party = role.party
+        if (
+            party is not None
+            and party.side == Side.PEER
+            and role.role in ("mentee", "mentor")
+            and scope.city_plans.get((scheme.pk, party.organisation_id)) == ActionPlanStatus.SUBMITTED
+        ):
+            last = last_day.get(scheme.pk)
+            tasks.append(
+                (
+                    role,
+                    Task(
+                        scheme,
+                        _("Record the approval of %(city)s's action plan") % {"city": party.organisation.label},
+                        _url("city_action_plan", scheme, city=party.organisation_id),
+                        scheme.end_date or (last + APPROVAL_AFTER_LAST_VISIT if last else None),
+                        key=f"approve:{scheme.pk}:{party.organisation_id}",
                     ),
                 )
             )

@@ -260,6 +260,51 @@ def _count(model, field="scheme"):
     )
 
 
+# The shared plan's fields the steps read, annotated on the schemes' row (no query of
+# their own): ``_shared_plan`` builds the plan from them.
+SHARED_PLAN_FIELDS = ("id", "title", "status", "approved_at", "version", "revision", "approved_version_id")
+
+
+def _shared_plan_annotations():
+    shared = ActionPlan.objects.filter(scheme=OuterRef("pk"), organisation__isnull=True).order_by()
+    return {f"shared_plan_{name}": Subquery(shared.values(name)[:1]) for name in SHARED_PLAN_FIELDS}
+
+
+def _shared_plan(row, scheme):
+    """The scheme's shared action plan as read with its row (``ActionPlan.from_db``), or None."""
+    if row.shared_plan_id is None:
+        return None
+    plan = ActionPlan.from_db(
+        "default",
+        ["scheme_id", *SHARED_PLAN_FIELDS],
+        [scheme.pk, *(getattr(row, f"shared_plan_{n}") for n in SHARED_PLAN_FIELDS)],
+    )
+    plan.scheme = scheme
+    return plan
+
+
+def _city_plan_annotations():
+    """In a community of practice, how many of the peer cities' own plans have an action,
+    are submitted, and are approved (a revision in progress keeps its approved version in
+    force): counted on the schemes' row."""
+    of_peers = ActionPlan.objects.filter(
+        scheme=OuterRef("pk"),
+        organisation__isnull=False,
+        organisation__scheme_parties__scheme=OuterRef("pk"),
+        organisation__scheme_parties__side=Side.PEER,
+    )
+
+    def count(queryset):
+        # Distinct plans: the joins (a plan's actions, the city's parties) repeat its row.
+        return Coalesce(Subquery(queryset.order_by().values("scheme").annotate(n=Count("pk", distinct=True)).values("n")), 0)
+
+    return {
+        "city_plans_started": count(of_peers.filter(actions__isnull=False)),
+        "city_plans_submitted": count(of_peers.filter(status=ActionPlanStatus.SUBMITTED)),
+        "city_plans_approved": count(of_peers.filter(Q(status=ActionPlanStatus.APPROVED) | Q(approved_version__isnull=False))),
+    }
+
+
 def _focus_count(scheme, version):
     """How many focus key factors of the scheme (the column ``scheme`` of the outer query)
     belong to the benchmark version ``version`` (a column too): a stage's focus."""
@@ -339,9 +384,10 @@ def progress_for(schemes, today=None):
         row.pk: row
         for row in Scheme.objects.filter(pk__in=ids)
         .order_by()
-        .select_related("action_plan")
-        .only("pk", "action_plan", "benchmark")
+        .only("pk", "benchmark")
         .annotate(
+            **_shared_plan_annotations(),
+            **_city_plan_annotations(),
             focus_count=_focus_count("pk", "benchmark_id"),
             stage_count=_count(SchemeBenchmark),
             commitment_count=_count(PoliticalCommitment),
@@ -556,11 +602,13 @@ def progress_for(schemes, today=None):
             )
         )
         # Action plan, approval, implementation
-        plan = getattr(counts[scheme.pk], "action_plan", None)
+        plan = _shared_plan(counts[scheme.pk], scheme) if not peer else None
         numbers = actions.get(scheme.pk, {})
         plan_url = _url("action_plan", scheme)
         version_count = counts[scheme.pk].version_count
-        if plan is None or (not numbers and not version_count):
+        if peer:
+            steps += _city_plan_steps(counts[scheme.pk], mentee_parties, numbers, plan_url, scheme.end_date, today)
+        elif plan is None or (not numbers and not version_count):
             steps.append(Step("action_plan", STEP_LABELS["action_plan"], TODO, _("Not started"), url=plan_url))
         else:
             # A revision of the approved plan (issue 23) leaves the plan made: its approved version is in force.
@@ -570,38 +618,46 @@ def progress_for(schemes, today=None):
             }
             detail += " · " + ngettext("%(count)s version", "%(count)s versions", version_count) % {"count": version_count}
             steps.append(Step("action_plan", STEP_LABELS["action_plan"], plan_state, detail, url=plan_url))
-        last_visit = max(
-            (v.end_date or v.start_date for v in scheme_visits if v.start_date and v.status != VisitStatus.CANCELLED),
-            default=None,
-        )
-        approval_due = scheme.end_date or (last_visit + APPROVAL_AFTER_LAST_VISIT if last_visit else None)
-        if plan is not None and plan.status == ActionPlanStatus.APPROVED:
-            approval = Step("approval", STEP_LABELS["approval"], DONE, _date(plan.approved_at), due=approval_due, url=plan_url)
-        elif plan is not None and plan.approved_version_id is not None:
-            # A revision of the approved plan (issue 23): the approved version stays in force.
-            detail = _date(plan.approved_at) + " · " + _("revision %(number)s in progress") % {"number": plan.revision}
-            approval = Step("approval", STEP_LABELS["approval"], DONE, detail, due=approval_due, url=plan_url)
-        else:
-            state = STARTED if plan is not None and plan.status == ActionPlanStatus.SUBMITTED else TODO
-            detail = _("Submitted, waiting for approval") if state == STARTED else _("Not submitted yet")
-            approval = Step(
-                "approval", STEP_LABELS["approval"], _late_or(state, approval_due, today), detail, due=approval_due, url=plan_url
+        if not peer:
+            last_visit = max(
+                (v.end_date or v.start_date for v in scheme_visits if v.start_date and v.status != VisitStatus.CANCELLED),
+                default=None,
             )
-        steps.append(approval)
-        if approval.state != DONE or not numbers:
-            steps.append(Step("implementation", STEP_LABELS["implementation"], TODO, _("After the approval"), url=plan_url))
-        else:
-            average = round(numbers["average"] or 0)
-            state = LATE if numbers["overdue"] else DONE if numbers["finished"] == numbers["total"] else STARTED
-            detail = ngettext("%(count)s action", "%(count)s actions", numbers["total"]) % {"count": numbers["total"]}
-            detail += " · " + _("%(average)s %% done on average") % {"average": average}
-            if numbers["overdue"]:
-                detail += " · " + ngettext("%(count)s overdue", "%(count)s overdue", numbers["overdue"]) % {
-                    "count": numbers["overdue"]
-                }
-            if plan.status != ActionPlanStatus.APPROVED:  # the approved version, implemented while revised
-                detail += " · " + _("revision %(number)s in progress") % {"number": plan.revision}
-            steps.append(Step("implementation", STEP_LABELS["implementation"], state, detail, url=plan_url, percent=average))
+            approval_due = scheme.end_date or (last_visit + APPROVAL_AFTER_LAST_VISIT if last_visit else None)
+            if plan is not None and plan.status == ActionPlanStatus.APPROVED:
+                approval = Step(
+                    "approval", STEP_LABELS["approval"], DONE, _date(plan.approved_at), due=approval_due, url=plan_url
+                )
+            elif plan is not None and plan.approved_version_id is not None:
+                # A revision of the approved plan (issue 23): the approved version stays in force.
+                detail = _date(plan.approved_at) + " · " + _("revision %(number)s in progress") % {"number": plan.revision}
+                approval = Step("approval", STEP_LABELS["approval"], DONE, detail, due=approval_due, url=plan_url)
+            else:
+                state = STARTED if plan is not None and plan.status == ActionPlanStatus.SUBMITTED else TODO
+                detail = _("Submitted, waiting for approval") if state == STARTED else _("Not submitted yet")
+                approval = Step(
+                    "approval",
+                    STEP_LABELS["approval"],
+                    _late_or(state, approval_due, today),
+                    detail,
+                    due=approval_due,
+                    url=plan_url,
+                )
+            steps.append(approval)
+            if approval.state != DONE or not numbers:
+                steps.append(Step("implementation", STEP_LABELS["implementation"], TODO, _("After the approval"), url=plan_url))
+            else:
+                average = round(numbers["average"] or 0)
+                state = LATE if numbers["overdue"] else DONE if numbers["finished"] == numbers["total"] else STARTED
+                detail = ngettext("%(count)s action", "%(count)s actions", numbers["total"]) % {"count": numbers["total"]}
+                detail += " · " + _("%(average)s %% done on average") % {"average": average}
+                if numbers["overdue"]:
+                    detail += " · " + ngettext("%(count)s overdue", "%(count)s overdue", numbers["overdue"]) % {
+                        "count": numbers["overdue"]
+                    }
+                if plan.status != ActionPlanStatus.APPROVED:  # the approved version, implemented while revised
+                    detail += " · " + _("revision %(number)s in progress") % {"number": plan.revision}
+                steps.append(Step("implementation", STEP_LABELS["implementation"], state, detail, url=plan_url, percent=average))
         steps += _closing_steps(scheme, counts[scheme.pk], cities, today)
         steps = _in_focus(scheme, steps)
 
@@ -638,6 +694,36 @@ def _in_focus(scheme, steps):
     counts them or points at them; what they hold stays where it is."""
     taken = steps_in_scope(scheme)
     return [step if step.key in taken else Step(step.key, step.label, OUT_OF_SCOPE, why_out(scheme, step.key)) for step in steps]
+
+
+def _city_plan_steps(row, peers, numbers, plan_url, due, today):
+    """A community of practice's plan steps (issue 23): each peer city has its own plan,
+    so the steps count them ("2 of 4 plans approved"); implementation counts the actions
+    of every city's plan."""
+    total = len(peers)
+    started, submitted, approved = row.city_plans_started, row.city_plans_submitted, row.city_plans_approved
+    made = submitted + approved
+    state = DONE if total and made >= total else STARTED if started or made else TODO
+    detail = ngettext("%(done)s of %(total)s plan started", "%(done)s of %(total)s plans started", total) % {
+        "done": max(started, made),
+        "total": total,
+    }
+    steps = [Step("action_plan", STEP_LABELS["action_plan"], state, detail, url=plan_url)]
+    state = DONE if total and approved >= total else STARTED if approved or submitted else TODO
+    detail = ngettext("%(done)s of %(total)s plan approved", "%(done)s of %(total)s plans approved", total) % {
+        "done": approved,
+        "total": total,
+    }
+    steps.append(Step("approval", STEP_LABELS["approval"], _late_or(state, due, today), detail, due=due, url=plan_url))
+    if not approved or not numbers:
+        steps.append(Step("implementation", STEP_LABELS["implementation"], TODO, _("After the approval"), url=plan_url))
+    else:
+        average = round(numbers["average"] or 0)
+        state = LATE if numbers["overdue"] else DONE if numbers["finished"] == numbers["total"] else STARTED
+        detail = ngettext("%(count)s action", "%(count)s actions", numbers["total"]) % {"count": numbers["total"]}
+        detail += " · " + _("%(average)s %% done on average") % {"average": average}
+        steps.append(Step("implementation", STEP_LABELS["implementation"], state, detail, url=plan_url, percent=average))
+    return steps
 
 
 def _closing_steps(scheme, row, cities, today):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from mentoring.activity import log_action
 from mentoring.autosave import AUTOSAVE
 
-from ..models import ContextFactorNote, KeyFactorAssessment, SelfAssessment
+from ..models import ContextFactorNote, KeyFactorAssessment, SelfAssessment, SelfAssessmentComment
 from .limits import check_document_text
 
 
@@ -245,3 +245,29 @@ def focus_agree(*, scheme, roles, actor, holder=None):
         holder.save()
         log_action(actor=actor, action="focus.agreed", obj=scheme, scheme=scheme, data={"sides": sides})
     return bool(sides)
+
+
+@transaction.atomic
+def round_comment_add(*, form, assessment, scheme, city, actor):
+    """A comment on ``city``'s round ``assessment`` (a peer of a community of practice, or
+    an organiser), logged as the round's: the round itself is unchanged."""
+    comment = form.save(commit=False)
+    comment.assessment, comment.author = assessment, actor
+    comment._change_reason = _("Comment written")
+    comment.save()
+    log_action(
+        actor=actor,
+        action="self_assessment.commented",
+        obj=assessment,
+        scheme=scheme,
+        label=city.label,
+        data=_round_data(assessment, city),
+    )
+    return comment
+
+
+def round_comments(assessment):
+    """The comments on a round, oldest first, with their authors: one query."""
+    if assessment is None:
+        return SelfAssessmentComment.objects.none()
+    return assessment.comments.select_related("author").order_by("created_at", "pk")

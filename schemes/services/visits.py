@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from mentoring.activity import log_action
 
-from ..models import SchemePhase, Visit, VisitStatus
+from ..models import SchemeKind, SchemePhase, Visit, VisitStatus
 from .attachments import attachments_with
 from .limits import check_document_text, text_length
 from .schemes import MAX_VISITS, MIN_VISITS
@@ -80,15 +80,28 @@ def visit_confirm(*, visit, actor):
 @transaction.atomic
 def visit_record_save(*, form, user, reason=None):
     """Save the record after the visit. When the visit is held, the action plan (if it has
-    actions) is frozen as "Draft after visit N", once: returns that version, or None."""
-    from .action_plans import VersionLabelTaken, label_taken, version_freeze
-
+    actions; in a community of practice each city's) is frozen as "Draft after visit N",
+    once: returns that version (the first), or None."""
     visit = form_save_with_history(
         form, actor=user, action="visit.recorded", scheme=form.instance.scheme, reason=reason or _("Recorded after the visit")
     )
     phase_advance(visit.scheme)
-    plan = getattr(visit.scheme, "action_plan", None) if visit.status == "held" else None
-    if plan is None or not plan.actions.exists() or plan.versions.filter(visit=visit).exists():
+    if visit.status != "held":
+        return None
+    if visit.scheme.kind == SchemeKind.COMMUNITY:  # each peer city's own plan (issue 23)
+        plans = list(visit.scheme.action_plans.filter(organisation__isnull=False).select_related("organisation"))
+    else:
+        plans = [plan] if (plan := getattr(visit.scheme, "action_plan", None)) is not None else []
+    frozen = [version for plan in plans if (version := _freeze_after(plan, visit, user))]
+    return frozen[0] if frozen else None
+
+
+def _freeze_after(plan, visit, user):
+    """Freeze ``plan`` as "Draft after visit N", once, if it has actions: the version, or None."""
+    from .action_plans import VersionLabelTaken, label_taken, version_freeze
+
+    plan.scheme = visit.scheme
+    if not plan.actions.exists() or plan.versions.filter(visit=visit).exists():
         return None
     label = _("Draft after visit %(number)s") % {"number": visit.order}
     if label_taken(plan, label):

@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import Truncator
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from mentoring.access import refuse, scheme_view, who_may
+from mentoring.access import refuse, who_may
 from mentoring.activity import last_change
 from mentoring.autosave import autosave_form
 from mentoring.documents import pdf_response, render_document
@@ -36,7 +36,7 @@ from ..forms.action_plans import (
     PlanConsultationForm,
     UpdateForm,
 )
-from ..models import Action, ActionPlanStatus, ImplementationUpdate, OrganisationKind
+from ..models import Action, ActionPlanStatus, ImplementationUpdate, OrganisationKind, SchemeKind, Side
 from ..services.action_plans import (
     FIELDS,
     PlanLocked,
@@ -61,6 +61,7 @@ from ..services.action_plans import (
     plan_for,
     plan_reopen,
     plan_submit,
+    plans_of_cities,
     progress_summary,
     sides,
     snapshot,
@@ -71,15 +72,33 @@ from ..services.action_plans import (
 )
 from ..services.attachments import annexes, form_context, with_attachments
 from ..services.mentions import people as mention_people
+from .community_plans import may_on_city_plan, plan_view
 
 
-def _url(scheme, name="action_plan", **kwargs):
+def _url(scheme, name="action_plan", peer=None, **kwargs):
+    """The address of a page of the shared plan, or of the plan of the peer city ``peer``."""
+    if peer is not None:
+        name, kwargs = f"city_{name}", {"city": peer.organisation_id, **kwargs}
     return reverse(f"schemes:{name}", kwargs={"programme": scheme.programme.slug, "number": scheme.number, **kwargs})
 
 
-def _locked(request, scheme):
+def _sides(scheme, peer):
+    """(mentee parties, mentor parties); for a community city's plan, ([the city], the
+    other peers): the city writes it, its peers comment."""
+    if peer is None:
+        return sides(scheme)
+    others = scheme.parties.filter(side=Side.PEER).exclude(pk=peer.pk).select_related("organisation").order_by("order", "pk")
+    return [peer], list(others)
+
+
+def _city(peer):
+    """The organisation whose plan the page shows (None: the scheme's shared plan)."""
+    return peer.organisation if peer is not None else None
+
+
+def _locked(request, scheme, peer):
     messages.error(request, PlanLocked.message)
-    return redirect(_url(scheme))
+    return redirect(_url(scheme, peer=peer))
 
 
 def _action(plan, pk):
@@ -121,7 +140,9 @@ def _mentee_city_may(access, action, mentees):
     return access.can_for(action, "action_plan", cities)
 
 
-def _require_mentee_city(access, action, scheme, user):
+def _require_mentee_city(access, action, scheme, user, peer=None):
+    if peer is not None:  # a community city's own plan: ``plan_view`` checked its city
+        return
     if not _mentee_city_may(access, action, sides(scheme)[0]):
         refuse(
             user,
@@ -137,11 +158,15 @@ def _drafters(mentees, mentors):
     return {party.pk for party in mentees} | {party.pk for party in mentors if party.organisation.kind == OrganisationKind.CITY}
 
 
-def _may_draft(access, mentees, mentors):
+def _may_draft(access, mentees, mentors, peer=None):
+    if peer is not None:
+        return may_on_city_plan(access, "edit", peer)
     return access.can_for("edit", "action_plan_draft", _drafters(mentees, mentors))
 
 
-def _require_drafter(access, scheme, user):
+def _require_drafter(access, scheme, user, peer=None):
+    if peer is not None:  # a community city's own plan: ``plan_view`` checked its city
+        return
     if not _may_draft(access, *sides(scheme)):
         refuse(
             user,
@@ -151,28 +176,49 @@ def _require_drafter(access, scheme, user):
 
 
 def draft_view(view):
-    """``scheme_view("edit", "action_plan_draft")``, and the person acts for a party that
-    writes the draft (``_drafters``)."""
+    """``plan_view("edit", "action_plan_draft")``, and the person acts for a party that
+    writes the draft (``_drafters``; a community city's plan: that city)."""
 
     @wraps(view)
-    def checked(request, scheme, access, *args, **kwargs):
-        _require_drafter(access, scheme, request.user)
-        return view(request, scheme, access, *args, **kwargs)
+    def checked(request, scheme, access, *args, peer=None, **kwargs):
+        _require_drafter(access, scheme, request.user, peer)
+        return view(request, scheme, access, *args, peer=peer, **kwargs)
 
-    return scheme_view("edit", "action_plan_draft")(checked)
+    return plan_view("edit", "action_plan_draft")(checked)
 
 
-def _context(scheme, **extra):
+def _context(scheme, peer, **extra):
     # The plan's pages say at their top when the plan or its implementation is outside
     # the scheme's focus (schemes/focus.py); they stay reachable and keep what is in them.
     out_of_scope = out_of_scope_notice(scheme, "action_plan", "approval", "implementation")
-    return {"programme": scheme.programme, "scheme": scheme, "out_of_scope": out_of_scope, **extra}
+    return {"programme": scheme.programme, "scheme": scheme, "peer": peer, "out_of_scope": out_of_scope, **extra}
+
+
+def _may_own(access, action, mentees, peer):
+    """Submitting and approving: the mentee city's (a community city's plan: the city's)."""
+    if peer is not None:
+        return may_on_city_plan(access, action, peer)
+    return _mentee_city_may(access, action, mentees)
+
+
+def _community_plans(request, scheme, access):
+    """A community of practice's plan page: each peer city's plan, with its status."""
+    return render(
+        request,
+        "action_plans/community.html",
+        _context(scheme, None, plans=plans_of_cities(scheme), page_title=_("Action plans")),
+    )
 
 
 @require_safe
-@scheme_view("view", "action_plan")
-def plan_detail(request, scheme, access):
-    plan = plan_for(scheme)
+@plan_view("view", "action_plan")
+def plan_detail(request, scheme, access, peer=None):
+    if peer is None and scheme.kind == SchemeKind.COMMUNITY:
+        return _community_plans(request, scheme, access)
+    plan = plan_for(scheme, _city(peer))
+    # Comments on the actions: the mentor side on a mentoring plan once approved; the
+    # other peers on a community city's plan, draft or approved.
+    may_comment = access.can("comment", "community_plan") if peer else access.can_comment_implementation_update
     actions = list(plan_actions_prefetched(plan))
     today = timezone.localdate()
     for action in actions:
@@ -186,12 +232,13 @@ def plan_detail(request, scheme, access):
     for need in needs:
         need.analysis_now = analysis_changed(need)
     factors, untraced_needs = untraced(plan, actions, needs)
-    mentees, mentors = sides(scheme)
+    mentees, mentors = _sides(scheme, peer)
     return render(
         request,
         "action_plans/detail.html",
         _context(
             scheme,
+            peer,
             access=access,
             plan=plan,
             actions=actions,
@@ -199,7 +246,7 @@ def plan_detail(request, scheme, access):
             untraced_needs=untraced_needs,
             needs=needs,
             consultations=consultations_of(plan),
-            may_draft=_may_draft(access, mentees, mentors),
+            may_draft=_may_draft(access, mentees, mentors, peer),
             need_refresh_question={
                 "title": _("Update the need from the needs analysis?"),
                 "consequences": [
@@ -218,13 +265,15 @@ def plan_detail(request, scheme, access):
             approval_form=ApprovalForm(),
             **form_context(),
             page_title=_("Action plan"),
-            mention_people=(
-                [person.display_name for person in mention_people(scheme)]
-                if access.can_comment_implementation_update and actions
-                else []
-            ),
-            may_submit=_mentee_city_may(access, "submit", mentees),
-            may_approve=_mentee_city_may(access, "approve", mentees),
+            mention_people=([person.display_name for person in mention_people(scheme)] if may_comment and actions else []),
+            may_submit=_may_own(access, "submit", mentees, peer),
+            may_approve=_may_own(access, "approve", mentees, peer),
+            may_comment=may_comment,
+            may_record=may_on_city_plan(access, "edit", peer) if peer else access.can_edit_implementation_update,
+            may_freeze=may_on_city_plan(access, "edit", peer) if peer else access.can_edit_action_plan_version,
+            may_reopen=access.can("reopen", "community_plan" if peer else "action_plan"),
+            may_revise=may_on_city_plan(access, "revise", peer) if peer else access.can_revise_action_plan,
+            may_attach=may_on_city_plan(access, "edit", peer) if peer else access.can_edit_action_plan,
             submit_question=_submit_question(scheme),
             approve_question=_approve_question(),
         ),
@@ -232,31 +281,32 @@ def plan_detail(request, scheme, access):
 
 
 @draft_view
-def needs_edit(request, scheme, access):
-    plan = plan_for(scheme)
+def needs_edit(request, scheme, access, peer=None):
+    plan = plan_for(scheme, _city(peer))
     if plan.status != ActionPlanStatus.DRAFT:
-        return _locked(request, scheme)
+        return _locked(request, scheme, peer)
     formset = NeedFormSet(request.POST or None, instance=plan, prefix="needs")
-    return _needs_page(request, scheme, plan, formset, NeedTakeForm(scheme=scheme))
+    return _needs_page(request, scheme, peer, plan, formset, NeedTakeForm(scheme=scheme, city=_city(peer)))
 
 
-def _needs_page(request, scheme, plan, formset, take_form):
+def _needs_page(request, scheme, peer, plan, formset, take_form):
     """The needs page: the needs as rows, and the needs analysis's answers to take one from."""
     if request.method == "POST" and formset.is_valid():
         try:
             needs_save(plan=plan, formset=formset, actor=request.user)
         except PlanLocked:
-            return _locked(request, scheme)
+            return _locked(request, scheme, peer)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Needs saved."))
-            return redirect(_url(scheme))
+            return redirect(_url(scheme, peer=peer))
     return render(
         request,
         "action_plans/needs.html",
         _context(
             scheme,
+            peer,
             formset=formset,
             take_form=take_form,
             heading=_("Needs the plan answers"),
@@ -268,22 +318,22 @@ def _needs_page(request, scheme, plan, formset, take_form):
 
 @require_POST
 @draft_view
-def need_take_view(request, scheme, access):
+def need_take_view(request, scheme, access, peer=None):
     """Add a need taken from one of the scheme's needs-analysis answers."""
-    plan = plan_for(scheme)
+    plan = plan_for(scheme, _city(peer))
     if plan.status != ActionPlanStatus.DRAFT:
-        return _locked(request, scheme)
-    form = NeedTakeForm(request.POST, scheme=scheme)
+        return _locked(request, scheme, peer)
+    form = NeedTakeForm(request.POST, scheme=scheme, city=_city(peer))
     if form.is_valid():
         try:
             saved = submission_save(
                 request,
                 form,
                 lambda: need_take(plan=plan, answer=form.cleaned_data["answer"], actor=request.user),
-                url=lambda need: _url(scheme, "action_plan_needs"),
+                url=lambda need: _url(scheme, "action_plan_needs", peer=peer),
             )
         except PlanLocked:
-            return _locked(request, scheme)
+            return _locked(request, scheme, peer)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -292,7 +342,7 @@ def need_take_view(request, scheme, access):
                     messages.success(request, _("Need taken from the needs analysis."))
                 return redirect(saved.url)
     # The needs as they are, and the choice with its error.
-    return _needs_page(request, scheme, plan, NeedFormSet(instance=plan, prefix="needs"), form)
+    return _needs_page(request, scheme, peer, plan, NeedFormSet(instance=plan, prefix="needs"), form)
 
 
 def _need_refresh_question(need, new_text):
@@ -308,39 +358,39 @@ def _need_refresh_question(need, new_text):
 
 @require_POST
 @draft_view
-def need_refresh_view(request, scheme, access, pk):
+def need_refresh_view(request, scheme, access, pk, peer=None):
     """Copy the needs analysis's new text into a need taken from it (confirmed first)."""
-    plan = plan_for(scheme)
+    plan = plan_for(scheme, _city(peer))
     if plan.pk is None:
         raise Http404
     need = get_object_or_404(plan.needs.select_related("from_answer"), pk=pk)
     if plan.status != ActionPlanStatus.DRAFT:
-        return _locked(request, scheme)
+        return _locked(request, scheme, peer)
     new_text = analysis_changed(need)
     if new_text is None:
         messages.info(request, _("This need is as the needs analysis says: nothing to update."))
-        return redirect(_url(scheme) + f"#need-{need.pk}")
+        return redirect(_url(scheme, peer=peer) + f"#need-{need.pk}")
     if not confirmed(request):
         return confirm_page(
             request,
             **_need_refresh_question(need, new_text),
-            cancel_url=_url(scheme) + f"#need-{need.pk}",
-            context=_context(scheme),
+            cancel_url=_url(scheme, peer=peer) + f"#need-{need.pk}",
+            context=_context(scheme, peer),
         )
     try:
         need_refresh(need=need, actor=request.user)
     except PlanLocked:
-        return _locked(request, scheme)
+        return _locked(request, scheme, peer)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect(_url(scheme) + f"#need-{need.pk}")
+        return redirect(_url(scheme, peer=peer) + f"#need-{need.pk}")
     messages.success(request, _("Need updated from the needs analysis."))
-    return redirect(_url(scheme) + f"#need-{need.pk}")
+    return redirect(_url(scheme, peer=peer) + f"#need-{need.pk}")
 
 
-def _action_page(request, scheme, plan, action):
+def _action_page(request, scheme, peer, plan, action):
     if plan.status != ActionPlanStatus.DRAFT:
-        return _locked(request, scheme)
+        return _locked(request, scheme, peer)
     form = ActionForm(request.POST or None, instance=action, plan=plan)
     if action is not None:
         autosaved = autosave_form(
@@ -357,10 +407,10 @@ def _action_page(request, scheme, plan, action):
                 request,
                 form,
                 lambda: action_save(form=form, plan=plan, actor=request.user),
-                url=lambda saved: _url(scheme) + f"#action-{saved.pk}",
+                url=lambda saved: _url(scheme, peer=peer) + f"#action-{saved.pk}",
             )
         except PlanLocked:
-            return _locked(request, scheme)
+            return _locked(request, scheme, peer)
         except EditConflict:
             saved = None  # the form says someone saved first, with what the writer typed
         except ValidationError as error:
@@ -371,7 +421,7 @@ def _action_page(request, scheme, plan, action):
                 return redirect(saved.url)
             messages.success(request, _("Action saved."))
             if "add_another" in request.POST:
-                return redirect(_url(scheme, "action_create"))
+                return redirect(_url(scheme, "action_create", peer=peer))
             return redirect(saved.url)
     title = _("Edit an action") if action else _("Add an action")
     return form_page(
@@ -379,58 +429,60 @@ def _action_page(request, scheme, plan, action):
         form,
         title=title,
         submit_label=_("Save"),
-        cancel_url=_url(scheme),
-        context=_context(scheme, page_title=title, add_another=action is None, autosave=action is not None),
+        cancel_url=_url(scheme, peer=peer),
+        context=_context(scheme, peer, page_title=title, add_another=action is None, autosave=action is not None),
     )
 
 
 @draft_view
-def action_create(request, scheme, access):
-    return _action_page(request, scheme, plan_for(scheme), None)
+def action_create(request, scheme, access, peer=None):
+    return _action_page(request, scheme, peer, plan_for(scheme, _city(peer)), None)
 
 
 @draft_view
-def action_edit(request, scheme, access, pk):
-    plan = plan_for(scheme)
-    return _action_page(request, scheme, plan, _action(plan, pk))
+def action_edit(request, scheme, access, pk, peer=None):
+    plan = plan_for(scheme, _city(peer))
+    return _action_page(request, scheme, peer, plan, _action(plan, pk))
 
 
 @require_POST
 @draft_view
-def action_move_view(request, scheme, access, pk):
-    plan = plan_for(scheme)
+def action_move_view(request, scheme, access, pk, peer=None):
+    plan = plan_for(scheme, _city(peer))
     action = _action(plan, pk)
     try:
         action_move(action=action, up=request.POST.get("direction") == "up", actor=request.user)
     except PlanLocked:
-        return _locked(request, scheme)
-    return redirect(_url(scheme) + f"#action-{action.pk}")
+        return _locked(request, scheme, peer)
+    return redirect(_url(scheme, peer=peer) + f"#action-{action.pk}")
 
 
 @require_POST
 @draft_view
-def action_delete_view(request, scheme, access, pk):
-    plan = plan_for(scheme)
+def action_delete_view(request, scheme, access, pk, peer=None):
+    plan = plan_for(scheme, _city(peer))
     action = _action(plan, pk)
     if plan.status != ActionPlanStatus.DRAFT:
-        return _locked(request, scheme)
+        return _locked(request, scheme, peer)
     if not confirmed(request):
         question = removal_question(
             Truncator(action.action).chars(80), kept=_("It stays in the history and in the plan's frozen versions.")
         )
-        return confirm_page(request, **question, cancel_url=_url(scheme) + f"#action-{action.pk}", context=_context(scheme))
+        return confirm_page(
+            request, **question, cancel_url=_url(scheme, peer=peer) + f"#action-{action.pk}", context=_context(scheme, peer)
+        )
     try:
         action_delete(action=action, actor=request.user)
     except PlanLocked:
-        return _locked(request, scheme)
+        return _locked(request, scheme, peer)
     messages.success(request, _("Action removed (it stays in the history and in frozen versions)."))
-    return redirect(_url(scheme))
+    return redirect(_url(scheme, peer=peer))
 
 
 @require_POST
-@scheme_view("edit", "action_plan_version")
-def version_freeze_view(request, scheme, access):
-    plan = plan_for(scheme)
+@plan_view("edit", "action_plan_version")
+def version_freeze_view(request, scheme, access, peer=None):
+    plan = plan_for(scheme, _city(peer))
     form = FreezeForm(request.POST, plan=plan)
     try:
         saved = submission_save(
@@ -439,16 +491,16 @@ def version_freeze_view(request, scheme, access):
             lambda: version_freeze(
                 plan=plan, label=form.cleaned_data["label"], visit=form.cleaned_data["visit"], user=request.user
             ),
-            url=lambda version: _url(scheme) + "#versions",
+            url=lambda version: _url(scheme, peer=peer) + "#versions",
         )
     except VersionLabelTaken as taken:  # frozen under this label by someone else a moment before
         messages.error(request, taken.message)
-        return redirect(_url(scheme) + "#versions")
+        return redirect(_url(scheme, peer=peer) + "#versions")
     if saved is None:
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect(_url(scheme) + "#versions")
+        return redirect(_url(scheme, peer=peer) + "#versions")
     if not saved.again:
         version = saved.object
         messages.success(
@@ -458,22 +510,22 @@ def version_freeze_view(request, scheme, access):
 
 
 @require_safe
-@scheme_view("view", "action_plan_version")
-def version_detail(request, scheme, access, version):
-    plan = plan_for(scheme)
+@plan_view("view", "action_plan_version")
+def version_detail(request, scheme, access, version, peer=None):
+    plan = plan_for(scheme, _city(peer))
     frozen = get_object_or_404(versions_of(plan).select_related("visit"), number=version)
     return render(
         request,
         "action_plans/version.html",
-        _context(scheme, plan=plan, version=frozen, content=frozen.snapshot, fields=FIELDS, page_title=frozen.label),
+        _context(scheme, peer, plan=plan, version=frozen, content=frozen.snapshot, fields=FIELDS, page_title=frozen.label),
     )
 
 
 @require_safe
-@scheme_view("view", "action_plan_version")
-def version_compare(request, scheme, access):
+@plan_view("view", "action_plan_version")
+def version_compare(request, scheme, access, peer=None):
     """Two versions (or a version and the current plan) side by side, field by field."""
-    plan = plan_for(scheme)
+    plan = plan_for(scheme, _city(peer))
     versions = {str(v.number): v for v in versions_of(plan)}
     errors = []
     current = []
@@ -501,6 +553,7 @@ def version_compare(request, scheme, access):
         "action_plans/compare.html",
         _context(
             scheme,
+            peer,
             plan=plan,
             versions=list(versions.values()),
             old=old,
@@ -515,66 +568,68 @@ def version_compare(request, scheme, access):
 
 
 @require_POST
-@scheme_view("submit", "action_plan")
-def plan_submit_view(request, scheme, access):
-    _require_mentee_city(access, "submit", scheme, request.user)
-    plan = plan_for(scheme)
+@plan_view("submit", "action_plan")
+def plan_submit_view(request, scheme, access, peer=None):
+    _require_mentee_city(access, "submit", scheme, request.user, peer)
+    plan = plan_for(scheme, _city(peer))
     if plan.status == ActionPlanStatus.DRAFT and not confirmed(request):
-        return confirm_page(request, **_submit_question(scheme), cancel_url=_url(scheme), context=_context(scheme))
+        return confirm_page(
+            request, **_submit_question(scheme), cancel_url=_url(scheme, peer=peer), context=_context(scheme, peer)
+        )
     try:
         plan_submit(plan=plan, user=request.user)
     except PlanLocked:
-        return _locked(request, scheme)
+        return _locked(request, scheme, peer)
     except ValueError as exc:
         messages.error(request, str(exc))
-        return redirect(_url(scheme))
+        return redirect(_url(scheme, peer=peer))
     messages.success(
         request,
         _("The final version is frozen and submitted for approval by the %(mentee)s.")
         % {"mentee": scheme.programme.terms.mentee},
     )
-    return redirect(_url(scheme))
+    return redirect(_url(scheme, peer=peer))
 
 
 @require_POST
-@scheme_view("reopen", "action_plan")
-def plan_reopen_view(request, scheme, access):
+@plan_view("reopen", "action_plan")
+def plan_reopen_view(request, scheme, access, peer=None):
     try:
-        plan_reopen(plan=plan_for(scheme), actor=request.user)
+        plan_reopen(plan=plan_for(scheme, _city(peer)), actor=request.user)
     except PlanLocked:
-        return _locked(request, scheme)
+        return _locked(request, scheme, peer)
     messages.success(request, _("The plan is a draft again."))
-    return redirect(_url(scheme))
+    return redirect(_url(scheme, peer=peer))
 
 
 @require_POST
-@scheme_view("approve", "action_plan")
-def plan_approve_view(request, scheme, access):
-    _require_mentee_city(access, "approve", scheme, request.user)
+@plan_view("approve", "action_plan")
+def plan_approve_view(request, scheme, access, peer=None):
+    _require_mentee_city(access, "approve", scheme, request.user, peer)
     form = ApprovalForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reference of the formal decision that approved the plan."))
-        return redirect(_url(scheme) + "#approval")
-    plan = plan_for(scheme)
+        return redirect(_url(scheme, peer=peer) + "#approval")
+    plan = plan_for(scheme, _city(peer))
     if plan.status == ActionPlanStatus.SUBMITTED and not confirmed(request):
         question = _approve_question()
         question["title"] = _("Record the approval of the action plan (decision “%(reference)s”)?") % {
             "reference": form.cleaned_data["decision_reference"]
         }
-        return confirm_page(request, **question, cancel_url=_url(scheme) + "#approval", context=_context(scheme))
+        return confirm_page(request, **question, cancel_url=_url(scheme, peer=peer) + "#approval", context=_context(scheme, peer))
     try:
         plan_approve(plan=plan, user=request.user, decision_reference=form.cleaned_data["decision_reference"])
     except PlanLocked:
         messages.error(request, _("Only a submitted plan can be approved."))
-        return redirect(_url(scheme))
+        return redirect(_url(scheme, peer=peer))
     messages.success(request, _("The action plan is approved. Its implementation can now be recorded."))
-    return redirect(_url(scheme))
+    return redirect(_url(scheme, peer=peer))
 
 
 @require_POST
-@scheme_view("edit", "implementation_update")
-def update_create(request, scheme, access, pk):
-    plan = plan_for(scheme)
+@plan_view("edit", "implementation_update")
+def update_create(request, scheme, access, pk, peer=None):
+    plan = plan_for(scheme, _city(peer))
     action = _action(plan, pk)
     form = UpdateForm(request.POST, prefix=f"update-{action.pk}")
     try:
@@ -582,11 +637,11 @@ def update_create(request, scheme, access, pk):
             request,
             form,
             lambda: update_add(form=form, action=action, user=request.user),
-            url=lambda update: _url(scheme) + f"#action-{action.pk}",
+            url=lambda update: _url(scheme, peer=peer) + f"#action-{action.pk}",
         )
     except PlanLocked:
         messages.error(request, _("Implementation is recorded once the plan is approved."))
-        return redirect(_url(scheme) + f"#action-{action.pk}")
+        return redirect(_url(scheme, peer=peer) + f"#action-{action.pk}")
     if saved:
         if not saved.again:
             messages.success(request, _("Update recorded."))
@@ -596,22 +651,22 @@ def update_create(request, scheme, access, pk):
         form,
         title=_("Record progress"),
         submit_label=_("Save"),
-        cancel_url=_url(scheme),
-        context=_context(scheme, page_title=_("Record progress")),
+        cancel_url=_url(scheme, peer=peer),
+        context=_context(scheme, peer, page_title=_("Record progress")),
     )
 
 
 @require_POST
-@scheme_view("comment", "implementation_update")
-def action_comment(request, scheme, access, pk):
-    plan = plan_for(scheme)
+@plan_view("comment", "implementation_update")
+def action_comment(request, scheme, access, pk, peer=None):
+    plan = plan_for(scheme, _city(peer))
     action = _action(plan, pk)
     form = ActionCommentForm(request.POST, prefix=f"comment-{action.pk}", people=mention_people(scheme))
     saved = submission_save(
         request,
         form,
         lambda: action_comment_add(form=form, action=action, user=request.user),
-        url=lambda comment: _url(scheme) + f"#action-{action.pk}",
+        url=lambda comment: _url(scheme, peer=peer) + f"#action-{action.pk}",
     )
     if saved:
         if not saved.again:
@@ -622,8 +677,8 @@ def action_comment(request, scheme, access, pk):
         form,
         title=_("Comment on an action"),
         submit_label=_("Save"),
-        cancel_url=_url(scheme),
-        context=_context(scheme, page_title=_("Comment on an action")),
+        cancel_url=_url(scheme, peer=peer),
+        context=_context(scheme, peer, page_title=_("Comment on an action")),
     )
 
 
@@ -633,10 +688,10 @@ def _consultation(plan, pk):
     return get_object_or_404(plan.consultations.select_related("plan"), pk=pk)
 
 
-def _consultation_page(request, scheme, plan, consultation):
+def _consultation_page(request, scheme, peer, plan, consultation):
     """Record (or edit) the consultation of a department or partner on the draft plan."""
     if plan.status != ActionPlanStatus.DRAFT:
-        return _locked(request, scheme)
+        return _locked(request, scheme, peer)
     form = PlanConsultationForm(request.POST or None, instance=consultation)
     if request.method == "POST":
         try:
@@ -644,10 +699,10 @@ def _consultation_page(request, scheme, plan, consultation):
                 request,
                 form,
                 lambda: consultation_save(form=form, plan=plan, actor=request.user),
-                url=lambda saved: _url(scheme) + f"#consultation-{saved.pk}",
+                url=lambda saved: _url(scheme, peer=peer) + f"#consultation-{saved.pk}",
             )
         except PlanLocked:
-            return _locked(request, scheme)
+            return _locked(request, scheme, peer)
         except EditConflict:
             saved = None  # the form says someone saved first, with what the writer typed
         if saved:
@@ -660,71 +715,73 @@ def _consultation_page(request, scheme, plan, consultation):
         form,
         title=title,
         submit_label=_("Save"),
-        cancel_url=_url(scheme) + "#consultation",
-        context=_context(scheme, page_title=title),
+        cancel_url=_url(scheme, peer=peer) + "#consultation",
+        context=_context(scheme, peer, page_title=title),
     )
 
 
 @draft_view
-def consultation_create(request, scheme, access):
-    return _consultation_page(request, scheme, plan_for(scheme), None)
+def consultation_create(request, scheme, access, peer=None):
+    return _consultation_page(request, scheme, peer, plan_for(scheme, _city(peer)), None)
 
 
 @draft_view
-def consultation_edit(request, scheme, access, pk):
-    plan = plan_for(scheme)
-    return _consultation_page(request, scheme, plan, _consultation(plan, pk))
+def consultation_edit(request, scheme, access, pk, peer=None):
+    plan = plan_for(scheme, _city(peer))
+    return _consultation_page(request, scheme, peer, plan, _consultation(plan, pk))
 
 
 @require_POST
 @draft_view
-def consultation_delete(request, scheme, access, pk):
-    plan = plan_for(scheme)
+def consultation_delete(request, scheme, access, pk, peer=None):
+    plan = plan_for(scheme, _city(peer))
     consultation = _consultation(plan, pk)
     if plan.status != ActionPlanStatus.DRAFT:
-        return _locked(request, scheme)
+        return _locked(request, scheme, peer)
     if not confirmed(request):
         return confirm_page(
             request,
             **removal_question(consultation.consulted),
-            cancel_url=_url(scheme) + f"#consultation-{consultation.pk}",
-            context=_context(scheme),
+            cancel_url=_url(scheme, peer=peer) + f"#consultation-{consultation.pk}",
+            context=_context(scheme, peer),
         )
     try:
         consultation_remove(consultation=consultation, actor=request.user)
     except PlanLocked:
-        return _locked(request, scheme)
+        return _locked(request, scheme, peer)
     messages.success(request, _("Consultation removed (it stays in the history)."))
-    return redirect(_url(scheme) + "#consultation")
+    return redirect(_url(scheme, peer=peer) + "#consultation")
 
 
 @require_safe
-@scheme_view("view", "action_plan_draft")
-def consultation_history(request, scheme, access, pk):
-    consultation = _consultation(plan_for(scheme), pk)
+@plan_view("view", "action_plan_draft")
+def consultation_history(request, scheme, access, pk, peer=None):
+    consultation = _consultation(plan_for(scheme, _city(peer)), pk)
     return history_view(
         request,
         consultation,
         access,
         "action_plan_draft",
-        context=_context(scheme, title=str(consultation)),
+        context=_context(scheme, peer, title=str(consultation)),
     )
 
 
 @require_POST
 @draft_view
-def consultation_restore(request, scheme, access, pk, history_id):
-    plan = plan_for(scheme)
+def consultation_restore(request, scheme, access, pk, history_id, peer=None):
+    plan = plan_for(scheme, _city(peer))
     consultation = _consultation(plan, pk)
     if plan.status != ActionPlanStatus.DRAFT:
-        return _locked(request, scheme)
+        return _locked(request, scheme, peer)
     return restore_view(request, consultation, access, "action_plan_draft", history_id, scheme=scheme)
 
 
-def _rows(plan):
-    """The actions with their updates, as rows for CSV and XLSX."""
+def _rows(plan, peer=None):
+    """The actions with their updates, as rows for CSV and XLSX (a community city's plan:
+    the city first on every row)."""
     header = [str(label) for label in FIELDS.values()] + [_("Status"), _("Progress (%)"), _("Update date"), _("Update")]
     rows = []
+    city = [peer.organisation.name] if peer is not None else []
     for number, action in enumerate(plan_actions_prefetched(plan), start=1):
         cells = [
             action.action,
@@ -741,32 +798,39 @@ def _rows(plan):
         ]
         updates = list(action.updates.all())
         if not updates:
-            rows.append([number, *cells, "", ""])
+            rows.append([*city, number, *cells, "", ""])
         for update in updates:
-            rows.append([number, *cells, update.date, update.text])
-    return [_("No."), *header], rows
+            rows.append([*city, number, *cells, update.date, update.text])
+    return [*([_("City")] if city else []), _("No."), *header], rows
+
+
+def _filename(scheme, peer=None):
+    """``action-plan-<programme>-<number>``, and the city's name for a community city's plan."""
+    city = f"-{slugify(peer.organisation.name) or peer.organisation_id}" if peer is not None else ""
+    return f"action-plan-{scheme.programme.slug}-{scheme.number}{city}"
 
 
 @require_safe
-@scheme_view("export", "action_plan")
-def plan_csv(request, scheme, access):
-    header, rows = _rows(plan_for(scheme))
-    return csv_response(f"action-plan-{scheme.programme.slug}-{scheme.number}", header, rows)
+@plan_view("export", "action_plan")
+def plan_csv(request, scheme, access, peer=None):
+    header, rows = _rows(plan_for(scheme, _city(peer)), peer)
+    return csv_response(_filename(scheme, peer), header, rows)
 
 
 @require_safe
-@scheme_view("export", "action_plan")
-def plan_xlsx(request, scheme, access):
-    header, rows = _rows(plan_for(scheme))
-    return xlsx_response(f"action-plan-{scheme.programme.slug}-{scheme.number}", _("Actions"), header, rows)
+@plan_view("export", "action_plan")
+def plan_xlsx(request, scheme, access, peer=None):
+    header, rows = _rows(plan_for(scheme, _city(peer)), peer)
+    return xlsx_response(_filename(scheme, peer), _("Actions"), header, rows)
 
 
-def plan_document(scheme, plan=None):
+def plan_document(scheme, plan=None, peer=None):
     """Annex 6 on A4 landscape: the header, then the six columns; the table header repeats
     on every page and a row is not split where it fits on one page. The download and the
-    background rendering (schemes.documents) both make it here."""
-    plan = plan if plan is not None else plan_for(scheme)
-    mentees, mentors = sides(scheme)
+    background rendering (schemes.documents) both make it here. ``peer``: a community
+    city's plan, printed with the city's name."""
+    plan = plan if plan is not None else plan_for(scheme, _city(peer))
+    mentees, mentors = _sides(scheme, peer)
     updates = (
         ImplementationUpdate.objects.filter(action__plan=plan).select_related("action").order_by("action__order", "date", "pk")
         if plan.pk is not None
@@ -776,6 +840,7 @@ def plan_document(scheme, plan=None):
         "documents/action_plan.html",
         _context(
             scheme,
+            peer,
             plan=plan,
             actions=actions_of(plan),
             consultations=consultations_of(plan),
@@ -799,18 +864,18 @@ def plan_document(scheme, plan=None):
             # The date of the plan's last change, not of the printing: the same plan prints the same.
             today=last_change(scheme, "action.", "action_plan.") or timezone.localdate(),
         ),
-        filename=f"action-plan-{scheme.programme.slug}-{scheme.number}.pdf",
+        filename=f"{_filename(scheme, peer)}.pdf",
     )
 
 
 @require_safe
-@scheme_view("export", "action_plan")
-def plan_pdf(request, scheme, access):
+@plan_view("export", "action_plan")
+def plan_pdf(request, scheme, access, peer=None):
     return pdf_response(
         request,
-        plan_document(scheme),
+        plan_document(scheme, peer=peer),
         alternatives=[
-            (_("Actions as CSV"), _url(scheme, "action_plan_csv")),
-            (_("Actions as XLSX"), _url(scheme, "action_plan_xlsx")),
+            (_("Actions as CSV"), _url(scheme, "action_plan_csv", peer=peer)),
+            (_("Actions as XLSX"), _url(scheme, "action_plan_xlsx", peer=peer)),
         ],
     )

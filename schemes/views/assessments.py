@@ -22,18 +22,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from benchmarks.models import ContextFactor, KeyFactor
-from mentoring.access import programme_view, refuse, require, scheme_view
+from mentoring.access import COORDINATOR, FACILITATOR, MENTEE, MENTOR, programme_view, refuse, require, scheme_view
 from mentoring.activity import last_change
 from mentoring.autosave import AUTOSAVE, autosave_response, form_errors, is_autosave
 from mentoring.documents import pdf_response, render_document
 from mentoring.forms import EditConflict
-from mentoring.pages import confirm_page, confirmed
+from mentoring.pages import confirm_page, confirmed, form_page
+from mentoring.submissions import submission_save
 from mentoring.translations import show_objects_in
 
 from ..charts import levels_chart
-from ..forms.assessments import SelfAssessmentForm, form_pages
+from ..forms.assessments import SelfAssessmentCommentForm, SelfAssessmentForm, form_pages
 from ..forms.benchmark_stages import StageFocusForm
-from ..models import KeyFactorAssessment, Scheme, SchemeParty, SelfAssessment, Side
+from ..models import KeyFactorAssessment, Scheme, SchemeKind, SchemeParty, SelfAssessment, Side
 from ..services.attachments import annexes, form_context, with_attachments
 from ..services.benchmark_stages import agreement_holder
 from ..services.self_assessment import (
@@ -41,6 +42,8 @@ from ..services.self_assessment import (
     focus_agree,
     focus_save,
     levels,
+    round_comment_add,
+    round_comments,
     round_save,
     round_start,
     round_submit,
@@ -135,6 +138,18 @@ def _require_edit(may_edit, user):
             "may not edit this self-assessment (not acting for its city)",
             _("Only the city's own officers and facilitators edit its self-assessment."),
         )
+
+
+def _may_comment_round(scheme, access, party):
+    """In a community of practice, a city's self-assessment is commented on by the other
+    peers' officers and the organisers (issue 23: "peers comment on each other's"), and
+    answered by its own officers; it stays the city's own to edit. None outside a
+    community (a mentoring scheme's self-assessments have no comments)."""
+    if scheme.kind != SchemeKind.COMMUNITY or party.side != Side.PEER:
+        return None
+    return access.can("comment", "community_peer_review") and (
+        access.acts_for_any({MENTEE, MENTOR}) or bool(access.roles & {FACILITATOR, COORDINATOR})
+    )
 
 
 def _series_name(city, assessment):
@@ -278,8 +293,59 @@ def self_assessment(request, scheme, access, organisation, page=1):
             "translation_notice": key_factors.translation_notice,
             "page_title": _("Self-assessment: %(city)s") % {"city": city.label},
             **_stage_context(choice, _url(scheme, city)),
+            **_comments_context(scheme, access, party, current),
         },
         status=409 if conflict else 200,
+    )
+
+
+def _comments_context(scheme, access, party, current, form=None):
+    """The peers' comments on the round and the form to add one (a community of practice)."""
+    may_comment = _may_comment_round(scheme, access, party)
+    if may_comment is None:
+        return {"peer_comments": None}
+    return {
+        "peer_comments": list(round_comments(current)),
+        "comment_form": (form or SelfAssessmentCommentForm(prefix="round-comment")) if may_comment and current else None,
+    }
+
+
+@require_POST
+@scheme_view("view", "self_assessment")
+def self_assessment_comment(request, scheme, access, organisation):
+    """A comment on the city's current round, by a peer of a community of practice (or an
+    organiser, or the city's own officers answering); a mentoring scheme has none (404)."""
+    party, _may_edit = _city(scheme, access, organisation)
+    may_comment = _may_comment_round(scheme, access, party)
+    if may_comment is None:
+        raise Http404(_("A mentoring scheme's self-assessments have no comments."))
+    if not may_comment:
+        refuse(request.user, "may not comment on this self-assessment", _("You may not comment on this self-assessment."))
+    city, choice = party.organisation, chosen_stage(request, scheme)
+    back = _url(scheme, city, "#comments", query=choice.query)
+    current = SelfAssessment.objects.filter(scheme=scheme, city=city, benchmark_id=choice.benchmark_id).order_by("round").last()
+    if current is None:
+        messages.error(request, _("%(city)s has not started its self-assessment yet.") % {"city": city.label})
+        return redirect(back)
+    form = SelfAssessmentCommentForm(request.POST, prefix="round-comment")
+    saved = submission_save(
+        request,
+        form,
+        lambda: round_comment_add(form=form, assessment=current, scheme=scheme, city=city, actor=request.user),
+        url=lambda comment: back,
+    )
+    if saved:
+        if not saved.again:
+            messages.success(request, _("Comment added."))
+        return redirect(saved.url)
+    title = _("Comment on the self-assessment of %(city)s") % {"city": city.label}
+    return form_page(
+        request,
+        form,
+        title=title,
+        submit_label=_("Save"),
+        cancel_url=back,
+        context={"programme": scheme.programme, "scheme": scheme, "page_title": title},
     )
 
 

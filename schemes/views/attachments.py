@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from mentoring.access import programme_view, refuse, require, scheme_view
 from mentoring.pages import confirm_page, confirmed, removal_question
 
+from ..models import ActionPlan
 from ..services.attachments import (
     ALLOWED,
     ALLOWED_TYPES,
@@ -85,6 +86,22 @@ def _practice_rule(scheme, access, action, practice, user):
     return action == "view" or owned_cities(user, practice.programme).filter(pk=practice.city_id).exists()
 
 
+def _plan_rule(scheme, access, action, obj, user, target):
+    """The decision of a plan's approval and the proofs of its implementation: the rule
+    of the kind's document for the shared plan; for a community city's plan (issue 23),
+    everyone of the scheme downloads and the city's own officers (and facilitators) add
+    and remove."""
+    from .community_plans import may_on_city_plan, peer_party
+
+    plan = obj if target.model is ActionPlan else obj.action.plan
+    if plan.organisation_id is None:
+        require(access, action, target.document, user=user)
+        return True
+    peer = peer_party(scheme, plan.organisation_id)
+    require(access, "view" if action == "view" else "edit", "community_plan", user=user)
+    return action == "view" or may_on_city_plan(access, "edit", peer)
+
+
 RULES = {"answer": _answer_rule, "comment": _comment_rule, "key_factor": _key_factor_rule, "practice": _practice_rule}
 
 
@@ -93,6 +110,9 @@ def _require(scheme, access, action, kind, target, obj, user):
     the files of ``obj``: the kind's own rule, else its document's."""
     if not target.rule:
         require(access, action, target.document, user=user)
+    elif target.rule == "plan":
+        if not _plan_rule(scheme, access, action, obj, user, target):
+            refuse(user, f"may not {action} the files of {kind} {obj.pk}", _("You may not change the files here."))
     elif not RULES[target.rule](scheme, access, action, obj, user):
         refuse(user, f"may not {action} the files of {kind} {obj.pk}", _("You may not change the files here."))
 

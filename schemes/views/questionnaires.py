@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from mentoring.access import ASSOCIATION, refuse, require, scheme_for, scheme_view, who_may
+from mentoring.access import ASSOCIATION, MENTEE, MENTOR, refuse, require, scheme_for, scheme_view, who_may
 from mentoring.autosave import AUTOSAVE, autosave_response, fold_autosaves, form_errors, is_autosave
 from mentoring.documents import pdf_response, render_document
 from mentoring.pages import confirm_page, confirmed, paginate
@@ -65,6 +65,8 @@ SECTION_DOCUMENTS = {
 }
 # The mentor side's association supporting a city's strengths (seed 000 §4, issue 23).
 STRENGTHS_SUPPORT = "strengths.association_support"
+# Peers of a community of practice commenting on each other's documents (issue 23).
+COMMUNITY_PEER_REVIEW = "community_peer_review"
 
 
 @dataclass
@@ -134,7 +136,20 @@ class Filling:
 
     def can_comment(self, section):
         return (
-            self.access.can("comment", self.section_document(section)) or self.may("edit", section) or self.supporting("comment")
+            self.access.can("comment", self.section_document(section))
+            or self.may("edit", section)
+            or self.supporting("comment")
+            or self.peer_review()
+        )
+
+    def peer_review(self):
+        """In a community of practice, the other peer cities' officers comment on a city's
+        document (issue 23: "peers comment on each other's"), whichever city role they hold;
+        they never edit it (``may`` stays the city's own)."""
+        return (
+            self.party.side == Side.PEER
+            and self.access.can("comment", COMMUNITY_PEER_REVIEW)
+            and self.access.acts_for_any(self.access.roles & {MENTEE, MENTOR})
         )
 
     def url(self, suffix=""):

@@ -19,6 +19,7 @@ from mentoring.submissions import submission_save
 from ..focus import out_of_scope_notice
 from ..forms.setup import PartyFormSet, SchemeCreateForm, SchemeForm
 from ..models import PoliticalCommitment, SchemeKind, SchemeRole, Side
+from ..services.action_plans import plans_of_cities
 from ..services.attachments import form_context, with_attachments, with_files_flag
 from ..services.benchmark_stages import stages_follow_scheme
 from ..services.evidence import evidence_pack
@@ -112,6 +113,8 @@ def scheme_detail(request, scheme, access):
         # Political commitment goes with the plan: outside a needs analysis, a review or
         # an evaluation (schemes/focus.py), said so where it is recorded.
         "commitment_out_of_scope": out_of_scope_notice(scheme, "commitment"),
+        # A community of practice: each peer city's own plan, with its status (two queries).
+        "city_plans": plans_of_cities(scheme) if scheme.kind == SchemeKind.COMMUNITY else None,
         "changes": recent_changes(scheme),
         # A mentoring scheme with mentee cities and no mentor city waits for a match.
         "waiting_city": next(

@@ -21,7 +21,7 @@ from mentoring.submissions import submission_save
 
 from ..focus import in_scope
 from ..forms.visit_reports import ReportItemForm, ReportResponseForm
-from ..models import ActionPlanStatus, ReportItemKind
+from ..models import ActionPlanStatus, ReportItemKind, SchemeKind
 from ..services.action_plans import PlanLocked, plan_for
 from ..services.visit_reports import (
     grouped,
@@ -74,8 +74,11 @@ def visit_report(request, scheme, access, visit):
             kinds=grouped(items),
             items=items,
             # A recommendation becomes an action only where the scheme makes a plan (its
-            # focus: schemes/focus.py).
-            plan_editable=plan.status == ActionPlanStatus.DRAFT and in_scope(scheme, "action_plan"),
+            # focus: schemes/focus.py), and a community of practice has no shared plan: each
+            # city's own plan takes its actions.
+            plan_editable=plan.status == ActionPlanStatus.DRAFT
+            and in_scope(scheme, "action_plan")
+            and scheme.kind != SchemeKind.COMMUNITY,
             to_action_question=_to_action_question(),
             page_title=_title(visit),
         ),
@@ -228,6 +231,8 @@ def item_to_action(request, scheme, access, visit, item):
     item = _item(visit, item)
     if item.kind != ReportItemKind.RECOMMENDATION:
         raise Http404(_("Only a recommendation becomes an action."))
+    if scheme.kind == SchemeKind.COMMUNITY:  # no shared plan: each city writes its own (issue 23)
+        raise Http404(_("In a community of practice, each city has its own action plan."))
     plan_url = reverse("schemes:action_plan", kwargs={"programme": scheme.programme.slug, "number": scheme.number})
     if plan_for(scheme).status != ActionPlanStatus.DRAFT:
         messages.error(request, PlanLocked.message)
