@@ -251,13 +251,13 @@ def test_a_coordinator_translates_the_programmes_template_and_readers_see_it(per
     coordinator = personas.client("coordinator")
     overview = coordinator.get(translations_url(own_template)).content.decode()
     assert ">Français" in overview and 'href="fr/"' in overview
-    url = translations_url(own_template, "it")
+    url = translations_url(own_template, "pt")
     question = Question.objects.get(section__template=own_template, key="challenge")
     response = coordinator.post(url, edit_data(coordinator, url, **{question.text: CHALLENGE_IT}))
     assert response.status_code == 302
     question.refresh_from_db()
-    assert question.translation("it") == {"text": CHALLENGE_IT}
-    assert question.history.first().history_change_reason == "Translation changed (italiano)"
+    assert question.translation("pt") == {"text": CHALLENGE_IT}
+    assert question.history.first().history_change_reason == "Translation changed (Português)"
     assert LogEntry.objects.filter(action="translation.changed", programme=personas.programme).count() == 1
     # The original is untouched, and flagged once it changes.
     question.text = "A new wording of the question"
@@ -280,7 +280,7 @@ def test_a_bad_translation_is_refused_with_a_clear_message_what_was_typed_is_kep
     personas, own_template, value, message
 ):
     coordinator = personas.client("coordinator")
-    url = translations_url(own_template, "it")
+    url = translations_url(own_template, "pt")
     question = Question.objects.get(section__template=own_template, key="challenge")
     history = question.history.count()
     response = coordinator.post(url, edit_data(coordinator, url, **{question.text: value}))
@@ -289,12 +289,12 @@ def test_a_bad_translation_is_refused_with_a_clear_message_what_was_typed_is_kep
     assert "error-summary" in page and message in page
     assert escape(value[:200]) in page  # what was typed is kept
     question.refresh_from_db()
-    assert question.translation("it") == {} and question.history.count() == history
+    assert question.translation("pt") == {} and question.history.count() == history
 
 
 def test_two_coordinators_saving_at_once_the_second_is_told_and_keeps_their_text(personas, own_template):
     coordinator = personas.client("coordinator")
-    url = translations_url(own_template, "it")
+    url = translations_url(own_template, "pt")
     question = Question.objects.get(section__template=own_template, key="challenge")
     first = edit_data(coordinator, url, **{question.text: "Prima versione"})
     second = edit_data(coordinator, url, **{question.text: "Seconda versione"})
@@ -302,11 +302,11 @@ def test_two_coordinators_saving_at_once_the_second_is_told_and_keeps_their_text
     refused = coordinator.post(url, second)
     assert refused.status_code == 409 and "Seconda versione" in refused.content.decode()
     question.refresh_from_db()
-    assert question.translation("it") == {"text": "Prima versione"}
+    assert question.translation("pt") == {"text": "Prima versione"}
 
 
 def test_only_the_programmes_coordinators_translate_and_a_reference_template_is_a_404(personas, own_template):
-    url = translations_url(own_template, "it")
+    url = translations_url(own_template, "pt")
     assert personas.client("mentee").get(url).status_code == 403
     reference = QuestionnaireTemplate.objects.get(slug="needs-analysis", programme=None)
     assert personas.client("coordinator").get(translations_url(reference, "it")).status_code == 404
@@ -321,18 +321,18 @@ def test_a_coordinator_translates_the_programmes_benchmark_without_changing_the_
     coordinator = personas.client("coordinator")
     base = f"/programmes/test-programme/benchmarks/{draft.pk}/translations/"
     assert coordinator.get(base).status_code == 200
-    url = base + "it/"
+    url = base + "pt/"
     key_factor = draft.key_factors.order_by("order").first()
     original = key_factor.title
     assert coordinator.post(url, edit_data(coordinator, url, **{original: "Impegno pubblico"})).status_code == 302
     key_factor.refresh_from_db()
-    assert key_factor.title == original and key_factor.translation("it") == {"title": "Impegno pubblico"}
+    assert key_factor.title == original and key_factor.translation("pt") == {"title": "Impegno pubblico"}
     # Carried in the file the programme exports.
-    assert benchmark_export(version=draft)["translations"]["it"]["key_factors"][key_factor.number] == {
+    assert benchmark_export(version=draft)["translations"]["pt"]["key_factors"][key_factor.number] == {
         "title": "Impegno pubblico"
     }
     # A reference benchmark is translated where it is written: not here.
-    assert coordinator.get(f"/programmes/test-programme/benchmarks/{reference.pk}/translations/it/").status_code == 404
+    assert coordinator.get(f"/programmes/test-programme/benchmarks/{reference.pk}/translations/pt/").status_code == 404
 
 
 def test_a_questionnaire_page_reads_its_translations_without_one_query_more(personas):
