@@ -356,3 +356,55 @@ def test_a_questionnaire_page_reads_its_translations_without_one_query_more(pers
         page = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "en français" in page
     assert len(translated.captured_queries) == len(plain.captured_queries)
+
+
+LANGUAGES_OF_THE_CITIES = ("fr", "it", "es", "nl", "de", "el", "pl", "lv")
+
+
+@pytest.mark.parametrize("language", LANGUAGES_OF_THE_CITIES)
+def test_the_seed_templates_and_the_general_benchmark_are_translated_whole(language):
+    """So that a new programme in Italy or Latvia starts in its language: every text of
+    the five annex templates and of the general benchmark has an unofficial translation,
+    and each file is one the import accepts."""
+    from benchmarks.translations import translations_validate
+    from schemes.services.demo import TEMPLATE_FILES, seed_file
+    from schemes.services.template_translations import template_translations_validate
+
+    missing = []
+    for name in TEMPLATE_FILES:
+        data = seed_file("templates", name)
+        assert template_translations_validate(data) == []
+        block = data["translations"][language]
+        assert block["unofficial"] is True
+        for key in ("title", "introduction"):
+            if data.get(key) and not block.get(key):
+                missing.append(f"{name}.{key}")
+        for section in data["sections"]:
+            found = block.get("sections", {}).get(section["key"], {})
+            for key in ("title", "introduction"):
+                if section.get(key) and not found.get(key):
+                    missing.append(f"{name}.{section['key']}.{key}")
+            for question in section["questions"]:
+                words = found.get("questions", {}).get(question["key"], {})
+                for key in ("group", "text", "help_text"):
+                    if question.get(key) and not words.get(key):
+                        missing.append(f"{name}.{section['key']}.{question['key']}.{key}")
+                for choice in question.get("choices", []):
+                    if not words.get("choices", {}).get(choice["value"]):
+                        missing.append(f"{name}.{question['key']}.choices.{choice['value']}")
+    data = seed_file("benchmarks", "inclucities-general")
+    assert translations_validate(data) == []
+    block = data["translations"][language]
+    for key in ("title", "standard", "rationale", "notes_on_terms", "coverage"):
+        if data.get(key) and not block.get(key):
+            missing.append(f"general.{key}")
+    for kf in data["key_factors"]:
+        found = block.get("key_factors", {}).get(kf["number"], {})
+        for key in ("title", "statement", "rationale", "practical_tips"):
+            if kf.get(key) and not found.get(key):
+                missing.append(f"general.kf{kf['number']}.{key}")
+        if len(found.get("guide_questions", [])) != len(kf["guide_questions"]):
+            missing.append(f"general.kf{kf['number']}.guide_questions")
+    if len(block.get("context_factors", [])) != len(data["context_factors"]):
+        missing.append("general.context_factors")
+    assert missing == []
