@@ -183,7 +183,7 @@ def test_each_stage_has_its_own_focus_and_agreement(personas, theme):
     second = personas.a.benchmark_stages.get(benchmark=theme)
     assert second.focus_agreed_by_mentee and second.focus_agreed_by_mentor is None
     page = mentor.get(f"{focus}?benchmark={theme.pk}").content.decode()
-    assert "Waiting for the mentor side" in page
+    assert "Mentor side: agreement awaited" in page
 
     # The scope step counts the focus of the stage in force.
     def scope():

@@ -33,7 +33,7 @@ def test_restoring_a_version_agreed_by_both_sides_does_not_agree_a_later_focus(p
     assert list(p.a.focus_key_factors.all()) == key_factors[:1]
     assert p.a.focus_agreed_by_mentee is None, "the restore forged the mentee side's agreement to a focus it never saw"
     assert p.a.focus_agreed_by_mentor == mentor_agreed
-    assert "Waiting for the mentee side" in coordinator.get(SCHEME).content.decode()
+    assert "Mentee side: agreement awaited" in coordinator.get(SCHEME).content.decode()
 
 
 def test_a_restore_still_puts_back_the_other_fields_and_keeps_the_agreements(personas):

@@ -283,7 +283,7 @@ def test_mentor_and_mentee_agree_the_focus_key_factors(personas, url):
     p.a.refresh_from_db()
     assert set(p.a.focus_key_factors.all()) == {kf2, kf5}
     assert p.a.focus_agreed_by_mentee is not None and p.a.focus_agreed_by_mentor is None
-    assert "Waiting for the mentor side" in p.client("observer").get("/programmes/test-programme/schemes/1/").content.decode()
+    assert "Mentor side: agreement awaited" in p.client("observer").get("/programmes/test-programme/schemes/1/").content.decode()
 
     agreed = mentor.post(focus, {"agree": "1"})
     assert agreed.status_code == 302 and agreed["Location"] == focus

@@ -156,7 +156,8 @@ def training_detail(request, programme, access, pk):
         results = [(response, profile([response])) for response in responses]
         grouped = {}
         for response in responses:
-            grouped.setdefault((response.organisation, response.get_side_display()), []).append(response)
+            # The side in the programme's words ("Implementing city side").
+            grouped.setdefault((response.organisation, programme.terms.side_label(response.side)), []).append(response)
         teams = [(organisation, side, profile(members)) for (organisation, side), members in grouped.items()]
     return render(
         request,
