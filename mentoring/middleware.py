@@ -101,7 +101,7 @@ class SessionLifetimeMiddleware:
 
 
 # Pages a person whose second factor is pending may still reach.
-TWO_FACTOR_OPEN_PREFIXES = ("/accounts/two-factor/", "/accounts/logout/", "/i18n/", "/static/", "/healthz")
+TWO_FACTOR_OPEN_PREFIXES = ("/accounts/two-factor/", "/accounts/logout/", "/i18n/", "/static/", "/healthz", "/privacy/")
 
 
 class TwoFactorMiddleware:

@@ -302,6 +302,12 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mentoring@localhost")
 # The site's address, for links in e-mails sent without a request (reminders).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The privacy notice (/privacy/, templates/privacy.html, which the deployer edits): who
+# answers for the personal data this site keeps (the controller), how to reach them, and
+# their data protection officer (empty: the page does not name one).
+PRIVACY_CONTROLLER_NAME = env_str("PRIVACY_CONTROLLER_NAME")
+PRIVACY_CONTROLLER_CONTACT = env_str("PRIVACY_CONTROLLER_CONTACT")
+PRIVACY_DPO_CONTACT = env_str("PRIVACY_DPO_CONTACT")
 # Reminders (manage.py send_reminders, the reminders_send task): the days a new
 # programme starts with, before a visit (and its preparation meeting) and before a due
 # date; each programme's coordinators change them on its settings form (0 to 90 days, at

@@ -37,6 +37,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("rules/", accounts.rules, name="rules"),
+    # The privacy notice (issue 25): public, linked from every page's footer and e-mail.
+    path("privacy/", views.privacy, name="privacy"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_read_all, name="notifications_read_all"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),

@@ -3,6 +3,7 @@ notifications, /healthz, and the server-error page."""
 
 import sys
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError, connection
@@ -68,6 +69,31 @@ def healthz(request):
     except Exception as exc:  # any database failure means "not healthy"
         return JsonResponse({"status": "error", "database": type(exc).__name__}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_safe
+def privacy(request):
+    """The privacy notice, open to anyone (also before logging in, and from an e-mail):
+    who answers for the personal data (from the PRIVACY_* settings), what is kept, why,
+    how long (from the settings that decide it) and each person's rights. The text is
+    templates/privacy.html, which the deployer edits; docs/privacy.md is the record of
+    processing behind it."""
+    days = getattr(settings, "RETENTION_DAYS", 730)
+    return render(
+        request,
+        "privacy.html",
+        {
+            "controller_name": settings.PRIVACY_CONTROLLER_NAME,
+            "controller_contact": settings.PRIVACY_CONTROLLER_CONTACT,
+            "dpo_contact": settings.PRIVACY_DPO_CONTACT,
+            "session_idle_hours": max(1, round(settings.SESSION_COOKIE_AGE / 3600)),
+            "session_absolute_hours": max(1, round(settings.SESSION_ABSOLUTE_SECONDS / 3600)),
+            "attachment_retention_days": settings.ATTACHMENT_RETENTION_DAYS,
+            "invitation_valid_days": settings.INVITATION_VALID_DAYS,
+            "retention_days": days,
+            "login_cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        },
+    )
 
 
 def server_error(request):

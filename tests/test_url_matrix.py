@@ -115,6 +115,8 @@ TABLE = {
     "home": row("site", only({200: SIGNED_IN}, 200), GET_ONLY),
     "healthz": row("site", everyone(200), everyone(NOT_ALLOWED)),
     "rules": row("site", only({200: SIGNED_IN}, 200), GET_ONLY),
+    # The privacy notice (issue 25): public, for anyone.
+    "privacy": row("site", everyone(200), GET_ONLY),
     # Notifications: each person's own; the matrix's one is the mentee's (someone else's
     # is not found).
     "notifications": row("site", only({200: SIGNED_IN}, 200), GET_ONLY),
