@@ -333,9 +333,11 @@ def build_zip(user, target):
 
 def export_request(*, user):
     """Record the request and enqueue the build after the commit."""
+    from .activity import log_action
     from .tasks import data_export_build
 
     export = DataExport.objects.create(user=user)
+    log_action(actor=user, action="data_export.requested", obj=user, label=user.display_name)
     transaction.on_commit(lambda: data_export_build.enqueue(export.pk))
     return export
 
@@ -355,15 +357,9 @@ def export_build(export_id):
         stored = storage.save(f"{FOLDER}/{uuid.uuid4().hex}.zip", File(buffer, name="data.zip"))
     token = secrets.token_urlsafe(TOKEN_BYTES)
     now = timezone.now()
-    DataExport.objects.filter(pk=export.pk).update(
-        ready_at=now,
-        expires_at=now + timedelta(hours=valid_hours()),
-        token_hash=token_hash(token),
-        file=stored,
-        size=size,
-        files=names,
-    )
-    export.refresh_from_db()
+    export.ready_at, export.expires_at = now, now + timedelta(hours=valid_hours())
+    export.token_hash, export.file, export.size, export.files = token_hash(token), stored, size, names
+    export.save(update_fields=["ready_at", "expires_at", "token_hash", "file", "size", "files"])
     _email(export, token)
     return export
 
@@ -406,7 +402,8 @@ def exports_purge(now=None):
         except OSError as error:  # tried again next run
             logger.warning("data download %s not deleted: %s", export.pk, error)
             continue
-        DataExport.objects.filter(pk=export.pk).update(file="")
+        export.file = ""
+        export.save(update_fields=["file"])
         files += 1
     # Never built (a lost task) or expired long ago: nothing left to answer for.
     rows, _by_model = DataExport.objects.filter(
