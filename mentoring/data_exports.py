@@ -47,11 +47,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from .file_store import TEMPORARY
 from .models import DataExport, LogEntry, Notification
 
 logger = logging.getLogger("mentoring.data_exports")
 
-FOLDER = "data-exports"
+FOLDER = TEMPORARY  # never copied into a files backup (mentoring.file_store)
 TOKEN_BYTES = 32
 # Rows of expired downloads are kept this long (their link answers “expired”), then go.
 KEEP_ROWS = timedelta(days=30)

@@ -126,7 +126,9 @@ def test_the_link_is_nobody_elses_and_expires_with_a_clear_page(
 
     # After expiry: 410, and a page that says what to do; nothing changed by asking.
     DataExport.objects.filter(pk=export.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    before = list(DataExport.objects.values())
     expired = personas.client("mentee").get(link)
+    assert list(DataExport.objects.values()) == before
     assert expired.status_code == 410
     assert "This link has expired; ask for a new download on your account page." in expired.content.decode()
     assert personas.client("mentor").get(link).status_code == 404  # still nothing to tell anyone else
@@ -185,3 +187,13 @@ def _writings(user):
     buffer = io.BytesIO()
     build_zip(user, buffer)
     return zipfile.ZipFile(buffer).read("writings.json")
+
+
+def test_the_files_backup_leaves_the_downloads_out(personas, written, tmp_path, mailoutbox, django_capture_on_commit_callbacks):
+    ask(personas.client("mentee"), django_capture_on_commit_callbacks)
+    export = DataExport.objects.get()
+    assert storages["attachments"].exists(export.file)
+    call_command("files_backup", str(tmp_path / "backup"), stdout=io.StringIO())
+    manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
+    names = [entry["name"] for entry in manifest["files"]]
+    assert names == [Attachment.objects.get().file.name]  # the attachment, not the ZIP
