@@ -238,6 +238,8 @@ def account(request):
 
 # A download asked for and not built yet within this long: asking again adds nothing.
 DATA_EXPORT_PENDING = timedelta(minutes=30)
+# The most downloads one person may ask for in a day (each one reads everything they wrote).
+DATA_EXPORTS_PER_DAY = 5
 
 
 @require_POST
@@ -250,6 +252,16 @@ def data_export_request(request):
     ).exists()
     if pending:
         messages.info(request, _("Your data is already being prepared: the e-mail with the link is on its way."))
+        return redirect("account")
+    today = DataExport.objects.filter(user=request.user, requested_at__gt=timezone.now() - timedelta(days=1)).count()
+    if today >= DATA_EXPORTS_PER_DAY:
+        messages.error(
+            request,
+            _(
+                "You have asked for %(count)s downloads of your data in the last day: please use the link of the last e-mail, or ask again tomorrow."
+            )
+            % {"count": today},
+        )
         return redirect("account")
     saved = submission_save(
         request, form, lambda: data_exports.export_request(user=request.user), url=lambda _export: reverse("account")

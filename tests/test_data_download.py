@@ -197,3 +197,13 @@ def test_the_files_backup_leaves_the_downloads_out(personas, written, tmp_path, 
     manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
     names = [entry["name"] for entry in manifest["files"]]
     assert names == [Attachment.objects.get().file.name]  # the attachment, not the ZIP
+
+
+def test_five_downloads_a_day_at_most(personas, mailoutbox, django_capture_on_commit_callbacks):
+    mentee = personas.client("mentee")
+    for _number in range(5):
+        ask(mentee, django_capture_on_commit_callbacks)
+    assert len(mailoutbox) == 5
+    _page, response, _token = ask(mentee, django_capture_on_commit_callbacks)
+    assert response.status_code == 302 and DataExport.objects.count() == 5 and len(mailoutbox) == 5
+    assert "You have asked for 5 downloads of your data in the last day" in mentee.get("/accounts/").content.decode()
