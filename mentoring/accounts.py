@@ -8,6 +8,7 @@ password-reset e-mail is sent by a background task (``PasswordResetForm``).
 
 import secrets
 from base64 import b32encode
+from datetime import timedelta
 
 import segno
 from django import forms
@@ -17,8 +18,12 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model, login, password_validation
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,10 +35,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from schemes.services.invitations import InvitationError, invitation_accept, invitation_for_token
 
+from . import data_exports
 from .access import ACTION_LABELS, DOCUMENT_LABELS, ROLE_LABELS, RULES
 from .forms import PlainTextMixin
 from .middleware import TwoFactorMiddleware
+from .models import DataExport
 from .pages import safe_next
+from .submissions import SubmitOnceMixin, submission_save
 from .tasks import email_enqueue
 
 
@@ -209,14 +217,84 @@ def two_factor_disable(request):
     return redirect("account")
 
 
+class DataExportForm(SubmitOnceMixin, forms.Form):
+    """“Download my data”: nothing to fill in; the one-time token keeps a double click
+    from preparing two downloads."""
+
+
 @require_safe
 @login_required
 def account(request):
     return render(
         request,
         "registration/account.html",
-        {"has_two_factor": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()},
+        {
+            "has_two_factor": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
+            "data_export_form": DataExportForm(),
+            "data_export": DataExport.objects.filter(user=request.user).first(),
+        },
     )
+
+
+# A download asked for and not built yet within this long: asking again adds nothing.
+DATA_EXPORT_PENDING = timedelta(minutes=30)
+# The most downloads one person may ask for in a day (each one reads everything they wrote).
+DATA_EXPORTS_PER_DAY = 5
+
+
+@require_POST
+@login_required
+def data_export_request(request):
+    """Ask for “Download my data”: a background task prepares the ZIP and e-mails a link."""
+    form = DataExportForm(request.POST)
+    pending = DataExport.objects.filter(
+        user=request.user, ready_at__isnull=True, requested_at__gt=timezone.now() - DATA_EXPORT_PENDING
+    ).exists()
+    if pending:
+        messages.info(request, _("Your data is already being prepared: the e-mail with the link is on its way."))
+        return redirect("account")
+    today = DataExport.objects.filter(user=request.user, requested_at__gt=timezone.now() - timedelta(days=1)).count()
+    if today >= DATA_EXPORTS_PER_DAY:
+        messages.error(
+            request,
+            _(
+                "You have asked for %(count)s downloads of your data in the last day: please use the link of the last e-mail, or ask again tomorrow."
+            )
+            % {"count": today},
+        )
+        return redirect("account")
+    saved = submission_save(
+        request, form, lambda: data_exports.export_request(user=request.user), url=lambda _export: reverse("account")
+    )
+    if saved is not None and not saved.again:
+        messages.success(
+            request,
+            _("We are preparing your data. You will receive an e-mail at %(email)s with a link to download it.")
+            % {"email": request.user.email},
+        )
+    return redirect("account")
+
+
+@require_safe
+@never_cache
+@login_required
+def data_export_download(request, token):
+    """The link of the e-mail: only for the person who asked (anyone else: not found),
+    and only before it expires (after: the page that says so, 410)."""
+    export = data_exports.export_for_token(request.user, token)
+    if export is None:
+        raise Http404(_("No data download at this address."))
+    if export.expired or not export.file:
+        return render(request, "registration/data_export_expired.html", status=410)
+    try:
+        handle = storages["attachments"].open(export.file, "rb")
+    except OSError as exc:
+        raise Http404(_("This file cannot be read at the moment.")) from exc
+    filename = f"my-data-{timezone.localtime(export.ready_at):%Y-%m-%d}.zip"
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type="application/zip")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_POST

@@ -682,6 +682,7 @@ ACTIONS = {
     "deadline.overdue": Action(None, sentence=lambda entries, params: _deadline(entries, params, DEADLINE_OVERDUE)),
     # A person's own settings.
     "email_preferences.changed": Action(_("%(who)s changed which e-mails they receive"), group="object"),
+    "data_export.requested": Action(_("%(who)s asked for a download of their data"), group="object"),
     "benchmark.discarded": Action(_("%(who)s deleted the draft benchmark “%(label)s”"), group="object"),
 }
 

@@ -21,6 +21,9 @@ from django.core.files.storage import storages
 MANIFEST = "manifest.json"
 FILES = "files"
 CHUNK = 1024 * 1024
+# The "Download my data" ZIPs (mentoring.data_exports) live a few days in the same store:
+# never copied into a backup, where they would outlive their link.
+TEMPORARY = "data-exports"
 
 
 class BackupError(Exception):
@@ -83,6 +86,8 @@ def backup(directory, storage=None):
     (directory / FILES).mkdir(parents=True, exist_ok=True)
     entries = []
     for name in stored_names(storage):
+        if name.startswith(f"{TEMPORARY}/"):
+            continue
         path = _backup_path(directory, name)
         path.parent.mkdir(parents=True, exist_ok=True)
         with storage.open(name, "rb") as stored, path.open("wb") as copy:

@@ -258,3 +258,34 @@ class Digest(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.frequency} {self.period}"
+
+
+class DataExport(models.Model):
+    """A person's "Download my data" (``mentoring.data_exports``): asked for on the account
+    page, its ZIP built by a background task into the attachments' store (under
+    ``data-exports/``, never served by the web server) and e-mailed as a link. The link's
+    random token is kept only as its SHA-256 (``token_hash``): the database alone does not
+    open a download. The file is deleted once ``expires_at`` has passed
+    (``data_exports_purge``); the row stays a while, so that the old link answers “expired”
+    rather than “not found”."""
+
+    user = models.ForeignKey(User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="data_exports")
+    requested_at = models.DateTimeField(_("asked for"), default=timezone.now)
+    ready_at = models.DateTimeField(_("ready"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("link valid until"), null=True, blank=True)
+    token_hash = models.CharField(_("link token (SHA-256)"), max_length=64, blank=True, db_index=True)
+    file = models.CharField(_("file in the store"), max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    files = models.JSONField(_("files in the ZIP"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("data download")
+        verbose_name_plural = _("data downloads")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.requested_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def expired(self):
+        return self.expires_at is not None and self.expires_at <= timezone.now()

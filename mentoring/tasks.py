@@ -136,6 +136,26 @@ def attachments_purge():
             logger.warning("attachment %s not purged (tried again next run): %s", pk, error)
 
 
+@task()
+def data_export_build(export_id):
+    """Build one person's “Download my data” ZIP and e-mail them its link
+    (``mentoring.data_exports``; the link is made here, never passed as an argument)."""
+    from .data_exports import export_build
+
+    export_build(export_id)
+
+
+@task()
+def data_exports_purge():
+    """Delete the files of expired data downloads (what ``manage.py data_exports_purge``
+    does), then come back in an hour."""
+    from .data_exports import exports_purge
+
+    with _then_again(data_exports_purge):
+        files, rows = exports_purge()
+        logger.info("expired data downloads purged: %s files, %s rows", files, rows)
+
+
 # Each periodic task and how often it runs.
 PERIODIC = {
     sessions_clear: timedelta(hours=1),
@@ -145,6 +165,7 @@ PERIODIC = {
     deadlines_notify: timedelta(days=1),
     reminders_send: timedelta(days=1),
     attachments_purge: timedelta(days=1),
+    data_exports_purge: timedelta(hours=1),
 }
 
 

@@ -29,6 +29,9 @@ account_urls = [
     path("two-factor/disable/", accounts.two_factor_disable, name="two_factor_disable"),
     path("calendar/", accounts.calendar_token_renew, name="calendar_token_renew"),
     path("e-mails/", views.email_preferences, name="email_preferences"),
+    # "Download my data" (issue 25): asked for here, the link of the e-mail (accounts.py).
+    path("my-data/", accounts.data_export_request, name="data_export_request"),
+    path("my-data/<str:token>/", accounts.data_export_download, name="data_export_download"),
 ]
 
 handler500 = "mentoring.views.server_error"

@@ -140,6 +140,10 @@ TABLE = {
     "calendar_token_renew": row("site", everyone(NOT_ALLOWED), only({302: SIGNED_IN}, 302)),
     # E-mail preferences (an empty POST is an invalid form: the page again, with errors).
     "email_preferences": row("site", only({200: SIGNED_IN}, 200), only({200: SIGNED_IN}, 200)),
+    # "Download my data": asked for by anyone signed in; the link is only its owner's (an
+    # unknown token is a 404 for everyone); tests/test_data_download.py covers a real one.
+    "data_export_request": row("site", everyone(NOT_ALLOWED), only({302: SIGNED_IN}, 302)),
+    "data_export_download": row("site", only({404: SIGNED_IN}, 404), everyone(NOT_ALLOWED)),
     # Unsubscribe: the signed token stands for the person (an altered one is a 404 for
     # everyone); tests/test_emails.py covers a real token.
     "unsubscribe": row("site", everyone(404), everyone(404)),
@@ -1084,6 +1088,8 @@ class Matrix:
             values["pk"] = self.notification.pk
         elif name == "unsubscribe":
             values["token"] = "eyJ1IjoxLCJrIjpbImNvbW1lbnRzIl19:altered:signature"
+        elif name == "data_export_download":
+            values["token"] = "no-such-data-download-token-0123456789"
         elif name == "calendar_feed":
             values["token"] = "no-such-calendar-token-0123456789abcdef"
         elif name == "invitation_accept":
