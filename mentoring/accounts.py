@@ -31,6 +31,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from schemes.services.invitations import InvitationError, invitation_accept, invitation_for_token
 
 from .access import ACTION_LABELS, DOCUMENT_LABELS, ROLE_LABELS, RULES
+from .erasure import may_decide
 from .forms import PlainTextMixin
 from .middleware import TwoFactorMiddleware
 from .pages import safe_next
@@ -215,7 +216,11 @@ def account(request):
     return render(
         request,
         "registration/account.html",
-        {"has_two_factor": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()},
+        {
+            "has_two_factor": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
+            "erasure_pending": request.user.erasure_requests.filter(state="pending").exists(),
+            "decides_erasures": may_decide(request.user),
+        },
     )
 
 

@@ -282,6 +282,9 @@ SCHEME_ATTACHMENTS_MAX_BYTES = env_int("SCHEME_ATTACHMENTS_MAX_MB", 500) * 1024 
 # (restorable with its object's earlier state) before attachments_purge deletes it.
 ATTACHMENT_UPLOADS_PER_HOUR = env_int("ATTACHMENT_UPLOADS_PER_HOUR", 30)
 ATTACHMENT_RETENTION_DAYS = env_int("ATTACHMENT_RETENTION_DAYS", 365)
+# How many days after a programme is archived its people's personal data is replaced by
+# pseudonyms (the daily ``retention`` task, ``manage.py retention``; mentoring.erasure).
+RETENTION_DAYS = env_int("RETENTION_DAYS", 730)
 
 # Widgets are drawn by Django's own templates, with the project's templates found first
 # (templates/django/forms/ may override one; none does today).

@@ -136,6 +136,23 @@ def attachments_purge():
             logger.warning("attachment %s not purged (tried again next run): %s", pk, error)
 
 
+@task()
+def retention():
+    """Pseudonymise the personal data of the programmes archived for longer than
+    RETENTION_DAYS (what ``manage.py retention`` does; mentoring.erasure), then come back
+    the next day."""
+    from .erasure import retention_apply
+
+    with _then_again(retention):
+        report = retention_apply()
+        logger.info(
+            "retention: %s programmes past the period, %s people and %s invitations pseudonymised",
+            len(report.programmes),
+            len(report.people),
+            report.invitations,
+        )
+
+
 # Each periodic task and how often it runs.
 PERIODIC = {
     sessions_clear: timedelta(hours=1),
@@ -145,6 +162,7 @@ PERIODIC = {
     deadlines_notify: timedelta(days=1),
     reminders_send: timedelta(days=1),
     attachments_purge: timedelta(days=1),
+    retention: timedelta(days=1),
 }
 
 

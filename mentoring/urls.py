@@ -12,7 +12,7 @@ from schemes.views import calls as call_views
 from schemes.views import member_links as member_views
 from schemes.views import visits as visit_views
 
-from . import accounts, unsaved, views
+from . import accounts, erasure_views, unsaved, views
 
 account_urls = [
     path("", accounts.account, name="account"),
@@ -29,6 +29,13 @@ account_urls = [
     path("two-factor/disable/", accounts.two_factor_disable, name="two_factor_disable"),
     path("calendar/", accounts.calendar_token_renew, name="calendar_token_renew"),
     path("e-mails/", views.email_preferences, name="email_preferences"),
+    # Deleting an account (issue 25; mentoring.erasure_views): the person asks, a
+    # coordinator of their programme or a site administrator confirms.
+    path("delete/", erasure_views.erasure_ask_view, name="erasure_ask"),
+    path("delete/withdraw/", erasure_views.erasure_withdraw_view, name="erasure_withdraw"),
+    path("erasure-requests/", erasure_views.erasure_requests_view, name="erasure_requests"),
+    path("erasure-requests/<int:pk>/confirm/", erasure_views.erasure_request_confirm, name="erasure_request_confirm"),
+    path("erasure-requests/<int:pk>/decline/", erasure_views.erasure_request_decline, name="erasure_request_decline"),
 ]
 
 handler500 = "mentoring.views.server_error"
