@@ -49,7 +49,7 @@ def erasure_ask_view(request):
     user = request.user
     pending = user.erasure_requests.filter(state=ErasureState.PENDING).first()
     left = programmes_left_without_coordinator(user)
-    form = ErasureAskForm(request.POST or None)
+    form = ErasureAskForm(request.POST if request.method == "POST" else None)
     refusal = None
     if request.method == "POST" and not pending and form.is_valid():
         try:
