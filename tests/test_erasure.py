@@ -231,3 +231,22 @@ def test_person_pseudonymise_is_idempotent(personas, person):
     user, _client, _response = person
     first = person_pseudonymise(user, actor=None, reason="request")
     assert person_pseudonymise(User.objects.get(pk=user.pk), actor=None, reason="request") == first
+
+
+def test_requests_page_reads_in_a_fixed_number_of_queries(personas, django_assert_max_num_queries):
+    client = personas.client("coordinator")
+
+    def ask(count):
+        for i in range(count):
+            user = User.objects.create_user(email=f"asker{ErasureRequest.objects.count()}-{i}@test.example")
+            SchemeRole.objects.create(scheme=personas.b, user=user, role="observer")
+            ErasureRequest.objects.create(user=user)
+
+    ask(1)
+    client.get(reverse("erasure_requests"))  # warm the session and caches
+    with django_assert_max_num_queries(12) as one:
+        client.get(reverse("erasure_requests"))
+    ask(10)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(reverse("erasure_requests"))
+    assert page.content.decode().count("Delete the account…") == 11
