@@ -230,9 +230,9 @@ def _copies_rewrite(needles, replacements, *, extra=None):
         if hasattr(model, "instance_type") and "history_change_reason" in {f.name for f in model._meta.fields}
     ]
     for model, names in targets:
-        for row in model._default_manager.filter(_matching(needles, names)):
+        for row in model._base_manager.filter(_matching(needles, names)):
             values = {name: _scrub(getattr(row, name) or "", replacements) for name in names}
-            model._default_manager.filter(pk=row.pk).update(**values)
+            model._base_manager.filter(pk=row.pk).update(**values)
             changed += 1
     return changed
 
@@ -246,7 +246,7 @@ def _email_rows_rewrite(email, pseudonym, placeholder, *, full_name):
         if model is User:
             continue
         for email_field in [f for f in model._meta.concrete_fields if isinstance(f, models.EmailField)]:
-            rows = model._default_manager.filter(**{f"{email_field.name}__iexact": email})
+            rows = model._base_manager.filter(**{f"{email_field.name}__iexact": email})
             if not rows.exists():
                 continue
             values = {email_field.name: placeholder}
@@ -258,7 +258,7 @@ def _email_rows_rewrite(email, pseudonym, placeholder, *, full_name):
             # Name fields beside the address that still name the person (a contact name).
             for name in names:
                 if "name" in name and name not in values and full_name:
-                    changed += model._default_manager.filter(
+                    changed += model._base_manager.filter(
                         **{f"{email_field.name}": placeholder, f"{name}__icontains": full_name}
                     ).update(**{name: pseudonym})
     return changed

@@ -39,7 +39,7 @@ def search_database(needles):
         for needle in needles:
             for name in fields:
                 condition |= models.Q(**{f"{name}__icontains": needle})
-        count = model._default_manager.filter(condition).count()
+        count = model._base_manager.filter(condition).count()
         if count:
             hits[model._meta.db_table] = count
     return hits, searched
