@@ -250,3 +250,14 @@ def test_requests_page_reads_in_a_fixed_number_of_queries(personas, django_asser
     with django_assert_max_num_queries(len(one.captured_queries)):
         page = client.get(reverse("erasure_requests"))
     assert page.content.decode().count("Delete the account…") == 11
+
+
+def test_retention_is_a_daily_task(personas, archived, settings):
+    from mentoring import tasks
+
+    assert tasks.PERIODIC[tasks.retention] == timedelta(days=1)
+    settings.RETENTION_DAYS = 0  # archived just now: past a period of no days
+    only_there, both = archived
+    tasks.retention.call()
+    assert User.objects.get(pk=only_there.pk).pseudonymised_at is not None
+    assert User.objects.get(pk=both.pk).pseudonymised_at is None
