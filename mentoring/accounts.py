@@ -37,6 +37,7 @@ from schemes.services.invitations import InvitationError, invitation_accept, inv
 
 from . import data_exports
 from .access import ACTION_LABELS, DOCUMENT_LABELS, ROLE_LABELS, RULES
+from .erasure import may_decide
 from .forms import PlainTextMixin
 from .middleware import TwoFactorMiddleware
 from .models import DataExport
@@ -232,6 +233,8 @@ def account(request):
             "has_two_factor": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
             "data_export_form": DataExportForm(),
             "data_export": DataExport.objects.filter(user=request.user).first(),
+            "erasure_pending": request.user.erasure_requests.filter(state="pending").exists(),
+            "decides_erasures": may_decide(request.user),
         },
     )
 

@@ -571,6 +571,12 @@ ACTIONS = {
         _("%(who)s accepted the invitation and joined as %(role)s"),
         ngettext_lazy("%(who)s accepted %(count)s invitation", "%(who)s accepted %(count)s invitations", "count"),
     ),
+    # Accounts: deletion on request, and the retention period (mentoring.erasure).
+    "account.erasure_asked": Action(_("%(who)s asked for their account to be deleted")),
+    "account.erasure_withdrawn": Action(_("%(who)s withdrew their request to delete their account")),
+    "account.erasure_declined": Action(_("%(who)s declined a request to delete an account")),
+    "account.erased": Action(_("%(who)s deleted the account of %(label)s")),
+    "retention.applied": Action(_("The retention period of archived programmes ended: personal data replaced by pseudonyms")),
     # The programme and what it shares with its schemes.
     "programme.created": Action(_("%(who)s created the programme “%(label)s”"), group="object"),
     "programme.changed": Action(_("%(who)s changed the programme's description"), group="object"),

@@ -66,6 +66,9 @@ class User(AbstractUser):
         default=False,
         help_text=_("Demo accounts can only log in while the site runs with DEBUG on."),
     )
+    # Set when the person's personal data was replaced by a pseudonym (mentoring.erasure):
+    # on their request, or when the retention period of their programmes ended.
+    pseudonymised_at = models.DateTimeField(_("pseudonymised"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -289,3 +292,43 @@ class DataExport(models.Model):
     @property
     def expired(self):
         return self.expires_at is not None and self.expires_at <= timezone.now()
+
+
+class ErasureState(models.TextChoices):
+    PENDING = "pending", _("Waiting for a coordinator")
+    DONE = "done", _("Done: the account is erased")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ErasureRequest(models.Model):
+    """A person's request to delete their account (issue 25): asked by the person
+    themselves (never for someone else), confirmed by a coordinator of a programme they
+    are in or by a site administrator, then carried out by
+    ``mentoring.erasure.person_pseudonymise``: their personal data is replaced by a
+    pseudonym everywhere, the cities' documents stay whole.
+
+    No history table: the row holds no personal data once done (the reason is emptied),
+    and who decided and when is its own record."""
+
+    user = models.ForeignKey(User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="erasure_requests")
+    asked_at = models.DateTimeField(_("asked"), default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True, max_length=1000)
+    state = models.CharField(_("state"), max_length=20, choices=ErasureState.choices, default=ErasureState.PENDING)
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("decided by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+        ordering = ["asked_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(state="pending"), name="one_pending_erasure_request_per_person"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.state}"

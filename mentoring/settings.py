@@ -285,6 +285,9 @@ ATTACHMENT_RETENTION_DAYS = env_int("ATTACHMENT_RETENTION_DAYS", 365)
 # "Download my data" (mentoring.data_exports): how long the e-mailed link works; the ZIP
 # is deleted after (data_exports_purge).
 DATA_EXPORT_VALID_HOURS = env_int("DATA_EXPORT_VALID_HOURS", 72)
+# How many days after a programme is archived its people's personal data is replaced by
+# pseudonyms (the daily ``retention`` task, ``manage.py retention``; mentoring.erasure).
+RETENTION_DAYS = env_int("RETENTION_DAYS", 730)
 
 # Widgets are drawn by Django's own templates, with the project's templates found first
 # (templates/django/forms/ may override one; none does today).

@@ -156,6 +156,23 @@ def data_exports_purge():
         logger.info("expired data downloads purged: %s files, %s rows", files, rows)
 
 
+@task()
+def retention():
+    """Pseudonymise the personal data of the programmes archived for longer than
+    RETENTION_DAYS (what ``manage.py retention`` does; mentoring.erasure), then come back
+    the next day."""
+    from .erasure import retention_apply
+
+    with _then_again(retention):
+        report = retention_apply()
+        logger.info(
+            "retention: %s programmes past the period, %s people and %s invitations pseudonymised",
+            len(report.programmes),
+            len(report.people),
+            report.invitations,
+        )
+
+
 # Each periodic task and how often it runs.
 PERIODIC = {
     sessions_clear: timedelta(hours=1),
@@ -166,6 +183,7 @@ PERIODIC = {
     reminders_send: timedelta(days=1),
     attachments_purge: timedelta(days=1),
     data_exports_purge: timedelta(hours=1),
+    retention: timedelta(days=1),
 }
 
 

@@ -12,7 +12,7 @@ from schemes.views import calls as call_views
 from schemes.views import member_links as member_views
 from schemes.views import visits as visit_views
 
-from . import accounts, unsaved, views
+from . import accounts, erasure_views, unsaved, views
 
 account_urls = [
     path("", accounts.account, name="account"),
@@ -32,6 +32,13 @@ account_urls = [
     # "Download my data" (issue 25): asked for here, the link of the e-mail (accounts.py).
     path("my-data/", accounts.data_export_request, name="data_export_request"),
     path("my-data/<str:token>/", accounts.data_export_download, name="data_export_download"),
+    # Deleting an account (issue 25; mentoring.erasure_views): the person asks, a
+    # coordinator of their programme or a site administrator confirms.
+    path("delete/", erasure_views.erasure_ask_view, name="erasure_ask"),
+    path("delete/withdraw/", erasure_views.erasure_withdraw_view, name="erasure_withdraw"),
+    path("erasure-requests/", erasure_views.erasure_requests_view, name="erasure_requests"),
+    path("erasure-requests/<int:pk>/confirm/", erasure_views.erasure_request_confirm, name="erasure_request_confirm"),
+    path("erasure-requests/<int:pk>/decline/", erasure_views.erasure_request_decline, name="erasure_request_decline"),
 ]
 
 handler500 = "mentoring.views.server_error"

@@ -138,6 +138,15 @@ TABLE = {
     "two_factor_disable": row("site", everyone(NOT_ALLOWED), only({302: SIGNED_IN}, 302)),
     "invitation_accept": row("invitation", everyone(200), everyone(200)),
     "calendar_token_renew": row("site", everyone(NOT_ALLOWED), only({302: SIGNED_IN}, 302)),
+    # Deleting an account (issue 25): each person asks for their own; the coordinator is
+    # the programme's last one (told what to do first: the page again), the mentee has
+    # a request waiting (the page again). Only a coordinator decides: the matrix's
+    # request is the mentee's, in the coordinator's programme; for others it is not found.
+    "erasure_ask": row("site", only({200: SIGNED_IN}, 200), only({200: {"coordinator", "mentee"}}, 302)),
+    "erasure_withdraw": row("site", everyone(NOT_ALLOWED), only({302: SIGNED_IN}, 302)),
+    "erasure_requests": row("site", only({200: COORD}, 404), GET_ONLY),
+    "erasure_request_confirm": row("site", everyone(NOT_ALLOWED), only({ASKS: COORD}, 404)),
+    "erasure_request_decline": row("site", everyone(NOT_ALLOWED), only({302: COORD}, 404)),
     # E-mail preferences (an empty POST is an invalid form: the page again, with errors).
     "email_preferences": row("site", only({200: SIGNED_IN}, 200), only({200: SIGNED_IN}, 200)),
     # "Download my data": asked for by anyone signed in; the link is only its owner's (an
@@ -894,8 +903,9 @@ class Matrix:
         }
         from django.contrib.contenttypes.models import ContentType
 
-        from mentoring.models import LogEntry, Notification
+        from mentoring.models import ErasureRequest, LogEntry, Notification
 
+        self.erasure_request = ErasureRequest.objects.create(user=p.users["mentee"])
         scheme_type = ContentType.objects.get_for_model(p.a)
         self.notification = Notification.objects.create(
             recipient=p.users["mentee"],
@@ -1086,6 +1096,8 @@ class Matrix:
             values["token"] = self.call["own"].token if variant == "own" else "no-such-call-token"
         elif name == "notification_read":
             values["pk"] = self.notification.pk
+        elif name.startswith("erasure_request_"):
+            values["pk"] = self.erasure_request.pk
         elif name == "unsubscribe":
             values["token"] = "eyJ1IjoxLCJrIjpbImNvbW1lbnRzIl19:altered:signature"
         elif name == "data_export_download":
