@@ -24,24 +24,11 @@ line of the errors, and nothing is imported.
 
 from django.utils.translation import gettext as _
 
-from mentoring.translations import UNOFFICIAL, check_translation, language_codes
+from mentoring.translations import UNOFFICIAL, check_block, check_translation, language_codes
 
 VERSION_FIELDS = ("title", "standard", "rationale", "notes_on_terms", "coverage")
 KEY_FACTOR_FIELDS = ("title", "statement", "rationale", "practical_tips")
 CONTEXT_FACTOR_FIELDS = ("title", "description")
-
-
-def _check_fields(errors, code, path, block, originals, allowed, max_lengths=None):
-    """Check ``block`` ({field: text}) against ``originals`` ({field: original text})."""
-    if not isinstance(block, dict):
-        errors.append(f"{path}: " + _("must be an object"))
-        return
-    for name, value in block.items():
-        if name not in allowed:
-            errors.append(f"{path}.{name}: " + _("is not a part that can be translated"))
-            continue
-        for problem in check_translation(code, originals.get(name, ""), value, max_length=(max_lengths or {}).get(name)):
-            errors.append(f"{path}.{name}: {problem}")
 
 
 def translations_validate(data):
@@ -63,7 +50,7 @@ def translations_validate(data):
             errors.append(f"{path}: " + _("must be an object"))
             continue
         top = {key: value for key, value in language.items() if key in VERSION_FIELDS}
-        _check_fields(errors, code, path, top, data, VERSION_FIELDS, {"title": 300})
+        check_block(errors, code, path, top, data, VERSION_FIELDS)
         unknown = set(language) - {*VERSION_FIELDS, UNOFFICIAL, "sections", "key_factors", "context_factors"}
         for key in sorted(unknown):
             errors.append(f"{path}.{key}: " + _("is not a part that can be translated"))
@@ -71,7 +58,7 @@ def translations_validate(data):
             if key not in sections:
                 errors.append(f"{path}.sections.{key}: " + _("names no section of this benchmark"))
                 continue
-            _check_fields(errors, code, f"{path}.sections.{key}", section, sections[key], ("title",), {"title": 300})
+            check_block(errors, code, f"{path}.sections.{key}", section, sections[key], ("title",))
         for number, kf in (language.get("key_factors") or {}).items():
             where = f"{path}.key_factors.{number}"
             if number not in key_factors:
@@ -82,7 +69,7 @@ def translations_validate(data):
                 continue
             original = key_factors[number]
             fields = {key: value for key, value in kf.items() if key != "guide_questions"}
-            _check_fields(errors, code, where, fields, original, KEY_FACTOR_FIELDS, {"title": 300})
+            check_block(errors, code, where, fields, original, KEY_FACTOR_FIELDS)
             questions = kf.get("guide_questions", [])
             if not isinstance(questions, list) or len(questions) > len(original["guide_questions"]):
                 errors.append(
@@ -103,7 +90,7 @@ def translations_validate(data):
             )
             continue
         for i, (factor, source) in enumerate(zip(factors, data["context_factors"], strict=False)):
-            _check_fields(errors, code, f"{path}.context_factors[{i}]", factor, source, CONTEXT_FACTOR_FIELDS, {"title": 300})
+            check_block(errors, code, f"{path}.context_factors[{i}]", factor, source, CONTEXT_FACTOR_FIELDS)
     return errors
 
 

@@ -167,3 +167,57 @@ def languages_overview(entries):
             }
         )
     return rows
+
+
+def translations_overview_page(request, *, entries, programme, editable, back_url, title):
+    """The languages of a template or benchmark: how much is translated, what is older
+    than its original, and (``editable``) a link to translate into each."""
+    from django.shortcuts import render
+
+    return render(
+        request,
+        "translations/overview.html",
+        {
+            "programme": programme,
+            "language_rows": languages_overview(entries),
+            "editable": editable,
+            "back_url": back_url,
+            "page_title": _("Translations of “%(title)s”") % {"title": title},
+        },
+    )
+
+
+def translation_edit_page(request, *, entries, code, programme, log_object, title, overview_url):
+    """The page that translates ``entries`` into ``code``; saved, back to ``overview_url``
+    (a template's or a benchmark's translations: the same page for both)."""
+    from django.contrib import messages
+    from django.http import Http404
+    from django.shortcuts import redirect, render
+    from django.utils.translation import ngettext
+
+    from .forms import has_conflict
+    from .translations import language_codes
+
+    if code not in language_codes():
+        raise Http404(_("No such language."))
+    form = TranslationForm(request.POST or None, entries=entries, code=code)
+    if request.method == "POST" and form.is_valid():
+        changed = translations_save(form=form, actor=request.user, label=title, programme=programme, log_object=log_object)
+        messages.success(
+            request,
+            ngettext("%(count)s text saved.", "%(count)s texts saved.", changed) % {"count": changed}
+            if changed
+            else _("Nothing had changed."),
+        )
+        return redirect(overview_url)
+    return render(
+        request,
+        "translations/edit.html",
+        {
+            "programme": programme,
+            "form": form,
+            "cancel_url": overview_url,
+            "page_title": _("“%(title)s”: translation (%(language)s)") % {"title": title, "language": language_name(code)},
+        },
+        status=(409 if has_conflict(form) else 400) if form.is_bound else 200,
+    )

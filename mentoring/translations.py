@@ -209,6 +209,22 @@ def show_objects_in(objects, *, original=False):
     }
 
 
+def check_block(errors, code, path, block, originals, allowed):
+    """Append to ``errors`` ("path.field: problem") what is wrong with ``block`` ({field:
+    text}), a file's translation of ``originals`` ({field: original text}) into ``code``,
+    where only the fields ``allowed`` may be translated (a title at most 300 characters)."""
+    if not isinstance(block, dict):
+        errors.append(f"{path}: " + _("must be an object"))
+        return
+    for name, value in block.items():
+        if name not in allowed:
+            errors.append(f"{path}.{name}: " + _("is not a part that can be translated"))
+            continue
+        limit = 300 if name == "title" else None
+        for problem in check_translation(code, originals.get(name, ""), value, max_length=limit):
+            errors.append(f"{path}.{name}: {problem}")
+
+
 # -- Editing ---------------------------------------------------------------------------
 
 

@@ -3,18 +3,14 @@ ones: a translation never changes the original a scheme assesses against). One p
 language, each text beside its original; the rules are in mentoring.translations. The
 shared reference benchmarks carry the seed translations."""
 
-from django.contrib import messages
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from mentoring.access import programme_view
-from mentoring.forms import has_conflict
-from mentoring.translation_forms import TranslationForm, languages_overview, translations_save
-from mentoring.translations import Entry, language_codes, language_name
+from mentoring.translation_forms import translation_edit_page, translations_overview_page
+from mentoring.translations import Entry
 
 from ..models import BenchmarkVersion
 
@@ -96,45 +92,25 @@ def _overview_url(programme, version):
 def benchmark_translations(request, programme, access, pk):
     """The languages of the version: how much is translated, what is older than its original."""
     version = _version(programme, pk)
-    return render(
+    return translations_overview_page(
         request,
-        "translations/overview.html",
-        {
-            "programme": programme,
-            "language_rows": languages_overview(benchmark_entries(version)),
-            "editable": access.can("edit", "benchmark"),
-            "back_url": reverse("schemes:benchmark", kwargs={"programme": programme.slug, "pk": version.pk}),
-            "page_title": _("Translations of “%(title)s”") % {"title": version.title},
-        },
+        entries=benchmark_entries(version),
+        programme=programme,
+        editable=access.can("edit", "benchmark"),
+        back_url=reverse("schemes:benchmark", kwargs={"programme": programme.slug, "pk": version.pk}),
+        title=version.title,
     )
 
 
 @programme_view("edit", "benchmark")
 def benchmark_translation_edit(request, programme, access, pk, language):
     version = _version(programme, pk)
-    if language not in language_codes():
-        raise Http404(_("No such language."))
-    form = TranslationForm(request.POST or None, entries=benchmark_entries(version), code=language)
-    if request.method == "POST" and form.is_valid():
-        changed = translations_save(
-            form=form, actor=request.user, label=str(version.title), programme=programme, log_object=version
-        )
-        messages.success(
-            request,
-            ngettext("%(count)s text saved.", "%(count)s texts saved.", changed) % {"count": changed}
-            if changed
-            else _("Nothing had changed."),
-        )
-        return redirect(_overview_url(programme, version))
-    return render(
+    return translation_edit_page(
         request,
-        "translations/edit.html",
-        {
-            "programme": programme,
-            "form": form,
-            "cancel_url": _overview_url(programme, version),
-            "page_title": _("“%(title)s”: translation (%(language)s)")
-            % {"title": version.title, "language": language_name(language)},
-        },
-        status=(409 if has_conflict(form) else 400) if form.is_bound else 200,
+        entries=benchmark_entries(version),
+        code=language,
+        programme=programme,
+        log_object=version,
+        title=str(version.title),
+        overview_url=_overview_url(programme, version),
     )

@@ -20,23 +20,11 @@ In a file, one optional block, by language, then by section key and question key
 
 from django.utils.translation import gettext as _
 
-from mentoring.translations import UNOFFICIAL, check_translation, language_codes, show_objects_in
+from mentoring.translations import UNOFFICIAL, check_block, check_translation, language_codes, show_objects_in
 
 TEMPLATE_FIELDS = ("title", "introduction")
 SECTION_FIELDS = ("title", "introduction")
 QUESTION_FIELDS = ("group", "text", "help_text")
-
-
-def _fields(errors, code, path, block, original, allowed):
-    if not isinstance(block, dict):
-        errors.append(f"{path}: " + _("must be an object"))
-        return
-    for name, value in block.items():
-        if name not in allowed:
-            errors.append(f"{path}.{name}: " + _("is not a part that can be translated"))
-            continue
-        for problem in check_translation(code, original.get(name, ""), value, max_length=300 if name == "title" else None):
-            errors.append(f"{path}.{name}: {problem}")
 
 
 def template_translations_validate(data):
@@ -55,7 +43,7 @@ def template_translations_validate(data):
             errors.append(f"{path}: " + _("must be an object"))
             continue
         top = {key: value for key, value in language.items() if key not in (UNOFFICIAL, "sections")}
-        _fields(errors, code, path, top, data, TEMPLATE_FIELDS)
+        check_block(errors, code, path, top, data, TEMPLATE_FIELDS)
         for key, section in (language.get("sections") or {}).items():
             where = f"{path}.sections.{key}"
             if key not in sections:
@@ -65,7 +53,7 @@ def template_translations_validate(data):
                 errors.append(f"{where}: " + _("must be an object"))
                 continue
             original = sections[key]
-            _fields(errors, code, where, {k: v for k, v in section.items() if k != "questions"}, original, SECTION_FIELDS)
+            check_block(errors, code, where, {k: v for k, v in section.items() if k != "questions"}, original, SECTION_FIELDS)
             questions = {question["key"]: question for question in original.get("questions", [])}
             for qkey, question in (section.get("questions") or {}).items():
                 qwhere = f"{where}.questions.{qkey}"
@@ -76,7 +64,7 @@ def template_translations_validate(data):
                     errors.append(f"{qwhere}: " + _("must be an object"))
                     continue
                 source = questions[qkey]
-                _fields(errors, code, qwhere, {k: v for k, v in question.items() if k != "choices"}, source, QUESTION_FIELDS)
+                check_block(errors, code, qwhere, {k: v for k, v in question.items() if k != "choices"}, source, QUESTION_FIELDS)
                 labels = {choice["value"]: choice["label"] for choice in source.get("choices", [])}
                 for value, label in (question.get("choices") or {}).items():
                     if value not in labels:

@@ -3,19 +3,15 @@ text beside its original (mentoring.translations has the rules). The reference t
 carry the seed translations; a programme that wants its own wording or translation adapts
 the template first."""
 
-from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from mentoring.access import programme_view
-from mentoring.forms import has_conflict
-from mentoring.translation_forms import CHOICE_PREFIX, TranslationForm, languages_overview, translations_save
-from mentoring.translations import Entry, language_codes, language_name
+from mentoring.translation_forms import CHOICE_PREFIX, translation_edit_page, translations_overview_page
+from mentoring.translations import Entry
 
 from ..models import Question, QuestionnaireTemplate
 
@@ -81,46 +77,25 @@ def _url(programme, template):
 def template_translations(request, programme, access, pk):
     """The languages of the template: how much is translated, what is older than its original."""
     template = _template(programme, pk)
-    return render(
+    return translations_overview_page(
         request,
-        "translations/overview.html",
-        {
-            "programme": programme,
-            "language_rows": languages_overview(template_entries(template)),
-            "editable": access.can("edit", "questionnaire_template"),
-            "back_url": _url(programme, template),
-            "page_title": _("Translations of “%(title)s”") % {"title": template.title},
-        },
+        entries=template_entries(template),
+        programme=programme,
+        editable=access.can("edit", "questionnaire_template"),
+        back_url=_url(programme, template),
+        title=template.title,
     )
 
 
 @programme_view("edit", "questionnaire_template")
 def template_translation_edit(request, programme, access, pk, language):
     template = _template(programme, pk)
-    if language not in language_codes():
-        raise Http404(_("No such language."))
-    form = TranslationForm(request.POST or None, entries=template_entries(template), code=language)
-    if request.method == "POST" and form.is_valid():
-        changed = translations_save(
-            form=form, actor=request.user, label=str(template.title), programme=programme, log_object=template
-        )
-        messages.success(
-            request,
-            ngettext("%(count)s text saved.", "%(count)s texts saved.", changed) % {"count": changed}
-            if changed
-            else _("Nothing had changed."),
-        )
-        return redirect(reverse("schemes:template_translations", kwargs={"programme": programme.slug, "pk": template.pk}))
-    status = (409 if has_conflict(form) else 400) if form.is_bound else 200
-    return render(
+    return translation_edit_page(
         request,
-        "translations/edit.html",
-        {
-            "programme": programme,
-            "form": form,
-            "cancel_url": reverse("schemes:template_translations", kwargs={"programme": programme.slug, "pk": template.pk}),
-            "page_title": _("“%(title)s”: translation (%(language)s)")
-            % {"title": template.title, "language": language_name(language)},
-        },
-        status=status,
+        entries=template_entries(template),
+        code=language,
+        programme=programme,
+        log_object=template,
+        title=str(template.title),
+        overview_url=reverse("schemes:template_translations", kwargs={"programme": programme.slug, "pk": template.pk}),
     )
