@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Digest, EmailPreference, LogEntry, Notification, Submission, User
+from .models import DataExport, Digest, EmailPreference, ErasureRequest, LogEntry, Notification, Submission, User
 
 
 @admin.register(User)
@@ -94,6 +94,38 @@ class DigestAdmin(admin.ModelAdmin):
     list_filter = ["frequency"]
     search_fields = ["user__email"]
     date_hierarchy = "sent_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DataExport)
+class DataExportAdmin(admin.ModelAdmin):
+    """Read only: the "Download my data" requests (the link's token is kept as a hash)."""
+
+    list_display = ["requested_at", "user", "ready_at", "expires_at", "size"]
+    search_fields = ["user__email"]
+    raw_id_fields = ["user"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ErasureRequest)
+class ErasureRequestAdmin(admin.ModelAdmin):
+    """Read only: requests to delete an account; they are decided on the erasure
+    requests page, which asks first and carries the erasure out."""
+
+    list_display = ["asked_at", "user", "state", "decided_by", "decided_at"]
+    list_filter = ["state"]
+    raw_id_fields = ["user", "decided_by"]
 
     def has_add_permission(self, request):
         return False

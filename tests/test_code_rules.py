@@ -14,7 +14,9 @@ APP_CODE = [
 
 # Code that updates in bulk only models without a history: notifications and summary
 # e-mails, claimed and released by the e-mail senders.
-WITHOUT_HISTORY = {"mentoring/emails.py"}
+# mentoring/erasure.py rewrites the history rows themselves to replace a person's name
+# and e-mail by a pseudonym: a new history row would record them again (issue 25).
+WITHOUT_HISTORY = {"mentoring/emails.py", "mentoring/erasure.py"}
 
 
 def test_no_queryset_update_bypasses_the_history():

@@ -145,7 +145,9 @@ def test_the_member_page_shows_only_the_scheme_and_the_member(personas, member, 
     assert '<meta name="robots" content="noindex, nofollow">' in html
     # No address of the signed-in site: only the member's own forms (and the language).
     addresses = set(re.findall(r'(?:href|action)="([^"#]*)', html)) - {""}  # "": the skip link
-    assert addresses and all(address.startswith((f"/m/{token}/", "/static/", "/i18n/")) for address in addresses), addresses
+    assert addresses and all(address.startswith((f"/m/{token}/", "/static/", "/i18n/", "/privacy/")) for address in addresses), (
+        addresses
+    )
     # Nothing of the other people of the group, nor of another scheme.
     _member(personas.a, personas.mentee_city, name="Other Person", email="other@example.org")
     assert "Other Person" not in personas.client("anonymous").get(f"/m/{token}/").content.decode()

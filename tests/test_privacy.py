@@ -160,12 +160,9 @@ def test_a_declined_call_application_email_carries_the_privacy_link(personas, se
     assert '<a href="https://mentoring.example.org/privacy/">How your personal data is used</a>' in html
 
 
-def test_the_notice_in_french_falls_back_to_the_english_text_until_translated(db):
+def test_the_notice_reads_in_french(db):
     response = Client().get(PRIVACY, HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 200
     text = response.content.decode()
     assert '<html lang="fr"' in text
-    # Sentences not yet in the French catalogue show their English original (the msgid):
-    # the page is whole, never blank, while the translators catch up.
-    assert "What you can ask for" in text
-    assert "Privacy: how your personal data is used" in text
+    assert "Ce que vous pouvez demander" in text and "What you can ask for" not in text
