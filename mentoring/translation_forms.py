@@ -7,9 +7,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .activity import log_action
-from .translations import Entry, check_translation, language_name, translations_state
+from .translations import check_translation, language_name, translations_state
 
 CHOICE_PREFIX = "choice:"
+CONFLICT = gettext_lazy(
+    "Someone saved translations of this text since you opened the page. Your text is kept below; "
+    "check theirs on the page again before saving."
+)
 
 
 class TranslationForm(forms.Form):
@@ -61,13 +65,7 @@ class TranslationForm(forms.Form):
         if self.is_bound and seen and seen != translations_state(self.entries, self.code):
             self.add_error(
                 None,
-                forms.ValidationError(
-                    _(
-                        "Someone saved translations of this text since you opened the page. Your text is kept below; "
-                        "check theirs on the page again before saving."
-                    ),
-                    code="conflict",
-                ),
+                forms.ValidationError(CONFLICT, code="conflict"),
             )
         return cleaned
 
@@ -94,18 +92,28 @@ class TranslationForm(forms.Form):
         return values
 
 
-UNOFFICIAL_LABEL = gettext_lazy("unofficial translation")
-
-
 @transaction.atomic
 def translations_save(*, form, actor, label, programme=None, scheme=None, log_object=None):
     """Save ``form``'s translations: each object whose translation changed, with its
-    history entry ("Italian translation changed") and one activity-log entry. Returns
-    how many objects changed."""
+    history entry ("Translation changed (italiano)") and one activity-log entry. Returns
+    how many objects changed, or None when someone saved translations of these texts
+    since the form was shown (checked again here, the rows locked: the form then carries
+    the conflict message and nothing is saved)."""
     code = form.code
+    # The rows locked and read again in one query per kind of object, not one per text.
+    pks = {}
+    for entry in form.entries:
+        pks.setdefault(type(entry.obj), []).append(entry.obj.pk)
+    locked = {model: model.objects.select_for_update().in_bulk(ids) for model, ids in pks.items()}
+    for entry in form.entries:
+        entry.obj.translations = locked[type(entry.obj)][entry.obj.pk].translations
+    seen = form.cleaned_data.get("seen")
+    if seen and seen != translations_state(form.entries, code):
+        form.add_error(None, forms.ValidationError(CONFLICT, code="conflict"))
+        return None
     changed = 0
     for entry in form.entries:
-        obj = type(entry.obj).objects.select_for_update().get(pk=entry.obj.pk)
+        obj = locked[type(entry.obj)][entry.obj.pk]
         before = (obj.translations or {}).get(code)
         obj.translation_set(code, form.values_of(entry))
         if (obj.translations or {}).get(code) == before:
@@ -125,9 +133,6 @@ def translations_save(*, form, actor, label, programme=None, scheme=None, log_ob
             data={"language": language_name(code), "code": code, "changed": changed},
         )
     return changed
-
-
-__all__ = ["Entry", "TranslationForm", "translations_save"]
 
 
 def languages_overview(entries):
@@ -201,8 +206,10 @@ def translation_edit_page(request, *, entries, code, programme, log_object, titl
     if code not in language_codes():
         raise Http404(_("No such language."))
     form = TranslationForm(request.POST or None, entries=entries, code=code)
+    changed = None
     if request.method == "POST" and form.is_valid():
         changed = translations_save(form=form, actor=request.user, label=title, programme=programme, log_object=log_object)
+    if changed is not None:
         messages.success(
             request,
             ngettext("%(count)s text saved.", "%(count)s texts saved.", changed) % {"count": changed}

@@ -26,7 +26,6 @@ import hashlib
 import re
 import unicodedata
 
-from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.db import models
 from django.utils.translation import get_language, get_language_info, gettext_lazy
@@ -59,11 +58,6 @@ def language_name(code):
 
 def _is_bidi(code):
     return bool(LANG_INFO.get(code, {}).get("bidi"))
-
-
-def offered_languages():
-    """The interface's languages other than the originals', as (code, own name)."""
-    return [(code, language_name(code)) for code, _name in settings.LANGUAGES if code != ORIGINAL_LANGUAGE]
 
 
 class Translatable(models.Model):

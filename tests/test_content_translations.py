@@ -408,3 +408,14 @@ def test_the_seed_templates_and_the_general_benchmark_are_translated_whole(langu
     if len(block.get("context_factors", [])) != len(data["context_factors"]):
         missing.append("general.context_factors")
     assert missing == []
+
+
+def test_the_translations_pages_read_a_whole_template_in_a_few_queries(personas, own_template, django_assert_max_num_queries):
+    """The overview and the page that translates read every section, question and
+    choice of the template in a fixed number of queries, whatever its length."""
+    coordinator = personas.client("coordinator")
+    coordinator.get(translations_url(own_template, "pt"))
+    with django_assert_max_num_queries(15):
+        assert coordinator.get(translations_url(own_template, "pt")).status_code == 200
+    with django_assert_max_num_queries(15):
+        assert coordinator.get(translations_url(own_template)).status_code == 200
