@@ -97,6 +97,7 @@ def test_one_scheme_from_its_first_visit_to_its_closing_report(page, live_server
     say("Fran opens Visit 1: its aim is the guide's (“…introduce the mentors to the local context…”).")
     fran.get_by_role("link", name="Start the agenda from the method").click()
     sessions = fran.locator("fieldset[id^=proposal-]")
+    expect(sessions.first).to_be_visible()  # count() does not wait for the page
     proposed = [sessions.nth(i).locator("input[name$=-title]").input_value() for i in range(sessions.count())]
     say(f"“Start the agenda from the method” proposes {len(proposed)} sessions: " + "; ".join(proposed))
     fran.get_by_role("button", name="Add the ticked sessions").click()
