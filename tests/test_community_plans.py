@@ -7,6 +7,7 @@ lists the plans in the same queries for any number of cities."""
 
 import csv
 import io
+import re
 import subprocess
 
 import pytest
@@ -404,3 +405,15 @@ def test_the_others_see_a_submitted_city_plan_waiting_and_may_remind_its_officer
     item = next(w for w in waiting_for_others(community.p.users["facilitator"]) if w.title == "Approval of Cluj's action plan")
     community.p.client("facilitator").post(item.remind_url)
     assert [message.to for message in mailoutbox] == [["officer2@test.example"]]
+
+
+def test_the_closing_review_counts_every_citys_plan(community):
+    from schemes.services.closing import closing_ledgers
+
+    for city, title in ((community.cities[0], "Welcome desk"), (community.cities[2], "Language café")):
+        community.client(city.name).post(community.plan_url(city, "actions/new/"), action_data(title))
+    ledger = closing_ledgers([community.scheme])[community.scheme.pk]
+    assert sorted(entry.action.action for entry in ledger.actions) == ["Language café", "Welcome desk"]
+    page = community.p.client("facilitator").get(f"{community.base}closing/review/").content.decode()
+    counts = re.search(r'id="status-heading".*?</ul>', page, re.S).group(0)
+    assert sum(int(n) for n in re.findall(r"<strong>(\d+)</strong>", counts)) == 2
