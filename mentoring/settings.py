@@ -288,6 +288,9 @@ DATA_EXPORT_VALID_HOURS = env_int("DATA_EXPORT_VALID_HOURS", 72)
 # How many days after a programme is archived its people's personal data is replaced by
 # pseudonyms (the daily ``retention`` task, ``manage.py retention``; mentoring.erasure).
 RETENTION_DAYS = env_int("RETENTION_DAYS", 730)
+# How many days the record of logins (django-axes' access log: address, IP, browser, time)
+# is kept; the daily ``login_records_prune`` task forgets older ones.
+LOGIN_RECORD_DAYS = env_int("LOGIN_RECORD_DAYS", 180)
 
 # Widgets are drawn by Django's own templates, with the project's templates found first
 # (templates/django/forms/ may override one; none does today).
