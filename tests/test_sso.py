@@ -305,3 +305,21 @@ def test_password_login_off(sso, settings, personas):
     assert signed_in_as(client).email == ADA
     # A signed-in person's password change page says the same.
     assert client.get(reverse("password_change")).status_code == 403
+
+
+def test_settings_refuse_a_half_configured_single_sign_on():
+    from .test_settings_and_demo import run_check
+
+    result = run_check({"DEBUG": "true", "PASSWORD_LOGIN": "false"})
+    assert result.returncode != 0
+    assert "PASSWORD_LOGIN=false needs single sign-on" in result.stderr
+    result = run_check({"DEBUG": "true", "OIDC_RP_CLIENT_ID": "site", "OIDC_RP_CLIENT_SECRET": "secret"})
+    assert result.returncode != 0
+    assert "also needs OIDC_OP_ISSUER, OIDC_OP_AUTHORIZATION_ENDPOINT" in result.stderr
+
+
+def test_settings_for_a_provider_start(oidc_provider):
+    from .test_settings_and_demo import run_check
+
+    result = run_check({"DEBUG": "true", "PASSWORD_LOGIN": "false", **oidc_provider.settings()})
+    assert result.returncode == 0, result.stderr
