@@ -183,11 +183,16 @@ class CallbackView(OIDCAuthenticationCallbackView):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
-        if request.GET.get("error"):
-            request.sso_refusal = "cancelled"
-        elif request.GET.get("state") not in (request.session.get("oidc_states") or {}) or not request.GET.get("code"):
+        # A state this browser did not start is refused before anything else, so that a
+        # link to this address cannot log anyone out (mozilla-django-oidc logs out on an
+        # error answer).
+        if request.GET.get("state") not in (request.session.get("oidc_states") or {}):
             request.sso_refusal = "state"
             return self.login_failure()
+        if request.GET.get("error"):
+            request.sso_refusal = "cancelled"
+        elif not request.GET.get("code"):
+            request.sso_refusal = "state"
         return super().get(request)
 
     def login_failure(self):

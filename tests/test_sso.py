@@ -323,3 +323,31 @@ def test_settings_for_a_provider_start(oidc_provider):
 
     result = run_check({"DEBUG": "true", "PASSWORD_LOGIN": "false", **oidc_provider.settings()})
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.django_db
+def test_a_link_to_the_callback_logs_nobody_out(sso, personas):
+    client = personas.client("mentee")
+    response = client.get(reverse("oidc_authentication_callback"), {"error": "access_denied", "state": "forged"})
+    assert response["Location"] == reverse("login")
+    assert signed_in_as(client) == personas.users["mentee"]
+
+
+@pytest.mark.django_db
+def test_repeated_failures_are_throttled_like_passwords(sso, settings, personas):
+    # django-axes counts sign-ins whose answer cannot be read per client (no address is
+    # known yet): at the limit, the lock-out page, for single sign-on from that client.
+    settings.AXES_FAILURE_LIMIT = 3
+    User.objects.create_user(email=ADA, password=PASSWORD)
+    use_application(settings, sso, "Expired tokens")
+    client = Client()
+    statuses = [sign_in(client, sso, "ada")[0].status_code for _attempt in range(3)]
+    assert statuses == [302, 302, 429]
+    use_application(settings, sso, "Mentoring")
+    response, _callback = sign_in(client, sso, "ada")
+    assert response.status_code == 429
+    assert "Signing in from here is paused for a while" in response.content.decode()
+    assert signed_in_as(client) is None
+    # A password login of another address from the same client is its own count.
+    client.post(reverse("login"), {"username": personas.users["mentee"].email, "password": PASSWORD})
+    assert signed_in_as(client) == personas.users["mentee"]
