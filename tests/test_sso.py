@@ -351,3 +351,19 @@ def test_repeated_failures_are_throttled_like_passwords(sso, settings, personas)
     # A password login of another address from the same client is its own count.
     client.post(reverse("login"), {"username": personas.users["mentee"].email, "password": PASSWORD})
     assert signed_in_as(client) == personas.users["mentee"]
+
+
+def test_the_settings_are_read_from_the_discovery_document(oidc_provider):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("sso_settings", oidc_provider.issuer, stdout=out)
+    printed = dict(line.split("=", 1) for line in out.getvalue().splitlines())
+    expected = oidc_provider.settings()
+    for name in ("OIDC_OP_ISSUER", "OIDC_OP_AUTHORIZATION_ENDPOINT", "OIDC_OP_TOKEN_ENDPOINT", "OIDC_OP_USER_ENDPOINT"):
+        assert printed[name] == expected[name]
+    assert printed["OIDC_OP_JWKS_ENDPOINT"] == expected["OIDC_OP_JWKS_ENDPOINT"]
+    with pytest.raises(CommandError, match="No discovery document"):
+        call_command("sso_settings", f"{oidc_provider.url}/nowhere", stdout=StringIO())
