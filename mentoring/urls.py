@@ -12,7 +12,7 @@ from schemes.views import calls as call_views
 from schemes.views import member_links as member_views
 from schemes.views import visits as visit_views
 
-from . import accounts, erasure_views, unsaved, views
+from . import accounts, erasure_views, sso, unsaved, views
 
 account_urls = [
     path("", accounts.account, name="account"),
@@ -40,6 +40,15 @@ account_urls = [
     path("erasure-requests/<int:pk>/confirm/", erasure_views.erasure_request_confirm, name="erasure_request_confirm"),
     path("erasure-requests/<int:pk>/decline/", erasure_views.erasure_request_decline, name="erasure_request_decline"),
 ]
+
+# Single sign-on (docs/sso.md): mozilla-django-oidc's pages (the button's address, the
+# provider's callback, its logout) under /accounts/oidc/, a 404 while it is off; with
+# PASSWORD_LOGIN off, the password pages answer that people sign in through their
+# organisation.
+account_urls = [
+    path(str(url.pattern), sso.password_login_only(url.callback), name=url.name) if url.name in sso.PASSWORD_PAGES else url
+    for url in account_urls
+] + [path("oidc/", include("mozilla_django_oidc.urls"))]
 
 handler500 = "mentoring.views.server_error"
 
