@@ -198,6 +198,10 @@ def test_the_programme_page_groups_its_actions_and_keeps_archiving_apart(persona
     assert not personas.programme.archived
     # Someone who may not archive sees no danger zone.
     assert 'id="danger-zone"' not in personas.client("observer").get("/programmes/test-programme/").content.decode()
+    # The scheme page too: its archive button apart, below everything else.
+    page = client.get("/programmes/test-programme/schemes/1/").content.decode()
+    actions, danger = page.split('id="danger-zone"')
+    assert "Archive the scheme" not in actions and "Archive the scheme" in danger and "data-confirm-danger" in danger
 
 
 def test_the_schemes_next_box_is_coherent(personas):
