@@ -385,6 +385,15 @@ TABLE.update(
         "schemes:strengths_practices": row(
             "scheme_child", POST_ONLY, action({"mentor", "facilitator"}), neighbour_officer="mentor"
         ),
+        # Pages at a glance (issue 26): a good practice recorded and attached from the
+        # strengths page (an empty POST shows the form's errors).
+        "schemes:strengths_practice_create": row(
+            "scheme_child",
+            page({"mentor", "facilitator"}),
+            action({"mentor", "facilitator"}, done=200),
+            neighbour_officer="mentor",
+            neighbour_get=True,
+        ),
     }
 )
 
@@ -1048,7 +1057,7 @@ class Matrix:
         elif name.startswith("schemes:self_assessment") and "organisation" in wanted:
             values["organisation"] = self.city(variant, "mentee").pk
             values["page"] = 2
-        elif name == "schemes:strengths_practices":
+        elif name in {"schemes:strengths_practices", "schemes:strengths_practice_create"}:
             values["organisation"] = self.city(variant, "mentor").pk
         elif name == "schemes:programme_restore":
             source = p.other_programme if variant in {"foreign", "outside"} else p.programme
