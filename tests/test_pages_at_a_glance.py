@@ -1,5 +1,5 @@
 """Pages that read at a glance (issue 26): the needs analysis says whose it is, where to
-go on and who it waits for; "Save and go to the next section" skips what the person may
+go on and who it waits for; "Save and next" skips what the person may
 not edit; a good practice is recorded and attached from the strengths page in one step;
 the programme page's actions are grouped with the destructive one apart; the scheme
 page's "Next" box is coherent; the dashboard puts what is late first, in words."""
