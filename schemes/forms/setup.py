@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin
 from mentoring.numbers import INTEGER, MONEY, NumberField
 from mentoring.submissions import SubmitOnceMixin
 
+from ..branding import IMAGE_HELP, image_clean
 from ..models import (
     Organisation,
     OrganisationKind,
@@ -72,6 +74,10 @@ class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.
             "start_date",
             "end_date",
             "funding",
+            # What every document prints at its top (schemes/branding.py, issue 26).
+            "logo",
+            "funding_line",
+            "emblem",
             "default_visit_count",
             "reminder_days_before_visit",
             "reminder_days_before_due",
@@ -93,7 +99,12 @@ class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.
             "mentee_term": forms.RadioSelect,
             "mentor_term": forms.RadioSelect,
         }
-        help_texts = {"slug": _("Lower-case letters, digits and hyphens, used in addresses: e.g. inclucities.")}
+        help_texts = {
+            "slug": _("Lower-case letters, digits and hyphens, used in addresses: e.g. inclucities."),
+            "logo": IMAGE_HELP,
+            "emblem": _("Optional: the funder's emblem (for example the EU flag), printed beside the funding line. ")
+            + IMAGE_HELP,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,6 +132,19 @@ class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.
                 _("A scheme has between %(min)s and %(max)s visits."), params={"min": MIN_VISITS, "max": MAX_VISITS}
             )
         return count
+
+    def _image(self, name):
+        # A new upload is checked and re-encoded; otherwise the stored image (or False: cleared).
+        value = self.cleaned_data.get(name)
+        if isinstance(value, UploadedFile):
+            return image_clean(value)
+        return value
+
+    def clean_logo(self):
+        return self._image("logo")
+
+    def clean_emblem(self):
+        return self._image("emblem")
 
     def clean_mentee_term(self):
         return self.cleaned_data["mentee_term"] or self.instance.mentee_term

@@ -1,0 +1,165 @@
+"""Documents a city sends to its mayor (issue 26): the programme's logo and funding line
+on every document, the action plan with its needs, key factors by number and title and an
+approval or signature block, the agenda without repeated participants, the
+self-assessment report whole; and the bad uploads refused."""
+
+import io
+import shutil
+import subprocess
+
+import pytest
+from PIL import Image
+
+from schemes.models import Programme
+
+pytestmark = pytest.mark.django_db
+
+EDIT = "/programmes/test-programme/edit/"
+
+
+def png_bytes(colour=(10, 61, 145), size=(120, 60)):
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, format="PNG")
+    return out.getvalue()
+
+
+def jpeg_bytes():
+    out = io.BytesIO()
+    Image.new("RGB", (80, 40), (200, 30, 30)).save(out, format="JPEG")
+    return out.getvalue()
+
+
+def upload(name, data, content_type="image/png"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def edit_data(client, **overrides):
+    """What the programme's edit form posts as it is, with ``overrides``."""
+    form = client.get(EDIT).context["form"]
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if name in ("logo", "emblem"):
+            continue
+        if value is None:
+            value = ""
+        if isinstance(value, (list, tuple)):
+            data[name] = [str(v) for v in value]
+        else:
+            data[name] = value
+    data.update(overrides)
+    return data
+
+
+def pdf_text(pdf):
+    if not shutil.which("pdftotext"):
+        pytest.fail("pdftotext (poppler-utils) is needed to read PDFs back")
+    text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    return " ".join(text.split())
+
+
+def pdf_images(pdf):
+    """How many images the PDF holds (pdfimages -list)."""
+    listing = subprocess.run(["pdfimages", "-list", "-", "-"], input=pdf, capture_output=True, check=False).stdout.decode()
+    if not listing:  # pdfimages reads no stdin on some versions: through a file then
+        import tempfile
+
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+            handle.write(pdf)
+            handle.flush()
+            listing = subprocess.run(["pdfimages", "-list", handle.name], capture_output=True, check=True).stdout.decode()
+    return len(listing.strip().splitlines()[2:])
+
+
+def brand(personas, **fields):
+    client = personas.client("coordinator")
+    data = edit_data(client, **fields)
+    response = client.post(EDIT, data)
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    return Programme.objects.get(pk=personas.programme.pk)
+
+
+# --- The programme's logo and funding line --------------------------------------------
+
+
+def test_a_coordinator_uploads_a_logo_and_emblem_and_sets_a_funding_line(personas):
+    programme = brand(
+        personas,
+        logo=upload("logo.png", png_bytes()),
+        emblem=upload("eu.jpg", jpeg_bytes(), "image/jpeg"),
+        funding_line="Funded by the Asylum, Migration and Integration Fund",
+    )
+    assert programme.logo.name.startswith(f"p{programme.pk}/branding-") and programme.logo.name.endswith(".png")
+    # Stored re-encoded as PNG, whatever came in.
+    with programme.emblem.open("rb") as handle:
+        assert handle.read(8) == b"\x89PNG\r\n\x1a\n"
+    record = programme.history.latest("history_id")
+    assert record.history_user == personas.users["coordinator"] and record.logo == programme.logo.name
+    from mentoring.models import LogEntry
+
+    assert LogEntry.objects.filter(action="programme.changed", programme=programme).exists()
+
+
+@pytest.mark.parametrize(
+    "name, data, content_type, message",
+    [
+        ("logo.png", b"This is a text file, not an image.\n", "image/png", "Only a PNG or JPEG image is accepted"),
+        (
+            "logo.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><rect width="10" height="10"/></svg>',
+            "image/svg+xml",
+            "Only a PNG or JPEG image is accepted",
+        ),
+        ("logo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * (30 * 1024 * 1024), "image/png", "This image is larger than 2.0"),
+        ("logo.png", png_bytes()[:40], "image/png", "Only a PNG or JPEG image is accepted"),
+    ],
+    ids=["text-named-png", "svg-with-script", "30-mb", "truncated-png"],
+)
+def test_a_bad_logo_is_refused_with_a_message_and_nothing_changes(personas, name, data, content_type, message):
+    client = personas.client("coordinator")
+    before = personas.programme.history.count()
+    response = client.post(EDIT, edit_data(client, logo=upload(name, data, content_type), name="Renamed"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    start = page.index("data-error-summary")
+    assert message in page[start : page.index("</ul>", start)]  # in the error summary
+    programme = Programme.objects.get(pk=personas.programme.pk)
+    assert not programme.logo and programme.name == "Test Programme"
+    assert programme.history.count() == before
+
+
+def test_a_funding_line_with_markup_is_refused_and_printed_escaped_if_stored(personas):
+    client = personas.client("coordinator")
+    response = client.post(EDIT, edit_data(client, funding_line='Funded by <b onclick="x()">the EU</b>'))
+    assert response.status_code == 200 and "Write plain text" in response.content.decode()
+    assert Programme.objects.get(pk=personas.programme.pk).funding_line == ""
+    # A line that came in another way (an import, the admin) is printed as text, never as markup.
+    Programme.objects.filter(pk=personas.programme.pk).update(funding_line="Funded by <i>the EU</i> & partners")
+    from schemes.views.training import key_points_document
+
+    document = key_points_document(Programme.objects.get(pk=personas.programme.pk))
+    assert "Funded by &lt;i&gt;the EU&lt;/i&gt; &amp; partners" in document.html
+    assert "<i>the EU</i>" not in document.html
+
+
+def test_the_logo_and_funding_line_are_printed_on_a_document(personas):
+    brand(
+        personas,
+        logo=upload("logo.png", png_bytes()),
+        emblem=upload("eu.png", png_bytes((0, 51, 153), (90, 60))),
+        funding_line="Funded by the Asylum, Migration and Integration Fund",
+    )
+    response = personas.client("mentee").get("/programmes/test-programme/schemes/1/action-plan/action-plan.pdf")
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    assert "Funded by the Asylum, Migration and Integration Fund" in text
+    assert pdf_images(response.content) >= 2  # the logo and the emblem
+
+
+def test_without_a_funding_line_the_funding_is_printed(personas):
+    Programme.objects.filter(pk=personas.programme.pk).update(funding="AMIF")
+    response = personas.client("mentee").get("/programmes/test-programme/schemes/1/action-plan/action-plan.pdf")
+    assert "Funded by: AMIF" in pdf_text(response.content)
+
