@@ -163,3 +163,53 @@ def test_without_a_funding_line_the_funding_is_printed(personas):
     response = personas.client("mentee").get("/programmes/test-programme/schemes/1/action-plan/action-plan.pdf")
     assert "Funded by: AMIF" in pdf_text(response.content)
 
+
+# --- The action plan ---------------------------------------------------------------
+
+PLAN_PDF = "/programmes/test-programme/schemes/1/action-plan/action-plan.pdf"
+
+
+def drafted_plan(personas):
+    import datetime
+
+    from schemes.models import Action, Need
+    from schemes.services.action_plans import plan_get_or_create
+
+    plan = plan_get_or_create(scheme=personas.a)
+    desk = Need.objects.create(plan=plan, order=1, text="A single place where newcomers are welcomed")
+    Need.objects.create(plan=plan, order=2, text="Interpreters for the social services")
+    action = Action.objects.create(
+        plan=plan, order=1, action="Open a welcome desk", due_date=datetime.date(2027, 6, 30), lead="Social services"
+    )
+    action.needs.add(desk)
+    kf = personas.a.benchmark.key_factors.order_by("order").first()
+    action.key_factors.add(kf)
+    return plan, kf
+
+
+def test_the_action_plan_prints_its_needs_key_factors_due_dates_and_the_cities(personas):
+    _plan, kf = drafted_plan(personas)
+    text = pdf_text(personas.client("mentee").get(PLAN_PDF).content)
+    assert "Needs identified" in text
+    assert "1. A single place where newcomers are welcomed" in text or "A single place where newcomers are welcomed" in text
+    assert "Interpreters for the social services" in text
+    assert f"KF {kf.number} · {kf.title}" in text
+    assert "Due: 30 Jun 2027" in text
+    assert "Needs: 1" in text
+    # Annex 6 names the cities; their associations support them on a line of their own.
+    assert "Mentee city Menteeville Version" in text
+    assert "With the support of Association of Menteeland, Association of Mentorland" in text
+    # Not approved yet: a signature block for each city.
+    assert "Signatures" in text and text.count("Signature") >= 3 and "Approval" not in text
+
+
+def test_an_approved_plan_prints_its_approval_decision_date_and_who(personas):
+    from schemes.services.action_plans import plan_approve, plan_for, plan_submit
+
+    plan, _kf = drafted_plan(personas)
+    plan_submit(plan=plan, user=personas.users["mentee"])
+    plan_approve(plan=plan_for(personas.a), user=personas.users["mentee"], decision_reference="Council decision 2027/14")
+    text = pdf_text(personas.client("facilitator").get(PLAN_PDF).content)
+    assert "Approval Decision Approved · Council decision 2027/14" in text
+    assert "Approved by Mentee Tester" in text
+    assert "Signatures" not in text
