@@ -213,3 +213,67 @@ def test_an_approved_plan_prints_its_approval_decision_date_and_who(personas):
     assert "Approval Decision Approved · Council decision 2027/14" in text
     assert "Approved by Mentee Tester" in text
     assert "Signatures" not in text
+
+
+# --- The agenda ----------------------------------------------------------------------
+
+AGENDA_PDF = "/programmes/test-programme/schemes/1/visits/1/agenda.pdf"
+
+
+def two_day_visit(personas, sessions_per_day, *, title_words=1, people=True):
+    import datetime
+
+    from schemes.models import AgendaItem
+
+    visit = personas.a.visits.get(order=1)
+    visit.start_date, visit.end_date = datetime.date(2027, 3, 10), datetime.date(2027, 3, 11)
+    visit.contact = "Ana Silva, +351 912 345 678"
+    visit.save()
+    mentee, mentor = personas.users["mentee"], personas.users["mentor"]
+    for day in (visit.start_date, visit.end_date):
+        for n in range(sessions_per_day):
+            session = AgendaItem.objects.create(
+                visit=visit,
+                day=day,
+                start_time=datetime.time(8 + n),
+                end_time=datetime.time(8 + n, 45),
+                session_type="workshop",
+                title=f"Session {day.day}-{n} " + "on welcoming newcomers " * title_words,
+                place="Council room",
+            )
+            if people:
+                session.participants.add(mentee, mentor)
+    return visit
+
+
+def pdf_pages(pdf):
+    import pypdfium2
+
+    return len(pypdfium2.PdfDocument(pdf))
+
+
+def test_a_short_two_day_agenda_is_one_page_with_each_days_people_and_contact_once(personas):
+    two_day_visit(personas, 3)
+    pdf = personas.client("facilitator").get(AGENDA_PDF).content
+    text = pdf_text(pdf)
+    assert pdf_pages(pdf) == 1  # no forced page per day, no mostly blank pages
+    assert text.count("Participants in every session: Mentee Tester, Mentor Tester") == 2  # once a day, not per row
+    assert text.count("Contact on the day: Ana Silva, +351 912 345 678") == 2
+
+
+def test_a_long_two_day_agenda_puts_each_day_on_its_own_page_and_no_blank_page(personas):
+    two_day_visit(personas, 7, title_words=4, people=False)
+    pdf = personas.client("facilitator").get(AGENDA_PDF).content
+    assert pdf_pages(pdf) == 2
+    text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    first, second = text.split("\f")[:2]
+    assert "Wednesday 10 March 2027" in first and "Thursday 11 March 2027" not in first
+    assert "Thursday 11 March 2027" in second
+
+
+def test_different_people_per_session_are_listed_with_as_above_for_repeats(personas):
+    visit = two_day_visit(personas, 3)
+    first = visit.agenda_items.order_by("day", "start_time").first()
+    first.participants.remove(personas.users["mentor"])
+    text = pdf_text(personas.client("facilitator").get(AGENDA_PDF).content)
+    assert "As above" in text and "Participants in every session" in text  # the second day is still all the same
