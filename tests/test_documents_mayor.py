@@ -277,3 +277,49 @@ def test_different_people_per_session_are_listed_with_as_above_for_repeats(perso
     first.participants.remove(personas.users["mentor"])
     text = pdf_text(personas.client("facilitator").get(AGENDA_PDF).content)
     assert "As above" in text and "Participants in every session" in text  # the second day is still all the same
+
+
+# --- The self-assessment report -----------------------------------------------------
+
+
+def test_the_self_assessment_report_prints_whole_key_factor_names_legend_and_context_notes(personas):
+    from schemes.models import ContextFactorNote, KeyFactorAssessment, SelfAssessment
+
+    benchmark = personas.a.benchmark
+    longest = max(benchmark.key_factors.all(), key=lambda kf: len(kf.title))
+    assert len(longest.title) > 40  # the name the chart used to cut
+    context_factor = benchmark.context_factors.order_by("order").first()
+    for city, level in ((personas.mentee_city, 1), (personas.mentor_city, 4)):
+        assessment = SelfAssessment.objects.create(scheme=personas.a, city=city, benchmark=benchmark, label="Baseline")
+        KeyFactorAssessment.objects.create(
+            assessment=assessment, key_factor=longest, level=level, evidence=f"Evidence of {city.name}", focus=True
+        )
+    ContextFactorNote.objects.create(
+        assessment=SelfAssessment.objects.get(city=personas.mentee_city),
+        context_factor=context_factor,
+        notes="A new mayor since May: integration is a priority again.",
+    )
+    response = personas.client("observer").get("/programmes/test-programme/schemes/1/self-assessment/report.pdf")
+    html = response.content
+    text = pdf_text(html)
+    assert f"{longest.number}. {longest.title}" in text  # whole, in the chart and the evidence
+    assert "…" not in text
+    assert "Menteeville" in text and "Mentorburg" in text
+    assert f"Context factors noted by Menteeville {context_factor.title}" in text
+    assert "A new mayor since May: integration is a priority again." in text
+
+
+def test_chart_legends_and_key_factor_names_are_not_cut(personas):
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    from schemes.charts import levels_chart
+
+    kf = SimpleNamespace(pk=1, number="N3", title="Coordination and monitoring of integration at neighbourhood level")
+    series = [("Menteeville – baseline self-assessment", {1: 2}), ("Menteeville – final self-assessment", {1: 3})]
+    svg = render_to_string("charts/levels.html", {"chart": levels_chart([kf], series), "chart_id": "c", "chart_title": "T"})
+    assert "Menteeville – baseline self-assessment" in svg and "Menteeville – final self-assessment" in svg
+    assert "…" not in svg.split("</svg>")[0]
+    svg_text = " ".join(part.split(">")[-1] for part in svg.split("</tspan>")[:-1])
+    assert "N3. Coordination and monitoring of integration at neighbourhood level" in " ".join(svg_text.split())
