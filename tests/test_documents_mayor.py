@@ -323,3 +323,74 @@ def test_chart_legends_and_key_factor_names_are_not_cut(personas):
     assert "…" not in svg.split("</svg>")[0]
     svg_text = " ".join(part.split(">")[-1] for part in svg.split("</tspan>")[:-1])
     assert "N3. Coordination and monitoring of integration at neighbourhood level" in " ".join(svg_text.split())
+
+
+# --- A visual check of every document's first page -----------------------------------
+
+ARTEFACTS = __import__("pathlib").Path(__file__).resolve().parent.parent / "test-artifacts" / "documents"
+
+
+def every_document(personas):
+    """(name, client key, address) of one document of each kind the application prints."""
+    from django.urls import reverse
+
+    from schemes.models import GoodPractice, QuestionnaireTemplate
+    from schemes.services.action_plans import plan_approve, plan_for, plan_submit
+
+    scheme = "/programmes/test-programme/schemes/1/"
+    two_day_visit(personas, 3)
+    plan, _kf = drafted_plan(personas)
+    plan_submit(plan=plan, user=personas.users["mentee"])
+    plan = plan_approve(plan=plan_for(personas.a), user=personas.users["mentee"], decision_reference="2027/14")
+    practice = GoodPractice.objects.create(
+        programme=personas.programme, city=personas.mentor_city, title="One-stop welcome desk", description="Open daily."
+    )
+    template = QuestionnaireTemplate.objects.filter(programme__isnull=True).first()
+    return [
+        ("action_plan", "mentee", scheme + "action-plan/action-plan.pdf"),
+        ("action_plan_version", "mentee", scheme + f"action-plan/versions/{plan.approved_version.number}/version.pdf"),
+        ("agenda", "facilitator", scheme + "visits/1/agenda.pdf"),
+        ("visit_report", "facilitator", scheme + "visits/1/report/report.pdf"),
+        ("self_assessment_report", "observer", scheme + "self-assessment/report.pdf"),
+        ("needs_analysis", "mentee", scheme + f"needs-analysis/{personas.mentee_city.pk}/document.pdf"),
+        ("strengths", "mentor", scheme + f"strengths/{personas.mentor_city.pk}/document.pdf"),
+        ("support_group_roster", "mentee", scheme + f"support-groups/{personas.mentee_city.pk}/roster.pdf"),
+        ("closing_report", "coordinator", scheme + "closing/report.pdf"),
+        ("programme_report", "coordinator", "/programmes/test-programme/report.pdf"),
+        ("good_practice", "mentor", f"/programmes/test-programme/good-practices/{practice.pk}/document.pdf"),
+        ("template_blank", "coordinator", f"/programmes/test-programme/templates/{template.pk}/blank.pdf"),
+        ("training_key_points", "mentee", "/programmes/test-programme/training/key-points.pdf"),
+        (
+            "benchmark_booklet",
+            "mentee",
+            reverse("benchmarks:booklet", kwargs={"slug": "implementoring-theme-cd", "number": 1}),
+        ),
+    ]
+
+
+def test_every_documents_first_page_is_saved_as_a_png_with_its_header(personas):
+    import pypdfium2
+
+    brand(
+        personas,
+        logo=upload("logo.png", png_bytes((10, 61, 145), (240, 80))),
+        emblem=upload("eu.png", png_bytes((0, 51, 153), (90, 60))),
+        funding_line="Funded by the Asylum, Migration and Integration Fund",
+    )
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for name, who, address in every_document(personas):
+        response = personas.client(who).get(address)
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf", (name, response.status_code)
+        page = pypdfium2.PdfDocument(response.content)[0]
+        image = page.render(scale=1.5).to_pil().convert("L")
+        path = ARTEFACTS / f"{name}.png"
+        image.save(path)
+        saved.append(path.name)
+        # The header area (the top quarter) is not blank: the logo, the title.
+        header = image.crop((0, 0, image.width, image.height // 4))
+        assert header.getextrema()[0] < 128, f"{name}: the top of the first page is blank"
+        if name != "benchmark_booklet":  # a benchmark is the network's, not a programme's
+            assert "Funded by the Asylum, Migration and Integration Fund" in pdf_text(response.content), name
+            assert pdf_images(response.content) >= 2, name
+    assert len(saved) == 14
