@@ -394,3 +394,51 @@ def test_every_documents_first_page_is_saved_as_a_png_with_its_header(personas):
             assert "Funded by the Asylum, Migration and Integration Fund" in pdf_text(response.content), name
             assert pdf_images(response.content) >= 2, name
     assert len(saved) == 14
+
+
+# --- Small things that made it look unfinished --------------------------------------
+
+
+def test_an_organisation_without_figures_shows_a_dash_not_none(personas):
+    client = personas.client("coordinator")
+    detail = client.get(f"/programmes/test-programme/organisations/{personas.mentee_city.pk}/").content.decode()
+    listing = client.get("/programmes/test-programme/organisations/").content.decode()
+    assert "None" not in detail and "None" not in listing
+    assert 'Inhabitants</dt><dd class="col-sm-8">–</dd>' in detail
+
+
+def test_the_second_round_is_called_round_2(personas):
+    from django.utils import timezone
+
+    from schemes.models import SelfAssessment
+    from schemes.services.self_assessment import round_start
+
+    baseline = SelfAssessment.objects.create(
+        scheme=personas.a,
+        city=personas.mentee_city,
+        benchmark=personas.a.benchmark,
+        label="Baseline",
+        submitted_at=timezone.now(),
+    )
+    second = round_start(scheme=personas.a, city=personas.mentee_city, previous=baseline, actor=personas.users["mentee"])
+    assert second.round == 2 and second.label == "Round 2"
+
+
+def test_an_approved_plan_no_longer_offers_to_freeze_a_version(personas):
+    from schemes.services.action_plans import plan_approve, plan_for, plan_submit
+
+    plan, _kf = drafted_plan(personas)
+    page = personas.client("facilitator").get("/programmes/test-programme/schemes/1/action-plan/").content.decode()
+    assert "Freeze this version" in page
+    plan_submit(plan=plan, user=personas.users["mentee"])
+    plan_approve(plan=plan_for(personas.a), user=personas.users["mentee"], decision_reference="2027/14")
+    page = personas.client("facilitator").get("/programmes/test-programme/schemes/1/action-plan/").content.decode()
+    assert "Freeze this version" not in page
+
+
+def test_every_page_has_a_favicon(personas, client):
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("img/favicon.svg")
+    assert 'rel="icon" href="/static/img/favicon.svg"' in personas.client("mentee").get("/programmes/").content.decode()
+    assert 'rel="icon"' in client.get("/no-such-page/").content.decode()

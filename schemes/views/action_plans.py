@@ -270,7 +270,9 @@ def plan_detail(request, scheme, access, peer=None):
             may_approve=_may_own(access, "approve", mentees, peer),
             may_comment=may_comment,
             may_record=may_on_city_plan(access, "edit", peer) if peer else access.can_edit_implementation_update,
-            may_freeze=may_on_city_plan(access, "edit", peer) if peer else access.can_edit_action_plan_version,
+            # An approved plan is frozen already (its approved version); a revision reopens freezing.
+            may_freeze=plan.status != ActionPlanStatus.APPROVED
+            and (may_on_city_plan(access, "edit", peer) if peer else access.can_edit_action_plan_version),
             may_reopen=access.can("reopen", "community_plan" if peer else "action_plan"),
             may_revise=may_on_city_plan(access, "revise", peer) if peer else access.can_revise_action_plan,
             may_attach=may_on_city_plan(access, "edit", peer) if peer else access.can_edit_action_plan,
