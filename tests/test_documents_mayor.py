@@ -208,8 +208,13 @@ def test_an_approved_plan_prints_its_approval_decision_date_and_who(personas):
 
     plan, _kf = drafted_plan(personas)
     plan_submit(plan=plan, user=personas.users["mentee"])
-    plan_approve(plan=plan_for(personas.a), user=personas.users["mentee"], decision_reference="Council decision 2027/14")
+    plan = plan_approve(plan=plan_for(personas.a), user=personas.users["mentee"], decision_reference="Council decision 2027/14")
     text = pdf_text(personas.client("facilitator").get(PLAN_PDF).content)
+    # The version shown is the approved version's own number, the one listed with its label.
+    number = plan.approved_version.number
+    assert f"Version {number} · Approved" in text and f"version {number} ·" in text
+    page = personas.client("facilitator").get("/programmes/test-programme/schemes/1/action-plan/").content.decode()
+    assert f"{number} · Approved</dd>" in page and f"{number} · {plan.approved_version.label}" in page
     assert "Approval Decision Approved · Council decision 2027/14" in text
     assert "Approved by Mentee Tester" in text
     assert "Signatures" not in text
@@ -442,3 +447,19 @@ def test_every_page_has_a_favicon(personas, client):
     assert finders.find("img/favicon.svg")
     assert 'rel="icon" href="/static/img/favicon.svg"' in personas.client("mentee").get("/programmes/").content.decode()
     assert 'rel="icon"' in client.get("/no-such-page/").content.decode()
+
+
+def test_the_needs_analysis_version_is_the_submitted_versions_number_not_a_count_of_saves(personas):
+    from django.utils import timezone
+
+    from schemes.models import QuestionnaireTemplate, Response, ResponseSubmission
+
+    template = QuestionnaireTemplate.objects.filter(kind="needs_analysis").first()
+    response = Response.objects.create(template=template, scheme=personas.a, organisation=personas.mentee_city, version=8)
+    assert response.shown_version == 1  # a draft: the version it will be submitted as
+    ResponseSubmission.objects.create(response=response, number=1, submitted_at=timezone.now())
+    response = Response.objects.get(pk=response.pk)
+    response.status = "submitted"
+    assert response.shown_version == 1  # "Version 1, submitted on ...", as the overview lists it
+    response = Response.objects.get(pk=response.pk)  # reopened: a draft of version 2
+    assert response.shown_version == 2
