@@ -463,3 +463,32 @@ def test_the_needs_analysis_version_is_the_submitted_versions_number_not_a_count
     assert response.shown_version == 1  # "Version 1, submitted on ...", as the overview lists it
     response = Response.objects.get(pk=response.pk)  # reopened: a draft of version 2
     assert response.shown_version == 2
+
+
+def test_a_scheme_of_three_cities_shows_each_citys_movement(personas):
+    from django.utils import timezone
+
+    from schemes.models import KeyFactorAssessment, Organisation, SchemeParty, SelfAssessment
+
+    third = Organisation.objects.create(kind="city", name="Thirdham", country="BE")
+    SchemeParty.objects.create(scheme=personas.a, organisation=third, side="mentee", order=5)
+    benchmark = personas.a.benchmark
+    kf = benchmark.key_factors.order_by("order").first()
+    for city in (personas.mentee_city, personas.mentor_city, third):
+        for number, level in ((1, 1), (2, 3)):
+            assessment = SelfAssessment.objects.create(
+                scheme=personas.a,
+                city=city,
+                benchmark=benchmark,
+                round=number,
+                label="Baseline" if number == 1 else "Round 2",
+                submitted_at=timezone.now(),
+            )
+            KeyFactorAssessment.objects.create(assessment=assessment, key_factor=kf, level=level)
+    page = personas.client("observer").get("/programmes/test-programme/schemes/1/self-assessment/").content.decode()
+    assert "How far they moved" in page
+    for city in ("Menteeville", "Mentorburg", "Thirdham"):
+        assert f"{city}: baseline and latest round" in page
+    assert 'id="progress-chart-3-title"' in page or "progress-chart-3" in page
+    text = pdf_text(personas.client("observer").get("/programmes/test-programme/schemes/1/self-assessment/report.pdf").content)
+    assert "How far they moved" in text and "Thirdham: baseline and latest round" in text
