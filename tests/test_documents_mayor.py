@@ -492,3 +492,13 @@ def test_a_scheme_of_three_cities_shows_each_citys_movement(personas):
     assert 'id="progress-chart-3-title"' in page or "progress-chart-3" in page
     text = pdf_text(personas.client("observer").get("/programmes/test-programme/schemes/1/self-assessment/report.pdf").content)
     assert "How far they moved" in text and "Thirdham: baseline and latest round" in text
+
+
+def test_the_edit_page_previews_the_stored_logo_without_a_link_and_can_remove_it(personas):
+    programme = brand(personas, logo=upload("logo.png", png_bytes()))
+    client = personas.client("coordinator")
+    page = client.get(EDIT).content.decode()
+    assert 'src="data:image/png;base64,' in page and programme.logo.name not in page  # no address of the stored file
+    assert "Remove the logo" in page and "Remove the emblem" not in page
+    assert client.post(EDIT, edit_data(client, logo_remove="on")).status_code == 302
+    assert not Programme.objects.get(pk=programme.pk).logo
