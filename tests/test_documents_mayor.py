@@ -206,7 +206,7 @@ def test_the_action_plan_prints_its_needs_key_factors_due_dates_and_the_cities(p
 def test_an_approved_plan_prints_its_approval_decision_date_and_who(personas):
     from schemes.services.action_plans import plan_approve, plan_for, plan_submit
 
-    plan, _kf = drafted_plan(personas)
+    plan, kf = drafted_plan(personas)
     plan_submit(plan=plan, user=personas.users["mentee"])
     plan = plan_approve(plan=plan_for(personas.a), user=personas.users["mentee"], decision_reference="Council decision 2027/14")
     text = pdf_text(personas.client("facilitator").get(PLAN_PDF).content)
@@ -215,6 +215,13 @@ def test_an_approved_plan_prints_its_approval_decision_date_and_who(personas):
     assert f"Version {number} · Approved" in text and f"version {number} ·" in text
     page = personas.client("facilitator").get("/programmes/test-programme/schemes/1/action-plan/").content.decode()
     assert f"{number} · Approved</dd>" in page and f"{number} · {plan.approved_version.label}" in page
+    # The approved version's own PDF, from its frozen content: key factors by number and title too.
+    version = pdf_text(
+        personas.client("facilitator")
+        .get(f"/programmes/test-programme/schemes/1/action-plan/versions/{number}/version.pdf")
+        .content
+    )
+    assert f"KF {kf.number} · {kf.title}" in version and "Due: 30 Jun 2027" in version
     assert "Approval Decision Approved · Council decision 2027/14" in text
     assert "Approved by Mentee Tester" in text
     assert "Signatures" not in text
