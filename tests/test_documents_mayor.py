@@ -358,6 +358,12 @@ def every_document(personas):
         programme=personas.programme, city=personas.mentor_city, title="One-stop welcome desk", description="Open daily."
     )
     template = QuestionnaireTemplate.objects.filter(programme__isnull=True).first()
+    from schemes.models import KeyFactorAssessment, SelfAssessment
+
+    for city, levels in ((personas.mentee_city, (1, 2, 0)), (personas.mentor_city, (4, 3, 3))):
+        assessment = SelfAssessment.objects.create(scheme=personas.a, city=city, benchmark=personas.a.benchmark, label="Baseline")
+        for kf, level in zip(personas.a.benchmark.key_factors.order_by("order"), levels, strict=False):
+            KeyFactorAssessment.objects.create(assessment=assessment, key_factor=kf, level=level, evidence="Evidence.")
     return [
         ("action_plan", "mentee", scheme + "action-plan/action-plan.pdf"),
         ("action_plan_version", "mentee", scheme + f"action-plan/versions/{plan.approved_version.number}/version.pdf"),
@@ -395,9 +401,10 @@ def test_every_documents_first_page_is_saved_as_a_png_with_its_header(personas):
         response = personas.client(who).get(address)
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf", (name, response.status_code)
         page = pypdfium2.PdfDocument(response.content)[0]
-        image = page.render(scale=1.5).to_pil().convert("L")
+        picture = page.render(scale=1.5).to_pil()
         path = ARTEFACTS / f"{name}.png"
-        image.save(path)
+        picture.save(path)
+        image = picture.convert("L")
         saved.append(path.name)
         # The header area (the top quarter) is not blank: the logo, the title.
         header = image.crop((0, 0, image.width, image.height // 4))
