@@ -144,10 +144,10 @@ def render_within_limits(html):
 
 @cache
 def _style_fingerprint():
-    """What besides the HTML shapes a PDF: the print style sheet, this module and
+    """What besides the HTML shapes a PDF: the print style sheets, this module and
     WeasyPrint itself."""
     digest = hashlib.sha256((weasyprint.__version__ + CACHE_VERSION).encode())
-    for path in (finders.find("css/print.css"), Path(__file__)):
+    for path in (finders.find("css/print.css"), finders.find("css/documents.css"), Path(__file__)):
         digest.update(Path(path).read_bytes())
     return digest.hexdigest()
 

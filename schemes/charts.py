@@ -6,6 +6,7 @@ round: mentee baseline, mentor latest...) on the five-step scale 0-4. Anything w
 ``pk``, ``number`` and ``title`` can stand for a key factor (a scheme, for the programme
 comparison, with average levels)."""
 
+import textwrap
 from dataclasses import dataclass
 
 from django.utils import formats
@@ -44,6 +45,18 @@ class Row:
     title: str
     y: int
     bars: list
+    lines: list = None  # the title wrapped whole, never cut (issue 26)
+
+
+TITLE_CHARS = 40  # per line of a key factor's title beside its bars
+LINE_HEIGHT = 11
+LEGEND_LINE = 14
+
+
+def title_lines(number, title):
+    """The key factor's number and title wrapped into lines of the label column, whole."""
+    lines = textwrap.wrap(f"{number}. {title}", TITLE_CHARS, break_long_words=True) or [str(number)]
+    return lines
 
 
 def level_text(level):
@@ -58,9 +71,14 @@ def levels_chart(key_factors, series):
     """``series``: [(name, {key factor id: level})]. Returns the drawing's parts."""
     series = list(series)[: len(SERIES_STYLES)]
     rows = []
-    y = TOP
-    per_row = max(1, len(series)) * (BAR_HEIGHT + BAR_GAP) + ROW_GAP
+    # The legend, one series a line with its whole name (issue 26: names were cut at 24
+    # characters), above the scale.
+    legend_height = max(1, len(series)) * LEGEND_LINE
+    top = TOP + legend_height - LEGEND_LINE
+    y = top
+    bars_height = max(1, len(series)) * (BAR_HEIGHT + BAR_GAP)
     for key_factor in key_factors:
+        lines = title_lines(key_factor.number, key_factor.title)
         bars = []
         for index, (_name, values) in enumerate(series):
             level = values.get(key_factor.pk)
@@ -78,16 +96,18 @@ def levels_chart(key_factors, series):
                     dash=dash,
                 )
             )
-        rows.append(Row(label=str(key_factor.number), title=key_factor.title, y=y, bars=bars))
-        y += per_row
+        rows.append(Row(label=str(key_factor.number), title=key_factor.title, y=y, bars=bars, lines=lines))
+        y += max(bars_height, len(lines) * LINE_HEIGHT) + ROW_GAP
     ticks = [(LABEL_WIDTH + round(BAR_AREA * level / Level.FULLY), label) for level, label in Level.choices]
-    legend = [(name, *SERIES_STYLES[index], index * 160) for index, (name, _values) in enumerate(series)]
+    legend = [(name, *SERIES_STYLES[index], 4 + index * LEGEND_LINE) for index, (name, _values) in enumerate(series)]
     table = [(key_factor, [level_text(values.get(key_factor.pk)) for _name, values in series]) for key_factor in key_factors]
     return {
         "rows": rows,
         "ticks": ticks,
         "legend": legend,
         "height": y + 10,
+        "tick_label_y": top - 16,
+        "tick_top": top - 12,
         "width": LABEL_WIDTH + BAR_AREA + 20,
         "label_width": LABEL_WIDTH,
         "bar_height": BAR_HEIGHT,

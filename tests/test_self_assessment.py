@@ -93,7 +93,7 @@ def test_a_re_assessment_starts_from_the_baseline_and_the_chart_shows_both(perso
 
     page = mentee.get(url).content.decode()
     assert "<svg" in page and 'role="img"' in page
-    assert "Menteeville: Baseline" in page and "Menteeville: Re-assessment 1" in page
+    assert "Menteeville: Baseline" in page and "Menteeville: Round 2" in page
     # The table beside the chart gives the same figures.
     assert "1 · First steps" in page and "3 · Largely in place" in page
 

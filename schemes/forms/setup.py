@@ -6,7 +6,10 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +18,7 @@ from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin
 from mentoring.numbers import INTEGER, MONEY, NumberField
 from mentoring.submissions import SubmitOnceMixin
 
+from ..branding import IMAGE_HELP, data_uri, image_clean
 from ..models import (
     Organisation,
     OrganisationKind,
@@ -60,6 +64,11 @@ class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.
         required=False,
     )
 
+    # The stored images are never linked (the attachments storage has no public address):
+    # the form shows a preview, and a box to remove each.
+    logo_remove = forms.BooleanField(label=_("Remove the logo"), required=False)
+    emblem_remove = forms.BooleanField(label=_("Remove the emblem"), required=False)
+
     class Meta:
         model = Programme
         fields = [
@@ -72,6 +81,10 @@ class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.
             "start_date",
             "end_date",
             "funding",
+            # What every document prints at its top (schemes/branding.py, issue 26).
+            "logo",
+            "funding_line",
+            "emblem",
             "default_visit_count",
             "reminder_days_before_visit",
             "reminder_days_before_due",
@@ -92,8 +105,15 @@ class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.
             "benchmarks": forms.CheckboxSelectMultiple,
             "mentee_term": forms.RadioSelect,
             "mentor_term": forms.RadioSelect,
+            "logo": forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
+            "emblem": forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
         }
-        help_texts = {"slug": _("Lower-case letters, digits and hyphens, used in addresses: e.g. inclucities.")}
+        help_texts = {
+            "slug": _("Lower-case letters, digits and hyphens, used in addresses: e.g. inclucities."),
+            "logo": IMAGE_HELP,
+            "emblem": _("Optional: the funder's emblem (for example the EU flag), printed beside the funding line. ")
+            + IMAGE_HELP,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,6 +133,28 @@ class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.
         # A form posted without a choice of words (an older page, a script) keeps the programme's.
         for name in ("mentee_term", "mentor_term"):
             self.fields[name].required = False
+        self._image_fields()
+
+    def _image_fields(self):
+        """Each image field with a preview of the stored image, followed by its "remove"
+        box (only when there is one to remove)."""
+        order = list(self.fields)
+        for name in ("logo", "emblem"):
+            order.remove(f"{name}_remove")
+            stored = getattr(self.instance, name)
+            uri = data_uri(stored) if stored else ""
+            if not uri:
+                del self.fields[f"{name}_remove"]
+                continue
+            field = self.fields[name]
+            field.help_text = format_html(
+                '{}<br><img src="{}" alt="{}" class="mt-1 border" style="max-height: 3rem">',
+                field.help_text,
+                uri,
+                _("The current image"),
+            )
+            order.insert(order.index(name) + 1, f"{name}_remove")
+        self.order_fields(order)
 
     def clean_default_visit_count(self):
         count = self.cleaned_data["default_visit_count"]
@@ -121,6 +163,19 @@ class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.
                 _("A scheme has between %(min)s and %(max)s visits."), params={"min": MIN_VISITS, "max": MAX_VISITS}
             )
         return count
+
+    def _image(self, name):
+        # A new upload is checked and re-encoded; otherwise the stored image (or False: cleared).
+        value = self.cleaned_data.get(name)
+        if isinstance(value, UploadedFile):
+            return image_clean(value)
+        return value
+
+    def clean_logo(self):
+        return self._image("logo")
+
+    def clean_emblem(self):
+        return self._image("emblem")
 
     def clean_mentee_term(self):
         return self.cleaned_data["mentee_term"] or self.instance.mentee_term
@@ -136,6 +191,10 @@ class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.
 
     def clean(self):
         cleaned = super().clean()
+        for name in ("logo", "emblem"):
+            # Removed, unless a new image replaces it in the same save.
+            if cleaned.get(f"{name}_remove") and not isinstance(cleaned.get(name), ContentFile):
+                cleaned[name] = False
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end date is before the start date."))

@@ -82,6 +82,7 @@ class VisitForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.Mode
             "end_date",
             "time_zone",
             "location",
+            "contact",
             "aim",
             "expected_outcome",
             "clarifying_questions",

@@ -72,6 +72,15 @@ class ActionPlan(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def shown_version(self):
+        """The version number a reader is shown: an approved plan is its approved version
+        (the frozen copy of what was approved, issue 26: it read "Version 3 · Approved"
+        beside "2 · Final version"); a plan being written is the version it will be frozen as."""
+        if self.status == ActionPlanStatus.APPROVED and self.approved_version_id:
+            return self.approved_version.number
+        return self.version
+
 
 class Need(models.Model):
     """One need the plan answers (from the needs analysis), so actions can be traced to it."""

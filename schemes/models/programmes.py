@@ -8,6 +8,7 @@ community of practice (docs/method.md §3.4).
 
 import functools
 import re
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,6 +29,7 @@ from ..terms import (
     terms_for,
     validate_term,
 )
+from .attachments import attachment_storage
 from .organisations import COORDINATING_KINDS, PARTY_KINDS, OrganisationKind
 
 # Reminder days (Programme.reminder_days_before_visit and _before_due): whole days from 0
@@ -35,6 +37,12 @@ from .organisations import COORDINATING_KINDS, PARTY_KINDS, OrganisationKind
 # ("14, 3") so that the same column works on SQLite and PostgreSQL.
 MAX_REMINDER_DAYS = 90
 MAX_REMINDERS = 4
+
+
+def branding_path(instance, filename):
+    """``p<programme id>/branding-<uuid>.png``: nothing of the name the person gave the
+    file (the image is re-encoded as PNG before it is saved)."""
+    return f"p{instance.pk or 'new'}/branding-{uuid.uuid4().hex}.png"
 
 
 def reminder_days_parse(text):
@@ -221,6 +229,24 @@ class Programme(models.Model):
         blank=True,
         validators=[validate_term],
         help_text=_("The same word in the plural (“peer cities”)."),
+    )
+    # What every printed document carries (issue 26): the programme's logo, and the line
+    # and emblem its funder asks for ("Funded by the Asylum, Migration and Integration
+    # Fund" beside the EU emblem). The images are checked and re-encoded as PNG by
+    # schemes/branding.py and kept in the attachments storage; documents embed them as
+    # data: URIs, so the document fetcher stays closed.
+    logo = models.FileField(_("logo"), storage=attachment_storage, upload_to=branding_path, max_length=200, blank=True)
+    funding_line = models.CharField(
+        _("funding line"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Printed on every document, as the funder asks for it: for example “Funded by the Asylum, "
+            "Migration and Integration Fund”. Plain text. Empty: “Funded by” and the funding above."
+        ),
+    )
+    emblem = models.FileField(
+        _("funder's emblem"), storage=attachment_storage, upload_to=branding_path, max_length=200, blank=True
     )
     archived = models.BooleanField(_("archived"), default=False)
 

@@ -8,6 +8,7 @@ original): answers already given keep pointing at the original's questions.
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -207,6 +208,14 @@ class Response(models.Model):
 
     def __str__(self):
         return f"{self.template.title}: {self.organisation.label} ({self.get_status_display()})"
+
+    @cached_property
+    def shown_version(self):
+        """The version a reader is shown: the number it was submitted as (the overview's
+        "Version 1, submitted on ..."), or a draft's next one; not ``version``, which counts
+        saves (issue 26: the PDF said "Version 8" beside the overview's "Version 1")."""
+        submitted = self.submissions.count()
+        return submitted if self.status == ResponseStatus.SUBMITTED and submitted else submitted + 1
 
 
 class Answer(models.Model):

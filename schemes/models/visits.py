@@ -53,6 +53,13 @@ class Visit(models.Model):
     start_date = models.DateField(_("first day"), null=True, blank=True)
     end_date = models.DateField(_("last day"), null=True, blank=True)
     location = models.CharField(_("location"), max_length=300, blank=True)
+    # Printed on every day of the agenda (issue 26): whom the visitors call on the day.
+    contact = models.CharField(
+        _("contact on the day"),
+        max_length=300,
+        blank=True,
+        help_text=_("Whom the visitors call on the day, with a phone number: for example “Ana Silva, +351 912 345 678”."),
+    )
     aim = models.TextField(_("aim"), blank=True)
     expected_outcome = models.TextField(_("expected outcome"), blank=True)
     clarifying_questions = models.TextField(

@@ -165,7 +165,9 @@ def round_start(*, scheme, city, previous, actor, label=""):
         city=city,
         benchmark=previous.benchmark,
         round=previous.round + 1,
-        label=label or _("Re-assessment %(number)s") % {"number": previous.round},
+        # Named after its own round ("Round 2"), as the pages count rounds (issue 26: round 2
+        # was "Re-assessment 1").
+        label=label or _("Round %(number)s") % {"number": previous.round + 1},
     )
     for row in previous.key_factors.all():
         KeyFactorAssessment.objects.create(

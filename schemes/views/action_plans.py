@@ -270,7 +270,9 @@ def plan_detail(request, scheme, access, peer=None):
             may_approve=_may_own(access, "approve", mentees, peer),
             may_comment=may_comment,
             may_record=may_on_city_plan(access, "edit", peer) if peer else access.can_edit_implementation_update,
-            may_freeze=may_on_city_plan(access, "edit", peer) if peer else access.can_edit_action_plan_version,
+            # An approved plan is frozen already (its approved version); a revision reopens freezing.
+            may_freeze=plan.status != ActionPlanStatus.APPROVED
+            and (may_on_city_plan(access, "edit", peer) if peer else access.can_edit_action_plan_version),
             may_reopen=access.can("reopen", "community_plan" if peer else "action_plan"),
             may_revise=may_on_city_plan(access, "revise", peer) if peer else access.can_revise_action_plan,
             may_attach=may_on_city_plan(access, "edit", peer) if peer else access.can_edit_action_plan,
@@ -824,6 +826,13 @@ def plan_xlsx(request, scheme, access, peer=None):
     return xlsx_response(_filename(scheme, peer), _("Actions"), header, rows)
 
 
+def _cities(parties):
+    """The cities among a side's parties (Annex 6 names the mentee and the mentor city;
+    their associations support them); the side's parties when none is a city."""
+    cities = [p for p in parties if p.organisation.kind == OrganisationKind.CITY]
+    return cities or list(parties)
+
+
 def plan_document(scheme, plan=None, peer=None):
     """Annex 6 on A4 landscape: the header, then the six columns; the table header repeats
     on every page and a row is not split where it fits on one page. The download and the
@@ -836,16 +845,27 @@ def plan_document(scheme, plan=None, peer=None):
         if plan.pk is not None
         else []
     )
+    needs = list(plan.needs.order_by("order", "pk")) if plan.pk is not None else []
+    number = {need.pk: index for index, need in enumerate(needs, start=1)}
+    actions = list(actions_of(plan))
+    for action in actions:
+        action.need_numbers = sorted(number[need.pk] for need in action.needs.all() if need.pk in number)
+    mentee_cities, mentor_cities = _cities(mentees), _cities(mentors)
     return render_document(
         "documents/action_plan.html",
         _context(
             scheme,
             peer,
             plan=plan,
-            actions=actions_of(plan),
+            actions=actions,
+            needs=needs,
             consultations=consultations_of(plan),
             mentees=mentees,
             mentors=mentors,
+            mentee_cities=mentee_cities,
+            mentor_cities=mentor_cities,
+            supporters=[p for p in (*mentees, *mentors) if p not in mentee_cities and p not in mentor_cities],
+            signatories=[peer] if peer is not None else [*mentee_cities, *mentor_cities],
             annexes=annexes(
                 [
                     (plan, _("The formal decision of approval")),

@@ -31,7 +31,7 @@ from mentoring.pages import confirm_page, confirmed, form_page
 from mentoring.submissions import submission_save
 from mentoring.translations import show_objects_in
 
-from ..charts import levels_chart
+from ..charts import SERIES_STYLES, levels_chart
 from ..forms.assessments import LEVEL_MEANINGS, SelfAssessmentCommentForm, SelfAssessmentForm, form_pages
 from ..forms.benchmark_stages import StageFocusForm
 from ..models import KeyFactorAssessment, Scheme, SchemeKind, SchemeParty, SelfAssessment, Side
@@ -424,6 +424,9 @@ def _stage_context(choice, url):
     return {"stage": choice.stage, "stage_query": choice.query, "stage_links": choice.links(url)}
 
 
+MAX_SERIES = len(SERIES_STYLES)  # the series one chart tells apart
+
+
 def _comparison(scheme, choice):
     """Every city of the scheme, its rounds against the stage's benchmark, and the chart
     of baseline and latest."""
@@ -446,6 +449,23 @@ def _comparison(scheme, choice):
         for party in parties
         if len(rounds[party.organisation_id]) > 1
     ]
+    together = bool(baseline_series) and len(baseline_series) + len(series) <= MAX_SERIES
+    # More cities than one chart can tell apart (three or more with two rounds each): a
+    # chart of each city's movement, rather than none (issue 26: it was silently missing).
+    apart = []
+    if baseline_series and not together:
+        for party in parties:
+            city_rounds = rounds[party.organisation_id]
+            if len(city_rounds) > 1:
+                apart.append(
+                    (
+                        party.organisation.label,
+                        levels_chart(
+                            key_factors,
+                            [(city_rounds[0].label, levels(city_rounds[0])), (city_rounds[-1].label, levels(city_rounds[-1]))],
+                        ),
+                    )
+                )
     return {
         "stage": choice.stage,
         "key_factors": key_factors,
@@ -454,9 +474,8 @@ def _comparison(scheme, choice):
         "rounds": rounds,
         "latest": latest,
         "chart": levels_chart(key_factors, series) if series else None,
-        "progress_chart": levels_chart(key_factors, [*baseline_series, *series])
-        if baseline_series and len(baseline_series) + len(series) <= 4
-        else None,
+        "progress_chart": levels_chart(key_factors, [*baseline_series, *series]) if together else None,
+        "progress_charts": apart,
     }
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from benchmarks.models import KeyFactor
 from mentoring.access import refuse
 from mentoring.documents import pdf_response, render_document
 from mentoring.pages import confirm_page, confirmed
@@ -80,9 +81,24 @@ def version_pdf(request, scheme, access, version, peer=None):
     landscape, printed from its frozen content: later changes never alter it."""
     plan = plan_for(scheme, peer.organisation if peer else None)
     frozen = get_object_or_404(versions_of(plan).select_related("approved_by"), number=version)
+    # The frozen content keeps key factors by number; the benchmark gives their titles
+    # (issue 26: "KF 3 · Title", not a bare number).
+    titles = dict(KeyFactor.objects.filter(version_id=scheme.benchmark_id).values_list("number", "title"))
+    actions = [
+        {
+            **action,
+            "key_factor_labels": [
+                _("KF %(number)s · %(title)s") % {"number": number, "title": titles[number]}
+                if number in titles
+                else _("KF %(number)s") % {"number": number}
+                for number in action.get("key_factors", [])
+            ],
+        }
+        for action in frozen.snapshot.get("actions", [])
+    ]
     document = render_document(
         "plan_revisions/version_pdf.html",
-        _context(scheme, peer, plan=plan, version=frozen, content=frozen.snapshot, fields=FIELDS),
+        _context(scheme, peer, plan=plan, version=frozen, content=frozen.snapshot, actions=actions, fields=FIELDS),
         filename=f"{_filename(scheme, peer)}-version-{frozen.number}.pdf",
     )
     return pdf_response(

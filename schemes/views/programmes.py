@@ -43,7 +43,7 @@ def programme_list(request):
 def programme_create_view(request):
     if not may_create_programme(request.user):
         raise PermissionDenied(_("Only coordinators create programmes."))
-    form = ProgrammeForm(request.POST or None)
+    form = ProgrammeForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         saved = submission_save(
             request,
@@ -88,7 +88,7 @@ def programme_detail(request, programme, access):
 
 @programme_view("edit")
 def programme_edit(request, programme, access):
-    form = ProgrammeForm(request.POST or None, instance=programme)
+    form = ProgrammeForm(request.POST or None, request.FILES or None, instance=programme)
     if request.method == "POST" and form.is_valid():
         try:
             programme = form_save_with_history(form, actor=request.user, action="programme.changed", programme=programme)

@@ -376,6 +376,31 @@ def agenda_from_method(request, scheme, access, visit):
     )
 
 
+def _people_text(session):
+    names = [person.get_full_name() or person.email for person in session.participants.all()]
+    members = [member.name for member in session.support_group_members.all()]
+    return "; ".join(part for part in (", ".join(names), ", ".join(members)) if part)
+
+
+def _days_with_people(days):
+    """Each day (day, sessions, total, its people, whether the people column is needed)
+    with its participants said once (issue 26): when every session of the day
+    has the same people, they are named under the day's heading and the column goes;
+    otherwise a session with the same people as the one before reads "As above"."""
+    result = []
+    for day, sessions, total in days:
+        previous = None
+        for session in sessions:
+            session.people_text = _people_text(session)
+            session.same_people = bool(session.people_text) and session.people_text == previous
+            previous = session.people_text
+        texts = {session.people_text for session in sessions}
+        day_people = texts.pop() if len(sessions) > 1 and len(texts) == 1 else ""
+        # The column only for a day whose sessions have different people.
+        result.append((day, sessions, total, day_people, not day_people and any(s.people_text for s in sessions)))
+    return result
+
+
 def agenda_document(scheme, visit):
     """The agenda on A4: one page per day, then the participants with their organisations.
     The download and the background rendering (schemes.documents) both make it here."""
@@ -394,7 +419,7 @@ def agenda_document(scheme, visit):
         _context(
             scheme,
             visit=visit,
-            days=agenda_days(visit, sessions),
+            days=_days_with_people(agenda_days(visit, sessions)),
             participants=sorted(people.values()),
             annexes=annexes([(visit, str(visit)), *((session, f"{visit}: {session.title}") for session in sessions)]),
         ),

@@ -249,7 +249,7 @@ def test_the_mentor_city_shows_its_strengths_and_both_cities_assess_themselves(p
     )
     submit_round(maria)
     columns, rows = figures(maria, "Levels by key factor: the figures")
-    assert columns == ["Capaci: Baseline", "Capaci: Re-assessment 1"]
+    assert columns == ["Capaci: Baseline", "Capaci: Round 2"]
     assert rows[KF1] == ["1 · First steps", "2 · Partly in place"]
     assert rows[KF2] == ["0 · Not in place", "1 · First steps"]
     assert rows[KF4] == ["2 · Partly in place", "3 · Largely in place"]
@@ -258,7 +258,7 @@ def test_the_mentor_city_shows_its_strengths_and_both_cities_assess_themselves(p
     maria.get_by_role("link", name="All cities of the scheme").click()
     expect(maria.get_by_role("heading", name="How far they moved")).to_be_visible()
     columns, rows = figures(maria, "Baseline and latest round: the figures")
-    assert columns == ["Capaci: Baseline", "Capaci (Mentee side): Re-assessment 1", "Mechelen (Mentor side): Baseline"]
+    assert columns == ["Capaci: Baseline", "Capaci (Mentee side): Round 2", "Mechelen (Mentor side): Baseline"]
     assert rows[KF1] == ["1 · First steps", "2 · Partly in place", "4 · Fully in place"]
     assert rows[KF2] == ["0 · Not in place", "1 · First steps", "3 · Largely in place"]
     assert rows[KF4] == ["2 · Partly in place", "3 · Largely in place", "3 · Largely in place"]
@@ -270,7 +270,7 @@ def test_the_mentor_city_shows_its_strengths_and_both_cities_assess_themselves(p
     # 7. The report PDF: both cities, the key factors, the levels and the movement.
     report = downloaded_text(maria, "Report (PDF)")
     assert "Self-assessment report" in report and "Capaci learns from Mechelen" in report
-    assert "Capaci (Mentee side): Re-assessment 1" in report and "Mechelen (Mentor side): Baseline" in report
+    assert "Capaci (Mentee side): Round 2" in report and "Mechelen (Mentor side): Baseline" in report
     assert "How far they moved" in report and "Capaci: Baseline" in report
     assert "Conducting needs analysis" in report and "Acting as a point of first contact" in report
     assert "0 · Not in place" in report and "1 · First steps" in report and "4 · Fully in place" in report
