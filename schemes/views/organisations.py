@@ -1,8 +1,11 @@
 """Cities, associations and other organisations of a programme. Each is fetched through
 the programme (``programme.cities``): an organisation of another programme is a 404."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -52,13 +55,23 @@ def organisation_create(request, programme, access):
             if "add_another" in request.POST:
                 return redirect(request.path + f"?kind={organisation.kind}")
             return redirect(saved.url)
+    known = form.known_organisation
     return form_page(
         request,
         form,
         title=_("Register a city, association or organisation"),
         submit_label=_("Register"),
         cancel_url=programme.get_absolute_url() + "organisations/",
-        context={"programme": programme, "add_another": True},
+        context={
+            "programme": programme,
+            "add_another": True,
+            # The search that finds the known organisation, to add it instead (issue 26).
+            "known_organisation_search": known
+            and reverse("schemes:organisation_find", args=[programme.slug])
+            + "?"
+            + urlencode({"q": known.name, "country": known.country.code or ""}),
+        },
+        template="schemes/organisation_form.html",
     )
 
 
