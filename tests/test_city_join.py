@@ -148,3 +148,9 @@ def test_the_search_reads_in_few_queries_whatever_the_number_of_matches(personas
         page = client.get(FIND, {"q": "Capaci"}).content.decode()
     assert page.count("Add to this programme<span") == 20
     assert "Only the first 20 matches are shown" in page
+
+
+def test_the_organisations_page_offers_the_search_to_the_coordinator_only(personas):
+    listing = "/programmes/test-programme/organisations/"
+    assert f'href="{FIND}"' in personas.client("coordinator").get(listing).content.decode()
+    assert f'href="{FIND}"' not in personas.client("observer").get(listing).content.decode()
