@@ -186,6 +186,11 @@ def test_focus_is_never_hidden_and_always_visible_on_the_main_pages(page, live_s
     pages["coordinator"] = coordinator
     mentee = log_in(browser.new_context(base_url=live_server.url, **viewport), "maria@capaci.example")
     mentor = log_in(browser.new_context(base_url=live_server.url, **viewport), "jan@mechelen.example")
+    # On a phone the Save bar wraps to two rows of buttons.
+    phone = log_in(
+        browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844}, reduced_motion="reduce"),
+        "maria@capaci.example",
+    )
     section = first_section(mentee, f"{base}needs-analysis/{capaci}/")
     strengths_section = first_section(mentor, f"{base}strengths/{mechelen}/")
     main_pages = [
@@ -194,6 +199,7 @@ def test_focus_is_never_hidden_and_always_visible_on_the_main_pages(page, live_s
         ("programme", coordinator, "/programmes/inclusive/"),
         ("scheme", mentee, base),
         ("needs-analysis section", mentee, section),
+        ("needs-analysis section at 390 px", phone, section),
         ("strengths", mentor, f"{base}strengths/{mechelen}/"),
         ("strengths section", mentor, strengths_section),
         ("self-assessment", mentee, f"{base}self-assessment/{capaci}/"),
