@@ -154,3 +154,28 @@ def test_the_organisations_page_offers_the_search_to_the_coordinator_only(person
     listing = "/programmes/test-programme/organisations/"
     assert f'href="{FIND}"' in personas.client("coordinator").get(listing).content.decode()
     assert f'href="{FIND}"' not in personas.client("observer").get(listing).content.decode()
+
+
+def test_the_other_programmes_associations_stay_out_of_sight_and_in_place(personas, capaci):
+    hidden = Organisation.objects.create(kind=OrganisationKind.ASSOCIATION, name="Associazione Riservata", country="IT")
+    personas.other_programme.cities.add(hidden)
+    capaci.member_of.add(hidden)
+    client = personas.client("coordinator")
+    client.post(ADD, {"organisation": capaci.pk})
+    for url in ("/programmes/test-programme/organisations/", f"/programmes/test-programme/organisations/{capaci.pk}/"):
+        assert "Associazione Riservata" not in client.get(url).content.decode(), url
+    # An edit of Capaci's record here, joining this programme's association, keeps the other one.
+    personas.programme.cities.add(personas.mentee_association)
+    form = client.get(f"/programmes/test-programme/organisations/{capaci.pk}/edit/").context["form"]
+    data = {
+        "kind": "city",
+        "name": "Capaci",
+        "country": "IT",
+        "seen_version": form["seen_version"].value(),
+        "member_of": [personas.mentee_association.pk],
+    }
+    response = client.post(f"/programmes/test-programme/organisations/{capaci.pk}/edit/", data)
+    assert response.status_code == 302
+    assert set(capaci.member_of.all()) == {hidden, personas.mentee_association}
+    reason = capaci.history.latest("history_id").history_change_reason
+    assert "Association of Menteeland" in reason and "Riservata" not in reason

@@ -207,6 +207,15 @@ class OrganisationForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, for
         self.fields["member_of"].queryset = associations
         self.fields["member_of"].help_text = _("The municipal associations of this programme it belongs to.")
 
+    def clean_member_of(self):
+        """The associations chosen here, and those of other programmes it belongs to (not
+        offered here, and kept: the organisation is one record across programmes)."""
+        chosen = self.cleaned_data["member_of"]
+        if not self.instance.pk:
+            return chosen
+        outside = self.instance.member_of.exclude(pk__in=self.programme.cities.values("pk")).values_list("pk", flat=True)
+        return Organisation.objects.filter(pk__in=[*chosen.values_list("pk", flat=True), *outside])
+
     def clean(self):
         cleaned = super().clean()
         population, migrants = cleaned.get("population"), cleaned.get("migrant_population")

@@ -4,6 +4,7 @@ the programme (``programme.cities``): an organisation of another programme is a 
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,7 +28,11 @@ def organisation_of(programme, pk):
 @require_safe
 @programme_view("view", "organisation")
 def organisation_list(request, programme, access):
-    organisations = programme.cities.prefetch_related("member_of").order_by("kind", "name")
+    # Memberships of this programme's associations only: a city known to several
+    # programmes is never shown with another programme's associations (issue 26).
+    organisations = programme.cities.prefetch_related(Prefetch("member_of", queryset=programme.cities.order_by("name"))).order_by(
+        "kind", "name"
+    )
     filterset = OrganisationFilter(request.GET, queryset=organisations)
     return render(
         request,
@@ -86,7 +91,7 @@ def organisation_detail(request, programme, access, pk):
             "programme": programme,
             "access": access,
             "organisation": organisation,
-            "memberships": organisation.member_of.order_by("name"),
+            "memberships": organisation.member_of.filter(pk__in=programme.cities.values("pk")).order_by("name"),
             "members": organisation.members.filter(pk__in=programme.cities.values("pk")).order_by("name"),
         },
     )
