@@ -586,6 +586,11 @@ ACTIONS = {
         _("%(who)s registered %(label)s"),
         ngettext_lazy("%(who)s registered %(count)s organisation", "%(who)s registered %(count)s organisations", "count"),
     ),
+    # A city already known to the site added to another programme (issue 26).
+    "organisation.joined": Action(
+        _("%(who)s added %(label)s to the programme"),
+        ngettext_lazy("%(who)s added %(count)s organisation", "%(who)s added %(count)s organisations", "count"),
+    ),
     "organisation.changed": Action(
         _("%(who)s changed the record of %(label)s"),
         ngettext_lazy(

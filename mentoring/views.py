@@ -25,6 +25,7 @@ from mentoring.notifications import KINDS, grouped, items, visible
 from mentoring.pages import paginate, safe_next
 from schemes.models import Programme, Scheme
 from schemes.services.my_work import scope_for, tasks_for
+from schemes.services.shortcuts import coordinated_annotation, shortcuts_for
 from schemes.services.waiting import waiting_for_others
 
 
@@ -38,7 +39,12 @@ def home(request):
         .with_parties()
         .order_by("programme__name", "number")
     )
-    programmes = Programme.objects.for_user(user).select_related("coordinating_body").order_by("name")
+    programmes = (
+        Programme.objects.for_user(user)
+        .select_related("coordinating_body")
+        .annotate(**coordinated_annotation(user))
+        .order_by("name")
+    )
     by_programme = {}
     for scheme in schemes:
         by_programme.setdefault(scheme.programme_id, []).append(scheme)
@@ -54,6 +60,8 @@ def home(request):
             "tasks": tasks_for(user, scope=scope, coordinator=may_create),
             "waiting": waiting_for_others(user, scope=scope),
             "may_create": may_create,
+            # Issue 26: each main task within two clicks of the home page.
+            "shortcuts": shortcuts_for(user, scope=scope, programmes=[programme for programme, _schemes in rows]),
         },
     )
 

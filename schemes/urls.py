@@ -11,6 +11,7 @@ from .views import (
     attachments,
     benchmark_stages,
     calls,
+    city_join,
     closing,
     closing_records,
     commitments,
@@ -248,6 +249,9 @@ organisation_urls = [
     path("<int:pk>/edit/", organisations.organisation_edit, name="organisation_edit"),
     path("<int:pk>/history/", organisations.organisation_history, name="organisation_history"),
     path("<int:pk>/history/<int:history_id>/restore/", organisations.organisation_restore, name="organisation_restore"),
+    # A city already known to the site joins this programme (issue 26)
+    path("find/", city_join.organisation_find, name="organisation_find"),
+    path("find/add/", city_join.organisation_add, name="organisation_add"),
 ]
 
 practice_urls = [

@@ -142,7 +142,7 @@ def test_a_coordinator_registers_a_city_with_its_profile_and_association(persona
         ({"migrant_population": "200000"}, "migrant_population", "more than the number of inhabitants"),
         ({"integration_budget": "400000000"}, "integration_budget", "more than the whole municipal budget"),
         ({"country": "XX"}, "country", "Select a valid choice"),
-        ({"name": "Menteeville"}, "name", "already registered"),
+        ({"name": "Menteeville"}, "name", "This programme already has"),
         ({"website": "javascript:alert(1)"}, "website", "Enter a valid URL"),
         ({"region": HOSTILE}, "region", "Write plain text"),
     ],

@@ -197,6 +197,9 @@ TABLE = {
     "schemes:organisation_edit": row("programme_child", page(COORD), action(COORD, done=200)),
     "schemes:organisation_history": row("programme_child", page(IN_PROGRAMME), GET_ONLY),
     "schemes:organisation_restore": row("programme_child", POST_ONLY, action(COORD)),
+    # A city already known to the site joins the programme (issue 26).
+    "schemes:organisation_find": row("programme", page(COORD), GET_ONLY),
+    "schemes:organisation_add": row("programme", POST_ONLY, action(COORD)),
     # Schemes. Scheme A's people: mentor, mentee, association, facilitator; and the
     # programme's coordinator and observer.
     "schemes:scheme_create": row("programme", page(COORD), action(COORD, done=200)),

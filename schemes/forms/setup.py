@@ -254,6 +254,9 @@ class OrganisationForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, for
         ]
         widgets = {"member_of": forms.CheckboxSelectMultiple}
 
+    #: The organisation already known to the site that a new registration would duplicate.
+    known_organisation = None
+
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.programme = programme
@@ -262,6 +265,15 @@ class OrganisationForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, for
             associations = associations.exclude(pk=self.instance.pk)
         self.fields["member_of"].queryset = associations
         self.fields["member_of"].help_text = _("The municipal associations of this programme it belongs to.")
+
+    def clean_member_of(self):
+        """The associations chosen here, and those of other programmes it belongs to (not
+        offered here, and kept: the organisation is one record across programmes)."""
+        chosen = self.cleaned_data["member_of"]
+        if not self.instance.pk:
+            return chosen
+        outside = self.instance.member_of.exclude(pk__in=self.programme.cities.values("pk")).values_list("pk", flat=True)
+        return Organisation.objects.filter(pk__in=[*chosen.values_list("pk", flat=True), *outside])
 
     def clean(self):
         cleaned = super().clean()
@@ -276,8 +288,19 @@ class OrganisationForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, for
             clash = Organisation.objects.filter(kind=kind, name__iexact=name, country=country or "")
             if self.instance.pk:
                 clash = clash.exclude(pk=self.instance.pk)
-            if clash.exists():
-                self.add_error("name", _("An organisation of this kind with this name and country is already registered."))
+            # Organisations are site-wide: the message never says which programme holds
+            # one (issue 26); a known one is added to this programme from the search.
+            if clash.filter(pk__in=self.programme.cities.values("pk")).exists():
+                self.add_error("name", _("This programme already has an organisation of this kind with this name and country."))
+            elif clash.exists():
+                self.known_organisation = clash.first()
+                if kind == OrganisationKind.CITY:
+                    message = _("A city of this name in this country is already known: add it to your programme.")
+                else:
+                    message = _(
+                        "An organisation of this kind with this name in this country is already known: add it to your programme."
+                    )
+                self.add_error("name", message)
         return cleaned
 
 

@@ -1,8 +1,12 @@
 """Cities, associations and other organisations of a programme. Each is fetched through
 the programme (``programme.cities``): an organisation of another programme is a 404."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -24,7 +28,11 @@ def organisation_of(programme, pk):
 @require_safe
 @programme_view("view", "organisation")
 def organisation_list(request, programme, access):
-    organisations = programme.cities.prefetch_related("member_of").order_by("kind", "name")
+    # Memberships of this programme's associations only: a city known to several
+    # programmes is never shown with another programme's associations (issue 26).
+    organisations = programme.cities.prefetch_related(Prefetch("member_of", queryset=programme.cities.order_by("name"))).order_by(
+        "kind", "name"
+    )
     filterset = OrganisationFilter(request.GET, queryset=organisations)
     return render(
         request,
@@ -52,13 +60,23 @@ def organisation_create(request, programme, access):
             if "add_another" in request.POST:
                 return redirect(request.path + f"?kind={organisation.kind}")
             return redirect(saved.url)
+    known = form.known_organisation
     return form_page(
         request,
         form,
         title=_("Register a city, association or organisation"),
         submit_label=_("Register"),
         cancel_url=programme.get_absolute_url() + "organisations/",
-        context={"programme": programme, "add_another": True},
+        context={
+            "programme": programme,
+            "add_another": True,
+            # The search that finds the known organisation, to add it instead (issue 26).
+            "known_organisation_search": known
+            and reverse("schemes:organisation_find", args=[programme.slug])
+            + "?"
+            + urlencode({"q": known.name, "country": known.country.code or ""}),
+        },
+        template="schemes/organisation_form.html",
     )
 
 
@@ -73,7 +91,7 @@ def organisation_detail(request, programme, access, pk):
             "programme": programme,
             "access": access,
             "organisation": organisation,
-            "memberships": organisation.member_of.order_by("name"),
+            "memberships": organisation.member_of.filter(pk__in=programme.cities.values("pk")).order_by("name"),
             "members": organisation.members.filter(pk__in=programme.cities.values("pk")).order_by("name"),
         },
     )

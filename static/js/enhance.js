@@ -251,3 +251,20 @@ document.addEventListener("click", function (event) {
     toggle.setAttribute("aria-expanded", open ? "true" : "false");
   });
 })();
+
+/* Focus visible (WCAG 2.2, 2.4.11): a control reached with Tab is scrolled clear of the
+   sticky Save bar. The browser scrolls only a control that is out of view, and one whose
+   lower part lies under the bar counts as in view, so the page moves the rest itself. */
+document.addEventListener("focusin", function (event) {
+  "use strict";
+  var field = event.target;
+  if (!field.getBoundingClientRect) return;
+  var bars = document.querySelectorAll(".sticky-bottom");
+  for (var i = 0; i < bars.length; i++) {
+    if (bars[i].contains(field)) continue;
+    var bar = bars[i].getBoundingClientRect(), box = field.getBoundingClientRect();
+    if (bar.height === 0 || box.bottom <= bar.top || box.top >= bar.bottom) continue;
+    // Its bottom just above the bar, but never its top above the window's edge.
+    window.scrollBy(0, Math.min(box.bottom - bar.top + 8, Math.max(box.top - 16, 0)));
+  }
+});
