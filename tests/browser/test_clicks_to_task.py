@@ -3,9 +3,8 @@ in, to each person's main task, at most 2.
 
 - the coordinator: the form of a new scheme;
 - the mentee city's officer: the next section of their needs analysis to fill;
-- the mentor city's officer: the form that records a new good practice (today reached
-  from the strengths page; the form that records and attaches a practice in one go is
-  being built there);
+- the mentor city's officer: the strengths page's form that records a new good practice
+  and attaches it to the strengths in one go;
 - the facilitator: the agenda PDF of the next visit.
 
 The count is the least number of link clicks, found by following every link of the main
@@ -106,7 +105,11 @@ def test_each_main_task_is_at_most_two_clicks_from_home(page, live_server):
     tasks = [
         ("coordinator: a new scheme", person("carlo@network.example"), r"^/programmes/inclusive/schemes/new/$"),
         ("mentee: the next section to fill", mentee, "^" + re.escape(first_section) + "$"),
-        ("mentor: a new good practice", person("jan@mechelen.example"), r"^/programmes/inclusive/good-practices/new/$"),
+        (
+            "mentor: a new good practice",
+            person("jan@mechelen.example"),
+            r"^/programmes/inclusive/schemes/\d+/strengths/\d+/good-practices/new/",
+        ),
         ("facilitator: the agenda PDF", person("fatima@facilitators.example"), r"/visits/1/agenda\.pdf$"),
     ]
     counts = {}
