@@ -80,12 +80,18 @@ def confirm_page(request, *, title, consequences, confirm_label, cancel_url, dan
     )
 
 
-def history_view(request, obj, access, document, *, context):
-    """The history page of ``obj``: who changed what and when, newest first."""
+def history_view(request, obj, access, document, *, context, authors=None):
+    """The history page of ``obj``: who changed what and when, newest first. ``authors``
+    (a set of user ids), for a record several programmes share: the people whose names
+    may be shown; anyone else is "someone from another programme"."""
     from schemes.services.attachments import file_history
 
     require(access, "view", document, user=request.user)
     page, entries = history_page(obj, request.GET.get("page"))
+    if authors is not None:
+        for entry in entries:
+            user_id = entry["record"].history_user_id
+            entry["author_elsewhere"] = user_id is not None and user_id not in authors
     return render(
         request,
         "pages/history.html",

@@ -179,3 +179,28 @@ def test_the_other_programmes_associations_stay_out_of_sight_and_in_place(person
     assert set(capaci.member_of.all()) == {hidden, personas.mentee_association}
     reason = capaci.history.latest("history_id").history_change_reason
     assert "Association of Menteeland" in reason and "Riservata" not in reason
+
+
+def test_the_citys_history_does_not_name_the_people_of_other_programmes(personas, capaci, django_user_model):
+    """Capaci is one record for both programmes: its history shows what changed, but the
+    other programme's people only as "someone from another programme"."""
+    elsewhere = django_user_model.objects.create_user(
+        email="olga@other.example", password="x", first_name="Olga", last_name="Elsewhere"
+    )
+    ProgrammeRole.objects.create(programme=personas.other_programme, user=elsewhere, role="coordinator")
+    capaci.population = 11_400
+    capaci._change_reason = "Population updated"
+    capaci._history_user = elsewhere
+    capaci.save()
+    client = personas.client("coordinator")
+    client.post(ADD, {"organisation": capaci.pk})
+    page = client.get(f"/programmes/test-programme/organisations/{capaci.pk}/history/").content.decode()
+    assert "Olga" not in page and "olga@other.example" not in page
+    assert "someone from another programme" in page
+    # The programme's own coordinator edits it: named.
+    capaci.refresh_from_db()
+    capaci.main_nationalities = "Tunisian"
+    capaci._history_user = personas.users["coordinator"]
+    capaci.save()
+    page = client.get(f"/programmes/test-programme/organisations/{capaci.pk}/history/").content.decode()
+    assert personas.users["coordinator"].display_name in page

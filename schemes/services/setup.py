@@ -8,6 +8,7 @@ of the same save, so the history page says who changed them, when and how.
 """
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from mentoring.activity import changed_fields, log_action
@@ -156,3 +157,22 @@ def archived_set(*, obj, archived, actor):
         label=obj.title if isinstance(obj, Scheme) else obj.name,
     )
     return obj
+
+
+def programme_people(programme):
+    """The ids of the people of ``programme`` (its roles and its schemes' roles) and of the
+    site's administrators, in one query: whose names its pages may show on a record it
+    shares with other programmes (a city's history)."""
+    from django.contrib.auth import get_user_model
+
+    from ..models import SchemeRole
+
+    return set(
+        get_user_model()
+        .objects.filter(
+            Q(pk__in=ProgrammeRole.objects.filter(programme=programme).values("user_id"))
+            | Q(pk__in=SchemeRole.objects.filter(scheme__programme=programme).values("user_id"))
+            | Q(is_superuser=True)
+        )
+        .values_list("pk", flat=True)
+    )

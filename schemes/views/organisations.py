@@ -18,7 +18,7 @@ from mentoring.submissions import submission_save
 from ..filters import OrganisationFilter
 from ..forms.setup import OrganisationForm
 from ..models import OrganisationKind
-from ..services.setup import form_save_with_history, organisation_register
+from ..services.setup import form_save_with_history, organisation_register, programme_people
 
 
 def organisation_of(programme, pk):
@@ -123,8 +123,15 @@ def organisation_edit(request, programme, access, pk):
 @programme_view("view", "organisation")
 def organisation_history(request, programme, access, pk):
     organisation = organisation_of(programme, pk)
+    # A city or association is one record for every programme it is in: the names of
+    # the people of other programmes who changed it are not this programme's to read.
     return history_view(
-        request, organisation, access, "organisation", context={"programme": programme, "title": organisation.name}
+        request,
+        organisation,
+        access,
+        "organisation",
+        context={"programme": programme, "title": organisation.name},
+        authors=programme_people(programme),
     )
 
 
