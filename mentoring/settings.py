@@ -492,7 +492,6 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["mentoring.api.filters.StrictFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "mentoring.api.pagination.ApiPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "City-to-city mentoring: read-only API",
