@@ -100,6 +100,11 @@ def invitation_accept_view(request, token):
         invitation = invitation_for_token(token)
     except InvitationError as error:
         return render(request, "registration/invitation_invalid.html", {"reason": str(error)}, status=410)
+    if not settings.PASSWORD_LOGIN:
+        # Single sign-on only (docs/sso.md): the invitation is accepted when the person
+        # signs in with their organisation's account, with the invited address.
+        status = 403 if request.method == "POST" else 200
+        return render(request, "registration/invitation_accept.html", {"invitation": invitation}, status=status)
     form = InvitationAcceptForm(
         request.POST or None,
         email=invitation.email,

@@ -288,6 +288,9 @@ DATA_EXPORT_VALID_HOURS = env_int("DATA_EXPORT_VALID_HOURS", 72)
 # How many days after a programme is archived its people's personal data is replaced by
 # pseudonyms (the daily ``retention`` task, ``manage.py retention``; mentoring.erasure).
 RETENTION_DAYS = env_int("RETENTION_DAYS", 730)
+# How many days the record of logins (django-axes' access log: address, IP, browser, time)
+# is kept; the daily ``login_records_prune`` task forgets older ones.
+LOGIN_RECORD_DAYS = env_int("LOGIN_RECORD_DAYS", 180)
 
 # Widgets are drawn by Django's own templates, with the project's templates found first
 # (templates/django/forms/ may override one; none does today).
@@ -410,6 +413,47 @@ else:
 # a programme coordinator must set it up before doing anything else.
 OTP_REQUIRED_FOR_COORDINATORS = env_bool("OTP_REQUIRED_FOR_COORDINATORS", default=False)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Mentoring schemes")
+
+# Single sign-on (docs/sso.md): OpenID Connect through mozilla-django-oidc, on when
+# OIDC_RP_CLIENT_ID is set. A person signs in with their organisation's account when the
+# provider verified their e-mail address and it matches an account or an open invitation
+# (no open sign-up). The app and its backend are always installed and stay inert
+# (their pages a 404) without a client id, so tests and deployments switch it by settings
+# alone. PASSWORD_LOGIN=false leaves single sign-on as the only way in.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET")
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+# The button reads "Sign in with <name>"; empty: "your organisation's account".
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+# Clocks of the site and the provider may differ by this much when a token's times are checked.
+OIDC_LEEWAY_SECONDS = env_int("OIDC_LEEWAY_SECONDS", 60)
+OIDC_CALLBACK_CLASS = "mentoring.sso.CallbackView"
+OIDC_AUTHENTICATE_CLASS = "mentoring.sso.AuthenticateView"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
+PASSWORD_LOGIN = env_bool("PASSWORD_LOGIN", default=True)
+if OIDC_RP_CLIENT_ID:
+    _missing = [
+        name
+        for name in ("OIDC_RP_CLIENT_SECRET", "OIDC_OP_ISSUER", "OIDC_OP_AUTHORIZATION_ENDPOINT", "OIDC_OP_TOKEN_ENDPOINT")
+        + ("OIDC_OP_USER_ENDPOINT", "OIDC_OP_JWKS_ENDPOINT")
+        if not globals()[name]
+    ]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"Single sign-on (OIDC_RP_CLIENT_ID is set) also needs {', '.join(_missing)}: see docs/sso.md."
+        )
+elif not PASSWORD_LOGIN:
+    raise ImproperlyConfigured("PASSWORD_LOGIN=false needs single sign-on: set OIDC_RP_CLIENT_ID and the OIDC_OP_* settings.")
+INSTALLED_APPS += ["mozilla_django_oidc"]
+AUTHENTICATION_BACKENDS += ["mentoring.sso.OrganisationAccountBackend"]
 
 # Invitations: how long a one-time link stays valid.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)

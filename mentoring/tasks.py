@@ -18,6 +18,7 @@ import logging
 from contextlib import contextmanager
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -173,6 +174,17 @@ def retention():
         )
 
 
+@task()
+def login_records_prune():
+    """Forget django-axes' records of logins older than LOGIN_RECORD_DAYS (what
+    ``manage.py axes_reset_logs --age`` does), then come back in a day."""
+    from axes.handlers.proxy import AxesProxyHandler
+
+    with _then_again(login_records_prune):
+        deleted = AxesProxyHandler.reset_logs(age_days=settings.LOGIN_RECORD_DAYS)
+        logger.info("login records older than %s days forgotten: %s", settings.LOGIN_RECORD_DAYS, deleted)
+
+
 # Each periodic task and how often it runs.
 PERIODIC = {
     sessions_clear: timedelta(hours=1),
@@ -184,6 +196,7 @@ PERIODIC = {
     attachments_purge: timedelta(days=1),
     data_exports_purge: timedelta(hours=1),
     retention: timedelta(days=1),
+    login_records_prune: timedelta(days=1),
 }
 
 

@@ -12,6 +12,8 @@ the form shows the text again, unsaved, for them to check and save.
 from functools import wraps
 from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core import signing
@@ -19,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, QueryDict
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
 
 SESSION_KEY = "unsaved_forms"
 SALT = "mentoring.unsaved"
@@ -94,6 +97,13 @@ class LoginView(auth_views.LoginView):
     """Django's login view; a login that carries unsaved text keeps it (see above)."""
 
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        # PASSWORD_LOGIN off: people sign in through their organisation (docs/sso.md).
+        if not settings.PASSWORD_LOGIN:
+            messages.error(request, _("Passwords are not used here: sign in with your organisation's account."))
+            return self.render_to_response(self.get_context_data(), status=403)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)

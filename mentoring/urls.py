@@ -12,7 +12,7 @@ from schemes.views import calls as call_views
 from schemes.views import member_links as member_views
 from schemes.views import visits as visit_views
 
-from . import accounts, erasure_views, unsaved, views
+from . import accounts, erasure_views, sso, unsaved, views
 from .api import pages as api_pages
 
 account_urls = [
@@ -44,6 +44,15 @@ account_urls = [
     path("api-keys/", api_pages.api_token_create_view, name="api_token_create"),
     path("api-keys/<int:pk>/revoke/", api_pages.api_token_revoke_view, name="api_token_revoke"),
 ]
+
+# Single sign-on (docs/sso.md): mozilla-django-oidc's pages (the button's address, the
+# provider's callback, its logout) under /accounts/oidc/, a 404 while it is off; with
+# PASSWORD_LOGIN off, the password pages answer that people sign in through their
+# organisation.
+account_urls = [
+    path(str(url.pattern), sso.password_login_only(url.callback), name=url.name) if url.name in sso.PASSWORD_PAGES else url
+    for url in account_urls
+] + [path("oidc/", include("mozilla_django_oidc.urls"))]
 
 handler500 = "mentoring.views.server_error"
 

@@ -92,6 +92,7 @@ def privacy(request):
             "invitation_valid_days": settings.INVITATION_VALID_DAYS,
             "retention_days": days,
             "login_cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+            "login_record_days": settings.LOGIN_RECORD_DAYS,
         },
     )
 

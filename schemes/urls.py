@@ -137,6 +137,12 @@ scheme_urls = [
     path("needs-analysis/<int:organisation>/", include(questionnaire_urls(TemplateKind.NEEDS_ANALYSIS, "needs_analysis"))),
     path("strengths/<int:organisation>/", include(questionnaire_urls(TemplateKind.STRENGTHS, "strengths"))),
     path("strengths/<int:organisation>/good-practices/", questionnaires.strengths_practices, name="strengths_practices"),
+    # Pages at a glance (issue 26): a good practice recorded and attached from the strengths page.
+    path(
+        "strengths/<int:organisation>/good-practices/new/",
+        questionnaires.strengths_practice_create,
+        name="strengths_practice_create",
+    ),
     path("self-assessment/", assessments.self_assessments, name="self_assessments"),
     path("focus/", assessments.scheme_focus, name="scheme_focus"),
     path("self-assessment/report.pdf", assessments.self_assessment_report, name="self_assessment_report"),

@@ -148,3 +148,8 @@ def fetched_urls(monkeypatch, tmp_path):
 
     monkeypatch.setattr(documents.SafeURLFetcher, "fetch", spy)
     return lambda: log.read_text(encoding="utf-8").split()
+
+
+# The tests' OpenID Connect provider (single sign-on, docs/sso.md), started once per
+# session by the tests that use it.
+from tests.oidc_provider.fixture import oidc_provider  # noqa: E402, F401

@@ -13,6 +13,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from .conftest import PASSWORD
+
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "documents"]}}
 
 
@@ -80,3 +82,26 @@ def test_expired_sessions_are_cleared_every_hour(personas, queue):
     # It put itself back on the queue, an hour later.
     following = queue.get(task_path="mentoring.tasks.sessions_clear", status="READY")
     assert timedelta(minutes=59) < following.run_after - timezone.now() <= timedelta(hours=1)
+
+
+def test_login_records_are_forgotten_after_login_record_days(personas, queue, settings):
+    from axes.models import AccessLog
+
+    settings.LOGIN_RECORD_DAYS = 30
+    client = Client()
+    assert client.post("/accounts/login/", {"username": "mentee@test.example", "password": PASSWORD}).status_code == 302
+    recent = AccessLog.objects.get(username="mentee@test.example")
+    old = AccessLog.objects.create(username="mentee@test.example", ip_address="192.0.2.1", user_agent="old browser")
+    AccessLog.objects.filter(pk=old.pk).update(attempt_time=timezone.now() - timedelta(days=31))
+    call_command("schedule_tasks", verbosity=0)
+    assert queue.filter(task_path="mentoring.tasks.login_records_prune").count() == 1
+    work()
+    assert list(AccessLog.objects.values_list("pk", flat=True)) == [recent.pk]
+    following = queue.get(task_path="mentoring.tasks.login_records_prune", status="READY")
+    assert timedelta(hours=23) < following.run_after - timezone.now() <= timedelta(days=1)
+
+
+def test_the_notice_says_how_long_login_records_are_kept(db, settings):
+    settings.LOGIN_RECORD_DAYS = 90
+    text = " ".join(Client().get("/privacy/").content.decode().split())
+    assert "The record of logins (address, IP address, browser, time) is kept for 90 days." in text

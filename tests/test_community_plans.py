@@ -7,6 +7,7 @@ lists the plans in the same queries for any number of cities."""
 
 import csv
 import io
+import re
 import subprocess
 
 import pytest
@@ -384,3 +385,35 @@ def test_a_mentoring_plans_version_still_links_to_the_shared_plan(personas):
     facilitator.post("/programmes/test-programme/schemes/1/action-plan/versions/freeze/", {"label": "Draft one"})
     urls = [change.url for change in recent_changes(personas.a)]
     assert "/programmes/test-programme/schemes/1/action-plan/versions/1/" in urls
+
+
+def test_the_others_see_a_submitted_city_plan_waiting_and_may_remind_its_officer(community, mailoutbox):
+    from schemes.services.waiting import waiting_for_others
+
+    cluj = community.cities[2]
+    officer = community.client("Cluj")
+    officer.post(community.plan_url(cluj, "actions/new/"), action_data("Language café"))
+    assert not any("Cluj" in w.title for w in waiting_for_others(community.p.users["facilitator"]))
+    officer.post(community.plan_url(cluj, "submit/"), {"confirmed": "1"})
+    for waiting_one in (community.p.users["facilitator"], community.users["Dortmund"]):
+        item = next(w for w in waiting_for_others(waiting_one) if w.title == "Approval of Cluj's action plan")
+        assert item.url == community.plan_url(cluj) and item.people == [community.users["Cluj"]]
+    # Cluj's own officer has it as a task, not as something to wait for.
+    assert not any("Cluj" in w.title for w in waiting_for_others(community.users["Cluj"]))
+    home = community.p.client("facilitator").get("/").content.decode()
+    assert "Approval of Cluj&#x27;s action plan" in home or "Approval of Cluj's action plan" in home
+    item = next(w for w in waiting_for_others(community.p.users["facilitator"]) if w.title == "Approval of Cluj's action plan")
+    community.p.client("facilitator").post(item.remind_url)
+    assert [message.to for message in mailoutbox] == [["officer2@test.example"]]
+
+
+def test_the_closing_review_counts_every_citys_plan(community):
+    from schemes.services.closing import closing_ledgers
+
+    for city, title in ((community.cities[0], "Welcome desk"), (community.cities[2], "Language café")):
+        community.client(city.name).post(community.plan_url(city, "actions/new/"), action_data(title))
+    ledger = closing_ledgers([community.scheme])[community.scheme.pk]
+    assert sorted(entry.action.action for entry in ledger.actions) == ["Language café", "Welcome desk"]
+    page = community.p.client("facilitator").get(f"{community.base}closing/review/").content.decode()
+    counts = re.search(r'id="status-heading".*?</ul>', page, re.S).group(0)
+    assert sum(int(n) for n in re.findall(r"<strong>(\d+)</strong>", counts)) == 2

@@ -166,3 +166,11 @@ def test_the_notice_reads_in_french(db):
     text = response.content.decode()
     assert '<html lang="fr"' in text
     assert "Ce que vous pouvez demander" in text and "What you can ask for" not in text
+
+
+@pytest.mark.parametrize("template", ["500.html", "503.html"])
+def test_the_server_error_pages_link_the_notice_too(template):
+    # The error pages are rendered without the request's context (the database may be down).
+    from django.template.loader import render_to_string
+
+    assert privacy_links(render_to_string(template)) == [PRIVACY]

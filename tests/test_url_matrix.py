@@ -137,6 +137,12 @@ TABLE = {
     "two_factor_verify": row("site", only({302: SIGNED_IN}, 302), only({302: SIGNED_IN}, 302)),
     "two_factor_disable": row("site", everyone(NOT_ALLOWED), only({302: SIGNED_IN}, 302)),
     "invitation_accept": row("invitation", everyone(200), everyone(200)),
+    # Single sign-on (docs/sso.md): off in the matrix (no OIDC_RP_CLIENT_ID), so its
+    # pages are not found; mozilla-django-oidc's logout logs out like ours (POST only).
+    # tests/test_sso.py covers them with single sign-on on.
+    "oidc_authentication_init": row("site", everyone(404), everyone(404)),
+    "oidc_authentication_callback": row("site", everyone(404), everyone(404)),
+    "oidc_logout": row("site", everyone(NOT_ALLOWED), everyone(302)),
     "calendar_token_renew": row("site", everyone(NOT_ALLOWED), only({302: SIGNED_IN}, 302)),
     # Deleting an account (issue 25): each person asks for their own; the coordinator is
     # the programme's last one (told what to do first: the page again), the mentee has
@@ -378,6 +384,15 @@ TABLE.update(
         ),
         "schemes:strengths_practices": row(
             "scheme_child", POST_ONLY, action({"mentor", "facilitator"}), neighbour_officer="mentor"
+        ),
+        # Pages at a glance (issue 26): a good practice recorded and attached from the
+        # strengths page (an empty POST shows the form's errors).
+        "schemes:strengths_practice_create": row(
+            "scheme_child",
+            page({"mentor", "facilitator"}),
+            action({"mentor", "facilitator"}, done=200),
+            neighbour_officer="mentor",
+            neighbour_get=True,
         ),
     }
 )
@@ -1108,7 +1123,7 @@ class Matrix:
         elif name.startswith("schemes:self_assessment") and "organisation" in wanted:
             values["organisation"] = self.city(variant, "mentee").pk
             values["page"] = 2
-        elif name == "schemes:strengths_practices":
+        elif name in {"schemes:strengths_practices", "schemes:strengths_practice_create"}:
             values["organisation"] = self.city(variant, "mentor").pk
         elif name == "schemes:programme_restore":
             source = p.other_programme if variant in {"foreign", "outside"} else p.programme

@@ -17,6 +17,16 @@ from mentoring.submissions import SubmitOnceMixin
 
 from ..models import Level, SelfAssessmentComment
 
+# Pages at a glance (issue 26): what each level of the scale means, shown beside the scale
+# on the self-assessment page.
+LEVEL_MEANINGS = [
+    (Level.NOT_IN_PLACE, _("Nothing of it exists in the city yet.")),
+    (Level.FIRST_STEPS, _("It is on the agenda: first ideas or pilots, nothing lasting yet.")),
+    (Level.PARTLY, _("Some of it works, but not city-wide or not for good.")),
+    (Level.LARGELY, _("Most of it works and lasts; a few gaps remain.")),
+    (Level.FULLY, _("It works city-wide, lasts and is reviewed.")),
+]
+
 FIELD_NAME = re.compile(r"^(level|evidence|focus|note)_(\d+)$")
 # A key factor has three fields (level, evidence, focus), a context factor one (its note).
 FIELDS_PER_PAGE = 18

@@ -49,7 +49,9 @@ class GoodPracticeForm(TextLimitMixin, ConcurrentEditMixin, SubmitOnceMixin, for
         label=_("Key factors"),
         queryset=KeyFactor.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        # Pages at a glance (issue 26): checkboxes with the full names, wrapping, not a
+        # Ctrl-click list that cuts them off.
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("The benchmark key factors this practice shows how to meet."),
     )
 
@@ -80,3 +82,14 @@ class GoodPracticeForm(TextLimitMixin, ConcurrentEditMixin, SubmitOnceMixin, for
         self.fields["key_factors"].queryset = programme_key_factors(programme)
         # Annex 4's prompts and help, as the programme's template words them.
         self.annex = word_form(self, programme, TemplateKind.GOOD_PRACTICE)
+
+
+class StrengthsGoodPracticeForm(GoodPracticeForm):
+    """A new good practice of the city whose strengths are being written, recorded from
+    its strengths page and attached to them in the same step (issue 26): the city is that
+    of the strengths, not chosen."""
+
+    def __init__(self, *args, city, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["city"]
+        self.instance.city = city

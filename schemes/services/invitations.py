@@ -193,12 +193,37 @@ def invitation_accept(*, token, password, first_name, last_name):
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.state != "pending":
         raise InvitationError(_("This invitation has already been used. Log in with your e-mail address and password."))
-    User = get_user_model()
-    if User.objects.filter(email__iexact=invitation.email).exists():
+    if get_user_model().objects.filter(email__iexact=invitation.email).exists():
         raise InvitationError(
             _("An account with this address already exists. Log in, and ask the person who invited you to add the role to it.")
         )
-    user = User.objects.create_user(
+    user = _invitee_account(invitation, password=password, first_name=first_name, last_name=last_name)
+    _accepted(invitation, user)
+    return invitation, user
+
+
+@transaction.atomic
+def invitations_accept_at_sign_in(*, email, first_name, last_name):
+    """Single sign-on (mentoring.sso, docs/sso.md): a person without an account signs in
+    with their organisation's account, which verified ``email``. Every open invitation of
+    that address is accepted, as the invitation's page accepts one: the account is
+    created (without a password: they sign in through their organisation) with the
+    invitations' roles. None when no invitation is open: there is no open sign-up."""
+    invitations = list(Invitation.objects.pending().select_for_update().filter(email__iexact=email).order_by("created_at"))
+    if not invitations or get_user_model().objects.filter(email__iexact=email).exists():
+        return None
+    first = invitations[0]
+    user = _invitee_account(
+        first, password=None, first_name=first_name or first.first_name, last_name=last_name or first.last_name
+    )
+    for invitation in invitations:
+        _accepted(invitation, user)
+    return user
+
+
+def _invitee_account(invitation, *, password, first_name, last_name):
+    """The invitee's new account (``password`` None: an unusable one)."""
+    return get_user_model().objects.create_user(
         email=invitation.email,
         password=password,
         first_name=first_name,
@@ -206,6 +231,10 @@ def invitation_accept(*, token, password, first_name, last_name):
         organisation=invitation.organisation,
         language=translation.get_language() or "",
     )
+
+
+def _accepted(invitation, user):
+    """Give ``user`` the invitation's role and record the invitation as accepted."""
     _role_create(
         user=user, programme=invitation.programme, scheme=invitation.scheme, role=invitation.role, party=invitation.party
     )
@@ -221,7 +250,6 @@ def invitation_accept(*, token, password, first_name, last_name):
         label=user.display_name,
         data={"role": invitation.role, "invited_by": invitation.invited_by_id},
     )
-    return invitation, user
 
 
 def _withdraw(invitation):

@@ -90,6 +90,16 @@ def strengths_practices_set(*, response, shown, chosen, actor):
 
 
 @transaction.atomic
+def strengths_practice_record(*, form, programme, response, user):
+    """Record a new good practice of the city of the strengths ``response`` and attach it
+    to them, in one step (issue 26: "the good practice added and attached in one go from
+    the strengths page"): both writes or neither, each with its history and activity entry."""
+    practice = good_practice_save(form=form, programme=programme, user=user)
+    strengths_practices_set(response=response, shown=[], chosen=[practice.pk], actor=user)
+    return practice
+
+
+@transaction.atomic
 def commitment_remove(*, commitment, scheme, actor):
     """Remove a political commitment of ``scheme`` (it stays in the history)."""
     log_action(actor=actor, action="commitment.removed", obj=commitment, scheme=scheme)

@@ -160,6 +160,7 @@ class SchemeProgress:
     warnings: list = field(default_factory=list)  # "Worth checking" (services.visits.worth_checking)
     stages: list = field(default_factory=list)  # the benchmark of each stage (SchemeBenchmark rows)
     stage: SchemeBenchmark | None = None  # the stage in force
+    next_date_visit: Visit | None = None  # the visit ``next_date`` is the start of (None: a meeting)
 
     @property
     def late(self):
@@ -665,13 +666,13 @@ def progress_for(schemes, today=None):
         # it is on that day's agenda, the visit starts then).
         upcoming = []
         if counts[scheme.pk].next_meeting_date is not None:
-            upcoming.append((counts[scheme.pk].next_meeting_date, counts[scheme.pk].next_meeting_title))
+            upcoming.append((counts[scheme.pk].next_meeting_date, counts[scheme.pk].next_meeting_title, None))
         for visit in scheme_visits:
             if visit.status in (VisitStatus.HELD, VisitStatus.CANCELLED):
                 continue
             if visit.start_date and visit.start_date >= today:
-                upcoming.append((visit.start_date, str(visit)))
-        next_date, next_event = min(upcoming, default=(None, ""), key=lambda pair: pair[0])
+                upcoming.append((visit.start_date, str(visit), visit))
+        next_date, next_event, next_date_visit = min(upcoming, default=(None, "", None), key=lambda item: item[0])
         next_visit = next((v for v in scheme_visits if v.status in (VisitStatus.PLANNED, VisitStatus.CONFIRMED)), None)
         result[scheme.pk] = SchemeProgress(
             scheme,
@@ -684,6 +685,7 @@ def progress_for(schemes, today=None):
             worth_checking(peer=peer, city_parties=cities, visits=scheme_visits),
             scheme_stages,
             stage,
+            next_date_visit,
         )
     return result
 

@@ -6,7 +6,7 @@ others"), and the polite reminder one may send them, at most once a day.
   answered, while another part is not: it waits for the officers of that part; all parts
   answered but not submitted: it waits for the city, which submits it;
 - an action plan submitted for approval: it waits for the mentee city, which records the
-  approval.
+  approval; in a community of practice, a city's own plan waits for that city's officers.
 
 Read from every scheme the person acts in, in a fixed number of queries."""
 
@@ -184,6 +184,32 @@ def waiting_for_others(user, today=None, scope=None):
         if whom:
             result.append(
                 Waiting(scheme, "action-plan", city, _("Approval of the action plan"), _url("action_plan", scheme), whom)
+            )
+    # A community of practice: each city's own plan, submitted, waits for that city's
+    # officers, who record its approval (the other cities, facilitator and associations wait).
+    cities = {party.organisation_id: party.organisation for party in scope.parties}
+    for (scheme_id, city_id), status in sorted(scope.city_plans.items()):
+        if scheme_id not in schemes or status != ActionPlanStatus.SUBMITTED:
+            continue
+        scheme = schemes[scheme_id]
+        if not in_scope(scheme, "approval") or city_id not in cities:
+            continue
+        if any(r.scheme_id == scheme_id and r.party is not None and r.party.organisation_id == city_id for r in mine):
+            continue  # the city approves its own plan: it is its own task
+        city = cities[city_id]
+        whom = _whom(people[scheme_id], "mentee", city, Side.PEER, user) + _whom(
+            people[scheme_id], "mentor", city, Side.PEER, user
+        )
+        if whom:
+            result.append(
+                Waiting(
+                    scheme,
+                    "action-plan",
+                    city,
+                    _("Approval of %(city)s's action plan") % {"city": city.label},
+                    _url("city_action_plan", scheme, city=city_id),
+                    whom,
+                )
             )
     sent = dict(
         Reminder.objects.filter(

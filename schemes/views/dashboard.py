@@ -2,7 +2,10 @@
 person sees in a row, with its phase, the state of each step of the process, what is
 late and the next date; filtered with django-filter; exported as CSV or XLSX."""
 
+import datetime
+
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -15,6 +18,18 @@ from ..models import Scheme, Side
 from ..services.progress import COLUMN_LABELS, STEP_LABELS, progress_for, progress_queryset
 
 ROWS_PER_PAGE = 50
+# Pages at a glance (issue 26): a next date within this many days is "due soon".
+DUE_SOON_DAYS = 14
+
+
+def at_a_glance(rows):
+    """The rows of a page, what needs attention first: something late, then something due
+    within ``DUE_SOON_DAYS``, then the rest, each group in the schemes' order. Each row
+    gets ``due_soon``."""
+    soon = timezone.localdate() + datetime.timedelta(days=DUE_SOON_DAYS)
+    for row in rows:
+        row.due_soon = bool(row.next_date and row.next_date <= soon)
+    return sorted(rows, key=lambda row: (not row.late, not row.due_soon))
 
 
 def _schemes(request, programme):
@@ -30,7 +45,7 @@ def programme_dashboard(request, programme, access):
     filterset = _schemes(request, programme)
     page_obj = paginate(request, filterset.qs, per_page=ROWS_PER_PAGE)
     progress = progress_for(page_obj.object_list)
-    rows = [progress[scheme.pk] for scheme in page_obj.object_list]
+    rows = at_a_glance([progress[scheme.pk] for scheme in page_obj.object_list])
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -47,6 +62,8 @@ def programme_dashboard(request, programme, access):
             # below have every step.
             "step_labels": COLUMN_LABELS,
             "late_count": sum(1 for row in rows if row.late),
+            "soon_count": sum(1 for row in rows if row.due_soon and not row.late),
+            "due_soon_days": DUE_SOON_DAYS,
             # Counted on the steps each scheme takes in (its focus: schemes/focus.py).
             "done_count": sum(1 for row in rows if row.done),
             "query": query.urlencode(),

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from mentoring.access import ASSOCIATION, MENTEE, MENTOR, refuse, require, scheme_for, scheme_view, who_may
 from mentoring.autosave import AUTOSAVE, autosave_response, fold_autosaves, form_errors, is_autosave
 from mentoring.documents import pdf_response, render_document
-from mentoring.pages import confirm_page, confirmed, paginate
+from mentoring.pages import confirm_page, confirmed, form_page, paginate, safe_next
 from mentoring.submissions import submission_save
 from mentoring.templatetags.dates import iso_date_shown
 from mentoring.unsaved import keep_unsaved_text, unsaved_data
@@ -246,7 +246,19 @@ def questionnaire_overview(request, scheme, access, organisation, kind):
             "sections_with_rows": [(section, _section_rows(filling, section)) for section in filling.sections],
             "attached": _attached(filling),
             "practices_form": practices,
+            "may_record_practice": practices is not None and _may_record_practice(filling, request.user),
         },
+    )
+
+
+def _may_record_practice(filling, user):
+    """Whether ``user`` records good practices of the strengths' city (its officers and
+    facilitators: services/practice.py ``owned_cities``)."""
+    from ..services.practice import owned_cities
+
+    programme = filling.scheme.programme
+    return (
+        filling.access.can("edit", "good_practice") and owned_cities(user, programme).filter(pk=filling.organisation.pk).exists()
     )
 
 
@@ -296,15 +308,112 @@ def strengths_practices(request, scheme, access, organisation):
     return redirect(filling.url() + "#good-practices")
 
 
-def _context(filling, state):
+def at_a_glance(filling, state):
+    """Pages at a glance (issue 26): each section of ``filling`` gets ``missing_count``
+    (required answers still missing), ``done`` (a tick) and ``editable`` (by the reader,
+    the section page's own check); returns the page's "Start"/"Continue" section and, once
+    the reader's own sections are all done, who the document still waits for."""
+    missing = {}
+    for section, _question in state.missing:
+        missing[section.pk] = missing.get(section.pk, 0) + 1
+    for section in filling.sections:
+        section.missing_count = missing.get(section.pk, 0)
+        section.done = not section.missing_count
+        section.editable = filling.can_edit(section)
+    mine = [section for section in filling.sections if section.editable]
+    resume = next((section for section in mine if not section.done), mine[0] if mine else None)
+    others = [section for section in filling.sections if not section.done and not section.editable]
+    waiting = []
+    if mine and all(section.done for section in mine) and others:
+        terms = filling.scheme.programme.terms
+        for section in others:
+            who = str(terms.role_label(section.filled_by))
+            if who not in waiting:
+                waiting.append(who)
     return {
+        "resume_section": resume,
+        "resume_label": _("Start") if filling.response is None else _("Continue"),
+        "waiting_for": waiting,
+        "waiting_sections": others if waiting else [],
+        "document_title": _("%(city)s’s %(document)s")
+        % {"city": filling.organisation.name, "document": TemplateKind(filling.kind).label.lower()},
+    }
+
+
+def _next_editable(filling, section):
+    """The section after ``section`` that the person may edit ("Save and go to the next
+    section" never lands in a read-only part, like the association's)."""
+    return next((s for s in filling.sections if s.order > section.order and filling.can_edit(s)), None)
+
+
+def _strengths_url(filling):
+    return filling.url() + "#good-practices"
+
+
+@scheme_view("edit", "strengths")
+def strengths_practice_create(request, scheme, access, organisation):
+    """Pages at a glance (issue 26): record a new good practice of the city from its
+    strengths page and attach it to them in the same step, then go back where the person
+    started (``?next=``, this site's pages only; else the strengths' good practices)."""
+    from ..forms.practices import StrengthsGoodPracticeForm
+    from ..services.practice import strengths_practice_record
+
+    filling = load(scheme, access, TemplateKind.STRENGTHS, organisation)
+    _require_owner(filling, "edit", request.user)
+    back = safe_next(request, _strengths_url(filling))
+    if filling.submitted:
+        messages.error(request, _("This document is submitted: it must be reopened before it can change."))
+        return redirect(back)
+    programme = scheme.programme
+    if not _may_record_practice(filling, request.user):
+        refuse(
+            request.user,
+            f"may not record good practices of city {filling.organisation.pk}",
+            _("Only the officers of this city and its facilitators record its good practices."),
+        )
+    form = StrengthsGoodPracticeForm(request.POST or None, programme=programme, cities=None, city=filling.organisation)
+    if request.method == "POST":
+
+        def save():
+            response = filling.response or response_get_or_create(
+                scheme=scheme, template=filling.template, organisation=filling.organisation
+            )
+            return strengths_practice_record(form=form, programme=programme, response=response, user=request.user)
+
+        saved = submission_save(request, form, save, url=lambda practice: back)
+        if saved:
+            if not saved.again:
+                messages.success(
+                    request,
+                    _("Good practice “%(title)s” recorded and attached to these strengths.") % {"title": form.instance.title},
+                )
+            return redirect(saved.url)
+    return form_page(
+        request,
+        form,
+        title=_("Record a good practice"),
+        submit_label=_("Save and attach"),
+        cancel_url=back,
+        context={
+            "programme": programme,
+            "scheme": scheme,
+            "intro": _("It is attached to the strengths of %(city)s when you save, and you come back to them.")
+            % {"city": filling.organisation.name},
+        },
+    )
+
+
+def _context(filling, state):
+    glance = at_a_glance(filling, state)
+    return {
+        **glance,
         "filling": filling,
         "scheme": filling.scheme,
         "programme": filling.scheme.programme,
         "access": filling.access,
         "progress": state,
         "missing_ids": {question.pk for _section, question in state.missing},
-        "page_title": filling.template.title,
+        "page_title": glance["document_title"],
         # The needs analysis of a review, say, is outside the scheme's focus (schemes/focus.py).
         "out_of_scope": out_of_scope_notice(filling.scheme, filling.kind),
     }
@@ -368,7 +477,7 @@ def questionnaire_section(request, scheme, access, organisation, kind, section):
             else:
                 messages.info(request, _("Nothing had changed."))
             if "next" in request.POST:
-                following = next((s for s in filling.sections if s.order > section.order), None)
+                following = _next_editable(filling, section)
                 if following is not None:
                     return redirect(filling.section_url(following))
                 return redirect(filling.url())

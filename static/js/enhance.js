@@ -233,3 +233,21 @@ document.addEventListener("click", function (event) {
   if (!form || !window.fetch) return;
   fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin", keepalive: true });
 });
+
+/* Pages at a glance: on a phone the main menu folds behind its "Menu" button (base.html).
+   Without JavaScript the button stays hidden and the menu open. */
+(function () {
+  "use strict";
+  var toggle = document.querySelector("[data-menu-toggle]");
+  if (!toggle) return;
+  var menu = document.getElementById(toggle.getAttribute("aria-controls"));
+  var nav = toggle.closest(".navbar");
+  if (!menu || !nav) return;
+  nav.classList.add("menu-folds");
+  toggle.hidden = false;
+  toggle.addEventListener("click", function () {
+    var open = !menu.classList.contains("show");
+    menu.classList.toggle("show", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+})();

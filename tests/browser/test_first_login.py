@@ -26,7 +26,9 @@ def test_mentee_logs_in_and_sees_their_scheme(page, settings):
     screenshot(page, "home-mentee")
     page.get_by_role("link", name=re.compile("Capaci – Mechelen")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Building a city for all")
-    expect(page.get_by_role("link", name="Visit 1: Setting the scene")).to_be_visible()
+    expect(
+        page.get_by_role("list", name="Mentoring visits").get_by_role("link", name="Visit 1: Setting the scene")
+    ).to_be_visible()
     screenshot(page, "scheme-mentee")
 
 

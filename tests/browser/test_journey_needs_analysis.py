@@ -95,7 +95,7 @@ def test_two_officers_and_their_association_fill_the_needs_analysis(page, live_s
     for field in bram.locator("textarea").all():
         if not field.input_value():
             field.fill("Answered by Bram.")
-    bram.get_by_role("button", name="Save and go to the next section").click()
+    bram.get_by_role("button", name="Save and next").click()
     expect(bram.get_by_role("heading", level=1)).to_have_text(re.compile("context", re.IGNORECASE))
     for field in bram.locator("textarea").all():
         field.fill("Answered by Bram.")

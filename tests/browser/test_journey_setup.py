@@ -155,7 +155,7 @@ def test_a_coordinator_sets_up_a_programme_and_invites_a_mentee_officer(page, li
     page.get_by_role("link", name="Dashboard").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
     row = page.get_by_role("row", name=re.compile("Leuven learns from Tampere"))
-    expect(row.get_by_role("cell").nth(3)).to_contain_text("Done")  # phase, needs analysis, strengths, pairing
+    expect(row.get_by_role("cell").nth(5)).to_contain_text("Done")  # late, next date, phase, needs analysis, strengths, pairing
     expect(row).to_contain_text("0 of 3 held")
     screenshot(page, "dashboard")
     page.get_by_label("Phase").select_option(label="After the visits")

@@ -129,7 +129,7 @@ def test_journey_2_with_the_keyboard_alone(page, live_server):
     enter(page)
     tab_to(page, r"^1\. ")
     enter(page)
-    fill_section_by_keyboard(page, "Answered from the keyboard.", "Save and go to the next section")
+    fill_section_by_keyboard(page, "Answered from the keyboard.", "Save and next")
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("context", re.IGNORECASE))
     fill_section_by_keyboard(page, "Answered from the keyboard.", "^Save draft$")
     expect(page.locator(".alert-success")).to_contain_text("Saved.")
