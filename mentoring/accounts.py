@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model, login, password_validation
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
+from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -228,20 +229,27 @@ class DataExportForm(SubmitOnceMixin, forms.Form):
     from preparing two downloads."""
 
 
+def account_context(request, api_token_form=None):
+    """What the account page shows; ``api_token_form``: the API key form as posted, with
+    its errors (mentoring.api.pages)."""
+    from .api.forms import ApiTokenForm
+
+    return {
+        "has_two_factor": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
+        "data_export_form": DataExportForm(),
+        "data_export": DataExport.objects.filter(user=request.user).first(),
+        "erasure_pending": request.user.erasure_requests.filter(state="pending").exists(),
+        "decides_erasures": may_decide(request.user),
+        # The read-only API (issue 25): the person's keys, and the form for a new one.
+        "api_tokens": list(request.user.api_tokens.order_by(F("revoked_at").asc(nulls_first=True), "-created_at", "-id")),
+        "api_token_form": api_token_form or ApiTokenForm(user=request.user),
+    }
+
+
 @require_safe
 @login_required
 def account(request):
-    return render(
-        request,
-        "registration/account.html",
-        {
-            "has_two_factor": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
-            "data_export_form": DataExportForm(),
-            "data_export": DataExport.objects.filter(user=request.user).first(),
-            "erasure_pending": request.user.erasure_requests.filter(state="pending").exists(),
-            "decides_erasures": may_decide(request.user),
-        },
-    )
+    return render(request, "registration/account.html", account_context(request))
 
 
 # A download asked for and not built yet within this long: asking again adds nothing.

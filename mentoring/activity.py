@@ -694,6 +694,9 @@ ACTIONS = {
     # A person's own settings.
     "email_preferences.changed": Action(_("%(who)s changed which e-mails they receive"), group="object"),
     "data_export.requested": Action(_("%(who)s asked for a download of their data"), group="object"),
+    # Personal keys to the read-only API (mentoring.api.tokens).
+    "api_token.created": Action(_("%(who)s created the API key “%(label)s”"), group="object"),
+    "api_token.revoked": Action(_("%(who)s revoked the API key “%(label)s”"), group="object"),
     "benchmark.discarded": Action(_("%(who)s deleted the draft benchmark “%(label)s”"), group="object"),
 }
 

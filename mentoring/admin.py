@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import DataExport, Digest, EmailPreference, ErasureRequest, LogEntry, Notification, Submission, User
+from .models import ApiToken, DataExport, Digest, EmailPreference, ErasureRequest, LogEntry, Notification, Submission, User
 
 
 @admin.register(User)
@@ -126,6 +126,23 @@ class ErasureRequestAdmin(admin.ModelAdmin):
     list_display = ["asked_at", "user", "state", "decided_by", "decided_at"]
     list_filter = ["state"]
     raw_id_fields = ["user", "decided_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Read only: people's API keys (only a hash of each key is kept); a person revokes
+    their own on their account page."""
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    search_fields = ["user__email", "name", "prefix"]
+    raw_id_fields = ["user"]
+    exclude = ["key_hash"]
 
     def has_add_permission(self, request):
         return False

@@ -7,7 +7,8 @@ A request on the account page records a ``DataExport`` and enqueues
 - ``person.json``: the account (names, e-mail, organisation, language), roles in
   programmes and schemes, invitations sent and received, login and second-factor facts
   (never a key or a secret), e-mail and notification settings, whether a calendar
-  address exists (never its secret), meetings and training sessions they took part in,
+  address exists (never its secret), their API keys (names and dates, never a key),
+  meetings and training sessions they took part in,
   and the activity-log entries where they are the one who acted;
 - ``writings.json``: everything they wrote, one list per kind (``WRITINGS``);
 - ``attachments/<id>-<name>``: the files they added, read through the attachments' store.
@@ -268,6 +269,8 @@ def person(user):
             }
             for entry in LogEntry.objects.filter(actor=user).order_by("time", "pk")
         ],
+        # Their API keys: names and dates, never the key or its hash.
+        "api_keys": list(user.api_tokens.order_by("pk").values("name", "created_at", "last_used_at", "revoked_at")),
         "data_downloads": list(
             DataExport.objects.filter(user=user).order_by("pk").values("requested_at", "ready_at", "expires_at")
         ),

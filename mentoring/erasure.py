@@ -17,7 +17,8 @@ rewritten (``person_pseudonymise``):
 
 - the account: names, e-mail (a placeholder in the reserved ``.invalid`` domain, so it
   can never receive mail), job title, language, calendar secret, password (unusable),
-  active flag; second-factor devices, e-mail preferences, notifications and roles go;
+  active flag; second-factor devices, e-mail preferences, API keys, notifications and
+  roles go;
 - every row of every table (live and historical) with an e-mail field holding their
   address (invitations, support group members, applications to a call...): the address
   and the names beside it;
@@ -308,6 +309,7 @@ def person_pseudonymise(user, *, actor, reason):
     for device in list(devices_for_user(user, confirmed=None)):
         device.delete()
     user.email_preferences.all().delete()
+    user.api_tokens.all().delete()  # their API keys (mentoring.api): names they chose, and doors
     user.notifications.all().delete()
     for role in [*user.programme_roles.all(), *user.scheme_roles.all()]:
         role._change_reason = "Account erased"

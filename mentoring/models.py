@@ -332,3 +332,35 @@ class ErasureRequest(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.state}"
+
+
+class ApiToken(models.Model):
+    """A person's personal key to the read-only API (``mentoring.api``, docs/api.md),
+    created and revoked on their account page. The key is shown once, when it is made;
+    only its first characters (``prefix``, to tell keys apart) and its SHA-256
+    (``key_hash``) are kept, so the database alone opens nothing. A key reads exactly what
+    its person reads on the pages, no more; revoked, or its person inactive, it opens
+    nothing.
+
+    No history table, like the other account records (data downloads, erasure requests):
+    its creation and revocation go to the activity log, and the row keeps both dates."""
+
+    user = models.ForeignKey(User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the key is for, e.g. “Network website”."))
+    prefix = models.CharField(_("key begins with"), max_length=8)
+    key_hash = models.CharField(_("key (SHA-256)"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def active(self):
+        return self.revoked_at is None

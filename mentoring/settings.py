@@ -519,3 +519,39 @@ TASKS = {
         "QUEUES": ["default", "documents"],
     },
 }
+
+# The read-only API (docs/api.md): Django REST framework under /api/v1/, GET only, JSON
+# only; a personal key from the account page (Authorization: Bearer <key>) or the
+# session; pages of 50, at most 100. Its OpenAPI schema (drf-spectacular) and its
+# documentation page, Swagger UI served from the sidecar package's static files.
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar"]
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "mentoring.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["mentoring.api.filters.StrictFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "mentoring.api.pagination.ApiPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "City-to-city mentoring: read-only API",
+    "DESCRIPTION": "Programmes, schemes and their steps, organisations, benchmarks, self-assessments, action plans, "
+    "visits, meetings and good practices, as the pages show them to you (docs/api.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "SchemeKindEnum": "schemes.models.programmes.SchemeKind",
+        "OrganisationKindEnum": "schemes.models.organisations.OrganisationKind",
+        "VisitKindEnum": "schemes.models.visits.VisitKind",
+    },
+}

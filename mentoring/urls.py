@@ -13,6 +13,7 @@ from schemes.views import member_links as member_views
 from schemes.views import visits as visit_views
 
 from . import accounts, erasure_views, sso, unsaved, views
+from .api import pages as api_pages
 
 account_urls = [
     path("", accounts.account, name="account"),
@@ -39,6 +40,9 @@ account_urls = [
     path("erasure-requests/", erasure_views.erasure_requests_view, name="erasure_requests"),
     path("erasure-requests/<int:pk>/confirm/", erasure_views.erasure_request_confirm, name="erasure_request_confirm"),
     path("erasure-requests/<int:pk>/decline/", erasure_views.erasure_request_decline, name="erasure_request_decline"),
+    # Personal keys to the read-only API (issue 25; mentoring/api/pages.py).
+    path("api-keys/", api_pages.api_token_create_view, name="api_token_create"),
+    path("api-keys/<int:pk>/revoke/", api_pages.api_token_revoke_view, name="api_token_revoke"),
 ]
 
 # Single sign-on (docs/sso.md): mozilla-django-oidc's pages (the button's address, the
@@ -83,5 +87,7 @@ urlpatterns = [
         name="calendar_feed",
     ),
     path("benchmarks/", include("benchmarks.urls")),
+    # The read-only API (issue 25; mentoring/api, docs/api.md).
+    path("api/v1/", include("mentoring.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -665,6 +665,47 @@ for name, officer, section_editors, submitters, reopeners, commenters in [
         }
     )
 
+# The read-only API (issue 25; mentoring/api, docs/api.md), read here with each persona's
+# session (tests/test_api.py reads it with keys): the same rules as the pages. Without a
+# session or key: 401 (the documentation page: the login page). Every write: 405. Lists
+# hold only what the person reads (tests/test_api.py); an object outside their
+# programmes or schemes is a 404. Keys: made by anyone signed in (an empty form: the
+# account page again, with its error), revoked by their owner only (the matrix's key is
+# the mentee's; the empty POST asks first).
+API_ANONYMOUS = 401
+API_GET_ONLY = {**everyone(NOT_ALLOWED), "anonymous": API_ANONYMOUS}
+
+
+def api_page(roles, scope_roles=IN_PROGRAMME):
+    return {**page(roles, scope_roles), "anonymous": API_ANONYMOUS}
+
+
+API_RESOURCES = {
+    # resource: (scope of its detail, who reads it on the "own" variant)
+    "programme": ("programme", IN_PROGRAMME),
+    "organisation": ("programme", IN_PROGRAMME),
+    "good-practice": ("programme", IN_PROGRAMME),
+    "benchmark-version": ("site", SIGNED_IN),
+    "scheme": ("scheme", IN_PROGRAMME),
+    "self-assessment": ("scheme", IN_PROGRAMME),
+    "action-plan": ("scheme", IN_PROGRAMME),
+    "visit": ("scheme", IN_PROGRAMME),
+    "meeting": ("scheme", IN_PROGRAMME),
+}
+TABLE.update(
+    {
+        "api:schema": row("site", api_page(SIGNED_IN), API_GET_ONLY),
+        "api:docs": row("site", only({200: SIGNED_IN}, 200), {**everyone(NOT_ALLOWED), "anonymous": LOGIN}),
+        "api_token_create": row("site", everyone(NOT_ALLOWED), only({200: SIGNED_IN}, 200)),
+        "api_token_revoke": row("site", everyone(NOT_ALLOWED), only({ASKS: {"mentee"}}, 404)),
+        **{f"api:{name}-list": row("site", api_page(SIGNED_IN), API_GET_ONLY) for name in API_RESOURCES},
+        **{
+            f"api:{name}-detail": row(scope, api_page(readers, readers), API_GET_ONLY)
+            for name, (scope, readers) in API_RESOURCES.items()
+        },
+    }
+)
+
 # The admin is for the data team (staff). None of the personas is staff: every admin page
 # sends them, like the anonymous, to the admin's login page; its login page answers.
 ADMIN_EXCEPTIONS = {
@@ -955,6 +996,31 @@ class Matrix:
             )
             for key, practice in self.practice.items()
         }
+        # The read-only API's objects of schemes A, B and C (issue 25), and the mentee's key.
+        from mentoring.api.tokens import api_token_create
+        from schemes.models import SelfAssessment
+
+        self.api_token = api_token_create(user=p.users["mentee"], name="Matrix key")[0]
+        self.api_objects = {
+            "meeting": {
+                **self.meeting,
+                "outside": Meeting.objects.create(scheme=p.c, title="Working meeting", date="2026-04-01"),
+            },
+            "self-assessment": {
+                key: SelfAssessment.objects.create(scheme=scheme, city=city, benchmark=p.a.benchmark, round=1)
+                for key, scheme, city in (
+                    ("own", p.a, self.neighbour[Side.MENTOR]),
+                    ("sibling", p.b, p.b_mentor),
+                    ("outside", p.c, self.outside_org),
+                )
+            },
+            "action-plan": {key: action.plan for key, action in self.plan_action.items()},
+            "visit": {key: session.visit for key, session in self.session.items()},
+            "scheme": {"own": p.a, "sibling": p.b, "outside": p.c},
+            "programme": {"own": p.programme, "outside": p.other_programme},
+            "organisation": {"own": p.mentee_city, "outside": self.outside_org},
+            "good-practice": {"own": self.practice["own"], "outside": self.practice["foreign"]},
+        }
         p.programme.save()  # a history row to restore
         p.a.save()
         p.b.benchmark = p.a.benchmark  # scheme B assesses itself too
@@ -1128,6 +1194,14 @@ class Matrix:
             values.update(uidb64="MQ", token="set-password")
         elif name.startswith("benchmarks:"):
             values.update({k: v for k, v in {"slug": "inclucities-language-learning", "number": 1}.items() if k in wanted})
+        elif name.startswith("api:") and "pk" in wanted:
+            resource = name.removeprefix("api:").removesuffix("-detail")
+            if resource == "benchmark-version":
+                values["pk"] = p.a.benchmark.pk
+            else:
+                values["pk"] = self.api_objects[resource][variant].pk
+        elif name == "api_token_revoke":
+            values["pk"] = self.api_token.pk
         elif name.startswith("admin:"):
             for key in wanted:
                 values[key] = {"app_label": "schemes", "object_id": "1", "content_type_id": "1", "url": "nothing"}.get(key, "1")
