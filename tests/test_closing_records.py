@@ -370,7 +370,7 @@ def test_the_dashboard_shows_the_closing_steps_in_one_column(personas):
     response = p.client("coordinator").get(DASHBOARD)
     content = response.content.decode()
     assert response.context["step_labels"] == COLUMN_LABELS
-    assert content.count('<th scope="col">') == len(COLUMN_LABELS) + 4  # scheme, phase, late, next date
+    assert content.count('<th scope="col"') == len(COLUMN_LABELS) + 4  # scheme, late, next date, phase
     assert '<th scope="col">Closing</th>' in content and '<th scope="col">Evaluation</th>' not in content
     row = response.context["rows"][0]
     assert row.columns[-1].state == LATE and "Evaluation: Late" in row.columns[-1].detail
