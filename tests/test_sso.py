@@ -303,8 +303,11 @@ def test_password_login_off(sso, settings, personas):
     # ... and signing in through the organisation accepts it.
     response, _callback = sign_in(client, sso, "ada")
     assert signed_in_as(client).email == ADA
-    # A signed-in person's password change page says the same.
+    # A signed-in person's password change page says the same, and the account page
+    # offers no password to change.
     assert client.get(reverse("password_change")).status_code == 403
+    account = client.get(reverse("account")).content.decode()
+    assert "Your account" in account and reverse("password_change") not in account
 
 
 def test_settings_refuse_a_half_configured_single_sign_on():
