@@ -14,7 +14,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from benchmarks.models import Benchmark
 from benchmarks.services import benchmark_import
@@ -25,8 +24,6 @@ from ..models import (
     GoodPractice,
     GovernmentStructure,
     KeyFactorAssessment,
-    Meeting,
-    MeetingPurpose,
     Organisation,
     OrganisationKind,
     Programme,
@@ -36,6 +33,7 @@ from ..models import (
     SelfAssessment,
     Side,
 )
+from .demo_story import demo_story
 from .questionnaires import template_import
 from .schemes import scheme_create
 from .template_translations import template_translations_apply
@@ -200,6 +198,15 @@ DEMO_PEOPLE = {
     ),
     "observer": ("Olivia", "Observer", "Council of European Municipalities and Regions", "Evaluator"),
     "coordinator.eurocities": ("Emil", "Eurocities", "EUROCITIES", "Project coordinator"),
+    # Scheme 2's people, who write in French (issue 26: one scheme's texts in French).
+    "mentee.fr": ("Sophie", "Lambert", "Saint-Jean-de-la-Ruelle", "Chargée de mission intégration"),
+    "mentor.fr": ("Karim", "Benali", "City of Brussels", "Conseiller égalité des chances"),
+    "association.fr": (
+        "Hélène",
+        "Moreau",
+        "Association Française du Conseil des Communes et Régions d'Europe",
+        "Chargée de mission",
+    ),
     "admin": ("Ada", "Admin", "Council of European Municipalities and Regions", "Data team"),
 }
 DEMO_ROLES = {
@@ -211,6 +218,9 @@ DEMO_ROLES = {
     "association": "association officer, AICCRE (IncluCities scheme 1)",
     "observer": "observer of IncluCities (read only)",
     "coordinator.eurocities": "coordinator of ImpleMentoring (EUROCITIES)",
+    "mentee.fr": "mentee city officer, Saint-Jean-de-la-Ruelle (IncluCities scheme 2, in French)",
+    "mentor.fr": "mentor city officer, City of Brussels (IncluCities scheme 2, in French)",
+    "association.fr": "association officer, AFCCRE (IncluCities scheme 2, in French)",
     "admin": "site administrator (/admin/)",
 }
 DEMO_DOMAIN = "example.org"
@@ -256,6 +266,7 @@ def demo_load():
         for name, country, population, governance, migrants in IMPLEMENTORING_CITIES
     }
 
+    people = _demo_people()
     inclucities, created = Programme.objects.get_or_create(
         slug="inclucities",
         defaults={
@@ -278,6 +289,7 @@ def demo_load():
         for theme, mentee, mentee_assoc, mentor, mentor_assoc, benchmark in INCLUCITIES_SCHEMES:
             scheme_create(
                 programme=inclucities,
+                actor=people["coordinator"],
                 title=f"{mentee} – {mentor}: {theme}",
                 theme=theme,
                 benchmark=versions[benchmark],
@@ -312,14 +324,14 @@ def demo_load():
         implementoring.benchmarks.add(
             versions["implementoring-theme-a"], versions["implementoring-theme-b"], versions["implementoring-theme-cd"]
         )
-        _demo_matching(implementoring, implementoring_cities, versions)
+        _demo_matching(implementoring, implementoring_cities, versions, people["coordinator.eurocities"])
 
     if not inclucities.good_practices.exists():
         _demo_good_practices(inclucities, cities, versions["inclucities-general"])
-    people = _demo_people()
     scheme1 = inclucities.schemes.get(number=1)
     scheme2 = inclucities.schemes.get(number=2)
     parties = {p.organisation.name: p for p in scheme1.parties.select_related("organisation")}
+    parties2 = {p.organisation.name: p for p in scheme2.parties.select_related("organisation")}
     for key, programme, role in [
         ("coordinator", inclucities, "coordinator"),
         ("facilitator", inclucities, "facilitator"),
@@ -334,44 +346,13 @@ def demo_load():
         ("mentee2", scheme1, "mentee", parties["Capaci"]),
         ("mentor", scheme1, "mentor", parties["Mechelen"]),
         ("association", scheme1, "association", parties[ASSOCIATIONS[0][1]]),
+        ("mentee.fr", scheme2, "mentee", parties2["Saint-Jean-de-la-Ruelle"]),
+        ("mentor.fr", scheme2, "mentor", parties2["City of Brussels"]),
+        ("association.fr", scheme2, "association", parties2[ASSOCIATIONS[2][1]]),
     ]:
         SchemeRole.objects.get_or_create(scheme=scheme, user=people[key], role=role, defaults={"party": party})
-    if not scheme1.meetings.exists():
-        _demo_meetings(scheme1, [people[key] for key in ("facilitator", "mentee", "mentor", "association")])
+    demo_story(inclucities, people)
     return [(demo_email(key), DEMO_ROLES[key]) for key in DEMO_PEOPLE]
-
-
-def _demo_meetings(scheme, people):
-    """Two meetings between the visits (issue 22): a working meeting online next week and
-    the working group's meeting preparing the first visit."""
-    today = timezone.localdate()
-    first_visit = scheme.visits.get(order=1)
-    meetings = [
-        Meeting.objects.create(
-            scheme=scheme,
-            title="Working meeting: the needs analysis",
-            date=today + datetime.timedelta(days=7),
-            start_time=datetime.time(10),
-            end_time=datetime.time(11, 30),
-            time_zone="Europe/Rome",
-            link="https://meet.example.org/capaci-mechelen",
-            agenda="1. What the needs analysis says so far\n2. The evidence still to gather",
-        ),
-        Meeting.objects.create(
-            scheme=scheme,
-            purpose=MeetingPurpose.PREPARATION,
-            visit=first_visit,
-            title=f"Preparation of {first_visit.title}",
-            date=today + datetime.timedelta(days=35),
-            start_time=datetime.time(14),
-            end_time=datetime.time(16),
-            time_zone="Europe/Rome",
-            link="https://meet.example.org/capaci-mechelen",
-            agenda="The technical side of the visit: programme, stakeholders to meet, interpreting.",
-        ),
-    ]
-    for meeting in meetings:
-        meeting.participants.add(*people)
 
 
 def _demo_people():
@@ -389,12 +370,13 @@ def _demo_people():
                 is_demo=True,
                 is_staff=key == "admin",
                 is_superuser=key == "admin",
+                language="fr" if key.endswith(".fr") else "en",
             )
         people[key] = user
     return people
 
 
-def _demo_matching(programme, cities, versions):
+def _demo_matching(programme, cities, versions, coordinator):
     """Preparation schemes, mentor candidacies with their self-assessments, a good practice
     and two schemes under way: the material of the matching page (MATCHING_* above)."""
     benchmark = versions["implementoring-theme-b"]
@@ -422,6 +404,7 @@ def _demo_matching(programme, cities, versions):
     for name, (levels, focus) in MATCHING_MENTEES.items():
         scheme = scheme_create(
             programme=programme,
+            actor=coordinator,
             title=f"{name}: {theme.lower()} (mentor to be found)",
             theme=theme,
             benchmark=benchmark,
@@ -431,6 +414,7 @@ def _demo_matching(programme, cities, versions):
     for name, levels in MATCHING_MENTORS.items():
         scheme = scheme_create(
             programme=programme,
+            actor=coordinator,
             title=f"{name}: offering to mentor on {theme.lower()}",
             theme=theme,
             benchmark=benchmark,
@@ -440,6 +424,7 @@ def _demo_matching(programme, cities, versions):
     for mentee, mentor, slug, scheme_theme in MATCHING_PAIRED:
         scheme_create(
             programme=programme,
+            actor=coordinator,
             title=f"{mentee} – {mentor}: {scheme_theme}",
             theme=scheme_theme,
             benchmark=versions[slug],
