@@ -3,7 +3,9 @@
 Demo data: the IncluCities programme (seed 000/001: four schemes, eight cities, seven
 associations) and the ImpleMentoring programme (seed 002: fifteen cities, four themes in
 three benchmarks; two schemes under way, two cities waiting for a mentor and four
-offering to mentor, for the matching page). Populations are rounded public figures, for
+offering to mentor, for the matching page). IncluCities' schemes 1 and 2 are in flight
+(``demo_story``: scheme 1 mid-way, scheme 2 complete, in French), written through the
+services as the demo people. Populations are rounded public figures, for
 demonstration only. One demo account per role; demo accounts cannot log in with DEBUG
 off (``mentoring.backends.EmailBackend``). Every function here is idempotent.
 """
@@ -21,19 +23,16 @@ from benchmarks.translations import translations_apply
 from mentoring.models import User
 
 from ..models import (
-    GoodPractice,
     GovernmentStructure,
-    KeyFactorAssessment,
     Organisation,
     OrganisationKind,
     Programme,
     ProgrammeRole,
     QuestionnaireTemplate,
     SchemeRole,
-    SelfAssessment,
     Side,
 )
-from .demo_story import demo_story
+from . import demo_story as story
 from .questionnaires import template_import
 from .schemes import scheme_create
 from .template_translations import template_translations_apply
@@ -287,19 +286,20 @@ def demo_load():
         inclucities.cities.add(*cities.values(), *associations.values())
         inclucities.benchmarks.add(versions["inclucities-general"], versions["inclucities-language-learning"])
         for theme, mentee, mentee_assoc, mentor, mentor_assoc, benchmark in INCLUCITIES_SCHEMES:
-            scheme_create(
-                programme=inclucities,
-                actor=people["coordinator"],
-                title=f"{mentee} – {mentor}: {theme}",
-                theme=theme,
-                benchmark=versions[benchmark],
-                parties=[
-                    (cities[mentee], Side.MENTEE),
-                    (associations[mentee_assoc], Side.MENTEE),
-                    (cities[mentor], Side.MENTOR),
-                    (associations[mentor_assoc], Side.MENTOR),
-                ],
-            )
+            with story.acting(people["coordinator"]):
+                scheme_create(
+                    programme=inclucities,
+                    actor=people["coordinator"],
+                    title=f"{mentee} – {mentor}: {theme}",
+                    theme=theme,
+                    benchmark=versions[benchmark],
+                    parties=[
+                        (cities[mentee], Side.MENTEE),
+                        (associations[mentee_assoc], Side.MENTEE),
+                        (cities[mentor], Side.MENTOR),
+                        (associations[mentor_assoc], Side.MENTOR),
+                    ],
+                )
 
     implementoring, created = Programme.objects.get_or_create(
         slug="implementoring",
@@ -324,10 +324,12 @@ def demo_load():
         implementoring.benchmarks.add(
             versions["implementoring-theme-a"], versions["implementoring-theme-b"], versions["implementoring-theme-cd"]
         )
-        _demo_matching(implementoring, implementoring_cities, versions, people["coordinator.eurocities"])
+        with story.acting(people["coordinator.eurocities"]):
+            _demo_matching(implementoring, implementoring_cities, versions, people["coordinator.eurocities"])
 
     if not inclucities.good_practices.exists():
-        _demo_good_practices(inclucities, cities, versions["inclucities-general"])
+        with story.acting(people["coordinator"]):
+            _demo_good_practices(inclucities, cities, versions["inclucities-general"], people["coordinator"])
     scheme1 = inclucities.schemes.get(number=1)
     scheme2 = inclucities.schemes.get(number=2)
     parties = {p.organisation.name: p for p in scheme1.parties.select_related("organisation")}
@@ -351,7 +353,7 @@ def demo_load():
         ("association.fr", scheme2, "association", parties2[ASSOCIATIONS[2][1]]),
     ]:
         SchemeRole.objects.get_or_create(scheme=scheme, user=people[key], role=role, defaults={"party": party})
-    demo_story(inclucities, people)
+    story.demo_story(inclucities, people)
     return [(demo_email(key), DEMO_ROLES[key]) for key in DEMO_PEOPLE]
 
 
@@ -384,22 +386,9 @@ def _demo_matching(programme, cities, versions, coordinator):
     theme = "Managing diversity in the administration and its services"
 
     def assess(scheme, city, levels, focus=()):
-        assessment = SelfAssessment.objects.create(
-            scheme=scheme,
-            city=city,
-            benchmark=benchmark,
-            round=1,
-            label="Baseline",
-            submitted_at=datetime.datetime(2013, 2, 15, 12, 0, tzinfo=datetime.UTC),
-        )
-        for number, level in enumerate(levels, start=1):
-            KeyFactorAssessment.objects.create(
-                assessment=assessment,
-                key_factor=key_factors[str(number)],
-                level=level,
-                evidence="Demonstration entry.",
-                focus=str(number) in focus,
-            )
+        """The city's baseline, entered by the coordinator from the city's paper form."""
+        rows = {str(n): (level, "Demonstration entry.", str(n) in focus) for n, level in enumerate(levels, start=1)}
+        story.assess(scheme, city, coordinator, rows)
 
     for name, (levels, focus) in MATCHING_MENTEES.items():
         scheme = scheme_create(
@@ -430,15 +419,19 @@ def _demo_matching(programme, cities, versions, coordinator):
             benchmark=versions[slug],
             parties=[(cities[mentee], Side.MENTEE), (cities[mentor], Side.MENTOR)],
         )
-    practice = GoodPractice.objects.create(
-        programme=programme,
-        city=cities["Ghent"],
-        title="Diversity training for every front-desk officer",
-        theme="Staff development",
-        where="Ghent",
-        description="Demonstration entry. Every officer who meets the public follows a two-day course on serving a diverse population.",
+    story.practice_add(
+        programme,
+        coordinator,
+        cities["Ghent"],
+        {
+            "title": "Diversity training for every front-desk officer",
+            "theme": "Staff development",
+            "where": "Ghent",
+            "description": "Demonstration entry. Every officer who meets the public follows a two-day course on serving a "
+            "diverse population.",
+        },
+        [key_factors["4"]],
     )
-    practice.key_factors.add(key_factors["4"])
 
 
 # Demonstration entries for the good-practice library: illustrative, not a record of what
@@ -463,10 +456,13 @@ DEMO_GOOD_PRACTICES = [
 ]
 
 
-def _demo_good_practices(programme, cities, benchmark):
+def _demo_good_practices(programme, cities, benchmark, coordinator):
     key_factors = {kf.number: kf for kf in benchmark.key_factors.all()}
     for city, title, theme, factors, description in DEMO_GOOD_PRACTICES:
-        practice = GoodPractice.objects.create(
-            programme=programme, city=cities[city], title=title, theme=theme, where=city, description=description
+        story.practice_add(
+            programme,
+            coordinator,
+            cities[city],
+            {"title": title, "theme": theme, "where": city, "description": description},
+            [key_factors[number] for number in factors if number in key_factors],
         )
-        practice.key_factors.add(*(key_factors[number] for number in factors if number in key_factors))

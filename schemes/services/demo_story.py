@@ -297,6 +297,18 @@ def meeting(scheme, person, data, participants):
         return meeting_save(form=bound(MeetingForm, data, scheme=scheme), scheme=scheme, actor=person)
 
 
+def practice_add(programme, person, city, data, key_factors):
+    """A good practice of ``city`` in the programme's library, as its page records one."""
+    form = bound(
+        GoodPracticeForm,
+        {**data, "city": city.pk, "key_factors": pks(key_factors)},
+        programme=programme,
+        cities=type(city).objects.filter(pk=city.pk),
+    )
+    with acting(person):
+        return good_practice_save(form=form, programme=programme, user=person)
+
+
 def need_from(plan, response, question_key, person):
     answer = response.answers.get(question__key=question_key, row=0)
     with acting(person):
@@ -420,7 +432,6 @@ MECHELEN_LEVELS = {
 }
 
 BUDDY = {
-    "city": "Mechelen",
     "title": "Buddy Project: a volunteer at every newcomer's side",
     "theme": "Reception and social inclusion",
     "where": "Mechelen (Belgium)",
@@ -465,14 +476,7 @@ def scheme_in_flight(scheme, people):
             text="Mechelen started with one part-time officer too: volunteers made the difference. Let us talk about it at the first visit.",
         )
 
-    practice_form = bound(
-        GoodPracticeForm,
-        {**BUDDY, "city": mechelen.pk, "key_factors": pks(scheme.benchmark.key_factors.filter(number__in=["4", "8"]))},
-        programme=programme,
-        cities=type(mechelen).objects.filter(pk=mechelen.pk),
-    )
-    with acting(mentor):
-        buddy = good_practice_save(form=practice_form, programme=programme, user=mentor)
+    buddy = practice_add(programme, mentor, mechelen, BUDDY, scheme.benchmark.key_factors.filter(number__in=["4", "8"]))
     strengths = fill(
         scheme,
         TemplateKind.STRENGTHS,
@@ -720,23 +724,20 @@ def scheme_complete(scheme, people):
         },
         mentee,
     )
-    practice_form = bound(
-        GoodPracticeForm,
+    walks = practice_add(
+        programme,
+        mentor,
+        mentor_city,
         {
-            "city": mentor_city.pk,
             "title": "Marches exploratoires de femmes",
             "theme": "Participation et égalité",
             "where": "Bruxelles (Belgique)",
             "lead_agencies": "Ville de Bruxelles, service de l'égalité des chances",
             "description": "Des groupes d'habitantes parcourent leur quartier avec les services de la ville et proposent des changements.",
             "results": "Éclairage, bancs et horaires des équipements revus dans trois quartiers.",
-            "key_factors": pks(scheme.benchmark.key_factors.filter(number__in=["2", "8"])),
         },
-        programme=programme,
-        cities=type(mentor_city).objects.filter(pk=mentor_city.pk),
+        scheme.benchmark.key_factors.filter(number__in=["2", "8"]),
     )
-    with acting(mentor):
-        walks = good_practice_save(form=practice_form, programme=programme, user=mentor)
     strengths = fill(
         scheme,
         TemplateKind.STRENGTHS,
