@@ -160,3 +160,16 @@ def test_the_demo_mentee_downloads_what_they_wrote(demo, capsys):
         print("\nThe demo mentee's download:", names, filled)
     assert any("answer" in kind.lower() for kind in filled), filled
     assert any("action" in kind.lower() for kind in filled), filled
+
+
+def test_the_demo_people_find_notifications_but_none_is_e_mailed(demo, mailoutbox):
+    from mentoring.emails import send_digests, send_immediate
+    from mentoring.models import Notification
+
+    mentee = person("mentee")
+    assert Notification.objects.filter(recipient=mentee, read_at__isnull=True).exists()
+    # What the tasks queued by the demo's writes do: e-mail each entry's notifications.
+    entries = set(Notification.objects.values_list("entry_id", flat=True))
+    assert sum(send_immediate(entry).emails for entry in entries) == 0
+    assert send_digests().emails == 0
+    assert mailoutbox == []

@@ -24,6 +24,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from mentoring.forms import latest_history_id
+from mentoring.models import Notification
 
 from ..forms.action_plans import ActionCommentForm, ActionForm, UpdateForm
 from ..forms.benchmark_stages import StageFocusForm
@@ -321,6 +322,7 @@ def need_from(plan, response, question_key, person):
 def demo_story(programme, people):
     """Bring IncluCities' schemes 1 and 2 to where the module's docstring says (once: a
     scheme whose needs analysis was started is left as it is)."""
+    started = timezone.now()
     scheme1 = programme.schemes.get(number=1)
     scheme2 = programme.schemes.get(number=2)
     if not programme.training_sessions.exists():
@@ -329,6 +331,11 @@ def demo_story(programme, people):
         scheme_in_flight(scheme1, people)
     if not scheme2.responses.exists():
         scheme_complete(scheme2, people)
+    # The demo people find these notifications on their page, unread; none is e-mailed
+    # (they tell of the demo's past, to example.org accounts): as if sent already.
+    Notification.objects.filter(created_at__gte=started, recipient__is_demo=True, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
 
 
 def training(programme, people):
