@@ -173,3 +173,20 @@ def test_the_demo_people_find_notifications_but_none_is_e_mailed(demo, mailoutbo
     assert sum(send_immediate(entry).emails for entry in entries) == 0
     assert send_digests().emails == 0
     assert mailoutbox == []
+
+
+def test_implementoring_has_its_waiting_mentees_ready_for_matching(demo):
+    from schemes.models import KeyFactorAssessment
+    from schemes.services.matching import waiting_schemes
+
+    implementoring = Programme.objects.get(slug="implementoring")
+    waiting = list(waiting_schemes(implementoring))
+    assert sorted(party.organisation.name for scheme in waiting for party in scheme.mentee_parties) == ["Lublin", "Riga"]
+    for scheme in waiting:
+        baseline = SelfAssessment.objects.get(scheme=scheme)
+        assert baseline.submitted_at is not None and baseline.key_factors.count() == 8
+    # Entered through the self-assessment service, in the coordinator's name.
+    coordinator = person("coordinator.eurocities")
+    rows = KeyFactorAssessment.history.filter(assessment__scheme__programme=implementoring)
+    assert rows.exists() and not rows.exclude(history_user=coordinator).exists()
+    assert LogEntry.objects.filter(programme=implementoring, action="self_assessment.submitted", actor=coordinator).count() == 6
