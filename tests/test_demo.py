@@ -12,6 +12,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from mentoring.data_exports import build_zip
 from mentoring.models import LogEntry, User
@@ -86,6 +87,14 @@ def test_scheme_1_is_mid_way_scheme_2_complete_the_others_at_the_start(demo):
     ]
     assert SelfAssessment.objects.filter(scheme=scheme1, submitted_at__isnull=False).count() == 2
     assert scheme2.action_plan.status == ActionPlanStatus.APPROVED
+    # Scheme 2's timeline reads in order, all of it in the past: the last visit, the
+    # approval, the implementation updates, the final round.
+    approved = timezone.localtime(scheme2.action_plan.approved_at).date()
+    last_visit = max(v.end_date for v in scheme2.visits.all())
+    updates = sorted(Action.objects.filter(plan__scheme=scheme2).values_list("updates__date", flat=True))
+    final = SelfAssessment.objects.filter(scheme=scheme2, round=2).first()
+    assert last_visit < approved < updates[0] <= updates[-1] < timezone.localtime(final.submitted_at).date()
+    assert timezone.localtime(final.submitted_at).date() < timezone.localdate()
     assert max(v.end_date for v in scheme2.visits.all()) < visit1.start_date
     assert set(SelfAssessment.objects.filter(scheme=scheme2).values_list("round", flat=True)) == {1, 2}
     # The mentor's good practice is attached to the strengths, and transferred by an action.
@@ -107,7 +116,11 @@ def test_the_mentee_sees_the_answers_and_actions_on_the_scheme_and_home_pages(de
     assert "Visit 1: Setting the scene Done · Held, Capaci" in text
     assert "Action plan In progress · 3 actions · 2 versions" in text
     assert "Pietro Puccio , Mayor of Capaci" in text
-    assert "Marc Mentor commented on the action “Pilot a Buddy Project in Capaci" in text
+    assert "Marc Mentor commented on the action “Open a weekly welcome desk" in text
+    # Each change is dated on its day of the timeline: visit 1 recorded on its last day.
+    visit1 = demo.schemes.get(number=1).visits.get(order=1)
+    recorded = LogEntry.objects.get(action="visit.recorded", object_id=visit1.pk)
+    assert timezone.localtime(recorded.time).date() == visit1.end_date
     plan = visible(client.get(SCHEME_1 + "action-plan/"))
     assert "Pilot a Buddy Project in Capaci" in plan
     assert "Start with fewer pairs and train the volunteers first" in plan
@@ -190,3 +203,12 @@ def test_implementoring_has_its_waiting_mentees_ready_for_matching(demo):
     rows = KeyFactorAssessment.history.filter(assessment__scheme__programme=implementoring)
     assert rows.exists() and not rows.exclude(history_user=coordinator).exists()
     assert LogEntry.objects.filter(programme=implementoring, action="self_assessment.submitted", actor=coordinator).count() == 6
+
+
+def test_each_scheme_s_recent_changes_read_in_the_order_they_were_made_all_in_the_past(demo):
+    for number in (1, 2):
+        times = list(
+            LogEntry.objects.filter(scheme__programme=demo, scheme__number=number).order_by("pk").values_list("time", flat=True)
+        )
+        assert len(times) > 30 and times == sorted(times), number
+        assert times[-1] < timezone.now()

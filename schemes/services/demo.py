@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from benchmarks.models import Benchmark
 from benchmarks.services import benchmark_import
@@ -237,6 +238,7 @@ def _organisation(kind, name, country, **fields):
 @transaction.atomic
 def demo_load():
     """Load reference data and the demo data set (once). Returns the demo logins."""
+    story.TODAY["day"] = timezone.localdate()
     reference_data_load()
     versions = {b.slug: b.latest_version() for b in Benchmark.objects.all()}
 
@@ -286,7 +288,7 @@ def demo_load():
         inclucities.cities.add(*cities.values(), *associations.values())
         inclucities.benchmarks.add(versions["inclucities-general"], versions["inclucities-language-learning"])
         for theme, mentee, mentee_assoc, mentor, mentor_assoc, benchmark in INCLUCITIES_SCHEMES:
-            with story.acting(people["coordinator"]):
+            with story.acting(people["coordinator"]), story.clock(story.ago(500)):
                 scheme_create(
                     programme=inclucities,
                     actor=people["coordinator"],

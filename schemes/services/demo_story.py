@@ -1,7 +1,7 @@
 """The demo's schemes in flight (issue 26): what a newcomer opens to see what good looks
 like. IncluCities scheme 1 (Capaci – Mechelen) is mid-way: needs analysis and strengths
-submitted, the mentor's good practice attached, both cities' baseline and Capaci's
-re-assessment after the first visit, the focus agreed, the local support group, the
+submitted, the mentor's good practice attached, both cities' self-assessment rounds
+(the mentee's and the mentor's baselines), the focus agreed, the local support group, the
 mayor's commitment, visit 1 held with its agenda, outcomes and report, the action plan
 in two versions with comments; visit 2 is ahead. Scheme 2 (Saint-Jean-de-la-Ruelle –
 City of Brussels, written in French by its people) is complete: the plan approved and
@@ -11,20 +11,24 @@ stay at the start.
 Every write goes through the service a page calls, with the form that page posts, as
 the demo person who would make it: the history and the activity log name them. Dates
 are relative to the day the demo is loaded (scheme 1's first visit is past, its second
-ahead; scheme 2's whole timeline is past). The texts are short, after the seeds'
+ahead; scheme 2's whole timeline is past), and each write is made on its day of that
+timeline (``clock``): submitted, approved and recorded dates, the history and the
+recent changes read in order. The texts are short, after the seeds'
 examples (seed 000: Capaci transferred the "Buddy Project" from its mentor, Mechelen;
 its mayor led the action plan); illustrative, not a record of what these cities did.
 """
 
 import contextlib
 import datetime
+import itertools
 from types import SimpleNamespace
+from unittest import mock
 
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from mentoring.forms import latest_history_id
-from mentoring.models import Notification
+from mentoring.models import LogEntry, Notification
 
 from ..forms.action_plans import ActionCommentForm, ActionForm, UpdateForm
 from ..forms.benchmark_stages import StageFocusForm
@@ -94,16 +98,69 @@ def bound(form_class, data, *, instance=None, **kwargs):
     return valid(form_class(data, **kwargs))
 
 
+# The day the demo is loaded, read once before any ``clock`` turns the time back.
+TODAY = {}
+
+
+def today():
+    return TODAY.get("day") or timezone.localdate()
+
+
 def ago(days):
-    return timezone.localdate() - datetime.timedelta(days=days)
+    return today() - datetime.timedelta(days=days)
 
 
 def ahead(days):
-    return timezone.localdate() + datetime.timedelta(days=days)
+    return today() + datetime.timedelta(days=days)
+
+
+@contextlib.contextmanager
+def clock(day):
+    """The writes inside are made on ``day`` (from 9:00, a few seconds apart): their
+    timestamps, history and activity-log entries are dated then, as if the people had
+    written them on that day, so a timeline reads in order."""
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+    ticks = itertools.count()
+
+    def now():
+        return moment + datetime.timedelta(seconds=next(ticks))
+
+    # Fields whose default is ``timezone.now`` itself keep it (Field._get_default caches it).
+    fields = [LogEntry._meta.get_field("time"), Notification._meta.get_field("created_at")]
+    cached = [field.__dict__.get("_get_default") for field in fields]
+    try:
+        for field in fields:
+            field.__dict__["_get_default"] = now
+        with mock.patch.object(timezone, "now", now):
+            yield
+    finally:
+        for field, default in zip(fields, cached, strict=True):
+            if default is None:
+                field.__dict__.pop("_get_default", None)
+            else:
+                field.__dict__["_get_default"] = default
 
 
 def pks(objects):
     return [obj.pk for obj in objects]
+
+
+@contextlib.contextmanager
+def timeline():
+    """``at(day)``: the writes from there on are made on ``day`` (``clock``), until the next."""
+    current = []
+
+    def at(day):
+        if current:
+            current.pop().__exit__(None, None, None)
+        current.append(clock(day))
+        current[-1].__enter__()
+
+    try:
+        yield at
+    finally:
+        if current:
+            current.pop().__exit__(None, None, None)
 
 
 # ---------------------------------------------------------------------------------------
@@ -322,20 +379,21 @@ def need_from(plan, response, question_key, person):
 def demo_story(programme, people):
     """Bring IncluCities' schemes 1 and 2 to where the module's docstring says (once: a
     scheme whose needs analysis was started is left as it is)."""
-    started = timezone.now()
+    TODAY["day"] = timezone.localdate()
+    last = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     scheme1 = programme.schemes.get(number=1)
     scheme2 = programme.schemes.get(number=2)
     if not programme.training_sessions.exists():
         training(programme, people)
     if not scheme1.responses.exists():
-        scheme_in_flight(scheme1, people)
+        with timeline() as at:
+            scheme_in_flight(scheme1, people, at)
     if not scheme2.responses.exists():
-        scheme_complete(scheme2, people)
+        with timeline() as at:
+            scheme_complete(scheme2, people, at)
     # The demo people find these notifications on their page, unread; none is e-mailed
     # (they tell of the demo's past, to example.org accounts): as if sent already.
-    Notification.objects.filter(created_at__gte=started, recipient__is_demo=True, emailed_at__isnull=True).update(
-        emailed_at=timezone.now()
-    )
+    Notification.objects.filter(pk__gt=last, recipient__is_demo=True, emailed_at__isnull=True).update(emailed_at=timezone.now())
 
 
 def training(programme, people):
@@ -365,7 +423,7 @@ def training(programme, people):
             people=type(people["coordinator"]).objects.filter(pk__in=[p.pk for p in people.values()]),
         )
         form.instance.programme = programme
-        with acting(coordinator):
+        with acting(coordinator), clock(date - datetime.timedelta(days=21)):
             form_save_with_history(form, actor=coordinator, action="training.added", programme=programme, reason="Planned")
 
 
@@ -455,13 +513,14 @@ BUDDY = {
 }
 
 
-def scheme_in_flight(scheme, people):
+def scheme_in_flight(scheme, people, at):
     mentee, mentee2, mentor = people["mentee"], people["mentee2"], people["mentor"]
     association, facilitator = people["association"], people["facilitator"]
     programme = scheme.programme
     parties = {p.organisation.name: p.organisation for p in scheme.parties.select_related("organisation")}
     capaci, mechelen = parties["Capaci"], parties["Mechelen"]
 
+    at(ago(160))
     needs = fill(
         scheme,
         TemplateKind.NEEDS_ANALYSIS,
@@ -483,6 +542,7 @@ def scheme_in_flight(scheme, people):
             text="Mechelen started with one part-time officer too: volunteers made the difference. Let us talk about it at the first visit.",
         )
 
+    at(ago(150))
     buddy = practice_add(programme, mentor, mechelen, BUDDY, scheme.benchmark.key_factors.filter(number__in=["4", "8"]))
     strengths = fill(
         scheme,
@@ -494,10 +554,12 @@ def scheme_in_flight(scheme, people):
     with acting(mentor):
         strengths_practices_set(response=strengths, shown=[], chosen=[buddy.pk], actor=mentor)
 
+    at(ago(130))
     baseline = assess(scheme, capaci, mentee, CAPACI_LEVELS)
     assess(scheme, mechelen, mentor, MECHELEN_LEVELS)
     agree_focus(scheme, ["4", "5", "8"], mentee, mentor)
 
+    at(ago(110))
     support_group(
         scheme,
         capaci,
@@ -509,6 +571,7 @@ def scheme_in_flight(scheme, people):
             ("Salvatore Greco", "ASD Capaci football club", "other", "Opens the club to newcomers"),
         ],
     )
+    at(ago(100))
     commitment(
         scheme,
         mentee,
@@ -523,6 +586,7 @@ def scheme_in_flight(scheme, people):
         },
     )
 
+    at(ago(90))
     schedule(
         scheme,
         facilitator,
@@ -536,6 +600,7 @@ def scheme_in_flight(scheme, people):
     agenda(visit1, facilitator)
     agenda(visit2, facilitator)
 
+    at(ago(60))
     plan = plan_get_or_create(scheme=scheme)
     contact_need = need_from(plan, needs, "challenge", mentee)
     staff_need = need_from(plan, needs, "obstacles", mentee)
@@ -573,8 +638,10 @@ def scheme_in_flight(scheme, people):
             None,
         ),
     )
+    at(ago(50))
     action_comment(buddy_action, mentor, "Start with fewer pairs and train the volunteers first: our first round had 8 pairs.")
 
+    at(visit1.end_date)
     held(
         scheme,
         visit1,
@@ -583,6 +650,7 @@ def scheme_in_flight(scheme, people):
         "The focus agreed: first contact, partnerships, mixing. Capaci will pilot Mechelen's Buddy Project.",
         "Mechelen sends its volunteers' training material; Capaci drafts the second version of the plan before visit 2.",
     )
+    at(ago(35))
     items = report(
         scheme,
         visit1,
@@ -600,12 +668,16 @@ def scheme_in_flight(scheme, people):
         ],
         responder=mentee,
     )
+    at(ago(25))
     with acting(mentee):
         coordinator_action, _made = recommendation_to_action(item=items[-1], scheme=scheme, actor=mentee)
+    at(ago(20))
     action_comment(desk_action, mentor, "Our welcome desk began with two hours a week as well; publish the hours at the school.")
+    at(ago(10))
     with acting(mentee):
         version_freeze(plan=plan, label="Second draft, for visit 2", user=mentee)
 
+    at(ago(3))
     meeting(
         scheme,
         facilitator,
@@ -713,13 +785,14 @@ BRUSSELS_LEVELS = {
 }
 
 
-def scheme_complete(scheme, people):
+def scheme_complete(scheme, people, at):
     mentee, mentor, association = people["mentee.fr"], people["mentor.fr"], people["association.fr"]
     facilitator = people["facilitator"]
     programme = scheme.programme
     parties = {p.organisation.name: p.organisation for p in scheme.parties.select_related("organisation")}
     city, mentor_city = parties["Saint-Jean-de-la-Ruelle"], parties["City of Brussels"]
 
+    at(ago(480))
     needs = fill(
         scheme,
         TemplateKind.NEEDS_ANALYSIS,
@@ -731,6 +804,7 @@ def scheme_complete(scheme, people):
         },
         mentee,
     )
+    at(ago(470))
     walks = practice_add(
         programme,
         mentor,
@@ -754,9 +828,11 @@ def scheme_complete(scheme, people):
     )
     with acting(mentor):
         strengths_practices_set(response=strengths, shown=[], chosen=[walks.pk], actor=mentor)
+    at(ago(460))
     baseline = assess(scheme, city, mentee, SJR_LEVELS)
     mentor_baseline = assess(scheme, mentor_city, mentor, BRUSSELS_LEVELS)
     agree_focus(scheme, ["2", "6", "11"], mentee, mentor)
+    at(ago(450))
     support_group(
         scheme,
         city,
@@ -767,6 +843,7 @@ def scheme_complete(scheme, people):
             ("Claire Rousseau", "CCAS de Saint-Jean-de-la-Ruelle", "council_officer", "Responsable de l'accès aux droits"),
         ],
     )
+    at(ago(445))
     commitment(
         scheme,
         mentee,
@@ -780,6 +857,7 @@ def scheme_complete(scheme, people):
             "evidence": "Délibération du conseil municipal engageant la ville dans IncluCities.",
         },
     )
+    at(ago(440))
     schedule(
         scheme,
         facilitator,
@@ -793,6 +871,7 @@ def scheme_complete(scheme, people):
     for visit in visits:
         agenda(visit, facilitator)
 
+    at(ago(420))
     plan = plan_get_or_create(scheme=scheme)
     need = need_from(plan, needs, "challenge", mentee)
     data_need = need_from(plan, needs, "obstacles", mentee)
@@ -853,6 +932,7 @@ def scheme_complete(scheme, people):
         ),
     ]
     for index, visit in enumerate(visits):
+        at(visit.start_date - datetime.timedelta(days=10))
         if index == 1:
             actions.append(add_action(scheme, plan, mentee, rows[1]))
             action_comment(
@@ -862,20 +942,31 @@ def scheme_complete(scheme, people):
             )
         if index == 2:
             actions.append(add_action(scheme, plan, mentee, rows[2]))
+        at(visit.end_date)
         held(scheme, visit, facilitator, *notes[index])
-    report(
-        scheme,
-        visits[0],
-        facilitator,
-        [
-            ("challenge", "Aucune donnée sur les habitants migrants.", "2", data_need, "Le diagnostic commence en janvier."),
-            ("recommendation", "S'appuyer sur les centres sociaux pour rencontrer les habitantes.", "2", need, ""),
-        ],
-        responder=mentee,
-    )
+        if index == 0:
+            at(visit.end_date + datetime.timedelta(days=3))
+            report(
+                scheme,
+                visit,
+                facilitator,
+                [
+                    (
+                        "challenge",
+                        "Aucune donnée sur les habitants migrants.",
+                        "2",
+                        data_need,
+                        "Le diagnostic commence en janvier.",
+                    ),
+                    ("recommendation", "S'appuyer sur les centres sociaux pour rencontrer les habitantes.", "2", need, ""),
+                ],
+                responder=mentee,
+            )
+    at(ago(195))
     with acting(mentee):
         plan_submit(plan=plan, user=mentee)
     plan.refresh_from_db()
+    at(ago(190))
     with acting(facilitator):
         plan_approve(plan=plan, user=facilitator, decision_reference="Délibération du conseil municipal n° 2025-48")
     updates = [
@@ -886,13 +977,17 @@ def scheme_complete(scheme, people):
         (actions[2], ago(40), "done", 100, "Vingt-deux agents formés en deux sessions."),
     ]
     for action, date, status, percent, text in updates:
+        at(date)
         action.refresh_from_db()
         progress_update(action, mentee, date, status, percent, text)
+    at(ago(38))
     action_comment(actions[1], mentor, "Bravo : trois marches en un an, c'est plus que notre premier quartier.")
 
+    at(ago(36))
     assess(scheme, city, mentee, SJR_FINAL, previous=baseline, label="Évaluation finale")
     assess(scheme, mentor_city, mentor, BRUSSELS_LEVELS, previous=mentor_baseline, label="Évaluation finale")
 
+    at(ago(34))
     meeting(
         scheme,
         facilitator,
@@ -909,6 +1004,7 @@ def scheme_complete(scheme, people):
         },
         [facilitator, mentee, mentor, association],
     )
+    at(ago(28))
     evaluations = [
         (
             "mentee",
@@ -941,6 +1037,7 @@ def scheme_complete(scheme, people):
         with acting(person):
             evaluation = evaluation_save(form=form, scheme=scheme, side=side, actor=person)
             evaluation_submit(evaluation=evaluation, scheme=scheme, actor=person)
+    at(ago(20))
     with acting(mentee):
         output_save(
             form=bound(
@@ -956,6 +1053,7 @@ def scheme_complete(scheme, people):
             scheme=scheme,
             actor=mentee,
         )
+    at(ago(18))
     with acting(association):
         gap_save(
             form=bound(
