@@ -212,3 +212,35 @@ def test_each_scheme_s_recent_changes_read_in_the_order_they_were_made_all_in_th
         )
         assert len(times) > 30 and times == sorted(times), number
         assert times[-1] < timezone.now()
+
+
+def test_a_database_loaded_by_the_earlier_demo_gets_the_schemes_in_flight(settings, monkeypatch):
+    """Before issue 26 the demo put two meetings in scheme 1, visit 1 ahead (its
+    preparation meeting would refuse the visit's dates in the past): they are removed
+    through the service, and the story is written."""
+    import datetime
+
+    from schemes.models import Meeting
+    from schemes.services import demo_story
+
+    with monkeypatch.context() as patched:
+        patched.setattr(demo_story, "demo_story", lambda programme, people: None)
+        call_command("load_demo", stdout=io.StringIO())
+    scheme1 = Programme.objects.get(slug="inclucities").schemes.get(number=1)
+    today = timezone.localdate()
+    Meeting.objects.create(scheme=scheme1, title="Working meeting: the needs analysis", date=today + datetime.timedelta(days=7))
+    Meeting.objects.create(
+        scheme=scheme1,
+        purpose="preparation",
+        visit=scheme1.visits.get(order=1),
+        title="Preparation of Setting the scene",
+        date=today + datetime.timedelta(days=35),
+    )
+    call_command("load_demo", stdout=io.StringIO())
+    assert list(scheme1.meetings.order_by("date").values_list("title", flat=True)) == [
+        "Working meeting: the second draft of the action plan",
+        "Preparation of Inspiration",
+    ]
+    assert LogEntry.objects.filter(scheme=scheme1, action="meeting.removed", actor=person("facilitator")).count() == 2
+    progress = states(Programme.objects.get(slug="inclucities"))
+    assert progress[1].step("visits").detail == "1 of 3 held" and progress[2].done

@@ -41,7 +41,7 @@ from ..forms.support_groups import SupportGroupMemberForm
 from ..forms.training import TrainingSessionForm
 from ..forms.visit_reports import ReportItemForm, ReportResponseForm
 from ..forms.visits import VisitForm, VisitRecordForm
-from ..models import MentoringEvaluation, SelfAssessment, TemplateKind, VisitReportItem
+from ..models import ActionPlan, MentoringEvaluation, SelfAssessment, TemplateKind, VisitReportItem
 from .action_plans import (
     action_comment_add,
     action_save,
@@ -55,7 +55,7 @@ from .action_plans import (
 from .closing_records import evaluation_save, evaluation_submit, gap_save, output_save
 from .comments import comment_add
 from .filling import response_get_or_create, response_submit, section_save, template_for, visible_questions
-from .meetings import meeting_save
+from .meetings import meeting_remove, meeting_save
 from .practice import good_practice_save, strengths_practices_set
 from .self_assessment import focus_agree, focus_save, round_save, round_start, round_submit, seen_version
 from .setup import form_save_with_history
@@ -385,15 +385,36 @@ def demo_story(programme, people):
     scheme2 = programme.schemes.get(number=2)
     if not programme.training_sessions.exists():
         training(programme, people)
-    if not scheme1.responses.exists():
+    if untouched(scheme1, people["facilitator"]):
         with timeline() as at:
             scheme_in_flight(scheme1, people, at)
-    if not scheme2.responses.exists():
+    if untouched(scheme2, people["facilitator"]):
         with timeline() as at:
             scheme_complete(scheme2, people, at)
     # The demo people find these notifications on their page, unread; none is e-mailed
     # (they tell of the demo's past, to example.org accounts): as if sent already.
     Notification.objects.filter(pk__gt=last, recipient__is_demo=True, emailed_at__isnull=True).update(emailed_at=timezone.now())
+
+
+# What an earlier demo (before issue 26) put in scheme 1: two meetings, with visit 1 ahead.
+EARLIER_DEMO_MEETINGS = ("Working meeting: the needs analysis", "Preparation of Setting the scene")
+
+
+def untouched(scheme, facilitator):
+    """Whether ``scheme`` is as the loader created it, so its story can be written: no
+    document, plan or visit date yet. The meetings of an earlier demo go first (through
+    the service, as the facilitator), so a database loaded before gets the story too;
+    a scheme someone worked on in a demo database is left as it is."""
+    if (
+        scheme.responses.exists()
+        or ActionPlan.objects.filter(scheme=scheme).exists()
+        or scheme.visits.exclude(start_date=None).exists()
+    ):
+        return False
+    for earlier in scheme.meetings.filter(title__in=EARLIER_DEMO_MEETINGS):
+        with acting(facilitator):
+            meeting_remove(meeting=earlier, scheme=scheme, actor=facilitator)
+    return not scheme.meetings.exists()
 
 
 def training(programme, people):
