@@ -390,19 +390,20 @@ def test_in_a_community_of_practice_the_peers_levels_raise_the_flags(personas):
 
 @pytest.mark.django_db
 def test_the_demo_programme_reads_as_a_closing_review():
-    """The demo (./dev run) has no re-assessment yet: each scheme says what is missing,
-    in its cities' names, and shows the mentor city's good practices on the benchmark."""
+    """The demo (./dev run): scheme 1 in flight has its focus and the mentor city's good
+    practice on it; the schemes at the start say what is missing, in their cities' names."""
     from schemes.models import Programme
     from schemes.services.demo import demo_load
 
     demo_load()
     schemes = Programme.objects.get(slug="inclucities").schemes.select_related("programme", "benchmark").order_by("number")
     ledgers = list(closing_ledgers(schemes).values())
-    first = ledgers[0]
-    assert first.rows and not first.focus_chosen
-    assert first.missing[0].text.startswith("Capaci has no submitted self-assessment round")
-    assert "One welcome desk for newcomers" in [p.title for row in first.rows for p in row.practices]
-    assert all(ledger.missing for ledger in ledgers)
+    first, third = ledgers[0], ledgers[2]
+    assert first.rows and first.focus_chosen
+    assert "Buddy Project: a volunteer at every newcomer's side" in [p.title for row in first.rows for p in row.practices]
+    assert third.rows and not third.focus_chosen
+    assert third.missing[0].text.startswith("Levadia has no submitted self-assessment round")
+    assert all(ledger.missing for ledger in ledgers[2:])
 
 
 def test_the_submitted_evaluations_are_the_lessons_of_the_review_and_the_reports(personas, built):

@@ -108,7 +108,10 @@ def test_demo_data_is_loaded_once_with_one_account_per_role():
     assert [v.title for v in scheme1.visits.all()] == ["Setting the scene", "Inspiration", "Consolidation of the action plan"]
     assert [v.host.name for v in scheme1.visits.all()] == ["Capaci", "Mechelen", "Capaci"]
     practices = inclucities.good_practices.order_by("title")
+    # The library's two entries, and the mentor cities' practices of schemes 1 and 2 (issue 26).
     assert [(g.title, g.city.name) for g in practices] == [
+        ("Buddy Project: a volunteer at every newcomer's side", "Mechelen"),
+        ("Marches exploratoires de femmes", "City of Brussels"),
         ("Neighbourhood language cafés", "Fuenlabrada"),
         ("One welcome desk for newcomers", "Mechelen"),
     ]
@@ -117,7 +120,7 @@ def test_demo_data_is_loaded_once_with_one_account_per_role():
     scheme_roles = set(SchemeRole.objects.values_list("role", flat=True))
     assert {"coordinator", "facilitator", "observer"} <= programme_roles
     assert {"mentee", "mentor", "association", "facilitator"} <= scheme_roles
-    assert User.objects.filter(is_demo=True).count() == 9
+    assert User.objects.filter(is_demo=True).count() == 12
 
 
 @pytest.mark.django_db

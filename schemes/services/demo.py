@@ -3,7 +3,9 @@
 Demo data: the IncluCities programme (seed 000/001: four schemes, eight cities, seven
 associations) and the ImpleMentoring programme (seed 002: fifteen cities, four themes in
 three benchmarks; two schemes under way, two cities waiting for a mentor and four
-offering to mentor, for the matching page). Populations are rounded public figures, for
+offering to mentor, for the matching page). IncluCities' schemes 1 and 2 are in flight
+(``demo_story``: scheme 1 mid-way, scheme 2 complete, in French), written through the
+services as the demo people. Populations are rounded public figures, for
 demonstration only. One demo account per role; demo accounts cannot log in with DEBUG
 off (``mentoring.backends.EmailBackend``). Every function here is idempotent.
 """
@@ -22,20 +24,16 @@ from benchmarks.translations import translations_apply
 from mentoring.models import User
 
 from ..models import (
-    GoodPractice,
     GovernmentStructure,
-    KeyFactorAssessment,
-    Meeting,
-    MeetingPurpose,
     Organisation,
     OrganisationKind,
     Programme,
     ProgrammeRole,
     QuestionnaireTemplate,
     SchemeRole,
-    SelfAssessment,
     Side,
 )
+from . import demo_story as story
 from .questionnaires import template_import
 from .schemes import scheme_create
 from .template_translations import template_translations_apply
@@ -200,6 +198,15 @@ DEMO_PEOPLE = {
     ),
     "observer": ("Olivia", "Observer", "Council of European Municipalities and Regions", "Evaluator"),
     "coordinator.eurocities": ("Emil", "Eurocities", "EUROCITIES", "Project coordinator"),
+    # Scheme 2's people, who write in French (issue 26: one scheme's texts in French).
+    "mentee.fr": ("Sophie", "Lambert", "Saint-Jean-de-la-Ruelle", "Chargée de mission intégration"),
+    "mentor.fr": ("Karim", "Benali", "City of Brussels", "Conseiller égalité des chances"),
+    "association.fr": (
+        "Hélène",
+        "Moreau",
+        "Association Française du Conseil des Communes et Régions d'Europe",
+        "Chargée de mission",
+    ),
     "admin": ("Ada", "Admin", "Council of European Municipalities and Regions", "Data team"),
 }
 DEMO_ROLES = {
@@ -211,6 +218,9 @@ DEMO_ROLES = {
     "association": "association officer, AICCRE (IncluCities scheme 1)",
     "observer": "observer of IncluCities (read only)",
     "coordinator.eurocities": "coordinator of ImpleMentoring (EUROCITIES)",
+    "mentee.fr": "mentee city officer, Saint-Jean-de-la-Ruelle (IncluCities scheme 2, in French)",
+    "mentor.fr": "mentor city officer, City of Brussels (IncluCities scheme 2, in French)",
+    "association.fr": "association officer, AFCCRE (IncluCities scheme 2, in French)",
     "admin": "site administrator (/admin/)",
 }
 DEMO_DOMAIN = "example.org"
@@ -228,6 +238,7 @@ def _organisation(kind, name, country, **fields):
 @transaction.atomic
 def demo_load():
     """Load reference data and the demo data set (once). Returns the demo logins."""
+    story.TODAY["day"] = timezone.localdate()
     reference_data_load()
     versions = {b.slug: b.latest_version() for b in Benchmark.objects.all()}
 
@@ -256,6 +267,7 @@ def demo_load():
         for name, country, population, governance, migrants in IMPLEMENTORING_CITIES
     }
 
+    people = _demo_people()
     inclucities, created = Programme.objects.get_or_create(
         slug="inclucities",
         defaults={
@@ -276,18 +288,20 @@ def demo_load():
         inclucities.cities.add(*cities.values(), *associations.values())
         inclucities.benchmarks.add(versions["inclucities-general"], versions["inclucities-language-learning"])
         for theme, mentee, mentee_assoc, mentor, mentor_assoc, benchmark in INCLUCITIES_SCHEMES:
-            scheme_create(
-                programme=inclucities,
-                title=f"{mentee} – {mentor}: {theme}",
-                theme=theme,
-                benchmark=versions[benchmark],
-                parties=[
-                    (cities[mentee], Side.MENTEE),
-                    (associations[mentee_assoc], Side.MENTEE),
-                    (cities[mentor], Side.MENTOR),
-                    (associations[mentor_assoc], Side.MENTOR),
-                ],
-            )
+            with story.acting(people["coordinator"]), story.clock(story.ago(500)):
+                scheme_create(
+                    programme=inclucities,
+                    actor=people["coordinator"],
+                    title=f"{mentee} – {mentor}: {theme}",
+                    theme=theme,
+                    benchmark=versions[benchmark],
+                    parties=[
+                        (cities[mentee], Side.MENTEE),
+                        (associations[mentee_assoc], Side.MENTEE),
+                        (cities[mentor], Side.MENTOR),
+                        (associations[mentor_assoc], Side.MENTOR),
+                    ],
+                )
 
     implementoring, created = Programme.objects.get_or_create(
         slug="implementoring",
@@ -312,14 +326,16 @@ def demo_load():
         implementoring.benchmarks.add(
             versions["implementoring-theme-a"], versions["implementoring-theme-b"], versions["implementoring-theme-cd"]
         )
-        _demo_matching(implementoring, implementoring_cities, versions)
+        with story.acting(people["coordinator.eurocities"]):
+            _demo_matching(implementoring, implementoring_cities, versions, people["coordinator.eurocities"])
 
     if not inclucities.good_practices.exists():
-        _demo_good_practices(inclucities, cities, versions["inclucities-general"])
-    people = _demo_people()
+        with story.acting(people["coordinator"]):
+            _demo_good_practices(inclucities, cities, versions["inclucities-general"], people["coordinator"])
     scheme1 = inclucities.schemes.get(number=1)
     scheme2 = inclucities.schemes.get(number=2)
     parties = {p.organisation.name: p for p in scheme1.parties.select_related("organisation")}
+    parties2 = {p.organisation.name: p for p in scheme2.parties.select_related("organisation")}
     for key, programme, role in [
         ("coordinator", inclucities, "coordinator"),
         ("facilitator", inclucities, "facilitator"),
@@ -334,44 +350,13 @@ def demo_load():
         ("mentee2", scheme1, "mentee", parties["Capaci"]),
         ("mentor", scheme1, "mentor", parties["Mechelen"]),
         ("association", scheme1, "association", parties[ASSOCIATIONS[0][1]]),
+        ("mentee.fr", scheme2, "mentee", parties2["Saint-Jean-de-la-Ruelle"]),
+        ("mentor.fr", scheme2, "mentor", parties2["City of Brussels"]),
+        ("association.fr", scheme2, "association", parties2[ASSOCIATIONS[2][1]]),
     ]:
         SchemeRole.objects.get_or_create(scheme=scheme, user=people[key], role=role, defaults={"party": party})
-    if not scheme1.meetings.exists():
-        _demo_meetings(scheme1, [people[key] for key in ("facilitator", "mentee", "mentor", "association")])
+    story.demo_story(inclucities, people)
     return [(demo_email(key), DEMO_ROLES[key]) for key in DEMO_PEOPLE]
-
-
-def _demo_meetings(scheme, people):
-    """Two meetings between the visits (issue 22): a working meeting online next week and
-    the working group's meeting preparing the first visit."""
-    today = timezone.localdate()
-    first_visit = scheme.visits.get(order=1)
-    meetings = [
-        Meeting.objects.create(
-            scheme=scheme,
-            title="Working meeting: the needs analysis",
-            date=today + datetime.timedelta(days=7),
-            start_time=datetime.time(10),
-            end_time=datetime.time(11, 30),
-            time_zone="Europe/Rome",
-            link="https://meet.example.org/capaci-mechelen",
-            agenda="1. What the needs analysis says so far\n2. The evidence still to gather",
-        ),
-        Meeting.objects.create(
-            scheme=scheme,
-            purpose=MeetingPurpose.PREPARATION,
-            visit=first_visit,
-            title=f"Preparation of {first_visit.title}",
-            date=today + datetime.timedelta(days=35),
-            start_time=datetime.time(14),
-            end_time=datetime.time(16),
-            time_zone="Europe/Rome",
-            link="https://meet.example.org/capaci-mechelen",
-            agenda="The technical side of the visit: programme, stakeholders to meet, interpreting.",
-        ),
-    ]
-    for meeting in meetings:
-        meeting.participants.add(*people)
 
 
 def _demo_people():
@@ -389,12 +374,13 @@ def _demo_people():
                 is_demo=True,
                 is_staff=key == "admin",
                 is_superuser=key == "admin",
+                language="fr" if key.endswith(".fr") else "en",
             )
         people[key] = user
     return people
 
 
-def _demo_matching(programme, cities, versions):
+def _demo_matching(programme, cities, versions, coordinator):
     """Preparation schemes, mentor candidacies with their self-assessments, a good practice
     and two schemes under way: the material of the matching page (MATCHING_* above)."""
     benchmark = versions["implementoring-theme-b"]
@@ -402,26 +388,14 @@ def _demo_matching(programme, cities, versions):
     theme = "Managing diversity in the administration and its services"
 
     def assess(scheme, city, levels, focus=()):
-        assessment = SelfAssessment.objects.create(
-            scheme=scheme,
-            city=city,
-            benchmark=benchmark,
-            round=1,
-            label="Baseline",
-            submitted_at=datetime.datetime(2013, 2, 15, 12, 0, tzinfo=datetime.UTC),
-        )
-        for number, level in enumerate(levels, start=1):
-            KeyFactorAssessment.objects.create(
-                assessment=assessment,
-                key_factor=key_factors[str(number)],
-                level=level,
-                evidence="Demonstration entry.",
-                focus=str(number) in focus,
-            )
+        """The city's baseline, entered by the coordinator from the city's paper form."""
+        rows = {str(n): (level, "Demonstration entry.", str(n) in focus) for n, level in enumerate(levels, start=1)}
+        story.assess(scheme, city, coordinator, rows)
 
     for name, (levels, focus) in MATCHING_MENTEES.items():
         scheme = scheme_create(
             programme=programme,
+            actor=coordinator,
             title=f"{name}: {theme.lower()} (mentor to be found)",
             theme=theme,
             benchmark=benchmark,
@@ -431,6 +405,7 @@ def _demo_matching(programme, cities, versions):
     for name, levels in MATCHING_MENTORS.items():
         scheme = scheme_create(
             programme=programme,
+            actor=coordinator,
             title=f"{name}: offering to mentor on {theme.lower()}",
             theme=theme,
             benchmark=benchmark,
@@ -440,20 +415,25 @@ def _demo_matching(programme, cities, versions):
     for mentee, mentor, slug, scheme_theme in MATCHING_PAIRED:
         scheme_create(
             programme=programme,
+            actor=coordinator,
             title=f"{mentee} – {mentor}: {scheme_theme}",
             theme=scheme_theme,
             benchmark=versions[slug],
             parties=[(cities[mentee], Side.MENTEE), (cities[mentor], Side.MENTOR)],
         )
-    practice = GoodPractice.objects.create(
-        programme=programme,
-        city=cities["Ghent"],
-        title="Diversity training for every front-desk officer",
-        theme="Staff development",
-        where="Ghent",
-        description="Demonstration entry. Every officer who meets the public follows a two-day course on serving a diverse population.",
+    story.practice_add(
+        programme,
+        coordinator,
+        cities["Ghent"],
+        {
+            "title": "Diversity training for every front-desk officer",
+            "theme": "Staff development",
+            "where": "Ghent",
+            "description": "Demonstration entry. Every officer who meets the public follows a two-day course on serving a "
+            "diverse population.",
+        },
+        [key_factors["4"]],
     )
-    practice.key_factors.add(key_factors["4"])
 
 
 # Demonstration entries for the good-practice library: illustrative, not a record of what
@@ -478,10 +458,13 @@ DEMO_GOOD_PRACTICES = [
 ]
 
 
-def _demo_good_practices(programme, cities, benchmark):
+def _demo_good_practices(programme, cities, benchmark, coordinator):
     key_factors = {kf.number: kf for kf in benchmark.key_factors.all()}
     for city, title, theme, factors, description in DEMO_GOOD_PRACTICES:
-        practice = GoodPractice.objects.create(
-            programme=programme, city=cities[city], title=title, theme=theme, where=city, description=description
+        story.practice_add(
+            programme,
+            coordinator,
+            cities[city],
+            {"title": title, "theme": theme, "where": city, "description": description},
+            [key_factors[number] for number in factors if number in key_factors],
         )
-        practice.key_factors.add(*(key_factors[number] for number in factors if number in key_factors))

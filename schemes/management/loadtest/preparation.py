@@ -102,8 +102,9 @@ def _edited_objects(scheme, capaci):
     the programme). Created one by one, so each has its first history record."""
     programme, number = scheme.programme, scheme.number
     plan = plan_get_or_create(scheme=scheme)
-    if not plan.actions.exists():  # a plan of 30 actions to print (9 pages) and edit
-        for n in range(1, 31):
+    # A plan of 30 actions to print (9 pages) and edit: the demo's own actions, and more.
+    if plan.actions.count() < 30:
+        for n in range(plan.actions.count() + 1, 31):
             Action.objects.create(
                 plan=plan,
                 order=n,
