@@ -20,15 +20,14 @@ its mayor led the action plan); illustrative, not a record of what these cities 
 
 import contextlib
 import datetime
-import itertools
 from types import SimpleNamespace
-from unittest import mock
 
+import time_machine
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from mentoring.forms import latest_history_id
-from mentoring.models import LogEntry, Notification
+from mentoring.models import Notification
 
 from ..forms.action_plans import ActionCommentForm, ActionForm, UpdateForm
 from ..forms.benchmark_stages import StageFocusForm
@@ -116,29 +115,13 @@ def ahead(days):
 
 @contextlib.contextmanager
 def clock(day):
-    """The writes inside are made on ``day`` (from 9:00, a few seconds apart): their
+    """The writes inside are made on ``day`` (from 9:00, the clock running on): their
     timestamps, history and activity-log entries are dated then, as if the people had
-    written them on that day, so a timeline reads in order."""
+    written them on that day, so a timeline reads in order. time-machine moves the
+    standard library's clock (what ``timezone.now`` reads); nothing of Django is patched."""
     moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
-    ticks = itertools.count()
-
-    def now():
-        return moment + datetime.timedelta(seconds=next(ticks))
-
-    # Fields whose default is ``timezone.now`` itself keep it (Field._get_default caches it).
-    fields = [LogEntry._meta.get_field("time"), Notification._meta.get_field("created_at")]
-    cached = [field.__dict__.get("_get_default") for field in fields]
-    try:
-        for field in fields:
-            field.__dict__["_get_default"] = now
-        with mock.patch.object(timezone, "now", now):
-            yield
-    finally:
-        for field, default in zip(fields, cached, strict=True):
-            if default is None:
-                field.__dict__.pop("_get_default", None)
-            else:
-                field.__dict__["_get_default"] = default
+    with time_machine.travel(moment, tick=True):
+        yield
 
 
 def pks(objects):
