@@ -26,6 +26,7 @@ import time_machine
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from mentoring.emails import notifications_mark_sent
 from mentoring.forms import latest_history_id
 from mentoring.models import Notification
 
@@ -376,7 +377,7 @@ def demo_story(programme, people):
             scheme_complete(scheme2, people, at)
     # The demo people find these notifications on their page, unread; none is e-mailed
     # (they tell of the demo's past, to example.org accounts): as if sent already.
-    Notification.objects.filter(pk__gt=last, recipient__is_demo=True, emailed_at__isnull=True).update(emailed_at=timezone.now())
+    notifications_mark_sent(Notification.objects.filter(pk__gt=last, recipient__is_demo=True))
 
 
 # What an earlier demo (before issue 26) put in scheme 1: two meetings, with visit 1 ahead.
