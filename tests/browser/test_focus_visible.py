@@ -77,7 +77,9 @@ MEASURE = """() => {
   const inBar = (bar) => bar.contains(el);
   const bars = [...document.querySelectorAll("body *")].filter(node => {
     const position = getComputedStyle(node).position;
-    return (position === "sticky" || position === "fixed") && !inBar(node) && node.getBoundingClientRect().height > 0;
+    // A sticky part of the focused element itself (the name column of a table that scrolls
+    // in its own focusable box) hides nothing of it.
+    return (position === "sticky" || position === "fixed") && !inBar(node) && !el.contains(node) && node.getBoundingClientRect().height > 0;
   });
   const covered = bars.filter(bar => {
     const r = bar.getBoundingClientRect();

@@ -53,7 +53,7 @@ def test_a_facilitator_plans_the_visits_and_the_mentee_gets_its_plan_approved(pa
 
     # The facilitator plans visit 1 and builds its agenda.
     felix = log_in(page.context, "felix@facilitators.example", PASSWORD)
-    felix.get_by_role("link", name="Capaci learns from Mechelen").click()
+    felix.get_by_role("link", name="Capaci learns from Mechelen", exact=True).click()
     felix.get_by_role("link", name="Plan the visits and their agendas").click()
     felix.get_by_role("link", name="Plan Setting the scene").click()
     felix.get_by_label("First day").fill("2027-03-10")
