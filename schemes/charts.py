@@ -19,6 +19,10 @@ SERIES_STYLES = [
     ("#b35900", ""),
     ("#2e7d32", "4 2"),
     ("#6a1b9a", "4 2"),
+    ("#00695c", "1 2"),
+    ("#8b1a1a", "1 2"),
+    ("#37474f", "6 2 1 2"),
+    ("#7a5c00", "6 2 1 2"),
 ]
 LABEL_WIDTH = 230
 BAR_AREA = 400
@@ -26,6 +30,15 @@ BAR_HEIGHT = 11
 BAR_GAP = 3
 ROW_GAP = 10
 TOP = 40
+
+
+def series_style(index):
+    """(colour, dash) of the ``index``-th series: the eight above, then each colour again
+    with another dash pattern (32 series apart), so that a community of many cities keeps
+    every city on the chart (issue 26: it left out all but four, without a word)."""
+    colours = [colour for colour, _dash in SERIES_STYLES]
+    dashes = [dash for _colour, dash in SERIES_STYLES[::2]]
+    return colours[index % len(colours)], dashes[(index % len(colours) // 2 + index // len(colours)) % len(dashes)]
 
 
 @dataclass
@@ -69,7 +82,7 @@ def level_text(level):
 
 def levels_chart(key_factors, series):
     """``series``: [(name, {key factor id: level})]. Returns the drawing's parts."""
-    series = list(series)[: len(SERIES_STYLES)]
+    series = list(series)
     rows = []
     # The legend, one series a line with its whole name (issue 26: names were cut at 24
     # characters), above the scale.
@@ -82,7 +95,7 @@ def levels_chart(key_factors, series):
         bars = []
         for index, (_name, values) in enumerate(series):
             level = values.get(key_factor.pk)
-            colour, dash = SERIES_STYLES[index]
+            colour, dash = series_style(index)
             if level is None:
                 continue
             bars.append(
@@ -99,7 +112,7 @@ def levels_chart(key_factors, series):
         rows.append(Row(label=str(key_factor.number), title=key_factor.title, y=y, bars=bars, lines=lines))
         y += max(bars_height, len(lines) * LINE_HEIGHT) + ROW_GAP
     ticks = [(LABEL_WIDTH + round(BAR_AREA * level / Level.FULLY), label) for level, label in Level.choices]
-    legend = [(name, *SERIES_STYLES[index], 4 + index * LEGEND_LINE) for index, (name, _values) in enumerate(series)]
+    legend = [(name, *series_style(index), 4 + index * LEGEND_LINE) for index, (name, _values) in enumerate(series)]
     table = [(key_factor, [level_text(values.get(key_factor.pk)) for _name, values in series]) for key_factor in key_factors]
     return {
         "rows": rows,

@@ -4,6 +4,7 @@ approval or signature block, the agenda without repeated participants, the
 self-assessment report whole; and the bad uploads refused."""
 
 import io
+import re
 import shutil
 import subprocess
 
@@ -516,3 +517,36 @@ def test_the_edit_page_previews_the_stored_logo_without_a_link_and_can_remove_it
     assert "Remove the logo" in page and "Remove the emblem" not in page
     assert client.post(EDIT, edit_data(client, logo_remove="on")).status_code == 302
     assert not Programme.objects.get(pk=programme.pk).logo
+
+
+def test_where_the_cities_stand_shows_every_city_of_a_large_scheme(personas):
+    """Five cities with a round each: all five in the chart's legend and its table (the
+    chart kept four, without a word)."""
+    from django.utils import timezone
+
+    from schemes.models import KeyFactorAssessment, Organisation, SchemeParty, SelfAssessment
+
+    benchmark = personas.a.benchmark
+    kf = benchmark.key_factors.order_by("order").first()
+    cities = [personas.mentee_city, personas.mentor_city]
+    for index, name in enumerate(("Thirdham", "Fourthby", "Fifthwick")):
+        city = Organisation.objects.create(kind="city", name=name, country="BE")
+        SchemeParty.objects.create(scheme=personas.a, organisation=city, side="mentee", order=5 + index)
+        cities.append(city)
+    for city in cities:
+        assessment = SelfAssessment.objects.create(
+            scheme=personas.a, city=city, benchmark=benchmark, round=1, label="Baseline", submitted_at=timezone.now()
+        )
+        KeyFactorAssessment.objects.create(assessment=assessment, key_factor=kf, level=2)
+    page = personas.client("observer").get("/programmes/test-programme/schemes/1/self-assessment/").content.decode()
+    legend = re.findall(r'<text x="14" y="9" fill="#111">([^<]+)</text>', page)
+    for name in ("Menteeville", "Mentorburg", "Thirdham", "Fourthby", "Fifthwick"):
+        assert sum(name in entry for entry in legend) >= 1, (name, legend)
+    # Five bars for the key factor, each in its own style.
+    styles = set(
+        re.findall(
+            r'<rect x="\d+" y="\d+" width="\d+" height="\d+" fill="(#[0-9a-f]{6})"(?: fill-opacity="0.6" stroke="#000" stroke-width="0.6" stroke-dasharray="([^"]+)")?>',
+            page,
+        )
+    )
+    assert len(styles) >= 5, styles

@@ -31,7 +31,7 @@ from mentoring.pages import confirm_page, confirmed, form_page
 from mentoring.submissions import submission_save
 from mentoring.translations import show_objects_in
 
-from ..charts import SERIES_STYLES, levels_chart
+from ..charts import levels_chart
 from ..forms.assessments import LEVEL_MEANINGS, SelfAssessmentCommentForm, SelfAssessmentForm, form_pages
 from ..forms.benchmark_stages import StageFocusForm
 from ..models import KeyFactorAssessment, Scheme, SchemeKind, SchemeParty, SelfAssessment, Side
@@ -424,7 +424,9 @@ def _stage_context(choice, url):
     return {"stage": choice.stage, "stage_query": choice.query, "stage_links": choice.links(url)}
 
 
-MAX_SERIES = len(SERIES_STYLES)  # the series one chart tells apart
+# The most series one chart of baselines and latest rounds shows (two cities, or one's
+# rounds beside another's): beyond, each city's movement has its own chart.
+MAX_SERIES = 4
 
 
 def _comparison(scheme, choice):
