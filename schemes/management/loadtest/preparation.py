@@ -32,11 +32,14 @@ from schemes.models import (
     PoliticalCommitment,
     Programme,
     ProgrammeRole,
+    ResponseStatus,
     Scheme,
     SchemeRole,
+    TemplateKind,
 )
 from schemes.services.action_plans import plan_get_or_create
 from schemes.services.demo import demo_load
+from schemes.services.filling import response_reopen
 
 from .saves import EditForm
 
@@ -69,6 +72,12 @@ def prepare(users):
     scheme = Scheme.objects.select_related("programme").get(programme__slug="inclucities", number=1)
     capaci = Organisation.objects.get(kind="city", name="Capaci")
     people = _people(users, scheme, scheme.parties.get(organisation=capaci))
+    # The demo's Capaci has submitted its needs analysis (issue 26: the scheme is half way):
+    # reopened, as a coordinator does on its page, so that its officers edit its sections.
+    needs = scheme.responses.filter(organisation=capaci, template__kind=TemplateKind.NEEDS_ANALYSIS).first()
+    if needs is not None and needs.status != ResponseStatus.DRAFT:
+        coordinator = next((user for role, user, _password in people if role == COORDINATOR), people[0][1])
+        response_reopen(response=needs, actor=coordinator)
     edits = []
     for kind, (obj, url, kwargs) in _edited_objects(scheme, capaci).items():
         fields, roles = EDITED[kind]
