@@ -267,15 +267,8 @@ class GoodPracticeSerializer(serializers.ModelSerializer):
             "city",
             "title",
             "theme",
-            "where",
-            "lead_agencies",
-            "context",
-            "description",
-            "resources",
-            "results",
-            "success_factors",
-            "risks",
-            "transferability",
-            "further_information",
+            # The Annex 4 headings, as the model lists them, without the contact person
+            # (the API carries no one's personal data).
+            *(name for name in GoodPractice.ANNEX_FIELDS if name != "contact"),
             "key_factors",
         ]
