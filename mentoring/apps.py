@@ -8,7 +8,14 @@ class MentoringConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_delete
 
         from .middleware import session_renewed_at_login
+        from .notifications import forget_deleted_object, linked_models
 
         user_logged_in.connect(session_renewed_at_login, dispatch_uid="mentoring.session_renewed_at_login")
+        # The header's unread count agrees with the notifications page (mentoring.notifications).
+        for model in linked_models():
+            post_delete.connect(
+                forget_deleted_object, sender=model, dispatch_uid=f"mentoring.forget_deleted_{model._meta.label_lower}"
+            )

@@ -94,11 +94,22 @@ def test_a_scheme_the_person_left_is_not_shown(personas, commented):
 
 def test_a_deleted_objects_notification_is_not_shown(personas, commented):
     _section, comment = commented
-    comment.delete()
     mentee = personas.client("mentee")
+    assert header(mentee) == "Notifications (1 unread)"
+    comment.delete()
     assert header(mentee) == "Notifications"
     page = mentee.get("/notifications/")
     assert page.status_code == 200 and "No notifications." in page.content.decode()
+
+
+def test_an_object_deleted_with_what_holds_it_leaves_no_count_and_no_e_mail(personas, commented):
+    # The comment goes with the needs analysis it is on (a cascade, not a call of its own).
+    _section, comment = commented
+    comment.response.delete()
+    assert not Comment.objects.exists()
+    assert header(personas.client("mentee")) == "Notifications"
+    notification = Notification.objects.get(recipient=personas.users["mentee"])
+    assert notification.read_at is not None and notification.emailed_at is None
 
 
 def test_a_removed_session_is_told_without_a_link(personas):
@@ -113,7 +124,10 @@ def test_a_removed_session_is_told_without_a_link(personas):
     from schemes.services.visits import session_remove
 
     session_remove(session=session, visit=visit, actor=personas.users["facilitator"])
-    page = personas.client("mentee").get("/notifications/").content.decode()
+    mentee = personas.client("mentee")
+    # The session is gone, the news that it was removed is not: counted and shown.
+    assert header(mentee) == "Notifications (1 unread)"
+    page = mentee.get("/notifications/").content.decode()
     assert "removed the session “Recap”" in page
 
 
