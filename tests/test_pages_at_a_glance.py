@@ -247,6 +247,26 @@ def test_the_dashboard_puts_late_and_due_soon_first_in_words(personas):
     assert '<span class="state state-late">Late</span>' in response.content.decode()
 
 
+def test_what_is_late_comes_first_across_the_pages_not_only_within_one(personas, monkeypatch):
+    from schemes.views import dashboard
+
+    monkeypatch.setattr(dashboard, "ROWS_PER_PAGE", 1)
+    today = timezone.localdate()
+    # Scheme B (number 2, the second page by number) has a visit past and not held.
+    visit = personas.b.visits.order_by("order").first()
+    type(visit).objects.filter(pk=visit.pk).update(
+        start_date=today - datetime.timedelta(days=20), end_date=today - datetime.timedelta(days=19)
+    )
+    client = personas.client("coordinator")
+    first = client.get("/programmes/test-programme/dashboard/")
+    assert [row.scheme.title for row in first.context["rows"]] == ["Scheme B"]
+    # The count is the programme's, not the page's.
+    assert "1 with something late" in first.content.decode() and "late on this page" not in first.content.decode()
+    second = client.get("/programmes/test-programme/dashboard/?page=2")
+    assert [row.scheme.title for row in second.context["rows"]] == ["Scheme A"]
+    assert "1 with something late" in second.content.decode()
+
+
 def test_the_menu_folds_on_a_phone_and_the_agenda_becomes_cards(personas):
     client = personas.client("facilitator")
     page = client.get("/").content.decode()

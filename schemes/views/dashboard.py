@@ -23,9 +23,9 @@ DUE_SOON_DAYS = 14
 
 
 def at_a_glance(rows):
-    """The rows of a page, what needs attention first: something late, then something due
-    within ``DUE_SOON_DAYS``, then the rest, each group in the schemes' order. Each row
-    gets ``due_soon``."""
+    """The rows, what needs attention first: something late, then something due within
+    ``DUE_SOON_DAYS``, then the rest, each group in the schemes' order. Each row gets
+    ``due_soon``."""
     soon = timezone.localdate() + datetime.timedelta(days=DUE_SOON_DAYS)
     for row in rows:
         row.due_soon = bool(row.next_date and row.next_date <= soon)
@@ -43,9 +43,14 @@ def _schemes(request, programme):
 @programme_view("dashboard")
 def programme_dashboard(request, programme, access):
     filterset = _schemes(request, programme)
-    page_obj = paginate(request, filterset.qs, per_page=ROWS_PER_PAGE)
-    progress = progress_for(page_obj.object_list)
-    rows = at_a_glance([progress[scheme.pk] for scheme in page_obj.object_list])
+    # Every scheme's progress (a fixed number of queries, whatever their number), so that
+    # what is late or due soon comes first across the pages, not only within one; the
+    # counts above the table are the programme's.
+    schemes = list(filterset.qs)
+    progress = progress_for(schemes)
+    everything = at_a_glance([progress[scheme.pk] for scheme in schemes])
+    page_obj = paginate(request, everything, per_page=ROWS_PER_PAGE)
+    rows = page_obj.object_list
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -61,11 +66,11 @@ def programme_dashboard(request, programme, access):
             # One column per step, the closing steps in one ("Closing"); the exports
             # below have every step.
             "step_labels": COLUMN_LABELS,
-            "late_count": sum(1 for row in rows if row.late),
-            "soon_count": sum(1 for row in rows if row.due_soon and not row.late),
+            "late_count": sum(1 for row in everything if row.late),
+            "soon_count": sum(1 for row in everything if row.due_soon and not row.late),
             "due_soon_days": DUE_SOON_DAYS,
             # Counted on the steps each scheme takes in (its focus: schemes/focus.py).
-            "done_count": sum(1 for row in rows if row.done),
+            "done_count": sum(1 for row in everything if row.done),
             "query": query.urlencode(),
         },
     )
