@@ -93,8 +93,16 @@ def test_your_part_is_done_waiting_for_the_others(personas, needs):
 def test_the_self_assessment_shows_its_progress_and_what_each_level_means(personas):
     url = f"/programmes/test-programme/schemes/1/self-assessment/{personas.mentee_city.pk}/"
     page = personas.client("mentee").get(url).content.decode()
-    assert "What the levels mean" in page
-    assert "Largely in place</dt>" in page and "Most of it works and lasts; a few gaps remain." in page
+    # Beside each level of every key factor's scale, inside the level's label.
+    labels = re.findall(r'<label for="(id_level_\d+_\d)" class="form-check-label">\s*(.*?)\s*</label>', page, re.S)
+    key_factors = len(set(re.findall(r'id="kf-(\d+)"', page)))
+    assert key_factors > 1
+    largely = [text for _for, text in labels if text.startswith("Largely in place")]
+    assert (
+        largely
+        == ['Largely in place <span class="level-meaning">Most of it works and lasts; a few gaps remain.</span>'] * key_factors
+    )
+    assert sum("level-meaning" in text for _for, text in labels) == 5 * key_factors
     assert re.search(r"0 of \d+ key factors assessed", page)
 
 

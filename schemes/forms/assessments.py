@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.forms import TextLimitMixin
@@ -17,8 +18,8 @@ from mentoring.submissions import SubmitOnceMixin
 
 from ..models import Level, SelfAssessmentComment
 
-# Pages at a glance (issue 26): what each level of the scale means, shown beside the scale
-# on the self-assessment page.
+# Pages at a glance (issue 26): what each level of the scale means, shown beside each
+# level of every key factor's scale (``level_choices``).
 LEVEL_MEANINGS = [
     (Level.NOT_IN_PLACE, _("Nothing of it exists in the city yet.")),
     (Level.FIRST_STEPS, _("It is on the agenda: first ideas or pilots, nothing lasting yet.")),
@@ -26,6 +27,17 @@ LEVEL_MEANINGS = [
     (Level.LARGELY, _("Most of it works and lasts; a few gaps remain.")),
     (Level.FULLY, _("It works city-wide, lasts and is reviewed.")),
 ]
+
+
+def level_choices():
+    """The scale's choices, each level's label with its meaning under it (in the label, so
+    a screen reader reads both when the level is chosen); the texts are the site's own,
+    escaped by ``format_html``."""
+    return [("", _("Not assessed yet"))] + [
+        (level.value, format_html('{} <span class="level-meaning">{}</span>', level.label, meaning))
+        for level, meaning in LEVEL_MEANINGS
+    ]
+
 
 FIELD_NAME = re.compile(r"^(level|evidence|focus|note)_(\d+)$")
 # A key factor has three fields (level, evidence, focus), a context factor one (its note).
@@ -78,7 +90,7 @@ class SelfAssessmentForm(TextLimitMixin, forms.Form):
             row = rows.get(key_factor.pk)
             fields[f"level_{key_factor.pk}"] = forms.TypedChoiceField(
                 label=_("Level"),
-                choices=[("", _("Not assessed yet"))] + list(Level.choices),
+                choices=level_choices(),
                 coerce=int,
                 empty_value=None,
                 required=False,

@@ -32,7 +32,7 @@ from mentoring.submissions import submission_save
 from mentoring.translations import show_objects_in
 
 from ..charts import levels_chart
-from ..forms.assessments import LEVEL_MEANINGS, SelfAssessmentCommentForm, SelfAssessmentForm, form_pages
+from ..forms.assessments import SelfAssessmentCommentForm, SelfAssessmentForm, form_pages
 from ..forms.benchmark_stages import StageFocusForm
 from ..models import KeyFactorAssessment, Scheme, SchemeKind, SchemeParty, SelfAssessment, Side
 from ..services.attachments import annexes, form_context, with_attachments
@@ -286,7 +286,6 @@ def self_assessment(request, scheme, access, organisation, page=1):
             # Pages at a glance (issue 26): the round's progress and what each level means.
             "levels_done": sum(item.done for item in nav if item.levels),
             "levels_total": sum(item.total for item in nav if item.levels),
-            "level_meanings": LEVEL_MEANINGS,
             "previous": nav[page - 2] if page > 1 else None,
             "next": nav[page] if page < len(nav) else None,
             "answered": [(kf, rows.get(kf.pk)) for kf in here.key_factors],
