@@ -256,3 +256,12 @@ def test_the_agenda_reads_the_contacts_in_one_query_whatever_the_days(personas, 
             response = facilitator.get(url)
             assert response.status_code == 200
     assert "Officer 9" in " ".join(pdf_text(facilitator.get(f"{VISITS}1/agenda.pdf")).split())
+
+
+def test_the_contacts_a_person_saved_are_in_their_data_download(personas, two_days):
+    from mentoring.data_exports import writings
+
+    post_edit(personas.client("facilitator"), **{"day_contact_2027-03-09": CITY_HALL})
+    saved = writings(personas.users["facilitator"])["visit_day_contacts_versions_you_saved"]
+    assert [(row["contact"], row["change"]) for row in saved] == [(CITY_HALL, "created")]
+    assert writings(personas.users["mentee"])["visit_day_contacts_versions_you_saved"] == []
