@@ -113,6 +113,7 @@ HISTORY_WRITINGS = [
     ("meetings", "schemes.Meeting"),
     ("visits", "schemes.Visit"),
     ("agenda_items", "schemes.AgendaItem"),
+    ("visit_day_contacts", "schemes.VisitDay"),
     ("needs", "schemes.Need"),
     ("political_commitments", "schemes.PoliticalCommitment"),
 ]

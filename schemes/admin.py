@@ -141,11 +141,22 @@ class AgendaItemInline(admin.TabularInline):
     exclude = ["participants", "support_group_members"]
 
 
+class VisitDayInline(admin.TabularInline):
+    model = models.VisitDay
+    extra = 0
+
+
 @admin.register(models.Visit)
 class VisitAdmin(SimpleHistoryAdmin):
     list_display = ["scheme", "order", "title", "host", "mode", "start_date", "status"]
     list_filter = ["status", "mode"]
-    inlines = [AgendaItemInline]
+    inlines = [VisitDayInline, AgendaItemInline]
+
+
+@admin.register(models.VisitDay)
+class VisitDayAdmin(SimpleHistoryAdmin):
+    list_display = ["visit", "day", "contact"]
+    list_select_related = ["visit__scheme"]
 
 
 @admin.register(models.Meeting)

@@ -112,7 +112,9 @@ def documents_by_step(scheme):
             yield STEP_PLAN, plan_document(scheme, city_plan, peer)
     # Each visit's report too, once it has an item (read with the visits: one query).
     reported = Exists(VisitReportItem.objects.filter(visit=OuterRef("pk")))
-    for visit in scheme.visits.select_related("host").annotate(reported=reported).order_by("order"):
+    for visit in (
+        scheme.visits.select_related("host").prefetch_related("visit_days").annotate(reported=reported).order_by("order")
+    ):
         yield STEP_VISITS, agenda_document(scheme, visit)
         if visit.reported:
             yield STEP_VISITS, report_document(scheme, visit)

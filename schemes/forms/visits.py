@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, TextLimitMixin
+from mentoring.forms import ConcurrentEditMixin, DateInput, PlainTextMixin, TextLimitMixin, validate_plain_text
 from mentoring.submissions import SubmitOnceMixin
 from mentoring.templatetags.dates import day_heading
 
@@ -25,6 +25,7 @@ from ..models import (
     OrganisationKind,
     SessionType,
     Visit,
+    VisitDay,
     VisitKind,
 )
 from ..services.schemes import kind_for_host_side
@@ -113,6 +114,38 @@ class VisitForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.Mode
         if not self.instance.pk:
             self.fields["kind"].choices = [("", _("From the host city")), *VisitKind.choices]
             self.initial.setdefault("kind", "")
+        self._add_day_contacts()
+
+    # One "Contact on <day>" field per day of the visit's saved dates (issue 26), right
+    # after the visit's own contact; a new visit, or one without dates, has none.
+    DAY_CONTACT_PREFIX = "day_contact_"
+
+    def _add_day_contacts(self):
+        self.day_fields = {}  # field name -> day
+        if not (self.instance.pk and self.instance.days):
+            return
+        saved = {row.day: row.contact for row in self.instance.visit_days.all()}
+        names = list(self.fields)
+        for day in self.instance.days:
+            name = f"{self.DAY_CONTACT_PREFIX}{day.isoformat()}"
+            self.fields[name] = forms.CharField(
+                label=_("Contact on %(day)s") % {"day": day_heading(day)},
+                max_length=VisitDay._meta.get_field("contact").max_length,
+                required=False,
+                initial=saved.get(day, ""),
+                help_text=_("Empty: the contact on the day above."),
+                validators=[validate_plain_text],
+            )
+            self.day_fields[name] = day
+        at = names.index("contact") + 1
+        self.order_fields(names[:at] + list(self.day_fields) + names[at:])
+
+    def day_contacts(self):
+        """{day: contact} as typed, for the days the form showed (the visit's saved days)."""
+        return {day: self.cleaned_data.get(name, "").strip() for name, day in self.day_fields.items()}
+
+    def day_contacts_changed(self):
+        return any(name in self.changed_data for name in self.day_fields)
 
     def clean(self):
         cleaned = super().clean()
@@ -169,6 +202,12 @@ class VisitForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.Mode
             if not TYPICAL_DAYS[0] <= days <= TYPICAL_DAYS[1]:
                 result.append(
                     _("This visit lasts %(days)s days; visits usually last two or three (one to five).") % {"days": days}
+                )
+        kept = set(self.instance.days)
+        for name, day in self.day_fields.items():
+            if day not in kept and (self.cleaned_data.get(name) or self.fields[name].initial):
+                result.append(
+                    _("The contact of %(day)s is removed: that day is no longer part of the visit.") % {"day": day_heading(day)}
                 )
         return result
 

@@ -76,6 +76,6 @@ from .reminders import Reminder
 from .self_assessments import ContextFactorNote, KeyFactorAssessment, Level, SelfAssessment, SelfAssessmentComment
 from .support_groups import MAX_MEMBERS, LocalSupportGroup, LocalSupportGroupMember, StakeholderType
 from .visit_reports import MAX_REPORT_TEXT, ReportItemKind, VisitReportItem
-from .visits import AgendaItem, MeetingMode, SessionType, Visit, VisitKind, VisitStatus
+from .visits import AgendaItem, MeetingMode, SessionType, Visit, VisitDay, VisitKind, VisitStatus
 
 __all__ = [name for name in dir() if not name.startswith("_")]

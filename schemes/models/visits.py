@@ -53,7 +53,8 @@ class Visit(models.Model):
     start_date = models.DateField(_("first day"), null=True, blank=True)
     end_date = models.DateField(_("last day"), null=True, blank=True)
     location = models.CharField(_("location"), max_length=300, blank=True)
-    # Printed on every day of the agenda (issue 26): whom the visitors call on the day.
+    # Printed under every day of the agenda that has no contact of its own (issue 26,
+    # VisitDay): whom the visitors call on the day.
     contact = models.CharField(
         _("contact on the day"),
         max_length=300,
@@ -109,6 +110,32 @@ class Visit(models.Model):
         if not (self.start_date and self.end_date):
             return []
         return [self.start_date + datetime.timedelta(days=n) for n in range((self.end_date - self.start_date).days + 1)]
+
+
+class VisitDay(models.Model):
+    """A day of a visit with its own contact (issue 26): a visit of several days often has
+    a different host officer each day (day 1 the city hall, day 2 a partner NGO). A day
+    without a row, or with an empty contact, prints the visit's ``contact``."""
+
+    visit = models.ForeignKey(Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="visit_days")
+    day = models.DateField(_("day"))
+    contact = models.CharField(
+        _("contact on the day"),
+        max_length=300,
+        blank=True,
+        help_text=_("Whom the visitors call on this day, with a phone number. Empty: the visit's contact on the day."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("contact of a day of a visit")
+        verbose_name_plural = _("contacts of the days of visits")
+        ordering = ["visit_id", "day"]
+        constraints = [models.UniqueConstraint(fields=["visit", "day"], name="unique_day_per_visit")]
+
+    def __str__(self):
+        return f"{date_format(self.day, 'DATE_FORMAT')}: {self.contact}"
 
 
 class SessionType(models.TextChoices):

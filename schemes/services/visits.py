@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
-from mentoring.activity import log_action
+from mentoring.activity import changed_fields, log_action
 
 from ..models import SchemeKind, SchemePhase, Visit, VisitStatus
 from .attachments import attachments_with
@@ -58,8 +58,65 @@ PREPARATION_LEAD = datetime.timedelta(weeks=6)
 
 @transaction.atomic
 def visit_save(*, form, actor):
-    """Save the visit's plan."""
-    return form_save_with_history(form, actor=actor, action="visit.changed", scheme=form.instance.scheme)
+    """Save the visit's plan with the contact of each of its days (issue 26), in one
+    entry of the activity log. The form's version check (``ConcurrentEditMixin``) locks
+    the visit's row first, and the day contacts are edited only on this form, so someone
+    else's save of either refuses the form. When the dates change, the contacts of the
+    days still inside them are kept and the others removed (they stay in the history)."""
+    typed = form.day_contacts()
+    fields = [name for name in changed_fields(form) if name not in form.day_fields]
+    reason = _("Contacts of the days changed") if form.day_contacts_changed() else ""
+    visit = form_save_with_history(form, actor=actor, action=None, reason=reason)
+    days = set(visit.days)
+    changed = day_contacts_write(visit, {day: text for day, text in typed.items() if day in days})
+    if changed:
+        fields.append("day_contacts")
+    log_action(
+        actor=actor,
+        action="visit.changed",
+        obj=visit,
+        scheme=visit.scheme,
+        data={"fields": fields, **({"days": [day.isoformat() for day in changed]} if changed else {})},
+    )
+    return visit
+
+
+def day_contacts_write(visit, contacts):
+    """Write ``contacts`` ({day: contact}, an empty contact clears the day's) for
+    ``visit``, each change saved with a history reason; remove the contacts of days no
+    longer part of the visit. A day outside the visit's dates is refused (ValueError,
+    nothing written). Runs inside the caller's transaction, the visit's row locked.
+    Returns the days whose contact changed, in order."""
+    from ..models import VisitDay
+
+    days = set(visit.days)
+    outside = sorted(day for day in contacts if day not in days)
+    if outside:
+        raise ValueError(f"{outside[0].isoformat()} is not a day of the visit")
+    rows = {row.day: row for row in VisitDay.objects.select_for_update().filter(visit=visit)}
+    changed = []
+    for day, row in rows.items():
+        if day not in days:
+            row._change_reason = _("No longer a day of the visit")
+            row.delete()
+            changed.append(day)
+    for day, contact in contacts.items():
+        row = rows.get(day)
+        if (row.contact if row is not None else "") == contact:
+            continue
+        row = row or VisitDay(visit=visit, day=day)
+        row.contact = contact
+        row._change_reason = _("Contact of the day changed") if contact else _("Contact of the day cleared")
+        row.save()
+        changed.append(day)
+    return sorted(changed)
+
+
+def day_contacts_of(visit):
+    """{day: the contact printed under it}: the day's own contact, else the visit's (empty:
+    none). Reads ``visit.visit_days.all()`` (no query when prefetched)."""
+    own = {row.day: row.contact for row in visit.visit_days.all() if row.contact}
+    return {day: own.get(day) or visit.contact for day in visit.days}
 
 
 @transaction.atomic
@@ -280,17 +337,19 @@ def duration_text(delta):
 
 
 def agenda_days(visit, sessions):
-    """[(day, sessions, total time as text)] for each day of the visit (and any day a
-    session has outside them), in order."""
+    """[(day, sessions, total time as text, contact on the day)] for each day of the visit
+    (and any day a session has outside them), in order. The contact is the day's own,
+    else the visit's, else empty (``day_contacts_of``)."""
     by_day = defaultdict(list)
     for session in sessions:
         by_day[session.day].append(session)
     days = sorted(set(visit.days) | set(by_day))
+    contacts = day_contacts_of(visit)
     result = []
     for day in days:
         items = sorted(by_day.get(day, []), key=lambda s: s.start_time)
         total = sum((_at(day, s.end_time) - _at(day, s.start_time) for s in items), datetime.timedelta())
-        result.append((day, items, duration_text(total)))
+        result.append((day, items, duration_text(total), contacts.get(day, visit.contact)))
     return result
 
 

@@ -125,7 +125,7 @@ def visit_create(request, scheme, access):
 @require_safe
 @scheme_view("view", "visit")
 def visit_detail(request, scheme, access, visit):
-    visit = get_object_or_404(with_files_flag(scheme.visits.select_related("host")), order=visit)
+    visit = get_object_or_404(with_files_flag(scheme.visits.select_related("host").prefetch_related("visit_days")), order=visit)
     sessions = list(with_files_flag(_sessions(visit)))
     with_attachments([visit, *sessions])  # one query for the visit's and its sessions' files, if any
     return render(
@@ -383,12 +383,12 @@ def _people_text(session):
 
 
 def _days_with_people(days):
-    """Each day (day, sessions, total, its people, whether the people column is needed)
+    """Each day (day, sessions, total, its contact, its people, whether the people column is needed)
     with its participants said once (issue 26): when every session of the day
     has the same people, they are named under the day's heading and the column goes;
     otherwise a session with the same people as the one before reads "As above"."""
     result = []
-    for day, sessions, total in days:
+    for day, sessions, total, contact in days:
         previous = None
         for session in sessions:
             session.people_text = _people_text(session)
@@ -397,7 +397,7 @@ def _days_with_people(days):
         texts = {session.people_text for session in sessions}
         day_people = texts.pop() if len(sessions) > 1 and len(texts) == 1 else ""
         # The column only for a day whose sessions have different people.
-        result.append((day, sessions, total, day_people, not day_people and any(s.people_text for s in sessions)))
+        result.append((day, sessions, total, contact, day_people, not day_people and any(s.people_text for s in sessions)))
     return result
 
 
@@ -430,7 +430,8 @@ def agenda_document(scheme, visit):
 @require_safe
 @scheme_view("export", "visit")
 def agenda_pdf(request, scheme, access, visit):
-    return pdf_response(request, agenda_document(scheme, _visit(scheme, visit)))
+    visit = get_object_or_404(scheme.visits.select_related("host").prefetch_related("visit_days"), order=visit)
+    return pdf_response(request, agenda_document(scheme, visit))
 
 
 def _ics_response(content, filename):
