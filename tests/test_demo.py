@@ -27,6 +27,7 @@ from schemes.models import (
 )
 from schemes.services.demo import demo_email
 from schemes.services.progress import DONE, STARTED, TODO, progress_for, progress_queryset
+from schemes.services.visits import agenda_days
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +81,9 @@ def test_scheme_1_is_mid_way_scheme_2_complete_the_others_at_the_start(demo):
     visit1, visit2 = scheme1.visits.get(order=1), scheme1.visits.get(order=2)
     assert visit1.status == VisitStatus.HELD and visit1.end_date < visit2.start_date
     assert visit1.agenda_items.exists() and visit1.report_items.count() == 3 and visit1.outcomes
+    # Whom the visitors call: the visit's contact on its first day, a day's own on the second.
+    days = {day: contact for day, _sessions, _total, contact in agenda_days(visit1, visit1.agenda_items.all())}
+    assert list(days.values()) == [visit1.contact, "Salvatore Greco, parish youth centre, +39 091 555 0177"]
     assert scheme1.focus_agreed_by_mentee and scheme1.focus_agreed_by_mentor
     assert list(scheme1.action_plan.versions.values_list("label", flat=True)) == [
         "Draft after visit 1",

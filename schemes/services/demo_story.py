@@ -239,12 +239,15 @@ def commitment(scheme, person, data):
         form_save_with_history(form, actor=person, action="commitment.added", scheme=scheme, reason="Recorded")
 
 
-def schedule(scheme, person, dates):
-    """Dates of the visits (``dates``: {order: (first day, last day, location)})."""
+def schedule(scheme, person, dates, contacts=None):
+    """Dates of the visits (``dates``: {order: (first day, last day, location)}) and
+    whom to call (``contacts``: {order: (the visit's contact, {day: that day's contact})}:
+    a day's own contact is given once the visit has its dates, as on the visit's form)."""
     for visit in scheme.visits.order_by("order"):
         if visit.order not in dates:
             continue
         first, last, location = dates[visit.order]
+        contact, days = (contacts or {}).get(visit.order, ("", {}))
         data = {
             "title": visit.title,
             "host": visit.host_id,
@@ -255,12 +258,18 @@ def schedule(scheme, person, dates):
             "end_date": last,
             "time_zone": visit.time_zone,
             "location": location,
+            "contact": contact,
             "aim": visit.aim,
             "expected_outcome": visit.expected_outcome,
             "clarifying_questions": visit.clarifying_questions,
         }
         with acting(person):
             visit_save(form=bound(VisitForm, data, instance=visit, scheme=scheme), actor=person)
+        if days:
+            visit.refresh_from_db()
+            data.update({f"{VisitForm.DAY_CONTACT_PREFIX}{day.isoformat()}": text for day, text in days.items()})
+            with acting(person):
+                visit_save(form=bound(VisitForm, data, instance=visit, scheme=scheme), actor=person)
 
 
 def agenda(visit, person):
@@ -599,6 +608,13 @@ def scheme_in_flight(scheme, people, at):
             1: (ago(40), ago(39), "Town hall of Capaci, Sala consiliare"),
             2: (ahead(45), ahead(47), "Mechelen city hall"),
             3: (ahead(150), ahead(151), "Town hall of Capaci"),
+        },
+        contacts={
+            1: (
+                "Giulia Ferrante, social services, Capaci town hall, +39 091 555 0142",
+                {ago(39): "Salvatore Greco, parish youth centre, +39 091 555 0177"},
+            ),
+            2: ("Integration service, Mechelen city hall, +32 15 555 0100", {}),
         },
     )
     visit1, visit2 = scheme.visits.get(order=1), scheme.visits.get(order=2)
