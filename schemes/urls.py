@@ -88,6 +88,7 @@ action_plan_urls = [
     path("actions/<int:pk>/delete/", action_plans.action_delete_view, name="action_delete"),
     path("actions/<int:pk>/updates/new/", action_plans.update_create, name="action_update_create"),
     path("actions/<int:pk>/comments/new/", action_plans.action_comment, name="action_comment"),
+    path("versions/", action_plans.versions_page, name="action_plan_versions"),
     path("versions/freeze/", action_plans.version_freeze_view, name="action_plan_freeze"),
     path("versions/<int:version>/", action_plans.version_detail, name="action_plan_version"),
     path("compare/", action_plans.version_compare, name="action_plan_compare"),
@@ -101,6 +102,7 @@ action_plan_urls = [
     # consultation of departments and partners on the draft.
     path("needs/take/", action_plans.need_take_view, name="plan_need_take"),
     path("needs/<int:pk>/update/", action_plans.need_refresh_view, name="plan_need_refresh"),
+    path("consultations/", action_plans.consultations_page, name="plan_consultations"),
     path("consultations/new/", action_plans.consultation_create, name="plan_consultation_create"),
     path("consultations/<int:pk>/", action_plans.consultation_edit, name="plan_consultation_edit"),
     path("consultations/<int:pk>/delete/", action_plans.consultation_delete, name="plan_consultation_delete"),

@@ -104,9 +104,16 @@ def test_versions_are_frozen_after_visits_and_compared_field_by_field(personas, 
     assert (
         facilitator.post(PLAN + "versions/freeze/", {"label": "Draft after visit 1", "visit": str(visit1.pk)}).status_code == 302
     )
-    # The same label again is refused; nothing frozen.
-    response = facilitator.post(PLAN + "versions/freeze/", {"label": "draft after visit 1"}, follow=True)
-    assert "already called" in response.content.decode() and plan.versions.count() == 1
+    # The same label again is refused on the versions page, with what was typed kept and
+    # the error linked from the summary; nothing frozen.
+    response = facilitator.post(PLAN + "versions/freeze/", {"label": "draft after visit 1", "visit": str(visit1.pk)})
+    page = response.content.decode()
+    assert response.status_code == 200 and "already called" in page and plan.versions.count() == 1
+    assert 'class="alert alert-danger error-summary"' in page and 'href="#id_label"' in page
+    assert 'value="draft after visit 1"' in page and f'<option value="{visit1.pk}" selected>' in page
+    # An empty label: the same.
+    response = facilitator.post(PLAN + "versions/freeze/", {"label": ""})
+    assert response.status_code == 200 and 'href="#id_label"' in response.content.decode() and plan.versions.count() == 1
 
     mentee = personas.client("mentee")
     desk = plan.actions.get(action="Open a one-stop welcome desk")

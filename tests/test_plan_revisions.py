@@ -83,8 +83,11 @@ def test_an_approved_plan_is_revised_compared_and_approved_again(personas, draft
     assert plan.approved_version == approved[1]
     assert LogEntry.objects.filter(action="action_plan.revision_approved").exists()
     page = mentee.get(PLAN).content.decode()
-    assert approved[0].label in page and approved[1].label in page and "Start revision 3" in page
-    assert "Revision 2 in progress" not in page
+    # The plan page names the version in force; the versions page has both, with their decisions.
+    assert approved[1].label in page and "All 2 approved versions, on the versions page" in page
+    assert "Start revision 3" in page and "Revision 2 in progress" not in page
+    versions = mentee.get(PLAN + "versions/").content.decode()
+    assert approved[0].label in versions and "Council 2027/14" in versions and "Council 2028/3" in versions
 
     # The first approved version still reads and prints as it was approved.
     first_page = mentee.get(f"{PLAN}versions/{approved[0].number}/").content.decode()
@@ -174,7 +177,8 @@ def test_the_plan_page_reads_any_number_of_approved_versions_in_the_same_queries
     assert plan_of(personas).versions.filter(approved_at__isnull=False).count() == 5
     with django_assert_max_num_queries(len(one.captured_queries)):
         page = mentee.get(PLAN).content.decode()
-    assert page.count("Approved version ") >= 5 and "Revision 6 in progress" in page
+    assert "All 5 approved versions, on the versions page" in page and "Revision 6 in progress" in page
+    assert mentee.get(PLAN + "versions/").content.decode().count("Approved version ") >= 5
 
 
 @on_postgresql[0]

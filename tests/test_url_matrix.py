@@ -566,6 +566,7 @@ TABLE.update(
         # the plan). Consultations: an empty form is the form again, with its errors.
         "schemes:plan_need_take": row("scheme", POST_ONLY, action(PLAN_DRAFTERS, done=400)),
         "schemes:plan_need_refresh": row("scheme_child", POST_ONLY, action(PLAN_DRAFTERS)),
+        "schemes:plan_consultations": row("scheme", page(IN_PROGRAMME), GET_ONLY),
         "schemes:plan_consultation_create": row("scheme", page(PLAN_DRAFTERS), action(PLAN_DRAFTERS, done=200)),
         "schemes:plan_consultation_edit": row("scheme_child", page(PLAN_DRAFTERS), action(PLAN_DRAFTERS, done=200)),
         "schemes:plan_consultation_delete": row("scheme_child", POST_ONLY, action(PLAN_DRAFTERS, done=ASKS)),
@@ -573,7 +574,9 @@ TABLE.update(
         "schemes:plan_consultation_restore": row("scheme_child", POST_ONLY, action(PLAN_DRAFTERS)),
         "schemes:action_update_create": row("scheme_child", POST_ONLY, action(PLAN_EDITORS, done=200)),
         "schemes:action_comment": row("scheme_child", POST_ONLY, action({"mentor", "facilitator", "coordinator"}, done=200)),
-        "schemes:action_plan_freeze": row("scheme", POST_ONLY, action(PLAN_EDITORS)),
+        # The versions page; a refused freeze (the matrix posts nothing) is that page again.
+        "schemes:action_plan_versions": row("scheme", page(IN_PROGRAMME), GET_ONLY),
+        "schemes:action_plan_freeze": row("scheme", POST_ONLY, action(PLAN_EDITORS, done=200)),
         "schemes:action_plan_version": row("scheme_child", page(IN_PROGRAMME), GET_ONLY),
         "schemes:action_plan_compare": row("scheme", page(IN_PROGRAMME), GET_ONLY),
         "schemes:action_plan_submit": row("scheme", POST_ONLY, action({"mentee"}, done=ASKS)),

@@ -10,7 +10,8 @@ writes after approval.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Count, Max, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -70,15 +71,41 @@ def plan_title(scheme, city=None):
     return f"{scheme.title} · {city.name}"[:300] if city is not None else scheme.title
 
 
-def plan_for(scheme, city=None):
+def _summary_annotations():
+    """What the plan page says of the plan's frozen versions and consultations (how many,
+    the latest), read with the plan's row: each has its own page."""
+    versions = ActionPlanVersion.objects.filter(plan=OuterRef("pk")).order_by("-number")
+    consultations = PlanConsultation.objects.filter(plan=OuterRef("pk")).order_by("-date", "-id")
+
+    def count(queryset):
+        return Coalesce(Subquery(queryset.order_by().values("plan").annotate(n=Count("pk")).values("n")), 0)
+
+    return {
+        "version_count": count(versions),
+        "approved_version_count": count(versions.filter(approved_at__isnull=False)),
+        "latest_version_number": Subquery(versions.values("number")[:1]),
+        "latest_version_label": Subquery(versions.values("label")[:1]),
+        "latest_version_at": Subquery(versions.values("created_at")[:1]),
+        "consultation_count": count(consultations),
+        "latest_consulted": Subquery(consultations.values("consulted")[:1]),
+        "latest_consulted_on": Subquery(consultations.values("date")[:1]),
+    }
+
+
+def plan_for(scheme, city=None, *, summary=False):
     """The action plan to read: the scheme's shared plan, or in a community of practice
     the plan of the peer city ``city`` (an ``Organisation``); its row, or an unsaved empty
     plan (titled after the scheme) while it has none. Reading never writes (an observer
     opening the page used to create the plan and a history row in their name): the row
-    is created by the plan's first change, in ``_editable``."""
-    plan = ActionPlan.objects.filter(scheme=scheme, organisation=city).first() or ActionPlan(
-        scheme=scheme, organisation=city, title=plan_title(scheme, city)
-    )
+    is created by the plan's first change, in ``_editable``. ``summary``: with how many
+    versions and consultations it has, and the latest of each (``_summary_annotations``)."""
+    plans = ActionPlan.objects.filter(scheme=scheme, organisation=city)
+    if summary:
+        # The approved version in force comes with the row (its label and number).
+        plans = plans.select_related("approved_version").annotate(**_summary_annotations())
+    plan = plans.first() or ActionPlan(scheme=scheme, organisation=city, title=plan_title(scheme, city))
+    if summary and plan.pk is None:
+        plan.version_count = plan.approved_version_count = plan.consultation_count = 0
     plan.scheme = scheme
     if city is not None:
         plan.organisation = city

@@ -201,6 +201,13 @@ def _may_own(access, action, mentees, peer):
     return _mentee_city_may(access, action, mentees)
 
 
+def _may_freeze(access, plan, peer):
+    """An approved plan is frozen already (its approved version); a revision reopens freezing."""
+    if plan.status == ActionPlanStatus.APPROVED:
+        return False
+    return may_on_city_plan(access, "edit", peer) if peer else access.can_edit_action_plan_version
+
+
 def _community_plans(request, scheme, access):
     """A community of practice's plan page: each peer city's plan, with its status."""
     return render(
@@ -215,7 +222,7 @@ def _community_plans(request, scheme, access):
 def plan_detail(request, scheme, access, peer=None):
     if peer is None and scheme.kind == SchemeKind.COMMUNITY:
         return _community_plans(request, scheme, access)
-    plan = plan_for(scheme, _city(peer))
+    plan = plan_for(scheme, _city(peer), summary=True)
     # Comments on the actions: the mentor side on a mentoring plan once approved; the
     # other peers on a community city's plan, draft or approved.
     may_comment = access.can("comment", "community_plan") if peer else access.can_comment_implementation_update
@@ -231,8 +238,13 @@ def plan_detail(request, scheme, access, peer=None):
     needs = list(needs_with_sources(plan))
     for need in needs:
         need.analysis_now = analysis_changed(need)
-    factors, untraced_needs = untraced(plan, actions, needs)
     mentees, mentors = _sides(scheme, peer)
+    may_draft = _may_draft(access, mentees, mentors, peer)
+    editable = plan.status == ActionPlanStatus.DRAFT
+    # What no action addresses yet: a help to those drafting the plan.
+    factors, untraced_needs = untraced(plan, actions, needs) if editable and may_draft else ([], [])
+    # The comment forms: a peer's on a community city's plan, else once the plan is approved.
+    comment_forms = may_comment and (peer is not None or plan.status == ActionPlanStatus.APPROVED or plan.approved_version_id)
     return render(
         request,
         "action_plans/detail.html",
@@ -245,8 +257,7 @@ def plan_detail(request, scheme, access, peer=None):
             untraced_factors=factors,
             untraced_needs=untraced_needs,
             needs=needs,
-            consultations=consultations_of(plan),
-            may_draft=_may_draft(access, mentees, mentors, peer),
+            may_draft=may_draft,
             need_refresh_question={
                 "title": _("Update the need from the needs analysis?"),
                 "consequences": [
@@ -255,24 +266,20 @@ def plan_detail(request, scheme, access, peer=None):
                 ],
                 "confirm_label": _("Update"),
             },
-            versions=versions_of(plan).select_related("visit", "created_by"),
             mentees=mentees,
             mentors=mentors,
             progress=progress_summary(actions, today),
-            editable=plan.status == ActionPlanStatus.DRAFT,
+            editable=editable,
             approved=plan.status == ActionPlanStatus.APPROVED,
-            freeze_form=FreezeForm(plan=plan),
             approval_form=ApprovalForm(),
             **form_context(),
             page_title=_("Action plan"),
-            mention_people=([person.display_name for person in mention_people(scheme)] if may_comment and actions else []),
+            mention_people=([person.display_name for person in mention_people(scheme)] if comment_forms and actions else []),
             may_submit=_may_own(access, "submit", mentees, peer),
             may_approve=_may_own(access, "approve", mentees, peer),
             may_comment=may_comment,
             may_record=may_on_city_plan(access, "edit", peer) if peer else access.can_edit_implementation_update,
-            # An approved plan is frozen already (its approved version); a revision reopens freezing.
-            may_freeze=plan.status != ActionPlanStatus.APPROVED
-            and (may_on_city_plan(access, "edit", peer) if peer else access.can_edit_action_plan_version),
+            may_freeze=_may_freeze(access, plan, peer),
             may_reopen=access.can("reopen", "community_plan" if peer else "action_plan"),
             may_revise=may_on_city_plan(access, "revise", peer) if peer else access.can_revise_action_plan,
             may_attach=may_on_city_plan(access, "edit", peer) if peer else access.can_edit_action_plan,
@@ -481,10 +488,40 @@ def action_delete_view(request, scheme, access, pk, peer=None):
     return redirect(_url(scheme, peer=peer))
 
 
+def _versions_page(request, scheme, access, peer, plan, form):
+    """The plan's frozen versions, the way to compare them, and (to whom may freeze one)
+    the form that freezes the plan as it is now."""
+    return render(
+        request,
+        "action_plans/versions.html",
+        _context(
+            scheme,
+            peer,
+            plan=plan,
+            versions=versions_of(plan).select_related("visit", "created_by"),
+            freeze_form=form,
+            page_title=_("Versions of the action plan"),
+        ),
+    )
+
+
+@require_safe
+@plan_view("view", "action_plan_version")
+def versions_page(request, scheme, access, peer=None):
+    plan = plan_for(scheme, _city(peer))
+    form = FreezeForm(plan=plan) if _may_freeze(access, plan, peer) else None
+    return _versions_page(request, scheme, access, peer, plan, form)
+
+
 @require_POST
 @plan_view("edit", "action_plan_version")
 def version_freeze_view(request, scheme, access, peer=None):
+    """Freeze the plan as it is now; refused input is shown again on the versions page,
+    with what was typed."""
     plan = plan_for(scheme, _city(peer))
+    if not _may_freeze(access, plan, peer):
+        messages.error(request, _("An approved plan is frozen already: its approved version is kept."))
+        return redirect(_url(scheme, "action_plan_versions", peer=peer))
     form = FreezeForm(request.POST, plan=plan)
     try:
         saved = submission_save(
@@ -496,13 +533,10 @@ def version_freeze_view(request, scheme, access, peer=None):
             url=lambda version: _url(scheme, peer=peer) + "#versions",
         )
     except VersionLabelTaken as taken:  # frozen under this label by someone else a moment before
-        messages.error(request, taken.message)
-        return redirect(_url(scheme, peer=peer) + "#versions")
+        form.add_error("label", taken.message)
+        saved = None
     if saved is None:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(_url(scheme, peer=peer) + "#versions")
+        return _versions_page(request, scheme, access, peer, plan, form)
     if not saved.again:
         version = saved.object
         messages.success(
@@ -684,6 +718,31 @@ def action_comment(request, scheme, access, pk, peer=None):
     )
 
 
+@require_safe
+@plan_view("view", "action_plan")
+def consultations_page(request, scheme, access, peer=None):
+    """The consultation of departments and partners on the draft, each with its history."""
+    plan = plan_for(scheme, _city(peer))
+    mentees, mentors = _sides(scheme, peer)
+    return render(
+        request,
+        "action_plans/consultations.html",
+        _context(
+            scheme,
+            peer,
+            plan=plan,
+            consultations=consultations_of(plan),
+            editable=plan.status == ActionPlanStatus.DRAFT,
+            may_draft=_may_draft(access, mentees, mentors, peer),
+            page_title=_("Consultation on the action plan"),
+        ),
+    )
+
+
+def _consultations_url(scheme, peer):
+    return _url(scheme, "plan_consultations", peer=peer)
+
+
 def _consultation(plan, pk):
     if plan.pk is None:  # a plan not saved yet has no consultation
         raise Http404
@@ -701,7 +760,7 @@ def _consultation_page(request, scheme, peer, plan, consultation):
                 request,
                 form,
                 lambda: consultation_save(form=form, plan=plan, actor=request.user),
-                url=lambda saved: _url(scheme, peer=peer) + f"#consultation-{saved.pk}",
+                url=lambda saved: _consultations_url(scheme, peer) + f"#consultation-{saved.pk}",
             )
         except PlanLocked:
             return _locked(request, scheme, peer)
@@ -717,7 +776,7 @@ def _consultation_page(request, scheme, peer, plan, consultation):
         form,
         title=title,
         submit_label=_("Save"),
-        cancel_url=_url(scheme, peer=peer) + "#consultation",
+        cancel_url=_consultations_url(scheme, peer),
         context=_context(scheme, peer, page_title=title),
     )
 
@@ -744,7 +803,7 @@ def consultation_delete(request, scheme, access, pk, peer=None):
         return confirm_page(
             request,
             **removal_question(consultation.consulted),
-            cancel_url=_url(scheme, peer=peer) + f"#consultation-{consultation.pk}",
+            cancel_url=_consultations_url(scheme, peer) + f"#consultation-{consultation.pk}",
             context=_context(scheme, peer),
         )
     try:
@@ -752,7 +811,7 @@ def consultation_delete(request, scheme, access, pk, peer=None):
     except PlanLocked:
         return _locked(request, scheme, peer)
     messages.success(request, _("Consultation removed (it stays in the history)."))
-    return redirect(_url(scheme, peer=peer) + "#consultation")
+    return redirect(_consultations_url(scheme, peer))
 
 
 @require_safe

@@ -75,8 +75,10 @@ def test_the_plan_written_together_revised_and_a_call_answered(page, live_server
     maria.get_by_label("Formal decision reference").fill("Giunta comunale 2028/12")
     maria.get_by_role("button", name="Record the approval").click()
     confirm(maria, "Record the approval")
-    expect(maria.get_by_text(re.compile("Approved version 2")).first).to_be_visible()
+    expect(maria.get_by_text(re.compile("Approved version 2")).first).to_be_visible()  # in force
+    maria.get_by_role("link", name="All 2 approved versions, on the versions page").click()
     expect(maria.get_by_text(re.compile("Approved version 1")).first).to_be_visible()
+    expect(maria.get_by_text(re.compile("Approved version 2")).first).to_be_visible()
     transcript.append(
         "A year later Maria starts revision 2, changes who leads the action, submits it and records its approval (Giunta comunale 2028/12): approved versions 1 and 2 are listed."
     )

@@ -147,6 +147,7 @@ def test_a_facilitator_plans_the_visits_and_the_mentee_gets_its_plan_approved(pa
     maria.get_by_label("Newcomers do not find the services").check()
     maria.get_by_role("button", name="Save", exact=True).click()
     expect(maria.get_by_text("Not addressed by any action yet")).to_be_visible()  # the focus key factor
+    maria.get_by_role("link", name="Freeze this version").click()  # the versions page, its form
     maria.get_by_label("Label of this version").fill("Draft after visit 1")
     maria.get_by_label("After visit").select_option(index=1)
     maria.get_by_role("button", name="Freeze this version").click()
@@ -156,6 +157,7 @@ def test_a_facilitator_plans_the_visits_and_the_mentee_gets_its_plan_approved(pa
     maria.get_by_label(re.compile(r"^\s*1 · ")).check()
     maria.get_by_role("button", name="Save", exact=True).click()
     expect(maria.get_by_text("Not addressed by any action yet")).to_have_count(0)
+    maria.get_by_role("link", name="Freeze this version").click()
     maria.get_by_label("Label of this version").fill("Draft after visit 2")
     maria.get_by_role("button", name="Freeze this version").click()
     maria.get_by_role("link", name="Compare versions").click()
