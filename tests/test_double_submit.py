@@ -234,7 +234,7 @@ def case_version(p):
 
     return (
         "mentee",
-        SCHEME + "action-plan/",
+        SCHEME + "action-plan/versions/",
         "label",
         {"label": "Draft after visit 1"},
         lambda: ActionPlanVersion.objects.count(),
@@ -416,7 +416,7 @@ def test_a_version_label_already_used_is_refused_with_a_message(personas):
 
     client = personas.client("mentee")
     for _twice in range(2):
-        form = page_form(client, SCHEME + "action-plan/", "label")
+        form = page_form(client, SCHEME + "action-plan/versions/", "label")
         response = client.post(SCHEME + "action-plan/versions/freeze/", form_data(form, {"label": "After visit 1"}), follow=True)
         assert response.status_code == 200
     assert "already called" in response.content.decode()
