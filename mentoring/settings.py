@@ -5,6 +5,7 @@ start without ``SECRET_KEY`` and ``ALLOWED_HOSTS``. Every variable is listed in 
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -535,8 +536,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["mentoring.api.filters.StrictFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "mentoring.api.pagination.ApiPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["mentoring.api.throttling.PersonRateThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# How many API requests one person may make (DRF's rate syntax: "2000/hour", "50/minute").
+API_RATE = env_str("API_RATE", "2000/hour")
+if not re.fullmatch(r"[1-9]\d*/(s|sec|second|m|min|minute|h|hour|d|day)", API_RATE):
+    raise ImproperlyConfigured(f"API_RATE must read like 2000/hour or 50/minute, not {API_RATE!r}.")
 SPECTACULAR_SETTINGS = {
     "TITLE": "City-to-city mentoring: read-only API",
     "DESCRIPTION": "Programmes, schemes and their steps, organisations, benchmarks, self-assessments, action plans, "

@@ -191,6 +191,22 @@ def test_a_key_revoked_mid_session_is_refused_at_the_next_request(personas):
     assert response["WWW-Authenticate"] == "Bearer"
 
 
+def test_a_person_calling_too_often_is_told_when_to_come_back(personas, settings):
+    from django.core.cache import cache
+
+    settings.API_RATE = "3/minute"
+    cache.clear()  # the counts of earlier tests in this process
+    client = personas.client("anonymous")
+    mentee, mentor = key_for(personas, "mentee"), key_for(personas, "mentor")
+    assert [client.get(f"{API}schemes/", **bearer(mentee)).status_code for _ in range(3)] == [200, 200, 200]
+    refused = client.get(f"{API}schemes/", **bearer(mentee))
+    assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 60
+    assert "throttled" in refused.json()["detail"]
+    # Counted per person: someone else is still answered.
+    assert client.get(f"{API}schemes/", **bearer(mentor)).status_code == 200
+    cache.clear()
+
+
 def test_without_a_key_or_with_a_wrong_one_the_answer_says_so(personas):
     client = personas.client("anonymous")
     nothing = client.get(f"{API}schemes/")
