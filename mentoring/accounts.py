@@ -14,10 +14,11 @@ import segno
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model, login, password_validation
 from django.contrib.auth import forms as auth_forms
-from django.contrib.auth import get_user_model, login, password_validation
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import storages
 from django.db.models import F
 from django.http import FileResponse, Http404
@@ -338,3 +339,16 @@ def rules(request):
         ]
         rows.append((DOCUMENT_LABELS[document], cells))
     return render(request, "rules.html", {"roles": [ROLE_LABELS[r] for r in roles], "rows": rows})
+
+
+def admin_login(request, extra_context=None):
+    """The administration signs in through the site's own sign-in (its password form or
+    the organisation's single sign-on, then the second factor), never a second password
+    form of its own, which would stay on with ``PASSWORD_LOGIN`` off. The hook is
+    ``AdminSite.login``, replaced as django-allauth documents for its own sign-in. Someone signed in
+    who is not staff is refused (sending them to sign in would go round in a loop)."""
+    if request.user.is_authenticated:
+        if request.user.is_active and request.user.is_staff:
+            return redirect("admin:index")
+        raise PermissionDenied
+    return redirect_to_login(request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index"))

@@ -56,6 +56,10 @@ account_urls = [
 
 handler500 = "mentoring.views.server_error"
 
+
+# The administration signs in through the site's own sign-in (accounts.admin_login).
+admin.site.login = accounts.admin_login
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

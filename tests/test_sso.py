@@ -310,6 +310,30 @@ def test_password_login_off(sso, settings, personas):
     assert "Your account" in account and reverse("password_change") not in account
 
 
+def test_the_administration_signs_in_through_the_sites_own_sign_in(sso, settings, personas):
+    settings.PASSWORD_LOGIN = False
+    client = Client()
+    # No password form of the admin's own: the site's sign-in, coming back to the admin.
+    response = client.get("/admin/login/?next=/admin/schemes/scheme/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login") + "?next=/admin/schemes/scheme/"
+    assert client.post("/admin/login/", {"username": personas.users["mentee"].email, "password": PASSWORD}).status_code == 302
+    assert signed_in_as(client) is None
+    page = client.get(response["Location"]).content.decode()
+    assert "Sign in with Example Organisation" in page and 'name="password"' not in page
+    # Signed in through the organisation, a member of staff reaches the admin...
+    staff = User.objects.create_user(email=ADA, password=None, first_name="Ada", last_name="Admin")
+    staff.is_staff = True
+    staff.save()
+    sign_in(client, sso, "ada")
+    assert client.get("/admin/login/").url == reverse("admin:index")
+    assert client.get(reverse("admin:index")).status_code == 200
+    # ... and someone signed in who is not staff is refused, not sent round in a loop.
+    other = Client()
+    other.force_login(personas.users["mentee"])
+    assert other.get("/admin/login/").status_code == 403
+
+
 def test_settings_refuse_a_half_configured_single_sign_on():
     from .test_settings_and_demo import run_check
 

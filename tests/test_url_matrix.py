@@ -710,9 +710,10 @@ TABLE.update(
 )
 
 # The admin is for the data team (staff). None of the personas is staff: every admin page
-# sends them, like the anonymous, to the admin's login page; its login page answers.
+# sends them, like the anonymous, to the admin's login page, which sends the anonymous to
+# the site's own sign-in and refuses a person signed in who is not staff.
 ADMIN_EXCEPTIONS = {
-    "admin:login": row("site", everyone(200), everyone(200)),
+    "admin:login": row("site", everyone(403, anonymous=302), everyone(403, anonymous=302)),
     "admin:logout": row("site", everyone(302), everyone(302)),
 }
 ADMIN_DEFAULT = row("site", everyone(302), everyone(302))
