@@ -29,14 +29,16 @@ the pages are a 404.
 
 import logging
 from functools import wraps
+from urllib.parse import urlencode
 
 import jwt
 import requests
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import SuspiciousOperation
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.translation import gettext_lazy as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
@@ -228,3 +230,32 @@ def password_login_only(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def provider_logout_url(request):
+    """Where the browser goes after logging out here, to log out of the organisation too
+    (OpenID Connect RP-Initiated Logout): the provider's end-session endpoint
+    (``OIDC_OP_LOGOUT_ENDPOINT``) with the ID token of this sign-in, the site's client id,
+    and the login page to come back to. None for a person who signed in with a password,
+    or when the provider has no such endpoint."""
+    id_token = request.session.get("oidc_id_token")
+    if not (settings.OIDC_OP_LOGOUT_ENDPOINT and id_token):
+        return None
+    query = urlencode(
+        {
+            "id_token_hint": id_token,
+            "client_id": settings.OIDC_RP_CLIENT_ID,
+            "post_logout_redirect_uri": request.build_absolute_uri(resolve_url(settings.LOGOUT_REDIRECT_URL)),
+        }
+    )
+    return f"{settings.OIDC_OP_LOGOUT_ENDPOINT}?{query}"
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout; a person who signed in through their organisation is then sent to
+    log out there too, so that a shared computer keeps nobody signed in (docs/sso.md)."""
+
+    def post(self, request, *args, **kwargs):
+        at_provider = provider_logout_url(request)  # read before the session ends
+        response = super().post(request, *args, **kwargs)
+        return HttpResponseRedirect(at_provider) if at_provider else response

@@ -18,7 +18,7 @@ from .api import pages as api_pages
 account_urls = [
     path("", accounts.account, name="account"),
     path("login/", unsaved.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", sso.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("password-reset/", auth_views.PasswordResetView.as_view(form_class=accounts.PasswordResetForm), name="password_reset"),

@@ -50,10 +50,10 @@ def start(client, next_url=None):
     return response["Location"]
 
 
-def sign_in(client, provider, username):
+def sign_in(client, provider, username, browser=None):
     """The whole way: the button, the provider's login, back to the site's callback.
     Returns the callback's answer and the callback address (code and state)."""
-    callback = provider.sign_in(start(client), username)
+    callback = provider.sign_in(start(client), username, browser)
     assert callback.startswith("http://testserver/accounts/oidc/callback/?"), callback
     return client.get(callback), callback
 
@@ -310,6 +310,32 @@ def test_password_login_off(sso, settings, personas):
     assert "Your account" in account and reverse("password_change") not in account
 
 
+def test_logging_out_here_logs_out_of_the_organisation_too(sso, personas):
+    import requests
+
+    User.objects.create_user(email=ADA, password=None, first_name="Ada", last_name="Lovelace")
+    client, browser = Client(), requests.Session()  # the site; the provider's cookies
+    sign_in(client, sso, "ada", browser)
+    assert signed_in_as(client).email == ADA
+    # While signed in at the provider, its authorization page sends the browser straight
+    # back to the site, without asking for the password.
+    again = browser.get(start(Client()), timeout=10, allow_redirects=False)
+    assert again.status_code == 302 and again.headers["Location"].startswith("http://testserver/accounts/oidc/callback/")
+    response = client.post(reverse("logout"))
+    assert signed_in_as(client) is None
+    at_provider = response["Location"]
+    assert at_provider.startswith(sso.discovery["end_session_endpoint"] + "?")
+    assert "id_token_hint=" in at_provider and "client_id=mentoring-site" in at_provider
+    # The provider ends its session and sends the browser back to the site's login page.
+    back = browser.get(at_provider, timeout=10, allow_redirects=False)
+    assert back.status_code == 302 and back.headers["Location"] == "http://testserver/accounts/login/"
+    # Signing in again needs the organisation's password again.
+    assert browser.get(start(Client()), timeout=10).url.startswith(f"{sso.url}/login/")
+    # Someone who signed in with a password just logs out here, as before.
+    password_client = personas.client("mentee")
+    assert password_client.post(reverse("logout"))["Location"] == reverse("login")
+
+
 def test_the_administration_signs_in_through_the_sites_own_sign_in(sso, settings, personas):
     settings.PASSWORD_LOGIN = False
     client = Client()
@@ -392,5 +418,6 @@ def test_the_settings_are_read_from_the_discovery_document(oidc_provider):
     for name in ("OIDC_OP_ISSUER", "OIDC_OP_AUTHORIZATION_ENDPOINT", "OIDC_OP_TOKEN_ENDPOINT", "OIDC_OP_USER_ENDPOINT"):
         assert printed[name] == expected[name]
     assert printed["OIDC_OP_JWKS_ENDPOINT"] == expected["OIDC_OP_JWKS_ENDPOINT"]
+    assert printed["OIDC_OP_LOGOUT_ENDPOINT"] == expected["OIDC_OP_LOGOUT_ENDPOINT"]
     with pytest.raises(CommandError, match="No discovery document"):
         call_command("sso_settings", f"{oidc_provider.url}/nowhere", stdout=StringIO())

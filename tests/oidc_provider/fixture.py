@@ -39,14 +39,17 @@ class Provider:
             "OIDC_OP_TOKEN_ENDPOINT": self.discovery["token_endpoint"],
             "OIDC_OP_USER_ENDPOINT": self.discovery["userinfo_endpoint"],
             "OIDC_OP_JWKS_ENDPOINT": self.discovery["jwks_uri"],
+            "OIDC_OP_LOGOUT_ENDPOINT": self.discovery["end_session_endpoint"],
             "OIDC_PROVIDER_NAME": "Example Organisation",
         }
 
-    def sign_in(self, authorize_url, username):
+    def sign_in(self, authorize_url, username, browser=None):
         """What a person's browser does at the provider: open the authorization address,
         sign in with ``username``'s password, and come back. Returns the address the
-        provider sends the browser to (the site's callback, with its code and state)."""
-        browser = requests.Session()
+        provider sends the browser to (the site's callback, with its code and state).
+        ``browser``: a ``requests.Session`` that keeps the provider's cookies (a new one
+        otherwise)."""
+        browser = browser if browser is not None else requests.Session()
         response = browser.get(authorize_url, timeout=10)
         assert response.url.startswith(f"{self.url}/login/"), response.url
         response = browser.post(

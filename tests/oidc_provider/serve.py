@@ -26,9 +26,10 @@ APPLICATIONS = [
 # The site's callback as the tests reach it: the test client (http and https
 # "testserver") and the live server (any port of 127.0.0.1 or localhost, RFC 8252).
 CALLBACK = "/accounts/oidc/callback/"
-REDIRECT_URIS = [
-    f"{base}{CALLBACK}" for base in ("http://testserver", "https://testserver", "http://127.0.0.1", "http://localhost")
-]
+BASES = ("http://testserver", "https://testserver", "http://127.0.0.1", "http://localhost")
+REDIRECT_URIS = [f"{base}{CALLBACK}" for base in BASES]
+# Where the provider sends the browser back after logging out: the site's login page.
+POST_LOGOUT_REDIRECT_URIS = [f"{base}/accounts/login/" for base in BASES]
 
 
 class Server(ThreadingMixIn, WSGIServer):
@@ -58,6 +59,7 @@ def seed():
             authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
             algorithm=Application.RS256_ALGORITHM,
             redirect_uris=" ".join(REDIRECT_URIS),
+            post_logout_redirect_uris=" ".join(POST_LOGOUT_REDIRECT_URIS),
             skip_authorization=True,
         )
 

@@ -52,4 +52,8 @@ OAUTH2_PROVIDER = {
     "PKCE_REQUIRED": True,
     # The live server of the browser tests answers at http://localhost:<any port>.
     "ALLOW_LOCALHOST_LOOPBACK": True,
+    # RP-Initiated Logout: the site's logout ends the provider's session too, without a
+    # question when the ID token is this session's (the site asked already).
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
 }

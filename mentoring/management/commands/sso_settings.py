@@ -41,6 +41,10 @@ class Command(BaseCommand):
             raise CommandError(f"The discovery document lacks {', '.join(missing)}.")
         for setting, field in FIELDS.items():
             self.stdout.write(f"{setting}={document[field]}")
+        if document.get("end_session_endpoint"):
+            self.stdout.write(f"OIDC_OP_LOGOUT_ENDPOINT={document['end_session_endpoint']}")
+        else:
+            self.stderr.write("Note: the provider has no end_session_endpoint: logging out here will not log out there.")
         algorithms = document.get("id_token_signing_alg_values_supported") or []
         if "RS256" not in algorithms:
             self.stdout.write(f"OIDC_RP_SIGN_ALGO={next((a for a in algorithms if a.startswith('ES')), 'RS256')}")
