@@ -14,7 +14,7 @@ no inline script; frame-ancestors 'none' forbids framing like X-Frame-Options: D
 """
 
 import time
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -54,6 +54,11 @@ class SecurityHeadersMiddleware:
         policy = CONTENT_SECURITY_POLICY
         if request.path.startswith("/admin/"):
             policy = policy.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+        if settings.OIDC_OP_LOGOUT_ENDPOINT:
+            # "Log out" ends at the organisation's end-session endpoint (mentoring.sso.LogoutView),
+            # and browsers hold a form's redirect to form-action too.
+            provider = urlsplit(settings.OIDC_OP_LOGOUT_ENDPOINT)
+            policy = policy.replace("form-action 'self'", f"form-action 'self' {provider.scheme}://{provider.netloc}")
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if "Cache-Control" not in response:

@@ -321,6 +321,8 @@ def test_logging_out_here_logs_out_of_the_organisation_too(sso, personas):
     # back to the site, without asking for the password.
     again = browser.get(start(Client()), timeout=10, allow_redirects=False)
     assert again.status_code == 302 and again.headers["Location"].startswith("http://testserver/accounts/oidc/callback/")
+    # The pages let the "Log out" form end at the provider (browsers check form-action).
+    assert f"form-action 'self' {sso.url};" in client.get(reverse("home"))["Content-Security-Policy"]
     response = client.post(reverse("logout"))
     assert signed_in_as(client) is None
     at_provider = response["Location"]

@@ -102,10 +102,15 @@ def test_an_invited_person_signs_in_with_their_organisation(page, settings, live
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     expect(page.get_by_label("Password")).to_have_count(0)
-    transcript.seen(page, "She logs out: the login page offers her organisation's account only")
+    transcript.seen(page, "She logs out: through her organisation (its session ends too), back to the login page")
     page.get_by_role("link", name="Sign in with Example Organisation").click()
+    # Her organisation asks for her password again: nobody stays signed in on a shared computer.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Example Organisation")
+    page.get_by_label("User name").fill("ada")
+    page.get_by_label("Password").fill(oidc_provider.password)
+    page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My programmes and schemes")
-    transcript.seen(page, "She signs in again (her organisation remembers her: no password asked)")
+    transcript.seen(page, "She signs in again: her organisation asked for her password again")
 
     transcript.lines.append("")
     transcript.lines.append("Bob, whose organisation has not verified bob.unverified@org.example")
