@@ -131,7 +131,7 @@ def test_two_versions_frozen_at_once_under_one_label_give_a_message(world, monke
     from schemes.models import ActionPlanVersion
 
     p = world
-    url = SCHEME + "action-plan/"
+    url = SCHEME + "action-plan/versions/"
     posts = []
     for key in ("mentee", "facilitator"):
         client = client_of(p, key)
