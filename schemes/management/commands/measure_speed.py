@@ -123,12 +123,13 @@ class Command(BaseCommand):
             client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "testserver")
             client.force_login(user, backend=settings.AUTHENTICATION_BACKENDS[-1])
             clients[key] = client
+        # Like a gunicorn worker, whatever is measured (the documents alone too).
+        frozen = freeze_warm_heap()
         if only == "documents":
             if self.measure_documents(clients, plan_sizes, min(runs, 3)):
                 raise CommandError("a document misses a target")
             return
         pages = main_pages()
-        frozen = freeze_warm_heap()
         demo = self.measure_pages(pages, clients, runs)
         self.stdout.write(f"demo size measured; adding the {size} network...")
         try:
