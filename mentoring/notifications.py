@@ -44,8 +44,11 @@ from django.utils.translation import gettext_lazy as _
 from .activity import LINKS, _link, _target_key, sentence
 from .models import Notification
 
-# A visit's change is told when its dates or place change (its aim, or a record, is not).
-VISIT_PLACE_AND_DATES = frozenset({"start_date", "end_date", "location", "host", "mode", "time_zone"})
+# A visit's change is told when its dates, place or whom to call on the day change (its
+# aim, or a record, is not).
+VISIT_PLACE_AND_DATES = frozenset(
+    {"start_date", "end_date", "location", "host", "mode", "time_zone", "contact", "day_contacts"}
+)
 MEETING_PLACE_AND_TIME = frozenset({"date", "start_time", "end_time", "time_zone", "place", "link", "mode"})
 # The most the header counts (beyond: "99+"), so a forgotten inbox costs no more.
 COUNT_LIMIT = 100
@@ -102,7 +105,7 @@ RULES = {
     "action_plan.revision_approved": DOCUMENT,
     "evaluation.submitted": DOCUMENT,
     "evaluation.reopened": DOCUMENT,
-    # A visit's dates, place or agenda changed.
+    # A visit's dates, place, contacts or agenda changed.
     "visit.changed": Rule(
         ("scheme",), "visits", when=lambda entry: bool(VISIT_PLACE_AND_DATES & set(entry.data.get("fields") or ()))
     ),

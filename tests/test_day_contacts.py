@@ -223,6 +223,17 @@ def test_the_change_is_in_the_history_and_the_activity_log(personas, two_days):
     assert VISIT_CONTACT in day_section(facilitator.get(f"{VISITS}1/").content.decode(), TUESDAY)
 
 
+def test_the_schemes_people_are_told_when_a_days_contact_changes(personas, two_days):
+    from mentoring.models import Notification
+
+    post_edit(personas.client("facilitator"), **{"day_contact_2027-03-09": CITY_HALL})
+    entry = LogEntry.objects.filter(action="visit.changed").latest("id")
+    told = set(Notification.objects.filter(entry=entry).values_list("recipient__email", flat=True))
+    assert "mentee@test.example" in told and "mentor@test.example" in told and "facilitator@test.example" not in told
+    page = personas.client("mentee").get("/notifications/").content.decode()
+    assert f'href="{VISITS}1/"' in page
+
+
 def test_a_concurrent_save_refuses_the_day_contacts_too(personas, two_days):
     facilitator, coordinator = personas.client("facilitator"), personas.client("coordinator")
     seen = facilitator.get(EDIT).context["form"]["seen_version"].value()
