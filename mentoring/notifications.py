@@ -46,9 +46,7 @@ from .models import Notification
 
 # A visit's change is told when its dates, place or whom to call on the day change (its
 # aim, or a record, is not).
-VISIT_PLACE_AND_DATES = frozenset(
-    {"start_date", "end_date", "location", "host", "mode", "time_zone", "contact", "day_contacts"}
-)
+VISIT_PLACE_AND_DATES = frozenset({"start_date", "end_date", "location", "host", "mode", "time_zone", "contact", "day_contacts"})
 MEETING_PLACE_AND_TIME = frozenset({"date", "start_time", "end_time", "time_zone", "place", "link", "mode"})
 # The most the header counts (beyond: "99+"), so a forgotten inbox costs no more.
 COUNT_LIMIT = 100
