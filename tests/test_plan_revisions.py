@@ -169,10 +169,16 @@ def test_the_plan_page_reads_any_number_of_approved_versions_in_the_same_queries
     approve(mentee, "Decision 1")
     with django_assert_max_num_queries(40) as one:
         assert mentee.get(PLAN).status_code == 200
+    with django_assert_max_num_queries(40) as one_versions:
+        assert mentee.get(PLAN + "versions/").status_code == 200
     for n in range(2, 6):
         revision_start(plan=plan_of(personas), actor=user)
         plan_submit(plan=plan_of(personas), user=user)
         plan_approve(plan=plan_of(personas), user=user, decision_reference=f"Decision {n}")
+    # The versions page (the plan approved, as when first read): every version, in the same queries as with one.
+    with django_assert_max_num_queries(len(one_versions.captured_queries)):
+        versions = mentee.get(PLAN + "versions/").content.decode()
+    assert versions.count("Approved version ") >= 5
     revision_start(plan=plan_of(personas), actor=user)  # a revision in progress shows its banner too
     assert plan_of(personas).versions.filter(approved_at__isnull=False).count() == 5
     with django_assert_max_num_queries(len(one.captured_queries)):

@@ -10,8 +10,7 @@ writes after approval.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Max, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -41,6 +40,7 @@ from ..models import (
 from .attachments import attachments_with
 from .limits import check_document_text, text_length
 from .setup import form_save_with_history
+from .subqueries import row_count
 
 FIELDS = {
     "action": gettext_lazy("Actions"),
@@ -77,16 +77,13 @@ def _summary_annotations():
     versions = ActionPlanVersion.objects.filter(plan=OuterRef("pk")).order_by("-number")
     consultations = PlanConsultation.objects.filter(plan=OuterRef("pk")).order_by("-date", "-id")
 
-    def count(queryset):
-        return Coalesce(Subquery(queryset.order_by().values("plan").annotate(n=Count("pk")).values("n")), 0)
-
     return {
-        "version_count": count(versions),
-        "approved_version_count": count(versions.filter(approved_at__isnull=False)),
+        "version_count": row_count(versions, "plan"),
+        "approved_version_count": row_count(versions.filter(approved_at__isnull=False), "plan"),
         "latest_version_number": Subquery(versions.values("number")[:1]),
         "latest_version_label": Subquery(versions.values("label")[:1]),
         "latest_version_at": Subquery(versions.values("created_at")[:1]),
-        "consultation_count": count(consultations),
+        "consultation_count": row_count(consultations, "plan"),
         "latest_consulted": Subquery(consultations.values("consulted")[:1]),
         "latest_consulted_on": Subquery(consultations.values("date")[:1]),
     }

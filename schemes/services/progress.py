@@ -39,7 +39,6 @@ from django.db.models import (
     Subquery,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -80,6 +79,7 @@ from ..models import (
 from .action_plans import FINISHED
 from .benchmark_stages import agreement_holder, stage_in_force
 from .meetings import next_meeting_annotations
+from .subqueries import row_count
 from .visits import worth_checking
 
 APPROVAL_AFTER_LAST_VISIT = datetime.timedelta(days=61)
@@ -256,9 +256,7 @@ def progress_queryset(queryset):
 
 
 def _count(model, field="scheme"):
-    return Coalesce(
-        Subquery(model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")), 0
-    )
+    return row_count(model.objects.filter(**{field: OuterRef("pk")}), field)
 
 
 # The shared plan's fields the steps read, annotated on the schemes' row (no query of
@@ -297,7 +295,7 @@ def _city_plan_annotations():
 
     def count(queryset):
         # Distinct plans: the joins (a plan's actions, the city's parties) repeat its row.
-        return Coalesce(Subquery(queryset.order_by().values("scheme").annotate(n=Count("pk", distinct=True)).values("n")), 0)
+        return row_count(queryset, "scheme", distinct=True)
 
     return {
         "city_plans_started": count(of_peers.filter(actions__isnull=False)),
@@ -310,16 +308,7 @@ def _focus_count(scheme, version):
     """How many focus key factors of the scheme (the column ``scheme`` of the outer query)
     belong to the benchmark version ``version`` (a column too): a stage's focus."""
     through = Scheme.focus_key_factors.through
-    return Coalesce(
-        Subquery(
-            through.objects.filter(scheme_id=OuterRef(scheme), keyfactor__version_id=OuterRef(version))
-            .order_by()
-            .values("scheme_id")
-            .annotate(n=Count("pk"))
-            .values("n")
-        ),
-        0,
-    )
+    return row_count(through.objects.filter(scheme_id=OuterRef(scheme), keyfactor__version_id=OuterRef(version)), "scheme_id")
 
 
 def _read_with_schemes(schemes):
@@ -340,20 +329,9 @@ def _read_with_schemes(schemes):
             queryset=SchemeParty.objects.select_related("organisation")
             .order_by("side", "order")
             .annotate(
-                support_group_size=Coalesce(
-                    Subquery(members.order_by().values("group_id").annotate(n=Count("pk")).values("n")), 0
-                ),
+                support_group_size=row_count(members, "group_id"),
                 # Migrant representatives in the group (seed 000 §4), for "Worth checking".
-                migrant_members=Coalesce(
-                    Subquery(
-                        members.filter(stakeholder_type=StakeholderType.MIGRANT_ASSOCIATION)
-                        .order_by()
-                        .values("group_id")
-                        .annotate(n=Count("pk"))
-                        .values("n")
-                    ),
-                    0,
-                ),
+                migrant_members=row_count(members.filter(stakeholder_type=StakeholderType.MIGRANT_ASSOCIATION), "group_id"),
             ),
         ),
         Prefetch(

@@ -488,7 +488,7 @@ def action_delete_view(request, scheme, access, pk, peer=None):
     return redirect(_url(scheme, peer=peer))
 
 
-def _versions_page(request, scheme, access, peer, plan, form):
+def _versions_page(request, scheme, peer, plan, form):
     """The plan's frozen versions, the way to compare them, and (to whom may freeze one)
     the form that freezes the plan as it is now."""
     return render(
@@ -510,7 +510,7 @@ def _versions_page(request, scheme, access, peer, plan, form):
 def versions_page(request, scheme, access, peer=None):
     plan = plan_for(scheme, _city(peer))
     form = FreezeForm(plan=plan) if _may_freeze(access, plan, peer) else None
-    return _versions_page(request, scheme, access, peer, plan, form)
+    return _versions_page(request, scheme, peer, plan, form)
 
 
 @require_POST
@@ -536,7 +536,7 @@ def version_freeze_view(request, scheme, access, peer=None):
         form.add_error("label", taken.message)
         saved = None
     if saved is None:
-        return _versions_page(request, scheme, access, peer, plan, form)
+        return _versions_page(request, scheme, peer, plan, form)
     if not saved.again:
         version = saved.object
         messages.success(

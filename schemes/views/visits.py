@@ -46,8 +46,8 @@ from ..services.visits import (
 )
 
 
-def _visit(scheme, number):
-    return get_object_or_404(scheme.visits.select_related("host"), order=number)
+def _visit(scheme, number, *prefetch):
+    return get_object_or_404(scheme.visits.select_related("host").prefetch_related(*prefetch), order=number)
 
 
 def _session(visit, pk):
@@ -430,8 +430,7 @@ def agenda_document(scheme, visit):
 @require_safe
 @scheme_view("export", "visit")
 def agenda_pdf(request, scheme, access, visit):
-    visit = get_object_or_404(scheme.visits.select_related("host").prefetch_related("visit_days"), order=visit)
-    return pdf_response(request, agenda_document(scheme, visit))
+    return pdf_response(request, agenda_document(scheme, _visit(scheme, visit, "visit_days")))
 
 
 def _ics_response(content, filename):
