@@ -94,6 +94,7 @@ class Audit:
                 self.outside.append(request.url)
 
         context.on("request", watch)
+        context.audit = self
         if AXE_ON:
             if not AXE_SCRIPT.exists():
                 pytest.fail(f"axe-core is missing ({AXE_SCRIPT}): run ./dev test, which installs it with npm")
@@ -101,25 +102,29 @@ class Audit:
             context.on("page", lambda page: page.on("load", lambda: self.check(page)))
         return context
 
-    def check(self, page):
-        """Run axe on the page just loaded (once per address, title and state in a test)."""
+    def check(self, page, *, again=False):
+        """Run axe on the page just loaded (once per address, title and state in a test,
+        unless ``again``: a page that draws itself with a script once loaded is checked
+        again by its test once drawn, see ``check_drawn``)."""
         from playwright.sync_api import Error
 
         try:
             # A page is checked again when its state differs (a form back with errors).
             key = (page.url, page.title(), page.evaluate(STATE))
             # Only the application's pages: not a PDF opened in the browser's own viewer.
-            if key in self.checked or not page.evaluate(
+            if (key in self.checked and not again) or not page.evaluate(
                 "() => typeof axe !== 'undefined' && document.contentType === 'text/html'"
             ):
                 return
             violations = page.evaluate(AXE_RUN, AXE_TAGS)
         except Error:
+            if again:
+                raise
             return  # the page moved on before the check ran: the next load is checked
         self.checked.add(key)
         path = urlparse(page.url).path
         Audit.report.append({"test": self.test, "path": path, "title": key[1], "violations": violations})
-        self.violations += [dict(v, path=path) for v in violations]
+        self.violations += [dict(v, path=path) for v in violations if dict(v, path=path) not in self.violations]
 
     def assert_clean(self):
         assert self.outside == [], f"requests left 127.0.0.1: {self.outside}"
@@ -162,6 +167,13 @@ def page(chromium, live_server, settings, request):
     for other in list(chromium.contexts):
         other.close()
     audit.assert_clean()
+
+
+def check_drawn(page):
+    """Check ``page`` with axe now: for a page a script draws after it has loaded (the
+    API's documentation), whose check at "load" may run before or after the drawing."""
+    if AXE_ON:
+        page.context.audit.check(page, again=True)
 
 
 def screenshot(page, name):

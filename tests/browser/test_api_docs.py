@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from schemes.models import OrganisationKind, Side
 
-from .conftest import log_in, scheme_with_people, screenshot
+from .conftest import check_drawn, log_in, scheme_with_people, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,6 +43,14 @@ def test_a_key_is_made_read_with_and_revoked(page, live_server):
     browser.goto("/api/v1/docs/")
     expect(browser.get_by_text("/api/v1/schemes/{id}/")).to_be_visible()
     assert not [text for text in console if "Content Security Policy" in text], console
+    check_drawn(browser)  # axe on the drawn operations, not only on the empty page
+    browser.get_by_text("/api/v1/schemes/{id}/").click()  # an operation opened: its parameters and responses
+    expect(browser.get_by_role("button", name="Try it out")).to_be_visible()
+    check_drawn(browser)
+    screenshot(browser, "api-docs-operation")
+    browser.locator(".models").get_by_role("button", name="Scheme", exact=True).first.click()  # a schema opened
+    expect(browser.locator(".models").get_by_text("archived", exact=True)).to_be_visible()
+    check_drawn(browser)
     screenshot(browser, "api-docs")
 
     # The key reads the scheme; another address is a 404.

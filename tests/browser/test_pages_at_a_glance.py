@@ -118,7 +118,11 @@ def test_pages_read_at_a_glance_wide_and_on_a_phone(page, live_server):
     maria.goto(f"{scheme_url}needs-analysis/{capaci}/")
     expect(maria.get_by_role("heading", level=1)).to_have_text("Capaci’s needs analysis")
     maria.get_by_role("link", name="Start").click()
-    for field in maria.locator("textarea").all():
+    # The first section's fields, once its page is there (.all() does not wait for it).
+    expect(maria.get_by_role("button", name="Save draft")).to_be_visible()
+    fields = maria.locator("textarea").all()
+    assert fields
+    for field in fields:
         field.fill("Housing for newcomers; no one-stop shop yet.")
     maria.get_by_role("button", name="Save draft").click()
     expect(maria.locator(".alert-success")).to_contain_text("Saved.")
