@@ -8,6 +8,7 @@ however long the history.
 
 from django.core.paginator import Paginator
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,14 @@ from .autosave import AUTOSAVE, fold_autosaves
 
 HIDDEN_FIELDS = {"id", "archived"}
 PAGE_SIZE = 25
+
+# Sent by ``history_restore`` inside its transaction, once the object is saved in its
+# earlier state, with ``instance``, ``until`` (the restored version held until then: the
+# time of the object's next version) and ``actor``. Receivers put back what the object's
+# own rows do not hold (a visit's contacts per day, saved just after the visit's row) and
+# return None or a dict for the activity log entry: its "fields" join the fields the
+# restore changed, its other keys join the entry's data.
+version_restored = Signal()
 
 
 def _tracked_fields(model):
@@ -131,26 +140,30 @@ def _merged(newer, older):
 @transaction.atomic
 def history_restore(*, obj, history_id, actor, scheme=None, programme=None):
     """Put ``obj`` back in the state of its history row ``history_id`` (its own history
-    only: another object's row is a DoesNotExist). The restore is itself a change in the
-    history, so it can be undone the same way; the activity log says who restored what
-    in ``scheme`` or ``programme``."""
+    only: another object's row is a DoesNotExist), with what ``version_restored``'s
+    receivers put back beside it. The restore is itself a change in the history, so it can
+    be undone the same way; the activity log says who restored what in ``scheme`` or
+    ``programme``, and which fields changed (``data["fields"]``)."""
     from .activity import log_action
 
     record = obj.history.get(history_id=history_id)
+    following = obj.history.filter(history_date__gt=record.history_date).order_by("history_date").first()
+    until = following.history_date if following is not None else timezone.now()
+    changed = []
     for field in _restored_fields(type(obj)):
+        if getattr(obj, field.attname) != getattr(record, field.attname):
+            changed.append(field.name)
         setattr(obj, field.attname, getattr(record, field.attname))
     when = formats.date_format(timezone.localtime(record.history_date), "DATETIME_FORMAT")
     obj._change_reason = (_("Restored the version of %(date)s") % {"date": when})[:100]
     obj.full_clean(validate_unique=True)
     obj.save()
-    log_action(
-        actor=actor,
-        action="history.restored",
-        obj=obj,
-        scheme=scheme,
-        programme=programme,
-        data={"version": record.history_id, "of": record.history_date.isoformat()},
-    )
+    data = {"version": record.history_id, "of": record.history_date.isoformat(), "fields": changed}
+    for _receiver, extra in version_restored.send(type(obj), instance=obj, until=until, actor=actor):
+        extra = dict(extra or {})
+        data["fields"] += extra.pop("fields", [])
+        data.update(extra)
+    log_action(actor=actor, action="history.restored", obj=obj, scheme=scheme, programme=programme, data=data)
     if scheme is not None or programme is not None:
         # The files the object had then and that were removed since come back with it.
         from schemes.services.attachments import attachments_restore

@@ -72,6 +72,15 @@ KINDS = {
 }
 
 
+def _visit_restored(entry):
+    """A restore (``history.restored``) of a visit that changed its dates, place or
+    contacts: the scheme hears of it as of the same change made in the form."""
+    visit = apps.get_model("schemes", "Visit")
+    if entry.content_type_id != ContentType.objects.get_for_model(visit).pk:
+        return False
+    return bool(VISIT_PLACE_AND_DATES & set(entry.data.get("fields") or ()))
+
+
 @dataclass(frozen=True)
 class Rule:
     """Who is told of an action (kinds of ``WHO``), as which ``kind`` of event (``KINDS``),
@@ -107,6 +116,8 @@ RULES = {
     "visit.changed": Rule(
         ("scheme",), "visits", when=lambda entry: bool(VISIT_PLACE_AND_DATES & set(entry.data.get("fields") or ()))
     ),
+    # A visit restored to an earlier version whose dates, place or contacts differ.
+    "history.restored": Rule(("scheme",), "visits", when=lambda entry: _visit_restored(entry)),
     # A meeting between the visits planned, or its date, time or place changed.
     "meeting.added": AGENDA,
     "meeting.changed": Rule(

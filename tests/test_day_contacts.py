@@ -234,6 +234,66 @@ def test_the_schemes_people_are_told_when_a_days_contact_changes(personas, two_d
     assert f'href="{VISITS}1/"' in page
 
 
+def test_restoring_an_earlier_version_of_the_visit_brings_back_its_days_contacts(personas, two_days):
+    """Version A: Tuesday and Wednesday with their own contacts. Then the dates move a
+    day later (Tuesday's contact goes) and Wednesday's contact changes. Restoring version
+    A from the history page puts back its dates and both contacts, as one restore."""
+    from mentoring.models import Notification
+
+    facilitator = personas.client("facilitator")
+    post_edit(facilitator, **{"day_contact_2027-03-09": CITY_HALL, "day_contact_2027-03-10": NGO})
+    version_a = two_days.history.first()
+    AgendaItem.objects.filter(day=TUESDAY).delete()
+    response = post_edit(
+        facilitator, start_date="2027-03-10", end_date="2027-03-11", **{"day_contact_2027-03-10": "Someone else, +351 1"}
+    )
+    assert response.status_code == 302
+    assert dict(VisitDay.objects.values_list("day", "contact")) == {WEDNESDAY: "Someone else, +351 1"}
+
+    response = facilitator.post(f"{VISITS}1/history/{version_a.history_id}/restore/")
+    assert response.status_code == 302
+    assert "The earlier version is restored" in facilitator.get(response.url).content.decode()
+    two_days.refresh_from_db()
+    assert (two_days.start_date, two_days.end_date) == (TUESDAY, WEDNESDAY)
+    assert dict(VisitDay.objects.values_list("day", "contact")) == {TUESDAY: CITY_HALL, WEDNESDAY: NGO}
+    page = facilitator.get(f"{VISITS}1/").content.decode()
+    assert escape(CITY_HALL) in day_section(page, TUESDAY) and escape(NGO) in day_section(page, WEDNESDAY)
+    # One restore in the activity log, naming the dates and the days' contacts; the
+    # scheme's people are told, as of the same change made in the form.
+    entry = LogEntry.objects.filter(action="history.restored").get()
+    assert {"start_date", "end_date", "day_contacts"} <= set(entry.data["fields"])
+    assert entry.data["days"] == ["2027-03-09", "2027-03-10"]
+    told = set(Notification.objects.filter(entry=entry).values_list("recipient__email", flat=True))
+    assert "mentee@test.example" in told and "facilitator@test.example" not in told
+    # Each day's row has the restore in its own history.
+    assert VisitDay.history.filter(day=TUESDAY).first().history_change_reason == "Contact of the day changed"
+
+
+def test_restoring_a_version_without_day_contacts_clears_those_added_since(personas, two_days):
+    facilitator = personas.client("facilitator")
+    before = two_days.history.first()
+    post_edit(facilitator, **{"day_contact_2027-03-09": CITY_HALL})
+    facilitator.post(f"{VISITS}1/history/{before.history_id}/restore/")
+    assert list(VisitDay.objects.exclude(contact="")) == []
+    page = facilitator.get(f"{VISITS}1/").content.decode()
+    assert escape(VISIT_CONTACT) in day_section(page, TUESDAY)
+
+
+def test_restoring_something_else_than_a_visit_tells_no_one_of_a_visit(personas):
+    from mentoring.models import Notification
+
+    coordinator = personas.client("coordinator")
+    scheme = personas.a
+    title = scheme.title
+    scheme.title = "A new title"
+    scheme.save()
+    old = scheme.history.filter(title=title).first()
+    assert coordinator.post(f"{SCHEME}history/{old.history_id}/restore/").status_code == 302
+    entry = LogEntry.objects.filter(action="history.restored").get()
+    assert entry.data["fields"] == ["title"]
+    assert not Notification.objects.filter(entry=entry).exists()
+
+
 def test_a_concurrent_save_refuses_the_day_contacts_too(personas, two_days):
     facilitator, coordinator = personas.client("facilitator"), personas.client("coordinator")
     seen = facilitator.get(EDIT).context["form"]["seen_version"].value()

@@ -112,6 +112,24 @@ def day_contacts_write(visit, contacts):
     return sorted(changed)
 
 
+def day_contacts_restore(sender, *, instance, until, **kwargs):
+    """``version_restored`` receiver (connected in ``schemes.apps``): a visit restored to
+    an earlier version gets back the contacts its days had while that version held (until
+    ``until``), as their history has them; a day that had none then has none again. Its
+    entry in the activity log names ``day_contacts`` among the fields when one changed,
+    so the scheme is told as of any change of whom to call."""
+    from ..models import VisitDay
+
+    then = {}
+    rows = VisitDay.history.filter(visit_id=instance.pk, history_date__lt=until).order_by("history_date", "history_id")
+    for row in rows:  # each day's last row before then wins; a removal ("-") leaves none
+        then[row.day] = row.contact if row.history_type != "-" else ""
+    changed = day_contacts_write(instance, {day: then.get(day, "") for day in instance.days})
+    if not changed:
+        return None
+    return {"fields": ["day_contacts"], "days": [day.isoformat() for day in changed]}
+
+
 def day_contacts_of(visit):
     """{day: the contact printed under it}: the day's own contact, else the visit's (empty:
     none). Reads ``visit.visit_days.all()`` (no query when prefetched)."""
