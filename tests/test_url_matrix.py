@@ -539,7 +539,9 @@ TABLE.update(
         "schemes:visit_report_item_respond": row("scheme_child", page({"mentee"}), action({"mentee"}, done=200)),
         "schemes:visit_report_item_history": row("scheme_child", page(IN_PROGRAMME), GET_ONLY),
         "schemes:visit_report_item_restore": row("scheme_child", POST_ONLY, action(REPORT_WRITERS)),
-        "schemes:visit_report_item_action": row("scheme_child", POST_ONLY, action({"mentee", "facilitator"}, done=ASKS)),
+        "schemes:visit_report_item_action": row(
+            "scheme_child", POST_ONLY, action({"mentee", "mentor", "facilitator"}, done=ASKS)
+        ),
     }
 )
 

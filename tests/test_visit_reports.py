@@ -300,9 +300,11 @@ def test_a_recommendation_becomes_a_draft_action_once(personas, report):
     item = report["recommendation"]
     url = item_url(item, "action")
     mentee = personas.client("mentee")
-    # Shown to those who edit the plan.
+    # Shown to those who draft the plan: the mentee and mentor cities (issue 23: the plan
+    # is written together) and the facilitators; not to the coordinator, who comments.
     assert "Make it a draft action" in mentee.get(REPORT).content.decode()
-    assert "Make it a draft action" not in personas.client("mentor").get(REPORT).content.decode()
+    assert "Make it a draft action" in personas.client("mentor").get(REPORT).content.decode()
+    assert "Make it a draft action" not in personas.client("coordinator").get(REPORT).content.decode()
     # Asked first.
     asked = mentee.post(url)
     assert asked.status_code == 200 and "Make this recommendation a draft action" in asked.content.decode()
@@ -345,9 +347,9 @@ def test_a_key_factor_goes_with_the_recommendation(personas, report):
 def test_making_an_action_is_refused_on_an_approved_plan_and_to_others(personas, report):
     item = report["recommendation"]
     url = item_url(item, "action")
-    # Only those who edit the plan, and only recommendations.
-    assert personas.client("mentor").post(url, {"confirmed": "1"}).status_code == 403
+    # Only those who draft the plan, and only recommendations.
     assert personas.client("coordinator").post(url, {"confirmed": "1"}).status_code == 403
+    assert personas.client("observer").post(url, {"confirmed": "1"}).status_code == 403
     assert personas.client("mentee").post(item_url(report["challenge"], "action"), {"confirmed": "1"}).status_code == 404
     plan = report["plan"]
     plan.status = ActionPlanStatus.APPROVED
@@ -414,3 +416,55 @@ def test_an_archived_scheme_s_report_is_read_only(personas, report):
     assert page.status_code == 200 and "Make it a draft action" not in page.content.decode()
     assert "Respond" not in page.content.decode()
     assert personas.client("observer").get(REPORT + "report.pdf").status_code == 200
+
+
+def test_the_mentor_city_makes_its_recommendation_a_draft_action_in_its_name(personas, report):
+    item = report["recommendation"]
+    mentor = personas.client("mentor")
+    response = mentor.post(item_url(item, "action"), {"confirmed": "1"}, follow=True)
+    assert "The recommendation is now a draft action of the action plan." in response.content.decode()
+    action = Action.objects.get(from_recommendation=item)
+    assert action.history.latest().history_user == personas.users["mentor"]
+    assert LogEntry.objects.get(action="action.added", object_id=action.pk).actor == personas.users["mentor"]
+
+
+def test_in_a_community_a_recommendation_goes_to_the_host_citys_plan(personas, django_user_model):
+    """A community of practice has no shared plan: a recommendation of a visit to Bologna
+    becomes a draft action of Bologna's plan, made by Bologna's officer or a facilitator;
+    another peer may not, and a visit without a host city offers no button."""
+    from .test_community_plans import Community
+
+    community = Community(personas, django_user_model)
+    antwerp, bologna = community.cities[:2]
+    visit = community.scheme.visits.get(order=1)
+    visit.host = bologna
+    visit.save()
+    report = f"{community.base}visits/1/report/"
+    facilitator = personas.client("facilitator")
+    assert facilitator.post(report + "items/new/", item_data(text="Train the front desk in plain language.")).status_code == 302
+    item = visit.report_items.get()
+    url = f"{report}items/{item.pk}/action/"
+
+    assert "Make it a draft action" in community.client("Bologna").get(report).content.decode()
+    assert "Make it a draft action" not in community.client("Antwerp").get(report).content.decode()
+    assert community.client("Antwerp").post(url, {"confirmed": "1"}).status_code == 403
+    asked = community.client("Bologna").post(url)
+    assert "a draft action of the action plan of Bologna?" in asked.content.decode()
+    response = community.client("Bologna").post(url, {"confirmed": "1"})
+    action = Action.objects.get(from_recommendation=item)
+    assert action.plan.organisation == bologna and action.plan.scheme == community.scheme
+    assert response["Location"] == community.plan_url(bologna) + f"#action-{action.pk}"
+    # The report links the action in Bologna's plan; no second action is made.
+    page = community.client("Antwerp").get(report).content.decode()
+    assert f'href="{community.plan_url(bologna)}#action-{action.pk}"' in page
+    facilitator.post(url, {"confirmed": "1"})
+    assert Action.objects.filter(from_recommendation=item).count() == 1
+
+    # A visit without a host city: no button, and the address is not found.
+    visit.host = None
+    visit.save()
+    assert facilitator.post(report + "items/new/", item_data(text="Map the partners.")).status_code == 302
+    other = visit.report_items.get(text="Map the partners.")
+    assert "Make it a draft action" not in facilitator.get(report).content.decode()
+    assert facilitator.post(f"{report}items/{other.pk}/action/", {"confirmed": "1"}).status_code == 404
+    assert not Action.objects.filter(from_recommendation=other).exists()

@@ -39,11 +39,12 @@ def _check_report_size(visit, *, item, new_text):
 def report_items(visit):
     """The items of ``visit``'s report, with everything the page and the PDF show, in one
     query: author, key factor, need, who responded, and the action made from each (its id,
-    None if none)."""
-    made = Action.objects.filter(from_recommendation=OuterRef("pk")).order_by("pk").values("pk")[:1]
+    None if none, and ``action_city``: the peer city whose plan has it in a community of
+    practice, None for a scheme's shared plan)."""
+    made = Action.objects.filter(from_recommendation=OuterRef("pk")).order_by("pk")
     return (
         visit.report_items.select_related("author", "key_factor", "need", "responded_by")
-        .annotate(action_id=Subquery(made))
+        .annotate(action_id=Subquery(made.values("pk")[:1]), action_city=Subquery(made.values("plan__organisation_id")[:1]))
         .order_by("created_at", "id")
     )
 
@@ -106,17 +107,18 @@ class NotARecommendation(Exception):
 
 
 @transaction.atomic
-def recommendation_to_action(*, item, scheme, actor):
+def recommendation_to_action(*, item, scheme, actor, city=None):
     """Make ``item`` (a recommendation of one of ``scheme``'s visit reports) a draft
-    action of the scheme's plan: its text as the action, its key factor and need as the
-    action's. Returns (action, created): a recommendation already made into an action
+    action of the scheme's plan, or in a community of practice of the plan of the peer
+    city ``city`` (the visit's host): its text as the action, its key factor and need as
+    the action's. Returns (action, created): a recommendation already made into an action
     (a second click, a second tab) gives that action back and makes none.
 
     Raises ``PlanLocked`` when the plan is submitted or approved, ``ValidationError``
     when the plan is full."""
     if item.kind != ReportItemKind.RECOMMENDATION:
         raise NotARecommendation
-    plan = _editable(plan_for(scheme))  # the plan's row locked until the commit
+    plan = _editable(plan_for(scheme, city))  # the plan's row locked until the commit
     existing = Action.objects.filter(plan=plan, from_recommendation=item).order_by("pk").first()
     if existing is not None:
         return existing, False

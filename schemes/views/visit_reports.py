@@ -13,7 +13,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from mentoring.access import scheme_view, who_may
+from mentoring.access import refuse, require, scheme_view, who_may
 from mentoring.documents import pdf_response, render_document
 from mentoring.forms import EditConflict
 from mentoring.pages import confirm_page, confirmed, form_page, history_view, removal_question, restore_view
@@ -31,6 +31,7 @@ from ..services.visit_reports import (
     recommendation_to_action,
     report_items,
 )
+from .community_plans import may_on_city_plan, peer_party
 
 
 def _visit(scheme, number):
@@ -57,13 +58,43 @@ def _title(visit):
     return _("Report of %(visit)s") % {"visit": visit}
 
 
+def _plan_of(scheme, visit):
+    """(the party whose plan a recommendation of ``visit`` goes to, its plan's address):
+    the scheme's shared plan (no party); in a community of practice, which has no shared
+    plan, the plan of the city the visit went to (its host), or (None, None) while the
+    visit has no host among the peer cities."""
+    kwargs = {"programme": scheme.programme.slug, "number": scheme.number}
+    if scheme.kind != SchemeKind.COMMUNITY:
+        return None, reverse("schemes:action_plan", kwargs=kwargs)
+    if visit.host_id is None:
+        return None, None
+    try:
+        peer = peer_party(scheme, visit.host_id)
+    except Http404:  # hosted by an association, or a city no longer a peer
+        return None, None
+    return peer, reverse("schemes:city_action_plan", kwargs={**kwargs, "city": peer.organisation_id})
+
+
+def _may_make_actions(access, scheme, peer):
+    """Whether the person may make recommendations draft actions of the plan: those who
+    draft the shared plan (the mentee and mentor cities' officers, the facilitators), or
+    the host city's own officers and the facilitators for a community city's plan."""
+    if scheme.kind == SchemeKind.COMMUNITY:
+        return peer is not None and may_on_city_plan(access, "edit", peer)
+    return access.can("edit", "action_plan_draft")
+
+
 @require_safe
 @scheme_view("view", "visit_report")
 def visit_report(request, scheme, access, visit):
     visit = _visit(scheme, visit)
     visit.scheme = scheme
     items = list(report_items(visit))
-    plan = plan_for(scheme)
+    peer, plan_url = _plan_of(scheme, visit)
+    # A recommendation becomes an action only where the scheme makes a plan (its focus:
+    # schemes/focus.py) and that plan is a draft.
+    makes_actions = plan_url is not None and in_scope(scheme, "action_plan")
+    plan = plan_for(scheme, peer.organisation if peer else None) if makes_actions else None
     return render(
         request,
         "visit_reports/report.html",
@@ -73,13 +104,9 @@ def visit_report(request, scheme, access, visit):
             access=access,
             kinds=grouped(items),
             items=items,
-            # A recommendation becomes an action only where the scheme makes a plan (its
-            # focus: schemes/focus.py), and a community of practice has no shared plan: each
-            # city's own plan takes its actions.
-            plan_editable=plan.status == ActionPlanStatus.DRAFT
-            and in_scope(scheme, "action_plan")
-            and scheme.kind != SchemeKind.COMMUNITY,
-            to_action_question=_to_action_question(),
+            plan_url=plan_url,
+            may_make_actions=makes_actions and plan.status == ActionPlanStatus.DRAFT and _may_make_actions(access, scheme, peer),
+            to_action_question=_to_action_question(peer),
             page_title=_title(visit),
         ),
     )
@@ -210,39 +237,51 @@ def item_restore(request, scheme, access, visit, item, history_id):
     return restore_view(request, _item(visit, item), access, "visit_report", history_id, scheme=scheme)
 
 
-def _to_action_question():
+def _to_action_question(peer=None):
+    if peer is None:
+        title = _("Make this recommendation a draft action of the action plan?")
+        who = who_may("edit", "action_plan_draft")
+    else:
+        title = _("Make this recommendation a draft action of the action plan of %(city)s?") % {"city": peer.organisation.name}
+        who = who_may("edit", "community_plan")
     return {
-        "title": _("Make this recommendation a draft action of the action plan?"),
+        "title": title,
         "consequences": [
             _(
                 "A new action is added at the end of the draft action plan, with the recommendation's text, key factor "
                 "and need; it remembers that it comes from this report."
             ),
-            _("Who can then change or remove it: %(roles)s.") % {"roles": who_may("edit", "action_plan")},
+            _("Who can then change or remove it: %(roles)s.") % {"roles": who},
         ],
         "confirm_label": _("Make it a draft action"),
     }
 
 
 @require_POST
-@scheme_view("edit", "action_plan")
+@scheme_view("view", "visit_report")
 def item_to_action(request, scheme, access, visit, item):
     visit = _visit(scheme, visit)
+    peer, plan_url = _plan_of(scheme, visit)
+    if plan_url is None:  # a community's visit without a host city: no plan to take it
+        raise Http404(_("Give the visit its host city first: its recommendations go to that city's action plan."))
+    if scheme.kind == SchemeKind.COMMUNITY:
+        if not _may_make_actions(access, scheme, peer):
+            refuse(request.user, f"may not draft {peer.organisation}'s plan", _("You may not do this."))
+    else:
+        require(access, "edit", "action_plan_draft", user=request.user)
     item = _item(visit, item)
     if item.kind != ReportItemKind.RECOMMENDATION:
         raise Http404(_("Only a recommendation becomes an action."))
-    if scheme.kind == SchemeKind.COMMUNITY:  # no shared plan: each city writes its own (issue 23)
-        raise Http404(_("In a community of practice, each city has its own action plan."))
-    plan_url = reverse("schemes:action_plan", kwargs={"programme": scheme.programme.slug, "number": scheme.number})
-    if plan_for(scheme).status != ActionPlanStatus.DRAFT:
+    city = peer.organisation if peer else None
+    if plan_for(scheme, city).status != ActionPlanStatus.DRAFT:
         messages.error(request, PlanLocked.message)
         return redirect(_report_url(visit, item))
     if not confirmed(request):
         return confirm_page(
-            request, **_to_action_question(), cancel_url=_report_url(visit, item), context=_context(scheme, visit)
+            request, **_to_action_question(peer), cancel_url=_report_url(visit, item), context=_context(scheme, visit)
         )
     try:
-        action, created = recommendation_to_action(item=item, scheme=scheme, actor=request.user)
+        action, created = recommendation_to_action(item=item, scheme=scheme, actor=request.user, city=city)
     except PlanLocked:  # submitted or approved meanwhile
         messages.error(request, PlanLocked.message)
         return redirect(_report_url(visit, item))
