@@ -390,20 +390,39 @@ def test_a_partner_organisations_officer_only_reads_and_comments_by_the_rules():
     assert ("needs_analysis", "edit") not in done and ("support_gap", "edit") not in done
 
 
-def test_a_list_of_invitations_sends_an_association_on_both_sides_to_the_single_form(personas, broker):
+def test_a_list_of_invitations_names_the_side_of_an_association_on_both_sides(personas, broker):
+    """Without a side, the line is left out with a reason naming the "side" column; with
+    one (its label, or the programme's words for it), the person is invited for that
+    side's party; an unknown side is left out with the sides to choose from."""
     import secrets
 
-    data = {
-        "people": "Ana Assoc, ana@assoc.example, Association of Menteeland, Municipal association",
-        "role": "mentee",
-        "organisation": "",
-        "message": "",
-        "action": "preview",
-        "submission": secrets.token_urlsafe(24),
-    }
-    response = personas.client("coordinator").post(SCHEME + "people/invite-several/", data)
+    coordinator = personas.client("coordinator")
+
+    def post(people, action="preview"):
+        data = {"people": people, "role": "mentee", "organisation": "", "message": "", "action": action}
+        data["submission"] = secrets.token_urlsafe(24)
+        response = coordinator.post(SCHEME + "people/invite-several/", data)
+        return response, " ".join(response.content.decode().split())
+
+    response, page = post("Ana Assoc, ana@assoc.example, Association of Menteeland, Municipal association")
     assert response.status_code == 200
-    assert "Association of Menteeland sits on both sides of this scheme: invite this person with the single" in " ".join(
-        response.content.decode().split()
+    assert (
+        "Association of Menteeland sits on both sides of this scheme: name the side this person acts for in a “side” column (Mentee side, Mentor side)."
+        in page
     )
+    _response, page = post("Ana Assoc, ana@assoc.example, Association of Menteeland, Municipal association, the far side")
+    assert "Sides are: Mentee side, Mentor side." in page
     assert not Invitation.objects.exists()
+
+    people = (
+        "name;e-mail;organisation;role;side\n"
+        "Ana Assoc;ana@assoc.example;Association of Menteeland;Municipal association;Mentor side\n"
+        "Bea Assoc;bea@assoc.example;Association of Menteeland;Municipal association;mentee"
+    )
+    preview, page = post(people)
+    assert "(Mentor side)" in page and "(Mentee side)" in page and "Send to 2 people" in page
+    from .test_bulk_invitations import send
+
+    assert send(coordinator, preview, url=SCHEME + "people/invite-several/").status_code == 200
+    sides = dict(Invitation.objects.values_list("email", "party__side"))
+    assert sides == {"ana@assoc.example": Side.MENTOR, "bea@assoc.example": Side.MENTEE}

@@ -28,7 +28,8 @@ class BulkInvitationForm(SubmitOnceMixin, forms.Form):
         label=_("People, one a line"),
         help_text=_(
             "An e-mail address, “Name <e-mail>”, or name, e-mail, organisation, role separated by commas, "
-            "semicolons or tabs (as pasted from a spreadsheet). A first line naming the columns is allowed."
+            "semicolons or tabs (as pasted from a spreadsheet). A first line naming the columns is allowed. An "
+            "organisation on both sides of the scheme needs a fifth column, side."
         ),
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
         max_length=200_000,
@@ -36,7 +37,10 @@ class BulkInvitationForm(SubmitOnceMixin, forms.Form):
     )
     file = forms.FileField(
         label=_("Or a CSV file"),
-        help_text=_("Columns: name, e-mail, organisation, role; a first line naming them is allowed. UTF-8 is best."),
+        help_text=_(
+            "Columns: name, e-mail, organisation, role, and side for an organisation on both sides of the scheme; "
+            "a first line naming them is allowed. UTF-8 is best."
+        ),
         required=False,
     )
     role = forms.ChoiceField(label=_("Role, for lines that name none"), required=False)

@@ -3,7 +3,8 @@ line's outcome worked out without writing anything (the preview), then the same
 reading and the same checks run again inside one transaction to apply it.
 
 The list is text: one person a line, "e-mail", "Name <e-mail>" or the columns name,
-e-mail, organisation, role (separated by commas, semicolons, as spreadsheets in many
+e-mail, organisation, role and side (the side only for an organisation on both sides of
+the scheme: an association brokering a pairing of two of its members) (separated by commas, semicolons, as spreadsheets in many
 European languages save them, or tabs, as they are pasted), with an optional header
 row naming the columns. An uploaded file is decoded (UTF-8, with or without its byte
 order mark, or UTF-16 with one; else Windows-1252 with a warning to check the names)
@@ -38,7 +39,7 @@ from mentoring.access import COORDINATOR, MENTEE, MENTOR, ROLE_LABELS
 from mentoring.forms import MARKUP_RE
 
 from ..forms.people import CITY_ROLES, held_role_conflict, role_party
-from ..models import Invitation, ProgrammeRole, SchemeRole
+from ..models import Invitation, ProgrammeRole, SchemeRole, Side
 from ..models.programmes import SchemeRoleName
 from .invitations import AlreadyInvited, invitation_create, role_grant
 
@@ -100,8 +101,10 @@ HEADERS = {
     "city": "organisation",
     "role": "role",
     "rôle": "role",
+    "side": "side",
+    "côté": "side",
 }
-POSITIONS = ("name", "email", "organisation", "role")
+POSITIONS = ("name", "email", "organisation", "role", "side")
 NAME_AND_ADDRESS = re.compile(r"^(?P<name>.*?)\s*<(?P<email>[^<>]*)>\s*$")
 
 
@@ -116,6 +119,7 @@ class Line:
     email: str = ""
     organisation: str = ""
     role: str = ""
+    side: str = ""
     problem: str = ""  # why the line cannot be read, before any check
 
 
@@ -319,6 +323,7 @@ def _line(number, cells, columns):
     line.email = email
     line.organisation = values.get("organisation", "")
     line.role = values.get("role", "")
+    line.side = values.get("side", "")
     if values.get("first_name") or values.get("last_name"):
         line.first_name, line.last_name = values.get("first_name", ""), values.get("last_name", "")
     else:
@@ -327,7 +332,7 @@ def _line(number, cells, columns):
         line.first_name, _space, line.last_name = values.get("name", "").partition(" ")
         line.last_name = line.last_name.strip()
     line.name = " ".join(part for part in (line.first_name, line.last_name) if part)
-    cells_written = [line.first_name, line.last_name, line.email, line.organisation, line.role]
+    cells_written = [line.first_name, line.last_name, line.email, line.organisation, line.role, line.side]
     if any(_formula(cell) for cell in cells_written):
         line.problem = _(
             "A cell starts with =, +, - or @, as a spreadsheet formula does: it is not taken. Remove that sign and try again."
@@ -352,6 +357,19 @@ def _role_names(terms=None):
         for role in (MENTEE, MENTOR):
             names[_key(str(terms.role_label(role)))] = role
             names[_key(str(terms.officer_label(role)))] = role
+    return names
+
+
+def _side_names(terms):
+    """Side as written (its code, its label in the current language or English, or in
+    the programme's words: "Implementing city side", "implementing city") -> side."""
+    names = {}
+    for side, label in Side.choices:
+        names[side] = side
+        names[_key(str(label))] = side
+    for side in (Side.MENTEE, Side.MENTOR):
+        names[_key(str(terms.side_label(side)))] = side
+        names[_key(str(terms.role_label(side)))] = side
     return names
 
 
@@ -399,6 +417,7 @@ def batch_check(*, programme, scheme, lines, default_role, default_organisation,
         .values_list("email", flat=True)
     )
     role_names = _role_names(programme.terms)
+    side_names = _side_names(programme.terms)
     organisation_names = _organisation_names(organisations)
     first_line = {}
     for row in rows:
@@ -411,6 +430,7 @@ def batch_check(*, programme, scheme, lines, default_role, default_organisation,
             grantable=grantable,
             giver=giver,
             role_names=role_names,
+            side_names=side_names,
             terms=programme.terms,
             organisation_names=organisation_names,
             parties=parties,
@@ -471,14 +491,23 @@ def _check(row, *, scheme, first_line, default_role, default_organisation, grant
     else:
         row.organisation = default_organisation
     if scheme is not None:
-        row.party, error = role_party(role=row.role, organisation=row.organisation, parties=read["parties"])
+        side = read["side_names"].get(_key(line.side)) if line.side else None
+        if line.side and side is None:
+            row.outcome = ORGANISATION
+            sides = ", ".join(str(read["terms"].side_label(side)) for side in (Side.MENTEE, Side.MENTOR))
+            row.reason = _("Sides are: %(sides)s.") % {"sides": sides}
+            return
+        row.party, error = role_party(role=row.role, organisation=row.organisation, parties=read["parties"], side=side)
         if error:
             row.outcome, row.reason = ORGANISATION, error
-            if error.code == "side":  # an association on both sides: a list names no side
+            if error.code == "side" and side is None:  # an association on both sides, and no side named
                 row.reason = _(
-                    "%(name)s sits on both sides of this scheme: invite this person with the single invitation "
-                    "form, choosing the side."
-                ) % {"name": row.organisation.label}
+                    "%(name)s sits on both sides of this scheme: name the side this person acts for in a “side” "
+                    "column (%(sides)s)."
+                ) % {
+                    "name": row.organisation.label,
+                    "sides": ", ".join(str(read["terms"].side_label(side)) for side in (Side.MENTEE, Side.MENTOR)),
+                }
             return
     user = read["users"].get(row.email)
     if user is None:
