@@ -80,6 +80,125 @@ VISIT_PURPOSES = {
 }
 
 
+# The same series of visits in a scheme whose focus is not action planning (seed 000 §6,
+# "A different focus for mentoring": "mentoring visits do not have to be focused
+# specifically on action planning. They can also be used to do needs analysis, review
+# aspects of integration work or as part of the evaluation of initiatives"): each visit
+# keeps its place in the series, aimed at the focus's outcome instead of the action plan.
+# Keyed by the scheme's focus (``SchemeFocus`` values); action planning has the guide's own.
+FOCUS_VISIT_PURPOSES = {
+    "needs_analysis": {
+        SCENE: VisitPurpose(
+            aim=_(
+                "The first visit to the mentee city should introduce the mentors to the local context and start the "
+                "needs analysis with the mentee city representatives and stakeholders."
+            ),
+            expected_outcome=_("A first picture of the mentee city's needs, drawing on the needs analysis template."),
+            source=GUIDE_CHAPTER_6,
+        ),
+        INSPIRATION: VisitPurpose(
+            aim=_(
+                "The visit to the mentor city should show the mentee city how the mentor city met similar needs, "
+                "through visits and presentations, with clarifying questions answered during the visit."
+            ),
+            expected_outcome=_("The needs analysis sharpened by what the mentee city saw and heard in the mentor city."),
+            source=GUIDE_CHAPTER_6,
+        ),
+        CONSOLIDATION: VisitPurpose(
+            aim=_(
+                "The last visit to the mentee city should serve to complete the needs analysis and agree on the "
+                "priorities it points to."
+            ),
+            expected_outcome=_(
+                "The needs analysis completed and its priorities presented to politicians and local stakeholders."
+            ),
+            source=GUIDE_CHAPTER_6,
+        ),
+        FOLLOW_UP: VisitPurpose(
+            aim=_("A visit in between should deepen the needs analysis on the questions still open."),
+            expected_outcome=_("The open questions of the needs analysis answered."),
+            source=GUIDE_CHAPTER_6,
+        ),
+    },
+    "review": {
+        SCENE: VisitPurpose(
+            aim=_(
+                "The first visit to the mentee city should introduce the mentors to the local context and to the "
+                "integration work under review, assessed against the benchmark with the mentee city representatives "
+                "and stakeholders."
+            ),
+            expected_outcome=_("A shared view of the work's strengths and gaps, drawing on the self-assessment."),
+            source=GUIDE_CHAPTER_6,
+        ),
+        INSPIRATION: VisitPurpose(
+            aim=_(
+                "The visit to the mentor city should show the mentee city how the mentor city does similar work, "
+                "through visits and presentations, as a point of comparison for the review."
+            ),
+            expected_outcome=_("Points of comparison for the review, and first ideas for the way forward."),
+            source=GUIDE_CHAPTER_6,
+        ),
+        CONSOLIDATION: VisitPurpose(
+            aim=_(
+                "The last visit to the mentee city should serve to agree on the key challenges and risks, and on the "
+                "recommendations about the way forward."
+            ),
+            expected_outcome=_("The mentors' recommendations presented to politicians and local stakeholders."),
+            source=GUIDE_CHAPTER_6,
+        ),
+        FOLLOW_UP: VisitPurpose(
+            aim=_("A visit in between should look further at the parts of the work still open in the review."),
+            expected_outcome=_("The open questions of the review answered."),
+            source=GUIDE_CHAPTER_6,
+        ),
+    },
+    "evaluation": {
+        SCENE: VisitPurpose(
+            aim=_(
+                "The first visit to the mentee city should introduce the mentors to the local context and to the "
+                "initiatives under evaluation, with the mentee city representatives and stakeholders, and agree on "
+                "what their success is measured by."
+            ),
+            expected_outcome=_("What is evaluated and how, agreed, drawing on the self-assessment."),
+            source=GUIDE_CHAPTER_6,
+        ),
+        INSPIRATION: VisitPurpose(
+            aim=_(
+                "The visit to the mentor city should show the mentee city how the mentor city evaluates similar "
+                "initiatives, through visits and presentations, as a point of comparison."
+            ),
+            expected_outcome=_("Points of comparison for the evaluation, and ways of measuring borrowed from the mentor city."),
+            source=GUIDE_CHAPTER_6,
+        ),
+        CONSOLIDATION: VisitPurpose(
+            aim=_(
+                "The last visit to the mentee city should serve to agree on the findings of the evaluation and on the "
+                "recommendations about the way forward."
+            ),
+            expected_outcome=_("The findings and the mentors' recommendations presented to politicians and local stakeholders."),
+            source=GUIDE_CHAPTER_6,
+        ),
+        FOLLOW_UP: VisitPurpose(
+            aim=_("A visit in between should look further at the initiatives whose evaluation is still open."),
+            expected_outcome=_("The open questions of the evaluation answered."),
+            source=GUIDE_CHAPTER_6,
+        ),
+    },
+}
+# The last visit's title, by focus: it consolidates the focus's outcome.
+CONSOLIDATION_TITLES = {
+    "action_planning": _("Consolidation of the action plan"),
+    "needs_analysis": _("Consolidation of the needs analysis"),
+    "review": _("Conclusions of the review"),
+    "evaluation": _("Conclusions of the evaluation"),
+}
+
+
+def visit_purpose(position, focus=None):
+    """What a visit at ``position`` of the series is for, in a scheme of ``focus``."""
+    return FOCUS_VISIT_PURPOSES.get(focus, {}).get(position) or VISIT_PURPOSES[position]
+
+
 def visit_position(order, count, host_side=None):
     """Where a visit stands in a series of ``count`` visits: the first sets the scene, the
     last of three or more consolidates, the second (or one hosted by the mentor side)

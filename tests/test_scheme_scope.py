@@ -369,3 +369,70 @@ def test_the_political_commitment_of_a_review_says_it_is_outside_the_focus(perso
     assert "Jane Mayor" in commitment  # kept
     form = html.unescape(p.client("mentee").get(f"{SCHEME}commitments/new/").content.decode())
     assert "This step is outside this scheme's focus (Review of integration work)" in form
+
+
+def test_a_new_scheme_s_visits_are_aimed_at_its_focus(personas):
+    """A scheme created for a needs analysis gets visits aimed at the needs analysis, and
+    its last visit consolidates the needs analysis, not an action plan."""
+    p = personas
+    scheme = scheme_create(
+        programme=p.programme,
+        title="Knowing our needs",
+        theme="Reception",
+        parties=[(p.mentee_city, Side.MENTEE), (p.mentor_city, Side.MENTOR)],
+        visit_count=3,
+        focus="needs_analysis",
+    )
+    first, _second, last = scheme.visits.order_by("order")
+    assert "start the needs analysis" in first.aim and "action" not in first.expected_outcome
+    assert last.title == "Consolidation of the needs analysis"
+    assert "complete the needs analysis" in last.aim
+    # The agenda page's proposal from the method says the same.
+    first.start_date = first.end_date = TODAY + datetime.timedelta(days=30)
+    first.save()
+    SchemeRole.objects.create(scheme=scheme, user=p.users["facilitator"], role="facilitator")
+    page = p.client("facilitator").get(f"/programmes/test-programme/schemes/{scheme.number}/visits/1/agenda/from-method/")
+    assert page.status_code == 200
+    assert "start the needs analysis" in page.content.decode()
+
+
+def test_a_new_focus_changes_the_default_aims_and_keeps_those_someone_wrote(personas):
+    p = personas
+    visits = list(p.a.visits.order_by("order"))
+    assert "first draft of actions" in visits[0].aim
+    written = "Meet the welcome desk's staff and the migrant council."
+    visits[1].aim = written
+    visits[1].save()
+    response = _edit(p.client("coordinator"), focus="review")
+    page = " ".join(response.content.decode().split())
+    after = list(p.a.visits.order_by("order"))
+    assert "integration work under review" in after[0].aim and "self-assessment" in after[0].expected_outcome
+    assert after[1].aim == written  # written by someone: kept
+    assert after[-1].title == "Conclusions of the review" and "recommendations" in after[-1].aim
+    assert escape_free(page, "visits’ aims now follow the new focus; aims someone wrote are kept.")
+    # In each visit's history and in the activity log, in the coordinator's name.
+    assert after[0].history.first().history_change_reason == "Follows the scheme's new focus"
+    entry = LogEntry.objects.filter(action="visit.changed", object_id=after[0].pk).latest("id")
+    assert entry.actor == p.users["coordinator"] and set(entry.data["fields"]) == {"aim", "expected_outcome"}
+    # Back to action planning: the guide's own aims again.
+    _edit(p.client("coordinator"), focus="action_planning")
+    assert "first draft of actions" in p.a.visits.get(order=1).aim
+    assert p.a.visits.get(order=2).aim == written
+
+
+def test_default_aims_written_in_another_language_follow_the_focus_too(personas):
+    from django.utils import translation
+
+    from schemes import method
+
+    p = personas
+    with translation.override("fr"):
+        french = str(method.VISIT_PURPOSES[method.SCENE].aim)
+    assert french != str(method.VISIT_PURPOSES[method.SCENE].aim)  # the catalogue has it
+    p.a.visits.filter(order=1).update(aim=french)
+    _edit(p.client("coordinator"), focus="evaluation")
+    assert "initiatives under evaluation" in p.a.visits.get(order=1).aim
+
+
+def escape_free(page, text):
+    return html.unescape(page).replace("'", "’").find(text.replace("'", "’")) != -1

@@ -16,14 +16,16 @@ MIN_VISITS = 2
 MAX_VISITS = 10
 
 
-def default_visit_plan(count):
+def default_visit_plan(count, focus=None):
     """The visit series of seed 000 §5 as (title, host side, position): mentee city
-    "setting the scene", mentor city "inspiration", mentee city "consolidation". Two
-    visits keep the first two; more than three add follow-up visits between, alternating
-    hosts. The position (schemes.method) gives each visit its aim and expected outcome."""
+    "setting the scene", mentor city "inspiration", mentee city "consolidation" (of the
+    scheme's ``focus``: the action plan, the needs analysis...). Two visits keep the first
+    two; more than three add follow-up visits between, alternating hosts. The position
+    (schemes.method) gives each visit its aim and expected outcome."""
     scene = (_("Setting the scene"), Side.MENTEE, method.SCENE)
     inspiration = (_("Inspiration"), Side.MENTOR, method.INSPIRATION)
-    consolidation = (_("Consolidation of the action plan"), Side.MENTEE, method.CONSOLIDATION)
+    title = method.CONSOLIDATION_TITLES.get(focus, method.CONSOLIDATION_TITLES["action_planning"])
+    consolidation = (str(title), Side.MENTEE, method.CONSOLIDATION)
     if count <= 2:
         return [scene, inspiration]
     follow_ups = [
@@ -57,9 +59,9 @@ def scheme_create(
     count = visit_count or programme.default_visit_count
     count = max(MIN_VISITS, min(MAX_VISITS, count))
     cities = {side: [org for org, s in parties if s == side and org.kind == "city"] for side in Side.values}
-    for order, (visit_title, side, position) in enumerate(default_visit_plan(count), start=1):
+    for order, (visit_title, side, position) in enumerate(default_visit_plan(count, scheme.focus), start=1):
         hosts = cities[side] or cities[Side.PEER] or [org for org, _side in parties if org.kind == "city"]
-        purpose = method.VISIT_PURPOSES[position]
+        purpose = method.visit_purpose(position, scheme.focus)
         Visit.objects.create(
             scheme=scheme,
             order=order,

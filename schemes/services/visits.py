@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
@@ -432,6 +432,57 @@ DAY_ENDS = datetime.time(18, 0)
 EVENING_STARTS = datetime.time(19, 0)
 NIGHT = datetime.time(23, 0)
 BREAK = datetime.timedelta(minutes=15)
+
+
+def _defaults_of(focus):
+    """{(field, text): position}: the title, aim and expected outcome the method gives a
+    visit at each position of the series in a scheme of ``focus``, in every language of
+    the interface (a scheme's visits got them in the language of whoever created it)."""
+    from .. import method
+
+    defaults = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for position in (method.SCENE, method.INSPIRATION, method.CONSOLIDATION, method.FOLLOW_UP):
+                purpose = method.visit_purpose(position, focus)
+                defaults["aim", str(purpose.aim)] = position
+                defaults["expected_outcome", str(purpose.expected_outcome)] = position
+            title = method.CONSOLIDATION_TITLES.get(focus, method.CONSOLIDATION_TITLES["action_planning"])
+            defaults["title", str(title)] = method.CONSOLIDATION
+    return defaults
+
+
+def visit_defaults_follow_focus(*, scheme, old_focus, actor):
+    """After ``scheme``'s focus changed from ``old_focus``: each visit's aim, expected
+    outcome and (for the last visit) title that are still the method's defaults for the
+    old focus take the new focus's, for the same place in the series; whatever someone
+    wrote is kept. Each visit changed is saved with its history reason and logged. Runs in
+    the caller's transaction. Returns how many visits changed."""
+    from .. import method
+
+    if scheme.focus == old_focus:
+        return 0
+    old = _defaults_of(old_focus)
+    changed_visits = 0
+    for visit in Visit.objects.select_for_update().filter(scheme=scheme).order_by("order"):
+        fields = []
+        for name in ("title", "aim", "expected_outcome"):
+            position = old.get((name, getattr(visit, name)))
+            if position is None:
+                continue
+            if name == "title":
+                new = method.CONSOLIDATION_TITLES.get(scheme.focus, method.CONSOLIDATION_TITLES["action_planning"])
+            else:
+                new = getattr(method.visit_purpose(position, scheme.focus), name)
+            if str(new) != getattr(visit, name):
+                setattr(visit, name, str(new))
+                fields.append(name)
+        if fields:
+            visit._change_reason = _("Follows the scheme's new focus")
+            visit.save()
+            log_action(actor=actor, action="visit.changed", obj=visit, scheme=scheme, data={"fields": fields})
+            changed_visits += 1
+    return changed_visits
 
 
 def visit_position_of(visit):

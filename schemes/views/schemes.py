@@ -26,6 +26,7 @@ from ..services.evidence import evidence_pack
 from ..services.progress import progress_for
 from ..services.schemes import scheme_create, scope_change_kept, scope_change_reason
 from ..services.setup import form_save_with_history, parties_match, scheme_parties_set
+from ..services.visits import visit_defaults_follow_focus
 from .training import scheme_styles
 
 
@@ -134,21 +135,25 @@ def scheme_detail(request, scheme, access):
 
 @scheme_view("edit")
 def scheme_edit(request, scheme, access):
+    old_focus = scheme.focus
     form = SchemeForm(request.POST or None, instance=scheme, programme=scheme.programme)
     if request.method == "POST" and form.is_valid():
         try:
-            # A new focus (or "ends with the final plan") changes the steps the scheme takes
-            # in: said in words in the history and the activity log.
-            reason = scope_change_reason(form)
-            form_save_with_history(
-                form,
-                actor=request.user,
-                action="scheme.scope_changed" if reason else "scheme.changed",
-                scheme=scheme,
-                reason=reason,
-                label=reason or None,
-            )
-            stages_follow_scheme(scheme=scheme)  # the first benchmark stage is the scheme's benchmark
+            with transaction.atomic():
+                # A new focus (or "ends with the final plan") changes the steps the scheme
+                # takes in: said in words in the history and the activity log.
+                reason = scope_change_reason(form)
+                form_save_with_history(
+                    form,
+                    actor=request.user,
+                    action="scheme.scope_changed" if reason else "scheme.changed",
+                    scheme=scheme,
+                    reason=reason,
+                    label=reason or None,
+                )
+                stages_follow_scheme(scheme=scheme)  # the first benchmark stage is the scheme's benchmark
+                # The visits' default aims follow the focus; those someone wrote stay.
+                followed = visit_defaults_follow_focus(scheme=scheme, old_focus=old_focus, actor=request.user)
         except EditConflict:
             pass  # the form says someone saved first, with what the writer typed
         else:
@@ -156,6 +161,16 @@ def scheme_edit(request, scheme, access):
             kept = scope_change_kept(form, scheme)
             if kept:
                 messages.info(request, kept)
+            if followed:
+                messages.info(
+                    request,
+                    ngettext(
+                        "%(count)s visit's aim now follows the new focus; aims someone wrote are kept.",
+                        "%(count)s visits' aims now follow the new focus; aims someone wrote are kept.",
+                        followed,
+                    )
+                    % {"count": followed},
+                )
             return redirect(scheme)
     return form_page(
         request,

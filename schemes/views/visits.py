@@ -368,7 +368,7 @@ def agenda_from_method(request, scheme, access, visit):
             visit=visit,
             form=form,
             formset=formset,
-            purpose=method.VISIT_PURPOSES[position],
+            purpose=method.visit_purpose(position, scheme.focus),
             title=title,
             page_title=title,
             cancel_url=_url(visit),
