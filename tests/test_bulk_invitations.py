@@ -426,3 +426,29 @@ def test_the_preview_costs_the_same_queries_for_20_or_200_lines(personas, django
         counts.append(len(queries))
     assert counts[0] == counts[1]
     print(f"\npreview queries for 20 and 200 lines: {counts}")
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Vorname;Nachname;E-Mail-Adresse;Organisation;Rolle",  # German, as a spreadsheet in Germany saves it
+        "Nome;Cognome;Indirizzo e-mail;Ente;Ruolo",  # Italian (the form says "Ente")
+        "Imię;Nazwisko;Adres e-mail;Organizacja;Rola",  # Polish
+    ],
+)
+def test_a_header_row_in_a_partners_language_is_read(personas, header):
+    """Officers name the columns in their own language: the names the forms use, in any
+    language of the interface, are read as those columns (the header is not a person)."""
+    from schemes.services.bulk_invitations import lines_read
+
+    people = header + "\nNora;Officer;nora@menteeville.example;Menteeville;mentee"
+    (line,) = lines_read(people)
+    assert (line.first_name, line.last_name, line.email, line.organisation, line.role) == (
+        "Nora",
+        "Officer",
+        "nora@menteeville.example",
+        "Menteeville",
+        "mentee",
+    )
+    response = post(personas.client("coordinator"), people=people, role="")
+    assert outcomes(response) == ["new"]

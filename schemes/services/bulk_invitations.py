@@ -20,6 +20,7 @@ every address.
 """
 
 import csv
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -104,6 +105,19 @@ HEADERS = {
     "side": "side",
     "côté": "side",
 }
+# The columns' names as the forms label them, in every language of the interface: a
+# header row written in German ("Vorname;Nachname;E-Mail-Adresse;Rolle") is read too.
+HEADER_LABELS = (
+    (gettext_lazy("Name"), "name"),
+    (gettext_lazy("First name"), "first_name"),
+    (gettext_lazy("Last name"), "last_name"),
+    (gettext_lazy("E-mail address"), "email"),
+    (gettext_lazy("Organisation"), "organisation"),
+    (gettext_lazy("On behalf of"), "organisation"),
+    (gettext_lazy("City"), "organisation"),
+    (gettext_lazy("Role"), "role"),
+    (gettext_lazy("Side"), "side"),
+)
 POSITIONS = ("name", "email", "organisation", "role", "side")
 NAME_AND_ADDRESS = re.compile(r"^(?P<name>.*?)\s*<(?P<email>[^<>]*)>\s*$")
 
@@ -249,11 +263,23 @@ def _delimiter(text):
     return ","
 
 
+@functools.cache
+def _headers():
+    """``HEADERS`` with the columns' labels in every language of the interface."""
+    headers = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for label, column in HEADER_LABELS:
+                headers.setdefault(_key(str(label)), column)
+    return {**headers, **HEADERS}
+
+
 def _header(cells):
     """The columns a header row names ({index: column}), or None when it is a person."""
     if any("@" in cell for cell in cells):
         return None
-    columns = {index: HEADERS[_key(cell)] for index, cell in enumerate(cells) if _key(cell) in HEADERS}
+    headers = _headers()
+    columns = {index: headers[_key(cell)] for index, cell in enumerate(cells) if _key(cell) in headers}
     return columns or None
 
 
@@ -324,6 +350,10 @@ def _line(number, cells, columns):
     line.organisation = values.get("organisation", "")
     line.role = values.get("role", "")
     line.side = values.get("side", "")
+    if values.get("last_name") and not values.get("first_name") and values.get("name"):
+        # "Nome;Cognome": where one word names both a name and a first name (Italian,
+        # Spanish), beside a last name it is the first name.
+        values["first_name"] = values.pop("name")
     if values.get("first_name") or values.get("last_name"):
         line.first_name, line.last_name = values.get("first_name", ""), values.get("last_name", "")
     else:
