@@ -97,6 +97,33 @@ def test_an_expired_or_withdrawn_invitation_link_is_refused_clearly(personas):
     assert personas.client("anonymous").get("/invitations/made-up-token/").status_code == 410
 
 
+def test_an_invitation_someone_else_sent_after_the_form_was_drawn_is_kept_not_replaced(personas):
+    """Two organisers invite the same person, the second from a page drawn before the
+    first one's invitation: the first invitation stays the live one, the second organiser
+    is told why theirs was not sent, with what they typed, and no second e-mail goes out.
+    From a page drawn afterwards (they can see the invitation waiting), a new invitation
+    replaces it, as before."""
+    url = "/programmes/test-programme/people/"
+    coordinator, other = personas.client("coordinator"), personas.client("facilitator")
+    programme_role = ProgrammeRole.objects.create(
+        programme=personas.programme, user=personas.users["facilitator"], role="coordinator"
+    )
+    drawn = other.get(url).context["invite_form"]["drawn_at"].value()
+    assert invite(coordinator, url, role="observer").status_code == 302
+    first = Invitation.objects.get()
+    response = invite(other, url, role="observer", drawn_at=drawn, message="Welcome!")
+    page = response.content.decode()
+    assert response.status_code == 200 and "was just invited by someone else" in page and "Welcome!" in page
+    assert list(Invitation.objects.pending()) == [first] and len(mail.outbox) == 1
+    # Drawn again, the page shows the invitation waiting: sending now replaces it.
+    drawn = other.get(url).context["invite_form"]["drawn_at"].value()
+    assert invite(other, url, role="observer", drawn_at=drawn).status_code == 302
+    assert Invitation.objects.pending().get() != first and len(mail.outbox) == 2
+    # A page without the field (or a forged one) sends as before.
+    assert invite(coordinator, url, role="observer", drawn_at="not a time").status_code == 302
+    programme_role.delete()
+
+
 def test_an_invitation_to_an_address_with_an_account_is_refused_and_the_role_can_be_given_instead(personas):
     client = personas.client("coordinator")
     response = invite(client, "/programmes/test-programme/people/", email="OUTSIDER@test.example", role="observer")

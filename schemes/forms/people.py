@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.access import ASSOCIATION, COORDINATOR, FACILITATOR, MENTEE, MENTOR, PARTNER, ROLE_LABELS
@@ -47,9 +49,14 @@ class InvitationForm(PlainTextMixin, SubmitOnceMixin, forms.Form):
     message = forms.CharField(
         label=_("Personal message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
     )
+    # When the form was drawn: an invitation of the same address that someone else sent
+    # after that is theirs to keep, not this form's to replace (``invitation_create``).
+    drawn_at = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
 
     def __init__(self, *args, roles, organisations, scheme=None, terms=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["drawn_at"].initial = timezone.now().isoformat()
         self.scheme = scheme
         self.fields["role"].choices = role_choices(roles, terms)
         organisation_choices(self.fields["organisation"], organisations)
@@ -68,6 +75,15 @@ class InvitationForm(PlainTextMixin, SubmitOnceMixin, forms.Form):
                 code="exists",
             )
         return email
+
+    def clean_drawn_at(self):
+        """The time the form was drawn, or None when it is missing or not a time (a page
+        of an older release): the form is then sent as before, replacing any invitation."""
+        try:
+            drawn_at = parse_datetime(self.cleaned_data["drawn_at"])
+        except ValueError:
+            return None
+        return drawn_at if drawn_at is not None and timezone.is_aware(drawn_at) else None
 
     def clean(self):
         cleaned = super().clean()

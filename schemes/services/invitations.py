@@ -102,17 +102,23 @@ def invitation_create(
     first_name="",
     last_name="",
     message="",
+    drawn_at=None,
 ):
     """Record the invitation and e-mail its one-time link, withdrawing any earlier one of
     the address to the same programme or scheme. ``build_url`` turns a path into an
     absolute address (``request.build_absolute_uri``). Returns ``InvitationSent``;
-    ``AlreadyInvited`` when someone else invites the address at the same instant."""
+    ``AlreadyInvited`` when someone else invites the address at the same instant, or did
+    after ``drawn_at`` (when the inviter's form was drawn: they could not know of it)."""
     email = email.lower()
     earlier = list(
         Invitation.objects.select_for_update().filter(
             programme=programme, scheme=scheme, email=email, accepted_at__isnull=True, revoked_at__isnull=True
         )
     )
+    if drawn_at is not None and any(
+        invitation.created_at > drawn_at and invitation.invited_by_id != invited_by.pk for invitation in earlier
+    ):
+        raise AlreadyInvited(email)
     # Expired ones too: the constraint counts every invitation neither used nor withdrawn.
     replaced = any(invitation.state == "pending" for invitation in earlier)
     for invitation in earlier:

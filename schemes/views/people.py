@@ -77,6 +77,7 @@ def _people_page(request, *, programme, scheme, access, roles, invitations, wher
                     message=data["message"],
                     invited_by=request.user,
                     build_url=request.build_absolute_uri,
+                    drawn_at=data["drawn_at"],
                 )
 
             try:
