@@ -434,6 +434,7 @@ def test_the_preview_costs_the_same_queries_for_20_or_200_lines(personas, django
         "Vorname;Nachname;E-Mail-Adresse;Organisation;Rolle",  # German, as a spreadsheet in Germany saves it
         "Nome;Cognome;Indirizzo e-mail;Ente;Ruolo",  # Italian (the form says "Ente")
         "Imię;Nazwisko;Adres e-mail;Organizacja;Rola",  # Polish
+        "Prénom;Nom;Adresse e-mail;Organisation;Rôle",  # French: "Nom" beside "Prénom" is the last name
     ],
 )
 def test_a_header_row_in_a_partners_language_is_read(personas, header):
@@ -452,3 +453,13 @@ def test_a_header_row_in_a_partners_language_is_read(personas, header):
     )
     response = post(personas.client("coordinator"), people=people, role="")
     assert outcomes(response) == ["new"]
+
+
+def test_a_fifth_column_is_read_as_the_side_only_where_a_side_is_needed(personas):
+    """A list without a header whose fifth column holds something else (a phone number)
+    reads as it always has for a city on one side of the scheme."""
+    response = post(
+        personas.client("coordinator"), people="Nora Officer, nora@menteeville.example, Menteeville, mentee, +32 470 12 34 56"
+    )
+    assert outcomes(response) == ["new"]
+    assert "Sides are" not in response.content.decode()

@@ -434,5 +434,15 @@ def test_default_aims_written_in_another_language_follow_the_focus_too(personas)
     assert "initiatives under evaluation" in p.a.visits.get(order=1).aim
 
 
+def test_a_scheme_made_before_its_visits_followed_the_focus_gets_its_focus_aims(personas):
+    """A needs-analysis scheme whose visits were created with the action plan's defaults
+    (as every scheme was before): a change of its focus gives them the new focus's."""
+    p = personas
+    Scheme.objects.filter(pk=p.a.pk).update(focus="needs_analysis")
+    assert "first draft of actions" in p.a.visits.get(order=1).aim
+    _edit(p.client("coordinator"), focus="review")
+    assert "integration work under review" in p.a.visits.get(order=1).aim
+
+
 def escape_free(page, text):
     return html.unescape(page).replace("'", "’").find(text.replace("'", "’")) != -1

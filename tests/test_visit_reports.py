@@ -459,6 +459,17 @@ def test_in_a_community_a_recommendation_goes_to_the_host_citys_plan(personas, d
     assert f'href="{community.plan_url(bologna)}#action-{action.pk}"' in page
     facilitator.post(url, {"confirmed": "1"})
     assert Action.objects.filter(from_recommendation=item).count() == 1
+    # The host city changed since (or a tab opened before posts again): still one action,
+    # and the person is shown it in Bologna's plan; Cluj's plan is not even created.
+    cluj = community.cities[2]
+    visit.host = cluj
+    visit.save()
+    again = facilitator.post(url, {"confirmed": "1"})
+    assert again["Location"] == community.plan_url(bologna) + f"#action-{action.pk}"
+    assert Action.objects.filter(from_recommendation=item).count() == 1
+    assert not community.scheme.action_plans.filter(organisation=cluj).exists()
+    visit.host = bologna
+    visit.save()
 
     # A visit without a host city: no button, and the address is not found.
     visit.host = None

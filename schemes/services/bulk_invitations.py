@@ -150,6 +150,7 @@ class Row:
     party: object = None
     user: object = None
     duplicate_of: int = 0
+    side_named: bool = False  # the side column chose the party of an organisation on both sides
     in_scheme: bool = True  # else a programme's list
     done: bool = False  # applied
     changed: bool = False  # the outcome is not the one the preview showed
@@ -354,6 +355,10 @@ def _line(number, cells, columns):
         # "Nome;Cognome": where one word names both a name and a first name (Italian,
         # Spanish), beside a last name it is the first name.
         values["first_name"] = values.pop("name")
+    if values.get("first_name") and not values.get("last_name") and values.get("name"):
+        # "Prénom;Nom": where one word names both a name and a last name (French), beside
+        # a first name it is the last name.
+        values["last_name"] = values.pop("name")
     if values.get("first_name") or values.get("last_name"):
         line.first_name, line.last_name = values.get("first_name", ""), values.get("last_name", "")
     else:
@@ -362,7 +367,8 @@ def _line(number, cells, columns):
         line.first_name, _space, line.last_name = values.get("name", "").partition(" ")
         line.last_name = line.last_name.strip()
     line.name = " ".join(part for part in (line.first_name, line.last_name) if part)
-    cells_written = [line.first_name, line.last_name, line.email, line.organisation, line.role, line.side]
+    # (The side is only matched against the sides' names, never kept or shown.)
+    cells_written = [line.first_name, line.last_name, line.email, line.organisation, line.role]
     if any(_formula(cell) for cell in cells_written):
         line.problem = _(
             "A cell starts with =, +, - or @, as a spreadsheet formula does: it is not taken. Remove that sign and try again."
@@ -521,23 +527,27 @@ def _check(row, *, scheme, first_line, default_role, default_organisation, grant
     else:
         row.organisation = default_organisation
     if scheme is not None:
-        side = read["side_names"].get(_key(line.side)) if line.side else None
-        if line.side and side is None:
-            row.outcome = ORGANISATION
+        row.party, error = role_party(role=row.role, organisation=row.organisation, parties=read["parties"])
+        if error and error.code == "side":
+            # An organisation on both sides (an association brokering a pairing of two of
+            # its members): the side column says which. Elsewhere that column is not read,
+            # so a list with a fifth column of anything else reads as it always has.
+            side = read["side_names"].get(_key(line.side)) if line.side else None
             sides = ", ".join(str(read["terms"].side_label(side)) for side in (Side.MENTEE, Side.MENTOR))
-            row.reason = _("Sides are: %(sides)s.") % {"sides": sides}
-            return
-        row.party, error = role_party(role=row.role, organisation=row.organisation, parties=read["parties"], side=side)
-        if error:
-            row.outcome, row.reason = ORGANISATION, error
-            if error.code == "side" and side is None:  # an association on both sides, and no side named
+            if side is None and line.side:
+                row.outcome, row.reason = ORGANISATION, _("Sides are: %(sides)s.") % {"sides": sides}
+                return
+            if side is None:
+                row.outcome = ORGANISATION
                 row.reason = _(
                     "%(name)s sits on both sides of this scheme: name the side this person acts for in a “side” "
                     "column (%(sides)s)."
-                ) % {
-                    "name": row.organisation.label,
-                    "sides": ", ".join(str(read["terms"].side_label(side)) for side in (Side.MENTEE, Side.MENTOR)),
-                }
+                ) % {"name": row.organisation.label, "sides": sides}
+                return
+            row.party, error = role_party(role=row.role, organisation=row.organisation, parties=read["parties"], side=side)
+            row.side_named = True
+        if error:
+            row.outcome, row.reason = ORGANISATION, error
             return
     user = read["users"].get(row.email)
     if user is None:

@@ -112,14 +112,19 @@ def recommendation_to_action(*, item, scheme, actor, city=None):
     action of the scheme's plan, or in a community of practice of the plan of the peer
     city ``city`` (the visit's host): its text as the action, its key factor and need as
     the action's. Returns (action, created): a recommendation already made into an action
-    (a second click, a second tab) gives that action back and makes none.
+    (a second click, a second tab, or in a community a visit whose host city changed
+    since) gives that action back, in whichever plan has it, and makes none.
 
     Raises ``PlanLocked`` when the plan is submitted or approved, ``ValidationError``
     when the plan is full."""
     if item.kind != ReportItemKind.RECOMMENDATION:
         raise NotARecommendation
+    made = Action.objects.filter(from_recommendation=item).select_related("plan").order_by("pk")
+    existing = made.first()
+    if existing is not None:
+        return existing, False
     plan = _editable(plan_for(scheme, city))  # the plan's row locked until the commit
-    existing = Action.objects.filter(plan=plan, from_recommendation=item).order_by("pk").first()
+    existing = made.first()  # made by a request that held the lock before this one
     if existing is not None:
         return existing, False
     action = Action(plan=plan, action=item.text, from_recommendation=item)

@@ -462,7 +462,9 @@ def visit_defaults_follow_focus(*, scheme, old_focus, actor):
 
     if scheme.focus == old_focus:
         return 0
-    old = _defaults_of(old_focus)
+    # Schemes created before the visits followed their focus got the action plan's
+    # defaults whatever their focus: those are defaults too.
+    old = {**_defaults_of("action_planning"), **_defaults_of(old_focus)}
     changed_visits = 0
     for visit in Visit.objects.select_for_update().filter(scheme=scheme).order_by("order"):
         fields = []

@@ -292,4 +292,7 @@ def item_to_action(request, scheme, access, visit, item):
         messages.success(request, _("The recommendation is now a draft action of the action plan."))
     else:
         messages.info(request, _("This recommendation is already an action of the plan: no second action was made."))
+        if action.plan.organisation_id is not None:  # the plan of the city that has it
+            kwargs = {"programme": scheme.programme.slug, "number": scheme.number, "city": action.plan.organisation_id}
+            plan_url = reverse("schemes:city_action_plan", kwargs=kwargs)
     return redirect(plan_url + f"#action-{action.pk}")
