@@ -194,6 +194,11 @@ CONSOLIDATION_TITLES = {
 }
 
 
+def consolidation_title(focus=None):
+    """The last visit's default title in a scheme of ``focus``."""
+    return CONSOLIDATION_TITLES.get(focus, CONSOLIDATION_TITLES["action_planning"])
+
+
 def visit_purpose(position, focus=None):
     """What a visit at ``position`` of the series is for, in a scheme of ``focus``."""
     return FOCUS_VISIT_PURPOSES.get(focus, {}).get(position) or VISIT_PURPOSES[position]

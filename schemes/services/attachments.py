@@ -142,7 +142,7 @@ def _scheme_url(scheme, name, anchor="", **kwargs):
     return reverse(name, kwargs={"programme": scheme.programme.slug, "number": scheme.number, **kwargs}) + anchor
 
 
-def _plan_url(scheme, plan, anchor):
+def plan_url(scheme, plan, anchor=""):
     """The plan's page: the shared plan's, or a community city's own (issue 23)."""
     if plan.organisation_id is None:
         return _scheme_url(scheme, "schemes:action_plan", anchor)
@@ -213,7 +213,7 @@ TARGETS = {
         model=ActionPlan,
         document="action_plan",
         objects=lambda scheme: ActionPlan.objects.filter(scheme=scheme),
-        url=lambda scheme, plan: _plan_url(scheme, plan, "#approval"),
+        url=lambda scheme, plan: plan_url(scheme, plan, "#approval"),
         locked=_plan_locked,
         rule="plan",  # a community city's plan: its own officers (schemes.views.attachments)
     ),
@@ -221,7 +221,7 @@ TARGETS = {
         model=ImplementationUpdate,
         document="implementation_update",
         objects=lambda scheme: ImplementationUpdate.objects.filter(action__plan__scheme=scheme).select_related("action__plan"),
-        url=lambda scheme, update: _plan_url(scheme, update.action.plan, f"#update-{update.pk}"),
+        url=lambda scheme, update: plan_url(scheme, update.action.plan, f"#update-{update.pk}"),
         rule="plan",
     ),
     "answer": Target(

@@ -24,7 +24,7 @@ def default_visit_plan(count, focus=None):
     (schemes.method) gives each visit its aim and expected outcome."""
     scene = (_("Setting the scene"), Side.MENTEE, method.SCENE)
     inspiration = (_("Inspiration"), Side.MENTOR, method.INSPIRATION)
-    title = method.CONSOLIDATION_TITLES.get(focus, method.CONSOLIDATION_TITLES["action_planning"])
+    title = method.consolidation_title(focus)
     consolidation = (str(title), Side.MENTEE, method.CONSOLIDATION)
     if count <= 2:
         return [scene, inspiration]

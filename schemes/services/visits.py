@@ -447,7 +447,7 @@ def _defaults_of(focus):
                 purpose = method.visit_purpose(position, focus)
                 defaults["aim", str(purpose.aim)] = position
                 defaults["expected_outcome", str(purpose.expected_outcome)] = position
-            title = method.CONSOLIDATION_TITLES.get(focus, method.CONSOLIDATION_TITLES["action_planning"])
+            title = method.consolidation_title(focus)
             defaults["title", str(title)] = method.CONSOLIDATION
     return defaults
 
@@ -473,7 +473,7 @@ def visit_defaults_follow_focus(*, scheme, old_focus, actor):
             if position is None:
                 continue
             if name == "title":
-                new = method.CONSOLIDATION_TITLES.get(scheme.focus, method.CONSOLIDATION_TITLES["action_planning"])
+                new = method.consolidation_title(scheme.focus)
             else:
                 new = getattr(method.visit_purpose(position, scheme.focus), name)
             if str(new) != getattr(visit, name):

@@ -23,6 +23,7 @@ from ..focus import in_scope
 from ..forms.visit_reports import ReportItemForm, ReportResponseForm
 from ..models import ActionPlanStatus, ReportItemKind, SchemeKind
 from ..services.action_plans import PlanLocked, plan_for
+from ..services.attachments import plan_url
 from ..services.visit_reports import (
     grouped,
     item_remove,
@@ -59,20 +60,18 @@ def _title(visit):
 
 
 def _plan_of(scheme, visit):
-    """(the party whose plan a recommendation of ``visit`` goes to, its plan's address):
-    the scheme's shared plan (no party); in a community of practice, which has no shared
-    plan, the plan of the city the visit went to (its host), or (None, None) while the
+    """(the party whose plan the recommendations of ``visit`` go to, whether there is
+    one): the scheme's shared plan (no party); in a community of practice, which has no
+    shared plan, the plan of the city the visit went to (its host), and none while the
     visit has no host among the peer cities."""
-    kwargs = {"programme": scheme.programme.slug, "number": scheme.number}
     if scheme.kind != SchemeKind.COMMUNITY:
-        return None, reverse("schemes:action_plan", kwargs=kwargs)
+        return None, True
     if visit.host_id is None:
-        return None, None
+        return None, False
     try:
-        peer = peer_party(scheme, visit.host_id)
+        return peer_party(scheme, visit.host_id), True
     except Http404:  # hosted by an association, or a city no longer a peer
-        return None, None
-    return peer, reverse("schemes:city_action_plan", kwargs={**kwargs, "city": peer.organisation_id})
+        return None, False
 
 
 def _may_make_actions(access, scheme, peer):
@@ -90,10 +89,10 @@ def visit_report(request, scheme, access, visit):
     visit = _visit(scheme, visit)
     visit.scheme = scheme
     items = list(report_items(visit))
-    peer, plan_url = _plan_of(scheme, visit)
+    peer, has_plan = _plan_of(scheme, visit)
     # A recommendation becomes an action only where the scheme makes a plan (its focus:
     # schemes/focus.py) and that plan is a draft.
-    makes_actions = plan_url is not None and in_scope(scheme, "action_plan")
+    makes_actions = has_plan and in_scope(scheme, "action_plan")
     plan = plan_for(scheme, peer.organisation if peer else None) if makes_actions else None
     return render(
         request,
@@ -104,7 +103,6 @@ def visit_report(request, scheme, access, visit):
             access=access,
             kinds=grouped(items),
             items=items,
-            plan_url=plan_url,
             may_make_actions=makes_actions and plan.status == ActionPlanStatus.DRAFT and _may_make_actions(access, scheme, peer),
             to_action_question=_to_action_question(peer),
             page_title=_title(visit),
@@ -261,8 +259,8 @@ def _to_action_question(peer=None):
 @scheme_view("view", "visit_report")
 def item_to_action(request, scheme, access, visit, item):
     visit = _visit(scheme, visit)
-    peer, plan_url = _plan_of(scheme, visit)
-    if plan_url is None:  # a community's visit without a host city: no plan to take it
+    peer, has_plan = _plan_of(scheme, visit)
+    if not has_plan:  # a community's visit without a host city: no plan to take it
         raise Http404(_("Give the visit its host city first: its recommendations go to that city's action plan."))
     if scheme.kind == SchemeKind.COMMUNITY:
         if not _may_make_actions(access, scheme, peer):
@@ -292,7 +290,4 @@ def item_to_action(request, scheme, access, visit, item):
         messages.success(request, _("The recommendation is now a draft action of the action plan."))
     else:
         messages.info(request, _("This recommendation is already an action of the plan: no second action was made."))
-        if action.plan.organisation_id is not None:  # the plan of the city that has it
-            kwargs = {"programme": scheme.programme.slug, "number": scheme.number, "city": action.plan.organisation_id}
-            plan_url = reverse("schemes:city_action_plan", kwargs=kwargs)
-    return redirect(plan_url + f"#action-{action.pk}")
+    return redirect(plan_url(scheme, action.plan, f"#action-{action.pk}"))  # the plan that has it
