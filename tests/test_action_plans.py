@@ -298,6 +298,24 @@ def test_exports_csv_xlsx_and_a_landscape_pdf_with_the_header_on_every_page(pers
         assert "Outcomes" in page and "Timeframe" in page  # the repeated header
 
 
+def test_the_plan_page_offers_each_reader_the_forms_they_may_use_and_no_others(personas, drafted):
+    plan, _kfs, _needs = drafted
+    desk = plan.actions.get(action="Open a one-stop welcome desk")
+    record, comment = f'name="update-{desk.pk}-text"', f'name="comment-{desk.pk}-text"'
+    mentee, mentor = personas.client("mentee"), personas.client("mentor")
+    # A draft: nothing to record nor to comment yet.
+    for reader in (mentee, mentor):
+        page = reader.get(PLAN).content.decode()
+        assert record not in page and comment not in page
+    mentee.post(PLAN + "submit/", {"confirmed": "1"})
+    mentee.post(PLAN + "approve/", {"confirmed": "1", "decision_reference": "2027/14"})
+    # Approved: the mentee city records progress, the mentor side comments.
+    page = mentee.get(PLAN).content.decode()
+    assert record in page and comment not in page
+    page = mentor.get(PLAN).content.decode()
+    assert comment in page and record not in page
+
+
 def test_plan_page_keeps_its_query_count_as_actions_grow(personas, drafted, django_assert_max_num_queries):
     plan, (kf1, kf2), (need1, need2) = drafted
     mentee = personas.client("mentee")

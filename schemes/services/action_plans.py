@@ -580,9 +580,10 @@ def plan_approve(*, plan, user, decision_reference):
 
 
 def untraced(plan, actions, needs):
-    """The focus key factors and the ``needs`` that no action addresses."""
-    addressed_factors = {kf.pk for action in actions for kf in action.key_factors.all()}
-    addressed_needs = {need.pk for action in actions for need in action.needs.all()}
+    """The focus key factors and the ``needs`` that none of ``actions`` (from
+    ``plan_actions_prefetched``) addresses."""
+    addressed_factors = {kf.pk for action in actions for kf in action.key_factor_list}
+    addressed_needs = {need.pk for action in actions for need in action.need_list}
     factors = [kf for kf in plan.scheme.focus_key_factors.order_by("order") if kf.pk not in addressed_factors]
     return factors, [need for need in needs if need.pk not in addressed_needs]
 
@@ -653,8 +654,23 @@ def action_comment_add(*, form, action, user):
 
 
 def plan_actions_prefetched(plan):
-    actions = actions_of(plan).select_related("from_recommendation__visit")  # its origin, in the same query
-    return actions.prefetch_related(
-        Prefetch("updates", queryset=ImplementationUpdate.objects.select_related("author", "member").order_by("-date", "-id")),
-        Prefetch("comments", queryset=ActionComment.objects.select_related("author", "member")),
+    """The plan's actions for its page and its exports, each with its key factors, needs,
+    updates (newest first) and comments read as lists (``key_factor_list``,
+    ``need_list``, ``update_list``, ``comment_list``): a page of 200 actions reads them
+    four times without making a queryset each time."""
+    if plan.pk is None:
+        return Action.objects.none()
+    return (
+        plan.actions.select_related("transfers_practice__city", "from_recommendation__visit")  # in the same query
+        .prefetch_related(
+            Prefetch("key_factors", to_attr="key_factor_list"),
+            Prefetch("needs", to_attr="need_list"),
+            Prefetch(
+                "updates",
+                queryset=ImplementationUpdate.objects.select_related("author", "member").order_by("-date", "-id"),
+                to_attr="update_list",
+            ),
+            Prefetch("comments", queryset=ActionComment.objects.select_related("author", "member"), to_attr="comment_list"),
+        )
+        .order_by("order", "id")
     )

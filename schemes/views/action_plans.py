@@ -226,15 +226,23 @@ def plan_detail(request, scheme, access, peer=None):
     # Comments on the actions: the mentor side on a mentoring plan once approved; the
     # other peers on a community city's plan, draft or approved.
     may_comment = access.can("comment", "community_plan") if peer else access.can_comment_implementation_update
+    may_record = may_on_city_plan(access, "edit", peer) if peer else access.can_edit_implementation_update
+    # Updates are recorded once the plan is approved (a revision keeps the approved one in force).
+    implementing = plan.status == ActionPlanStatus.APPROVED or bool(plan.approved_version_id)
+    # The comment forms: a peer's on a community city's plan, else once the plan is approved.
+    comment_forms = may_comment and (peer is not None or implementing)
     actions = list(plan_actions_prefetched(plan))
     today = timezone.localdate()
     for action in actions:
         action.overdue = is_overdue(action, today)
-        # One form per action, each with its own field ids (labels stay tied to fields).
-        action.update_form = UpdateForm(prefix=f"update-{action.pk}")
-        action.comment_form = ActionCommentForm(prefix=f"comment-{action.pk}")
+        # The forms the page shows, one per action, each with its own field ids (labels
+        # stay tied to fields); none where the page shows none.
+        if may_record and implementing:
+            action.update_form = UpdateForm(prefix=f"update-{action.pk}")
+        if comment_forms:
+            action.comment_form = ActionCommentForm(prefix=f"comment-{action.pk}")
     # The formal decision of the approval and the proofs of the updates: one query.
-    with_attachments([plan if plan.pk else None, *(update for action in actions for update in action.updates.all())])
+    with_attachments([plan if plan.pk else None, *(update for action in actions for update in action.update_list)])
     needs = list(needs_with_sources(plan))
     for need in needs:
         need.analysis_now = analysis_changed(need)
@@ -243,8 +251,6 @@ def plan_detail(request, scheme, access, peer=None):
     editable = plan.status == ActionPlanStatus.DRAFT
     # What no action addresses yet: a help to those drafting the plan.
     factors, untraced_needs = untraced(plan, actions, needs) if editable and may_draft else ([], [])
-    # The comment forms: a peer's on a community city's plan, else once the plan is approved.
-    comment_forms = may_comment and (peer is not None or plan.status == ActionPlanStatus.APPROVED or plan.approved_version_id)
     return render(
         request,
         "action_plans/detail.html",
@@ -278,7 +284,7 @@ def plan_detail(request, scheme, access, peer=None):
             may_submit=_may_own(access, "submit", mentees, peer),
             may_approve=_may_own(access, "approve", mentees, peer),
             may_comment=may_comment,
-            may_record=may_on_city_plan(access, "edit", peer) if peer else access.can_edit_implementation_update,
+            may_record=may_record,
             may_freeze=_may_freeze(access, plan, peer),
             may_reopen=access.can("reopen", "community_plan" if peer else "action_plan"),
             may_revise=may_on_city_plan(access, "revise", peer) if peer else access.can_revise_action_plan,
@@ -852,12 +858,12 @@ def _rows(plan, peer=None):
             action.lead,
             action.resources,
             action.evaluation,
-            ", ".join(kf.number for kf in action.key_factors.all()),
-            "; ".join(n.text for n in action.needs.all()),
+            ", ".join(kf.number for kf in action.key_factor_list),
+            "; ".join(n.text for n in action.need_list),
             action.get_status_display(),
             action.progress,
         ]
-        updates = list(action.updates.all())
+        updates = action.update_list
         if not updates:
             rows.append([*city, number, *cells, "", ""])
         for update in updates:
