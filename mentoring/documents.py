@@ -101,9 +101,11 @@ def _render_child(html, path, memory_bytes):
 
     The child lives for this one document, so Python's cyclic garbage collector is
     switched off in it: its collections (several hundred during a long plan) only walk
-    WeasyPrint's boxes, which are all freed together when the child exits. A long plan
-    is laid out about 10 % sooner, for a few more megabytes at most, within the memory
-    limit (docs/performance.md)."""
+    WeasyPrint's boxes, which are all freed together when the child exits. A plan of 200
+    actions is laid out about 10 % sooner (docs/performance.md) for 5 MB more at its peak
+    (247 MB of address space above the parent's); a table four times as long, past what
+    ``MAX_DOCUMENT_TEXT`` lets a plan hold, 63 MB more (477 MB, against the limit of
+    ``DOCUMENT_RENDER_MEMORY_MB``, 1,024 by default)."""
     gc.disable()
     if memory_bytes:
         # On top of what the process already maps (inherited from its parent).

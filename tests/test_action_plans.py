@@ -302,18 +302,53 @@ def test_the_plan_page_offers_each_reader_the_forms_they_may_use_and_no_others(p
     plan, _kfs, _needs = drafted
     desk = plan.actions.get(action="Open a one-stop welcome desk")
     record, comment = f'name="update-{desk.pk}-text"', f'name="comment-{desk.pk}-text"'
+    open_record, open_comment = f'href="?record={desk.pk}#record-{desk.pk}"', f'href="?comment={desk.pk}#comment-{desk.pk}"'
     mentee, mentor = personas.client("mentee"), personas.client("mentor")
-    # A draft: nothing to record nor to comment yet.
+    # A draft: nothing to record nor to comment yet, even when asked for.
     for reader in (mentee, mentor):
-        page = reader.get(PLAN).content.decode()
-        assert record not in page and comment not in page
+        page = reader.get(f"{PLAN}?record={desk.pk}&comment={desk.pk}").content.decode()
+        assert record not in page and comment not in page and open_record not in page and open_comment not in page
     mentee.post(PLAN + "submit/", {"confirmed": "1"})
     mentee.post(PLAN + "approve/", {"confirmed": "1", "decision_reference": "2027/14"})
-    # Approved: the mentee city records progress, the mentor side comments.
+    # Approved: each action offers the mentee city a link that opens its "Record progress"
+    # form under it, and the mentor side one that opens a comment; never both, and the
+    # page carries only the form opened.
     page = mentee.get(PLAN).content.decode()
+    assert open_record in page and open_comment not in page and record not in page
+    page = mentee.get(f"{PLAN}?record={desk.pk}&comment={desk.pk}").content.decode()
     assert record in page and comment not in page
+    assert re.findall(r'name="update-(\d+)-text"', page) == [str(desk.pk)]  # one form: the one opened
     page = mentor.get(PLAN).content.decode()
-    assert comment in page and record not in page
+    assert open_comment in page and open_record not in page and comment not in page
+    page = mentor.get(f"{PLAN}?comment={desk.pk}&record={desk.pk}").content.decode()
+    assert comment in page and record not in page and 'id="mention-people"' in page
+    # Anything else asked for opens nothing: another scheme's action, words, a huge number.
+    other = Action.objects.exclude(plan=plan).first()
+    for value in [other.pk if other else 999999, "desk", "9" * 5000, "-1", "٣"]:
+        page = mentor.get(PLAN, {"comment": value}).content.decode()
+        assert 'name="comment-' not in page and 'id="mention-people"' not in page
+
+
+def test_an_updates_upload_form_opens_under_it_when_asked_for(personas, drafted):
+    plan, _kfs, _needs = drafted
+    mentee = personas.client("mentee")
+    mentee.post(PLAN + "submit/", {"confirmed": "1"})
+    mentee.post(PLAN + "approve/", {"confirmed": "1", "decision_reference": "2027/14"})
+    desk = plan.actions.get(action="Open a one-stop welcome desk")
+    mentee.post(
+        f"{PLAN}actions/{desk.pk}/updates/new/",
+        update(desk, date="2027-05-01", status="in_progress", progress="40", text="Desk staffed."),
+    )
+    done = desk.updates.get()
+    field = f'id="attachment-file-update-{done.pk}"'
+    page = mentee.get(PLAN).content.decode()
+    assert f'href="?attach={done.pk}#attachments-update-{done.pk}"' in page and field not in page
+    page = mentee.get(PLAN, {"attach": done.pk}).content.decode()
+    assert field in page and '<details class="small" open>' in page
+    # The mentor side reads the update, and has no upload form to open.
+    page = personas.client("mentor").get(PLAN, {"attach": done.pk}).content.decode()
+    assert "Desk staffed." in page and field not in page
+    assert 'href="?attach=' not in page
 
 
 def test_plan_page_keeps_its_query_count_as_actions_grow(personas, drafted, django_assert_max_num_queries):

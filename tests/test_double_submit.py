@@ -95,7 +95,7 @@ def case_action_comment(p):
     action = approved_plan_with_action(p)
     return (
         "mentor",
-        SCHEME + "action-plan/",
+        SCHEME + f"action-plan/?comment={action.pk}",
         f"comment-{action.pk}-text",
         {f"comment-{action.pk}-text": "Well begun."},
         lambda: ActionComment.objects.filter(action=action).count(),
@@ -115,7 +115,7 @@ def case_update(p):
     }
     return (
         "mentee",
-        SCHEME + "action-plan/",
+        SCHEME + f"action-plan/?record={action.pk}",
         prefix + "text",
         values,
         lambda: ImplementationUpdate.objects.filter(action=action).count(),

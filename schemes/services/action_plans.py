@@ -161,12 +161,15 @@ def _editable(plan):
 
 
 # A plan not saved yet (``plan_for``) has no rows: its related managers cannot be asked.
-def actions_of(plan):
+def _plan_actions(plan):
+    """The plan's actions in the plan's order, with the practice each transfers."""
     if plan.pk is None:
         return Action.objects.none()
-    return (
-        plan.actions.select_related("transfers_practice__city").prefetch_related("key_factors", "needs").order_by("order", "id")
-    )
+    return plan.actions.select_related("transfers_practice__city").order_by("order", "id")
+
+
+def actions_of(plan):
+    return _plan_actions(plan).prefetch_related("key_factors", "needs")
 
 
 # The text of an action, as it is printed in the plan (Annex 6).
@@ -658,10 +661,9 @@ def plan_actions_prefetched(plan):
     updates (newest first) and comments read as lists (``key_factor_list``,
     ``need_list``, ``update_list``, ``comment_list``): a page of 200 actions reads them
     four times without making a queryset each time."""
-    if plan.pk is None:
-        return Action.objects.none()
     return (
-        plan.actions.select_related("transfers_practice__city", "from_recommendation__visit")  # in the same query
+        _plan_actions(plan)
+        .select_related("from_recommendation__visit")  # its origin, in the same query
         .prefetch_related(
             Prefetch("key_factors", to_attr="key_factor_list"),
             Prefetch("needs", to_attr="need_list"),
@@ -672,5 +674,4 @@ def plan_actions_prefetched(plan):
             ),
             Prefetch("comments", queryset=ActionComment.objects.select_related("author", "member"), to_attr="comment_list"),
         )
-        .order_by("order", "id")
     )

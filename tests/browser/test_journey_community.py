@@ -64,7 +64,7 @@ def test_four_cities_four_plans_and_a_peer_comments(page, live_server):
     expect(bologna.get_by_role("heading", level=1)).to_have_text("Action plan of Antwerp")
     expect(bologna.get_by_role("link", name="Add an action")).to_have_count(0)
     expect(bologna.get_by_role("link", name="Edit action 1")).to_have_count(0)
-    bologna.locator("details summary", has_text="Comment").first.click()
+    bologna.get_by_role("link", name=re.compile(r"^Comment")).first.click()  # opens the form under the action
     bologna.get_by_label("Comment").first.fill("We pair newcomers with volunteers who speak their language: ask us how.")
     bologna.get_by_role("button", name="Save", exact=True).first.click()
     expect(bologna.locator(".alert-success")).to_be_visible()

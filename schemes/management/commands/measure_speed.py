@@ -390,14 +390,19 @@ def whole_html(client, url):
     return captured[0]
 
 
+def _static_file_uri(link):
+    """``href="/static/css/print.css"`` as the file the app serves there, for Chromium."""
+    attribute, name = link[1], link[2]
+    path = finders.find(name)
+    if path is None:
+        raise CommandError(f"the document links to {settings.STATIC_URL}{name}, which no static files finder knows")
+    return f'{attribute}="{Path(path).as_uri()}"'
+
+
 def chromium_times(html, scratch, runs):
     """Chromium printing ``html`` (its style sheets read from the app's static files)."""
-    static = re.escape(settings.STATIC_URL)
     page = scratch / "document.html"
-    page.write_text(
-        re.sub(f'href="{static}([^"]+)"', lambda link: f'href="{Path(finders.find(link[1])).as_uri()}"', html),
-        encoding="utf-8",
-    )
+    page.write_text(re.sub(f'(href|src)="{re.escape(settings.STATIC_URL)}([^"]+)"', _static_file_uri, html), encoding="utf-8")
     out = scratch / "chromium.pdf"
     home = scratch / "home"
     home.mkdir(exist_ok=True)
