@@ -216,11 +216,16 @@ def test_a_plan_submitted_three_times_in_a_day_keeps_three_final_versions(person
     assert labels == ["Final version", f"Final version ({today})", f"Final version ({today}) (2)"]
 
 
+def approve(mentee):
+    """The mentee city submits the plan and records its approval."""
+    mentee.post(PLAN + "submit/", {"confirmed": "1"})
+    mentee.post(PLAN + "approve/", {"confirmed": "1", "decision_reference": "2027/14"})
+
+
 def test_implementation_is_tracked_with_updates_overdue_flags_and_mentor_comments(personas, drafted):
     plan, _kfs, _needs = drafted
     mentee = personas.client("mentee")
-    mentee.post(PLAN + "submit/", {"confirmed": "1"})
-    mentee.post(PLAN + "approve/", {"confirmed": "1", "decision_reference": "2027/14"})
+    approve(mentee)
     desk = plan.actions.get(action="Open a one-stop welcome desk")
     Action.objects.filter(pk=desk.pk).update(due_date=datetime.date(2020, 1, 31))
     page = mentee.get(PLAN).content.decode()
@@ -308,8 +313,7 @@ def test_the_plan_page_offers_each_reader_the_forms_they_may_use_and_no_others(p
     for reader in (mentee, mentor):
         page = reader.get(f"{PLAN}?record={desk.pk}&comment={desk.pk}").content.decode()
         assert record not in page and comment not in page and open_record not in page and open_comment not in page
-    mentee.post(PLAN + "submit/", {"confirmed": "1"})
-    mentee.post(PLAN + "approve/", {"confirmed": "1", "decision_reference": "2027/14"})
+    approve(mentee)
     # Approved: each action offers the mentee city a link that opens its "Record progress"
     # form under it, and the mentor side one that opens a comment; never both, and the
     # page carries only the form opened.
@@ -332,8 +336,7 @@ def test_the_plan_page_offers_each_reader_the_forms_they_may_use_and_no_others(p
 def test_an_updates_upload_form_opens_under_it_when_asked_for(personas, drafted):
     plan, _kfs, _needs = drafted
     mentee = personas.client("mentee")
-    mentee.post(PLAN + "submit/", {"confirmed": "1"})
-    mentee.post(PLAN + "approve/", {"confirmed": "1", "decision_reference": "2027/14"})
+    approve(mentee)
     desk = plan.actions.get(action="Open a one-stop welcome desk")
     mentee.post(
         f"{PLAN}actions/{desk.pk}/updates/new/",
@@ -375,8 +378,7 @@ def test_an_approved_plan_reads_well_after_its_approver_left(personas, drafted):
     """The approver's and authors' accounts may be deleted (the links are then empty):
     the plan page says so instead of failing."""
     mentee = personas.client("mentee")
-    mentee.post(PLAN + "submit/", {"confirmed": "1"})
-    mentee.post(PLAN + "approve/", {"confirmed": "1", "decision_reference": "2027/14"})
+    approve(mentee)
     action = Action.objects.filter(plan__scheme=personas.a).first()
     mentee.post(
         f"{PLAN}actions/{action.pk}/updates/new/",
