@@ -34,7 +34,9 @@ def test_a_full_collection_no_longer_walks_what_the_process_keeps(fresh_process)
     gc.collect()
     before = min(full_collection_ms() for _ in range(3))
     frozen = freeze_warm_heap()
-    assert frozen == gc.get_freeze_count() > 50_000  # Django, the URL patterns, templates, catalogues...
+    # Django, the URL patterns, templates, catalogues... (an object or two frozen with them
+    # may be freed right after, by this process's other threads: the count is not exact).
+    assert frozen > 50_000 and abs(gc.get_freeze_count() - frozen) < 100
     after = min(full_collection_ms() for _ in range(3))
     assert after < before / 2
 
