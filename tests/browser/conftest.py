@@ -30,8 +30,14 @@ BROWSER_OWN = ("data:", "blob:", "about:", "chrome:", "chrome-extension:")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 STATE = "() => document.querySelectorAll('.alert, .is-invalid, .invalid-feedback, .errorlist').length"
+# One run of axe at a time on a page: a check asked for while the check at "load" still
+# runs (``check_drawn``) waits for it instead of failing with "Axe is already running".
 AXE_RUN = """async (tags) => {
-  const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+  const previous = window.__axeRun || Promise.resolve();
+  const run = previous.catch(() => null).then(
+    () => axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]}));
+  window.__axeRun = run;
+  const result = await run;
   return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + " :: " + n.failureSummary)}));
 }"""
