@@ -35,7 +35,7 @@ def test_a_full_collection_no_longer_walks_what_the_process_keeps(fresh_process)
     before = min(full_collection_ms() for _ in range(3))
     frozen = freeze_warm_heap()
     # Django, the URL patterns, templates, catalogues... (an object or two frozen with them
-    # may be freed right after, by this process's other threads: the count is not exact).
+    # may be freed right after: the count is not exact).
     assert frozen > 50_000 and abs(gc.get_freeze_count() - frozen) < 100
     after = min(full_collection_ms() for _ in range(3))
     assert after < before / 2
