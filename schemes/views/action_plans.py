@@ -245,12 +245,15 @@ def plan_detail(request, scheme, access, peer=None):
     recording, commenting = _opened(request, "record"), _opened(request, "comment")
     # The same for the upload form of an update's files (``?attach=<update id>``).
     attaching = _opened(request, "attach")
+    by_pk = {action.pk: action for action in actions}
     for action in actions:
         action.overdue = is_overdue(action, today)
-        if may_record and implementing and action.pk == recording:
-            action.update_form = UpdateForm(prefix=f"update-{action.pk}")
-        if comment_forms and action.pk == commenting:
-            action.comment_form = ActionCommentForm(prefix=f"comment-{action.pk}")
+    recorded = by_pk.get(recording) if may_record and implementing else None
+    if recorded is not None:
+        recorded.update_form = UpdateForm(prefix=f"update-{recorded.pk}")
+    commented = by_pk.get(commenting) if comment_forms else None
+    if commented is not None:
+        commented.comment_form = ActionCommentForm(prefix=f"comment-{commented.pk}")
     # The formal decision of the approval and the proofs of the updates: one query.
     with_attachments([plan if plan.pk else None, *(update for action in actions for update in action.update_list)])
     needs = list(needs_with_sources(plan))
@@ -290,14 +293,10 @@ def plan_detail(request, scheme, access, peer=None):
             approval_form=ApprovalForm(),
             **form_context(),
             page_title=_("Action plan"),
-            mention_people=(
-                [person.display_name for person in mention_people(scheme)]
-                if any(hasattr(action, "comment_form") for action in actions)
-                else []
-            ),
+            mention_people=[person.display_name for person in mention_people(scheme)] if commented else [],
             may_submit=_may_own(access, "submit", mentees, peer),
             may_approve=_may_own(access, "approve", mentees, peer),
-            may_comment=may_comment,
+            comment_forms=comment_forms,
             may_record=may_record,
             attaching=attaching,
             may_freeze=_may_freeze(access, plan, peer),
