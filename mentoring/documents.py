@@ -9,17 +9,22 @@ for the background task, tests and benchmarks.
 Laying out a long document takes seconds of one core, and a hostile one (a plan of
 thousands of actions, a visit of five years) could take minutes and gigabytes. So:
 
-- **Rendered on the task queue.** A download renders the document's HTML (fast, and
-  without the request: a document is the same whoever asks, so a worker can make it
-  too), and asks the ``documents`` cache for the PDF of exactly that HTML (the key is a
-  hash of it, of the print style sheet and of WeasyPrint's version: any change makes a
-  new one, nothing is invalidated by hand). A scheme's documents are laid out in the
-  background whenever they change (``schemes.documents.documents_refresh``), so a
-  download usually finds its PDF there and is a file read. If it is not there (logged),
-  the ``document_render`` task is enqueued (once: a marker in the cache says it is
-  pending), and the request waits at most ``DOCUMENT_WAIT_SECONDS`` for it; a document
-  not ready by then is a page that says it is being prepared and opens it when it is.
-  No web worker is held longer.
+- **Laid out in the background, or in the download that finds none.** A download
+  renders the document's HTML (fast, and without the request: a document is the same
+  whoever asks, so a worker can make it too), and asks the ``documents`` cache for the
+  PDF of exactly that HTML (the key is a hash of it, of the print style sheet and of
+  WeasyPrint's version: any change makes a new one, nothing is invalidated by hand). A
+  scheme's documents are laid out in the background whenever they change
+  (``schemes.documents.documents_refresh``), so a download usually finds its PDF there
+  and is a file read. A download that finds none lays it out itself, in the request, and
+  says so in the log: no wait for a worker to pick it up. Two exceptions leave it to the
+  workers: someone is laying the same document out already (a worker, another download:
+  a marker in the cache says it is pending), or this process is laying out another
+  download's document (one at a time per process, so a burst of downloads does not start
+  more layouts than the machine has cores). The download then enqueues the
+  ``document_render`` task (once) and waits at most ``DOCUMENT_WAIT_SECONDS`` for it; a
+  document not ready by then is a page that says it is being prepared and opens it when
+  it is.
 - **In one process.** A document is laid out whole by one WeasyPrint call: no parts, no
   pool, no joining.
 - **Within limits.** The task lays the document out in a child process with a memory
@@ -37,6 +42,7 @@ import multiprocessing
 import os
 import resource
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -61,6 +67,9 @@ BASE_URL = "https://documents.invalid/"
 PDF_CONTENT_TYPE = "application/pdf"
 CACHE_VERSION = "2"
 PENDING, TOO_LARGE = "pending", "too-large"
+# Held while this process lays out a document for a download (``Document.for_download``):
+# one at a time per process (a gunicorn worker), the others are left to the workers.
+_download_layout = threading.Lock()
 
 
 class SafeURLFetcher(URLFetcher):
@@ -136,7 +145,10 @@ def render_within_limits(html):
     if len(html) > settings.DOCUMENT_MAX_HTML:
         raise DocumentTooLarge(f"{len(html)} characters of HTML")
     # A fork: the child has WeasyPrint and its fonts loaded already, and touches no
-    # database connection (it only lays out the HTML it is given).
+    # database connection (it only lays out the HTML it is given). Forked from a web
+    # process's request thread, it is a copy of that thread alone: it takes no lock the
+    # other threads may hold (no database, no cache; Python resets logging's locks in a
+    # forked child).
     context = multiprocessing.get_context("fork")
     with tempfile.TemporaryDirectory(prefix="document-") as folder:
         path = Path(folder, "document.pdf")
@@ -195,6 +207,10 @@ def render_and_store(key, html):
         logger.warning("document %s too large to render: %s", key[:16], error)
         store.set(_state_key(key), TOO_LARGE, settings.DOCUMENT_TOO_LARGE_SECONDS)
         return
+    except BaseException:
+        # Not "pending" for minutes after a failure: the next download tries again.
+        store.delete(_state_key(key))
+        raise
     store.set(key, pdf)
     store.delete(_state_key(key))
     logger.info("document %s rendered in %.1f s (%s bytes)", key[:16], time.perf_counter() - started, len(pdf))
@@ -252,14 +268,39 @@ class Document:
         if store.get(self.key) is None and store.add(_state_key(self.key), PENDING, _pending_seconds()):
             document_render.enqueue(self.key, self.html)
 
+    def _claim(self):
+        """Whether this process is to lay it out: it is not in the cache, and nobody lays
+        it out already (the "pending" marker, added here; also there when it is known too
+        large)."""
+        store = caches["documents"]
+        return not store.has_key(self.key) and store.add(_state_key(self.key), PENDING, _pending_seconds())
+
     def render_here(self):
         """Lay it out in this process (a worker), unless it is ready, pending elsewhere or
         known too large. True when it was laid out."""
-        store = caches["documents"]
-        if store.has_key(self.key) or not store.add(_state_key(self.key), PENDING, _pending_seconds()):
+        if not self._claim():
             return False
         render_and_store(self.key, self.html)
         return True
+
+    def for_download(self, seconds):
+        """The PDF, for a download that did not find it in the cache: laid out here, in
+        the request, unless it is laid out elsewhere already or this process is laying out
+        another download's document; then left to the workers (enqueued, once) and waited
+        for at most ``seconds``. None when it is not ready by then, or too large."""
+        if _download_layout.acquire(blocking=False):
+            try:
+                if self._claim():
+                    logger.info("document %s not current at download: laying it out in the request", self)
+                    render_and_store(self.key, self.html)
+                    return self.pdf()
+            finally:
+                _download_layout.release()
+            logger.info("document %s not current at download: laid out elsewhere, waiting for it", self)
+        else:
+            logger.info("document %s not current at download: left to the workers (another is laid out here)", self)
+        self.request()
+        return self.wait(seconds)
 
     def wait(self, seconds):
         """The PDF, if it is made within ``seconds``; None otherwise (or too large)."""
@@ -276,16 +317,14 @@ class Document:
 def pdf_response(request, document, *, download=False, alternatives=()):
     """``document`` as a PDF response, shown in the browser (or downloaded): at once when
     it is current (laid out already, usually in the background after its last change);
-    else when it is ready within ``DOCUMENT_WAIT_SECONDS``; else a page saying it is being
-    prepared (202), or that it is too large to print (422), offering ``alternatives``
-    ((label, url), such as the CSV export)."""
+    else laid out in this request (``Document.for_download``), or, when it is left to the
+    workers, when it is ready within ``DOCUMENT_WAIT_SECONDS``; else a page saying it is
+    being prepared (202), or that it is too large to print (422), offering
+    ``alternatives`` ((label, url), such as the CSV export)."""
     filename = document.filename
     pdf = document.pdf()
-    if pdf is None:
-        if document.state() != TOO_LARGE:
-            logger.info("document %s not current at download, rendering", document)
-        document.request()
-        pdf = document.wait(settings.DOCUMENT_WAIT_SECONDS)
+    if pdf is None and document.state() != TOO_LARGE:
+        pdf = document.for_download(settings.DOCUMENT_WAIT_SECONDS)
     if pdf is not None:
         response = HttpResponse(pdf, content_type=PDF_CONTENT_TYPE)
         response["Content-Disposition"] = f'{"attachment" if download else "inline"}; filename="{filename}"'

@@ -493,8 +493,9 @@ CACHES = {
 # Gunicorn's master process loads what every worker keeps for good and freezes it out of
 # the garbage collector's full collections before forking (mentoring.heap, gunicorn.conf.py).
 GC_FREEZE = env_bool("GC_FREEZE", True)
-# Documents are laid out by the background workers (mentoring.documents): a download
-# waits this long for one before answering "being prepared"; the renderer stops a
+# Documents are laid out by the background workers after each change, or by the download
+# that finds none (mentoring.documents); a download that leaves its document to the
+# workers waits this long for it before answering "being prepared"; the renderer stops a
 # document at this many seconds or megabytes of memory (it is then "too large to print",
 # remembered this long), and does not try HTML longer than this many characters.
 DOCUMENT_WAIT_SECONDS = env_float("DOCUMENT_WAIT_SECONDS", 2.0)

@@ -1,14 +1,18 @@
 """Bounded work: what one document may hold is checked as people write (actions per
-plan, text per document, sessions and days per visit), and documents are laid out off
-the request, within a time and a memory limit, so that no request holds a web worker
-for more than a few seconds. A document too large to print says so and offers its
-spreadsheet."""
+plan, text per document, sessions and days per visit), and documents are laid out in a
+child process within a time and a memory limit: in the background after each change, or
+by the download that finds none, one at a time per process; a download that leaves its
+document to the workers waits a few seconds at most. A document too large to print says
+so and offers its spreadsheet."""
 
 import time
+from unittest import mock
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 
+from mentoring import documents
 from schemes.models import Action, AgendaItem, Answer, KeyFactorAssessment, Visit
 from schemes.services.action_plans import plan_get_or_create
 
@@ -151,29 +155,94 @@ def test_a_document_over_the_html_limit_is_not_even_tried(personas, huge_plan, s
     assert response.status_code == 422 and time.monotonic() - started < 2
 
 
-def test_documents_are_laid_out_by_the_worker_and_a_download_never_waits_long(personas, settings):
-    """On the real queue (the database), with nobody running a worker the download says
-    the document is being prepared, within the wait; the worker lays it out; the next
-    download is the PDF."""
+@pytest.fixture
+def no_pdf_yet():
+    """The documents cache emptied: the PDFs are kept by content, across tests."""
+    caches["documents"].clear()
+    yield
+    caches["documents"].clear()
+
+
+def test_a_download_that_finds_no_pdf_lays_it_out_itself_and_says_so(personas, settings, caplog, no_pdf_yet):
+    """On the real queue (the database), with nobody running a worker: the download lays
+    its document out in the request, at once, logs that it did, and leaves nothing on the
+    queue; the next download is a cache read."""
+    settings.TASKS = DATABASE_QUEUE
+    from django_tasks_db.models import DBTaskResult
+
+    url = BASE.format(city=personas.mentee_city.pk) + "document.pdf"
+    observer = personas.client("observer")
+    with caplog.at_level("INFO", logger="mentoring.documents"):
+        first = observer.get(url)
+    assert first.status_code == 200 and first["Content-Type"] == "application/pdf" and first.content.startswith(b"%PDF")
+    assert "not current at download: laying it out in the request" in caplog.text
+    assert not DBTaskResult.objects.exists()
+    caplog.clear()
+    with caplog.at_level("INFO", logger="mentoring.documents"):
+        again = observer.get(url)
+    assert again.content == first.content and "not current" not in caplog.text
+
+
+def test_a_document_someone_lays_out_already_is_waited_for_not_laid_out_twice(personas, settings, no_pdf_yet):
+    """While a worker (or another download) lays a document out, a download waits for it
+    (at most its wait, then "being prepared") instead of laying it out a second time."""
     settings.TASKS = DATABASE_QUEUE
     settings.DOCUMENT_WAIT_SECONDS = 0.5
     from django_tasks_db.models import DBTaskResult
 
     url = BASE.format(city=personas.mentee_city.pk) + "document.pdf"
     observer = personas.client("observer")
-    started = time.monotonic()
-    first = observer.get(url)
-    assert time.monotonic() - started < 3
-    assert first.status_code == 202 and first["Retry-After"] == "3"
-    assert "The document is being prepared" in first.content.decode()
-    assert "data-document-retry" in first.content.decode()  # a link to open it again, without JavaScript
-    # Asked twice, it is laid out once.
-    assert observer.get(url).status_code == 202
+    started_elsewhere = []
+    # The first download claims the document and starts laying it out: stopped there, as
+    # if it were still at work elsewhere.
+    with mock.patch.object(documents, "render_and_store", side_effect=lambda key, html: started_elsewhere.append((key, html))):
+        assert observer.get(url).status_code == 202
+    assert len(started_elsewhere) == 1
+    with mock.patch.object(documents, "render_within_limits") as renderer:
+        started = time.monotonic()
+        waiting = observer.get(url)
+        assert time.monotonic() - started < 3
+        renderer.assert_not_called()
+    assert waiting.status_code == 202 and waiting["Retry-After"] == "3"
+    assert "The document is being prepared" in waiting.content.decode()
+    assert "data-document-retry" in waiting.content.decode()  # a link to open it again, without JavaScript
+    assert not DBTaskResult.objects.exists()  # nothing asked of the workers: it is being laid out
+    documents.render_and_store(*started_elsewhere[0])  # ... and it is done
+    ready = observer.get(url)
+    assert ready.status_code == 200 and ready.content.startswith(b"%PDF")
+
+
+def test_a_download_while_its_process_lays_out_another_leaves_it_to_the_workers(personas, settings, no_pdf_yet):
+    """One layout at a time per process: a download that finds its process busy with
+    another download's document enqueues its own (once), waits at most its wait, and says
+    it is being prepared; the worker lays it out; the next download is the PDF."""
+    settings.TASKS = DATABASE_QUEUE
+    settings.DOCUMENT_WAIT_SECONDS = 0.5
+    from django_tasks_db.models import DBTaskResult
+
+    url = BASE.format(city=personas.mentee_city.pk) + "document.pdf"
+    observer = personas.client("observer")
+    with documents._download_layout:  # another download's document, being laid out here
+        started = time.monotonic()
+        first = observer.get(url)
+        assert time.monotonic() - started < 3
+        assert first.status_code == 202 and "The document is being prepared" in first.content.decode()
+        # Asked twice, it is laid out once.
+        assert observer.get(url).status_code == 202
     assert DBTaskResult.objects.filter(task_path="mentoring.documents.document_render").count() == 1
     work()
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     ready = observer.get(url)
     assert ready.status_code == 200 and ready["Content-Type"] == "application/pdf" and ready.content.startswith(b"%PDF")
-    # HEAD, as the page's script asks: answered without a body once it is ready.
+    # HEAD, as the "being prepared" page's script asks: answered without a body once ready.
     assert Client().head(url).status_code == 302  # (signed out: to the login page)
     assert observer.head(url).status_code == 200
+
+
+def test_a_layout_that_fails_is_tried_again_at_the_next_download(personas, settings, no_pdf_yet):
+    settings.TASKS = DATABASE_QUEUE
+    url = BASE.format(city=personas.mentee_city.pk) + "document.pdf"
+    observer = personas.client("observer")
+    with mock.patch.object(documents, "render_within_limits", side_effect=OSError("disk full")), pytest.raises(OSError):
+        observer.get(url)
+    assert observer.get(url).status_code == 200  # not left "pending" for minutes

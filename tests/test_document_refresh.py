@@ -232,7 +232,7 @@ def test_a_download_of_a_document_that_is_not_current_says_so_in_the_log(persona
     lines = [r.getMessage() for r in caplog.records if "not current at download" in r.getMessage()]
     assert len(lines) == 1  # the first download; the second is current
     assert lines[0].startswith("document action-plan-test-programme-1.pdf (pdf:") and lines[0].endswith(
-        "not current at download, rendering"
+        "not current at download: laying it out in the request"
     )
     assert len(captured) == 1
 
