@@ -1,5 +1,5 @@
 """The one document pipeline: an HTML template rendered by ``render_to_string`` and
-turned into a PDF by WeasyPrint with a restrictive URL fetcher, off the request.
+turned into a PDF by WeasyPrint with a restrictive URL fetcher, in a child process.
 
 The fetcher serves only ``data:`` URIs and the application's own static files (found by
 the staticfiles finders, so nothing outside them is readable); no ``file://``, no
@@ -20,15 +20,17 @@ thousands of actions, a visit of five years) could take minutes and gigabytes. S
   says so in the log: no wait for a worker to pick it up. Two exceptions leave it to the
   workers: someone is laying the same document out already (a worker, another download:
   a marker in the cache says it is pending), or this process is laying out another
-  download's document (one at a time per process, so a burst of downloads does not start
-  more layouts than the machine has cores). The download then enqueues the
+  download's document (one download's document at a time per process: with a gunicorn
+  worker per core, a burst of downloads starts at most one layout per core, beside the
+  background workers'). The download then enqueues the
   ``document_render`` task (once) and waits at most ``DOCUMENT_WAIT_SECONDS`` for it; a
   document not ready by then is a page that says it is being prepared and opens it when
   it is.
 - **In one process.** A document is laid out whole by one WeasyPrint call: no parts, no
   pool, no joining.
-- **Within limits.** The task lays the document out in a child process with a memory
-  limit (``DOCUMENT_RENDER_MEMORY_MB``) and a time limit (``DOCUMENT_RENDER_SECONDS``);
+- **Within limits.** Whoever lays a document out (a worker, a download) does so in a
+  child process with a memory limit (``DOCUMENT_RENDER_MEMORY_MB``) and a time limit
+  (``DOCUMENT_RENDER_SECONDS``);
   HTML longer than ``DOCUMENT_MAX_HTML`` characters is not even tried. A document over a
   limit is remembered as too large for a while, and its page says so and offers the
   CSV or XLSX export where there is one.
@@ -44,6 +46,7 @@ import resource
 import tempfile
 import threading
 import time
+import traceback
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -105,8 +108,29 @@ def write_pdf(html):
     return document.write_pdf(pdf_tags=True)
 
 
-def _render_child(html, path, memory_bytes):
-    """In the child process: cap the memory it may take, write the PDF to ``path``.
+class _Kept(logging.Handler):
+    """In the renderer's child process: what would be logged, kept for the parent."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.lines = []
+
+    def emit(self, record):
+        self.lines.append(f"{record.name}: {record.getMessage()}")
+
+
+def _render_child(html, path, memory_bytes, seconds):
+    """In the child process: cap the memory and the processor time it may take, write
+    the PDF to ``path``.
+
+    The child may be forked from one thread of a web process whose other threads were
+    writing to the log at that moment: a lock they held then stays held in the child. So
+    the child writes nothing to the log's streams (what WeasyPrint and the fetcher would
+    log goes to ``path.log``, which the parent logs) and ends with ``os._exit``, without
+    the flush of the standard streams that a normal exit makes.
+
+    The processor-time limit stops the child even if its parent is gone (a web process
+    stopped in the middle of a download).
 
     The child lives for this one document, so Python's cyclic garbage collector is
     switched off in it: its collections (several hundred during a long plan) only walk
@@ -115,18 +139,36 @@ def _render_child(html, path, memory_bytes):
     (247 MB of address space above the parent's); a table four times as long, past what
     ``MAX_DOCUMENT_TEXT`` lets a plan hold, 63 MB more (477 MB, against the limit of
     ``DOCUMENT_RENDER_MEMORY_MB``, 1,024 by default)."""
-    gc.disable()
-    if memory_bytes:
-        # On top of what the process already maps (inherited from its parent).
-        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = _mapped_bytes() + memory_bytes
-        if hard == resource.RLIM_INFINITY or limit < hard:
-            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    kept = _Kept()
+    loggers = [logging.getLogger(), *logging.getLogger().manager.loggerDict.values()]
+    for each in loggers:
+        if isinstance(each, logging.Logger):
+            each.handlers = []
+            each.propagate = True
+    logging.getLogger().addHandler(kept)
+    status = 1
     try:
-        pdf = write_pdf(html)
+        gc.disable()
+        if memory_bytes:
+            # On top of what the process already maps (inherited from its parent).
+            _limit_resource(resource.RLIMIT_AS, _mapped_bytes() + memory_bytes)
+        _limit_resource(resource.RLIMIT_CPU, seconds + 5)
+        Path(path).write_bytes(write_pdf(html))
+        status = 0
     except MemoryError:
-        os._exit(3)
-    Path(path).write_bytes(pdf)
+        status = 3
+    except BaseException:
+        kept.lines.append(traceback.format_exc())
+    finally:
+        if kept.lines:
+            Path(f"{path}.log").write_text("\n".join(kept.lines), encoding="utf-8")
+        os._exit(status)
+
+
+def _limit_resource(which, soft):
+    _soft, hard = resource.getrlimit(which)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        resource.setrlimit(which, (soft, hard))
 
 
 def _mapped_bytes():
@@ -145,19 +187,26 @@ def render_within_limits(html):
     if len(html) > settings.DOCUMENT_MAX_HTML:
         raise DocumentTooLarge(f"{len(html)} characters of HTML")
     # A fork: the child has WeasyPrint and its fonts loaded already, and touches no
-    # database connection (it only lays out the HTML it is given). Forked from a web
-    # process's request thread, it is a copy of that thread alone: it takes no lock the
-    # other threads may hold (no database, no cache; Python resets logging's locks in a
-    # forked child).
+    # database connection or cache (it only lays out the HTML it is given, and writes
+    # nothing to the log's streams: see _render_child).
     context = multiprocessing.get_context("fork")
     with tempfile.TemporaryDirectory(prefix="document-") as folder:
         path = Path(folder, "document.pdf")
-        child = context.Process(target=_render_child, args=(html, path, settings.DOCUMENT_RENDER_MEMORY_MB * 1024 * 1024))
+        child = context.Process(
+            target=_render_child,
+            args=(html, path, settings.DOCUMENT_RENDER_MEMORY_MB * 1024 * 1024, settings.DOCUMENT_RENDER_SECONDS),
+        )
         child.start()
         child.join(settings.DOCUMENT_RENDER_SECONDS)
-        if child.is_alive():
+        timed_out = child.is_alive()
+        if timed_out:
             child.kill()
             child.join()
+        log = Path(f"{path}.log")
+        if log.exists():
+            for line in log.read_text(encoding="utf-8").splitlines():
+                logger.warning("document renderer: %s", line[:500])
+        if timed_out:
             raise DocumentTooLarge(f"not laid out within {settings.DOCUMENT_RENDER_SECONDS} s")
         if child.exitcode != 0 or not path.exists():
             raise DocumentTooLarge(f"the renderer stopped (exit code {child.exitcode}: out of memory or failed)")
@@ -191,6 +240,12 @@ def document_render(key, html):
     render_and_store(key, html)
 
 
+def _claim_seconds():
+    # How long a document stays "pending" while it is laid out (the renderer's limit,
+    # and a margin): a process stopped in the middle does not block it for longer.
+    return settings.DOCUMENT_RENDER_SECONDS + 10
+
+
 def _pending_seconds():
     # How long a document stays "pending": its layout, and its wait in the queue.
     return settings.DOCUMENT_RENDER_SECONDS + settings.DOCUMENT_QUEUE_SECONDS
@@ -198,22 +253,24 @@ def _pending_seconds():
 
 def render_and_store(key, html):
     """Lay ``html`` out here (within the limits) and keep the PDF under ``key``, or
-    remember that it is too large. For the tasks: the worker runs it."""
+    remember that it is too large; the PDF, or None. For whoever claimed it
+    (``Document._claim``): a worker, or a download."""
     store = caches["documents"]
     started = time.perf_counter()
     try:
         pdf = render_within_limits(html)
+        store.set(key, pdf)
     except DocumentTooLarge as error:
         logger.warning("document %s too large to render: %s", key[:16], error)
         store.set(_state_key(key), TOO_LARGE, settings.DOCUMENT_TOO_LARGE_SECONDS)
-        return
+        return None
     except BaseException:
         # Not "pending" for minutes after a failure: the next download tries again.
         store.delete(_state_key(key))
         raise
-    store.set(key, pdf)
     store.delete(_state_key(key))
     logger.info("document %s rendered in %.1f s (%s bytes)", key[:16], time.perf_counter() - started, len(pdf))
+    return pdf
 
 
 def render_pdf(template_name, context, *, filename):
@@ -270,10 +327,12 @@ class Document:
 
     def _claim(self):
         """Whether this process is to lay it out: it is not in the cache, and nobody lays
-        it out already (the "pending" marker, added here; also there when it is known too
-        large)."""
+        it out already (the "pending" marker, added here for as long as a layout may
+        take; also there when it is known too large). The file cache's ``add`` is not
+        atomic across processes: two downloads in the same instant may both lay it out,
+        and both store the same PDF."""
         store = caches["documents"]
-        return not store.has_key(self.key) and store.add(_state_key(self.key), PENDING, _pending_seconds())
+        return not store.has_key(self.key) and store.add(_state_key(self.key), PENDING, _claim_seconds())
 
     def render_here(self):
         """Lay it out in this process (a worker), unless it is ready, pending elsewhere or
@@ -292,8 +351,7 @@ class Document:
             try:
                 if self._claim():
                     logger.info("document %s not current at download: laying it out in the request", self)
-                    render_and_store(self.key, self.html)
-                    return self.pdf()
+                    return render_and_store(self.key, self.html)
             finally:
                 _download_layout.release()
             logger.info("document %s not current at download: laid out elsewhere, waiting for it", self)

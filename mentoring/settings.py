@@ -376,7 +376,9 @@ LOGGING = {
         "django.security": {"handlers": ["console"], "level": "WARNING"},
         # Server errors with their traceback, in the server's log (never on the page).
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        "mentoring.documents": {"handlers": ["console"], "level": "WARNING"},
+        # Each document laid out (by a worker, or by the download that found none) and
+        # each one too large to print.
+        "mentoring.documents": {"handlers": ["console"], "level": env_str("DOCUMENT_LOG_LEVEL", "INFO")},
     },
 }
 # django-axes first: it refuses a locked-out login before the password is checked.

@@ -226,7 +226,7 @@ def test_the_refresh_covers_each_language_of_the_schemes_people(personas, filled
 
 def test_a_download_of_a_document_that_is_not_current_says_so_in_the_log(personas, captured, caplog):
     mentee = personas.client("mentee")
-    with caplog.at_level(logging.INFO, logger="mentoring.documents"):
+    with caplog.at_level(logging.INFO):
         assert mentee.get(PLAN + "action-plan.pdf").status_code == 200
         assert mentee.get(PLAN + "action-plan.pdf").status_code == 200
     lines = [r.getMessage() for r in caplog.records if "not current at download" in r.getMessage()]

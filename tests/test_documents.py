@@ -2,14 +2,17 @@
 URIs and the app's own static files."""
 
 import contextlib
+import logging
 import shutil
 import subprocess
+import sys
+import threading
 
 import pytest
 from django.urls import reverse
 from weasyprint.urls import URLFetchingError
 
-from mentoring.documents import BASE_URL, SafeURLFetcher
+from mentoring.documents import BASE_URL, SafeURLFetcher, render_within_limits
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +93,45 @@ def test_pdfs_carry_their_language_and_title(personas, tmp_path, language):
     pdf = personas.client("mentee").get(url, HTTP_ACCEPT_LANGUAGE=language).content
     assert f"/Lang ({language})".encode() in pdf_objects(pdf)
     assert "Theme C+D" in pdf_info(pdf, tmp_path).split("Title:")[1].splitlines()[0]
+
+
+def test_what_the_renderer_would_log_reaches_the_log_of_the_process_that_asked(caplog):
+    """The child process that lays a document out writes nothing to the log's streams
+    (see the next test); what it would log, such as an address the fetcher refused,
+    is logged by its parent."""
+    html = '<html><body><p>A logo:</p><img src="https://example.com/logo.png" alt=""></body></html>'
+    with caplog.at_level(logging.WARNING):
+        pdf = render_within_limits(html)
+    assert pdf.startswith(b"%PDF")
+    refused = [
+        r.getMessage() for r in caplog.records if "document fetcher refused https://example.com/logo.png" in r.getMessage()
+    ]
+    assert refused and refused[0].startswith("document renderer: mentoring.documents: ")
+
+
+def test_a_document_laid_out_while_other_threads_write_to_the_log_is_laid_out(settings, monkeypatch, tmp_path):
+    """A download lays its document out from one thread of a web process whose other
+    threads write to the log: a child forked while one of them held its stream's lock
+    must not wait for that lock for ever (and the document be taken for too large)."""
+    settings.DOCUMENT_RENDER_SECONDS = 20
+    stream = open(tmp_path / "server.log", "w", encoding="utf-8")  # noqa: SIM115 (closed below)
+    monkeypatch.setattr(sys, "stderr", stream)  # a server's log: a file, not the tests' capture
+    stop = threading.Event()
+
+    def chatter():
+        while not stop.is_set():
+            sys.stderr.seek(0)  # (the same few lines over and over: the file stays small)
+            sys.stderr.write("a line of another request's log\n" * 20)
+            sys.stderr.flush()
+
+    threads = [threading.Thread(target=chatter, daemon=True) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    try:
+        for number in range(30):
+            assert render_within_limits(f"<p>Document {number}</p>").startswith(b"%PDF")
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+        stream.close()
