@@ -20,9 +20,9 @@ thousands of actions, a visit of five years) could take minutes and gigabytes. S
   says so in the log: no wait for a worker to pick it up. Two exceptions leave it to the
   workers: someone is laying the same document out already (a worker, another download:
   a marker in the cache says it is pending), or this process is laying out another
-  download's document (one download's document at a time per process: with a gunicorn
-  worker per core, a burst of downloads starts at most one layout per core, beside the
-  background workers'). The download then enqueues the
+  download's document (one layout for a request at a time per process, the evidence
+  pack's included: with a gunicorn worker per core, a burst of downloads starts at most
+  one layout per core, beside the background workers'). The download then enqueues the
   ``document_render`` task (once) and waits at most ``DOCUMENT_WAIT_SECONDS`` for it; a
   document not ready by then is a page that says it is being prepared and opens it when
   it is.
@@ -43,6 +43,7 @@ import mimetypes
 import multiprocessing
 import os
 import resource
+import sys
 import tempfile
 import threading
 import time
@@ -70,8 +71,9 @@ BASE_URL = "https://documents.invalid/"
 PDF_CONTENT_TYPE = "application/pdf"
 CACHE_VERSION = "2"
 PENDING, TOO_LARGE = "pending", "too-large"
-# Held while this process lays out a document for a download (``Document.for_download``):
-# one at a time per process (a gunicorn worker), the others are left to the workers.
+# Held while this process lays out a document for a request (``Document.for_download``,
+# ``Document.made_here``): one at a time per process (a gunicorn worker); a download finding
+# it held leaves its document to the workers, the evidence pack waits for it.
 _download_layout = threading.Lock()
 
 
@@ -126,11 +128,12 @@ def _render_child(html, path, memory_bytes, seconds):
     The child may be forked from one thread of a web process whose other threads were
     writing to the log at that moment: a lock they held then stays held in the child. So
     the child writes nothing to the log's streams (what WeasyPrint and the fetcher would
-    log goes to ``path.log``, which the parent logs) and ends with ``os._exit``, without
-    the flush of the standard streams that a normal exit makes.
+    log goes to ``path.log``, which the parent logs; the standard streams are opened
+    afresh) and ends with ``os._exit``, whatever happens, without the flush of the
+    inherited streams that a normal exit makes.
 
     The processor-time limit stops the child even if its parent is gone (a web process
-    stopped in the middle of a download).
+    stopped in the middle of a download) while it lays out.
 
     The child lives for this one document, so Python's cyclic garbage collector is
     switched off in it: its collections (several hundred during a long plan) only walk
@@ -139,6 +142,10 @@ def _render_child(html, path, memory_bytes, seconds):
     (247 MB of address space above the parent's); a table four times as long, past what
     ``MAX_DOCUMENT_TEXT`` lets a plan hold, 63 MB more (477 MB, against the limit of
     ``DOCUMENT_RENDER_MEMORY_MB``, 1,024 by default)."""
+    # Fresh standard streams over the same files (new objects, new locks), for what is
+    # written to them without the log: Python's warnings, a traceback.
+    sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115 (the child ends with os._exit)
+    sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115
     kept = _Kept()
     loggers = [logging.getLogger(), *logging.getLogger().manager.loggerDict.values()]
     for each in loggers:
@@ -160,9 +167,11 @@ def _render_child(html, path, memory_bytes, seconds):
     except BaseException:
         kept.lines.append(traceback.format_exc())
     finally:
-        if kept.lines:
-            Path(f"{path}.log").write_text("\n".join(kept.lines), encoding="utf-8")
-        os._exit(status)
+        try:
+            if kept.lines:
+                Path(f"{path}.log").write_text("\n".join(kept.lines), encoding="utf-8")
+        finally:
+            os._exit(status)
 
 
 def _limit_resource(which, soft):
@@ -359,6 +368,18 @@ class Document:
             logger.info("document %s not current at download: left to the workers (another is laid out here)", self)
         self.request()
         return self.wait(seconds)
+
+    def made_here(self):
+        """The PDF, laid out in this request if need be (the evidence pack's documents),
+        one layout at a time per process as for a download; a document laid out elsewhere
+        meanwhile is waited for, as long as a layout may take. None when too large."""
+        pdf = self.pdf()
+        if pdf is None and self.state() != TOO_LARGE:
+            with _download_layout:
+                if self._claim():
+                    return render_and_store(self.key, self.html)
+            pdf = self.wait(_claim_seconds())
+        return pdf
 
     def wait(self, seconds):
         """The PDF, if it is made within ``seconds``; None otherwise (or too large)."""

@@ -239,7 +239,7 @@ def test_a_download_while_its_process_lays_out_another_leaves_it_to_the_workers(
     assert observer.head(url).status_code == 200
 
 
-def test_a_layout_that_fails_is_tried_again_at_the_next_download(personas, settings, no_pdf_yet):
+def test_a_renderer_that_cannot_start_leaves_the_document_to_the_next_download(personas, settings, no_pdf_yet):
     settings.TASKS = DATABASE_QUEUE
     url = BASE.format(city=personas.mentee_city.pk) + "document.pdf"
     observer = personas.client("observer")

@@ -114,8 +114,12 @@ def test_a_document_laid_out_while_other_threads_write_to_the_log_is_laid_out(se
     threads write to the log: a child forked while one of them held its stream's lock
     must not wait for that lock for ever (and the document be taken for too large)."""
     settings.DOCUMENT_RENDER_SECONDS = 20
-    stream = open(tmp_path / "server.log", "w", encoding="utf-8")  # noqa: SIM115 (closed below)
-    monkeypatch.setattr(sys, "stderr", stream)  # a server's log: a file, not the tests' capture
+    # A server's log: a line-buffered file (not the tests' capture), which the renderer's
+    # logger writes to as well.
+    stream = open(tmp_path / "server.log", "w", encoding="utf-8", buffering=1)  # noqa: SIM115 (closed below)
+    monkeypatch.setattr(sys, "stderr", stream)
+    handler = logging.StreamHandler(stream)
+    logging.getLogger("mentoring.documents").addHandler(handler)
     stop = threading.Event()
 
     def chatter():
@@ -129,8 +133,11 @@ def test_a_document_laid_out_while_other_threads_write_to_the_log_is_laid_out(se
         thread.start()
     try:
         for number in range(30):
-            assert render_within_limits(f"<p>Document {number}</p>").startswith(b"%PDF")
+            # (with an address the fetcher refuses: the child's logger has something to say)
+            html = f'<p>Document {number}</p><img src="https://example.com/{number}.png" alt="">'
+            assert render_within_limits(html).startswith(b"%PDF")
     finally:
+        logging.getLogger("mentoring.documents").removeHandler(handler)
         stop.set()
         for thread in threads:
             thread.join()

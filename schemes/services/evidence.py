@@ -115,8 +115,7 @@ def evidence_pack(scheme):
         for step, items in by_step.items():
             for item in items:
                 if isinstance(item, Document):
-                    item.render_here()
-                    pdf = item.pdf()
+                    pdf = item.made_here()
                     if pdf is None:  # too large to print: said in the contents
                         missing.append(item.filename)
                         continue
