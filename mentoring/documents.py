@@ -331,7 +331,7 @@ class Document:
     def request(self):
         """Enqueue its rendering unless it is ready, pending or known too large."""
         store = caches["documents"]
-        if store.get(self.key) is None and store.add(_state_key(self.key), PENDING, _pending_seconds()):
+        if not store.has_key(self.key) and store.add(_state_key(self.key), PENDING, _pending_seconds()):
             document_render.enqueue(self.key, self.html)
 
     def _claim(self):

@@ -15,6 +15,8 @@ from openpyxl import load_workbook
 
 from schemes.models import Action, ActionPlan, Need
 
+from .test_attachments_more import add
+
 PLAN = "/programmes/test-programme/schemes/1/action-plan/"
 
 
@@ -348,6 +350,10 @@ def test_an_updates_upload_form_opens_under_it_when_asked_for(personas, drafted)
     assert f'href="?attach={done.pk}#attachments-update-{done.pk}"' in page and field not in page
     page = mentee.get(PLAN, {"attach": done.pk}).content.decode()
     assert field in page and '<details class="small" open>' in page
+    # Once it holds a file, its list shows under it, and its upload form opens only when asked for.
+    assert add(mentee, "update", done.pk).status_code == 302
+    page = mentee.get(PLAN).content.decode()
+    assert "proof.pdf" in page and field in page and '<details class="small" open>' not in page
     # The mentor side reads the update, and has no upload form to open.
     page = personas.client("mentor").get(PLAN, {"attach": done.pk}).content.decode()
     assert "Desk staffed." in page and field not in page
