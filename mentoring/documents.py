@@ -48,6 +48,7 @@ import tempfile
 import threading
 import time
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -110,6 +111,31 @@ def write_pdf(html):
     return document.write_pdf(pdf_tags=True)
 
 
+# How many calls deep the layout starts in its thread (decision 0023): where Python 3.11
+# puts the edges of its frame stack's pieces, out of WeasyPrint's busiest calls.
+LAYOUT_DEPTH = 48
+
+
+def _deeper(calls, function, *args):
+    """``function(*args)``, called ``calls`` calls deeper than this one."""
+    return function(*args) if calls <= 0 else _deeper(calls - 1, function, *args)
+
+
+def laid_out(html):
+    """``write_pdf(html)`` in a thread of its own, started ``LAYOUT_DEPTH`` calls deep.
+
+    Python 3.11 keeps its calls' frames in pieces of 16 KiB; a call that does not fit in
+    the current piece gets a new one from the system, returned to the system as soon as
+    that call returns (CPython issue gh-142183, mended in 3.13 and 3.14). Where the edge
+    of a piece falls among the calls WeasyPrint makes for every line of text, a long
+    document pays that for each line: up to 60 % more time. Where the edge falls depends
+    on how deep the layout starts, which a thread of its own fixes, whoever asks for the
+    document (a download deep in a web request, a worker), and ``LAYOUT_DEPTH`` puts it
+    where it costs least, measured (docs/decisions/0023-layout-started-at-a-fixed-depth.md)."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="layout") as thread:
+        return thread.submit(_deeper, LAYOUT_DEPTH, write_pdf, html).result()
+
+
 class _Kept(logging.Handler):
     """In the renderer's child process: what would be logged, kept for the parent."""
 
@@ -160,7 +186,7 @@ def _render_child(html, path, memory_bytes, seconds):
             # On top of what the process already maps (inherited from its parent).
             _limit_resource(resource.RLIMIT_AS, _mapped_bytes() + memory_bytes)
         _limit_resource(resource.RLIMIT_CPU, seconds + 5)
-        Path(path).write_bytes(write_pdf(html))
+        Path(path).write_bytes(laid_out(html))
         status = 0
     except MemoryError:
         status = 3
