@@ -48,7 +48,6 @@ import tempfile
 import threading
 import time
 import traceback
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -113,7 +112,7 @@ def write_pdf(html):
 
 # How many calls deep the layout starts in its thread (decision 0023): where Python 3.11
 # puts the edges of its frame stack's pieces, out of WeasyPrint's busiest calls.
-LAYOUT_DEPTH = 48
+LAYOUT_DEPTH = 64
 
 
 def _deeper(calls, function, *args):
@@ -126,14 +125,30 @@ def laid_out(html):
 
     Python 3.11 keeps its calls' frames in pieces of 16 KiB; a call that does not fit in
     the current piece gets a new one from the system, returned to the system as soon as
-    that call returns (CPython issue gh-142183, mended in 3.13 and 3.14). Where the edge
-    of a piece falls among the calls WeasyPrint makes for every line of text, a long
-    document pays that for each line: up to 60 % more time. Where the edge falls depends
-    on how deep the layout starts, which a thread of its own fixes, whoever asks for the
-    document (a download deep in a web request, a worker), and ``LAYOUT_DEPTH`` puts it
-    where it costs least, measured (docs/decisions/0023-layout-started-at-a-fixed-depth.md)."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="layout") as thread:
-        return thread.submit(_deeper, LAYOUT_DEPTH, write_pdf, html).result()
+    that call returns (CPython issue gh-142183, mended for 3.13 and 3.14 in March 2026,
+    not for 3.12). Where the edge of a piece falls among the calls WeasyPrint makes for every
+    line of text, a long document pays that for each line: 30 to 40 % more time for the
+    200-action plan. Where the edge falls depends on how deep the layout starts, which a
+    thread of its own fixes, whoever asks for the document (a download deep in a web
+    request, a worker), and ``LAYOUT_DEPTH`` puts it where it costs least, measured
+    (docs/decisions/0023-layout-started-at-a-fixed-depth.md).
+
+    A plain thread, joined: an interruption of the child (Ctrl-C) ends it at once, the
+    thread with it."""
+    outcome = []
+
+    def lay_out():
+        try:
+            outcome.append(_deeper(LAYOUT_DEPTH, write_pdf, html))
+        except BaseException as error:  # raised again in the calling thread
+            outcome.append(error)
+
+    thread = threading.Thread(target=lay_out, name="layout")
+    thread.start()
+    thread.join()
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
 
 
 class _Kept(logging.Handler):
@@ -167,7 +182,9 @@ def _render_child(html, path, memory_bytes, seconds):
     actions is laid out about 10 % sooner (docs/performance.md) for 5 MB more at its peak
     (247 MB of address space above the parent's); a table four times as long, past what
     ``MAX_DOCUMENT_TEXT`` lets a plan hold, 63 MB more (477 MB, against the limit of
-    ``DOCUMENT_RENDER_MEMORY_MB``, 1,024 by default)."""
+    ``DOCUMENT_RENDER_MEMORY_MB``, 1,024 by default). Those figures were taken before the
+    layout moved to a thread of its own (``laid_out``), whose stack adds 8 MiB of address
+    space."""
     # Fresh standard streams over the same files (new objects, new locks), for what is
     # written to them without the log: Python's warnings, a traceback.
     sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115 (the child ends with os._exit)
