@@ -1,6 +1,6 @@
 """Reading never writes: every URL pattern of the site, opened with GET by every persona
-(on the same objects and variants as the URL x role matrix), leaves every table as it
-found it, history tables included.
+(on the same objects and variants as the URL x role matrix; a test per persona), leaves
+every table as it found it, history tables included.
 
 Two checks: the rows of every table counted before and after all the GETs, and each
 GET's SQL watched for INSERT, UPDATE and DELETE, so a failure names the page that wrote.
@@ -14,6 +14,7 @@ walk and the login tables (django-axes, django-otp) must not change either.
 
 import re
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -38,12 +39,14 @@ def written_table(sql):
     return match.group(1) if match else None
 
 
-def test_no_get_writes_a_row(personas, settings):
+@pytest.mark.parametrize("role", ROLES)
+def test_no_get_writes_a_row(personas, settings, role):
+    """A test per role, so that the suite's processes share the walk."""
     # The idle renewal of a session writes its row once a minute: allowed, but kept out
     # of the way of this long walk.
     settings.SESSION_RENEW_SECONDS = 24 * 60 * 60
     matrix = Matrix(personas)
-    clients = {role: personas.client(role) for role in ROLES}
+    client = personas.client(role)
     before = row_counts()
     writes, gets = [], 0
     for name, _pattern, route in all_patterns():
@@ -51,20 +54,19 @@ def test_no_get_writes_a_row(personas, settings):
         variants = VARIANTS[entry["scope"]] + (["neighbour"] if entry.get("neighbour_officer") else [])
         for variant in variants:
             url = url_of(name, route, matrix.kwargs(name, route, variant))
-            for role in ROLES:
-                with CaptureQueriesContext(connection) as queries:
-                    clients[role].get(url, secure=True)
-                gets += 1
-                for query in queries.captured_queries:
-                    table = written_table(query["sql"])
-                    if table and table not in ALLOWED_TABLES:
-                        writes.append(f"GET {url} as {role} ({variant}): {query['sql'][:160]}")
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url, secure=True)
+            gets += 1
+            for query in queries.captured_queries:
+                table = written_table(query["sql"])
+                if table and table not in ALLOWED_TABLES:
+                    writes.append(f"GET {url} as {role} ({variant}): {query['sql'][:160]}")
     after = row_counts()
     changed = {table: (before[table], after.get(table)) for table in before if before[table] != after.get(table)}
     changed.update({table: (None, after[table]) for table in after if table not in before})
     for table in ALLOWED_TABLES:
         changed.pop(table, None)
-    print(f"\n{gets} GETs, {len(writes)} writes, {len(changed)} tables changed")
+    print(f"\n{role}: {gets} GETs, {len(writes)} writes, {len(changed)} tables changed")
     assert writes == [], f"{len(writes)} writes on GET:\n" + "\n".join(writes[:40])
     assert changed == {}, f"rows counted before and after every GET differ: {changed}"
 

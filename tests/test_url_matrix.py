@@ -21,6 +21,7 @@ checked for the security headers.
 import copy
 import re
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -1272,12 +1273,15 @@ VARIANTS = {
 SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "Strict-Transport-Security")
 
 
-def test_url_role_matrix(personas, capsys, settings):
+@pytest.mark.parametrize("role", ROLES)
+def test_url_role_matrix(personas, capsys, settings, role):
+    """Every URL pattern, in each of its scope's variants, by GET and POST, as ``role``.
+    A test per role, so that the suite's processes share the matrix."""
     # Each request's writes are rolled back, the session's idle renewal too: renewed once
     # a minute, it would be written again on every request of this long test.
     settings.SESSION_RENEW_SECONDS = 24 * 60 * 60
     matrix = Matrix(personas)
-    clients = {role: personas.client(role) for role in ROLES}
+    client = personas.client(role)
     patterns = list(all_patterns())
     unknown = sorted({name for name, _pattern, _route in patterns if expected_for(name) is None})
     assert unknown == [], f"URL patterns missing from the matrix table: {unknown}"
@@ -1288,40 +1292,38 @@ def test_url_role_matrix(personas, capsys, settings):
         variants = VARIANTS[entry["scope"]] + (["neighbour"] if entry.get("neighbour_officer") else [])
         for variant in variants:
             url = url_of(name, route, matrix.kwargs(name, route, variant))
-            for role in ROLES:
-                client = clients[role]
-                for method in ("GET", "POST"):
-                    cookies = copy.deepcopy(client.cookies)
-                    try:
-                        with transaction.atomic():
-                            response = getattr(client, method.lower())(url, secure=True)
-                            raise Rollback
-                    except Rollback:
-                        pass
-                    client.cookies = cookies
-                    checks += 1
-                    checked_names.add(name)
-                    want = expected(entry, method, role, variant)
-                    got = response.status_code
-                    if got != want:
-                        failures.append(f"{method} {url} as {role} ({variant}): expected {want}, got {got}")
-                        if want == 404 and got in (200, 302, 403):
-                            leaks += 1
-                    if (
-                        got == LOGIN
-                        and want == LOGIN
-                        and role == "anonymous"
-                        and not name.startswith("admin:")
-                        and entry["scope"] != "site"
-                    ):
-                        assert "/accounts/login/" in response["Location"], url
-                    missing = [header for header in SECURITY_HEADERS if header not in response.headers]
-                    if missing:
-                        header_misses.append(f"{method} {url} as {role}: {missing}")
+            for method in ("GET", "POST"):
+                cookies = copy.deepcopy(client.cookies)
+                try:
+                    with transaction.atomic():
+                        response = getattr(client, method.lower())(url, secure=True)
+                        raise Rollback
+                except Rollback:
+                    pass
+                client.cookies = cookies
+                checks += 1
+                checked_names.add(name)
+                want = expected(entry, method, role, variant)
+                got = response.status_code
+                if got != want:
+                    failures.append(f"{method} {url} as {role} ({variant}): expected {want}, got {got}")
+                    if want == 404 and got in (200, 302, 403):
+                        leaks += 1
+                if (
+                    got == LOGIN
+                    and want == LOGIN
+                    and role == "anonymous"
+                    and not name.startswith("admin:")
+                    and entry["scope"] != "site"
+                ):
+                    assert "/accounts/login/" in response["Location"], url
+                missing = [header for header in SECURITY_HEADERS if header not in response.headers]
+                if missing:
+                    header_misses.append(f"{method} {url} as {role}: {missing}")
     with capsys.disabled():
         print(
-            f"\nURL x role matrix: {len(patterns)} patterns, {len(checked_names)} names, "
-            f"{checks} checks (roles x methods x variants), {len(failures)} mismatches, {leaks} leaks, "
+            f"\nURL x role matrix, {role}: {len(patterns)} patterns, {len(checked_names)} names, "
+            f"{checks} checks (methods x variants), {len(failures)} mismatches, {leaks} leaks, "
             f"{len(header_misses)} responses without a security header"
         )
     assert failures == [], "\n".join(failures[:60]) + f"\n({len(failures)} mismatches)"
