@@ -72,8 +72,8 @@ PDF_CONTENT_TYPE = "application/pdf"
 CACHE_VERSION = "2"
 PENDING, TOO_LARGE = "pending", "too-large"
 # Held while this process lays out a document for a request (``Document.for_download``,
-# ``Document.made_here``): one at a time per process (a gunicorn worker); a download finding
-# it held leaves its document to the workers, the evidence pack waits for it.
+# ``Document.made_here``): one at a time per process (a gunicorn worker); a download
+# finding it held leaves its document to the workers, the evidence pack waits for it.
 _download_layout = threading.Lock()
 
 
@@ -126,9 +126,9 @@ def laid_out(html):
     Python 3.11 keeps its calls' frames in pieces of 16 KiB; a call that does not fit in
     the current piece gets a new one from the system, returned to the system as soon as
     that call returns (CPython issue gh-142183, mended for 3.13 and 3.14 in March 2026,
-    not for 3.12). Where the edge of a piece falls among the calls WeasyPrint makes for every
-    line of text, a long document pays that for each line: 30 to 40 % more time for the
-    200-action plan. Where the edge falls depends on how deep the layout starts, which a
+    not for 3.12). Where the edge of a piece falls among the calls WeasyPrint makes for
+    every line of text, a long document pays that for each line: 30 to 40 % more time for
+    the 200-action plan. Where the edge falls depends on how deep the layout starts, which a
     thread of its own fixes, whoever asks for the document (a download deep in a web
     request, a worker), and ``LAYOUT_DEPTH`` puts it where it costs least, measured
     (docs/decisions/0023-layout-started-at-a-fixed-depth.md).

@@ -4,9 +4,10 @@ synthetic network is added to the same database; queries, median and p95 server 
 
 Then the documents: action plans of 10, 50 and 200 actions and the full needs analysis,
 each timed through the one document pipeline (the PDF download, with the document cache
-emptied first: the download lays the document out in the request), side by side with ``chromium --headless --print-to-pdf`` of the same HTML
-(each warmed once, then timed in turn, one of ours then one of Chromium's), and the second
-download of the unchanged document (served from the cache).
+emptied first: the download lays the document out in the request), side by side with
+``chromium --headless --print-to-pdf`` of the same HTML (each warmed once, then timed in
+turn, one of ours then one of Chromium's), and the second download of the unchanged
+document (served from the cache).
 
 Like a gunicorn worker (gunicorn.conf.py), the process first freezes what it keeps for
 good out of the garbage collector's full collections (mentoring.heap; ``GC_FREEZE=false``
