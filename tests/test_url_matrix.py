@@ -13,9 +13,17 @@ Arguments are filled from the personas' schemes in three variants:
   the city officer of that side writes only for the city they act for (a 403);
 - ``outside``: the other programme, where none of the personas has a role.
 
-A pattern missing from the table fails the suite. Each POST runs inside a savepoint that
-is rolled back, so the matrix leaves the data as it found it. Every response is also
+A pattern missing from the table fails the suite. Each request runs inside a savepoint
+that is rolled back, so the matrix leaves the data as it found it. Every response is also
 checked for the security headers.
+
+Reading never writes: each GET's SQL is watched for INSERT, UPDATE and DELETE, so a GET
+that writes fails the test with the page's address and its statement. Allowed, and only
+this: the session table (``django_session``), which Django itself writes when a session
+is renewed or a page keeps something for the visitor (the password-reset link is kept in
+the session, not in the address). The personas are signed in before the walk
+(``force_login``), so no login happens during it and the login tables (django-axes,
+django-otp) must not be written either.
 """
 
 import copy
@@ -23,7 +31,8 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from schemes.models import Invitation, Organisation, OrganisationKind, ProgrammeRole, SchemeRole
@@ -47,6 +56,16 @@ ASKS = 200
 
 class Rollback(Exception):
     pass
+
+
+# The only table a GET may write (see the module's docstring).
+READS_MAY_WRITE = ("django_session",)
+
+
+def written_table(sql):
+    """The table an INSERT, UPDATE or DELETE statement writes, or None for a read."""
+    match = re.match(r"\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)\"?", sql, re.IGNORECASE)
+    return match.group(1) if match else None
 
 
 # The expected-result table. For each URL name: what GET and POST give each role on the
@@ -1286,7 +1305,7 @@ def test_url_role_matrix(personas, capsys, settings, role):
     unknown = sorted({name for name, _pattern, _route in patterns if expected_for(name) is None})
     assert unknown == [], f"URL patterns missing from the matrix table: {unknown}"
 
-    failures, checks, leaks, header_misses, checked_names = [], 0, 0, [], set()
+    failures, checks, leaks, header_misses, checked_names, writes = [], 0, 0, [], set(), []
     for name, _pattern, route in patterns:
         entry = expected_for(name)
         variants = VARIANTS[entry["scope"]] + (["neighbour"] if entry.get("neighbour_officer") else [])
@@ -1295,12 +1314,18 @@ def test_url_role_matrix(personas, capsys, settings, role):
             for method in ("GET", "POST"):
                 cookies = copy.deepcopy(client.cookies)
                 try:
-                    with transaction.atomic():
+                    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
                         response = getattr(client, method.lower())(url, secure=True)
                         raise Rollback
                 except Rollback:
                     pass
                 client.cookies = cookies
+                if method == "GET":
+                    writes += [
+                        f"GET {url} as {role} ({variant}): {query['sql'][:160]}"
+                        for query in queries.captured_queries
+                        if written_table(query["sql"]) not in (None, *READS_MAY_WRITE)
+                    ]
                 checks += 1
                 checked_names.add(name)
                 want = expected(entry, method, role, variant)
@@ -1324,8 +1349,9 @@ def test_url_role_matrix(personas, capsys, settings, role):
         print(
             f"\nURL x role matrix, {role}: {len(patterns)} patterns, {len(checked_names)} names, "
             f"{checks} checks (methods x variants), {len(failures)} mismatches, {leaks} leaks, "
-            f"{len(header_misses)} responses without a security header"
+            f"{len(header_misses)} responses without a security header, {len(writes)} writes on GET"
         )
     assert failures == [], "\n".join(failures[:60]) + f"\n({len(failures)} mismatches)"
     assert header_misses == [], "\n".join(header_misses[:20])
     assert leaks == 0
+    assert writes == [], f"{len(writes)} writes on GET:\n" + "\n".join(writes[:40])
