@@ -1,7 +1,7 @@
 """The URL x role matrix: every URL pattern of the site, for every persona, GET and POST,
 against the expected-result table below.
 
-Arguments are filled from the personas' schemes in three variants:
+Arguments are filled from the personas' schemes in five variants:
 - ``own``: the personas' programme and scheme A, and objects of scheme A;
 - ``sibling``: the same programme, scheme B (only the programme's coordinator and
   observer belong there), and objects of scheme B;
