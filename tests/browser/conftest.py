@@ -161,10 +161,11 @@ def page(chromium, live_server, settings, request):
 
     def instrumented_context(**kwargs):
         kwargs.setdefault("locale", "en-GB")
-        # The person's "reduce motion" setting: Bootstrap then scrolls at once instead of
-        # gliding (scroll-behavior: smooth). A page still gliding after a field is filled
-        # moves the button Playwright aims at: "Save and next" was clicked and no form was
-        # sent, about one run in ten under load (docs/contributing.md, "Browser tests").
+        # The person's "reduce motion" setting: the page's scrolls then end at once instead
+        # of gliding (Bootstrap's scroll-behavior: smooth). A page still gliding after a
+        # field is filled moves the button Playwright aims at: "Save and next" was clicked
+        # and no form was sent, about one run in ten under load (docs/contributing.md,
+        # "Browser tests"). A test may ask for reduced_motion="no-preference".
         kwargs.setdefault("reduced_motion", "reduce")
         return audit.instrument(new_context(**kwargs))
 

@@ -138,14 +138,33 @@ def test_4_dates_read_the_european_way(page, capaci):
     print(f"\n4. Scheme page, recent changes: dates read like '{shown[0]}'; no 'p.m.', no '12/05/2026', no 'Dec. 5'.")
 
 
-def test_5_errors_are_found_at_once(page, capaci):
+# Resolves once the page has kept the same scroll position for five frames (a smooth
+# scroll has ended), or after about five seconds.
+AT_REST = """() => new Promise(done => {
+  let last = null, still = 0, frames = 0;
+  const frame = () => {
+    const y = window.scrollY;
+    still = y === last ? still + 1 : 0;
+    last = y;
+    frames += 1;
+    if (still >= 5 || frames > 300) done(y); else requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+})"""
+
+
+def test_5_errors_are_found_at_once(page, capaci, live_server):
     """Was: "Nothing was saved yet" named no field; the field was below the fold, half
-    hidden by the sticky Save bar."""
-    maria = log_in(page.context, "maria@capaci.example", PASSWORD)
+    hidden by the sticky Save bar. With the motion setting most people have (the other
+    browser tests ask for reduced motion): here the page's own scrolls glide."""
+    context = page.context.browser.new_context(base_url=live_server.url, reduced_motion="no-preference")
+    maria = log_in(context, "maria@capaci.example", PASSWORD)
+    assert maria.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == "smooth"
     maria.set_viewport_size({"width": 1366, "height": 700})
     maria.goto(capaci["needs"] + "sections/local-context/")
     numbers = maria.locator("input[inputmode]")
     numbers.last.fill("a lot")
+    maria.evaluate(AT_REST)  # the field just filled glides clear of the Save bar; a person waits too
     maria.get_by_role("button", name="Save draft").click()
     summary = maria.locator("[data-error-summary]")
     expect(summary).to_be_focused()
@@ -154,12 +173,22 @@ def test_5_errors_are_found_at_once(page, capaci):
     link.click()
     field = numbers.last
     expect(field).to_be_focused()
+    maria.evaluate(AT_REST)  # where the glide ends
     bar = maria.locator(".sticky-bottom")
-    for _ in range(30):  # the page scrolls smoothly
-        box, bar_box = field.bounding_box(), bar.bounding_box()
-        if box["y"] >= 0 and box["y"] + box["height"] <= bar_box["y"]:
-            break
-        maria.wait_for_timeout(100)
+    box, bar_box = field.bounding_box(), bar.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= bar_box["y"], (box, bar_box)
+    # Reached with Tab while its lower half lies under the Save bar, the field glides clear
+    # of it: the style sheet's scroll padding, and static/js/enhance.js where a browser
+    # counts a half-hidden field in view (either alone passes; without both, this fails).
+    maria.keyboard.press("Shift+Tab")
+    top = field.evaluate("element => element.getBoundingClientRect().top + window.scrollY")
+    maria.evaluate("y => window.scrollTo({top: y, behavior: 'instant'})", top - bar_box["y"] + box["height"] / 2)
+    box, bar_box = field.bounding_box(), bar.bounding_box()
+    assert box["y"] < bar_box["y"] < box["y"] + box["height"], (box, bar_box)  # half hidden
+    maria.keyboard.press("Tab")
+    expect(field).to_be_focused()
+    maria.evaluate(AT_REST)
+    box, bar_box = field.bounding_box(), bar.bounding_box()
     assert box["y"] >= 0 and box["y"] + box["height"] <= bar_box["y"], (box, bar_box)
     screenshot(maria, "nothing-lost-5-error-summary")
     print(
