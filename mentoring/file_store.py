@@ -6,7 +6,7 @@ is a directory: ``files/`` holds every file under its name in the store, and
 ``manifest.json`` the name, size and SHA-256 of each. A restore checks each file of the
 backup against the manifest, writes it into an empty store under the same name, reads
 it back from the store and checks it again. ``manage.py files_backup`` and
-``files_restore`` run them (docs/deployment.md, the backup drill).
+``files_restore`` run them (docs/deployment.md, the restore drill).
 """
 
 import hashlib

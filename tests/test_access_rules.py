@@ -1,5 +1,6 @@
-"""The rules table reads as the brief says: observers only read, mentors comment on the
-mentee's needs analysis but cannot edit it, associations fill their part."""
+"""The rules table (``RULES`` in mentoring/access.py) reads as docs/method.md §2 says:
+observers only read, mentors comment on the mentee's needs analysis but cannot edit it,
+associations fill their part."""
 
 import pytest
 from django.core.exceptions import PermissionDenied

@@ -50,7 +50,7 @@ PROGRAMME_WIDE = frozenset({"coordinator", "observer"})
 LOGIN = 302  # anonymous: sent to the login page
 NOT_ALLOWED = 405
 # What locks or removes something asks first: the matrix's empty POST gets the page that
-# asks (tests/test_confirmations.py sends the "yes").
+# asks (the tests of each feature send the "yes": `confirmed` in their POSTs).
 ASKS = 200
 
 

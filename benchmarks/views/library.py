@@ -1,6 +1,6 @@
 """The benchmark library, read-only. Published benchmarks are shared standards, not
 confidential: every signed-in user may read them. Drafts are read and written inside the
-programme that writes them (schemes/views/benchmarks.py)."""
+programme that writes them (benchmarks/views/editor.py)."""
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count

@@ -388,7 +388,7 @@ class Scheme(models.Model):
             "show and count."
         ),
     )
-    # Implementation out of scope (schemes/services/focus.py): "the mentoring process can
+    # Implementation out of scope (schemes/focus.py): "the mentoring process can
     # end with a finalised action plan, or can go beyond this and cover the
     # implementation phase" (seed 000 §5).
     ends_with_final_plan = models.BooleanField(

@@ -1,6 +1,6 @@
 """manage.py files_backup DIR: copy every attached file of the configured store (the
 directory on disk or the S3 bucket) into DIR, with manifest.json (name, size and
-SHA-256 of each). Run it after pg_dump (docs/deployment.md, the backup drill)."""
+SHA-256 of each). Run it after pg_dump (docs/deployment.md, the restore drill)."""
 
 from django.core.management.base import BaseCommand, CommandError
 

@@ -1,7 +1,7 @@
 """manage.py files_restore DIR: write the files of a files_backup copy into the
 configured store, which must be empty (--force: write over files of the same name),
 each checked against the manifest's SHA-256 before and after; --check only compares the
-store with the backup (docs/deployment.md, the backup drill)."""
+store with the backup (docs/deployment.md, the restore drill)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
