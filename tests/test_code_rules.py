@@ -100,3 +100,19 @@ def test_no_code_or_template_hands_out_an_attachment_store_address():
 def test_the_attachments_store_is_never_served_as_media():
     urls = (ROOT / "mentoring" / "urls.py").read_text()
     assert "MEDIA_URL" not in urls and "ATTACHMENTS_ROOT" not in urls
+
+
+def test_every_field_of_the_projects_models_has_a_translatable_name():
+    # History pages, error messages and the admin name a field by its verbose_name; one
+    # left to Django is made from the attribute's name, in English for every reader.
+    from django.apps import apps
+    from django.utils.functional import Promise
+
+    unnamed = [
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        if model._meta.app_label in ("mentoring", "schemes", "benchmarks") and not model.__name__.startswith("Historical")
+        for field in model._meta.get_fields()
+        if field.concrete and not field.auto_created and not isinstance(field.verbose_name, Promise)
+    ]
+    assert unnamed == [], "give these fields verbose_name=_(...):\n" + "\n".join(unnamed)

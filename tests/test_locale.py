@@ -130,3 +130,13 @@ def test_dates_and_numbers_follow_the_language(personas):
         assert formats.number_format(102275.5, 1, use_l10n=True, force_grouping=True) == "102\xa0275,5"
     with translation.override("en"):
         assert formats.number_format(102275.5, 1, use_l10n=True, force_grouping=True) == "102,275.5"
+
+
+def test_a_help_text_joined_from_two_messages_is_translated_when_shown(personas):
+    # Two lazy messages joined with "+" in a form's class become one English string, once,
+    # at import: the programme's emblem said so to every reader until it was joined lazily.
+    coordinator = personas.client("coordinator")
+    coordinator.cookies["django_language"] = "fr"
+    page = coordinator.get("/programmes/test-programme/edit/").content.decode()
+    assert "Facultatif : l&#x27;emblème du financeur" in page or "Facultatif : l'emblème du financeur" in page
+    assert "the funder&#x27;s emblem" not in page and "the funder's emblem" not in page

@@ -239,3 +239,14 @@ def test_the_library_keeps_its_query_count_as_it_grows(personas, key_factor, dja
         with django_assert_max_num_queries(before):
             assert client.get(url).status_code == 200
         assert before <= 15, (url, before)
+
+
+def test_a_french_reader_reads_the_history_of_a_practice_with_french_field_names(personas):
+    personas.client("mentee").post(LIBRARY + "new/", practice_data(personas.mentee_city))
+    practice = GoodPractice.objects.get()
+    reader = personas.client("mentee")
+    reader.cookies["django_language"] = "fr"
+    history = reader.get(f"{LIBRARY}{practice.pk}/history/").content.decode()
+    # Every field is named in French, "created by" (once left to Django) among them.
+    assert '<th scope="row">Créé par</th>' in history
+    assert "Created by" not in history

@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.utils.html import format_html
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from benchmarks.models import BenchmarkStatus, BenchmarkVersion
@@ -111,8 +111,12 @@ class ProgrammeForm(PlainTextMixin, ConcurrentEditMixin, SubmitOnceMixin, forms.
         help_texts = {
             "slug": _("Lower-case letters, digits and hyphens, used in addresses: e.g. inclucities."),
             "logo": IMAGE_HELP,
-            "emblem": _("Optional: the funder's emblem (for example the EU flag), printed beside the funding line. ")
-            + IMAGE_HELP,
+            # Joined when shown (format_lazy): "+" would join them once, at import, in English.
+            "emblem": format_lazy(
+                "{}{}",
+                _("Optional: the funder's emblem (for example the EU flag), printed beside the funding line. "),
+                IMAGE_HELP,
+            ),
         }
 
     def __init__(self, *args, **kwargs):

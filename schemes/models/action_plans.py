@@ -217,7 +217,9 @@ class ActionPlanVersion(models.Model):
     snapshot = models.JSONField(_("content"))
     is_final = models.BooleanField(_("final version"), default=False)
     created_at = models.DateTimeField(_("frozen"), auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # An approved version (issue 23): when, by whom, under which formal decision.
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     approved_by = models.ForeignKey(

@@ -68,7 +68,7 @@ class Call(models.Model):
         help_text=_("One question a line. Each city answers every question in free text when it applies."),
     )
     # The public page's address: random, so a call is found only through its link.
-    token = models.CharField(max_length=43, unique=True, default=new_call_token, editable=False)
+    token = models.CharField(_("token"), max_length=43, unique=True, default=new_call_token, editable=False)
     closed_at = models.DateTimeField(_("closed early"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("opened by"), on_delete=models.SET_NULL, null=True, related_name="+"
@@ -137,9 +137,9 @@ class CallApplication(models.Model):
     answers = models.JSONField(_("answers"), default=list, blank=True)
     submitted_at = models.DateTimeField(_("received"), auto_now_add=True)
     # A keyed hash of the sender's address, to limit applications per address and hour.
-    sender = models.CharField(max_length=64, editable=False, db_index=True)
+    sender = models.CharField(_("sender"), max_length=64, editable=False, db_index=True)
     # The language the city applied in: the decision is written to it in that language.
-    language = models.CharField(max_length=10, blank=True, editable=False)
+    language = models.CharField(_("language"), max_length=10, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=ApplicationStatus.choices, default=ApplicationStatus.RECEIVED)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(

@@ -47,7 +47,7 @@ class Invitation(models.Model):
     )
     role = models.CharField(_("role"), max_length=20)
     message = models.TextField(_("personal message"), blank=True, max_length=2000)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("invited by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )

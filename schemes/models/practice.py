@@ -36,7 +36,9 @@ class GoodPractice(models.Model):
     key_factors = models.ManyToManyField(
         "benchmarks.KeyFactor", verbose_name=_("key factors"), related_name="good_practices", blank=True
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
 
     history = HistoricalRecords(m2m_fields=[key_factors])
@@ -169,7 +171,9 @@ class MentoringStyleResponse(models.Model):
 
 
 class MentoringStyleAnswer(models.Model):
-    response = models.ForeignKey(MentoringStyleResponse, on_delete=models.CASCADE, related_name="answers")
+    response = models.ForeignKey(
+        MentoringStyleResponse, verbose_name=_("response"), on_delete=models.CASCADE, related_name="answers"
+    )
     style = models.CharField(_("style"), max_length=20, choices=MentoringStyle.choices)
     statement = models.CharField(_("statement"), max_length=300)
     agreement = models.PositiveSmallIntegerField(_("agreement (1-5)"))

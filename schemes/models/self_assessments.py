@@ -60,7 +60,9 @@ class KeyFactorAssessment(models.Model):
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, null=True, blank=True)
     evidence = models.TextField(_("evidence"), blank=True)
     focus = models.BooleanField(_("focus on it"), default=False)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     history = HistoricalRecords()
 
