@@ -176,7 +176,7 @@ def draft_publish(*, version, programme, actor=None):
         raise BenchmarkNotReady(problems)
     version.status = BenchmarkStatus.PUBLISHED
     version.published_at = timezone.now()
-    version._change_reason = _("Published")
+    version._change_reason = gettext_lazy("Published")
     version.save()
     programme.benchmarks.add(version)
     _log(actor, "benchmark.published", version, programme)

@@ -9,11 +9,14 @@ class MentoringConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_delete
+        from simple_history.signals import pre_create_historical_record
 
+        from .history import reason_kept_as_message
         from .middleware import session_renewed_at_login
         from .notifications import forget_deleted_object, linked_models
 
         user_logged_in.connect(session_renewed_at_login, dispatch_uid="mentoring.session_renewed_at_login")
+        pre_create_historical_record.connect(reason_kept_as_message, dispatch_uid="mentoring.reason_kept_as_message")
         # The header's unread count agrees with the notifications page (mentoring.notifications).
         for model in linked_models():
             post_delete.connect(

@@ -49,6 +49,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .file_store import TEMPORARY
+from .history import reason_said
 from .models import DataExport, LogEntry, Notification
 
 logger = logging.getLogger("mentoring.data_exports")
@@ -155,7 +156,7 @@ def writings(user):
             {
                 **_row(version, user, ("history_id", "history_user", "history_change_reason")),
                 "change": {"+": "created", "~": "changed", "-": "removed"}.get(version.history_type, version.history_type),
-                "reason": version.history_change_reason or "",
+                "reason": reason_said(version.history_change_reason) or "",
             }
             for version in history
         ]

@@ -9,7 +9,9 @@ however long the history.
 from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.dispatch import Signal
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
 from .autosave import AUTOSAVE, fold_autosaves
@@ -24,6 +26,28 @@ PAGE_SIZE = 25
 # return None or a dict for the activity log entry: its "fields" join the fields the
 # restore changed, its other keys join the entry's data.
 version_restored = Signal()
+
+
+# -- Change reasons in the reader's language ---------------------------------------------
+# A reason given as a message of its own (``gettext_lazy("Recorded")``) is kept as that
+# message, in the source language, and said in each reader's language when shown, as
+# Django's admin keeps its log's change messages. One put together from names, dates or
+# values ("Paired with Mechelen") is kept as written, in the writer's language.
+
+
+def reason_kept_as_message(sender, history_instance, **kwargs):
+    """``pre_create_historical_record`` (django-simple-history): a lazy message given as
+    the change reason is kept as its source text."""
+    reason = history_instance.history_change_reason
+    if isinstance(reason, Promise):
+        with translation.override(None):
+            history_instance.history_change_reason = str(reason)[:100]
+
+
+def reason_said(reason):
+    """A stored change reason in the active language: a message kept by
+    ``reason_kept_as_message`` translated, anything else as it was written."""
+    return gettext(reason) if reason else reason
 
 
 def _tracked_fields(model):
@@ -185,6 +209,6 @@ def move_in_order(siblings, item, *, up):
     for order, sibling in enumerate(siblings):
         if sibling.order != order:
             sibling.order = order
-            sibling._change_reason = _("Moved")
+            sibling._change_reason = gettext_lazy("Moved")
             sibling.save()
     return True

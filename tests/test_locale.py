@@ -140,3 +140,21 @@ def test_a_help_text_joined_from_two_messages_is_translated_when_shown(personas)
     page = coordinator.get("/programmes/test-programme/edit/").content.decode()
     assert "Facultatif : l&#x27;emblème du financeur" in page or "Facultatif : l'emblème du financeur" in page
     assert "the funder&#x27;s emblem" not in page and "the funder's emblem" not in page
+
+
+def test_a_history_reason_is_said_in_the_readers_language_not_the_writers(personas):
+    from schemes.models import PoliticalCommitment
+
+    scheme = "/programmes/test-programme/schemes/1/"
+    writer = personas.client("mentee")
+    writer.cookies["django_language"] = "fr"
+    values = {"name": "Jane Mayor", "office": "Mayor", "party": "Green", "date": "2026-03-01", "scope": "both", "evidence": ""}
+    assert writer.post(scheme + "commitments/new/", values).status_code == 302
+    commitment = PoliticalCommitment.objects.get(name="Jane Mayor")
+    history = f"{scheme}commitments/{commitment.pk}/history/"
+    # Written by a French reader, read by an English and a French one.
+    assert '<p class="mb-2">Recorded</p>' in personas.client("mentor").get(history).content.decode()
+    assert '<p class="mb-2">Enregistré</p>' in writer.get(history).content.decode()
+    # A reason written out in its writer's language before is shown as it was written.
+    commitment.history.filter(history_type="+").update(history_change_reason="Registrato")
+    assert '<p class="mb-2">Registrato</p>' in writer.get(history).content.decode()

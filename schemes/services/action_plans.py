@@ -249,7 +249,7 @@ def need_take(*, plan, answer, actor):
         from_answer=answer,
         answer_text=answer.text,
     )
-    need._change_reason = _("Taken from the needs analysis")
+    need._change_reason = gettext_lazy("Taken from the needs analysis")
     need.save()
     log_action(
         actor=actor,
@@ -275,7 +275,7 @@ def need_refresh(*, need, actor):
     others = text_length(plan.needs.exclude(pk=need.pk), ["text"])
     _check_plan_size(plan, needs_text=others + len(text))
     need.text, need.answer_text = text, new
-    need._change_reason = _("Updated from the needs analysis")
+    need._change_reason = gettext_lazy("Updated from the needs analysis")
     need.save()
     log_action(
         actor=actor,
@@ -310,7 +310,7 @@ def consultation_save(*, form, plan, actor):
         action="action_plan.consultation_added" if creating else "action_plan.consultation_changed",
         scheme=plan.scheme,
         label=form.cleaned_data.get("consulted"),
-        reason=_("Recorded") if creating else "",
+        reason=gettext_lazy("Recorded") if creating else "",
     )
 
 
@@ -324,7 +324,7 @@ def consultation_remove(*, consultation, actor):
         scheme=plan.scheme,
         label=consultation.consulted,
     )
-    consultation._change_reason = _("Removed")
+    consultation._change_reason = gettext_lazy("Removed")
     consultation.delete()
 
 
@@ -525,7 +525,7 @@ def plan_submit(*, plan, user):
     version = _freeze(plan=plan, label=label, visit=None, user=user, final=True)  # the submission's entry says it
     plan.refresh_from_db()
     plan.status = ActionPlanStatus.SUBMITTED
-    plan._change_reason = _("Submitted for approval")
+    plan._change_reason = gettext_lazy("Submitted for approval")
     plan.save()
     log_action(
         actor=user,
@@ -547,7 +547,7 @@ def plan_reopen(*, plan, actor):
     if plan.status != ActionPlanStatus.SUBMITTED:
         raise PlanLocked
     plan.status = ActionPlanStatus.DRAFT
-    plan._change_reason = _("Reopened")
+    plan._change_reason = gettext_lazy("Reopened")
     plan.save()
     log_action(actor=actor, action="action_plan.reopened", obj=plan, scheme=scheme, label=plan.title)
     return plan
@@ -565,7 +565,7 @@ def plan_approve(*, plan, user, decision_reference):
     plan.approved_at = timezone.now()
     plan.approved_by = user
     plan.decision_reference = decision_reference
-    plan._change_reason = _("Approved")
+    plan._change_reason = gettext_lazy("Approved")
     plan.save()
     # The approved version frozen and kept, in force until a revision is approved (issue 23).
     from .plan_revisions import approved_version_freeze

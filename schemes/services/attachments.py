@@ -602,7 +602,7 @@ def attachment_add(*, scheme, kind, obj, upload, actor, programme=None):
         ) from exc
     try:
         with transaction.atomic():
-            attachment._change_reason = _("Added")
+            attachment._change_reason = gettext_lazy("Added")
             attachment.save()
             _log("attachment.added", attachment, actor, scheme, obj, kind, programme)
     except IntegrityError as exc:
@@ -631,7 +631,7 @@ def attachment_remove(*, scheme, kind, obj, attachment, actor, programme=None):
         return attachment
     attachment.removed_at = timezone.now()
     attachment.removed_by = actor
-    attachment._change_reason = _("Removed")
+    attachment._change_reason = gettext_lazy("Removed")
     attachment.save()
     _log("attachment.removed", attachment, actor, scheme, obj, kind, programme)
     return attachment
@@ -646,7 +646,7 @@ def attachments_with(objects, actor):
     for attachment in attachments_of(objects).values():
         for item in attachment:
             item.removed_at, item.removed_by = now, actor
-            item._change_reason = _("Removed with what it was attached to")
+            item._change_reason = gettext_lazy("Removed with what it was attached to")
             item.save(update_fields=["removed_at", "removed_by"])
 
 
@@ -675,7 +675,7 @@ def attachments_purge(*, dry_run=False):
             except OSError as exc:
                 outcome.failed.append((attachment.pk, str(exc)))
                 continue
-            attachment._change_reason = _("Purged")
+            attachment._change_reason = gettext_lazy("Purged")
             attachment.delete()
         outcome.files += 1
         outcome.size += attachment.size
@@ -697,7 +697,7 @@ def attachments_restore(*, obj, when, actor, scheme, programme=None):
         if Attachment.objects.of(obj).present().filter(sha256=attachment.sha256).exists():
             continue  # the same file was attached again since
         attachment.removed_at = attachment.removed_by = None
-        attachment._change_reason = _("Restored")
+        attachment._change_reason = gettext_lazy("Restored")
         attachment.save()
         _log("attachment.restored", attachment, actor, scheme, obj, kind, programme)
         back += 1

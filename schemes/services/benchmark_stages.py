@@ -103,7 +103,7 @@ def _materialise_first(scheme):
     """Write the unsaved stage standing for ``Scheme.benchmark``, before another is added."""
     if scheme.benchmark_id and not SchemeBenchmark.objects.filter(scheme=scheme).exists():
         stage = SchemeBenchmark(scheme=scheme, benchmark_id=scheme.benchmark_id, name=str(FIRST_STAGE_NAME), order=1)
-        stage._change_reason = _("The scheme's benchmark")
+        stage._change_reason = gettext_lazy("The scheme's benchmark")
         stage.save()
 
 
@@ -133,7 +133,7 @@ def stage_add(*, form, scheme, actor):
     _not_taken(scheme, form.instance)
     stage = form.save(commit=False)
     stage.scheme = scheme
-    stage._change_reason = _("Added")
+    stage._change_reason = gettext_lazy("Added")
     stage.save()
     _first_follows(scheme, _("First benchmark stage changed"))
     log_action(actor=actor, action="benchmark_stage.added", obj=stage, scheme=scheme, label=stage.name, data=_data(stage))
@@ -165,7 +165,7 @@ def stage_remove(*, stage, scheme, actor):
     if SchemeBenchmark.objects.filter(scheme=scheme).exclude(pk=stage.pk).count() == 0:
         raise LastStage
     log_action(actor=actor, action="benchmark_stage.removed", obj=stage, scheme=scheme, label=stage.name, data=_data(stage))
-    stage._change_reason = _("Removed")
+    stage._change_reason = gettext_lazy("Removed")
     stage.delete()
     _first_follows(scheme, _("First benchmark stage removed"))
 
@@ -185,15 +185,15 @@ def stages_follow_scheme(*, scheme):
         return
     if scheme.benchmark_id is None:
         for stage in stages:
-            stage._change_reason = _("The scheme has no benchmark any more")
+            stage._change_reason = gettext_lazy("The scheme has no benchmark any more")
             stage.delete()
         return
     first = stages[0]
     if first.benchmark_id != scheme.benchmark_id:
         for other in stages[1:]:
             if other.benchmark_id == scheme.benchmark_id:  # now the first: one stage per benchmark
-                other._change_reason = _("Became the first stage")
+                other._change_reason = gettext_lazy("Became the first stage")
                 other.delete()
         first.benchmark_id = scheme.benchmark_id
-        first._change_reason = _("The scheme's benchmark changed")
+        first._change_reason = gettext_lazy("The scheme's benchmark changed")
         first.save()

@@ -42,6 +42,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from mentoring.access import MENTEE, MENTOR
@@ -113,7 +114,7 @@ def _email(*, application, template, subject, context):
 def call_open(*, form, programme, actor):
     form.instance.programme = programme
     form.instance.created_by = actor
-    return form_save_with_history(form, actor=actor, action="call.opened", programme=programme, reason=_("Opened"))
+    return form_save_with_history(form, actor=actor, action="call.opened", programme=programme, reason=gettext_lazy("Opened"))
 
 
 @transaction.atomic
@@ -130,7 +131,7 @@ def call_close(*, call, actor):
     if call.closed_at is not None:
         return call
     call.closed_at = timezone.now()
-    call._change_reason = _("Closed")
+    call._change_reason = gettext_lazy("Closed")
     call.save()
     log_action(actor=actor, action="call.closed", obj=call, programme=call.programme)
     return call
@@ -197,7 +198,7 @@ def application_submit(*, call, data, sender, language=""):
                     sender=sender,
                     language=language,
                 )
-                application._change_reason = _("Received")
+                application._change_reason = gettext_lazy("Received")
                 application.save()
         except IntegrityError as error:  # the same application sent twice at the same instant
             raise ApplicationRefused(exists, 409) from error
@@ -234,7 +235,7 @@ def _city(application, actor):
     )
     if city is None:
         city = Organisation(kind=OrganisationKind.CITY, name=application.city_name, country=application.country)
-        city._change_reason = _("Registered from an application to a call")
+        city._change_reason = gettext_lazy("Registered from an application to a call")
         city.save()
         log_action(actor=actor, action="organisation.registered", obj=city, programme=application.call.programme)
     return city
@@ -298,7 +299,7 @@ def application_accept(*, application, message, actor, build_url):
     application.decided_at, application.decided_by = timezone.now(), actor
     application.decision_message = message
     application.organisation, application.scheme = city, scheme
-    application._change_reason = _("Accepted")
+    application._change_reason = gettext_lazy("Accepted")
     application.save()
     log_action(
         actor=actor,
@@ -325,7 +326,7 @@ def application_decline(*, application, message, actor):
     application.status = ApplicationStatus.DECLINED
     application.decided_at, application.decided_by = timezone.now(), actor
     application.decision_message = message
-    application._change_reason = _("Declined")
+    application._change_reason = gettext_lazy("Declined")
     application.save()
     log_action(
         actor=actor,

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring.access import FACILITATOR, MENTEE, MENTOR
 from mentoring.activity import log_action
@@ -68,7 +69,7 @@ def evaluation_save(*, form, scheme, side, actor):
             form.add_error(None, ValidationError(form.conflict_message, code="conflict"))
             raise EditConflict
         evaluation.scheme, evaluation.side = scheme, side
-        reason = _("Started")
+        reason = gettext_lazy("Started")
     else:
         current = MentoringEvaluation.objects.select_for_update().get(pk=evaluation.pk)
         if current.submitted:
@@ -89,7 +90,7 @@ def evaluation_submit(*, evaluation, scheme, actor):
     if not any(text.strip() for text in (evaluation.learned, evaluation.worked, evaluation.change)):
         raise ValueError(_("Write at least one answer before submitting the evaluation."))
     evaluation.submitted_at, evaluation.submitted_by = timezone.now(), actor
-    evaluation._change_reason = _("Submitted")
+    evaluation._change_reason = gettext_lazy("Submitted")
     evaluation.save()
     log_action(actor=actor, action="evaluation.submitted", obj=evaluation, scheme=scheme, label=str(evaluation))
     return evaluation
@@ -102,7 +103,7 @@ def evaluation_reopen(*, evaluation, scheme, actor):
     if not evaluation.submitted:
         return evaluation
     evaluation.submitted_at, evaluation.submitted_by = None, None
-    evaluation._change_reason = _("Reopened")
+    evaluation._change_reason = gettext_lazy("Reopened")
     evaluation.save()
     log_action(actor=actor, action="evaluation.reopened", obj=evaluation, scheme=scheme, label=str(evaluation))
     return evaluation
@@ -122,7 +123,7 @@ def output_save(*, form, scheme, actor):
         actor=actor,
         action="dissemination.added" if creating else "dissemination.changed",
         scheme=scheme,
-        reason=_("Recorded") if creating else "",
+        reason=gettext_lazy("Recorded") if creating else "",
     )
 
 
@@ -150,7 +151,7 @@ def gap_save(*, form, scheme, actor):
         action="support_gap.added" if creating else "support_gap.changed",
         scheme=scheme,
         label=str(gap),
-        reason=_("Recorded") if creating else "",
+        reason=gettext_lazy("Recorded") if creating else "",
     )
 
 

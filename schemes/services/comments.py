@@ -6,7 +6,7 @@ from collections import defaultdict
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring.activity import log_action
 
@@ -41,7 +41,7 @@ def comment_add(*, response, section, question, author, text, parent=None, menti
     """A comment (or a reply to ``parent``); ``mentions``: the ids of the scheme's people
     it names, who are told."""
     comment = Comment(response=response, section=section, question=question, author=author, text=text, parent=parent)
-    comment._change_reason = _("Replied") if parent else _("Written")
+    comment._change_reason = gettext_lazy("Replied") if parent else gettext_lazy("Written")
     comment.save()
     _log("comment.replied" if parent else "comment.added", comment, author, response, mentions)
     return comment
@@ -53,7 +53,7 @@ def comment_resolve(*, comment, user, response):
     if comment.resolved_at is None:
         comment.resolved_at = timezone.now()
         comment.resolved_by = user
-        comment._change_reason = _("Resolved")
+        comment._change_reason = gettext_lazy("Resolved")
         comment.save()
         _log("comment.resolved", comment, user, response)
     return comment

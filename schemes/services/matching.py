@@ -475,7 +475,7 @@ def pair(*, programme, mentee_city, mentor_city, actor, waiting_scheme=None, ben
             visit.host = mentor_city
             if visit.kind == VisitKind.MENTEE_CITY:
                 visit.kind = VisitKind.STUDY_VISIT
-            visit._change_reason = _("The mentor city hosts this visit")
+            visit._change_reason = gettext_lazy("The mentor city hosts this visit")
             visit.save()
     if scheme.title in _waiting_titles(mentee_city):
         scheme.title = pair_title(mentee_city, mentor_city)

@@ -8,7 +8,7 @@ import zoneinfo
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring.activity import log_action
 
@@ -44,7 +44,7 @@ def meeting_save(*, form, scheme, actor):
         action="meeting.added" if created else "meeting.changed",
         scheme=scheme,
         data=_data(form.instance),
-        reason=_("Planned") if created else "",
+        reason=gettext_lazy("Planned") if created else "",
     )
 
 

@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring.activity import log_action
 from mentoring.tasks import email_enqueue
@@ -150,7 +151,7 @@ def member_visit_reply(*, token, visit_pk, attending):
     if reply is None:
         reply = VisitReply(visit=visit, member=member, attending=attending)
     reply.attending, reply.answered_at = attending, timezone.now()
-    reply._change_reason = _("Answered through the member's personal link")
+    reply._change_reason = gettext_lazy("Answered through the member's personal link")
     reply.save()
     _used(link)
     log_action(
@@ -180,7 +181,7 @@ def member_comment_add(*, token, action_pk, text):
     if again is not None:
         return again
     comment = ActionComment(action=action, member=link.member, text=text)
-    comment._change_reason = _("Written through the member's personal link")
+    comment._change_reason = gettext_lazy("Written through the member's personal link")
     comment.save()
     _used(link)
     log_action(
@@ -215,7 +216,7 @@ def member_progress_note(*, token, action_pk, text):
         status=action.status,
         progress=action.progress,
     )
-    update._change_reason = _("Written through the member's personal link")
+    update._change_reason = gettext_lazy("Written through the member's personal link")
     update.save()
     _used(link)
     log_action(

@@ -10,6 +10,7 @@ schemes the city takes part in.
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring.access import FACILITATOR, MENTEE, MENTOR
 from mentoring.activity import log_action
@@ -55,7 +56,7 @@ def good_practice_save(*, form, programme, user, reason=""):
         action="good_practice.added" if creating else "good_practice.changed",
         programme=programme,
         data={"city": practice.city.label},
-        reason=_("Recorded") if creating else reason,
+        reason=gettext_lazy("Recorded") if creating else reason,
     )
 
 

@@ -246,7 +246,7 @@ def question_save(*, form, template, programme, actor, section=None):
         while key in taken:
             key, number = f"{base}-{number}", number + 1
         question.key = key
-        question._change_reason = _("Added")
+        question._change_reason = gettext_lazy("Added")
     action = "question.added" if question.pk is None else "question.changed"
     form.save()
     log_action(
@@ -286,7 +286,7 @@ def question_hide(*, question, template, programme, hidden, actor):
     refuse_fixed(template, question, "remove")
     if question.hidden != hidden:
         question.hidden = hidden
-        question._change_reason = _("Hidden") if hidden else _("Shown again")
+        question._change_reason = gettext_lazy("Hidden") if hidden else gettext_lazy("Shown again")
         question.save()
         log_action(
             actor=actor,
@@ -304,7 +304,7 @@ def template_wording_save(*, form, template, programme, actor):
     locked = QuestionnaireTemplate.objects.select_for_update().get(pk=template.pk)
     _require_editable(locked, programme)
     saved = form.save(commit=False)
-    saved._change_reason = _("Reworded")
+    saved._change_reason = gettext_lazy("Reworded")
     saved.save()
     log_action(actor=actor, action="template.reworded", obj=saved, programme=programme, label=saved.title)
     return saved
@@ -316,7 +316,7 @@ def section_save(*, form, template, programme, actor):
     locked = QuestionnaireTemplate.objects.select_for_update().get(pk=template.pk)
     _require_editable(locked, programme)
     section = form.save(commit=False)
-    section._change_reason = _("Reworded")
+    section._change_reason = gettext_lazy("Reworded")
     section.save()
     log_action(
         actor=actor,

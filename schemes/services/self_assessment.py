@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring.activity import log_action
 from mentoring.autosave import AUTOSAVE
@@ -135,7 +136,7 @@ def round_submit(*, assessment, scheme, city, actor):
     assessment = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.submitted_at is None:
         assessment.submitted_at = timezone.now()
-        assessment._change_reason = _("Submitted")
+        assessment._change_reason = gettext_lazy("Submitted")
         assessment.save()
         log_action(
             actor=actor,
@@ -216,14 +217,14 @@ def focus_save(*, form, roles, actor, holder=None):
         if role in roles:
             setattr(holder, field_name, timezone.now())
     if holder is not scheme:
-        holder._change_reason = _("Focus key factors changed")
+        holder._change_reason = gettext_lazy("Focus key factors changed")
         holder.save()
     form_save_with_history(
         form,
         actor=actor,
         action="focus.changed",
         scheme=scheme,
-        reason=_("Focus key factors changed"),
+        reason=gettext_lazy("Focus key factors changed"),
         data={
             "added": sorted(number for pk, number in chosen.items() if pk not in before),
             "removed": sorted(number for pk, number in before.items() if pk not in chosen),
@@ -243,7 +244,7 @@ def focus_agree(*, scheme, roles, actor, holder=None):
             setattr(holder, field_name, timezone.now())
             sides.append(role)
     if sides:
-        holder._change_reason = _("Focus key factors agreed")
+        holder._change_reason = gettext_lazy("Focus key factors agreed")
         holder.save()
         log_action(actor=actor, action="focus.agreed", obj=scheme, scheme=scheme, data={"sides": sides})
     return bool(sides)
@@ -255,7 +256,7 @@ def round_comment_add(*, form, assessment, scheme, city, actor):
     an organiser), logged as the round's: the round itself is unchanged."""
     comment = form.save(commit=False)
     comment.assessment, comment.author = assessment, actor
-    comment._change_reason = _("Comment written")
+    comment._change_reason = gettext_lazy("Comment written")
     comment.save()
     log_action(
         actor=actor,

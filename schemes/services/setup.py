@@ -9,7 +9,7 @@ of the same save, so the history page says who changed them, when and how.
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring.activity import changed_fields, log_action
 from mentoring.autosave import AUTOSAVE
@@ -46,7 +46,9 @@ def form_save_with_history(form, *, actor, action, scheme=None, programme=None, 
     instance = form.save(commit=False)
     fields = changed_fields(form)
     m2m_reason = m2m_change_reason(form, instance)
-    instance._change_reason = "; ".join(part for part in (reason, m2m_reason) if part)[:100]
+    # A reason alone stays a message, said in each reader's language (mentoring.history);
+    # joined with the many-to-many changes, it is written out in the writer's language.
+    instance._change_reason = reason if not m2m_reason else "; ".join(str(part) for part in (reason, m2m_reason) if part)[:100]
     instance.save()
     form.save_m2m()
     if action is not None:
@@ -66,7 +68,7 @@ def form_save_with_history(form, *, actor, action, scheme=None, programme=None, 
 @transaction.atomic
 def programme_create(*, form, user):
     """Create the programme from ``form``; its creator becomes its coordinator."""
-    programme = form_save_with_history(form, actor=user, action=None, reason=_("Created"))
+    programme = form_save_with_history(form, actor=user, action=None, reason=gettext_lazy("Created"))
     ProgrammeRole.objects.create(programme=programme, user=user, role="coordinator")
     log_action(actor=user, action="programme.created", obj=programme, programme=programme, label=programme.name)
     return programme
@@ -75,7 +77,7 @@ def programme_create(*, form, user):
 @transaction.atomic
 def organisation_register(*, form, programme, actor):
     """Register a city, association or other organisation and add it to ``programme``."""
-    organisation = form_save_with_history(form, actor=actor, action=None, reason=_("Registered"))
+    organisation = form_save_with_history(form, actor=actor, action=None, reason=gettext_lazy("Registered"))
     programme.cities.add(organisation)
     log_action(actor=actor, action="organisation.registered", obj=organisation, programme=programme, label=organisation.name)
     return organisation
@@ -145,7 +147,7 @@ def scheme_parties_set(*, scheme, parties, actor):
 def archived_set(*, obj, archived, actor):
     """Archive (read-only, still printable) or bring back a programme or scheme."""
     obj.archived = archived
-    obj._change_reason = _("Archived") if archived else _("Brought back from the archive")
+    obj._change_reason = gettext_lazy("Archived") if archived else gettext_lazy("Brought back from the archive")
     obj.save()
     kind = "scheme" if isinstance(obj, Scheme) else "programme"
     log_action(

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring.activity import log_action
 
@@ -30,7 +31,7 @@ def member_add(*, scheme, city, form, actor):
     member = form.save(commit=False)
     member.group = group
     member.order = (group.members.aggregate(last=Max("order"))["last"] or 0) + 1
-    member._change_reason = _("Added")
+    member._change_reason = gettext_lazy("Added")
     member.save()
     log_action(actor=actor, action="member.added", obj=member, scheme=scheme, data=_group_data(city))
     return member

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring.activity import log_action
 
@@ -71,7 +72,7 @@ def item_save(*, form, visit, actor):
         scheme=visit.scheme,
         label=form.cleaned_data.get("text"),
         data={**_data(visit), "kind": form.cleaned_data.get("kind")},
-        reason=_("Written") if creating else "",
+        reason=gettext_lazy("Written") if creating else "",
     )
 
 
@@ -89,7 +90,7 @@ def item_respond(*, form, visit, actor):
         scheme=visit.scheme,
         label=item.text,
         data=_data(visit),
-        reason=_("Responded"),
+        reason=gettext_lazy("Responded"),
     )
 
 

@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring.activity import changed_fields, log_action
 
@@ -42,12 +43,12 @@ def _renumber(visits):
     changed = [visit for number, visit in enumerate(visits, start=1) if visit.order != number]
     for visit in changed:
         visit.order += 1000
-        visit._change_reason = _("Renumbered")
+        visit._change_reason = gettext_lazy("Renumbered")
         visit.save()
     for number, visit in enumerate(visits, start=1):
         if visit in changed:
             visit.order = number
-            visit._change_reason = _("Renumbered")
+            visit._change_reason = gettext_lazy("Renumbered")
             visit.save()
 
 
@@ -65,7 +66,7 @@ def visit_save(*, form, actor):
     days still inside them are kept and the others removed (they stay in the history)."""
     typed = form.day_contacts()
     fields = [name for name in changed_fields(form) if name not in form.day_fields]
-    reason = _("Contacts of the days changed") if form.day_contacts_changed() else ""
+    reason = gettext_lazy("Contacts of the days changed") if form.day_contacts_changed() else ""
     visit = form_save_with_history(form, actor=actor, action=None, reason=reason)
     days = set(visit.days)
     changed = day_contacts_write(visit, {day: text for day, text in typed.items() if day in days})
@@ -97,7 +98,7 @@ def day_contacts_write(visit, contacts):
     changed = []
     for day, row in rows.items():
         if day not in days:
-            row._change_reason = _("No longer a day of the visit")
+            row._change_reason = gettext_lazy("No longer a day of the visit")
             row.delete()
             changed.append(day)
     for day, contact in contacts.items():
@@ -106,7 +107,7 @@ def day_contacts_write(visit, contacts):
             continue
         row = row or VisitDay(visit=visit, day=day)
         row.contact = contact
-        row._change_reason = _("Contact of the day changed") if contact else _("Contact of the day cleared")
+        row._change_reason = gettext_lazy("Contact of the day changed") if contact else gettext_lazy("Contact of the day cleared")
         row.save()
         changed.append(day)
     return sorted(changed)
@@ -146,7 +147,7 @@ def visit_confirm(*, visit, actor):
     if visit.status != VisitStatus.PLANNED:
         return False
     visit.status = VisitStatus.CONFIRMED
-    visit._change_reason = _("Confirmed")
+    visit._change_reason = gettext_lazy("Confirmed")
     visit.save()
     log_action(actor=actor, action="visit.changed", obj=visit, scheme=visit.scheme, data={"fields": ["status"]})
     return True
@@ -158,7 +159,11 @@ def visit_record_save(*, form, user, reason=None):
     actions; in a community of practice each city's) is frozen as "Draft after visit N",
     once: returns that version (the first), or None."""
     visit = form_save_with_history(
-        form, actor=user, action="visit.recorded", scheme=form.instance.scheme, reason=reason or _("Recorded after the visit")
+        form,
+        actor=user,
+        action="visit.recorded",
+        scheme=form.instance.scheme,
+        reason=reason or gettext_lazy("Recorded after the visit"),
     )
     phase_advance(visit.scheme)
     if visit.status != "held":
@@ -199,7 +204,7 @@ def phase_advance(scheme):
     order = [SchemePhase.PREPARATION, SchemePhase.VISITS, SchemePhase.AFTER]
     if order.index(phase) > order.index(scheme.phase):
         scheme.phase = phase
-        scheme._change_reason = _("Phase moved on as visits are held")
+        scheme._change_reason = gettext_lazy("Phase moved on as visits are held")
         scheme.save(update_fields=["phase"])
 
 
@@ -343,7 +348,7 @@ def session_move(*, session, up, actor):
     later = start + second_length + gap
     first.start_time, first.end_time = later.time(), (later + first_length).time()
     for item in (second, first):
-        item._change_reason = _("Moved")
+        item._change_reason = gettext_lazy("Moved")
         item.save()
     log_action(actor=actor, action="session.moved", obj=session, scheme=session.visit.scheme, data=_session_data(session.visit))
     return True
@@ -480,7 +485,7 @@ def visit_defaults_follow_focus(*, scheme, old_focus, actor):
                 setattr(visit, name, str(new))
                 fields.append(name)
         if fields:
-            visit._change_reason = _("Follows the scheme's new focus")
+            visit._change_reason = gettext_lazy("Follows the scheme's new focus")
             visit.save()
             log_action(actor=actor, action="visit.changed", obj=visit, scheme=scheme, data={"fields": fields})
             changed_visits += 1
@@ -606,7 +611,7 @@ def sessions_from_method(*, visit, rows, actor):
             session_type=row["session_type"],
             title=row["title"],
         )
-        session._change_reason = _("Started from the method")
+        session._change_reason = gettext_lazy("Started from the method")
         session.save()
         log_action(
             actor=actor,

@@ -4,6 +4,7 @@ evidence; a record per scheme, shown on the scheme page. Fetched through the sch
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.access import scheme_view
@@ -29,7 +30,7 @@ def commitment_create(request, scheme, access):
         def save():
             form.instance.scheme = scheme
             return form_save_with_history(
-                form, actor=request.user, action="commitment.added", scheme=scheme, reason=_("Recorded")
+                form, actor=request.user, action="commitment.added", scheme=scheme, reason=gettext_lazy("Recorded")
             )
 
         saved = submission_save(request, form, save, url=lambda commitment: scheme.get_absolute_url())

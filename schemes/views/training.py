@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from mentoring.access import programme_view, refuse
@@ -97,7 +98,7 @@ def training_create(request, programme, access):
         def save():
             form.instance.programme = programme
             return form_save_with_history(
-                form, actor=request.user, action="training.added", programme=programme, reason=_("Planned")
+                form, actor=request.user, action="training.added", programme=programme, reason=gettext_lazy("Planned")
             )
 
         saved = submission_save(request, form, save, url=lambda session: _url(programme, session))
