@@ -11,6 +11,7 @@ class MentoringConfig(AppConfig):
         from django.db.models.signals import post_delete
         from simple_history.signals import pre_create_historical_record
 
+        from . import lookups  # noqa: F401 (registers ``in`` on integer fields: mentoring/lookups.py)
         from .history import reason_kept_as_message
         from .middleware import session_renewed_at_login
         from .notifications import forget_deleted_object, linked_models

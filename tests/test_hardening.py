@@ -10,6 +10,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from axes.models import AccessAttempt
 from django.test import Client
 from django.utils import timezone
@@ -152,3 +153,49 @@ def test_denied_requests_are_logged(personas, caplog):
     assert any("Outsider Tester" in m and "outside their scope" in m for m in messages)
     assert any("Mentor Tester" in m and "test-programme/2" in m for m in messages)
     assert any("Observer Tester" in m and "may not edit scheme" in m for m in messages)
+
+
+def _as_sent(form):
+    """The form's current values as a browser sends them."""
+    from django import forms
+
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(field, forms.FileField):
+            continue  # no file chosen: nothing sent
+        if value is True:
+            data[form.add_prefix(name)] = "on"
+        elif isinstance(value, list | tuple):
+            data[form.add_prefix(name)] = [str(item) for item in value]
+        elif value not in (None, False):
+            data[form.add_prefix(name)] = value
+    return data
+
+
+@pytest.mark.parametrize(
+    ("role", "page", "field"),
+    [
+        ("coordinator", "/programmes/test-programme/edit/", "benchmarks"),
+        ("coordinator", "/programmes/test-programme/organisations/{city}/edit/", "member_of"),
+    ],
+)
+def test_an_id_of_twenty_digits_in_a_multiple_choice_is_an_invalid_choice_not_a_server_error(personas, role, page, field):
+    from schemes.models import Organisation, Programme, Scheme
+
+    page = page.format(city=personas.mentee_city.pk)
+    client = personas.client(role)
+    form = client.get(page).context["form"]
+    data = _as_sent(form) | {field: ["99999999999999999999"]}
+
+    def state():
+        return [list(model.objects.values()) for model in (Programme, Scheme, Organisation)] + [
+            list(personas.mentee_city.member_of.values_list("pk", flat=True))
+        ]
+
+    before = state()
+    response = client.post(page, data)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "error-summary" in text and "Select a valid choice. 99999999999999999999 is not one of the available choices." in text
+    assert state() == before
