@@ -465,6 +465,24 @@ def test_the_evidence_pack_puts_the_outputs_files_in_a_closing_folder(personas):
     assert "6 Closing/press-release.txt" in [entry.path for entry in entries]
 
 
+def test_an_answer_to_take_part_again_that_is_not_one_of_the_three_is_refused_with_the_text_kept(personas):
+    mentee = personas.client("mentee")
+    response = mentee.post(evaluation_url("mentee"), answers(again="perhaps"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "error-summary" in page and "Select a valid choice. perhaps is not one of the available choices." in page
+    assert "We learned to listen first." in page
+    assert not MentoringEvaluation.objects.exists()
+    # The three answers a person can give are each kept as given.
+    from mentoring.forms import latest_history_id
+
+    for sent, kept in (("false", False), ("unknown", None), ("true", True)):
+        evaluation = MentoringEvaluation.objects.filter(scheme=personas.a, side="mentee").first()
+        data = answers(again=sent) | ({"seen_version": latest_history_id(evaluation)} if evaluation else {})
+        assert mentee.post(evaluation_url("mentee"), data).status_code == 302
+        assert MentoringEvaluation.objects.get(scheme=personas.a, side="mentee").again is kept
+
+
 def test_a_first_save_that_meets_a_colleagues_first_save_is_told_and_can_save_again(personas):
     """The race the view cannot see: both forms were built for a new evaluation."""
     from django.db import transaction

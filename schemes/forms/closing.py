@@ -26,10 +26,15 @@ class EvaluationForm(PlainTextMixin, ConcurrentEditMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["again"] = forms.NullBooleanField(
+        # A choice of three, checked as one (a NullBooleanField reads any other value as
+        # "not said", silently).
+        self.fields["again"] = forms.TypedChoiceField(
             label=MentoringEvaluation._meta.get_field("again").verbose_name,
             required=False,
-            widget=forms.RadioSelect(choices=[("unknown", _("Not said")), ("true", _("Yes")), ("false", _("No"))]),
+            choices=[("unknown", _("Not said")), ("true", _("Yes")), ("false", _("No"))],
+            coerce={"unknown": None, "true": True, "false": False}.get,
+            empty_value=None,
+            widget=forms.RadioSelect,
         )
         self.initial["again"] = {None: "unknown", True: "true", False: "false"}[self.initial.get("again")]
 
