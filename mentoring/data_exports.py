@@ -311,7 +311,9 @@ def build_zip(user, target):
     from schemes.models import Attachment
 
     names = ["person.json", "writings.json"]
-    written = writings(user)
+    # Built by a worker, where no language is active: the history reasons said in theirs.
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        written = writings(user)
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("person.json", _json(person(user)))
         files = []

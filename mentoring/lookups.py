@@ -9,9 +9,13 @@ it is sent with ``pk__in``, so an id of twenty digits typed into a request made 
 fail with a server error instead of saying "Select a valid choice" (found by sending
 every form bad input). This lookup, registered on ``IntegerField`` (every integer field
 and primary key inherits it) through Django's documented ``register_lookup``, leaves out
-the values outside the range: they match no row, on any database.
+the values outside the range: they match no row, on any database. It does not cover
+``__in`` across a relation (``organisation__in``, ``organisation_id__in``): Django uses
+its related lookup there, and no request data reaches one.
 (docs/decisions/0024-integer-in-lookup-without-overflow.md)
 """
+
+from copy import copy
 
 from django.db.models import IntegerField
 from django.db.models.lookups import In
@@ -22,11 +26,14 @@ class IntegerFieldIn(In):
     lookup_name = "in"
 
     def process_rhs(self, compiler, connection):
-        if self.rhs_is_direct_value():
-            low, high = connection.ops.integer_field_range(self.lhs.output_field.get_internal_type())
-            self.rhs = [
-                value
-                for value in self.rhs
-                if not isinstance(value, int) or ((low is None or value >= low) and (high is None or value <= high))
-            ]
-        return super().process_rhs(compiler, connection)
+        if not self.rhs_is_direct_value():
+            return super().process_rhs(compiler, connection)
+        low, high = connection.ops.integer_field_range(self.lhs.output_field.get_internal_type())
+        # A copy: the lookup itself stays as the query holds it, whatever database compiles it.
+        lookup = copy(self)
+        lookup.rhs = [
+            value
+            for value in self.rhs
+            if not isinstance(value, int) or ((low is None or value >= low) and (high is None or value <= high))
+        ]
+        return super(IntegerFieldIn, lookup).process_rhs(compiler, connection)

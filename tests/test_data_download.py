@@ -207,3 +207,17 @@ def test_five_downloads_a_day_at_most(personas, mailoutbox, django_capture_on_co
     _page, response, _token = ask(mentee, django_capture_on_commit_callbacks)
     assert response.status_code == 302 and DataExport.objects.count() == 5 and len(mailoutbox) == 5
     assert "You have asked for 5 downloads of your data in the last day" in mentee.get("/accounts/").content.decode()
+
+
+def test_the_download_says_the_history_reasons_in_the_persons_language(personas):
+    # Built by a worker, where no language is active (the tests run in English).
+    from schemes.models import PoliticalCommitment
+
+    mentee = personas.users["mentee"]
+    mentee.language = "fr"
+    mentee.save(update_fields=["language"])
+    values = {"name": "Jane Mayor", "office": "Mayor", "party": "Green", "date": "2026-03-01", "scope": "both", "evidence": ""}
+    assert personas.client("mentee").post("/programmes/test-programme/schemes/1/commitments/new/", values).status_code == 302
+    assert PoliticalCommitment.objects.get().history.get().history_change_reason == "Recorded"  # kept as the message
+    [version] = json.loads(_writings(mentee))["political_commitments_versions_you_saved"]
+    assert version["reason"] == "Enregistré"

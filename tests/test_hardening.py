@@ -199,3 +199,16 @@ def test_an_id_of_twenty_digits_in_a_multiple_choice_is_an_invalid_choice_not_a_
     text = response.content.decode()
     assert "error-summary" in text and "Select a valid choice. 99999999999999999999 is not one of the available choices." in text
     assert state() == before
+
+
+def test_ids_too_large_for_a_column_match_nothing_and_exclude_nothing(personas):
+    from schemes.models import Programme
+
+    huge, mine = 10**20, personas.programme.pk
+    every = Programme.objects.count()
+    assert list(Programme.objects.filter(pk__in=[huge, mine]).values_list("pk", flat=True)) == [mine]
+    assert not Programme.objects.filter(pk__in=[huge]).exists()
+    assert Programme.objects.exclude(pk__in=[huge]).count() == every
+    # The same query, asked twice, answers the same.
+    query = Programme.objects.filter(pk__in=[huge, mine])
+    assert query.count() == 1 and len(list(query)) == 1

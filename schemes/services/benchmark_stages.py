@@ -13,7 +13,6 @@ stage without a start visit is never in force by itself: it is read by choosing 
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mentoring.activity import log_action
@@ -135,7 +134,7 @@ def stage_add(*, form, scheme, actor):
     stage.scheme = scheme
     stage._change_reason = gettext_lazy("Added")
     stage.save()
-    _first_follows(scheme, _("First benchmark stage changed"))
+    _first_follows(scheme, gettext_lazy("First benchmark stage changed"))
     log_action(actor=actor, action="benchmark_stage.added", obj=stage, scheme=scheme, label=stage.name, data=_data(stage))
     return stage
 
@@ -149,7 +148,7 @@ def stage_change(*, form, scheme, actor):
     _lock(scheme)
     _not_taken(scheme, form.instance)
     stage = form_save_with_history(form, actor=actor, action="benchmark_stage.changed", scheme=scheme, label=form.instance.name)
-    _first_follows(scheme, _("First benchmark stage changed"))
+    _first_follows(scheme, gettext_lazy("First benchmark stage changed"))
     return stage
 
 
@@ -167,13 +166,13 @@ def stage_remove(*, stage, scheme, actor):
     log_action(actor=actor, action="benchmark_stage.removed", obj=stage, scheme=scheme, label=stage.name, data=_data(stage))
     stage._change_reason = gettext_lazy("Removed")
     stage.delete()
-    _first_follows(scheme, _("First benchmark stage removed"))
+    _first_follows(scheme, gettext_lazy("First benchmark stage removed"))
 
 
 @transaction.atomic
 def first_stage_sync(*, scheme):
     """``Scheme.benchmark`` becomes the first stage's (after a stage's restore)."""
-    _first_follows(_lock(scheme), _("First benchmark stage changed"))
+    _first_follows(_lock(scheme), gettext_lazy("First benchmark stage changed"))
 
 
 @transaction.atomic

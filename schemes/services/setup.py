@@ -9,6 +9,7 @@ of the same save, so the history page says who changed them, when and how.
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from mentoring.activity import changed_fields, log_action
@@ -48,7 +49,10 @@ def form_save_with_history(form, *, actor, action, scheme=None, programme=None, 
     m2m_reason = m2m_change_reason(form, instance)
     # A reason alone stays a message, said in each reader's language (mentoring.history);
     # joined with the many-to-many changes, it is written out in the writer's language.
-    instance._change_reason = reason if not m2m_reason else "; ".join(str(part) for part in (reason, m2m_reason) if part)[:100]
+    if m2m_reason:
+        instance._change_reason = "; ".join(str(part) for part in (reason, m2m_reason) if part)[:100]
+    else:
+        instance._change_reason = reason if isinstance(reason, Promise) else reason[:100]
     instance.save()
     form.save_m2m()
     if action is not None:
