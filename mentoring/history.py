@@ -37,7 +37,8 @@ version_restored = Signal()
 
 def reason_kept_as_message(sender, history_instance, **kwargs):
     """``pre_create_historical_record`` (django-simple-history): a lazy message given as
-    the change reason is kept as its source text. Only ``gettext_lazy("...")`` of a
+    the change reason is kept as its source text; every reason is cut to the column's 100
+    characters here, whoever gives it. Only ``gettext_lazy("...")`` of a
     message alone: a ``format_lazy`` or a message with placeholders filled would be kept
     in English and never found in a catalogue, a ``pgettext_lazy`` would lose its context
     (give those as ``str``, in the writer's language); ``bulk_create_with_history`` sends
@@ -45,7 +46,9 @@ def reason_kept_as_message(sender, history_instance, **kwargs):
     reason = history_instance.history_change_reason
     if isinstance(reason, Promise):
         with translation.override(None):
-            history_instance.history_change_reason = str(reason)[:100]
+            reason = str(reason)
+    if reason:
+        history_instance.history_change_reason = reason[:100]
 
 
 def reason_said(reason):

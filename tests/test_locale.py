@@ -158,3 +158,10 @@ def test_a_history_reason_is_said_in_the_readers_language_not_the_writers(person
     # A reason written out in its writer's language before is shown as it was written.
     commitment.history.filter(history_type="+").update(history_change_reason="Registrato")
     assert '<p class="mb-2">Registrato</p>' in writer.get(history).content.decode()
+
+
+def test_a_reason_of_any_length_is_kept_to_the_columns_hundred_characters(personas):
+    scheme = personas.a
+    scheme._change_reason = "A reason written out at length. " * 5
+    scheme.save()
+    assert scheme.history.first().history_change_reason == ("A reason written out at length. " * 5)[:100]

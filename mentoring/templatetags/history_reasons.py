@@ -3,11 +3,7 @@ reader's language (``mentoring.history.reason_said``)."""
 
 from django import template
 
-from mentoring.history import reason_said as _reason_said
+from mentoring.history import reason_said
 
 register = template.Library()
-
-
-@register.filter
-def reason_said(reason):
-    return _reason_said(reason)
+register.filter("reason_said", reason_said)

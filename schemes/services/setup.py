@@ -9,7 +9,6 @@ of the same save, so the history page says who changed them, when and how.
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from mentoring.activity import changed_fields, log_action
@@ -47,12 +46,10 @@ def form_save_with_history(form, *, actor, action, scheme=None, programme=None, 
     instance = form.save(commit=False)
     fields = changed_fields(form)
     m2m_reason = m2m_change_reason(form, instance)
-    # A reason alone stays a message, said in each reader's language (mentoring.history);
-    # joined with the many-to-many changes, it is written out in the writer's language.
-    if m2m_reason:
-        instance._change_reason = "; ".join(str(part) for part in (reason, m2m_reason) if part)[:100]
-    else:
-        instance._change_reason = reason if isinstance(reason, Promise) else reason[:100]
+    # A reason alone stays a message, said in each reader's language; joined with the
+    # many-to-many changes, it is written out in the writer's language (both cut to the
+    # column's length by mentoring.history.reason_kept_as_message).
+    instance._change_reason = "; ".join(str(part) for part in (reason, m2m_reason) if part) if m2m_reason else reason
     instance.save()
     form.save_m2m()
     if action is not None:
