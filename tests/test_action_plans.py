@@ -10,6 +10,7 @@ import subprocess
 
 import pytest
 from django.utils import formats, timezone
+from django.utils.formats import date_format
 from django.utils.html import escape
 from openpyxl import load_workbook
 
@@ -159,6 +160,59 @@ def test_a_version_is_frozen_when_a_visit_is_recorded_as_held(personas, drafted)
     data["seen_version"] = facilitator.get(url).context["form"]["seen_version"].value()
     facilitator.post(url, data)
     assert plan.versions.count() == 1
+
+
+def test_the_names_the_application_gives_versions_are_said_in_the_readers_language(personas, drafted):
+    from schemes.models import ActionPlanVersion
+
+    plan, _kfs, _needs = drafted
+    # An Italian facilitator records the visit, an Italian officer submits the plan, twice.
+    facilitator, mentee = personas.client("facilitator"), personas.client("mentee")
+    facilitator.cookies["django_language"] = mentee.cookies["django_language"] = "it"
+    url = "/programmes/test-programme/schemes/1/visits/2/record/"
+    seen = facilitator.get(url).context["form"]["seen_version"].value()
+    facilitator.post(url, {"status": "held", "notes": "", "outcomes": "Utile.", "next_steps": "", "seen_version": seen})
+    assert mentee.post(PLAN + "submit/", {"confirmed": "1"}).status_code == 302
+    facilitator.post(PLAN + "reopen/", {"confirmed": "1"})
+    assert mentee.post(PLAN + "submit/", {"confirmed": "1"}).status_code == 302
+    facilitator.post(PLAN + "versions/freeze/", {"label": "Bozza di giugno"})
+    labels = list(plan.versions.order_by("number").values_list("label", flat=True))
+    assert labels[:2] == ["Bozza dopo la visita 2", "Versione definitiva"] and labels[3] == "Bozza di giugno"
+    assert labels[2].startswith("Versione definitiva (")
+    # Read in English and in French: the application's names in the reader's words; the
+    # name a person gave, as written.
+    mentor = personas.client("mentor")
+    english = mentor.get(PLAN + "versions/").content.decode()
+    assert "1 · Draft after visit 2" in english and "2 · Final version<" in english
+    dated = ActionPlanVersion.objects.get(plan=plan, number=3)
+    assert f"3 · Final version ({date_format(dated.created_at.date(), 'DATE_FORMAT')})" in english
+    assert "4 · Bozza di giugno" in english and "Versione" not in english and "visita" not in english
+    assert "Bozza di giugno" in mentor.get(PLAN).content.decode()  # the latest, on the plan's page
+    mentor.cookies["django_language"] = "fr"
+    french = mentor.get(PLAN + "versions/").content.decode()
+    assert "1 · Brouillon après la visite 2" in french and "2 · Version finale<" in french
+    assert "Brouillon après la visite 2" in mentor.get(PLAN + "versions/1/").content.decode()
+    plan.versions.filter(number=4).delete()
+    assert "Version finale (" in mentor.get(PLAN).content.decode()
+
+
+def test_versions_named_before_in_any_language_are_read_as_their_names(personas, drafted):
+    import importlib
+
+    from django.apps import apps
+
+    from schemes.models import ActionPlanVersion
+
+    plan, _kfs, _needs = drafted
+    migration = importlib.import_module("schemes.migrations.0036_names_said_in_the_readers_language")
+    for number, label in enumerate(
+        ["Bozza dopo la visita 1", "Melnraksts pēc 2. vizītes", "Versione definitiva", "Bozza di giugno"], 1
+    ):
+        ActionPlanVersion.objects.create(plan=plan, number=number, label=label, snapshot={"actions": [], "needs": []})
+    migration.names_as_messages(apps, None)
+    versions = plan.versions.order_by("number")
+    assert [v.name for v in versions] == ["Draft after visit 1", "Draft after visit 2", "Final version", "Bozza di giugno"]
+    assert [v.label for v in versions][:2] == ["Bozza dopo la visita 1", "Melnraksts pēc 2. vizītes"]  # kept apart as before
 
 
 def test_submitted_then_approved_the_plan_no_longer_changes(personas, drafted):

@@ -441,7 +441,7 @@ def test_the_second_round_is_called_round_2(personas):
         submitted_at=timezone.now(),
     )
     second = round_start(scheme=personas.a, city=personas.mentee_city, previous=baseline, actor=personas.users["mentee"])
-    assert second.round == 2 and second.label == "Round 2"
+    assert second.round == 2 and second.name == "Round 2"
 
 
 def test_an_approved_plan_no_longer_offers_to_freeze_a_version(personas):

@@ -377,3 +377,40 @@ def test_focus_comparison_and_template_pages_keep_their_query_count(personas, ur
     for page in pages:
         with django_assert_max_num_queries(counts[page]):
             assert coordinator.get(page).status_code == 200
+
+
+def test_a_rounds_name_is_said_in_the_readers_language_not_the_writers(personas, url):
+    # Written by an Italian officer; read by the Belgian mentor in English and in French.
+    mentee = personas.client("mentee")
+    mentee.cookies["django_language"] = "it"
+    mentee.post(url, form_data(mentee, url, level_1="1", level_2="2"))
+    mentee.post(url + "submit/", {"confirmed": "1"})
+    assert mentee.post(url + "new-round/").status_code == 302
+    assert "Menteeville: Situazione di partenza" in mentee.get(url).content.decode()
+    mentor = personas.client("mentor")
+    english = mentor.get(url).content.decode()
+    assert "Menteeville: Baseline" in english and "Menteeville: Round 2" in english
+    assert "Situazione" not in english and "Ciclo" not in english
+    mentor.cookies["django_language"] = "fr"
+    french = mentor.get(SCHEME).content.decode()
+    assert "Cycle 2" in french and "Ciclo 2" not in french
+    # A name someone gave a round is shown as they wrote it.
+    SelfAssessment.objects.filter(round=2).update(label="Valutazione finale")
+    assert "Valutazione finale" in mentor.get(SCHEME).content.decode()
+
+
+def test_rounds_named_before_in_any_language_are_read_as_their_names(personas):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("schemes.migrations.0036_names_said_in_the_readers_language")
+    city, benchmark = personas.mentee_city, personas.a.benchmark
+    for number, label in [(1, "Situazione di partenza"), (2, "2. kārta"), (3, "Round 2"), (4, "Valutazione finale")]:
+        SelfAssessment.objects.create(scheme=personas.a, city=city, benchmark=benchmark, round=number, label=label)
+    migration.names_as_messages(apps, None)
+    rounds = SelfAssessment.objects.filter(city=city).order_by("round")
+    # Round 3 called "Round 2" was named by someone (the old pages named round 2 so).
+    assert [r.label for r in rounds] == ["", "", "Round 2", "Valutazione finale"]
+    assert [r.name for r in rounds] == ["Baseline", "Round 2", "Round 2", "Valutazione finale"]
+    assert not SelfAssessment.history.filter(label="Situazione di partenza").exists()

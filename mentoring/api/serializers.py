@@ -167,6 +167,9 @@ class LevelSerializer(serializers.ModelSerializer):
 class SelfAssessmentSerializer(serializers.ModelSerializer):
     city = OrganisationRefSerializer()
     levels = LevelSerializer(source="key_factors", many=True, read_only=True, help_text="The level of each key factor.")
+    label = serializers.CharField(
+        source="name", read_only=True, help_text="What the round is called: the name someone gave it, or Baseline or Round N."
+    )
 
     class Meta:
         model = SelfAssessment

@@ -1,8 +1,11 @@
 """Action plans (Annex 6), their frozen versions and implementation updates."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -80,6 +83,11 @@ class ActionPlan(models.Model):
         if self.status == ActionPlanStatus.APPROVED and self.approved_version_id:
             return self.approved_version.number
         return self.version
+
+    @property
+    def latest_version_name(self):
+        """The latest frozen version's name, from the plan page's summary annotations."""
+        return VersionName.said(getattr(self, "latest_version_label_message", None), getattr(self, "latest_version_label", ""))
 
 
 class Need(models.Model):
@@ -204,6 +212,43 @@ class PlanConsultation(models.Model):
         return self.consulted
 
 
+class VersionName:
+    """The names the application gives the versions it freezes. A version keeps its name
+    as a message (``ActionPlanVersion.label_message``), so that each reader reads it in
+    their own language; the label beside it is the name in its writer's language, which
+    keeps the labels of one plan apart."""
+
+    AFTER_VISIT = gettext_noop("Draft after visit %(number)s")
+    FINAL = gettext_noop("Final version")
+    FINAL_DATED = gettext_noop("Final version (%(date)s)")
+    APPROVED = gettext_noop("Approved version %(number)s (approved on %(date)s)")
+    ALL = (AFTER_VISIT, FINAL, FINAL_DATED, APPROVED)
+
+    @staticmethod
+    def message(text, *, number=None, date=None, copy=None):
+        """The message to keep: ``text`` (one of the names above), the number and date it
+        is said with, and which copy it is when the plan has the name already (2, 3…)."""
+        message = {"text": text}
+        if number is not None:
+            message["number"] = number
+        if date is not None:
+            message["date"] = date.isoformat()
+        if copy:
+            message["copy"] = copy
+        return message
+
+    @classmethod
+    def said(cls, message, default=""):
+        """``message`` in the active language; ``default`` for a version someone named."""
+        if not message or message.get("text") not in cls.ALL:
+            return default
+        values = {"number": message.get("number", "")}
+        if message.get("date"):
+            values["date"] = date_format(datetime.date.fromisoformat(message["date"]), "DATE_FORMAT")
+        name = gettext(message["text"]) % values
+        return f"{name} ({message['copy']})" if message.get("copy") else name
+
+
 class ActionPlanVersion(models.Model):
     """A frozen copy of the plan ("draft after visit 1"), kept as JSON so later edits
     never change it."""
@@ -211,6 +256,9 @@ class ActionPlanVersion(models.Model):
     plan = models.ForeignKey(ActionPlan, verbose_name=_("action plan"), on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField(_("version"))
     label = models.CharField(_("label"), max_length=200)
+    # A name the application gave (``VersionName``), said in each reader's language;
+    # empty for a version someone named.
+    label_message = models.JSONField(_("name given by the application"), null=True, blank=True, editable=False)
     visit = models.ForeignKey(
         "schemes.Visit", verbose_name=_("after visit"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -242,7 +290,13 @@ class ActionPlanVersion(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.plan}: {self.label}"
+        return f"{self.plan}: {self.name}"
+
+    @property
+    def name(self):
+        """What the version is called, in the reader's language where the application
+        named it."""
+        return VersionName.said(self.label_message, self.label)
 
 
 class ImplementationUpdate(models.Model):

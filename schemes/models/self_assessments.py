@@ -29,6 +29,8 @@ class SelfAssessment(models.Model):
         "benchmarks.BenchmarkVersion", verbose_name=_("benchmark"), on_delete=models.PROTECT, related_name="self_assessments"
     )
     round = models.PositiveSmallIntegerField(_("round"), default=1, help_text=_("1 is the baseline; later rounds re-assess."))
+    # Blank: the round goes by its number ("Baseline", "Round 2"), said in the reader's
+    # language; a label someone gave it is shown as they wrote it.
     label = models.CharField(_("label"), max_length=200, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
@@ -48,6 +50,13 @@ class SelfAssessment(models.Model):
     def __str__(self):
         name = _("baseline") if self.round == 1 else _("round %(round)s") % {"round": self.round}
         return f"{self.city.label}: {_('self-assessment')} ({name})"
+
+    @property
+    def name(self):
+        """What the round is called, in the reader's language unless someone named it."""
+        if self.label:
+            return self.label
+        return _("Baseline") if self.round == 1 else _("Round %(number)s") % {"number": self.round}
 
 
 class KeyFactorAssessment(models.Model):

@@ -37,6 +37,7 @@ from ..models import (
     Side,
     TemplateKind,
 )
+from ..models.action_plans import VersionName
 from .attachments import attachments_with
 from .limits import check_document_text, text_length
 from .setup import form_save_with_history
@@ -82,6 +83,7 @@ def _summary_annotations():
         "approved_version_count": row_count(versions.filter(approved_at__isnull=False), "plan"),
         "latest_version_number": Subquery(versions.values("number")[:1]),
         "latest_version_label": Subquery(versions.values("label")[:1]),
+        "latest_version_label_message": Subquery(versions.values("label_message")[:1]),
         "latest_version_at": Subquery(versions.values("created_at")[:1]),
         "consultation_count": row_count(consultations, "plan"),
         "latest_consulted": Subquery(consultations.values("consulted")[:1]),
@@ -432,13 +434,24 @@ def label_taken(plan, label):
     return versions_of(plan).filter(label__iexact=label).exists()
 
 
+def unique_name(plan, message):
+    """``message`` (a ``VersionName`` message), or its second, third… copy when the plan
+    has a version of that name already."""
+    copy = 1
+    while label_taken(plan, VersionName.said(message)):
+        copy += 1
+        message = {**message, "copy": copy}
+    return message
+
+
 @transaction.atomic
-def version_freeze(*, plan, label, visit=None, user=None, final=False):
-    """Freeze the plan as it is now under ``label``, by ``user`` (None: the application).
+def version_freeze(*, plan, label, message=None, visit=None, user=None, final=False):
+    """Freeze the plan as it is now under ``label``, by ``user`` (None: the application);
+    ``message``: the name the application gave it (``VersionName.message``), if it did.
     The label is checked again with the plan's row locked: two people freezing at once
     under one label both pass the form's check, and the second would otherwise meet the
     unique constraint (an error page)."""
-    version = _freeze(plan=plan, label=label, visit=visit, user=user, final=final)
+    version = _freeze(plan=plan, label=label, message=message, visit=visit, user=user, final=final)
     log_action(
         actor=user,
         action="action_plan.frozen",
@@ -450,13 +463,20 @@ def version_freeze(*, plan, label, visit=None, user=None, final=False):
     return version
 
 
-def _freeze(*, plan, label, visit, user, final):
+def _freeze(*, plan, label, message=None, visit, user, final):
     plan = _locked(plan)
     if label_taken(plan, label):
         raise VersionLabelTaken(label)
     number = (plan.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = ActionPlanVersion.objects.create(
-        plan=plan, number=number, label=label, visit=visit, snapshot=snapshot(plan), is_final=final, created_by=user
+        plan=plan,
+        number=number,
+        label=label,
+        label_message=message,
+        visit=visit,
+        snapshot=snapshot(plan),
+        is_final=final,
+        created_by=user,
     )
     plan.version = number + 1
     plan._change_reason = _("Version %(number)s frozen: %(label)s") % {"number": number, "label": label}
@@ -515,14 +535,13 @@ def plan_submit(*, plan, user):
     plan = _editable(plan)
     if not plan.actions.exists():
         raise ValueError(_("The plan has no action yet."))
-    label = _("Final version")
-    if label_taken(plan, label):
-        label = _("Final version (%(date)s)") % {"date": date_format(timezone.localdate(), "DATE_FORMAT")}
-    dated, count = label, 1
-    while label_taken(plan, label):  # submitted, reopened and submitted again the same day
-        count += 1
-        label = f"{dated} ({count})"
-    version = _freeze(plan=plan, label=label, visit=None, user=user, final=True)  # the submission's entry says it
+    message = VersionName.message(VersionName.FINAL)
+    if label_taken(plan, VersionName.said(message)):
+        message = VersionName.message(VersionName.FINAL_DATED, date=timezone.localdate())
+    message = unique_name(plan, message)  # submitted, reopened and submitted again the same day
+    version = _freeze(  # the submission's entry says it
+        plan=plan, label=VersionName.said(message), message=message, visit=None, user=user, final=True
+    )
     plan.refresh_from_db()
     plan.status = ActionPlanStatus.SUBMITTED
     plan._change_reason = gettext_lazy("Submitted for approval")
@@ -533,7 +552,7 @@ def plan_submit(*, plan, user):
         obj=plan,
         scheme=plan.scheme,
         label=plan.title,
-        data={"version": version.number, "version_label": label},
+        data={"version": version.number, "version_label": version.label},
     )
     return plan
 

@@ -17,14 +17,14 @@ timeline's approval and implementation steps stay done.
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mentoring.activity import log_action
 
 from ..models import ActionPlan, ActionPlanStatus, ActionPlanVersion
-from .action_plans import label_taken, snapshot
+from ..models.action_plans import VersionName
+from .action_plans import snapshot, unique_name
 
 
 class NotApproved(Exception):
@@ -69,16 +69,9 @@ def approved_versions(plan):
     return plan.versions.filter(approved_at__isnull=False).select_related("approved_by").order_by("number")
 
 
-def _approved_label(plan, number, approved_at):
-    label = _("Approved version %(number)s (approved on %(date)s)") % {
-        "number": number,
-        "date": date_format(timezone.localtime(approved_at).date(), "DATE_FORMAT"),
-    }
-    unique, count = label, 1
-    while label_taken(plan, unique):  # a version someone froze under this label by hand
-        count += 1
-        unique = f"{label} ({count})"
-    return unique
+def _approved_name(plan, number, approved_at):
+    message = VersionName.message(VersionName.APPROVED, number=number, date=timezone.localtime(approved_at).date())
+    return unique_name(plan, message)  # a version someone froze under this label by hand
 
 
 def _freeze_approved(plan, *, user):
@@ -86,12 +79,13 @@ def _freeze_approved(plan, *, user):
     approval, and make it the version in force. The caller saves the plan."""
     number = plan.versions.filter(approved_at__isnull=False).count() + 1
     approved_at = plan.approved_at or timezone.now()
-    label = _approved_label(plan, number, approved_at)
+    message = _approved_name(plan, number, approved_at)
     version_number = (plan.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = ActionPlanVersion.objects.create(
         plan=plan,
         number=version_number,
-        label=label,
+        label=VersionName.said(message),
+        label_message=message,
         snapshot=snapshot(plan),
         created_by=user,
         approved_at=approved_at,
@@ -105,7 +99,7 @@ def _freeze_approved(plan, *, user):
         action="action_plan.frozen",
         obj=version,
         scheme=plan.scheme,
-        label=label,
+        label=version.label,
         data={"number": version.number, "visit": None},
     )
     return version

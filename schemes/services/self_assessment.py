@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mentoring.activity import log_action
@@ -64,7 +63,6 @@ def round_save(*, scheme, city, assessment, key_factors, context_factors, values
             city=city,
             benchmark_id=benchmark.pk if benchmark is not None else scheme.benchmark_id,
             round=1,
-            defaults={"label": _("Baseline")},
         )
     assessment = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.submitted_at is not None:
@@ -128,7 +126,7 @@ def round_save(*, scheme, city, assessment, key_factors, context_factors, values
 
 
 def _round_data(assessment, city):
-    return {"city": city.label, "organisation": city.pk, "round": assessment.label or str(assessment.round)}
+    return {"city": city.label, "organisation": city.pk, "round": str(assessment.name)}
 
 
 @transaction.atomic
@@ -166,9 +164,9 @@ def round_start(*, scheme, city, previous, actor, label=""):
         city=city,
         benchmark=previous.benchmark,
         round=previous.round + 1,
-        # Named after its own round ("Round 2"), as the pages count rounds (issue 26: round 2
-        # was "Re-assessment 1").
-        label=label or _("Round %(number)s") % {"number": previous.round + 1},
+        # Unnamed, it goes by its own round ("Round 2", in the reader's language: see
+        # SelfAssessment.name), as the pages count rounds (issue 26).
+        label=label,
     )
     for row in previous.key_factors.all():
         KeyFactorAssessment.objects.create(

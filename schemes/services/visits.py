@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from mentoring.activity import changed_fields, log_action
 
 from ..models import SchemeKind, SchemePhase, Visit, VisitStatus
+from ..models.action_plans import VersionName
 from .attachments import attachments_with
 from .limits import check_document_text, text_length
 from .schemes import MAX_VISITS, MIN_VISITS
@@ -183,11 +184,12 @@ def _freeze_after(plan, visit, user):
     plan.scheme = visit.scheme
     if not plan.actions.exists() or plan.versions.filter(visit=visit).exists():
         return None
-    label = _("Draft after visit %(number)s") % {"number": visit.order}
+    message = VersionName.message(VersionName.AFTER_VISIT, number=visit.order)
+    label = VersionName.said(message)
     if label_taken(plan, label):
         return None
     try:
-        return version_freeze(plan=plan, label=label, visit=visit, user=user)
+        return version_freeze(plan=plan, label=label, message=message, visit=visit, user=user)
     except VersionLabelTaken:  # frozen under this label by someone else at the same instant
         return None
 

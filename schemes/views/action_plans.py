@@ -559,9 +559,7 @@ def version_freeze_view(request, scheme, access, peer=None):
         return _versions_page(request, scheme, peer, plan, form)
     if not saved.again:
         version = saved.object
-        messages.success(
-            request, _("Version %(number)s “%(label)s” frozen.") % {"number": version.number, "label": version.label}
-        )
+        messages.success(request, _("Version %(number)s “%(label)s” frozen.") % {"number": version.number, "label": version.name})
     return redirect(saved.url)
 
 

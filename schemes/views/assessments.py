@@ -153,7 +153,7 @@ def _may_comment_round(scheme, access, party):
 
 
 def _series_name(city, assessment):
-    return f"{city.label}: {assessment.label or assessment.round}"
+    return f"{city.label}: {assessment.name}"
 
 
 @scheme_view("view", "self_assessment")
@@ -365,7 +365,7 @@ def self_assessment_submit(request, scheme, access, organisation):
 def _submit_question(current):
     return {
         # Before the first save there is no round yet: saving starts the baseline.
-        "title": _("Submit “%(round)s”?") % {"round": (current.label or current.round) if current else _("Baseline")},
+        "title": _("Submit “%(round)s”?") % {"round": current.name if current else _("Baseline")},
         "consequences": [
             _("The round becomes read-only: its levels and evidence stay as they are now, for the charts and the report."),
             _("It does not reopen; a re-assessment starts a new round from these answers."),
@@ -443,10 +443,10 @@ def _comparison(scheme, choice):
         if city_rounds:
             latest.append((party, city_rounds[-1]))
             series.append(
-                (f"{party.organisation.label} ({party.get_side_display()}): {city_rounds[-1].label}", levels(city_rounds[-1]))
+                (f"{party.organisation.label} ({party.get_side_display()}): {city_rounds[-1].name}", levels(city_rounds[-1]))
             )
     baseline_series = [
-        (f"{party.organisation.label}: {rounds[party.organisation_id][0].label}", levels(rounds[party.organisation_id][0]))
+        (f"{party.organisation.label}: {rounds[party.organisation_id][0].name}", levels(rounds[party.organisation_id][0]))
         for party in parties
         if len(rounds[party.organisation_id]) > 1
     ]
@@ -463,7 +463,7 @@ def _comparison(scheme, choice):
                         party.organisation.label,
                         levels_chart(
                             key_factors,
-                            [(city_rounds[0].label, levels(city_rounds[0])), (city_rounds[-1].label, levels(city_rounds[-1]))],
+                            [(city_rounds[0].name, levels(city_rounds[0])), (city_rounds[-1].name, levels(city_rounds[-1]))],
                         ),
                     )
                 )
@@ -511,7 +511,7 @@ def self_assessment_document(scheme, choice=None):
             "annexes": annexes(
                 (
                     rating,
-                    f"{rating.assessment.city.name}, {rating.assessment.label or rating.assessment.round}: {rating.key_factor}",
+                    f"{rating.assessment.city.name}, {rating.assessment.name}: {rating.key_factor}",
                 )
                 for rating in KeyFactorAssessment.objects.filter(
                     assessment__scheme=scheme, assessment__benchmark_id=choice.benchmark_id

@@ -202,7 +202,7 @@ def visit_record(request, scheme, access, visit):
         else:
             messages.success(request, _("The record of the visit is saved."))
             if frozen:
-                messages.info(request, _("The action plan as it stands is frozen as “%(label)s”.") % {"label": frozen.label})
+                messages.info(request, _("The action plan as it stands is frozen as “%(label)s”.") % {"label": frozen.name})
             return redirect(_url(visit))
     return form_page(
         request,
