@@ -1002,6 +1002,16 @@ def _params(entries):
         label=newest.label,
         count=len({(entry.content_type_id, entry.object_id) for entry in entries}),
     )
+    if "round_number" in newest.data or "label_message" in newest.data:
+        # Names the application gave (a self-assessment round, a plan version), said in
+        # the reader's language.
+        from schemes.models.action_plans import VersionName
+        from schemes.models.self_assessments import round_name
+
+        if "round_number" in newest.data:
+            params["round"] = round_name(newest.data["round_number"], newest.data.get("round_label", ""))
+        if newest.data.get("label_message"):
+            params["label"] = VersionName.said(newest.data["label_message"], newest.label)
     if newest.data.get("kind") in DOCUMENTS:
         params["document"] = DOCUMENTS[newest.data["kind"]] % {"city": newest.data.get("city", "")}
     if "role" in newest.data:

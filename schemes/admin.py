@@ -197,7 +197,7 @@ class ActionCommentAdmin(SimpleHistoryAdmin):
 
 @admin.register(models.ActionPlanVersion)
 class ActionPlanVersionAdmin(admin.ModelAdmin):
-    list_display = ["plan", "number", "label", "is_final", "created_at"]
+    list_display = ["plan", "number", "name", "label", "is_final", "created_at"]
     readonly_fields = ["snapshot"]
 
 

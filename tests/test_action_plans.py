@@ -174,11 +174,19 @@ def test_the_names_the_application_gives_versions_are_said_in_the_readers_langua
     facilitator.post(url, {"status": "held", "notes": "", "outcomes": "Utile.", "next_steps": "", "seen_version": seen})
     assert mentee.post(PLAN + "submit/", {"confirmed": "1"}).status_code == 302
     facilitator.post(PLAN + "reopen/", {"confirmed": "1"})
+    # Submitted again by an English officer: the plan has its final version already, in
+    # Italian, so this one is dated, not a second "Final version".
+    mentee.cookies["django_language"] = "en"
     assert mentee.post(PLAN + "submit/", {"confirmed": "1"}).status_code == 302
     facilitator.post(PLAN + "versions/freeze/", {"label": "Bozza di giugno"})
     labels = list(plan.versions.order_by("number").values_list("label", flat=True))
     assert labels[:2] == ["Bozza dopo la visita 2", "Versione definitiva"] and labels[3] == "Bozza di giugno"
-    assert labels[2].startswith("Versione definitiva (")
+    assert labels[2].startswith("Final version (")
+    # Nor can a person give a version the name the application gave another, as they read it.
+    facilitator.cookies["django_language"] = "en"
+    refused = facilitator.post(PLAN + "versions/freeze/", {"label": "Draft after visit 2"})
+    assert refused.status_code == 200 and plan.versions.count() == 4
+    assert "A version of this plan is already called" in refused.content.decode()
     # Read in English and in French: the application's names in the reader's words; the
     # name a person gave, as written.
     mentor = personas.client("mentor")
@@ -188,6 +196,9 @@ def test_the_names_the_application_gives_versions_are_said_in_the_readers_langua
     assert f"3 · Final version ({date_format(dated.created_at.date(), 'DATE_FORMAT')})" in english
     assert "4 · Bozza di giugno" in english and "Versione" not in english and "visita" not in english
     assert "Bozza di giugno" in mentor.get(PLAN).content.decode()  # the latest, on the plan's page
+    # The scheme's recent changes say the names in the reader's language too.
+    changes = mentor.get("/programmes/test-programme/schemes/1/").content.decode()
+    assert "the version “Draft after visit 2”" in changes and "Bozza dopo" not in changes
     mentor.cookies["django_language"] = "fr"
     french = mentor.get(PLAN + "versions/").content.decode()
     assert "1 · Brouillon après la visite 2" in french and "2 · Version finale<" in french
@@ -205,13 +216,34 @@ def test_versions_named_before_in_any_language_are_read_as_their_names(personas,
 
     plan, _kfs, _needs = drafted
     migration = importlib.import_module("schemes.migrations.0036_names_said_in_the_readers_language")
-    for number, label in enumerate(
-        ["Bozza dopo la visita 1", "Melnraksts pēc 2. vizītes", "Versione definitiva", "Bozza di giugno"], 1
-    ):
-        ActionPlanVersion.objects.create(plan=plan, number=number, label=label, snapshot={"actions": [], "needs": []})
+    approved = timezone.make_aware(datetime.datetime(2027, 3, 4, 10))
+    labels = [
+        "Bozza dopo la visita 1",
+        "Melnraksts pēc 2. vizītes",
+        "Versione definitiva",
+        "Bozza di giugno",
+        "Versione definitiva (7 dicembre 2026) (2)",
+        "Genehmigte Version 1 (genehmigt am 4. März 2027)",
+    ]
+    for number, label in enumerate(labels, 1):
+        ActionPlanVersion.objects.create(
+            plan=plan,
+            number=number,
+            label=label,
+            snapshot={"actions": [], "needs": []},
+            approved_at=approved if number == 6 else None,
+        )
     migration.names_as_messages(apps, None)
     versions = plan.versions.order_by("number")
-    assert [v.name for v in versions] == ["Draft after visit 1", "Draft after visit 2", "Final version", "Bozza di giugno"]
+    frozen_on = date_format(timezone.localdate(), "DATE_FORMAT")
+    assert [v.name for v in versions] == [
+        "Draft after visit 1",
+        "Draft after visit 2",
+        "Final version",
+        "Bozza di giugno",
+        f"Final version ({frozen_on}) (2)",  # dated the day it was frozen
+        "Approved version 1 (approved on 4 Mar 2027)",
+    ]
     assert [v.label for v in versions][:2] == ["Bozza dopo la visita 1", "Melnraksts pēc 2. vizītes"]  # kept apart as before
 
 

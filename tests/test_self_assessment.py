@@ -394,6 +394,11 @@ def test_a_rounds_name_is_said_in_the_readers_language_not_the_writers(personas,
     mentor.cookies["django_language"] = "fr"
     french = mentor.get(SCHEME).content.decode()
     assert "Cycle 2" in french and "Ciclo 2" not in french
+    # And so do the scheme's recent changes.
+    mentor.cookies["django_language"] = "en"
+    changes = mentor.get("/programmes/test-programme/schemes/1/").content.decode()
+    assert "self-assessment (Baseline)" in changes and "re-assessment (Round 2)" in changes
+    assert "Situazione" not in changes
     # A name someone gave a round is shown as they wrote it.
     SelfAssessment.objects.filter(round=2).update(label="Valutazione finale")
     assert "Valutazione finale" in mentor.get(SCHEME).content.decode()
@@ -406,11 +411,13 @@ def test_rounds_named_before_in_any_language_are_read_as_their_names(personas):
 
     migration = importlib.import_module("schemes.migrations.0036_names_said_in_the_readers_language")
     city, benchmark = personas.mentee_city, personas.a.benchmark
-    for number, label in [(1, "Situazione di partenza"), (2, "2. kārta"), (3, "Round 2"), (4, "Valutazione finale")]:
+    rounds = [(1, "Situazione di partenza"), (2, "2. kārta"), (3, "Round 2"), (4, "Valutazione finale"), (5, "Réévaluation 4")]
+    for number, label in rounds:
         SelfAssessment.objects.create(scheme=personas.a, city=city, benchmark=benchmark, round=number, label=label)
     migration.names_as_messages(apps, None)
     rounds = SelfAssessment.objects.filter(city=city).order_by("round")
-    # Round 3 called "Round 2" was named by someone (the old pages named round 2 so).
-    assert [r.label for r in rounds] == ["", "", "Round 2", "Valutazione finale"]
-    assert [r.name for r in rounds] == ["Baseline", "Round 2", "Round 2", "Valutazione finale"]
+    # Round 3 called "Round 2" was named by someone; round 5 was "Re-assessment 4" until
+    # the pages named rounds by their own number.
+    assert [r.label for r in rounds] == ["", "", "Round 2", "Valutazione finale", ""]
+    assert [r.name for r in rounds] == ["Baseline", "Round 2", "Round 2", "Valutazione finale", "Round 5"]
     assert not SelfAssessment.history.filter(label="Situazione di partenza").exists()

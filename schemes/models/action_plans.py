@@ -240,12 +240,15 @@ class VersionName:
     @classmethod
     def said(cls, message, default=""):
         """``message`` in the active language; ``default`` for a version someone named."""
-        if not message or message.get("text") not in cls.ALL:
+        if not isinstance(message, dict) or message.get("text") not in cls.ALL:
             return default
-        values = {"number": message.get("number", "")}
-        if message.get("date"):
-            values["date"] = date_format(datetime.date.fromisoformat(message["date"]), "DATE_FORMAT")
-        name = gettext(message["text"]) % values
+        try:
+            values = {"number": message.get("number", ""), "date": ""}
+            if message.get("date"):
+                values["date"] = date_format(datetime.date.fromisoformat(message["date"]), "DATE_FORMAT")
+            name = gettext(message["text"]) % values
+        except (TypeError, ValueError):
+            return default
         return f"{name} ({message['copy']})" if message.get("copy") else name
 
 

@@ -6,6 +6,7 @@ factor on a labelled five-step scale, with evidence and whether to focus on it.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -54,9 +55,15 @@ class SelfAssessment(models.Model):
     @property
     def name(self):
         """What the round is called, in the reader's language unless someone named it."""
-        if self.label:
-            return self.label
-        return _("Baseline") if self.round == 1 else _("Round %(number)s") % {"number": self.round}
+        return round_name(self.round, self.label)
+
+
+def round_name(number, label=""):
+    """Round ``number``'s name: ``label`` if someone gave it one, else "Baseline" or
+    "Round N" in the active language."""
+    if label:
+        return label
+    return gettext("Baseline") if number == 1 else gettext("Round %(number)s") % {"number": number}
 
 
 class KeyFactorAssessment(models.Model):

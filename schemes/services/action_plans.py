@@ -430,15 +430,29 @@ class VersionLabelTaken(Exception):
         return _("A version of this plan is already called “%(label)s”: choose another label.") % {"label": self.label}
 
 
+def _given_names(plan):
+    return list(versions_of(plan).exclude(label_message=None).values_list("label_message", flat=True))
+
+
 def label_taken(plan, label):
-    return versions_of(plan).filter(label__iexact=label).exists()
+    """Whether a version of ``plan`` is called ``label``: by its label (in the language
+    it was frozen in), or by the name the application gave it, said as now."""
+    if versions_of(plan).filter(label__iexact=label).exists():
+        return True
+    return any(VersionName.said(given).casefold() == label.casefold() for given in _given_names(plan))
+
+
+def name_taken(plan, message):
+    """Whether a version of ``plan`` has the name ``message`` (a ``VersionName`` message)
+    already, whatever the language it was frozen in."""
+    return message in _given_names(plan) or label_taken(plan, VersionName.said(message))
 
 
 def unique_name(plan, message):
     """``message`` (a ``VersionName`` message), or its second, third… copy when the plan
     has a version of that name already."""
     copy = 1
-    while label_taken(plan, VersionName.said(message)):
+    while name_taken(plan, message):
         copy += 1
         message = {**message, "copy": copy}
     return message
@@ -458,7 +472,7 @@ def version_freeze(*, plan, label, message=None, visit=None, user=None, final=Fa
         obj=version,
         scheme=version.plan.scheme,
         label=label,
-        data={"number": version.number, "visit": visit.order if visit else None},
+        data={"number": version.number, "visit": visit.order if visit else None, "label_message": message},
     )
     return version
 
@@ -536,7 +550,7 @@ def plan_submit(*, plan, user):
     if not plan.actions.exists():
         raise ValueError(_("The plan has no action yet."))
     message = VersionName.message(VersionName.FINAL)
-    if label_taken(plan, VersionName.said(message)):
+    if name_taken(plan, message):
         message = VersionName.message(VersionName.FINAL_DATED, date=timezone.localdate())
     message = unique_name(plan, message)  # submitted, reopened and submitted again the same day
     version = _freeze(  # the submission's entry says it

@@ -100,7 +100,7 @@ def _freeze_approved(plan, *, user):
         obj=version,
         scheme=plan.scheme,
         label=version.label,
-        data={"number": version.number, "visit": None},
+        data={"number": version.number, "visit": None, "label_message": version.label_message},
     )
     return version
 

@@ -179,17 +179,16 @@ def visit_record_save(*, form, user, reason=None):
 
 def _freeze_after(plan, visit, user):
     """Freeze ``plan`` as "Draft after visit N", once, if it has actions: the version, or None."""
-    from .action_plans import VersionLabelTaken, label_taken, version_freeze
+    from .action_plans import VersionLabelTaken, name_taken, version_freeze
 
     plan.scheme = visit.scheme
     if not plan.actions.exists() or plan.versions.filter(visit=visit).exists():
         return None
     message = VersionName.message(VersionName.AFTER_VISIT, number=visit.order)
-    label = VersionName.said(message)
-    if label_taken(plan, label):
+    if name_taken(plan, message):
         return None
     try:
-        return version_freeze(plan=plan, label=label, message=message, visit=visit, user=user)
+        return version_freeze(plan=plan, label=VersionName.said(message), message=message, visit=visit, user=user)
     except VersionLabelTaken:  # frozen under this label by someone else at the same instant
         return None
 

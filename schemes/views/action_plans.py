@@ -571,7 +571,7 @@ def version_detail(request, scheme, access, version, peer=None):
     return render(
         request,
         "action_plans/version.html",
-        _context(scheme, peer, plan=plan, version=frozen, content=frozen.snapshot, fields=FIELDS, page_title=frozen.label),
+        _context(scheme, peer, plan=plan, version=frozen, content=frozen.snapshot, fields=FIELDS, page_title=frozen.name),
     )
 
 
@@ -594,7 +594,7 @@ def version_compare(request, scheme, access, peer=None):
         if raw == "current":
             return "current", _("Current plan"), now()
         if raw in versions:
-            return raw, versions[raw].label, versions[raw].snapshot
+            return raw, versions[raw].name, versions[raw].snapshot
         errors.append(_("There is no version “%(value)s” of this plan.") % {"value": raw[:20]})
         return "current", _("Current plan"), now()
 
