@@ -430,22 +430,26 @@ class VersionLabelTaken(Exception):
         return _("A version of this plan is already called “%(label)s”: choose another label.") % {"label": self.label}
 
 
-def _given_names(plan):
-    return list(versions_of(plan).exclude(label_message=None).values_list("label_message", flat=True))
+def _names(plan):
+    """The labels (in the languages they were frozen in) and the application's names
+    (messages) of ``plan``'s versions: one query."""
+    rows = list(versions_of(plan).values_list("label", "label_message"))
+    return [label for label, _message in rows], [message for _label, message in rows if message]
 
 
-def label_taken(plan, label):
-    """Whether a version of ``plan`` is called ``label``: by its label (in the language
-    it was frozen in), or by the name the application gave it, said as now."""
-    if versions_of(plan).filter(label__iexact=label).exists():
-        return True
-    return any(VersionName.said(given).casefold() == label.casefold() for given in _given_names(plan))
+def label_taken(plan, label, names=None):
+    """Whether a version of ``plan`` is called ``label``: by its label, or by the name
+    the application gave it, said as now."""
+    labels, messages = names or _names(plan)
+    wanted = label.casefold()
+    return any(given.casefold() == wanted for given in [*labels, *map(VersionName.said, messages)])
 
 
 def name_taken(plan, message):
     """Whether a version of ``plan`` has the name ``message`` (a ``VersionName`` message)
     already, whatever the language it was frozen in."""
-    return message in _given_names(plan) or label_taken(plan, VersionName.said(message))
+    names = _names(plan)
+    return message in names[1] or label_taken(plan, VersionName.said(message), names)
 
 
 def unique_name(plan, message):

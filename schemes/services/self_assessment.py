@@ -127,14 +127,8 @@ def round_save(*, scheme, city, assessment, key_factors, context_factors, values
 
 def _round_data(assessment, city):
     # The round by its number and the name someone gave it (if any), so that the log says
-    # its name in the reader's language; "round" for whoever reads the data as it is.
-    return {
-        "city": city.label,
-        "organisation": city.pk,
-        "round": str(assessment.name),
-        "round_number": assessment.round,
-        "round_label": assessment.label,
-    }
+    # its name in the reader's language (entries written before keep a "round" of their own).
+    return {"city": city.label, "organisation": city.pk, "round_number": assessment.round, "round_label": assessment.label}
 
 
 @transaction.atomic
